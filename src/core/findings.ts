@@ -1,0 +1,60 @@
+/**
+ * The one shape every problem takes, from a YAML syntax error to a blocked production window.
+ * Parsing, validation and policy evaluation return findings; they never throw for bad input.
+ */
+
+export type Severity = 'error' | 'warning' | 'note';
+
+/** Which check produced a finding. Stable: SARIF rule ids and CI filters depend on these. */
+export type RuleId =
+  | 'yaml'
+  | 'schema'
+  | 'reference'
+  | 'lint'
+  | 'window'
+  | 'approval'
+  | 'change-type'
+  | 'rule'
+  | 'policy';
+
+export interface Interval {
+  /** Inclusive start, RFC 3339 UTC (`…Z`). */
+  start: string;
+  /** Exclusive end, RFC 3339 UTC (`…Z`). */
+  end: string;
+}
+
+export interface Finding {
+  /** The check that produced the finding. */
+  ruleId: RuleId;
+  /** The policy element involved: a window name, a rule name, a change type. */
+  policy?: string;
+  /** `error` fails the proposal; `warning` and `note` are reported only. */
+  severity: Severity;
+  /** One sentence for a person: what is wrong, in the proposal's own terms. */
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  /** Repository-relative POSIX path of the file the finding is about. */
+  file: string;
+  /** 1-based line in `file`, when the finding has a position. */
+  line?: number;
+  /** 1-based column in `file`, when the finding has a position. */
+  column?: number;
+  /** For window findings: the earliest occupied interval that would be allowed. */
+  nextAllowed?: Interval;
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((finding) => finding.severity === 'error');
+}
+
+/** Orders findings by file, then position, so every output lists them the way an editor would. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.file.localeCompare(b.file) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    a.message.localeCompare(b.message)
+  );
+}

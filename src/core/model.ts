@@ -1,0 +1,139 @@
+/**
+ * The plain data that flows between stages: load → validate → evaluate policies → plan/apply → report.
+ * Schema-derived shapes come from schema-types.generated.ts; the rest is defined here.
+ */
+import type { Finding, Interval } from './findings.js';
+import type { ChangeProposal } from './schema-types.generated.js';
+
+export type { ChangeProposal, NetchangeConfig, Step, AnsibleStep, TerraformStep } from './schema-types.generated.js';
+
+export type ChangeType = ChangeProposal['type'];
+export type Risk = ChangeProposal['risk'];
+export const RISK_ORDER: readonly Risk[] = ['low', 'medium', 'high'];
+
+export type RaciRole = 'responsible' | 'accountable' | 'consulted' | 'informed';
+export type TeamKind = 'internal' | 'partner' | 'board';
+export type AutonomyClass = 'autonomous' | 'needs-input' | 'escalate';
+
+/** Where in a proposal file a field sits; stages use it to give findings a line. */
+export type Locate = (path: readonly (string | number)[]) => { line: number; column: number };
+
+/**
+ * A schema-valid proposal with its schedule resolved to instants: what windows and change control
+ * evaluate. Built once per proposal by the proposals stage.
+ */
+export interface ChangeSubject {
+  /** Repository-relative POSIX path of the proposal file. */
+  file: string;
+  /** The proposal as written (schema-valid). */
+  proposal: ChangeProposal;
+  /** Position lookup into the proposal file. */
+  locate: Locate;
+  /** Start of the change, epoch milliseconds. */
+  startMs: number;
+  /** End of the change (before rollback time), epoch milliseconds. */
+  endMs: number;
+  /** Rollback time reserved after the end, milliseconds (0 when none). */
+  rollbackMs: number;
+  /** IANA zone the proposal's times are shown in. */
+  timezone: string;
+  /** Inventory groups the targeted devices belong to (from ansible-inventory), sorted. */
+  inventoryGroups: string[];
+  /** git blob sha of the proposal file at HEAD, when known. */
+  blob?: string;
+}
+
+/** One approval: from a review on the pull request or an `--approvals` file. */
+export interface Approval {
+  /** GitHub login of the approver. */
+  user: string;
+  /** Commit the approval was given for; when known, only approvals of the evaluated commit count. */
+  commit?: string;
+  /** When the approval was given (RFC 3339). */
+  at?: string;
+}
+
+/** An approval someone requires: a RACI role of the proposal's domain, or a named team, and a count. */
+export interface ApprovalRequest {
+  /** A team that must approve. */
+  team?: string;
+  /** A RACI role of the proposal's domain whose team must approve. */
+  role?: RaciRole;
+  /** How many distinct approvers. */
+  count: number;
+  /** Why this approval is needed (policy rule, window override, cross-team). */
+  reason: string;
+}
+
+/** An approval requirement after evaluation: who satisfied it and who still could. */
+export interface ApprovalRequirement extends ApprovalRequest {
+  /** Users whose approvals count towards this requirement. */
+  approvedBy: string[];
+  /** True when `approvedBy` reaches `count`. */
+  satisfied: boolean;
+  /** Users who could still approve (team members, minus the requester and those who did). */
+  eligible: string[];
+}
+
+/** What the window engine says about one change. */
+export interface WindowVerdict {
+  /** `window` findings: deny overlaps, allow gaps; warnings when an emergency bypasses them. */
+  findings: Finding[];
+  /** Approvals that deny-window overrides demand instead of an error. */
+  overrideApprovals: ApprovalRequest[];
+  /** Names of the windows whose occurrences overlap the occupied interval (for CEL rules and reports). */
+  overlapping: string[];
+  /** Earliest allowed occupied interval when the requested one is blocked. */
+  nextAllowed?: Interval;
+  /** True when the occupied interval satisfies every applicable window (ignoring overrides). */
+  open: boolean;
+}
+
+/** What change control says about one change. */
+export interface ChangeControlVerdict {
+  risk: { declared: Risk; effective: Risk; reasons: string[] };
+  approvals: { required: ApprovalRequirement[]; satisfied: boolean };
+  autonomy?: { team: string; class: AutonomyClass; message: string };
+  /** For emergency changes: when the retrospective review is due (RFC 3339). */
+  retrospectiveDue?: string;
+  /** `change-type`, `approval`, `rule` and `policy` findings. */
+  findings: Finding[];
+}
+
+/** The per-proposal entry of every report; `--format json` prints exactly this. */
+export interface ProposalReport {
+  file: string;
+  id: string;
+  /** False when any finding is an error (and, when approvals are required, when they are missing). */
+  ok: boolean;
+  title?: string;
+  type?: ChangeType;
+  domain?: string;
+  requester?: { team: string; github: string };
+  risk?: ChangeControlVerdict['risk'];
+  schedule?: { start: string; end: string; timezone: string; rollbackEnd?: string };
+  findings: Finding[];
+  approvals: ChangeControlVerdict['approvals'];
+  autonomy?: ChangeControlVerdict['autonomy'];
+  retrospectiveDue?: string;
+  windows?: { overlapping: string[]; open: boolean; nextAllowed?: Interval };
+}
+
+/** A proposal removed between the base ref and HEAD: reported, never an error. */
+export interface WithdrawnProposal {
+  file: string;
+  id?: string;
+}
+
+export interface ValidationReport {
+  schemaVersion: 1;
+  tool: { name: 'netchange'; version: string };
+  /** The instant the evaluation was made for (`--at`, default now), RFC 3339 UTC. */
+  evaluatedAt: string;
+  ok: boolean;
+  proposals: ProposalReport[];
+  /** Findings not tied to a proposal (policy warnings, config). */
+  findings: Finding[];
+  withdrawn: WithdrawnProposal[];
+  summary: { proposals: number; passed: number; failed: number; errors: number; warnings: number };
+}

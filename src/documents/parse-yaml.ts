@@ -1,0 +1,174 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap } from 'yaml';
+import type { Finding } from '../core/findings.js';
+
+/** A path into a parsed document, as ajv's instancePath splits it: keys and array indexes. */
+export type DocumentPath = readonly (string | number)[];
+
+export interface Position {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+}
+
+/** A YAML file parsed with its source positions kept, so every finding can point at a line. */
+export interface YamlDocument {
+  /** Repository-relative POSIX path. */
+  file: string;
+  /** The plain data; `undefined` when the file could not be parsed. */
+  value: unknown;
+  /** Parse problems: syntax, duplicate keys, alias bombs, forbidden keys, several documents. */
+  findings: Finding[];
+  /** Position of the value at `path`, or of its nearest existing ancestor. */
+  positionOf(path: DocumentPath): Position;
+  /** Position of the key that holds `path` (for unknown keys); falls back to `positionOf`. */
+  keyPositionOf(path: DocumentPath): Position;
+}
+
+// why: keys that would reach Object.prototype when the data is spread or merged downstream.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// why: an alias bomb expands a few lines into billions of nodes; 100 aliases is plenty for real files.
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parses one YAML document, never throwing: every problem becomes a `yaml` finding with a position.
+ * YAML 1.2 core schema, so `no`/`on` stay strings and timestamps stay text for us to parse.
+ */
+export function parseYaml(file: string, text: string): YamlDocument {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const findings: Finding[] = [];
+  const at = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const yamlFinding = (message: string, offset: number, hint?: string): Finding => ({
+    ruleId: 'yaml',
+    severity: 'error',
+    message,
+    ...(hint ? { hint } : {}),
+    file,
+    ...at(offset),
+  });
+
+  const list = Array.isArray(documents) ? documents : [];
+  const document = list[0];
+  if (!document || document.contents === null) {
+    return emptyResult(file, [yamlFinding('the file is empty', 0, 'Write one YAML mapping with apiVersion and kind.')]);
+  }
+  if (list.length > 1) {
+    const second = list[1]!;
+    findings.push(
+      yamlFinding(
+        `the file holds ${list.length} YAML documents; netchange reads exactly one`,
+        second.range[0],
+        'Split the documents into one file each, or remove the `---` separator.',
+      ),
+    );
+  }
+  for (const error of document.errors) {
+    findings.push(yamlFinding(describeYamlError(error.code, error.message), error.pos[0], hintFor(error.code)));
+  }
+
+  const root = document.contents as Node;
+  const positionOf = (path: DocumentPath): Position => {
+    const node = nearestNode(root, path);
+    return at(node?.range?.[0] ?? 0);
+  };
+  const keyPositionOf = (path: DocumentPath): Position => {
+    const parent = nearestNode(root, path.slice(0, -1));
+    const last = path[path.length - 1];
+    if (parent && isMap(parent)) {
+      const pair = (parent as YAMLMap).items.find((item) => isPair(item) && keyText(item.key) === String(last));
+      const key = pair?.key as Node | undefined;
+      if (key?.range) return at(key.range[0]);
+    }
+    return positionOf(path);
+  };
+
+  if (findings.length === 0) {
+    walkKeys(root, (key) => {
+      if (FORBIDDEN_KEYS.has(keyText(key))) {
+        findings.push(
+          yamlFinding(`the key '${keyText(key)}' is not allowed`, key.range?.[0] ?? 0, 'Rename the key; it collides with JavaScript object internals.'),
+        );
+      }
+    });
+  }
+
+  let value: unknown;
+  if (findings.length === 0) {
+    try {
+      value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      findings.push(
+        yamlFinding(
+          `the document expands too far through aliases (${error instanceof Error ? error.message : 'alias limit'})`,
+          0,
+          'Remove the anchors and aliases that repeat large structures.',
+        ),
+      );
+    }
+  }
+  return { file, value: findings.length === 0 ? value : undefined, findings, positionOf, keyPositionOf };
+}
+
+function emptyResult(file: string, findings: Finding[]): YamlDocument {
+  const origin = (): Position => ({ line: 1, column: 1 });
+  return { file, value: undefined, findings, positionOf: origin, keyPositionOf: origin };
+}
+
+function keyText(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  return String(key);
+}
+
+function walkKeys(node: unknown, visit: (key: Node) => void): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (pair.key) visit(pair.key as Node);
+      walkKeys(pair.value, visit);
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) walkKeys(item, visit);
+  }
+}
+
+function nearestNode(root: Node, path: DocumentPath): Node | undefined {
+  let current: Node | undefined = root;
+  for (const segment of path) {
+    let next: unknown;
+    if (isMap(current)) {
+      const pair = current.items.find((item) => keyText(item.key) === String(segment));
+      next = pair?.value ?? undefined;
+    } else if (isSeq(current)) {
+      next = current.items[Number(segment)];
+    }
+    if (!next || typeof next !== 'object' || !('range' in next)) return current;
+    current = next as Node;
+  }
+  return current;
+}
+
+function describeYamlError(code: string, message: string): string {
+  const firstLine = message.split('\n')[0] ?? message;
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'duplicate key: a key appears twice in the same mapping';
+    case 'TAB_AS_INDENT':
+      return 'tab used for indentation';
+    default:
+      return `invalid YAML: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}`;
+  }
+}
+
+function hintFor(code: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'Keep one of the two keys; YAML tools disagree about which one wins.';
+    case 'TAB_AS_INDENT':
+      return 'Indent with spaces.';
+    default:
+      return 'Check indentation and quoting around this line.';
+  }
+}

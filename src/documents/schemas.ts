@@ -1,0 +1,247 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Finding } from '../core/findings.js';
+import type { DocumentPath, YamlDocument } from './parse-yaml.js';
+
+/** Every document kind netchange reads, with the schema file that defines it. */
+export const DOCUMENT_KINDS = {
+  ChangeProposal: 'change-proposal.schema.json',
+  WindowPolicy: 'window-policy.schema.json',
+  ChangeControlPolicy: 'change-control-policy.schema.json',
+  Config: 'config.schema.json',
+} as const;
+
+export type DocumentKind = keyof typeof DOCUMENT_KINDS;
+
+export const API_VERSION = 'netchange/v1';
+
+/** The project's schemas/ folder, found from this file both under src/ (tsx) and dist/ (built). */
+export const SCHEMAS_DIRECTORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<DocumentKind, ValidateFunction>();
+
+/** Loads a schema file as data (for tests, docs and tooling). */
+export function loadSchema(kind: DocumentKind): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(SCHEMAS_DIRECTORY, DOCUMENT_KINDS[kind]), 'utf8'));
+}
+
+// why: compiling is the expensive part of ajv; each schema compiles once per process, on first use.
+function validatorFor(kind: DocumentKind): ValidateFunction {
+  let validate = compiled.get(kind);
+  if (!validate) {
+    if (!ajv) {
+      ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+      // why: tsType only steers the generated TypeScript types (scripts/schema-types.ts).
+      ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
+    }
+    validate = ajv.compile(loadSchema(kind));
+    compiled.set(kind, validate);
+  }
+  return validate;
+}
+
+/**
+ * Checks a parsed document's apiVersion, kind and schema. Returns `schema` findings written for
+ * people, each at the line of the offending key or value; an empty list means the document is valid.
+ */
+export function validateDocument(document: YamlDocument, kind: DocumentKind): Finding[] {
+  const value = document.value;
+  const at = (pathTo: DocumentPath, key = false) => ({
+    file: document.file,
+    ...(key ? document.keyPositionOf(pathTo) : document.positionOf(pathTo)),
+  });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return [
+      {
+        ruleId: 'schema',
+        severity: 'error',
+        message: `the file must be a YAML mapping (a ${kind}), not ${describeValue(value)}`,
+        hint: `Start the file with 'apiVersion: ${API_VERSION}' and 'kind: ${kind}'.`,
+        ...at([]),
+      },
+    ];
+  }
+  const record = value as Record<string, unknown>;
+  if (record.apiVersion !== API_VERSION) {
+    return [
+      {
+        ruleId: 'schema',
+        severity: 'error',
+        message:
+          record.apiVersion === undefined
+            ? 'apiVersion is missing'
+            : `apiVersion '${String(record.apiVersion)}' is not supported`,
+        hint: `Set 'apiVersion: ${API_VERSION}'.`,
+        ...at(['apiVersion']),
+      },
+    ];
+  }
+  if (record.kind !== kind) {
+    return [
+      {
+        ruleId: 'schema',
+        severity: 'error',
+        message:
+          record.kind === undefined ? `kind is missing; expected ${kind}` : `kind '${String(record.kind)}' found where a ${kind} belongs`,
+        hint: `Set 'kind: ${kind}', or move the file where ${String(record.kind)} documents live.`,
+        ...at(['kind']),
+      },
+    ];
+  }
+  const validate = validatorFor(kind);
+  if (validate(value)) return [];
+  return describeSchemaErrors(validate.errors ?? [], document);
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined || value === null) return 'an empty document';
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value}`;
+}
+
+function splitPointer(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+/** `execution[0].ansible.limit` — how people name a place in a document. */
+export function formatPath(pathTo: DocumentPath): string {
+  let text = '';
+  for (const segment of pathTo) {
+    text += typeof segment === 'number' ? `[${segment}]` : text ? `.${segment}` : segment;
+  }
+  return text || 'the document';
+}
+
+function describeSchemaErrors(errors: ErrorObject[], document: YamlDocument): Finding[] {
+  // why: oneOf branches only hold `required`, so their inner errors are noise; the oneOf error says it all.
+  const relevant = errors.filter((error) => !/\/oneOf\/\d+\//.test(error.schemaPath));
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const error of relevant) {
+    const finding = describeSchemaError(error, document);
+    const key = `${finding.line}:${finding.column}:${finding.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push(finding);
+  }
+  return findings;
+}
+
+function describeSchemaError(error: ErrorObject, document: YamlDocument): Finding {
+  const instancePath = splitPointer(error.instancePath);
+  const where = formatPath(instancePath);
+  const base = { ruleId: 'schema' as const, severity: 'error' as const, file: document.file };
+  const params = error.params as Record<string, unknown>;
+  const schema = error.parentSchema as { description?: string; enum?: unknown[] } | undefined;
+  switch (error.keyword) {
+    case 'required': {
+      const missing = String(params.missingProperty);
+      return {
+        ...base,
+        message: `${where === 'the document' ? 'the document' : where} is missing required key '${missing}'`,
+        hint: describeProperty(error, missing) ?? `Add '${missing}'.`,
+        ...document.positionOf(instancePath),
+      };
+    }
+    case 'additionalProperties': {
+      const extra = String(params.additionalProperty);
+      const known = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
+      const suggestion = closest(extra, known);
+      return {
+        ...base,
+        message: `unknown key '${extra}'${instancePath.length ? ` in ${where}` : ''}`,
+        hint: suggestion ? `Did you mean '${suggestion}'?` : `Allowed keys: ${known.join(', ')}.`,
+        ...document.keyPositionOf([...instancePath, extra]),
+      };
+    }
+    case 'enum':
+    case 'const': {
+      const allowed = error.keyword === 'enum' ? (params.allowedValues as unknown[]) : [params.allowedValue];
+      return {
+        ...base,
+        message: `${where} must be ${allowed.length > 1 ? 'one of ' : ''}${allowed.map((v) => `'${String(v)}'`).join(', ')}`,
+        ...(schema?.description ? { hint: schema.description } : {}),
+        ...document.positionOf(instancePath),
+      };
+    }
+    case 'oneOf': {
+      const branches = ((error.schema as { required?: string[] }[]) ?? []).flatMap((branch) => branch.required ?? []);
+      return {
+        ...base,
+        message: `${where} needs exactly one of ${branches.map((key) => `'${key}'`).join(' or ')}`,
+        ...document.positionOf(instancePath),
+      };
+    }
+    case 'type':
+      return {
+        ...base,
+        message: `${where} must be ${article(String(params.type))}`,
+        ...(schema?.description ? { hint: schema.description } : {}),
+        ...document.positionOf(instancePath),
+      };
+    case 'pattern':
+    case 'format':
+      return {
+        ...base,
+        message: `${where} has an invalid value${typeof error.data === 'string' ? ` '${truncate(error.data)}'` : ''}`,
+        ...(schema?.description ? { hint: schema.description } : {}),
+        ...document.positionOf(instancePath),
+      };
+    default:
+      return {
+        ...base,
+        message: `${where} ${error.message ?? 'is invalid'}`,
+        ...(schema?.description ? { hint: schema.description } : {}),
+        ...document.positionOf(instancePath),
+      };
+  }
+}
+
+function describeProperty(error: ErrorObject, property: string): string | undefined {
+  const properties = (error.parentSchema as { properties?: Record<string, { description?: string }> })?.properties;
+  return properties?.[property]?.description;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function truncate(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** The closest known word within edit distance 2, for "did you mean" hints. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
