@@ -193,7 +193,7 @@ export interface ProposalScheduleFields {
   /**
    * Start: RFC 3339 with offset, or local date-time (YYYY-MM-DDTHH:MM) read in timezone.
    */
-  start?: string;
+  start: string;
   /**
    * End, same forms as start; must be after start.
    */
@@ -210,6 +210,426 @@ export interface ProposalScheduleFields {
    * Time reserved after end for rollback (ISO 8601 duration); counts as occupied.
    */
   rollback?: string;
+}
+
+/**
+ * An approval someone must give: a RACI role of the proposal's domain, or a named team.
+ *
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "requiredApproval".
+ */
+export type RequiredApproval =
+  | {role: 'responsible' | 'accountable' | 'consulted' | 'informed'; team?: never; count?: number}
+  | {team: string; role?: never; count?: number};
+
+/**
+ * policies/change-control.yaml: who the teams are, who owns which domain (RACI), which change types exist, how risk is raised, who must approve, what each team may do alone, and custom rules.
+ */
+export interface ChangeControlPolicy {
+  /**
+   * Optional pointer to this schema for editors.
+   */
+  $schema?: string;
+  /**
+   * Document format version; always netchange/v1.
+   */
+  apiVersion: 'netchange/v1';
+  /**
+   * Document kind; always ChangeControlPolicy.
+   */
+  kind: 'ChangeControlPolicy';
+  /**
+   * Every team that requests, owns or approves changes, by name.
+   */
+  teams: {
+    [k: string]: ControlTeam | undefined;
+  };
+  /**
+   * Who is responsible, accountable, consulted and informed, per domain (switching, firewall, ...).
+   */
+  raci: {
+    [k: string]: RaciAssignment | undefined;
+  };
+  /**
+   * Rules per change type. A type left out: standard changes are not allowed; normal changes need no lead time; emergency changes need an incident and bypass nothing.
+   */
+  changeTypes?: {
+    /**
+     * Pre-approved changes: only for listed templates, up to a risk ceiling; one review from the responsible team.
+     */
+    standard?: {
+      /**
+       * Template names that may run as standard changes.
+       *
+       * Items: A template name proposals give as `template`.
+       */
+      templates: string[];
+      /**
+       * Highest effective risk a standard change may carry. Default: low.
+       */
+      maxRisk?: 'low' | 'medium' | 'high';
+    };
+    /**
+     * Reviewed changes.
+     */
+    normal?: {
+      /**
+       * Minimum notice (ISO 8601 duration, e.g. P2D): schedule.start must be at least this long after the evaluation time.
+       */
+      leadTime?: string;
+    };
+    /**
+     * Incident-driven changes.
+     */
+    emergency?: {
+      /**
+       * When true, production-window violations become warnings for emergency changes.
+       */
+      bypassWindows?: boolean;
+      /**
+       * When true (the default), an emergency change must name its incident.
+       */
+      requireIncident?: boolean;
+      /**
+       * A retrospective review is due this long (ISO 8601 duration) after the change starts.
+       */
+      retrospectiveWithin?: string;
+    };
+  };
+  /**
+   * How the effective risk is found: the maximum of the declared risk and every matching rule.
+   */
+  risk?: {
+    /**
+     * CEL conditions that raise a proposal's risk.
+     */
+    rules?: RiskRule[];
+  };
+  /**
+   * Approval requirements; every rule whose `when` matches adds its requirements.
+   */
+  approvals?: ApprovalRule[];
+  /**
+   * Who must approve a change to the policies themselves.
+   */
+  policyChanges?: {
+    /**
+     * Requirements for a pull request that edits policies/. Default: one approval from every accountable team and every board.
+     */
+    approvals?: RequiredApproval[];
+  };
+  /**
+   * When true, the requester's own approval never counts.
+   */
+  separationOfDuties?: boolean;
+  /**
+   * When true, a partner-authored change needs an internal approval and an internal-authored change a partner or board approval. The object form turns each direction on separately.
+   */
+  crossTeam?: boolean | CrossTeamSetting;
+  /**
+   * Teams that own policies/ (CODEOWNERS). Default: every accountable team and every board.
+   *
+   * Items: A team or domain name: letters, digits, '.', '_' and '-'.
+   */
+  policyOwners?: string[];
+  /**
+   * The co-managed playbook, per requesting team: what it may do alone, what needs input, what escalates.
+   */
+  autonomy?: {
+    [k: string]: AutonomyPlaybook | undefined;
+  };
+  /**
+   * Custom CEL assertions every proposal must satisfy.
+   */
+  rules?: CustomRule[];
+}
+/**
+ * A team: its kind and who is in it.
+ *
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "team".
+ */
+export interface ControlTeam {
+  /**
+   * internal (the organisation's own staff), partner (the co-managing partner) or board (a change advisory board).
+   */
+  kind: 'internal' | 'partner' | 'board';
+  /**
+   * GitHub logins of the team's members.
+   *
+   * Items: A GitHub login.
+   */
+  members?: string[];
+  /**
+   * GitHub team as org/slug; used for CODEOWNERS and, with a token, for membership.
+   */
+  github?: string;
+  /**
+   * How messages name the team, e.g. 'the CAB'. Default: the team's name.
+   */
+  displayName?: string;
+}
+/**
+ * Ownership of one domain.
+ *
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "raciEntry".
+ */
+export interface RaciAssignment {
+  /**
+   * The team that does the work.
+   */
+  responsible: string;
+  /**
+   * The team that answers for the outcome and signs off.
+   */
+  accountable: string;
+  /**
+   * Teams asked before the change.
+   *
+   * Items: A team or domain name: letters, digits, '.', '_' and '-'.
+   */
+  consulted?: string[];
+  /**
+   * Teams told about the change.
+   *
+   * Items: A team or domain name: letters, digits, '.', '_' and '-'.
+   */
+  informed?: string[];
+  /**
+   * Repository paths this domain owns; `netchange codeowners` maps them to the responsible and accountable teams.
+   *
+   * Items: A CODEOWNERS pattern relative to the repository root, e.g. playbooks/switching/**.
+   */
+  paths?: string[];
+}
+/**
+ * Raises the effective risk when its condition holds.
+ *
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "riskRule".
+ */
+export interface RiskRule {
+  /**
+   * Optional name shown in findings.
+   */
+  name?: string;
+  /**
+   * CEL condition over `proposal` and `context` (inventoryGroups, deviceCount, windows).
+   */
+  when: string;
+  /**
+   * The risk the proposal carries at least when the condition holds.
+   */
+  atLeast: 'low' | 'medium' | 'high';
+  /**
+   * Why, in words the report shows.
+   */
+  reason: string;
+}
+/**
+ * Approvals required for the proposals `when` matches.
+ *
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "approvalRule".
+ */
+export interface ApprovalRule {
+  /**
+   * Optional name shown as the requirement's reason.
+   */
+  name?: string;
+  when?: ControlMatch;
+  /**
+   * The approvals required.
+   *
+   * @minItems 1
+   */
+  require: [RequiredApproval, ...RequiredApproval[]];
+}
+/**
+ * Which proposals need these approvals (effective risk). Standard changes only match when `types` lists standard.
+ */
+export interface ControlMatch {
+  /**
+   * Change types.
+   *
+   * Items: A change type.
+   */
+  types?: ('standard' | 'normal' | 'emergency')[];
+  /**
+   * Effective risks.
+   *
+   * Items: A risk level: low, medium or high.
+   */
+  risks?: ('low' | 'medium' | 'high')[];
+  /**
+   * RACI domains.
+   *
+   * Items: A team or domain name: letters, digits, '.', '_' and '-'.
+   */
+  domains?: string[];
+}
+/**
+ * What one team may do alone. Checked in order escalate, needsInput, autonomous; no match means needs input.
+ *
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "autonomyEntry".
+ */
+export interface AutonomyPlaybook {
+  autonomous?: ControlMatch1;
+  needsInput?: ControlMatch2;
+  escalate?: ControlMatch3;
+  /**
+   * Whose input is needed. Default: the domain's accountable team.
+   *
+   * Items: A team or domain name: letters, digits, '.', '_' and '-'.
+   */
+  inputFrom?: string[];
+  /**
+   * Who escalations go to. Default: the domain's accountable team and every board.
+   *
+   * Items: A team or domain name: letters, digits, '.', '_' and '-'.
+   */
+  escalateTo?: string[];
+}
+/**
+ * Changes the team may run alone.
+ */
+export interface ControlMatch1 {
+  /**
+   * Change types.
+   *
+   * Items: A change type.
+   */
+  types?: ('standard' | 'normal' | 'emergency')[];
+  /**
+   * Effective risks.
+   *
+   * Items: A risk level: low, medium or high.
+   */
+  risks?: ('low' | 'medium' | 'high')[];
+  /**
+   * RACI domains.
+   *
+   * Items: A team or domain name: letters, digits, '.', '_' and '-'.
+   */
+  domains?: string[];
+}
+/**
+ * Changes that need another team's input.
+ */
+export interface ControlMatch2 {
+  /**
+   * Change types.
+   *
+   * Items: A change type.
+   */
+  types?: ('standard' | 'normal' | 'emergency')[];
+  /**
+   * Effective risks.
+   *
+   * Items: A risk level: low, medium or high.
+   */
+  risks?: ('low' | 'medium' | 'high')[];
+  /**
+   * RACI domains.
+   *
+   * Items: A team or domain name: letters, digits, '.', '_' and '-'.
+   */
+  domains?: string[];
+}
+/**
+ * Changes the team must escalate.
+ */
+export interface ControlMatch3 {
+  /**
+   * Change types.
+   *
+   * Items: A change type.
+   */
+  types?: ('standard' | 'normal' | 'emergency')[];
+  /**
+   * Effective risks.
+   *
+   * Items: A risk level: low, medium or high.
+   */
+  risks?: ('low' | 'medium' | 'high')[];
+  /**
+   * RACI domains.
+   *
+   * Items: A team or domain name: letters, digits, '.', '_' and '-'.
+   */
+  domains?: string[];
+}
+/**
+ * A CEL assertion: when `when` holds (or always), `assert` must hold.
+ *
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "customRule".
+ */
+export interface CustomRule {
+  /**
+   * Rule name, reported as the finding's policy.
+   */
+  name: string;
+  /**
+   * Optional CEL condition selecting the proposals the rule checks.
+   */
+  when?: string;
+  /**
+   * CEL condition every selected proposal must satisfy.
+   */
+  assert: string;
+  /**
+   * What the finding says when the assertion fails.
+   */
+  message: string;
+  /**
+   * Severity of the finding. Default: error.
+   */
+  severity?: 'error' | 'warning' | 'note';
+}
+/**
+ * Which proposals something applies to. Every key given must match; a key matches when any value matches. Empty: all.
+ *
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "match".
+ */
+export interface ControlMatch4 {
+  /**
+   * Change types.
+   *
+   * Items: A change type.
+   */
+  types?: ('standard' | 'normal' | 'emergency')[];
+  /**
+   * Effective risks.
+   *
+   * Items: A risk level: low, medium or high.
+   */
+  risks?: ('low' | 'medium' | 'high')[];
+  /**
+   * RACI domains.
+   *
+   * Items: A team or domain name: letters, digits, '.', '_' and '-'.
+   */
+  domains?: string[];
+}
+/**
+ * Cross-team approval per direction.
+ *
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "crossTeamSetting".
+ */
+export interface CrossTeamSetting {
+  /**
+   * A change requested by a partner team needs an approval from an internal team.
+   */
+  partnerChanges?: boolean;
+  /**
+   * A change requested by an internal team needs an approval from a partner team or a board.
+   */
+  internalChanges?: boolean;
 }
 
 /**
