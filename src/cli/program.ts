@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerValidateCommand } from './commands/validate.js';
 import { VERSION } from './version.js';
 
 /**
@@ -25,5 +26,6 @@ Examples:
   $ netchange plan changes/chg-0142.yaml    # Ansible check+diff and terraform plan`,
     );
   program.configureHelp({ sortSubcommands: false });
+  registerValidateCommand(program);
   return program;
 }

@@ -19,10 +19,14 @@ export interface YamlDocument {
   value: unknown;
   /** Parse problems: syntax, duplicate keys, alias bombs, forbidden keys, several documents. */
   findings: Finding[];
+  /** The YAML syntax tree, for checks that need how a value was written (lint). */
+  root?: Node;
   /** Position of the value at `path`, or of its nearest existing ancestor. */
   positionOf(path: DocumentPath): Position;
   /** Position of the key that holds `path` (for unknown keys); falls back to `positionOf`. */
   keyPositionOf(path: DocumentPath): Position;
+  /** Position of a character offset in the source (for syntax-tree nodes' ranges). */
+  positionAt(offset: number): Position;
 }
 
 // why: keys that would reach Object.prototype when the data is spread or merged downstream.
@@ -110,12 +114,12 @@ export function parseYaml(file: string, text: string): YamlDocument {
       );
     }
   }
-  return { file, value: findings.length === 0 ? value : undefined, findings, positionOf, keyPositionOf };
+  return { file, value: findings.length === 0 ? value : undefined, findings, root, positionOf, keyPositionOf, positionAt: at };
 }
 
 function emptyResult(file: string, findings: Finding[]): YamlDocument {
   const origin = (): Position => ({ line: 1, column: 1 });
-  return { file, value: undefined, findings, positionOf: origin, keyPositionOf: origin };
+  return { file, value: undefined, findings, positionOf: origin, keyPositionOf: origin, positionAt: origin };
 }
 
 function keyText(key: unknown): string {

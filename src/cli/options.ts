@@ -1,0 +1,45 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Temporal } from 'temporal-polyfill';
+import { usageError } from '../core/errors.js';
+
+/** Parses `--at`: an RFC 3339 instant (with offset or Z). */
+export function parseAt(value: string | undefined): Date {
+  if (value === undefined) return new Date();
+  try {
+    return new Date(Temporal.Instant.from(value).epochMilliseconds);
+  } catch {
+    throw usageError(`--at '${value}' is not an RFC 3339 instant`, "Write it like 2026-11-29T08:00:00Z or 2026-11-29T02:00:00-06:00.");
+  }
+}
+
+/** Parses a positive integer option such as `--concurrency` or `--days`. */
+export function parsePositiveInteger(name: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) throw usageError(`${name} must be a positive whole number, got '${value}'`);
+    return number;
+  };
+}
+
+/** Checks a `--format` value against the formats a command supports. */
+export function parseFormat<T extends string>(formats: readonly T[]) {
+  return (value: string): T => {
+    if ((formats as readonly string[]).includes(value)) return value as T;
+    throw usageError(`--format '${value}' is not supported`, `Use one of: ${formats.join(', ')}.`);
+  };
+}
+
+/** Writes a command's result to `--output FILE` or stdout. */
+export async function writeOutput(text: string, output: string | undefined, cwd: string): Promise<void> {
+  if (output) {
+    await writeFile(path.resolve(cwd, output), text);
+    return;
+  }
+  process.stdout.write(text);
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set. */
+export function useColor(output: string | undefined): boolean {
+  return !output && process.stdout.isTTY === true && !process.env.NO_COLOR;
+}

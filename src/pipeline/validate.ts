@@ -1,0 +1,179 @@
+import { configError } from '../core/errors.js';
+import { compareFindings, type Finding, hasErrors } from '../core/findings.js';
+import type {
+  Approval,
+  ChangeControlVerdict,
+  ChangeSubject,
+  Risk,
+  ProposalReport,
+  ValidationReport,
+  WindowVerdict,
+} from '../core/model.js';
+import { toUtcString } from '../proposals/schedule.js';
+import { type LoadedProposal, type LoadOptions, loadProposals } from './load-proposals.js';
+import type { Workspace } from './workspace.js';
+
+export interface ValidateOptions extends LoadOptions {
+  /** The instant to evaluate as of (`--at`); decides what is "in the past" and lead times. */
+  at: Date;
+  /** Approvals given (from --approvals FILE or pull-request reviews). */
+  approvals?: Approval[];
+  /** The commit being evaluated; approvals for another commit do not count. */
+  commit?: string;
+  /** Missing approvals fail the proposal (apply, `validate --require-approvals`). */
+  requireApprovals?: boolean;
+  /** Team members resolved outside the policy (GitHub teams): team name → logins. */
+  members?: Map<string, string[]>;
+  /** netchange's version, for the report's `tool`. */
+  version: string;
+}
+
+/** The policies compiled once per run; each stage is optional until its policy file exists. */
+export interface CompiledPolicies {
+  windows?: WindowStage;
+  changeControl?: ChangeControlStage;
+  /** Warnings and notes about the policy files themselves. */
+  findings: Finding[];
+}
+
+/** What the pipeline needs from the window engine (src/windows). */
+export interface WindowStage {
+  /** Evaluates one change at the given (effective) risk; `bypass` turns errors into warnings. */
+  evaluate(subject: ChangeSubject, risk: Risk, bypass: boolean): WindowVerdict;
+}
+
+/** What the pipeline needs from the change-control engine (src/control). */
+export interface ChangeControlStage {
+  /** True when the change may bypass production windows (emergency, per policy). */
+  bypassesWindows(subject: ChangeSubject): boolean;
+  /** Evaluates one change; `windowVerdict` gives the window verdict at a risk (memoised). */
+  evaluate(subject: ChangeSubject, windowVerdict: (risk: Risk) => WindowVerdict): ChangeControlVerdict;
+}
+
+/**
+ * The `validate` pipeline: load proposals, compile policies, evaluate windows and change control
+ * for each, and assemble the report. Bad proposals are findings; bad policies throw (exit 2).
+ */
+export async function validateWorkspace(
+  workspace: Workspace,
+  options: ValidateOptions,
+  compilePolicies: (workspace: Workspace, options: ValidateOptions) => Promise<CompiledPolicies> = noPolicies,
+): Promise<ValidationReport> {
+  const policies = await compilePolicies(workspace, options);
+  const policyErrors = policies.findings.filter((finding) => finding.severity === 'error');
+  if (policyErrors.length > 0) {
+    throw configError('the policy files have errors', {
+      findings: policyErrors,
+      hint: 'Fix the policy; netchange does not evaluate changes against a policy it cannot read.',
+    });
+  }
+  const loaded = await loadProposals(workspace, options);
+  const proposals = loaded.proposals.map((proposal) => reportProposal(proposal, policies, options));
+  return assembleReport(proposals, policies.findings, loaded.withdrawn, options);
+}
+
+async function noPolicies(): Promise<CompiledPolicies> {
+  return { findings: [] };
+}
+
+function reportProposal(loaded: LoadedProposal, policies: CompiledPolicies, options: ValidateOptions): ProposalReport {
+  const findings = [...loaded.findings];
+  const proposal = loaded.proposal;
+  const report: ProposalReport = {
+    file: loaded.file,
+    id: loaded.id ?? loaded.file,
+    ok: false,
+    findings,
+    approvals: { required: [], satisfied: true },
+  };
+  if (!proposal) return finish(report, options);
+  report.title = proposal.title;
+  report.type = proposal.type;
+  report.domain = proposal.domain;
+  report.requester = proposal.requester;
+  report.risk = { declared: proposal.risk, effective: proposal.risk, reasons: [] };
+
+  const subject = loaded.subject;
+  if (!subject) return finish(report, options);
+  report.schedule = {
+    start: toUtcString(subject.startMs),
+    end: toUtcString(subject.endMs),
+    timezone: subject.timezone,
+    ...(subject.rollbackMs > 0 ? { rollbackEnd: toUtcString(subject.endMs + subject.rollbackMs) } : {}),
+  };
+
+  const bypass = policies.changeControl?.bypassesWindows(subject) ?? false;
+  const windowVerdicts = new Map<string, WindowVerdict>();
+  const windowVerdictFor = (risk: Risk): WindowVerdict => {
+    let verdict = windowVerdicts.get(risk);
+    if (!verdict) {
+      verdict = policies.windows?.evaluate(subject, risk, bypass) ?? { findings: [], overrideApprovals: [], overlapping: [], open: true };
+      windowVerdicts.set(risk, verdict);
+    }
+    return verdict;
+  };
+
+  let effectiveRisk = proposal.risk;
+  if (policies.changeControl) {
+    const verdict = policies.changeControl.evaluate(subject, windowVerdictFor);
+    report.risk = verdict.risk;
+    report.approvals = verdict.approvals;
+    if (verdict.autonomy) report.autonomy = verdict.autonomy;
+    if (verdict.retrospectiveDue) report.retrospectiveDue = verdict.retrospectiveDue;
+    findings.push(...verdict.findings);
+    effectiveRisk = verdict.risk.effective;
+  }
+  if (policies.windows) {
+    const verdict = windowVerdictFor(effectiveRisk);
+    findings.push(...verdict.findings);
+    report.windows = {
+      overlapping: verdict.overlapping,
+      open: verdict.open,
+      ...(verdict.nextAllowed ? { nextAllowed: verdict.nextAllowed } : {}),
+    };
+  }
+  return finish(report, options);
+}
+
+function finish(report: ProposalReport, options: ValidateOptions): ProposalReport {
+  report.findings.sort(compareFindings);
+  const approvalsMissing = options.requireApprovals === true && !report.approvals.satisfied;
+  if (approvalsMissing) {
+    const missing = report.approvals.required.filter((requirement) => !requirement.satisfied);
+    report.findings.push({
+      ruleId: 'approval',
+      severity: 'error',
+      message: `approvals missing: ${missing.map((requirement) => `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role}`).join(', ')}`,
+      hint: 'Collect the approvals on the pull request before applying.',
+      file: report.file,
+    });
+  }
+  report.ok = !hasErrors(report.findings);
+  return report;
+}
+
+function assembleReport(
+  proposals: ProposalReport[],
+  findings: Finding[],
+  withdrawn: ValidationReport['withdrawn'],
+  options: ValidateOptions,
+): ValidationReport {
+  const all = [...findings, ...proposals.flatMap((proposal) => proposal.findings)];
+  const passed = proposals.filter((proposal) => proposal.ok).length;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'netchange', version: options.version },
+    evaluatedAt: toUtcString(options.at.getTime()),
+    ok: passed === proposals.length && !hasErrors(findings),
+    proposals,
+    findings,
+    withdrawn,
+    summary: {
+      proposals: proposals.length,
+      passed,
+      failed: proposals.length - passed,
+      errors: all.filter((finding) => finding.severity === 'error').length,
+      warnings: all.filter((finding) => finding.severity === 'warning').length,
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { configError, usageError } from '../core/errors.js';
+import type { Finding } from '../core/findings.js';
+import { hasErrors } from '../core/findings.js';
+import type { NetchangeConfig } from '../core/model.js';
+import type { GitRepository } from '../core/ports.js';
+import { parseYaml, type YamlDocument } from '../documents/parse-yaml.js';
+import { DEFAULT_MAX_FILE_BYTES, readTextFile } from '../documents/read-file.js';
+import { validateDocument } from '../documents/schemas.js';
+import { openGitRepository } from '../proposals/git-repository.js';
+
+// why: commands need both; one import place for them.
+export { loadChangeSubjects, loadProposals } from './load-proposals.js';
+
+export const CONFIG_FILE = 'netchange.yaml';
+
+/** netchange.yaml with every default filled in. */
+export interface ResolvedConfig {
+  paths: { changes: string; windows: string; changeControl: string; runs: string };
+  defaults: { timezone?: string };
+  limits: { maxFileBytes: number };
+  executors: Required<Omit<NonNullable<NetchangeConfig['executors']>, never>>;
+  secrets: { env: string[] };
+  github: NonNullable<NetchangeConfig['github']>;
+}
+
+/** Everything a command needs about the repository it runs on. */
+export interface Workspace {
+  /** Absolute path of the repository root (the git top level, or --repo when it is not a git repository). */
+  root: string;
+  /** The directory the user ran netchange from (explicit paths are relative to it). */
+  cwd: string;
+  config: ResolvedConfig;
+  /** The git repository, when `root` is one. */
+  git?: GitRepository;
+  /** policies/windows.yaml parsed (not yet compiled), when it exists. */
+  windowPolicyDocument?: YamlDocument;
+  /** policies/change-control.yaml parsed (not yet compiled), when it exists. */
+  changeControlDocument?: YamlDocument;
+}
+
+export interface OpenWorkspaceOptions {
+  /** --repo: the repository directory; default: the git top level around `cwd`. */
+  repo?: string;
+  cwd: string;
+}
+
+/**
+ * Finds the repository, reads netchange.yaml and parses the policy files. A broken config or policy
+ * file is a configuration error (exit 2) carrying its findings with lines.
+ */
+export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Workspace> {
+  const start = path.resolve(options.cwd, options.repo ?? '.');
+  if (!existsSync(start)) throw usageError(`--repo ${options.repo} does not exist`, 'Name the network repository directory.');
+  const git = await openGitRepository(start);
+  const root = git?.root ?? start;
+  const config = await loadConfig(root);
+  const workspace: Workspace = { root, cwd: options.cwd, config, ...(git ? { git } : {}) };
+  const windows = await loadPolicyDocument(root, config.paths.windows, config.limits.maxFileBytes);
+  if (windows) workspace.windowPolicyDocument = windows;
+  const changeControl = await loadPolicyDocument(root, config.paths.changeControl, config.limits.maxFileBytes);
+  if (changeControl) workspace.changeControlDocument = changeControl;
+  return workspace;
+}
+
+async function loadConfig(root: string): Promise<ResolvedConfig> {
+  const file = path.join(root, CONFIG_FILE);
+  let config: NetchangeConfig | undefined;
+  if (existsSync(file)) {
+    const document = await readYamlDocument(root, CONFIG_FILE, DEFAULT_MAX_FILE_BYTES);
+    const findings = document.findings.length > 0 ? document.findings : validateDocument(document, 'Config');
+    if (hasErrors(findings)) {
+      throw configError(`${CONFIG_FILE} is invalid`, { findings, hint: 'Fix the keys above; every key is optional.' });
+    }
+    config = document.value as NetchangeConfig;
+  }
+  return {
+    paths: {
+      changes: config?.paths?.changes ?? 'changes',
+      windows: config?.paths?.windows ?? 'policies/windows.yaml',
+      changeControl: config?.paths?.changeControl ?? 'policies/change-control.yaml',
+      runs: config?.paths?.runs ?? '.netchange/runs',
+    },
+    defaults: { ...(config?.defaults?.timezone ? { timezone: config.defaults.timezone } : {}) },
+    limits: { maxFileBytes: config?.limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES },
+    executors: {
+      concurrency: config?.executors?.concurrency ?? os.availableParallelism(),
+      stepTimeout: config?.executors?.stepTimeout ?? 'PT30M',
+      killGrace: config?.executors?.killGrace ?? 'PT10S',
+      ansiblePlaybook: config?.executors?.ansiblePlaybook ?? 'ansible-playbook',
+      ansibleInventory: config?.executors?.ansibleInventory ?? 'ansible-inventory',
+      terraform: config?.executors?.terraform ?? 'terraform',
+    },
+    secrets: { env: config?.secrets?.env ?? [] },
+    github: config?.github ?? {},
+  };
+}
+
+async function loadPolicyDocument(root: string, relative: string, maxBytes: number): Promise<YamlDocument | undefined> {
+  if (!existsSync(path.join(root, relative))) return undefined;
+  const document = await readYamlDocument(root, relative, maxBytes);
+  if (hasErrors(document.findings)) {
+    throw configError(`${relative} is not valid YAML`, { findings: document.findings });
+  }
+  return document;
+}
+
+/** Reads and parses one repository file; read problems become the document's findings. */
+export async function readYamlDocument(root: string, relative: string, maxBytes: number): Promise<YamlDocument> {
+  const read = await readTextFile(path.join(root, relative), relative, maxBytes);
+  if (!read.ok) {
+    const origin = () => ({ line: read.finding.line ?? 1, column: read.finding.column ?? 1 });
+    return { file: relative, value: undefined, findings: [read.finding], positionOf: origin, keyPositionOf: origin, positionAt: origin };
+  }
+  return parseYaml(relative, read.text);
+}
+
+/** Repository-relative POSIX form of an absolute path. */
+export function toRepositoryPath(workspace: Workspace, absolute: string): string {
+  return path.relative(workspace.root, absolute).split(path.sep).join('/');
+}
+
+/** Every proposal file under the changes folder, sorted, repository-relative. */
+export async function listProposalFiles(workspace: Workspace): Promise<string[]> {
+  const directory = path.join(workspace.root, workspace.config.paths.changes);
+  if (!existsSync(directory)) return [];
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && isYamlFile(entry.name))
+    .map((entry) => toRepositoryPath(workspace, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+export function isYamlFile(name: string): boolean {
+  return name.endsWith('.yaml') || name.endsWith('.yml');
+}
+
+/**
+ * Resolves PATH arguments (relative to where the user ran netchange) to repository files.
+ * A directory stands for the YAML files under it. Missing paths are usage errors.
+ */
+export async function resolvePathArguments(workspace: Workspace, paths: readonly string[]): Promise<string[]> {
+  const files = new Set<string>();
+  for (const argument of paths) {
+    const absolute = path.resolve(workspace.cwd, argument);
+    const relative = toRepositoryPath(workspace, absolute);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+      throw usageError(`${argument} is outside the repository ${workspace.root}`, 'Name proposal files inside the repository, or use --repo.');
+    }
+    let stats: Awaited<ReturnType<typeof stat>>;
+    try {
+      stats = await stat(absolute);
+    } catch {
+      throw usageError(`${argument} does not exist`, `Proposals live under ${workspace.config.paths.changes}/.`);
+    }
+    if (stats.isDirectory()) {
+      const entries = await readdir(absolute, { recursive: true, withFileTypes: true });
+      for (const entry of entries) {
+        if (entry.isFile() && isYamlFile(entry.name)) files.add(toRepositoryPath(workspace, path.join(entry.parentPath, entry.name)));
+      }
+    } else {
+      files.add(relative);
+    }
+  }
+  return [...files].sort();
+}
+
+/** Findings a stage reports about a policy file that is not tied to a proposal. */
+export function policyErrors(findings: readonly Finding[]): Finding[] {
+  return findings.filter((finding) => finding.severity === 'error');
+}

@@ -1,0 +1,94 @@
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { NetchangeError } from '../core/errors.js';
+import type { ChangedFile, GitRepository } from '../core/ports.js';
+
+/**
+ * Finds the repository that contains `directory` and returns a GitRepository over it, or undefined
+ * when the directory is not inside a git work tree (netchange then works on the files alone).
+ */
+export async function openGitRepository(directory: string): Promise<GitRepository | undefined> {
+  const git = simpleGit({ baseDir: directory });
+  let root: string;
+  try {
+    root = (await git.revparse(['--show-toplevel'])).trim();
+  } catch {
+    return undefined;
+  }
+  return createSimpleGitRepository(root);
+}
+
+/** The simple-git adapter: the one place netchange talks to git for proposals. */
+export function createSimpleGitRepository(root: string): GitRepository {
+  const git: SimpleGit = simpleGit({ baseDir: root });
+  const failed = (what: string, error: unknown, hint?: string) =>
+    new NetchangeError('E_GIT', `${what}: ${firstLine(error)}`, { hint, cause: error });
+
+  return {
+    root,
+    async resolveRef(ref) {
+      try {
+        return (await git.revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
+      } catch {
+        throw new NetchangeError('E_USAGE', `git ref '${ref}' does not exist in ${root}`, {
+          hint: 'Name a branch, tag or commit that exists here; in CI, fetch it first (actions/checkout with fetch-depth: 0).',
+        });
+      }
+    },
+    async changedFiles(base) {
+      let output: string;
+      try {
+        output = await git.raw(['diff', '--name-status', '-M', '-z', base, 'HEAD']);
+      } catch (error) {
+        throw failed(`git diff ${base} HEAD failed`, error);
+      }
+      return parseNameStatus(output);
+    },
+    async blobShas(paths) {
+      if (paths.length === 0) return new Map();
+      let output: string;
+      try {
+        output = await git.raw(['ls-files', '-s', '-z']);
+      } catch (error) {
+        throw failed('git ls-files failed', error);
+      }
+      const wanted = new Set(paths);
+      const shas = new Map<string, string>();
+      for (const entry of output.split('\0')) {
+        const tab = entry.indexOf('\t');
+        if (tab < 0) continue;
+        const file = entry.slice(tab + 1);
+        if (wanted.has(file)) shas.set(file, entry.split(' ')[1] ?? '');
+      }
+      return shas;
+    },
+    async fileAt(ref, path) {
+      try {
+        return await git.show([`${ref}:${path}`]);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function parseNameStatus(output: string): ChangedFile[] {
+  const parts = output.split('\0').filter((part) => part !== '');
+  const files: ChangedFile[] = [];
+  for (let index = 0; index < parts.length; ) {
+    const status = parts[index++] ?? '';
+    if (status.startsWith('R') || status.startsWith('C')) {
+      const previousPath = parts[index++] ?? '';
+      const path = parts[index++] ?? '';
+      files.push({ status: status.startsWith('R') ? 'renamed' : 'added', path, previousPath });
+    } else {
+      const path = parts[index++] ?? '';
+      files.push({ status: status === 'D' ? 'deleted' : status === 'A' ? 'added' : 'modified', path });
+    }
+  }
+  return files;
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.trim().split('\n')[0] ?? text;
+}

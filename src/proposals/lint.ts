@@ -1,0 +1,81 @@
+import { isMap, isScalar, isSeq, type Node, Scalar } from 'yaml';
+import type { Finding } from '../core/findings.js';
+import type { YamlDocument } from '../documents/parse-yaml.js';
+
+// why: Ansible reads YAML 1.1, where these plain scalars are booleans, octal or base-60 numbers;
+// netchange (YAML 1.2) reads them as strings or decimals. Quoting makes both agree.
+const YAML11_BOOLEAN = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+const YAML11_OCTAL = /^[-+]?0[0-7_]+$/;
+const YAML11_SEXAGESIMAL = /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/;
+
+const STEP_LISTS = ['execution', 'verification'] as const;
+
+/**
+ * Warns about plain scalars inside `extraVars` that Ansible (YAML 1.1) reads differently from
+ * netchange (YAML 1.2): `no`, `on`, `010`, `22:22`...
+ */
+export function lintExtraVars(document: YamlDocument): Finding[] {
+  const findings: Finding[] = [];
+  const value = document.value as Record<string, unknown> | undefined;
+  if (!value || !document.root) return findings;
+  const roots: (string | number)[][] = [];
+  for (const list of STEP_LISTS) {
+    const steps = value[list];
+    if (Array.isArray(steps)) steps.forEach((_, index) => roots.push([list, index, 'ansible', 'extraVars']));
+  }
+  roots.push(['rollback', 'ansible', 'extraVars']);
+  for (const path of roots) {
+    const node = nodeAt(document.root, path);
+    if (!node) continue;
+    visitScalars(node, (scalar) => {
+      if (scalar.type !== Scalar.PLAIN) return;
+      const source = (scalar as Scalar & { source?: string }).source ?? String(scalar.value);
+      const reading = yaml11Reading(source);
+      if (!reading) return;
+      const offset = scalar.range?.[0];
+      const position = offset !== undefined ? document.positionAt(offset) : undefined;
+      findings.push({
+        ruleId: 'lint',
+        severity: 'warning',
+        message: `'${source}' in extraVars is ${reading} to Ansible (YAML 1.1) but '${String(scalar.value)}' to netchange`,
+        hint: `Quote it ('${source}') if you mean the text, or write ${suggestion(source)}.`,
+        file: document.file,
+        ...(position ?? document.positionOf(path)),
+      });
+    });
+  }
+  return findings;
+}
+
+function yaml11Reading(source: string): string | undefined {
+  if (YAML11_BOOLEAN.test(source)) return `the boolean ${/^(y|yes|on)$/i.test(source)}`;
+  if (YAML11_OCTAL.test(source)) return `the octal number ${Number.parseInt(source.replace(/_/g, ''), 8)}`;
+  if (YAML11_SEXAGESIMAL.test(source)) return `the base-60 number ${sexagesimal(source)}`;
+  return undefined;
+}
+
+function suggestion(source: string): string {
+  if (YAML11_BOOLEAN.test(source)) return /^(y|yes|on)$/i.test(source) ? 'true' : 'false';
+  return 'the number without leading zeros';
+}
+
+function sexagesimal(source: string): number {
+  const sign = source.startsWith('-') ? -1 : 1;
+  return sign * source.replace(/^[-+]/, '').split(':').reduce((total, part) => total * 60 + Number(part.replace(/_/g, '')), 0);
+}
+
+function nodeAt(root: Node, path: readonly (string | number)[]): Node | undefined {
+  let current: unknown = root;
+  for (const segment of path) {
+    if (isMap(current)) current = current.items.find((pair) => isScalar(pair.key) && pair.key.value === segment)?.value;
+    else if (isSeq(current)) current = current.items[Number(segment)];
+    else return undefined;
+  }
+  return current as Node | undefined;
+}
+
+function visitScalars(node: unknown, visit: (scalar: Scalar) => void): void {
+  if (isScalar(node)) visit(node);
+  else if (isMap(node)) for (const pair of node.items) visitScalars(pair.value, visit);
+  else if (isSeq(node)) for (const item of node.items) visitScalars(item, visit);
+}

@@ -1,0 +1,124 @@
+import { Temporal } from 'temporal-polyfill';
+import type { Finding } from '../core/findings.js';
+import type { ChangeProposal, Locate } from '../core/model.js';
+
+export interface ResolvedSchedule {
+  startMs: number;
+  endMs: number;
+  rollbackMs: number;
+  timezone: string;
+}
+
+const OFFSET_SUFFIX = /(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** True when `zone` names an IANA time zone this runtime knows. */
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    Temporal.Now.instant().toZonedDateTimeISO(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Turns a proposal's schedule into instants. Times with an offset are RFC 3339 instants; times
+ * without one are wall-clock times in the schedule's (or the repository's default) time zone.
+ * Every problem is a `reference` finding at the offending key; nothing falls back to UTC silently.
+ */
+export function resolveSchedule(
+  proposal: ChangeProposal,
+  locate: Locate,
+  file: string,
+  defaultTimezone: string | undefined,
+): { schedule?: ResolvedSchedule; findings: Finding[] } {
+  const schedule = proposal.schedule;
+  const findings: Finding[] = [];
+  const problem = (key: string, message: string, hint: string): void => {
+    findings.push({ ruleId: 'reference', severity: 'error', message, hint, file, ...locate(['schedule', key]) });
+  };
+
+  const zone = schedule.timezone ?? defaultTimezone;
+  if (schedule.timezone !== undefined && !isValidTimeZone(schedule.timezone)) {
+    problem(
+      'timezone',
+      `schedule.timezone '${schedule.timezone}' is not a known IANA time zone`,
+      'Use a zone name such as America/Chicago or Europe/Berlin (not an abbreviation like CST).',
+    );
+    return { findings };
+  }
+
+  const parseTime = (key: 'start' | 'end', text: string): Temporal.ZonedDateTime | undefined => {
+    try {
+      if (OFFSET_SUFFIX.test(text)) {
+        const instant = Temporal.Instant.from(text);
+        return instant.toZonedDateTimeISO(zone ?? 'UTC');
+      }
+      if (!zone) {
+        problem(
+          key,
+          `schedule.${key} '${text}' has no UTC offset and no time zone is given`,
+          "Add an offset (e.g. '-06:00') or set schedule.timezone.",
+        );
+        return undefined;
+      }
+      // why: a local time in a DST gap moves forward by the gap; an ambiguous one takes the earlier offset.
+      return Temporal.PlainDateTime.from(text, { overflow: 'reject' }).toZonedDateTime(zone, {
+        disambiguation: 'compatible',
+      });
+    } catch (error) {
+      problem(
+        key,
+        `schedule.${key} '${text}' is not a valid date-time (${error instanceof Error ? error.message : 'unreadable'})`,
+        "Write RFC 3339 like '2026-11-29T02:00:00-06:00', or a local '2026-11-29T02:00' with schedule.timezone.",
+      );
+      return undefined;
+    }
+  };
+  const parseDuration = (key: 'duration' | 'rollback', text: string): Temporal.Duration | undefined => {
+    try {
+      const duration = Temporal.Duration.from(text);
+      if (duration.sign < 0) throw new RangeError('negative');
+      return duration;
+    } catch {
+      problem(key, `schedule.${key} '${text}' is not an ISO 8601 duration`, "Write durations like 'PT1H', 'PT30M' or 'P1DT2H'.");
+      return undefined;
+    }
+  };
+
+  const start = parseTime('start', schedule.start);
+  const end = schedule.end !== undefined ? parseTime('end', schedule.end) : undefined;
+  const duration = schedule.duration !== undefined ? parseDuration('duration', schedule.duration) : undefined;
+  const rollback = schedule.rollback !== undefined ? parseDuration('rollback', schedule.rollback) : undefined;
+  if (!start || findings.length > 0) return { findings };
+
+  const startMs = start.epochMilliseconds;
+  const endMs = end ? end.epochMilliseconds : duration ? start.add(duration).epochMilliseconds : Number.NaN;
+  if (!(endMs > startMs)) {
+    problem(
+      end ? 'end' : 'duration',
+      end ? 'schedule.end must be after schedule.start' : 'schedule.duration must be longer than zero',
+      end ? 'Swap the times or fix the date.' : "Give a positive duration such as 'PT1H'.",
+    );
+    return { findings };
+  }
+  const rollbackMs = rollback ? start.add(rollback).epochMilliseconds - startMs : 0;
+  return { schedule: { startMs, endMs, rollbackMs, timezone: zone ?? 'UTC' }, findings };
+}
+
+/** An instant as RFC 3339 UTC, second precision: `2026-11-29T08:00:00Z`. */
+export function toUtcString(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace('.000Z', 'Z');
+}
+
+/** An instant in a zone as people read it: `2026-11-29 02:00 CST (UTC-06:00)`. */
+export function formatLocal(epochMs: number, timezone: string): string {
+  const zoned = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timezone);
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'short' })
+      .formatToParts(new Date(epochMs))
+      .find((part) => part.type === 'timeZoneName')?.value ?? timezone;
+  const date = zoned.toPlainDate().toString();
+  const time = zoned.toPlainTime().toString({ smallestUnit: 'minute' });
+  return `${date} ${time} ${name} (UTC${zoned.offset})`;
+}
