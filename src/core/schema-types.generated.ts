@@ -213,6 +213,201 @@ export interface ProposalScheduleFields {
 }
 
 /**
+ * Sites from the proposal's targets.sites, e.g. plant-a.
+ *
+ * @minItems 1
+ */
+export type StringList = [string, ...string[]];
+/**
+ * Device name globs matched against targets.devices, e.g. sw-plant-a-*.
+ *
+ * @minItems 1
+ */
+export type StringList1 = [string, ...string[]];
+/**
+ * RACI domains matched against the proposal's domain, e.g. switching.
+ *
+ * @minItems 1
+ */
+export type StringList2 = [string, ...string[]];
+/**
+ * Tags matched against targets.tags, e.g. production.
+ *
+ * @minItems 1
+ */
+export type StringList3 = [string, ...string[]];
+/**
+ * When the window occurs: rrule+start+duration, cron+duration, from+to, or holidays.
+ *
+ * This interface was referenced by `WindowPolicy`'s JSON-Schema
+ * via the `definition` "schedule".
+ */
+export type WindowSchedule = WindowScheduleFields;
+/**
+ * A team or a RACI role of the change's domain, and how many of its members must approve. Give team or role.
+ *
+ * This interface was referenced by `WindowPolicy`'s JSON-Schema
+ * via the `definition` "approvalRequest".
+ */
+export type WindowOverrideApproval =
+  | {team: string; role?: never; count: number}
+  | {role: 'responsible' | 'accountable' | 'consulted' | 'informed'; team?: never; count: number};
+/**
+ * A list of values; any one matching is enough.
+ *
+ * @minItems 1
+ *
+ * This interface was referenced by `WindowPolicy`'s JSON-Schema
+ * via the `definition` "stringList".
+ */
+export type StringList4 = [string, ...string[]];
+
+/**
+ * Production windows, maintenance windows, freezes and holidays: when changes are allowed or blocked, per site and domain. Lives in policies/windows.yaml.
+ */
+export interface WindowPolicy {
+  /**
+   * Optional pointer to this schema for editors.
+   */
+  $schema?: string;
+  /**
+   * Document format version; always netchange/v1.
+   */
+  apiVersion: 'netchange/v1';
+  /**
+   * Document kind; always WindowPolicy.
+   */
+  kind: 'WindowPolicy';
+  /**
+   * IANA time zone for every window that does not name its own, e.g. America/Chicago. Default UTC.
+   */
+  timezone?: string;
+  /**
+   * How far ahead the next allowed slot is searched (ISO 8601 duration in days or weeks), e.g. P90D. Default P90D.
+   */
+  horizon?: string;
+  /**
+   * The windows, each a deny (changes blocked) or an allow (changes only inside) rule.
+   */
+  windows: WindowDefinition[];
+}
+/**
+ * One production window, maintenance window, freeze or holiday calendar.
+ *
+ * This interface was referenced by `WindowPolicy`'s JSON-Schema
+ * via the `definition` "window".
+ */
+export interface WindowDefinition {
+  /**
+   * Unique name of the window; findings and reports use it, e.g. plant-a-production.
+   */
+  name: string;
+  /**
+   * deny: a change must not overlap any occurrence. allow: when any allow window applies, a change must lie inside the union of their occurrences.
+   */
+  effect: 'deny' | 'allow';
+  /**
+   * Why the window exists, shown to the engineer whose change it blocks.
+   */
+  reason?: string;
+  scope?: WindowScope;
+  schedule: WindowSchedule;
+  /**
+   * IANA time zone of this window's local times; default the policy's timezone.
+   */
+  timezone?: string;
+  /**
+   * For deny windows: approvals that turn a violation into an approval requirement instead of an error.
+   */
+  override?: {
+    /**
+     * Every listed approval is required to override the window.
+     *
+     * @minItems 1
+     */
+    approvals: [WindowOverrideApproval, ...WindowOverrideApproval[]];
+  };
+}
+/**
+ * Which changes the window applies to. Every key given must match (AND); a key matches when any listed value matches (OR). No scope: every change.
+ *
+ * This interface was referenced by `WindowPolicy`'s JSON-Schema
+ * via the `definition` "scope".
+ */
+export interface WindowScope {
+  sites?: StringList;
+  devices?: StringList1;
+  domains?: StringList2;
+  tags?: StringList3;
+  /**
+   * Change types the window applies to.
+   *
+   * @minItems 1
+   */
+  types?: ['standard' | 'normal' | 'emergency', ...('standard' | 'normal' | 'emergency')[]];
+  /**
+   * Effective risks the window applies to.
+   *
+   * @minItems 1
+   */
+  risks?: ['low' | 'medium' | 'high', ...('low' | 'medium' | 'high')[]];
+}
+/**
+ * Fields of a window schedule (for types only).
+ *
+ * This interface was referenced by `WindowPolicy`'s JSON-Schema
+ * via the `definition` "scheduleFields".
+ */
+export interface WindowScheduleFields {
+  /**
+   * RFC 5545 recurrence rule without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR.
+   */
+  rrule?: string;
+  /**
+   * Local wall-clock start of each rrule occurrence (HH:MM), or a local date-time (YYYY-MM-DDTHH:MM) that also anchors the rule (needed for INTERVAL and COUNT).
+   */
+  start?: string;
+  /**
+   * Elapsed length of each occurrence (ISO 8601, weeks/days/hours/minutes/seconds), e.g. PT16H.
+   */
+  duration?: string;
+  /**
+   * Five-field cron expression (minute hour day-of-month month day-of-week) in local time; each firing starts an occurrence.
+   */
+  cron?: string;
+  /**
+   * One-off start, local date-time (YYYY-MM-DDTHH:MM) or date (midnight).
+   */
+  from?: string;
+  /**
+   * One-off end (exclusive), local date-time or date; must be after from.
+   */
+  to?: string;
+  /**
+   * Each holiday of a country (from date-holidays) is one occurrence covering its whole local day(s).
+   */
+  holidays?: {
+    /**
+     * ISO 3166-1 alpha-2 country code, e.g. US.
+     */
+    country: string;
+    /**
+     * State or region code within the country, e.g. TX.
+     */
+    region?: string;
+    /**
+     * Holiday types to include; default public.
+     *
+     * @minItems 1
+     */
+    types?: [
+      'public' | 'bank' | 'school' | 'optional' | 'observance',
+      ...('public' | 'bank' | 'school' | 'optional' | 'observance')[]
+    ];
+  };
+}
+
+/**
  * An approval someone must give: a RACI role of the proposal's domain, or a named team.
  *
  * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
