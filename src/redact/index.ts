@@ -1,0 +1,3 @@
+export { isSecretKey, SECRET_TEXT_PATTERNS, type SecretTextPattern } from './patterns.js';
+export { createRedactor, REDACTED, type Redactor, type RedactorOptions } from './redactor.js';
+export { maskSensitive } from './sensitive-tree.js';

@@ -1,0 +1,103 @@
+/**
+ * What a secret looks like: key names and text formats. Kept apart from the redactor so the list
+ * can be read (and extended) on one screen.
+ */
+
+/** Replacement used by the format patterns (same marker as the redactor's). */
+const MARK = '[REDACTED]';
+
+/** Words that make a key secret wherever they sit in its name. */
+const SECRET_KEY_WORDS = new Set([
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'secrets',
+  'token',
+  'tokens',
+  'community',
+  'psk',
+  'credential',
+  'credentials',
+  'apikey',
+  'privatekey',
+  'presharedkey',
+  'authkey',
+]);
+
+/** Keys that contain a secret word but hold no secret (structure of tool output). */
+const NOT_SECRET_KEYS = new Set(['no_log', 'token_type', 'password_required', 'secret_name']);
+
+/**
+ * True when a value stored under `key` must be masked. Splits snake_case, kebab-case and camelCase
+ * names into words: `db_password`, `snmpCommunity`, `api-key`, `private_key`, `tunnel_psk` match.
+ */
+export function isSecretKey(key: string): boolean {
+  if (NOT_SECRET_KEYS.has(key.toLowerCase())) return false;
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word.length > 0);
+  if (words.some((word) => SECRET_KEY_WORDS.has(word))) return true;
+  // why: a bare `key` is too common in plain data (maps, loop items) to mask, but `ssh_key`,
+  // `api_key` or `pre_shared_key` name a secret.
+  return words.length > 1 && (words.at(-1) === 'key' || words.at(-1) === 'keys');
+}
+
+export interface SecretTextPattern {
+  /** What the pattern catches, for documentation and tests. */
+  name: string;
+  pattern: RegExp;
+  /** Replacement string (may keep a non-secret prefix with `$1`). */
+  replace: string;
+}
+
+/**
+ * Text formats. Each keeps the words that say *what* the secret is (`snmp-server community`) and
+ * replaces only the secret itself, so a reviewer still sees that the line changes.
+ */
+export const SECRET_TEXT_PATTERNS: readonly SecretTextPattern[] = [
+  {
+    name: 'PEM private key',
+    pattern: /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g,
+    replace: `-----BEGIN $1PRIVATE KEY-----${MARK}-----END $1PRIVATE KEY-----`,
+  },
+  { name: 'GitHub token', pattern: /\bgh[pousr]_[A-Za-z0-9]{20,255}/g, replace: MARK },
+  { name: 'GitHub fine-grained token', pattern: /\bgithub_pat_[A-Za-z0-9_]{20,255}/g, replace: MARK },
+  { name: 'AWS access key id', pattern: /\b(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g, replace: MARK },
+  {
+    name: 'AWS secret access key',
+    pattern:
+      /(aws_secret_access_key|secretAccessKey|aws_session_token)(["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{16,}/gi,
+    replace: `$1$2${MARK}`,
+  },
+  {
+    name: 'SNMP community',
+    pattern: /(snmp-server\s+community\s+|community\s+(?:string\s+)?)(?!\[REDACTED\])\S+/gi,
+    replace: `$1${MARK}`,
+  },
+  {
+    name: 'Cisco password/secret line (type 0/5/7/8/9 or plain)',
+    pattern: /(\b(?:password|secret|passwd)\s+(?:[0-9]\s+)?)(?!\[REDACTED\])\S+/gi,
+    replace: `$1${MARK}`,
+  },
+  {
+    name: 'Key strings and authentication keys',
+    pattern:
+      /(\b(?:key-string|authentication-key|message-digest-key\s+\d+\s+md5|key\s+(?:ascii|hex)|set-key\s+(?:ascii|hex))\s+(?:[0-9]\s+)?)(?!\[REDACTED\])\S+/gi,
+    replace: `$1${MARK}`,
+  },
+  {
+    name: 'Pre-shared key',
+    pattern:
+      /(\b(?:pre-shared-key|pre_shared_key|preshared-key|psk|wpa-psk)(?:\s+address\s+\S+)?(?:\s+(?:key|ascii|hex|local|remote))?\s+(?:[0-9]\s+)?)(?!\[REDACTED\]|set-key\b|ascii\b|hex\b)\S+/gi,
+    replace: `$1${MARK}`,
+  },
+  {
+    name: 'secret-looking key = value',
+    pattern:
+      /((["']?)[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|psk|community|credential)[A-Za-z0-9_.-]*\2\s*[:=]\s*)(?!\s*\[REDACTED\])("[^"\n]*"|'[^'\n]*'|[^\s,;}\]]+)/gi,
+    replace: `$1${MARK}`,
+  },
+];
