@@ -1,0 +1,352 @@
+/**
+ * Approval requirements and their evaluation: who must approve, whose approvals count, who still can.
+ */
+import type { Finding } from '../core/findings.js';
+import type {
+  Approval,
+  ApprovalRequest,
+  ApprovalRequirement,
+  ChangeType,
+  RaciRole,
+  Risk,
+  TeamKind,
+} from '../core/model.js';
+import type { ControlMatch } from '../core/schema-types.generated.js';
+import { parseYaml } from '../documents/parse-yaml.js';
+import type { CompiledChangeControlPolicy } from './compile-policy.js';
+
+/** An approval request with the teams whose members may satisfy it. */
+export interface ApprovalDemand {
+  /** The request as reported (team and/or role, count, reason). */
+  request: ApprovalRequest;
+  /** Teams whose members' approvals count. */
+  teams: string[];
+}
+
+/** Who asks, and which approvals there are, for one evaluation. */
+export interface ApprovalInput {
+  /** GitHub login of the requester (their approval never counts under separation of duties). */
+  requester?: string;
+  /** Approvals given. */
+  approvals: readonly Approval[];
+  /** The commit being evaluated; approvals of another commit do not count. */
+  commit?: string;
+  /** Team members resolved outside the policy (GitHub teams), added to the policy's lists. */
+  members?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The facts a `when` match looks at. */
+export interface MatchFacts {
+  type: ChangeType;
+  risk: Risk;
+  domain: string;
+}
+
+/** True when every key the match gives matches (AND), each by any of its values (OR). */
+export function matches(match: ControlMatch | undefined, facts: MatchFacts): boolean {
+  if (!match) return true;
+  if (match.types && !match.types.includes(facts.type)) return false;
+  if (match.risks && !match.risks.includes(facts.risk)) return false;
+  if (match.domains && !match.domains.includes(facts.domain)) return false;
+  return true;
+}
+
+/** The teams a request names: its team, or the team(s) holding its RACI role in `domain`. */
+export function teamsForRequest(
+  policy: CompiledChangeControlPolicy,
+  request: ApprovalRequest,
+  domain: string | undefined,
+): string[] {
+  if (request.team !== undefined) return [request.team];
+  if (request.role === undefined || domain === undefined) return [];
+  const entry = policy.raci.get(domain);
+  if (!entry) return [];
+  return teamsInRole(entry, request.role);
+}
+
+function teamsInRole(
+  entry: { responsible: string; accountable: string; consulted?: string[]; informed?: string[] },
+  role: RaciRole,
+): string[] {
+  switch (role) {
+    case 'responsible':
+      return [entry.responsible];
+    case 'accountable':
+      return [entry.accountable];
+    case 'consulted':
+      return entry.consulted ?? [];
+    case 'informed':
+      return entry.informed ?? [];
+  }
+}
+
+/** Turns requests into demands, resolving roles against the domain and merging ones that ask the same people. */
+export function demandsFor(
+  policy: CompiledChangeControlPolicy,
+  requests: readonly ApprovalRequest[],
+  domain: string | undefined,
+): ApprovalDemand[] {
+  const demands: ApprovalDemand[] = [];
+  for (const request of requests) {
+    const teams = teamsForRequest(policy, request, domain);
+    addDemand(demands, { request: withTeam(request, teams), teams });
+  }
+  return demands;
+}
+
+function withTeam(request: ApprovalRequest, teams: readonly string[]): ApprovalRequest {
+  if (request.team !== undefined || teams.length !== 1) return request;
+  return { team: teams[0]!, ...request };
+}
+
+/**
+ * Adds a demand, merging it into an earlier one that asks the same teams: the higher count wins
+ * and both reasons are kept (why: "accountable" and "team netops" are the same people for sdwan).
+ */
+export function addDemand(demands: ApprovalDemand[], demand: ApprovalDemand): void {
+  const key = [...demand.teams].sort().join(',');
+  const existing = demands.find((candidate) => [...candidate.teams].sort().join(',') === key && key !== '');
+  if (!existing) {
+    demands.push(demand);
+    return;
+  }
+  existing.request = {
+    ...existing.request,
+    count: Math.max(existing.request.count, demand.request.count),
+    reason: existing.request.reason.includes(demand.request.reason)
+      ? existing.request.reason
+      : `${existing.request.reason}; ${demand.request.reason}`,
+  };
+}
+
+/** The cross-team demand for a requester of `kind`, unless another demand already implies it. */
+export function crossTeamDemand(
+  policy: CompiledChangeControlPolicy,
+  requesterTeam: string,
+  kind: TeamKind,
+  demands: readonly ApprovalDemand[],
+): ApprovalDemand | undefined {
+  let needed: TeamKind[];
+  let reason: string;
+  if (kind === 'internal' && policy.crossTeam.internalChanges) {
+    needed = ['partner', 'board'];
+    reason = `cross-team: ${requesterTeam} is an internal team, so a partner or board member must approve`;
+  } else if (kind !== 'internal' && policy.crossTeam.partnerChanges) {
+    needed = ['internal'];
+    reason = `cross-team: ${requesterTeam} is a ${kind} team, so a member of an internal team must approve`;
+  } else {
+    return undefined;
+  }
+  const teams = [...policy.teams.values()]
+    .filter((team) => needed.includes(team.kind))
+    .map((team) => team.name);
+  // why: a demand on one of these teams already forces an approval from the other side.
+  const implied = demands.some(
+    (demand) =>
+      demand.teams.length > 0 &&
+      demand.request.count > 0 &&
+      demand.teams.every((team) => teams.includes(team)),
+  );
+  if (implied) return undefined;
+  return {
+    request: { count: 1, reason: `${reason} (${teams.join(', ') || 'no such team is defined'})` },
+    teams,
+  };
+}
+
+/** Members of a team: the policy's list plus those resolved elsewhere (GitHub), de-duplicated. */
+export function membersOf(
+  policy: CompiledChangeControlPolicy,
+  team: string,
+  members: ReadonlyMap<string, readonly string[]> | undefined,
+): string[] {
+  const listed = policy.teams.get(team)?.members ?? [];
+  const resolved = members?.get(team) ?? [];
+  const seen = new Set<string>();
+  const result: string[] = [];
+  for (const login of [...listed, ...resolved]) {
+    const key = login.toLowerCase();
+    if (!seen.has(key)) {
+      seen.add(key);
+      result.push(login);
+    }
+  }
+  return result;
+}
+
+/** True when two commit ids name the same commit (either may be abbreviated, 7+ characters). */
+export function sameCommit(a: string, b: string): boolean {
+  const left = a.toLowerCase();
+  const right = b.toLowerCase();
+  if (left.length < 7 || right.length < 7) return left === right;
+  return left.startsWith(right) || right.startsWith(left);
+}
+
+/**
+ * Evaluates demands against approvals: distinct users; the requester's own approval never counts
+ * under separation of duties; an approval recorded for another commit does not count when both
+ * commits are known. Notes explain approvals that were not counted.
+ */
+export function evaluateDemands(
+  policy: CompiledChangeControlPolicy,
+  demands: readonly ApprovalDemand[],
+  input: ApprovalInput,
+  where: Pick<Finding, 'file' | 'line' | 'column'>,
+): { required: ApprovalRequirement[]; satisfied: boolean; findings: Finding[] } {
+  const requester = input.requester?.toLowerCase();
+  const counted = new Map<string, string>();
+  const stale = new Map<string, string>();
+  let selfApproved = false;
+  for (const approval of input.approvals) {
+    const login = approval.user.toLowerCase();
+    if (
+      input.commit !== undefined &&
+      approval.commit !== undefined &&
+      !sameCommit(input.commit, approval.commit)
+    ) {
+      stale.set(login, approval.commit);
+      continue;
+    }
+    if (policy.separationOfDuties && requester !== undefined && login === requester) {
+      selfApproved = true;
+      continue;
+    }
+    if (!counted.has(login)) counted.set(login, approval.user);
+  }
+
+  const required = demands.map((demand): ApprovalRequirement => {
+    const members = demand.teams.flatMap((team) => membersOf(policy, team, input.members));
+    const unique = [...new Map(members.map((login) => [login.toLowerCase(), login])).entries()];
+    const approvedBy = unique
+      .filter(([login]) => counted.has(login))
+      .map(([login]) => counted.get(login)!)
+      .sort();
+    const eligible = unique
+      .filter(([login]) => !counted.has(login) && !(policy.separationOfDuties && login === requester))
+      .map(([, display]) => display)
+      .sort();
+    return {
+      ...demand.request,
+      approvedBy,
+      satisfied: approvedBy.length >= demand.request.count,
+      eligible,
+    };
+  });
+
+  const findings: Finding[] = [];
+  if (selfApproved) {
+    findings.push({
+      ruleId: 'approval',
+      severity: 'note',
+      message: `${input.requester}'s own approval does not count: the policy separates duties`,
+      hint: 'Ask someone else from the required teams to approve.',
+      ...where,
+    });
+  }
+  const staleUsers = [...stale.keys()].filter((login) => !counted.has(login));
+  if (staleUsers.length > 0 && input.commit !== undefined) {
+    findings.push({
+      ruleId: 'approval',
+      severity: 'note',
+      message: `approval${staleUsers.length > 1 ? 's' : ''} by ${staleUsers.join(', ')} ${staleUsers.length > 1 ? 'were' : 'was'} given for another commit than ${input.commit.slice(0, 12)} and do${staleUsers.length > 1 ? '' : 'es'} not count`,
+      hint: 'Approvals hold for the reviewed commit only; ask them to review the latest commit.',
+      ...where,
+    });
+  }
+  return { required, satisfied: required.every((requirement) => requirement.satisfied), findings };
+}
+
+/** "high-risk normal changes in firewall" — what an approval rule's `when` covers, in words. */
+export function describeMatch(match: ControlMatch | undefined): string {
+  if (!match || (!match.types && !match.risks && !match.domains)) return 'every change';
+  const risks = match.risks ? `${match.risks.join('/')}-risk ` : '';
+  const types = match.types ? `${match.types.join('/')} ` : '';
+  const domains = match.domains ? ` in ${match.domains.join(', ')}` : '';
+  return `${risks}${types}changes${domains}`;
+}
+
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const COMMIT = /^[0-9a-fA-F]{7,64}$/;
+
+/**
+ * Reads an `--approvals FILE`: a YAML or JSON list of `{user, commit?, at?}`. Every problem is an
+ * `approval` finding with the line; the approvals that are well-formed are returned.
+ */
+export function loadApprovals(text: string, file: string): { approvals: Approval[]; findings: Finding[] } {
+  const document = parseYaml(file, text);
+  if (document.findings.length > 0) return { approvals: [], findings: document.findings };
+  const findings: Finding[] = [];
+  const problem = (message: string, path: (string | number)[], hint: string): void => {
+    findings.push({
+      ruleId: 'approval',
+      severity: 'error',
+      message,
+      hint,
+      file,
+      ...document.positionOf(path),
+    });
+  };
+  const value = document.value;
+  if (!Array.isArray(value)) {
+    problem(
+      `the approvals file must be a list of approvals, not ${value === null || value === undefined ? 'an empty document' : typeof value === 'object' ? 'a mapping' : `a ${typeof value}`}`,
+      [],
+      'Write one entry per approval, e.g. "- {user: alice, commit: 3f2a9c1}".',
+    );
+    return { approvals: [], findings };
+  }
+  const approvals: Approval[] = [];
+  value.forEach((entry: unknown, index) => {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      problem(`approval ${index + 1} must be a mapping with user`, [index], 'Write "- {user: alice}".');
+      return;
+    }
+    const record = entry as Record<string, unknown>;
+    const unknown = Object.keys(record).filter((key) => !['user', 'commit', 'at'].includes(key));
+    if (unknown.length > 0) {
+      findings.push({
+        ruleId: 'approval',
+        severity: 'error',
+        message: `unknown key '${unknown[0]}' in approval ${index + 1}`,
+        hint: 'An approval has user, and optionally commit and at.',
+        file,
+        ...document.keyPositionOf([index, unknown[0]!]),
+      });
+      return;
+    }
+    if (typeof record.user !== 'string' || !LOGIN.test(record.user)) {
+      problem(
+        `approval ${index + 1} needs user: a GitHub login`,
+        [index, 'user'],
+        'Write the approver\'s GitHub login, e.g. "user: alice".',
+      );
+      return;
+    }
+    const approval: Approval = { user: record.user };
+    if (record.commit !== undefined) {
+      if (typeof record.commit !== 'string' || !COMMIT.test(record.commit)) {
+        problem(
+          `approval ${index + 1}: commit must be a commit sha (7 to 64 hex digits)`,
+          [index, 'commit'],
+          'Copy the sha from `git rev-parse HEAD`.',
+        );
+        return;
+      }
+      approval.commit = record.commit;
+    }
+    if (record.at !== undefined) {
+      const at = record.at;
+      if (typeof at !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(Date.parse(at))) {
+        problem(
+          `approval ${index + 1}: at must be an RFC 3339 date-time`,
+          [index, 'at'],
+          'Write e.g. "at: 2026-11-28T09:00:00Z".',
+        );
+        return;
+      }
+      approval.at = at;
+    }
+    approvals.push(approval);
+  });
+  return { approvals, findings };
+}

@@ -1,0 +1,372 @@
+/**
+ * Change control for one proposal: change type, RACI ownership, approvals, the co-managed playbook
+ * and custom rules. Pure: the time, approvals, members and window verdict are passed in.
+ */
+import { Temporal } from 'temporal-polyfill';
+import type { Finding } from '../core/findings.js';
+import {
+  type Approval,
+  type ApprovalRequest,
+  type AutonomyClass,
+  type ChangeControlVerdict,
+  type ChangeSubject,
+  RISK_ORDER,
+  type WindowVerdict,
+} from '../core/model.js';
+import {
+  addDemand,
+  crossTeamDemand,
+  demandsFor,
+  describeMatch,
+  evaluateDemands,
+  type MatchFacts,
+  matches,
+  membersOf,
+} from './approvals.js';
+import { runCel } from './cel.js';
+import { type CompiledChangeControlPolicy, describeDuration } from './compile-policy.js';
+import { celActivation, type RiskAssessment } from './risk.js';
+
+/** What `evaluateChangeControl` needs besides the policy and the proposal. */
+export interface ChangeControlInput {
+  /** The instant of evaluation (`--at`): lead times count from here. */
+  at: Date;
+  /** The risk verdict from `assessRisk`. */
+  risk: RiskAssessment;
+  /** Approvals given (`--approvals FILE`, pull-request reviews). */
+  approvals: Approval[];
+  /** The commit being evaluated; approvals recorded for another commit do not count. */
+  commit?: string;
+  /** Team members resolved outside the policy (GitHub teams): team name → logins. */
+  members?: Map<string, string[]>;
+  /** The window engine's verdict: its override approvals and overlapping windows. */
+  windowVerdict: WindowVerdict;
+  /** The policy windows evaluated (for context.windows in custom rules); default: windowVerdict.overlapping. */
+  windows?: string[];
+}
+
+/**
+ * True when this change may bypass production windows: an emergency change, under a policy that
+ * says emergencies bypass windows, with its incident named when the policy requires one.
+ */
+export function bypassesWindows(policy: CompiledChangeControlPolicy, subject: ChangeSubject): boolean {
+  const proposal = subject.proposal;
+  if (proposal.type !== 'emergency' || !policy.emergency.bypassWindows) return false;
+  // why: "it's an emergency" without an incident is how window rules get skipped for convenience.
+  return !policy.emergency.requireIncident || proposal.incident !== undefined;
+}
+
+/** Evaluates change control for one proposal. Never throws for bad input: problems are findings. */
+export function evaluateChangeControl(
+  policy: CompiledChangeControlPolicy,
+  subject: ChangeSubject,
+  input: ChangeControlInput,
+): ChangeControlVerdict {
+  const proposal = subject.proposal;
+  const findings: Finding[] = [...input.risk.findings];
+  const at = (path: readonly (string | number)[]) => ({ file: subject.file, ...subject.locate(path) });
+  const effective = input.risk.effective;
+  const facts: MatchFacts = { type: proposal.type, risk: effective, domain: proposal.domain };
+
+  const requesterTeam = policy.teams.get(proposal.requester.team);
+  if (!requesterTeam) {
+    findings.push({
+      ruleId: 'reference',
+      severity: 'error',
+      message: `requester team '${proposal.requester.team}' is not a team of the change-control policy`,
+      hint: `Teams: ${[...policy.teams.keys()].join(', ')} (${policy.file}).`,
+      ...at(['requester', 'team']),
+    });
+  } else {
+    const members = membersOf(policy, requesterTeam.name, input.members);
+    const login = proposal.requester.github.toLowerCase();
+    if (members.length > 0 && !members.some((member) => member.toLowerCase() === login)) {
+      findings.push({
+        ruleId: 'reference',
+        severity: 'warning',
+        message: `${proposal.requester.github} is not a member of ${requesterTeam.name}`,
+        hint: `Members: ${members.join(', ')}. Add them to the team in ${policy.file}, or name their own team.`,
+        ...at(['requester', 'github']),
+      });
+    }
+  }
+
+  const raci = policy.raci.get(proposal.domain);
+  if (!raci) {
+    findings.push({
+      ruleId: 'approval',
+      policy: 'raci',
+      severity: 'error',
+      message: `no one is accountable for domain '${proposal.domain}'`,
+      hint: `Add raci.${proposal.domain} with responsible and accountable teams to ${policy.file}, or use a domain it lists: ${[...policy.raci.keys()].join(', ')}.`,
+      ...at(['domain']),
+    });
+  }
+
+  const typeVerdict = checkChangeType(policy, subject, input, findings);
+
+  const requests: ApprovalRequest[] = [];
+  if (proposal.type === 'standard') {
+    requests.push({
+      role: 'responsible',
+      count: 1,
+      reason: `standard change${proposal.template ? ` (template ${proposal.template})` : ''}: pre-approved, one review from the responsible team`,
+    });
+  }
+  policy.approvalRules.forEach(({ rule }, index) => {
+    // why: standard changes are pre-approved; a rule applies to them only when it says so.
+    if (proposal.type === 'standard' && !rule.when?.types?.includes('standard')) return;
+    if (!matches(rule.when, facts)) return;
+    const reason = `${rule.name ?? `approvals[${index}]`}: ${describeMatch(rule.when)}`;
+    for (const requirement of rule.require) {
+      requests.push({
+        ...(requirement.role !== undefined ? { role: requirement.role } : { team: requirement.team }),
+        count: requirement.count ?? 1,
+        reason,
+      });
+    }
+  });
+  const demands = demandsFor(policy, requests, raci ? proposal.domain : undefined);
+  for (const override of input.windowVerdict.overrideApprovals) {
+    for (const demand of demandsFor(policy, [override], raci ? proposal.domain : undefined))
+      addDemand(demands, demand);
+  }
+  if (requesterTeam) {
+    const crossTeam = crossTeamDemand(policy, requesterTeam.name, requesterTeam.kind, demands);
+    if (crossTeam) demands.push(crossTeam);
+  }
+  for (const demand of demands) {
+    const unknown = demand.teams.filter((team) => !policy.teams.has(team));
+    if (unknown.length > 0) {
+      findings.push({
+        ruleId: 'approval',
+        severity: 'error',
+        message: `an approval requirement names team${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, not defined in ${policy.file}`,
+        hint: `Requirement: ${demand.request.reason}. Define the team, or correct the window override.`,
+        ...at(['domain']),
+      });
+    }
+  }
+  const approvals = evaluateDemands(
+    policy,
+    demands,
+    {
+      requester: proposal.requester.github,
+      approvals: input.approvals,
+      ...(input.commit !== undefined ? { commit: input.commit } : {}),
+      ...(input.members ? { members: input.members } : {}),
+    },
+    at(['requester']),
+  );
+  findings.push(...approvals.findings);
+
+  const autonomy = requesterTeam ? classifyAutonomy(policy, requesterTeam.name, facts) : undefined;
+
+  runCustomRules(policy, subject, input.windows ?? input.windowVerdict.overlapping, findings);
+
+  return {
+    risk: { declared: input.risk.declared, effective, reasons: input.risk.reasons },
+    approvals: { required: approvals.required, satisfied: approvals.satisfied },
+    ...(autonomy ? { autonomy } : {}),
+    ...(typeVerdict.retrospectiveDue ? { retrospectiveDue: typeVerdict.retrospectiveDue } : {}),
+    findings,
+  };
+}
+
+function checkChangeType(
+  policy: CompiledChangeControlPolicy,
+  subject: ChangeSubject,
+  input: ChangeControlInput,
+  findings: Finding[],
+): { retrospectiveDue?: string } {
+  const proposal = subject.proposal;
+  const at = (path: readonly (string | number)[]) => ({ file: subject.file, ...subject.locate(path) });
+  const fail = (message: string, path: readonly (string | number)[], hint: string): void => {
+    findings.push({
+      ruleId: 'change-type',
+      policy: proposal.type,
+      severity: 'error',
+      message,
+      hint,
+      ...at(path),
+    });
+  };
+  switch (proposal.type) {
+    case 'standard': {
+      const standard = policy.standard;
+      if (!standard) {
+        fail(
+          'the change-control policy allows no standard changes',
+          ['type'],
+          `Make it a normal change, or list templates under changeTypes.standard in ${policy.file}.`,
+        );
+        return {};
+      }
+      if (proposal.template === undefined) {
+        fail(
+          'a standard change must name its pre-approved template',
+          ['type'],
+          `Add template: one of ${standard.templates.join(', ')}.`,
+        );
+      } else if (!standard.templates.includes(proposal.template)) {
+        fail(
+          `template '${proposal.template}' is not a pre-approved standard change`,
+          ['template'],
+          `Pre-approved templates: ${standard.templates.join(', ') || 'none'}. Otherwise make it a normal change.`,
+        );
+      }
+      const effective = input.risk.effective;
+      if (RISK_ORDER.indexOf(effective) > RISK_ORDER.indexOf(standard.maxRisk)) {
+        const why = input.risk.reasons.length > 0 ? ` (${input.risk.reasons.join('; ')})` : '';
+        fail(
+          `standard changes may carry at most ${standard.maxRisk} risk; this one is ${effective}${why}`,
+          ['risk'],
+          'Make it a normal change so it gets the reviews its risk needs.',
+        );
+      }
+      return {};
+    }
+    case 'normal': {
+      if (!policy.leadTime) return {};
+      const earliest = Temporal.Instant.fromEpochMilliseconds(input.at.getTime())
+        .toZonedDateTimeISO(subject.timezone)
+        .add(policy.leadTime).epochMilliseconds;
+      if (subject.startMs < earliest) {
+        fail(
+          `normal changes need ${describeDuration(policy.leadTime)} notice: this one starts ${utc(subject.startMs)}, ${subject.startMs < input.at.getTime() ? 'which has passed' : `less than ${describeDuration(policy.leadTime)} after ${utc(input.at.getTime())}`}`,
+          ['schedule', 'start'],
+          `Start at ${utc(earliest)} or later, or raise it as an emergency change with its incident.`,
+        );
+      }
+      return {};
+    }
+    case 'emergency': {
+      if (policy.emergency.requireIncident && proposal.incident === undefined) {
+        fail(
+          'an emergency change must name its incident',
+          ['type'],
+          'Add incident: the incident number (e.g. INC-0042), or make it a normal change.',
+        );
+      }
+      const within = policy.emergency.retrospectiveWithin;
+      if (!within) return {};
+      const due = Temporal.Instant.fromEpochMilliseconds(subject.startMs)
+        .toZonedDateTimeISO(subject.timezone)
+        .add(within);
+      const retrospectiveDue = utc(due.epochMilliseconds);
+      findings.push({
+        ruleId: 'change-type',
+        policy: 'emergency',
+        severity: 'note',
+        message: `emergency change: a retrospective review is due by ${retrospectiveDue}`,
+        hint: `The policy asks for a retrospective within ${describeDuration(within)} of the start.`,
+        ...at(['type']),
+      });
+      return { retrospectiveDue };
+    }
+  }
+}
+
+/** The co-managed playbook: escalate, then needs input, then autonomous; no match means needs input. */
+export function classifyAutonomy(
+  policy: CompiledChangeControlPolicy,
+  team: string,
+  facts: MatchFacts,
+): { team: string; class: AutonomyClass; message: string } | undefined {
+  const playbook = policy.autonomy.get(team);
+  if (!playbook) return undefined;
+  const display = (name: string): string => policy.teams.get(name)?.displayName ?? name;
+  const accountable = policy.raci.get(facts.domain)?.accountable;
+  const others = (names: readonly (string | undefined)[]): string[] => [
+    ...new Set(names.filter((name): name is string => name !== undefined && name !== team)),
+  ];
+  const boards = [...policy.teams.values()]
+    .filter((entry) => entry.kind === 'board')
+    .map((entry) => entry.name);
+
+  if (playbook.escalate && matches(playbook.escalate, facts)) {
+    const to = playbook.escalateTo ?? others([accountable, ...boards]);
+    return {
+      team,
+      class: 'escalate',
+      message: `escalate to ${listWords(to.map(display)) || 'the accountable team'}`,
+    };
+  }
+  const needsInput = playbook.needsInput !== undefined && matches(playbook.needsInput, facts);
+  const alone = playbook.autonomous !== undefined && matches(playbook.autonomous, facts);
+  if (needsInput || !alone) {
+    const from =
+      playbook.inputFrom ??
+      others([accountable, ...(policy.raci.get(facts.domain)?.consulted ?? [])]).slice(0, 1);
+    return {
+      team,
+      class: 'needs-input',
+      message: `needs ${listWords(from.map(display)) || 'another team\u2019s'} input`,
+    };
+  }
+  return { team, class: 'autonomous', message: `${display(team)} may run this alone` };
+}
+
+function runCustomRules(
+  policy: CompiledChangeControlPolicy,
+  subject: ChangeSubject,
+  windows: string[],
+  findings: Finding[],
+): void {
+  if (policy.customRules.length === 0) return;
+  const activation = celActivation(subject, { windows });
+  for (const rule of policy.customRules) {
+    const unusable = (what: string, error: string): void => {
+      findings.push({
+        ruleId: 'rule',
+        policy: rule.name,
+        severity: 'warning',
+        message: `rule ${rule.name} could not be evaluated for this proposal (${what}): ${error}`,
+        hint: `Guard optional fields with has(), e.g. has(proposal.rollback) && ... (${policy.file}:${rule.line}).`,
+        file: subject.file,
+        ...subject.locate([]),
+      });
+    };
+    if (rule.when) {
+      const selected = runCel(rule.when, activation);
+      if (!selected.ok) {
+        unusable('when', selected.error);
+        continue;
+      }
+      if (selected.value !== true) {
+        if (typeof selected.value !== 'boolean') unusable('when', 'it did not yield true or false');
+        continue;
+      }
+    }
+    const holds = runCel(rule.assert, activation);
+    if (!holds.ok) {
+      unusable('assert', holds.error);
+      continue;
+    }
+    if (typeof holds.value !== 'boolean') {
+      unusable('assert', 'it did not yield true or false');
+      continue;
+    }
+    if (!holds.value) {
+      findings.push({
+        ruleId: 'rule',
+        policy: rule.name,
+        severity: rule.severity,
+        message: rule.message,
+        hint: `Rule ${rule.name} (${policy.file}:${rule.line}) asserts: ${rule.assert.source}`,
+        file: subject.file,
+        ...subject.locate(rule.proposalPath),
+      });
+    }
+  }
+}
+
+/** "a", "a and b", "a, b and c". */
+export function listWords(words: readonly string[]): string {
+  if (words.length <= 1) return words[0] ?? '';
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+function utc(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace('.000Z', 'Z');
+}

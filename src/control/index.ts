@@ -1,0 +1,22 @@
+/**
+ * The change-control engine: compile the policy once, then per proposal assess risk and evaluate
+ * change type, ownership, approvals, autonomy and custom rules. Pure: no clock, disk or network.
+ */
+export { type ApprovalInput, loadApprovals, sameCommit } from './approvals.js';
+export { celCompilations } from './cel.js';
+export { CODEOWNERS_PATH, type CodeownersOptions, renderCodeowners } from './codeowners.js';
+export {
+  type CompiledChangeControlPolicy,
+  type CompiledCustomRule,
+  type CompiledRiskRule,
+  type CompiledTeam,
+  compileChangeControlPolicy,
+} from './compile-policy.js';
+export {
+  bypassesWindows,
+  type ChangeControlInput,
+  classifyAutonomy,
+  evaluateChangeControl,
+} from './evaluate.js';
+export { evaluatePolicyChange, type PolicyChange, type PolicyChangeInput } from './policy-change.js';
+export { assessRisk, maxRisk, type RiskAssessment, type RiskContext } from './risk.js';

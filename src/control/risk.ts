@@ -1,0 +1,77 @@
+import type { Finding } from '../core/findings.js';
+import { type ChangeSubject, RISK_ORDER, type Risk } from '../core/model.js';
+import { type CelActivation, proposalForCel, runCel, toCelValue } from './cel.js';
+import type { CompiledChangeControlPolicy } from './compile-policy.js';
+
+/** The risk verdict: declared, effective (never lower) and why. */
+export interface RiskAssessment {
+  /** The risk the proposal declares. */
+  declared: Risk;
+  /** max(declared, every matching rule). */
+  effective: Risk;
+  /** The reasons of the matching rules, in policy order. */
+  reasons: string[];
+  /** `rule` warnings for rules that could not be evaluated against this proposal. */
+  findings: Finding[];
+}
+
+/** Facts about a change that the proposal does not state itself. */
+export interface RiskContext {
+  /** Names of the windows whose occurrences the change overlaps. */
+  windows: string[];
+}
+
+/** The higher of two risks. */
+export function maxRisk(a: Risk, b: Risk): Risk {
+  return RISK_ORDER.indexOf(a) >= RISK_ORDER.indexOf(b) ? a : b;
+}
+
+/** What CEL expressions see for one proposal. */
+export function celActivation(subject: ChangeSubject, context: RiskContext): CelActivation {
+  return {
+    proposal: proposalForCel(subject),
+    context: {
+      inventoryGroups: subject.inventoryGroups,
+      // why: a CEL int, so `context.deviceCount > 2` and `context.deviceCount * 2` both work.
+      deviceCount: BigInt(subject.proposal.targets.devices?.length ?? 0),
+      windows: toCelValue(context.windows),
+    },
+  };
+}
+
+/**
+ * Effective risk = max(declared, every rule whose condition holds). A rule that cannot be evaluated
+ * (it reads a field this proposal lacks, or compares a string to a number) is a warning naming the
+ * rule, and does not raise the risk.
+ */
+export function assessRisk(
+  policy: CompiledChangeControlPolicy,
+  subject: ChangeSubject,
+  context: RiskContext,
+): RiskAssessment {
+  const declared = subject.proposal.risk;
+  let effective = declared;
+  const reasons: string[] = [];
+  const findings: Finding[] = [];
+  const activation = celActivation(subject, context);
+  for (const rule of policy.riskRules) {
+    const outcome = runCel(rule.when, activation);
+    if (!outcome.ok || typeof outcome.value !== 'boolean') {
+      findings.push({
+        ruleId: 'rule',
+        policy: rule.label,
+        severity: 'warning',
+        message: `risk rule ${rule.label} could not be evaluated for this proposal: ${outcome.ok ? 'it did not yield true or false' : outcome.error}`,
+        hint: `Guard optional fields with has(), e.g. has(proposal.targets.tags) && ... (${policy.file}:${rule.line}).`,
+        file: subject.file,
+        ...subject.locate([]),
+      });
+      continue;
+    }
+    if (outcome.value) {
+      effective = maxRisk(effective, rule.atLeast);
+      reasons.push(rule.reason);
+    }
+  }
+  return { declared, effective, reasons, findings };
+}
