@@ -33,7 +33,7 @@ function validatorFor(kind: DocumentKind): ValidateFunction {
   let validate = compiled.get(kind);
   if (!validate) {
     if (!ajv) {
-      ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+      ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
       // why: tsType only steers the generated TypeScript types (scripts/schema-types.ts).
       ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
     }

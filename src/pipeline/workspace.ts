@@ -55,7 +55,7 @@ export interface OpenWorkspaceOptions {
 export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Workspace> {
   const start = path.resolve(options.cwd, options.repo ?? '.');
   if (!existsSync(start)) throw usageError(`--repo ${options.repo} does not exist`, 'Name the network repository directory.');
-  const git = await openGitRepository(start);
+  const git = await openGitRepository(start, options.repo !== undefined);
   const root = git?.root ?? start;
   const config = await loadConfig(root);
   const workspace: Workspace = { root, cwd: options.cwd, config, ...(git ? { git } : {}) };

@@ -3,18 +3,20 @@ import { NetchangeError } from '../core/errors.js';
 import type { ChangedFile, GitRepository } from '../core/ports.js';
 
 /**
- * Finds the repository that contains `directory` and returns a GitRepository over it, or undefined
- * when the directory is not inside a git work tree (netchange then works on the files alone).
+ * Returns a GitRepository for the work tree around `directory`, or undefined when the directory is
+ * not inside a git work tree (netchange then works on the files alone). With `asRoot`, `directory`
+ * itself is the network repository's root even when it sits inside a larger work tree (a monorepo,
+ * or the examples of this project); paths are then relative to it.
  */
-export async function openGitRepository(directory: string): Promise<GitRepository | undefined> {
+export async function openGitRepository(directory: string, asRoot: boolean): Promise<GitRepository | undefined> {
   const git = simpleGit({ baseDir: directory });
-  let root: string;
+  let topLevel: string;
   try {
-    root = (await git.revparse(['--show-toplevel'])).trim();
+    topLevel = (await git.revparse(['--show-toplevel'])).trim();
   } catch {
     return undefined;
   }
-  return createSimpleGitRepository(root);
+  return createSimpleGitRepository(asRoot ? directory : topLevel);
 }
 
 /** The simple-git adapter: the one place netchange talks to git for proposals. */
@@ -37,7 +39,8 @@ export function createSimpleGitRepository(root: string): GitRepository {
     async changedFiles(base) {
       let output: string;
       try {
-        output = await git.raw(['diff', '--name-status', '-M', '-z', base, 'HEAD']);
+        // why: --relative keeps paths relative to the root when it is a subdirectory of the work tree.
+        output = await git.raw(['diff', '--name-status', '-M', '-z', '--relative', base, 'HEAD']);
       } catch (error) {
         throw failed(`git diff ${base} HEAD failed`, error);
       }
@@ -63,7 +66,7 @@ export function createSimpleGitRepository(root: string): GitRepository {
     },
     async fileAt(ref, path) {
       try {
-        return await git.show([`${ref}:${path}`]);
+        return await git.show([`${ref}:./${path}`]);
       } catch {
         return undefined;
       }

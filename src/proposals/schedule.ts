@@ -114,10 +114,11 @@ export function toUtcString(epochMs: number): string {
 /** An instant in a zone as people read it: `2026-11-29 02:00 CST (UTC-06:00)`. */
 export function formatLocal(epochMs: number, timezone: string): string {
   const zoned = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timezone);
-  const name =
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'short' })
-      .formatToParts(new Date(epochMs))
-      .find((part) => part.type === 'timeZoneName')?.value ?? timezone;
+  const short = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'short' })
+    .formatToParts(new Date(epochMs))
+    .find((part) => part.type === 'timeZoneName')?.value;
+  // why: ICU has abbreviations (CST, EDT) only for some zones; elsewhere the zone id reads better than GMT+1.
+  const name = short && /^[A-Z]{2,5}$/.test(short) ? short : timezone;
   const date = zoned.toPlainDate().toString();
   const time = zoned.toPlainTime().toString({ smallestUnit: 'minute' });
   return `${date} ${time} ${name} (UTC${zoned.offset})`;

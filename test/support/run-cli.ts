@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { execa } from 'execa';
+import { PROJECT_ROOT } from './repository.js';
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+const MAIN = path.join(PROJECT_ROOT, 'src/cli/main.ts');
+
+/** Runs the real CLI as a user does: a separate process, real exit code and output. */
+export async function runCli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; input?: string; timeout?: number } ,
+): Promise<CliResult> {
+  const result = await execa('node', ['--import', 'tsx', MAIN, ...args], {
+    cwd: options.cwd,
+    env: { NO_COLOR: '1', CI: 'true', ...options.env },
+    reject: false,
+    timeout: options.timeout ?? 120_000,
+    ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
