@@ -9,13 +9,15 @@ export interface CliResult {
 }
 
 const MAIN = path.join(PROJECT_ROOT, 'src/cli/main.ts');
+// why: an absolute loader URL, because tests run the CLI from temp directories without node_modules.
+const TSX_LOADER = import.meta.resolve('tsx');
 
 /** Runs the real CLI as a user does: a separate process, real exit code and output. */
 export async function runCli(
   args: readonly string[],
   options: { cwd: string; env?: Record<string, string>; input?: string; timeout?: number } ,
 ): Promise<CliResult> {
-  const result = await execa('node', ['--import', 'tsx', MAIN, ...args], {
+  const result = await execa('node', ['--import', TSX_LOADER, MAIN, ...args], {
     cwd: options.cwd,
     env: { NO_COLOR: '1', CI: 'true', ...options.env },
     reject: false,
