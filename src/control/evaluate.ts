@@ -131,7 +131,8 @@ export function evaluateChangeControl(
     for (const demand of demandsFor(policy, [override], raci ? proposal.domain : undefined))
       addDemand(demands, demand);
   }
-  if (requesterTeam) {
+  // why: standard changes are pre-approved; the playbook lets the responsible team run them alone.
+  if (requesterTeam && proposal.type !== 'standard') {
     const crossTeam = crossTeamDemand(policy, requesterTeam.name, requesterTeam.kind, demands);
     if (crossTeam) demands.push(crossTeam);
   }
