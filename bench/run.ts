@@ -10,11 +10,15 @@ import type { BenchFigure } from './harness.js';
 
 const filter = process.argv[2];
 const directory = import.meta.dirname;
-const files = (await readdir(directory)).filter((name) => name.endsWith('.bench.ts') && (!filter || name.includes(filter))).sort();
+const files = (await readdir(directory))
+  .filter((name) => name.endsWith('.bench.ts') && (!filter || name.includes(filter)))
+  .sort();
 const rows: BenchFigure[] = [];
 for (const file of files) {
   process.stderr.write(`bench: ${file}...\n`);
-  const module = (await import(pathToFileURL(path.join(directory, file)).href)) as { default: () => Promise<BenchFigure[]> };
+  const module = (await import(pathToFileURL(path.join(directory, file)).href)) as {
+    default: () => Promise<BenchFigure[]>;
+  };
   const figures = await module.default();
   for (const figure of figures) {
     rows.push(figure);

@@ -9,7 +9,10 @@ export function parseAt(value: string | undefined): Date {
   try {
     return new Date(Temporal.Instant.from(value).epochMilliseconds);
   } catch {
-    throw usageError(`--at '${value}' is not an RFC 3339 instant`, "Write it like 2026-11-29T08:00:00Z or 2026-11-29T02:00:00-06:00.");
+    throw usageError(
+      `--at '${value}' is not an RFC 3339 instant`,
+      'Write it like 2026-11-29T08:00:00Z or 2026-11-29T02:00:00-06:00.',
+    );
   }
 }
 
@@ -17,7 +20,8 @@ export function parseAt(value: string | undefined): Date {
 export function parsePositiveInteger(name: string) {
   return (value: string): number => {
     const number = Number(value);
-    if (!Number.isInteger(number) || number < 1) throw usageError(`${name} must be a positive whole number, got '${value}'`);
+    if (!Number.isInteger(number) || number < 1)
+      throw usageError(`${name} must be a positive whole number, got '${value}'`);
     return number;
   };
 }

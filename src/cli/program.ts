@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCodeownersCommand } from './commands/codeowners.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { VERSION } from './version.js';
 
@@ -27,5 +28,6 @@ Examples:
     );
   program.configureHelp({ sortSubcommands: false });
   registerValidateCommand(program);
+  registerCodeownersCommand(program);
   return program;
 }

@@ -16,7 +16,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // why: commander already printed help, the version or its message (with a suggestion).
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      ) {
         return EXIT.passed;
       }
       return EXIT.usage;
@@ -38,7 +42,9 @@ function printError(error: NetchangeError): void {
   const lines = [`${pc.red('error')}: ${error.message}`];
   for (const finding of error.findings) {
     const where = [finding.file, finding.line, finding.column].filter((part) => part !== undefined).join(':');
-    lines.push(`  ${where} ${finding.message}${finding.hint ? `\n    ${pc.dim(`hint: ${finding.hint}`)}` : ''}`);
+    lines.push(
+      `  ${where} ${finding.message}${finding.hint ? `\n    ${pc.dim(`hint: ${finding.hint}`)}` : ''}`,
+    );
   }
   if (error.hint) lines.push(pc.dim(`hint: ${error.hint}`));
   process.stderr.write(`${lines.join('\n')}\n`);

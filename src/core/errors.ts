@@ -45,9 +45,6 @@ export function usageError(message: string, hint?: string): NetchangeError {
   return new NetchangeError('E_USAGE', message, { hint });
 }
 
-export function configError(
-  message: string,
-  options: NetchangeErrorOptions = {},
-): NetchangeError {
+export function configError(message: string, options: NetchangeErrorOptions = {}): NetchangeError {
   return new NetchangeError('E_CONFIG', message, options);
 }

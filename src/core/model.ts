@@ -5,7 +5,13 @@
 import type { Finding, Interval } from './findings.js';
 import type { ChangeProposal } from './schema-types.generated.js';
 
-export type { ChangeProposal, NetchangeConfig, Step, AnsibleStep, TerraformStep } from './schema-types.generated.js';
+export type {
+  AnsibleStep,
+  ChangeProposal,
+  NetchangeConfig,
+  Step,
+  TerraformStep,
+} from './schema-types.generated.js';
 
 export type ChangeType = ChangeProposal['type'];
 export type Risk = ChangeProposal['risk'];

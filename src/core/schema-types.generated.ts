@@ -514,11 +514,11 @@ export interface ChangeControlPolicy {
     approvals?: RequiredApproval[];
   };
   /**
-   * When true, the requester's own approval never counts.
+   * When true (the default), the requester's own approval never counts.
    */
   separationOfDuties?: boolean;
   /**
-   * When true, a partner-authored change needs an internal approval and an internal-authored change a partner or board approval. The object form turns each direction on separately.
+   * When true, a partner-authored change needs an internal approval and an internal-authored change a partner or board approval (standard changes are pre-approved and exempt). The object form turns each direction on separately.
    */
   crossTeam?: boolean | CrossTeamSetting;
   /**
@@ -610,7 +610,7 @@ export interface RiskRule {
    */
   name?: string;
   /**
-   * CEL condition over `proposal` and `context` (inventoryGroups, deviceCount, windows).
+   * CEL condition over `proposal` (as written) and `context`: risk (the declared risk), inventoryGroups, deviceCount, windows (names of the windows the change overlaps).
    */
   when: string;
   /**
@@ -768,7 +768,7 @@ export interface CustomRule {
    */
   name: string;
   /**
-   * Optional CEL condition selecting the proposals the rule checks.
+   * Optional CEL condition selecting the proposals the rule checks; sees `proposal` and `context` (risk is the effective risk here).
    */
   when?: string;
   /**

@@ -1,4 +1,13 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+  type YAMLMap,
+} from 'yaml';
 import type { Finding } from '../core/findings.js';
 
 /** A path into a parsed document, as ajv's instancePath splits it: keys and array indexes. */
@@ -58,7 +67,9 @@ export function parseYaml(file: string, text: string): YamlDocument {
   const list = Array.isArray(documents) ? documents : [];
   const document = list[0];
   if (!document || document.contents === null) {
-    return emptyResult(file, [yamlFinding('the file is empty', 0, 'Write one YAML mapping with apiVersion and kind.')]);
+    return emptyResult(file, [
+      yamlFinding('the file is empty', 0, 'Write one YAML mapping with apiVersion and kind.'),
+    ]);
   }
   if (list.length > 1) {
     const second = list[1]!;
@@ -71,7 +82,9 @@ export function parseYaml(file: string, text: string): YamlDocument {
     );
   }
   for (const error of document.errors) {
-    findings.push(yamlFinding(describeYamlError(error.code, error.message), error.pos[0], hintFor(error.code)));
+    findings.push(
+      yamlFinding(describeYamlError(error.code, error.message), error.pos[0], hintFor(error.code)),
+    );
   }
 
   const root = document.contents as Node;
@@ -83,7 +96,9 @@ export function parseYaml(file: string, text: string): YamlDocument {
     const parent = nearestNode(root, path.slice(0, -1));
     const last = path[path.length - 1];
     if (parent && isMap(parent)) {
-      const pair = (parent as YAMLMap).items.find((item) => isPair(item) && keyText(item.key) === String(last));
+      const pair = (parent as YAMLMap).items.find(
+        (item) => isPair(item) && keyText(item.key) === String(last),
+      );
       const key = pair?.key as Node | undefined;
       if (key?.range) return at(key.range[0]);
     }
@@ -94,7 +109,11 @@ export function parseYaml(file: string, text: string): YamlDocument {
     walkKeys(root, (key) => {
       if (FORBIDDEN_KEYS.has(keyText(key))) {
         findings.push(
-          yamlFinding(`the key '${keyText(key)}' is not allowed`, key.range?.[0] ?? 0, 'Rename the key; it collides with JavaScript object internals.'),
+          yamlFinding(
+            `the key '${keyText(key)}' is not allowed`,
+            key.range?.[0] ?? 0,
+            'Rename the key; it collides with JavaScript object internals.',
+          ),
         );
       }
     });
@@ -114,7 +133,15 @@ export function parseYaml(file: string, text: string): YamlDocument {
       );
     }
   }
-  return { file, value: findings.length === 0 ? value : undefined, findings, root, positionOf, keyPositionOf, positionAt: at };
+  return {
+    file,
+    value: findings.length === 0 ? value : undefined,
+    findings,
+    root,
+    positionOf,
+    keyPositionOf,
+    positionAt: at,
+  };
 }
 
 function emptyResult(file: string, findings: Finding[]): YamlDocument {

@@ -25,7 +25,10 @@ export async function resolveInsideRepository(
   }
   const absolutePath = path.resolve(repositoryRoot, relativePath);
   if (!isInside(repositoryRoot, absolutePath)) {
-    return fail(`'${relativePath}' points outside the repository`, 'Keep every referenced file inside the repository.');
+    return fail(
+      `'${relativePath}' points outside the repository`,
+      'Keep every referenced file inside the repository.',
+    );
   }
   let real: string;
   try {
@@ -52,7 +55,11 @@ function isInside(root: string, candidate: string): boolean {
  * Reads a text file for parsing: refuses files over the size limit before reading them,
  * and files that are not UTF-8, each as a `yaml` finding rather than an exception.
  */
-export async function readTextFile(absolutePath: string, file: string, maxBytes: number): Promise<ReadResult> {
+export async function readTextFile(
+  absolutePath: string,
+  file: string,
+  maxBytes: number,
+): Promise<ReadResult> {
   const fail = (message: string, hint: string): ReadResult => ({
     ok: false,
     finding: { ruleId: 'yaml', severity: 'error', message, hint, file, line: 1, column: 1 },

@@ -33,7 +33,13 @@ function validatorFor(kind: DocumentKind): ValidateFunction {
   let validate = compiled.get(kind);
   if (!validate) {
     if (!ajv) {
-      ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+      ajv = new Ajv2020({
+        allErrors: true,
+        verbose: true,
+        strict: true,
+        strictRequired: false,
+        allowUnionTypes: true,
+      });
       // why: tsType only steers the generated TypeScript types (scripts/schema-types.ts).
       ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
     }
@@ -85,7 +91,9 @@ export function validateDocument(document: YamlDocument, kind: DocumentKind): Fi
         ruleId: 'schema',
         severity: 'error',
         message:
-          record.kind === undefined ? `kind is missing; expected ${kind}` : `kind '${String(record.kind)}' found where a ${kind} belongs`,
+          record.kind === undefined
+            ? `kind is missing; expected ${kind}`
+            : `kind '${String(record.kind)}' found where a ${kind} belongs`,
         hint: `Set 'kind: ${kind}', or move the file where ${String(record.kind)} documents live.`,
         ...at(['kind']),
       },
@@ -173,7 +181,9 @@ function describeSchemaError(error: ErrorObject, document: YamlDocument): Findin
       };
     }
     case 'oneOf': {
-      const branches = ((error.schema as { required?: string[] }[]) ?? []).flatMap((branch) => branch.required ?? []);
+      const branches = ((error.schema as { required?: string[] }[]) ?? []).flatMap(
+        (branch) => branch.required ?? [],
+      );
       return {
         ...base,
         message: `${where} needs exactly one of ${branches.map((key) => `'${key}'`).join(' or ')}`,
@@ -206,7 +216,8 @@ function describeSchemaError(error: ErrorObject, document: YamlDocument): Findin
 }
 
 function describeProperty(error: ErrorObject, property: string): string | undefined {
-  const properties = (error.parentSchema as { properties?: Record<string, { description?: string }> })?.properties;
+  const properties = (error.parentSchema as { properties?: Record<string, { description?: string }> })
+    ?.properties;
   return properties?.[property]?.description;
 }
 

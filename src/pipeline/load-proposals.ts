@@ -60,7 +60,9 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
   const selection = await selectProposalFiles(workspace, options);
   const resolveInventory = createInventoryResolver(workspace.config.executors.ansibleInventory);
   const limit = pLimit(READ_CONCURRENCY);
-  const blobs = workspace.git ? workspace.git.blobShas(selection.files) : Promise.resolve(new Map<string, string>());
+  const blobs = workspace.git
+    ? workspace.git.blobShas(selection.files)
+    : Promise.resolve(new Map<string, string>());
   const proposals = await Promise.all(
     selection.files.map((file) => limit(() => loadProposal(workspace, file, resolveInventory))),
   );
@@ -102,16 +104,27 @@ interface Selection {
 
 async function selectProposalFiles(workspace: Workspace, options: LoadOptions): Promise<Selection> {
   if (options.paths && options.paths.length > 0 && options.since) {
-    throw usageError('give PATH arguments or --since, not both', 'Use --since in CI, paths when checking files by hand.');
+    throw usageError(
+      'give PATH arguments or --since, not both',
+      'Use --since in CI, paths when checking files by hand.',
+    );
   }
   if (options.paths && options.paths.length > 0) {
-    return { files: await resolvePathArguments(workspace, options.paths), withdrawn: [], changedPolicies: [], partial: true };
+    return {
+      files: await resolvePathArguments(workspace, options.paths),
+      withdrawn: [],
+      changedPolicies: [],
+      partial: true,
+    };
   }
   if (!options.since) {
     return { files: await listProposalFiles(workspace), withdrawn: [], changedPolicies: [], partial: false };
   }
   if (!workspace.git) {
-    throw usageError(`--since needs a git repository; ${workspace.root} is not one`, 'Run inside the network repository clone.');
+    throw usageError(
+      `--since needs a git repository; ${workspace.root} is not one`,
+      'Run inside the network repository clone.',
+    );
   }
   const baseCommit = await workspace.git.resolveRef(options.since);
   const changed = await workspace.git.changedFiles(baseCommit);
@@ -132,10 +145,20 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
       files.push(entry.path);
     }
   }
-  return { files: files.sort(), withdrawn, changedPolicies: [...new Set(changedPolicies)].sort(), partial: true, baseCommit };
+  return {
+    files: files.sort(),
+    withdrawn,
+    changedPolicies: [...new Set(changedPolicies)].sort(),
+    partial: true,
+    baseCommit,
+  };
 }
 
-async function loadProposal(workspace: Workspace, file: string, resolveInventory: InventoryResolver): Promise<LoadedProposal> {
+async function loadProposal(
+  workspace: Workspace,
+  file: string,
+  resolveInventory: InventoryResolver,
+): Promise<LoadedProposal> {
   const document = await readYamlDocument(workspace.root, file, workspace.config.limits.maxFileBytes);
   const loaded: LoadedProposal = { file, findings: [...document.findings], locate: document.positionOf };
   const rawId = (document.value as { id?: unknown } | undefined)?.id;
@@ -153,7 +176,13 @@ async function loadProposal(workspace: Workspace, file: string, resolveInventory
   const references = await checkReferences(workspace.root, file, proposal, locate, resolveInventory);
   loaded.findings.push(...schedule.findings, ...references.findings, ...lintExtraVars(document));
   if (schedule.schedule) {
-    loaded.subject = { file, proposal, locate, ...schedule.schedule, inventoryGroups: references.inventoryGroups };
+    loaded.subject = {
+      file,
+      proposal,
+      locate,
+      ...schedule.schedule,
+      inventoryGroups: references.inventoryGroups,
+    };
   }
   return loaded;
 }
@@ -162,7 +191,11 @@ async function loadProposal(workspace: Workspace, file: string, resolveInventory
  * Duplicate ids are errors naming both files. With a partial selection (--since, paths), the other
  * proposals' ids are read with a cheap scan instead of a full parse.
  */
-async function checkUniqueIds(workspace: Workspace, proposals: LoadedProposal[], partial: boolean): Promise<void> {
+async function checkUniqueIds(
+  workspace: Workspace,
+  proposals: LoadedProposal[],
+  partial: boolean,
+): Promise<void> {
   const owners = new Map<string, string[]>();
   const note = (id: string, file: string) => owners.set(id, [...(owners.get(id) ?? []), file]);
   for (const loaded of proposals) if (loaded.id) note(loaded.id, loaded.file);

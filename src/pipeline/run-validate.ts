@@ -19,7 +19,10 @@ export interface RunValidateOptions {
 
 /** `netchange validate` from options to report: the whole pipeline on one screen. */
 export async function runValidate(options: RunValidateOptions): Promise<ValidationReport> {
-  const workspace = await openWorkspace({ cwd: options.cwd, ...(options.repo ? { repo: options.repo } : {}) });
+  const workspace = await openWorkspace({
+    cwd: options.cwd,
+    ...(options.repo ? { repo: options.repo } : {}),
+  });
   const approvals = options.approvals ?? [];
   return validateWorkspace(
     workspace,

@@ -4,8 +4,8 @@ import type {
   Approval,
   ChangeControlVerdict,
   ChangeSubject,
-  Risk,
   ProposalReport,
+  Risk,
   ValidationReport,
   WindowVerdict,
 } from '../core/model.js';
@@ -76,7 +76,11 @@ async function noPolicies(): Promise<CompiledPolicies> {
   return { findings: [] };
 }
 
-function reportProposal(loaded: LoadedProposal, policies: CompiledPolicies, options: ValidateOptions): ProposalReport {
+function reportProposal(
+  loaded: LoadedProposal,
+  policies: CompiledPolicies,
+  options: ValidateOptions,
+): ProposalReport {
   const findings = [...loaded.findings];
   const proposal = loaded.proposal;
   const report: ProposalReport = {
@@ -107,7 +111,12 @@ function reportProposal(loaded: LoadedProposal, policies: CompiledPolicies, opti
   const windowVerdictFor = (risk: Risk): WindowVerdict => {
     let verdict = windowVerdicts.get(risk);
     if (!verdict) {
-      verdict = policies.windows?.evaluate(subject, risk, bypass) ?? { findings: [], overrideApprovals: [], overlapping: [], open: true };
+      verdict = policies.windows?.evaluate(subject, risk, bypass) ?? {
+        findings: [],
+        overrideApprovals: [],
+        overlapping: [],
+        open: true,
+      };
       windowVerdicts.set(risk, verdict);
     }
     return verdict;

@@ -54,14 +54,19 @@ export interface OpenWorkspaceOptions {
  */
 export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Workspace> {
   const start = path.resolve(options.cwd, options.repo ?? '.');
-  if (!existsSync(start)) throw usageError(`--repo ${options.repo} does not exist`, 'Name the network repository directory.');
+  if (!existsSync(start))
+    throw usageError(`--repo ${options.repo} does not exist`, 'Name the network repository directory.');
   const git = await openGitRepository(start, options.repo !== undefined);
   const root = git?.root ?? start;
   const config = await loadConfig(root);
   const workspace: Workspace = { root, cwd: options.cwd, config, ...(git ? { git } : {}) };
   const windows = await loadPolicyDocument(root, config.paths.windows, config.limits.maxFileBytes);
   if (windows) workspace.windowPolicyDocument = windows;
-  const changeControl = await loadPolicyDocument(root, config.paths.changeControl, config.limits.maxFileBytes);
+  const changeControl = await loadPolicyDocument(
+    root,
+    config.paths.changeControl,
+    config.limits.maxFileBytes,
+  );
   if (changeControl) workspace.changeControlDocument = changeControl;
   return workspace;
 }
@@ -73,7 +78,10 @@ async function loadConfig(root: string): Promise<ResolvedConfig> {
     const document = await readYamlDocument(root, CONFIG_FILE, DEFAULT_MAX_FILE_BYTES);
     const findings = document.findings.length > 0 ? document.findings : validateDocument(document, 'Config');
     if (hasErrors(findings)) {
-      throw configError(`${CONFIG_FILE} is invalid`, { findings, hint: 'Fix the keys above; every key is optional.' });
+      throw configError(`${CONFIG_FILE} is invalid`, {
+        findings,
+        hint: 'Fix the keys above; every key is optional.',
+      });
     }
     config = document.value as NetchangeConfig;
   }
@@ -99,7 +107,11 @@ async function loadConfig(root: string): Promise<ResolvedConfig> {
   };
 }
 
-async function loadPolicyDocument(root: string, relative: string, maxBytes: number): Promise<YamlDocument | undefined> {
+async function loadPolicyDocument(
+  root: string,
+  relative: string,
+  maxBytes: number,
+): Promise<YamlDocument | undefined> {
   if (!existsSync(path.join(root, relative))) return undefined;
   const document = await readYamlDocument(root, relative, maxBytes);
   if (hasErrors(document.findings)) {
@@ -109,11 +121,22 @@ async function loadPolicyDocument(root: string, relative: string, maxBytes: numb
 }
 
 /** Reads and parses one repository file; read problems become the document's findings. */
-export async function readYamlDocument(root: string, relative: string, maxBytes: number): Promise<YamlDocument> {
+export async function readYamlDocument(
+  root: string,
+  relative: string,
+  maxBytes: number,
+): Promise<YamlDocument> {
   const read = await readTextFile(path.join(root, relative), relative, maxBytes);
   if (!read.ok) {
     const origin = () => ({ line: read.finding.line ?? 1, column: read.finding.column ?? 1 });
-    return { file: relative, value: undefined, findings: [read.finding], positionOf: origin, keyPositionOf: origin, positionAt: origin };
+    return {
+      file: relative,
+      value: undefined,
+      findings: [read.finding],
+      positionOf: origin,
+      keyPositionOf: origin,
+      positionAt: origin,
+    };
   }
   return parseYaml(relative, read.text);
 }
@@ -142,24 +165,34 @@ export function isYamlFile(name: string): boolean {
  * Resolves PATH arguments (relative to where the user ran netchange) to repository files.
  * A directory stands for the YAML files under it. Missing paths are usage errors.
  */
-export async function resolvePathArguments(workspace: Workspace, paths: readonly string[]): Promise<string[]> {
+export async function resolvePathArguments(
+  workspace: Workspace,
+  paths: readonly string[],
+): Promise<string[]> {
   const files = new Set<string>();
   for (const argument of paths) {
     const absolute = path.resolve(workspace.cwd, argument);
     const relative = toRepositoryPath(workspace, absolute);
     if (relative.startsWith('..') || path.isAbsolute(relative)) {
-      throw usageError(`${argument} is outside the repository ${workspace.root}`, 'Name proposal files inside the repository, or use --repo.');
+      throw usageError(
+        `${argument} is outside the repository ${workspace.root}`,
+        'Name proposal files inside the repository, or use --repo.',
+      );
     }
     let stats: Awaited<ReturnType<typeof stat>>;
     try {
       stats = await stat(absolute);
     } catch {
-      throw usageError(`${argument} does not exist`, `Proposals live under ${workspace.config.paths.changes}/.`);
+      throw usageError(
+        `${argument} does not exist`,
+        `Proposals live under ${workspace.config.paths.changes}/.`,
+      );
     }
     if (stats.isDirectory()) {
       const entries = await readdir(absolute, { recursive: true, withFileTypes: true });
       for (const entry of entries) {
-        if (entry.isFile() && isYamlFile(entry.name)) files.add(toRepositoryPath(workspace, path.join(entry.parentPath, entry.name)));
+        if (entry.isFile() && isYamlFile(entry.name))
+          files.add(toRepositoryPath(workspace, path.join(entry.parentPath, entry.name)));
       }
     } else {
       files.add(relative);

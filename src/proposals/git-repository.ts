@@ -1,4 +1,4 @@
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { type SimpleGit, simpleGit } from 'simple-git';
 import { NetchangeError } from '../core/errors.js';
 import type { ChangedFile, GitRepository } from '../core/ports.js';
 
@@ -8,7 +8,10 @@ import type { ChangedFile, GitRepository } from '../core/ports.js';
  * itself is the network repository's root even when it sits inside a larger work tree (a monorepo,
  * or the examples of this project); paths are then relative to it.
  */
-export async function openGitRepository(directory: string, asRoot: boolean): Promise<GitRepository | undefined> {
+export async function openGitRepository(
+  directory: string,
+  asRoot: boolean,
+): Promise<GitRepository | undefined> {
   const git = simpleGit({ baseDir: directory });
   let topLevel: string;
   try {
@@ -28,13 +31,18 @@ export function createSimpleGitRepository(root: string): GitRepository {
   return {
     root,
     async resolveRef(ref) {
+      let sha = '';
       try {
-        return (await git.revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
+        sha = (await git.revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
       } catch {
+        // why: an unknown ref; reported below like the silent empty answer of --quiet.
+      }
+      if (!/^[0-9a-f]{40,64}$/.test(sha)) {
         throw new NetchangeError('E_USAGE', `git ref '${ref}' does not exist in ${root}`, {
           hint: 'Name a branch, tag or commit that exists here; in CI, fetch it first (actions/checkout with fetch-depth: 0).',
         });
       }
+      return sha;
     },
     async changedFiles(base) {
       let output: string;

@@ -21,7 +21,8 @@ export function lintExtraVars(document: YamlDocument): Finding[] {
   const roots: (string | number)[][] = [];
   for (const list of STEP_LISTS) {
     const steps = value[list];
-    if (Array.isArray(steps)) steps.forEach((_, index) => roots.push([list, index, 'ansible', 'extraVars']));
+    if (!Array.isArray(steps)) continue;
+    for (let index = 0; index < steps.length; index++) roots.push([list, index, 'ansible', 'extraVars']);
   }
   roots.push(['rollback', 'ansible', 'extraVars']);
   for (const path of roots) {
@@ -61,13 +62,20 @@ function suggestion(source: string): string {
 
 function sexagesimal(source: string): number {
   const sign = source.startsWith('-') ? -1 : 1;
-  return sign * source.replace(/^[-+]/, '').split(':').reduce((total, part) => total * 60 + Number(part.replace(/_/g, '')), 0);
+  return (
+    sign *
+    source
+      .replace(/^[-+]/, '')
+      .split(':')
+      .reduce((total, part) => total * 60 + Number(part.replace(/_/g, '')), 0)
+  );
 }
 
 function nodeAt(root: Node, path: readonly (string | number)[]): Node | undefined {
   let current: unknown = root;
   for (const segment of path) {
-    if (isMap(current)) current = current.items.find((pair) => isScalar(pair.key) && pair.key.value === segment)?.value;
+    if (isMap(current))
+      current = current.items.find((pair) => isScalar(pair.key) && pair.key.value === segment)?.value;
     else if (isSeq(current)) current = current.items[Number(segment)];
     else return undefined;
   }

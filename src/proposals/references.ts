@@ -16,10 +16,14 @@ interface NamedStep {
 /** Every automation step of a proposal with its path in the document: execution, verification, rollback. */
 export function stepsOf(proposal: ChangeProposal): NamedStep[] {
   const steps: NamedStep[] = [];
-  proposal.execution.forEach((step, index) => steps.push({ path: ['execution', index], ...step }));
-  (proposal.verification ?? []).forEach((step, index) => steps.push({ path: ['verification', index], ...step }));
+  for (const [index, step] of proposal.execution.entries())
+    steps.push({ path: ['execution', index], ...step });
+  for (const [index, step] of (proposal.verification ?? []).entries()) {
+    steps.push({ path: ['verification', index], ...step });
+  }
   if (proposal.rollback?.ansible) steps.push({ path: ['rollback'], ansible: proposal.rollback.ansible });
-  if (proposal.rollback?.terraform) steps.push({ path: ['rollback'], terraform: proposal.rollback.terraform });
+  if (proposal.rollback?.terraform)
+    steps.push({ path: ['rollback'], terraform: proposal.rollback.terraform });
   return steps;
 }
 
@@ -43,7 +47,11 @@ export async function checkReferences(
   const findings: Finding[] = [];
   const inventories = new Map<string, StepPath>();
 
-  const expect = async (relative: string, at: StepPath, kind: 'file' | 'directory'): Promise<string | undefined> => {
+  const expect = async (
+    relative: string,
+    at: StepPath,
+    kind: 'file' | 'directory',
+  ): Promise<string | undefined> => {
     const resolved = await resolveInsideRepository(root, relative, { file, ...locate(at) });
     if (!resolved.ok) {
       findings.push(resolved.finding);
@@ -89,7 +97,8 @@ export async function checkReferences(
   const hostGroups = new Map<string, string[]>();
   for (const absolute of inventories.keys()) {
     const inventory = await resolveInventory(absolute);
-    for (const [host, groups] of inventory.hostGroups) hostGroups.set(host, [...(hostGroups.get(host) ?? []), ...groups]);
+    for (const [host, groups] of inventory.hostGroups)
+      hostGroups.set(host, [...(hostGroups.get(host) ?? []), ...groups]);
   }
   const groups = new Set<string>();
   devices.forEach((device, index) => {

@@ -35,7 +35,14 @@ export function resolveSchedule(
   const schedule = proposal.schedule;
   const findings: Finding[] = [];
   const problem = (key: string, message: string, hint: string): void => {
-    findings.push({ ruleId: 'reference', severity: 'error', message, hint, file, ...locate(['schedule', key]) });
+    findings.push({
+      ruleId: 'reference',
+      severity: 'error',
+      message,
+      hint,
+      file,
+      ...locate(['schedule', key]),
+    });
   };
 
   const zone = schedule.timezone ?? defaultTimezone;
@@ -81,7 +88,11 @@ export function resolveSchedule(
       if (duration.sign < 0) throw new RangeError('negative');
       return duration;
     } catch {
-      problem(key, `schedule.${key} '${text}' is not an ISO 8601 duration`, "Write durations like 'PT1H', 'PT30M' or 'P1DT2H'.");
+      problem(
+        key,
+        `schedule.${key} '${text}' is not an ISO 8601 duration`,
+        "Write durations like 'PT1H', 'PT30M' or 'P1DT2H'.",
+      );
       return undefined;
     }
   };

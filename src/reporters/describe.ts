@@ -1,11 +1,14 @@
-import { formatLocal } from '../proposals/schedule.js';
 import type { ApprovalRequirement, ProposalReport, ValidationReport } from '../core/model.js';
+import { formatLocal } from '../proposals/schedule.js';
 
 /** Plain-words sentences shared by every human-facing format, so text and markdown say the same. */
 
 export function describeRequirement(requirement: ApprovalRequirement): string {
   const who = requirement.team ? `team ${requirement.team}` : `the ${requirement.role} team`;
-  const given = requirement.approvedBy.length > 0 ? `approved by ${requirement.approvedBy.join(', ')}` : 'no approvals yet';
+  const given =
+    requirement.approvedBy.length > 0
+      ? `approved by ${requirement.approvedBy.join(', ')}`
+      : 'no approvals yet';
   const still = requirement.satisfied
     ? ''
     : requirement.eligible.length > 0

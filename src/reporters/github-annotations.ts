@@ -14,7 +14,8 @@ export function renderGithubAnnotations(report: ValidationReport): string {
 }
 
 function annotation(finding: Finding): string {
-  const command = finding.severity === 'error' ? 'error' : finding.severity === 'warning' ? 'warning' : 'notice';
+  const command =
+    finding.severity === 'error' ? 'error' : finding.severity === 'warning' ? 'warning' : 'notice';
   const properties = [
     `file=${escapeProperty(finding.file)}`,
     ...(finding.line !== undefined ? [`line=${finding.line}`] : []),

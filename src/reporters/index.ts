@@ -10,7 +10,11 @@ export const REPORT_FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'gi
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Renders a validation report in one of the output formats; pure. */
-export function renderReport(report: ValidationReport, format: ReportFormat, options: { color: boolean }): string {
+export function renderReport(
+  report: ValidationReport,
+  format: ReportFormat,
+  options: { color: boolean },
+): string {
   switch (format) {
     case 'text':
       return renderText(report, options);

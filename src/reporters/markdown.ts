@@ -32,8 +32,13 @@ export function renderMarkdown(report: ValidationReport): string {
 export function renderProposal(proposal: ProposalReport): string {
   const heading = `#### ${proposal.ok ? '✅' : '❌'} ${escapeMarkdown(proposal.id)}${proposal.title ? ` — ${escapeMarkdown(proposal.title)}` : ''}`;
   const rows: [string, string][] = [['File', `\`${proposal.file}\``]];
-  if (proposal.type) rows.push(['Type', `${proposal.type}${proposal.domain ? ` · domain ${escapeMarkdown(proposal.domain)}` : ''}`]);
-  if (proposal.requester) rows.push(['Requester', `@${proposal.requester.github} (${escapeMarkdown(proposal.requester.team)})`]);
+  if (proposal.type)
+    rows.push([
+      'Type',
+      `${proposal.type}${proposal.domain ? ` · domain ${escapeMarkdown(proposal.domain)}` : ''}`,
+    ]);
+  if (proposal.requester)
+    rows.push(['Requester', `@${proposal.requester.github} (${escapeMarkdown(proposal.requester.team)})`]);
   const risk = describeRisk(proposal);
   if (risk) rows.push(['Risk', escapeMarkdown(risk)]);
   const schedule = describeSchedule(proposal);
@@ -52,11 +57,17 @@ export function renderProposal(proposal: ProposalReport): string {
   const status = approvalStatus(proposal);
   if (status !== 'none') rows.push(['Approvals', status === 'satisfied' ? 'satisfied' : '**missing**']);
 
-  const parts = [heading, `| | |\n|---|---|\n${rows.map(([key, value]) => `| ${key} | ${value} |`).join('\n')}`];
+  const parts = [
+    heading,
+    `| | |\n|---|---|\n${rows.map(([key, value]) => `| ${key} | ${value} |`).join('\n')}`,
+  ];
   if (status !== 'none') {
     parts.push(
       proposal.approvals.required
-        .map((requirement) => `- ${requirement.satisfied ? '✅' : '⏳'} ${escapeMarkdown(describeRequirement(requirement))}`)
+        .map(
+          (requirement) =>
+            `- ${requirement.satisfied ? '✅' : '⏳'} ${escapeMarkdown(describeRequirement(requirement))}`,
+        )
         .join('\n'),
     );
   }

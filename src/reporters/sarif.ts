@@ -55,7 +55,12 @@ function toResult(finding: Finding, ruleIndex: number): Result {
         physicalLocation: {
           artifactLocation: { uri: finding.file, uriBaseId: '%SRCROOT%' },
           ...(finding.line !== undefined
-            ? { region: { startLine: finding.line, ...(finding.column !== undefined ? { startColumn: finding.column } : {}) } }
+            ? {
+                region: {
+                  startLine: finding.line,
+                  ...(finding.column !== undefined ? { startColumn: finding.column } : {}),
+                },
+              }
             : {}),
         },
       },

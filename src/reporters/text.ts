@@ -20,20 +20,27 @@ export function renderText(report: ValidationReport, options: TextOptions): stri
   const c = pc.createColors(options.color);
   const lines: string[] = [];
   const severityLabel = (finding: Finding) =>
-    finding.severity === 'error' ? c.red('error') : finding.severity === 'warning' ? c.yellow('warning') : c.blue('note');
+    finding.severity === 'error'
+      ? c.red('error')
+      : finding.severity === 'warning'
+        ? c.yellow('warning')
+        : c.blue('note');
   const findingLines = (finding: Finding) => {
     const where = [finding.file, finding.line, finding.column].filter((part) => part !== undefined).join(':');
     const rule = c.dim(`[${finding.ruleId}${finding.policy ? `:${finding.policy}` : ''}]`);
     const out = [`  ${c.dim(where)} ${severityLabel(finding)} ${finding.message} ${rule}`];
     if (finding.hint) out.push(`      ${c.dim(`hint: ${finding.hint}`)}`);
-    if (finding.nextAllowed) out.push(`      ${c.dim(`next allowed: ${finding.nextAllowed.start} → ${finding.nextAllowed.end}`)}`);
+    if (finding.nextAllowed)
+      out.push(`      ${c.dim(`next allowed: ${finding.nextAllowed.start} → ${finding.nextAllowed.end}`)}`);
     return out;
   };
 
   for (const finding of report.findings) lines.push(...findingLines(finding));
   for (const proposal of report.proposals) {
     const status = proposal.ok ? c.green('✓ pass') : c.red('✗ fail');
-    lines.push(`${status} ${c.bold(proposal.file)} ${proposal.id}${proposal.title ? ` — ${proposal.title}` : ''}`);
+    lines.push(
+      `${status} ${c.bold(proposal.file)} ${proposal.id}${proposal.title ? ` — ${proposal.title}` : ''}`,
+    );
     const risk = describeRisk(proposal);
     const schedule = describeSchedule(proposal);
     if (proposal.type && risk) lines.push(`    ${proposal.type} change, risk ${risk}`);
@@ -44,7 +51,9 @@ export function renderText(report: ValidationReport, options: TextOptions): stri
     if (approvals !== 'none') {
       lines.push(`    approvals ${approvals === 'satisfied' ? c.green('satisfied') : c.yellow('missing')}:`);
       for (const requirement of proposal.approvals.required) {
-        lines.push(`      ${requirement.satisfied ? c.green('✓') : c.yellow('•')} ${describeRequirement(requirement)}`);
+        lines.push(
+          `      ${requirement.satisfied ? c.green('✓') : c.yellow('•')} ${describeRequirement(requirement)}`,
+        );
       }
     }
     const next = describeNextAllowed(proposal);

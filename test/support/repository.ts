@@ -20,12 +20,16 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 export const EXAMPLE_ROOT = path.join(PROJECT_ROOT, 'examples/plant-network');
 
 /** A real git repository in a temp dir: branch main, no signing, a fixed identity. */
-export async function createRepository(tree: Tree = {}, options: { fromExample?: boolean } = {}): Promise<TestRepository> {
+export async function createRepository(
+  tree: Tree = {},
+  options: { fromExample?: boolean } = {},
+): Promise<TestRepository> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'netchange-test-'));
   if (options.fromExample) {
     await cp(EXAMPLE_ROOT, root, {
       recursive: true,
-      filter: (source) => !/[/\\](state|\.terraform|\.netchange)([/\\]|$)/.test(source) && !source.endsWith('.tfstate'),
+      filter: (source) =>
+        !/[/\\](state|\.terraform|\.netchange)([/\\]|$)/.test(source) && !source.endsWith('.tfstate'),
     });
   }
   const git = simpleGit({ baseDir: root });

@@ -15,7 +15,7 @@ const TSX_LOADER = import.meta.resolve('tsx');
 /** Runs the real CLI as a user does: a separate process, real exit code and output. */
 export async function runCli(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; input?: string; timeout?: number } ,
+  options: { cwd: string; env?: Record<string, string>; input?: string; timeout?: number },
 ): Promise<CliResult> {
   const result = await execa('node', ['--import', TSX_LOADER, MAIN, ...args], {
     cwd: options.cwd,

@@ -22,12 +22,21 @@ export function registerValidateCommand(program: Command): void {
         'autonomy class of each proposal. No PATH and no --since: every proposal under changes/.',
     )
     .argument('[path...]', 'proposal files or directories (relative to the current directory)')
-    .option('--repo <dir>', 'the network repository (default: the git repository around the current directory)')
+    .option(
+      '--repo <dir>',
+      'the network repository (default: the git repository around the current directory)',
+    )
     .option('--since <ref>', 'only proposals added, modified or renamed between REF and HEAD')
-    .option('--at <iso>', 'evaluate as of this instant (default: now); decides what is in the past and lead times')
+    .option(
+      '--at <iso>',
+      'evaluate as of this instant (default: now); decides what is in the past and lead times',
+    )
     .option('--approvals <file>', 'approvals given, as YAML or JSON: [{user, commit?, at?}]')
     .option('--require-approvals', 'fail proposals whose required approvals are missing (as apply does)')
-    .option('--commit <sha>', 'the commit being evaluated; approvals recorded for another commit do not count')
+    .option(
+      '--commit <sha>',
+      'the commit being evaluated; approvals recorded for another commit do not count',
+    )
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['text', 'json', 'sarif', 'junit', 'markdown', 'github'])
@@ -61,7 +70,11 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
         ...(flags.commit ? { commit: flags.commit } : {}),
         requireApprovals: flags.requireApprovals === true,
       });
-      await writeOutput(renderReport(report, format, { color: useColor(flags.output) }), flags.output, process.cwd());
+      await writeOutput(
+        renderReport(report, format, { color: useColor(flags.output) }),
+        flags.output,
+        process.cwd(),
+      );
       process.exitCode = report.ok ? 0 : 1;
     });
 }

@@ -1,0 +1,112 @@
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ValidationReport } from '../../src/core/model.js';
+import { BASE_TREE, proposalYaml } from '../support/proposals.js';
+import { createRepository, type TestRepository } from '../support/repository.js';
+import { runCli } from '../support/run-cli.js';
+
+let repository: TestRepository | undefined;
+afterEach(async () => {
+  await repository?.remove();
+  repository = undefined;
+});
+
+async function validateJson(
+  args: string[],
+  cwd: string,
+): Promise<{ exitCode: number; report: ValidationReport }> {
+  const result = await runCli(['validate', '--format', 'json', ...args], { cwd });
+  return { exitCode: result.exitCode, report: JSON.parse(result.stdout) };
+}
+
+describe('which proposals validate selects', () => {
+  it('--since REF takes only added, modified and renamed proposals, and reports deleted ones as withdrawn', async () => {
+    repository = await createRepository({
+      ...BASE_TREE,
+      'changes/kept.yaml': proposalYaml({ id: 'KEPT' }),
+      'changes/edited.yaml': proposalYaml({ id: 'EDITED' }),
+      'changes/moved.yaml': proposalYaml({ id: 'MOVED' }),
+      // why: different enough that git's rename detection does not pair it with the added proposal.
+      'changes/gone.yaml': proposalYaml({
+        id: 'GONE',
+        extra: `description: |\n${'  a long explanation line\n'.repeat(40)}`,
+      }),
+    });
+    await repository.commit('base');
+    await repository.write({
+      'changes/edited.yaml': proposalYaml({ id: 'EDITED', devices: 'sw-2', limit: 'sw-2' }),
+      'changes/added.yaml': proposalYaml({ id: 'ADDED' }),
+    });
+    await repository.git.mv('changes/moved.yaml', 'changes/renamed.yaml');
+    await repository.git.rm('changes/gone.yaml');
+    await repository.commit('change');
+
+    const { exitCode, report } = await validateJson(['--since', 'HEAD~1'], repository.root);
+
+    expect(exitCode).toBe(0);
+    expect(report.proposals.map((proposal) => proposal.file)).toEqual([
+      'changes/added.yaml',
+      'changes/edited.yaml',
+      'changes/renamed.yaml',
+    ]);
+    expect(report.withdrawn).toEqual([{ file: 'changes/gone.yaml', id: 'GONE' }]);
+  });
+
+  it('finds a duplicate id against proposals outside the --since selection, naming both files', async () => {
+    repository = await createRepository({
+      ...BASE_TREE,
+      'changes/first.yaml': proposalYaml({ id: 'CHG-7' }),
+    });
+    await repository.commit('base');
+    await repository.write({ 'changes/second.yaml': proposalYaml({ id: 'CHG-7' }) });
+    await repository.commit('duplicate');
+
+    const { exitCode, report } = await validateJson(['--since', 'HEAD~1'], repository.root);
+
+    expect(exitCode).toBe(1);
+    expect(report.proposals[0]?.findings).toEqual([
+      expect.objectContaining({
+        ruleId: 'reference',
+        line: 3,
+        message: "id 'CHG-7' is also used by changes/first.yaml",
+      }),
+    ]);
+  });
+
+  it('works from a subdirectory, and with --repo from elsewhere', async () => {
+    repository = await createRepository({ ...BASE_TREE, 'changes/a.yaml': proposalYaml({ id: 'A' }) });
+    await repository.commit('base');
+    const subdirectory = path.join(repository.root, 'playbooks');
+    const outside = path.dirname(repository.root);
+
+    const fromSubdirectory = await validateJson([], subdirectory);
+    const withRepo = await validateJson(['--repo', repository.root], outside);
+
+    expect(fromSubdirectory.report.proposals.map((proposal) => proposal.id)).toEqual(['A']);
+    expect(withRepo.report.proposals.map((proposal) => proposal.id)).toEqual(['A']);
+  });
+
+  it('validates an explicit path relative to the current directory', async () => {
+    repository = await createRepository({
+      ...BASE_TREE,
+      'changes/a.yaml': proposalYaml({ id: 'A' }),
+      'changes/b.yaml': proposalYaml({ id: 'B' }),
+    });
+
+    const { report } = await validateJson(['b.yaml'], path.join(repository.root, 'changes'));
+
+    expect(report.proposals.map((proposal) => proposal.id)).toEqual(['B']);
+  });
+
+  it('passes an empty repository plainly', async () => {
+    repository = await createRepository({});
+    await mkdir(path.join(repository.root, 'changes'));
+
+    const result = await runCli(['validate'], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('0 proposals: 0 passed, 0 failed');
+    await rm(path.join(repository.root, 'changes'), { recursive: true });
+  });
+});

@@ -1,0 +1,150 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ValidationReport } from '../../src/core/model.js';
+import { createRepository, PROJECT_ROOT, type TestRepository } from '../support/repository.js';
+import { runCli } from '../support/run-cli.js';
+
+const AT = '2026-11-23T15:00:00Z';
+
+describe('validate on the example plant network', () => {
+  let repository: TestRepository;
+  let report: ValidationReport;
+  let exitCode: number;
+
+  beforeAll(async () => {
+    repository = await createRepository({}, { fromExample: true });
+    await repository.commit('example');
+    const result = await runCli(['validate', '--format', 'json', '--at', AT], { cwd: repository.root });
+    exitCode = result.exitCode;
+    report = JSON.parse(result.stdout);
+  });
+  afterAll(() => repository.remove());
+
+  it('fails the run because some proposals are invalid', () => {
+    expect(exitCode).toBe(1);
+    expect(report.ok).toBe(false);
+    expect(report.schemaVersion).toBe(1);
+    expect(report.tool.name).toBe('netchange');
+    expect(report.evaluatedAt).toBe('2026-11-23T15:00:00Z');
+  });
+
+  it('points the typo proposal at the misspelt key and the bad risk, with lines', () => {
+    const typo = report.proposals.find((proposal) => proposal.id === 'CHG-2026-0146')!;
+
+    expect(typo.ok).toBe(false);
+    expect(typo.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          ruleId: 'schema',
+          line: 10,
+          column: 7,
+          message: "risk must be one of 'low', 'medium', 'high'",
+        }),
+        expect.objectContaining({
+          ruleId: 'schema',
+          line: 21,
+          column: 1,
+          message: "unknown key 'rollbak'",
+          hint: "Did you mean 'rollback'?",
+        }),
+      ]),
+    );
+  });
+
+  it('reports the device missing from the inventory and lints the YAML 1.1 boolean', () => {
+    const unknown = report.proposals.find((proposal) => proposal.id === 'CHG-2026-0150')!;
+
+    expect(unknown.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          ruleId: 'reference',
+          severity: 'error',
+          line: 11,
+          message: expect.stringContaining("'sw-plant-a-09'"),
+        }),
+        expect.objectContaining({
+          ruleId: 'lint',
+          severity: 'warning',
+          line: 21,
+          message: expect.stringContaining("'yes'"),
+        }),
+      ]),
+    );
+  });
+
+  it('passes the valid SD-WAN proposal with its schedule resolved to UTC', () => {
+    const sdwan = report.proposals.find((proposal) => proposal.id === 'CHG-2026-0147')!;
+
+    expect(sdwan.ok).toBe(true);
+    expect(sdwan.schedule).toEqual({
+      start: '2026-11-29T04:00:00Z',
+      end: '2026-11-29T05:00:00Z',
+      timezone: 'America/Chicago',
+      rollbackEnd: '2026-11-29T05:30:00Z',
+    });
+  });
+
+  it('summarises what it found', () => {
+    expect(report.summary.proposals).toBe(report.proposals.length);
+    expect(report.summary.passed + report.summary.failed).toBe(report.proposals.length);
+    expect(report.summary.errors).toBeGreaterThanOrEqual(3);
+  });
+
+  it('writes SARIF that the official SARIF 2.1.0 schema accepts', async () => {
+    const output = path.join(repository.root, 'out.sarif');
+    const result = await runCli(['validate', '--format', 'sarif', '--output', output, '--at', AT], {
+      cwd: repository.root,
+    });
+    const schema = JSON.parse(
+      await readFile(path.join(PROJECT_ROOT, '../shared/reference/sarif-schema-2.1.0.draft-07.json'), 'utf8'),
+    );
+    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
+    const validate = ajv.compile(schema);
+
+    const sarif = JSON.parse(await readFile(output, 'utf8'));
+    const valid = validate(sarif);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    const typo = sarif.runs[0].results.find((item: { message: { text: string } }) =>
+      item.message.text.includes('rollbak'),
+    );
+    expect(typo.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'changes/chg-0146-typo.yaml', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 21, startColumn: 1 },
+    });
+  });
+
+  it.each([
+    [
+      'junit',
+      /<testsuites tests="\d+" failures="[1-9]\d*"/,
+      /<testcase classname="changes\/chg-0146-typo.yaml" name="CHG-2026-0146/,
+    ],
+    [
+      'github',
+      /^::error file=changes\/chg-0146-typo.yaml,line=21,col=1,title=netchange schema::unknown key 'rollbak'/m,
+      /^netchange: \d+ passed, \d+ failed$/m,
+    ],
+    [
+      'markdown',
+      /^#### ❌ CHG-2026-0146$/m,
+      /`changes\/chg-0150-unknown-switch.yaml:11` device 'sw-plant-a-09'/,
+    ],
+    [
+      'text',
+      /✗ fail changes\/chg-0146-typo.yaml CHG-2026-0146/,
+      /changes\/chg-0146-typo.yaml:21:1 error unknown key 'rollbak'/,
+    ],
+  ])('renders --format %s', async (format, first, second) => {
+    const result = await runCli(['validate', '--format', format, '--at', AT], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(first);
+    expect(result.stdout).toMatch(second);
+  });
+});
