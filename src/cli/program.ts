@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCodeownersCommand } from './commands/codeowners.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { VERSION } from './version.js';
 
@@ -28,6 +29,7 @@ Examples:
     );
   program.configureHelp({ sortSubcommands: false });
   registerValidateCommand(program);
+  registerInitCommand(program);
   registerCodeownersCommand(program);
   return program;
 }

@@ -1,10 +1,58 @@
+import {
+  assessRisk,
+  bypassesWindows,
+  compileChangeControlPolicy,
+  evaluateChangeControl,
+  evaluatePolicyChange,
+} from '../control/index.js';
+import type { Finding } from '../core/findings.js';
 import type { CompiledPolicies, ValidateOptions } from './validate.js';
 import type { Workspace } from './workspace.js';
 
-/** Compiles the window and change-control policies of a workspace once per run. */
+/**
+ * Compiles the window and change-control policies of a workspace once per run and adapts them to
+ * the stages the validate pipeline calls. Policy findings are returned; errors stop the run (exit 2).
+ */
 export async function compilePolicies(
-  _workspace: Workspace,
-  _options: ValidateOptions,
+  workspace: Workspace,
+  options: ValidateOptions,
 ): Promise<CompiledPolicies> {
-  return { findings: [] };
+  const findings: Finding[] = [];
+  const policies: CompiledPolicies = { findings };
+
+  if (workspace.changeControlDocument) {
+    const compiled = compileChangeControlPolicy(workspace.changeControlDocument);
+    findings.push(...compiled.findings);
+    const policy = compiled.policy;
+    if (policy) {
+      policies.changeControl = {
+        bypassesWindows: (subject) => bypassesWindows(policy, subject),
+        evaluate: (subject, windowVerdictFor) => {
+          // why: rules see the windows the change falls in at its declared risk; windows then judge it at the effective risk.
+          const risk = assessRisk(policy, subject, {
+            windows: windowVerdictFor(subject.proposal.risk).overlapping,
+          });
+          return evaluateChangeControl(policy, subject, {
+            at: options.at,
+            risk,
+            approvals: options.approvals ?? [],
+            ...(options.commit ? { commit: options.commit } : {}),
+            ...(options.members ? { members: options.members } : {}),
+            windowVerdict: windowVerdictFor(risk.effective),
+          });
+        },
+        evaluatePolicyChange: (files) =>
+          evaluatePolicyChange(
+            policy,
+            { files },
+            {
+              approvals: options.approvals ?? [],
+              ...(options.commit ? { commit: options.commit } : {}),
+              ...(options.members ? { members: options.members } : {}),
+            },
+          ),
+      };
+    }
+  }
+  return policies;
 }

@@ -48,6 +48,8 @@ export interface ChangeControlStage {
   bypassesWindows(subject: ChangeSubject): boolean;
   /** Evaluates one change; `windowVerdict` gives the window verdict at a risk (memoised). */
   evaluate(subject: ChangeSubject, windowVerdict: (risk: Risk) => WindowVerdict): ChangeControlVerdict;
+  /** A change to the policy files is itself a change needing the policy owners' approvals. */
+  evaluatePolicyChange(files: string[]): ProposalReport;
 }
 
 /**
@@ -69,6 +71,9 @@ export async function validateWorkspace(
   }
   const loaded = await loadProposals(workspace, options);
   const proposals = loaded.proposals.map((proposal) => reportProposal(proposal, policies, options));
+  if (loaded.changedPolicies.length > 0 && policies.changeControl) {
+    proposals.push(finish(policies.changeControl.evaluatePolicyChange(loaded.changedPolicies), options));
+  }
   return assembleReport(proposals, policies.findings, loaded.withdrawn, options);
 }
 

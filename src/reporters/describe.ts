@@ -4,7 +4,11 @@ import { formatLocal } from '../proposals/schedule.js';
 /** Plain-words sentences shared by every human-facing format, so text and markdown say the same. */
 
 export function describeRequirement(requirement: ApprovalRequirement): string {
-  const who = requirement.team ? `team ${requirement.team}` : `the ${requirement.role} team`;
+  const who = requirement.team
+    ? ` from team ${requirement.team}`
+    : requirement.role
+      ? ` from the ${requirement.role} team`
+      : '';
   const given =
     requirement.approvedBy.length > 0
       ? `approved by ${requirement.approvedBy.join(', ')}`
@@ -14,7 +18,8 @@ export function describeRequirement(requirement: ApprovalRequirement): string {
     : requirement.eligible.length > 0
       ? `; can still approve: ${requirement.eligible.join(', ')}`
       : '; nobody eligible is left to approve';
-  return `${requirement.count} from ${who} (${requirement.reason}): ${given}${still}`;
+  const approvals = requirement.count === 1 ? '1 approval' : `${requirement.count} approvals`;
+  return `${approvals}${who} (${requirement.reason}): ${given}${still}`;
 }
 
 export function describeRisk(proposal: ProposalReport): string | undefined {

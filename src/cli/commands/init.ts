@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+
+interface InitFlags {
+  timezone?: string;
+  force?: boolean;
+}
+
+export function registerInitCommand(program: Command): void {
+  program
+    .command('init')
+    .summary('write a starter network repository')
+    .description(
+      'Write a starter network repository into DIR (default: the current directory): netchange.yaml, one\n' +
+        'change proposal, window and change-control policies, a playbook, an inventory and a GitHub workflow.\n' +
+        'It validates clean at once. Existing files are never overwritten unless --force is given.',
+    )
+    .argument('[dir]', 'directory to create the repository in', '.')
+    .option('--timezone <zone>', "IANA time zone for windows and schedules (default: this machine's)")
+    .option('--force', 'overwrite files that already exist')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ netchange init network && cd network && netchange validate
+  $ netchange init --timezone Europe/Berlin`,
+    )
+    .action(async (directory: string, flags: InitFlags) => {
+      const { initRepository } = await import('../../pipeline/init-repository.js');
+      const result = await initRepository({
+        directory,
+        cwd: process.cwd(),
+        now: new Date(),
+        ...(flags.timezone ? { timezone: flags.timezone } : {}),
+        force: flags.force === true,
+      });
+      process.stdout.write(
+        `Created ${result.files.length} files in ${result.root}${result.initialisedGit ? ' (and a git repository)' : ''}:\n` +
+          `${result.files.map((file) => `  ${file}`).join('\n')}\n\n` +
+          `Next: cd ${directory} && netchange validate && netchange plan\n`,
+      );
+    });
+}

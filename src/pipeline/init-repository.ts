@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simpleGit } from 'simple-git';
+import { Temporal } from 'temporal-polyfill';
+import { usageError } from '../core/errors.js';
+import { isValidTimeZone } from '../proposals/schedule.js';
+
+const TEMPLATE_DIRECTORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/init');
+
+// why: template folders are renamed on copy so npm (which drops .gitignore) and this project's own
+// CI (which would run the workflow) leave them alone.
+const RENAMES: Record<string, string> = { gitignore: '.gitignore', 'github-workflows': '.github/workflows' };
+
+export interface InitOptions {
+  directory: string;
+  cwd: string;
+  now: Date;
+  timezone?: string;
+  force: boolean;
+}
+
+export interface InitResult {
+  root: string;
+  files: string[];
+  initialisedGit: boolean;
+}
+
+/** Writes the starter repository. The sample proposal is dated so it validates clean from `now` on. */
+export async function initRepository(options: InitOptions): Promise<InitResult> {
+  const root = path.resolve(options.cwd, options.directory);
+  const timezone = options.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+  if (!isValidTimeZone(timezone)) {
+    throw usageError(
+      `--timezone '${timezone}' is not a known IANA time zone`,
+      'Use a name like America/Chicago.',
+    );
+  }
+  const templates = await listTemplates(TEMPLATE_DIRECTORY);
+  const targets = templates.map((template) => ({ template, target: renameTarget(template) }));
+  const existing = targets
+    .filter(({ target }) => existsSync(path.join(root, target)))
+    .map(({ target }) => target);
+  if (existing.length > 0 && !options.force) {
+    throw usageError(
+      `${root} already has ${existing.join(', ')}`,
+      'Choose an empty directory, or pass --force to overwrite.',
+    );
+  }
+  const values: Record<string, string> = {
+    __TIMEZONE__: timezone,
+    __START__: firstStart(options.now, timezone),
+  };
+  for (const { template, target } of targets) {
+    const text = await readFile(path.join(TEMPLATE_DIRECTORY, template), 'utf8');
+    const destination = path.join(root, target);
+    await mkdir(path.dirname(destination), { recursive: true });
+    await writeFile(
+      destination,
+      text.replace(/__(TIMEZONE|START)__/g, (name) => values[name] ?? name),
+    );
+  }
+  let initialisedGit = false;
+  const git = simpleGit({ baseDir: root });
+  if (!(await git.checkIsRepo())) {
+    await git.init(['--initial-branch=main']);
+    initialisedGit = true;
+  }
+  return { root, files: targets.map(({ target }) => target).sort(), initialisedGit };
+}
+
+async function listTemplates(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) =>
+      path.relative(directory, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'),
+    );
+}
+
+function renameTarget(template: string): string {
+  const [first, ...rest] = template.split('/');
+  const renamed = RENAMES[first ?? ''] ?? first;
+  return [renamed, ...rest].join('/');
+}
+
+/**
+ * The sample change's start: 02:00 local on the first Sunday at least three days ahead — past the
+ * lead time, and outside the sample business-hours window, whatever day `init` runs.
+ */
+function firstStart(now: Date, timezone: string): string {
+  let date = Temporal.Instant.fromEpochMilliseconds(now.getTime())
+    .toZonedDateTimeISO(timezone)
+    .toPlainDate()
+    .add({ days: 3 });
+  while (date.dayOfWeek !== 7) date = date.add({ days: 1 });
+  return `${date.toString()}T02:00`;
+}

@@ -1,0 +1,40 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
+
+let directory: string | undefined;
+afterEach(async () => {
+  if (directory) await rm(directory, { recursive: true, force: true });
+  directory = undefined;
+});
+
+describe('netchange init', () => {
+  it('writes a starter repository that validates clean at once', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-'));
+
+    const init = await runCli(['init', 'network', '--timezone', 'Europe/Berlin'], { cwd: directory });
+    const validate = await runCli(['validate'], { cwd: path.join(directory, 'network') });
+
+    expect(init.exitCode).toBe(0);
+    expect(init.stdout).toContain('changes/chg-0001-first-vlan.yaml');
+    expect(init.stdout).toContain('.github/workflows/netchange.yaml');
+    expect(validate.exitCode).toBe(0);
+    expect(validate.stdout).toContain('1 proposal: 1 passed, 0 failed (0 errors, 0 warnings)');
+    const proposal = await readFile(path.join(directory, 'network/changes/chg-0001-first-vlan.yaml'), 'utf8');
+    expect(proposal).toMatch(/start: "\d{4}-\d{2}-\d{2}T02:00"\n/);
+    expect(proposal).toContain('timezone: Europe/Berlin');
+  });
+
+  it('refuses to overwrite existing files without --force', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-'));
+    await writeFile(path.join(directory, 'netchange.yaml'), 'mine\n');
+
+    const result = await runCli(['init'], { cwd: directory });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('already has netchange.yaml');
+    expect(await readFile(path.join(directory, 'netchange.yaml'), 'utf8')).toBe('mine\n');
+  });
+});
