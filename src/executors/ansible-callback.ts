@@ -1,0 +1,133 @@
+/**
+ * netchange's own Ansible stdout callback: one JSON object per line per play, task, host result
+ * and the final recap.
+ *
+ * why: Debian's ansible-core ships no JSON stdout callback (the `json` one lives in the
+ * ansible.posix collection, which a minimal install lacks), and a single JSON document at the end
+ * is lost when ansible-playbook crashes mid-run. Lines survive a crash up to the last one.
+ * The callback drops module arguments (`invocation`) and anything of a no_log task but its status.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export const CALLBACK_NAME = 'netchange_events';
+
+const CALLBACK_SOURCE = `# Written by netchange: machine-readable events for netchange plan/apply.
+from __future__ import annotations
+
+import json
+import sys
+
+from ansible.plugins.callback import CallbackBase
+
+DOCUMENTATION = '''
+name: ${CALLBACK_NAME}
+type: stdout
+short_description: JSON lines for netchange
+description: One JSON object per line for each play, task, host result and the recap.
+'''
+
+KEEP = ('changed', 'failed', 'skipped', 'unreachable', 'msg', 'rc', 'stdout', 'stderr', 'diff',
+        'skip_reason', 'assertion', 'evaluated_to', 'warnings')
+
+
+def _hidden(task, res):
+    return bool(getattr(task, 'no_log', False)) or bool(res.get('_ansible_no_log', False))
+
+
+def _clean(task, res):
+    if _hidden(task, res):
+        return {'hidden': True, 'changed': bool(res.get('changed')), 'failed': bool(res.get('failed')),
+                'skipped': bool(res.get('skipped'))}
+    out = {k: res[k] for k in KEEP if k in res}
+    if 'results' in res and isinstance(res['results'], list):
+        items = []
+        for item in res['results']:
+            if not isinstance(item, dict):
+                continue
+            cleaned = _clean(task, item)
+            if not cleaned.get('hidden'):
+                label = item.get('_ansible_item_label', item.get('item'))
+                cleaned['label'] = label if isinstance(label, str) else json.dumps(label, default=str, sort_keys=True)
+            items.append(cleaned)
+        out['results'] = items
+    return out
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = 'stdout'
+    CALLBACK_NAME = '${CALLBACK_NAME}'
+
+    def __init__(self):
+        super().__init__()
+        self._play = ''
+
+    def _emit(self, event):
+        sys.stdout.write(json.dumps(event, default=str) + '\\n')
+        sys.stdout.flush()
+
+    def v2_playbook_on_play_start(self, play):
+        self._play = play.get_name().strip()
+        self._emit({'event': 'play', 'name': self._play})
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        self._emit({'event': 'task', 'name': task.get_name().strip(), 'play': self._play})
+
+    def v2_playbook_on_handler_task_start(self, task):
+        self._emit({'event': 'task', 'name': task.get_name().strip(), 'play': self._play, 'handler': True})
+
+    def v2_playbook_on_no_hosts_matched(self):
+        self._emit({'event': 'no_hosts_matched', 'play': self._play})
+
+    def _result(self, status, result, ignored=False):
+        task = result._task
+        res = result._result if isinstance(result._result, dict) else {}
+        self._emit({'event': 'result', 'status': status, 'host': result._host.get_name(),
+                    'play': self._play, 'task': task.get_name().strip(), 'ignored': bool(ignored),
+                    'hidden': _hidden(task, res), 'result': _clean(task, res)})
+
+    def v2_runner_on_ok(self, result):
+        self._result('changed' if result._result.get('changed') else 'ok', result)
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        self._result('failed', result, ignore_errors)
+
+    def v2_runner_on_skipped(self, result):
+        self._result('skipped', result)
+
+    def v2_runner_on_unreachable(self, result):
+        self._result('unreachable', result)
+
+    def v2_playbook_on_stats(self, stats):
+        hosts = {}
+        for host in sorted(stats.processed.keys()):
+            s = stats.summarize(host)
+            hosts[host] = {'ok': s.get('ok', 0), 'changed': s.get('changed', 0), 'failed': s.get('failures', 0),
+                           'unreachable': s.get('unreachable', 0), 'skipped': s.get('skipped', 0)}
+        self._emit({'event': 'stats', 'hosts': hosts})
+`;
+
+let callbackDirectory: Promise<string> | undefined;
+
+/** Writes the callback plugin once per process and returns the directory to put on ANSIBLE_CALLBACK_PLUGINS. */
+export function ensureCallbackDirectory(): Promise<string> {
+  callbackDirectory ??= (async () => {
+    // why: named by content, and written through a rename, so parallel netchange processes (and
+    // older versions) never read a half-written or different plugin.
+    const version = createHash('sha256').update(CALLBACK_SOURCE).digest('hex').slice(0, 12);
+    const directory = path.join(
+      os.tmpdir(),
+      `netchange-ansible-callback-${process.getuid?.() ?? 'user'}-${version}`,
+    );
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    const target = path.join(directory, `${CALLBACK_NAME}.py`);
+    const temporary = `${target}.${process.pid}.tmp`;
+    await writeFile(temporary, CALLBACK_SOURCE, { mode: 0o600 });
+    await rename(temporary, target);
+    return directory;
+  })();
+  return callbackDirectory;
+}

@@ -1,0 +1,402 @@
+/**
+ * Runs ansible-playbook (check+diff for plan, for real for apply) and turns its event stream into
+ * per-host, per-task results with unified diffs.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { structuredPatch } from 'diff';
+import type { AnsibleStep } from '../core/model.js';
+import type { Redactor } from '../redact/index.js';
+import { CALLBACK_NAME, ensureCallbackDirectory } from './ansible-callback.js';
+import type { StepContext, StepRun } from './context.js';
+import { resolveStepPath } from './context.js';
+import { runProcess } from './run-process.js';
+import type {
+  AnsibleHostResult,
+  AnsibleItemResult,
+  AnsibleRun,
+  AnsibleTaskResult,
+  AnsibleTaskStatus,
+  FileDiff,
+} from './types.js';
+
+/** Runs one Ansible step. Never throws for the tool's failures: they come back as the step's status. */
+export async function runAnsible(step: AnsibleStep, context: StepContext): Promise<StepRun> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const playbook = await resolveStepPath(context.repoRoot, step.playbook, 'playbook');
+  if (!playbook.ok) return { ...playbook.run, startedAt };
+  const inventory = step.inventory
+    ? await resolveStepPath(context.repoRoot, step.inventory, 'inventory')
+    : undefined;
+  if (inventory && !inventory.ok) return { ...inventory.run, startedAt };
+
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-ansible-'));
+  try {
+    const args = [playbook.absolutePath];
+    if (inventory?.ok) args.push('-i', inventory.absolutePath);
+    if (step.limit) args.push('--limit', step.limit);
+    if (step.tags && step.tags.length > 0) args.push('--tags', step.tags.join(','));
+    if (step.extraVars && Object.keys(step.extraVars).length > 0) {
+      const file = path.join(scratch, 'extra-vars.yaml');
+      await writeFile(file, toUnsafeYaml(step.extraVars), { mode: 0o600 });
+      args.push('-e', `@${file}`);
+    }
+    if (context.mode === 'check') args.push('--check', '--diff');
+    else args.push('--diff');
+
+    const callbacks = await ensureCallbackDirectory();
+    const inherited = context.env?.ANSIBLE_CALLBACK_PLUGINS ?? process.env.ANSIBLE_CALLBACK_PLUGINS;
+    const result = await runProcess({
+      command: context.commands.ansiblePlaybook,
+      args,
+      cwd: path.dirname(playbook.absolutePath),
+      env: {
+        ...context.env,
+        ANSIBLE_STDOUT_CALLBACK: CALLBACK_NAME,
+        ANSIBLE_CALLBACK_PLUGINS: inherited ? `${callbacks}${path.delimiter}${inherited}` : callbacks,
+        ANSIBLE_NOCOLOR: '1',
+        ANSIBLE_FORCE_COLOR: '0',
+        ANSIBLE_RETRY_FILES_ENABLED: '0',
+        PYTHONUNBUFFERED: '1',
+      },
+      timeoutMs: context.timeoutMs,
+      killGraceMs: context.killGraceMs,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+
+    const run = parseAnsibleEvents(result.stdout, context.redactor, context.repoRoot);
+    const command = `$ ${context.commands.ansiblePlaybook} ${args.map((arg) => displayArgument(arg, context.repoRoot, scratch)).join(' ')}`;
+    const logText = context.redactor.redactText(
+      `${command}\n--- stderr ---\n${result.stderr}\n--- events ---\n${result.stdout}`,
+    );
+    const base = {
+      startedAt,
+      durationMs: performance.now() - started,
+      logText,
+      ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+    };
+    const timeoutSeconds = Math.round(context.timeoutMs / 1000);
+
+    if (result.spawnError) {
+      return {
+        ...base,
+        status: 'error',
+        changed: false,
+        message: `${context.commands.ansiblePlaybook} could not start: ${context.redactor.redactText(result.spawnError)}`,
+        hint: 'Install ansible-core, or set executors.ansiblePlaybook in netchange.yaml.',
+      };
+    }
+    if (result.cancelled)
+      return { ...base, status: 'cancelled', changed: false, message: 'cancelled', ansible: run };
+    if (result.timedOut) {
+      return {
+        ...base,
+        status: 'error',
+        changed: false,
+        message: `ansible-playbook ran longer than the step timeout (${timeoutSeconds} s) and was stopped`,
+        hint: 'Raise executors.stepTimeout in netchange.yaml, or find the task that hangs in the step log.',
+        ansible: run,
+      };
+    }
+    return { ...base, ...classifyAnsible(run, result.stdout, result.stderr, result.exitCode, step, context) };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function classifyAnsible(
+  run: AnsibleRun,
+  stdout: string,
+  stderr: string,
+  exitCode: number | undefined,
+  step: AnsibleStep,
+  context: StepContext,
+): Pick<StepRun, 'status' | 'changed' | 'message' | 'hint' | 'ansible'> {
+  const changed = run.hosts.some((host) => host.changed > 0);
+  const redactedError = context.redactor.redactText(firstError(stderr) ?? '');
+  if (!run.completed) {
+    if (/no hosts to target|Could not match supplied host pattern/i.test(stderr)) {
+      return {
+        status: 'failed',
+        changed: false,
+        message: step.limit
+          ? `the limit '${step.limit}' matches no host in the inventory`
+          : 'the playbook matches no host in the inventory',
+        hint: 'Check the host names in targets/limit against the inventory (ansible-inventory --graph).',
+        ansible: run,
+      };
+    }
+    const crashed = stdout.length > 0 && !redactedError;
+    return {
+      status: 'error',
+      changed,
+      message: crashed
+        ? `ansible-playbook stopped before its recap (exit code ${exitCode ?? 'none'})`
+        : `ansible-playbook failed: ${redactedError || `exit code ${exitCode ?? 'none'}`}`,
+      hint: crashed
+        ? 'The step log holds what ran before it stopped.'
+        : `Run ansible-playbook --syntax-check ${step.playbook} to see the problem.`,
+      ansible: run,
+    };
+  }
+  const broken = run.hosts.filter((host) => host.failed > 0 || host.unreachable > 0);
+  if (broken.length > 0) {
+    const details = broken.map((host) => describeHostFailure(host)).join('; ');
+    return { status: 'failed', changed, message: details, ansible: run };
+  }
+  if (run.hosts.length === 0) {
+    return {
+      status: 'failed',
+      changed: false,
+      message: 'no host matched the playbook and limit: nothing would change',
+      hint: 'Check the playbook hosts and the limit against the inventory.',
+      ansible: run,
+    };
+  }
+  if (exitCode !== 0) {
+    return {
+      status: 'error',
+      changed,
+      message: `ansible-playbook exited with ${exitCode ?? 'a signal'} ${redactedError}`.trim(),
+      ansible: run,
+    };
+  }
+  return { status: context.mode === 'check' ? 'planned' : 'applied', changed, ansible: run };
+}
+
+function describeHostFailure(host: AnsibleHostResult): string {
+  const task = host.tasks.find(
+    (candidate) =>
+      candidate.status === 'unreachable' || (candidate.status === 'failed' && !candidate.ignored),
+  );
+  if (!task) return `${host.host} failed`;
+  const what = task.status === 'unreachable' ? 'unreachable' : `failed at '${task.task}'`;
+  const message = task.hidden ? '(output hidden by no_log)' : (task.message ?? '');
+  return `${host.host} ${what}${message ? `: ${oneLine(message)}` : ''}`;
+}
+
+/** An argument as the step log shows it: repository paths relative, the scratch file by name. */
+export function displayArgument(argument: string, repoRoot: string, scratch: string): string {
+  if (argument.startsWith(`@${scratch}`)) return `@${path.basename(argument)}`;
+  if (!path.isAbsolute(argument)) return argument;
+  const relative = path.relative(repoRoot, argument);
+  return relative.startsWith('..') ? argument : relative;
+}
+
+function firstError(stderr: string): string | undefined {
+  const lines = stderr.split('\n');
+  const index = lines.findIndex((line) => line.startsWith('ERROR!'));
+  if (index < 0) return undefined;
+  // why: Ansible puts the file and line of a syntax error on the lines after ERROR!.
+  return lines
+    .slice(index, index + 4)
+    .filter((line) => line.trim() !== '')
+    .join(' ')
+    .slice(0, 500);
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+
+interface RawEvent {
+  event?: string;
+  status?: string;
+  host?: string;
+  play?: string;
+  task?: string;
+  ignored?: boolean;
+  hidden?: boolean;
+  result?: Record<string, unknown>;
+  hosts?: Record<string, Record<string, number>>;
+}
+
+/**
+ * Turns the callback's JSON lines into per-host results. Pure: redaction happens here, on the data,
+ * before any diff is rendered. Lines that are not events (a crash mid-line) are ignored.
+ */
+export function parseAnsibleEvents(stdout: string, redactor: Redactor, repoRoot: string): AnsibleRun {
+  const raw: RawEvent[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+        raw.push(parsed as RawEvent);
+    } catch {
+      // a line cut short by a crash
+    }
+  }
+  // why: one redactValue call over every event, so a secret learned from one task's masked key is
+  // also removed from every other task's message and diff.
+  const events = redactor.redactValue(raw);
+  const hosts = new Map<string, AnsibleHostResult>();
+  const hostEntry = (name: string): AnsibleHostResult => {
+    let entry = hosts.get(name);
+    if (!entry) {
+      entry = { host: name, ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0, tasks: [] };
+      hosts.set(name, entry);
+    }
+    return entry;
+  };
+  let completed = false;
+  for (const event of events) {
+    if (event.event === 'result' && typeof event.host === 'string') {
+      hostEntry(event.host).tasks.push(toTaskResult(event, repoRoot));
+    } else if (event.event === 'stats' && event.hosts) {
+      completed = true;
+      for (const [name, counts] of Object.entries(event.hosts)) {
+        Object.assign(hostEntry(name), {
+          ok: counts.ok ?? 0,
+          changed: counts.changed ?? 0,
+          failed: counts.failed ?? 0,
+          unreachable: counts.unreachable ?? 0,
+          skipped: counts.skipped ?? 0,
+        });
+      }
+    }
+  }
+  if (!completed) {
+    // why: without a recap (a crash), count from the results seen so far.
+    for (const host of hosts.values()) {
+      for (const task of host.tasks) {
+        if (task.status === 'failed' && task.ignored) continue;
+        host[task.status === 'changed' ? 'changed' : task.status] += 1;
+      }
+    }
+  }
+  return { hosts: [...hosts.values()].sort((a, b) => a.host.localeCompare(b.host)), completed };
+}
+
+function toTaskResult(event: RawEvent, repoRoot: string): AnsibleTaskResult {
+  const status = asStatus(event.status);
+  const result = event.result ?? {};
+  const hidden = event.hidden === true || result.hidden === true;
+  const task: AnsibleTaskResult = {
+    play: event.play ?? '',
+    task: event.task ?? '',
+    status,
+    hidden,
+    diffs: [],
+  };
+  if (event.ignored) task.ignored = true;
+  if (hidden) return task;
+  const message = messageOf(result);
+  if (message) task.message = message;
+  task.diffs = toDiffs(result.diff, repoRoot);
+  if (Array.isArray(result.results)) {
+    task.items = result.results.map((item) => toItemResult(item, repoRoot));
+  }
+  return task;
+}
+
+function toItemResult(item: unknown, repoRoot: string): AnsibleItemResult {
+  const result = isRecord(item) ? item : {};
+  const hidden = result.hidden === true;
+  const status: AnsibleTaskStatus = result.failed
+    ? 'failed'
+    : result.unreachable
+      ? 'unreachable'
+      : result.skipped
+        ? 'skipped'
+        : result.changed
+          ? 'changed'
+          : 'ok';
+  if (hidden) return { label: '(hidden)', status, hidden, diffs: [] };
+  const entry: AnsibleItemResult = {
+    label: typeof result.label === 'string' ? result.label : '',
+    status,
+    hidden,
+    diffs: toDiffs(result.diff, repoRoot),
+  };
+  const message = messageOf(result);
+  if (message) entry.message = message;
+  return entry;
+}
+
+function messageOf(result: Record<string, unknown>): string | undefined {
+  if (typeof result.msg === 'string' && result.msg !== '') return result.msg;
+  if (typeof result.stderr === 'string' && result.stderr !== '' && result.failed) return result.stderr;
+  return undefined;
+}
+
+function asStatus(value: string | undefined): AnsibleTaskStatus {
+  return value === 'changed' || value === 'failed' || value === 'unreachable' || value === 'skipped'
+    ? value
+    : 'ok';
+}
+
+function toDiffs(value: unknown, repoRoot: string): FileDiff[] {
+  const entries = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const diffs: FileDiff[] = [];
+  for (const entry of entries) {
+    if (!isRecord(entry)) continue;
+    const header = typeof entry.after_header === 'string' ? entry.after_header : entry.before_header;
+    const filePath = typeof header === 'string' ? displayPath(header, repoRoot) : undefined;
+    const diff: FileDiff = filePath ? { path: filePath } : {};
+    if (typeof entry.prepared === 'string') diff.prepared = entry.prepared;
+    if ('before' in entry || 'after' in entry) {
+      const unified = unifiedDiff(asText(entry.before), asText(entry.after), filePath ?? 'content');
+      if (unified) diff.unified = unified;
+    }
+    if (diff.unified || diff.prepared) diffs.push(diff);
+  }
+  return diffs;
+}
+
+/** Renders before → after as a unified diff (`--- a/… +++ b/…`), or undefined when equal. */
+export function unifiedDiff(before: string, after: string, name: string): string | undefined {
+  if (before === after) return undefined;
+  const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 });
+  const lines = [`--- a/${name}`, `+++ b/${name}`];
+  for (const hunk of patch.hunks) {
+    lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Ansible's headers are absolute paths, often with `..`; show them relative to the repository. */
+function displayPath(header: string, repoRoot: string): string {
+  const cleaned = header.replace(/\s+\((content|file attributes)\)$/, '');
+  if (!path.isAbsolute(cleaned)) return cleaned;
+  const normalised = path.normalize(cleaned);
+  const relative = path.relative(repoRoot, normalised);
+  return relative.startsWith('..') || path.isAbsolute(relative)
+    ? normalised
+    : relative.split(path.sep).join('/');
+}
+
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Extra variables as YAML with every string tagged `!unsafe`.
+ * why: Ansible templates variable values when it uses them, so `{{ lookup('pipe', …) }}` in a
+ * proposal would run on the controller; `!unsafe` makes every value literal text.
+ */
+export function toUnsafeYaml(value: unknown): string {
+  return `${renderUnsafe(value)}\n`;
+}
+
+function renderUnsafe(value: unknown): string {
+  if (typeof value === 'string') return `!unsafe ${JSON.stringify(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(renderUnsafe).join(', ')}]`;
+  if (isRecord(value)) {
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${JSON.stringify(key)}: ${renderUnsafe(item)}`)
+      .join(', ')}}`;
+  }
+  return 'null';
+}

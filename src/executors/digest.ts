@@ -1,0 +1,57 @@
+/**
+ * Plan digests: what a reviewer approved, reduced to a sha256 that apply recomputes. Only the
+ * planned changes count (never timings, logs or absolute paths), after redaction, with object keys
+ * sorted, so the same plan on another machine or checkout gives the same digest.
+ */
+import { createHash } from 'node:crypto';
+import type { AnsibleRun, TerraformRun } from './types.js';
+
+/** The changes an Ansible run would make: changed tasks and items with their diffs, per host. */
+export function ansibleDigest(run: AnsibleRun): string {
+  const hosts = run.hosts.map((host) => ({
+    host: host.host,
+    changes: host.tasks
+      .filter((task) => task.status === 'changed')
+      .map((task) => ({
+        task: task.task,
+        hidden: task.hidden,
+        diffs: task.diffs,
+        items: (task.items ?? [])
+          .filter((item) => item.status === 'changed')
+          .map((item) => ({ label: item.label, hidden: item.hidden, diffs: item.diffs })),
+      })),
+  }));
+  return sha256(canonicalJson({ kind: 'ansible', hosts: hosts.filter((host) => host.changes.length > 0) }));
+}
+
+/** The changes a Terraform plan would make: resources and outputs (sensitive values masked). */
+export function terraformDigest(run: TerraformRun): string {
+  return sha256(canonicalJson({ kind: 'terraform', resources: run.resources, outputs: run.outputs }));
+}
+
+/** A proposal's digest: its steps' digests in order. */
+export function proposalDigest(stepDigests: readonly string[]): string {
+  return sha256(canonicalJson({ kind: 'proposal', steps: stepDigests }));
+}
+
+/** JSON with object keys sorted at every level and undefined members dropped. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const item = (value as Record<string, unknown>)[key];
+      if (item !== undefined) sorted[key] = sortKeys(item);
+    }
+    return sorted;
+  }
+  return value;
+}
+
+function sha256(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}

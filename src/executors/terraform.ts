@@ -1,0 +1,342 @@
+/**
+ * Runs a Terraform root module: init, workspace, plan to a file, `show -json` of that plan, and for
+ * apply the saved plan itself (so exactly the planned changes are applied).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TerraformStep } from '../core/model.js';
+import { maskSensitive, type Redactor } from '../redact/index.js';
+import type { StepContext, StepRun } from './context.js';
+import { resolveStepPath } from './context.js';
+import { terraformDigest } from './digest.js';
+import { type ProcessResult, runProcess } from './run-process.js';
+import type { AttributeChange, OutputChange, ResourceAction, ResourceChange, TerraformRun } from './types.js';
+
+/** Steps on one directory run one at a time: `.terraform` and the selected workspace are shared state. */
+const directoryQueues = new Map<string, Promise<unknown>>();
+
+export async function runTerraform(step: TerraformStep, context: StepContext): Promise<StepRun> {
+  const startedAt = new Date().toISOString();
+  const directory = await resolveStepPath(context.repoRoot, step.dir, 'Terraform directory');
+  if (!directory.ok) return { ...directory.run, startedAt };
+  const previous = directoryQueues.get(directory.absolutePath) ?? Promise.resolve();
+  const current = previous.then(
+    () => runTerraformSerially(step, directory.absolutePath, context, startedAt),
+    () => runTerraformSerially(step, directory.absolutePath, context, startedAt),
+  );
+  directoryQueues.set(directory.absolutePath, current);
+  try {
+    return await current;
+  } finally {
+    if (directoryQueues.get(directory.absolutePath) === current)
+      directoryQueues.delete(directory.absolutePath);
+  }
+}
+
+async function runTerraformSerially(
+  step: TerraformStep,
+  directory: string,
+  context: StepContext,
+  startedAt: string,
+): Promise<StepRun> {
+  const started = performance.now();
+  const deadline = Date.now() + context.timeoutMs;
+  const log: string[] = [];
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-terraform-'));
+  const finish = (run: Omit<StepRun, 'startedAt' | 'durationMs' | 'logText'>): StepRun => ({
+    ...run,
+    startedAt,
+    durationMs: performance.now() - started,
+    logText: context.redactor.redactText(log.join('\n')),
+  });
+  const terraform = async (args: string[], label: string): Promise<ProcessResult> => {
+    const result = await runProcess({
+      command: context.commands.terraform,
+      args,
+      cwd: directory,
+      env: { ...context.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
+      timeoutMs: Math.max(1, deadline - Date.now()),
+      killGraceMs: context.killGraceMs,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    const shown = args.map((arg) => arg.replace(scratch, '<scratch>'));
+    log.push(`$ ${context.commands.terraform} ${shown.join(' ')}`);
+    // why: `show -json` prints every variable in clear; the parsed, masked plan is what the log keeps.
+    if (label !== 'show') log.push(result.stdout);
+    if (result.stderr) log.push(`--- stderr ---\n${result.stderr}`);
+    return result;
+  };
+
+  try {
+    const varFileArgs: string[] = [];
+    for (const file of step.varFiles ?? []) {
+      const resolved = await resolveStepPath(
+        context.repoRoot,
+        path.posix.join(step.dir, file),
+        'variable file',
+      );
+      if (!resolved.ok) return finish({ ...resolved.run });
+      varFileArgs.push(`-var-file=${resolved.absolutePath}`);
+    }
+    if (step.vars && Object.keys(step.vars).length > 0) {
+      // why: a var file, not -var k=v: values keep their JSON types and never meet a parser of flags.
+      const file = path.join(scratch, 'netchange.tfvars.json');
+      await writeFile(file, JSON.stringify(step.vars), { mode: 0o600 });
+      varFileArgs.push(`-var-file=${file}`);
+    }
+
+    const init = await terraform(['init', '-input=false', '-no-color'], 'init');
+    const initProblem = toolProblem(init, 'init', context);
+    if (initProblem) return finish(initProblem);
+
+    if (step.workspace) {
+      const workspace = await terraform(
+        ['workspace', 'select', '-or-create=true', '-no-color', step.workspace],
+        'workspace',
+      );
+      const problem = toolProblem(workspace, 'workspace select', context);
+      if (problem) return finish(problem);
+    }
+
+    const planFile = path.join(scratch, 'tfplan');
+    const plan = await terraform(
+      ['plan', '-input=false', '-no-color', `-out=${planFile}`, ...varFileArgs],
+      'plan',
+    );
+    const planProblem = toolProblem(plan, 'plan', context);
+    if (planProblem) return finish(planProblem);
+
+    const show = await terraform(['show', '-json', '-no-color', planFile], 'show');
+    const showProblem = toolProblem(show, 'show', context);
+    if (showProblem) return finish(showProblem);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(show.stdout);
+    } catch {
+      return finish({
+        status: 'error',
+        changed: false,
+        message: 'terraform show -json printed something that is not JSON',
+      });
+    }
+    const run = parseTerraformPlan(parsed, context.redactor);
+    log.push(`--- planned changes ---\n${JSON.stringify(run, null, 2)}`);
+
+    if (context.mode === 'check')
+      return finish({ status: 'planned', changed: run.hasChanges, terraform: run, exitCode: 0 });
+
+    if (context.expectedDigest !== undefined && terraformDigest(run) !== context.expectedDigest) {
+      return finish({
+        status: 'failed',
+        changed: false,
+        message: 'the Terraform plan differs from the reviewed plan; nothing was applied',
+        hint: 'Run netchange plan again and have the new plan reviewed.',
+        terraform: run,
+      });
+    }
+    if (!run.hasChanges) return finish({ status: 'applied', changed: false, terraform: run, exitCode: 0 });
+    const apply = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', planFile], 'apply');
+    const applyProblem = toolProblem(apply, 'apply', context);
+    if (applyProblem)
+      return finish({
+        ...applyProblem,
+        status: applyProblem.status === 'error' ? 'failed' : applyProblem.status,
+        terraform: run,
+      });
+    const summary = /Apply complete![^\n]*/.exec(apply.stdout)?.[0];
+    return finish({
+      status: 'applied',
+      changed: true,
+      terraform: { ...run, ...(summary ? { summary } : {}) },
+      exitCode: 0,
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Classifies a failed Terraform command; undefined when it succeeded. */
+function toolProblem(
+  result: ProcessResult,
+  command: string,
+  context: StepContext,
+): Omit<StepRun, 'startedAt' | 'durationMs' | 'logText'> | undefined {
+  const exit = result.exitCode !== undefined ? { exitCode: result.exitCode } : {};
+  if (result.spawnError) {
+    return {
+      status: 'error',
+      changed: false,
+      message: `${context.commands.terraform} could not start: ${context.redactor.redactText(result.spawnError)}`,
+      hint: 'Install terraform, or set executors.terraform in netchange.yaml.',
+    };
+  }
+  if (result.cancelled) return { status: 'cancelled', changed: false, message: 'cancelled', ...exit };
+  if (result.timedOut) {
+    return {
+      status: 'error',
+      changed: false,
+      message: `terraform ${command} ran longer than the step timeout (${Math.round(context.timeoutMs / 1000)} s) and was stopped`,
+      hint: 'Raise executors.stepTimeout in netchange.yaml, or look for a lock or a slow provider in the step log.',
+    };
+  }
+  if (result.exitCode === 0) return undefined;
+  const output = `${result.stderr}\n${result.stdout}`;
+  const provider =
+    /(?:provider|Failed to query available provider packages|Failed to install provider)[^\n]*?\b([a-z0-9-]+\/[a-z0-9-]+)\b/i.exec(
+      output,
+    );
+  if (command === 'init' && /provider/i.test(output) && provider) {
+    return {
+      status: 'error',
+      changed: false,
+      message: `terraform init could not install the provider ${provider[1]}`,
+      hint: 'Providers cannot be downloaded here: put the provider in a plugin cache or filesystem mirror (provider_installation in ~/.terraformrc).',
+      ...exit,
+    };
+  }
+  const detail = firstTerraformError(output);
+  return {
+    status: 'error',
+    changed: false,
+    message: context.redactor.redactText(
+      `terraform ${command} failed${detail ? `: ${detail}` : ` (exit code ${result.exitCode ?? 'none'})`}`,
+    ),
+    hint: `Run terraform ${command} in the directory to see the whole message; the step log has it too.`,
+    ...exit,
+  };
+}
+
+function firstTerraformError(output: string): string | undefined {
+  const lines = output.split('\n').map((line) => line.replace(/^[│╷╵]\s?/, '').trim());
+  const index = lines.findIndex((line) => line.startsWith('Error:'));
+  if (index < 0) return undefined;
+  const details = lines.slice(index, index + 6).filter((line) => line !== '');
+  return details.join(' ').slice(0, 400);
+}
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * Turns `terraform show -json` of a saved plan into resource and output changes. Only
+ * `resource_changes` and `output_changes` are rendered; `variables`, `prior_state` and
+ * `configuration` are read only to learn which values are sensitive. Pure.
+ */
+export function parseTerraformPlan(plan: unknown, redactor: Redactor): TerraformRun {
+  const document = isObject(plan) ? plan : {};
+  learnSensitiveVariables(document, redactor);
+  const resources: ResourceChange[] = [];
+  for (const entry of asArray(document.resource_changes)) {
+    if (!isObject(entry) || !isObject(entry.change)) continue;
+    const change = entry.change;
+    const action = toAction(asArray(change.actions));
+    const movedFrom = typeof entry.previous_address === 'string' ? entry.previous_address : undefined;
+    const importing = change.importing !== undefined && change.importing !== null;
+    if (action === 'no-op' && !movedFrom && !importing) continue;
+    const before = redactor.redactValue(maskSensitive(change.before, change.before_sensitive, redactor));
+    const after = redactor.redactValue(maskSensitive(change.after, change.after_sensitive, redactor));
+    const resource: ResourceChange = {
+      address: String(entry.address ?? ''),
+      type: String(entry.type ?? ''),
+      mode: String(entry.mode ?? 'managed'),
+      action,
+      attributes: attributeChanges(before, after, change.after_unknown),
+    };
+    if (typeof entry.action_reason === 'string') resource.reason = entry.action_reason;
+    const replacePaths = asArray(change.replace_paths).map((segments) =>
+      asArray(segments).map(String).join('.'),
+    );
+    if (replacePaths.length > 0) resource.replacePaths = replacePaths;
+    if (movedFrom) resource.movedFrom = movedFrom;
+    if (importing) resource.importing = true;
+    resources.push(resource);
+  }
+  const outputs: OutputChange[] = [];
+  const outputChanges = isObject(document.output_changes) ? document.output_changes : {};
+  for (const [name, entry] of Object.entries(outputChanges).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!isObject(entry)) continue;
+    const action = toAction(asArray(entry.actions));
+    if (action === 'no-op') continue;
+    const sensitive = entry.before_sensitive === true || entry.after_sensitive === true;
+    const output: OutputChange = { name, action, sensitive };
+    const before = redactor.redactValue(maskSensitive(entry.before, entry.before_sensitive, redactor));
+    const after = redactor.redactValue(maskSensitive(entry.after, entry.after_sensitive, redactor));
+    if (before !== null && before !== undefined) output.before = before;
+    if (entry.after_unknown === true) output.after = '(known after apply)';
+    else if (after !== null && after !== undefined) output.after = after;
+    outputs.push(output);
+  }
+  return { resources, outputs, hasChanges: resources.length > 0 || outputs.length > 0 };
+}
+
+function learnSensitiveVariables(document: JsonObject, redactor: Redactor): void {
+  const configuration = isObject(document.configuration) ? document.configuration : {};
+  const rootModule = isObject(configuration.root_module) ? configuration.root_module : {};
+  const declared = isObject(rootModule.variables) ? rootModule.variables : {};
+  const values = isObject(document.variables) ? document.variables : {};
+  for (const [name, declaration] of Object.entries(declared)) {
+    const entry = values[name];
+    if (isObject(declaration) && declaration.sensitive === true && isObject(entry))
+      redactor.learn(entry.value);
+  }
+}
+
+function toAction(actions: unknown[]): ResourceAction {
+  const list = actions.map(String);
+  if (list.includes('create') && list.includes('delete')) return 'replace';
+  const [first] = list;
+  return first === 'create' || first === 'update' || first === 'delete' || first === 'read' ? first : 'no-op';
+}
+
+function attributeChanges(before: unknown, after: unknown, afterUnknown: unknown): AttributeChange[] {
+  const beforeLeaves = flatten(before);
+  const afterLeaves = flatten(after);
+  const unknownLeaves = flatten(afterUnknown);
+  const paths = new Set([...beforeLeaves.keys(), ...afterLeaves.keys()]);
+  for (const [unknownPath, value] of unknownLeaves) if (value === true) paths.add(unknownPath);
+  const changes: AttributeChange[] = [];
+  for (const leafPath of [...paths].sort()) {
+    const beforeValue = beforeLeaves.get(leafPath);
+    const afterValue = afterLeaves.get(leafPath);
+    const unknown = unknownLeaves.get(leafPath) === true;
+    if (!unknown && JSON.stringify(beforeValue) === JSON.stringify(afterValue)) continue;
+    if (!unknown && (beforeValue ?? null) === null && (afterValue ?? null) === null) continue;
+    const change: AttributeChange = { path: leafPath };
+    if (beforeValue !== undefined && beforeValue !== null) change.before = beforeValue;
+    if (unknown) change.unknownAfter = true;
+    else if (afterValue !== undefined && afterValue !== null) change.after = afterValue;
+    changes.push(change);
+  }
+  return changes;
+}
+
+function flatten(
+  value: unknown,
+  prefix = '',
+  into = new Map<string, unknown>(),
+  depth = 0,
+): Map<string, unknown> {
+  if (depth > 32) {
+    into.set(prefix, value);
+    return into;
+  }
+  if (Array.isArray(value) && value.length > 0) {
+    value.forEach((item, index) => {
+      flatten(item, `${prefix}[${index}]`, into, depth + 1);
+    });
+  } else if (isObject(value) && Object.keys(value).length > 0) {
+    for (const [key, item] of Object.entries(value))
+      flatten(item, prefix ? `${prefix}.${key}` : key, into, depth + 1);
+  } else if (prefix !== '') {
+    into.set(prefix, value);
+  }
+  return into;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
