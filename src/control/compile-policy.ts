@@ -355,7 +355,7 @@ export function compileChangeControlPolicy(document: YamlDocument): {
 }
 
 const CEL_HINT =
-  'Expressions see `proposal` (the proposal as written) and `context` (inventoryGroups, deviceCount, windows), e.g. "\'core\' in proposal.targets.tags".';
+  'Expressions see `proposal` (the proposal as written) and `context` (risk, inventoryGroups, deviceCount, windows), e.g. "\'core\' in proposal.targets.tags".';
 
 type Report = (severity: Severity, message: string, at: DocumentPath, hint?: string, key?: boolean) => void;
 

@@ -11,6 +11,7 @@ import {
   type ChangeControlVerdict,
   type ChangeSubject,
   RISK_ORDER,
+  type Risk,
   type WindowVerdict,
 } from '../core/model.js';
 import {
@@ -163,7 +164,7 @@ export function evaluateChangeControl(
 
   const autonomy = requesterTeam ? classifyAutonomy(policy, requesterTeam.name, facts) : undefined;
 
-  runCustomRules(policy, subject, input.windows ?? input.windowVerdict.overlapping, findings);
+  runCustomRules(policy, subject, input.windows ?? input.windowVerdict.overlapping, effective, findings);
 
   return {
     risk: { declared: input.risk.declared, effective, reasons: input.risk.reasons },
@@ -312,10 +313,11 @@ function runCustomRules(
   policy: CompiledChangeControlPolicy,
   subject: ChangeSubject,
   windows: string[],
+  risk: Risk,
   findings: Finding[],
 ): void {
   if (policy.customRules.length === 0) return;
-  const activation = celActivation(subject, { windows });
+  const activation = celActivation(subject, { windows }, risk);
   for (const rule of policy.customRules) {
     const unusable = (what: string, error: string): void => {
       findings.push({

@@ -26,11 +26,15 @@ export function maxRisk(a: Risk, b: Risk): Risk {
   return RISK_ORDER.indexOf(a) >= RISK_ORDER.indexOf(b) ? a : b;
 }
 
-/** What CEL expressions see for one proposal. */
-export function celActivation(subject: ChangeSubject, context: RiskContext): CelActivation {
+/**
+ * What CEL expressions see for one proposal. `context.risk` is the declared risk while risk rules
+ * run and the effective risk for custom rules.
+ */
+export function celActivation(subject: ChangeSubject, context: RiskContext, risk: Risk): CelActivation {
   return {
     proposal: proposalForCel(subject),
     context: {
+      risk,
       inventoryGroups: subject.inventoryGroups,
       // why: a CEL int, so `context.deviceCount > 2` and `context.deviceCount * 2` both work.
       deviceCount: BigInt(subject.proposal.targets.devices?.length ?? 0),
@@ -53,7 +57,7 @@ export function assessRisk(
   let effective = declared;
   const reasons: string[] = [];
   const findings: Finding[] = [];
-  const activation = celActivation(subject, context);
+  const activation = celActivation(subject, context, declared);
   for (const rule of policy.riskRules) {
     const outcome = runCel(rule.when, activation);
     if (!outcome.ok || typeof outcome.value !== 'boolean') {

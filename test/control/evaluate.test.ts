@@ -434,6 +434,20 @@ describe('evaluateChangeControl: autonomy and custom rules', () => {
     ]);
   });
 
+  it('lets custom rules see the effective risk as context.risk', () => {
+    const policy = compiled(
+      POLICY.replace(`when: "proposal.risk != 'low'"`, `when: "context.risk != 'low'"`),
+    );
+    const subject = subjectOf(
+      proposalYaml({ targets: '{devices: [sw-plant-a-01, sw-plant-a-02, sw-plant-a-03]}' }),
+    );
+
+    const verdict = evaluate(subject, { policy });
+
+    expect(verdict.risk.effective).toBe('medium');
+    expect(errors(verdict).map((finding) => finding.policy)).toEqual(['rollback-required']);
+  });
+
   it('reports a custom rule that reads a missing field as a warning', () => {
     const policy = compiled(
       POLICY.replace(
