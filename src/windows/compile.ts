@@ -1,0 +1,453 @@
+/**
+ * Compiles policies/windows.yaml: schema first, then the semantic lint only a window engine can do
+ * (zones, RRULEs, cron, durations, holidays, DST gaps, shadowed and duplicate windows), each finding
+ * at its line. Returns the compiled policy only when there is no error.
+ */
+import picomatch from 'picomatch';
+import type { Finding } from '../core/findings.js';
+import type { WindowDefinition, WindowPolicy, WindowScope } from '../core/schema-types.generated.js';
+import type { DocumentPath, YamlDocument } from '../documents/parse-yaml.js';
+import { validateDocument } from '../documents/schemas.js';
+import type { CompiledWindow, CompiledWindowPolicy } from './model.js';
+import { ensureCovered, mergeIntervals, overlappingOccurrences, upperBound } from './occurrence-store.js';
+import {
+  checkCron,
+  cronExpander,
+  type Expander,
+  holidayCountryError,
+  holidayExpander,
+  needsDatedStart,
+  onceExpander,
+  parseRule,
+  rruleAccepts,
+  rruleExpander,
+} from './schedules.js';
+import {
+  DAY_MS,
+  describeLength,
+  formatLocal,
+  formatWall,
+  parseClockTime,
+  parseElapsedDuration,
+  parseLocalDateTime,
+} from './time-text.js';
+import { isValidTimeZone, zoneClock } from './zone-clock.js';
+
+export interface CompileWindowPolicyOptions {
+  /**
+   * Start of the horizon: occurrences are expanded from here, and the horizon-wide lint (DST gaps,
+   * allow windows always denied) looks at `[from, from + horizon)`. Without it those lint checks are skipped.
+   */
+  from?: Date;
+  /** Sites and devices the repository knows (inventories), to warn about scope values matching nothing. */
+  knownScopeValues?: { sites?: string[]; devices?: string[] };
+}
+
+const DEFAULT_HORIZON = 'P90D';
+
+/** Compiles a WindowPolicy document; `policy` is undefined when any finding is an error. */
+export function compileWindowPolicy(
+  document: YamlDocument,
+  options: CompileWindowPolicyOptions = {},
+): { policy?: CompiledWindowPolicy; findings: Finding[] } {
+  if (document.findings.length > 0) return { findings: document.findings };
+  const schemaFindings = validateDocument(document, 'WindowPolicy');
+  if (schemaFindings.length > 0) return { findings: schemaFindings };
+  const value = document.value as WindowPolicy;
+  const findings: Finding[] = [];
+  const at = (path: DocumentPath) => ({ file: document.file, ...document.positionOf(path) });
+  const error = (path: DocumentPath, message: string, hint?: string) =>
+    findings.push({ ruleId: 'policy', severity: 'error', message, ...(hint ? { hint } : {}), ...at(path) });
+  const warning = (path: DocumentPath, policy: string | undefined, message: string, hint?: string) =>
+    findings.push({
+      ruleId: 'policy',
+      ...(policy ? { policy } : {}),
+      severity: 'warning',
+      message,
+      ...(hint ? { hint } : {}),
+      ...at(path),
+    });
+
+  const policyZone = value.timezone ?? 'UTC';
+  const policyZoneValid = isValidTimeZone(policyZone);
+  if (!policyZoneValid) {
+    error(
+      ['timezone'],
+      `unknown time zone '${policyZone}'`,
+      'Use an IANA zone name such as America/Chicago; netchange never falls back to UTC.',
+    );
+  }
+  const horizon = value.horizon ?? DEFAULT_HORIZON;
+  const horizonMs = parseElapsedDuration(horizon);
+  if (horizonMs === undefined || horizonMs <= 0) {
+    error(
+      ['horizon'],
+      `invalid horizon '${horizon}'`,
+      'Give an ISO 8601 duration in weeks or days, e.g. P90D.',
+    );
+  }
+
+  const windows: CompiledWindow[] = [];
+  const seenNames = new Map<string, number>();
+  const seenShapes = new Map<string, string>();
+  value.windows.forEach((definition, index) => {
+    const base: DocumentPath = ['windows', index];
+    const previous = seenNames.get(definition.name);
+    if (previous !== undefined) {
+      warning(
+        [...base, 'name'],
+        definition.name,
+        `window name '${definition.name}' is used twice (first at windows[${previous}])`,
+        'Give every window a unique name; findings name windows.',
+      );
+    } else seenNames.set(definition.name, index);
+    const shape = JSON.stringify([
+      definition.effect,
+      definition.scope ?? {},
+      definition.schedule,
+      definition.timezone ?? policyZone,
+    ]);
+    const twin = seenShapes.get(shape);
+    if (twin !== undefined) {
+      warning(
+        base,
+        definition.name,
+        `window '${definition.name}' duplicates window '${twin}' (same effect, scope, schedule and zone)`,
+        'Remove one of them.',
+      );
+    } else seenShapes.set(shape, definition.name);
+    const compiled = compileWindow(definition, index, policyZone, policyZoneValid, { error, warning });
+    if (compiled) windows.push(compiled);
+    lintScope(definition, base, options.knownScopeValues, warning);
+  });
+
+  if (findings.some((finding) => finding.severity === 'error') || horizonMs === undefined) {
+    return { findings };
+  }
+  const policy: CompiledWindowPolicy = {
+    file: document.file,
+    timezone: policyZone,
+    horizon,
+    horizonMs,
+    windows,
+    coveredFrom: 0,
+    coveredTo: 0,
+    version: 0,
+    applicable: new Map(),
+  };
+  if (options.from) {
+    const fromMs = options.from.getTime();
+    ensureCovered(policy, fromMs, fromMs + horizonMs + DAY_MS);
+    lintHorizon(policy, value, fromMs, fromMs + horizonMs, warning);
+  }
+  return { policy, findings };
+}
+
+interface Reporters {
+  error: (path: DocumentPath, message: string, hint?: string) => void;
+  warning: (path: DocumentPath, policy: string | undefined, message: string, hint?: string) => void;
+}
+
+function compileWindow(
+  definition: WindowDefinition,
+  index: number,
+  policyZone: string,
+  policyZoneValid: boolean,
+  { error, warning }: Reporters,
+): CompiledWindow | undefined {
+  const base: DocumentPath = ['windows', index];
+  const schedulePath: DocumentPath = [...base, 'schedule'];
+  const schedule = definition.schedule;
+  const zone = definition.timezone ?? policyZone;
+  let valid = true;
+  if (definition.timezone !== undefined && !isValidTimeZone(definition.timezone)) {
+    error(
+      [...base, 'timezone'],
+      `window '${definition.name}': unknown time zone '${definition.timezone}'`,
+      'Use an IANA zone name such as Europe/Berlin; netchange never falls back to UTC.',
+    );
+    valid = false;
+  } else if (definition.timezone === undefined && !policyZoneValid) {
+    valid = false;
+  }
+  if (definition.override && definition.effect !== 'deny') {
+    warning(
+      [...base, 'override'],
+      definition.name,
+      `window '${definition.name}' is an allow window; override only applies to deny windows`,
+      'Remove override, or make the window a deny window.',
+    );
+  }
+
+  let durationMs: number | undefined;
+  if (schedule.duration !== undefined) {
+    durationMs = parseElapsedDuration(schedule.duration);
+    if (durationMs === undefined) {
+      error(
+        [...schedulePath, 'duration'],
+        `window '${definition.name}': invalid duration '${schedule.duration}'`,
+        'Use an ISO 8601 duration in weeks, days, hours, minutes or seconds, e.g. PT4H or P1DT2H (months and years have no fixed length).',
+      );
+      valid = false;
+    } else if (durationMs === 0) {
+      warning(
+        [...schedulePath, 'duration'],
+        definition.name,
+        `window '${definition.name}' has zero length and never blocks or allows anything`,
+        'Give a positive duration.',
+      );
+    }
+  }
+
+  let expand: Expander | undefined;
+  let maxLengthMs = durationMs ?? 0;
+  let description = '';
+  if (schedule.rrule !== undefined) {
+    const rule = parseRule(schedule.rrule);
+    const ruleError = rule.error ?? rruleAccepts(rule);
+    const start = schedule.start ?? '';
+    const dated = start.includes('T');
+    const clockMs = parseClockTime(dated ? start.slice(11) : start);
+    const anchor = dated ? parseLocalDateTime(start) : undefined;
+    if (ruleError) {
+      error(
+        [...schedulePath, 'rrule'],
+        `window '${definition.name}': invalid RRULE '${schedule.rrule}': ${ruleError}`,
+        'Write an RFC 5545 rule such as FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR (no DTSTART; the time comes from start).',
+      );
+      valid = false;
+    } else if (!dated && needsDatedStart(rule)) {
+      error(
+        [...schedulePath, 'start'],
+        `window '${definition.name}': an RRULE with COUNT needs a dated start`,
+        "Write start as a local date-time, e.g. '2026-12-01T06:00', or use UNTIL.",
+      );
+      valid = false;
+    }
+    if (clockMs === undefined || (dated && anchor === undefined)) {
+      error(
+        [...schedulePath, 'start'],
+        `window '${definition.name}': invalid start '${start}'`,
+        "Give a local time 'HH:MM' or a local date-time 'YYYY-MM-DDTHH:MM'.",
+      );
+      valid = false;
+    }
+    if (valid && durationMs !== undefined && clockMs !== undefined) {
+      expand = rruleExpander(rule, zoneClock(zone), clockMs, anchor, durationMs);
+      description = `rrule ${schedule.rrule} at ${start} for ${describeLength(durationMs)}`;
+    }
+  } else if (schedule.cron !== undefined) {
+    const checked = checkCron(schedule.cron);
+    if (checked.error) {
+      error(
+        [...schedulePath, 'cron'],
+        `window '${definition.name}': invalid cron '${schedule.cron}': ${checked.error}`,
+        "Write five fields: minute hour day-of-month month day-of-week, e.g. '0 1 * * 0'.",
+      );
+      valid = false;
+    } else {
+      const [, , dayOfMonth, , dayOfWeek] = checked.fields;
+      if (restricted(dayOfMonth) && restricted(dayOfWeek)) {
+        warning(
+          [...schedulePath, 'cron'],
+          definition.name,
+          `window '${definition.name}': cron '${schedule.cron}' restricts both day-of-month and day-of-week, so it fires when EITHER matches (classic cron), not when both do`,
+          'For "the first Monday of the month" use rrule: FREQ=MONTHLY;BYDAY=1MO. If either-day is what you mean, keep it.',
+        );
+      }
+    }
+    if (valid && durationMs !== undefined) {
+      expand = cronExpander(checked.fields.join(' '), zoneClock(zone), durationMs);
+      description = `cron '${schedule.cron}' for ${describeLength(durationMs)}`;
+    }
+  } else if (schedule.from !== undefined && schedule.to !== undefined) {
+    const fromWall = parseLocalDateTime(schedule.from);
+    const toWall = parseLocalDateTime(schedule.to);
+    if (fromWall === undefined) {
+      error(
+        [...schedulePath, 'from'],
+        `window '${definition.name}': invalid from '${schedule.from}'`,
+        "Give a local date-time 'YYYY-MM-DDTHH:MM' or a date.",
+      );
+      valid = false;
+    }
+    if (toWall === undefined) {
+      error(
+        [...schedulePath, 'to'],
+        `window '${definition.name}': invalid to '${schedule.to}'`,
+        "Give a local date-time 'YYYY-MM-DDTHH:MM' or a date.",
+      );
+      valid = false;
+    }
+    if (fromWall !== undefined && toWall !== undefined) {
+      if (fromWall > toWall) {
+        error(
+          [...schedulePath, 'to'],
+          `window '${definition.name}': to (${schedule.to}) is before from (${schedule.from})`,
+          'Swap the two, or fix the date.',
+        );
+        valid = false;
+      } else if (fromWall === toWall) {
+        warning(
+          [...schedulePath, 'to'],
+          definition.name,
+          `window '${definition.name}' has zero length (from equals to) and never blocks or allows anything`,
+          'Fix from or to.',
+        );
+      }
+    }
+    if (valid && fromWall !== undefined && toWall !== undefined) {
+      const clock = zoneClock(zone);
+      const start = clock.toInstant(fromWall);
+      const end = clock.toInstant(toWall);
+      expand = onceExpander(start.epochMs, end.epochMs, start.shifted);
+      maxLengthMs = Math.max(0, end.epochMs - start.epochMs);
+      description = `${formatWall(fromWall)} to ${formatWall(toWall)}`;
+    }
+  } else if (schedule.holidays !== undefined) {
+    const { country, region, types } = schedule.holidays;
+    const problem = holidayCountryError(country, region);
+    if (problem) {
+      error(
+        [...schedulePath, 'holidays', problem.field],
+        `window '${definition.name}': ${problem.message}`,
+        'Use an ISO 3166 country code and a region code that date-holidays knows (e.g. US, TX).',
+      );
+      valid = false;
+    }
+    if (valid) {
+      expand = holidayExpander(country, region, types ?? ['public'], zoneClock(zone));
+      // why: date-holidays has multi-day holidays; a month bounds how far back a query must look.
+      maxLengthMs = 31 * DAY_MS;
+      description = `${(types ?? ['public']).join('/')} holidays of ${country.toUpperCase()}${region ? `-${region.toUpperCase()}` : ''}`;
+    }
+  }
+  if (!valid || !expand) return undefined;
+  return {
+    name: definition.name,
+    effect: definition.effect,
+    ...(definition.reason ? { reason: definition.reason } : {}),
+    scope: definition.scope ?? {},
+    timezone: zone,
+    clock: zoneClock(zone),
+    ...(definition.override ? { override: definition.override.approvals } : {}),
+    index,
+    schedule: description,
+    maxLengthMs,
+    expand,
+    starts: [],
+    ends: [],
+    labels: [],
+    mergedStarts: [],
+    mergedEnds: [],
+  };
+}
+
+function restricted(field: string | undefined): boolean {
+  return field !== undefined && field !== '*' && field !== '?';
+}
+
+function lintScope(
+  definition: WindowDefinition,
+  base: DocumentPath,
+  known: CompileWindowPolicyOptions['knownScopeValues'],
+  warning: Reporters['warning'],
+): void {
+  const scope = definition.scope;
+  if (!scope || !known) return;
+  if (known.sites) {
+    const sites = new Set(known.sites);
+    scope.sites?.forEach((site, position) => {
+      if (!sites.has(site)) {
+        warning(
+          [...base, 'scope', 'sites', position],
+          definition.name,
+          `window '${definition.name}': site '${site}' matches no site in the repository`,
+          `Known sites: ${known.sites!.join(', ') || 'none'}.`,
+        );
+      }
+    });
+  }
+  if (known.devices) {
+    scope.devices?.forEach((pattern, position) => {
+      const matches = picomatch(pattern);
+      if (!known.devices!.some((device) => matches(device))) {
+        warning(
+          [...base, 'scope', 'devices', position],
+          definition.name,
+          `window '${definition.name}': device pattern '${pattern}' matches no device in the inventories`,
+          'Check the host names in inventory/.',
+        );
+      }
+    });
+  }
+}
+
+/** Lint that needs occurrences: DST-gap starts and allow windows that a deny window always covers. */
+function lintHorizon(
+  policy: CompiledWindowPolicy,
+  value: WindowPolicy,
+  fromMs: number,
+  toMs: number,
+  warning: Reporters['warning'],
+): void {
+  for (const window of policy.windows) {
+    const definition = value.windows[window.index]!;
+    const gap = window.expand(fromMs, toMs).find((occurrence) => occurrence.shifted);
+    if (gap) {
+      const startPath: DocumentPath = [
+        'windows',
+        window.index,
+        'schedule',
+        definition.schedule.start !== undefined
+          ? 'start'
+          : definition.schedule.cron !== undefined
+            ? 'cron'
+            : 'from',
+      ];
+      warning(
+        startPath,
+        window.name,
+        `window '${window.name}' starts in a DST gap on ${formatLocal(gap.startMs, window.clock).slice(0, 14)}: that local time does not exist in ${window.timezone}, so the occurrence starts at ${formatLocal(gap.startMs, window.clock)}`,
+        'Move the start outside the DST change hour, or accept the shift.',
+      );
+    }
+  }
+  for (const allow of policy.windows.filter((window) => window.effect === 'allow')) {
+    const covering = policy.windows.filter(
+      (window) => window.effect === 'deny' && scopeContains(window.scope, allow.scope),
+    );
+    if (covering.length === 0) continue;
+    const union = mergeIntervals(
+      covering.flatMap((window) => window.mergedStarts),
+      covering.flatMap((window) => window.mergedEnds),
+    );
+    const occurrences = overlappingOccurrences(allow, fromMs, toMs);
+    if (occurrences.length === 0) continue;
+    const allCovered = occurrences.every((index) => {
+      const start = Math.max(allow.starts[index]!, fromMs);
+      const end = Math.min(allow.ends[index]!, toMs);
+      const containing = upperBound(union.starts, start) - 1;
+      return containing >= 0 && union.ends[containing]! >= end;
+    });
+    if (allCovered) {
+      warning(
+        ['windows', allow.index],
+        allow.name,
+        `allow window '${allow.name}' is always covered by deny window${covering.length > 1 ? 's' : ''} ${covering.map((window) => `'${window.name}'`).join(', ')} within the ${policy.horizon} horizon, so it never opens (deny wins)`,
+        'Narrow the deny window, or remove the allow window.',
+      );
+    }
+  }
+}
+
+/** True when every change the `inner` scope applies to is also in the `outer` scope. */
+function scopeContains(outer: WindowScope, inner: WindowScope): boolean {
+  const keys = ['sites', 'devices', 'domains', 'tags', 'types', 'risks'] as const;
+  return keys.every((key) => {
+    const outerValues = outer[key] as readonly string[] | undefined;
+    if (!outerValues) return true;
+    const innerValues = inner[key] as readonly string[] | undefined;
+    return innerValues?.every((value) => outerValues.includes(value)) ?? false;
+  });
+}

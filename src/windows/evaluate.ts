@@ -1,0 +1,360 @@
+/**
+ * Window evaluation for one change: which windows apply (scope), whether the occupied interval
+ * `[start, end + rollback)` clashes with a deny occurrence or leaves the union of the applicable
+ * allow occurrences, and the next allowed slot — found exactly by jumping between occurrence
+ * boundaries, never by stepping through minutes.
+ */
+import picomatch from 'picomatch';
+import type { Interval } from '../core/findings.js';
+import type { ApprovalRequest, ChangeSubject, Risk, WindowVerdict } from '../core/model.js';
+import type { WindowScope } from '../core/schema-types.generated.js';
+import type { ApplicableWindows, CompiledWindow, CompiledWindowPolicy, Occurrence } from './model.js';
+import { ensureCovered, overlappingOccurrences, refreshUnions, upperBound } from './occurrence-store.js';
+import { DAY_MS, formatLocal, formatUtc, toIsoLocal, toIsoUtc } from './time-text.js';
+import { isValidTimeZone, type ZoneClock, zoneClock } from './zone-clock.js';
+
+export interface EvaluateWindowsOptions {
+  /** The instant of evaluation: next allowed slots are never before it. */
+  at: Date;
+  /** The change's effective risk (windows may be scoped by risk). */
+  risk: Risk;
+  /** Emergency bypass (from the change-control policy): window errors become warnings. */
+  bypass: boolean;
+}
+
+export interface NextAllowedOptions {
+  /** Slots start at or after this instant (and at or after the requested start). */
+  at: Date;
+  /** The change's effective risk. */
+  risk: Risk;
+  /** How many slots to return. */
+  count: number;
+}
+
+/** Evaluates one change against the policy's windows. */
+export function evaluateWindows(
+  policy: CompiledWindowPolicy,
+  subject: ChangeSubject,
+  options: EvaluateWindowsOptions,
+): WindowVerdict {
+  const startMs = subject.startMs;
+  const endMs = subject.endMs + subject.rollbackMs;
+  const set = applicableWindows(policy, subject, options.risk);
+  const searchFrom = Math.max(startMs, options.at.getTime());
+  // why: cover the whole next-allowed search now, so occurrence indexes below stay valid.
+  ensureCovered(policy, startMs, Math.max(endMs, searchFrom + policy.horizonMs + (endMs - startMs) + DAY_MS));
+
+  const overlapping: string[] = [];
+  const blockingDenies: { window: CompiledWindow; occurrence: number }[] = [];
+  for (const window of [...set.deny, ...set.allow]) {
+    const occurrences = overlappingOccurrences(window, startMs, endMs);
+    if (occurrences.length === 0) continue;
+    overlapping.push(window.name);
+    if (window.effect === 'deny') blockingDenies.push({ window, occurrence: occurrences[0]! });
+  }
+  const gapAt = set.allow.length > 0 ? firstUncovered(policy, set, startMs, endMs) : undefined;
+  const open = blockingDenies.length === 0 && gapAt === undefined;
+  const verdict: WindowVerdict = { findings: [], overrideApprovals: [], overlapping, open };
+  if (open) return verdict;
+
+  const [next] = slotsFor(policy, set, searchFrom, endMs - startMs, 1);
+  if (next) verdict.nextAllowed = next;
+  const position = subject.locate(['schedule', 'start']);
+  const displayClock = clockFor(subject.timezone, policy);
+  const occupied = `${formatLocal(startMs, displayClock)} – ${formatLocal(endMs, displayClock)}`;
+  const nextText = next
+    ? `Next allowed slot: ${formatLocal(Date.parse(next.start), displayClock)} (${formatUtc(Date.parse(next.start))}).`
+    : `No allowed slot within the ${policy.horizon} horizon after the requested start.`;
+  const base = {
+    ruleId: 'window' as const,
+    file: subject.file,
+    line: position.line,
+    column: position.column,
+    ...(next ? { nextAllowed: next } : {}),
+  };
+
+  for (const { window, occurrence } of blockingDenies) {
+    const clash = describeOccurrence(window, occurrence);
+    const why = window.reason ? ` (${window.reason})` : '';
+    if (options.bypass) {
+      verdict.findings.push({
+        ...base,
+        policy: window.name,
+        severity: 'warning',
+        message: `emergency change bypasses deny window '${window.name}'${why}: it occupies ${occupied} and overlaps ${clash}`,
+        hint: `The window was bypassed; a retrospective review is due. ${nextText}`,
+      });
+    } else if (window.override) {
+      const approvals = window.override.map(
+        (approval): ApprovalRequest => ({
+          ...(approval.team !== undefined ? { team: approval.team } : {}),
+          ...(approval.role !== undefined ? { role: approval.role } : {}),
+          count: approval.count,
+          reason: `override of deny window '${window.name}'${why}`,
+        }),
+      );
+      verdict.overrideApprovals.push(...approvals);
+      verdict.findings.push({
+        ...base,
+        policy: window.name,
+        severity: 'warning',
+        message: `deny window '${window.name}'${why} is overridden only with approval from ${approvals.map(describeApprover).join(' and ')}: the change occupies ${occupied} and overlaps ${clash}`,
+        hint: `Get the override approvals, or move the change. ${nextText}`,
+      });
+    } else {
+      verdict.findings.push({
+        ...base,
+        policy: window.name,
+        severity: 'error',
+        message: `deny window '${window.name}' blocks this change${why}: it occupies ${occupied} and overlaps ${clash}`,
+        hint: `Move the change out of the window. ${nextText}`,
+      });
+    }
+  }
+  if (gapAt !== undefined) {
+    const names = set.allow.map((window) => `'${window.name}'`).join(', ');
+    const reasons = set.allow.filter((window) => window.reason).map((window) => window.reason);
+    const nearest = nearestAllowOccurrence(set.allow, gapAt);
+    const message =
+      `the change is outside allow window${set.allow.length > 1 ? 's' : ''} ${names}${reasons.length ? ` (${reasons.join('; ')})` : ''}: ` +
+      `it occupies ${occupied} and from ${formatLocal(gapAt, displayClock)} (${formatUtc(gapAt)}) no allow occurrence covers it` +
+      (nearest
+        ? `; the nearest occurrence is ${describeOccurrence(nearest.window, nearest.occurrence)}`
+        : '');
+    verdict.findings.push({
+      ...base,
+      policy: set.allow.map((window) => window.name).join(', '),
+      severity: options.bypass ? 'warning' : 'error',
+      message: options.bypass ? `emergency change bypasses allow windows: ${message}` : message,
+      hint: options.bypass
+        ? `The window was bypassed; a retrospective review is due. ${nextText}`
+        : `Schedule the whole change, rollback time included, inside one allow occurrence. ${nextText}`,
+    });
+  }
+  return verdict;
+}
+
+/** The first `count` allowed occupied intervals at or after the requested start and `at`; [] when none within the horizon. */
+export function nextAllowedSlots(
+  policy: CompiledWindowPolicy,
+  subject: ChangeSubject,
+  options: NextAllowedOptions,
+): Interval[] {
+  const set = applicableWindows(policy, subject, options.risk);
+  const lengthMs = subject.endMs + subject.rollbackMs - subject.startMs;
+  return slotsFor(policy, set, Math.max(subject.startMs, options.at.getTime()), lengthMs, options.count);
+}
+
+/** Occurrences of the windows that apply to a site and/or domain, overlapping `[from, from + days)`. */
+export function listOccurrences(
+  policy: CompiledWindowPolicy,
+  options: { from: Date; days: number; site?: string; domain?: string },
+): Occurrence[] {
+  const fromMs = options.from.getTime();
+  const toMs = fromMs + options.days * DAY_MS;
+  ensureCovered(policy, fromMs, toMs);
+  const occurrences: Occurrence[] = [];
+  for (const window of policy.windows) {
+    if (options.site !== undefined && window.scope.sites && !window.scope.sites.includes(options.site))
+      continue;
+    if (
+      options.domain !== undefined &&
+      window.scope.domains &&
+      !window.scope.domains.includes(options.domain)
+    )
+      continue;
+    for (const index of overlappingOccurrences(window, fromMs, toMs)) {
+      const startMs = window.starts[index]!;
+      const endMs = window.ends[index]!;
+      const label = window.labels[index];
+      occurrences.push({
+        window: window.name,
+        effect: window.effect,
+        ...(window.reason ? { reason: window.reason } : {}),
+        timezone: window.timezone,
+        start: toIsoUtc(startMs),
+        end: toIsoUtc(endMs),
+        localStart: toIsoLocal(startMs, window.clock),
+        localEnd: toIsoLocal(endMs, window.clock),
+        startMs,
+        endMs,
+        ...(label ? { label } : {}),
+        scope: window.scope,
+      });
+    }
+  }
+  return occurrences.sort((a, b) => a.startMs - b.startMs || a.window.localeCompare(b.window));
+}
+
+/** The windows whose scope matches the change; cached per distinct set of scope-relevant facts. */
+export function applicableWindows(
+  policy: CompiledWindowPolicy,
+  subject: ChangeSubject,
+  risk: Risk,
+): ApplicableWindows {
+  const { proposal } = subject;
+  const key = JSON.stringify([
+    proposal.targets.sites ?? [],
+    proposal.targets.devices ?? [],
+    proposal.targets.tags ?? [],
+    proposal.domain,
+    proposal.type,
+    risk,
+  ]);
+  let set = policy.applicable.get(key);
+  if (!set) {
+    const matching = policy.windows.filter((window) => scopeMatches(window, subject, risk));
+    set = {
+      deny: matching.filter((window) => window.effect === 'deny'),
+      allow: matching.filter((window) => window.effect === 'allow'),
+      version: -1,
+      denyStarts: [],
+      denyEnds: [],
+      allowStarts: [],
+      allowEnds: [],
+    };
+    policy.applicable.set(key, set);
+  }
+  return set;
+}
+
+const deviceMatchers = new WeakMap<CompiledWindow, (device: string) => boolean>();
+
+function scopeMatches(window: CompiledWindow, subject: ChangeSubject, risk: Risk): boolean {
+  const scope: WindowScope = window.scope;
+  const { proposal } = subject;
+  const any = (wanted: readonly string[] | undefined, actual: readonly string[] | undefined) =>
+    wanted === undefined || (actual ?? []).some((value) => wanted.includes(value));
+  if (!any(scope.sites, proposal.targets.sites)) return false;
+  if (!any(scope.tags, proposal.targets.tags)) return false;
+  if (!any(scope.domains, [proposal.domain])) return false;
+  if (!any(scope.types, [proposal.type])) return false;
+  if (!any(scope.risks, [risk])) return false;
+  if (scope.devices) {
+    let matcher = deviceMatchers.get(window);
+    if (!matcher) {
+      matcher = picomatch(scope.devices);
+      deviceMatchers.set(window, matcher);
+    }
+    if (!(proposal.targets.devices ?? []).some(matcher)) return false;
+  }
+  return true;
+}
+
+/** The first instant of `[startMs, endMs)` no applicable allow occurrence covers, or undefined. */
+function firstUncovered(
+  policy: CompiledWindowPolicy,
+  set: ApplicableWindows,
+  startMs: number,
+  endMs: number,
+): number | undefined {
+  refreshUnions(policy, set);
+  const containing = upperBound(set.allowStarts, startMs) - 1;
+  if (containing < 0 || set.allowEnds[containing]! <= startMs) return startMs;
+  const coveredTo = set.allowEnds[containing]!;
+  return coveredTo >= endMs ? undefined : coveredTo;
+}
+
+/**
+ * Exact search over the applicable unions. From a candidate start t: if a deny interval overlaps
+ * [t, t+L), no start before its end can work, so jump there; if the allow union does not cover
+ * [t, t+L), no start before the next allow interval can work, so jump there. Every jump lands on
+ * an occurrence boundary, so the first candidate that passes both checks is the earliest.
+ */
+function slotsFor(
+  policy: CompiledWindowPolicy,
+  set: ApplicableWindows,
+  fromMs: number,
+  lengthMs: number,
+  count: number,
+): Interval[] {
+  const limitMs = fromMs + policy.horizonMs;
+  ensureCovered(policy, fromMs, limitMs + lengthMs + DAY_MS);
+  refreshUnions(policy, set);
+  const slots: Interval[] = [];
+  let candidate = fromMs;
+  while (slots.length < count) {
+    const slot = firstSlot(set, candidate, lengthMs, limitMs);
+    if (slot === undefined) break;
+    slots.push({ start: toIsoUtc(slot), end: toIsoUtc(slot + lengthMs) });
+    // The latest start still allowed in this run of allowed starts; the next slot begins after it.
+    let lastStart = Number.POSITIVE_INFINITY;
+    const deny = upperBound(set.denyEnds, slot);
+    if (deny < set.denyStarts.length) lastStart = set.denyStarts[deny]! - lengthMs;
+    if (set.allow.length > 0) {
+      const allow = upperBound(set.allowStarts, slot) - 1;
+      lastStart = Math.min(lastStart, set.allowEnds[allow]! - lengthMs);
+    }
+    if (!Number.isFinite(lastStart)) break;
+    candidate = Math.max(lastStart, slot) + 1;
+  }
+  return slots;
+}
+
+function firstSlot(
+  set: ApplicableWindows,
+  fromMs: number,
+  lengthMs: number,
+  limitMs: number,
+): number | undefined {
+  let candidate = fromMs;
+  const hasAllow = set.allow.length > 0;
+  while (candidate <= limitMs) {
+    if (lengthMs > 0) {
+      const deny = upperBound(set.denyEnds, candidate);
+      if (deny < set.denyStarts.length && set.denyStarts[deny]! < candidate + lengthMs) {
+        candidate = set.denyEnds[deny]!;
+        continue;
+      }
+    }
+    if (hasAllow) {
+      const allow = upperBound(set.allowStarts, candidate) - 1;
+      if (allow < 0 || set.allowEnds[allow]! < candidate + Math.max(lengthMs, 1)) {
+        const nextAllow = allow + 1;
+        if (nextAllow >= set.allowStarts.length) return undefined;
+        candidate = set.allowStarts[nextAllow]!;
+        continue;
+      }
+    }
+    return candidate;
+  }
+  return undefined;
+}
+
+function nearestAllowOccurrence(
+  windows: readonly CompiledWindow[],
+  atMs: number,
+): { window: CompiledWindow; occurrence: number } | undefined {
+  let best: { window: CompiledWindow; occurrence: number; distance: number } | undefined;
+  for (const window of windows) {
+    const after = upperBound(window.starts, atMs);
+    for (const index of [after - 1, after]) {
+      if (index < 0 || index >= window.starts.length) continue;
+      const start = window.starts[index]!;
+      const end = window.ends[index]!;
+      const distance = atMs < start ? start - atMs : atMs >= end ? atMs - end : 0;
+      if (!best || distance < best.distance) best = { window, occurrence: index, distance };
+    }
+  }
+  return best && { window: best.window, occurrence: best.occurrence };
+}
+
+function describeOccurrence(window: CompiledWindow, index: number): string {
+  const start = window.starts[index]!;
+  const end = window.ends[index]!;
+  const label = window.labels[index];
+  return (
+    `${label ? `${label}, ` : ''}${formatLocal(start, window.clock)} – ${formatLocal(end, window.clock)} ${window.timezone} ` +
+    `(${formatUtc(start)} – ${formatUtc(end)})`
+  );
+}
+
+function describeApprover(approval: ApprovalRequest): string {
+  const who = approval.team !== undefined ? `team ${approval.team}` : `the ${approval.role} team`;
+  return approval.count > 1 ? `${approval.count} members of ${who}` : who;
+}
+
+function clockFor(zone: string, policy: CompiledWindowPolicy): ZoneClock {
+  // why: proposals are schema-checked upstream; this only guards display against a zone typo there.
+  return zoneClock(isValidTimeZone(zone) ? zone : policy.timezone);
+}

@@ -1,0 +1,13 @@
+/** The production-window engine: compile a WindowPolicy, evaluate changes, find next allowed slots. */
+export { type CompileWindowPolicyOptions, compileWindowPolicy } from './compile.js';
+export {
+  applicableWindows,
+  type EvaluateWindowsOptions,
+  evaluateWindows,
+  listOccurrences,
+  type NextAllowedOptions,
+  nextAllowedSlots,
+} from './evaluate.js';
+export type { CompiledWindow, CompiledWindowPolicy, Occurrence, WindowEffect } from './model.js';
+export { formatLocal, formatOffset, formatUtc, toIsoLocal, toIsoUtc } from './time-text.js';
+export { isValidTimeZone, type ZoneClock, zoneClock } from './zone-clock.js';
