@@ -1,0 +1,245 @@
+/**
+ * The one choke point between evidence and git (simple-git). Records are written with plumbing
+ * (hash-object, a private index, write-tree, commit-tree) so appending never touches the user's
+ * working tree, index or HEAD, and the ref moves only by compare-and-swap.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type SimpleGit, simpleGit } from 'simple-git';
+import { NetchangeError } from '../core/errors.js';
+
+/** One file under records/ at some commit. */
+export interface RecordEntry {
+  /** Path inside the tree, e.g. records/0000000001.json. */
+  path: string;
+  /** Blob sha. */
+  blob: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/** The chain position a netchange-written commit announces in its trailers. */
+export interface ChainAnchor {
+  /** `Evidence-Sequence` trailer. */
+  sequence: number;
+  /** `Evidence-Hash` trailer. */
+  hash: string;
+}
+
+export type PushResult = 'pushed' | 'rejected';
+
+export interface EvidenceGit {
+  readonly root: string;
+  /** Commit sha a ref points at, or undefined when the ref does not exist. */
+  resolve(ref: string): Promise<string | undefined>;
+  /** Files under records/ at a commit, sorted by path. */
+  listRecords(commit: string): Promise<RecordEntry[]>;
+  /** Contents of blobs, in the order given. */
+  readBlobs(entries: readonly RecordEntry[]): Promise<Buffer[]>;
+  /** The trailers of the newest commit reachable from `commit` that netchange wrote, if any. */
+  latestAnchor(commit: string): Promise<ChainAnchor | undefined>;
+  /** Writes one file on top of `parent`'s tree and returns the new commit (no ref moves). */
+  commitFile(
+    parent: string | undefined,
+    file: { path: string; content: string },
+    message: string,
+  ): Promise<string>;
+  /** Moves `ref` to `next` only if it still points at `expected` (undefined: must not exist). */
+  compareAndSwap(ref: string, next: string, expected: string | undefined): Promise<boolean>;
+  /** True when a remote with this name is configured. */
+  hasRemote(name: string): Promise<boolean>;
+  /** Fetches `ref` from `remote` into `into` (forced); returns its sha, or undefined when the remote lacks it. */
+  fetchRef(remote: string, ref: string, into: string): Promise<string | undefined>;
+  /** Pushes `commit` to `ref` on `remote` without force; 'rejected' when the remote moved meanwhile. */
+  push(remote: string, commit: string, ref: string): Promise<PushResult>;
+  /** True when `ancestor` is reachable from `descendant`. */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /** The best common ancestor, or undefined when the histories are unrelated. */
+  mergeBase(a: string, b: string): Promise<string | undefined>;
+}
+
+/** Commits written by netchange carry these trailers, so the tip of the chain is known without reading records. */
+export const SEQUENCE_TRAILER = 'Evidence-Sequence';
+export const HASH_TRAILER = 'Evidence-Hash';
+
+// why: a fixed identity, so appending works on CI runners without user.name/user.email; the actor is in the record.
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'netchange',
+  GIT_AUTHOR_EMAIL: 'netchange@users.noreply.github.com',
+  GIT_COMMITTER_NAME: 'netchange',
+  GIT_COMMITTER_EMAIL: 'netchange@users.noreply.github.com',
+};
+
+/** Blobs per `git show` call: keeps the command line far below the OS argument limit. */
+const BLOBS_PER_CALL = 2000;
+
+export function createSimpleGitEvidence(root: string): EvidenceGit {
+  const git: SimpleGit = simpleGit({ baseDir: root });
+  const failed = (what: string, error: unknown) =>
+    new NetchangeError('E_GIT', `${what}: ${firstLine(error)}`, { cause: error });
+
+  async function withEnvironment(extra: Record<string, string>): Promise<SimpleGit> {
+    // why: only what local plumbing needs; simple-git refuses to run with editor or pager variables set.
+    const base: Record<string, string> = {};
+    for (const name of ['PATH', 'HOME', 'XDG_CONFIG_HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT']) {
+      const value = process.env[name];
+      if (value !== undefined) base[name] = value;
+    }
+    const environment = { ...IDENTITY, ...extra };
+    return simpleGit({ baseDir: root, allowEnvironment: Object.keys(environment) }).env({
+      ...base,
+      ...environment,
+    });
+  }
+
+  async function resolve(ref: string): Promise<string | undefined> {
+    try {
+      const sha = (await git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+      return sha || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  return {
+    root,
+    resolve,
+    async listRecords(commit) {
+      let output: string;
+      try {
+        output = await git.raw(['ls-tree', '-r', '-l', '-z', commit, '--', 'records/']);
+      } catch (error) {
+        throw failed(`git ls-tree ${commit} failed`, error);
+      }
+      const entries: RecordEntry[] = [];
+      for (const line of output.split('\0')) {
+        const tab = line.indexOf('\t');
+        if (tab < 0) continue;
+        const [, type, blob, size] = line.slice(0, tab).split(/\s+/);
+        if (type !== 'blob' || !blob) continue;
+        entries.push({ path: line.slice(tab + 1), blob, size: Number(size) });
+      }
+      return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+    async readBlobs(entries) {
+      const contents: Buffer[] = [];
+      for (let start = 0; start < entries.length; start += BLOBS_PER_CALL) {
+        const chunk = entries.slice(start, start + BLOBS_PER_CALL);
+        let output: Buffer;
+        try {
+          // why: `git show` of several blobs concatenates them with no separator; ls-tree gave the sizes to split by.
+          output = await git.showBuffer(chunk.map((entry) => entry.blob));
+        } catch (error) {
+          throw failed('git show of evidence records failed', error);
+        }
+        let offset = 0;
+        for (const entry of chunk) {
+          contents.push(output.subarray(offset, offset + entry.size));
+          offset += entry.size;
+        }
+      }
+      return contents;
+    },
+    async latestAnchor(commit) {
+      let output: string;
+      try {
+        output = await git.raw([
+          'log',
+          '-n',
+          '1',
+          '-E',
+          `--grep=^${SEQUENCE_TRAILER}: [0-9]+$`,
+          '--format=%B',
+          commit,
+        ]);
+      } catch (error) {
+        throw failed('git log of the evidence ref failed', error);
+      }
+      const sequence = new RegExp(`^${SEQUENCE_TRAILER}: (\\d+)$`, 'm').exec(output)?.[1];
+      const hash = new RegExp(`^${HASH_TRAILER}: ([0-9a-f]{64})$`, 'm').exec(output)?.[1];
+      return sequence && hash ? { sequence: Number(sequence), hash } : undefined;
+    },
+    async commitFile(parent, file, message) {
+      const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-evidence-'));
+      try {
+        const blobFile = path.join(scratch, 'record.json');
+        await writeFile(blobFile, file.content);
+        // why: a private index per append, so concurrent appends (and the user's own index) never collide.
+        const plumbing = await withEnvironment({ GIT_INDEX_FILE: path.join(scratch, 'index') });
+        const blob = (await plumbing.raw(['hash-object', '-w', '--no-filters', blobFile])).trim();
+        if (parent) await plumbing.raw(['read-tree', parent]);
+        else await plumbing.raw(['read-tree', '--empty']);
+        await plumbing.raw(['update-index', '--add', '--cacheinfo', `100644,${blob},${file.path}`]);
+        const tree = (await plumbing.raw(['write-tree'])).trim();
+        const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', message];
+        return (await plumbing.raw(args)).trim();
+      } catch (error) {
+        throw failed('writing an evidence commit failed', error);
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
+    },
+    async compareAndSwap(ref, next, expected) {
+      try {
+        // why: the zero id makes update-ref refuse when the ref already exists (someone else created it first).
+        await git.raw(['update-ref', '-m', 'netchange evidence', ref, next, expected ?? '0'.repeat(40)]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async hasRemote(name) {
+      try {
+        const remotes = (await git.raw(['remote'])).split('\n').map((line) => line.trim());
+        return remotes.includes(name);
+      } catch {
+        return false;
+      }
+    },
+    async fetchRef(remote, ref, into) {
+      try {
+        const advertised = await git.raw(['ls-remote', '--refs', remote, ref]);
+        if (!advertised.trim()) return undefined;
+        await git.raw(['fetch', '--quiet', '--no-tags', remote, `+${ref}:${into}`]);
+      } catch (error) {
+        throw failed(`git fetch ${remote} ${ref} failed`, error);
+      }
+      return resolve(into);
+    },
+    async push(remote, commit, ref) {
+      try {
+        await git.raw(['push', '--quiet', '--porcelain', remote, `${commit}:${ref}`]);
+        return 'pushed';
+      } catch (error) {
+        const text = error instanceof Error ? error.message : String(error);
+        // why: a non-fast-forward or a lost lock race on the remote means another runner appended first.
+        if (
+          /rejected|non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info/i.test(text)
+        )
+          return 'rejected';
+        throw failed(`git push ${remote} ${ref} failed`, error);
+      }
+    },
+    async isAncestor(ancestor, descendant) {
+      try {
+        await git.raw(['merge-base', '--is-ancestor', ancestor, descendant]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async mergeBase(a, b) {
+      try {
+        return (await git.raw(['merge-base', a, b])).trim() || undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.trim().split('\n')[0] ?? text;
+}

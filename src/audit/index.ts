@@ -1,0 +1,14 @@
+export { canonicalJson, hashRecord } from './canonical-json.js';
+export { MAX_DIFF_CHARACTERS, recordPath } from './chain.js';
+export {
+  type AppendOptions,
+  appendEvidence,
+  fetchEvidence,
+  type LoadedEvidence,
+  loadEvidence,
+  type ReadOptions,
+  readEvidence,
+  verifyEvidence,
+} from './store.js';
+export * from './types.js';
+export type { ChainProblem, ChainProblemKind, VerifyResult } from './verify.js';

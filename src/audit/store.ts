@@ -1,0 +1,283 @@
+/**
+ * Evidence in git: append (compare-and-swap locally, push-and-retry with a remote), read, verify.
+ * Records live on EVIDENCE_REF as records/<sequence>.json, one commit per record.
+ */
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NetchangeError } from '../core/errors.js';
+import type { Redactor } from '../redact/index.js';
+import {
+  type ChainTip,
+  chainRecord,
+  draftOf,
+  recordPath,
+  redactDraft,
+  sequenceOfPath,
+  serialiseRecord,
+} from './chain.js';
+import { createSimpleGitEvidence, type EvidenceGit, HASH_TRAILER, SEQUENCE_TRAILER } from './evidence-git.js';
+import { describeRecordProblem } from './record-schema.js';
+import { EVIDENCE_REF, type EvidenceDraft, type EvidenceRecord } from './types.js';
+import { type VerifyResult, verifyStoredRecords } from './verify.js';
+
+export interface AppendOptions {
+  /**
+   * Remote to publish the record to. Default: `origin` when it exists. `false`: local only.
+   * With a remote, the record is built on the remote's tip and pushed; a rejected push (another
+   * runner appended first) fetches again and re-chains the record with a new sequence.
+   */
+  remote?: string | false;
+  /** Redactor with the run's learned secrets; default: one over the process environment. */
+  redactor?: Redactor;
+  /** The clock for `recordedAt`; default: the system clock. */
+  now?: () => Date;
+  /** Attempts before giving up when others keep appending first. Default: 20. */
+  maxAttempts?: number;
+  /** Told when the remote could not be reached and the record was kept locally (published by the next append). */
+  onWarning?: (message: string) => void;
+}
+
+/** Where fetched remote evidence is kept, apart from the local ref (which may hold unpushed records). */
+function remoteTrackingRef(remote: string): string {
+  return `refs/netchange/remotes/${remote}/evidence`;
+}
+
+/**
+ * Appends one record to the chain and returns it as stored. Never loses or reorders a record: the
+ * ref only moves by compare-and-swap (locally) or fast-forward push (remote), and a lost race
+ * re-chains the record on the new tip.
+ */
+export async function appendEvidence(
+  repositoryRoot: string,
+  draft: EvidenceDraft,
+  options: AppendOptions = {},
+): Promise<EvidenceRecord> {
+  const git = createSimpleGitEvidence(repositoryRoot);
+  const now = options.now ?? (() => new Date());
+  const maxAttempts = options.maxAttempts ?? 20;
+  const redacted = redactDraft(draft, options.redactor);
+  const problem = describeRecordProblem(chainRecord(redacted, undefined, now()));
+  if (problem)
+    throw new NetchangeError('E_GIT', `the evidence record is invalid: ${problem}`, {
+      hint: 'This is a bug in the caller of appendEvidence.',
+    });
+  const remote =
+    options.remote === false
+      ? undefined
+      : (options.remote ?? ((await git.hasRemote('origin')) ? 'origin' : undefined));
+
+  let useRemote = remote;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let appended: EvidenceRecord | undefined;
+    try {
+      appended = useRemote
+        ? await tryAppendRemote(git, useRemote, redacted, now)
+        : await tryAppendLocal(git, redacted, now);
+    } catch (error) {
+      if (!useRemote || !(error instanceof NetchangeError)) throw error;
+      // why: evidence of a change that already happened is kept locally rather than lost; the next append publishes it.
+      options.onWarning?.(
+        `${error.message}; the evidence record is kept on the local ${EVIDENCE_REF} and published by the next append`,
+      );
+      useRemote = undefined;
+      continue;
+    }
+    if (appended) return appended;
+    // why: jittered, growing back-off so two runners that collided do not collide again in lockstep.
+    await sleep(Math.random() * 50 * attempt + 10);
+  }
+  throw new NetchangeError(
+    'E_GIT',
+    `could not append the evidence record after ${maxAttempts} attempts: others kept appending first`,
+    {
+      hint: 'Run the apply again later; nothing was lost from the chain.',
+    },
+  );
+}
+
+async function tryAppendLocal(
+  git: EvidenceGit,
+  draft: EvidenceDraft,
+  now: () => Date,
+): Promise<EvidenceRecord | undefined> {
+  const tip = await git.resolve(EVIDENCE_REF);
+  const chainTip = tip ? await tipOf(git, tip) : undefined;
+  const record = chainRecord(draft, chainTip, now());
+  const commit = await git.commitFile(
+    tip,
+    { path: recordPath(record.sequence), content: serialiseRecord(record) },
+    commitMessage(record),
+  );
+  return (await git.compareAndSwap(EVIDENCE_REF, commit, tip)) ? record : undefined;
+}
+
+async function tryAppendRemote(
+  git: EvidenceGit,
+  remote: string,
+  draft: EvidenceDraft,
+  now: () => Date,
+): Promise<EvidenceRecord | undefined> {
+  const remoteTip = await git.fetchRef(remote, EVIDENCE_REF, remoteTrackingRef(remote));
+  const localTip = await git.resolve(EVIDENCE_REF);
+  // why: records appended while the remote was unreachable must reach it too, after what it already holds.
+  const pending = await unpublishedRecords(git, localTip, remoteTip);
+  let base = remoteTip;
+  let chainTip = remoteTip ? await tipOf(git, remoteTip) : undefined;
+  let record: EvidenceRecord | undefined;
+  for (const entry of [...pending, { draft, recordedAt: now() }]) {
+    record = chainRecord(entry.draft, chainTip, entry.recordedAt);
+    base = await git.commitFile(
+      base,
+      { path: recordPath(record.sequence), content: serialiseRecord(record) },
+      commitMessage(record),
+    );
+    chainTip = { sequence: record.sequence, hash: record.hash };
+  }
+  if (!base || !record) return undefined;
+  if ((await git.push(remote, base, EVIDENCE_REF)) === 'rejected') return undefined;
+  // why: the remote is the truth now; the local ref follows unless another append moved it meanwhile.
+  await git.compareAndSwap(EVIDENCE_REF, base, localTip);
+  return record;
+}
+
+async function unpublishedRecords(
+  git: EvidenceGit,
+  localTip: string | undefined,
+  remoteTip: string | undefined,
+) {
+  if (!localTip) return [];
+  if (remoteTip && (await git.isAncestor(localTip, remoteTip))) return [];
+  const common = remoteTip ? await git.mergeBase(localTip, remoteTip) : undefined;
+  const published = common ? ((await tipOf(git, common))?.sequence ?? 0) : 0;
+  const entries = (await git.listRecords(localTip)).filter(
+    (entry) => (sequenceOfPath(entry.path) ?? 0) > published,
+  );
+  const contents = await git.readBlobs(entries);
+  return contents.map((content, index) => {
+    try {
+      return draftOf(JSON.parse(content.toString()) as EvidenceRecord);
+    } catch {
+      throw new NetchangeError(
+        'E_GIT',
+        `local evidence record ${entries[index]?.path} is corrupt and cannot be published`,
+        {
+          hint: 'Run `netchange audit verify` and restore the record from a backup or the CI run that wrote it.',
+        },
+      );
+    }
+  });
+}
+
+/** The last record's place at a commit: read from its file (the trailer may belong to a hand-made commit). */
+async function tipOf(git: EvidenceGit, commit: string): Promise<ChainTip | undefined> {
+  const entries = await git.listRecords(commit);
+  const last = entries.at(-1);
+  if (!last) return undefined;
+  const sequence = sequenceOfPath(last.path) ?? entries.length;
+  const [content] = await git.readBlobs([last]);
+  try {
+    const record = JSON.parse(String(content)) as EvidenceRecord;
+    if (typeof record.hash === 'string') return { sequence, hash: record.hash };
+  } catch {
+    // fall through: a corrupt last record is chained to by its bytes; audit verify reports it
+  }
+  // why: evidence of a change that already happened must never be refused; verify names the corrupt record.
+  return {
+    sequence,
+    hash: createHash('sha256')
+      .update(content ?? '')
+      .digest('hex'),
+  };
+}
+
+function commitMessage(record: EvidenceRecord): string {
+  return `evidence #${record.sequence}: ${record.kind} ${record.proposal.id} ${record.outcome}\n\n${SEQUENCE_TRAILER}: ${record.sequence}\n${HASH_TRAILER}: ${record.hash}\n`;
+}
+
+export interface ReadOptions {
+  /** Only records that finished at or after this instant. */
+  since?: Date;
+  /** Only records that finished before this instant. */
+  until?: Date;
+}
+
+export interface LoadedEvidence {
+  /** Readable records in the period, in chain order. */
+  records: EvidenceRecord[];
+  /** Paths of stored files that are not readable records (run `netchange audit verify`). */
+  unreadable: string[];
+  /** All records stored, readable or not. */
+  total: number;
+}
+
+/** Reads the records in a period, in chain order, with the files that could not be read. */
+export async function loadEvidence(
+  repositoryRoot: string,
+  options: ReadOptions = {},
+): Promise<LoadedEvidence> {
+  const git = createSimpleGitEvidence(repositoryRoot);
+  const tip = await git.resolve(EVIDENCE_REF);
+  if (!tip) return { records: [], unreadable: [], total: 0 };
+  const entries = await git.listRecords(tip);
+  const contents = await git.readBlobs(entries);
+  const since = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const until = options.until?.getTime() ?? Number.POSITIVE_INFINITY;
+  const records: EvidenceRecord[] = [];
+  const unreadable: string[] = [];
+  contents.forEach((content, index) => {
+    let record: EvidenceRecord;
+    try {
+      record = JSON.parse(content.toString()) as EvidenceRecord;
+    } catch {
+      unreadable.push(entries[index]?.path ?? '?');
+      return;
+    }
+    const finished = typeof record?.finishedAt === 'string' ? Date.parse(record.finishedAt) : Number.NaN;
+    if (Number.isNaN(finished) || !record.proposal || !Array.isArray(record.steps)) {
+      unreadable.push(entries[index]?.path ?? '?');
+      return;
+    }
+    if (finished >= since && finished < until) records.push(record);
+  });
+  return { records, unreadable, total: entries.length };
+}
+
+/** Reads the records that finished in a period, in chain order (unreadable files are left out). */
+export async function readEvidence(
+  repositoryRoot: string,
+  options: ReadOptions = {},
+): Promise<EvidenceRecord[]> {
+  return (await loadEvidence(repositoryRoot, options)).records;
+}
+
+/** Checks the whole chain on the local evidence ref. */
+export async function verifyEvidence(
+  repositoryRoot: string,
+  options: { now?: Date } = {},
+): Promise<VerifyResult> {
+  const git = createSimpleGitEvidence(repositoryRoot);
+  const tip = await git.resolve(EVIDENCE_REF);
+  if (!tip) return { ok: true, checked: 0 };
+  const entries = await git.listRecords(tip);
+  const contents = await git.readBlobs(entries);
+  const anchor = await git.latestAnchor(tip);
+  return verifyStoredRecords(
+    entries.map((entry, index) => ({ path: entry.path, content: contents[index] ?? '' })),
+    anchor,
+    options.now ?? new Date(),
+  );
+}
+
+/**
+ * Brings the local evidence ref up to date with a remote's when that is a fast-forward (CI
+ * checkouts do not fetch it). Returns false when the remote lacks it or the histories diverged.
+ */
+export async function fetchEvidence(repositoryRoot: string, remote = 'origin'): Promise<boolean> {
+  const git = createSimpleGitEvidence(repositoryRoot);
+  if (!(await git.hasRemote(remote))) return false;
+  const remoteTip = await git.fetchRef(remote, EVIDENCE_REF, remoteTrackingRef(remote));
+  if (!remoteTip) return false;
+  const localTip = await git.resolve(EVIDENCE_REF);
+  if (localTip && !(await git.isAncestor(localTip, remoteTip))) return false;
+  return git.compareAndSwap(EVIDENCE_REF, remoteTip, localTip);
+}

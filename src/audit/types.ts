@@ -1,0 +1,124 @@
+/**
+ * Evidence records: what was done to the network, by whom, when, under which window and approvals,
+ * and how it ended. schemas/evidence-record.schema.json is normative; these types follow it and
+ * every record is checked against the schema before it is written (so the two cannot drift silently).
+ */
+
+export type EvidenceKind = 'apply' | 'emergency' | 'window-override' | 'rollback';
+export type EvidenceOutcome = 'succeeded' | 'failed' | 'rolled-back';
+export type WindowStatus = 'open' | 'overridden' | 'bypassed' | 'blocked' | 'not-checked';
+
+/** The proposal a record is about. */
+export interface EvidenceProposal {
+  /** Proposal id, e.g. CHG-2026-0142. */
+  id: string;
+  /** Repository-relative path of the proposal file. */
+  file: string;
+  /** git blob sha of the proposal file at the applied commit; null when unknown. */
+  blob: string | null;
+  /** The proposal's title. */
+  title?: string;
+  /** The proposal's change type. */
+  type?: 'standard' | 'normal' | 'emergency';
+  /** RACI domain. */
+  domain?: string;
+  /** Effective risk at apply time. */
+  risk?: 'low' | 'medium' | 'high';
+  /** IANA time zone of the proposal; reports show local times in it. */
+  timezone?: string;
+  /** Incident reference of an emergency change. */
+  incident?: string;
+  /** Where the change lands. */
+  targets?: { sites?: string[]; devices?: string[] };
+}
+
+/** One approval that counted at apply time. */
+export interface EvidenceApprover {
+  /** GitHub login. */
+  user: string;
+  /** The team the approval counted for. */
+  team?: string;
+  /** When it was given (RFC 3339). */
+  at?: string;
+  /** The commit it was given for. */
+  commit?: string;
+}
+
+/** One step that ran. */
+export interface EvidenceStep {
+  /** Which list of the proposal the step comes from. */
+  phase?: 'execution' | 'verification' | 'rollback';
+  /** The step's label. */
+  name: string;
+  /** The tool that ran. */
+  tool: 'ansible' | 'terraform';
+  /** The command line, secrets redacted. */
+  argv: string[];
+  /** Exit code; null when the process did not exit. */
+  exitCode: number | null;
+  /** How the step ended (applied, failed, error, cancelled, skipped...). */
+  status?: string;
+  /** sha256 of the step's normalised, redacted planned changes. */
+  digest?: string;
+  /** One line: what changed. */
+  diffSummary?: string;
+  /** The redacted diff, capped in size. */
+  diff?: string;
+  /** True when `diff` was cut at the size cap. */
+  diffTruncated?: boolean;
+}
+
+/** A complete, chained record as stored in git. */
+export interface EvidenceRecord {
+  /** Format version; always 1. */
+  schemaVersion: 1;
+  /** Position in the chain, from 1, without gaps. */
+  sequence: number;
+  /** `hash` of the previous record; null for the first. */
+  previousHash: string | null;
+  /** sha256 of the canonical JSON of this record without `hash`. */
+  hash: string;
+  /** When the record was appended (UTC). */
+  recordedAt: string;
+  /** What was done. */
+  kind: EvidenceKind;
+  /** The proposal applied. */
+  proposal: EvidenceProposal;
+  /** The commit applied (the reviewed commit). */
+  commit: string;
+  /** The pull request, or null (e.g. an emergency without one). */
+  pullRequest: { number: number; url?: string } | null;
+  /** Who asked for the change. */
+  requester: { team: string; github: string };
+  /** Approvals that counted. */
+  approvers: EvidenceApprover[];
+  /** The window verdict at apply time. */
+  window: { status: WindowStatus; windows?: string[]; message?: string };
+  /** Who ran the apply. */
+  actor: { name: string; kind: 'person' | 'automation'; team?: string };
+  /** When the apply started (RFC 3339). */
+  startedAt: string;
+  /** When it ended, after verification and rollback (RFC 3339). */
+  finishedAt: string;
+  /** Steps in order. */
+  steps: EvidenceStep[];
+  /** Verification result. */
+  verification: { status: 'passed' | 'failed' | 'not-run' | 'none'; message?: string };
+  /** Rollback result. */
+  rollback: { status: 'not-needed' | 'succeeded' | 'failed' | 'not-run'; message?: string };
+  /** How the change ended. */
+  outcome: EvidenceOutcome;
+  /** When the retrospective review is due (emergencies, overrides), or null. */
+  retrospectiveDue?: string | null;
+  /** Repository-relative directory of the run's artifacts. */
+  runDirectory?: string;
+}
+
+/** What a caller hands to appendEvidence: a record without its place in the chain. */
+export type EvidenceDraft = Omit<
+  EvidenceRecord,
+  'schemaVersion' | 'sequence' | 'previousHash' | 'hash' | 'recordedAt'
+>;
+
+/** The ref evidence lives on; fetch it explicitly (`git fetch origin refs/netchange/evidence:refs/netchange/evidence`). */
+export const EVIDENCE_REF = 'refs/netchange/evidence';

@@ -1,0 +1,205 @@
+/**
+ * Chain verification as a pure function over the stored files: the first record that was changed,
+ * removed, reordered, corrupted or stamped in the future, in chain order.
+ */
+import { hashRecord } from './canonical-json.js';
+import { sequenceOfPath } from './chain.js';
+import type { ChainAnchor } from './evidence-git.js';
+import { describeRecordProblem } from './record-schema.js';
+import type { EvidenceRecord } from './types.js';
+
+export type ChainProblemKind = 'changed' | 'removed' | 'reordered' | 'corrupt' | 'future-timestamp';
+
+/** The first thing wrong with the chain. */
+export interface ChainProblem {
+  /** The record the problem is about. */
+  sequence: number;
+  problem: ChainProblemKind;
+  /** One sentence for people, naming the record. */
+  message: string;
+}
+
+export interface VerifyResult {
+  /** True when every record is intact and in order. */
+  ok: boolean;
+  /** Records checked and found intact (all of them when ok). */
+  checked: number;
+  /** Sequence and hash of the last record, when the chain is intact (publish it to anchor the chain). */
+  last?: { sequence: number; hash: string };
+  firstProblem?: ChainProblem;
+}
+
+/** One stored file under records/. */
+export interface StoredRecord {
+  path: string;
+  content: Buffer | string;
+}
+
+/** Clock skew tolerated before a timestamp counts as being in the future. */
+export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+
+/**
+ * Checks every stored record in sequence order. `anchor` is what the newest netchange-written
+ * commit announced (its trailers): it catches records removed from the end of the chain.
+ */
+export function verifyStoredRecords(
+  files: readonly StoredRecord[],
+  anchor: ChainAnchor | undefined,
+  now: Date,
+): VerifyResult {
+  const bySequence = new Map<number, StoredRecord>();
+  for (const file of files) {
+    const sequence = sequenceOfPath(file.path);
+    if (sequence === undefined || sequence < 1) {
+      return fail(
+        0,
+        0,
+        'corrupt',
+        `${file.path} is not a record file name (records/<10-digit sequence>.json)`,
+      );
+    }
+    bySequence.set(sequence, file);
+  }
+  const highest = Math.max(0, ...bySequence.keys());
+  const latest = now.getTime() + FUTURE_TOLERANCE_MS;
+  const records: EvidenceRecord[] = [];
+  let previous: EvidenceRecord | undefined;
+  for (let sequence = 1; sequence <= highest; sequence++) {
+    const checked = sequence - 1;
+    const file = bySequence.get(sequence);
+    if (!file) {
+      return fail(
+        checked,
+        sequence,
+        'removed',
+        `record #${sequence} was removed: records #${sequence - 1} and #${nextPresent(bySequence, sequence)} are no longer linked`,
+      );
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(file.content.toString());
+    } catch (error) {
+      return fail(
+        checked,
+        sequence,
+        'corrupt',
+        `record #${sequence} (${file.path}) is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    const schemaProblem = describeRecordProblem(value);
+    if (schemaProblem)
+      return fail(
+        checked,
+        sequence,
+        'corrupt',
+        `record #${sequence} (${file.path}) is not an evidence record: ${schemaProblem}`,
+      );
+    const record = value as EvidenceRecord;
+    if (record.sequence !== sequence) {
+      return fail(
+        checked,
+        sequence,
+        'reordered',
+        `record #${sequence} (${file.path}) holds record #${record.sequence}: records were moved`,
+      );
+    }
+    if (hashRecord(record) !== record.hash) {
+      return fail(
+        checked,
+        sequence,
+        'changed',
+        `record #${sequence} was changed: its content no longer matches its hash`,
+      );
+    }
+    const expectedPrevious = previous ? previous.hash : null;
+    if (record.previousHash !== expectedPrevious) {
+      if (!previous) {
+        return fail(
+          checked,
+          sequence,
+          'changed',
+          `record #1 was changed: the first record must not link to a previous one`,
+        );
+      }
+      const movedFrom = findByHash(bySequence, record.previousHash);
+      if (movedFrom !== undefined && movedFrom !== sequence - 1) {
+        return fail(
+          checked,
+          sequence,
+          'reordered',
+          `record #${sequence} follows record #${movedFrom} in the chain but sits after #${sequence - 1}: records were reordered`,
+        );
+      }
+      return fail(
+        checked - 1,
+        sequence - 1,
+        'changed',
+        `record #${sequence - 1} was changed: record #${sequence} holds a different hash for it`,
+      );
+    }
+    for (const [field, value] of [
+      ['recordedAt', record.recordedAt],
+      ['startedAt', record.startedAt],
+      ['finishedAt', record.finishedAt],
+    ] as const) {
+      if (Date.parse(value) > latest) {
+        return fail(
+          checked,
+          sequence,
+          'future-timestamp',
+          `record #${sequence} has ${field} ${value}, later than now (${now.toISOString()})`,
+        );
+      }
+    }
+    records.push(record);
+    previous = record;
+  }
+  if (anchor) {
+    if (anchor.sequence > highest) {
+      return fail(
+        highest,
+        highest + 1,
+        'removed',
+        `record #${highest + 1} was removed: netchange recorded ${anchor.sequence} records, ${highest} remain`,
+      );
+    }
+    const anchored = records[anchor.sequence - 1];
+    if (anchored && anchored.hash !== anchor.hash) {
+      return fail(
+        anchor.sequence - 1,
+        anchor.sequence,
+        'changed',
+        `record #${anchor.sequence} was changed: its hash differs from the one netchange committed with it`,
+      );
+    }
+  }
+  return {
+    ok: true,
+    checked: highest,
+    ...(previous ? { last: { sequence: previous.sequence, hash: previous.hash } } : {}),
+  };
+}
+
+function fail(checked: number, sequence: number, problem: ChainProblemKind, message: string): VerifyResult {
+  return { ok: false, checked: Math.max(0, checked), firstProblem: { sequence, problem, message } };
+}
+
+function nextPresent(bySequence: Map<number, StoredRecord>, from: number): number {
+  let sequence = from + 1;
+  while (!bySequence.has(sequence)) sequence++;
+  return sequence;
+}
+
+// why: only on the failure path, so the common case hashes each record once.
+function findByHash(bySequence: Map<number, StoredRecord>, hash: string | null): number | undefined {
+  if (hash === null) return undefined;
+  for (const [sequence, file] of bySequence) {
+    try {
+      const record = JSON.parse(file.content.toString()) as EvidenceRecord;
+      if (record && typeof record === 'object' && hashRecord(record) === hash) return sequence;
+    } catch {
+      // a corrupt record cannot be the one linked to
+    }
+  }
+  return undefined;
+}
