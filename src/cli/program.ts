@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCodeownersCommand } from './commands/codeowners.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerPlanCommand } from './commands/plan.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { VERSION } from './version.js';
 
@@ -29,6 +30,7 @@ Examples:
     );
   program.configureHelp({ sortSubcommands: false });
   registerValidateCommand(program);
+  registerPlanCommand(program);
   registerInitCommand(program);
   registerCodeownersCommand(program);
   return program;

@@ -191,6 +191,24 @@ describe('property: a planted secret never survives', () => {
     );
   });
 
+  it('redacting twice changes nothing more (renderers redact again as a last pass)', () => {
+    const line = fc.constantFrom(
+      'snmp-server community c0mm RO',
+      'security wpa psk set-key ascii 0 scan-Psk-99',
+      'username admin password 7 0822455D0A16',
+      'pre-shared-key address 198.51.100.1 key ike-Key-42',
+      'db_password: "hunter22"',
+    );
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 5 }), (lines) => {
+        const redactor = createRedactor();
+        const once = redactor.redactText(lines.join('\n'));
+
+        expect(redactor.redactText(once)).toBe(once);
+      }),
+    );
+  });
+
   it('structured values under secret keys, at any depth', () => {
     fc.assert(
       fc.property(

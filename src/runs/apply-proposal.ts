@@ -1,0 +1,245 @@
+/**
+ * The run half of `netchange apply`: gate, re-plan and compare with the reviewed digest, run the
+ * steps for real, verify, roll back on failure when the proposal says so, and write result.json.
+ * The GitHub apply gate reuses `applyProposal` with its own gate (pull-request approvals, locks).
+ */
+import { NetchangeError } from '../core/errors.js';
+import type { Finding } from '../core/findings.js';
+import type { ChangeSubject, Step } from '../core/model.js';
+import { proposalDigest } from '../executors/digest.js';
+import { skippedStep } from '../executors/run-step.js';
+import type { StepResult } from '../executors/types.js';
+import { type ExecutionOptions, executeStep, type PlanTarget, rollbackSteps } from './plan-proposals.js';
+import { silentProgress } from './progress.js';
+
+/** What the gate says right now: validation with approvals required, at the current instant. */
+export interface GateVerdict {
+  ok: boolean;
+  /** Why it refuses, one sentence each. */
+  reasons: string[];
+  /** The findings behind the refusal (with file and line). */
+  findings: Finding[];
+}
+
+export type ApplyOutcome =
+  | 'applied'
+  | 'failed'
+  | 'rolled-back'
+  | 'rollback-failed'
+  | 'refused'
+  | 'cancelled'
+  | 'error';
+
+/** result.json: everything an evidence record needs about one apply, redacted. */
+export interface ApplyResult {
+  schemaVersion: 1;
+  kind: 'NetchangeApplyResult';
+  tool: { name: 'netchange'; version: string };
+  proposal: {
+    file: string;
+    id: string;
+    title: string;
+    type: string;
+    risk: string;
+    domain: string;
+    blob?: string;
+  };
+  /** The commit applied, when known. */
+  commit?: string;
+  /** Who ran apply (GitHub login or local user), when known. */
+  actor?: string;
+  outcome: ApplyOutcome;
+  /** One line for a person. */
+  message: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  /** Digest of the plan made just before applying. */
+  plannedDigest?: string;
+  /** Digest of the reviewed plan (`--reviewed-plan`), when given. */
+  reviewedDigest?: string;
+  /** The check-mode plan made just before applying. */
+  plan: StepResult[];
+  /** The execution steps, run for real. */
+  steps: StepResult[];
+  verification: StepResult[];
+  rollback: StepResult[];
+}
+
+export interface ApplyOptions extends ExecutionOptions {
+  /** The gate; refuses with reasons. The CLI passes validation at `now` with approvals required. */
+  gate: () => Promise<GateVerdict>;
+  /** The clock (the window must be open at this instant). */
+  now: () => Date;
+  /** The digest the reviewers approved (from the reviewed plan.json). */
+  reviewedDigest?: string;
+  actor?: string;
+}
+
+/**
+ * Applies one proposal. Throws E_GATE when the gate refuses, the window is not open now or the plan
+ * differs from the reviewed one (result.json is written first), E_EXECUTOR when planning fails in the
+ * tool, E_CANCELLED on Ctrl-C. Otherwise returns the result (also written to result.json).
+ */
+export async function applyProposal(subject: ChangeSubject, options: ApplyOptions): Promise<ApplyResult> {
+  const started = options.now();
+  const startedMs = performance.now();
+  const progress = options.progress ?? silentProgress();
+  const target: PlanTarget = { file: subject.file, proposal: subject.proposal };
+  const result: ApplyResult = {
+    schemaVersion: 1,
+    kind: 'NetchangeApplyResult',
+    tool: { name: 'netchange', version: options.version },
+    proposal: {
+      file: subject.file,
+      id: subject.proposal.id,
+      title: subject.proposal.title,
+      type: subject.proposal.type,
+      risk: subject.proposal.risk,
+      domain: subject.proposal.domain,
+      ...(subject.blob ? { blob: subject.blob } : {}),
+    },
+    ...(options.commit ? { commit: options.commit } : {}),
+    ...(options.actor ? { actor: options.actor } : {}),
+    outcome: 'refused',
+    message: '',
+    startedAt: started.toISOString(),
+    finishedAt: started.toISOString(),
+    durationMs: 0,
+    ...(options.reviewedDigest ? { reviewedDigest: options.reviewedDigest } : {}),
+    plan: [],
+    steps: [],
+    verification: [],
+    rollback: [],
+  };
+  const finish = async (outcome: ApplyOutcome, message: string): Promise<ApplyResult> => {
+    result.outcome = outcome;
+    result.message = message;
+    result.finishedAt = options.now().toISOString();
+    result.durationMs = performance.now() - startedMs;
+    await options.runDirectory.writeJson('result.json', result);
+    return result;
+  };
+
+  // 1. The gate: validation now, approvals satisfied, the window open now.
+  const verdict = await options.gate();
+  const reasons = [...verdict.reasons];
+  const nowMs = started.getTime();
+  if (nowMs < subject.startMs || nowMs >= subject.endMs) {
+    reasons.push(
+      `the change is scheduled ${new Date(subject.startMs).toISOString()} to ${new Date(subject.endMs).toISOString()}; it is ${started.toISOString()} now`,
+    );
+  }
+  if (!verdict.ok || reasons.length > 0) {
+    await finish('refused', `apply refused: ${reasons.join('; ')}`);
+    throw new NetchangeError('E_GATE', `apply refused for ${subject.proposal.id}: ${reasons.join('; ')}`, {
+      findings: verdict.findings,
+      hint: 'Apply runs only a valid, approved change inside its window; see netchange validate --require-approvals.',
+    });
+  }
+
+  // 2. Re-plan and compare with what was reviewed.
+  for (const [index, step] of subject.proposal.execution.entries()) {
+    result.plan.push(await executeStep(target, step, 'execution', index, 'check', options, progress));
+  }
+  result.plannedDigest = proposalDigest(result.plan.map((step) => step.digest));
+  const planFailure = result.plan.find((step) => step.status !== 'planned');
+  if (planFailure) {
+    const message = `the plan before applying did not succeed: step ${planFailure.index + 1} ${planFailure.status}${planFailure.message ? `: ${planFailure.message}` : ''}`;
+    await finish(planFailure.status === 'cancelled' ? 'cancelled' : 'refused', message);
+    throw new NetchangeError(
+      planFailure.status === 'cancelled'
+        ? 'E_CANCELLED'
+        : planFailure.status === 'error'
+          ? 'E_EXECUTOR'
+          : 'E_GATE',
+      message,
+      planFailure.hint ? { hint: planFailure.hint } : {},
+    );
+  }
+  if (options.reviewedDigest && options.reviewedDigest !== result.plannedDigest) {
+    const message = `the plan changed since it was reviewed (reviewed ${options.reviewedDigest}, now ${result.plannedDigest}); nothing was applied`;
+    await finish('refused', message);
+    throw new NetchangeError('E_GATE', message, {
+      hint: 'Run netchange plan again and have the new plan reviewed.',
+    });
+  }
+
+  // 3. Run the steps for real, in order, stopping at the first that does not succeed.
+  const execution = subject.proposal.execution;
+  let failure = await runPhase(execution, 'execution', result.steps, (index) => result.plan[index]?.digest);
+  if (!failure) {
+    failure = await runPhase(subject.proposal.verification ?? [], 'verification', result.verification);
+  }
+  if (!failure) return finish('applied', `${subject.proposal.id} applied and verified`);
+  if (failure.status === 'cancelled')
+    return finish('cancelled', `${subject.proposal.id} cancelled during ${failure.phase}`);
+
+  // 4. Roll back when the proposal asks for it.
+  const what = `${failure.phase} step ${failure.index + 1} (${failure.name}) ${failure.status}${failure.message ? `: ${failure.message}` : ''}`;
+  const rollback = rollbackSteps(subject.proposal);
+  if (subject.proposal.rollback?.auto !== true || rollback.length === 0) {
+    return finish(failure.status === 'error' ? 'error' : 'failed', `${what}; no automatic rollback`);
+  }
+  const rollbackFailure = await runPhase(rollback, 'rollback', result.rollback);
+  return rollbackFailure
+    ? finish(
+        'rollback-failed',
+        `${what}; the rollback failed too: ${rollbackFailure.message ?? rollbackFailure.status}`,
+      )
+    : finish('rolled-back', `${what}; rolled back`);
+
+  async function runPhase(
+    steps: readonly Step[],
+    phase: 'execution' | 'verification' | 'rollback',
+    into: StepResult[],
+    expectedDigest: (index: number) => string | undefined = () => undefined,
+  ): Promise<StepResult | undefined> {
+    let failed: StepResult | undefined;
+    for (const [index, step] of steps.entries()) {
+      if (failed) {
+        into.push(
+          skippedStep(step, { phase, index }, 'apply', `not run: step ${failed.index + 1} ${failed.status}`),
+        );
+        continue;
+      }
+      const run = phase === 'execution' ? step : withDefaults(step, subject);
+      const done = await executeStep(
+        target,
+        run,
+        phase,
+        index,
+        'apply',
+        options,
+        progress,
+        expectedDigest(index),
+      );
+      into.push(done);
+      if (done.status !== 'applied') failed = done;
+    }
+    return failed;
+  }
+}
+
+/**
+ * Verification and rollback steps often name only a playbook; they run against the same inventory
+ * and limit, with the same extra variables, as the proposal's first Ansible step (their own values win).
+ */
+export function withDefaults(step: Step, subject: ChangeSubject): Step {
+  if (!step.ansible) return step;
+  const first = subject.proposal.execution.find((candidate) => candidate.ansible)?.ansible;
+  if (!first || first === step.ansible) return step;
+  const inventory = step.ansible.inventory ?? first.inventory;
+  const limit = step.ansible.limit ?? first.limit;
+  const extraVars =
+    first.extraVars || step.ansible.extraVars ? { ...first.extraVars, ...step.ansible.extraVars } : undefined;
+  return {
+    ...(step.name ? { name: step.name } : {}),
+    ansible: {
+      ...step.ansible,
+      ...(inventory ? { inventory } : {}),
+      ...(limit ? { limit } : {}),
+      ...(extraVars ? { extraVars } : {}),
+    },
+  };
+}

@@ -1,0 +1,34 @@
+export {
+  type ApplyOptions,
+  type ApplyOutcome,
+  type ApplyResult,
+  applyProposal,
+  type GateVerdict,
+  withDefaults,
+} from './apply-proposal.js';
+export {
+  type PlanDocument,
+  type PlanStatus,
+  type ProposalPlan,
+  planExitCode,
+  summarise,
+  worstStatus,
+} from './plan-document.js';
+export {
+  type ExecutionOptions,
+  executeStep,
+  type PlanTarget,
+  planProposals,
+  proposalPlan,
+  rollbackSteps,
+} from './plan-proposals.js';
+export { createProgressReporter, type ProgressReporter, silentProgress } from './progress.js';
+export {
+  MARKDOWN_LIMIT,
+  renderPlanMarkdown,
+  renderPlanText,
+  resourceActionLabel,
+  stepSummary,
+} from './render-plan.js';
+export { createRunDirectory, type RunDirectory, runTimestamp, safeName } from './run-directory.js';
+export { cancelOnInterrupt, type ExecutionSettings, executionSettings } from './settings.js';

@@ -1,0 +1,64 @@
+/**
+ * A run's artifact directory (`.netchange/runs/<timestamp>/` by default): redacted step logs,
+ * plan.json, plan.md, result.json. Every write goes through the redactor's text pass as the last
+ * line of defence; the data was already redacted before it was rendered.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Redactor } from '../redact/index.js';
+
+export interface RunDirectory {
+  /** Absolute path. */
+  readonly path: string;
+  /** Writes a text artifact (path relative to the run directory) and returns that relative path. */
+  writeText(relative: string, text: string): Promise<string>;
+  /** Writes a JSON artifact, pretty-printed. */
+  writeJson(relative: string, value: unknown): Promise<string>;
+}
+
+/** A timestamp usable in a directory name on every file system: `2026-11-23T12-27-07.123Z`. */
+export function runTimestamp(at: Date): string {
+  return at.toISOString().replace(/:/g, '-');
+}
+
+/**
+ * Creates the run directory: `outDir` when given (relative to `cwd`), else
+ * `<repoRoot>/<runsPath>/<timestamp>`.
+ */
+export async function createRunDirectory(options: {
+  repoRoot: string;
+  runsPath: string;
+  cwd: string;
+  outDir?: string;
+  at: Date;
+  redactor: Redactor;
+}): Promise<RunDirectory> {
+  const directory = options.outDir
+    ? path.resolve(options.cwd, options.outDir)
+    : path.resolve(options.repoRoot, options.runsPath, runTimestamp(options.at));
+  await mkdir(directory, { recursive: true });
+  const writeText = async (relative: string, text: string): Promise<string> => {
+    const target = path.resolve(directory, relative);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, options.redactor.redactText(text), { mode: 0o600 });
+    return relative;
+  };
+  return {
+    path: directory,
+    writeText,
+    // why: JSON is redacted as data (a text pass could cut a quoted string and break the document).
+    writeJson: async (relative, value) => {
+      const target = path.resolve(directory, relative);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, `${JSON.stringify(options.redactor.redactValue(value), null, 2)}\n`, {
+        mode: 0o600,
+      });
+      return relative;
+    },
+  };
+}
+
+/** A file-name-safe form of a proposal id or step label. */
+export function safeName(value: string): string {
+  return value.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'step';
+}

@@ -1,0 +1,44 @@
+import { durationMs } from '../executors/duration.js';
+import type { ResolvedConfig } from '../pipeline/workspace.js';
+import { createRedactor, type Redactor } from '../redact/index.js';
+
+/** How executors run, from netchange.yaml with its defaults applied. */
+export interface ExecutionSettings {
+  redactor: Redactor;
+  concurrency: number;
+  timeoutMs: number;
+  killGraceMs: number;
+  commands: { ansiblePlaybook: string; terraform: string };
+}
+
+/** Reads the executor and secret settings; a bad duration is a configuration error (exit 2). */
+export function executionSettings(config: ResolvedConfig, env: NodeJS.ProcessEnv): ExecutionSettings {
+  return {
+    redactor: createRedactor({ env, secretEnvNames: config.secrets.env }),
+    concurrency: config.executors.concurrency,
+    timeoutMs: durationMs(config.executors.stepTimeout, 'executors.stepTimeout'),
+    killGraceMs: durationMs(config.executors.killGrace, 'executors.killGrace'),
+    commands: { ansiblePlaybook: config.executors.ansiblePlaybook, terraform: config.executors.terraform },
+  };
+}
+
+/**
+ * An AbortSignal that fires on the first Ctrl-C (or SIGTERM): steps end their children and results
+ * so far are written. A second Ctrl-C leaves at once.
+ */
+export function cancelOnInterrupt(onSecond: () => void): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const handler = () => {
+    if (controller.signal.aborted) onSecond();
+    else controller.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
