@@ -1,6 +1,15 @@
 export { canonicalJson, hashRecord } from './canonical-json.js';
 export { MAX_DIFF_CHARACTERS, recordPath } from './chain.js';
 export {
+  buildDigest,
+  DIGEST_FORMATS,
+  type Digest,
+  type DigestFormat,
+  type DigestOptions,
+  renderDigest,
+} from './digest.js';
+export { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, recordsBetween } from './export.js';
+export {
   type AppendOptions,
   appendEvidence,
   fetchEvidence,

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerCodeownersCommand } from './commands/codeowners.js';
+import { registerDigestCommand } from './commands/digest.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -33,5 +35,7 @@ Examples:
   registerPlanCommand(program);
   registerInitCommand(program);
   registerCodeownersCommand(program);
+  registerDigestCommand(program);
+  registerAuditCommand(program);
   return program;
 }

@@ -1,0 +1,83 @@
+/** Helpers the digest and audit commands share: finding the repository and reading periods. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Temporal } from 'temporal-polyfill';
+import { NetchangeError, usageError } from '../core/errors.js';
+import { openGitRepository } from '../proposals/git-repository.js';
+import { fetchEvidence } from './store.js';
+
+/** The git repository evidence lives in: --repo, or the work tree around `cwd`. */
+export async function resolveEvidenceRepository(repo: string | undefined, cwd: string): Promise<string> {
+  const start = path.resolve(cwd, repo ?? '.');
+  if (!existsSync(start))
+    throw usageError(`--repo ${repo} does not exist`, 'Name the network repository directory.');
+  const git = await openGitRepository(start, false);
+  if (!git) {
+    throw new NetchangeError('E_GIT', `${start} is not inside a git repository`, {
+      hint: 'Evidence lives on refs/netchange/evidence of the network repository; run from it or pass --repo.',
+    });
+  }
+  return git.root;
+}
+
+/**
+ * Fast-forwards the local evidence ref from `origin` (CI checkouts do not fetch it). A failure is a
+ * warning, not an error: the local records are still worth reporting.
+ */
+export async function refreshEvidence(root: string, warn: (message: string) => void): Promise<void> {
+  try {
+    await fetchEvidence(root, 'origin');
+  } catch (error) {
+    warn(
+      `could not fetch refs/netchange/evidence from origin (${error instanceof Error ? error.message : String(error)}); using the local records`,
+    );
+  }
+}
+
+const SHORT_DURATION = /^(\d+)\s*(m|min|h|d|w)$/i;
+const UNIT_MS: Record<string, number> = {
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** `--since`: a duration back from `now` (`12h`, `30m`, `2d`, `PT12H`) or an RFC 3339 instant. */
+export function parseSince(value: string, now: Date, flag = '--since'): Date {
+  const short = SHORT_DURATION.exec(value.trim());
+  if (short)
+    return new Date(now.getTime() - Number(short[1]) * (UNIT_MS[(short[2] ?? 'h').toLowerCase()] ?? 0));
+  if (/^P/i.test(value)) {
+    try {
+      const duration = Temporal.Duration.from(value);
+      return new Date(
+        now.getTime() -
+          duration.total({ unit: 'milliseconds', relativeTo: Temporal.Now.zonedDateTimeISO('UTC') }),
+      );
+    } catch {
+      // fall through to the error below
+    }
+  }
+  return parseInstant(
+    value,
+    flag,
+    `Use a duration like 12h, 30m, 2d or PT12H, or an instant like 2026-11-29T08:00:00Z.`,
+  );
+}
+
+/** An RFC 3339 instant option (`--from`, `--to`, `--until`). */
+export function parseInstant(
+  value: string,
+  flag: string,
+  hint = 'Write it like 2026-11-29T08:00:00Z or 2026-11-29T02:00:00-06:00.',
+): Date {
+  try {
+    return new Date(Temporal.Instant.from(value).epochMilliseconds);
+  } catch {
+    throw usageError(
+      `${flag} '${value}' is not ${flag === '--since' ? 'a duration or ' : ''}an RFC 3339 instant`,
+      hint,
+    );
+  }
+}

@@ -1,0 +1,70 @@
+import { type Command, Option } from 'commander';
+import { writeOutput } from '../options.js';
+
+interface DigestFlags {
+  repo?: string;
+  since: string;
+  until?: string;
+  team?: string;
+  format: string;
+  output?: string;
+  fetch: boolean;
+}
+
+export function registerDigestCommand(program: Command): void {
+  program
+    .command('digest')
+    .summary('what changed in the network recently: failures first, then emergencies, then the rest')
+    .description(
+      'The morning report from the evidence records: every change that finished in the period, failed and\n' +
+        'rolled-back changes first, then emergency changes with their retrospective due dates, then the rest;\n' +
+        'each with who, when (local and UTC), window, approvals, diff summary and pull request.',
+    )
+    .option(
+      '--repo <dir>',
+      'the network repository (default: the git repository around the current directory)',
+    )
+    .option(
+      '--since <when>',
+      'start of the period: a duration back from now (12h, 30m, 2d, PT12H) or an instant',
+      '24h',
+    )
+    .option('--until <iso>', 'end of the period (default: now)')
+    .option('--team <team>', 'only changes this team requested, ran or approved')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
+    )
+    .option('--output <file>', 'write the digest to FILE instead of stdout')
+    .option('--no-fetch', 'do not fetch refs/netchange/evidence from origin first')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ netchange digest --since 12h
+  $ netchange digest --since 2026-11-28T20:00:00Z --team partner-noc --format markdown
+
+Exit codes: 0 the digest was written (also when nothing changed), 2 usage error, 3 git failed.`,
+    )
+    .action(async (flags: DigestFlags) => {
+      const { resolveEvidenceRepository, refreshEvidence, parseSince, parseInstant } = await import(
+        '../../audit/cli-support.js'
+      );
+      const { buildDigest, loadEvidence, renderDigest } = await import('../../audit/index.js');
+      const until = flags.until ? parseInstant(flags.until, '--until') : new Date();
+      const since = parseSince(flags.since, until);
+      const root = await resolveEvidenceRepository(flags.repo, process.cwd());
+      if (flags.fetch)
+        await refreshEvidence(root, (message) => process.stderr.write(`warning: ${message}\n`));
+      const loaded = await loadEvidence(root, { since, until });
+      const digest = buildDigest(
+        loaded.records,
+        { since, until, ...(flags.team ? { team: flags.team } : {}) },
+        loaded.unreadable,
+      );
+      await writeOutput(
+        renderDigest(digest, flags.format as 'text' | 'markdown' | 'json'),
+        flags.output,
+        process.cwd(),
+      );
+    });
+}
