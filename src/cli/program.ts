@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerApplyCommand } from './commands/apply.js';
 import { registerCodeownersCommand } from './commands/codeowners.js';
 import { registerDigestCommand } from './commands/digest.js';
 import { registerInitCommand } from './commands/init.js';
@@ -33,6 +34,7 @@ Examples:
   program.configureHelp({ sortSubcommands: false });
   registerValidateCommand(program);
   registerPlanCommand(program);
+  registerApplyCommand(program);
   registerInitCommand(program);
   registerCodeownersCommand(program);
   registerDigestCommand(program);

@@ -106,7 +106,8 @@ export async function executeStep(
     };
   }
   const key = `${target.file}#${phase}${index}`;
-  const label = `${target.proposal.id} ${phase === 'execution' ? '' : `${phase} `}${index + 1}/${phaseLength(target, phase)} ${stepLabel(step)}`;
+  const verb = mode === 'check' ? 'plan' : phase === 'execution' ? 'apply' : phase;
+  const label = `${target.proposal.id} ${verb} ${index + 1}/${phaseLength(target, phase)} ${stepLabel(step)}`;
   progress.started(key, label);
   const context: StepContext = {
     repoRoot: options.repoRoot,

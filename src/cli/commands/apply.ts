@@ -1,0 +1,248 @@
+import { type Command, Option } from 'commander';
+
+interface ApplyFlags {
+  repo?: string;
+  approvals?: string;
+  reviewedPlan?: string;
+  outDir?: string;
+  format: 'text' | 'json';
+}
+
+export function registerApplyCommand(program: Command): void {
+  program
+    .command('apply')
+    .summary('run a validated, approved proposal for real inside its window; verify; roll back on failure')
+    .description(
+      'Apply one change proposal. Refuses unless validation passes now, the required approvals are given\n' +
+        '(for the commit being applied) and the change is inside its window now. Plans again and refuses\n' +
+        'when the plan differs from the reviewed one (--reviewed-plan); then runs the steps for real, the\n' +
+        'verification steps, and the rollback steps when something fails and rollback.auto is true.\n' +
+        'Writes result.json and redacted logs to the run directory.',
+    )
+    .argument('<path>', 'the proposal file (relative to the current directory)')
+    .option(
+      '--repo <dir>',
+      'the network repository (default: the git repository around the current directory)',
+    )
+    .option('--approvals <file>', 'approvals given, as YAML or JSON: [{user, commit?, at?}]')
+    .option(
+      '--reviewed-plan <file>',
+      'the plan.json the reviewers approved; apply refuses when the plan changed',
+    )
+    .option('--out-dir <dir>', 'where artifacts go (default: .netchange/runs/<timestamp>/)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml
+  $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml --reviewed-plan plan.json
+
+Exit codes: 0 applied and verified, 1 refused by the gate or the change failed (rolled back or not),
+2 usage or configuration error, 3 a tool failed, 130 cancelled.`,
+    )
+    .action(async (proposalPath: string, flags: ApplyFlags) => {
+      process.exitCode = await runApply(proposalPath, flags);
+    });
+}
+
+/** The apply command's wiring: workspace → gate (validation now) → applyProposal → output. */
+async function runApply(proposalPath: string, flags: ApplyFlags): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const os = (await import('node:os')).default;
+  const path = (await import('node:path')).default;
+  const { NetchangeError, usageError } = await import('../../core/errors.js');
+  const { openWorkspace, loadChangeSubjects } = await import('../../pipeline/workspace.js');
+  const { validateWorkspace } = await import('../../pipeline/validate.js');
+  const { compilePolicies } = await import('../../pipeline/policies.js');
+  const { loadApprovals } = await import('../../control/index.js');
+  const runs = await import('../../runs/index.js');
+  const { VERSION } = await import('../version.js');
+  const cwd = process.cwd();
+
+  const workspace = await openWorkspace({ cwd, ...(flags.repo ? { repo: flags.repo } : {}) });
+  const loaded = await loadChangeSubjects(workspace, { paths: [proposalPath] });
+  if (loaded.proposals.length !== 1) {
+    throw usageError(`apply takes one proposal file; '${proposalPath}' names ${loaded.proposals.length}`);
+  }
+  const subject = loaded.subjects[0];
+  const settings = runs.executionSettings(workspace.config, process.env);
+
+  let approvals: import('../../core/model.js').Approval[] = [];
+  if (flags.approvals) {
+    let text: string;
+    try {
+      text = await readFile(path.resolve(cwd, flags.approvals), 'utf8');
+    } catch {
+      throw usageError(`cannot read the approvals file ${flags.approvals}`, 'Check the path.');
+    }
+    const parsed = loadApprovals(text, flags.approvals);
+    if (parsed.findings.some((finding) => finding.severity === 'error')) {
+      throw new NetchangeError('E_USAGE', `the approvals file ${flags.approvals} is invalid`, {
+        findings: parsed.findings,
+      });
+    }
+    approvals = parsed.approvals;
+  }
+
+  let reviewedDigest: string | undefined;
+  if (flags.reviewedPlan)
+    reviewedDigest = await readReviewedDigest(
+      path.resolve(cwd, flags.reviewedPlan),
+      flags.reviewedPlan,
+      subject?.file,
+      subject?.proposal.id,
+    );
+
+  let commit: string | undefined;
+  try {
+    commit = workspace.git ? await workspace.git.resolveRef('HEAD') : undefined;
+  } catch {
+    commit = undefined;
+  }
+  const now = () => new Date();
+
+  const gate = async (): Promise<import('../../runs/index.js').GateVerdict> => {
+    const report = await validateWorkspace(
+      workspace,
+      {
+        at: now(),
+        version: VERSION,
+        approvals,
+        paths: [proposalPath],
+        requireApprovals: true,
+        ...(commit ? { commit } : {}),
+      },
+      compilePolicies,
+    );
+    const entry = report.proposals.find((proposal) => proposal.file === subject?.file);
+    const errors = report.proposals.flatMap((proposal) =>
+      proposal.findings.filter((finding) => finding.severity === 'error'),
+    );
+    const reasons: string[] = [];
+    if (!entry || !entry.ok)
+      reasons.push(`validation fails (${errors.length} error${errors.length === 1 ? '' : 's'})`);
+    const missing = entry?.approvals.required.filter((requirement) => !requirement.satisfied) ?? [];
+    if (missing.length > 0) {
+      reasons.push(
+        `approvals missing: ${missing.map((requirement) => `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role}`).join(', ')}`,
+      );
+    }
+    if (entry?.windows && !entry.windows.open) reasons.push('the production windows do not allow the change');
+    return { ok: reasons.length === 0, reasons, findings: errors };
+  };
+
+  if (!subject) {
+    const errors = loaded.findings.filter((finding) => finding.severity === 'error');
+    throw new NetchangeError('E_GATE', `apply refused: ${proposalPath} is not a valid proposal`, {
+      findings: errors,
+    });
+  }
+
+  const runDirectory = await runs.createRunDirectory({
+    repoRoot: workspace.root,
+    runsPath: workspace.config.paths.runs,
+    cwd,
+    at: now(),
+    redactor: settings.redactor,
+    ...(flags.outDir ? { outDir: flags.outDir } : {}),
+  });
+  const ci = process.env.CI === 'true' || process.env.CI === '1';
+  const progress = runs.createProgressReporter({
+    stream: process.stderr,
+    live: process.stderr.isTTY === true && !ci,
+    color: process.stderr.isTTY === true && !process.env.NO_COLOR,
+  });
+  const interrupt = runs.cancelOnInterrupt(() => process.exit(130));
+  let result: import('../../runs/index.js').ApplyResult;
+  try {
+    result = await runs.applyProposal(subject, {
+      repoRoot: workspace.root,
+      redactor: settings.redactor,
+      concurrency: 1,
+      timeoutMs: settings.timeoutMs,
+      killGraceMs: settings.killGraceMs,
+      commands: settings.commands,
+      signal: interrupt.signal,
+      runDirectory,
+      progress,
+      version: VERSION,
+      gate,
+      now,
+      actor: process.env.GITHUB_ACTOR ?? os.userInfo().username,
+      ...(commit ? { commit } : {}),
+      ...(reviewedDigest ? { reviewedDigest } : {}),
+    });
+  } finally {
+    progress.close();
+    interrupt.dispose();
+  }
+
+  const relative = path.relative(cwd, runDirectory.path) || '.';
+  if (flags.format === 'json') {
+    process.stdout.write(`${JSON.stringify(settings.redactor.redactValue(result), null, 2)}\n`);
+  } else {
+    const lines = [`${result.proposal.id}: ${result.outcome} — ${result.message}`];
+    for (const [label, steps] of [
+      ['step', result.steps],
+      ['verification', result.verification],
+      ['rollback', result.rollback],
+    ] as const) {
+      for (const step of steps) {
+        lines.push(
+          `  ${label} ${step.index + 1} ${step.name}: ${runs.stepSummary(step)}${step.message ? ` — ${step.message}` : ''}`,
+        );
+      }
+    }
+    lines.push(`result: ${path.join(relative, 'result.json')}`);
+    process.stdout.write(settings.redactor.redactText(`${lines.join('\n')}\n`));
+  }
+  switch (result.outcome) {
+    case 'applied':
+      return 0;
+    case 'error':
+      return 3;
+    case 'cancelled':
+      return 130;
+    default:
+      return 1;
+  }
+}
+
+/** The reviewed digest of one proposal from a plan.json (`netchange plan --format json` or the artifact). */
+async function readReviewedDigest(
+  absolute: string,
+  shown: string,
+  file: string | undefined,
+  id: string | undefined,
+): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const { usageError } = await import('../../core/errors.js');
+  let document: unknown;
+  try {
+    document = JSON.parse(await readFile(absolute, 'utf8'));
+  } catch {
+    throw usageError(
+      `--reviewed-plan ${shown} is not a readable plan.json`,
+      'Pass the plan.json netchange plan wrote.',
+    );
+  }
+  const proposals =
+    document !== null &&
+    typeof document === 'object' &&
+    Array.isArray((document as { proposals?: unknown }).proposals)
+      ? ((document as { proposals: unknown[] }).proposals as Array<{
+          file?: unknown;
+          id?: unknown;
+          digest?: unknown;
+        }>)
+      : [];
+  const entry = proposals.find((proposal) => proposal.id === id || proposal.file === file);
+  if (!entry || typeof entry.digest !== 'string') {
+    throw usageError(
+      `--reviewed-plan ${shown} holds no plan for ${id ?? file ?? 'this proposal'}`,
+      'Plan this proposal and pass that plan.json.',
+    );
+  }
+  return entry.digest;
+}
