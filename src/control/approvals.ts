@@ -104,19 +104,28 @@ function withTeam(request: ApprovalRequest, teams: readonly string[]): ApprovalR
  * and both reasons are kept (why: "accountable" and "team netops" are the same people for sdwan).
  */
 export function addDemand(demands: ApprovalDemand[], demand: ApprovalDemand): void {
-  const key = [...demand.teams].sort().join(',');
-  const existing = demands.find((candidate) => [...candidate.teams].sort().join(',') === key && key !== '');
+  const key = teamsKey(demand.teams);
+  const index = key === '' ? -1 : demands.findIndex((candidate) => teamsKey(candidate.teams) === key);
+  const existing = demands[index];
   if (!existing) {
     demands.push(demand);
     return;
   }
-  existing.request = {
-    ...existing.request,
-    count: Math.max(existing.request.count, demand.request.count),
-    reason: existing.request.reason.includes(demand.request.reason)
-      ? existing.request.reason
-      : `${existing.request.reason}; ${demand.request.reason}`,
+  // why: replaced, never mutated, so demand lists can be cached and shared between proposals.
+  demands[index] = {
+    teams: existing.teams,
+    request: {
+      ...existing.request,
+      count: Math.max(existing.request.count, demand.request.count),
+      reason: existing.request.reason.includes(demand.request.reason)
+        ? existing.request.reason
+        : `${existing.request.reason}; ${demand.request.reason}`,
+    },
   };
+}
+
+function teamsKey(teams: readonly string[]): string {
+  return teams.length === 1 ? teams[0]! : [...teams].sort().join(',');
 }
 
 /** The cross-team demand for a requester of `kind`, unless another demand already implies it. */
@@ -174,6 +183,36 @@ export function membersOf(
   return result;
 }
 
+const policyCandidates = new WeakMap<CompiledChangeControlPolicy, Map<string, [string, string][]>>();
+
+/**
+ * The people who may satisfy a demand on `teams`, as [lower-case login, login as written] pairs.
+ * why: cached per policy when no outside member lists are given; every proposal asks the same teams.
+ */
+export function candidatesFor(
+  policy: CompiledChangeControlPolicy,
+  teams: readonly string[],
+  members: ReadonlyMap<string, readonly string[]> | undefined,
+): [string, string][] {
+  const compute = (): [string, string][] => {
+    const all = teams.flatMap((team) => membersOf(policy, team, members));
+    return [...new Map(all.map((login) => [login.toLowerCase(), login])).entries()];
+  };
+  if (members) return compute();
+  let cache = policyCandidates.get(policy);
+  if (!cache) {
+    cache = new Map();
+    policyCandidates.set(policy, cache);
+  }
+  const key = teamsKey(teams);
+  let candidates = cache.get(key);
+  if (!candidates) {
+    candidates = compute();
+    cache.set(key, candidates);
+  }
+  return candidates;
+}
+
 /** True when two commit ids name the same commit (either may be abbreviated, 7+ characters). */
 export function sameCommit(a: string, b: string): boolean {
   const left = a.toLowerCase();
@@ -215,8 +254,7 @@ export function evaluateDemands(
   }
 
   const required = demands.map((demand): ApprovalRequirement => {
-    const members = demand.teams.flatMap((team) => membersOf(policy, team, input.members));
-    const unique = [...new Map(members.map((login) => [login.toLowerCase(), login])).entries()];
+    const unique = candidatesFor(policy, demand.teams, input.members);
     const approvedBy = unique
       .filter(([login]) => counted.has(login))
       .map(([login]) => counted.get(login)!)

@@ -26,13 +26,14 @@ export type CelOutcome = { ok: true; value: unknown } | { ok: false; error: stri
 let environment: Environment | undefined;
 let compilations = 0;
 
-// why: one environment per process; `proposal` and `context` are maps so has() works on optional keys
-// and a typo in a field name is an evaluation error we turn into a finding, not a crash.
+// why: one environment per process. `proposal` and `context` are declared dyn (they are always maps):
+// has() works on optional keys, a typo in a field name is an evaluation error we turn into a finding,
+// and cel-js evaluates dyn field access about twice as fast as typed map access.
 function celEnvironment(): Environment {
   if (!environment) {
     environment = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false })
-      .registerVariable('proposal', 'map')
-      .registerVariable('context', 'map');
+      .registerVariable('proposal', 'dyn')
+      .registerVariable('context', 'dyn');
   }
   return environment;
 }
@@ -95,19 +96,41 @@ export function proposalForCel(subject: ChangeSubject): unknown {
   return value;
 }
 
-/** Converts plain data to CEL values: safe integers to BigInt, everything else as is. */
+/**
+ * Converts plain data to CEL values: safe integers to BigInt, everything else as is. Copy on write:
+ * a subtree without numbers is returned as it is (why: most of a proposal is text, and copying it
+ * for 5,000 proposals is most of the conversion's cost).
+ */
 export function toCelValue(value: unknown): unknown {
   if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
-  if (Array.isArray(value)) return value.map(toCelValue);
-  if (value !== null && typeof value === 'object') {
-    const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      // why: `undefined` is no CEL value; a key holding it is a key that is not there (has() is false).
-      if (item !== undefined) result[key] = toCelValue(item);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      const converted = toCelValue(item);
+      if (converted !== item && !copy) copy = value.slice(0, index);
+      copy?.push(converted);
     }
-    return result;
+    return copy ?? value;
   }
-  return value;
+  let copy: Record<string, unknown> | undefined;
+  const record = value as Record<string, unknown>;
+  // why: for...in without Object.entries: no array per object (YAML data has no inherited keys).
+  for (const key in record) {
+    const item = record[key];
+    const converted = toCelValue(item);
+    // why: `undefined` is no CEL value; a key holding it is a key that is not there (has() is false).
+    if (copy === undefined && (converted !== item || item === undefined)) {
+      copy = {};
+      for (const earlier in record) {
+        if (earlier === key) break;
+        copy[earlier] = record[earlier];
+      }
+    }
+    if (copy !== undefined && converted !== undefined) copy[key] = converted;
+  }
+  return copy ?? value;
 }
 
 /**

@@ -10,22 +10,28 @@ import {
   type AutonomyClass,
   type ChangeControlVerdict,
   type ChangeSubject,
+  type ChangeType,
   RISK_ORDER,
   type Risk,
   type WindowVerdict,
 } from '../core/model.js';
 import {
+  type ApprovalDemand,
   addDemand,
+  candidatesFor,
   crossTeamDemand,
   demandsFor,
   describeMatch,
   evaluateDemands,
   type MatchFacts,
   matches,
-  membersOf,
 } from './approvals.js';
 import { runCel } from './cel.js';
-import { type CompiledChangeControlPolicy, describeDuration } from './compile-policy.js';
+import {
+  type CompiledChangeControlPolicy,
+  type CompiledCustomRule,
+  describeDuration,
+} from './compile-policy.js';
 import { celActivation, type RiskAssessment } from './risk.js';
 
 /** What `evaluateChangeControl` needs besides the policy and the proposal. */
@@ -79,14 +85,14 @@ export function evaluateChangeControl(
       ...at(['requester', 'team']),
     });
   } else {
-    const members = membersOf(policy, requesterTeam.name, input.members);
+    const members = candidatesFor(policy, [requesterTeam.name], input.members);
     const login = proposal.requester.github.toLowerCase();
-    if (members.length > 0 && !members.some((member) => member.toLowerCase() === login)) {
+    if (members.length > 0 && !members.some(([member]) => member === login)) {
       findings.push({
         ruleId: 'reference',
         severity: 'warning',
         message: `${proposal.requester.github} is not a member of ${requesterTeam.name}`,
-        hint: `Members: ${members.join(', ')}. Add them to the team in ${policy.file}, or name their own team.`,
+        hint: `Members: ${members.map(([, member]) => member).join(', ')}. Add them to the team in ${policy.file}, or name their own team.`,
         ...at(['requester', 'github']),
       });
     }
@@ -106,28 +112,7 @@ export function evaluateChangeControl(
 
   const typeVerdict = checkChangeType(policy, subject, input, findings);
 
-  const requests: ApprovalRequest[] = [];
-  if (proposal.type === 'standard') {
-    requests.push({
-      role: 'responsible',
-      count: 1,
-      reason: `standard change${proposal.template ? ` (template ${proposal.template})` : ''}: pre-approved, one review from the responsible team`,
-    });
-  }
-  policy.approvalRules.forEach(({ rule }, index) => {
-    // why: standard changes are pre-approved; a rule applies to them only when it says so.
-    if (proposal.type === 'standard' && !rule.when?.types?.includes('standard')) return;
-    if (!matches(rule.when, facts)) return;
-    const reason = `${rule.name ?? `approvals[${index}]`}: ${describeMatch(rule.when)}`;
-    for (const requirement of rule.require) {
-      requests.push({
-        ...(requirement.role !== undefined ? { role: requirement.role } : { team: requirement.team }),
-        count: requirement.count ?? 1,
-        reason,
-      });
-    }
-  });
-  const demands = demandsFor(policy, requests, raci ? proposal.domain : undefined);
+  const demands = [...policyDemands(policy, proposal.type, proposal.template, facts)];
   for (const override of input.windowVerdict.overrideApprovals) {
     for (const demand of demandsFor(policy, [override], raci ? proposal.domain : undefined))
       addDemand(demands, demand);
@@ -173,6 +158,55 @@ export function evaluateChangeControl(
     ...(typeVerdict.retrospectiveDue ? { retrospectiveDue: typeVerdict.retrospectiveDue } : {}),
     findings,
   };
+}
+
+const demandCache = new WeakMap<CompiledChangeControlPolicy, Map<string, readonly ApprovalDemand[]>>();
+
+/**
+ * The approvals the policy itself demands for a type, template, effective risk and domain.
+ * why: cached per policy; thousands of proposals share a handful of these combinations.
+ */
+function policyDemands(
+  policy: CompiledChangeControlPolicy,
+  type: ChangeType,
+  template: string | undefined,
+  facts: MatchFacts,
+): readonly ApprovalDemand[] {
+  let cache = demandCache.get(policy);
+  if (!cache) {
+    cache = new Map();
+    demandCache.set(policy, cache);
+  }
+  const key = `${type}|${template ?? ''}|${facts.risk}|${facts.domain}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const requests: ApprovalRequest[] = [];
+  if (type === 'standard') {
+    requests.push({
+      role: 'responsible',
+      count: 1,
+      reason: `standard change${template ? ` (template ${template})` : ''}: pre-approved, one review from the responsible team`,
+    });
+  }
+  policy.approvalRules.forEach(({ rule }, index) => {
+    // why: standard changes are pre-approved; a rule applies to them only when it says so.
+    if (type === 'standard' && !rule.when?.types?.includes('standard')) return;
+    if (!matches(rule.when, facts)) return;
+    const label = rule.name ?? `approvals[${index}] (${describeMatch(rule.when)})`;
+    for (const requirement of rule.require) {
+      requests.push({
+        ...(requirement.role !== undefined ? { role: requirement.role } : { team: requirement.team }),
+        count: requirement.count ?? 1,
+        reason:
+          requirement.role !== undefined
+            ? `the ${requirement.role} team for ${facts.domain}; ${label}`
+            : label,
+      });
+    }
+  });
+  const demands = demandsFor(policy, requests, policy.raci.has(facts.domain) ? facts.domain : undefined);
+  cache.set(key, demands);
+  return demands;
 }
 
 function checkChangeType(
@@ -230,9 +264,7 @@ function checkChangeType(
     }
     case 'normal': {
       if (!policy.leadTime) return {};
-      const earliest = Temporal.Instant.fromEpochMilliseconds(input.at.getTime())
-        .toZonedDateTimeISO(subject.timezone)
-        .add(policy.leadTime).epochMilliseconds;
+      const earliest = addInZone(policy.leadTime, input.at.getTime(), subject.timezone);
       if (subject.startMs < earliest) {
         fail(
           `normal changes need ${describeDuration(policy.leadTime)} notice: this one starts ${utc(subject.startMs)}, ${subject.startMs < input.at.getTime() ? 'which has passed' : `less than ${describeDuration(policy.leadTime)} after ${utc(input.at.getTime())}`}`,
@@ -252,10 +284,8 @@ function checkChangeType(
       }
       const within = policy.emergency.retrospectiveWithin;
       if (!within) return {};
-      const due = Temporal.Instant.fromEpochMilliseconds(subject.startMs)
-        .toZonedDateTimeISO(subject.timezone)
-        .add(within);
-      const retrospectiveDue = utc(due.epochMilliseconds);
+      const due = addInZone(within, subject.startMs, subject.timezone);
+      const retrospectiveDue = utc(due);
       findings.push({
         ruleId: 'change-type',
         policy: 'emergency',
@@ -319,35 +349,30 @@ function runCustomRules(
   if (policy.customRules.length === 0) return;
   const activation = celActivation(subject, { windows }, risk);
   for (const rule of policy.customRules) {
-    const unusable = (what: string, error: string): void => {
-      findings.push({
-        ruleId: 'rule',
-        policy: rule.name,
-        severity: 'warning',
-        message: `rule ${rule.name} could not be evaluated for this proposal (${what}): ${error}`,
-        hint: `Guard optional fields with has(), e.g. has(proposal.rollback) && ... (${policy.file}:${rule.line}).`,
-        file: subject.file,
-        ...subject.locate([]),
-      });
-    };
     if (rule.when) {
       const selected = runCel(rule.when, activation);
       if (!selected.ok) {
-        unusable('when', selected.error);
+        findings.push(unusableRule(policy, subject, rule, 'when', selected.error));
         continue;
       }
       if (selected.value !== true) {
-        if (typeof selected.value !== 'boolean') unusable('when', 'it did not yield true or false');
+        if (typeof selected.value !== 'boolean') {
+          findings.push(unusableRule(policy, subject, rule, 'when', 'it did not yield true or false'));
+        }
         continue;
       }
     }
     const holds = runCel(rule.assert, activation);
-    if (!holds.ok) {
-      unusable('assert', holds.error);
-      continue;
-    }
-    if (typeof holds.value !== 'boolean') {
-      unusable('assert', 'it did not yield true or false');
+    if (!holds.ok || typeof holds.value !== 'boolean') {
+      findings.push(
+        unusableRule(
+          policy,
+          subject,
+          rule,
+          'assert',
+          holds.ok ? 'it did not yield true or false' : holds.error,
+        ),
+      );
       continue;
     }
     if (!holds.value) {
@@ -362,6 +387,49 @@ function runCustomRules(
       });
     }
   }
+}
+
+function unusableRule(
+  policy: CompiledChangeControlPolicy,
+  subject: ChangeSubject,
+  rule: CompiledCustomRule,
+  what: 'when' | 'assert',
+  error: string,
+): Finding {
+  return {
+    ruleId: 'rule',
+    policy: rule.name,
+    severity: 'warning',
+    message: `rule ${rule.name} could not be evaluated for this proposal (${what}): ${error}`,
+    hint: `Guard optional fields with has(), e.g. has(proposal.rollback) && ... (${policy.file}:${rule.line}).`,
+    file: subject.file,
+    ...subject.locate([]),
+  };
+}
+
+const instantsAfter = new WeakMap<Temporal.Duration, Map<string, number>>();
+
+/**
+ * `epochMs` + `duration` in `timezone` (calendar days: P2D across a DST change is two local days).
+ * why: memoised, because the proposals of a run share `--at` and mostly their zone, and Temporal
+ * arithmetic was the most expensive step of evaluating a proposal.
+ */
+function addInZone(duration: Temporal.Duration, epochMs: number, timezone: string): number {
+  let byInstant = instantsAfter.get(duration);
+  if (!byInstant) {
+    byInstant = new Map();
+    instantsAfter.set(duration, byInstant);
+  }
+  const key = `${epochMs}|${timezone}`;
+  let result = byInstant.get(key);
+  if (result === undefined) {
+    result = Temporal.Instant.fromEpochMilliseconds(epochMs)
+      .toZonedDateTimeISO(timezone)
+      .add(duration).epochMilliseconds;
+    if (byInstant.size > 10_000) byInstant.clear();
+    byInstant.set(key, result);
+  }
+  return result;
 }
 
 /** "a", "a and b", "a, b and c". */
