@@ -4,8 +4,10 @@ import { registerApplyCommand } from './commands/apply.js';
 import { registerCodeownersCommand } from './commands/codeowners.js';
 import { registerDigestCommand } from './commands/digest.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerNextCommand } from './commands/next.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { registerWindowsCommand } from './commands/windows.js';
 import { VERSION } from './version.js';
 
 /**
@@ -37,6 +39,8 @@ Examples:
   registerApplyCommand(program);
   registerInitCommand(program);
   registerCodeownersCommand(program);
+  registerWindowsCommand(program);
+  registerNextCommand(program);
   registerDigestCommand(program);
   registerAuditCommand(program);
   return program;

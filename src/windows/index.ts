@@ -9,5 +9,19 @@ export {
   nextAllowedSlots,
 } from './evaluate.js';
 export type { CompiledWindow, CompiledWindowPolicy, Occurrence, WindowEffect } from './model.js';
-export { formatLocal, formatOffset, formatUtc, toIsoLocal, toIsoUtc } from './time-text.js';
+export {
+  type CalendarHeading,
+  type NextReport,
+  renderCalendarIcs,
+  renderCalendarText,
+  renderNextText,
+} from './render.js';
+export {
+  formatLocal,
+  formatOffset,
+  formatUtc,
+  parseLocalDateTime,
+  toIsoLocal,
+  toIsoUtc,
+} from './time-text.js';
 export { isValidTimeZone, type ZoneClock, zoneClock } from './zone-clock.js';

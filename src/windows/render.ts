@@ -1,0 +1,165 @@
+/**
+ * What `netchange windows` and `netchange next` print: a calendar grouped by day (local time and
+ * UTC), an iCalendar file, and the next allowed slots with what blocks the requested one. Pure.
+ */
+import { createEvents, type EventAttributes } from 'ics';
+import type { Finding, Interval } from '../core/findings.js';
+import type { Occurrence } from './model.js';
+import { formatLocal, formatUtc } from './time-text.js';
+import { zoneClock } from './zone-clock.js';
+
+export interface CalendarHeading {
+  /** Start of the listed span. */
+  from: Date;
+  /** Length of the span in days. */
+  days: number;
+  /** The policy's zone: days are grouped in it. */
+  timezone: string;
+  /** The --site filter, when given. */
+  site?: string;
+  /** The --domain filter, when given. */
+  domain?: string;
+}
+
+/** A readable calendar: one heading per local day, each occurrence in its own zone and in UTC. */
+export function renderCalendarText(occurrences: readonly Occurrence[], heading: CalendarHeading): string {
+  const policyClock = zoneClock(heading.timezone);
+  const filters = [
+    heading.site ? `site ${heading.site}` : '',
+    heading.domain ? `domain ${heading.domain}` : '',
+  ].filter(Boolean);
+  const fromMs = heading.from.getTime();
+  const lines = [
+    `Windows${filters.length ? ` for ${filters.join(', ')}` : ''}: ${heading.days} day${heading.days === 1 ? '' : 's'} from ${formatLocal(fromMs, policyClock)} (${formatUtc(fromMs)}), days in ${heading.timezone}`,
+  ];
+  if (occurrences.length === 0) {
+    lines.push('', 'No window occurs in this span: changes are neither blocked nor restricted by a window.');
+    return `${lines.join('\n')}\n`;
+  }
+  let currentDay = '';
+  for (const occurrence of occurrences) {
+    const dayStart = Math.max(occurrence.startMs, fromMs);
+    const day = formatLocal(dayStart, policyClock).slice(0, 14);
+    if (day !== currentDay) {
+      lines.push('', day);
+      currentDay = day;
+    }
+    const clock = zoneClock(occurrence.timezone);
+    const zone = occurrence.timezone === heading.timezone ? '' : ` ${occurrence.timezone}`;
+    const ongoing = occurrence.startMs < fromMs ? ' (ongoing)' : '';
+    lines.push(
+      `  ${occurrence.effect === 'deny' ? 'deny ' : 'allow'}  ${localSpan(occurrence.startMs, occurrence.endMs, clock)}${zone}  ${occurrence.window}${occurrence.label ? ` — ${occurrence.label}` : ''}${ongoing}`,
+      `         UTC ${formatUtc(occurrence.startMs)} → ${formatUtc(occurrence.endMs)}${occurrence.reason ? `  ${occurrence.reason}` : ''}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `Mon 2026-11-30 06:00 -06:00 → 22:00 -06:00`, with the end's date when it is another day. */
+function localSpan(startMs: number, endMs: number, clock: ReturnType<typeof zoneClock>): string {
+  const start = formatLocal(startMs, clock);
+  const end = formatLocal(endMs, clock);
+  const sameDay = start.slice(0, 14) === end.slice(0, 14);
+  return `${start.slice(15)} → ${sameDay ? end.slice(15) : end}`;
+}
+
+/**
+ * RFC 5545 via the `ics` package. why: `ics` cannot write TZID parameters or VTIMEZONE components,
+ * so every DTSTART/DTEND is written in UTC (`…Z`), which is exact and which every calendar client
+ * shows in its viewer's zone; the window's own zone and local times go into the description.
+ */
+export function renderCalendarIcs(occurrences: readonly Occurrence[]): string {
+  if (occurrences.length === 0) {
+    // why: `ics` refuses an empty event list, but an empty calendar is a valid subscription.
+    return [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:netchange',
+      'METHOD:PUBLISH',
+      'X-WR-CALNAME:netchange windows',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+  }
+  const events: EventAttributes[] = occurrences.map((occurrence) => {
+    const clock = zoneClock(occurrence.timezone);
+    const scope = Object.entries(occurrence.scope)
+      .map(([key, values]) => `${key}: ${(values as string[]).join(', ')}`)
+      .join('; ');
+    return {
+      uid: `${occurrence.window}-${occurrence.start}@netchange`,
+      title: `${occurrence.effect === 'deny' ? 'Changes blocked' : 'Change window'}: ${occurrence.window}${occurrence.label ? ` (${occurrence.label})` : ''}`,
+      description: [
+        occurrence.reason,
+        `${formatLocal(occurrence.startMs, clock)} → ${formatLocal(occurrence.endMs, clock)} ${occurrence.timezone}`,
+        scope ? `Scope: ${scope}` : 'Scope: every change',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      start: occurrence.startMs,
+      startInputType: 'utc',
+      startOutputType: 'utc',
+      end: occurrence.endMs,
+      endInputType: 'utc',
+      endOutputType: 'utc',
+      categories: [occurrence.effect],
+      busyStatus: occurrence.effect === 'deny' ? 'BUSY' : 'FREE',
+      productId: 'netchange',
+      calName: 'netchange windows',
+      method: 'PUBLISH',
+    };
+  });
+  const { error, value } = createEvents(events);
+  if (error || !value) throw new Error(`could not render the calendar: ${error?.message ?? 'no output'}`);
+  return value;
+}
+
+export interface NextReport {
+  /** Proposal file. */
+  file: string;
+  /** Proposal id. */
+  id: string;
+  /** The requested occupied interval (rollback included). */
+  requested: Interval;
+  /** The proposal's display zone. */
+  timezone: string;
+  /** True when the requested slot satisfies every window. */
+  open: boolean;
+  /** Window findings about the requested slot (what blocks it). */
+  blockedBy: Finding[];
+  /** The next allowed occupied intervals, earliest first. */
+  slots: (Interval & { localStart: string; localEnd: string })[];
+  /** How far the search looked. */
+  horizon: string;
+}
+
+/** The `next` command's text: the requested slot, what blocks it, and the next allowed slots. */
+export function renderNextText(report: NextReport): string {
+  const clock = zoneClock(report.timezone);
+  const requestedStart = Date.parse(report.requested.start);
+  const requestedEnd = Date.parse(report.requested.end);
+  const lines = [
+    `${report.file} (${report.id}) requests ${formatLocal(requestedStart, clock)} → ${formatLocal(requestedEnd, clock)} (UTC ${formatUtc(requestedStart)} → ${formatUtc(requestedEnd)}), rollback time included.`,
+  ];
+  if (report.open) lines.push('The requested slot is allowed by every window.');
+  else {
+    lines.push('', 'The requested slot is blocked:');
+    for (const finding of report.blockedBy) lines.push(`  ${finding.severity}: ${finding.message}`);
+  }
+  lines.push('');
+  if (report.slots.length === 0) {
+    lines.push(
+      `No allowed slot within the ${report.horizon} horizon. Widen an allow window, narrow a deny window, or shorten the change.`,
+    );
+  } else {
+    lines.push(`Next allowed slot${report.slots.length > 1 ? 's' : ''} (searched ${report.horizon} ahead):`);
+    report.slots.forEach((slot, index) => {
+      const start = Date.parse(slot.start);
+      const end = Date.parse(slot.end);
+      lines.push(
+        `  ${index + 1}. ${formatLocal(start, clock)} → ${formatLocal(end, clock)}  (UTC ${formatUtc(start)} → ${formatUtc(end)})`,
+      );
+    });
+  }
+  return `${lines.join('\n')}\n`;
+}

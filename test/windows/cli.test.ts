@@ -1,0 +1,170 @@
+/**
+ * `netchange windows` and `netchange next` end to end: the real CLI in a separate process, on a
+ * temp git copy of the plant network example, asserting output and exit codes as a user sees them.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepository, type TestRepository } from '../support/repository.js';
+import { runCli } from '../support/run-cli.js';
+
+let repository: TestRepository;
+
+beforeAll(async () => {
+  repository = await createRepository({}, { fromExample: true });
+  await repository.commit('the plant network');
+});
+
+afterAll(async () => {
+  await repository?.remove();
+});
+
+describe('netchange windows', () => {
+  it('prints a calendar grouped by local day, with local time and UTC', async () => {
+    const result = await runCli(['windows', '--site', 'plant-a', '--from', '2026-11-23', '--days', '8'], {
+      cwd: repository.root,
+    });
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(
+      'Windows for site plant-a: 8 days from Mon 2026-11-23 00:00 -06:00 (2026-11-23 06:00Z)',
+    );
+    expect(result.stdout).toContain(
+      'Thu 2026-11-26\n  deny   00:00 -06:00 → Fri 2026-11-27 00:00 -06:00  us-public-holidays — Thanksgiving Day',
+    );
+    expect(result.stdout).toContain(
+      'Sun 2026-11-29\n  allow  01:00 -06:00 → 05:00 -06:00  plant-a-sunday-maintenance',
+    );
+    expect(result.stdout).toContain('UTC 2026-11-29 07:00Z → 2026-11-29 11:00Z');
+    expect(result.stdout).not.toContain('berlin-office-nights');
+  });
+
+  it('writes an RFC 5545 calendar with one VEVENT per occurrence, in UTC', async () => {
+    const json = await runCli(
+      [
+        'windows',
+        '--site',
+        'hq',
+        '--domain',
+        'firewall',
+        '--from',
+        '2026-12-24T00:00:00-06:00',
+        '--days',
+        '10',
+        '--format',
+        'json',
+      ],
+      {
+        cwd: repository.root,
+      },
+    );
+    const ics = await runCli(
+      [
+        'windows',
+        '--site',
+        'hq',
+        '--domain',
+        'firewall',
+        '--from',
+        '2026-12-24T00:00:00-06:00',
+        '--days',
+        '10',
+        '--format',
+        'ics',
+      ],
+      {
+        cwd: repository.root,
+      },
+    );
+
+    expect(json.exitCode).toBe(0);
+    const listing = JSON.parse(json.stdout) as {
+      occurrences: { window: string; start: string; localStart: string }[];
+    };
+    expect(listing.occurrences.map((occurrence) => occurrence.window)).toEqual([
+      'year-end-freeze',
+      'us-public-holidays',
+      'hq-firewall-quarter-end',
+      'us-public-holidays',
+    ]);
+    expect(listing.occurrences[2]).toMatchObject({
+      start: '2026-12-29T06:00:00Z',
+      localStart: '2026-12-29T00:00:00-06:00',
+    });
+    expect(ics.exitCode).toBe(0);
+    const lines = ics.stdout.split(/\r?\n/);
+    expect(lines[0]).toBe('BEGIN:VCALENDAR');
+    expect(lines.filter((line) => line !== '').at(-1)).toBe('END:VCALENDAR');
+    expect(lines.filter((line) => line === 'BEGIN:VEVENT')).toHaveLength(4);
+    expect(lines.filter((line) => line === 'END:VEVENT')).toHaveLength(4);
+    const starts = lines.filter((line) => line.startsWith('DTSTART'));
+    expect(starts).toHaveLength(4);
+    for (const start of starts) expect(start).toMatch(/^DTSTART(;TZID=[^:]+:\d{8}T\d{6}|:\d{8}T\d{6}Z)$/);
+    expect(starts).toContain('DTSTART:20261229T060000Z');
+  });
+
+  it('exits 2 with the line of a policy error', async () => {
+    const broken = await createRepository({}, { fromExample: true });
+    try {
+      const policyPath = path.join(broken.root, 'policies/windows.yaml');
+      const text = await readFile(policyPath, 'utf8');
+      await broken.write({
+        'policies/windows.yaml': text.replace('timezone: Europe/Berlin', 'timezone: Europe/Berln'),
+      });
+      await broken.commit('typo');
+
+      const result = await runCli(['windows'], { cwd: broken.root });
+
+      expect(result.exitCode).toBe(2);
+      const line = text.split('\n').findIndex((content) => content.includes('timezone: Europe/Berlin')) + 1;
+      expect(result.stderr).toContain(`policies/windows.yaml:${line}:`);
+      expect(result.stderr).toContain("unknown time zone 'Europe/Berln'");
+      expect(result.stderr).not.toMatch(/at .*\.ts:\d+/);
+    } finally {
+      await broken.remove();
+    }
+  });
+});
+
+describe('netchange next', () => {
+  it('lists the next three slots and what blocks the requested one', async () => {
+    const result = await runCli(
+      ['next', 'changes/chg-0148-firewall-quarter-end.yaml', '--at', '2026-11-23T12:00:00Z'],
+      { cwd: repository.root },
+    );
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('The requested slot is blocked:');
+    expect(result.stdout).toContain("error: deny window 'year-end-freeze' blocks this change");
+    expect(result.stdout).toContain("error: deny window 'hq-firewall-quarter-end' blocks this change");
+    expect(result.stdout).toContain(
+      '1. Mon 2027-01-04 00:00 -06:00 → Mon 2027-01-04 01:00 -06:00  (UTC 2027-01-04 06:00Z → 2027-01-04 07:00Z)',
+    );
+    expect(result.stdout).toMatch(/\n {2}3\. /);
+  });
+
+  it('prints JSON with the slots in UTC and local time, never before --at', async () => {
+    const result = await runCli(
+      ['next', 'changes/chg-0151-ssid-thanksgiving.yaml', '--at', '2026-11-29T07:10:00Z', '--format', 'json'],
+      {
+        cwd: repository.root,
+      },
+    );
+
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      open: boolean;
+      slots: { start: string; localStart: string }[];
+      blockedBy: { policy: string }[];
+    };
+    expect(report.open).toBe(false);
+    expect(report.blockedBy.map((finding) => finding.policy)).toContain('us-public-holidays');
+    expect(report.slots[0]).toEqual({
+      start: '2026-11-29T07:10:00Z',
+      end: '2026-11-29T07:40:00Z',
+      localStart: '2026-11-29T01:10:00-06:00',
+      localEnd: '2026-11-29T01:40:00-06:00',
+    });
+    expect(report.slots).toHaveLength(3);
+  });
+});
