@@ -304,9 +304,33 @@ export function classifyAutonomy(
   policy: CompiledChangeControlPolicy,
   team: string,
   facts: MatchFacts,
-): { team: string; class: AutonomyClass; message: string } | undefined {
-  const playbook = policy.autonomy.get(team);
-  if (!playbook) return undefined;
+): AutonomyVerdict | undefined {
+  if (!policy.autonomy.has(team)) return undefined;
+  let cache = autonomyCache.get(policy);
+  if (!cache) {
+    cache = new Map();
+    autonomyCache.set(policy, cache);
+  }
+  const key = `${team}|${facts.type}|${facts.risk}|${facts.domain}`;
+  let verdict = cache.get(key);
+  if (!verdict) {
+    verdict = computeAutonomy(policy, team, facts);
+    cache.set(key, verdict);
+  }
+  // why: a copy, so a caller that edits its report cannot change another proposal's verdict.
+  return { ...verdict };
+}
+
+type AutonomyVerdict = { team: string; class: AutonomyClass; message: string };
+
+const autonomyCache = new WeakMap<CompiledChangeControlPolicy, Map<string, AutonomyVerdict>>();
+
+function computeAutonomy(
+  policy: CompiledChangeControlPolicy,
+  team: string,
+  facts: MatchFacts,
+): AutonomyVerdict {
+  const playbook = policy.autonomy.get(team)!;
   const display = (name: string): string => policy.teams.get(name)?.displayName ?? name;
   const accountable = policy.raci.get(facts.domain)?.accountable;
   const others = (names: readonly (string | undefined)[]): string[] => [
