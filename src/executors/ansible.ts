@@ -115,7 +115,7 @@ function classifyAnsible(
   context: StepContext,
 ): Pick<StepRun, 'status' | 'changed' | 'message' | 'hint' | 'ansible'> {
   const changed = run.hosts.some((host) => host.changed > 0);
-  const redactedError = context.redactor.redactText(firstError(stderr) ?? '');
+  const redactedError = context.redactor.redactText(firstError(stderr, context.repoRoot) ?? '');
   if (!run.completed) {
     if (/no hosts to target|Could not match supplied host pattern/i.test(stderr)) {
       return {
@@ -185,15 +185,21 @@ export function displayArgument(argument: string, repoRoot: string, scratch: str
   return relative.startsWith('..') ? argument : relative;
 }
 
-function firstError(stderr: string): string | undefined {
+function firstError(stderr: string, repoRoot: string): string | undefined {
   const lines = stderr.split('\n');
   const index = lines.findIndex((line) => line.startsWith('ERROR!'));
   if (index < 0) return undefined;
-  // why: Ansible puts the file and line of a syntax error on the lines after ERROR!.
-  return lines
-    .slice(index, index + 4)
-    .filter((line) => line.trim() !== '')
+  // why: Ansible puts the cause and then "The error appears to be in 'file': line N" after ERROR!;
+  // the JSON-parser noise in between helps nobody.
+  const tail = lines.slice(index + 1, index + 12);
+  const where = tail.findIndex((line) => line.startsWith('The error appears to be in'));
+  const detail = (where >= 0 ? tail.slice(0, where + 2) : tail.slice(0, 3))
+    .filter((line) => line.trim() !== '' && !line.startsWith('JSON:'))
+    .map((line) => line.trim());
+  return [lines[index], ...detail]
     .join(' ')
+    .replaceAll(`${repoRoot}${path.sep}`, '')
+    .replace(/, but may be elsewhere.*$/, '')
     .slice(0, 500);
 }
 

@@ -182,10 +182,7 @@ function toolProblem(
   }
   if (result.exitCode === 0) return undefined;
   const output = `${result.stderr}\n${result.stdout}`;
-  const provider =
-    /(?:provider|Failed to query available provider packages|Failed to install provider)[^\n]*?\b([a-z0-9-]+\/[a-z0-9-]+)\b/i.exec(
-      output,
-    );
+  const provider = /(?:provider|Finding)\s+(?:[a-z0-9.-]+\.[a-z]+\/)?([a-z0-9-]+\/[a-z0-9_-]+)/i.exec(output);
   if (command === 'init' && /provider/i.test(output) && provider) {
     return {
       status: 'error',

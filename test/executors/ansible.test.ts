@@ -1,0 +1,175 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StepContext, StepRun } from '../../src/executors/index.js';
+import { runAnsible } from '../../src/executors/index.js';
+import { createRedactor } from '../../src/redact/index.js';
+
+const FAKE_TOOLS = path.resolve(import.meta.dirname, '../fixtures/fake-tools');
+const METACHARACTERS = `PKG; touch PWNED-semicolon $(touch PWNED-subshell) \`touch PWNED-backtick\` | rm -rf x && {{ lookup('pipe', 'touch PWNED-jinja') }} '"`;
+
+let root: string;
+
+function context(overrides: Partial<StepContext> = {}): StepContext {
+  return {
+    repoRoot: root,
+    mode: 'check',
+    redactor: createRedactor(),
+    timeoutMs: 60_000,
+    killGraceMs: 2_000,
+    commands: { ansiblePlaybook: 'ansible-playbook', terraform: 'terraform' },
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'netchange-ansible-'));
+  const files: Record<string, string> = {
+    // why: sw-down points ssh at a closed port on this machine, so it is unreachable at once.
+    'inventory/hosts.yaml': `all:
+  vars: {ansible_python_interpreter: auto_silent}
+  children:
+    switches:
+      hosts:
+        sw-1: {ansible_connection: local}
+        sw-2: {ansible_connection: local}
+        sw-down: {ansible_connection: ssh, ansible_host: 127.0.0.1, ansible_port: 1, ansible_ssh_common_args: "-o ConnectTimeout=3 -o StrictHostKeyChecking=no"}
+`,
+    'playbooks/vlans.yaml': `- hosts: switches
+  gather_facts: false
+  tasks:
+    - name: Render VLAN {{ vlan_id }}
+      ansible.builtin.blockinfile:
+        path: "{{ inventory_dir }}/../state/{{ inventory_hostname }}.cfg"
+        create: true
+        marker: "! {mark} vlan {{ vlan_id }}"
+        block: |
+          vlan {{ vlan_id }}
+           name {{ vlan_name }}
+    - name: Refuse on sw-2
+      ansible.builtin.fail:
+        msg: sw-2 is in maintenance lock
+      when: inventory_hostname == 'sw-2'
+`,
+    'playbooks/broken.yaml':
+      '- hosts: switches\n  tasks:\n    - name: bad\n      ansible.builtin.debug: {msg: [unclosed\n',
+  };
+  for (const [relative, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
+    await writeFile(path.join(root, relative), content);
+  }
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('runAnsible with the real ansible-playbook', () => {
+  let run: StepRun;
+
+  beforeAll(async () => {
+    // One real run shared by the assertions below: a changing host, a failing host, an unreachable host.
+    run = await runAnsible(
+      {
+        playbook: 'playbooks/vlans.yaml',
+        inventory: 'inventory/hosts.yaml',
+        extraVars: { vlan_id: 40, vlan_name: METACHARACTERS },
+      },
+      context(),
+    );
+  });
+
+  it('reports the change as failed, naming the failing and the unreachable host', () => {
+    expect(run.status).toBe('failed');
+    expect(run.message).toContain("sw-2 failed at 'Refuse on sw-2': sw-2 is in maintenance lock");
+    expect(run.message).toMatch(/sw-down unreachable: .*(Connection refused|connect)/i);
+  });
+
+  it('shows the healthy host its per-device diff', () => {
+    const host = run.ansible?.hosts.find((candidate) => candidate.host === 'sw-1');
+    const render = host?.tasks.find((task) => task.task === 'Render VLAN 40');
+
+    expect(render?.status).toBe('changed');
+    expect(render?.diffs[0]?.path).toBe('state/sw-1.cfg');
+    expect(render?.diffs[0]?.unified).toContain('+vlan 40');
+  });
+
+  it('passes extra vars with shell metacharacters and Jinja through literally, running nothing', () => {
+    const host = run.ansible?.hosts.find((candidate) => candidate.host === 'sw-1');
+    const diff = host?.tasks.find((task) => task.task === 'Render VLAN 40')?.diffs[0]?.unified ?? '';
+
+    expect(diff).toContain(`+ name ${METACHARACTERS}`);
+    for (const marker of ['PWNED-semicolon', 'PWNED-subshell', 'PWNED-backtick', 'PWNED-jinja']) {
+      expect(existsSync(path.join(root, 'playbooks', marker))).toBe(false);
+      expect(existsSync(path.join(root, marker))).toBe(false);
+    }
+  });
+
+  it('changes nothing in check mode', () => {
+    expect(existsSync(path.join(root, 'state'))).toBe(false);
+  });
+
+  it('reports a playbook syntax error as a tool error with the file', async () => {
+    const broken = await runAnsible(
+      { playbook: 'playbooks/broken.yaml', inventory: 'inventory/hosts.yaml' },
+      context(),
+    );
+
+    expect(broken.status).toBe('error');
+    expect(broken.message).toMatch(
+      /^ansible-playbook failed: ERROR! .*Syntax Error.*'playbooks\/broken\.yaml': line 5/,
+    );
+  });
+
+  it('reports a limit that matches no host as a failed change', async () => {
+    const empty = await runAnsible(
+      {
+        playbook: 'playbooks/vlans.yaml',
+        inventory: 'inventory/hosts.yaml',
+        limit: 'sw-nowhere',
+        extraVars: { vlan_id: 1, vlan_name: 'x' },
+      },
+      context(),
+    );
+
+    expect(empty.status).toBe('failed');
+    expect(empty.message).toBe("the limit 'sw-nowhere' matches no host in the inventory");
+  });
+
+  it('refuses a playbook path that leaves the repository', async () => {
+    const escaped = await runAnsible({ playbook: '../../etc/passwd' }, context());
+
+    expect(escaped.status).toBe('failed');
+    expect(escaped.message).toContain('outside the repository');
+  });
+
+  it('reports ansible-playbook crashing mid-output as a tool error and keeps what it printed (stub)', async () => {
+    const crashed = await runAnsible(
+      { playbook: 'playbooks/vlans.yaml', inventory: 'inventory/hosts.yaml' },
+      context({
+        commands: {
+          ansiblePlaybook: path.join(FAKE_TOOLS, 'ansible-playbook-crash'),
+          terraform: 'terraform',
+        },
+      }),
+    );
+
+    expect(crashed.status).toBe('error');
+    expect(crashed.exitCode).toBe(250);
+    expect(crashed.message).toBe('ansible-playbook stopped before its recap (exit code 250)');
+    expect(crashed.ansible?.hosts.map((host) => host.host)).toEqual(['sw-1']);
+    expect(crashed.logText).toContain('MemoryError');
+  });
+
+  it('reports a missing ansible-playbook as a tool error with a hint', async () => {
+    const missing = await runAnsible(
+      { playbook: 'playbooks/vlans.yaml' },
+      context({ commands: { ansiblePlaybook: 'ansible-playbook-not-installed', terraform: 'terraform' } }),
+    );
+
+    expect(missing.status).toBe('error');
+    expect(missing.hint).toContain('executors.ansiblePlaybook');
+  });
+});

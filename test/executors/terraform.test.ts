@@ -1,0 +1,212 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResourceChange, StepContext } from '../../src/executors/index.js';
+import { runTerraform, terraformDigest } from '../../src/executors/index.js';
+import { createRedactor, REDACTED } from '../../src/redact/index.js';
+
+const FAKE_TOOLS = path.resolve(import.meta.dirname, '../fixtures/fake-tools');
+const PSK = 'tf-planted-psk-9QzX41';
+
+let root: string;
+
+function context(overrides: Partial<StepContext> = {}): StepContext {
+  return {
+    repoRoot: root,
+    mode: 'check',
+    redactor: createRedactor(),
+    timeoutMs: 60_000,
+    killGraceMs: 1_000,
+    commands: { ansiblePlaybook: 'ansible-playbook', terraform: 'terraform' },
+    ...overrides,
+  };
+}
+
+async function write(relative: string, content: string): Promise<void> {
+  await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
+  await writeFile(path.join(root, relative), content);
+}
+
+const VERSION_1 = `
+variable "psk" {
+  type      = string
+  sensitive = true
+}
+resource "terraform_data" "keep" {
+  input = { wan_ip = "198.51.100.1", psk = var.psk }
+}
+resource "terraform_data" "rebuild" {
+  input            = "v1"
+  triggers_replace = "generation-1"
+}
+resource "terraform_data" "retire" {
+  input = "old"
+}
+resource "terraform_data" "rename_me" {
+  input = "same"
+}
+output "psk" {
+  value     = var.psk
+  sensitive = true
+}
+`;
+
+const VERSION_2 = `
+variable "psk" {
+  type      = string
+  sensitive = true
+}
+resource "terraform_data" "keep" {
+  input = { wan_ip = "198.51.100.2", psk = var.psk }
+}
+resource "terraform_data" "rebuild" {
+  input            = "v1"
+  triggers_replace = "generation-2"
+}
+resource "terraform_data" "renamed" {
+  input = "same"
+}
+moved {
+  from = terraform_data.rename_me
+  to   = terraform_data.renamed
+}
+output "psk" {
+  value     = var.psk
+  sensitive = true
+}
+`;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'netchange-terraform-'));
+  await write('terraform/stack/main.tf', VERSION_1);
+  await write('terraform/stack/prod.tfvars.json', JSON.stringify({ psk: PSK }));
+  await write('terraform/broken/main.tf', 'resource "terraform_data" "x" {\n  input = \n}\n');
+  await write(
+    'terraform/needs-provider/main.tf',
+    'terraform {\n  required_providers {\n    null = { source = "hashicorp/null" }\n  }\n}\nresource "null_resource" "x" {}\n',
+  );
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('runTerraform with the real terraform', () => {
+  const step = { dir: 'terraform/stack', varFiles: ['prod.tfvars.json'], workspace: 'prod' };
+  let resources: Map<string, ResourceChange>;
+  let secondPlanText: string;
+
+  beforeAll(async () => {
+    // Apply version 1 for real, then plan version 2 against it: update, replace, delete and move in one plan.
+    const applied = await runTerraform(step, context({ mode: 'apply' }));
+    expect(applied.status).toBe('applied');
+    await write('terraform/stack/main.tf', VERSION_2);
+    const planned = await runTerraform(step, context());
+    expect(planned.status).toBe('planned');
+    resources = new Map((planned.terraform?.resources ?? []).map((resource) => [resource.address, resource]));
+    secondPlanText = JSON.stringify(planned);
+  });
+
+  it('reports each resource action, with the reason for a replacement and the origin of a move', () => {
+    expect(resources.get('terraform_data.keep')?.action).toBe('update');
+    expect(resources.get('terraform_data.rebuild')).toMatchObject({
+      action: 'replace',
+      reason: 'replace_because_cannot_update',
+    });
+    expect(resources.get('terraform_data.retire')).toMatchObject({
+      action: 'delete',
+      reason: 'delete_because_no_resource_config',
+    });
+    expect(resources.get('terraform_data.renamed')).toMatchObject({
+      action: 'no-op',
+      movedFrom: 'terraform_data.rename_me',
+    });
+  });
+
+  it('shows changed attributes with before and after, and masks the sensitive ones', () => {
+    const attributes = resources.get('terraform_data.keep')?.attributes ?? [];
+
+    expect(attributes).toContainEqual({
+      path: 'input.wan_ip',
+      before: '198.51.100.1',
+      after: '198.51.100.2',
+    });
+    expect(secondPlanText).not.toContain(PSK);
+  });
+
+  it('never lets the sensitive variable into the step log', async () => {
+    const planned = await runTerraform(step, context());
+
+    expect(planned.logText).not.toContain(PSK);
+    expect(JSON.stringify(planned.terraform)).toContain(REDACTED);
+  });
+
+  it('gives the same digest for the same plan, and refuses to apply a plan that differs from the reviewed one', async () => {
+    const first = await runTerraform(step, context());
+    const second = await runTerraform(step, context());
+    const refused = await runTerraform(
+      step,
+      context({ mode: 'apply', expectedDigest: 'sha256:reviewed-something-else' }),
+    );
+
+    expect(terraformDigest(first.terraform!)).toBe(terraformDigest(second.terraform!));
+    expect(refused.status).toBe('failed');
+    expect(refused.message).toBe('the Terraform plan differs from the reviewed plan; nothing was applied');
+    const state = await readFile(
+      path.join(root, 'terraform/stack/terraform.tfstate.d/prod/terraform.tfstate'),
+      'utf8',
+    );
+    expect(state).toContain('generation-1');
+  });
+
+  it('reports a configuration error as a tool error naming the problem', async () => {
+    const broken = await runTerraform({ dir: 'terraform/broken' }, context());
+
+    expect(broken.status).toBe('error');
+    expect(broken.message).toMatch(/^terraform (init|plan) failed: Error: /);
+  });
+
+  it('reports a provider it cannot install by name, with what to do', async () => {
+    const missing = await runTerraform({ dir: 'terraform/needs-provider' }, context());
+
+    expect(missing.status).toBe('error');
+    expect(missing.message).toBe('terraform init could not install the provider hashicorp/null');
+    expect(missing.hint).toContain('mirror');
+  });
+
+  it('stops a terraform that hangs past the step timeout, SIGKILL after SIGTERM is ignored (stub)', async () => {
+    const pidFile = path.join(root, 'hang.pid');
+
+    const hung = await runTerraform(
+      { dir: 'terraform/stack' },
+      context({
+        timeoutMs: 700,
+        killGraceMs: 300,
+        commands: { ansiblePlaybook: 'ansible-playbook', terraform: path.join(FAKE_TOOLS, 'terraform-hang') },
+        env: { NETCHANGE_FAKE_PID_FILE: pidFile },
+      }),
+    );
+
+    expect(hung.status).toBe('error');
+    expect(hung.message).toBe('terraform init ran longer than the step timeout (1 s) and was stopped');
+    const pid = Number((await readFile(pidFile, 'utf8')).trim());
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  it('ends a running step when cancelled', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+
+    const cancelled = await runTerraform(
+      { dir: 'terraform/stack' },
+      context({
+        signal: controller.signal,
+        killGraceMs: 200,
+        commands: { ansiblePlaybook: 'ansible-playbook', terraform: path.join(FAKE_TOOLS, 'terraform-hang') },
+      }),
+    );
+
+    expect(cancelled.status).toBe('cancelled');
+  });
+});
