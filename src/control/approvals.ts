@@ -157,10 +157,11 @@ export function crossTeamDemand(
       demand.teams.every((team) => teams.includes(team)),
   );
   if (implied) return undefined;
-  return {
-    request: { count: 1, reason: `${reason} (${teams.join(', ') || 'no such team is defined'})` },
-    teams,
+  const request: ApprovalRequest = {
+    count: 1,
+    reason: `${reason} (${teams.join(', ') || 'no such team is defined'})`,
   };
+  return { request: teams.length === 1 ? { team: teams[0]!, ...request } : request, teams };
 }
 
 /** Members of a team: the policy's list plus those resolved elsewhere (GitHub), de-duplicated. */
