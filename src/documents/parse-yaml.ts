@@ -1,3 +1,4 @@
+import jsYaml from 'js-yaml';
 import {
   isMap,
   isPair,
@@ -24,6 +25,8 @@ export interface Position {
 export interface YamlDocument {
   /** Repository-relative POSIX path. */
   file: string;
+  /** The text the document was parsed from. */
+  source: string;
   /** The plain data; `undefined` when the file could not be parsed. */
   value: unknown;
   /** Parse problems: syntax, duplicate keys, alias bombs, forbidden keys, several documents. */
@@ -43,11 +46,62 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // why: an alias bomb expands a few lines into billions of nodes; 100 aliases is plenty for real files.
 const MAX_ALIAS_COUNT = 100;
 
+// why: anchors, aliases and tags take the full parser, which bounds alias expansion and reports positions.
+const NEEDS_FULL_PARSER = /[&*!]/;
+
 /**
  * Parses one YAML document, never throwing: every problem becomes a `yaml` finding with a position.
  * YAML 1.2 core schema, so `no`/`on` stay strings and timestamps stay text for us to parse.
+ *
+ * A clean file takes the fast path (js-yaml, core schema) and keeps only its text; the positional
+ * parse (`yaml`, with a syntax tree) runs the first time a position or the tree is asked for. Any
+ * file the fast path cannot vouch for — a syntax error, duplicate keys, several documents, aliases,
+ * tags, forbidden keys — goes straight to the positional parser, so both always agree on findings.
  */
 export function parseYaml(file: string, text: string): YamlDocument {
+  const value = NEEDS_FULL_PARSER.test(text) ? undefined : parseFast(text);
+  if (value === undefined) return parseWithPositions(file, text);
+  let full: YamlDocument | undefined;
+  const positional = (): YamlDocument => {
+    full ??= parseWithPositions(file, text);
+    return full;
+  };
+  return {
+    file,
+    source: text,
+    value,
+    findings: [],
+    get root() {
+      return positional().root;
+    },
+    positionOf: (path) => positional().positionOf(path),
+    keyPositionOf: (path) => positional().keyPositionOf(path),
+    positionAt: (offset) => positional().positionAt(offset),
+  };
+}
+
+function parseFast(text: string): unknown {
+  let value: unknown;
+  try {
+    value = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, json: false });
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || hasForbiddenKey(value)) return undefined;
+  return value;
+}
+
+function hasForbiddenKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasForbiddenKey);
+  if (value === null || typeof value !== 'object') return false;
+  for (const [key, child] of Object.entries(value)) {
+    if (FORBIDDEN_KEYS.has(key) || hasForbiddenKey(child)) return true;
+  }
+  return false;
+}
+
+/** The positional parse: a syntax tree with ranges, every problem a finding at its line. */
+function parseWithPositions(file: string, text: string): YamlDocument {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const findings: Finding[] = [];
@@ -67,7 +121,7 @@ export function parseYaml(file: string, text: string): YamlDocument {
   const list = Array.isArray(documents) ? documents : [];
   const document = list[0];
   if (!document || document.contents === null) {
-    return emptyResult(file, [
+    return emptyResult(file, text, [
       yamlFinding('the file is empty', 0, 'Write one YAML mapping with apiVersion and kind.'),
     ]);
   }
@@ -135,6 +189,7 @@ export function parseYaml(file: string, text: string): YamlDocument {
   }
   return {
     file,
+    source: text,
     value: findings.length === 0 ? value : undefined,
     findings,
     root,
@@ -144,9 +199,17 @@ export function parseYaml(file: string, text: string): YamlDocument {
   };
 }
 
-function emptyResult(file: string, findings: Finding[]): YamlDocument {
+function emptyResult(file: string, source: string, findings: Finding[]): YamlDocument {
   const origin = (): Position => ({ line: 1, column: 1 });
-  return { file, value: undefined, findings, positionOf: origin, keyPositionOf: origin, positionAt: origin };
+  return {
+    file,
+    source,
+    value: undefined,
+    findings,
+    positionOf: origin,
+    keyPositionOf: origin,
+    positionAt: origin,
+  };
 }
 
 function keyText(key: unknown): string {

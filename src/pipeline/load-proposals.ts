@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { usageError } from '../core/errors.js';
@@ -7,7 +7,7 @@ import type { ChangeProposal, ChangeSubject, Locate, WithdrawnProposal } from '.
 import { validateDocument } from '../documents/schemas.js';
 import { createInventoryResolver, type InventoryResolver } from '../proposals/inventory.js';
 import { lintExtraVars } from '../proposals/lint.js';
-import { checkReferences } from '../proposals/references.js';
+import { checkReferences, createPathChecker } from '../proposals/references.js';
 import { resolveSchedule } from '../proposals/schedule.js';
 import {
   isYamlFile,
@@ -49,6 +49,8 @@ export interface LoadResult {
   baseCommit?: string;
 }
 
+const ID_LINE = /^id:\s*["']?([^"'\s#]+)/m;
+
 // why: enough parallel reads to hide file-system latency without opening thousands of descriptors.
 const READ_CONCURRENCY = 64;
 
@@ -58,13 +60,17 @@ const READ_CONCURRENCY = 64;
  */
 export async function loadProposals(workspace: Workspace, options: LoadOptions = {}): Promise<LoadResult> {
   const selection = await selectProposalFiles(workspace, options);
-  const resolveInventory = createInventoryResolver(workspace.config.executors.ansibleInventory);
+  const resolveInventory = createInventoryResolver(
+    workspace.config.executors.ansibleInventory,
+    path.join(workspace.root, workspace.config.paths.cache),
+  );
+  const checkPath = createPathChecker(workspace.root);
   const limit = pLimit(READ_CONCURRENCY);
   const blobs = workspace.git
     ? workspace.git.blobShas(selection.files)
     : Promise.resolve(new Map<string, string>());
   const proposals = await Promise.all(
-    selection.files.map((file) => limit(() => loadProposal(workspace, file, resolveInventory))),
+    selection.files.map((file) => limit(() => loadProposal(workspace, file, resolveInventory, checkPath))),
   );
   const blobShas = await blobs;
   for (const loaded of proposals) {
@@ -139,7 +145,7 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
     if (!isProposal(entry.path)) continue;
     if (entry.status === 'deleted') {
       const previous = await workspace.git.fileAt(baseCommit, entry.path);
-      const id = previous?.match(/^id:\s*["']?([^"'\s#]+)/m)?.[1];
+      const id = previous?.match(ID_LINE)?.[1];
       withdrawn.push({ file: entry.path, ...(id ? { id } : {}) });
     } else {
       files.push(entry.path);
@@ -158,6 +164,7 @@ async function loadProposal(
   workspace: Workspace,
   file: string,
   resolveInventory: InventoryResolver,
+  checkPath: ReturnType<typeof createPathChecker>,
 ): Promise<LoadedProposal> {
   const document = await readYamlDocument(workspace.root, file, workspace.config.limits.maxFileBytes);
   const loaded: LoadedProposal = { file, findings: [...document.findings], locate: document.positionOf };
@@ -173,7 +180,14 @@ async function loadProposal(
   loaded.proposal = proposal;
   const locate = document.positionOf;
   const schedule = resolveSchedule(proposal, locate, file, workspace.config.defaults.timezone);
-  const references = await checkReferences(workspace.root, file, proposal, locate, resolveInventory);
+  const references = await checkReferences(
+    workspace.root,
+    file,
+    proposal,
+    locate,
+    resolveInventory,
+    checkPath,
+  );
   loaded.findings.push(...schedule.findings, ...references.findings, ...lintExtraVars(document));
   if (schedule.schedule) {
     loaded.subject = {
@@ -202,16 +216,10 @@ async function checkUniqueIds(
   if (partial) {
     const selected = new Set(proposals.map((loaded) => loaded.file));
     const others = (await listProposalFiles(workspace)).filter((file) => !selected.has(file));
-    const limit = pLimit(READ_CONCURRENCY);
-    await Promise.all(
-      others.map((file) =>
-        limit(async () => {
-          const text = await readFile(path.join(workspace.root, file), 'utf8').catch(() => '');
-          const id = text.match(/^id:\s*["']?([^"'\s#]+)/m)?.[1];
-          if (id && owners.has(id)) note(id, file);
-        }),
-      ),
-    );
+    for (const file of others) {
+      const id = readId(path.join(workspace.root, file));
+      if (id && owners.has(id)) note(id, file);
+    }
   }
   for (const loaded of proposals) {
     if (!loaded.id || !loaded.proposal) continue;
@@ -226,5 +234,14 @@ async function checkUniqueIds(
       file: loaded.file,
       ...loaded.locate?.(['id']),
     });
+  }
+}
+
+/** The id of a proposal file by a cheap scan of its text; undefined when unreadable. */
+function readId(absolutePath: string): string | undefined {
+  try {
+    return readFileSync(absolutePath, 'utf8').match(ID_LINE)?.[1];
+  } catch {
+    return undefined;
   }
 }

@@ -19,7 +19,7 @@ export const CONFIG_FILE = 'netchange.yaml';
 
 /** netchange.yaml with every default filled in. */
 export interface ResolvedConfig {
-  paths: { changes: string; windows: string; changeControl: string; runs: string };
+  paths: { changes: string; windows: string; changeControl: string; runs: string; cache: string };
   defaults: { timezone?: string };
   limits: { maxFileBytes: number };
   executors: Required<Omit<NonNullable<NetchangeConfig['executors']>, never>>;
@@ -91,6 +91,7 @@ async function loadConfig(root: string): Promise<ResolvedConfig> {
       windows: config?.paths?.windows ?? 'policies/windows.yaml',
       changeControl: config?.paths?.changeControl ?? 'policies/change-control.yaml',
       runs: config?.paths?.runs ?? '.netchange/runs',
+      cache: '.netchange/cache',
     },
     defaults: { ...(config?.defaults?.timezone ? { timezone: config.defaults.timezone } : {}) },
     limits: { maxFileBytes: config?.limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES },
@@ -131,6 +132,7 @@ export async function readYamlDocument(
     const origin = () => ({ line: read.finding.line ?? 1, column: read.finding.column ?? 1 });
     return {
       file: relative,
+      source: '',
       value: undefined,
       findings: [read.finding],
       positionOf: origin,

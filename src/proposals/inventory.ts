@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { execa } from 'execa';
 import { NetchangeError } from '../core/errors.js';
 
@@ -11,21 +14,52 @@ export type InventoryResolver = (absolutePath: string) => Promise<Inventory>;
 
 /**
  * Resolves inventories with the real `ansible-inventory --list`, once per file per run: the same
- * inventory named by 5,000 proposals costs one process.
+ * inventory named by 5,000 proposals costs one process. With a cache directory, the result is also
+ * kept on disk keyed by the inventory's content, so a later run (`--since` in a pre-commit hook)
+ * does not pay Python's start-up again for an unchanged inventory.
  */
-export function createInventoryResolver(command = 'ansible-inventory'): InventoryResolver {
+export function createInventoryResolver(
+  command = 'ansible-inventory',
+  cacheDirectory?: string,
+): InventoryResolver {
   const cache = new Map<string, Promise<Inventory>>();
   return (absolutePath) => {
     let pending = cache.get(absolutePath);
     if (!pending) {
-      pending = listInventory(command, absolutePath);
+      pending = cacheDirectory
+        ? listInventoryCached(command, absolutePath, cacheDirectory)
+        : listInventory(command, absolutePath);
       cache.set(absolutePath, pending);
     }
     return pending;
   };
 }
 
+async function listInventoryCached(
+  command: string,
+  absolutePath: string,
+  cacheDirectory: string,
+): Promise<Inventory> {
+  const content = await readFile(absolutePath);
+  // why: keyed by content (and command), never by path or mtime, so an edited inventory is never served stale.
+  const key = createHash('sha256').update(command).update('\0').update(content).digest('hex');
+  const cached = path.join(cacheDirectory, `inventory-${key}.json`);
+  try {
+    return parseInventoryList(JSON.parse(await readFile(cached, 'utf8')) as Record<string, unknown>);
+  } catch {
+    const list = await runInventoryList(command, absolutePath);
+    await mkdir(cacheDirectory, { recursive: true })
+      .then(() => writeFile(cached, JSON.stringify(list)))
+      .catch(() => undefined);
+    return parseInventoryList(list);
+  }
+}
+
 async function listInventory(command: string, absolutePath: string): Promise<Inventory> {
+  return parseInventoryList(await runInventoryList(command, absolutePath));
+}
+
+async function runInventoryList(command: string, absolutePath: string): Promise<Record<string, unknown>> {
   let stdout: string;
   try {
     const result = await execa(command, ['-i', absolutePath, '--list'], {
@@ -47,7 +81,7 @@ async function listInventory(command: string, absolutePath: string): Promise<Inv
       },
     );
   }
-  return parseInventoryList(JSON.parse(stdout) as Record<string, unknown>);
+  return JSON.parse(stdout) as Record<string, unknown>;
 }
 
 interface InventoryGroup {

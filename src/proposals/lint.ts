@@ -10,6 +10,10 @@ const YAML11_SEXAGESIMAL = /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/;
 
 const STEP_LISTS = ['execution', 'verification'] as const;
 
+// why: a cheap look at the text first, so clean files never pay for a syntax tree.
+const CANDIDATE =
+  /[\s[{,:]((y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)|[-+]?0[0-7_]+|[-+]?\d[\d_]*(:[0-5]?\d)+)\s*([,}\]#]|$)/m;
+
 /**
  * Warns about plain scalars inside `extraVars` that Ansible (YAML 1.1) reads differently from
  * netchange (YAML 1.2): `no`, `on`, `010`, `22:22`...
@@ -17,7 +21,7 @@ const STEP_LISTS = ['execution', 'verification'] as const;
 export function lintExtraVars(document: YamlDocument): Finding[] {
   const findings: Finding[] = [];
   const value = document.value as Record<string, unknown> | undefined;
-  if (!value || !document.root) return findings;
+  if (!value || !CANDIDATE.test(document.source) || !document.root) return findings;
   const roots: (string | number)[][] = [];
   for (const list of STEP_LISTS) {
     const steps = value[list];

@@ -27,6 +27,42 @@ export function stepsOf(proposal: ChangeProposal): NamedStep[] {
   return steps;
 }
 
+type PathCheck = { ok: true; absolutePath: string } | { ok: false; message: string; hint: string };
+
+/**
+ * Checks repository paths once per run: 5,000 proposals naming the same playbook cost one
+ * realpath and one stat, not 5,000.
+ */
+export function createPathChecker(
+  root: string,
+): (relative: string, kind: 'file' | 'directory') => Promise<PathCheck> {
+  const checked = new Map<string, Promise<PathCheck>>();
+  return (relative, kind) => {
+    const key = `${kind}:${relative}`;
+    let pending = checked.get(key);
+    if (!pending) {
+      pending = checkPath(root, relative, kind);
+      checked.set(key, pending);
+    }
+    return pending;
+  };
+}
+
+async function checkPath(root: string, relative: string, kind: 'file' | 'directory'): Promise<PathCheck> {
+  const resolved = await resolveInsideRepository(root, relative, { file: '' });
+  if (!resolved.ok)
+    return { ok: false, message: resolved.finding.message, hint: resolved.finding.hint ?? '' };
+  const stats = await stat(resolved.absolutePath);
+  if (kind === 'directory' ? !stats.isDirectory() : !stats.isFile()) {
+    return {
+      ok: false,
+      message: `'${relative}' is a ${stats.isDirectory() ? 'directory' : 'file'}, not a ${kind}`,
+      hint: kind === 'directory' ? 'Name the Terraform root module directory.' : 'Name the file itself.',
+    };
+  }
+  return resolved;
+}
+
 export interface ReferenceResult {
   findings: Finding[];
   /** Groups of the targeted devices in the proposal's inventories, sorted and unique. */
@@ -43,6 +79,7 @@ export async function checkReferences(
   proposal: ChangeProposal,
   locate: Locate,
   resolveInventory: InventoryResolver,
+  checkPathOnce: ReturnType<typeof createPathChecker> = createPathChecker(root),
 ): Promise<ReferenceResult> {
   const findings: Finding[] = [];
   const inventories = new Map<string, StepPath>();
@@ -52,24 +89,17 @@ export async function checkReferences(
     at: StepPath,
     kind: 'file' | 'directory',
   ): Promise<string | undefined> => {
-    const resolved = await resolveInsideRepository(root, relative, { file, ...locate(at) });
-    if (!resolved.ok) {
-      findings.push(resolved.finding);
-      return undefined;
-    }
-    const stats = await stat(resolved.absolutePath);
-    if (kind === 'directory' ? !stats.isDirectory() : !stats.isFile()) {
-      findings.push({
-        ruleId: 'reference',
-        severity: 'error',
-        message: `'${relative}' is a ${stats.isDirectory() ? 'directory' : 'file'}, not a ${kind}`,
-        hint: kind === 'directory' ? 'Name the Terraform root module directory.' : 'Name the file itself.',
-        file,
-        ...locate(at),
-      });
-      return undefined;
-    }
-    return resolved.absolutePath;
+    const checked = await checkPathOnce(relative, kind);
+    if (checked.ok) return checked.absolutePath;
+    findings.push({
+      ruleId: 'reference',
+      severity: 'error',
+      message: checked.message,
+      hint: checked.hint,
+      file,
+      ...locate(at),
+    });
+    return undefined;
   };
 
   for (const step of stepsOf(proposal)) {
