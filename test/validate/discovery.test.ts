@@ -99,6 +99,25 @@ describe('which proposals validate selects', () => {
     expect(report.proposals.map((proposal) => proposal.id)).toEqual(['B']);
   });
 
+  it('sees a device added to the inventory on the next run (the inventory cache is keyed by content)', async () => {
+    repository = await createRepository({
+      ...BASE_TREE,
+      'changes/a.yaml': proposalYaml({ id: 'A', devices: 'sw-3', limit: 'sw-3' }),
+    });
+    const before = await validateJson([], repository.root);
+    await repository.write({
+      'inventory/hosts.yaml': `${BASE_TREE['inventory/hosts.yaml']}        sw-3: {ansible_connection: local}\n`,
+    });
+
+    const after = await validateJson([], repository.root);
+
+    expect(before.report.proposals[0]?.findings).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("device 'sw-3' is not in the inventory") }),
+    ]);
+    expect(after.exitCode).toBe(0);
+    expect(after.report.proposals[0]?.findings).toEqual([]);
+  });
+
   it('passes an empty repository plainly', async () => {
     repository = await createRepository({});
     await mkdir(path.join(repository.root, 'changes'));
