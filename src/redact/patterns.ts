@@ -74,24 +74,25 @@ export const SECRET_TEXT_PATTERNS: readonly SecretTextPattern[] = [
   },
   {
     name: 'SNMP community',
-    pattern: /(snmp-server\s+community\s+|community\s+(?:string\s+)?)()(?!\[REDACTED\])\S+/gi,
+    pattern: /(snmp-server\s+community\s+|community\s+(?:string\s+)?)()(?!\[REDACTED\]|[=:](?:\s|$))\S+/gi,
     replace: `$1$2${MARK}`,
   },
   {
     name: 'Cisco password/secret line (type 0/5/7/8/9 or plain)',
-    pattern: /(\b(?:password|secret|passwd)\s+)(?!(?:[0-9]\s+)?\[REDACTED\])((?:[0-9]\s+)?)\S+/gi,
+    pattern:
+      /(\b(?:password|secret|passwd)\s+)(?!(?:[0-9]\s+)?\[REDACTED\]|[=:](?:\s|$))((?:[0-9]\s+)?)\S+/gi,
     replace: `$1$2${MARK}`,
   },
   {
     name: 'Key strings and authentication keys',
     pattern:
-      /(\b(?:key-string|authentication-key|message-digest-key\s+\d+\s+md5|key\s+(?:ascii|hex)|set-key\s+(?:ascii|hex))\s+)(?!(?:[0-9]\s+)?\[REDACTED\])((?:[0-9]\s+)?)\S+/gi,
+      /(\b(?:key-string|authentication-key|message-digest-key\s+\d+\s+md5|key\s+(?:ascii|hex)|set-key\s+(?:ascii|hex))\s+)(?!(?:[0-9]\s+)?\[REDACTED\]|[=:](?:\s|$))((?:[0-9]\s+)?)\S+/gi,
     replace: `$1$2${MARK}`,
   },
   {
     name: 'Pre-shared key',
     pattern:
-      /(\b(?:pre-shared-key|pre_shared_key|preshared-key|psk|wpa-psk)(?:\s+address\s+\S+)?(?:\s+(?:key|ascii|hex|local|remote))?\s+)(?!(?:(?:key|ascii|hex|local|remote)\s+)?(?:[0-9]\s+)?\[REDACTED\]|set-key\b|address\b|ascii\b|hex\b)((?:[0-9]\s+)?)\S+/gi,
+      /(\b(?:pre-shared-key|pre_shared_key|preshared-key|psk|wpa-psk)(?:\s+address\s+\S+)?(?:\s+(?:key|ascii|hex|local|remote))?\s+)(?!(?:(?:key|ascii|hex|local|remote)\s+)?(?:[0-9]\s+)?\[REDACTED\]|set-key\b|address\b|ascii\b|hex\b|[=:](?:\s|$))((?:[0-9]\s+)?)\S+/gi,
     replace: `$1$2${MARK}`,
   },
   {
