@@ -6,6 +6,7 @@ import {
   evaluatePolicyChange,
 } from '../control/index.js';
 import type { Finding } from '../core/findings.js';
+import { compileWindowPolicy, evaluateWindows } from '../windows/index.js';
 import type { CompiledPolicies, ValidateOptions } from './validate.js';
 import type { Workspace } from './workspace.js';
 
@@ -20,6 +21,17 @@ export async function compilePolicies(
   const findings: Finding[] = [];
   const policies: CompiledPolicies = { findings };
 
+  if (workspace.windowPolicyDocument) {
+    const compiled = compileWindowPolicy(workspace.windowPolicyDocument, { from: options.at });
+    findings.push(...compiled.findings);
+    const policy = compiled.policy;
+    if (policy) {
+      policies.windows = {
+        evaluate: (subject, risk, bypass) =>
+          evaluateWindows(policy, subject, { at: options.at, risk, bypass }),
+      };
+    }
+  }
   if (workspace.changeControlDocument) {
     const compiled = compileChangeControlPolicy(workspace.changeControlDocument);
     findings.push(...compiled.findings);

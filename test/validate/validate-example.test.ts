@@ -79,11 +79,90 @@ describe('validate on the example plant network', () => {
 
     expect(sdwan.ok).toBe(true);
     expect(sdwan.schedule).toEqual({
-      start: '2026-11-29T04:00:00Z',
-      end: '2026-11-29T05:00:00Z',
+      start: '2026-11-29T07:00:00Z',
+      end: '2026-11-29T08:00:00Z',
       timezone: 'America/Chicago',
-      rollbackEnd: '2026-11-29T05:30:00Z',
+      rollbackEnd: '2026-11-29T08:30:00Z',
     });
+  });
+
+  it.each([
+    ['CHG-2026-0142', true],
+    ['CHG-2026-0143', true],
+    ['CHG-2026-0144', false],
+    ['CHG-2026-0145', true],
+    ['CHG-2026-0146', false],
+    ['CHG-2026-0147', true],
+    ['CHG-2026-0148', false],
+    ['CHG-2026-0149', true],
+    ['CHG-2026-0150', false],
+    ['CHG-2026-0151', false],
+    ['CHG-2026-0152', true],
+  ])('%s passes: %s', (id, ok) => {
+    expect(report.proposals.find((proposal) => proposal.id === id)?.ok).toBe(ok);
+  });
+
+  it('blocks the Tuesday switching change with the production window and names the next Sunday slot', () => {
+    const blocked = report.proposals.find((proposal) => proposal.id === 'CHG-2026-0144')!;
+
+    expect(blocked.windows).toMatchObject({ open: false, nextAllowed: { start: '2026-11-29T07:00:00Z' } });
+    expect(blocked.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          ruleId: 'window',
+          policy: 'plant-a-production',
+          line: 15,
+          nextAllowed: { start: '2026-11-29T07:00:00Z', end: '2026-11-29T07:30:00Z' },
+        }),
+        expect.objectContaining({
+          ruleId: 'change-type',
+          severity: 'error',
+          message: expect.stringContaining('2 days notice'),
+        }),
+      ]),
+    );
+    expect(blocked.approvals.required).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ team: 'plant-ops', satisfied: false, eligible: ['frank'] }),
+      ]),
+    );
+  });
+
+  it.each([
+    ['CHG-2026-0148', 'year-end-freeze'],
+    ['CHG-2026-0148', 'hq-firewall-quarter-end'],
+    ['CHG-2026-0151', 'us-public-holidays'],
+  ])('%s is blocked by %s', (id, window) => {
+    const proposal = report.proposals.find((item) => item.id === id)!;
+
+    expect(proposal.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ruleId: 'window', policy: window, severity: 'error' }),
+      ]),
+    );
+  });
+
+  it('lets the emergency change bypass the windows with warnings and a retrospective due date', () => {
+    const emergency = report.proposals.find((proposal) => proposal.id === 'CHG-2026-0145')!;
+
+    expect(emergency.retrospectiveDue).toBe('2026-11-26T13:30:00Z');
+    expect(
+      emergency.findings.filter((finding) => finding.ruleId === 'window').map((finding) => finding.severity),
+    ).toEqual(['warning', 'warning']);
+  });
+
+  it('raises the core change to high risk, says why, and asks for the CAB', () => {
+    const core = report.proposals.find((proposal) => proposal.id === 'CHG-2026-0149')!;
+
+    expect(core.risk).toEqual({
+      declared: 'medium',
+      effective: 'high',
+      reasons: ['Core devices carry every site'],
+    });
+    expect(core.autonomy?.class).toBe('escalate');
+    expect(core.approvals.required).toEqual(
+      expect.arrayContaining([expect.objectContaining({ team: 'cab', count: 2, satisfied: false })]),
+    );
   });
 
   it('summarises what it found', () => {
