@@ -1,7 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadApprovals } from '../control/index.js';
+import { configError, usageError } from '../core/errors.js';
+import { hasErrors } from '../core/findings.js';
 import type { Approval, ValidationReport } from '../core/model.js';
 import { compilePolicies } from './policies.js';
 import { validateWorkspace } from './validate.js';
-import { openWorkspace } from './workspace.js';
+import { openWorkspace, type Workspace } from './workspace.js';
 
 export interface RunValidateOptions {
   cwd: string;
@@ -9,8 +14,11 @@ export interface RunValidateOptions {
   paths?: readonly string[];
   since?: string;
   at: Date;
+  /** `--approvals FILE`, relative to `cwd`. */
   approvalsFile?: string;
+  /** Approvals from elsewhere (pull-request reviews); added to the file's. */
   approvals?: Approval[];
+  /** The commit being evaluated; default: HEAD of the repository. */
   commit?: string;
   requireApprovals?: boolean;
   members?: Map<string, string[]>;
@@ -23,7 +31,11 @@ export async function runValidate(options: RunValidateOptions): Promise<Validati
     cwd: options.cwd,
     ...(options.repo ? { repo: options.repo } : {}),
   });
-  const approvals = options.approvals ?? [];
+  const approvals = [
+    ...(options.approvals ?? []),
+    ...(options.approvalsFile ? await readApprovals(options.cwd, options.approvalsFile) : []),
+  ];
+  const commit = options.commit ?? (await headCommit(workspace));
   return validateWorkspace(
     workspace,
     {
@@ -32,10 +44,36 @@ export async function runValidate(options: RunValidateOptions): Promise<Validati
       approvals,
       ...(options.paths ? { paths: options.paths } : {}),
       ...(options.since ? { since: options.since } : {}),
-      ...(options.commit ? { commit: options.commit } : {}),
+      ...(commit ? { commit } : {}),
       ...(options.members ? { members: options.members } : {}),
       requireApprovals: options.requireApprovals === true,
     },
     compilePolicies,
   );
+}
+
+/** Reads `--approvals FILE`; a malformed file is a usage error naming its lines (exit 2). */
+export async function readApprovals(cwd: string, file: string): Promise<Approval[]> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(cwd, file), 'utf8');
+  } catch {
+    throw usageError(
+      `--approvals ${file} cannot be read`,
+      'Name a YAML or JSON file listing approvals: [{user, commit?, at?}].',
+    );
+  }
+  const loaded = loadApprovals(text, file);
+  if (hasErrors(loaded.findings))
+    throw configError(`--approvals ${file} is invalid`, { findings: loaded.findings });
+  return loaded.approvals;
+}
+
+// why: "an approval recorded for another commit does not count when the commit is known" — HEAD is known.
+async function headCommit(workspace: Workspace): Promise<string | undefined> {
+  try {
+    return await workspace.git?.resolveRef('HEAD');
+  } catch {
+    return undefined;
+  }
 }
