@@ -19,14 +19,6 @@ export interface RecordEntry {
   size: number;
 }
 
-/** The chain position a netchange-written commit announces in its trailers. */
-export interface ChainAnchor {
-  /** `Evidence-Sequence` trailer. */
-  sequence: number;
-  /** `Evidence-Hash` trailer. */
-  hash: string;
-}
-
 export type PushResult = 'pushed' | 'rejected';
 
 export interface EvidenceGit {
@@ -37,8 +29,8 @@ export interface EvidenceGit {
   listRecords(commit: string): Promise<RecordEntry[]>;
   /** Contents of blobs, in the order given. */
   readBlobs(entries: readonly RecordEntry[]): Promise<Buffer[]>;
-  /** The trailers of the newest commit reachable from `commit` that netchange wrote, if any. */
-  latestAnchor(commit: string): Promise<ChainAnchor | undefined>;
+  /** Sequence → hash announced by every netchange-written commit reachable from `commit`. */
+  anchors(commit: string): Promise<Map<number, string>>;
   /** Writes one file on top of `parent`'s tree and returns the new commit (no ref moves). */
   commitFile(
     parent: string | undefined,
@@ -141,24 +133,24 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       }
       return contents;
     },
-    async latestAnchor(commit) {
+    async anchors(commit) {
       let output: string;
       try {
         output = await git.raw([
           'log',
-          '-n',
-          '1',
-          '-E',
-          `--grep=^${SEQUENCE_TRAILER}: [0-9]+$`,
-          '--format=%B',
+          `--format=%(trailers:key=${SEQUENCE_TRAILER},valueonly,separator=%x20) %(trailers:key=${HASH_TRAILER},valueonly,separator=%x20)`,
           commit,
         ]);
       } catch (error) {
         throw failed('git log of the evidence ref failed', error);
       }
-      const sequence = new RegExp(`^${SEQUENCE_TRAILER}: (\\d+)$`, 'm').exec(output)?.[1];
-      const hash = new RegExp(`^${HASH_TRAILER}: ([0-9a-f]{64})$`, 'm').exec(output)?.[1];
-      return sequence && hash ? { sequence: Number(sequence), hash } : undefined;
+      const anchors = new Map<number, string>();
+      for (const line of output.split('\n')) {
+        const match = /^(\d+) ([0-9a-f]{64})$/.exec(line.trim());
+        // why: newest first; a sequence written twice (a hand-made commit copying trailers) keeps the newest.
+        if (match && !anchors.has(Number(match[1]))) anchors.set(Number(match[1]), match[2] as string);
+      }
+      return anchors;
     },
     async commitFile(parent, file, message) {
       const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-evidence-'));
@@ -209,7 +201,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
     },
     async push(remote, commit, ref) {
       try {
-        await git.raw(['push', '--quiet', '--porcelain', remote, `${commit}:${ref}`]);
+        await git.raw(['push', '--quiet', remote, `${commit}:${ref}`]);
         return 'pushed';
       } catch (error) {
         const text = error instanceof Error ? error.message : String(error);
@@ -222,9 +214,11 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       }
     },
     async isAncestor(ancestor, descendant) {
+      // why: simple-git resolves a non-zero exit without stderr, so `merge-base --is-ancestor` cannot
+      // signal through its exit code here; counting the commits only `ancestor` has can.
       try {
-        await git.raw(['merge-base', '--is-ancestor', ancestor, descendant]);
-        return true;
+        const count = (await git.raw(['rev-list', '--count', `${descendant}..${ancestor}`])).trim();
+        return count === '0';
       } catch {
         return false;
       }

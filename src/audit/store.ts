@@ -260,10 +260,10 @@ export async function verifyEvidence(
   if (!tip) return { ok: true, checked: 0 };
   const entries = await git.listRecords(tip);
   const contents = await git.readBlobs(entries);
-  const anchor = await git.latestAnchor(tip);
+  const anchors = await git.anchors(tip);
   return verifyStoredRecords(
     entries.map((entry, index) => ({ path: entry.path, content: contents[index] ?? '' })),
-    anchor,
+    anchors,
     options.now ?? new Date(),
   );
 }

@@ -4,7 +4,6 @@
  */
 import { hashRecord } from './canonical-json.js';
 import { sequenceOfPath } from './chain.js';
-import type { ChainAnchor } from './evidence-git.js';
 import { describeRecordProblem } from './record-schema.js';
 import type { EvidenceRecord } from './types.js';
 
@@ -39,12 +38,13 @@ export interface StoredRecord {
 export const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 
 /**
- * Checks every stored record in sequence order. `anchor` is what the newest netchange-written
- * commit announced (its trailers): it catches records removed from the end of the chain.
+ * Checks every stored record in sequence order. `anchors` maps each sequence to the hash the
+ * netchange commit that wrote it announced (its trailers): they tell which record was changed or
+ * moved even when hashes were recomputed, and catch records removed from the end of the chain.
  */
 export function verifyStoredRecords(
   files: readonly StoredRecord[],
-  anchor: ChainAnchor | undefined,
+  anchors: ReadonlyMap<number, string>,
   now: Date,
 ): VerifyResult {
   const bySequence = new Map<number, StoredRecord>();
@@ -62,38 +62,40 @@ export function verifyStoredRecords(
   }
   const highest = Math.max(0, ...bySequence.keys());
   const latest = now.getTime() + FUTURE_TOLERANCE_MS;
-  const records: EvidenceRecord[] = [];
   let previous: EvidenceRecord | undefined;
   for (let sequence = 1; sequence <= highest; sequence++) {
     const checked = sequence - 1;
     const file = bySequence.get(sequence);
     if (!file) {
+      const next = nextPresent(bySequence, sequence);
       return fail(
         checked,
         sequence,
         'removed',
-        `record #${sequence} was removed: records #${sequence - 1} and #${nextPresent(bySequence, sequence)} are no longer linked`,
+        `record #${sequence} was removed: records #${sequence - 1} and #${next} are no longer linked`,
       );
     }
     let value: unknown;
     try {
       value = JSON.parse(file.content.toString());
     } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
       return fail(
         checked,
         sequence,
         'corrupt',
-        `record #${sequence} (${file.path}) is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+        `record #${sequence} (${file.path}) is not valid JSON: ${reason}`,
       );
     }
     const schemaProblem = describeRecordProblem(value);
-    if (schemaProblem)
+    if (schemaProblem) {
       return fail(
         checked,
         sequence,
         'corrupt',
         `record #${sequence} (${file.path}) is not an evidence record: ${schemaProblem}`,
       );
+    }
     const record = value as EvidenceRecord;
     if (record.sequence !== sequence) {
       return fail(
@@ -111,6 +113,24 @@ export function verifyStoredRecords(
         `record #${sequence} was changed: its content no longer matches its hash`,
       );
     }
+    const anchored = anchors.get(sequence);
+    if (anchored !== undefined && anchored !== record.hash) {
+      const writtenAs = sequenceAnchored(anchors, record.hash);
+      if (writtenAs !== undefined) {
+        return fail(
+          checked,
+          sequence,
+          'reordered',
+          `record #${sequence} holds the record netchange wrote as #${writtenAs}: records were reordered`,
+        );
+      }
+      return fail(
+        checked,
+        sequence,
+        'changed',
+        `record #${sequence} was changed: it is not the record netchange wrote as #${sequence}`,
+      );
+    }
     const expectedPrevious = previous ? previous.hash : null;
     if (record.previousHash !== expectedPrevious) {
       if (!previous) {
@@ -118,7 +138,7 @@ export function verifyStoredRecords(
           checked,
           sequence,
           'changed',
-          `record #1 was changed: the first record must not link to a previous one`,
+          'record #1 was changed: the first record must not link to a previous one',
         );
       }
       const movedFrom = findByHash(bySequence, record.previousHash);
@@ -137,41 +157,30 @@ export function verifyStoredRecords(
         `record #${sequence - 1} was changed: record #${sequence} holds a different hash for it`,
       );
     }
-    for (const [field, value] of [
+    for (const [field, time] of [
       ['recordedAt', record.recordedAt],
       ['startedAt', record.startedAt],
       ['finishedAt', record.finishedAt],
     ] as const) {
-      if (Date.parse(value) > latest) {
+      if (Date.parse(time) > latest) {
         return fail(
           checked,
           sequence,
           'future-timestamp',
-          `record #${sequence} has ${field} ${value}, later than now (${now.toISOString()})`,
+          `record #${sequence} has ${field} ${time}, later than now (${now.toISOString()})`,
         );
       }
     }
-    records.push(record);
     previous = record;
   }
-  if (anchor) {
-    if (anchor.sequence > highest) {
-      return fail(
-        highest,
-        highest + 1,
-        'removed',
-        `record #${highest + 1} was removed: netchange recorded ${anchor.sequence} records, ${highest} remain`,
-      );
-    }
-    const anchored = records[anchor.sequence - 1];
-    if (anchored && anchored.hash !== anchor.hash) {
-      return fail(
-        anchor.sequence - 1,
-        anchor.sequence,
-        'changed',
-        `record #${anchor.sequence} was changed: its hash differs from the one netchange committed with it`,
-      );
-    }
+  const announced = Math.max(0, ...anchors.keys());
+  if (announced > highest) {
+    return fail(
+      highest,
+      highest + 1,
+      'removed',
+      `record #${highest + 1} was removed: netchange wrote ${announced} records, ${highest} remain`,
+    );
   }
   return {
     ok: true,
@@ -182,6 +191,11 @@ export function verifyStoredRecords(
 
 function fail(checked: number, sequence: number, problem: ChainProblemKind, message: string): VerifyResult {
   return { ok: false, checked: Math.max(0, checked), firstProblem: { sequence, problem, message } };
+}
+
+function sequenceAnchored(anchors: ReadonlyMap<number, string>, hash: string): number | undefined {
+  for (const [sequence, anchored] of anchors) if (anchored === hash) return sequence;
+  return undefined;
 }
 
 function nextPresent(bySequence: Map<number, StoredRecord>, from: number): number {

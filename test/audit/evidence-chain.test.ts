@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChainProblemKind, EvidenceRecord } from '../../src/audit/index.js';
+import { appendEvidence, hashRecord, readEvidence, verifyEvidence } from '../../src/audit/index.js';
+import { createRedactor } from '../../src/redact/index.js';
+import { createRepository, type TestRepository } from '../support/repository.js';
+import { runCli } from '../support/run-cli.js';
+import { evidenceDraft } from './drafts.js';
+import { type EvidenceFiles, tamperByHand } from './tamper.js';
+
+const repositories: TestRepository[] = [];
+
+afterEach(async () => {
+  await Promise.all(repositories.splice(0).map((repository) => repository.remove()));
+});
+
+/** A repository with one commit on main and three evidence records (#2 failed). */
+async function repositoryWithEvidence(): Promise<TestRepository> {
+  const repository = await createRepository({ 'changes/chg-1.yaml': 'id: CHG-1\n' });
+  repositories.push(repository);
+  await repository.commit('initial');
+  await appendEvidence(repository.root, evidenceDraft());
+  await appendEvidence(
+    repository.root,
+    evidenceDraft({ outcome: 'failed', proposal: { id: 'CHG-2', file: 'changes/chg-2.yaml', blob: null } }),
+  );
+  await appendEvidence(
+    repository.root,
+    evidenceDraft({ proposal: { id: 'CHG-3', file: 'changes/chg-3.yaml', blob: null } }),
+  );
+  return repository;
+}
+
+function rewrite(
+  files: EvidenceFiles,
+  file: string,
+  change: (record: EvidenceRecord) => void,
+  rehash: boolean,
+): void {
+  const record = JSON.parse(files.get(file) ?? '') as EvidenceRecord;
+  change(record);
+  if (rehash) record.hash = hashRecord(record);
+  files.set(file, `${JSON.stringify(record)}\n`);
+}
+
+const R1 = 'records/0000000001.json';
+const R2 = 'records/0000000002.json';
+const R3 = 'records/0000000003.json';
+
+describe('evidence chain', () => {
+  it('appends records in order, each linked to the previous one, without touching the branch or the index', async () => {
+    const repository = await repositoryWithEvidence();
+
+    const records = await readEvidence(repository.root);
+    const verdict = await verifyEvidence(repository.root);
+
+    expect(records.map((record) => [record.sequence, record.proposal.id])).toEqual([
+      [1, 'CHG-1'],
+      [2, 'CHG-2'],
+      [3, 'CHG-3'],
+    ]);
+    expect(records[0]?.previousHash).toBeNull();
+    expect(records[1]?.previousHash).toBe(records[0]?.hash);
+    expect(records[2]?.previousHash).toBe(records[1]?.hash);
+    expect(verdict).toEqual({ ok: true, checked: 3, last: { sequence: 3, hash: records[2]?.hash } });
+    expect((await repository.git.raw(['status', '--porcelain'])).trim()).toBe('');
+    expect((await repository.git.raw(['log', '--format=%s', 'main'])).trim()).toBe('initial');
+  });
+
+  const tampering: [string, (files: EvidenceFiles) => void, number, ChainProblemKind][] = [
+    [
+      'a record edited by hand',
+      (files: EvidenceFiles) => rewrite(files, R2, (record) => void (record.outcome = 'succeeded'), false),
+      2,
+      'changed',
+    ],
+    [
+      'a record edited with its hash recomputed',
+      (files: EvidenceFiles) =>
+        rewrite(files, R2, (record) => void (record.approvers = [{ user: 'mallory' }]), true),
+      2,
+      'changed',
+    ],
+    ['a record deleted', (files: EvidenceFiles) => void files.delete(R2), 2, 'removed'],
+    ['the last record deleted', (files: EvidenceFiles) => void files.delete(R3), 3, 'removed'],
+    [
+      'two records swapped',
+      (files: EvidenceFiles) => {
+        const second = files.get(R2) ?? '';
+        files.set(R2, files.get(R3) ?? '');
+        files.set(R3, second);
+      },
+      2,
+      'reordered',
+    ],
+    [
+      'two records swapped, renumbered and re-hashed',
+      (files: EvidenceFiles) => {
+        const second = files.get(R2) ?? '';
+        files.set(R2, files.get(R3) ?? '');
+        files.set(R3, second);
+        rewrite(files, R2, (record) => void (record.sequence = 2), true);
+        rewrite(files, R3, (record) => void (record.sequence = 3), true);
+      },
+      2,
+      'changed',
+    ],
+    [
+      'a record that is not JSON',
+      (files: EvidenceFiles) => void files.set(R2, '{"schemaVersion": 1, "sequence": 2,'),
+      2,
+      'corrupt',
+    ],
+    [
+      'a record missing fields',
+      (files: EvidenceFiles) => void files.set(R1, '{"schemaVersion": 1}\n'),
+      1,
+      'corrupt',
+    ],
+  ];
+
+  it.each(tampering)('catches %s and names the record', async (_case, edit, sequence, problem) => {
+    const repository = await repositoryWithEvidence();
+    await tamperByHand(repository.root, edit);
+
+    const verdict = await verifyEvidence(repository.root);
+
+    expect(verdict.ok).toBe(false);
+    expect(verdict.firstProblem).toMatchObject({ sequence, problem });
+    expect(verdict.firstProblem?.message).toContain(`#${sequence}`);
+  });
+
+  it('catches a record stamped in the future', async () => {
+    const repository = await repositoryWithEvidence();
+    await appendEvidence(
+      repository.root,
+      evidenceDraft({ startedAt: '2031-01-01T00:00:00Z', finishedAt: '2031-01-01T00:05:00Z' }),
+    );
+
+    const verdict = await verifyEvidence(repository.root);
+
+    expect(verdict.firstProblem).toMatchObject({ sequence: 4, problem: 'future-timestamp' });
+    expect(verdict.checked).toBe(3);
+  });
+
+  it('audit verify exits 0 on an intact chain and 1 naming the first changed record', async () => {
+    const repository = await repositoryWithEvidence();
+
+    const intact = await runCli(['audit', 'verify'], { cwd: repository.root });
+    await tamperByHand(repository.root, (files) =>
+      rewrite(files, R2, (record) => void (record.outcome = 'succeeded'), false),
+    );
+    const broken = await runCli(['audit', 'verify', '--repo', repository.root], { cwd: '/' });
+
+    expect(intact.exitCode).toBe(0);
+    expect(intact.stdout).toContain('evidence chain intact: 3 record(s)');
+    expect(broken.exitCode).toBe(1);
+    expect(broken.stdout).toContain('record #2 was changed');
+  });
+
+  it('audit verify says plainly when nothing was recorded yet', async () => {
+    const repository = await createRepository();
+    repositories.push(repository);
+    await repository.commit('initial');
+
+    const result = await runCli(['audit', 'verify'], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('no evidence recorded yet');
+  });
+
+  it('redacts secrets in arguments and diffs before recording them', async () => {
+    const repository = await createRepository();
+    repositories.push(repository);
+    const secret = 'Pl4nted-S3cret-Value';
+    const redactor = createRedactor({ secretValues: [secret] });
+    const draft = evidenceDraft();
+    draft.steps[0] = {
+      ...draft.steps[0]!,
+      argv: ['ansible-playbook', '-e', `snmp=${secret}`],
+      diff: `+snmp-server community ${secret} RO\n`,
+    };
+
+    await appendEvidence(repository.root, draft, { redactor });
+
+    const stored = await repository.git.raw(['show', 'refs/netchange/evidence:records/0000000001.json']);
+    expect(stored).not.toContain(secret);
+    expect(stored).toContain('[REDACTED]');
+    expect((await verifyEvidence(repository.root)).ok).toBe(true);
+  });
+});
