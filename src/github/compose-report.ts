@@ -1,0 +1,236 @@
+/**
+ * What netchange posts to a pull request, as plain data: the report comment's body and the check
+ * run (conclusion, summary, text, annotations). Pure functions; GitHub's size limits are kept here.
+ */
+import { createHash } from 'node:crypto';
+import type { Finding } from '../core/findings.js';
+import type { ValidationReport } from '../core/model.js';
+import type { AnsibleHostResult, FileDiff } from '../executors/types.js';
+import type { PlanDocument } from '../runs/plan-document.js';
+import type { CheckAnnotation, CheckConclusion, CheckRunOutput } from './port.js';
+
+/** The hidden marker that finds netchange's own report comment among all comments. */
+export const REPORT_MARKER = '<!-- netchange:report -->';
+/** The check run's name, the one branch protection can require. */
+export const CHECK_NAME = 'netchange';
+/** GitHub rejects comment bodies longer than this. */
+export const COMMENT_LIMIT = 65_536;
+/** GitHub rejects check-run summaries and texts longer than this. */
+export const CHECK_TEXT_LIMIT = 65_535;
+/** Room left in the comment for the publisher's check marker line. */
+const MARKER_ROOM = 200;
+/** Lines kept from the end of each diff when diffs move to the check run. */
+const DIFF_TAIL_LINES = 40;
+
+/** Everything to post, written to the run directory before anything is sent. */
+export interface ComposedReport {
+  /** The comment body, marker included, at most 65,536 characters. */
+  comment: string;
+  check: { name: string; conclusion: CheckConclusion; output: CheckRunOutput };
+  /** True when diffs did not fit the comment and moved to the check run's text. */
+  overflowed: boolean;
+  /** sha256 of the check run's content: an unchanged digest on the same commit means nothing to send. */
+  checkDigest: string;
+}
+
+export interface ComposeInput {
+  /** Validation at the head commit (approvals from reviews). */
+  report?: ValidationReport;
+  /** Markdown of the validation report (the lead's `renderMarkdown(report)`). */
+  reportMarkdown?: string;
+  /** plan.json of the run, when a plan was made. */
+  plan?: PlanDocument;
+  /** plan.md of the run. */
+  planMarkdown?: string;
+  /** Where the run's artifacts are, for the "full plan" pointer. */
+  artifacts?: string;
+}
+
+/** Builds the comment and the check run from a validation report and/or a plan. */
+export function composeReport(input: ComposeInput): ComposedReport {
+  const conclusion = checkConclusion(input.report, input.plan);
+  const headline = describeConclusion(conclusion);
+  const validation = input.reportMarkdown?.trim() ?? '';
+  const plan = input.planMarkdown?.trim() ?? '';
+  const footer = `<sub>netchange · ${headline}${input.artifacts ? ` · artifacts: \`${input.artifacts}\`` : ''}</sub>`;
+
+  let comment = joinSections([REPORT_MARKER, validation, plan, footer]);
+  let text: string | undefined;
+  let overflowed = false;
+  const commentLimit = COMMENT_LIMIT - MARKER_ROOM;
+  if (comment.length > commentLimit) {
+    // why: never fail because of size: keep every proposal's verdict and plan summary in the comment,
+    // move the per-device diffs to the check run's text (counts and the end of each diff).
+    overflowed = true;
+    const note =
+      '> **The full report is longer than a GitHub comment allows.** Per-device diffs (counts and the end of each diff) ' +
+      `are in the \`${CHECK_NAME}\` check run's details${input.artifacts ? `; the complete plan is in \`${input.artifacts}/plan.md\`` : ''}.`;
+    const compactPlan = input.plan ? compactPlanMarkdown(input.plan) : '';
+    comment = joinSections([REPORT_MARKER, note, validation, compactPlan, footer]);
+    if (comment.length > commentLimit)
+      comment = truncate(
+        comment,
+        commentLimit,
+        "\n\n… (cut at GitHub's comment limit; see the check run and the run directory)\n",
+      );
+    text = input.plan
+      ? truncate(
+          diffTails(input.plan),
+          CHECK_TEXT_LIMIT,
+          "\n\n… (cut at GitHub's limit; the run directory has everything)\n",
+        )
+      : undefined;
+  }
+
+  const summaryBody = joinSections([`**${headline}**`, validation || plan]);
+  const annotations = input.report ? findingAnnotations(input.report) : [];
+  const digest = sha256(JSON.stringify({ conclusion, summaryBody, text, annotations }));
+  const digestLine = `\n<!-- netchange:check ${digest} -->`;
+  const summary =
+    truncate(
+      summaryBody,
+      CHECK_TEXT_LIMIT - digestLine.length,
+      '\n\n… (the full report is in the pull request comment)\n',
+    ) + digestLine;
+  return {
+    comment,
+    check: {
+      name: CHECK_NAME,
+      conclusion,
+      output: { title: headline, summary, ...(text ? { text } : {}), annotations },
+    },
+    overflowed,
+    checkDigest: digest,
+  };
+}
+
+/**
+ * failure: a proposal has an error finding or its plan failed; action_required: only approvals are
+ * missing; success otherwise.
+ */
+export function checkConclusion(
+  report: ValidationReport | undefined,
+  plan: PlanDocument | undefined,
+): CheckConclusion {
+  const hasErrors =
+    (report?.findings.some((finding) => finding.severity === 'error') ?? false) ||
+    (report?.proposals.some((proposal) =>
+      proposal.findings.some((finding) => finding.severity === 'error'),
+    ) ??
+      false) ||
+    (plan !== undefined && plan.status !== 'planned');
+  if (hasErrors) return 'failure';
+  if (report?.proposals.some((proposal) => !proposal.approvals.satisfied)) return 'action_required';
+  if (report && !report.ok) return 'failure';
+  return 'success';
+}
+
+function describeConclusion(conclusion: CheckConclusion): string {
+  switch (conclusion) {
+    case 'success':
+      return 'all proposals pass';
+    case 'action_required':
+      return 'valid; waiting for approvals';
+    case 'failure':
+      return 'changes need attention';
+    case 'neutral':
+      return 'nothing to check';
+  }
+}
+
+/** Annotations on the proposal lines that findings point at (errors, warnings, notes). */
+export function findingAnnotations(report: ValidationReport): CheckAnnotation[] {
+  const findings: Finding[] = [
+    ...report.findings,
+    ...report.proposals.flatMap((proposal) => proposal.findings),
+  ];
+  return findings
+    .filter((finding) => finding.file && finding.line !== undefined)
+    .map((finding) => ({
+      path: finding.file,
+      startLine: finding.line as number,
+      endLine: finding.line as number,
+      level: finding.severity === 'error' ? 'failure' : finding.severity === 'warning' ? 'warning' : 'notice',
+      title: `${finding.ruleId}${finding.policy ? `: ${finding.policy}` : ''}`,
+      message: `${finding.message}${finding.hint ? `\n${finding.hint}` : ''}`,
+    }));
+}
+
+/** Per proposal: status, digest and per-host counts, without diffs. */
+function compactPlanMarkdown(plan: PlanDocument): string {
+  const lines = ['## netchange plan (summary)', ''];
+  for (const proposal of plan.proposals) {
+    lines.push(
+      `**${proposal.id}** \`${proposal.file}\` · ${proposal.status}${proposal.changed ? ' · changes' : ' · no changes'} · digest \`${proposal.digest}\``,
+    );
+    for (const step of proposal.steps) {
+      const hosts = step.ansible?.hosts ?? [];
+      const resources = step.terraform?.resources ?? [];
+      const counts = hosts.map(
+        (host) => `${host.host} ${host.changed} changed${host.failed ? `, ${host.failed} failed` : ''}`,
+      );
+      if (resources.length > 0)
+        counts.push(`${resources.length} resource change${resources.length === 1 ? '' : 's'}`);
+      lines.push(
+        `- ${step.index + 1}. ${step.name} (${step.kind}) — ${step.status}${counts.length ? `: ${counts.join('; ')}` : ''}`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** Per proposal, step and device: counts and the last lines of each diff. */
+function diffTails(plan: PlanDocument): string {
+  const lines = ['## Per-device diffs', ''];
+  for (const proposal of plan.proposals) {
+    lines.push(`### ${proposal.id} (\`${proposal.file}\`)`, '');
+    for (const step of proposal.steps) {
+      for (const host of step.ansible?.hosts ?? []) lines.push(...hostTail(host));
+      for (const resource of step.terraform?.resources ?? []) {
+        lines.push(
+          `- \`${resource.address}\`: ${resource.action}, ${resource.attributes.length} attribute${resource.attributes.length === 1 ? '' : 's'}`,
+        );
+      }
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function hostTail(host: AnsibleHostResult): string[] {
+  const diffs: FileDiff[] = host.tasks.flatMap((task) =>
+    task.hidden
+      ? []
+      : [...task.diffs, ...(task.items ?? []).flatMap((item) => (item.hidden ? [] : item.diffs))],
+  );
+  const lines = [`#### ${host.host}: ${host.changed} changed, ${host.failed} failed, ${host.ok} ok`, ''];
+  for (const diff of diffs) {
+    const text = diff.unified ?? diff.prepared;
+    if (!text) continue;
+    const all = text.split('\n');
+    const tail = all.slice(-DIFF_TAIL_LINES);
+    lines.push(
+      `${diff.path ? `\`${diff.path}\` ` : ''}(${all.length} lines${all.length > tail.length ? `, last ${tail.length} shown` : ''})`,
+      '',
+      '```diff',
+      ...tail,
+      '```',
+      '',
+    );
+  }
+  return lines;
+}
+
+function joinSections(sections: readonly string[]): string {
+  return `${sections.filter((section) => section.length > 0).join('\n\n')}\n`;
+}
+
+function truncate(text: string, limit: number, note: string): string {
+  if (text.length <= limit) return text;
+  return text.slice(0, limit - note.length) + note;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,101 @@
+/**
+ * Where netchange talks to: the repository, the pull request, its head commit and the credentials,
+ * taken from the GitHub Actions environment (GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL,
+ * GITHUB_TOKEN) or from flags and netchange.yaml.
+ */
+import { readFile } from 'node:fs/promises';
+import { NetchangeError, usageError } from '../core/errors.js';
+import type { GitHubAuth } from './octokit-github.js';
+
+/** The pull request (or commit) a command reports on. */
+export interface GitHubTarget {
+  /** `owner/name`. */
+  repository: string;
+  /** API base URL. */
+  apiUrl: string;
+  pullNumber?: number;
+  /** The pull request's head commit, when the event payload names it. */
+  headSha?: string;
+  /** Who triggered the run (GITHUB_ACTOR). */
+  actor?: string;
+  /** Link to the workflow run, for check runs and statuses. */
+  runUrl?: string;
+}
+
+export interface ResolveTargetOptions {
+  env: NodeJS.ProcessEnv;
+  /** `--pr N`. */
+  pullNumber?: number;
+  /** `--github-repository` or netchange.yaml `github.repository`. */
+  repository?: string;
+  /** netchange.yaml `github.apiUrl`. */
+  apiUrl?: string;
+}
+
+/** Resolves the target: flags win over the Actions environment, which wins over netchange.yaml. */
+export async function resolveGitHubTarget(options: ResolveTargetOptions): Promise<GitHubTarget> {
+  const env = options.env;
+  const event = await readEvent(env.GITHUB_EVENT_PATH);
+  const repository = env.GITHUB_REPOSITORY || options.repository;
+  if (!repository) {
+    throw usageError(
+      'no GitHub repository to report to',
+      'Run inside GitHub Actions (GITHUB_REPOSITORY), or set github.repository in netchange.yaml.',
+    );
+  }
+  const pullNumber = options.pullNumber ?? event.pullNumber;
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  return {
+    repository,
+    apiUrl: env.GITHUB_API_URL || options.apiUrl || 'https://api.github.com',
+    ...(pullNumber !== undefined ? { pullNumber } : {}),
+    // why: the payload's head sha only describes the payload's pull request.
+    ...(event.headSha && (options.pullNumber === undefined || options.pullNumber === event.pullNumber)
+      ? { headSha: event.headSha }
+      : {}),
+    ...(env.GITHUB_ACTOR ? { actor: env.GITHUB_ACTOR } : {}),
+    ...(env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
+      ? { runUrl: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` }
+      : {}),
+  };
+}
+
+/**
+ * Credentials: GITHUB_TOKEN (or GH_TOKEN), else a GitHub App (NETCHANGE_GITHUB_APP_ID,
+ * NETCHANGE_GITHUB_APP_PRIVATE_KEY, NETCHANGE_GITHUB_APP_INSTALLATION_ID).
+ */
+export function authFromEnvironment(env: NodeJS.ProcessEnv): GitHubAuth {
+  const token = env.GITHUB_TOKEN || env.GH_TOKEN;
+  if (token) return { token };
+  const appId = env.NETCHANGE_GITHUB_APP_ID;
+  const privateKey = env.NETCHANGE_GITHUB_APP_PRIVATE_KEY;
+  const installationId = Number(env.NETCHANGE_GITHUB_APP_INSTALLATION_ID);
+  if (appId && privateKey && Number.isInteger(installationId) && installationId > 0) {
+    return { app: { appId, privateKey: privateKey.replace(/\\n/g, '\n'), installationId } };
+  }
+  throw new NetchangeError('E_USAGE', 'no GitHub credentials', {
+    hint: 'Set GITHUB_TOKEN (in a workflow, from secrets.GITHUB_TOKEN), or NETCHANGE_GITHUB_APP_ID, NETCHANGE_GITHUB_APP_PRIVATE_KEY and NETCHANGE_GITHUB_APP_INSTALLATION_ID.',
+  });
+}
+
+/** The secret values of the credentials, for the redactor. */
+export function credentialSecrets(auth: GitHubAuth): string[] {
+  return 'token' in auth ? [auth.token] : [auth.app.privateKey];
+}
+
+async function readEvent(file: string | undefined): Promise<{ pullNumber?: number; headSha?: string }> {
+  if (!file) return {};
+  let payload: unknown;
+  try {
+    payload = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    // why: a missing or broken payload only loses defaults; --pr still works.
+    return {};
+  }
+  const pull = (payload as { pull_request?: { number?: unknown; head?: { sha?: unknown } } } | null)
+    ?.pull_request;
+  return {
+    ...(typeof pull?.number === 'number' ? { pullNumber: pull.number } : {}),
+    ...(typeof pull?.head?.sha === 'string' ? { headSha: pull.head.sha } : {}),
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * Posting to a pull request: one report comment edited in place, and the `netchange` check run on
+ * the head commit. Everything is written to the run directory first, so a failed post loses nothing
+ * and `netchange comment --from DIR` re-sends it.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { NetchangeError } from '../core/errors.js';
+import type { Approval } from '../core/model.js';
+import { createRedactor, type Redactor } from '../redact/index.js';
+import { approvalsFromReviews, policyTeams, staleApprovers, teamMembersFromGitHub } from './approvals.js';
+import { type ComposedReport, type ComposeInput, composeReport, REPORT_MARKER } from './compose-report.js';
+import { authFromEnvironment, credentialSecrets, type GitHubTarget, resolveGitHubTarget } from './context.js';
+import { createOctokitGitHub } from './octokit-github.js';
+import type { CheckConclusion, CheckRunOutput, GitHubPort } from './port.js';
+
+/** A connection to one pull request. */
+export interface GitHubSession {
+  github: GitHubPort;
+  target: GitHubTarget & { pullNumber: number; headSha: string };
+  /** Redacts the credentials (and every secret of the environment) from anything posted or printed. */
+  redactor: Redactor;
+}
+
+export interface OpenSessionOptions {
+  env: NodeJS.ProcessEnv;
+  /** `--pr N`; default: the pull request of the Actions event. */
+  pullNumber?: number;
+  /** netchange.yaml `github`. */
+  config?: { repository?: string; apiUrl?: string };
+  /** Where retries and rate-limit waits are reported. */
+  warn?: (message: string) => void;
+}
+
+/** Connects to the pull request: target, credentials, and its head commit (one request when the event does not say). */
+export async function openGitHubSession(options: OpenSessionOptions): Promise<GitHubSession> {
+  const target = await resolveGitHubTarget({
+    env: options.env,
+    ...(options.pullNumber !== undefined ? { pullNumber: options.pullNumber } : {}),
+    ...(options.config?.repository ? { repository: options.config.repository } : {}),
+    ...(options.config?.apiUrl ? { apiUrl: options.config.apiUrl } : {}),
+  });
+  if (target.pullNumber === undefined) {
+    throw new NetchangeError('E_USAGE', 'no pull request to report to', {
+      hint: 'Pass --pr N, or run on a pull_request or pull_request_review event.',
+    });
+  }
+  const auth = authFromEnvironment(options.env);
+  const redactor = createRedactor({ env: options.env, secretValues: credentialSecrets(auth) });
+  const warn = options.warn ?? (() => {});
+  const github = await createOctokitGitHub({
+    auth,
+    apiUrl: target.apiUrl,
+    repository: target.repository,
+    warn: (message) => warn(redactor.redactText(message)),
+    ...retriesFromEnvironment(options.env),
+  });
+  const headSha = target.headSha ?? (await github.getPullRequest(target.pullNumber)).headSha;
+  return { github, target: { ...target, pullNumber: target.pullNumber, headSha }, redactor };
+}
+
+/** What validation needs from the pull request: approvals on the head commit and GitHub team members. */
+export interface ReviewInputs {
+  approvals: Approval[];
+  /** The commit approvals must be for. */
+  commit: string;
+  /** Policy team name → members, for teams with a `github` slug. */
+  members: Map<string, string[]>;
+  /** Reviewers whose approval is on an older commit and does not count. */
+  stale: string[];
+}
+
+/** Reads the reviews (latest per user, current head only unless `staleApprovals`) and GitHub team members. */
+export async function reviewInputs(
+  session: GitHubSession,
+  options: { staleApprovals?: boolean; changeControlPolicy?: unknown },
+): Promise<ReviewInputs> {
+  const reviews = await session.github.listReviews(session.target.pullNumber);
+  const headSha = session.target.headSha;
+  return {
+    approvals: approvalsFromReviews(reviews, headSha, { staleApprovals: options.staleApprovals === true }),
+    commit: headSha,
+    members: await teamMembersFromGitHub(session.github, policyTeams(options.changeControlPolicy)),
+    stale: options.staleApprovals ? [] : staleApprovers(reviews, headSha),
+  };
+}
+
+/** What was sent. */
+export interface PublishResult {
+  /** The report comment's link. */
+  commentUrl?: string;
+  /** False when the comment and check run were already up to date (nothing written). */
+  wrote: boolean;
+  conclusion: CheckConclusion;
+  /** True when long diffs moved from the comment to the check run. */
+  overflowed: boolean;
+  /** Where the posted content was saved. */
+  saved: string;
+}
+
+/** The composed report as saved in `<run dir>/github/`. */
+interface SavedReport {
+  repository: string;
+  pullNumber: number;
+  headSha: string;
+  checkDigest: string;
+  check: { name: string; conclusion: CheckConclusion; output: CheckRunOutput; detailsUrl?: string };
+}
+
+const SAVED_DIRECTORY = 'github';
+
+/**
+ * Composes the report (validation markdown and/or plan), saves it under `<runDirectory>/github/`,
+ * then makes GitHub show it: the check run first, then the comment. Unchanged → one request, no write.
+ */
+export async function publishReport(
+  session: GitHubSession,
+  input: ComposeInput & { runDirectory: string },
+): Promise<PublishResult> {
+  const composed = composeReport(input);
+  await saveReport(session, composed, input.runDirectory);
+  return sendSaved(session.github, input.runDirectory, session.redactor);
+}
+
+/** Re-sends what a run directory holds (`netchange comment --from DIR` after a failed post). */
+export async function resendReport(session: GitHubSession, runDirectory: string): Promise<PublishResult> {
+  return sendSaved(session.github, runDirectory, session.redactor);
+}
+
+/** True when the run directory holds a composed report not yet confirmed as sent. */
+export function hasUnsentReport(runDirectory: string): boolean {
+  const directory = path.join(runDirectory, SAVED_DIRECTORY);
+  return existsSync(path.join(directory, 'comment.md')) && !existsSync(path.join(directory, 'sent.json'));
+}
+
+/** The pull request a saved report was composed for. */
+export async function savedTarget(
+  runDirectory: string,
+): Promise<{ repository: string; pullNumber: number; headSha: string } | undefined> {
+  const file = path.join(runDirectory, SAVED_DIRECTORY, 'check.json');
+  if (!existsSync(file)) return undefined;
+  const saved = JSON.parse(await readFile(file, 'utf8')) as SavedReport;
+  return { repository: saved.repository, pullNumber: saved.pullNumber, headSha: saved.headSha };
+}
+
+async function saveReport(
+  session: GitHubSession,
+  composed: ComposedReport,
+  runDirectory: string,
+): Promise<void> {
+  const directory = path.join(runDirectory, SAVED_DIRECTORY);
+  await mkdir(directory, { recursive: true });
+  const { headSha, pullNumber, repository, runUrl } = session.target;
+  const comment = withCheckMarker(
+    session.redactor.redactText(composed.comment),
+    composed.checkDigest,
+    headSha,
+  );
+  const saved: SavedReport = {
+    repository,
+    pullNumber,
+    headSha,
+    checkDigest: composed.checkDigest,
+    check: { ...session.redactor.redactValue(composed.check), ...(runUrl ? { detailsUrl: runUrl } : {}) },
+  };
+  await writeFile(path.join(directory, 'comment.md'), comment, { mode: 0o600 });
+  await writeFile(path.join(directory, 'check.json'), `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
+}
+
+async function sendSaved(
+  github: GitHubPort,
+  runDirectory: string,
+  redactor: Redactor,
+): Promise<PublishResult> {
+  const directory = path.join(runDirectory, SAVED_DIRECTORY);
+  let comment: string;
+  let saved: SavedReport;
+  try {
+    comment = await readFile(path.join(directory, 'comment.md'), 'utf8');
+    saved = JSON.parse(await readFile(path.join(directory, 'check.json'), 'utf8')) as SavedReport;
+  } catch {
+    throw new NetchangeError('E_USAGE', `${runDirectory} holds no report to send`, {
+      hint: 'Point --from at a run directory of netchange validate --github, plan --github or comment.',
+    });
+  }
+  const overflowed = saved.check.output.text !== undefined;
+  try {
+    const existing = await github.findComment(saved.pullNumber, REPORT_MARKER);
+    let commentUrl = existing?.htmlUrl;
+    let wrote = false;
+    if (existing?.body !== comment) {
+      // why: the check run is immutable history on its commit; only create it when its content changed.
+      if (!existing || checkMarker(existing.body) !== checkMarker(comment)) {
+        await github.createCheckRun({
+          name: saved.check.name,
+          headSha: saved.headSha,
+          conclusion: saved.check.conclusion,
+          output: saved.check.output,
+          ...(saved.check.detailsUrl ? { detailsUrl: saved.check.detailsUrl } : {}),
+        });
+      }
+      const posted = existing
+        ? await github.updateComment(existing.id, comment)
+        : await github.createComment(saved.pullNumber, comment);
+      commentUrl = posted.htmlUrl;
+      wrote = true;
+    }
+    await writeFile(
+      path.join(directory, 'sent.json'),
+      `${JSON.stringify({ sentAt: new Date().toISOString(), commentUrl, wrote }, null, 2)}\n`,
+    );
+    return {
+      ...(commentUrl ? { commentUrl } : {}),
+      wrote,
+      conclusion: saved.check.conclusion,
+      overflowed,
+      saved: directory,
+    };
+  } catch (error) {
+    if (error instanceof NetchangeError && error.code === 'E_GITHUB') {
+      throw new NetchangeError('E_GITHUB', redactor.redactText(error.message), {
+        hint: `The report is saved in ${directory}. Re-send it with: netchange comment --pr ${saved.pullNumber} --from ${runDirectory}`,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** NETCHANGE_GITHUB_RETRIES: how often a failing GitHub request is retried (default 3). */
+function retriesFromEnvironment(env: NodeJS.ProcessEnv): { retries?: number } {
+  const value = Number(env.NETCHANGE_GITHUB_RETRIES);
+  return env.NETCHANGE_GITHUB_RETRIES !== undefined && Number.isInteger(value) && value >= 0
+    ? { retries: value }
+    : {};
+}
+
+function withCheckMarker(comment: string, digest: string, headSha: string): string {
+  const marker = `<!-- netchange:check ${digest} ${headSha} -->`;
+  return comment.startsWith(REPORT_MARKER)
+    ? `${REPORT_MARKER}\n${marker}${comment.slice(REPORT_MARKER.length)}`
+    : `${REPORT_MARKER}\n${marker}\n${comment}`;
+}
+
+function checkMarker(body: string): string | undefined {
+  return /<!-- netchange:check [0-9a-f]+ [0-9a-f]+ -->/.exec(body)?.[0];
+}

@@ -1,0 +1,147 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { NetchangeError } from '../../src/core/errors.js';
+import { createOctokitGitHub } from '../../src/github/octokit-github.js';
+import type { CheckAnnotation, GitHubPort } from '../../src/github/port.js';
+import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
+
+const REPOSITORY = 'acme/network';
+const HEAD = 'a'.repeat(40);
+
+let standIn: GitHubStandIn;
+let github: GitHubPort;
+
+beforeAll(async () => {
+  standIn = await startGitHubStandIn();
+  standIn.createRepository(REPOSITORY);
+  standIn.createPullRequest(REPOSITORY, { number: 7, headSha: HEAD, author: 'dana' });
+  github = await createOctokitGitHub({
+    auth: { token: standIn.token },
+    apiUrl: standIn.url,
+    repository: REPOSITORY,
+  });
+});
+
+afterEach(() => {
+  expect(standIn.violations).toEqual([]);
+  standIn.resetLog();
+});
+
+afterAll(async () => {
+  await standIn.close();
+});
+
+describe('the GitHub stand-in', () => {
+  it('rejects a request GitHub does not describe and records it as a violation', async () => {
+    const response = await fetch(`${standIn.url}/repos/${REPOSITORY}/issues/7/comments`, {
+      method: 'POST',
+      headers: { authorization: `token ${standIn.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'body is the field, not text' }),
+    });
+    const unknown = await fetch(`${standIn.url}/repos/${REPOSITORY}/not-an-endpoint`, {
+      headers: { authorization: `token ${standIn.token}` },
+    });
+
+    expect(response.status).toBe(422);
+    expect(unknown.status).toBe(404);
+    expect(standIn.violations).toEqual([
+      expect.stringContaining("body must have required property 'body'"),
+      expect.stringContaining("is not in GitHub's API description"),
+    ]);
+    standIn.violations.length = 0;
+  });
+
+  it('answers 401 to a wrong token', async () => {
+    const stranger = await createOctokitGitHub({
+      auth: { token: 'ghp_wrongwrongwrongwrongwrongwrongwrong0' },
+      apiUrl: standIn.url,
+      repository: REPOSITORY,
+    });
+
+    const failure = await stranger.getPullRequest(7).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(NetchangeError);
+    expect((failure as NetchangeError).message).toContain('401');
+    expect((failure as NetchangeError).message).not.toContain('ghp_wrong');
+  });
+});
+
+describe('createOctokitGitHub', () => {
+  it('finds its comment by marker and edits it in place', async () => {
+    const created = await github.createComment(7, '<!-- marker -->\nfirst');
+
+    const found = await github.findComment(7, '<!-- marker -->');
+    await github.updateComment(created.id, '<!-- marker -->\nsecond');
+
+    expect(found?.id).toBe(created.id);
+    expect(standIn.comments(REPOSITORY, 7).map((comment) => comment.body)).toEqual([
+      '<!-- marker -->\nsecond',
+    ]);
+  });
+
+  it('sends 120 annotations in three requests of at most 50', async () => {
+    const annotations: CheckAnnotation[] = Array.from({ length: 120 }, (_, index) => ({
+      path: 'changes/x.yaml',
+      startLine: index + 1,
+      endLine: index + 1,
+      level: 'warning',
+      message: `finding ${index}`,
+    }));
+
+    const run = await github.createCheckRun({
+      name: 'netchange',
+      headSha: HEAD,
+      conclusion: 'failure',
+      output: { title: 't', summary: 's', annotations },
+    });
+
+    const stored = standIn.repository(REPOSITORY).checkRuns.find((candidate) => candidate.id === run.id);
+    expect(stored?.annotations.map((annotation) => annotation.start_line)).toEqual(
+      annotations.map((annotation) => annotation.startLine),
+    );
+    expect(standIn.requests.map((request) => request.operationId)).toEqual([
+      'checks/create',
+      'checks/update',
+      'checks/update',
+    ]);
+  });
+
+  it('creates a ref atomically: the second create finds it taken', async () => {
+    const first = await github.createRef('refs/netchange/locks/sw-plant-a-01', HEAD);
+    const second = await github.createRef('refs/netchange/locks/sw-plant-a-01', HEAD);
+    const read = await github.getRef('refs/netchange/locks/sw-plant-a-01');
+    const deleted = await github.deleteRef('refs/netchange/locks/sw-plant-a-01');
+    const gone = await github.getRef('refs/netchange/locks/sw-plant-a-01');
+
+    expect([first, second]).toEqual(['created', 'exists']);
+    expect(read?.sha).toBe(HEAD);
+    expect(deleted).toBe(true);
+    expect(gone).toBeUndefined();
+  });
+
+  it('retries a 502 and a secondary rate limit, honouring retry-after', async () => {
+    standIn.failNext(1, 502);
+    const afterFailure = await github.getPullRequest(7);
+    standIn.rateLimitNext(1, 1);
+    const afterLimit = await github.listReviews(7);
+
+    expect(afterFailure.headSha).toBe(HEAD);
+    expect(afterLimit).toEqual([]);
+    expect(standIn.requests.map((request) => request.status)).toEqual([502, 200, 403, 200]);
+  });
+
+  it('gives up with E_GITHUB after the retries are spent', async () => {
+    const impatient = await createOctokitGitHub({
+      auth: { token: standIn.token },
+      apiUrl: standIn.url,
+      repository: REPOSITORY,
+      retries: 1,
+    });
+    standIn.failNext(2, 503);
+
+    const failure = await impatient.getPullRequest(7).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(NetchangeError);
+    expect((failure as NetchangeError).code).toBe('E_GITHUB');
+    expect(standIn.requests.map((request) => request.status)).toEqual([503, 503]);
+  });
+});
