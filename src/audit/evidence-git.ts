@@ -206,10 +206,10 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       } catch (error) {
         const text = error instanceof Error ? error.message : String(error);
         // why: a non-fast-forward or a lost lock race on the remote means another runner appended first.
-        if (
-          /rejected|non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info/i.test(text)
-        )
-          return 'rejected';
+        // A hook declining the push ([remote rejected] with another reason) is a real failure.
+        const race =
+          /\[rejected\]|non-fast-forward|fetch first|failed to update ref|cannot lock ref|failed to lock|stale info/i;
+        if (race.test(text)) return 'rejected';
         throw failed(`git push ${remote} ${ref} failed`, error);
       }
     },
