@@ -338,6 +338,7 @@ function compileWindow(
     starts: [],
     ends: [],
     labels: [],
+    gapStarts: [],
     mergedStarts: [],
     mergedEnds: [],
   };
@@ -393,7 +394,10 @@ function lintHorizon(
 ): void {
   for (const window of policy.windows) {
     const definition = value.windows[window.index]!;
-    const gap = window.expand(fromMs, toMs).find((occurrence) => occurrence.shifted);
+    const gapStart = window.gapStarts
+      .filter((start) => start >= fromMs && start < toMs)
+      .sort((a, b) => a - b)[0];
+    const gap = gapStart === undefined ? undefined : { startMs: gapStart };
     if (gap) {
       const startPath: DocumentPath = [
         'windows',

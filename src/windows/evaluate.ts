@@ -186,24 +186,23 @@ export function listOccurrences(
   return occurrences.sort((a, b) => a.startMs - b.startMs || a.window.localeCompare(b.window));
 }
 
-/** The windows whose scope matches the change; cached per distinct set of scope-relevant facts. */
+/**
+ * The windows whose scope matches the change. why: unions are cached per distinct set of matching
+ * windows, not per change, so thousands of changes hitting the same windows share one union; and
+ * the match itself is cached per combination of the facts the policy's scopes actually look at.
+ */
 export function applicableWindows(
   policy: CompiledWindowPolicy,
   subject: ChangeSubject,
   risk: Risk,
 ): ApplicableWindows {
-  const { proposal } = subject;
-  const key = JSON.stringify([
-    proposal.targets.sites ?? [],
-    proposal.targets.devices ?? [],
-    proposal.targets.tags ?? [],
-    proposal.domain,
-    proposal.type,
-    risk,
-  ]);
+  const factsKey = scopeFactsKey(policy, subject, risk);
+  const cached = factsCache.get(policy)?.get(factsKey);
+  if (cached) return cached;
+  const matching = policy.windows.filter((window) => scopeMatches(window, subject, risk));
+  const key = matching.map((window) => window.index).join(',');
   let set = policy.applicable.get(key);
   if (!set) {
-    const matching = policy.windows.filter((window) => scopeMatches(window, subject, risk));
     set = {
       deny: matching.filter((window) => window.effect === 'deny'),
       allow: matching.filter((window) => window.effect === 'allow'),
@@ -215,7 +214,34 @@ export function applicableWindows(
     };
     policy.applicable.set(key, set);
   }
+  let byFacts = factsCache.get(policy);
+  if (!byFacts) {
+    byFacts = new Map();
+    factsCache.set(policy, byFacts);
+  }
+  byFacts.set(factsKey, set);
   return set;
+}
+
+const factsCache = new WeakMap<CompiledWindowPolicy, Map<string, ApplicableWindows>>();
+const usedScopeKeys = new WeakMap<CompiledWindowPolicy, Set<keyof WindowScope>>();
+
+/** The change's facts that some window's scope reads, as a cache key. */
+function scopeFactsKey(policy: CompiledWindowPolicy, subject: ChangeSubject, risk: Risk): string {
+  let used = usedScopeKeys.get(policy);
+  if (!used) {
+    used = new Set(policy.windows.flatMap((window) => Object.keys(window.scope) as (keyof WindowScope)[]));
+    usedScopeKeys.set(policy, used);
+  }
+  const { proposal } = subject;
+  return [
+    used.has('sites') ? (proposal.targets.sites ?? []).join(',') : '',
+    used.has('devices') ? (proposal.targets.devices ?? []).join(',') : '',
+    used.has('tags') ? (proposal.targets.tags ?? []).join(',') : '',
+    used.has('domains') ? proposal.domain : '',
+    used.has('types') ? proposal.type : '',
+    used.has('risks') ? risk : '',
+  ].join('|');
 }
 
 const deviceMatchers = new WeakMap<CompiledWindow, (device: string) => boolean>();
@@ -223,8 +249,6 @@ const deviceMatchers = new WeakMap<CompiledWindow, (device: string) => boolean>(
 function scopeMatches(window: CompiledWindow, subject: ChangeSubject, risk: Risk): boolean {
   const scope: WindowScope = window.scope;
   const { proposal } = subject;
-  const any = (wanted: readonly string[] | undefined, actual: readonly string[] | undefined) =>
-    wanted === undefined || (actual ?? []).some((value) => wanted.includes(value));
   if (!any(scope.sites, proposal.targets.sites)) return false;
   if (!any(scope.tags, proposal.targets.tags)) return false;
   if (!any(scope.domains, [proposal.domain])) return false;
@@ -239,6 +263,13 @@ function scopeMatches(window: CompiledWindow, subject: ChangeSubject, risk: Risk
     if (!(proposal.targets.devices ?? []).some(matcher)) return false;
   }
   return true;
+}
+
+function any(wanted: readonly string[] | undefined, actual: readonly string[] | undefined): boolean {
+  if (wanted === undefined) return true;
+  if (actual === undefined) return false;
+  for (const value of actual) if (wanted.includes(value)) return true;
+  return false;
 }
 
 /** The first instant of `[startMs, endMs)` no applicable allow occurrence covers, or undefined. */

@@ -38,6 +38,8 @@ export interface CompiledWindow {
   ends: number[];
   /** Labels matching `starts` (holiday names). */
   labels: (string | undefined)[];
+  /** Starts of expanded occurrences whose local start time fell in a DST gap (for lint). */
+  gapStarts: number[];
   /** Starts of the window's occurrences merged into disjoint intervals. */
   mergedStarts: number[];
   /** Ends matching `mergedStarts`. */

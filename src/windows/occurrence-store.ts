@@ -42,6 +42,8 @@ function setOccurrences(
   window.starts = [...earlier.map((o) => o.startMs), ...window.starts, ...later.map((o) => o.startMs)];
   window.ends = [...earlier.map((o) => o.endMs), ...window.ends, ...later.map((o) => o.endMs)];
   window.labels = [...earlier.map((o) => o.label), ...window.labels, ...later.map((o) => o.label)];
+  for (const occurrence of [...earlier, ...later])
+    if (occurrence.shifted) window.gapStarts.push(occurrence.startMs);
   const merged = mergeIntervals(window.starts, window.ends);
   window.mergedStarts = merged.starts;
   window.mergedEnds = merged.ends;

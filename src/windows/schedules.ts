@@ -99,14 +99,17 @@ export function rruleExpander(
   durationMs: number,
 ): Expander {
   const text = [...rule.parts].map(([key, value]) => `${key}=${value}`).join(';');
-  const fixed = anchor === undefined ? undefined : rrulestr(text, { dtstart: new Date(anchor) });
+  // why: parse once; each expansion only moves the anchor (rrulestr would re-parse every time).
+  const options = RRule.parseString(text);
+  const fixed = anchor === undefined ? undefined : new RRule({ ...options, dtstart: new Date(anchor) });
   const frequency = rule.parts.get('FREQ')!;
   const interval = Number(rule.parts.get('INTERVAL') ?? 1);
   return (fromMs, toMs) => {
     const wallFrom = clock.toWall(fromMs) - 2 * DAY_MS;
     const wallTo = clock.toWall(toMs) + 2 * DAY_MS;
     const recurrence =
-      fixed ?? rrulestr(text, { dtstart: new Date(movedAnchor(frequency, interval, clockMs, wallFrom)) });
+      fixed ??
+      new RRule({ ...options, dtstart: new Date(movedAnchor(frequency, interval, clockMs, wallFrom)) });
     const occurrences: RawOccurrence[] = [];
     for (const date of recurrence.between(new Date(wallFrom), new Date(wallTo), true)) {
       const { epochMs, shifted } = clock.toInstant(date.getTime());
@@ -183,22 +186,74 @@ export function checkCron(expression: string): { error?: string; fields: string[
 
 /** cron + duration, fired on local wall-clock times. */
 export function cronExpander(expression: string, clock: ZoneClock, durationMs: number): Expander {
+  const fields = CronExpressionParser.parse(expression, { tz: 'UTC' }).fields;
+  const plain = [fields.minute, fields.hour, fields.dayOfMonth, fields.month, fields.dayOfWeek].every(
+    (field) => field.values.every((value) => typeof value === 'number'),
+  );
+  // why: cron-parser steps through luxon dates one firing at a time, which is slow for 200 windows;
+  // plain expressions (no L, W or #) are expanded day by day here with cron-parser's own parsed
+  // fields and its day-of-month/day-of-week rule, and the rest fall back to cron-parser's iterator.
+  const days =
+    plain && !fields.dayOfMonth.hasLastChar && !fields.dayOfWeek.hasLastChar && !fields.dayOfWeek.nthDay;
+  const wallTimes = days ? plainCronWallTimes(fields) : iteratorWallTimes(expression);
   return (fromMs, toMs) => {
-    const wallFrom = clock.toWall(fromMs) - 2 * DAY_MS;
-    const wallTo = clock.toWall(toMs) + 2 * DAY_MS;
-    const iterator = CronExpressionParser.parse(expression, {
-      tz: 'UTC',
-      currentDate: new Date(wallFrom - 1000),
-      endDate: new Date(wallTo),
-    });
     const occurrences: RawOccurrence[] = [];
-    while (iterator.hasNext()) {
-      const wall = iterator.next().getTime();
+    for (const wall of wallTimes(clock.toWall(fromMs) - 2 * DAY_MS, clock.toWall(toMs) + 2 * DAY_MS)) {
       const { epochMs, shifted } = clock.toInstant(wall);
       if (epochMs >= fromMs && epochMs < toMs)
         occurrences.push({ startMs: epochMs, endMs: epochMs + durationMs, shifted });
     }
     return occurrences;
+  };
+}
+
+type CronFields = ReturnType<typeof CronExpressionParser.parse>['fields'];
+
+function plainCronWallTimes(fields: CronFields): (fromWall: WallMs, toWall: WallMs) => WallMs[] {
+  const numbers = (values: readonly (number | string)[]) => values.map(Number).sort((a, b) => a - b);
+  const minutes = numbers(fields.minute.values);
+  const hours = numbers(fields.hour.values);
+  const daysOfMonth = new Set(numbers(fields.dayOfMonth.values));
+  const months = new Set(numbers(fields.month.values));
+  const daysOfWeek = new Set(numbers(fields.dayOfWeek.values).map((day) => day % 7));
+  const dayOfMonthWildcard = fields.dayOfMonth.isWildcard;
+  const dayOfWeekWildcard = fields.dayOfWeek.isWildcard;
+  return (fromWall, toWall) => {
+    const times: WallMs[] = [];
+    for (let day = Math.floor(fromWall / DAY_MS) * DAY_MS; day < toWall; day += DAY_MS) {
+      const date = new Date(day);
+      if (!months.has(date.getUTCMonth() + 1)) continue;
+      const dayOfMonthMatch = daysOfMonth.has(date.getUTCDate());
+      const dayOfWeekMatch = daysOfWeek.has(date.getUTCDay());
+      // Classic (Vixie) cron: when both day fields are restricted, either one matching is enough.
+      const matches =
+        !dayOfMonthWildcard && !dayOfWeekWildcard
+          ? dayOfMonthMatch || dayOfWeekMatch
+          : dayOfWeekWildcard
+            ? dayOfMonthMatch
+            : dayOfWeekMatch;
+      if (!matches) continue;
+      for (const hour of hours) {
+        for (const minute of minutes) {
+          const wall = day + hour * HOUR_MS + minute * MINUTE_MS;
+          if (wall >= fromWall && wall < toWall) times.push(wall);
+        }
+      }
+    }
+    return times;
+  };
+}
+
+function iteratorWallTimes(expression: string): (fromWall: WallMs, toWall: WallMs) => WallMs[] {
+  return (fromWall, toWall) => {
+    const iterator = CronExpressionParser.parse(expression, {
+      tz: 'UTC',
+      currentDate: new Date(fromWall - 1000),
+      endDate: new Date(toWall),
+    });
+    const times: WallMs[] = [];
+    while (iterator.hasNext()) times.push(iterator.next().getTime());
+    return times;
   };
 }
 
@@ -208,11 +263,13 @@ export function onceExpander(startMs: number, endMs: number, shifted: boolean): 
 }
 
 /** Known holiday countries and regions, for lint. */
+let catalogue: InstanceType<typeof Holidays> | undefined;
+
 export function holidayCountryError(
   country: string,
   region: string | undefined,
 ): { field: 'country' | 'region'; message: string } | undefined {
-  const catalogue = new Holidays();
+  catalogue ??= new Holidays();
   const countries = catalogue.getCountries() ?? {};
   if (!(country.toUpperCase() in countries)) {
     return { field: 'country', message: `unknown holiday country '${country}'` };
@@ -230,6 +287,37 @@ export function holidayCountryError(
   return undefined;
 }
 
+// why: date-holidays loads a country's rules and moment-timezone on every construction and computes
+// a year in milliseconds; policies name a handful of countries, so calendars and years are shared.
+const holidayCalendars = new Map<string, InstanceType<typeof Holidays>>();
+const holidayYears = new Map<string, { wallDay: WallMs; days: number; type: string; name: string }[]>();
+
+function holidaysOf(country: string, region: string | undefined, year: number) {
+  const calendarKey = `${country}|${region ?? ''}`;
+  const key = `${calendarKey}|${year}`;
+  let list = holidayYears.get(key);
+  if (!list) {
+    let calendar = holidayCalendars.get(calendarKey);
+    if (!calendar) {
+      calendar = region ? new Holidays(country, region) : new Holidays(country);
+      holidayCalendars.set(calendarKey, calendar);
+    }
+    list = [];
+    for (const holiday of calendar.getHolidays(year) || []) {
+      const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(holiday.date);
+      if (!day) continue;
+      list.push({
+        wallDay: Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])),
+        days: Math.max(1, Math.round((holiday.end.getTime() - holiday.start.getTime()) / DAY_MS)),
+        type: holiday.type,
+        name: holiday.name,
+      });
+    }
+    holidayYears.set(key, list);
+  }
+  return list;
+}
+
 /** Each holiday of the given types is one occurrence spanning its whole local day(s). */
 export function holidayExpander(
   country: string,
@@ -237,23 +325,20 @@ export function holidayExpander(
   types: readonly string[],
   clock: ZoneClock,
 ): Expander {
-  const calendar = region
-    ? new Holidays(country.toUpperCase(), region.toUpperCase())
-    : new Holidays(country.toUpperCase());
   const wanted = new Set(types);
-  const years = new Map<number, RawOccurrence[]>();
-  const ofYear = (year: number): RawOccurrence[] => {
-    let occurrences = years.get(year);
-    if (!occurrences) {
-      occurrences = [];
-      for (const holiday of calendar.getHolidays(year) || []) {
+  const countryCode = country.toUpperCase();
+  const regionCode = region?.toUpperCase();
+  return (fromMs, toMs) => {
+    // A holiday starting in [fromMs, toMs) lies on a local date of the same span, give or take a day.
+    const firstYear = new Date(clock.toWall(fromMs) - DAY_MS).getUTCFullYear();
+    const lastYear = new Date(clock.toWall(toMs) + DAY_MS).getUTCFullYear();
+    const occurrences: RawOccurrence[] = [];
+    for (let year = firstYear; year <= lastYear; year++) {
+      for (const holiday of holidaysOf(countryCode, regionCode, year)) {
         if (!wanted.has(holiday.type)) continue;
-        const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(holiday.date);
-        if (!day) continue;
-        const wallDay = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]));
-        const days = Math.max(1, Math.round((holiday.end.getTime() - holiday.start.getTime()) / DAY_MS));
-        const start = clock.toInstant(wallDay);
-        const end = clock.toInstant(wallDay + days * DAY_MS);
+        const start = clock.toInstant(holiday.wallDay);
+        if (start.epochMs < fromMs || start.epochMs >= toMs) continue;
+        const end = clock.toInstant(holiday.wallDay + holiday.days * DAY_MS);
         occurrences.push({
           startMs: start.epochMs,
           endMs: end.epochMs,
@@ -261,20 +346,7 @@ export function holidayExpander(
           label: holiday.name,
         });
       }
-      occurrences.sort((a, b) => a.startMs - b.startMs);
-      years.set(year, occurrences);
     }
-    return occurrences;
-  };
-  return (fromMs, toMs) => {
-    const firstYear = new Date(clock.toWall(fromMs)).getUTCFullYear() - 1;
-    const lastYear = new Date(clock.toWall(toMs)).getUTCFullYear();
-    const occurrences: RawOccurrence[] = [];
-    for (let year = firstYear; year <= lastYear; year++) {
-      for (const occurrence of ofYear(year)) {
-        if (occurrence.startMs >= fromMs && occurrence.startMs < toMs) occurrences.push(occurrence);
-      }
-    }
-    return occurrences;
+    return occurrences.sort((a, b) => a.startMs - b.startMs);
   };
 }
