@@ -375,31 +375,18 @@ function runCustomRules(
   for (const rule of policy.customRules) {
     if (rule.when) {
       const selected = runCel(rule.when, activation);
-      if (!selected.ok) {
-        findings.push(unusableRule(policy, subject, rule, 'when', selected.error));
+      if (typeof selected !== 'boolean') {
+        findings.push(unusableRule(policy, subject, rule, 'when', selected.problem));
         continue;
       }
-      if (selected.value !== true) {
-        if (typeof selected.value !== 'boolean') {
-          findings.push(unusableRule(policy, subject, rule, 'when', 'it did not yield true or false'));
-        }
-        continue;
-      }
+      if (!selected) continue;
     }
     const holds = runCel(rule.assert, activation);
-    if (!holds.ok || typeof holds.value !== 'boolean') {
-      findings.push(
-        unusableRule(
-          policy,
-          subject,
-          rule,
-          'assert',
-          holds.ok ? 'it did not yield true or false' : holds.error,
-        ),
-      );
+    if (typeof holds !== 'boolean') {
+      findings.push(unusableRule(policy, subject, rule, 'assert', holds.problem));
       continue;
     }
-    if (!holds.value) {
+    if (!holds) {
       findings.push({
         ruleId: 'rule',
         policy: rule.name,

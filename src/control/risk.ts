@@ -60,19 +60,19 @@ export function assessRisk(
   const activation = celActivation(subject, context, declared);
   for (const rule of policy.riskRules) {
     const outcome = runCel(rule.when, activation);
-    if (!outcome.ok || typeof outcome.value !== 'boolean') {
+    if (typeof outcome !== 'boolean') {
       findings.push({
         ruleId: 'rule',
         policy: rule.label,
         severity: 'warning',
-        message: `risk rule ${rule.label} could not be evaluated for this proposal: ${outcome.ok ? 'it did not yield true or false' : outcome.error}`,
+        message: `risk rule ${rule.label} could not be evaluated for this proposal: ${outcome.problem}`,
         hint: `Guard optional fields with has(), e.g. has(proposal.targets.tags) && ... (${policy.file}:${rule.line}).`,
         file: subject.file,
         ...subject.locate([]),
       });
       continue;
     }
-    if (outcome.value) {
+    if (outcome) {
       effective = maxRisk(effective, rule.atLeast);
       reasons.push(rule.reason);
     }
