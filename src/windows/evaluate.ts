@@ -370,14 +370,27 @@ function nearestAllowOccurrence(
   return best && { window: best.window, occurrence: best.occurrence };
 }
 
+// why: thousands of changes clash with the same few occurrences; each is described once.
+const occurrenceTexts = new WeakMap<CompiledWindow, Map<string, string>>();
+
 function describeOccurrence(window: CompiledWindow, index: number): string {
   const start = window.starts[index]!;
   const end = window.ends[index]!;
-  const label = window.labels[index];
-  return (
-    `${label ? `${label}, ` : ''}${formatLocal(start, window.clock)} – ${formatLocal(end, window.clock)} ${window.timezone} ` +
-    `(${formatUtc(start)} – ${formatUtc(end)})`
-  );
+  const key = `${start}/${end}`;
+  let texts = occurrenceTexts.get(window);
+  if (!texts) {
+    texts = new Map();
+    occurrenceTexts.set(window, texts);
+  }
+  let text = texts.get(key);
+  if (text === undefined) {
+    const label = window.labels[index];
+    text =
+      `${label ? `${label}, ` : ''}${formatLocal(start, window.clock)} – ${formatLocal(end, window.clock)} ${window.timezone} ` +
+      `(${formatUtc(start)} – ${formatUtc(end)})`;
+    texts.set(key, text);
+  }
+  return text;
 }
 
 function describeApprover(approval: ApprovalRequest): string {

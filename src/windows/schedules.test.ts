@@ -19,13 +19,21 @@ describe('cron expansion', () => {
     '0 3 L * *',
   ])('fires exactly when cron-parser does for %s', (expression) => {
     const expected: number[] = [];
-    const iterator = CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: new Date(FROM - 1000), endDate: new Date(TO) });
+    const iterator = CronExpressionParser.parse(expression, {
+      tz: 'UTC',
+      currentDate: new Date(FROM - 1000),
+      endDate: new Date(TO),
+    });
     while (iterator.hasNext()) {
       const next = iterator.next().getTime();
       if (next < TO) expected.push(next);
     }
 
-    const starts = cronExpander(expression, zoneClock('UTC'), 60_000)(FROM, TO).map((occurrence) => occurrence.startMs);
+    const starts = cronExpander(
+      expression,
+      zoneClock('UTC'),
+      60_000,
+    )(FROM, TO).map((occurrence) => occurrence.startMs);
 
     expect(starts).toEqual(expected);
   });
@@ -33,21 +41,42 @@ describe('cron expansion', () => {
 
 describe('rrule expansion without a dated start', () => {
   it('gives the same occurrences whatever span is asked for (the default anchor never leaks)', () => {
-    const expand = rruleExpander(parseRule('FREQ=WEEKLY;INTERVAL=2;BYDAY=TU'), zoneClock('Europe/Berlin'), 9 * 3_600_000, undefined, 3_600_000);
+    const expand = rruleExpander(
+      parseRule('FREQ=WEEKLY;INTERVAL=2;BYDAY=TU'),
+      zoneClock('Europe/Berlin'),
+      9 * 3_600_000,
+      undefined,
+      3_600_000,
+    );
 
     const whole = expand(FROM, TO).map((occurrence) => occurrence.startMs);
-    const halves = [...expand(FROM, Date.UTC(2026, 6, 1)), ...expand(Date.UTC(2026, 6, 1), TO)].map((occurrence) => occurrence.startMs);
+    const halves = [...expand(FROM, Date.UTC(2026, 6, 1)), ...expand(Date.UTC(2026, 6, 1), TO)].map(
+      (occurrence) => occurrence.startMs,
+    );
 
     expect(halves).toEqual(whole);
     expect(whole).toHaveLength(26);
-    expect(new Set(whole.map((start) => Math.round((start - whole[0]!) / 86_400_000) % 14))).toEqual(new Set([0]));
+    expect(new Set(whole.map((start) => Math.round((start - whole[0]!) / 86_400_000) % 14))).toEqual(
+      new Set([0]),
+    );
   });
 
   it('places monthly rules on the right days, e.g. the last three days of each quarter', () => {
-    const expand = rruleExpander(parseRule('FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-3'), zoneClock('America/Chicago'), 0, undefined, 3 * 86_400_000);
+    const expand = rruleExpander(
+      parseRule('FREQ=MONTHLY;BYMONTH=3,6,9,12;BYMONTHDAY=-3'),
+      zoneClock('America/Chicago'),
+      0,
+      undefined,
+      3 * 86_400_000,
+    );
 
     const starts = expand(FROM, TO).map((occurrence) => new Date(occurrence.startMs).toISOString());
 
-    expect(starts).toEqual(['2026-03-29T05:00:00.000Z', '2026-06-28T05:00:00.000Z', '2026-09-28T05:00:00.000Z', '2026-12-29T06:00:00.000Z']);
+    expect(starts).toEqual([
+      '2026-03-29T05:00:00.000Z',
+      '2026-06-28T05:00:00.000Z',
+      '2026-09-28T05:00:00.000Z',
+      '2026-12-29T06:00:00.000Z',
+    ]);
   });
 });
