@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import { registerAuditCommand } from './commands/audit.js';
 import { registerApplyCommand } from './commands/apply.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerCodeownersCommand } from './commands/codeowners.js';
+import { registerCommentCommand } from './commands/comment.js';
 import { registerDigestCommand } from './commands/digest.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerNextCommand } from './commands/next.js';
@@ -37,6 +38,7 @@ Examples:
   registerValidateCommand(program);
   registerPlanCommand(program);
   registerApplyCommand(program);
+  registerCommentCommand(program);
   registerInitCommand(program);
   registerCodeownersCommand(program);
   registerWindowsCommand(program);

@@ -29,7 +29,10 @@ export interface ComposedReport {
   check: { name: string; conclusion: CheckConclusion; output: CheckRunOutput };
   /** True when diffs did not fit the comment and moved to the check run's text. */
   overflowed: boolean;
-  /** sha256 of the check run's content: an unchanged digest on the same commit means nothing to send. */
+  /**
+   * sha256 of everything posted except volatile text: an unchanged digest on the same commit means
+   * nothing to send.
+   */
   checkDigest: string;
 }
 
@@ -44,6 +47,11 @@ export interface ComposeInput {
   planMarkdown?: string;
   /** Where the run's artifacts are, for the "full plan" pointer. */
   artifacts?: string;
+  /**
+   * Text that differs between runs without the result changing (the evaluation instant, run
+   * directory paths): left out when deciding whether anything needs to be sent.
+   */
+  volatile?: readonly string[];
 }
 
 /** Builds the comment and the check run from a validation report and/or a plan. */
@@ -84,7 +92,9 @@ export function composeReport(input: ComposeInput): ComposedReport {
 
   const summaryBody = joinSections([`**${headline}**`, validation || plan]);
   const annotations = input.report ? findingAnnotations(input.report) : [];
-  const digest = sha256(JSON.stringify({ conclusion, summaryBody, text, annotations }));
+  const digest = sha256(
+    stable(JSON.stringify({ conclusion, comment, summaryBody, text, annotations }), input.volatile ?? []),
+  );
   const digestLine = `\n<!-- netchange:check ${digest} -->`;
   const summary =
     truncate(
@@ -229,6 +239,12 @@ function joinSections(sections: readonly string[]): string {
 function truncate(text: string, limit: number, note: string): string {
   if (text.length <= limit) return text;
   return text.slice(0, limit - note.length) + note;
+}
+
+function stable(text: string, volatile: readonly string[]): string {
+  let result = text;
+  for (const value of volatile) if (value.length > 0) result = result.split(value).join('');
+  return result;
 }
 
 function sha256(text: string): string {

@@ -188,23 +188,21 @@ async function sendSaved(
   try {
     const existing = await github.findComment(saved.pullNumber, REPORT_MARKER);
     let commentUrl = existing?.htmlUrl;
-    let wrote = false;
-    if (existing?.body !== comment) {
-      // why: the check run is immutable history on its commit; only create it when its content changed.
-      if (!existing || checkMarker(existing.body) !== checkMarker(comment)) {
-        await github.createCheckRun({
-          name: saved.check.name,
-          headSha: saved.headSha,
-          conclusion: saved.check.conclusion,
-          output: saved.check.output,
-          ...(saved.check.detailsUrl ? { detailsUrl: saved.check.detailsUrl } : {}),
-        });
-      }
+    // why: the marker holds the content digest and the head commit; when both match, the comment and
+    // the check run already say this (only the evaluation instant would differ): write nothing.
+    const wrote = existing === undefined || checkMarker(existing.body) !== checkMarker(comment);
+    if (wrote) {
+      await github.createCheckRun({
+        name: saved.check.name,
+        headSha: saved.headSha,
+        conclusion: saved.check.conclusion,
+        output: saved.check.output,
+        ...(saved.check.detailsUrl ? { detailsUrl: saved.check.detailsUrl } : {}),
+      });
       const posted = existing
         ? await github.updateComment(existing.id, comment)
         : await github.createComment(saved.pullNumber, comment);
       commentUrl = posted.htmlUrl;
-      wrote = true;
     }
     await writeFile(
       path.join(directory, 'sent.json'),

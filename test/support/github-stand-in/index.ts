@@ -136,8 +136,8 @@ export interface GitHubStandIn {
   setTeamMembers(team: string, logins: string[]): void;
   /** The comments on a pull request, oldest first. */
   comments(fullName: string, number: number): StoredComment[];
-  /** Fault: the next `count` requests answer `status` (default 502). */
-  failNext(count: number, status?: number): void;
+  /** Fault: the next `count` requests (only writes with `writesOnly`) answer `status` (default 502). */
+  failNext(count: number, status?: number, options?: { writesOnly?: boolean }): void;
   /** Fault: the next `count` requests hit a secondary rate limit with `retry-after: seconds`. */
   rateLimitNext(count: number, retryAfterSeconds: number): void;
   /** Fault: the next `count` requests answer after `delayMs`. */
@@ -153,6 +153,7 @@ interface Fault {
   status?: number;
   seconds?: number;
   delayMs?: number;
+  writesOnly?: boolean;
 }
 
 class HttpAnswer extends Error {
@@ -207,10 +208,11 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
       send(response, status, body, headers);
     };
 
-    const fault = faults[0];
+    const faultIndex = faults.findIndex((candidate) => !candidate.writesOnly || method !== 'GET');
+    const fault = faults[faultIndex];
     if (fault) {
       fault.remaining -= 1;
-      if (fault.remaining <= 0) faults.shift();
+      if (fault.remaining <= 0) faults.splice(faultIndex, 1);
       if (fault.kind === 'fail') return answer(fault.status ?? 502, { message: 'Server Error (injected)' });
       if (fault.kind === 'rate-limit') {
         return answer(
@@ -682,8 +684,13 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
     comments(fullName, number) {
       return repository(fullName).comments.filter((comment) => comment.issue === number);
     },
-    failNext(count, status = 502) {
-      faults.push({ kind: 'fail', remaining: count, status });
+    failNext(count, status = 502, options = {}) {
+      faults.push({
+        kind: 'fail',
+        remaining: count,
+        status,
+        ...(options.writesOnly ? { writesOnly: true } : {}),
+      });
     },
     rateLimitNext(count, retryAfterSeconds) {
       faults.push({ kind: 'rate-limit', remaining: count, seconds: retryAfterSeconds });

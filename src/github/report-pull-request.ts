@@ -1,0 +1,175 @@
+/**
+ * `netchange comment` as a stage: validate the pull request's head with the approvals its reviews
+ * give, add the plan of a run directory when there is one, and publish the report comment and check
+ * run. `validate --github` and `plan --github` reuse `reportToPullRequest`.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ValidationReport } from '../core/model.js';
+import type { PlanDocument } from '../runs/plan-document.js';
+import {
+  hasUnsentReport,
+  openGitHubSession,
+  type PublishResult,
+  publishReport,
+  resendReport,
+  reviewInputs,
+  savedTarget,
+} from './publish.js';
+
+export interface CommentOptions {
+  cwd: string;
+  repo?: string;
+  /** `--pr N`; default: the Actions event's pull request. */
+  pullNumber?: number;
+  /** `--from DIR`: a run directory (re-send its saved report, or add its plan). */
+  from?: string;
+  env: NodeJS.ProcessEnv;
+  version: string;
+  /** The instant validation is evaluated at. */
+  at: Date;
+  warn: (message: string) => void;
+}
+
+/** What the command prints. */
+export interface CommentOutcome extends PublishResult {
+  pullNumber: number;
+  repository: string;
+  /** Reviewers whose approval is for an older commit. */
+  stale: string[];
+  resent: boolean;
+}
+
+export async function commentOnPullRequest(options: CommentOptions): Promise<CommentOutcome> {
+  const from = options.from ? path.resolve(options.cwd, options.from) : undefined;
+  if (from && !existsSync(from)) {
+    const { usageError } = await import('../core/errors.js');
+    throw usageError(
+      `--from ${options.from} does not exist`,
+      'Name the run directory netchange plan --out-dir or a failed post wrote.',
+    );
+  }
+  if (from && hasUnsentReport(from)) {
+    // why: a post that failed left its report behind; send exactly that, without evaluating again.
+    const saved = await savedTarget(from);
+    const session = await openGitHubSession({
+      env: options.env,
+      warn: options.warn,
+      ...((options.pullNumber ?? saved?.pullNumber)
+        ? { pullNumber: options.pullNumber ?? saved?.pullNumber }
+        : {}),
+      ...(saved ? { config: { repository: saved.repository } } : {}),
+    });
+    const result = await resendReport(session, from);
+    return {
+      ...result,
+      pullNumber: session.target.pullNumber,
+      repository: session.target.repository,
+      stale: [],
+      resent: true,
+    };
+  }
+
+  const { openWorkspace } = await import('../pipeline/workspace.js');
+  const workspace = await openWorkspace({
+    cwd: options.cwd,
+    ...(options.repo ? { repo: options.repo } : {}),
+  });
+  const session = await openGitHubSession({
+    env: options.env,
+    warn: options.warn,
+    config: workspace.config.github,
+    ...(options.pullNumber !== undefined ? { pullNumber: options.pullNumber } : {}),
+  });
+  const inputs = await reviewInputs(session, {
+    staleApprovals: workspace.config.github.staleApprovals === true,
+    changeControlPolicy: workspace.changeControlDocument?.value,
+  });
+  const { runValidate } = await import('../pipeline/run-validate.js');
+  const report = await runValidate({
+    cwd: options.cwd,
+    ...(options.repo ? { repo: options.repo } : {}),
+    at: options.at,
+    version: options.version,
+    approvals: inputs.approvals,
+    commit: inputs.commit,
+    members: inputs.members,
+  });
+  const runDirectory =
+    from ?? (await newRunDirectory(workspace.root, workspace.config.paths.runs, options.at));
+  const plan = await readPlan(runDirectory);
+  const result = await reportToPullRequest(session, { report, runDirectory, ...plan });
+  return {
+    ...result,
+    pullNumber: session.target.pullNumber,
+    repository: session.target.repository,
+    stale: inputs.stale,
+    resent: false,
+  };
+}
+
+/**
+ * Publishes a validation report (and a plan) to the session's pull request. Writes report.json and
+ * the composed comment and check run into `runDirectory` first.
+ */
+export async function reportToPullRequest(
+  session: Awaited<ReturnType<typeof openGitHubSession>>,
+  input: { report?: ValidationReport; plan?: PlanDocument; planMarkdown?: string; runDirectory: string },
+): Promise<PublishResult> {
+  const { renderMarkdown } = await import('../reporters/markdown.js');
+  if (input.report) {
+    await mkdir(input.runDirectory, { recursive: true });
+    await writeFile(
+      path.join(input.runDirectory, 'report.json'),
+      `${JSON.stringify(session.redactor.redactValue(input.report), null, 2)}\n`,
+      { mode: 0o600 },
+    );
+  }
+  return publishReport(session, {
+    runDirectory: input.runDirectory,
+    artifacts: path.relative(process.cwd(), input.runDirectory) || '.',
+    volatile: [
+      input.runDirectory,
+      path.relative(process.cwd(), input.runDirectory),
+      ...(input.report ? [input.report.evaluatedAt] : []),
+      ...(input.plan ? [input.plan.createdAt] : []),
+    ],
+    ...(input.report ? { report: input.report, reportMarkdown: renderMarkdown(input.report) } : {}),
+    ...(input.plan ? { plan: input.plan } : {}),
+    ...(input.planMarkdown ? { planMarkdown: input.planMarkdown } : {}),
+  });
+}
+
+async function readPlan(runDirectory: string): Promise<{ plan?: PlanDocument; planMarkdown?: string }> {
+  const jsonFile = path.join(runDirectory, 'plan.json');
+  const markdownFile = path.join(runDirectory, 'plan.md');
+  return {
+    ...(existsSync(jsonFile) ? { plan: JSON.parse(await readFile(jsonFile, 'utf8')) as PlanDocument } : {}),
+    ...(existsSync(markdownFile) ? { planMarkdown: await readFile(markdownFile, 'utf8') } : {}),
+  };
+}
+
+async function newRunDirectory(root: string, runs: string, at: Date): Promise<string> {
+  const directory = path.resolve(root, runs, `${at.toISOString().replace(/:/g, '-')}-comment`);
+  await mkdir(directory, { recursive: true });
+  return directory;
+}
+
+/** One line per fact, for the terminal and the workflow log. */
+export function describeCommentOutcome(outcome: CommentOutcome): string {
+  const lines = [
+    outcome.wrote
+      ? `${outcome.resent ? 're-sent' : 'updated'} the report on ${outcome.repository}#${outcome.pullNumber}${outcome.commentUrl ? `: ${outcome.commentUrl}` : ''}`
+      : `the report on ${outcome.repository}#${outcome.pullNumber} is up to date (nothing written)`,
+    `check run netchange: ${outcome.conclusion}`,
+  ];
+  if (outcome.overflowed)
+    lines.push('the report was longer than a comment allows: per-device diffs are in the check run');
+  if (outcome.stale.length > 0)
+    lines.push(
+      `approvals on an older commit do not count: ${outcome.stale.join(', ')} (ask them to review again)`,
+    );
+  lines.push(`saved in ${outcome.saved}`);
+  return `${lines.join('\n')}\n`;
+}
