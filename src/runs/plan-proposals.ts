@@ -68,7 +68,7 @@ export async function planProposals(
   await options.runDirectory.writeJson('plan.json', plan);
   await options.runDirectory.writeText(
     'plan.md',
-    renderPlanMarkdown(plan, { artifacts: options.runDirectory.path }),
+    renderPlanMarkdown(plan, { artifacts: options.runDirectory.path, limit: Number.POSITIVE_INFINITY }),
   );
   return plan;
 }

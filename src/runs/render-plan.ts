@@ -18,7 +18,15 @@ export const MARKDOWN_LIMIT = 65_000;
 
 const STATUS_ICON: Record<PlanStatus, string> = { planned: '✅', failed: '❌', error: '⚠️', cancelled: '⏹️' };
 
-export function renderPlanMarkdown(plan: PlanDocument, options: { artifacts?: string } = {}): string {
+/**
+ * plan.md and the PR comment. `limit` (default: GitHub's comment limit) drops per-device details when
+ * the whole plan does not fit; the plan.md artifact is written without a limit.
+ */
+export function renderPlanMarkdown(
+  plan: PlanDocument,
+  options: { artifacts?: string; limit?: number } = {},
+): string {
+  const limit = options.limit ?? MARKDOWN_LIMIT;
   const header = [
     '## netchange plan',
     '',
@@ -32,12 +40,12 @@ export function renderPlanMarkdown(plan: PlanDocument, options: { artifacts?: st
     ? [`<sub>Full logs and plan.json: \`${options.artifacts}\`</sub>`, '']
     : [];
   let body = [...header, ...sections, ...footer].join('\n');
-  if (body.length > MARKDOWN_LIMIT) {
+  if (body.length > limit) {
     // why: keep every proposal's summary line and digest; drop the per-device details that overflow.
     const compact = plan.proposals.map((proposal) => renderProposalMarkdown(proposal, { details: false }));
     const note = `> The full plan is longer than a comment allows; per-device diffs are in plan.md${options.artifacts ? ` under \`${options.artifacts}\`` : ''}.\n`;
     body = [...header, note, ...compact, ...footer].join('\n');
-    if (body.length > MARKDOWN_LIMIT) body = `${body.slice(0, MARKDOWN_LIMIT - 40)}\n\n… (truncated)\n`;
+    if (body.length > limit) body = `${body.slice(0, limit - 40)}\n\n… (truncated)\n`;
   }
   return body;
 }
