@@ -64,7 +64,7 @@ const IDENTITY = {
 };
 
 /** Blobs per `git show` call: keeps the command line far below the OS argument limit. */
-const BLOBS_PER_CALL = 2000;
+const BLOBS_PER_CALL = 5000;
 
 export function createSimpleGitEvidence(root: string): EvidenceGit {
   const git: SimpleGit = simpleGit({ baseDir: root });

@@ -210,6 +210,8 @@ export interface LoadedEvidence {
   total: number;
 }
 
+const FINISHED_AT = /"finishedAt":"([^"]{10,40})"/;
+
 /** Reads the records in a period, in chain order, with the files that could not be read. */
 export async function loadEvidence(
   repositoryRoot: string,
@@ -225,9 +227,17 @@ export async function loadEvidence(
   const records: EvidenceRecord[] = [];
   const unreadable: string[] = [];
   contents.forEach((content, index) => {
+    const text = content.toString();
+    // why: a digest over 12 hours of a 10,000-record chain parses only the records it shows; the
+    // finish time is found in the canonical text first (a record that does not match is parsed anyway).
+    const quick = FINISHED_AT.exec(text)?.[1];
+    if (quick !== undefined) {
+      const finished = Date.parse(quick);
+      if (!Number.isNaN(finished) && (finished < since || finished >= until)) return;
+    }
     let record: EvidenceRecord;
     try {
-      record = JSON.parse(content.toString()) as EvidenceRecord;
+      record = JSON.parse(text) as EvidenceRecord;
     } catch {
       unreadable.push(entries[index]?.path ?? '?');
       return;

@@ -1,0 +1,140 @@
+/**
+ * Evidence at scale: `audit verify` and `digest` over 10,000 records (budget 1 s each).
+ * The records are generated in memory and written with one `git fast-import` stream: once as a single
+ * commit, and once as one commit per record (what appending produces), since verify reads every
+ * commit's trailers.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { chainRecord, recordPath, serialiseRecord } from '../src/audit/chain.js';
+import {
+  buildDigest,
+  EVIDENCE_REF,
+  type EvidenceRecord,
+  loadEvidence,
+  renderDigest,
+  verifyEvidence,
+} from '../src/audit/index.js';
+import { evidenceDraft } from '../test/audit/drafts.js';
+import { type BenchFigure, timeIt } from './harness.js';
+
+const RECORDS = 10_000;
+const NOW = new Date('2026-11-23T08:00:00Z');
+const SPACING_MS = 15 * 60 * 1000;
+
+function generateRecords(): EvidenceRecord[] {
+  const records: EvidenceRecord[] = [];
+  let tip: { sequence: number; hash: string } | undefined;
+  const first = NOW.getTime() - RECORDS * SPACING_MS;
+  for (let index = 0; index < RECORDS; index++) {
+    const started = new Date(first + index * SPACING_MS);
+    const finished = new Date(started.getTime() + 10 * 60 * 1000);
+    const base = evidenceDraft();
+    const record = chainRecord(
+      evidenceDraft({
+        proposal: { ...base.proposal, id: `CHG-${index + 1}` },
+        startedAt: started.toISOString(),
+        finishedAt: finished.toISOString(),
+        outcome: index % 50 === 0 ? 'failed' : 'succeeded',
+        kind: index % 30 === 0 ? 'emergency' : 'apply',
+      }),
+      tip,
+      finished,
+    );
+    records.push(record);
+    tip = { sequence: record.sequence, hash: record.hash };
+  }
+  return records;
+}
+
+function trailers(record: EvidenceRecord): string {
+  return `evidence #${record.sequence}\n\nEvidence-Sequence: ${record.sequence}\nEvidence-Hash: ${record.hash}\n`;
+}
+
+/** A fast-import stream: one commit holding every record, or one commit per record. */
+function importStream(records: readonly EvidenceRecord[], commitPerRecord: boolean): string {
+  const parts: string[] = [];
+  const commit = (mark: number, message: string, files: readonly EvidenceRecord[]) => {
+    const body = Buffer.byteLength(message);
+    parts.push(
+      `commit ${EVIDENCE_REF}\nmark :${mark}\ncommitter netchange <netchange@example.invalid> 1763884800 +0000\ndata ${body}\n${message}\n`,
+    );
+    for (const record of files) {
+      const content = serialiseRecord(record);
+      parts.push(
+        `M 100644 inline ${recordPath(record.sequence)}\ndata ${Buffer.byteLength(content)}\n${content}\n`,
+      );
+    }
+  };
+  if (commitPerRecord) records.forEach((record, index) => commit(index + 1, trailers(record), [record]));
+  else commit(1, trailers(records.at(-1) as EvidenceRecord), records);
+  return parts.join('');
+}
+
+async function repositoryWith(records: readonly EvidenceRecord[], commitPerRecord: boolean): Promise<string> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'netchange-bench-audit-'));
+  await execa('git', ['init', '--quiet', '--initial-branch=main', root]);
+  await execa('git', ['fast-import', '--quiet'], {
+    cwd: root,
+    input: importStream(records, commitPerRecord),
+  });
+  return root;
+}
+
+/** Median of three runs: the machine is shared, and one run can land on a busy moment. */
+async function medianOf(run: () => Promise<number>): Promise<number> {
+  const runs = [await run(), await run(), await run()].sort((a, b) => a - b);
+  return runs[1] as number;
+}
+
+export default async function benchAudit(): Promise<BenchFigure[]> {
+  const records = generateRecords();
+  const figures: BenchFigure[] = [];
+  for (const commitPerRecord of [false, true]) {
+    const root = await repositoryWith(records, commitPerRecord);
+    const layout = commitPerRecord ? 'one commit per record' : 'one commit';
+    try {
+      let checked = 0;
+      const verifyMs = await medianOf(() =>
+        timeIt(async () => {
+          const result = await verifyEvidence(root, { now: NOW });
+          if (!result.ok) throw new Error(`bench chain does not verify: ${result.firstProblem?.message}`);
+          checked = result.checked;
+        }),
+      );
+      figures.push({
+        name: `audit verify ${checked.toLocaleString('en-US')} records (${layout})`,
+        value: verifyMs,
+        unit: 'ms',
+        budget: 1000,
+      });
+      if (commitPerRecord) continue;
+      for (const [label, hours] of [
+        ['12h', 12],
+        ['7d', 7 * 24],
+      ] as const) {
+        let length = 0;
+        const digestMs = await timeIt(async () => {
+          const since = new Date(NOW.getTime() - hours * 3_600_000);
+          const loaded = await loadEvidence(root, { since, until: NOW });
+          length = renderDigest(
+            buildDigest(loaded.records, { since, until: NOW }, loaded.unreadable),
+            'markdown',
+          ).length;
+        });
+        if (length === 0) throw new Error('empty digest');
+        figures.push({
+          name: `digest --since ${label} over ${RECORDS.toLocaleString('en-US')} records (markdown)`,
+          value: digestMs,
+          unit: 'ms',
+          budget: 1000,
+        });
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+  return figures;
+}
