@@ -263,14 +263,16 @@ export function onceExpander(startMs: number, endMs: number, shifted: boolean): 
 }
 
 /** Known holiday countries and regions, for lint. */
+// why: listing date-holidays' countries is slow; policies ask once per holiday window.
 let catalogue: InstanceType<typeof Holidays> | undefined;
+let countries: Record<string, string> | undefined;
 
 export function holidayCountryError(
   country: string,
   region: string | undefined,
 ): { field: 'country' | 'region'; message: string } | undefined {
   catalogue ??= new Holidays();
-  const countries = catalogue.getCountries() ?? {};
+  countries ??= catalogue.getCountries() ?? {};
   if (!(country.toUpperCase() in countries)) {
     return { field: 'country', message: `unknown holiday country '${country}'` };
   }

@@ -32,13 +32,20 @@ const clocks = new Map<string, ZoneClock>();
 
 /** True when `zone` is an IANA zone name Temporal knows (never falls back to UTC). */
 export function isValidTimeZone(zone: string): boolean {
-  try {
-    Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(zone);
-    return true;
-  } catch {
-    return false;
+  let valid = validZones.get(zone);
+  if (valid === undefined) {
+    try {
+      Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(zone);
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    validZones.set(zone, valid);
   }
+  return valid;
 }
+
+const validZones = new Map<string, boolean>();
 
 /** The clock for a zone; throws RangeError for an unknown zone (callers lint zones first). */
 export function zoneClock(zone: string): ZoneClock {
