@@ -10,6 +10,12 @@ export {
 } from './digest.js';
 export { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, recordsBetween } from './export.js';
 export {
+  type ApplyEvidenceContext,
+  describeChanges,
+  evidenceDraftFromApply,
+  recordApplyResult,
+} from './record-apply.js';
+export {
   type AppendOptions,
   appendEvidence,
   fetchEvidence,

@@ -1,0 +1,260 @@
+/**
+ * From `netchange apply`'s result (result.json) to an evidence record: the one place the apply flow
+ * meets the audit trail. Call it after applyProposal returns (or throws after running steps).
+ */
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { simpleGit } from 'simple-git';
+import { NetchangeError } from '../core/errors.js';
+import type { ChangeProposal } from '../core/model.js';
+import type { StepResult } from '../executors/types.js';
+import type { Redactor } from '../redact/index.js';
+import type { ApplyResult } from '../runs/apply-proposal.js';
+import { appendEvidence } from './store.js';
+import type {
+  EvidenceApprover,
+  EvidenceDraft,
+  EvidenceKind,
+  EvidenceRecord,
+  EvidenceStep,
+  WindowStatus,
+} from './types.js';
+
+/** What result.json does not know: who approved, the window verdict, the pull request, the actor. */
+export interface ApplyEvidenceContext {
+  /** The proposal as applied (requester, targets, timezone, incident, verification steps). */
+  proposal: ChangeProposal;
+  /** IANA zone the proposal's times are shown in (ChangeSubject.timezone). */
+  timezone?: string;
+  /** Absolute path of the run directory holding the step logs (RunDirectory.path). */
+  runDirectory?: string;
+  /** The pull request of the change, when known. */
+  pullRequest?: { number: number; url?: string };
+  /** Approvals that counted (ApprovalRequirement.approvedBy, with the team and time when known). */
+  approvers: EvidenceApprover[];
+  /** The window verdict at apply time. */
+  window: { status: WindowStatus; windows?: string[]; message?: string };
+  /** Who ran apply; default: result.actor (or the OS user), an automation when CI is set. */
+  actor?: { name: string; kind: 'person' | 'automation'; team?: string };
+  /** Retrospective due date of an emergency or override (ChangeControlVerdict.retrospectiveDue). */
+  retrospectiveDue?: string;
+  /** Record kind; default: emergency for emergency changes, window-override when the window was overridden, else apply. */
+  kind?: EvidenceKind;
+  /** The run's redactor (with the secrets it learned). */
+  redactor?: Redactor;
+  /** Remote to publish to; default origin when it exists, false for local only. */
+  remote?: string | false;
+  /** Told when the record could only be kept locally. */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Appends the evidence record of one apply. Returns undefined for a refused apply (nothing ran, so
+ * nothing changed); otherwise the stored record.
+ */
+export async function recordApplyResult(
+  repositoryRoot: string,
+  result: ApplyResult,
+  context: ApplyEvidenceContext,
+): Promise<EvidenceRecord | undefined> {
+  if (result.outcome === 'refused') return undefined;
+  const draft = await evidenceDraftFromApply(repositoryRoot, result, context);
+  return appendEvidence(repositoryRoot, draft, {
+    ...(context.redactor ? { redactor: context.redactor } : {}),
+    ...(context.remote !== undefined ? { remote: context.remote } : {}),
+    ...(context.onWarning ? { onWarning: context.onWarning } : {}),
+  });
+}
+
+/** The draft recordApplyResult appends (exported for tests and for callers that batch). */
+export async function evidenceDraftFromApply(
+  repositoryRoot: string,
+  result: ApplyResult,
+  context: ApplyEvidenceContext,
+): Promise<EvidenceDraft> {
+  const proposal = context.proposal;
+  const steps = await Promise.all(
+    [...result.steps, ...result.verification, ...result.rollback].map((step) =>
+      evidenceStep(step, context.runDirectory),
+    ),
+  );
+  const kind: EvidenceKind =
+    context.kind ??
+    (proposal.type === 'emergency'
+      ? 'emergency'
+      : context.window.status === 'overridden'
+        ? 'window-override'
+        : 'apply');
+  const zone = context.timezone ?? proposal.schedule.timezone;
+  return {
+    kind,
+    proposal: {
+      id: result.proposal.id,
+      file: result.proposal.file,
+      blob: result.proposal.blob ?? null,
+      title: proposal.title,
+      type: proposal.type,
+      domain: proposal.domain,
+      risk: isRisk(result.proposal.risk) ? result.proposal.risk : proposal.risk,
+      ...(zone ? { timezone: zone } : {}),
+      ...(proposal.incident ? { incident: proposal.incident } : {}),
+      targets: {
+        ...(proposal.targets.sites ? { sites: [...proposal.targets.sites] } : {}),
+        ...(proposal.targets.devices ? { devices: [...proposal.targets.devices] } : {}),
+      },
+    },
+    commit: result.commit ?? (await headCommit(repositoryRoot)),
+    pullRequest: context.pullRequest ?? null,
+    requester: { team: proposal.requester.team, github: proposal.requester.github },
+    approvers: context.approvers,
+    window: context.window,
+    actor: context.actor ?? defaultActor(result.actor),
+    startedAt: result.startedAt,
+    finishedAt: result.finishedAt,
+    steps,
+    verification: verificationOf(result, (proposal.verification ?? []).length > 0),
+    rollback: rollbackOf(result),
+    outcome:
+      result.outcome === 'applied'
+        ? 'succeeded'
+        : result.outcome === 'rolled-back'
+          ? 'rolled-back'
+          : 'failed',
+    ...(context.retrospectiveDue ? { retrospectiveDue: context.retrospectiveDue } : {}),
+    ...(context.runDirectory
+      ? { runDirectory: relativeRunDirectory(repositoryRoot, context.runDirectory) }
+      : {}),
+  };
+}
+
+function isRisk(value: string): value is 'low' | 'medium' | 'high' {
+  return value === 'low' || value === 'medium' || value === 'high';
+}
+
+async function headCommit(root: string): Promise<string> {
+  try {
+    return (await simpleGit({ baseDir: root }).revparse(['HEAD'])).trim();
+  } catch (error) {
+    throw new NetchangeError('E_GIT', 'the applied commit is unknown and HEAD cannot be read', {
+      cause: error,
+    });
+  }
+}
+
+function defaultActor(name: string | undefined): EvidenceRecord['actor'] {
+  const automation = process.env.CI === 'true' || process.env.GITHUB_ACTIONS === 'true';
+  return {
+    name: name ?? process.env.GITHUB_ACTOR ?? os.userInfo().username,
+    kind: automation ? 'automation' : 'person',
+  };
+}
+
+function relativeRunDirectory(root: string, directory: string): string {
+  const relative = path.relative(root, directory);
+  return relative.startsWith('..') || path.isAbsolute(relative)
+    ? directory
+    : relative.split(path.sep).join('/');
+}
+
+async function evidenceStep(step: StepResult, runDirectory: string | undefined): Promise<EvidenceStep> {
+  const { summary, diff } = describeChanges(step);
+  return {
+    phase: step.phase,
+    name: step.name,
+    tool: step.kind,
+    argv: await commandOf(step, runDirectory),
+    exitCode: step.exitCode ?? null,
+    status: step.status,
+    digest: step.digest,
+    diffSummary: summary,
+    ...(diff ? { diff } : {}),
+  };
+}
+
+/**
+ * The last command the step ran, as its (redacted) log shows it: `$ ansible-playbook -i …`.
+ * why: the executors log the exact command line they ran; result.json does not repeat it.
+ */
+async function commandOf(step: StepResult, runDirectory: string | undefined): Promise<string[]> {
+  if (!step.log || !runDirectory) return [];
+  let log: string;
+  try {
+    log = await readFile(path.resolve(runDirectory, step.log), 'utf8');
+  } catch {
+    return [];
+  }
+  const commands = log.split('\n').filter((line) => line.startsWith('$ '));
+  const last = commands.at(-1);
+  return last ? last.slice(2).split(' ').filter(Boolean) : [];
+}
+
+/** One line and the diff text of what a step changed (already redacted by the executors). */
+export function describeChanges(step: StepResult): { summary: string; diff?: string } {
+  if (step.ansible) {
+    const changedHosts = step.ansible.hosts.filter((host) => host.changed > 0);
+    const diffs: string[] = [];
+    for (const host of step.ansible.hosts) {
+      for (const task of host.tasks) {
+        if (task.hidden) continue;
+        const files = [
+          ...task.diffs,
+          ...(task.items ?? []).flatMap((item) => (item.hidden ? [] : item.diffs)),
+        ];
+        for (const file of files) {
+          const body = file.unified ?? file.prepared;
+          if (body)
+            diffs.push(
+              `# ${host.host}: ${task.task}${file.path ? ` (${file.path})` : ''}\n${body.endsWith('\n') ? body : `${body}\n`}`,
+            );
+        }
+      }
+    }
+    const summary =
+      changedHosts.length === 0
+        ? 'no changes'
+        : `${changedHosts.length} ${changedHosts.length === 1 ? 'host' : 'hosts'} changed (${changedHosts.map((host) => host.host).join(', ')}), ${diffs.length} ${diffs.length === 1 ? 'diff' : 'diffs'}`;
+    return diffs.length > 0 ? { summary, diff: diffs.join('') } : { summary };
+  }
+  if (step.terraform) {
+    const count = (action: string) =>
+      step.terraform?.resources.filter((resource) => resource.action === action).length ?? 0;
+    const replaced = count('replace');
+    const summary = `${count('create') + replaced} to add, ${count('update')} to change, ${count('delete') + replaced} to destroy`;
+    const lines = step.terraform.resources.map((resource) => {
+      const attributes = resource.attributes.map(
+        (attribute) =>
+          `    ${attribute.path}: ${JSON.stringify(attribute.before) ?? 'null'} -> ${attribute.unknownAfter ? '(known after apply)' : (JSON.stringify(attribute.after) ?? 'null')}`,
+      );
+      return [`${resource.action} ${resource.address}`, ...attributes].join('\n');
+    });
+    return lines.length > 0 ? { summary, diff: `${lines.join('\n')}\n` } : { summary };
+  }
+  return { summary: step.status === 'skipped' ? 'not run' : 'no changes reported' };
+}
+
+function verificationOf(result: ApplyResult, hasVerification: boolean): EvidenceRecord['verification'] {
+  if (!hasVerification) return { status: 'none' };
+  const failed = result.verification.find((step) => step.status !== 'applied' && step.status !== 'skipped');
+  if (failed)
+    return {
+      status: 'failed',
+      message: `${failed.name} ${failed.status}${failed.message ? `: ${failed.message}` : ''}`,
+    };
+  if (result.verification.length > 0 && result.verification.every((step) => step.status === 'applied'))
+    return { status: 'passed' };
+  return { status: 'not-run' };
+}
+
+function rollbackOf(result: ApplyResult): EvidenceRecord['rollback'] {
+  switch (result.outcome) {
+    case 'applied':
+      return { status: 'not-needed' };
+    case 'rolled-back':
+      return { status: 'succeeded' };
+    case 'rollback-failed':
+      return { status: 'failed', message: result.message };
+    default:
+      return { status: 'not-run', message: result.message };
+  }
+}
