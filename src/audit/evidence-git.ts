@@ -201,7 +201,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
     },
     async push(remote, commit, ref) {
       try {
-        await git.raw(['push', '--quiet', remote, `${commit}:${ref}`]);
+        await git.raw(['push', '--quiet', '--no-verify', remote, `${commit}:${ref}`]);
         return 'pushed';
       } catch (error) {
         const text = error instanceof Error ? error.message : String(error);
