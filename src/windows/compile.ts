@@ -137,7 +137,9 @@ export function compileWindowPolicy(
   };
   if (options.from) {
     const fromMs = options.from.getTime();
-    ensureCovered(policy, fromMs, fromMs + horizonMs + DAY_MS);
+    // why: proposals are usually scheduled weeks ahead and each searches a horizon further, so two
+    // horizons expanded once up front spare a second expansion and union rebuild later.
+    ensureCovered(policy, fromMs, fromMs + 2 * horizonMs + DAY_MS);
     lintHorizon(policy, value, fromMs, fromMs + horizonMs, warning);
   }
   return { policy, findings };
