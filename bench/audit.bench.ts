@@ -68,8 +68,11 @@ function importStream(records: readonly EvidenceRecord[], commitPerRecord: boole
       );
     }
   };
-  if (commitPerRecord) records.forEach((record, index) => commit(index + 1, trailers(record), [record]));
-  else commit(1, trailers(records.at(-1) as EvidenceRecord), records);
+  if (commitPerRecord) {
+    for (const [index, record] of records.entries()) commit(index + 1, trailers(record), [record]);
+  } else {
+    commit(1, trailers(records.at(-1) as EvidenceRecord), records);
+  }
   return parts.join('');
 }
 

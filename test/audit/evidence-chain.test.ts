@@ -69,14 +69,29 @@ describe('evidence chain', () => {
   const tampering: [string, (files: EvidenceFiles) => void, number, ChainProblemKind][] = [
     [
       'a record edited by hand',
-      (files: EvidenceFiles) => rewrite(files, R2, (record) => void (record.outcome = 'succeeded'), false),
+      (files: EvidenceFiles) =>
+        rewrite(
+          files,
+          R2,
+          (record) => {
+            record.outcome = 'succeeded';
+          },
+          false,
+        ),
       2,
       'changed',
     ],
     [
       'a record edited with its hash recomputed',
       (files: EvidenceFiles) =>
-        rewrite(files, R2, (record) => void (record.approvers = [{ user: 'mallory' }]), true),
+        rewrite(
+          files,
+          R2,
+          (record) => {
+            record.approvers = [{ user: 'mallory' }];
+          },
+          true,
+        ),
       2,
       'changed',
     ],
@@ -98,8 +113,22 @@ describe('evidence chain', () => {
         const second = files.get(R2) ?? '';
         files.set(R2, files.get(R3) ?? '');
         files.set(R3, second);
-        rewrite(files, R2, (record) => void (record.sequence = 2), true);
-        rewrite(files, R3, (record) => void (record.sequence = 3), true);
+        rewrite(
+          files,
+          R2,
+          (record) => {
+            record.sequence = 2;
+          },
+          true,
+        );
+        rewrite(
+          files,
+          R3,
+          (record) => {
+            record.sequence = 3;
+          },
+          true,
+        );
       },
       2,
       'changed',
@@ -147,7 +176,14 @@ describe('evidence chain', () => {
 
     const intact = await runCli(['audit', 'verify'], { cwd: repository.root });
     await tamperByHand(repository.root, (files) =>
-      rewrite(files, R2, (record) => void (record.outcome = 'succeeded'), false),
+      rewrite(
+        files,
+        R2,
+        (record) => {
+          record.outcome = 'succeeded';
+        },
+        false,
+      ),
     );
     const broken = await runCli(['audit', 'verify', '--repo', repository.root], { cwd: '/' });
 
