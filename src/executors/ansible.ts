@@ -51,7 +51,8 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
     const result = await runProcess({
       command: context.commands.ansiblePlaybook,
       args,
-      cwd: path.dirname(playbook.absolutePath),
+      // why: from the repository root, so an ansible.cfg there applies as it does when people run it.
+      cwd: context.repoRoot,
       env: {
         ...context.env,
         ANSIBLE_STDOUT_CALLBACK: CALLBACK_NAME,
