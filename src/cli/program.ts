@@ -7,6 +7,7 @@ import { registerDigestCommand } from './commands/digest.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerNextCommand } from './commands/next.js';
 import { registerPlanCommand } from './commands/plan.js';
+import { registerUnlockCommand } from './commands/unlock.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerWindowsCommand } from './commands/windows.js';
 import { VERSION } from './version.js';
@@ -39,6 +40,7 @@ Examples:
   registerPlanCommand(program);
   registerApplyCommand(program);
   registerCommentCommand(program);
+  registerUnlockCommand(program);
   registerInitCommand(program);
   registerCodeownersCommand(program);
   registerWindowsCommand(program);

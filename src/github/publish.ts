@@ -33,19 +33,21 @@ export interface OpenSessionOptions {
   warn?: (message: string) => void;
 }
 
-/** Connects to the pull request: target, credentials, and its head commit (one request when the event does not say). */
-export async function openGitHubSession(options: OpenSessionOptions): Promise<GitHubSession> {
+/** A connection to the repository on GitHub, without a pull request (`apply --due`, `unlock`). */
+export interface GitHubConnection {
+  github: GitHubPort;
+  target: GitHubTarget;
+  redactor: Redactor;
+}
+
+/** Connects to the repository: target from the environment, flags and config; credentials from the environment. */
+export async function connectGitHub(options: OpenSessionOptions): Promise<GitHubConnection> {
   const target = await resolveGitHubTarget({
     env: options.env,
     ...(options.pullNumber !== undefined ? { pullNumber: options.pullNumber } : {}),
     ...(options.config?.repository ? { repository: options.config.repository } : {}),
     ...(options.config?.apiUrl ? { apiUrl: options.config.apiUrl } : {}),
   });
-  if (target.pullNumber === undefined) {
-    throw new NetchangeError('E_USAGE', 'no pull request to report to', {
-      hint: 'Pass --pr N, or run on a pull_request or pull_request_review event.',
-    });
-  }
   const auth = authFromEnvironment(options.env);
   const redactor = createRedactor({ env: options.env, secretValues: credentialSecrets(auth) });
   const warn = options.warn ?? (() => {});
@@ -56,6 +58,17 @@ export async function openGitHubSession(options: OpenSessionOptions): Promise<Gi
     warn: (message) => warn(redactor.redactText(message)),
     ...retriesFromEnvironment(options.env),
   });
+  return { github, target, redactor };
+}
+
+/** Connects to the pull request: target, credentials, and its head commit (one request when the event does not say). */
+export async function openGitHubSession(options: OpenSessionOptions): Promise<GitHubSession> {
+  const { github, target, redactor } = await connectGitHub(options);
+  if (target.pullNumber === undefined) {
+    throw new NetchangeError('E_USAGE', 'no pull request to report to', {
+      hint: 'Pass --pr N, or run on a pull_request or pull_request_review event.',
+    });
+  }
   const headSha = target.headSha ?? (await github.getPullRequest(target.pullNumber)).headSha;
   return { github, target: { ...target, pullNumber: target.pullNumber, headSha }, redactor };
 }

@@ -1,11 +1,15 @@
 import { type Command, Option } from 'commander';
+import { usageError } from '../../core/errors.js';
+import { parsePositiveInteger } from '../options.js';
 
-interface ApplyFlags {
+export interface ApplyFlags {
   repo?: string;
   approvals?: string;
   reviewedPlan?: string;
   outDir?: string;
   format: 'text' | 'json';
+  pr?: number;
+  due?: boolean;
 }
 
 export function registerApplyCommand(program: Command): void {
@@ -19,7 +23,7 @@ export function registerApplyCommand(program: Command): void {
         'verification steps, and the rollback steps when something fails and rollback.auto is true.\n' +
         'Writes result.json and redacted logs to the run directory.',
     )
-    .argument('<path>', 'the proposal file (relative to the current directory)')
+    .argument('[path]', 'the proposal file (relative to the current directory); not with --due')
     .option(
       '--repo <dir>',
       'the network repository (default: the git repository around the current directory)',
@@ -30,6 +34,12 @@ export function registerApplyCommand(program: Command): void {
       'the plan.json the reviewers approved; apply refuses when the plan changed',
     )
     .option('--out-dir <dir>', 'where artifacts go (default: .netchange/runs/<timestamp>/)')
+    .option(
+      '--pr <number>',
+      'the pull request: approvals from its reviews, locks on GitHub, a comment and a commit status after',
+      parsePositiveInteger('--pr'),
+    )
+    .option('--due', 'apply every merged, approved proposal whose window is open now (scheduled workflow)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
@@ -41,13 +51,19 @@ Examples:
 Exit codes: 0 applied and verified, 1 refused by the gate or the change failed (rolled back or not),
 2 usage or configuration error, 3 a tool failed, 130 cancelled.`,
     )
-    .action(async (proposalPath: string, flags: ApplyFlags) => {
+    .action(async (proposalPath: string | undefined, flags: ApplyFlags) => {
+      if (flags.due) {
+        const { applyDue } = await import('../../github/apply-due.js');
+        process.exitCode = await applyDue(proposalPath, flags, runApply);
+        return;
+      }
+      if (!proposalPath) throw usageError('apply needs a proposal file, or --due');
       process.exitCode = await runApply(proposalPath, flags);
     });
 }
 
 /** The apply command's wiring: workspace → gate (validation now) → applyProposal → output. */
-async function runApply(proposalPath: string, flags: ApplyFlags): Promise<number> {
+export async function runApply(proposalPath: string, flags: ApplyFlags): Promise<number> {
   const { readFile } = await import('node:fs/promises');
   const os = (await import('node:os')).default;
   const path = (await import('node:path')).default;
@@ -102,6 +118,25 @@ async function runApply(proposalPath: string, flags: ApplyFlags): Promise<number
   }
   const now = () => new Date();
 
+  // why: with --pr, GitHub supplies approvals, the approved commit, the reviewed digest and locks (src/github/apply-gate.ts).
+  const pullRequest =
+    flags.pr !== undefined && subject
+      ? await (await import('../../github/apply-gate.js')).preparePullRequestApply({
+          workspace,
+          subject,
+          pullNumber: flags.pr,
+          env: process.env,
+          now,
+          warn: (message) => process.stderr.write(`warning: ${message}\n`),
+        })
+      : undefined;
+  if (pullRequest) {
+    approvals = pullRequest.approvals;
+    commit = pullRequest.commit;
+    reviewedDigest ??= pullRequest.reviewedDigest;
+  }
+  let gateEntry: import('../../core/model.js').ProposalReport | undefined;
+
   const gate = async (): Promise<import('../../runs/index.js').GateVerdict> => {
     const report = await validateWorkspace(
       workspace,
@@ -112,10 +147,12 @@ async function runApply(proposalPath: string, flags: ApplyFlags): Promise<number
         paths: [proposalPath],
         requireApprovals: true,
         ...(commit ? { commit } : {}),
+        ...(pullRequest ? { members: pullRequest.members } : {}),
       },
       compilePolicies,
     );
     const entry = report.proposals.find((proposal) => proposal.file === subject?.file);
+    gateEntry = entry;
     const errors = report.proposals.flatMap((proposal) =>
       proposal.findings.filter((finding) => finding.severity === 'error'),
     );
@@ -156,27 +193,35 @@ async function runApply(proposalPath: string, flags: ApplyFlags): Promise<number
   const interrupt = runs.cancelOnInterrupt(() => process.exit(130));
   let result: import('../../runs/index.js').ApplyResult;
   try {
-    result = await runs.applyProposal(subject, {
-      repoRoot: workspace.root,
-      redactor: settings.redactor,
-      concurrency: 1,
-      timeoutMs: settings.timeoutMs,
-      killGraceMs: settings.killGraceMs,
-      commands: settings.commands,
-      signal: interrupt.signal,
-      runDirectory,
-      progress,
-      version: VERSION,
-      gate,
-      now,
-      actor: process.env.GITHUB_ACTOR ?? os.userInfo().username,
-      ...(commit ? { commit } : {}),
-      ...(reviewedDigest ? { reviewedDigest } : {}),
-    });
+    const run = () =>
+      runs.applyProposal(subject, {
+        repoRoot: workspace.root,
+        redactor: settings.redactor,
+        concurrency: 1,
+        timeoutMs: settings.timeoutMs,
+        killGraceMs: settings.killGraceMs,
+        commands: settings.commands,
+        signal: interrupt.signal,
+        runDirectory,
+        progress,
+        version: VERSION,
+        gate,
+        now,
+        actor: process.env.GITHUB_ACTOR ?? os.userInfo().username,
+        ...(commit ? { commit } : {}),
+        ...(reviewedDigest ? { reviewedDigest } : {}),
+      });
+    result = pullRequest ? await pullRequest.withLocks(run) : await run();
   } finally {
     progress.close();
     interrupt.dispose();
   }
+  const posted = pullRequest
+    ? await pullRequest.record(result, {
+        runDirectory: runDirectory.path,
+        ...(gateEntry ? { report: gateEntry } : {}),
+      })
+    : undefined;
 
   const relative = path.relative(cwd, runDirectory.path) || '.';
   if (flags.format === 'json') {
@@ -195,6 +240,7 @@ async function runApply(proposalPath: string, flags: ApplyFlags): Promise<number
       }
     }
     lines.push(`result: ${path.join(relative, 'result.json')}`);
+    if (posted) lines.push(`recorded on the pull request: ${posted}`);
     process.stdout.write(settings.redactor.redactText(`${lines.join('\n')}\n`));
   }
   switch (result.outcome) {

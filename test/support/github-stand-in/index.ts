@@ -132,6 +132,8 @@ export interface GitHubStandIn {
   pushCommit(fullName: string, number: number, headSha: string): void;
   /** Marks a pull request merged. */
   merge(fullName: string, number: number, mergeCommitSha: string): void;
+  /** Plants a netchange lock ref whose tag message is `lease` (as another runner would). */
+  seedLock(fullName: string, name: string, lease: Record<string, unknown>): void;
   /** Sets an organisation team's members (`org/slug`). */
   setTeamMembers(team: string, logins: string[]): void;
   /** The comments on a pull request, oldest first. */
@@ -677,6 +679,21 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
       found.merged = true;
       found.state = 'closed';
       found.mergeCommitSha = mergeCommitSha;
+    },
+    seedLock(fullName, name, lease) {
+      const state = repository(fullName);
+      const tag: StoredTag = {
+        sha: sha1(`seed ${name} ${nextId++}`),
+        tag: `netchange-lock-${name}`,
+        message: JSON.stringify(lease),
+        object: '0'.repeat(40),
+      };
+      state.tags.set(tag.sha, tag);
+      state.refs.set(`refs/netchange/locks/${name}`, {
+        ref: `refs/netchange/locks/${name}`,
+        sha: tag.sha,
+        type: 'tag',
+      });
     },
     setTeamMembers(team, logins) {
       teams.set(team.toLowerCase(), [...logins]);

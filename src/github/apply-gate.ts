@@ -1,0 +1,392 @@
+/**
+ * The GitHub half of `netchange apply --pr N` and `--due`: the applied commit must be the approved
+ * one, approvals come from the pull request's reviews, the reviewed plan digest from the report
+ * comment, locks per device and Terraform stack are held for the run, and afterwards a new comment,
+ * a commit status and (for emergencies) a `retrospective-required` label record what happened.
+ * `src/cli/commands/apply.ts` only wires these in.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { simpleGit } from 'simple-git';
+import { Temporal } from 'temporal-polyfill';
+import { NetchangeError } from '../core/errors.js';
+import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
+import type { Workspace } from '../pipeline/workspace.js';
+import type { ApplyResult } from '../runs/apply-proposal.js';
+import { REPORT_MARKER } from './compose-report.js';
+import { acquireLocks, type HeldLock, lockNames, refSafe, releaseLocks } from './locks.js';
+import type { PullRequestInfo } from './port.js';
+import { connectGitHub, type GitHubConnection, reviewInputs } from './publish.js';
+
+/** Marks a proposal applied, so a scheduled `apply --due` never applies it twice. */
+export const APPLIED_PREFIX = 'refs/netchange/applied/';
+/** Label an emergency change's pull request gets until its retrospective review. */
+export const RETROSPECTIVE_LABEL = 'retrospective-required';
+/** Commit status context set after apply. */
+export const APPLY_STATUS_CONTEXT = 'netchange/apply';
+/** A lease outlives the change's occupied interval by this much (a dead holder's lock frees itself). */
+const LEASE_MARGIN_MS = 30 * 60_000;
+
+export interface PullRequestApplyOptions {
+  workspace: Workspace;
+  subject: ChangeSubject;
+  pullNumber: number;
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  warn?: (message: string) => void;
+}
+
+/** What apply needs from the pull request, and what it does around the run. */
+export interface PullRequestApply {
+  pull: PullRequestInfo;
+  /** Approvals from the reviews, for the approved commit. */
+  approvals: Approval[];
+  /** The commit the approvals must be for (the pull request's head). */
+  commit: string;
+  /** Policy team → members from GitHub teams. */
+  members: Map<string, string[]>;
+  /** The plan digest the report comment showed reviewers for this proposal, when it carried a plan. */
+  reviewedDigest?: string;
+  /** Runs `apply` holding the proposal's locks; releases them however it ends. */
+  withLocks<T>(run: () => Promise<T>): Promise<T>;
+  /**
+   * Saves, then posts the apply comment, the commit status and, for emergencies, the label; returns
+   * the comment link. `report` is the proposal's validation at apply time (window, retrospective).
+   */
+  record(
+    result: ApplyResult,
+    options: { runDirectory: string; report?: ProposalReport },
+  ): Promise<string | undefined>;
+}
+
+/**
+ * Checks the pull request before anything runs: the local checkout is the approved commit (or, after
+ * merge, carries the same proposal file), the proposal was not applied yet; reads reviews, team
+ * members and the reviewed digest.
+ */
+export async function preparePullRequestApply(options: PullRequestApplyOptions): Promise<PullRequestApply> {
+  const { workspace, subject } = options;
+  const connection = await connectGitHub({
+    env: options.env,
+    pullNumber: options.pullNumber,
+    config: workspace.config.github,
+    ...(options.warn ? { warn: options.warn } : {}),
+  });
+  const github = connection.github;
+  const pull = await github.getPullRequest(options.pullNumber);
+  await checkApprovedCommit(workspace, subject, pull);
+  if (await github.getRef(appliedRef(subject))) {
+    throw new NetchangeError('E_GATE', `${subject.proposal.id} was already applied`, {
+      hint: `Delete ${appliedRef(subject)} on GitHub only if it must run again (with a new review).`,
+    });
+  }
+  const session = {
+    ...connection,
+    target: { ...connection.target, pullNumber: pull.number, headSha: pull.headSha },
+  };
+  const inputs = await reviewInputs(session, {
+    staleApprovals: workspace.config.github.staleApprovals === true,
+    changeControlPolicy: workspace.changeControlDocument?.value,
+  });
+  const comment = await github.findComment(pull.number, REPORT_MARKER);
+  const reviewedDigest = comment ? digestFromReport(comment.body, subject.file) : undefined;
+  if (!reviewedDigest) {
+    options.warn?.(
+      `the report comment on #${pull.number} shows no plan for ${subject.file}; the plan is not compared with a reviewed one`,
+    );
+  }
+  const commit = workspace.git ? await workspace.git.resolveRef('HEAD') : pull.headSha;
+
+  return {
+    pull,
+    approvals: inputs.approvals,
+    commit: inputs.commit,
+    members: inputs.members,
+    ...(reviewedDigest ? { reviewedDigest } : {}),
+    async withLocks(run) {
+      const now = options.now();
+      const ttlMs = Math.max(subject.endMs + subject.rollbackMs - now.getTime(), 0) + LEASE_MARGIN_MS;
+      const held: HeldLock[] = await acquireLocks(github, lockNames(subject), {
+        holder: holderName(options.env),
+        proposal: subject.proposal.id,
+        now,
+        ttlMs,
+        commit: pull.headSha,
+      });
+      try {
+        return await run();
+      } finally {
+        await releaseLocks(github, held);
+      }
+    },
+    async record(result, recordOptions) {
+      return recordApply(connection, recordOptions.runDirectory, {
+        pull,
+        subject,
+        result,
+        commit,
+        approvals: inputs.approvals,
+        now: options.now(),
+        ...(recordOptions.report ? { report: recordOptions.report } : {}),
+      });
+    },
+  };
+}
+
+/** The applied marker of a proposal. */
+export function appliedRef(subject: ChangeSubject): string {
+  return `${APPLIED_PREFIX}${refSafe(subject.proposal.id)}`;
+}
+
+async function checkApprovedCommit(
+  workspace: Workspace,
+  subject: ChangeSubject,
+  pull: PullRequestInfo,
+): Promise<void> {
+  const git = workspace.git;
+  if (!git)
+    throw new NetchangeError('E_GATE', 'apply --pr needs the git checkout of the pull request', {
+      hint: 'Run it in the repository checkout.',
+    });
+  const head = await git.resolveRef('HEAD');
+  if (head === pull.headSha) return;
+  if (pull.merged) {
+    // why: after a merge the checkout is the merge commit; what was approved is the proposal file at
+    // the pull request's head, so that file must be byte-identical here.
+    const approved = await git.fileAt(pull.headSha, subject.file);
+    const current = await git.fileAt('HEAD', subject.file);
+    if (approved !== undefined && approved === current) return;
+    throw new NetchangeError(
+      'E_GATE',
+      `${subject.file} differs from the approved commit ${pull.headSha.slice(0, 12)} of #${pull.number}`,
+      {
+        hint:
+          approved === undefined
+            ? 'The approved commit is not in this checkout: fetch it (actions/checkout with fetch-depth: 0).'
+            : 'Someone changed the proposal after the review; open a new pull request for the change.',
+      },
+    );
+  }
+  throw new NetchangeError(
+    'E_GATE',
+    `the checkout (HEAD ${head.slice(0, 12)}) is not the approved head ${pull.headSha.slice(0, 12)} of #${pull.number}`,
+    { hint: 'Check out the pull request head, or merge it first; apply only runs what was reviewed.' },
+  );
+}
+
+/** The digest the report comment shows for a proposal file: `` `file` · … · digest `hex` ``. */
+export function digestFromReport(body: string, file: string): string | undefined {
+  for (const line of body.split('\n')) {
+    if (!line.includes(`\`${file}\``)) continue;
+    const match = /digest `((?:sha256:)?[0-9a-f]{16,})`/.exec(line);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+function holderName(env: NodeJS.ProcessEnv): string {
+  const who = env.GITHUB_ACTOR ?? env.USER ?? 'netchange';
+  return env.GITHUB_RUN_ID ? `${who} (workflow run ${env.GITHUB_RUN_ID})` : who;
+}
+
+interface RecordInput {
+  pull: PullRequestInfo;
+  subject: ChangeSubject;
+  result: ApplyResult;
+  commit: string;
+  approvals: Approval[];
+  report?: ProposalReport;
+  now: Date;
+}
+
+async function recordApply(
+  connection: GitHubConnection,
+  runDirectory: string,
+  input: RecordInput,
+): Promise<string | undefined> {
+  const { github, redactor, target } = connection;
+  const body = redactor.redactText(renderApplyComment(input, target.runUrl));
+  // why: nothing is lost: the comment is on disk before it is posted.
+  await saveApplyComment(runDirectory, body);
+  const applied = input.result.outcome === 'applied';
+  try {
+    // why: the applied marker first, so a failed post can never lead `apply --due` to run it twice.
+    if (applied) await github.createRef(appliedRef(input.subject), input.pull.headSha);
+    const posted = await github.createComment(input.pull.number, body);
+    await github.createCommitStatus(input.commit, {
+      state: applied ? 'success' : 'failure',
+      context: APPLY_STATUS_CONTEXT,
+      description: `${input.subject.proposal.id}: ${input.result.outcome}`,
+      ...(target.runUrl ? { targetUrl: target.runUrl } : {}),
+    });
+    if (input.subject.proposal.type === 'emergency')
+      await github.addLabels(input.pull.number, [RETROSPECTIVE_LABEL]);
+    return posted.htmlUrl;
+  } catch (error) {
+    if (error instanceof NetchangeError && error.code === 'E_GITHUB') {
+      throw new NetchangeError(
+        'E_GITHUB',
+        `${input.subject.proposal.id} was ${input.result.outcome}, but recording it on GitHub failed: ${error.message}`,
+        {
+          hint: `The apply comment is saved in ${path.join(runDirectory, 'github', 'apply-comment.md')}; post it by hand, result.json is beside it.`,
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Saves the apply comment next to result.json before it is posted. */
+export async function saveApplyComment(runDirectory: string, body: string): Promise<void> {
+  await mkdir(path.join(runDirectory, 'github'), { recursive: true });
+  await writeFile(path.join(runDirectory, 'github', 'apply-comment.md'), body, { mode: 0o600 });
+}
+
+const OUTCOME_ICON: Record<string, string> = {
+  applied: '✅',
+  'rolled-back': '↩️',
+  refused: '⛔',
+  cancelled: '⏹️',
+};
+
+/** The apply comment: who applied what, when (local and UTC), in which window, with which approvals, diffs and verification. */
+export function renderApplyComment(input: RecordInput, runUrl?: string): string {
+  const { subject, result, pull } = input;
+  const zone = subject.timezone;
+  const approvals = input.approvals.length
+    ? input.approvals
+        .map((approval) => `@${approval.user}${approval.at ? ` (${approval.at})` : ''}`)
+        .join(', ')
+    : 'none';
+  const windows = input.report?.windows;
+  const rows: [string, string][] = [
+    ['Proposal', `${subject.proposal.id} — ${subject.proposal.title} (\`${subject.file}\`)`],
+    ['Outcome', `${result.outcome} — ${result.message}`],
+    [
+      'Applied by',
+      `${result.actor ? `@${result.actor}` : 'unknown'}${runUrl ? ` · [workflow run](${runUrl})` : ''}`,
+    ],
+    [
+      'Commit',
+      `\`${input.commit}\`${input.commit !== pull.headSha ? ` (approved head \`${pull.headSha}\`)` : ''}`,
+    ],
+    ['Started', bothTimes(result.startedAt, zone)],
+    ['Finished', bothTimes(result.finishedAt, zone)],
+    [
+      'Scheduled',
+      `${bothTimes(new Date(subject.startMs).toISOString(), zone)} → ${bothTimes(new Date(subject.endMs).toISOString(), zone)}`,
+    ],
+    [
+      'Window',
+      windows
+        ? `${windows.open ? 'open' : 'closed'}${windows.overlapping.length ? ` (${windows.overlapping.join(', ')})` : ''}`
+        : 'inside the scheduled interval',
+    ],
+    ['Approvals', approvals],
+    [
+      'Plan digest',
+      `\`${result.plannedDigest ?? 'none'}\`${result.reviewedDigest ? ` (reviewed \`${result.reviewedDigest}\`)` : ''}`,
+    ],
+  ];
+  const lines = [
+    `### netchange apply: ${OUTCOME_ICON[result.outcome] ?? '❌'} ${subject.proposal.id} ${result.outcome}`,
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows.map(([key, value]) => `| ${key} | ${value.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`),
+    '',
+  ];
+  if (subject.proposal.type === 'emergency') {
+    lines.push(
+      `> ⚠️ **Emergency change.** A retrospective review is due${input.report?.retrospectiveDue ? ` by ${bothTimes(input.report.retrospectiveDue, zone)}` : ''}; this pull request is labelled \`${RETROSPECTIVE_LABEL}\`.`,
+      '',
+    );
+  }
+  for (const [title, steps] of [
+    ['Steps', result.steps],
+    ['Verification', result.verification],
+    ['Rollback', result.rollback],
+  ] as const) {
+    if (steps.length === 0) continue;
+    lines.push(`#### ${title}`, '');
+    for (const step of steps) {
+      lines.push(
+        `- ${step.index + 1}. ${step.name} (${step.kind}) — ${step.status}${step.message ? `: ${step.message}` : ''}`,
+      );
+      for (const host of step.ansible?.hosts ?? []) {
+        const diffs = host.tasks
+          .flatMap((task) => (task.hidden ? [] : task.diffs))
+          .flatMap((diff) => (diff.unified ? [diff.unified] : []));
+        if (diffs.length === 0) continue;
+        lines.push(
+          `  <details><summary>${host.host}: ${host.changed} changed</summary>`,
+          '',
+          '```diff',
+          ...diffs.map((diff) => diff.replace(/\n$/, '')),
+          '```',
+          '  </details>',
+        );
+      }
+      for (const resource of step.terraform?.resources ?? [])
+        lines.push(`  - \`${resource.address}\`: ${resource.action}`);
+    }
+    lines.push('');
+  }
+  const text = lines.join('\n');
+  // why: GitHub rejects comments over 65,536 characters; the run directory keeps the whole record.
+  return text.length > 65_000
+    ? `${text.slice(0, 64_900)}\n\n… (cut at GitHub's limit; result.json in the run directory has everything)\n`
+    : text;
+}
+
+function bothTimes(iso: string, zone: string): string {
+  const instant = Temporal.Instant.from(iso);
+  const local = instant.toZonedDateTimeISO(zone);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const localText = `${local.year}-${pad(local.month)}-${pad(local.day)} ${pad(local.hour)}:${pad(local.minute)} ${local.offset} ${zone}`;
+  return `${localText} (${instant.toString({ smallestUnit: 'minute' })})`;
+}
+
+/** A proposal `apply --due` should run now: merged, approved, window open now, not applied yet. */
+export interface DueApplication {
+  file: string;
+  id: string;
+  pullNumber: number;
+}
+
+/**
+ * Proposals whose scheduled interval contains `now`, merged through a pull request, not yet applied.
+ * The pull request is found from the last commit that touched the proposal file.
+ */
+export async function findDueApplications(options: {
+  workspace: Workspace;
+  subjects: readonly ChangeSubject[];
+  env: NodeJS.ProcessEnv;
+  now: Date;
+  warn?: (message: string) => void;
+}): Promise<DueApplication[]> {
+  const nowMs = options.now.getTime();
+  const candidates = options.subjects.filter((subject) => subject.startMs <= nowMs && nowMs < subject.endMs);
+  if (candidates.length === 0) return [];
+  const { github } = await connectGitHub({
+    env: options.env,
+    config: options.workspace.config.github,
+    ...(options.warn ? { warn: options.warn } : {}),
+  });
+  const git = simpleGit({ baseDir: options.workspace.root });
+  const due: DueApplication[] = [];
+  for (const subject of candidates) {
+    if (await github.getRef(appliedRef(subject))) continue;
+    const log = await git.log({ file: subject.file, maxCount: 1 });
+    const sha = log.latest?.hash;
+    if (!sha) continue;
+    const pull = (await github.pullRequestsForCommit(sha)).find((candidate) => candidate.merged);
+    if (!pull) {
+      options.warn?.(`${subject.file} is in its window but no merged pull request carries it; not applied`);
+      continue;
+    }
+    due.push({ file: subject.file, id: subject.proposal.id, pullNumber: pull.number });
+  }
+  return due;
+}

@@ -1,0 +1,160 @@
+/**
+ * Locks across CI runners: one git ref per device or Terraform stack in the GitHub repository,
+ * `refs/netchange/locks/<name>`, pointing at an annotated tag object whose message is the lease
+ * (holder, expiry). Creating a ref is atomic on GitHub (422 when it exists), so two runs never hold
+ * the same lock; a lease whose holder died expires and can be taken over.
+ */
+import { NetchangeError } from '../core/errors.js';
+import type { ChangeSubject } from '../core/model.js';
+import type { GitHubPort } from './port.js';
+
+export const LOCK_PREFIX = 'refs/netchange/locks/';
+
+/** What a lock's tag message records. */
+export interface Lease {
+  /** Who holds it: the workflow run or user. */
+  holder: string;
+  /** The proposal being applied. */
+  proposal: string;
+  /** RFC 3339. */
+  acquiredAt: string;
+  /** RFC 3339; after this instant anyone may take the lock over. */
+  expiresAt: string;
+}
+
+/** A lock held by this run. */
+export interface HeldLock {
+  name: string;
+  ref: string;
+  lease: Lease;
+}
+
+/** The lock names of a change: one per targeted device and per Terraform stack, sorted. */
+export function lockNames(subject: ChangeSubject): string[] {
+  const names = new Set<string>();
+  for (const device of subject.proposal.targets.devices ?? []) names.add(`device-${refSafe(device)}`);
+  for (const step of subject.proposal.execution) {
+    if (step.terraform)
+      names.add(
+        `terraform-${refSafe(step.terraform.dir)}${step.terraform.workspace ? `-${refSafe(step.terraform.workspace)}` : ''}`,
+      );
+  }
+  // why: a fixed order means two runs needing overlapping sets cannot each hold half and wait.
+  return [...names].sort();
+}
+
+/** A ref component git and GitHub accept: letters, digits, `.`, `_`, `-`; no `..`, no leading dot. */
+export function refSafe(value: string): string {
+  return (
+    value
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/\.{2,}/g, '.')
+      .replace(/^[.-]+|[.-]+$/g, '')
+      .replace(/\.lock$/, '-lock') || 'unnamed'
+  );
+}
+
+export interface AcquireOptions {
+  holder: string;
+  proposal: string;
+  now: Date;
+  /** How long the lease lasts. */
+  ttlMs: number;
+  /** A commit in the repository the lease tag points at (the applied commit). */
+  commit: string;
+}
+
+/**
+ * Takes every lock or none: on the first lock held by someone else (with a live lease), releases
+ * what it took and throws E_GATE naming the holder and the expiry.
+ */
+export async function acquireLocks(
+  github: GitHubPort,
+  names: readonly string[],
+  options: AcquireOptions,
+): Promise<HeldLock[]> {
+  const held: HeldLock[] = [];
+  try {
+    for (const name of names) held.push(await acquireLock(github, name, options));
+    return held;
+  } catch (error) {
+    await releaseLocks(github, held);
+    throw error;
+  }
+}
+
+async function acquireLock(github: GitHubPort, name: string, options: AcquireOptions): Promise<HeldLock> {
+  const ref = `${LOCK_PREFIX}${name}`;
+  const lease: Lease = {
+    holder: options.holder,
+    proposal: options.proposal,
+    acquiredAt: options.now.toISOString(),
+    expiresAt: new Date(options.now.getTime() + options.ttlMs).toISOString(),
+  };
+  const tag = await github.createTagObject({
+    name: `netchange-lock-${name}`,
+    message: JSON.stringify(lease),
+    object: options.commit,
+  });
+  if ((await github.createRef(ref, tag)) === 'created') return { name, ref, lease };
+
+  const current = await readLease(github, ref);
+  if (current && Date.parse(current.expiresAt) > options.now.getTime()) {
+    throw new NetchangeError(
+      'E_GATE',
+      `lock ${name} is held by ${current.holder} for ${current.proposal} until ${current.expiresAt}`,
+      {
+        hint: `Wait for that run to finish. If its holder died, the lease expires at ${current.expiresAt}; an operator can release it with: netchange unlock ${name}`,
+      },
+    );
+  }
+  // why: the holder died (expired or unreadable lease): delete and create again. Creation stays the
+  // atomic step, so of two runs taking over at once only one succeeds.
+  await github.deleteRef(ref);
+  if ((await github.createRef(ref, tag)) === 'created') return { name, ref, lease };
+  throw new NetchangeError('E_GATE', `lock ${name} was taken over by another run at the same moment`, {
+    hint: 'Run apply again after that run finishes.',
+  });
+}
+
+/** Releases locks this run holds (a lock already gone is fine). */
+export async function releaseLocks(github: GitHubPort, held: readonly HeldLock[]): Promise<void> {
+  for (const lock of [...held].reverse()) await github.deleteRef(lock.ref);
+}
+
+/** The lease of a lock, or undefined when the lock does not exist or its lease cannot be read. */
+export async function readLease(github: GitHubPort, ref: string): Promise<Lease | undefined> {
+  const found = await github.getRef(ref);
+  if (!found) return undefined;
+  const message = found.type === 'tag' ? await github.getTagMessage(found.sha) : undefined;
+  if (!message) return undefined;
+  try {
+    const lease = JSON.parse(message) as Partial<Lease>;
+    if (
+      typeof lease.holder === 'string' &&
+      typeof lease.expiresAt === 'string' &&
+      typeof lease.proposal === 'string'
+    ) {
+      return {
+        holder: lease.holder,
+        proposal: lease.proposal,
+        acquiredAt: lease.acquiredAt ?? '',
+        expiresAt: lease.expiresAt,
+      };
+    }
+  } catch {
+    // why: a lease someone wrote by hand and broke counts as expired, so the lock can be taken over.
+  }
+  return undefined;
+}
+
+/** `netchange unlock NAME`: removes a lock and says whose it was. */
+export async function unlock(
+  github: GitHubPort,
+  name: string,
+): Promise<{ released: boolean; lease?: Lease }> {
+  const ref = `${LOCK_PREFIX}${name.replace(/^refs\/netchange\/locks\//, '')}`;
+  const lease = await readLease(github, ref);
+  const released = await github.deleteRef(ref);
+  return { released, ...(lease ? { lease } : {}) };
+}
