@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import type { ProposalReport, ValidationReport } from '../core/model.js';
+import type { StepResult } from '../executors/types.js';
+import type { PlanDocument } from '../runs/plan-document.js';
+import {
+  CHECK_TEXT_LIMIT,
+  COMMENT_LIMIT,
+  checkConclusion,
+  composeReport,
+  REPORT_MARKER,
+} from './compose-report.js';
+
+function proposal(overrides: Partial<ProposalReport> = {}): ProposalReport {
+  return {
+    file: 'changes/a.yaml',
+    id: 'CHG-1',
+    ok: true,
+    findings: [],
+    approvals: { required: [], satisfied: true },
+    ...overrides,
+  };
+}
+
+function report(proposals: ProposalReport[]): ValidationReport {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'netchange', version: '0.0.0' },
+    evaluatedAt: '2026-11-23T12:00:00Z',
+    ok: proposals.every((entry) => entry.ok),
+    proposals,
+    findings: [],
+    withdrawn: [],
+    summary: { proposals: proposals.length, passed: 0, failed: 0, errors: 0, warnings: 0 },
+  };
+}
+
+function hugePlan(devices: number, linesPerDiff: number): PlanDocument {
+  const diff = Array.from(
+    { length: linesPerDiff },
+    (_, index) => `+interface Gi1/0/${index} description line-${index}`,
+  ).join('\n');
+  const step: StepResult = {
+    phase: 'execution',
+    index: 0,
+    name: 'playbooks/ports.yaml',
+    kind: 'ansible',
+    mode: 'check',
+    status: 'planned',
+    changed: true,
+    digest: 'sha256:abc',
+    startedAt: '2026-11-23T12:00:00Z',
+    durationMs: 1,
+    ansible: {
+      completed: true,
+      hosts: Array.from({ length: devices }, (_, index) => ({
+        host: `sw-${index}`,
+        ok: 1,
+        changed: 1,
+        failed: 0,
+        unreachable: 0,
+        skipped: 0,
+        tasks: [
+          {
+            play: 'p',
+            task: 'ports',
+            status: 'changed',
+            hidden: false,
+            diffs: [{ path: `state/sw-${index}.cfg`, unified: diff }],
+          },
+        ],
+      })),
+    },
+  };
+  return {
+    schemaVersion: 1,
+    kind: 'NetchangePlan',
+    tool: { name: 'netchange', version: '0.0.0' },
+    createdAt: '2026-11-23T12:00:00Z',
+    status: 'planned',
+    proposals: [
+      {
+        file: 'changes/a.yaml',
+        id: 'CHG-1',
+        status: 'planned',
+        changed: true,
+        digest: 'sha256:feed',
+        steps: [step],
+      },
+    ],
+    summary: { proposals: 1, planned: 1, failed: 0, errors: 0, cancelled: 0, changed: 1 },
+  };
+}
+
+describe('composeReport', () => {
+  it('moves long diffs to the check run text, keeping per-device counts and the end of each diff', () => {
+    const plan = hugePlan(30, 400);
+    const planMarkdown =
+      plan.proposals[0]?.steps[0]?.ansible?.hosts
+        .map((host) => `${host.host}\n${host.tasks[0]?.diffs[0]?.unified}`)
+        .join('\n') ?? '';
+
+    const composed = composeReport({
+      report: report([proposal()]),
+      reportMarkdown: '### report',
+      plan,
+      planMarkdown,
+    });
+
+    expect(planMarkdown.length).toBeGreaterThan(COMMENT_LIMIT);
+    expect(composed.overflowed).toBe(true);
+    expect(composed.comment.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(composed.comment.startsWith(REPORT_MARKER)).toBe(true);
+    expect(composed.comment).toContain('longer than a GitHub comment allows');
+    expect(composed.comment).toContain('digest `sha256:feed`');
+    expect(composed.check.output.text?.length).toBeLessThanOrEqual(CHECK_TEXT_LIMIT);
+    expect(composed.check.output.text).toContain('#### sw-0: 1 changed, 0 failed, 1 ok');
+    expect(composed.check.output.text).toContain('(400 lines, last 40 shown)');
+    expect(composed.check.output.text).toContain('line-399');
+    expect(composed.check.output.text).not.toContain('line-10\n');
+  });
+
+  it('keeps a short report whole in the comment', () => {
+    const composed = composeReport({
+      report: report([proposal()]),
+      reportMarkdown: '### report',
+      planMarkdown: '## plan',
+    });
+
+    expect(composed.overflowed).toBe(false);
+    expect(composed.comment).toContain('### report');
+    expect(composed.comment).toContain('## plan');
+    expect(composed.check.output.text).toBeUndefined();
+  });
+
+  it('ignores volatile text when deciding whether anything changed', () => {
+    const first = composeReport({ reportMarkdown: 'evaluated at 12:00', volatile: ['12:00'] });
+    const second = composeReport({ reportMarkdown: 'evaluated at 12:05', volatile: ['12:05'] });
+    const different = composeReport({
+      reportMarkdown: 'evaluated at 12:05, one more error',
+      volatile: ['12:05'],
+    });
+
+    expect(second.checkDigest).toBe(first.checkDigest);
+    expect(different.checkDigest).not.toBe(first.checkDigest);
+  });
+});
+
+describe('checkConclusion', () => {
+  const missing = {
+    required: [{ team: 'cab', count: 1, reason: 'r', approvedBy: [], satisfied: false, eligible: ['carol'] }],
+    satisfied: false,
+  };
+  const error = {
+    ruleId: 'window' as const,
+    severity: 'error' as const,
+    message: 'blocked',
+    file: 'changes/a.yaml',
+    line: 3,
+  };
+
+  it.each([
+    ['success when everything passes', [proposal()], 'success'],
+    [
+      'action_required when only approvals are missing',
+      [proposal({ approvals: missing })],
+      'action_required',
+    ],
+    [
+      'failure when a finding is an error, approvals or not',
+      [proposal({ ok: false, findings: [error], approvals: missing })],
+      'failure',
+    ],
+  ])('%s', (_name, proposals, expected) => {
+    expect(checkConclusion(report(proposals as ProposalReport[]), undefined)).toBe(expected);
+  });
+
+  it('fails when the plan failed', () => {
+    expect(checkConclusion(report([proposal()]), { ...hugePlan(1, 1), status: 'failed' })).toBe('failure');
+  });
+});
