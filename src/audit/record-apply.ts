@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { NetchangeError } from '../core/errors.js';
-import type { ChangeProposal } from '../core/model.js';
+import type { Approval, ChangeProposal, ProposalReport } from '../core/model.js';
 import type { StepResult } from '../executors/types.js';
 import type { Redactor } from '../redact/index.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
@@ -257,4 +257,54 @@ function rollbackOf(result: ApplyResult): EvidenceRecord['rollback'] {
     default:
       return { status: 'not-run', message: result.message };
   }
+}
+
+/**
+ * The parts of the evidence context that validation at apply time already knows: who approved
+ * (only approvals that counted, with the team or role they counted for, and when), the window
+ * verdict, and the retrospective due date. `approvals` is what the gate evaluated (reviews or
+ * `--approvals`), for the time and commit of each approval.
+ */
+export function evidenceFromReport(
+  report: ProposalReport | undefined,
+  approvals: readonly Approval[],
+): Pick<ApplyEvidenceContext, 'approvers' | 'window' | 'retrospectiveDue'> {
+  const given = new Map(approvals.map((approval) => [approval.user, approval]));
+  const approvers: EvidenceApprover[] = [];
+  const seen = new Set<string>();
+  for (const requirement of report?.approvals.required ?? []) {
+    for (const user of requirement.approvedBy) {
+      const key = `${user}\u0000${requirement.team ?? ''}\u0000${requirement.role ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const approval = given.get(user);
+      approvers.push({
+        user,
+        ...(requirement.team ? { team: requirement.team } : {}),
+        ...(requirement.role ? { role: requirement.role } : {}),
+        ...(approval?.at ? { at: approval.at } : {}),
+        ...(approval?.commit ? { commit: approval.commit } : {}),
+      });
+    }
+  }
+  return {
+    approvers,
+    window: windowOf(report),
+    ...(report?.retrospectiveDue ? { retrospectiveDue: report.retrospectiveDue } : {}),
+  };
+}
+
+function windowOf(report: ProposalReport | undefined): ApplyEvidenceContext['window'] {
+  if (!report?.windows) return { status: 'not-checked' };
+  const messages = report.findings
+    .filter((finding) => finding.ruleId === 'window')
+    .map((finding) => finding.message);
+  const base = {
+    ...(report.windows.overlapping.length > 0 ? { windows: [...report.windows.overlapping] } : {}),
+    ...(messages.length > 0 ? { message: messages.join('; ') } : {}),
+  };
+  if (report.windows.open) return { status: 'open', ...base };
+  if (report.type === 'emergency' && report.retrospectiveDue) return { status: 'bypassed', ...base };
+  // why: a closed window that still let the change pass validation was overridden with approvals.
+  return { status: report.ok ? 'overridden' : 'blocked', ...base };
 }

@@ -38,6 +38,8 @@ export interface EvidenceApprover {
   user: string;
   /** The team the approval counted for. */
   team?: string;
+  /** The RACI role of the proposal's domain the approval counted for. */
+  role?: 'responsible' | 'accountable' | 'consulted' | 'informed';
   /** When it was given (RFC 3339). */
   at?: string;
   /** The commit it was given for. */
