@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildProgram } from '../../src/cli/program.js';
+import { readWorkflowTemplates } from '../../src/github/workflow-templates.js';
+import { EXAMPLE_ROOT, PROJECT_ROOT } from '../support/repository.js';
+
+interface Step {
+  uses?: string;
+  with?: { command?: string };
+}
+
+const templates = await readWorkflowTemplates();
+
+function netchangeCommands(text: string): string[] {
+  const workflow = parse(text) as { jobs: Record<string, { steps: Step[] }> };
+  return Object.values(workflow.jobs).flatMap((job) =>
+    job.steps
+      .filter((step) => step.uses?.startsWith('netchange/netchange@'))
+      .map((step) => step.with?.command ?? ''),
+  );
+}
+
+describe('workflow templates', () => {
+  it('cover pull requests, reviews, the schedule and emergencies', () => {
+    const triggers = [...templates.values()].map((text) =>
+      Object.keys((parse(text) as { on: object }).on)
+        .sort()
+        .join(','),
+    );
+
+    expect([...templates.keys()]).toEqual([
+      'netchange-apply.yaml',
+      'netchange-emergency.yaml',
+      'netchange-pull-request.yaml',
+      'netchange-review.yaml',
+    ]);
+    expect(triggers).toEqual([
+      'schedule,workflow_dispatch',
+      'workflow_dispatch',
+      'pull_request',
+      'pull_request_review',
+    ]);
+  });
+
+  it.each([...templates.keys()])('%s runs only commands and options netchange has', (name) => {
+    const program = buildProgram();
+
+    for (const command of netchangeCommands(templates.get(name) ?? '')) {
+      const [subcommand, ...words] = command.replace(/\$\{\{[^}]+\}\}/g, 'VALUE').split(/\s+/);
+      const known = program.commands.find((candidate) => candidate.name() === subcommand);
+      expect(known, `${name}: netchange ${subcommand}`).toBeDefined();
+      const flags = new Set(known?.options.map((option) => option.long));
+      for (const word of words.filter((candidate) => candidate.startsWith('--')))
+        expect(flags, `${name}: ${word}`).toContain(word);
+    }
+  });
+
+  it('are the workflows of the example repository, byte for byte', async () => {
+    for (const [name, text] of templates) {
+      expect(await readFile(path.join(EXAMPLE_ROOT, '.github/workflows', name), 'utf8')).toBe(text);
+    }
+  });
+});
+
+describe('action.yml', () => {
+  it('is a composite action that takes the command as an input and never evaluates it in a shell', async () => {
+    const action = parse(await readFile(path.join(PROJECT_ROOT, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { required?: boolean }>;
+      runs: { using: string; steps: { run?: string }[] };
+    };
+
+    expect(action.runs.using).toBe('composite');
+    expect(action.inputs.command?.required).toBe(true);
+    const script = action.runs.steps.map((step) => step.run ?? '').join('\n');
+    expect(script).not.toContain('${{ inputs.command }}');
+    expect(script).toContain('"${arguments[@]}"');
+  });
+});
