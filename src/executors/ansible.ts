@@ -68,12 +68,17 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
     });
 
     const run = parseAnsibleEvents(result.stdout, context.redactor, context.repoRoot);
-    const command = `$ ${context.commands.ansiblePlaybook} ${args.map((arg) => displayArgument(arg, context.repoRoot, scratch)).join(' ')}`;
+    const argv = [
+      context.commands.ansiblePlaybook,
+      ...args.map((arg) => displayArgument(arg, context.repoRoot, scratch)),
+    ];
+    const command = `$ ${argv.join(' ')}`;
     const logText = context.redactor.redactText(
       `${command}\n--- stderr ---\n${result.stderr}\n--- events ---\n${result.stdout}`,
     );
     const base = {
       startedAt,
+      argv,
       durationMs: performance.now() - started,
       logText,
       ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),

@@ -34,6 +34,7 @@ export interface StepRun
     | 'message'
     | 'hint'
     | 'exitCode'
+    | 'argv'
     | 'startedAt'
     | 'durationMs'
     | 'ansible'

@@ -43,12 +43,14 @@ async function runTerraformSerially(
   const started = performance.now();
   const deadline = Date.now() + context.timeoutMs;
   const log: string[] = [];
+  let argv: string[] = [];
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-terraform-'));
   const finish = (run: Omit<StepRun, 'startedAt' | 'durationMs' | 'logText'>): StepRun => ({
     ...run,
     startedAt,
     durationMs: performance.now() - started,
     logText: context.redactor.redactText(log.join('\n')),
+    argv: argv.map((argument) => context.redactor.redactText(argument)),
   });
   const terraform = async (args: string[], label: string): Promise<ProcessResult> => {
     const result = await runProcess({
@@ -60,7 +62,8 @@ async function runTerraformSerially(
       killGraceMs: context.killGraceMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });
-    const shown = args.map((arg) => arg.replace(scratch, '<scratch>'));
+    const shown = args.map((arg) => displayTerraformArgument(arg, scratch, context.repoRoot));
+    if (label === 'plan' || label === 'apply') argv = [context.commands.terraform, ...shown];
     log.push(`$ ${context.commands.terraform} ${shown.join(' ')}`);
     // why: `show -json` prints every variable in clear; the parsed, masked plan is what the log keeps.
     if (label !== 'show') log.push(result.stdout);
@@ -154,6 +157,11 @@ async function runTerraformSerially(
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** An argument as logs and records show it: temporary files by name, repository paths relative. */
+function displayTerraformArgument(argument: string, scratch: string, repoRoot: string): string {
+  return argument.replace(`${scratch}${path.sep}`, '').replace(`${repoRoot}${path.sep}`, '');
 }
 
 /** Classifies a failed Terraform command; undefined when it succeeded. */

@@ -138,6 +138,11 @@ export interface StepResult {
   status: StepStatus;
   /** Exit code of the last command run, when it exited. */
   exitCode?: number;
+  /**
+   * The step's main command line as run (ansible-playbook …, terraform plan/apply …), with
+   * repository paths relative and temporary files by name; redacted.
+   */
+  argv?: string[];
   /** True when the step would change something (check) or changed something (apply). */
   changed: boolean;
   /** One line for a person when the step did not simply succeed. */

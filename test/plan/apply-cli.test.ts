@@ -218,7 +218,25 @@ describe('netchange apply', () => {
       proposal: { id: 'CHG-APPLY', file: 'changes/apply.yaml' },
       reviewedDigest: (reviewed.proposals as { digest: string }[])[0]?.digest,
       plannedDigest: (reviewed.proposals as { digest: string }[])[0]?.digest,
-      steps: [{ status: 'applied', changed: true, mode: 'apply' }],
+      steps: [
+        {
+          status: 'applied',
+          changed: true,
+          mode: 'apply',
+          exitCode: 0,
+          argv: [
+            'ansible-playbook',
+            'playbooks/vlans.yaml',
+            '-i',
+            'inventory/hosts.yaml',
+            '--limit',
+            'sw-lab-01',
+            '-e',
+            '@extra-vars.yaml',
+            '--diff',
+          ],
+        },
+      ],
       verification: [{ status: 'applied', phase: 'verification' }],
       rollback: [],
     });
