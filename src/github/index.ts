@@ -1,0 +1,23 @@
+/** The GitHub module's public surface: what commands and the pipeline call. */
+export {
+  type DueApplication,
+  findDueApplications,
+  type PullRequestApply,
+  preparePullRequestApply,
+} from './apply-gate.js';
+export { approvalsFromReviews, policyTeams, teamMembersFromGitHub } from './approvals.js';
+export { CHECK_NAME, type ComposedReport, composeReport, REPORT_MARKER } from './compose-report.js';
+export { acquireLocks, lockNames, releaseLocks, unlock } from './locks.js';
+export { createOctokitGitHub, type GitHubAuth } from './octokit-github.js';
+export type { GitHubPort } from './port.js';
+export {
+  connectGitHub,
+  type GitHubSession,
+  openGitHubSession,
+  type PublishResult,
+  publishReport,
+  type ReviewInputs,
+  resendReport,
+  reviewInputs,
+} from './publish.js';
+export { commentOnPullRequest, reportToPullRequest } from './report-pull-request.js';
