@@ -170,6 +170,12 @@ describe('compileWindowPolicy warnings', () => {
       "device pattern 'rtr-*' matches no device",
     ],
     [
+      'a weekly RRULE that names no day',
+      '  - name: a\n    effect: deny\n    schedule:\n      rrule: FREQ=WEEKLY\n      start: "04:00"\n      duration: PT1H\n',
+      8,
+      'names no day, so it takes Saturday from the default anchor 2000-01-01',
+    ],
+    [
       'the cron day-of-month OR day-of-week trap',
       '  - name: a\n    effect: deny\n    schedule:\n      cron: "0 1 1-7 * 1"\n      duration: PT1H\n',
       8,

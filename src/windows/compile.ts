@@ -225,6 +225,13 @@ function compileWindow(
         "Write start as a local date-time, e.g. '2026-12-01T06:00', or use UNTIL.",
       );
       valid = false;
+    } else if (!dated && anchorDayOf(rule)) {
+      warning(
+        [...schedulePath, 'rrule'],
+        definition.name,
+        `window '${definition.name}': RRULE '${schedule.rrule}' names no day, so it takes ${anchorDayOf(rule)} from the default anchor 2000-01-01`,
+        'Name the day (BYDAY=SU, BYMONTHDAY=1, BYMONTH=1) or give start as a local date-time.',
+      );
     }
     if (clockMs === undefined || (dated && anchor === undefined)) {
       error(
@@ -344,6 +351,23 @@ function compileWindow(
     mergedStarts: [],
     mergedEnds: [],
   };
+}
+
+/** For rules whose day would come from the anchor's date: which day that is, in words. */
+function anchorDayOf(rule: ReturnType<typeof parseRule>): string | undefined {
+  const has = (key: string) => rule.parts.has(key);
+  switch (rule.parts.get('FREQ')) {
+    case 'WEEKLY':
+      return has('BYDAY') ? undefined : 'Saturday';
+    case 'MONTHLY':
+      return has('BYDAY') || has('BYMONTHDAY') ? undefined : 'the 1st of the month';
+    case 'YEARLY':
+      return has('BYMONTH') || has('BYYEARDAY') || has('BYWEEKNO') || has('BYDAY') || has('BYMONTHDAY')
+        ? undefined
+        : 'January 1st';
+    default:
+      return undefined;
+  }
 }
 
 function restricted(field: string | undefined): boolean {
