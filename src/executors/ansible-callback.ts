@@ -5,7 +5,9 @@
  * why: Debian's ansible-core ships no JSON stdout callback (the `json` one lives in the
  * ansible.posix collection, which a minimal install lacks), and a single JSON document at the end
  * is lost when ansible-playbook crashes mid-run. Lines survive a crash up to the last one.
- * The callback drops module arguments (`invocation`) and anything of a no_log task but its status.
+ * The callback drops module arguments (`invocation`) and anything of a no_log task but its status, and
+ * reports the decrypted values of inline `!vault` variables in a `secrets` event, which netchange
+ * learns for redaction and never writes anywhere.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -56,6 +58,40 @@ def _clean(task, res):
     return out
 
 
+def _vault_values(play):
+    # Decrypted values of inline !vault variables the play's hosts see: netchange redacts them by value.
+    try:
+        from ansible.parsing.yaml.objects import AnsibleVaultEncryptedUnicode
+    except Exception:
+        return []
+    found = set()
+
+    def walk(value, depth):
+        if depth > 50:
+            return
+        if isinstance(value, AnsibleVaultEncryptedUnicode):
+            try:
+                found.add(str(value.data))
+            except Exception:
+                pass
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item, depth + 1)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, depth + 1)
+
+    try:
+        manager = play.get_variable_manager()
+        inventory = getattr(manager, '_inventory', None)
+        hosts = inventory.get_hosts(play.hosts) if inventory is not None else []
+        for host in hosts:
+            walk(manager.get_vars(play=play, host=host, include_hostvars=False), 0)
+    except Exception:
+        pass
+    return sorted(found)
+
+
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = 'stdout'
@@ -72,6 +108,9 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_play_start(self, play):
         self._play = play.get_name().strip()
         self._emit({'event': 'play', 'name': self._play})
+        values = _vault_values(play)
+        if values:
+            self._emit({'event': 'secrets', 'values': values})
 
     def v2_playbook_on_task_start(self, task, is_conditional):
         self._emit({'event': 'task', 'name': task.get_name().strip(), 'play': self._play})

@@ -68,13 +68,14 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
     });
 
     const run = parseAnsibleEvents(result.stdout, context.redactor, context.repoRoot);
+    const events = withoutSecretEvents(result.stdout);
     const argv = [
       context.commands.ansiblePlaybook,
       ...args.map((arg) => displayArgument(arg, context.repoRoot, scratch)),
     ];
     const command = `$ ${argv.join(' ')}`;
     const logText = context.redactor.redactText(
-      `${command}\n--- stderr ---\n${result.stderr}\n--- events ---\n${result.stdout}`,
+      `${command}\n--- stderr ---\n${result.stderr}\n--- events ---\n${events}`,
     );
     const base = {
       startedAt,
@@ -183,6 +184,14 @@ function describeHostFailure(host: AnsibleHostResult): string {
   return `${host.host} ${what}${message ? `: ${oneLine(message)}` : ''}`;
 }
 
+/** The event stream without the `secrets` events, for the step log. */
+function withoutSecretEvents(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('{"event": "secrets"'))
+    .join('\n');
+}
+
 /** An argument as the step log shows it: repository paths relative, the scratch file by name. */
 export function displayArgument(argument: string, repoRoot: string, scratch: string): string {
   if (argument.startsWith(`@${scratch}`)) return `@${path.basename(argument)}`;
@@ -224,6 +233,8 @@ interface RawEvent {
   hidden?: boolean;
   result?: Record<string, unknown>;
   hosts?: Record<string, Record<string, number>>;
+  /** Decrypted vault values (the `secrets` event): learned, never kept. */
+  values?: unknown[];
 }
 
 /**
@@ -242,9 +253,14 @@ export function parseAnsibleEvents(stdout: string, redactor: Redactor, repoRoot:
       // a line cut short by a crash
     }
   }
-  // why: one redactValue call over every event, so a secret learned from one task's masked key is
-  // also removed from every other task's message and diff.
-  const events = redactor.redactValue(raw);
+  // why: vault values first, then one redactValue call over every event, so a secret learned from
+  // one task's masked key is also removed from every other task's message and diff.
+  for (const event of raw) {
+    if (event.event === 'secrets' && Array.isArray(event.values)) {
+      redactor.addSecretValues(event.values.filter((value): value is string => typeof value === 'string'));
+    }
+  }
+  const events = redactor.redactValue(raw.filter((event) => event.event !== 'secrets'));
   const hosts = new Map<string, AnsibleHostResult>();
   const hostEntry = (name: string): AnsibleHostResult => {
     let entry = hosts.get(name);

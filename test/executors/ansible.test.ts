@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StepContext, StepRun } from '../../src/executors/index.js';
 import { runAnsible } from '../../src/executors/index.js';
@@ -161,6 +162,34 @@ describe('runAnsible with the real ansible-playbook', () => {
     expect(crashed.message).toBe('ansible-playbook stopped before its recap (exit code 250)');
     expect(crashed.ansible?.hosts.map((host) => host.host)).toEqual(['sw-1']);
     expect(crashed.logText).toContain('MemoryError');
+  });
+
+  it('redacts the decrypted values of inline vault variables from diffs, messages and the log', async () => {
+    const vaultValue = 'vault-Planted-Val-3141';
+    await writeFile(path.join(root, 'vault-password'), 'netchange-test-vault\n');
+    const encrypted = await execa('ansible-vault', [
+      'encrypt_string',
+      '--vault-password-file',
+      path.join(root, 'vault-password'),
+      vaultValue,
+      '--name',
+      'banner_text',
+    ]);
+    await writeFile(
+      path.join(root, 'playbooks/banner.yaml'),
+      `- hosts: sw-1\n  gather_facts: false\n  vars:\n    ${encrypted.stdout.replace(/\n/g, '\n    ')}\n  tasks:\n    - name: Banner\n      ansible.builtin.blockinfile:\n        path: "{{ inventory_dir }}/../state/banner.cfg"\n        create: true\n        block: "banner motd {{ banner_text }}"\n    - ansible.builtin.debug: {msg: "banner is {{ banner_text }}"}\n`,
+    );
+
+    const banner = await runAnsible(
+      { playbook: 'playbooks/banner.yaml', inventory: 'inventory/hosts.yaml' },
+      context({ env: { ANSIBLE_VAULT_PASSWORD_FILE: path.join(root, 'vault-password') } }),
+    );
+
+    expect(banner.status).toBe('planned');
+    const tasks = banner.ansible?.hosts[0]?.tasks ?? [];
+    expect(tasks[0]?.diffs[0]?.unified).toContain('+banner motd [REDACTED]');
+    expect(tasks[1]?.message).toBe('banner is [REDACTED]');
+    expect(JSON.stringify(banner)).not.toContain(vaultValue);
   });
 
   it('reports a missing ansible-playbook as a tool error with a hint', async () => {
