@@ -115,6 +115,22 @@ describe('compileWindowPolicy errors (exit 2), each at its line', () => {
     expect(errors[0]!.message).toContain(message);
   });
 
+  it('spells out the four schedule forms when a schedule mixes them', () => {
+    const { policy, findings } = compile(
+      '  - name: a\n    effect: deny\n    schedule: {rrule: FREQ=DAILY, start: "06:00", duration: PT1H, cron: "0 1 * * *"}\n',
+    );
+
+    expect(policy).toBeUndefined();
+    expect(findings).toEqual([
+      expect.objectContaining({
+        ruleId: 'schema',
+        line: 7,
+        message:
+          'windows[0].schedule must take exactly one form: {rrule, start, duration}, {cron, duration}, {from, to} or {holidays}; it has rrule, start, duration, cron',
+      }),
+    ]);
+  });
+
   it('reports schema problems before semantics, with their line', () => {
     const { policy, findings } = compile(
       '  - name: a\n    effect: maybe\n    schedule: {cron: "0 1 * * *", duration: PT1H}\n',

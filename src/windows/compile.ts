@@ -52,7 +52,8 @@ export function compileWindowPolicy(
 ): { policy?: CompiledWindowPolicy; findings: Finding[] } {
   if (document.findings.length > 0) return { findings: document.findings };
   const schemaFindings = validateDocument(document, 'WindowPolicy');
-  if (schemaFindings.length > 0) return { findings: schemaFindings };
+  if (schemaFindings.length > 0)
+    return { findings: schemaFindings.map((finding) => clarifyScheduleForm(finding, document)) };
   const value = document.value as WindowPolicy;
   const findings: Finding[] = [];
   const at = (path: DocumentPath) => ({ file: document.file, ...document.positionOf(path) });
@@ -143,6 +144,21 @@ export function compileWindowPolicy(
     lintHorizon(policy, value, fromMs, fromMs + horizonMs, warning);
   }
   return { policy, findings };
+}
+
+const SCHEDULE_FORMS = '{rrule, start, duration}, {cron, duration}, {from, to} or {holidays}';
+
+// why: the schema's oneOf can only say which keys exist; people need the four forms spelled out.
+function clarifyScheduleForm(finding: Finding, document: YamlDocument): Finding {
+  const match = /^windows\[(\d+)\]\.schedule needs exactly one of /.exec(finding.message);
+  if (!match) return finding;
+  const windows = (document.value as { windows?: { schedule?: object }[] }).windows;
+  const given = Object.keys(windows?.[Number(match[1])]?.schedule ?? {});
+  return {
+    ...finding,
+    message: `windows[${match[1]}].schedule must take exactly one form: ${SCHEDULE_FORMS}; it has ${given.length ? given.join(', ') : 'no keys'}`,
+    hint: 'Keep the keys of one form and remove the others (see docs/windows.md).',
+  };
 }
 
 interface Reporters {
