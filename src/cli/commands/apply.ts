@@ -17,11 +17,7 @@ export function registerApplyCommand(program: Command): void {
     .command('apply')
     .summary('run a validated, approved proposal for real inside its window; verify; roll back on failure')
     .description(
-      'Apply one change proposal. Refuses unless validation passes now, the required approvals are given\n' +
-        '(for the commit being applied) and the change is inside its window now. Plans again and refuses\n' +
-        'when the plan differs from the reviewed one (--reviewed-plan); then runs the steps for real, the\n' +
-        'verification steps, and the rollback steps when something fails and rollback.auto is true.\n' +
-        'Writes result.json and redacted logs to the run directory.',
+      'Apply one change proposal. Refuses unless validation passes now, the required approvals are given (for the commit being applied) and the change is inside its window now. Plans again and refuses when the plan differs from the reviewed one (--reviewed-plan); then runs the steps for real, the verification steps, and the rollback steps when something fails and rollback.auto is true. Writes result.json and redacted logs to the run directory.',
     )
     .argument('[path]', 'the proposal file (relative to the current directory); not with --due')
     .option(
@@ -162,7 +158,7 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
     const missing = entry?.approvals.required.filter((requirement) => !requirement.satisfied) ?? [];
     if (missing.length > 0) {
       reasons.push(
-        `approvals missing: ${missing.map((requirement) => `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role}`).join(', ')}`,
+        `approvals missing: ${missing.map((requirement) => `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role ?? requirement.reason}`).join(', ')}`,
       );
     }
     if (entry?.windows && !entry.windows.open) reasons.push('the production windows do not allow the change');

@@ -14,10 +14,7 @@ export function registerPlanCommand(program: Command): void {
     .command('plan')
     .summary('run Ansible check+diff and terraform plan for proposals; per-device diffs, secrets redacted')
     .description(
-      'Plan change proposals: run every execution step in check mode (ansible-playbook --check --diff,\n' +
-        'terraform plan) and show per-device diffs and per-resource changes, with secrets redacted.\n' +
-        'Writes plan.json, plan.md and a redacted log per step to the run directory.\n' +
-        'No PATH and no --since: every proposal under changes/.',
+      'Plan change proposals: run every execution step in check mode (ansible-playbook --check --diff, terraform plan) and show per-device diffs and per-resource changes, with secrets redacted. Writes plan.json, plan.md and a redacted log per step to the run directory. No PATH and no --since: every proposal under changes/.',
     )
     .argument('[path...]', 'proposal files or directories (relative to the current directory)')
     .option(
