@@ -126,6 +126,19 @@ describe('netchange windows', () => {
   });
 });
 
+describe('usage errors', () => {
+  it.each([
+    [['windows', '--days', '0'], '--days'],
+    [['windows', '--from', 'next tuesday'], "--from 'next tuesday' is not a date or an RFC 3339 instant"],
+    [['next', 'changes/missing.yaml'], 'changes/missing.yaml does not exist'],
+  ])('exits 2 for %j', async (args, message) => {
+    const result = await runCli(args, { cwd: repository.root });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});
+
 describe('netchange next', () => {
   it('lists the next three slots and what blocks the requested one', async () => {
     const result = await runCli(
