@@ -146,22 +146,39 @@ export function crossTeamDemand(
   } else {
     return undefined;
   }
-  const teams = [...policy.teams.values()]
-    .filter((team) => needed.includes(team.kind))
-    .map((team) => team.name);
+  const teams = teamsOfKinds(policy, needed);
   // why: a demand on one of these teams already forces an approval from the other side.
-  const implied = demands.some(
-    (demand) =>
-      demand.teams.length > 0 &&
-      demand.request.count > 0 &&
-      demand.teams.every((team) => teams.includes(team)),
-  );
+  let implied = false;
+  for (const demand of demands) {
+    if (demand.teams.length === 0 || demand.request.count === 0) continue;
+    let inside = true;
+    for (const team of demand.teams) if (!teams.includes(team)) inside = false;
+    if (inside) implied = true;
+  }
   if (implied) return undefined;
   const request: ApprovalRequest = {
     count: 1,
     reason: `${reason} (${teams.join(', ') || 'no such team is defined'})`,
   };
   return { request: teams.length === 1 ? { team: teams[0]!, ...request } : request, teams };
+}
+
+const kindTeams = new WeakMap<CompiledChangeControlPolicy, Map<string, string[]>>();
+
+/** Names of the policy's teams of the given kinds, in policy order (cached per policy). */
+function teamsOfKinds(policy: CompiledChangeControlPolicy, kinds: readonly TeamKind[]): string[] {
+  let cache = kindTeams.get(policy);
+  if (!cache) {
+    cache = new Map();
+    kindTeams.set(policy, cache);
+  }
+  const key = kinds.join(',');
+  let teams = cache.get(key);
+  if (!teams) {
+    teams = [...policy.teams.values()].filter((team) => kinds.includes(team.kind)).map((team) => team.name);
+    cache.set(key, teams);
+  }
+  return teams;
 }
 
 /** Members of a team: the policy's list plus those resolved elsewhere (GitHub), de-duplicated. */
@@ -254,23 +271,28 @@ export function evaluateDemands(
     if (!counted.has(login)) counted.set(login, approval.user);
   }
 
-  const required = demands.map((demand): ApprovalRequirement => {
-    const unique = candidatesFor(policy, demand.teams, input.members);
-    const approvedBy = unique
-      .filter(([login]) => counted.has(login))
-      .map(([login]) => counted.get(login)!)
-      .sort();
-    const eligible = unique
-      .filter(([login]) => !counted.has(login) && !(policy.separationOfDuties && login === requester))
-      .map(([, display]) => display)
-      .sort();
-    return {
+  // why: plain loops, no closures: this runs for every requirement of every proposal.
+  const required: ApprovalRequirement[] = [];
+  let satisfied = true;
+  for (const demand of demands) {
+    const approvedBy: string[] = [];
+    const eligible: string[] = [];
+    for (const [login, display] of candidatesFor(policy, demand.teams, input.members)) {
+      const approver = counted.get(login);
+      if (approver !== undefined) approvedBy.push(approver);
+      else if (!(policy.separationOfDuties && login === requester)) eligible.push(display);
+    }
+    approvedBy.sort();
+    eligible.sort();
+    const requirement: ApprovalRequirement = {
       ...demand.request,
       approvedBy,
       satisfied: approvedBy.length >= demand.request.count,
       eligible,
     };
-  });
+    if (!requirement.satisfied) satisfied = false;
+    required.push(requirement);
+  }
 
   const findings: Finding[] = [];
   if (selfApproved) {
@@ -292,7 +314,7 @@ export function evaluateDemands(
       ...where,
     });
   }
-  return { required, satisfied: required.every((requirement) => requirement.satisfied), findings };
+  return { required, satisfied, findings };
 }
 
 /** "high-risk normal changes in firewall" — what an approval rule's `when` covers, in words. */

@@ -60,6 +60,8 @@ export interface CompiledCustomRule {
   line: number;
   /** The proposal field the assertion reads first: where its finding points. */
   proposalPath: string[];
+  /** The hint of a failed assertion (built once, not per proposal). */
+  hint: string;
 }
 
 /** The change-control policy, checked and compiled: what the evaluation functions take. */
@@ -300,6 +302,7 @@ export function compileChangeControlPolicy(document: YamlDocument): {
         severity: rule.severity ?? 'error',
         line: document.positionOf(['rules', index]).line,
         proposalPath: proposalPathOf(rule.assert),
+        hint: `Rule ${rule.name} (${document.file}:${document.positionOf(['rules', index]).line}) asserts: ${rule.assert}`,
       });
     }
   });

@@ -71,7 +71,6 @@ export function evaluateChangeControl(
 ): ChangeControlVerdict {
   const proposal = subject.proposal;
   const findings: Finding[] = [...input.risk.findings];
-  const at = (path: readonly (string | number)[]) => ({ file: subject.file, ...subject.locate(path) });
   const effective = input.risk.effective;
   const facts: MatchFacts = { type: proposal.type, risk: effective, domain: proposal.domain };
 
@@ -82,7 +81,7 @@ export function evaluateChangeControl(
       severity: 'error',
       message: `requester team '${proposal.requester.team}' is not a team of the change-control policy`,
       hint: `Teams: ${[...policy.teams.keys()].join(', ')} (${policy.file}).`,
-      ...at(['requester', 'team']),
+      ...where(subject, ['requester', 'team']),
     });
   } else {
     const members = candidatesFor(policy, [requesterTeam.name], input.members);
@@ -93,7 +92,7 @@ export function evaluateChangeControl(
         severity: 'warning',
         message: `${proposal.requester.github} is not a member of ${requesterTeam.name}`,
         hint: `Members: ${members.map(([, member]) => member).join(', ')}. Add them to the team in ${policy.file}, or name their own team.`,
-        ...at(['requester', 'github']),
+        ...where(subject, ['requester', 'github']),
       });
     }
   }
@@ -106,14 +105,24 @@ export function evaluateChangeControl(
       severity: 'error',
       message: `no one is accountable for domain '${proposal.domain}'`,
       hint: `Add raci.${proposal.domain} with responsible and accountable teams to ${policy.file}, or use a domain it lists: ${[...policy.raci.keys()].join(', ')}.`,
-      ...at(['domain']),
+      ...where(subject, ['domain']),
     });
   }
 
   const typeVerdict = checkChangeType(policy, subject, input, findings);
 
   const demands = [...policyDemands(policy, proposal.type, proposal.template, facts)];
+  // why: the policy's own demands name only defined teams (compilation checked); window overrides may not.
   for (const override of input.windowVerdict.overrideApprovals) {
+    if (override.team !== undefined && !policy.teams.has(override.team)) {
+      findings.push({
+        ruleId: 'approval',
+        severity: 'error',
+        message: `a window override requires team ${override.team}, which is not defined in ${policy.file}`,
+        hint: `Requirement: ${override.reason}. Define the team, or correct the window's override.`,
+        ...where(subject, ['schedule']),
+      });
+    }
     for (const demand of demandsFor(policy, [override], raci ? proposal.domain : undefined))
       addDemand(demands, demand);
   }
@@ -121,18 +130,6 @@ export function evaluateChangeControl(
   if (requesterTeam && proposal.type !== 'standard') {
     const crossTeam = crossTeamDemand(policy, requesterTeam.name, requesterTeam.kind, demands);
     if (crossTeam) demands.push(crossTeam);
-  }
-  for (const demand of demands) {
-    const unknown = demand.teams.filter((team) => !policy.teams.has(team));
-    if (unknown.length > 0) {
-      findings.push({
-        ruleId: 'approval',
-        severity: 'error',
-        message: `an approval requirement names team${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, not defined in ${policy.file}`,
-        hint: `Requirement: ${demand.request.reason}. Define the team, or correct the window override.`,
-        ...at(['domain']),
-      });
-    }
   }
   const approvals = evaluateDemands(
     policy,
@@ -143,7 +140,7 @@ export function evaluateChangeControl(
       ...(input.commit !== undefined ? { commit: input.commit } : {}),
       ...(input.members ? { members: input.members } : {}),
     },
-    at(['requester']),
+    where(subject, ['requester']),
   );
   findings.push(...approvals.findings);
 
@@ -216,7 +213,6 @@ function checkChangeType(
   findings: Finding[],
 ): { retrospectiveDue?: string } {
   const proposal = subject.proposal;
-  const at = (path: readonly (string | number)[]) => ({ file: subject.file, ...subject.locate(path) });
   const fail = (message: string, path: readonly (string | number)[], hint: string): void => {
     findings.push({
       ruleId: 'change-type',
@@ -224,7 +220,7 @@ function checkChangeType(
       severity: 'error',
       message,
       hint,
-      ...at(path),
+      ...where(subject, path),
     });
   };
   switch (proposal.type) {
@@ -292,7 +288,7 @@ function checkChangeType(
         severity: 'note',
         message: `emergency change: a retrospective review is due by ${retrospectiveDue}`,
         hint: `The policy asks for a retrospective within ${describeDuration(within)} of the start.`,
-        ...at(['type']),
+        ...where(subject, ['type']),
       });
       return { retrospectiveDue };
     }
@@ -392,7 +388,7 @@ function runCustomRules(
         policy: rule.name,
         severity: rule.severity,
         message: rule.message,
-        hint: `Rule ${rule.name} (${policy.file}:${rule.line}) asserts: ${rule.assert.source}`,
+        hint: rule.hint,
         file: subject.file,
         ...subject.locate(rule.proposalPath),
       });
@@ -441,6 +437,14 @@ function addInZone(duration: Temporal.Duration, epochMs: number, timezone: strin
     byInstant.set(key, result);
   }
   return result;
+}
+
+/** File and position of a proposal field, for a finding. */
+function where(
+  subject: ChangeSubject,
+  path: readonly (string | number)[],
+): { file: string; line: number; column: number } {
+  return { file: subject.file, ...subject.locate(path) };
 }
 
 /** "a", "a and b", "a, b and c". */

@@ -384,6 +384,16 @@ describe('evaluateChangeControl: approvals', () => {
     expect(verdict.approvals.satisfied).toBe(true);
   });
 
+  it('rejects a window override that names a team the policy does not define', () => {
+    const windows = openWindows({ overrideApprovals: [{ team: 'plant-operations', count: 1, reason: 'window x' }] });
+
+    const verdict = evaluate(subjectOf(proposalYaml()), { windows });
+
+    expect(errors(verdict).map((finding) => finding.message)).toEqual([
+      'a window override requires team plant-operations, which is not defined in policies/change-control.yaml',
+    ]);
+  });
+
   it('takes team members from the members map as well as the policy', () => {
     const members = new Map([['netops', ['gina']]]);
 
