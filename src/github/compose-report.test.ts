@@ -7,6 +7,7 @@ import {
   COMMENT_LIMIT,
   checkConclusion,
   composeReport,
+  planSection,
   REPORT_MARKER,
 } from './compose-report.js';
 
@@ -175,6 +176,25 @@ describe('checkConclusion', () => {
   });
 
   it('fails when the plan failed', () => {
-    expect(checkConclusion(report([proposal()]), { ...hugePlan(1, 1), status: 'failed' })).toBe('failure');
+    expect(checkConclusion(report([proposal()]), 'failed')).toBe('failure');
+  });
+
+  it('carries the plan section and its status over to a report without a new plan', () => {
+    const first = composeReport({
+      reportMarkdown: '### report',
+      planMarkdown: '## plan\ndigest `sha256:feed`',
+      planStatus: 'failed',
+    });
+    const carried = planSection(first.comment);
+
+    const second = composeReport({
+      report: report([proposal()]),
+      reportMarkdown: '### report',
+      ...(carried ? { planMarkdown: carried.markdown, planStatus: carried.status } : {}),
+    });
+
+    expect(carried).toEqual({ markdown: '## plan\ndigest `sha256:feed`', status: 'failed' });
+    expect(second.comment).toContain('digest `sha256:feed`');
+    expect(second.check.conclusion).toBe('failure');
   });
 });

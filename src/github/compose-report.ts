@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../core/findings.js';
 import type { ValidationReport } from '../core/model.js';
 import type { AnsibleHostResult, FileDiff } from '../executors/types.js';
-import type { PlanDocument } from '../runs/plan-document.js';
+import type { PlanDocument, PlanStatus } from '../runs/plan-document.js';
 import type { CheckAnnotation, CheckConclusion, CheckRunOutput } from './port.js';
 
 /** The hidden marker that finds netchange's own report comment among all comments. */
@@ -43,8 +43,10 @@ export interface ComposeInput {
   reportMarkdown?: string;
   /** plan.json of the run, when a plan was made. */
   plan?: PlanDocument;
-  /** plan.md of the run. */
+  /** plan.md of the run (or the plan section carried over from the existing comment). */
   planMarkdown?: string;
+  /** How the plan ended when only its markdown is known (carried over); default `plan.status`. */
+  planStatus?: PlanStatus;
   /** Where the run's artifacts are, for the "full plan" pointer. */
   artifacts?: string;
   /**
@@ -56,10 +58,11 @@ export interface ComposeInput {
 
 /** Builds the comment and the check run from a validation report and/or a plan. */
 export function composeReport(input: ComposeInput): ComposedReport {
-  const conclusion = checkConclusion(input.report, input.plan);
+  const planStatus = input.plan?.status ?? input.planStatus;
+  const conclusion = checkConclusion(input.report, planStatus);
   const headline = describeConclusion(conclusion);
   const validation = input.reportMarkdown?.trim() ?? '';
-  const plan = input.planMarkdown?.trim() ?? '';
+  const plan = input.planMarkdown?.trim() ? wrapPlan(input.planMarkdown.trim(), planStatus ?? 'planned') : '';
   const footer = `<sub>netchange · ${headline}${input.artifacts ? ` · artifacts: \`${input.artifacts}\`` : ''}</sub>`;
 
   let comment = joinSections([REPORT_MARKER, validation, plan, footer]);
@@ -73,7 +76,7 @@ export function composeReport(input: ComposeInput): ComposedReport {
     const note =
       '> **The full report is longer than a GitHub comment allows.** Per-device diffs (counts and the end of each diff) ' +
       `are in the \`${CHECK_NAME}\` check run's details${input.artifacts ? `; the complete plan is in \`${input.artifacts}/plan.md\`` : ''}.`;
-    const compactPlan = input.plan ? compactPlanMarkdown(input.plan) : '';
+    const compactPlan = input.plan ? wrapPlan(compactPlanMarkdown(input.plan), input.plan.status) : '';
     comment = joinSections([REPORT_MARKER, note, validation, compactPlan, footer]);
     if (comment.length > commentLimit)
       comment = truncate(
@@ -120,7 +123,7 @@ export function composeReport(input: ComposeInput): ComposedReport {
  */
 export function checkConclusion(
   report: ValidationReport | undefined,
-  plan: PlanDocument | undefined,
+  planStatus: PlanStatus | undefined,
 ): CheckConclusion {
   const hasErrors =
     (report?.findings.some((finding) => finding.severity === 'error') ?? false) ||
@@ -128,7 +131,7 @@ export function checkConclusion(
       proposal.findings.some((finding) => finding.severity === 'error'),
     ) ??
       false) ||
-    (plan !== undefined && plan.status !== 'planned');
+    (planStatus !== undefined && planStatus !== 'planned');
   if (hasErrors) return 'failure';
   if (report?.proposals.some((proposal) => !proposal.approvals.satisfied)) return 'action_required';
   if (report && !report.ok) return 'failure';
@@ -164,6 +167,26 @@ export function findingAnnotations(report: ValidationReport): CheckAnnotation[] 
       title: `${finding.ruleId}${finding.policy ? `: ${finding.policy}` : ''}`,
       message: `${finding.message}${finding.hint ? `\n${finding.hint}` : ''}`,
     }));
+}
+
+const PLAN_START = /<!-- netchange:plan status=(planned|failed|error|cancelled) -->\n/;
+const PLAN_END = '<!-- /netchange:plan -->';
+
+function wrapPlan(markdown: string, status: PlanStatus): string {
+  return `<!-- netchange:plan status=${status} -->\n${markdown}\n${PLAN_END}`;
+}
+
+/**
+ * The plan section of an existing report comment, so a re-evaluation without a new plan (a review
+ * arrived) keeps showing reviewers the diffs and the digest they approve.
+ */
+export function planSection(body: string): { markdown: string; status: PlanStatus } | undefined {
+  const start = PLAN_START.exec(body);
+  if (!start) return undefined;
+  const from = start.index + start[0].length;
+  const end = body.indexOf(PLAN_END, from);
+  if (end < 0) return undefined;
+  return { markdown: body.slice(from, end).trim(), status: start[1] as PlanStatus };
 }
 
 /** Per proposal: status, digest and per-host counts, without diffs. */

@@ -13,7 +13,7 @@ import { approvalsFromReviews, policyTeams, staleApprovers, teamMembersFromGitHu
 import { type ComposedReport, type ComposeInput, composeReport, REPORT_MARKER } from './compose-report.js';
 import { authFromEnvironment, credentialSecrets, type GitHubTarget, resolveGitHubTarget } from './context.js';
 import { createOctokitGitHub } from './octokit-github.js';
-import type { CheckConclusion, CheckRunOutput, GitHubPort } from './port.js';
+import type { CheckConclusion, CheckRunOutput, GitHubPort, IssueComment } from './port.js';
 
 /** A connection to one pull request. */
 export interface GitHubSession {
@@ -129,11 +129,15 @@ const SAVED_DIRECTORY = 'github';
  */
 export async function publishReport(
   session: GitHubSession,
-  input: ComposeInput & { runDirectory: string },
+  input: ComposeInput & {
+    runDirectory: string;
+    /** The report comment when the caller already looked it up (null: there is none), saving a request. */
+    knownComment?: IssueComment | null;
+  },
 ): Promise<PublishResult> {
   const composed = composeReport(input);
   await saveReport(session, composed, input.runDirectory);
-  return sendSaved(session.github, input.runDirectory, session.redactor);
+  return sendSaved(session.github, input.runDirectory, session.redactor, input.knownComment);
 }
 
 /** Re-sends what a run directory holds (`netchange comment --from DIR` after a failed post). */
@@ -185,6 +189,7 @@ async function sendSaved(
   github: GitHubPort,
   runDirectory: string,
   redactor: Redactor,
+  knownComment?: IssueComment | null,
 ): Promise<PublishResult> {
   const directory = path.join(runDirectory, SAVED_DIRECTORY);
   let comment: string;
@@ -199,7 +204,10 @@ async function sendSaved(
   }
   const overflowed = saved.check.output.text !== undefined;
   try {
-    const existing = await github.findComment(saved.pullNumber, REPORT_MARKER);
+    const existing =
+      knownComment === undefined
+        ? await github.findComment(saved.pullNumber, REPORT_MARKER)
+        : (knownComment ?? undefined);
     let commentUrl = existing?.htmlUrl;
     // why: the marker holds the content digest and the head commit; when both match, the comment and
     // the check run already say this (only the evaluation instant would differ): write nothing.

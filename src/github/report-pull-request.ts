@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ValidationReport } from '../core/model.js';
-import type { PlanDocument } from '../runs/plan-document.js';
+import type { PlanDocument, PlanStatus } from '../runs/plan-document.js';
+import { planSection, REPORT_MARKER } from './compose-report.js';
+import type { IssueComment } from './port.js';
 import {
   hasUnsentReport,
   openGitHubSession,
@@ -118,6 +120,19 @@ export async function reportToPullRequest(
   input: { report?: ValidationReport; plan?: PlanDocument; planMarkdown?: string; runDirectory: string },
 ): Promise<PublishResult> {
   const { renderMarkdown } = await import('../reporters/markdown.js');
+  let carried:
+    | { knownComment: IssueComment | null; planMarkdown?: string; planStatus?: PlanStatus }
+    | undefined;
+  if (!input.plan && !input.planMarkdown) {
+    // why: a re-evaluation without a new plan (a review arrived) keeps the plan reviewers saw, and its
+    // digest, which apply compares; the lookup doubles as the publisher's, so it costs no request.
+    const existing = await session.github.findComment(session.target.pullNumber, REPORT_MARKER);
+    const section = existing ? planSection(existing.body) : undefined;
+    carried = {
+      knownComment: existing ?? null,
+      ...(section ? { planMarkdown: section.markdown, planStatus: section.status } : {}),
+    };
+  }
   if (input.report) {
     await mkdir(input.runDirectory, { recursive: true });
     await writeFile(
@@ -138,6 +153,7 @@ export async function reportToPullRequest(
     ...(input.report ? { report: input.report, reportMarkdown: renderMarkdown(input.report) } : {}),
     ...(input.plan ? { plan: input.plan } : {}),
     ...(input.planMarkdown ? { planMarkdown: input.planMarkdown } : {}),
+    ...(carried ?? {}),
   });
 }
 

@@ -138,10 +138,14 @@ describe('netchange apply --pr', () => {
     approve(1, head);
     const plan = await netchange(['plan', 'changes/vlan-40.yaml', '--out-dir', 'run']);
     const report = await netchange(['comment', '--pr', '1', '--from', 'run']);
+    // why: a review arriving re-evaluates without a plan; the plan reviewers saw must stay.
+    const reevaluated = await netchange(['comment', '--pr', '1']);
+    const reportBody = standIn.comments(REPOSITORY, 1)[0]?.body ?? '';
 
     const applied = await netchange(['apply', 'changes/vlan-40.yaml', '--pr', '1']);
 
-    expect([plan.exitCode, report.exitCode, applied.exitCode]).toEqual([0, 0, 0]);
+    expect([plan.exitCode, report.exitCode, reevaluated.exitCode, applied.exitCode]).toEqual([0, 0, 0, 0]);
+    expect(reportBody).toMatch(/`changes\/vlan-40.yaml` · planned · changes · digest `sha256:[0-9a-f]{64}`/);
     expect(await deviceConfig('sw-lab-01')).toContain('vlan 40');
     const comments = standIn.comments(REPOSITORY, 1);
     expect(comments).toHaveLength(2);
