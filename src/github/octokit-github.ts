@@ -21,6 +21,13 @@ export const ANNOTATIONS_PER_REQUEST = 50;
 
 /** How many times a rate-limited or failing request is retried before the command gives up. */
 export const DEFAULT_RETRIES = 3;
+/** A request that has not answered after this long is abandoned (and retried like a 5xx). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Longest rate-limit wait worth making: a primary limit can reset an hour later, and a CI job should
+ * rather fail (exit 3, re-sendable) than sit idle that long.
+ */
+const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
 
 export type GitHubAuth =
   /** A token: GITHUB_TOKEN in Actions, or a personal access token. */
@@ -38,6 +45,8 @@ export interface OctokitGitHubOptions {
   warn?: (message: string) => void;
   /** Retries of a 5xx or rate-limited request (backoff 1 s, 4 s, 9 s; rate limits wait retry-after). Default 3. */
   retries?: number;
+  /** Per-request time limit. Default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 /** Creates the GitHubPort for one repository. */
@@ -45,7 +54,28 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
   const [owner, repo] = splitRepository(options.repository);
   const warn = options.warn ?? (() => {});
   const retries = options.retries ?? DEFAULT_RETRIES;
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const timedFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    return fetch(input, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+    });
+  };
+  const wantRetry = (
+    what: string,
+    retryAfter: number,
+    request: { method: string; url: string },
+    retryCount: number,
+  ): boolean => {
+    const retry = retryCount < retries && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
+    warn(
+      `GitHub ${what} for ${request.method} ${request.url}; ${retry ? `retrying in ${retryAfter}s` : `giving up (retry after ${retryAfter}s)`}`,
+    );
+    return retry;
+  };
   const ThrottledOctokit = Octokit.defaults({
+    request: { fetch: timedFetch },
     baseUrl: (options.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: 'netchange',
     // why: octokit's default logger prints request details to the console; we report retries ourselves.
@@ -58,8 +88,7 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
         _client: unknown,
         retryCount: number,
       ) => {
-        warn(`GitHub rate limit reached for ${request.method} ${request.url}; retrying in ${retryAfter}s`);
-        return retryCount < retries;
+        return wantRetry('rate limit reached', retryAfter, request, retryCount);
       },
       onSecondaryRateLimit: (
         retryAfter: number,
@@ -67,8 +96,7 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
         _client: unknown,
         retryCount: number,
       ) => {
-        warn(`GitHub secondary rate limit for ${request.method} ${request.url}; retrying in ${retryAfter}s`);
-        return retryCount < retries;
+        return wantRetry('secondary rate limit', retryAfter, request, retryCount);
       },
     },
   });

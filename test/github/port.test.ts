@@ -129,6 +129,21 @@ describe('createOctokitGitHub', () => {
     expect(standIn.requests.map((request) => request.status)).toEqual([502, 200, 403, 200]);
   });
 
+  it('abandons an answer that takes too long and retries the request', async () => {
+    const hurried = await createOctokitGitHub({
+      auth: { token: standIn.token },
+      apiUrl: standIn.url,
+      repository: REPOSITORY,
+      requestTimeoutMs: 300,
+    });
+    standIn.slowNext(1, 2_000);
+
+    const pull = await hurried.getPullRequest(7);
+
+    expect(pull.headSha).toBe(HEAD);
+    expect(standIn.requests.filter((request) => request.path === `/repos/${REPOSITORY}/pulls/7`)).toHaveLength(2);
+  });
+
   it('gives up with E_GITHUB after the retries are spent', async () => {
     const impatient = await createOctokitGitHub({
       auth: { token: standIn.token },
