@@ -20,4 +20,9 @@ export {
   resendReport,
   reviewInputs,
 } from './publish.js';
-export { commentOnPullRequest, reportToPullRequest } from './report-pull-request.js';
+export {
+  commentOnPullRequest,
+  openPullRequestReport,
+  type PullRequestReport,
+  reportToPullRequest,
+} from './report-pull-request.js';

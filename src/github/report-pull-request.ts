@@ -189,3 +189,64 @@ export function describeCommentOutcome(outcome: CommentOutcome): string {
   lines.push(`saved in ${outcome.saved}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** What `validate --github` and `plan --github` need: review inputs before validating, a publish after. */
+export interface PullRequestReport {
+  /** Approvals from the reviews, for `commit`. */
+  approvals: import('../core/model.js').Approval[];
+  /** The pull request's head commit; pass it as the validated commit. */
+  commit: string;
+  /** Policy team → members from GitHub teams. */
+  members: Map<string, string[]>;
+  /** Saves to `runDirectory`, then posts the comment and check run; returns a line to print. */
+  publish(input: {
+    report?: ValidationReport;
+    plan?: PlanDocument;
+    planMarkdown?: string;
+    runDirectory: string;
+  }): Promise<string>;
+}
+
+/**
+ * Opens the pull request for `validate --github` / `plan --github`:
+ * `const pr = await openPullRequestReport({...}); runValidate({..., approvals: pr.approvals,
+ * commit: pr.commit, members: pr.members}); process.stderr.write(await pr.publish({report, runDirectory}))`.
+ */
+export async function openPullRequestReport(options: {
+  cwd: string;
+  repo?: string;
+  pullNumber?: number;
+  env: NodeJS.ProcessEnv;
+  warn: (message: string) => void;
+}): Promise<PullRequestReport> {
+  const { openWorkspace } = await import('../pipeline/workspace.js');
+  const workspace = await openWorkspace({
+    cwd: options.cwd,
+    ...(options.repo ? { repo: options.repo } : {}),
+  });
+  const session = await openGitHubSession({
+    env: options.env,
+    warn: options.warn,
+    config: workspace.config.github,
+    ...(options.pullNumber !== undefined ? { pullNumber: options.pullNumber } : {}),
+  });
+  const inputs = await reviewInputs(session, {
+    staleApprovals: workspace.config.github.staleApprovals === true,
+    changeControlPolicy: workspace.changeControlDocument?.value,
+  });
+  return {
+    approvals: inputs.approvals,
+    commit: inputs.commit,
+    members: inputs.members,
+    async publish(input) {
+      const result = await reportToPullRequest(session, input);
+      return describeCommentOutcome({
+        ...result,
+        pullNumber: session.target.pullNumber,
+        repository: session.target.repository,
+        stale: inputs.stale,
+        resent: false,
+      });
+    },
+  };
+}
