@@ -47,6 +47,10 @@ export interface LoadResult {
   changedPolicies: string[];
   /** The base commit of --since, resolved. */
   baseCommit?: string;
+  /** Every host of the inventories the loaded proposals use (for policy lint). */
+  inventoryHosts: string[];
+  /** True when every proposal of the repository was loaded (no PATH, no --since). */
+  complete: boolean;
 }
 
 const ID_LINE = /^id:\s*["']?([^"'\s#]+)/m;
@@ -60,10 +64,16 @@ const READ_CONCURRENCY = 64;
  */
 export async function loadProposals(workspace: Workspace, options: LoadOptions = {}): Promise<LoadResult> {
   const selection = await selectProposalFiles(workspace, options);
-  const resolveInventory = createInventoryResolver(
+  const inventoryHosts = new Set<string>();
+  const resolveAnyInventory = createInventoryResolver(
     workspace.config.executors.ansibleInventory,
     path.join(workspace.root, workspace.config.paths.cache),
   );
+  const resolveInventory: InventoryResolver = async (absolutePath) => {
+    const inventory = await resolveAnyInventory(absolutePath);
+    for (const host of inventory.hostGroups.keys()) inventoryHosts.add(host);
+    return inventory;
+  };
   const checkPath = createPathChecker(workspace.root);
   const limit = pLimit(READ_CONCURRENCY);
   const blobs = workspace.git
@@ -82,6 +92,8 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     proposals,
     withdrawn: selection.withdrawn,
     changedPolicies: selection.changedPolicies,
+    inventoryHosts: [...inventoryHosts].sort(),
+    complete: !selection.partial,
     ...(selection.baseCommit ? { baseCommit: selection.baseCommit } : {}),
   };
 }

@@ -7,7 +7,7 @@ import {
 } from '../control/index.js';
 import type { Finding } from '../core/findings.js';
 import { compileWindowPolicy, evaluateWindows } from '../windows/index.js';
-import type { CompiledPolicies, ValidateOptions } from './validate.js';
+import type { CompiledPolicies, KnownScopeValues, ValidateOptions } from './validate.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -17,12 +17,16 @@ import type { Workspace } from './workspace.js';
 export async function compilePolicies(
   workspace: Workspace,
   options: ValidateOptions,
+  known?: KnownScopeValues,
 ): Promise<CompiledPolicies> {
   const findings: Finding[] = [];
   const policies: CompiledPolicies = { findings };
 
   if (workspace.windowPolicyDocument) {
-    const compiled = compileWindowPolicy(workspace.windowPolicyDocument, { from: options.at });
+    const compiled = compileWindowPolicy(workspace.windowPolicyDocument, {
+      from: options.at,
+      ...(known ? { knownScopeValues: known } : {}),
+    });
     findings.push(...compiled.findings);
     const policy = compiled.policy;
     if (policy) {

@@ -28,6 +28,12 @@ export interface ValidateOptions extends LoadOptions {
   version: string;
 }
 
+/** Sites and devices the repository knows, for the window policy's scope lint. */
+export interface KnownScopeValues {
+  sites: string[];
+  devices: string[];
+}
+
 /** The policies compiled once per run; each stage is optional until its policy file exists. */
 export interface CompiledPolicies {
   windows?: WindowStage;
@@ -59,9 +65,23 @@ export interface ChangeControlStage {
 export async function validateWorkspace(
   workspace: Workspace,
   options: ValidateOptions,
-  compilePolicies: (workspace: Workspace, options: ValidateOptions) => Promise<CompiledPolicies> = noPolicies,
+  compilePolicies: (
+    workspace: Workspace,
+    options: ValidateOptions,
+    known?: KnownScopeValues,
+  ) => Promise<CompiledPolicies> = noPolicies,
 ): Promise<ValidationReport> {
-  const policies = await compilePolicies(workspace, options);
+  const loaded = await loadProposals(workspace, options);
+  // why: "a scope value that matches nothing" can only be judged against the whole repository.
+  const known = loaded.complete
+    ? {
+        sites: [
+          ...new Set(loaded.proposals.flatMap((proposal) => proposal.proposal?.targets.sites ?? [])),
+        ].sort(),
+        devices: loaded.inventoryHosts,
+      }
+    : undefined;
+  const policies = await compilePolicies(workspace, options, known);
   const policyErrors = policies.findings.filter((finding) => finding.severity === 'error');
   if (policyErrors.length > 0) {
     throw configError('the policy files have errors', {
@@ -69,7 +89,6 @@ export async function validateWorkspace(
       hint: 'Fix the policy; netchange does not evaluate changes against a policy it cannot read.',
     });
   }
-  const loaded = await loadProposals(workspace, options);
   const proposals = loaded.proposals.map((proposal) => reportProposal(proposal, policies, options));
   if (loaded.changedPolicies.length > 0 && policies.changeControl) {
     proposals.push(finish(policies.changeControl.evaluatePolicyChange(loaded.changedPolicies), options));
