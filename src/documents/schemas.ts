@@ -181,12 +181,13 @@ function describeSchemaError(error: ErrorObject, document: YamlDocument): Findin
       };
     }
     case 'oneOf': {
-      const branches = ((error.schema as { required?: string[] }[]) ?? []).flatMap(
-        (branch) => branch.required ?? [],
+      // why: a branch may need several keys together (rrule with start and duration): keep them grouped.
+      const branches = ((error.schema as { required?: string[] }[]) ?? []).map((branch) =>
+        (branch.required ?? []).map((key) => `'${key}'`).join(' with '),
       );
       return {
         ...base,
-        message: `${where} needs exactly one of ${branches.map((key) => `'${key}'`).join(' or ')}`,
+        message: `${where} needs exactly one of ${branches.join(' or ')}`,
         ...document.positionOf(instancePath),
       };
     }
