@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { cp, rm } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainProblemKind, EvidenceRecord } from '../../src/audit/index.js';
 import { appendEvidence, hashRecord, readEvidence, verifyEvidence } from '../../src/audit/index.js';
 import { createRedactor } from '../../src/redact/index.js';
@@ -8,25 +9,37 @@ import { evidenceDraft } from './drafts.js';
 import { type EvidenceFiles, tamperByHand } from './tamper.js';
 
 const repositories: TestRepository[] = [];
+let template: TestRepository;
+
+// why: appending is the slow part; each test gets a copy of one repository built once.
+beforeAll(async () => {
+  template = await createRepository({ 'changes/chg-1.yaml': 'id: CHG-1\n' });
+  await template.commit('initial');
+  await appendEvidence(template.root, evidenceDraft());
+  await appendEvidence(
+    template.root,
+    evidenceDraft({ outcome: 'failed', proposal: { id: 'CHG-2', file: 'changes/chg-2.yaml', blob: null } }),
+  );
+  await appendEvidence(
+    template.root,
+    evidenceDraft({ proposal: { id: 'CHG-3', file: 'changes/chg-3.yaml', blob: null } }),
+  );
+});
+
+afterAll(async () => {
+  await template.remove();
+});
 
 afterEach(async () => {
   await Promise.all(repositories.splice(0).map((repository) => repository.remove()));
 });
 
-/** A repository with one commit on main and three evidence records (#2 failed). */
+/** A repository with one commit on main and three evidence records (#2 failed): a copy of the template. */
 async function repositoryWithEvidence(): Promise<TestRepository> {
-  const repository = await createRepository({ 'changes/chg-1.yaml': 'id: CHG-1\n' });
+  const repository = await createRepository();
   repositories.push(repository);
-  await repository.commit('initial');
-  await appendEvidence(repository.root, evidenceDraft());
-  await appendEvidence(
-    repository.root,
-    evidenceDraft({ outcome: 'failed', proposal: { id: 'CHG-2', file: 'changes/chg-2.yaml', blob: null } }),
-  );
-  await appendEvidence(
-    repository.root,
-    evidenceDraft({ proposal: { id: 'CHG-3', file: 'changes/chg-3.yaml', blob: null } }),
-  );
+  await rm(repository.root, { recursive: true, force: true });
+  await cp(template.root, repository.root, { recursive: true });
   return repository;
 }
 
