@@ -385,7 +385,9 @@ describe('evaluateChangeControl: approvals', () => {
   });
 
   it('rejects a window override that names a team the policy does not define', () => {
-    const windows = openWindows({ overrideApprovals: [{ team: 'plant-operations', count: 1, reason: 'window x' }] });
+    const windows = openWindows({
+      overrideApprovals: [{ team: 'plant-operations', count: 1, reason: 'window x' }],
+    });
 
     const verdict = evaluate(subjectOf(proposalYaml()), { windows });
 
