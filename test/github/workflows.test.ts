@@ -74,7 +74,9 @@ describe('action.yml', () => {
     expect(action.runs.using).toBe('composite');
     expect(action.inputs.command?.required).toBe(true);
     const script = action.runs.steps.map((step) => step.run ?? '').join('\n');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JavaScript template
     expect(script).not.toContain('${{ inputs.command }}');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash array expansion, not a JavaScript template
     expect(script).toContain('"${arguments[@]}"');
   });
 });
