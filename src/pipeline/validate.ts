@@ -176,7 +176,7 @@ function finish(report: ProposalReport, options: ValidateOptions): ProposalRepor
     report.findings.push({
       ruleId: 'approval',
       severity: 'error',
-      message: `approvals missing: ${missing.map((requirement) => `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role}`).join(', ')}`,
+      message: `approvals missing: ${missing.map((requirement) => `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role ?? `any of ${requirement.eligible.join(', ')}`}`).join(', ')}`,
       hint: 'Collect the approvals on the pull request before applying.',
       file: report.file,
     });

@@ -98,6 +98,9 @@ describe('validate on the example plant network', () => {
     ['CHG-2026-0150', false],
     ['CHG-2026-0151', false],
     ['CHG-2026-0152', true],
+    ['CHG-2026-0153', false],
+    ['CHG-2026-0154', false],
+    ['CHG-2026-0155', false],
   ])('%s passes: %s', (id, ok) => {
     expect(report.proposals.find((proposal) => proposal.id === id)?.ok).toBe(ok);
   });
@@ -149,6 +152,18 @@ describe('validate on the example plant network', () => {
     expect(
       emergency.findings.filter((finding) => finding.ruleId === 'window').map((finding) => finding.severity),
     ).toEqual(['warning', 'warning']);
+  });
+
+  it.each([
+    ['CHG-2026-0153', 'approval', "no one is accountable for domain 'ot-security'"],
+    ['CHG-2026-0154', 'change-type', "template 'acl-update' is not a pre-approved standard change"],
+    ['CHG-2026-0155', 'change-type', 'an emergency change must name its incident'],
+  ])('%s fails change control: %s', (id, ruleId, message) => {
+    const proposal = report.proposals.find((item) => item.id === id)!;
+
+    expect(proposal.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ruleId, severity: 'error', message })]),
+    );
   });
 
   it('raises the core change to high risk, says why, and asks for the CAB', () => {
