@@ -141,7 +141,9 @@ describe('createOctokitGitHub', () => {
     const pull = await hurried.getPullRequest(7);
 
     expect(pull.headSha).toBe(HEAD);
-    expect(standIn.requests.filter((request) => request.path === `/repos/${REPOSITORY}/pulls/7`)).toHaveLength(2);
+    expect(
+      standIn.requests.filter((request) => request.path === `/repos/${REPOSITORY}/pulls/7`),
+    ).toHaveLength(2);
   });
 
   it('gives up with E_GITHUB after the retries are spent', async () => {

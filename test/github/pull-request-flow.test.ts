@@ -18,7 +18,12 @@ const outputs: CliResult[] = [];
 async function netchange(args: string[]): Promise<CliResult> {
   const result = await runCli(args, {
     cwd: repository.root,
-    env: { GITHUB_API_URL: standIn.url, GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: REPOSITORY, GITHUB_ACTOR: 'eli' },
+    env: {
+      GITHUB_API_URL: standIn.url,
+      GITHUB_TOKEN: TOKEN,
+      GITHUB_REPOSITORY: REPOSITORY,
+      GITHUB_ACTOR: 'eli',
+    },
   });
   outputs.push(result);
   return result;
@@ -57,12 +62,15 @@ describe('an emergency pull request on the example network', () => {
     const planned = await netchange(['plan', EMERGENCY, '--out-dir', 'run']);
     const reported = await netchange(['comment', '--pr', String(PULL), '--from', 'run']);
     const waiting = standIn.repository(REPOSITORY).checkRuns.at(-1);
-    for (const user of ['alice', 'carol', 'dave']) standIn.addReview(REPOSITORY, PULL, { user, state: 'APPROVED' });
+    for (const user of ['alice', 'carol', 'dave'])
+      standIn.addReview(REPOSITORY, PULL, { user, state: 'APPROVED' });
     const reevaluated = await netchange(['comment', '--pr', String(PULL)]);
     const approved = standIn.repository(REPOSITORY).checkRuns.at(-1);
     const applied = await netchange(['apply', EMERGENCY, '--pr', String(PULL)]);
 
-    expect([validated.exitCode, planned.exitCode, reported.exitCode, reevaluated.exitCode]).toEqual([0, 0, 0, 0]);
+    expect([validated.exitCode, planned.exitCode, reported.exitCode, reevaluated.exitCode]).toEqual([
+      0, 0, 0, 0,
+    ]);
     expect(waiting?.conclusion).toBe('action_required');
     expect(approved?.conclusion).toBe('success');
     expect(applied.exitCode, applied.stderr).toBe(0);
@@ -75,6 +83,10 @@ describe('an emergency pull request on the example network', () => {
     expect(comments[1]?.body).toContain('A retrospective review is due by');
     const pull = standIn.repository(REPOSITORY).pulls.get(PULL);
     expect(pull?.labels).toEqual(['retrospective-required']);
-    expect(standIn.repository(REPOSITORY).statuses.at(-1)).toMatchObject({ sha: head, state: 'success', context: 'netchange/apply' });
+    expect(standIn.repository(REPOSITORY).statuses.at(-1)).toMatchObject({
+      sha: head,
+      state: 'success',
+      context: 'netchange/apply',
+    });
   });
 });
