@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NetchangeError } from '../../src/core/errors.js';
 import { createOctokitGitHub } from '../../src/github/octokit-github.js';
@@ -144,6 +145,38 @@ describe('createOctokitGitHub', () => {
     expect(
       standIn.requests.filter((request) => request.path === `/repos/${REPOSITORY}/pulls/7`),
     ).toHaveLength(2);
+  });
+
+  it('authenticates as a GitHub App installation', async () => {
+    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const appStandIn = await startGitHubStandIn({
+      app: {
+        appId: '123456',
+        publicKey: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        installationId: 99,
+      },
+    });
+    appStandIn.createRepository(REPOSITORY);
+    appStandIn.createPullRequest(REPOSITORY, { number: 7, headSha: HEAD, author: 'dana' });
+    const privateKey = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+    try {
+      const app = await createOctokitGitHub({
+        auth: { app: { appId: '123456', privateKey, installationId: 99 } },
+        apiUrl: appStandIn.url,
+        repository: REPOSITORY,
+      });
+      const pull = await app.getPullRequest(7);
+
+      expect(pull.headSha).toBe(HEAD);
+      expect(appStandIn.requests.map((request) => [request.operationId, request.status])).toEqual([
+        ['apps/create-installation-access-token', 201],
+        ['pulls/get', 200],
+      ]);
+      expect(appStandIn.violations).toEqual([]);
+    } finally {
+      await appStandIn.close();
+    }
   });
 
   it('gives up with E_GITHUB after the retries are spent', async () => {

@@ -5,7 +5,7 @@
  * slow answers). Any request the description does not describe is answered 4xx and recorded as a
  * violation; tests assert `violations` is empty.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openApiChecker } from './openapi.js';
@@ -168,7 +168,13 @@ class HttpAnswer extends Error {
 }
 
 /** Starts the stand-in on 127.0.0.1 with a random port. */
-export async function startGitHubStandIn(options: { token?: string } = {}): Promise<GitHubStandIn> {
+export async function startGitHubStandIn(
+  options: {
+    token?: string;
+    /** A GitHub App whose JWTs (RS256, signed with the private key of `publicKey`) get installation tokens. */
+    app?: { appId: string; publicKey: string; installationId: number };
+  } = {},
+): Promise<GitHubStandIn> {
   const checker = openApiChecker();
   const token =
     options.token ?? `ghs_${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 36)}`;
@@ -232,6 +238,35 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
     }
 
     const authorization = request.headers.authorization ?? '';
+    const installation = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(url.pathname);
+    if (installation && method === 'POST') {
+      // why: GitHub Apps authenticate with a JWT to get an installation token; check it like GitHub.
+      const problem = checkAppJwt(authorization, Number(installation[1]));
+      if (problem) return answer(401, { message: problem });
+      const check = checker.check(
+        method,
+        url.pathname,
+        url.searchParams,
+        raw.length > 0 ? JSON.parse(raw) : undefined,
+      );
+      if (check.problems.length > 0) {
+        violations.push(...check.problems);
+        return answer(422, { message: check.problems.join('; ') });
+      }
+      entry.operationId = check.operationId as string;
+      return answer(201, {
+        token,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        permissions: {
+          checks: 'write',
+          pull_requests: 'write',
+          issues: 'write',
+          statuses: 'write',
+          contents: 'write',
+        },
+        repository_selection: 'all',
+      });
+    }
     if (
       authorization !== `token ${token}` &&
       authorization !== `bearer ${token}` &&
@@ -274,6 +309,30 @@ export async function startGitHubStandIn(options: { token?: string } = {}): Prom
       if (error instanceof HttpAnswer) return answer(error.status, { message: error.message });
       throw error;
     }
+  }
+
+  function checkAppJwt(authorization: string, installationId: number): string | undefined {
+    const app = options.app;
+    if (!app) return 'this stand-in has no GitHub App';
+    if (installationId !== app.installationId) return `installation ${installationId} not found`;
+    const jwt = /^[Bb]earer (.+)$/.exec(authorization)?.[1];
+    const [header, payload, signature] = jwt?.split('.') ?? [];
+    if (!header || !payload || !signature) return 'A JSON web token could not be decoded';
+    const valid = verify(
+      'RSA-SHA256',
+      Buffer.from(`${header}.${payload}`),
+      createPublicKey(app.publicKey),
+      Buffer.from(signature, 'base64url'),
+    );
+    if (!valid) return 'A JSON web token could not be decoded';
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      iss?: unknown;
+      exp?: unknown;
+    };
+    if (String(claims.iss) !== app.appId) return "'Issuer' claim ('iss') must be an Integer";
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now())
+      return "'Expiration time' claim ('exp') is too far in the future or expired";
+    return undefined;
   }
 
   type Result = [number, unknown, Record<string, string>?];
