@@ -1,12 +1,4 @@
-import {
-  assessRisk,
-  bypassesWindows,
-  compileChangeControlPolicy,
-  evaluateChangeControl,
-  evaluatePolicyChange,
-} from '../control/index.js';
 import type { Finding } from '../core/findings.js';
-import { compileWindowPolicy, evaluateWindows } from '../windows/index.js';
 import type { CompiledPolicies, KnownScopeValues, ValidateOptions } from './validate.js';
 import type { Workspace } from './workspace.js';
 
@@ -22,7 +14,9 @@ export async function compilePolicies(
   const findings: Finding[] = [];
   const policies: CompiledPolicies = { findings };
 
+  // why: each engine loads only when its policy exists (CEL and the holiday data are large to load).
   if (workspace.windowPolicyDocument) {
+    const { compileWindowPolicy, evaluateWindows } = await import('../windows/index.js');
     const compiled = compileWindowPolicy(workspace.windowPolicyDocument, {
       from: options.at,
       ...(known ? { knownScopeValues: known } : {}),
@@ -37,6 +31,13 @@ export async function compilePolicies(
     }
   }
   if (workspace.changeControlDocument) {
+    const {
+      assessRisk,
+      bypassesWindows,
+      compileChangeControlPolicy,
+      evaluateChangeControl,
+      evaluatePolicyChange,
+    } = await import('../control/index.js');
     const compiled = compileChangeControlPolicy(workspace.changeControlDocument);
     findings.push(...compiled.findings);
     const policy = compiled.policy;

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadApprovals } from '../control/index.js';
 import { configError, usageError } from '../core/errors.js';
 import { hasErrors } from '../core/findings.js';
 import type { Approval, ValidationReport } from '../core/model.js';
@@ -63,6 +62,7 @@ export async function readApprovals(cwd: string, file: string): Promise<Approval
       'Name a YAML or JSON file listing approvals: [{user, commit?, at?}].',
     );
   }
+  const { loadApprovals } = await import('../control/index.js');
   const loaded = loadApprovals(text, file);
   if (hasErrors(loaded.findings))
     throw configError(`--approvals ${file} is invalid`, { findings: loaded.findings });
