@@ -39,6 +39,9 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
     if (step.limit) args.push('--limit', step.limit);
     if (step.tags && step.tags.length > 0) args.push('--tags', step.tags.join(','));
     if (step.extraVars && Object.keys(step.extraVars).length > 0) {
+      // why: a value under a secret-looking name (`device_password`) is learned, so it is redacted
+      // wherever the playbook puts it, not only where a known format gives it away.
+      context.redactor.redactValue(step.extraVars);
       const file = path.join(scratch, 'extra-vars.yaml');
       await writeFile(file, toUnsafeYaml(step.extraVars), { mode: 0o600 });
       args.push('-e', `@${file}`);

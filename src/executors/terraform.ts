@@ -84,6 +84,8 @@ async function runTerraformSerially(
     }
     if (step.vars && Object.keys(step.vars).length > 0) {
       // why: a var file, not -var k=v: values keep their JSON types and never meet a parser of flags.
+      // Values under secret-looking names are learned for redaction first.
+      context.redactor.redactValue(step.vars);
       const file = path.join(scratch, 'netchange.tfvars.json');
       await writeFile(file, JSON.stringify(step.vars), { mode: 0o600 });
       varFileArgs.push(`-var-file=${file}`);

@@ -164,7 +164,7 @@ describe('runAnsible with the real ansible-playbook', () => {
     expect(crashed.logText).toContain('MemoryError');
   });
 
-  it('redacts the decrypted values of inline vault variables from diffs, messages and the log', async () => {
+  it('redacts inline vault values and extra vars under secret names from diffs, messages and the log', async () => {
     const vaultValue = 'vault-Planted-Val-3141';
     await writeFile(path.join(root, 'vault-password'), 'netchange-test-vault\n');
     const encrypted = await execa('ansible-vault', [
@@ -177,19 +177,24 @@ describe('runAnsible with the real ansible-playbook', () => {
     ]);
     await writeFile(
       path.join(root, 'playbooks/banner.yaml'),
-      `- hosts: sw-1\n  gather_facts: false\n  vars:\n    ${encrypted.stdout.replace(/\n/g, '\n    ')}\n  tasks:\n    - name: Banner\n      ansible.builtin.blockinfile:\n        path: "{{ inventory_dir }}/../state/banner.cfg"\n        create: true\n        block: "banner motd {{ banner_text }}"\n    - ansible.builtin.debug: {msg: "banner is {{ banner_text }}"}\n`,
+      `- hosts: sw-1\n  gather_facts: false\n  vars:\n    ${encrypted.stdout.replace(/\n/g, '\n    ')}\n  tasks:\n    - name: Banner\n      ansible.builtin.blockinfile:\n        path: "{{ inventory_dir }}/../state/banner.cfg"\n        create: true\n        block: "banner motd {{ banner_text }} {{ motd_token }}"\n    - ansible.builtin.debug: {msg: "banner is {{ banner_text }}"}\n`,
     );
 
     const banner = await runAnsible(
-      { playbook: 'playbooks/banner.yaml', inventory: 'inventory/hosts.yaml' },
+      {
+        playbook: 'playbooks/banner.yaml',
+        inventory: 'inventory/hosts.yaml',
+        extraVars: { motd_token: 'tok-Planted-999' },
+      },
       context({ env: { ANSIBLE_VAULT_PASSWORD_FILE: path.join(root, 'vault-password') } }),
     );
 
     expect(banner.status).toBe('planned');
     const tasks = banner.ansible?.hosts[0]?.tasks ?? [];
-    expect(tasks[0]?.diffs[0]?.unified).toContain('+banner motd [REDACTED]');
+    expect(tasks[0]?.diffs[0]?.unified).toContain('+banner motd [REDACTED] [REDACTED]');
     expect(tasks[1]?.message).toBe('banner is [REDACTED]');
     expect(JSON.stringify(banner)).not.toContain(vaultValue);
+    expect(JSON.stringify(banner)).not.toContain('tok-Planted-999');
   });
 
   it('reports a missing ansible-playbook as a tool error with a hint', async () => {
