@@ -46,11 +46,12 @@ export interface CommentOutcome extends PublishResult {
 export async function commentOnPullRequest(options: CommentOptions): Promise<CommentOutcome> {
   const from = options.from ? path.resolve(options.cwd, options.from) : undefined;
   if (from && !existsSync(from)) {
-    const { usageError } = await import('../core/errors.js');
-    throw usageError(
-      `--from ${options.from} does not exist`,
-      'Name the run directory netchange plan --out-dir or a failed post wrote.',
+    // why: in a workflow the plan step may have failed before writing anything; the pull request
+    // still gets its validation report (and the run directory is created for what is posted).
+    options.warn(
+      `${options.from} does not exist (did the plan step fail?); reporting validation without a plan`,
     );
+    await mkdir(from, { recursive: true });
   }
   if (from && hasUnsentReport(from)) {
     // why: a post that failed left its report behind; send exactly that, without evaluating again.
@@ -101,7 +102,13 @@ export async function commentOnPullRequest(options: CommentOptions): Promise<Com
   const runDirectory =
     from ?? (await newRunDirectory(workspace.root, workspace.config.paths.runs, options.at));
   const plan = await readPlan(runDirectory);
-  const result = await reportToPullRequest(session, { report, runDirectory, ...plan });
+  // why: with --from a plan was expected; never show an older plan in its place.
+  const result = await reportToPullRequest(session, {
+    report,
+    runDirectory,
+    keepPlan: from === undefined,
+    ...plan,
+  });
   return {
     ...result,
     pullNumber: session.target.pullNumber,
@@ -117,13 +124,20 @@ export async function commentOnPullRequest(options: CommentOptions): Promise<Com
  */
 export async function reportToPullRequest(
   session: Awaited<ReturnType<typeof openGitHubSession>>,
-  input: { report?: ValidationReport; plan?: PlanDocument; planMarkdown?: string; runDirectory: string },
+  input: {
+    report?: ValidationReport;
+    plan?: PlanDocument;
+    planMarkdown?: string;
+    runDirectory: string;
+    /** Without a plan, keep the plan section of the existing comment (default true). */
+    keepPlan?: boolean;
+  },
 ): Promise<PublishResult> {
   const { renderMarkdown } = await import('../reporters/markdown.js');
   let carried:
     | { knownComment: IssueComment | null; planMarkdown?: string; planStatus?: PlanStatus }
     | undefined;
-  if (!input.plan && !input.planMarkdown) {
+  if (!input.plan && !input.planMarkdown && input.keepPlan !== false) {
     // why: a re-evaluation without a new plan (a review arrived) keeps the plan reviewers saw, and its
     // digest, which apply compares; the lookup doubles as the publisher's, so it costs no request.
     const existing = await session.github.findComment(session.target.pullNumber, REPORT_MARKER);
