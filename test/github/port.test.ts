@@ -79,6 +79,30 @@ describe('createOctokitGitHub', () => {
     ]);
   });
 
+  it('pages through a long discussion to find its comment', async () => {
+    standIn.createPullRequest(REPOSITORY, { number: 8, headSha: HEAD, author: 'dana' });
+    const comments = standIn.repository(REPOSITORY).comments;
+    for (let index = 0; index < 150; index += 1) {
+      const at = new Date().toISOString();
+      comments.push({
+        id: 50_000 + index,
+        issue: 8,
+        body: index === 120 ? '<!-- far -->' : `comment ${index}`,
+        user: 'dana',
+        createdAt: at,
+        updatedAt: at,
+      });
+    }
+
+    const found = await github.findComment(8, '<!-- far -->');
+
+    expect(found?.id).toBe(50_120);
+    expect(standIn.requests.map((request) => request.query)).toEqual([
+      '?per_page=100',
+      '?per_page=100&page=2',
+    ]);
+  });
+
   it('sends 120 annotations in three requests of at most 50', async () => {
     const annotations: CheckAnnotation[] = Array.from({ length: 120 }, (_, index) => ({
       path: 'changes/x.yaml',
