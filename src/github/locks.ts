@@ -34,10 +34,10 @@ export function lockNames(subject: ChangeSubject): string[] {
   const names = new Set<string>();
   for (const device of subject.proposal.targets.devices ?? []) names.add(`device-${refSafe(device)}`);
   for (const step of subject.proposal.execution) {
-    if (step.terraform)
-      names.add(
-        `terraform-${refSafe(step.terraform.dir)}${step.terraform.workspace ? `-${refSafe(step.terraform.workspace)}` : ''}`,
-      );
+    if (!step.terraform) continue;
+    // why: `terraform/sdwan` with workspace `prod` reads better as `terraform-sdwan-prod`.
+    const stack = refSafe(step.terraform.dir.replace(/^(\.\/)?terraform\//, ''));
+    names.add(`terraform-${stack}${step.terraform.workspace ? `-${refSafe(step.terraform.workspace)}` : ''}`);
   }
   // why: a fixed order means two runs needing overlapping sets cannot each hold half and wait.
   return [...names].sort();

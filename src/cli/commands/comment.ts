@@ -12,10 +12,10 @@ export function registerCommentCommand(program: Command): void {
     .command('comment')
     .summary('post the report comment and the netchange check run to a pull request')
     .description(
-      'Validate the pull request with the approvals its reviews give (latest review per user, on the head\n' +
-        'commit), add the plan of a run directory, and keep ONE report comment up to date (found by a hidden\n' +
-        'marker, edited in place, not written when unchanged) plus the `netchange` check run with annotations.\n' +
-        'Everything is saved in the run directory first; a post that fails can be re-sent with --from.\n' +
+      'Validate the pull request with the approvals its reviews give (latest review per user, on the head ' +
+        'commit), add the plan of a run directory, and keep ONE report comment up to date (found by a hidden ' +
+        'marker, edited in place, not written when unchanged) plus the `netchange` check run with annotations. ' +
+        'Everything is saved in the run directory first; a post that fails can be re-sent with --from. ' +
         'Needs GITHUB_TOKEN (or a GitHub App), GITHUB_REPOSITORY or github.repository; GITHUB_API_URL for GHES.',
     )
     .option('--pr <number>', 'pull request number (default: the Actions event)', parsePositiveInteger('--pr'))

@@ -9,9 +9,9 @@ export function registerUnlockCommand(program: Command): void {
     .command('unlock')
     .summary('release a device or Terraform stack lock held on GitHub')
     .description(
-      'Delete the lock refs/netchange/locks/NAME in the GitHub repository, for an operator when the run\n' +
-        'holding it died and its lease has not expired yet. Prints who held it. Lock names are\n' +
-        'device-<host> and terraform-<dir>[-<workspace>], as apply reports them.',
+      'Delete the lock refs/netchange/locks/NAME in the GitHub repository, for an operator when the run ' +
+        'holding it died and its lease has not expired yet. Prints who held it. Lock names are ' +
+        'device-<host> and terraform-<stack>[-<workspace>] (terraform/sdwan, prod: terraform-sdwan-prod), as apply names them when it refuses.',
     )
     .argument('<name>', 'the lock, e.g. device-sw-plant-a-01')
     .option('--repo <dir>', 'the network repository (for github.repository in netchange.yaml)')
@@ -20,7 +20,7 @@ export function registerUnlockCommand(program: Command): void {
       `
 Examples:
   $ netchange unlock device-sw-plant-a-01
-  $ netchange unlock terraform-terraform-sdwan-prod
+  $ netchange unlock terraform-sdwan-prod
 
 Exit codes: 0 released, 1 there was no such lock, 2 usage error, 3 GitHub failed.`,
     )
