@@ -146,6 +146,31 @@ describe('composeReport', () => {
   });
 });
 
+describe('annotations', () => {
+  it('annotates up to 250 findings and says how many more there are', () => {
+    const findings = Array.from({ length: 260 }, (_, index) => ({
+      ruleId: 'schema' as const,
+      severity: 'error' as const,
+      message: `finding ${index}`,
+      file: 'changes/a.yaml',
+      line: index + 1,
+    }));
+
+    const composed = composeReport({
+      report: report([proposal({ ok: false, findings })]),
+      reportMarkdown: '### report',
+    });
+
+    expect(composed.check.output.annotations).toHaveLength(250);
+    expect(composed.check.output.annotations?.[0]).toMatchObject({
+      path: 'changes/a.yaml',
+      startLine: 1,
+      level: 'failure',
+    });
+    expect(composed.check.output.summary).toContain('10 more findings are not annotated');
+  });
+});
+
 describe('checkConclusion', () => {
   const missing = {
     required: [{ team: 'cab', count: 1, reason: 'r', approvedBy: [], satisfied: false, eligible: ['carol'] }],

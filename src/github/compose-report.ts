@@ -17,6 +17,8 @@ export const CHECK_NAME = 'netchange';
 export const COMMENT_LIMIT = 65_536;
 /** GitHub rejects check-run summaries and texts longer than this. */
 export const CHECK_TEXT_LIMIT = 65_535;
+/** Annotations sent per report (5 requests of 50); the comment lists every finding. */
+export const MAX_ANNOTATIONS = 250;
 /** Room left in the comment for the publisher's check marker line. */
 const MARKER_ROOM = 200;
 /** Lines kept from the end of each diff when diffs move to the check run. */
@@ -93,8 +95,16 @@ export function composeReport(input: ComposeInput): ComposedReport {
       : undefined;
   }
 
-  const summaryBody = joinSections([`**${headline}**`, validation || plan]);
-  const annotations = input.report ? findingAnnotations(input.report) : [];
+  const allAnnotations = input.report ? findingAnnotations(input.report) : [];
+  // why: 50 annotations per request; beyond MAX_ANNOTATIONS the request budget matters more, and the
+  // report comment lists every finding anyway.
+  const annotations = allAnnotations.slice(0, MAX_ANNOTATIONS);
+  const omitted = allAnnotations.length - annotations.length;
+  const summaryBody = joinSections([
+    `**${headline}**`,
+    omitted > 0 ? `> ${omitted} more findings are not annotated; the report comment lists them all.` : '',
+    validation || plan,
+  ]);
   const digest = sha256(
     stable(JSON.stringify({ conclusion, comment, summaryBody, text, annotations }), input.volatile ?? []),
   );
