@@ -150,14 +150,6 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
       return { id: data.id, body: data.body ?? '', htmlUrl: data.html_url };
     },
 
-    async findCheckRun(headSha, name) {
-      const { data } = await call(`list the check runs of ${headSha.slice(0, 12)}`, () =>
-        rest.checks.listForRef({ ...base, ref: headSha, check_name: name, filter: 'latest', per_page: 1 }),
-      );
-      const run = data.check_runs[0];
-      return run ? toCheckRun(run) : undefined;
-    },
-
     async createCheckRun(run) {
       const [first = [], ...rest_] = batches(run.output.annotations ?? []);
       const { data } = await call(`create the check run ${run.name}`, () =>

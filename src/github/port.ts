@@ -99,8 +99,6 @@ export interface GitHubPort {
   findComment(pullNumber: number, marker: string): Promise<IssueComment | undefined>;
   createComment(pullNumber: number, body: string): Promise<IssueComment>;
   updateComment(commentId: number, body: string): Promise<IssueComment>;
-  /** The newest check run called `name` on a commit. */
-  findCheckRun(headSha: string, name: string): Promise<CheckRunInfo | undefined>;
   /** Creates a completed check run; annotations beyond 50 follow in updates of 50. */
   createCheckRun(run: {
     name: string;

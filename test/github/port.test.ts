@@ -128,6 +128,16 @@ describe('createOctokitGitHub', () => {
       'checks/update',
       'checks/update',
     ]);
+    await github.updateCheckRun(run.id, {
+      conclusion: 'success',
+      output: { title: 'fixed', summary: 'all good' },
+    });
+    expect(
+      standIn.repository(REPOSITORY).checkRuns.find((candidate) => candidate.id === run.id),
+    ).toMatchObject({
+      conclusion: 'success',
+      title: 'fixed',
+    });
   });
 
   it('creates a ref atomically: the second create finds it taken', async () => {
