@@ -76,6 +76,10 @@ async function runPlan(options: RunPlanOptions): Promise<number> {
     cwd: options.cwd,
     ...(options.repo ? { repo: options.repo } : {}),
   });
+  // why: resolved while the proposals load; a repository without commits plans without one.
+  const pendingCommit = workspace.git
+    ? workspace.git.resolveRef('HEAD').catch(() => undefined)
+    : Promise.resolve(undefined);
   const loaded = await loadChangeSubjects(workspace, {
     ...(options.paths.length > 0 ? { paths: options.paths } : {}),
     ...(options.since ? { since: options.since } : {}),
@@ -114,12 +118,7 @@ async function runPlan(options: RunPlanOptions): Promise<number> {
     color: process.stderr.isTTY === true && !process.env.NO_COLOR,
   });
   const interrupt = runs.cancelOnInterrupt(() => process.exit(130));
-  let commit: string | undefined;
-  try {
-    commit = workspace.git ? await workspace.git.resolveRef('HEAD') : undefined;
-  } catch {
-    commit = undefined;
-  }
+  const commit = await pendingCommit;
   let plan: import('../../runs/index.js').PlanDocument;
   try {
     plan = await runs.planProposals(targets, {
