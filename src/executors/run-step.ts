@@ -20,7 +20,7 @@ export interface ExecutedStep {
 /** The label a step is shown with: its name, or what it runs. */
 export function stepLabel(step: Step): string {
   if (step.name) return step.name;
-  return step.ansible ? step.ansible.playbook : `terraform ${step.terraform.dir}`;
+  return step.ansible ? step.ansible.playbook : step.terraform.dir;
 }
 
 /** Runs one step of a proposal (Ansible or Terraform) and computes its digest. */
