@@ -35,12 +35,13 @@ export function createProgressReporter(options: {
     let text = drawn > 0 ? `\x1b[${drawn}A\x1b[J` : '';
     if (finishedLine) text += `${finishedLine}\n`;
     const width = options.stream.columns ?? 100;
-    const rows = [...running.values()].map(({ label, since }) =>
-      `${colors.cyan(frames[frame % frames.length] ?? '·')} ${label} ${colors.dim(seconds(Date.now() - since))}`.slice(
-        0,
-        width + 20,
-      ),
-    );
+    const rows = [...running.values()].map(({ label, since }) => {
+      const elapsed = seconds(Date.now() - since);
+      // why: a row that wraps would break the cursor arithmetic of the redraw; cut the plain text.
+      const room = Math.max(10, width - elapsed.length - 4);
+      const shown = label.length > room ? `${label.slice(0, room - 1)}…` : label;
+      return `${colors.cyan(frames[frame % frames.length] ?? '·')} ${shown} ${colors.dim(elapsed)}`;
+    });
     text += rows.map((row) => `${row}\n`).join('');
     drawn = rows.length;
     options.stream.write(text);

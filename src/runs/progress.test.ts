@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { createProgressReporter } from './progress.js';
+
+function stream(columns = 40): { stream: NodeJS.WriteStream; text: () => string } {
+  const chunks: string[] = [];
+  const fake = { columns, write: (chunk: string) => chunks.push(chunk) > 0 } as unknown as NodeJS.WriteStream;
+  return { stream: fake, text: () => chunks.join('') };
+}
+
+describe('createProgressReporter', () => {
+  it('prints one timestamped line per event in CI', () => {
+    const output = stream();
+    const progress = createProgressReporter({
+      stream: output.stream,
+      live: false,
+      color: false,
+      now: () => new Date('2026-11-29T08:00:00Z'),
+    });
+
+    progress.started('a', 'CHG-1 plan 1/1 vlans.yaml');
+    progress.finished('a', 'CHG-1 plan 1/1 vlans.yaml', 'planned', true, 1500);
+    progress.close();
+
+    expect(output.text()).toBe(
+      '[2026-11-29T08:00:00.000Z] start  CHG-1 plan 1/1 vlans.yaml\n[2026-11-29T08:00:00.000Z] planned   CHG-1 plan 1/1 vlans.yaml (1.5 s)\n',
+    );
+  });
+
+  it('keeps a live list of running steps that never wraps the terminal', () => {
+    const output = stream(40);
+    const progress = createProgressReporter({ stream: output.stream, live: true, color: false });
+
+    progress.started('a', `CHG-1 plan 1/1 ${'very-long-playbook-name/'.repeat(4)}x.yaml`);
+    progress.finished('a', 'CHG-1 plan 1/1 x.yaml', 'failed', false, 200);
+    progress.close();
+
+    const rows = output
+      .text()
+      .split(/\n|\x1b\[\d+A\x1b\[J/)
+      .filter((row) => row !== '');
+    expect(rows[0]?.length).toBeLessThanOrEqual(40);
+    expect(rows[0]).toContain('…');
+    expect(rows).toContain('✗ CHG-1 plan 1/1 x.yaml failed, 0.2 s');
+  });
+});
