@@ -34,9 +34,11 @@ describe('createProgressReporter', () => {
     progress.finished('a', 'CHG-1 plan 1/1 x.yaml', 'failed', false, 200);
     progress.close();
 
+    const redraw = new RegExp(`${String.fromCharCode(27)}\\[\\d+A${String.fromCharCode(27)}\\[J`);
     const rows = output
       .text()
-      .split(/\n|\x1b\[\d+A\x1b\[J/)
+      .split('\n')
+      .flatMap((row) => row.split(redraw))
       .filter((row) => row !== '');
     expect(rows[0]?.length).toBeLessThanOrEqual(40);
     expect(rows[0]).toContain('…');
