@@ -7,11 +7,17 @@ import { Temporal } from 'temporal-polyfill';
 import { usageError } from '../core/errors.js';
 import { isValidTimeZone } from '../proposals/schedule.js';
 
-const TEMPLATE_DIRECTORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates/init');
+const TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
 
-// why: template folders are renamed on copy so npm (which drops .gitignore) and this project's own
-// CI (which would run the workflow) leave them alone.
-const RENAMES: Record<string, string> = { gitignore: '.gitignore', 'github-workflows': '.github/workflows' };
+/** Template folders and where their files go in the new repository. */
+const SOURCES = [
+  { directory: path.join(TEMPLATES, 'init'), target: '' },
+  // why: the same workflows the example uses and the GitHub tests check, not a copy of them.
+  { directory: path.join(TEMPLATES, 'workflows'), target: '.github/workflows/' },
+];
+
+// why: npm drops files named .gitignore from packages, so the template is stored without the dot.
+const RENAMES: Record<string, string> = { gitignore: '.gitignore' };
 
 export interface InitOptions {
   directory: string;
@@ -37,8 +43,18 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
       'Use a name like America/Chicago.',
     );
   }
-  const templates = await listTemplates(TEMPLATE_DIRECTORY);
-  const targets = templates.map((template) => ({ template, target: renameTarget(template) }));
+  const targets = (
+    await Promise.all(
+      SOURCES.map(async (source) =>
+        (
+          await listTemplates(source.directory)
+        ).map((template) => ({
+          template: path.join(source.directory, template),
+          target: `${source.target}${RENAMES[template] ?? template}`,
+        })),
+      ),
+    )
+  ).flat();
   const existing = targets
     .filter(({ target }) => existsSync(path.join(root, target)))
     .map(({ target }) => target);
@@ -53,7 +69,7 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
     __START__: firstStart(options.now, timezone),
   };
   for (const { template, target } of targets) {
-    const text = await readFile(path.join(TEMPLATE_DIRECTORY, template), 'utf8');
+    const text = await readFile(template, 'utf8');
     const destination = path.join(root, target);
     await mkdir(path.dirname(destination), { recursive: true });
     await writeFile(
@@ -77,12 +93,6 @@ async function listTemplates(directory: string): Promise<string[]> {
     .map((entry) =>
       path.relative(directory, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'),
     );
-}
-
-function renameTarget(template: string): string {
-  const [first, ...rest] = template.split('/');
-  const renamed = RENAMES[first ?? ''] ?? first;
-  return [renamed, ...rest].join('/');
 }
 
 /**

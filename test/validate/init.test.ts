@@ -19,7 +19,7 @@ describe('netchange init', () => {
 
     expect(init.exitCode).toBe(0);
     expect(init.stdout).toContain('changes/chg-0001-first-vlan.yaml');
-    expect(init.stdout).toContain('.github/workflows/netchange.yaml');
+    expect(init.stdout).toContain('.github/workflows/netchange-pull-request.yaml');
     expect(validate.exitCode).toBe(0);
     expect(validate.stdout).toContain('1 proposal: 1 passed, 0 failed (0 errors, 0 warnings)');
     const proposal = await readFile(path.join(directory, 'network/changes/chg-0001-first-vlan.yaml'), 'utf8');

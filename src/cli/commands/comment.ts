@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
-import { parsePositiveInteger } from '../options.js';
+import { usageError } from '../../core/errors.js';
+import { parseAt, parsePositiveInteger } from '../options.js';
 
 interface CommentFlags {
   pr?: number;
   repo?: string;
   from?: string;
+  dryRun?: boolean;
+  at?: string;
+  approvals?: string;
 }
 
 export function registerCommentCommand(program: Command): void {
@@ -27,10 +31,14 @@ export function registerCommentCommand(program: Command): void {
       '--from <dir>',
       'a run directory: re-send its unsent report, or include its plan (plan.json, plan.md)',
     )
+    .option('--dry-run', 'print the comment to stdout instead of posting it (no GitHub needed)')
+    .option('--at <iso>', 'with --dry-run: evaluate as of this instant (default: now)')
+    .option('--approvals <file>', 'with --dry-run: approvals to evaluate with, instead of the reviews')
     .addHelpText(
       'after',
       `
 Examples:
+  $ netchange plan --out-dir run && netchange comment --from run --dry-run   # preview, no GitHub
   $ netchange comment --pr 42
   $ netchange plan --out-dir run && netchange comment --pr 42 --from run
   $ netchange comment --pr 42 --from .netchange/runs/2026-11-29T08-00-00.000Z   # re-send after a failure
@@ -38,6 +46,16 @@ Examples:
 Exit codes: 0 posted (or already up to date), 2 usage error, 3 GitHub failed after retries.`,
     )
     .action(async (flags: CommentFlags) => {
+      if (flags.dryRun) {
+        await previewComment(flags);
+        return;
+      }
+      if (flags.at || flags.approvals) {
+        throw usageError(
+          '--at and --approvals go with --dry-run',
+          'On a pull request, approvals come from its reviews.',
+        );
+      }
       const { commentOnPullRequest, describeCommentOutcome } = await import(
         '../../github/report-pull-request.js'
       );
@@ -54,4 +72,20 @@ Exit codes: 0 posted (or already up to date), 2 usage error, 3 GitHub failed aft
       });
       process.stdout.write(describeCommentOutcome(outcome));
     });
+}
+
+async function previewComment(flags: CommentFlags): Promise<void> {
+  const { runValidate } = await import('../../pipeline/run-validate.js');
+  const { previewComment: compose } = await import('../../github/preview-comment.js');
+  const { VERSION } = await import('../version.js');
+  const report = await runValidate({
+    cwd: process.cwd(),
+    at: parseAt(flags.at),
+    version: VERSION,
+    ...(flags.repo ? { repo: flags.repo } : {}),
+    ...(flags.approvals ? { approvalsFile: flags.approvals } : {}),
+  });
+  const preview = await compose({ report, ...(flags.from ? { runDirectory: flags.from } : {}) });
+  process.stdout.write(`${preview.comment}\n`);
+  process.stderr.write(`check run netchange would conclude: ${preview.conclusion}\n`);
 }

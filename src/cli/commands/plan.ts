@@ -7,6 +7,8 @@ interface PlanFlags {
   concurrency?: number;
   outDir?: string;
   format: 'text' | 'json' | 'markdown';
+  github?: boolean;
+  pr?: number;
 }
 
 export function registerPlanCommand(program: Command): void {
@@ -31,6 +33,15 @@ export function registerPlanCommand(program: Command): void {
     .addOption(
       new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
     )
+    .option(
+      '--github',
+      'publish the plan with the validation report to the pull request (comment and check run)',
+    )
+    .option(
+      '--pr <number>',
+      'with --github: the pull request (default: the Actions event)',
+      parsePositiveInteger('--pr'),
+    )
     .addHelpText(
       'after',
       `
@@ -51,6 +62,8 @@ configuration error, 3 a tool failed (crash, syntax error, timeout, missing prov
         ...(flags.since ? { since: flags.since } : {}),
         ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
         ...(flags.outDir ? { outDir: flags.outDir } : {}),
+        ...(flags.github ? { github: true } : {}),
+        ...(flags.pr !== undefined ? { pr: flags.pr } : {}),
       });
     });
 }
@@ -63,6 +76,8 @@ interface RunPlanOptions {
   since?: string;
   concurrency?: number;
   outDir?: string;
+  github?: boolean;
+  pr?: number;
 }
 
 /** The plan command's wiring: workspace → proposals → planProposals → output; returns the exit code. */
@@ -152,10 +167,49 @@ async function runPlan(options: RunPlanOptions): Promise<number> {
   }
   process.stdout.write(settings.redactor.redactText(output));
   if (targets.length === 0 && broken.length === 0) process.stderr.write('no proposals to plan\n');
+  if (options.github) {
+    await publishPlan(
+      options,
+      plan,
+      runs.renderPlanMarkdown(plan, { artifacts: relativeRunDirectory }),
+      runDirectory.path,
+    );
+  }
   const code = runs.planExitCode(plan.status);
   return code === 0 && broken.length > 0 ? 1 : code;
 }
 
 function renderMarkdown(text: string): string {
   return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+/** `--github`: the validation report (approvals from reviews) and this plan, as one comment and check run. */
+async function publishPlan(
+  options: RunPlanOptions,
+  plan: import('../../runs/index.js').PlanDocument,
+  planMarkdown: string,
+  runDirectory: string,
+): Promise<void> {
+  const { openPullRequestReport } = await import('../../github/report-pull-request.js');
+  const { runValidate } = await import('../../pipeline/run-validate.js');
+  const { VERSION } = await import('../version.js');
+  const pullRequest = await openPullRequestReport({
+    cwd: options.cwd,
+    env: process.env,
+    warn: (message) => process.stderr.write(`warning: ${message}\n`),
+    ...(options.repo ? { repo: options.repo } : {}),
+    ...(options.pr !== undefined ? { pullNumber: options.pr } : {}),
+  });
+  const report = await runValidate({
+    cwd: options.cwd,
+    at: new Date(),
+    version: VERSION,
+    approvals: pullRequest.approvals,
+    members: pullRequest.members,
+    ...(pullRequest.commit ? { commit: pullRequest.commit } : {}),
+    ...(options.repo ? { repo: options.repo } : {}),
+    ...(options.paths.length > 0 ? { paths: options.paths } : {}),
+    ...(options.since ? { since: options.since } : {}),
+  });
+  process.stderr.write(await pullRequest.publish({ report, plan, planMarkdown, runDirectory }));
 }

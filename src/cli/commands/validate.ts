@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
-import { parseAt, parseFormat, useColor, writeOutput } from '../options.js';
+import { usageError } from '../../core/errors.js';
+import { parseAt, parseFormat, parsePositiveInteger, useColor, writeOutput } from '../options.js';
 
 interface ValidateFlags {
   repo?: string;
@@ -10,6 +11,8 @@ interface ValidateFlags {
   commit?: string;
   format: string;
   output?: string;
+  github?: boolean;
+  pr?: number;
 }
 
 export function registerValidateCommand(program: Command): void {
@@ -43,6 +46,15 @@ export function registerValidateCommand(program: Command): void {
         .default('text'),
     )
     .option('--output <file>', 'write the report to FILE instead of stdout')
+    .option(
+      '--github',
+      'count the pull request reviews as approvals and publish the report comment and check run',
+    )
+    .option(
+      '--pr <number>',
+      'with --github: the pull request (default: the Actions event)',
+      parsePositiveInteger('--pr'),
+    )
     .addHelpText(
       'after',
       `
@@ -51,6 +63,7 @@ Examples:
   $ netchange validate changes/chg-0142.yaml --at 2026-11-29T07:00:00Z
   $ netchange validate --since origin/main --format sarif --output netchange.sarif
   $ netchange validate --approvals approvals.yaml --require-approvals
+  $ netchange validate --since origin/main --github --pr 42     # reviews count; comment + check run
 
 Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy error, 3 git/ansible failed.`,
     )
@@ -59,6 +72,7 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
       const { renderReport, REPORT_FORMATS } = await import('../../reporters/index.js');
       const { VERSION } = await import('../version.js');
       const format = parseFormat(REPORT_FORMATS)(flags.format);
+      const pullRequest = flags.github ? await openPullRequest(flags) : undefined;
       const report = await runValidate({
         cwd: process.cwd(),
         paths,
@@ -69,12 +83,44 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
         ...(flags.approvals ? { approvalsFile: flags.approvals } : {}),
         ...(flags.commit ? { commit: flags.commit } : {}),
         requireApprovals: flags.requireApprovals === true,
+        ...(pullRequest
+          ? { approvals: pullRequest.approvals, commit: pullRequest.commit, members: pullRequest.members }
+          : {}),
       });
       await writeOutput(
         renderReport(report, format, { color: useColor(flags.output) }),
         flags.output,
         process.cwd(),
       );
+      if (pullRequest) {
+        process.stderr.write(
+          await pullRequest.publish({ report, runDirectory: await runDirectoryFor(flags) }),
+        );
+      }
       process.exitCode = report.ok ? 0 : 1;
     });
+}
+
+async function openPullRequest(flags: ValidateFlags) {
+  if (flags.approvals) throw usageError('--github takes approvals from the reviews; drop --approvals');
+  const { openPullRequestReport } = await import('../../github/report-pull-request.js');
+  return openPullRequestReport({
+    cwd: process.cwd(),
+    env: process.env,
+    warn: (message) => process.stderr.write(`warning: ${message}\n`),
+    ...(flags.repo ? { repo: flags.repo } : {}),
+    ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
+  });
+}
+
+/** Where a published report is saved first (so `netchange comment --from DIR` can re-send it). */
+async function runDirectoryFor(flags: ValidateFlags): Promise<string> {
+  const path = await import('node:path');
+  const { openWorkspace } = await import('../../pipeline/workspace.js');
+  const workspace = await openWorkspace({ cwd: process.cwd(), ...(flags.repo ? { repo: flags.repo } : {}) });
+  return path.resolve(
+    workspace.root,
+    workspace.config.paths.runs,
+    `${new Date().toISOString().replace(/:/g, '-')}-validate`,
+  );
 }
