@@ -36,8 +36,10 @@ import { celActivation, type RiskAssessment } from './risk.js';
 
 /** What `evaluateChangeControl` needs besides the policy and the proposal. */
 export interface ChangeControlInput {
-  /** The instant of evaluation (`--at`): lead times count from here. */
+  /** The instant of evaluation (`--at`): lead times count from here unless `requestedAt` is given. */
   at: Date;
+  /** When the change was requested (apply: the proposal's first commit); lead times count from here. */
+  requestedAt?: Date;
   /** The risk verdict from `assessRisk`. */
   risk: RiskAssessment;
   /** Approvals given (`--approvals FILE`, pull-request reviews). */
@@ -260,10 +262,12 @@ function checkChangeType(
     }
     case 'normal': {
       if (!policy.leadTime) return {};
-      const earliest = addInZone(policy.leadTime, input.at.getTime(), subject.timezone);
+      // why: at apply time the notice was given when the change was requested, not now.
+      const noticeFrom = (input.requestedAt ?? input.at).getTime();
+      const earliest = addInZone(policy.leadTime, noticeFrom, subject.timezone);
       if (subject.startMs < earliest) {
         fail(
-          `normal changes need ${describeDuration(policy.leadTime)} notice: this one starts ${utc(subject.startMs)}, ${subject.startMs < input.at.getTime() ? 'which has passed' : `less than ${describeDuration(policy.leadTime)} after ${utc(input.at.getTime())}`}`,
+          `normal changes need ${describeDuration(policy.leadTime)} notice: this one starts ${utc(subject.startMs)}, ${subject.startMs < noticeFrom ? 'which has passed' : `less than ${describeDuration(policy.leadTime)} after ${utc(noticeFrom)}`}`,
           ['schedule', 'start'],
           `Start at ${utc(earliest)} or later, or raise it as an emergency change with its incident.`,
         );

@@ -20,6 +20,8 @@ export interface GitRepository {
   blobShas(paths: readonly string[]): Promise<Map<string, string>>;
   /** Content of a file at a ref, or undefined when it does not exist there. */
   fileAt(ref: string, path: string): Promise<string | undefined>;
+  /** When `path` was first committed (its oldest commit on HEAD's history), or undefined. */
+  firstCommitted(path: string): Promise<Date | undefined>;
 }
 
 export interface ChangedFile {

@@ -44,13 +44,14 @@ export async function compilePolicies(
     if (policy) {
       policies.changeControl = {
         bypassesWindows: (subject) => bypassesWindows(policy, subject),
-        evaluate: (subject, windowVerdictFor) => {
+        evaluate: (subject, windowVerdictFor, requestedAt) => {
           // why: rules see the windows the change falls in at its declared risk; windows then judge it at the effective risk.
           const risk = assessRisk(policy, subject, {
             windows: windowVerdictFor(subject.proposal.risk).overlapping,
           });
           return evaluateChangeControl(policy, subject, {
             at: options.at,
+            ...(requestedAt ? { requestedAt } : {}),
             risk,
             approvals: options.approvals ?? [],
             ...(options.commit ? { commit: options.commit } : {}),

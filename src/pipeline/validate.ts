@@ -24,6 +24,11 @@ export interface ValidateOptions extends LoadOptions {
   requireApprovals?: boolean;
   /** Team members resolved outside the policy (GitHub teams): team name → logins. */
   members?: Map<string, string[]>;
+  /**
+   * Apply: measure normal changes' lead time from when each proposal was first committed, not from
+   * `at` (which is inside the change's own window by then).
+   */
+  leadTimeFromCommit?: boolean;
   /** netchange's version, for the report's `tool`. */
   version: string;
 }
@@ -53,7 +58,11 @@ export interface ChangeControlStage {
   /** True when the change may bypass production windows (emergency, per policy). */
   bypassesWindows(subject: ChangeSubject): boolean;
   /** Evaluates one change; `windowVerdict` gives the window verdict at a risk (memoised). */
-  evaluate(subject: ChangeSubject, windowVerdict: (risk: Risk) => WindowVerdict): ChangeControlVerdict;
+  evaluate(
+    subject: ChangeSubject,
+    windowVerdict: (risk: Risk) => WindowVerdict,
+    requestedAt?: Date,
+  ): ChangeControlVerdict;
   /** A change to the policy files is itself a change needing the policy owners' approvals. */
   evaluatePolicyChange(files: string[]): ProposalReport;
 }
@@ -89,7 +98,16 @@ export async function validateWorkspace(
       hint: 'Fix the policy; netchange does not evaluate changes against a policy it cannot read.',
     });
   }
-  const proposals = loaded.proposals.map((proposal) => reportProposal(proposal, policies, options));
+  const requestedAt = new Map<string, Date>();
+  if (options.leadTimeFromCommit && workspace.git) {
+    for (const proposal of loaded.proposals) {
+      const committed = await workspace.git.firstCommitted(proposal.file);
+      if (committed) requestedAt.set(proposal.file, committed);
+    }
+  }
+  const proposals = loaded.proposals.map((proposal) =>
+    reportProposal(proposal, policies, options, requestedAt.get(proposal.file)),
+  );
   if (loaded.changedPolicies.length > 0 && policies.changeControl) {
     proposals.push(finish(policies.changeControl.evaluatePolicyChange(loaded.changedPolicies), options));
   }
@@ -104,6 +122,7 @@ function reportProposal(
   loaded: LoadedProposal,
   policies: CompiledPolicies,
   options: ValidateOptions,
+  requestedAt: Date | undefined,
 ): ProposalReport {
   const findings = [...loaded.findings];
   const proposal = loaded.proposal;
@@ -148,7 +167,7 @@ function reportProposal(
 
   let effectiveRisk = proposal.risk;
   if (policies.changeControl) {
-    const verdict = policies.changeControl.evaluate(subject, windowVerdictFor);
+    const verdict = policies.changeControl.evaluate(subject, windowVerdictFor, requestedAt);
     report.risk = verdict.risk;
     report.approvals = verdict.approvals;
     if (verdict.autonomy) report.autonomy = verdict.autonomy;

@@ -72,6 +72,16 @@ export function createSimpleGitRepository(root: string): GitRepository {
       }
       return shas;
     },
+    async firstCommitted(path) {
+      try {
+        // why: no --follow: it would take the date of a similar older file (a copied proposal) as this one's.
+        const output = await git.raw(['log', '--diff-filter=A', '--format=%cI', '--', path]);
+        const oldest = output.trim().split('\n').filter(Boolean).pop();
+        return oldest ? new Date(oldest) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
     async fileAt(ref, path) {
       try {
         return await git.show([`${ref}:./${path}`]);

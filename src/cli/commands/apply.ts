@@ -142,6 +142,7 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
         approvals,
         paths: [proposalPath],
         requireApprovals: true,
+        leadTimeFromCommit: true,
         ...(commit ? { commit } : {}),
         ...(pullRequest ? { members: pullRequest.members } : {}),
       },

@@ -1,0 +1,96 @@
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepository, type TestRepository } from '../support/repository.js';
+import { runCli } from '../support/run-cli.js';
+
+const CHANGE_CONTROL = `apiVersion: netchange/v1
+kind: ChangeControlPolicy
+teams:
+  netops: {kind: internal, members: [alice, bob]}
+  partner-noc: {kind: partner, members: [dana, eli]}
+raci:
+  switching: {responsible: partner-noc, accountable: netops}
+changeTypes:
+  normal: {leadTime: P1D}
+approvals:
+  - {when: {risks: [low]}, require: [{role: accountable, count: 1}]}
+separationOfDuties: true
+policyOwners: [netops]
+`;
+
+const VLANS = `- hosts: switches
+  gather_facts: false
+  tasks:
+    - name: Render VLAN {{ vlan_id }}
+      ansible.builtin.blockinfile:
+        path: "{{ inventory_dir }}/../state/{{ inventory_hostname }}.cfg"
+        create: true
+        marker: "! {mark} vlan {{ vlan_id }}"
+        block: "vlan {{ vlan_id }}\\n"
+`;
+
+const iso = (offsetMinutes: number) =>
+  new Date(Date.now() + offsetMinutes * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+
+const proposal = (id: string) => `apiVersion: netchange/v1
+kind: ChangeProposal
+id: ${id}
+title: Add VLAN 40
+requester: {team: partner-noc, github: dana}
+type: normal
+domain: switching
+risk: low
+targets: {sites: [lab], devices: [sw-lab-01]}
+schedule: {start: "${iso(-5)}", end: "${iso(55)}", timezone: UTC}
+execution:
+  - ansible: {playbook: playbooks/vlans.yaml, inventory: inventory/hosts.yaml, limit: sw-lab-01, extraVars: {vlan_id: 40}}
+`;
+
+let repository: TestRepository;
+
+beforeAll(async () => {
+  repository = await createRepository({
+    'policies/change-control.yaml': CHANGE_CONTROL,
+    'inventory/hosts.yaml':
+      'all:\n  vars: {ansible_connection: local, ansible_python_interpreter: auto_silent}\n  children:\n    switches:\n      hosts:\n        sw-lab-01: {}\n',
+    'playbooks/vlans.yaml': VLANS,
+    'changes/requested-early.yaml': proposal('CHG-EARLY'),
+    'approvals.yaml': '- {user: alice}\n',
+  });
+  // why: the proposal was raised two days before its window, as a normal change must be.
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000).toISOString();
+  await repository.git.add('.');
+  await execa('git', ['commit', '-q', '-m', 'raise the change'], {
+    cwd: repository.root,
+    env: { GIT_AUTHOR_DATE: twoDaysAgo, GIT_COMMITTER_DATE: twoDaysAgo },
+  });
+  await repository.write({ 'changes/requested-late.yaml': proposal('CHG-LATE') });
+  await repository.commit('raise another, too late');
+});
+afterAll(() => repository.remove());
+
+describe('apply of a normal change inside its own window', () => {
+  it('counts the lead time from when the proposal was committed, so a change raised in time runs', async () => {
+    const result = await runCli(
+      ['apply', 'changes/requested-early.yaml', '--approvals', 'approvals.yaml', '--out-dir', 'runs/early'],
+      {
+        cwd: repository.root,
+      },
+    );
+
+    expect(result.stderr).not.toContain('notice');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('still refuses a change raised with less notice than the policy asks', async () => {
+    const result = await runCli(
+      ['apply', 'changes/requested-late.yaml', '--approvals', 'approvals.yaml', '--out-dir', 'runs/late'],
+      {
+        cwd: repository.root,
+      },
+    );
+
+    expect(result.exitCode).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).toContain('normal changes need 1 day notice');
+  });
+});
