@@ -154,7 +154,7 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
       proposal.findings.filter((finding) => finding.severity === 'error'),
     );
     const reasons: string[] = [];
-    if (!entry || !entry.ok)
+    if (!entry?.ok)
       reasons.push(`validation fails (${errors.length} error${errors.length === 1 ? '' : 's'})`);
     const missing = entry?.approvals.required.filter((requirement) => !requirement.satisfied) ?? [];
     if (missing.length > 0) {
