@@ -13,6 +13,7 @@ export {
   type ApplyEvidenceContext,
   describeChanges,
   evidenceDraftFromApply,
+  evidenceFromReport,
   recordApplyResult,
 } from './record-apply.js';
 export {

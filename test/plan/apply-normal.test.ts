@@ -80,6 +80,19 @@ describe('apply of a normal change inside its own window', () => {
 
     expect(result.stderr).not.toContain('notice');
     expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('evidence: record #1 on refs/netchange/evidence');
+  });
+
+  it('tells the morning digest who applied what with whose approval, and the chain verifies', async () => {
+    const digest = await runCli(['digest', '--since', '1h', '--format', 'markdown'], {
+      cwd: repository.root,
+    });
+    const verify = await runCli(['audit', 'verify'], { cwd: repository.root });
+
+    expect(digest.exitCode).toBe(0);
+    expect(digest.stdout).toContain('CHG-EARLY');
+    expect(digest.stdout).toContain('alice');
+    expect(verify.exitCode).toBe(0);
   });
 
   it('still refuses a change raised with less notice than the policy asks', async () => {

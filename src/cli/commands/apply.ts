@@ -219,6 +219,14 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
     progress.close();
     interrupt.dispose();
   }
+  const evidence = await recordEvidence(workspace.root, result, {
+    subject,
+    approvals,
+    runDirectory: runDirectory.path,
+    redactor: settings.redactor,
+    ...(gateEntry ? { report: gateEntry } : {}),
+    ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
+  });
   const posted = pullRequest
     ? await pullRequest.record(result, {
         runDirectory: runDirectory.path,
@@ -243,6 +251,7 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
       }
     }
     lines.push(`result: ${path.join(relative, 'result.json')}`);
+    if (evidence) lines.push(`evidence: record #${evidence.sequence} on refs/netchange/evidence`);
     if (posted) lines.push(`recorded on the pull request: ${posted}`);
     process.stdout.write(settings.redactor.redactText(`${lines.join('\n')}\n`));
   }
@@ -294,4 +303,42 @@ async function readReviewedDigest(
     );
   }
   return entry.digest;
+}
+
+/**
+ * Writes the evidence record of an apply that ran (a refused apply changed nothing and records
+ * nothing). A failure to record is reported, never hidden: the change itself already happened.
+ */
+async function recordEvidence(
+  root: string,
+  result: import('../../runs/index.js').ApplyResult,
+  context: {
+    subject: import('../../core/model.js').ChangeSubject;
+    approvals: import('../../core/model.js').Approval[];
+    runDirectory: string;
+    redactor: import('../../redact/index.js').Redactor;
+    report?: import('../../core/model.js').ProposalReport;
+    pullNumber?: number;
+  },
+) {
+  const os = await import('node:os');
+  const { recordApplyResult, evidenceFromReport } = await import('../../audit/index.js');
+  const ci = process.env.CI === 'true' || process.env.CI === '1';
+  try {
+    return await recordApplyResult(root, result, {
+      proposal: context.subject.proposal,
+      timezone: context.subject.timezone,
+      runDirectory: context.runDirectory,
+      ...evidenceFromReport(context.report, context.approvals),
+      actor: { name: process.env.GITHUB_ACTOR ?? os.userInfo().username, kind: ci ? 'automation' : 'person' },
+      ...(context.pullNumber !== undefined ? { pullRequest: { number: context.pullNumber } } : {}),
+      redactor: context.redactor,
+      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+    });
+  } catch (error) {
+    process.stderr.write(
+      `warning: the evidence record could not be written (${error instanceof Error ? error.message : String(error)}); result.json in ${context.runDirectory} holds what was done\n`,
+    );
+    return undefined;
+  }
 }
