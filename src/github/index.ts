@@ -7,9 +7,19 @@ export {
 } from './apply-gate.js';
 export { approvalsFromReviews, policyTeams, teamMembersFromGitHub } from './approvals.js';
 export { CHECK_NAME, type ComposedReport, composeReport, REPORT_MARKER } from './compose-report.js';
+export {
+  composeDigestIssue,
+  DIGEST_LABEL,
+  describeDigestPost,
+  digestDay,
+  digestMarker,
+  type PostDigestOutcome,
+  postDigest,
+  publishDigestIssue,
+} from './digest-issue.js';
 export { acquireLocks, lockNames, releaseLocks, unlock } from './locks.js';
 export { createOctokitGitHub, type GitHubAuth } from './octokit-github.js';
-export type { GitHubPort } from './port.js';
+export type { GitHubPort, IssueInfo } from './port.js';
 export {
   connectGitHub,
   type GitHubSession,

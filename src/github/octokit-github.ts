@@ -11,6 +11,7 @@ import type {
   CheckRunOutput,
   GitHubPort,
   GitRefInfo,
+  IssueInfo,
   PullRequestInfo,
   PullRequestReview,
   ReviewState,
@@ -305,6 +306,49 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
         throw error;
       }
     },
+
+    async findOpenIssue(label, marker) {
+      // why: newest first, so today's issue is on the first page; stop at the first match.
+      const pages = client.paginate.iterator(rest.issues.listForRepo, {
+        ...base,
+        state: 'open',
+        labels: label,
+        sort: 'created',
+        direction: 'desc',
+        per_page: 100,
+      });
+      return call(`list the open issues labelled ${label}`, async () => {
+        for await (const page of pages) {
+          const found = page.data.find((issue) => !issue.pull_request && issue.body?.includes(marker));
+          if (found) return toIssue(found);
+        }
+        return undefined;
+      });
+    },
+
+    async createIssue(issue) {
+      const { data } = await call(`open the issue '${issue.title}'`, () =>
+        rest.issues.create({
+          ...base,
+          title: issue.title,
+          body: issue.body,
+          ...(issue.labels && issue.labels.length > 0 ? { labels: issue.labels } : {}),
+        }),
+      );
+      return toIssue(data);
+    },
+
+    async updateIssue(issueNumber, changes) {
+      const { data } = await call(`edit issue #${issueNumber}`, () =>
+        rest.issues.update({
+          ...base,
+          issue_number: issueNumber,
+          body: changes.body,
+          ...(changes.title !== undefined ? { title: changes.title } : {}),
+        }),
+      );
+      return toIssue(data);
+    },
   };
   return port;
 
@@ -397,6 +441,28 @@ function toPullRequest(data: RawPullRequest): PullRequestInfo {
     merged,
     ...(merged && data.merge_commit_sha ? { mergeCommitSha: data.merge_commit_sha } : {}),
     labels: data.labels.flatMap((label) => (label.name ? [label.name] : [])),
+    htmlUrl: data.html_url,
+  };
+}
+
+interface RawIssue {
+  number: number;
+  title: string;
+  body?: string | null;
+  state: string;
+  html_url: string;
+  labels: (string | { name?: string })[];
+}
+
+function toIssue(data: RawIssue): IssueInfo {
+  return {
+    number: data.number,
+    title: data.title,
+    body: data.body ?? '',
+    state: data.state === 'closed' ? 'closed' : 'open',
+    labels: data.labels.flatMap((label) =>
+      typeof label === 'string' ? [label] : label.name ? [label.name] : [],
+    ),
     htmlUrl: data.html_url,
   };
 }

@@ -90,6 +90,21 @@ export interface GitRefInfo {
   type: string;
 }
 
+/** An issue (not a pull request) as GitHub returns it. */
+export interface IssueInfo {
+  number: number;
+  title: string;
+  /** Markdown body as stored ('' when empty). */
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  /** Link a person can open. */
+  htmlUrl?: string;
+}
+
+/** GitHub rejects issue and comment bodies over 65,536 characters. */
+export const MAX_BODY_CHARACTERS = 65_536;
+
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
 
 export interface GitHubPort {
@@ -131,4 +146,13 @@ export interface GitHubPort {
   createTagObject(tag: { name: string; message: string; object: string }): Promise<string>;
   /** The message of a tag object, or undefined when it does not exist. */
   getTagMessage(sha: string): Promise<string | undefined>;
+  /**
+   * The open issue labelled `label` whose body contains `marker` (pull requests are skipped). Newest
+   * first, page by page, stopping at the first match: one request while fewer than 100 issues carry the label.
+   */
+  findOpenIssue(label: string, marker: string): Promise<IssueInfo | undefined>;
+  /** Opens an issue; GitHub creates labels that do not exist yet. The body must fit MAX_BODY_CHARACTERS. */
+  createIssue(issue: { title: string; body: string; labels?: string[] }): Promise<IssueInfo>;
+  /** Replaces an issue's body (and title, when given). */
+  updateIssue(issueNumber: number, changes: { body: string; title?: string }): Promise<IssueInfo>;
 }

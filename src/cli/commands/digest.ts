@@ -9,6 +9,7 @@ interface DigestFlags {
   format: string;
   output?: string;
   fetch: boolean;
+  post?: boolean;
 }
 
 export function registerDigestCommand(program: Command): void {
@@ -36,14 +37,20 @@ export function registerDigestCommand(program: Command): void {
     )
     .option('--output <file>', 'write the digest to FILE instead of stdout')
     .option('--no-fetch', 'do not fetch refs/netchange/evidence from origin first')
+    .option(
+      '--post',
+      "also publish the digest (markdown) to GitHub as the day's issue 'netchange digest YYYY-MM-DD' (UTC day of the period's end), created once and edited in place; needs GITHUB_TOKEN and GITHUB_REPOSITORY like netchange comment",
+    )
     .addHelpText(
       'after',
       `
 Examples:
   $ netchange digest --since 12h
   $ netchange digest --since 2026-11-28T20:00:00Z --team partner-noc --format markdown
+  $ GITHUB_TOKEN=... GITHUB_REPOSITORY=acme/network netchange digest --since 12h --post
 
-Exit codes: 0 the digest was written (also when nothing changed), 2 usage error, 3 git failed.`,
+Exit codes: 0 the digest was written (also when nothing changed), 2 usage error,
+3 git failed or the GitHub post failed after retries.`,
     )
     .action(async (flags: DigestFlags) => {
       const { resolveEvidenceRepository, refreshEvidence, parseSince, parseInstant } = await import(
@@ -66,5 +73,19 @@ Exit codes: 0 the digest was written (also when nothing changed), 2 usage error,
         flags.output,
         process.cwd(),
       );
+      if (flags.post) {
+        const { postDigest, describeDigestPost } = await import('../../github/digest-issue.js');
+        const { openWorkspace } = await import('../../pipeline/workspace.js');
+        // why: netchange.yaml `github` names the repository outside Actions, as for `netchange comment`.
+        const workspace = await openWorkspace({ cwd: process.cwd(), repo: root });
+        const outcome = await postDigest({
+          digest,
+          env: process.env,
+          config: workspace.config.github,
+          at: new Date(),
+          warn: (message) => process.stderr.write(`warning: ${message}\n`),
+        });
+        process.stderr.write(describeDigestPost(outcome));
+      }
     });
 }

@@ -1,7 +1,7 @@
 /**
  * A local GitHub REST API stand-in for tests: a real HTTP server on 127.0.0.1 that checks every
  * request against GitHub's OpenAPI description, keeps state (comments, check runs, reviews, teams,
- * statuses, labels, refs, pull requests) and injects faults on demand (5xx, secondary rate limit,
+ * statuses, labels, refs, pull requests, issues) and injects faults on demand (5xx, secondary rate limit,
  * slow answers). Any request the description does not describe is answered 4xx and recorded as a
  * violation; tests assert `violations` is empty.
  */
@@ -94,6 +94,17 @@ export interface StoredTag {
   tagger?: { name: string; email: string; date?: string };
 }
 
+export interface StoredIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface RepositoryState {
   owner: string;
   name: string;
@@ -103,6 +114,8 @@ export interface RepositoryState {
   statuses: StoredStatus[];
   refs: Map<string, StoredRef>;
   tags: Map<string, StoredTag>;
+  /** Issues (not pull requests); numbers are shared with pull requests as on GitHub. */
+  issues: Map<number, StoredIssue>;
 }
 
 export interface GitHubStandIn {
@@ -136,6 +149,11 @@ export interface GitHubStandIn {
   seedLock(fullName: string, name: string, lease: Record<string, unknown>): void;
   /** Sets an organisation team's members (`org/slug`). */
   setTeamMembers(team: string, logins: string[]): void;
+  /** Opens an issue as a person would (numbered after every pull request and issue). */
+  createIssue(
+    fullName: string,
+    issue: { title: string; body?: string; labels?: string[]; state?: 'open' | 'closed' },
+  ): StoredIssue;
   /** The comments on a pull request, oldest first. */
   comments(fullName: string, number: number): StoredComment[];
   /** Fault: the next `count` requests (only writes with `writesOnly`) answer `status` (default 502). */
@@ -388,6 +406,59 @@ export async function startGitHubStandIn(
         comment.updatedAt = new Date().toISOString();
         return [200, commentJson(state, comment)];
       }
+      case 'issues/list-for-repo': {
+        const wanted = query.get('state') ?? 'open';
+        const labels = (query.get('labels') ?? '')
+          .split(',')
+          .map((label) => label.trim().toLowerCase())
+          .filter(Boolean);
+        const matches = (state_: string, names: string[]) =>
+          (wanted === 'all' || state_ === wanted) &&
+          labels.every((label) => names.some((name) => name.toLowerCase() === label));
+        // why: like GitHub, the issues list holds pull requests too (marked by `pull_request`).
+        const items = [
+          ...[...state.issues.values()]
+            .filter((issue) => matches(issue.state, issue.labels))
+            .map((issue) => ({
+              number: issue.number,
+              createdAt: issue.createdAt,
+              json: issueJson(state, issue),
+            })),
+          ...[...state.pulls.values()]
+            .filter((found) => matches(found.state, found.labels))
+            .map((found) => ({ number: found.number, createdAt: '', json: pullAsIssueJson(state, found) })),
+        ];
+        const direction = query.get('direction') ?? 'desc';
+        // why: creation order is number order here (numbers are allocated in sequence).
+        items.sort((a, b) => (direction === 'asc' ? a.number - b.number : b.number - a.number));
+        return page(
+          items.map((item) => item.json),
+          query,
+        );
+      }
+      case 'issues/create': {
+        const title = String(body.title ?? '');
+        if (!title) throw new HttpAnswer(422, 'Validation Failed: title is missing');
+        const issue = openIssue(state, {
+          title,
+          body: typeof body.body === 'string' ? body.body : '',
+          labels: labelNames(body.labels ?? []),
+        });
+        return [201, issueJson(state, issue)];
+      }
+      case 'issues/update': {
+        const issue = state.issues.get(Number(parameters.issue_number));
+        if (!issue) throw new HttpAnswer(404, `issue #${parameters.issue_number} not found`);
+        if (typeof body.body === 'string') {
+          checkCommentSize(body.body);
+          issue.body = body.body;
+        }
+        if (typeof body.title === 'string') issue.title = body.title;
+        if (body.state === 'open' || body.state === 'closed') issue.state = body.state;
+        if (Array.isArray(body.labels)) issue.labels = labelNames(body.labels);
+        issue.updatedAt = new Date().toISOString();
+        return [200, issueJson(state, issue)];
+      }
       case 'checks/create': {
         const output = body.output as Record<string, unknown> | undefined;
         checkOutput(output);
@@ -552,6 +623,80 @@ export async function startGitHubStandIn(
     return [200, slice, headers];
   }
 
+  function openIssue(
+    state: RepositoryState,
+    input: { title: string; body: string; labels: string[]; state?: 'open' | 'closed' },
+  ): StoredIssue {
+    // why: GitHub rejects issue bodies over 65,536 characters, like comment bodies.
+    checkCommentSize(input.body);
+    const number = Math.max(0, ...state.pulls.keys(), ...state.issues.keys()) + 1;
+    const now = new Date().toISOString();
+    const issue: StoredIssue = {
+      number,
+      title: input.title,
+      body: input.body,
+      state: input.state ?? 'open',
+      labels: [...input.labels],
+      user: 'github-actions[bot]',
+      createdAt: now,
+      updatedAt: now,
+    };
+    state.issues.set(number, issue);
+    return issue;
+  }
+
+  function issueJson(state: RepositoryState, issue: StoredIssue) {
+    const base = `${baseUrl}/repos/${state.owner}/${state.name}`;
+    return {
+      id: issue.number + 700_000,
+      node_id: `I_${issue.number}`,
+      url: `${base}/issues/${issue.number}`,
+      repository_url: base,
+      labels_url: `${base}/issues/${issue.number}/labels{/name}`,
+      comments_url: `${base}/issues/${issue.number}/comments`,
+      events_url: `${base}/issues/${issue.number}/events`,
+      html_url: `https://github.com/${state.owner}/${state.name}/issues/${issue.number}`,
+      number: issue.number,
+      state: issue.state,
+      title: issue.title,
+      body: issue.body,
+      user: user(issue.user),
+      labels: issue.labels.map((name) => labelJson(name)),
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      locked: false,
+      comments: state.comments.filter((comment) => comment.issue === issue.number).length,
+      closed_at: issue.state === 'closed' ? issue.updatedAt : null,
+      created_at: issue.createdAt,
+      updated_at: issue.updatedAt,
+      author_association: 'NONE',
+    };
+  }
+
+  function pullAsIssueJson(state: RepositoryState, found: StoredPullRequest) {
+    const base = `${baseUrl}/repos/${state.owner}/${state.name}`;
+    return {
+      ...issueJson(state, {
+        number: found.number,
+        title: found.title,
+        body: '',
+        state: found.state,
+        labels: found.labels,
+        user: found.author,
+        createdAt: new Date(0).toISOString(),
+        updatedAt: new Date(0).toISOString(),
+      }),
+      html_url: `https://github.com/${state.owner}/${state.name}/pull/${found.number}`,
+      pull_request: {
+        url: `${base}/pulls/${found.number}`,
+        html_url: `https://github.com/${state.owner}/${state.name}/pull/${found.number}`,
+        diff_url: null,
+        patch_url: null,
+      },
+    };
+  }
+
   function commentJson(state: RepositoryState, comment: StoredComment) {
     const base = `${baseUrl}/repos/${state.owner}/${state.name}`;
     return {
@@ -695,6 +840,7 @@ export async function startGitHubStandIn(
         statuses: [],
         refs: new Map(),
         tags: new Map(),
+        issues: new Map(),
       };
       repositories.set(fullName.toLowerCase(), state);
       return state;
@@ -756,6 +902,14 @@ export async function startGitHubStandIn(
     },
     setTeamMembers(team, logins) {
       teams.set(team.toLowerCase(), [...logins]);
+    },
+    createIssue(fullName, issue) {
+      return openIssue(repository(fullName), {
+        title: issue.title,
+        body: issue.body ?? '',
+        labels: issue.labels ?? [],
+        ...(issue.state ? { state: issue.state } : {}),
+      });
     },
     comments(fullName, number) {
       return repository(fullName).comments.filter((comment) => comment.issue === number);

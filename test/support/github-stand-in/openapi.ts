@@ -78,7 +78,7 @@ export class OpenApiChecker {
     // why: OpenAPI 3.0 schemas use `nullable`, `example` and vendor keywords; strict mode would reject them.
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });
     addFormats(this.ajv);
-    this.ajv.addSchema({ components: this.document.components }, 'github');
+    this.ajv.addSchema({ components: withoutUntypedNullable(this.document.components) }, 'github');
   }
 
   /** Routes and validates one request. */
@@ -166,7 +166,7 @@ export class OpenApiChecker {
       requestBody && 'content' in requestBody ? requestBody.content?.['application/json']?.schema : undefined;
     if (schema === undefined) return undefined;
     // why: the body schema's $refs point into the description's components, registered as `github`.
-    const validator = this.ajv.compile(rebaseRefs(schema) as object);
+    const validator = this.ajv.compile(withoutUntypedNullable(rebaseRefs(schema)) as object);
     this.bodyValidators.set(key, validator);
     return validator;
   }
@@ -227,6 +227,22 @@ function rebaseRefs(schema: unknown): unknown {
       key === '$ref' && typeof value === 'string' && value.startsWith('#/')
         ? `github${value}`
         : rebaseRefs(value);
+  }
+  return copy;
+}
+
+/**
+ * Ajv knows OpenAPI's `nullable` but refuses it without a sibling `type` (GitHub writes
+ * `{ oneOf: [...], nullable: true }`, e.g. an issue's milestone): spell those as `anyOf [..., null]`.
+ */
+function withoutUntypedNullable(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutUntypedNullable);
+  if (!schema || typeof schema !== 'object') return schema;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) copy[key] = withoutUntypedNullable(value);
+  if (copy.nullable === true && copy.type === undefined) {
+    delete copy.nullable;
+    return { anyOf: [copy, { type: 'null' }] };
   }
   return copy;
 }

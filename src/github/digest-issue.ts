@@ -1,0 +1,194 @@
+/**
+ * `netchange digest --post`: the morning digest as ONE GitHub issue per day, found by a hidden
+ * marker, created once and then edited in place; nothing is written when the digest says the same
+ * as what the issue already shows.
+ */
+import { createHash } from 'node:crypto';
+import type { Digest } from '../audit/digest.js';
+import { NetchangeError } from '../core/errors.js';
+import { type GitHubPort, type IssueInfo, MAX_BODY_CHARACTERS } from './port.js';
+import { connectGitHub } from './publish.js';
+
+/** The label every digest issue carries; the issue search filters on it. */
+export const DIGEST_LABEL = 'netchange-digest';
+
+/** `YYYY-MM-DD` of `at` in `timeZone` (default UTC): the day a digest issue is for. */
+export function digestDay(at: Date, timeZone = 'UTC'): string {
+  // why: en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
+}
+
+/** The hidden marker that identifies the day's issue. */
+export function digestMarker(day: string): string {
+  return `<!-- netchange:digest:${day} -->`;
+}
+
+/** The issue title for a day. */
+export function digestTitle(day: string): string {
+  return `netchange digest ${day}`;
+}
+
+/** What the day's issue should show. */
+export interface DigestIssueContent {
+  day: string;
+  title: string;
+  /** The full body, markers first, within MAX_BODY_CHARACTERS. */
+  body: string;
+  /** sha256 of what the digest says, without the period and the generation time. */
+  fingerprint: string;
+  /** True when the markdown had to be cut to fit. */
+  truncated: boolean;
+}
+
+export interface ComposeDigestIssueInput {
+  day: string;
+  /** The digest as markdown (`renderDigest(digest, 'markdown')`). */
+  markdown: string;
+  /**
+   * The text whose change warrants a write: the digest without volatile parts (period bounds, times
+   * of generation). Hashed into a marker; equal fingerprints mean no write.
+   */
+  stableText: string;
+  /** When this body was generated (shown in the footer, ignored by the comparison). */
+  generatedAt: Date;
+  /** The local command that prints the full digest, named in the truncation note. */
+  localCommand: string;
+}
+
+/** Composes the issue body: markers, the digest, a footer; cut to GitHub's limit with a note. Pure. */
+export function composeDigestIssue(input: ComposeDigestIssueInput): DigestIssueContent {
+  const fingerprint = createHash('sha256').update(input.stableText).digest('hex');
+  const head = `${digestMarker(input.day)}\n${contentMarker(fingerprint)}\n`;
+  const footer = `\n---\n<sub>Updated in place by \`netchange digest --post\` at ${input.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.</sub>\n`;
+  let markdown = input.markdown.endsWith('\n') ? input.markdown : `${input.markdown}\n`;
+  let truncated = false;
+  const room = MAX_BODY_CHARACTERS - head.length - footer.length;
+  if (markdown.length > room) {
+    truncated = true;
+    const note = (hidden: number) =>
+      `\n> **Truncated:** ${hidden.toLocaleString('en-US')} more characters of this digest do not fit in a GitHub issue (at most ${MAX_BODY_CHARACTERS.toLocaleString('en-US')}). For the full digest run \`${input.localCommand}\` locally.\n`;
+    // why: the note's length depends on the number it names; reserve room for the longest one.
+    const budget = room - note(markdown.length).length;
+    const cut = markdown.lastIndexOf('\n', budget);
+    const kept = markdown.slice(0, cut > 0 ? cut + 1 : budget);
+    markdown = `${kept}${note(markdown.length - kept.length)}`;
+  }
+  return {
+    day: input.day,
+    title: digestTitle(input.day),
+    body: `${head}${markdown}${footer}`,
+    fingerprint,
+    truncated,
+  };
+}
+
+/** What posting did. */
+export interface DigestIssueResult {
+  action: 'created' | 'updated' | 'unchanged';
+  issue: IssueInfo;
+}
+
+/**
+ * Finds the day's open issue (label + marker), creates it when there is none, edits it when its
+ * content fingerprint differs, and writes nothing otherwise. Requests: 1 (unchanged), 2 (created or updated).
+ */
+export async function publishDigestIssue(
+  github: GitHubPort,
+  content: DigestIssueContent,
+): Promise<DigestIssueResult> {
+  const existing = await github.findOpenIssue(DIGEST_LABEL, digestMarker(content.day));
+  if (!existing) {
+    const issue = await github.createIssue({
+      title: content.title,
+      body: content.body,
+      labels: [DIGEST_LABEL],
+    });
+    return { action: 'created', issue };
+  }
+  if (contentFingerprint(existing.body) === content.fingerprint)
+    return { action: 'unchanged', issue: existing };
+  const issue = await github.updateIssue(existing.number, { body: content.body });
+  return { action: 'updated', issue };
+}
+
+function contentMarker(fingerprint: string): string {
+  return `<!-- netchange:digest-content sha256:${fingerprint} -->`;
+}
+
+function contentFingerprint(body: string): string | undefined {
+  return /<!-- netchange:digest-content sha256:([0-9a-f]{64}) -->/.exec(body)?.[1];
+}
+
+export interface PostDigestOptions {
+  digest: Digest;
+  env: NodeJS.ProcessEnv;
+  /** netchange.yaml `github` (repository, apiUrl); the environment wins, as for `netchange comment`. */
+  config?: { repository?: string; apiUrl?: string };
+  /** Generation time (the footer; not compared). */
+  at: Date;
+  /** Time zone of the issue's day; default UTC. */
+  timeZone?: string;
+  /** Where retries are reported (already redacted). */
+  warn: (message: string) => void;
+}
+
+/** What the command reports on stderr. */
+export interface PostDigestOutcome extends DigestIssueResult {
+  repository: string;
+  day: string;
+  truncated: boolean;
+}
+
+/** Posts a digest to the repository's day issue, with `netchange comment`'s credentials and environment. */
+export async function postDigest(options: PostDigestOptions): Promise<PostDigestOutcome> {
+  const { renderDigest } = await import('../audit/digest.js');
+  const { github, target, redactor } = await connectGitHub({
+    env: options.env,
+    warn: options.warn,
+    ...(options.config ? { config: options.config } : {}),
+  });
+  const day = digestDay(new Date(options.digest.until), options.timeZone);
+  // why: the period bounds move with every run of `--since 24h`; only what the digest says counts.
+  const stable = renderDigest({ ...options.digest, since: '', until: '' }, 'markdown');
+  const content = composeDigestIssue({
+    day,
+    markdown: redactor.redactText(renderDigest(options.digest, 'markdown')),
+    stableText: redactor.redactText(stable),
+    generatedAt: options.at,
+    localCommand: localCommand(options.digest),
+  });
+  try {
+    const result = await publishDigestIssue(github, content);
+    return { ...result, repository: target.repository, day, truncated: content.truncated };
+  } catch (error) {
+    if (error instanceof NetchangeError && error.code === 'E_GITHUB') {
+      throw new NetchangeError(
+        'E_GITHUB',
+        `could not post the digest: ${redactor.redactText(error.message)}`,
+        {
+          hint: `${error.hint ? `${redactor.redactText(error.hint)} ` : ''}The digest above is complete; run the command again to post it (it edits the day's issue in place).`,
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+/** One line for stderr. */
+export function describeDigestPost(outcome: PostDigestOutcome): string {
+  const where = `${outcome.repository}#${outcome.issue.number}`;
+  const link = outcome.issue.htmlUrl ? ` (${outcome.issue.htmlUrl})` : '';
+  const cut = outcome.truncated ? '; the body was truncated to fit GitHub' : '';
+  if (outcome.action === 'unchanged') return `digest issue is up to date: ${where}${link}\n`;
+  return `posted to ${where}${link}${outcome.action === 'updated' ? ', updated in place' : ''}${cut}\n`;
+}
+
+function localCommand(digest: Digest): string {
+  return `netchange digest --since ${digest.since} --until ${digest.until}${digest.team ? ` --team ${digest.team}` : ''}`;
+}
