@@ -47,3 +47,13 @@ export async function writeOutput(text: string, output: string | undefined, cwd:
 export function useColor(output: string | undefined): boolean {
   return !output && process.stdout.isTTY === true && !process.env.NO_COLOR;
 }
+
+/** Progress on stderr: a live task list on a terminal, timestamped lines in CI and pipes. */
+export function progressOptions(): { stream: NodeJS.WriteStream; live: boolean; color: boolean } {
+  const ci = process.env.CI === 'true' || process.env.CI === '1';
+  return {
+    stream: process.stderr,
+    live: process.stderr.isTTY === true && !ci,
+    color: process.stderr.isTTY === true && !process.env.NO_COLOR,
+  };
+}

@@ -74,21 +74,7 @@ export async function commentOnPullRequest(options: CommentOptions): Promise<Com
     };
   }
 
-  const { openWorkspace } = await import('../pipeline/workspace.js');
-  const workspace = await openWorkspace({
-    cwd: options.cwd,
-    ...(options.repo ? { repo: options.repo } : {}),
-  });
-  const session = await openGitHubSession({
-    env: options.env,
-    warn: options.warn,
-    config: workspace.config.github,
-    ...(options.pullNumber !== undefined ? { pullNumber: options.pullNumber } : {}),
-  });
-  const inputs = await reviewInputs(session, {
-    staleApprovals: workspace.config.github.staleApprovals === true,
-    changeControlPolicy: workspace.changeControlDocument?.value,
-  });
+  const { workspace, session, inputs } = await openReviewSession(options);
   const { runValidate } = await import('../pipeline/run-validate.js');
   const report = await runValidate({
     cwd: options.cwd,
@@ -233,21 +219,7 @@ export async function openPullRequestReport(options: {
   env: NodeJS.ProcessEnv;
   warn: (message: string) => void;
 }): Promise<PullRequestReport> {
-  const { openWorkspace } = await import('../pipeline/workspace.js');
-  const workspace = await openWorkspace({
-    cwd: options.cwd,
-    ...(options.repo ? { repo: options.repo } : {}),
-  });
-  const session = await openGitHubSession({
-    env: options.env,
-    warn: options.warn,
-    config: workspace.config.github,
-    ...(options.pullNumber !== undefined ? { pullNumber: options.pullNumber } : {}),
-  });
-  const inputs = await reviewInputs(session, {
-    staleApprovals: workspace.config.github.staleApprovals === true,
-    changeControlPolicy: workspace.changeControlDocument?.value,
-  });
+  const { session, inputs } = await openReviewSession(options);
   return {
     approvals: inputs.approvals,
     commit: inputs.commit,
@@ -263,4 +235,30 @@ export async function openPullRequestReport(options: {
       });
     },
   };
+}
+
+/** The workspace, the GitHub session of its pull request, and what the reviews say (approvals, members). */
+async function openReviewSession(options: {
+  cwd: string;
+  repo?: string;
+  pullNumber?: number;
+  env: NodeJS.ProcessEnv;
+  warn: (message: string) => void;
+}) {
+  const { openWorkspace } = await import('../pipeline/workspace.js');
+  const workspace = await openWorkspace({
+    cwd: options.cwd,
+    ...(options.repo ? { repo: options.repo } : {}),
+  });
+  const session = await openGitHubSession({
+    env: options.env,
+    warn: options.warn,
+    config: workspace.config.github,
+    ...(options.pullNumber !== undefined ? { pullNumber: options.pullNumber } : {}),
+  });
+  const inputs = await reviewInputs(session, {
+    staleApprovals: workspace.config.github.staleApprovals === true,
+    changeControlPolicy: workspace.changeControlDocument?.value,
+  });
+  return { workspace, session, inputs };
 }

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { parsePositiveInteger } from '../options.js';
+import { parsePositiveInteger, progressOptions } from '../options.js';
 
 export interface ApplyFlags {
   repo?: string;
@@ -187,12 +187,7 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
     redactor: settings.redactor,
     ...(flags.outDir ? { outDir: flags.outDir } : {}),
   });
-  const ci = process.env.CI === 'true' || process.env.CI === '1';
-  const progress = runs.createProgressReporter({
-    stream: process.stderr,
-    live: process.stderr.isTTY === true && !ci,
-    color: process.stderr.isTTY === true && !process.env.NO_COLOR,
-  });
+  const progress = runs.createProgressReporter(progressOptions());
   const interrupt = runs.cancelOnInterrupt(() => process.exit(130));
   let result: import('../../runs/index.js').ApplyResult;
   try {

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { parsePositiveInteger } from '../options.js';
+import { parsePositiveInteger, progressOptions } from '../options.js';
 
 interface PlanFlags {
   repo?: string;
@@ -126,12 +126,7 @@ async function runPlan(options: RunPlanOptions): Promise<number> {
     redactor: settings.redactor,
     ...(options.outDir ? { outDir: options.outDir } : {}),
   });
-  const ci = process.env.CI === 'true' || process.env.CI === '1';
-  const progress = runs.createProgressReporter({
-    stream: process.stderr,
-    live: process.stderr.isTTY === true && !ci,
-    color: process.stderr.isTTY === true && !process.env.NO_COLOR,
-  });
+  const progress = runs.createProgressReporter(progressOptions());
   const interrupt = runs.cancelOnInterrupt(() => process.exit(130));
   const commit = await pendingCommit;
   let plan: import('../../runs/index.js').PlanDocument;
