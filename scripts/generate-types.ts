@@ -1,12 +1,16 @@
 /**
- * Generates src/core/schema-types.generated.ts from schemas/*.schema.json, so the TypeScript types
- * never drift from the schemas (a test fails when the committed file is stale).
+ * Generates src/core/schema-types.generated.ts (TypeScript types) and
+ * src/documents/schema-validators.generated.ts (precompiled validators) from schemas/*.schema.json,
+ * so neither drifts from the schemas (a test fails when a committed file is stale).
  * Run with `npm run schemas` after editing a schema.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { renderSchemaTypes } from './schema-types.js';
+import { renderSchemaTypes, renderSchemaValidators } from './schema-types.js';
 
-const target = path.resolve(import.meta.dirname, '../src/core/schema-types.generated.ts');
-await writeFile(target, await renderSchemaTypes());
-console.log(`wrote ${path.relative(process.cwd(), target)}`);
+const types = path.resolve(import.meta.dirname, '../src/core/schema-types.generated.ts');
+await writeFile(types, await renderSchemaTypes());
+console.log(`wrote ${path.relative(process.cwd(), types)}`);
+const validators = path.resolve(import.meta.dirname, '../src/documents/schema-validators.generated.ts');
+await writeFile(validators, renderSchemaValidators());
+console.log(`wrote ${path.relative(process.cwd(), validators)}`);

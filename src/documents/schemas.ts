@@ -1,52 +1,21 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Finding } from '../core/findings.js';
 import type { DocumentPath, YamlDocument } from './parse-yaml.js';
+import { API_VERSION, type DocumentKind } from './schema-files.js';
+import * as precompiled from './schema-validators.generated.js';
 
-/** Every document kind netchange reads, with the schema file that defines it. */
-export const DOCUMENT_KINDS = {
-  ChangeProposal: 'change-proposal.schema.json',
-  WindowPolicy: 'window-policy.schema.json',
-  ChangeControlPolicy: 'change-control-policy.schema.json',
-  Config: 'config.schema.json',
-} as const;
+export {
+  API_VERSION,
+  DOCUMENT_KINDS,
+  type DocumentKind,
+  loadSchema,
+  SCHEMAS_DIRECTORY,
+} from './schema-files.js';
 
-export type DocumentKind = keyof typeof DOCUMENT_KINDS;
-
-export const API_VERSION = 'netchange/v1';
-
-/** The project's schemas/ folder, found from this file both under src/ (tsx) and dist/ (built). */
-export const SCHEMAS_DIRECTORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
-
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<DocumentKind, ValidateFunction>();
-
-/** Loads a schema file as data (for tests, docs and tooling). */
-export function loadSchema(kind: DocumentKind): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.join(SCHEMAS_DIRECTORY, DOCUMENT_KINDS[kind]), 'utf8'));
-}
-
-// why: compiling is the expensive part of ajv; each schema compiles once per process, on first use.
+// why: validators are precompiled from the schemas by `npm run schemas` (Ajv standalone): no
+// schema compiles at run time, and a test keeps the generated module in step with schemas/.
 function validatorFor(kind: DocumentKind): ValidateFunction {
-  let validate = compiled.get(kind);
-  if (!validate) {
-    if (!ajv) {
-      ajv = new Ajv2020({
-        allErrors: true,
-        verbose: true,
-        strict: true,
-        strictRequired: false,
-        allowUnionTypes: true,
-      });
-      // why: tsType only steers the generated TypeScript types (scripts/schema-types.ts).
-      ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
-    }
-    validate = ajv.compile(loadSchema(kind));
-    compiled.set(kind, validate);
-  }
-  return validate;
+  return (precompiled as unknown as Record<DocumentKind, ValidateFunction>)[kind];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderSchemaTypes } from '../../scripts/schema-types.js';
+import { renderSchemaTypes, renderSchemaValidators } from '../../scripts/schema-types.js';
 import { DOCUMENT_KINDS, loadSchema } from '../../src/documents/schemas.js';
 import { PROJECT_ROOT } from '../support/repository.js';
 
@@ -10,6 +10,15 @@ describe('schemas and types', () => {
     const committed = await readFile(path.join(PROJECT_ROOT, 'src/core/schema-types.generated.ts'), 'utf8');
 
     expect(committed).toBe(await renderSchemaTypes());
+  });
+
+  it('keeps the precompiled validators in step with schemas/ (run `npm run schemas`)', async () => {
+    const committed = await readFile(
+      path.join(PROJECT_ROOT, 'src/documents/schema-validators.generated.ts'),
+      'utf8',
+    );
+
+    expect(committed).toBe(renderSchemaValidators());
   });
 
   it.each(Object.keys(DOCUMENT_KINDS) as (keyof typeof DOCUMENT_KINDS)[])(

@@ -1,0 +1,20 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+
+/**
+ * The one Ajv configuration for netchange's schemas, used by `npm run schemas` to generate the
+ * precompiled validators (src/documents/schema-validators.generated.ts).
+ */
+export function createSchemaAjv(options: { source?: boolean } = {}): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    // why: messages quote the schema's descriptions and allowed keys (parentSchema).
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    ...(options.source ? { code: { source: true, esm: true } } : {}),
+  });
+  // why: tsType only steers the generated TypeScript types (scripts/schema-types.ts).
+  ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
+  return ajv;
+}
