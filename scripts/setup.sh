@@ -19,7 +19,9 @@ if ! command -v terraform >/dev/null 2>&1; then
   exit 1
 fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # why: npm install, not npm ci: the registry mirror here lacks some of Biome's optional platform
+  # packages, which npm ci reports as a lock mismatch; install follows the lock for everything else.
+  npm install --no-audit --no-fund
 fi
 npm run --silent build
 echo "setup: node $(node --version), $(ansible-playbook --version | head -1), $(terraform version | head -1)"
