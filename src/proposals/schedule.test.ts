@@ -14,8 +14,19 @@ describe('resolveSchedule', () => {
   it('reads every RFC 3339 instant exactly as Temporal does, or rejects it as Temporal does', () => {
     const two = (max: number) => fc.integer({ min: 0, max }).map((value) => String(value).padStart(2, '0'));
     const text = fc
-      .tuple(fc.integer({ min: 1970, max: 2100 }), two(13), two(31), two(24), two(60), two(60), fc.constantFrom('Z', '+01:00', '-06:00', '+05:30', '+14:00'))
-      .map(([year, month, day, hour, minute, second, offset]) => `${year}-${month}-${day}T${hour}:${minute}:${second}${offset}`);
+      .tuple(
+        fc.integer({ min: 1970, max: 2100 }),
+        two(13),
+        two(31),
+        two(24),
+        two(60),
+        two(60),
+        fc.constantFrom('Z', '+01:00', '-06:00', '+05:30', '+14:00'),
+      )
+      .map(
+        ([year, month, day, hour, minute, second, offset]) =>
+          `${year}-${month}-${day}T${hour}:${minute}:${second}${offset}`,
+      );
 
     fc.assert(
       fc.property(text, (start) => {
@@ -38,20 +49,27 @@ describe('resolveSchedule', () => {
     ['PT1H30M', 90 * 60_000],
     ['PT45S', 45_000],
     ['P1D', 25 * 3600_000],
-  ])('adds %s as elapsed time, days by the calendar (25 hours on the fall-back day)', (duration, expectedMs) => {
-    const resolved = resolveSchedule(
-      { schedule: { start: '2026-11-01T00:00', duration, timezone: 'America/Chicago' } } as unknown as ChangeProposal,
-      locate,
-      'changes/x.yaml',
-      undefined,
-    );
+  ])(
+    'adds %s as elapsed time, days by the calendar (25 hours on the fall-back day)',
+    (duration, expectedMs) => {
+      const resolved = resolveSchedule(
+        {
+          schedule: { start: '2026-11-01T00:00', duration, timezone: 'America/Chicago' },
+        } as unknown as ChangeProposal,
+        locate,
+        'changes/x.yaml',
+        undefined,
+      );
 
-    expect(resolved.schedule!.endMs - resolved.schedule!.startMs).toBe(expectedMs);
-  });
+      expect(resolved.schedule!.endMs - resolved.schedule!.startMs).toBe(expectedMs);
+    },
+  );
 
   it('moves a local time in the spring-forward gap forward by the gap', () => {
     const resolved = resolveSchedule(
-      { schedule: { start: '2026-03-08T02:30', duration: 'PT1H', timezone: 'America/Chicago' } } as unknown as ChangeProposal,
+      {
+        schedule: { start: '2026-03-08T02:30', duration: 'PT1H', timezone: 'America/Chicago' },
+      } as unknown as ChangeProposal,
       locate,
       'changes/x.yaml',
       undefined,
@@ -61,7 +79,9 @@ describe('resolveSchedule', () => {
   });
 
   it('rejects Feb 29 in a common year and accepts it in a leap year', () => {
-    expect(resolve({ start: '2027-02-29T02:00:00Z', duration: 'PT1H' }).findings[0]?.message).toContain('is not a valid date-time');
+    expect(resolve({ start: '2027-02-29T02:00:00Z', duration: 'PT1H' }).findings[0]?.message).toContain(
+      'is not a valid date-time',
+    );
     expect(resolve({ start: '2028-02-29T02:00:00Z', duration: 'PT1H' }).findings).toEqual([]);
   });
 });

@@ -92,7 +92,8 @@ export function resolveSchedule(
 
   const parseTime = (key: 'start' | 'end', text: string): number | undefined => {
     try {
-      if (OFFSET_SUFFIX.test(text)) return simpleInstant(text) ?? Temporal.Instant.from(text).epochMilliseconds;
+      if (OFFSET_SUFFIX.test(text))
+        return simpleInstant(text) ?? Temporal.Instant.from(text).epochMilliseconds;
       if (!zone) {
         problem(
           key,
@@ -115,10 +116,14 @@ export function resolveSchedule(
     }
   };
   /** A duration as a function from a start instant to the instant after it. */
-  const parseDuration = (key: 'duration' | 'rollback', text: string): ((fromMs: number) => number) | undefined => {
+  const parseDuration = (
+    key: 'duration' | 'rollback',
+    text: string,
+  ): ((fromMs: number) => number) | undefined => {
     const simple = SIMPLE_DURATION.exec(text);
     if (simple) {
-      const elapsedMs = ((Number(simple[1] ?? 0) * 60 + Number(simple[2] ?? 0)) * 60 + Number(simple[3] ?? 0)) * 1000;
+      const elapsedMs =
+        ((Number(simple[1] ?? 0) * 60 + Number(simple[2] ?? 0)) * 60 + Number(simple[3] ?? 0)) * 1000;
       return (fromMs) => fromMs + elapsedMs;
     }
     try {
@@ -126,7 +131,9 @@ export function resolveSchedule(
       if (duration.sign < 0) throw new RangeError('negative');
       // why: days and months are calendar units: P1D across a DST change is 23 or 25 hours.
       return (fromMs) =>
-        Temporal.Instant.fromEpochMilliseconds(fromMs).toZonedDateTimeISO(zone ?? 'UTC').add(duration).epochMilliseconds;
+        Temporal.Instant.fromEpochMilliseconds(fromMs)
+          .toZonedDateTimeISO(zone ?? 'UTC')
+          .add(duration).epochMilliseconds;
     } catch {
       problem(
         key,
@@ -147,7 +154,9 @@ export function resolveSchedule(
   if (!(endMs > startMs)) {
     problem(
       end !== undefined ? 'end' : 'duration',
-      end !== undefined ? 'schedule.end must be after schedule.start' : 'schedule.duration must be longer than zero',
+      end !== undefined
+        ? 'schedule.end must be after schedule.start'
+        : 'schedule.duration must be longer than zero',
       end !== undefined ? 'Swap the times or fix the date.' : "Give a positive duration such as 'PT1H'.",
     );
     return { findings };
