@@ -91,9 +91,7 @@ async function childrenCpuSeconds(): Promise<number | undefined> {
 }
 
 export default async function benchPlan(): Promise<BenchFigure[]> {
-  if (!existsSync(path.join(PROJECT, 'dist/cli/commands/plan.js'))) {
-    await execa('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: PROJECT });
-  }
+  if (!existsSync(CLI)) await execa('npm', ['run', 'build'], { cwd: PROJECT });
   const root = await createRepository();
   try {
     // why: one warm-up run so both timed runs find Python's bytecode caches and the callback written.
