@@ -45,6 +45,47 @@ describe('resolveSchedule', () => {
     );
   });
 
+  it('reads local times exactly as Temporal does (compatible disambiguation), across DST transitions', () => {
+    const zones = [
+      'America/Chicago',
+      'Europe/Berlin',
+      'Australia/Lord_Howe',
+      'Asia/Kolkata',
+      'America/Santiago',
+      'UTC',
+    ];
+    const local = fc
+      .record({
+        zone: fc.constantFrom(...zones),
+        // why: days around the transitions of 2026 and 2027 in the zones above, and ordinary days.
+        day: fc.integer({ min: 0, max: 729 }),
+        minutes: fc.integer({ min: 0, max: 24 * 60 - 1 }),
+      })
+      .map(({ zone, day, minutes }) => {
+        const date = Temporal.PlainDate.from('2026-01-01').add({ days: day });
+        const time = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+        return { zone, text: `${date.toString()}T${time}` };
+      });
+
+    fc.assert(
+      fc.property(local, ({ zone, text }) => {
+        const expected = Temporal.PlainDateTime.from(text).toZonedDateTime(zone, {
+          disambiguation: 'compatible',
+        }).epochMilliseconds;
+
+        const resolved = resolveSchedule(
+          { schedule: { start: text, duration: 'PT1H', timezone: zone } } as unknown as ChangeProposal,
+          locate,
+          'changes/x.yaml',
+          undefined,
+        );
+
+        expect(resolved.schedule?.startMs).toBe(expected);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it.each([
     ['PT1H30M', 90 * 60_000],
     ['PT45S', 45_000],

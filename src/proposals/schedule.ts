@@ -33,6 +33,53 @@ export function isValidTimeZone(zone: string): boolean {
   return known;
 }
 
+const SIMPLE_LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** Offset (ms) of a zone for a whole local day, or null when the day has a DST transition. */
+const dayOffsets = new Map<string, number | null>();
+
+/**
+ * A local wall-clock time in a zone, without Temporal when the day has one offset throughout (all
+ * but a couple of days a year). Transition days return undefined and take Temporal's exact
+ * `compatible` path. The per-day offset is cached: proposals share far fewer days than they number.
+ */
+function simpleLocalInstant(text: string, zone: string): number | undefined {
+  const match = SIMPLE_LOCAL.exec(text);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((index) =>
+    Number(match[index] ?? 0),
+  ) as [number, number, number, number, number, number];
+  if (!validFields(year, month, day, hour, minute, second)) return undefined;
+  const date = `${match[1]}-${match[2]}-${match[3]}`;
+  const key = `${zone}|${date}`;
+  let offset = dayOffsets.get(key);
+  if (offset === undefined) {
+    const start = Temporal.PlainDate.from(date).toZonedDateTime(zone);
+    const next = start.add({ days: 1 });
+    offset =
+      start.offsetNanoseconds === next.offsetNanoseconds && start.hour === 0
+        ? start.offsetNanoseconds / 1e6
+        : null;
+    dayOffsets.set(key, offset);
+  }
+  if (offset === null) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second) - offset;
+}
+
+function validFields(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): boolean {
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return (
+    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59
+  );
+}
+
 function simpleInstant(text: string): number | undefined {
   const match = SIMPLE_INSTANT.exec(text);
   if (!match) return undefined;
@@ -47,10 +94,7 @@ function simpleInstant(text: string): number | undefined {
     Number(match[8] ?? 0),
     Number(match[9] ?? 0),
   ];
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
-    return undefined;
-  }
+  if (!validFields(year, month, day, hour, minute, second)) return undefined;
   if (offsetHours > 23 || offsetMinutes > 59) return undefined;
   const offsetMs = (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
   return Date.UTC(year, month - 1, day, hour, minute, second) - offsetMs;
@@ -102,6 +146,8 @@ export function resolveSchedule(
         );
         return undefined;
       }
+      const fast = simpleLocalInstant(text, zone);
+      if (fast !== undefined) return fast;
       // why: a local time in a DST gap moves forward by the gap; an ambiguous one takes the earlier offset.
       return Temporal.PlainDateTime.from(text, { overflow: 'reject' }).toZonedDateTime(zone, {
         disambiguation: 'compatible',
