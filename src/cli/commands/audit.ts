@@ -35,7 +35,12 @@ export function registerAuditCommand(program: Command): void {
     .option('--no-fetch', 'do not fetch refs/netchange/evidence from origin first')
     .addHelpText(
       'after',
-      '\nExit codes: 0 the chain is intact, 1 a record was changed, removed, reordered or corrupted, 2 usage error, 3 git failed.',
+      `
+Examples:
+  $ netchange audit verify
+  $ netchange audit verify --repo ../plant-network --format json --no-fetch
+
+Exit codes: 0 the chain is intact, 1 a record was changed, removed, reordered or corrupted, 2 usage error, 3 git failed.`,
     )
     .action(async (flags: VerifyFlags) => {
       const { resolveEvidenceRepository, refreshEvidence } = await import('../../audit/cli-support.js');
