@@ -43,6 +43,7 @@ export interface YamlDocument {
 
 // why: keys that would reach Object.prototype when the data is spread or merged downstream.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const FORBIDDEN_TEXT = /__proto__|constructor|prototype/;
 // why: an alias bomb expands a few lines into billions of nodes; 100 aliases is plenty for real files.
 const MAX_ALIAS_COUNT = 100;
 
@@ -87,7 +88,9 @@ function parseFast(text: string): unknown {
   } catch {
     return undefined;
   }
-  if (value === null || typeof value !== 'object' || hasForbiddenKey(value)) return undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  // why: walking every key costs more than one look at the text, which rules most files out.
+  if (FORBIDDEN_TEXT.test(text) && hasForbiddenKey(value)) return undefined;
   return value;
 }
 
