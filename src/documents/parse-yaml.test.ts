@@ -46,6 +46,19 @@ describe('parseYaml', () => {
     );
   });
 
+  it.each([
+    ['__proto__: {admin: true}\n', 1],
+    ['a:\n  "\\u005f_proto__": {admin: true}\n', 2],
+    ['list:\n  - {constructor: x}\n', 2],
+  ])('refuses a forbidden key however it is spelt: %j', (text, line) => {
+    const document = parseYaml('a.yaml', text);
+
+    expect(document.value).toBeUndefined();
+    expect(document.findings).toEqual([
+      expect.objectContaining({ ruleId: 'yaml', line, message: expect.stringContaining('is not allowed') }),
+    ]);
+  });
+
   it('computes positions lazily for a clean file, at the right line', () => {
     const document = parseYaml(
       'a.yaml',

@@ -43,7 +43,8 @@ export interface YamlDocument {
 
 // why: keys that would reach Object.prototype when the data is spread or merged downstream.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-const FORBIDDEN_TEXT = /__proto__|constructor|prototype/;
+// why: a backslash may spell a forbidden key with escapes ("\u005f_proto__"), so it forces the walk too.
+const FORBIDDEN_TEXT = /__proto__|constructor|prototype|\\/;
 // why: an alias bomb expands a few lines into billions of nodes; 100 aliases is plenty for real files.
 const MAX_ALIAS_COUNT = 100;
 
