@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { configError } from '../core/errors.js';
 import { compareFindings, type Finding, hasErrors } from '../core/findings.js';
 import type {
@@ -111,7 +113,19 @@ export async function validateWorkspace(
   if (loaded.changedPolicies.length > 0 && policies.changeControl) {
     proposals.push(finish(policies.changeControl.evaluatePolicyChange(loaded.changedPolicies), options));
   }
-  return assembleReport(proposals, policies.findings, loaded.withdrawn, options);
+  const findings = [...policies.findings];
+  const changesDirectory = workspace.config.paths.changes;
+  if (loaded.complete && proposals.length === 0 && !existsSync(path.join(workspace.root, changesDirectory))) {
+    // why: an empty run in the wrong directory must not look like a clean pass.
+    findings.push({
+      ruleId: 'reference',
+      severity: 'warning',
+      message: `there is no ${changesDirectory}/ folder in ${workspace.root}: nothing to validate`,
+      hint: 'Run inside the network repository, pass --repo DIR, or set paths.changes in netchange.yaml.',
+      file: changesDirectory,
+    });
+  }
+  return assembleReport(proposals, findings, loaded.withdrawn, options);
 }
 
 async function noPolicies(): Promise<CompiledPolicies> {

@@ -118,6 +118,16 @@ describe('which proposals validate selects', () => {
     expect(after.report.proposals[0]?.findings).toEqual([]);
   });
 
+  it('warns when there is no changes/ folder instead of passing silently', async () => {
+    repository = await createRepository({ 'README.md': 'not a network repository\n' });
+
+    const result = await runCli(['validate'], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('there is no changes/ folder');
+    expect(result.stdout).toContain('0 proposals: 0 passed, 0 failed (0 errors, 1 warning)');
+  });
+
   it('passes an empty repository plainly', async () => {
     repository = await createRepository({});
     await mkdir(path.join(repository.root, 'changes'));
