@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Temporal } from 'temporal-polyfill';
-import { NetchangeError, usageError } from '../core/errors.js';
+import { usageError } from '../core/errors.js';
 import { openGitRepository } from '../proposals/git-repository.js';
 import { fetchEvidence } from './store.js';
 
@@ -13,9 +13,11 @@ export async function resolveEvidenceRepository(repo: string | undefined, cwd: s
     throw usageError(`--repo ${repo} does not exist`, 'Name the network repository directory.');
   const git = await openGitRepository(start, false);
   if (!git) {
-    throw new NetchangeError('E_GIT', `${start} is not inside a git repository`, {
-      hint: 'Evidence lives on refs/netchange/evidence of the network repository; run from it or pass --repo.',
-    });
+    // why: the wrong directory is a usage error (exit 2), not a failing git (exit 3).
+    throw usageError(
+      `${start} is not inside a git repository`,
+      'Evidence lives on refs/netchange/evidence of the network repository; run from it or pass --repo.',
+    );
   }
   return git.root;
 }

@@ -28,6 +28,13 @@ describe('the command line', () => {
     expect(result.stdout).toContain('$ netchange validate --since origin/main');
   });
 
+  it.each([['digest'], ['audit', 'verify']])('exits 2 when %s runs outside a repository', async (...args) => {
+    const result = await runCli(args, { cwd });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('is not inside a git repository');
+  });
+
   it.each([
     [['valdiate'], /unknown command 'valdiate'[\s\S]*Did you mean validate\?/],
     [['validate', '--sinse', 'main'], /unknown option '--sinse'[\s\S]*Did you mean --since\?/],
