@@ -3,29 +3,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
+import { LAB_CHANGE_CONTROL, minutesFromNow } from '../support/lab-network.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
 
 const REPOSITORY = 'acme/lab-network';
 const TOKEN = 'ghp_plantedApplyToken0123456789abcdefABCDEF';
-
-const CHANGE_CONTROL = `apiVersion: netchange/v1
-kind: ChangeControlPolicy
-teams:
-  netops: {kind: internal, members: [alice, bob]}
-  partner-noc: {kind: partner, members: [dana, eli]}
-raci:
-  switching: {responsible: partner-noc, accountable: netops}
-changeTypes:
-  standard: {templates: [vlan-add], maxRisk: low}
-  normal: {leadTime: P1D}
-  emergency: {bypassWindows: true, requireIncident: true, retrospectiveWithin: P2D}
-approvals:
-  - {when: {risks: [low]}, require: [{role: responsible, count: 1}]}
-separationOfDuties: true
-crossTeam: true
-policyOwners: [netops]
-`;
 
 const VLANS = `- hosts: switches
   gather_facts: false
@@ -39,9 +22,6 @@ const VLANS = `- hosts: switches
         block: "vlan {{ vlan_id }}\\n"
         state: "{{ state }}"
 `;
-
-const iso = (offsetMinutes: number) =>
-  new Date(Date.now() + offsetMinutes * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
 
 function proposal(
   id: string,
@@ -59,7 +39,7 @@ ${type === 'standard' ? 'template: vlan-add' : 'incident: INC-0042'}
 domain: switching
 risk: low
 targets: {sites: [lab], devices: [${host}]}
-schedule: {start: "${iso(-10)}", end: "${iso(50)}", timezone: America/Chicago}
+schedule: {start: "${minutesFromNow(-10)}", end: "${minutesFromNow(50)}", timezone: America/Chicago}
 execution:
   - ansible: {playbook: playbooks/vlans.yaml, inventory: inventory/hosts.yaml, limit: ${host}, extraVars: {vlan_id: ${vlan}}}
 `;
@@ -99,7 +79,7 @@ beforeAll(async () => {
   standIn = await startGitHubStandIn({ token: TOKEN });
   standIn.createRepository(REPOSITORY);
   repository = await createRepository({
-    'policies/change-control.yaml': CHANGE_CONTROL,
+    'policies/change-control.yaml': LAB_CHANGE_CONTROL,
     'inventory/hosts.yaml':
       'all:\n  vars: {ansible_connection: local, ansible_python_interpreter: auto_silent}\n  children:\n    switches:\n      hosts:\n        sw-lab-01: {}\n        sw-lab-02: {}\n        sw-lab-03: {}\n        sw-lab-04: {}\n',
     'playbooks/vlans.yaml': VLANS,

@@ -2,26 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LAB_CHANGE_CONTROL, minutesFromNow } from '../support/lab-network.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
-
-const CHANGE_CONTROL = `apiVersion: netchange/v1
-kind: ChangeControlPolicy
-teams:
-  netops: {kind: internal, members: [alice, bob]}
-  partner-noc: {kind: partner, members: [dana, eli]}
-raci:
-  switching: {responsible: partner-noc, accountable: netops}
-changeTypes:
-  standard: {templates: [vlan-add], maxRisk: low}
-  normal: {leadTime: P1D}
-  emergency: {bypassWindows: true, requireIncident: true, retrospectiveWithin: P2D}
-approvals:
-  - {when: {risks: [low]}, require: [{role: responsible, count: 1}]}
-separationOfDuties: true
-crossTeam: true
-policyOwners: [netops]
-`;
 
 const WINDOWS = `apiVersion: netchange/v1
 kind: WindowPolicy
@@ -55,9 +38,6 @@ const VERIFY = `- hosts: switches
         that: "('vlan ' ~ expect_vlan) in lookup('ansible.builtin.file', inventory_dir ~ '/../state/' ~ inventory_hostname ~ '.cfg')"
 `;
 
-const iso = (offsetMinutes: number) =>
-  new Date(Date.now() + offsetMinutes * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
-
 function proposal(options: {
   id: string;
   host: string;
@@ -76,7 +56,7 @@ template: vlan-add
 domain: switching
 risk: low
 targets: {sites: [${options.site ?? 'lab'}], devices: [${options.host}]}
-schedule: {start: "${iso(options.startMinutes ?? -10)}", end: "${iso((options.startMinutes ?? -10) + 60)}", timezone: UTC}
+schedule: {start: "${minutesFromNow(options.startMinutes ?? -10)}", end: "${minutesFromNow((options.startMinutes ?? -10) + 60)}", timezone: UTC}
 execution:
   - ansible: {playbook: playbooks/vlans.yaml, inventory: inventory/hosts.yaml, limit: ${options.host}, extraVars: {vlan_id: ${options.vlan}}}
 verification:
@@ -102,7 +82,7 @@ async function deviceConfig(host: string): Promise<string> {
 
 beforeAll(async () => {
   repository = await createRepository({
-    'policies/change-control.yaml': CHANGE_CONTROL,
+    'policies/change-control.yaml': LAB_CHANGE_CONTROL,
     'policies/windows.yaml': WINDOWS,
     'inventory/hosts.yaml':
       'all:\n  vars: {ansible_connection: local, ansible_python_interpreter: auto_silent}\n  children:\n    switches:\n      hosts:\n        sw-lab-01: {}\n        sw-lab-02: {}\n        sw-lab-03: {}\n',

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { minutesFromNow } from '../support/lab-network.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -29,9 +30,6 @@ const VLANS = `- hosts: switches
         block: "vlan {{ vlan_id }}\\n"
 `;
 
-const iso = (offsetMinutes: number) =>
-  new Date(Date.now() + offsetMinutes * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
-
 const proposal = (id: string) => `apiVersion: netchange/v1
 kind: ChangeProposal
 id: ${id}
@@ -41,7 +39,7 @@ type: normal
 domain: switching
 risk: low
 targets: {sites: [lab], devices: [sw-lab-01]}
-schedule: {start: "${iso(-5)}", end: "${iso(55)}", timezone: UTC}
+schedule: {start: "${minutesFromNow(-5)}", end: "${minutesFromNow(55)}", timezone: UTC}
 execution:
   - ansible: {playbook: playbooks/vlans.yaml, inventory: inventory/hosts.yaml, limit: sw-lab-01, extraVars: {vlan_id: 40}}
 `;
