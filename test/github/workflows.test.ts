@@ -23,7 +23,7 @@ function netchangeCommands(text: string): string[] {
 }
 
 describe('workflow templates', () => {
-  it('cover pull requests, reviews, the schedule and emergencies', () => {
+  it('cover pull requests, reviews, the schedule, emergencies and the morning digest', () => {
     const triggers = [...templates.values()].map((text) =>
       Object.keys((parse(text) as { on: object }).on)
         .sort()
@@ -32,11 +32,13 @@ describe('workflow templates', () => {
 
     expect([...templates.keys()]).toEqual([
       'netchange-apply.yaml',
+      'netchange-digest.yaml',
       'netchange-emergency.yaml',
       'netchange-pull-request.yaml',
       'netchange-review.yaml',
     ]);
     expect(triggers).toEqual([
+      'schedule,workflow_dispatch',
       'schedule,workflow_dispatch',
       'workflow_dispatch',
       'pull_request',
