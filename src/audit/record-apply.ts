@@ -173,10 +173,11 @@ async function evidenceStep(step: StepResult, runDirectory: string | undefined):
 }
 
 /**
- * The last command the step ran, as its (redacted) log shows it: `$ ansible-playbook -i …`.
- * why: the executors log the exact command line they ran; result.json does not repeat it.
+ * The command the step ran: `argv` from result.json, or, for results written before it carried
+ * one, the last `$ …` line of the step's (redacted) log.
  */
 async function commandOf(step: StepResult, runDirectory: string | undefined): Promise<string[]> {
+  if (step.argv) return step.argv;
   if (!step.log || !runDirectory) return [];
   let log: string;
   try {

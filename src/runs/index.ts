@@ -7,12 +7,6 @@ export {
   withDefaults,
 } from './apply-proposal.js';
 export {
-  EVIDENCE_DIFF_LIMIT,
-  type EvidenceRunFields,
-  type EvidenceStep,
-  toEvidenceFields,
-} from './evidence.js';
-export {
   type PlanDocument,
   type PlanStatus,
   type ProposalPlan,

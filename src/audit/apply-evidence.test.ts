@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import type { ChangeProposal } from '../core/model.js';
 import type { StepResult } from '../executors/types.js';
-import type { ApplyResult } from './apply-proposal.js';
-import { toEvidenceFields } from './evidence.js';
+import type { ApplyResult } from '../runs/apply-proposal.js';
+import { MAX_DIFF_CHARACTERS, redactDraft } from './chain.js';
+import { evidenceDraftFromApply } from './record-apply.js';
 
 const schema = JSON.parse(
   readFileSync(path.resolve(import.meta.dirname, '../../schemas/evidence-record.schema.json'), 'utf8'),
@@ -70,7 +72,39 @@ function result(
   };
 }
 
-describe('toEvidenceFields', () => {
+const proposal = {
+  id: 'CHG-1',
+  title: 't',
+  type: 'normal',
+  domain: 'switching',
+  risk: 'low',
+  requester: { team: 'partner-noc', github: 'dana' },
+  targets: { devices: ['sw-1'] },
+  schedule: { start: '2026-11-29T02:00', duration: 'PT1H', timezone: 'America/Chicago' },
+  execution: [],
+  verification: [{ ansible: { playbook: 'playbooks/verify.yaml' } }],
+} as unknown as ChangeProposal;
+
+/** The run-related fields of the evidence record an apply result becomes (what netchange apply records). */
+async function toEvidenceFields(applyResult: ApplyResult) {
+  const draft = redactDraft(
+    await evidenceDraftFromApply(
+      '/repo',
+      { ...applyResult, commit: 'a'.repeat(40) },
+      { proposal, approvers: [], window: { status: 'not-checked' } },
+    ),
+  );
+  return {
+    startedAt: draft.startedAt,
+    finishedAt: draft.finishedAt,
+    steps: draft.steps,
+    verification: draft.verification,
+    rollback: draft.rollback,
+    outcome: draft.outcome,
+  };
+}
+
+describe('the run part of an apply evidence record', () => {
   it.each([
     [
       'applied and verified',
@@ -98,8 +132,8 @@ describe('toEvidenceFields', () => {
       'not-run',
       'not-run',
     ],
-  ])('%s fits the EvidenceRecord schema', (_case, applyResult, outcome, verification, rollback) => {
-    const evidence = toEvidenceFields(applyResult);
+  ])('%s fits the EvidenceRecord schema', async (_case, applyResult, outcome, verification, rollback) => {
+    const evidence = await toEvidenceFields(applyResult);
 
     expect(validateFields(evidence), JSON.stringify(validateFields.errors)).toBe(true);
     expect(evidence.outcome).toBe(outcome);
@@ -107,8 +141,14 @@ describe('toEvidenceFields', () => {
     expect(evidence.rollback.status).toBe(rollback);
   });
 
-  it('caps a long diff and says so', () => {
-    const huge = '+x\n'.repeat(20_000);
+  it('records the command each step ran', async () => {
+    const evidence = await toEvidenceFields(result('applied', [step('execution', 'applied')], [], []));
+
+    expect(evidence.steps[0]?.argv).toEqual(['ansible-playbook', 'playbooks/vlans.yaml']);
+  });
+
+  it('caps a long diff and says so', async () => {
+    const huge = '+x\n'.repeat(40_000);
     const applied = step('execution', 'applied', {
       ansible: {
         completed: true,
@@ -126,9 +166,11 @@ describe('toEvidenceFields', () => {
       },
     });
 
-    const [entry] = toEvidenceFields(result('applied', [applied], [], [])).steps;
+    const [entry] = (await toEvidenceFields(result('applied', [applied], [], []))).steps;
 
     expect(entry?.diffTruncated).toBe(true);
-    expect(entry?.diff?.length).toBe(20_000);
+    expect(entry?.diff?.startsWith('# sw-1: t\n+x\n')).toBe(true);
+    expect(entry?.diff?.length).toBeLessThan(MAX_DIFF_CHARACTERS + 100);
+    expect(entry?.diff).toMatch(/more characters cut\n$/);
   });
 });
