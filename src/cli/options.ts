@@ -3,6 +3,12 @@ import path from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { usageError } from '../core/errors.js';
 
+/** Help text of the options most commands share, so they read the same everywhere. */
+export const OPTION_HELP = {
+  repo: 'the network repository (default: the git repository around the current directory)',
+  since: 'only proposals added, modified or renamed between REF and HEAD',
+} as const;
+
 /** Parses `--at`: an RFC 3339 instant (with offset or Z). */
 export function parseAt(value: string | undefined): Date {
   if (value === undefined) return new Date();

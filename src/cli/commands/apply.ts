@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { parsePositiveInteger, progressOptions } from '../options.js';
+import { OPTION_HELP, parsePositiveInteger, progressOptions } from '../options.js';
 
 export interface ApplyFlags {
   repo?: string;
@@ -20,10 +20,7 @@ export function registerApplyCommand(program: Command): void {
       'Apply one change proposal. Refuses unless validation passes now, the required approvals are given (for the commit being applied) and the change is inside its window now. Plans again and refuses when the plan differs from the reviewed one (--reviewed-plan); then runs the steps for real, the verification steps, and the rollback steps when something fails and rollback.auto is true. Writes result.json and redacted logs to the run directory.',
     )
     .argument('[path]', 'the proposal file (relative to the current directory); not with --due')
-    .option(
-      '--repo <dir>',
-      'the network repository (default: the git repository around the current directory)',
-    )
+    .option('--repo <dir>', OPTION_HELP.repo)
     .option('--approvals <file>', 'approvals given, as YAML or JSON: [{user, commit?, at?}]')
     .option(
       '--reviewed-plan <file>',

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { writeOutput } from '../options.js';
+import { OPTION_HELP, writeOutput } from '../options.js';
 
 interface VerifyFlags {
   repo?: string;
@@ -27,10 +27,7 @@ export function registerAuditCommand(program: Command): void {
   audit
     .command('verify')
     .summary('check the evidence chain; exit 1 naming the first record changed, removed or reordered')
-    .option(
-      '--repo <dir>',
-      'the network repository (default: the git repository around the current directory)',
-    )
+    .option('--repo <dir>', OPTION_HELP.repo)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-fetch', 'do not fetch refs/netchange/evidence from origin first')
     .addHelpText(
@@ -71,10 +68,7 @@ Exit codes: 0 the chain is intact, 1 a record was changed, removed, reordered or
   audit
     .command('export')
     .summary('export evidence records for auditors and change boards (CSV or JSON)')
-    .option(
-      '--repo <dir>',
-      'the network repository (default: the git repository around the current directory)',
-    )
+    .option('--repo <dir>', OPTION_HELP.repo)
     .option('--from <iso>', 'only records of changes that finished at or after this instant')
     .option('--to <iso>', 'only records of changes that finished before this instant')
     .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { OPTION_HELP } from '../options.js';
 
 interface CodeownersFlags {
   repo?: string;
@@ -14,10 +15,7 @@ export function registerCodeownersCommand(program: Command): void {
         'responsible and accountable teams, the policies to the policy owners, so GitHub itself requests\n' +
         'the right reviewers. Teams with `github: org/slug` appear as @org/slug, others as their members.',
     )
-    .option(
-      '--repo <dir>',
-      'the network repository (default: the git repository around the current directory)',
-    )
+    .option('--repo <dir>', OPTION_HELP.repo)
     .option('--check', 'write nothing; exit 1 when the committed file differs from what the policy gives')
     .addHelpText(
       'after',

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { parseAt, parsePositiveInteger } from '../options.js';
+import { OPTION_HELP, parseAt, parsePositiveInteger } from '../options.js';
 
 interface CommentFlags {
   pr?: number;
@@ -23,10 +23,7 @@ export function registerCommentCommand(program: Command): void {
         'Needs GITHUB_TOKEN (or a GitHub App), GITHUB_REPOSITORY or github.repository; GITHUB_API_URL for GHES.',
     )
     .option('--pr <number>', 'pull request number (default: the Actions event)', parsePositiveInteger('--pr'))
-    .option(
-      '--repo <dir>',
-      'the network repository (default: the git repository around the current directory)',
-    )
+    .option('--repo <dir>', OPTION_HELP.repo)
     .option(
       '--from <dir>',
       'a run directory: re-send its unsent report, or include its plan (plan.json, plan.md)',

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { writeOutput } from '../options.js';
+import { OPTION_HELP, writeOutput } from '../options.js';
 
 interface DigestFlags {
   repo?: string;
@@ -21,10 +21,7 @@ export function registerDigestCommand(program: Command): void {
         'rolled-back changes first, then emergency changes with their retrospective due dates, then the rest;\n' +
         'each with who, when (local and UTC), window, approvals, diff summary and pull request.',
     )
-    .option(
-      '--repo <dir>',
-      'the network repository (default: the git repository around the current directory)',
-    )
+    .option('--repo <dir>', OPTION_HELP.repo)
     .option(
       '--since <when>',
       'start of the period: a duration back from now (12h, 30m, 2d, PT12H) or an instant',

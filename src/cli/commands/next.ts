@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { OPTION_HELP } from '../options.js';
 
 interface NextFlags {
   repo?: string;
@@ -18,10 +19,7 @@ export function registerNextCommand(program: Command): void {
         'Windows are judged at the effective risk from the change-control policy, when there is one.',
     )
     .argument('<path>', 'the proposal file (relative to the current directory)')
-    .option(
-      '--repo <dir>',
-      'the network repository (default: the git repository around the current directory)',
-    )
+    .option('--repo <dir>', OPTION_HELP.repo)
     .option('--at <iso>', 'search as of this instant (default: now); slots are never before it')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(

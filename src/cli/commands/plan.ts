@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { parsePositiveInteger, progressOptions } from '../options.js';
+import { OPTION_HELP, parsePositiveInteger, progressOptions } from '../options.js';
 
 interface PlanFlags {
   repo?: string;
@@ -19,11 +19,8 @@ export function registerPlanCommand(program: Command): void {
       'Plan change proposals: run every execution step in check mode (ansible-playbook --check --diff, terraform plan) and show per-device diffs and per-resource changes, with secrets redacted. Writes plan.json, plan.md and a redacted log per step to the run directory. No PATH and no --since: every proposal under changes/.',
     )
     .argument('[path...]', 'proposal files or directories (relative to the current directory)')
-    .option(
-      '--repo <dir>',
-      'the network repository (default: the git repository around the current directory)',
-    )
-    .option('--since <ref>', 'only proposals added, modified or renamed between REF and HEAD')
+    .option('--repo <dir>', OPTION_HELP.repo)
+    .option('--since <ref>', OPTION_HELP.since)
     .option(
       '--concurrency <n>',
       'steps run at once (default: executors.concurrency, or the number of cores)',

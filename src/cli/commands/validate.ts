@@ -1,6 +1,13 @@
 import { type Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { parseAt, parseFormat, parsePositiveInteger, useColor, writeOutput } from '../options.js';
+import {
+  OPTION_HELP,
+  parseAt,
+  parseFormat,
+  parsePositiveInteger,
+  useColor,
+  writeOutput,
+} from '../options.js';
 
 interface ValidateFlags {
   repo?: string;
@@ -25,11 +32,8 @@ export function registerValidateCommand(program: Command): void {
         'autonomy class of each proposal. No PATH and no --since: every proposal under changes/.',
     )
     .argument('[path...]', 'proposal files or directories (relative to the current directory)')
-    .option(
-      '--repo <dir>',
-      'the network repository (default: the git repository around the current directory)',
-    )
-    .option('--since <ref>', 'only proposals added, modified or renamed between REF and HEAD')
+    .option('--repo <dir>', OPTION_HELP.repo)
+    .option('--since <ref>', OPTION_HELP.since)
     .option(
       '--at <iso>',
       'evaluate as of this instant (default: now); decides what is in the past and lead times',

@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Finding } from '../../core/findings.js';
 import type { Workspace } from '../../pipeline/workspace.js';
 import type { CompiledWindowPolicy } from '../../windows/index.js';
+import { OPTION_HELP } from '../options.js';
 
 interface WindowsFlags {
   repo?: string;
@@ -23,10 +24,7 @@ export function registerWindowsCommand(program: Command): void {
         "(changes blocked) and allow windows (changes only inside), in each window's local time and in UTC.\n" +
         'With --site/--domain, only windows whose scope includes them (or that have no such scope key).',
     )
-    .option(
-      '--repo <dir>',
-      'the network repository (default: the git repository around the current directory)',
-    )
+    .option('--repo <dir>', OPTION_HELP.repo)
     .option('--site <site>', 'only windows that apply to this site')
     .option('--domain <domain>', 'only windows that apply to this RACI domain')
     .option(
