@@ -86,7 +86,7 @@ export async function commentOnPullRequest(options: CommentOptions): Promise<Com
     members: inputs.members,
   });
   const runDirectory =
-    from ?? (await newRunDirectory(workspace.root, workspace.config.paths.runs, options.at));
+    from ?? (await newRunDirectory(workspace.root, workspace.config.paths.runs, options.at, 'comment'));
   const plan = await readPlan(runDirectory);
   // why: with --from a plan was expected; never show an older plan in its place.
   const result = await reportToPullRequest(session, {
@@ -166,8 +166,8 @@ async function readPlan(runDirectory: string): Promise<{ plan?: PlanDocument; pl
   };
 }
 
-async function newRunDirectory(root: string, runs: string, at: Date): Promise<string> {
-  const directory = path.resolve(root, runs, `${at.toISOString().replace(/:/g, '-')}-comment`);
+async function newRunDirectory(root: string, runs: string, at: Date, label: string): Promise<string> {
+  const directory = path.resolve(root, runs, `${at.toISOString().replace(/:/g, '-')}-${label}`);
   await mkdir(directory, { recursive: true });
   return directory;
 }
@@ -198,12 +198,15 @@ export interface PullRequestReport {
   commit: string;
   /** Policy team → members from GitHub teams. */
   members: Map<string, string[]>;
-  /** Saves to `runDirectory`, then posts the comment and check run; returns a line to print. */
+  /**
+   * Saves to `runDirectory` (default: a new `<runs>/<time>-validate` directory), then posts the
+   * comment and check run; returns a line to print.
+   */
   publish(input: {
     report?: ValidationReport;
     plan?: PlanDocument;
     planMarkdown?: string;
-    runDirectory: string;
+    runDirectory?: string;
   }): Promise<string>;
 }
 
@@ -219,13 +222,16 @@ export async function openPullRequestReport(options: {
   env: NodeJS.ProcessEnv;
   warn: (message: string) => void;
 }): Promise<PullRequestReport> {
-  const { session, inputs } = await openReviewSession(options);
+  const { workspace, session, inputs } = await openReviewSession(options);
   return {
     approvals: inputs.approvals,
     commit: inputs.commit,
     members: inputs.members,
     async publish(input) {
-      const result = await reportToPullRequest(session, input);
+      const runDirectory =
+        input.runDirectory ??
+        (await newRunDirectory(workspace.root, workspace.config.paths.runs, new Date(), 'validate'));
+      const result = await reportToPullRequest(session, { ...input, runDirectory });
       return describeCommentOutcome({
         ...result,
         pullNumber: session.target.pullNumber,

@@ -97,9 +97,7 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
         process.cwd(),
       );
       if (pullRequest) {
-        process.stderr.write(
-          await pullRequest.publish({ report, runDirectory: await runDirectoryFor(flags) }),
-        );
+        process.stderr.write(await pullRequest.publish({ report }));
       }
       process.exitCode = report.ok ? 0 : 1;
     });
@@ -115,16 +113,4 @@ async function openPullRequest(flags: ValidateFlags) {
     ...(flags.repo ? { repo: flags.repo } : {}),
     ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
   });
-}
-
-/** Where a published report is saved first (so `netchange comment --from DIR` can re-send it). */
-async function runDirectoryFor(flags: ValidateFlags): Promise<string> {
-  const path = await import('node:path');
-  const { openWorkspace } = await import('../../pipeline/workspace.js');
-  const workspace = await openWorkspace({ cwd: process.cwd(), ...(flags.repo ? { repo: flags.repo } : {}) });
-  return path.resolve(
-    workspace.root,
-    workspace.config.paths.runs,
-    `${new Date().toISOString().replace(/:/g, '-')}-validate`,
-  );
 }
