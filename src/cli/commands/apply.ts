@@ -159,13 +159,17 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
         `approvals missing: ${missing.map((requirement) => `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role ?? requirement.reason}`).join(', ')}`,
       );
     }
-    // why: an emergency the policy lets bypass windows has warnings, not errors, for its windows; a
-    // non-bypassing closed window is an error finding and already fails validation above.
-    const bypassed =
-      entry?.findings.some((finding) => finding.ruleId === 'window' && finding.severity === 'warning') ===
-        true && entry?.ok === true;
-    if (entry?.windows && !entry.windows.open && !bypassed)
-      reasons.push('the production windows do not allow the change');
+    // why: the window verdict is already in the validation: a closed window is an error finding,
+    // unless an emergency bypasses it or a deny window's override approvals turn it into a required
+    // approval (checked above). Name the blocking windows when that is why validation fails.
+    const closed = entry?.findings.filter(
+      (finding) => finding.ruleId === 'window' && finding.severity === 'error',
+    );
+    if (closed && closed.length > 0) {
+      reasons.push(
+        `the production windows do not allow the change now (${[...new Set(closed.map((finding) => finding.policy))].join(', ')})`,
+      );
+    }
     return { ok: reasons.length === 0, reasons, findings: errors };
   };
 
