@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Installs what netchange's tests and examples need on a bare Debian/Ubuntu machine:
-# npm packages, ansible-core (from the distribution) and a check that terraform is present.
+# npm packages, ansible-core and faketime (from the distribution) and a check that terraform is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v ansible-playbook >/dev/null 2>&1; then
-  echo "setup: installing ansible-core from the distribution's packages"
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ansible-core >/dev/null
-  else
-    sudo apt-get update -qq
-    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ansible-core >/dev/null
-  fi
+# Debian packages the tests need: ansible-core (the real ansible-playbook), faketime (the suite runs
+# once more with the clock a year ahead, so no test depends on today's date).
+missing=()
+command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible-core)
+command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]} from the distribution's packages"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if ! command -v terraform >/dev/null 2>&1; then
   echo "setup: terraform is not on PATH; install it (https://developer.hashicorp.com/terraform/install) and run again" >&2

@@ -9,6 +9,8 @@ import { type CliResult, runCli } from '../support/run-cli.js';
 const REPOSITORY = 'acme/plant-network';
 const TOKEN = 'ghs_plantedTokenThatMustNeverLeak0123456789';
 const PULL = 42;
+// why: the example's proposals are scheduled in late 2026; the report is evaluated as of a fixed instant.
+const AT = '2026-11-23T15:00:00Z';
 
 let standIn: GitHubStandIn;
 const outputs: CliResult[] = [];
@@ -36,7 +38,7 @@ async function comment(
   args: string[] = [],
   env: Record<string, string> = {},
 ): Promise<CliResult> {
-  const result = await runCli(['comment', ...args], {
+  const result = await runCli(['comment', '--at', AT, ...args], {
     cwd: repository.root,
     env: {
       GITHUB_API_URL: standIn.url,

@@ -39,7 +39,7 @@ describe('--github on validate and plan', () => {
     standIn.createPullRequest(REPOSITORY, { number: 7, headSha: head, author: 'dana' });
     standIn.addReview(REPOSITORY, 7, { user: 'alice', state: 'APPROVED', commitId: head });
 
-    const result = await runCli(['validate', '--github', '--pr', '7', '--format', 'json'], {
+    const result = await runCli(['validate', '--github', '--pr', '7', '--at', AT, '--format', 'json'], {
       cwd: repository.root,
       env: env(),
     });
@@ -59,7 +59,10 @@ describe('--github on validate and plan', () => {
   });
 
   it('plan --github adds the per-device diff to the same comment', async () => {
-    const result = await runCli(['plan', '--github', '--pr', '7'], { cwd: repository.root, env: env() });
+    const result = await runCli(['plan', '--github', '--pr', '7', '--at', AT], {
+      cwd: repository.root,
+      env: env(),
+    });
 
     expect(result.exitCode).toBe(0);
     const comments = standIn.comments(REPOSITORY, 7);

@@ -29,7 +29,10 @@ export function registerCommentCommand(program: Command): void {
       'a run directory: re-send its unsent report, or include its plan (plan.json, plan.md)',
     )
     .option('--dry-run', 'print the comment to stdout instead of posting it (no GitHub needed)')
-    .option('--at <iso>', 'with --dry-run: evaluate as of this instant (default: now)')
+    .option(
+      '--at <iso>',
+      'evaluate as of this instant (default: now); decides what is in the past and lead times',
+    )
     .option('--approvals <file>', 'with --dry-run: approvals to evaluate with, instead of the reviews')
     .addHelpText(
       'after',
@@ -47,9 +50,9 @@ Exit codes: 0 posted (or already up to date), 2 usage error, 3 GitHub failed aft
         await previewComment(flags);
         return;
       }
-      if (flags.at || flags.approvals) {
+      if (flags.approvals) {
         throw usageError(
-          '--at and --approvals go with --dry-run',
+          '--approvals goes with --dry-run',
           'On a pull request, approvals come from its reviews.',
         );
       }
@@ -61,7 +64,7 @@ Exit codes: 0 posted (or already up to date), 2 usage error, 3 GitHub failed aft
         cwd: process.cwd(),
         env: process.env,
         version: VERSION,
-        at: new Date(),
+        at: parseAt(flags.at),
         warn: (message) => process.stderr.write(`warning: ${message}\n`),
         ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
         ...(flags.repo ? { repo: flags.repo } : {}),

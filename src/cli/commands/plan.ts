@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { OPTION_HELP, parsePositiveInteger, progressOptions } from '../options.js';
+import { OPTION_HELP, parseAt, parsePositiveInteger, progressOptions } from '../options.js';
 
 interface PlanFlags {
   repo?: string;
@@ -9,6 +9,7 @@ interface PlanFlags {
   format: 'text' | 'json' | 'markdown';
   github?: boolean;
   pr?: number;
+  at?: string;
 }
 
 export function registerPlanCommand(program: Command): void {
@@ -39,6 +40,7 @@ export function registerPlanCommand(program: Command): void {
       'with --github: the pull request (default: the Actions event)',
       parsePositiveInteger('--pr'),
     )
+    .option('--at <iso>', 'with --github: evaluate the validation report as of this instant (default: now)')
     .addHelpText(
       'after',
       `
@@ -61,6 +63,7 @@ configuration error, 3 a tool failed (crash, syntax error, timeout, missing prov
         ...(flags.outDir ? { outDir: flags.outDir } : {}),
         ...(flags.github ? { github: true } : {}),
         ...(flags.pr !== undefined ? { pr: flags.pr } : {}),
+        at: parseAt(flags.at),
       });
     });
 }
@@ -75,6 +78,8 @@ interface RunPlanOptions {
   outDir?: string;
   github?: boolean;
   pr?: number;
+  /** `--at`: the instant the `--github` validation report is evaluated as of. */
+  at: Date;
 }
 
 /** The plan command's wiring: workspace → proposals → planProposals → output; returns the exit code. */
@@ -194,7 +199,7 @@ async function publishPlan(
   });
   const report = await runValidate({
     cwd: options.cwd,
-    at: new Date(),
+    at: options.at,
     version: VERSION,
     approvals: pullRequest.approvals,
     members: pullRequest.members,
