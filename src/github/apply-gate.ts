@@ -11,10 +11,10 @@ import { simpleGit } from 'simple-git';
 import { Temporal } from 'temporal-polyfill';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
+import { refSafe, withLocks } from '../locks/locks.js';
 import type { Workspace } from '../pipeline/workspace.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
 import { REPORT_MARKER } from './compose-report.js';
-import { acquireLocks, type HeldLock, lockNames, refSafe, releaseLocks } from './locks.js';
 import type { PullRequestInfo } from './port.js';
 import { connectGitHub, type GitHubConnection, reviewInputs } from './publish.js';
 
@@ -24,8 +24,6 @@ export const APPLIED_PREFIX = 'refs/netchange/applied/';
 export const RETROSPECTIVE_LABEL = 'retrospective-required';
 /** Commit status context set after apply. */
 export const APPLY_STATUS_CONTEXT = 'netchange/apply';
-/** A lease outlives the change's occupied interval by this much (a dead holder's lock frees itself). */
-const LEASE_MARGIN_MS = 30 * 60_000;
 
 export interface PullRequestApplyOptions {
   workspace: Workspace;
@@ -104,20 +102,12 @@ export async function preparePullRequestApply(options: PullRequestApplyOptions):
     members: inputs.members,
     ...(reviewedDigest ? { reviewedDigest } : {}),
     async withLocks(run) {
-      const now = options.now();
-      const ttlMs = Math.max(subject.endMs + subject.rollbackMs - now.getTime(), 0) + LEASE_MARGIN_MS;
-      const held: HeldLock[] = await acquireLocks(github, lockNames(subject), {
-        holder: holderName(options.env),
-        proposal: subject.proposal.id,
-        now,
-        ttlMs,
-        commit: pull.headSha,
-      });
-      try {
-        return await run();
-      } finally {
-        await releaseLocks(github, held);
-      }
+      return withLocks(
+        github,
+        subject,
+        { holder: holderName(options.env), now: options.now(), commit: pull.headSha },
+        run,
+      );
     },
     async record(result, recordOptions) {
       return recordApply(connection, recordOptions.runDirectory, {

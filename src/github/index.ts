@@ -17,7 +17,6 @@ export {
   postDigest,
   publishDigestIssue,
 } from './digest-issue.js';
-export { acquireLocks, lockNames, releaseLocks, unlock } from './locks.js';
 export { createOctokitGitHub, type GitHubAuth } from './octokit-github.js';
 export type { GitHubPort, IssueInfo } from './port.js';
 export {

@@ -1,14 +1,41 @@
 /**
- * Locks across CI runners: one git ref per device or Terraform stack in the GitHub repository,
- * `refs/netchange/locks/<name>`, pointing at an annotated tag object whose message is the lease
- * (holder, expiry). Creating a ref is atomic on GitHub (422 when it exists), so two runs never hold
- * the same lock; a lease whose holder died expires and can be taken over.
+ * Locks on devices and Terraform stacks: one git ref per lock, `refs/netchange/locks/<name>`,
+ * pointing at an annotated tag object whose message is the lease (holder, expiry). Creating a ref
+ * is atomic both on GitHub (422 when it exists) and in a local repository (`update-ref` with the
+ * zero old value), so two runs never hold the same lock; a lease whose holder died expires and can
+ * be taken over. The same code holds the locks across CI runners (the GitHub repository) and
+ * between applies on one machine (the local repository).
  */
 import { NetchangeError } from '../core/errors.js';
 import type { ChangeSubject } from '../core/model.js';
-import type { GitHubPort } from './port.js';
 
 export const LOCK_PREFIX = 'refs/netchange/locks/';
+
+/** A lease outlives the change's occupied interval by this much (a dead holder's lock frees itself). */
+export const LEASE_MARGIN_MS = 30 * 60_000;
+
+/** A ref the lock store knows: what it points at and the type of that object. */
+export interface LockRef {
+  sha: string;
+  type: string;
+}
+
+/**
+ * Where lock refs live: the GitHub repository (the GitHub port implements this) or the local
+ * repository (`createGitLockRefs`).
+ */
+export interface LockRefs {
+  /** Creates the ref only when it does not exist; atomic. */
+  createRef(ref: string, sha: string): Promise<'created' | 'exists'>;
+  /** The ref, or undefined when it does not exist. */
+  getRef(ref: string): Promise<LockRef | undefined>;
+  /** Deletes the ref; false when it did not exist. */
+  deleteRef(ref: string): Promise<boolean>;
+  /** Writes an annotated tag object pointing at `object` and returns its sha. */
+  createTagObject(tag: { name: string; message: string; object: string }): Promise<string>;
+  /** The message of a tag object, or undefined when it is not one. */
+  getTagMessage(sha: string): Promise<string | undefined>;
+}
 
 /** What a lock's tag message records. */
 export interface Lease {
@@ -69,21 +96,21 @@ export interface AcquireOptions {
  * what it took and throws E_GATE naming the holder and the expiry.
  */
 export async function acquireLocks(
-  github: GitHubPort,
+  refs: LockRefs,
   names: readonly string[],
   options: AcquireOptions,
 ): Promise<HeldLock[]> {
   const held: HeldLock[] = [];
   try {
-    for (const name of names) held.push(await acquireLock(github, name, options));
+    for (const name of names) held.push(await acquireLock(refs, name, options));
     return held;
   } catch (error) {
-    await releaseLocks(github, held);
+    await releaseLocks(refs, held);
     throw error;
   }
 }
 
-async function acquireLock(github: GitHubPort, name: string, options: AcquireOptions): Promise<HeldLock> {
+async function acquireLock(refs: LockRefs, name: string, options: AcquireOptions): Promise<HeldLock> {
   const ref = `${LOCK_PREFIX}${name}`;
   const lease: Lease = {
     holder: options.holder,
@@ -91,14 +118,14 @@ async function acquireLock(github: GitHubPort, name: string, options: AcquireOpt
     acquiredAt: options.now.toISOString(),
     expiresAt: new Date(options.now.getTime() + options.ttlMs).toISOString(),
   };
-  const tag = await github.createTagObject({
+  const tag = await refs.createTagObject({
     name: `netchange-lock-${name}`,
     message: JSON.stringify(lease),
     object: options.commit,
   });
-  if ((await github.createRef(ref, tag)) === 'created') return { name, ref, lease };
+  if ((await refs.createRef(ref, tag)) === 'created') return { name, ref, lease };
 
-  const current = await readLease(github, ref);
+  const current = await readLease(refs, ref);
   if (current && Date.parse(current.expiresAt) > options.now.getTime()) {
     throw new NetchangeError(
       'E_GATE',
@@ -110,23 +137,48 @@ async function acquireLock(github: GitHubPort, name: string, options: AcquireOpt
   }
   // why: the holder died (expired or unreadable lease): delete and create again. Creation stays the
   // atomic step, so of two runs taking over at once only one succeeds.
-  await github.deleteRef(ref);
-  if ((await github.createRef(ref, tag)) === 'created') return { name, ref, lease };
+  await refs.deleteRef(ref);
+  if ((await refs.createRef(ref, tag)) === 'created') return { name, ref, lease };
   throw new NetchangeError('E_GATE', `lock ${name} was taken over by another run at the same moment`, {
     hint: 'Run apply again after that run finishes.',
   });
 }
 
+/**
+ * Runs `run` holding every lock of the change in `refs`, and releases them however it ends. The
+ * lease lasts until the change's occupied interval ends, plus a margin.
+ */
+export async function withLocks<T>(
+  refs: LockRefs,
+  subject: ChangeSubject,
+  options: { holder: string; now: Date; commit: string },
+  run: () => Promise<T>,
+): Promise<T> {
+  const ttlMs = Math.max(subject.endMs + subject.rollbackMs - options.now.getTime(), 0) + LEASE_MARGIN_MS;
+  const held = await acquireLocks(refs, lockNames(subject), {
+    holder: options.holder,
+    proposal: subject.proposal.id,
+    now: options.now,
+    ttlMs,
+    commit: options.commit,
+  });
+  try {
+    return await run();
+  } finally {
+    await releaseLocks(refs, held);
+  }
+}
+
 /** Releases locks this run holds (a lock already gone is fine). */
-export async function releaseLocks(github: GitHubPort, held: readonly HeldLock[]): Promise<void> {
-  for (const lock of [...held].reverse()) await github.deleteRef(lock.ref);
+export async function releaseLocks(refs: LockRefs, held: readonly HeldLock[]): Promise<void> {
+  for (const lock of [...held].reverse()) await refs.deleteRef(lock.ref);
 }
 
 /** The lease of a lock, or undefined when the lock does not exist or its lease cannot be read. */
-export async function readLease(github: GitHubPort, ref: string): Promise<Lease | undefined> {
-  const found = await github.getRef(ref);
+export async function readLease(refs: LockRefs, ref: string): Promise<Lease | undefined> {
+  const found = await refs.getRef(ref);
   if (!found) return undefined;
-  const message = found.type === 'tag' ? await github.getTagMessage(found.sha) : undefined;
+  const message = found.type === 'tag' ? await refs.getTagMessage(found.sha) : undefined;
   if (!message) return undefined;
   try {
     const lease = JSON.parse(message) as Partial<Lease>;
@@ -149,12 +201,9 @@ export async function readLease(github: GitHubPort, ref: string): Promise<Lease 
 }
 
 /** `netchange unlock NAME`: removes a lock and says whose it was. */
-export async function unlock(
-  github: GitHubPort,
-  name: string,
-): Promise<{ released: boolean; lease?: Lease }> {
+export async function unlock(refs: LockRefs, name: string): Promise<{ released: boolean; lease?: Lease }> {
   const ref = `${LOCK_PREFIX}${name.replace(/^refs\/netchange\/locks\//, '')}`;
-  const lease = await readLease(github, ref);
-  const released = await github.deleteRef(ref);
+  const lease = await readLease(refs, ref);
+  const released = await refs.deleteRef(ref);
   return { released, ...(lease ? { lease } : {}) };
 }

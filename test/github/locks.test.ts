@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NetchangeError } from '../../src/core/errors.js';
-import { acquireLocks, readLease, releaseLocks } from '../../src/github/locks.js';
 import { createOctokitGitHub } from '../../src/github/octokit-github.js';
 import type { GitHubPort } from '../../src/github/port.js';
+import { acquireLocks, readLease, releaseLocks } from '../../src/locks/locks.js';
 import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
 
 const REPOSITORY = 'acme/locks';
