@@ -39,6 +39,8 @@ export interface ApplyEvidenceContext {
   actor?: { name: string; kind: 'person' | 'automation'; team?: string };
   /** Retrospective due date of an emergency or override (ChangeControlVerdict.retrospectiveDue). */
   retrospectiveDue?: string;
+  /** `apply --reapply REASON`: why the proposal ran again at an already applied commit. */
+  reapply?: { reason: string };
   /** Record kind; default: emergency for emergency changes, window-override when the window was overridden, else apply. */
   kind?: EvidenceKind;
   /** The run's redactor (with the secrets it learned). */
@@ -125,6 +127,7 @@ export async function evidenceDraftFromApply(
     ...(context.runDirectory
       ? { runDirectory: relativeRunDirectory(repositoryRoot, context.runDirectory) }
       : {}),
+    ...(context.reapply ? { reapply: { reason: context.reapply.reason } } : {}),
   };
 }
 

@@ -114,6 +114,8 @@ export interface EvidenceRecord {
   retrospectiveDue?: string | null;
   /** Repository-relative directory of the run's artifacts. */
   runDirectory?: string;
+  /** Why the proposal ran again at a commit already applied (`apply --reapply REASON`). */
+  reapply?: { reason: string };
 }
 
 /** What a caller hands to appendEvidence: a record without its place in the chain. */

@@ -22,6 +22,11 @@ export interface GitRepository {
   fileAt(ref: string, path: string): Promise<string | undefined>;
   /** When `path` was first committed (its oldest commit on HEAD's history), or undefined. */
   firstCommitted(path: string): Promise<Date | undefined>;
+  /**
+   * Files under `paths` that differ from HEAD: modified, staged, deleted or untracked (ignored
+   * files excluded), as git prints them. Empty when the paths are clean.
+   */
+  uncommittedChanges(paths: readonly string[]): Promise<string[]>;
 }
 
 export interface ChangedFile {

@@ -82,6 +82,25 @@ export function createSimpleGitRepository(root: string): GitRepository {
         return undefined;
       }
     },
+    async uncommittedChanges(paths) {
+      if (paths.length === 0) return [];
+      let output: string;
+      try {
+        output = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths]);
+      } catch (error) {
+        throw failed('git status failed', error);
+      }
+      const changed: string[] = [];
+      const entries = output.split('\0');
+      for (let index = 0; index < entries.length; index++) {
+        const entry = entries[index] ?? '';
+        if (entry.length < 4) continue;
+        changed.push(entry.slice(3));
+        // why: a rename or copy is followed by its source path, which is not a separate change.
+        if (entry[0] === 'R' || entry[0] === 'C') index++;
+      }
+      return changed;
+    },
     async fileAt(ref, path) {
       try {
         return await git.show([`${ref}:./${path}`]);

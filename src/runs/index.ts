@@ -1,4 +1,10 @@
 export {
+  checkCommittedTree,
+  checkNotAppliedYet,
+  type PreviousApply,
+  pathsRunBy,
+} from './apply-preconditions.js';
+export {
   type ApplyOptions,
   type ApplyOutcome,
   type ApplyResult,

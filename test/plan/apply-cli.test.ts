@@ -153,7 +153,7 @@ describe('netchange apply', () => {
     expect(await deviceConfig('sw-lab-03')).toBe('');
   });
 
-  it('applies the reviewed plan, verifies it, records the result, and refuses the same review once the plan changed', async () => {
+  it('applies the reviewed plan, verifies it, records the result, and refuses the same review once the plan changed (--reapply)', async () => {
     const plan = await runCli(
       ['plan', 'changes/apply.yaml', '--format', 'json', '--out-dir', 'runs/review'],
       { cwd: repository.root },
@@ -181,6 +181,8 @@ describe('netchange apply', () => {
         'approvals.yaml',
         '--reviewed-plan',
         'runs/review/plan.json',
+        '--reapply',
+        'check the plan again',
         '--out-dir',
         'runs/again',
       ],

@@ -10,6 +10,7 @@ export interface ApplyFlags {
   format: 'text' | 'json';
   pr?: number;
   due?: boolean;
+  reapply?: string;
 }
 
 export function registerApplyCommand(program: Command): void {
@@ -33,6 +34,10 @@ export function registerApplyCommand(program: Command): void {
       parsePositiveInteger('--pr'),
     )
     .option('--due', 'apply every merged, approved proposal whose window is open now (scheduled workflow)')
+    .option(
+      '--reapply <reason>',
+      'run again although the evidence shows the proposal applied at this commit; the reason is recorded',
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText(
       'after',
@@ -40,6 +45,13 @@ export function registerApplyCommand(program: Command): void {
 Examples:
   $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml
   $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml --reviewed-plan plan.json
+  $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml --reapply "sw-plant-a-01 replaced (RMA)"
+
+Apply runs exactly what was reviewed, once: it refuses outside a git repository with commits, when
+the proposal or anything it runs (playbooks, inventories, Terraform directories, ansible.cfg,
+roles, policies) has uncommitted changes, and when the evidence shows the proposal already applied
+at this commit (unless --reapply). It holds a lock per device and Terraform stack in the local
+repository (and on GitHub with --pr), so two applies never overlap.
 
 Exit codes: 0 applied and verified, 1 refused by the gate or the change failed (rolled back or not),
 2 usage or configuration error, 3 a tool failed, 130 cancelled.`,
@@ -75,7 +87,25 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
     throw usageError(`apply takes one proposal file; '${proposalPath}' names ${loaded.proposals.length}`);
   }
   const subject = loaded.subjects[0];
+  if (!subject) {
+    const errors = loaded.findings.filter((finding) => finding.severity === 'error');
+    throw new NetchangeError('E_GATE', `apply refused: ${proposalPath} is not a valid proposal`, {
+      findings: errors,
+    });
+  }
   const settings = runs.executionSettings(workspace.config, process.env);
+  const { CONFIG_FILE } = await import('../../pipeline/workspace.js');
+  // why: checked before anything else runs: a refusal here leaves nothing behind.
+  const headCommit = await runs.checkCommittedTree({
+    git: workspace.git,
+    subject,
+    policyFiles: [
+      CONFIG_FILE,
+      workspace.config.paths.windows,
+      workspace.config.paths.changeControl,
+      '.github/CODEOWNERS',
+    ],
+  });
 
   let approvals: import('../../core/model.js').Approval[] = [];
   if (flags.approvals) {
@@ -103,12 +133,7 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
       subject?.proposal.id,
     );
 
-  let commit: string | undefined;
-  try {
-    commit = workspace.git ? await workspace.git.resolveRef('HEAD') : undefined;
-  } catch {
-    commit = undefined;
-  }
+  let commit: string = headCommit;
   const now = () => new Date();
 
   // why: with --pr, GitHub supplies approvals, the approved commit, the reviewed digest and locks (src/github/apply-gate.ts).
@@ -125,9 +150,15 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
       : undefined;
   if (pullRequest) {
     approvals = pullRequest.approvals;
-    commit = pullRequest.commit;
+    commit = pullRequest.commit ?? commit;
     reviewedDigest ??= pullRequest.reviewedDigest;
   }
+  await runs.checkNotAppliedYet({
+    subject,
+    commits: [...new Set([headCommit, commit])],
+    ...(flags.reapply !== undefined ? { reapply: flags.reapply } : {}),
+    previousApplies: (id, commits) => previousApplies(workspace.root, id, commits),
+  });
   let gateEntry: import('../../core/model.js').ProposalReport | undefined;
 
   const gate = async (): Promise<import('../../runs/index.js').GateVerdict> => {
@@ -173,13 +204,6 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
     return { ok: reasons.length === 0, reasons, findings: errors };
   };
 
-  if (!subject) {
-    const errors = loaded.findings.filter((finding) => finding.severity === 'error');
-    throw new NetchangeError('E_GATE', `apply refused: ${proposalPath} is not a valid proposal`, {
-      findings: errors,
-    });
-  }
-
   const runDirectory = await runs.createRunDirectory({
     repoRoot: workspace.root,
     runsPath: workspace.config.paths.runs,
@@ -210,7 +234,12 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
         ...(commit ? { commit } : {}),
         ...(reviewedDigest ? { reviewedDigest } : {}),
       });
-    result = pullRequest ? await pullRequest.withLocks(run) : await run();
+    // why: the local locks keep two applies on this machine apart; --pr adds the ones across runners.
+    const { createGitLockRefs, withLocks } = await import('../../locks/index.js');
+    const holder = `${process.env.GITHUB_ACTOR ?? os.userInfo().username}@${os.hostname()} (pid ${process.pid})`;
+    const locked = () =>
+      withLocks(createGitLockRefs(workspace.root), subject, { holder, now: now(), commit: headCommit }, run);
+    result = pullRequest ? await pullRequest.withLocks(locked) : await locked();
   } finally {
     progress.close();
     interrupt.dispose();
@@ -222,6 +251,7 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
     redactor: settings.redactor,
     ...(gateEntry ? { report: gateEntry } : {}),
     ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
+    ...(flags.reapply !== undefined ? { reapply: flags.reapply } : {}),
   });
   const posted = pullRequest
     ? await pullRequest.record(result, {
@@ -261,6 +291,27 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
     default:
       return 1;
   }
+}
+
+/** Earlier applies of a proposal at any of the commits, from the evidence (fetched from origin first). */
+async function previousApplies(
+  root: string,
+  id: string,
+  commits: readonly string[],
+): Promise<import('../../runs/index.js').PreviousApply[]> {
+  const { readEvidence } = await import('../../audit/index.js');
+  const { refreshEvidence } = await import('../../audit/cli-support.js');
+  await refreshEvidence(root, (message) => process.stderr.write(`warning: ${message}\n`));
+  const wanted = new Set(commits);
+  return (await readEvidence(root))
+    .filter((record) => record.proposal.id === id && wanted.has(record.commit))
+    .map((record) => ({
+      sequence: record.sequence,
+      commit: record.commit,
+      outcome: record.outcome,
+      finishedAt: record.finishedAt,
+      actor: record.actor.name,
+    }));
 }
 
 /** The reviewed digest of one proposal from a plan.json (`netchange plan --format json` or the artifact). */
@@ -315,6 +366,7 @@ async function recordEvidence(
     redactor: import('../../redact/index.js').Redactor;
     report?: import('../../core/model.js').ProposalReport;
     pullNumber?: number;
+    reapply?: string;
   },
 ) {
   const os = await import('node:os');
@@ -328,6 +380,7 @@ async function recordEvidence(
       ...evidenceFromReport(context.report, context.approvals),
       actor: { name: process.env.GITHUB_ACTOR ?? os.userInfo().username, kind: ci ? 'automation' : 'person' },
       ...(context.pullNumber !== undefined ? { pullRequest: { number: context.pullNumber } } : {}),
+      ...(context.reapply !== undefined ? { reapply: { reason: context.reapply } } : {}),
       redactor: context.redactor,
       onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     });

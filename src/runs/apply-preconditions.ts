@@ -1,0 +1,146 @@
+/**
+ * Apply runs exactly what was reviewed, once: before any step runs, the proposal and everything it
+ * runs must be committed, the repository must have a commit to name in the evidence, and the
+ * evidence must not show the proposal applied at this commit already (unless `--reapply REASON`).
+ */
+import path from 'node:path';
+import { NetchangeError } from '../core/errors.js';
+import type { ChangeSubject } from '../core/model.js';
+import type { GitRepository } from '../core/ports.js';
+
+/** A previous apply of the same proposal at the same commit, as the evidence recorded it. */
+export interface PreviousApply {
+  sequence: number;
+  commit: string;
+  outcome: string;
+  finishedAt: string;
+  actor: string;
+}
+
+export interface CommittedTreeInput {
+  /** The repository; apply refuses outside one. */
+  git: GitRepository | undefined;
+  subject: ChangeSubject;
+  /** The policy and config files in force (netchange.yaml, policies, CODEOWNERS). */
+  policyFiles: readonly string[];
+}
+
+export interface NotAppliedInput {
+  subject: ChangeSubject;
+  /** The commits this apply stands for (HEAD, and the approved pull-request commit). */
+  commits: readonly string[];
+  /** `--reapply REASON`: run again although the evidence shows this commit applied. */
+  reapply?: string;
+  /** The evidence's earlier applies of a proposal id at any of the commits, in chain order. */
+  previousApplies(id: string, commits: readonly string[]): Promise<PreviousApply[]>;
+}
+
+/** Root-level files and folders Ansible reads on its own (config, roles, plugins, variables). */
+const ANSIBLE_ROOT_PATHS = [
+  'ansible.cfg',
+  'roles',
+  'library',
+  'module_utils',
+  'plugins',
+  'filter_plugins',
+  'lookup_plugins',
+  'callback_plugins',
+  'collections',
+  'group_vars',
+  'host_vars',
+  'templates',
+  'files',
+];
+
+// why: Terraform writes these into its directory on every init/plan/apply; they are not reviewed content.
+const TOOL_OUTPUT =
+  /(^|\/)(\.terraform\/|[^/]*\.tfstate(\.backup)?$|[^/]*\.tfstate\.d\/|\.terraform\.lock\.hcl$|tfplan[^/]*$)/;
+
+/**
+ * The proposal and everything it runs are committed: returns HEAD. Throws E_GATE (exit 1) naming
+ * what to do outside a repository, in one without commits, or with uncommitted changes.
+ */
+export async function checkCommittedTree(input: CommittedTreeInput): Promise<string> {
+  const { git, subject } = input;
+  const id = subject.proposal.id;
+  if (!git) {
+    throw new NetchangeError('E_GATE', `apply refused for ${id}: the repository is not a git repository`, {
+      hint: 'apply runs only committed, reviewed proposals: commit the network repository and open a pull request.',
+    });
+  }
+  let commit: string;
+  try {
+    commit = await git.resolveRef('HEAD');
+  } catch {
+    throw new NetchangeError('E_GATE', `apply refused for ${id}: the repository has no commits`, {
+      hint: 'apply runs only committed, reviewed proposals: commit the proposal and have the commit approved.',
+    });
+  }
+  const dirty = (await git.uncommittedChanges(pathsRunBy(subject, input.policyFiles))).filter(
+    (file) => !TOOL_OUTPUT.test(file),
+  );
+  if (dirty.length > 0) {
+    const shown = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? ` and ${dirty.length - 10} more` : '');
+    throw new NetchangeError(
+      'E_GATE',
+      `apply refused for ${id}: uncommitted changes in what it runs: ${shown}`,
+      {
+        hint: 'apply runs exactly the reviewed commit: commit the changes and have them approved, or discard them (git stash).',
+      },
+    );
+  }
+  return commit;
+}
+
+/**
+ * The evidence does not show the proposal applied at this commit, or `--reapply` says why it runs
+ * again. Throws E_GATE naming the earlier record otherwise.
+ */
+export async function checkNotAppliedYet(input: NotAppliedInput): Promise<void> {
+  const { subject } = input;
+  if (input.reapply !== undefined && input.reapply.trim() === '') {
+    throw new NetchangeError('E_USAGE', '--reapply needs a reason', {
+      hint: 'Say why the change runs again, e.g. --reapply "device replaced after RMA".',
+    });
+  }
+  if (input.reapply !== undefined) return;
+  const last = (await input.previousApplies(subject.proposal.id, input.commits)).at(-1);
+  if (!last) return;
+  throw new NetchangeError(
+    'E_GATE',
+    `apply refused for ${subject.proposal.id}: already applied at commit ${last.commit.slice(0, 12)} (evidence record #${last.sequence}: ${last.outcome}, by ${last.actor} at ${last.finishedAt})`,
+    {
+      hint: `To run it again at the same commit, say why: netchange apply ${subject.file} --reapply "REASON" (the reason is recorded in the evidence).`,
+    },
+  );
+}
+
+/**
+ * What a proposal runs, as repository paths: the proposal, the folders of its playbooks and
+ * inventories (with their roles, templates and variables), its Terraform directories, what Ansible
+ * reads from the repository root, and the policy files that judged it.
+ */
+export function pathsRunBy(subject: ChangeSubject, policyFiles: readonly string[]): string[] {
+  const paths = new Set<string>([subject.file, ...ANSIBLE_ROOT_PATHS, ...policyFiles]);
+  const proposal = subject.proposal;
+  const steps = [
+    ...proposal.execution,
+    ...(proposal.verification ?? []),
+    ...(proposal.rollback ? [proposal.rollback] : []),
+  ];
+  for (const step of steps) {
+    if (step.ansible) {
+      paths.add(topFolder(step.ansible.playbook));
+      if (step.ansible.inventory) paths.add(topFolder(step.ansible.inventory));
+    }
+    if (step.terraform) paths.add(path.posix.normalize(step.terraform.dir));
+  }
+  return [...paths].sort();
+}
+
+// why: a playbook in playbooks/switching/ may include ../roles or ../templates; its top folder covers them.
+function topFolder(relative: string): string {
+  const normalised = path.posix.normalize(relative).replace(/^\.\//, '');
+  const slash = normalised.indexOf('/');
+  return slash === -1 ? normalised : normalised.slice(0, slash);
+}
