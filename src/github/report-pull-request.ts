@@ -86,7 +86,8 @@ export async function commentOnPullRequest(options: CommentOptions): Promise<Com
     members: inputs.members,
   });
   const runDirectory =
-    from ?? (await newRunDirectory(workspace.root, workspace.config.paths.runs, options.at, 'comment'));
+    // why: named by when the run happened, not by --at (the instant evaluated): two runs never share one.
+    from ?? (await newRunDirectory(workspace.root, workspace.config.paths.runs, new Date(), 'comment'));
   const plan = await readPlan(runDirectory);
   // why: with --from a plan was expected; never show an older plan in its place.
   const result = await reportToPullRequest(session, {
