@@ -21,10 +21,10 @@ import {
   DEFAULT_PATHS,
   isYamlFile,
   listProposalFiles,
+  type ResolvedConfig,
   readYamlDocument,
   resolveConfig,
   resolvePathArguments,
-  type ResolvedConfig,
   type Workspace,
 } from './workspace.js';
 
@@ -201,8 +201,8 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
   };
 }
 
-/** Files whose change is a change to the rules, wherever netchange.yaml points. */
-const FIXED_POLICY_FILES = [CONFIG_FILE, '.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+/** CODEOWNERS decides who must review; GitHub reads it from any of these places. */
+const CODEOWNERS_FILES = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
 
 /**
  * A change to netchange.yaml, CODEOWNERS, anything under policies/, or a policy file named by the
@@ -212,13 +212,11 @@ const FIXED_POLICY_FILES = [CONFIG_FILE, '.github/CODEOWNERS', 'CODEOWNERS', 'do
  */
 export function policyFileMatcher(configs: readonly ResolvedConfig[]): (file: string) => boolean {
   const files = new Set<string>([
-    ...FIXED_POLICY_FILES,
+    CONFIG_FILE,
+    ...CODEOWNERS_FILES,
     DEFAULT_PATHS.windows,
     DEFAULT_PATHS.changeControl,
-    ...configs.flatMap((config) => [
-      normalise(config.paths.windows),
-      normalise(config.paths.changeControl),
-    ]),
+    ...configs.flatMap((config) => [normalise(config.paths.windows), normalise(config.paths.changeControl)]),
   ]);
   return (file) => files.has(file) || file.startsWith('policies/');
 }
@@ -232,8 +230,7 @@ async function configAt(workspace: Workspace, ref: string): Promise<ResolvedConf
   const text = await workspace.git?.fileAt(ref, CONFIG_FILE);
   if (text === undefined) return resolveConfig(undefined);
   const document = parseYaml(CONFIG_FILE, text);
-  const valid =
-    document.findings.length === 0 && !hasErrors(validateDocument(document, 'Config'));
+  const valid = document.findings.length === 0 && !hasErrors(validateDocument(document, 'Config'));
   return resolveConfig(valid ? (document.value as NetchangeConfig) : undefined);
 }
 
@@ -241,7 +238,10 @@ async function configAt(workspace: Workspace, ref: string): Promise<ResolvedConf
  * The change-control policy in force at `ref` (the pull request's base), where that commit's
  * netchange.yaml puts it; undefined when the base has none.
  */
-export async function loadPolicyInForce(workspace: Workspace, ref: string): Promise<YamlDocument | undefined> {
+export async function loadPolicyInForce(
+  workspace: Workspace,
+  ref: string,
+): Promise<YamlDocument | undefined> {
   return (await policyInForceAt(workspace, ref, await configAt(workspace, ref))).policyInForce;
 }
 

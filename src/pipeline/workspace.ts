@@ -130,7 +130,11 @@ export function resolveConfig(config: NetchangeConfig | undefined): ResolvedConf
  * why: a path to nothing would silently turn a policy off — every proposal would pass ungated. An
  * unset key keeps its default, which may be absent (a repository may have no window policy).
  */
-function checkConfiguredPaths(root: string, config: ResolvedConfig, document: YamlDocument | undefined): void {
+function checkConfiguredPaths(
+  root: string,
+  config: ResolvedConfig,
+  document: YamlDocument | undefined,
+): void {
   const source = (document?.value as NetchangeConfig | undefined)?.paths;
   if (!document || !source) return;
   const findings: Finding[] = [];

@@ -75,7 +75,9 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
     throw new NetchangeError(
       'E_GATE',
       `apply refused: there is no change-control policy (${workspace.config.paths.changeControl}), so nothing gates this change`,
-      { hint: 'Write the policy (netchange init creates one), or point paths.changeControl in netchange.yaml at it.' },
+      {
+        hint: 'Write the policy (netchange init creates one), or point paths.changeControl in netchange.yaml at it.',
+      },
     );
   }
   const loaded = await loadChangeSubjects(workspace, { paths: [proposalPath] });
