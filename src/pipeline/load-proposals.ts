@@ -205,19 +205,27 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
 const CODEOWNERS_FILES = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
 
 /**
- * A change to netchange.yaml, CODEOWNERS, anything under policies/, or a policy file named by the
- * base's or the head's netchange.yaml (or by default) is a policy change.
- * why: both configurations count, so a pull request cannot move the policy out of sight by editing
- * the path that names it.
+ * The files that hold the rules: netchange.yaml, CODEOWNERS, and the policy files named by each
+ * configuration given (base and head) or by default. They are data: netchange reads them, never runs them.
  */
-export function policyFileMatcher(configs: readonly ResolvedConfig[]): (file: string) => boolean {
-  const files = new Set<string>([
+export function policyDataFiles(configs: readonly ResolvedConfig[]): Set<string> {
+  return new Set<string>([
     CONFIG_FILE,
     ...CODEOWNERS_FILES,
     DEFAULT_PATHS.windows,
     DEFAULT_PATHS.changeControl,
     ...configs.flatMap((config) => [normalise(config.paths.windows), normalise(config.paths.changeControl)]),
   ]);
+}
+
+/**
+ * A change to netchange.yaml, CODEOWNERS, anything under policies/, or a policy file named by the
+ * base's or the head's netchange.yaml (or by default) is a policy change.
+ * why: both configurations count, so a pull request cannot move the policy out of sight by editing
+ * the path that names it.
+ */
+export function policyFileMatcher(configs: readonly ResolvedConfig[]): (file: string) => boolean {
+  const files = policyDataFiles(configs);
   return (file) => files.has(file) || file.startsWith('policies/');
 }
 
@@ -226,7 +234,7 @@ function normalise(relative: string): string {
 }
 
 /** netchange.yaml as it was at `ref` (defaults when absent or unreadable there). */
-async function configAt(workspace: Workspace, ref: string): Promise<ResolvedConfig> {
+export async function configAt(workspace: Workspace, ref: string): Promise<ResolvedConfig> {
   const text = await workspace.git?.fileAt(ref, CONFIG_FILE);
   if (text === undefined) return resolveConfig(undefined);
   const document = parseYaml(CONFIG_FILE, text);
