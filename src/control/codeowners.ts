@@ -36,6 +36,8 @@ export function renderCodeowners(policy: CompiledChangeControlPolicy, options: C
   const policiesPattern = /\.ya?ml$/.test(policies) ? `/${policies}` : `/${policies}/`;
   lines.push('', `# who changes the rules: ${policy.policyOwners.join(', ')}`);
   lines.push(ownerLine(policiesPattern, owners, policy.policyOwners));
+  // why: netchange.yaml names the policy files; changing it is a policy change like editing them.
+  lines.push(ownerLine('/netchange.yaml', owners, policy.policyOwners));
   lines.push(ownerLine(`/${CODEOWNERS_PATH}`, owners, policy.policyOwners));
   return `${lines.join('\n')}\n`;
 }

@@ -92,6 +92,8 @@ export interface CompiledChangeControlPolicy {
   crossTeam: { partnerChanges: boolean; internalChanges: boolean };
   /** Teams that own policies/ (defaults applied). */
   policyOwners: string[];
+  /** Teams whose approval of the head commit lets plan run a pull request's changed code (default: the policy owners). */
+  codeReviewers: string[];
   /** The co-managed playbook per requesting team. */
   autonomy: Map<string, AutonomyPlaybook>;
   /** Custom rules in policy order. */
@@ -251,6 +253,9 @@ export function compileChangeControlPolicy(document: YamlDocument): {
   (source.policyOwners ?? []).forEach((team, index) => {
     requireTeam(team, ['policyOwners', index], 'policyOwners');
   });
+  (source.codeReviewers ?? []).forEach((team, index) => {
+    requireTeam(team, ['codeReviewers', index], 'codeReviewers');
+  });
 
   const autonomy = new Map<string, AutonomyPlaybook>();
   for (const [team, entry] of Object.entries(source.autonomy ?? {})) {
@@ -330,6 +335,7 @@ export function compileChangeControlPolicy(document: YamlDocument): {
         }
       : { partnerChanges: source.crossTeam === true, internalChanges: source.crossTeam === true };
 
+  const policyOwners = source.policyOwners ?? [...new Set([...accountableTeams, ...boards])];
   const policy: CompiledChangeControlPolicy = {
     file: document.file,
     source,
@@ -350,7 +356,8 @@ export function compileChangeControlPolicy(document: YamlDocument): {
     // why: the safe default; a policy must say `separationOfDuties: false` to let people approve their own changes.
     separationOfDuties: source.separationOfDuties ?? true,
     crossTeam,
-    policyOwners: source.policyOwners ?? [...new Set([...accountableTeams, ...boards])],
+    policyOwners,
+    codeReviewers: source.codeReviewers ?? policyOwners,
     autonomy,
     customRules,
   };

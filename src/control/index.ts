@@ -4,6 +4,7 @@
  */
 export { type ApprovalInput, loadApprovals, sameCommit } from './approvals.js';
 export { celCompilations } from './cel.js';
+export { type CodeReviewVerdict, evaluateCodeReview } from './code-review.js';
 export { CODEOWNERS_PATH, type CodeownersOptions, renderCodeowners } from './codeowners.js';
 export {
   type CompiledChangeControlPolicy,

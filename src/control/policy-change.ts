@@ -20,17 +20,26 @@ export interface PolicyChangeInput {
   members?: Map<string, string[]>;
 }
 
+/** How the policy that judges the change was found. */
+export interface PolicyChangeContext {
+  /** The base's policy file, when it did not compile and the workspace's policy judged instead. */
+  inForceBroken?: string;
+}
+
 /**
- * Who changes the rules: a change to policies/ is itself a change, reported like a proposal, that
- * needs the approvals the policy names for policy changes (default: every accountable team and
- * every board). `policy` is the policy in force (the base's), so a change cannot approve itself.
+ * Who changes the rules: a change to netchange.yaml, CODEOWNERS or a policy file is itself a change,
+ * reported like a proposal, that needs the approvals the policy names for policy changes (default:
+ * every accountable team and every board). `policy` is the policy in force (the base's), so a change
+ * cannot approve itself; without any policy the change is an error (nobody can approve it).
  */
 export function evaluatePolicyChange(
-  policy: CompiledChangeControlPolicy,
+  policy: CompiledChangeControlPolicy | undefined,
   change: PolicyChange,
   input: PolicyChangeInput,
+  context: PolicyChangeContext = {},
 ): ProposalReport {
   const files = [...change.files].sort();
+  if (!policy) return ungatedPolicyChange(files);
   const file = files[0] ?? policy.file;
   const demands = demandsFor(policy, policy.policyChangeApprovals, undefined);
   const evaluated = evaluateDemands(
@@ -62,8 +71,45 @@ export function evaluatePolicyChange(
         line: 1,
         column: 1,
       },
+      ...(context.inForceBroken
+        ? [
+            {
+              ruleId: 'policy' as const,
+              severity: 'warning' as const,
+              message: `the policy in force (${context.inForceBroken} at the base) does not compile; this pull request's policy decides who approves`,
+              hint: 'Repair the policy on the base branch first, so it judges changes to itself.',
+              file,
+              line: 1,
+              column: 1,
+            },
+          ]
+        : []),
       ...evaluated.findings,
     ],
     approvals: { required: evaluated.required, satisfied: evaluated.satisfied },
+  };
+}
+
+/** A change to the rules when no change-control policy says who may approve it. */
+function ungatedPolicyChange(files: string[]): ProposalReport {
+  const file = files[0] ?? 'netchange.yaml';
+  return {
+    file,
+    id: `policy-change:${files.join(',')}`,
+    ok: false,
+    title: `Change to the policies (${files.join(', ')})`,
+    findings: [
+      {
+        ruleId: 'policy',
+        policy: 'policyChanges',
+        severity: 'error',
+        message: `this pull request changes the rules (${files.join(', ')}), and no change-control policy is in force to say who approves that`,
+        hint: 'Add a change-control policy on the base branch first; its policy owners then approve changes to the rules.',
+        file,
+        line: 1,
+        column: 1,
+      },
+    ],
+    approvals: { required: [], satisfied: false },
   };
 }

@@ -528,6 +528,12 @@ export interface ChangeControlPolicy {
    */
   policyOwners?: string[];
   /**
+   * Teams trusted with code: until a member approves the head commit, plan does not run a pull request that changes playbooks, roles, inventories, Terraform or other executable content. Default: the policy owners.
+   *
+   * Items: A team or domain name: letters, digits, '.', '_' and '-'.
+   */
+  codeReviewers?: string[];
+  /**
    * The co-managed playbook, per requesting team: what it may do alone, what needs input, what escalates.
    */
   autonomy?: {

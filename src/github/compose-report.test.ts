@@ -7,6 +7,7 @@ import {
   COMMENT_LIMIT,
   checkConclusion,
   composeReport,
+  heldPlanMarkdown,
   planSection,
   REPORT_MARKER,
 } from './compose-report.js';
@@ -221,5 +222,45 @@ describe('checkConclusion', () => {
     expect(carried).toEqual({ markdown: '## plan\ndigest `sha256:feed`', status: 'failed' });
     expect(second.comment).toContain('digest `sha256:feed`');
     expect(second.check.conclusion).toBe('failure');
+  });
+});
+
+describe('a plan held for a code review', () => {
+  const held = {
+    reason: 'code changes in playbooks/vlans.yaml need a review before they run',
+    files: ['playbooks/vlans.yaml'],
+    reviewers: ['netops'],
+  };
+
+  it('asks for the review in the check run, and keeps asking when a re-evaluation carries the section', () => {
+    const markdown = heldPlanMarkdown(held);
+
+    const fresh = composeReport({
+      report: report([proposal()]),
+      reportMarkdown: 'ok',
+      planMarkdown: markdown,
+    });
+    const carried = planSection(fresh.comment);
+    const again = composeReport({
+      report: report([proposal()]),
+      reportMarkdown: 'ok',
+      ...(carried ? { planMarkdown: carried.markdown, planStatus: carried.status } : {}),
+    });
+
+    for (const composed of [fresh, again]) {
+      expect(composed.check.conclusion).toBe('action_required');
+      expect(composed.check.output.title).toBe(held.reason);
+      expect(composed.check.output.summary).toContain('- `playbooks/vlans.yaml`');
+      expect(composed.comment).toContain('When a member of netops approves the head commit, plan runs.');
+    }
+  });
+
+  it('still fails when validation has errors', () => {
+    const failing = proposal({
+      ok: false,
+      findings: [{ ruleId: 'schema', severity: 'error', message: 'bad', file: 'changes/a.yaml' }],
+    });
+
+    expect(checkConclusion(report([failing]), 'planned', true)).toBe('failure');
   });
 });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../core/findings.js';
 import type { ValidationReport } from '../core/model.js';
 import type { AnsibleHostResult, FileDiff } from '../executors/types.js';
-import type { PlanDocument, PlanStatus } from '../runs/plan-document.js';
+import type { HeldPlan, PlanDocument, PlanStatus } from '../runs/plan-document.js';
 import type { CheckAnnotation, CheckConclusion, CheckRunOutput } from './port.js';
 
 /** The hidden marker that finds netchange's own report comment among all comments. */
@@ -61,8 +61,11 @@ export interface ComposeInput {
 /** Builds the comment and the check run from a validation report and/or a plan. */
 export function composeReport(input: ComposeInput): ComposedReport {
   const planStatus = input.plan?.status ?? input.planStatus;
-  const conclusion = checkConclusion(input.report, planStatus);
-  const headline = describeConclusion(conclusion);
+  // why: a held plan is known from plan.json, or from the carried plan section when a review re-evaluates.
+  const held = input.plan?.held?.reason ?? heldReason(input.planMarkdown);
+  const conclusion = checkConclusion(input.report, planStatus, held !== undefined);
+  const headline =
+    held !== undefined && conclusion === 'action_required' ? held : describeConclusion(conclusion);
   const validation = input.reportMarkdown?.trim() ?? '';
   const plan = input.planMarkdown?.trim() ? wrapPlan(input.planMarkdown.trim(), planStatus ?? 'planned') : '';
   const footer = `<sub>netchange · ${headline}${input.artifacts ? ` · artifacts: \`${input.artifacts}\`` : ''}</sub>`;
@@ -103,6 +106,7 @@ export function composeReport(input: ComposeInput): ComposedReport {
   const summaryBody = joinSections([
     `**${headline}**`,
     omitted > 0 ? `> ${omitted} more findings are not annotated; the report comment lists them all.` : '',
+    held !== undefined && validation ? plan : '',
     validation || plan,
   ]);
   const digest = sha256(
@@ -128,12 +132,13 @@ export function composeReport(input: ComposeInput): ComposedReport {
 }
 
 /**
- * failure: a proposal has an error finding or its plan failed; action_required: only approvals are
- * missing; success otherwise.
+ * failure: a proposal has an error finding or its plan failed; action_required: approvals are
+ * missing, or the plan is held until a code reviewer approves the pull request's code; success otherwise.
  */
 export function checkConclusion(
   report: ValidationReport | undefined,
   planStatus: PlanStatus | undefined,
+  held = false,
 ): CheckConclusion {
   const hasErrors =
     (report?.findings.some((finding) => finding.severity === 'error') ?? false) ||
@@ -143,6 +148,7 @@ export function checkConclusion(
       false) ||
     (planStatus !== undefined && planStatus !== 'planned');
   if (hasErrors) return 'failure';
+  if (held) return 'action_required';
   if (report?.proposals.some((proposal) => !proposal.approvals.satisfied)) return 'action_required';
   if (report && !report.ok) return 'failure';
   return 'success';
@@ -177,6 +183,34 @@ export function findingAnnotations(report: ValidationReport): CheckAnnotation[] 
       title: `${finding.ruleId}${finding.policy ? `: ${finding.policy}` : ''}`,
       message: `${finding.message}${finding.hint ? `\n${finding.hint}` : ''}`,
     }));
+}
+
+/** Marks a plan section that ran nothing because the pull request's code awaits review. */
+const HELD_MARKER = /<!-- netchange:held (.+?) -->/;
+
+/**
+ * The plan section of a held plan: why nothing ran, the changed files, and who may approve them.
+ * Carries a marker, so a later re-evaluation (a review arrived) still knows the plan was held.
+ */
+export function heldPlanMarkdown(held: HeldPlan): string {
+  const teams = held.reviewers.length > 0 ? held.reviewers.join(', ') : 'a code reviewer';
+  return [
+    `<!-- netchange:held ${held.reason.replace(/--/g, '—')} -->`,
+    '## netchange plan: waiting for a code review',
+    '',
+    `> **${capitalise(held.reason)}.** This pull request changes files that can change what runs, so netchange ran no step. When a member of ${teams} approves the head commit, plan runs.`,
+    '',
+    ...held.files.map((file) => `- \`${file}\``),
+    '',
+  ].join('\n');
+}
+
+function heldReason(planMarkdown: string | undefined): string | undefined {
+  return planMarkdown ? HELD_MARKER.exec(planMarkdown)?.[1] : undefined;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 const PLAN_START = /<!-- netchange:plan status=(planned|failed|error|cancelled) -->\n/;

@@ -425,6 +425,7 @@ interface RawPullRequest {
   html_url: string;
   user: { login: string } | null;
   head: { sha: string };
+  base?: { ref?: string };
   merged_at: string | null;
   merged?: boolean;
   merge_commit_sha: string | null;
@@ -437,6 +438,7 @@ function toPullRequest(data: RawPullRequest): PullRequestInfo {
     number: data.number,
     headSha: data.head.sha,
     author: data.user?.login ?? '',
+    ...(data.base?.ref ? { baseRef: data.base.ref } : {}),
     state: data.state === 'closed' ? 'closed' : 'open',
     merged,
     ...(merged && data.merge_commit_sha ? { mergeCommitSha: data.merge_commit_sha } : {}),

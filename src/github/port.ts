@@ -60,6 +60,8 @@ export interface PullRequestInfo {
   headSha: string;
   /** Login of the author. */
   author: string;
+  /** The branch the pull request merges into (e.g. main). */
+  baseRef?: string;
   state: 'open' | 'closed';
   merged: boolean;
   /** The merge commit, when merged. */

@@ -199,6 +199,8 @@ export interface PullRequestReport {
   commit: string;
   /** Policy team → members from GitHub teams. */
   members: Map<string, string[]>;
+  /** The branch the pull request merges into, as GitHub reports it. */
+  baseRef(): Promise<string | undefined>;
   /**
    * Saves to `runDirectory` (default: a new `<runs>/<time>-validate` directory), then posts the
    * comment and check run; returns a line to print.
@@ -228,6 +230,9 @@ export async function openPullRequestReport(options: {
     approvals: inputs.approvals,
     commit: inputs.commit,
     members: inputs.members,
+    async baseRef() {
+      return (await session.github.getPullRequest(session.target.pullNumber)).baseRef;
+    },
     async publish(input) {
       const runDirectory =
         input.runDirectory ??

@@ -3,16 +3,27 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import { usageError } from '../core/errors.js';
 import { type Finding, hasErrors } from '../core/findings.js';
-import type { ChangeProposal, ChangeSubject, Locate, WithdrawnProposal } from '../core/model.js';
+import type {
+  ChangeProposal,
+  ChangeSubject,
+  Locate,
+  NetchangeConfig,
+  WithdrawnProposal,
+} from '../core/model.js';
+import { parseYaml, type YamlDocument } from '../documents/parse-yaml.js';
 import { validateDocument } from '../documents/schemas.js';
 import { createInventoryResolver, type InventoryResolver } from '../proposals/inventory.js';
 import { lintExtraVars } from '../proposals/lint.js';
 import { checkReferences, createPathChecker } from '../proposals/references.js';
 import { resolveSchedule } from '../proposals/schedule.js';
 import {
+  CONFIG_FILE,
+  DEFAULT_PATHS,
   isYamlFile,
   listProposalFiles,
+  type ResolvedConfig,
   readYamlDocument,
+  resolveConfig,
   resolvePathArguments,
   type Workspace,
 } from './workspace.js';
@@ -45,6 +56,13 @@ export interface LoadResult {
   withdrawn: WithdrawnProposal[];
   /** Policy files changed between --since and HEAD (a change to the rules is itself a change). */
   changedPolicies: string[];
+  /**
+   * The change-control policy of the --since commit, when policies changed: the policy in force, which
+   * decides who approves a change to it (never the pull request's own version).
+   */
+  policyInForce?: YamlDocument;
+  /** Every file changed between --since and HEAD (renames give both paths). */
+  changedFiles?: string[];
   /** The base commit of --since, resolved. */
   baseCommit?: string;
   /** Every host of the inventories the loaded proposals use (for policy lint). */
@@ -92,6 +110,8 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     proposals,
     withdrawn: selection.withdrawn,
     changedPolicies: selection.changedPolicies,
+    ...(selection.policyInForce ? { policyInForce: selection.policyInForce } : {}),
+    ...(selection.changedFiles ? { changedFiles: selection.changedFiles } : {}),
     inventoryHosts: [...inventoryHosts].sort(),
     complete: !selection.partial,
     ...(selection.baseCommit ? { baseCommit: selection.baseCommit } : {}),
@@ -115,6 +135,8 @@ interface Selection {
   files: string[];
   withdrawn: WithdrawnProposal[];
   changedPolicies: string[];
+  policyInForce?: YamlDocument;
+  changedFiles?: string[];
   /** True when only some proposals are loaded: ids must then be compared with the rest. */
   partial: boolean;
   baseCommit?: string;
@@ -148,12 +170,17 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
   const changed = await workspace.git.changedFiles(baseCommit);
   const changesPrefix = `${workspace.config.paths.changes.replace(/\/$/, '')}/`;
   const isProposal = (file: string) => file.startsWith(changesPrefix) && isYamlFile(file);
-  const policyFiles = new Set([workspace.config.paths.windows, workspace.config.paths.changeControl]);
+  const baseConfig = await configAt(workspace, baseCommit);
+  const isPolicy = policyFileMatcher([workspace.config, baseConfig]);
   const files: string[] = [];
   const withdrawn: WithdrawnProposal[] = [];
   const changedPolicies: string[] = [];
+  const changedFiles: string[] = [];
   for (const entry of changed) {
-    if (policyFiles.has(entry.path) || entry.path.startsWith('policies/')) changedPolicies.push(entry.path);
+    // why: a rename moves the rules as much as an edit does; the old path counts as well as the new.
+    const paths = entry.previousPath ? [entry.previousPath, entry.path] : [entry.path];
+    changedFiles.push(...paths);
+    changedPolicies.push(...paths.filter(isPolicy));
     if (!isProposal(entry.path)) continue;
     if (entry.status === 'deleted') {
       const previous = await workspace.git.fileAt(baseCommit, entry.path);
@@ -167,9 +194,73 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
     files: files.sort(),
     withdrawn,
     changedPolicies: [...new Set(changedPolicies)].sort(),
+    changedFiles: [...new Set(changedFiles)].sort(),
+    ...(changedPolicies.length > 0 ? await policyInForceAt(workspace, baseCommit, baseConfig) : {}),
     partial: true,
     baseCommit,
   };
+}
+
+/** CODEOWNERS decides who must review; GitHub reads it from any of these places. */
+const CODEOWNERS_FILES = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
+
+/**
+ * The files that hold the rules: netchange.yaml, CODEOWNERS, and the policy files named by each
+ * configuration given (base and head) or by default. They are data: netchange reads them, never runs them.
+ */
+export function policyDataFiles(configs: readonly ResolvedConfig[]): Set<string> {
+  return new Set<string>([
+    CONFIG_FILE,
+    ...CODEOWNERS_FILES,
+    DEFAULT_PATHS.windows,
+    DEFAULT_PATHS.changeControl,
+    ...configs.flatMap((config) => [normalise(config.paths.windows), normalise(config.paths.changeControl)]),
+  ]);
+}
+
+/**
+ * A change to netchange.yaml, CODEOWNERS, anything under policies/, or a policy file named by the
+ * base's or the head's netchange.yaml (or by default) is a policy change.
+ * why: both configurations count, so a pull request cannot move the policy out of sight by editing
+ * the path that names it.
+ */
+export function policyFileMatcher(configs: readonly ResolvedConfig[]): (file: string) => boolean {
+  const files = policyDataFiles(configs);
+  return (file) => files.has(file) || file.startsWith('policies/');
+}
+
+function normalise(relative: string): string {
+  return path.posix.normalize(relative.split(path.sep).join('/')).replace(/^\.\//, '');
+}
+
+/** netchange.yaml as it was at `ref` (defaults when absent or unreadable there). */
+export async function configAt(workspace: Workspace, ref: string): Promise<ResolvedConfig> {
+  const text = await workspace.git?.fileAt(ref, CONFIG_FILE);
+  if (text === undefined) return resolveConfig(undefined);
+  const document = parseYaml(CONFIG_FILE, text);
+  const valid = document.findings.length === 0 && !hasErrors(validateDocument(document, 'Config'));
+  return resolveConfig(valid ? (document.value as NetchangeConfig) : undefined);
+}
+
+/**
+ * The change-control policy in force at `ref` (the pull request's base), where that commit's
+ * netchange.yaml puts it; undefined when the base has none.
+ */
+export async function loadPolicyInForce(
+  workspace: Workspace,
+  ref: string,
+): Promise<YamlDocument | undefined> {
+  return (await policyInForceAt(workspace, ref, await configAt(workspace, ref))).policyInForce;
+}
+
+async function policyInForceAt(
+  workspace: Workspace,
+  ref: string,
+  config: ResolvedConfig,
+): Promise<{ policyInForce?: YamlDocument }> {
+  const file = normalise(config.paths.changeControl);
+  const text = await workspace.git?.fileAt(ref, file);
+  return text === undefined ? {} : { policyInForce: parseYaml(file, text) };
 }
 
 async function loadProposal(

@@ -1,3 +1,4 @@
+import type { CompiledChangeControlPolicy } from '../control/index.js';
 import type { Finding } from '../core/findings.js';
 import type { CompiledPolicies, KnownScopeValues, ValidateOptions } from './validate.js';
 import type { Workspace } from './workspace.js';
@@ -13,6 +14,31 @@ export async function compilePolicies(
 ): Promise<CompiledPolicies> {
   const findings: Finding[] = [];
   const policies: CompiledPolicies = { findings };
+  let headPolicy: CompiledChangeControlPolicy | undefined;
+  policies.evaluatePolicyChange = async (files, inForce) => {
+    const control = await import('../control/index.js');
+    const judged = inForce ? control.compileChangeControlPolicy(inForce).policy : undefined;
+    const policy = judged ?? headPolicy;
+    const input = {
+      approvals: options.approvals ?? [],
+      ...(options.commit ? { commit: options.commit } : {}),
+      ...(options.members ? { members: trustedMembers(policy, headPolicy, options.members) } : {}),
+    };
+    return control.evaluatePolicyChange(policy, { files }, input, {
+      ...(inForce && !judged ? { inForceBroken: inForce.file } : {}),
+    });
+  };
+  if (!workspace.changeControlDocument) {
+    policies.reportFindings = [
+      {
+        ruleId: 'policy',
+        severity: 'error',
+        message: `there is no change-control policy (${workspace.config.paths.changeControl}): nothing is gated — no approvals, change types, risk rules or owners are checked, and apply refuses`,
+        hint: 'Write the policy (netchange init creates one), or point paths.changeControl in netchange.yaml at it.',
+        file: workspace.config.paths.changeControl,
+      },
+    ];
+  }
 
   // why: each engine loads only when its policy exists (CEL and the holiday data are large to load).
   if (workspace.windowPolicyDocument) {
@@ -31,16 +57,13 @@ export async function compilePolicies(
     }
   }
   if (workspace.changeControlDocument) {
-    const {
-      assessRisk,
-      bypassesWindows,
-      compileChangeControlPolicy,
-      evaluateChangeControl,
-      evaluatePolicyChange,
-    } = await import('../control/index.js');
+    const { assessRisk, bypassesWindows, compileChangeControlPolicy, evaluateChangeControl } = await import(
+      '../control/index.js'
+    );
     const compiled = compileChangeControlPolicy(workspace.changeControlDocument);
     findings.push(...compiled.findings);
     const policy = compiled.policy;
+    headPolicy = policy;
     if (policy) {
       policies.changeControl = {
         bypassesWindows: (subject) => bypassesWindows(policy, subject),
@@ -59,18 +82,27 @@ export async function compilePolicies(
             windowVerdict: windowVerdictFor(risk.effective),
           });
         },
-        evaluatePolicyChange: (files) =>
-          evaluatePolicyChange(
-            policy,
-            { files },
-            {
-              approvals: options.approvals ?? [],
-              ...(options.commit ? { commit: options.commit } : {}),
-              ...(options.members ? { members: options.members } : {}),
-            },
-          ),
       };
     }
   }
   return policies;
+}
+
+/**
+ * GitHub team members are resolved from the workspace's (head's) policy; a team counts for the
+ * policy in force only when both name the same GitHub team.
+ * why: otherwise a pull request could point `netops.github` at a team of its own and approve itself.
+ */
+export function trustedMembers(
+  inForce: CompiledChangeControlPolicy | undefined,
+  head: CompiledChangeControlPolicy | undefined,
+  members: Map<string, string[]>,
+): Map<string, string[]> {
+  if (!inForce || inForce === head) return members;
+  const trusted = new Map<string, string[]>();
+  for (const [team, logins] of members) {
+    const slug = inForce.teams.get(team)?.github;
+    if (slug !== undefined && slug === head?.teams.get(team)?.github) trusted.set(team, logins);
+  }
+  return trusted;
 }

@@ -11,6 +11,7 @@ import type {
   ValidationReport,
   WindowVerdict,
 } from '../core/model.js';
+import type { YamlDocument } from '../documents/parse-yaml.js';
 import { toUtcString } from '../proposals/schedule.js';
 import { type LoadedProposal, type LoadOptions, loadProposals } from './load-proposals.js';
 import type { Workspace } from './workspace.js';
@@ -45,8 +46,15 @@ export interface KnownScopeValues {
 export interface CompiledPolicies {
   windows?: WindowStage;
   changeControl?: ChangeControlStage;
+  /**
+   * Judges a change to the rules with the policy in force (`inForce`, the base's change-control
+   * policy), falling back to the workspace's only when the base had none.
+   */
+  evaluatePolicyChange?(files: string[], inForce: YamlDocument | undefined): Promise<ProposalReport>;
   /** Warnings and notes about the policy files themselves. */
   findings: Finding[];
+  /** Report findings about the run as a whole (no change-control policy: nothing is gated). */
+  reportFindings?: Finding[];
 }
 
 /** What the pipeline needs from the window engine (src/windows). */
@@ -65,8 +73,6 @@ export interface ChangeControlStage {
     windowVerdict: (risk: Risk) => WindowVerdict,
     requestedAt?: Date,
   ): ChangeControlVerdict;
-  /** A change to the policy files is itself a change needing the policy owners' approvals. */
-  evaluatePolicyChange(files: string[]): ProposalReport;
 }
 
 /**
@@ -110,10 +116,12 @@ export async function validateWorkspace(
   const proposals = loaded.proposals.map((proposal) =>
     reportProposal(proposal, policies, options, requestedAt.get(proposal.file)),
   );
-  if (loaded.changedPolicies.length > 0 && policies.changeControl) {
-    proposals.push(finish(policies.changeControl.evaluatePolicyChange(loaded.changedPolicies), options));
+  if (loaded.changedPolicies.length > 0 && policies.evaluatePolicyChange) {
+    proposals.push(
+      finish(await policies.evaluatePolicyChange(loaded.changedPolicies, loaded.policyInForce), options),
+    );
   }
-  const findings = [...policies.findings];
+  const findings = [...policies.findings, ...(policies.reportFindings ?? [])];
   const changesDirectory = workspace.config.paths.changes;
   if (loaded.complete && proposals.length === 0 && !existsSync(path.join(workspace.root, changesDirectory))) {
     // why: an empty run in the wrong directory must not look like a clean pass.

@@ -17,6 +17,16 @@ export { loadChangeSubjects, loadProposals } from './load-proposals.js';
 
 export const CONFIG_FILE = 'netchange.yaml';
 
+/** Where the policies and proposals are when netchange.yaml does not say. */
+export const DEFAULT_PATHS = {
+  changes: 'changes',
+  windows: 'policies/windows.yaml',
+  changeControl: 'policies/change-control.yaml',
+} as const;
+
+/** The netchange.yaml keys that name the proposals and the policies: they must exist when set. */
+const REQUIRED_PATH_KEYS = ['changes', 'windows', 'changeControl'] as const;
+
 /** netchange.yaml with every default filled in. */
 export interface ResolvedConfig {
   paths: { changes: string; windows: string; changeControl: string; runs: string; cache: string };
@@ -58,7 +68,8 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
     throw usageError(`--repo ${options.repo} does not exist`, 'Name the network repository directory.');
   const git = await openGitRepository(start, options.repo !== undefined);
   const root = git?.root ?? start;
-  const config = await loadConfig(root);
+  const { config, document } = await loadConfig(root);
+  checkConfiguredPaths(root, config, document);
   const workspace: Workspace = { root, cwd: options.cwd, config, ...(git ? { git } : {}) };
   const windows = await loadPolicyDocument(root, config.paths.windows, config.limits.maxFileBytes);
   if (windows) workspace.windowPolicyDocument = windows;
@@ -71,11 +82,12 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   return workspace;
 }
 
-async function loadConfig(root: string): Promise<ResolvedConfig> {
+async function loadConfig(root: string): Promise<{ config: ResolvedConfig; document?: YamlDocument }> {
   const file = path.join(root, CONFIG_FILE);
   let config: NetchangeConfig | undefined;
+  let document: YamlDocument | undefined;
   if (existsSync(file)) {
-    const document = await readYamlDocument(root, CONFIG_FILE, DEFAULT_MAX_FILE_BYTES);
+    document = await readYamlDocument(root, CONFIG_FILE, DEFAULT_MAX_FILE_BYTES);
     const findings = document.findings.length > 0 ? document.findings : validateDocument(document, 'Config');
     if (hasErrors(findings)) {
       throw configError(`${CONFIG_FILE} is invalid`, {
@@ -85,11 +97,16 @@ async function loadConfig(root: string): Promise<ResolvedConfig> {
     }
     config = document.value as NetchangeConfig;
   }
+  return { config: resolveConfig(config), ...(document ? { document } : {}) };
+}
+
+/** netchange.yaml's values with every default filled in. */
+export function resolveConfig(config: NetchangeConfig | undefined): ResolvedConfig {
   return {
     paths: {
-      changes: config?.paths?.changes ?? 'changes',
-      windows: config?.paths?.windows ?? 'policies/windows.yaml',
-      changeControl: config?.paths?.changeControl ?? 'policies/change-control.yaml',
+      changes: config?.paths?.changes ?? DEFAULT_PATHS.changes,
+      windows: config?.paths?.windows ?? DEFAULT_PATHS.windows,
+      changeControl: config?.paths?.changeControl ?? DEFAULT_PATHS.changeControl,
       runs: config?.paths?.runs ?? '.netchange/runs',
       cache: '.netchange/cache',
     },
@@ -106,6 +123,44 @@ async function loadConfig(root: string): Promise<ResolvedConfig> {
     secrets: { env: config?.secrets?.env ?? [] },
     github: config?.github ?? {},
   };
+}
+
+/**
+ * A policy path set in netchange.yaml must name a file (or folder) inside the repository.
+ * why: a path to nothing would silently turn a policy off — every proposal would pass ungated. An
+ * unset key keeps its default, which may be absent (a repository may have no window policy).
+ */
+function checkConfiguredPaths(
+  root: string,
+  config: ResolvedConfig,
+  document: YamlDocument | undefined,
+): void {
+  const source = (document?.value as NetchangeConfig | undefined)?.paths;
+  if (!document || !source) return;
+  const findings: Finding[] = [];
+  for (const key of REQUIRED_PATH_KEYS) {
+    if (source[key] === undefined) continue;
+    const relative = config.paths[key];
+    const absolute = path.resolve(root, relative);
+    const inside = !path.relative(root, absolute).startsWith('..') && !path.isAbsolute(relative);
+    if (inside && existsSync(absolute)) continue;
+    findings.push({
+      ruleId: 'reference',
+      severity: 'error',
+      message: inside
+        ? `paths.${key} names ${relative}, which does not exist`
+        : `paths.${key} names ${relative}, which is outside the repository`,
+      hint: `Fix the path, or remove paths.${key} to use the default (${DEFAULT_PATHS[key]}); a missing policy must not turn the gate off.`,
+      file: CONFIG_FILE,
+      ...document.positionOf(['paths', key]),
+    });
+  }
+  if (findings.length > 0) {
+    throw configError(`${CONFIG_FILE} names policy paths that do not exist`, {
+      findings,
+      hint: 'Every path set under paths: must exist in the repository.',
+    });
+  }
 }
 
 async function loadPolicyDocument(

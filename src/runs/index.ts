@@ -13,6 +13,7 @@ export {
   withDefaults,
 } from './apply-proposal.js';
 export {
+  type HeldPlan,
   type PlanDocument,
   type PlanStatus,
   type ProposalPlan,

@@ -30,6 +30,8 @@ export interface PlanDocument {
   commit?: string;
   status: PlanStatus;
   proposals: ProposalPlan[];
+  /** Set when plan ran nothing: the pull request changes code no code reviewer has approved yet. */
+  held?: HeldPlan;
   summary: {
     proposals: number;
     planned: number;
@@ -38,6 +40,16 @@ export interface PlanDocument {
     cancelled: number;
     changed: number;
   };
+}
+
+/** Why a plan ran no step: the pull request's changed code is not trusted yet. */
+export interface HeldPlan {
+  /** One line: "code changes in playbooks/… need a review before they run". */
+  reason: string;
+  /** The changed files that can change what runs. */
+  files: string[];
+  /** Teams whose members' approval of the head commit lets plan run them. */
+  reviewers: string[];
 }
 
 const SEVERITY: Record<StepStatus, number> = {

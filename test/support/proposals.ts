@@ -38,3 +38,19 @@ export const BASE_TREE = {
     'all:\n  children:\n    switches:\n      hosts:\n        sw-1: {ansible_connection: local}\n        sw-2: {ansible_connection: local}\n',
   'playbooks/vlans.yaml': '- hosts: switches\n  gather_facts: false\n  tasks: []\n',
 };
+
+/**
+ * The smallest change-control policy: who owns switching, and who owns the rules. Without a
+ * change-control policy, validate reports that nothing is gated (an error).
+ */
+export const POLICY_TREE = {
+  'policies/change-control.yaml': `apiVersion: netchange/v1
+kind: ChangeControlPolicy
+teams:
+  netops: {kind: internal, members: [alice, bob]}
+  partner-noc: {kind: partner, members: [dana, eli]}
+raci:
+  switching: {responsible: partner-noc, accountable: netops}
+policyOwners: [netops]
+`,
+};

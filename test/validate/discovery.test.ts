@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ValidationReport } from '../../src/core/model.js';
-import { BASE_TREE, proposalYaml } from '../support/proposals.js';
+import { BASE_TREE, POLICY_TREE, proposalYaml } from '../support/proposals.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -24,6 +24,7 @@ describe('which proposals validate selects', () => {
   it('--since REF takes only added, modified and renamed proposals, and reports deleted ones as withdrawn', async () => {
     repository = await createRepository({
       ...BASE_TREE,
+      ...POLICY_TREE,
       'changes/kept.yaml': proposalYaml({ id: 'KEPT' }),
       'changes/edited.yaml': proposalYaml({ id: 'EDITED' }),
       'changes/moved.yaml': proposalYaml({ id: 'MOVED' }),
@@ -102,6 +103,7 @@ describe('which proposals validate selects', () => {
   it('sees a device added to the inventory on the next run (the inventory cache is keyed by content)', async () => {
     repository = await createRepository({
       ...BASE_TREE,
+      ...POLICY_TREE,
       'changes/a.yaml': proposalYaml({ id: 'A', devices: 'sw-3', limit: 'sw-3' }),
     });
     const before = await validateJson([], repository.root);
@@ -119,7 +121,7 @@ describe('which proposals validate selects', () => {
   });
 
   it('warns when there is no changes/ folder instead of passing silently', async () => {
-    repository = await createRepository({ 'README.md': 'not a network repository\n' });
+    repository = await createRepository({ ...POLICY_TREE, 'README.md': 'not a network repository\n' });
 
     const result = await runCli(['validate'], { cwd: repository.root });
 
@@ -129,7 +131,7 @@ describe('which proposals validate selects', () => {
   });
 
   it('passes an empty repository plainly', async () => {
-    repository = await createRepository({});
+    repository = await createRepository(POLICY_TREE);
     await mkdir(path.join(repository.root, 'changes'));
 
     const result = await runCli(['validate'], { cwd: repository.root });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ValidationReport } from '../../src/core/model.js';
-import { BASE_TREE, proposalYaml } from '../support/proposals.js';
+import { BASE_TREE, POLICY_TREE, proposalYaml } from '../support/proposals.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -25,6 +25,7 @@ describe('validate with policy files', () => {
   it('warns about a window scope value that matches nothing in the repository, at its line', async () => {
     repository = await createRepository({
       ...BASE_TREE,
+      ...POLICY_TREE,
       'changes/a.yaml': proposalYaml(),
       'policies/windows.yaml': WINDOWS('{sites: [plant-z]}'),
     });

@@ -82,6 +82,16 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
   const cwd = process.cwd();
 
   const workspace = await openWorkspace({ cwd, ...(flags.repo ? { repo: flags.repo } : {}) });
+  // why: without a change-control policy nothing says who approves; apply never runs ungated.
+  if (!workspace.changeControlDocument) {
+    throw new NetchangeError(
+      'E_GATE',
+      `apply refused: there is no change-control policy (${workspace.config.paths.changeControl}), so nothing gates this change`,
+      {
+        hint: 'Write the policy (netchange init creates one), or point paths.changeControl in netchange.yaml at it.',
+      },
+    );
+  }
   const loaded = await loadChangeSubjects(workspace, { paths: [proposalPath] });
   if (loaded.proposals.length !== 1) {
     throw usageError(`apply takes one proposal file; '${proposalPath}' names ${loaded.proposals.length}`);

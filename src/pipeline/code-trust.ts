@@ -1,0 +1,105 @@
+/**
+ * Code in a pull request runs only after it is trusted. A pull request can change what `plan` runs
+ * (playbooks, roles, templates, plugins, ansible.cfg, a vault password script, inventories,
+ * Terraform code); until a member of a `codeReviewers` team of the policy in force approves the head
+ * commit, plan runs nothing of it.
+ */
+import { usageError } from '../core/errors.js';
+import type { Approval } from '../core/model.js';
+import { configAt, loadPolicyInForce, policyDataFiles } from './load-proposals.js';
+import { trustedMembers } from './policies.js';
+import { isYamlFile, type Workspace } from './workspace.js';
+
+/** What plan may run of a pull request. */
+export interface CodeTrust {
+  /** The base commit the pull request is compared with. */
+  baseCommit: string;
+  /** Changed files that can change what runs (everything but proposals, policy files and `*.md`). */
+  files: string[];
+  /** Teams trusted with code by the policy in force. */
+  reviewers: string[];
+  /** Code reviewers who approved the head commit. */
+  approvedBy: string[];
+  /** True when no executable content changed, or a code reviewer approved the head commit. */
+  trusted: boolean;
+  /** Set when nobody can approve the code (the base has no usable change-control policy). */
+  problem?: string;
+}
+
+export interface CodeTrustOptions {
+  /** The pull request's base (`--since REF`, or the pull request's base branch). */
+  base: string;
+  approvals: readonly Approval[];
+  /** The head commit being planned; approvals of another commit do not count. */
+  commit?: string;
+  /** GitHub team members resolved with the workspace's policy. */
+  members?: Map<string, string[]>;
+}
+
+/**
+ * Data, not code: proposal files under the changes folder, the policy files, netchange.yaml and
+ * CODEOWNERS (gated as policy changes), and Markdown. Everything else a pull request changes may be
+ * loaded by some step (a role, a template, group_vars, a plugin, ansible.cfg), so it is code.
+ */
+export function executableChanges(
+  changed: readonly string[],
+  options: { changesFolders: readonly string[]; policyFiles: ReadonlySet<string> },
+): string[] {
+  const prefixes = options.changesFolders.map((folder) => `${folder.replace(/\/$/, '')}/`);
+  const isData = (file: string) =>
+    (isYamlFile(file) && prefixes.some((prefix) => file.startsWith(prefix))) ||
+    options.policyFiles.has(file) ||
+    file.endsWith('.md');
+  return [...new Set(changed.filter((file) => !isData(file)))].sort();
+}
+
+/** Compares HEAD with the base and decides whether plan may run the pull request's code. */
+export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOptions): Promise<CodeTrust> {
+  const git = workspace.git;
+  if (!git) {
+    throw usageError(
+      `a pull request needs a git repository; ${workspace.root} is not one`,
+      'Run inside the network repository clone.',
+    );
+  }
+  const baseCommit = await git.resolveRef(options.base);
+  const baseConfig = await configAt(workspace, baseCommit);
+  const changed = (await git.changedFiles(baseCommit)).flatMap((entry) =>
+    entry.previousPath ? [entry.previousPath, entry.path] : [entry.path],
+  );
+  const files = executableChanges(changed, {
+    changesFolders: [workspace.config.paths.changes, baseConfig.paths.changes],
+    policyFiles: policyDataFiles([workspace.config, baseConfig]),
+  });
+  if (files.length === 0) return { baseCommit, files, reviewers: [], approvedBy: [], trusted: true };
+
+  const { compileChangeControlPolicy, evaluateCodeReview } = await import('../control/index.js');
+  const inForceDocument = await loadPolicyInForce(workspace, baseCommit);
+  const inForce = inForceDocument ? compileChangeControlPolicy(inForceDocument).policy : undefined;
+  if (!inForce) {
+    return {
+      baseCommit,
+      files,
+      reviewers: [],
+      approvedBy: [],
+      trusted: false,
+      problem: `the base (${baseCommit.slice(0, 12)}) has no valid change-control policy to name code reviewers`,
+    };
+  }
+  const head = workspace.changeControlDocument
+    ? compileChangeControlPolicy(workspace.changeControlDocument).policy
+    : undefined;
+  const verdict = evaluateCodeReview(inForce, {
+    approvals: options.approvals,
+    ...(options.commit ? { commit: options.commit } : {}),
+    ...(options.members ? { members: trustedMembers(inForce, head, options.members) } : {}),
+  });
+  return { baseCommit, files, ...verdict };
+}
+
+/** The one-line reason plan gives when it holds a pull request's code back. */
+export function describeHeldCode(trust: CodeTrust): string {
+  const shown = trust.files.slice(0, 3).join(', ');
+  const more = trust.files.length > 3 ? ` and ${trust.files.length - 3} more` : '';
+  return `code changes in ${shown}${more} need a review before they run`;
+}

@@ -1,0 +1,213 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
+import { createRepository, type TestRepository } from '../support/repository.js';
+import { runCli } from '../support/run-cli.js';
+
+const PROPOSAL = 'changes/chg-0142-vlan40-packaging.yaml';
+const PLAYBOOK = 'playbooks/switching/vlans.yaml';
+const MARKER = 'pwned-marker';
+const AT = '2026-11-23T15:00:00Z';
+
+/**
+ * A pull request that changes the playbook so that even check mode creates a marker file in the
+ * repository root: whatever plan runs of it, the marker shows.
+ */
+const MARKER_TASK = `
+    - name: Run on the runner
+      ansible.builtin.file:
+        path: "{{ inventory_dir }}/../${MARKER}"
+        state: touch
+        mode: "0644"
+      check_mode: false
+      run_once: true
+`;
+
+/** The example with one proposal as the base (main), and a head commit on top made by `change`. */
+async function pullRequest(change: (repository: TestRepository) => Promise<void>): Promise<{
+  repository: TestRepository;
+  head: string;
+}> {
+  const repository = await createRepository({}, { fromExample: true });
+  for (const file of await readdir(path.join(repository.root, 'changes'))) {
+    if (!PROPOSAL.endsWith(file)) await rm(path.join(repository.root, 'changes', file));
+  }
+  await repository.commit('base');
+  await repository.git.checkout(['-b', 'pull-request']);
+  await change(repository);
+  const head = await repository.commit('the pull request');
+  return { repository, head };
+}
+
+/** Changes the proposal (so `--since` selects it) and the playbook it runs. */
+async function changePlaybook(repository: TestRepository): Promise<void> {
+  await changeProposalOnly(repository);
+  const playbook = await readFile(path.join(repository.root, PLAYBOOK), 'utf8');
+  await repository.write({ [PLAYBOOK]: `${playbook}${MARKER_TASK}` });
+}
+
+async function changeProposalOnly(repository: TestRepository): Promise<void> {
+  const proposal = await readFile(path.join(repository.root, PROPOSAL), 'utf8');
+  await repository.write({ [PROPOSAL]: proposal.replace('vlan_name: PACKAGING-L3', 'vlan_name: PACK-L3') });
+}
+
+const cleanups: TestRepository[] = [];
+afterEach(async () => {
+  for (const repository of cleanups.splice(0)) await repository.remove();
+});
+
+describe("plan runs a pull request's changed code only once a code reviewer approved it", () => {
+  it('holds a playbook change without approvals: exit 1, nothing runs, the files are listed', async () => {
+    const { repository } = await pullRequest(changePlaybook);
+    cleanups.push(repository);
+
+    const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(1);
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+    expect(result.stdout).toContain(`code changes in ${PLAYBOOK} need a review before they run`);
+    expect(result.stdout).toContain(`  ${PLAYBOOK}\n`);
+    expect(result.stdout).toContain('When a member of netops, cab approves');
+  });
+
+  it('holds it too when the approval is by someone the policy does not trust with code', async () => {
+    const { repository, head } = await pullRequest(changePlaybook);
+    cleanups.push(repository);
+    await repository.write({ 'approvals.yaml': `- {user: dana, commit: ${head}}\n` });
+
+    const result = await runCli(['plan', '--since', 'main', '--approvals', 'approvals.yaml'], {
+      cwd: repository.root,
+    });
+
+    expect(result.exitCode).toBe(1);
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+  });
+
+  it('does not trust a pull request that names its own code reviewers', async () => {
+    const { repository, head } = await pullRequest(async (pr) => {
+      await changePlaybook(pr);
+      const policy = await readFile(path.join(pr.root, 'policies/change-control.yaml'), 'utf8');
+      await pr.write({
+        'policies/change-control.yaml': policy.replace(
+          'policyOwners: [netops, cab]',
+          'policyOwners: [netops, cab]\ncodeReviewers: [partner-noc]',
+        ),
+      });
+    });
+    cleanups.push(repository);
+    await repository.write({ 'approvals.yaml': `- {user: eli, commit: ${head}}\n` });
+
+    const result = await runCli(['plan', '--since', 'main', '--approvals', 'approvals.yaml'], {
+      cwd: repository.root,
+    });
+
+    expect(result.exitCode).toBe(1);
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+  });
+
+  it('runs the changed code once a code reviewer approved the head commit', async () => {
+    const { repository, head } = await pullRequest(changePlaybook);
+    cleanups.push(repository);
+    await repository.write({ 'approvals.yaml': `- {user: alice, commit: ${head}}\n` });
+
+    const result = await runCli(['plan', '--since', 'main', '--approvals', 'approvals.yaml'], {
+      cwd: repository.root,
+    });
+
+    expect(result.stderr).not.toContain('need a review');
+    expect(result.exitCode).toBe(0);
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(true);
+    expect(result.stdout).toContain('+ name PACK-L3');
+  });
+
+  it('does not count an approval of an older commit', async () => {
+    const { repository } = await pullRequest(changePlaybook);
+    cleanups.push(repository);
+    const base = (await repository.git.revparse(['main'])).trim();
+    await repository.write({ 'approvals.yaml': `- {user: alice, commit: ${base}}\n` });
+
+    const result = await runCli(['plan', '--since', 'main', '--approvals', 'approvals.yaml'], {
+      cwd: repository.root,
+    });
+
+    expect(result.exitCode).toBe(1);
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+  });
+
+  it('plans a proposal-only pull request at once', async () => {
+    const { repository } = await pullRequest(changeProposalOnly);
+    cleanups.push(repository);
+
+    const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('+ name PACK-L3');
+  });
+
+  it("runs the operator's own tree as it is without --since", async () => {
+    const { repository } = await pullRequest(changePlaybook);
+    cleanups.push(repository);
+
+    const result = await runCli(['plan', PROPOSAL], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(0);
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(true);
+  });
+});
+
+describe('plan --github on a pull request that changes code', () => {
+  const REPOSITORY = 'acme/plant-network';
+  const TOKEN = 'ghs_plantedTokenForTheTrustTest0123456789';
+  let standIn: GitHubStandIn;
+  let repository: TestRepository;
+  let head: string;
+
+  beforeAll(async () => {
+    standIn = await startGitHubStandIn({ token: TOKEN });
+    standIn.createRepository(REPOSITORY);
+    standIn.setTeamMembers('acme/netops', ['alice', 'bob']);
+    ({ repository, head } = await pullRequest(changePlaybook));
+  });
+  afterAll(async () => {
+    await standIn.close();
+    await repository.remove();
+  });
+
+  const env = () => ({ GITHUB_API_URL: standIn.url, GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: REPOSITORY });
+
+  it('asks for a code review in the check run and the comment, and runs nothing', async () => {
+    standIn.createPullRequest(REPOSITORY, { number: 9, headSha: head, author: 'dana' });
+
+    const result = await runCli(['plan', '--github', '--pr', '9', '--at', AT], {
+      cwd: repository.root,
+      env: env(),
+    });
+
+    expect(result.exitCode).toBe(1);
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+    const comments = standIn.comments(REPOSITORY, 9);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body).toContain(`Code changes in ${PLAYBOOK} need a review before they run`);
+    expect(comments[0]?.body).toContain(`- \`${PLAYBOOK}\``);
+    const run = standIn.repository(REPOSITORY).checkRuns.at(-1);
+    expect(run).toMatchObject({ headSha: head, conclusion: 'action_required' });
+    expect(run?.title).toBe(`code changes in ${PLAYBOOK} need a review before they run`);
+    expect(run?.summary).toContain(PLAYBOOK);
+  });
+
+  it('plans once a code reviewer approved the head commit on GitHub', async () => {
+    standIn.addReview(REPOSITORY, 9, { user: 'bob', state: 'APPROVED', commitId: head });
+
+    const result = await runCli(['plan', '--github', '--pr', '9', '--at', AT], {
+      cwd: repository.root,
+      env: env(),
+    });
+
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(true);
+    expect(standIn.comments(REPOSITORY, 9)[0]?.body).toContain('+vlan 40');
+    expect(standIn.repository(REPOSITORY).checkRuns.at(-1)?.title).not.toContain('need a review');
+    expect(result.stderr).not.toContain(TOKEN);
+  });
+});
