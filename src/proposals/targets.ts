@@ -69,8 +69,12 @@ export function checkTargets(
   const executionInventories = [...references.inventories].map(([absolute, where]) =>
     inventoryOf(absolute, where),
   );
+  let missingDevices = false;
   if (executionInventories.length > 0 && executionInventories.every((inventory) => inventory)) {
-    checkDevices(executionInventories as Inventory[], [...references.inventories.keys()].map(shown));
+    missingDevices = checkDevices(
+      executionInventories as Inventory[],
+      [...references.inventories.keys()].map(shown),
+    );
   }
 
   const resolvedHosts = new Set<string>();
@@ -91,6 +95,9 @@ export function checkTargets(
     }
     const reach = describeReach(step.limit, step.limitInherited, step.inventory);
     if (outcome.hosts.length === 0) {
+      // why: a step limited to a device missing from the inventory reaches nothing; the missing
+      // device is the finding that says what to fix.
+      if (missingDevices) continue;
       findings.push({
         ruleId: 'reference',
         severity: 'error',
@@ -127,13 +134,15 @@ export function checkTargets(
     resolvedSites: [...resolvedSites].sort(),
   };
 
-  function checkDevices(inventories: Inventory[], names: string[]): void {
+  /** Checks every target device is in the inventories; true when one is not. */
+  function checkDevices(inventories: Inventory[], names: string[]): boolean {
     const hostGroups = new Map<string, string[]>();
     for (const inventory of inventories) {
       for (const [host, found] of inventory.hostGroups)
         hostGroups.set(host, [...(hostGroups.get(host) ?? []), ...found]);
     }
     const inventoryNames = names.map((name) => `'${name}'`).join(', ');
+    let missing = false;
     devices.forEach((device, index) => {
       const matched = literalDevices.has(device)
         ? hostGroups.has(device)
@@ -142,6 +151,7 @@ export function checkTargets(
         : matchHosts(device, [...hostGroups.keys()]);
       for (const host of matched) for (const group of hostGroups.get(host) ?? []) groups.add(group);
       if (matched.length > 0) return;
+      missing = true;
       findings.push({
         ruleId: 'reference',
         severity: 'error',
@@ -152,6 +162,7 @@ export function checkTargets(
         ...at(['targets', 'devices', index]),
       });
     });
+    return missing;
   }
 }
 
