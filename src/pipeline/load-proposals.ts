@@ -80,15 +80,18 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
   );
   // why: one Ansible run for every inventory and step of the selection, after all were announced.
   const resolution = await resolver.resolve();
-  const inventoryHosts = new Set<string>();
+  const inventories = new Set<string>();
   const proposals = parsed.map((pending) => {
     resolveTargets(workspace, pending, resolution);
-    for (const absolute of inventoriesOf(pending.references)) {
-      const outcome = resolution.inventory(absolute);
-      if (outcome?.ok) for (const host of outcome.inventory.hostGroups.keys()) inventoryHosts.add(host);
-    }
+    for (const absolute of pending.references?.inventories.keys() ?? []) inventories.add(absolute);
+    for (const step of pending.references?.hostSteps ?? []) inventories.add(step.query.inventory);
     return pending.loaded;
   });
+  const inventoryHosts = new Set<string>();
+  for (const absolute of inventories) {
+    const outcome = resolution.inventory(absolute);
+    if (outcome?.ok) for (const host of outcome.inventory.hostGroups.keys()) inventoryHosts.add(host);
+  }
   const blobShas = await blobs;
   for (const loaded of proposals) {
     const blob = blobShas.get(loaded.file);
@@ -239,14 +242,6 @@ function resolveTargets(workspace: Workspace, pending: PendingProposal, resoluti
       resolvedSites: targets.resolvedSites,
     };
   }
-}
-
-function inventoriesOf(references: ReferenceResult | undefined): Set<string> {
-  if (!references) return new Set();
-  return new Set([
-    ...references.inventories.keys(),
-    ...references.hostSteps.map((step) => step.query.inventory),
-  ]);
 }
 
 /**

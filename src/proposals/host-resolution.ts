@@ -66,7 +66,8 @@ const LEGACY_INVENTORY_CACHE = /^inventory-[0-9a-f]{64}\.json$/;
 
 /** A step's identity within a run. */
 export function hostQueryKey(query: HostQuery): string {
-  return JSON.stringify([query.inventory, query.playbook, query.limit ?? null]);
+  // why: called for every step of every proposal; NUL cannot occur in a path or a limit.
+  return `${query.inventory}\0${query.playbook}\0${query.limit ?? ''}`;
 }
 
 export function createHostResolver(options: HostResolverOptions): HostResolver {

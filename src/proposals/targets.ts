@@ -61,7 +61,7 @@ export function checkTargets(
 
   const devices = proposal.targets.devices ?? [];
   const sites = new Set(proposal.targets.sites ?? []);
-  const literalDevices = new Set(devices.filter((device) => !picomatch.scan(device).isGlob));
+  const literalDevices = new Set(devices.filter((device) => !isGlob(device)));
   const globs = devices.filter((device) => !literalDevices.has(device));
   const globMatch = globs.length > 0 ? picomatch(globs) : undefined;
   const groups = new Set<string>();
@@ -71,10 +71,7 @@ export function checkTargets(
   );
   let missingDevices = false;
   if (executionInventories.length > 0 && executionInventories.every((inventory) => inventory)) {
-    missingDevices = checkDevices(
-      executionInventories as Inventory[],
-      [...references.inventories.keys()].map(shown),
-    );
+    missingDevices = checkDevices(executionInventories as Inventory[], [...references.inventories.keys()]);
   }
 
   const resolvedHosts = new Set<string>();
@@ -135,13 +132,8 @@ export function checkTargets(
   };
 
   /** Checks every target device is in the inventories; true when one is not. */
-  function checkDevices(inventories: Inventory[], names: string[]): boolean {
-    const hostGroups = new Map<string, string[]>();
-    for (const inventory of inventories) {
-      for (const [host, found] of inventory.hostGroups)
-        hostGroups.set(host, [...(hostGroups.get(host) ?? []), ...found]);
-    }
-    const inventoryNames = names.map((name) => `'${name}'`).join(', ');
+  function checkDevices(inventories: Inventory[], paths: string[]): boolean {
+    const hostGroups = inventories.length === 1 ? inventories[0]!.hostGroups : mergeHostGroups(inventories);
     let missing = false;
     devices.forEach((device, index) => {
       const matched = literalDevices.has(device)
@@ -152,6 +144,7 @@ export function checkTargets(
       for (const host of matched) for (const group of hostGroups.get(host) ?? []) groups.add(group);
       if (matched.length > 0) return;
       missing = true;
+      const inventoryNames = paths.map((absolute) => `'${shown(absolute)}'`).join(', ');
       findings.push({
         ruleId: 'reference',
         severity: 'error',
@@ -164,6 +157,22 @@ export function checkTargets(
     });
     return missing;
   }
+}
+
+// why: picomatch.scan is the authority on what is a glob, but costs a parse; most names have none of these.
+const GLOB_CHARACTERS = /[*?[\]{}()!+@]/;
+
+function isGlob(device: string): boolean {
+  return GLOB_CHARACTERS.test(device) && picomatch.scan(device).isGlob;
+}
+
+function mergeHostGroups(inventories: Inventory[]): Map<string, string[]> {
+  const merged = new Map<string, string[]>();
+  for (const inventory of inventories) {
+    for (const [host, found] of inventory.hostGroups)
+      merged.set(host, [...(merged.get(host) ?? []), ...found]);
+  }
+  return merged;
 }
 
 function matchHosts(pattern: string, hosts: string[]): string[] {
