@@ -71,7 +71,6 @@ def main():
     request = json.load(sys.stdin)
 
     from ansible import constants as C
-    from ansible.errors import AnsibleError
     from ansible.inventory.helpers import get_group_vars
     from ansible.inventory.manager import InventoryManager
     from ansible.parsing.dataloader import DataLoader
@@ -89,6 +88,10 @@ def main():
             self.message = message
             self.hint = hint
 
+    def brief(error):
+        lines = [line.strip() for line in str(error).replace(root + os.sep, '').splitlines() if line.strip()]
+        return ' '.join(lines[:3]) or type(error).__name__
+
     def shown(path):
         relative = os.path.relpath(path, root)
         return relative.replace(os.sep, '/') if not relative.startswith('..') else path
@@ -104,7 +107,7 @@ def main():
             try:
                 managers[path] = (InventoryManager(loader=loader, sources=[path]), None)
             except Exception as error:
-                managers[path] = (None, str(error).replace(root + os.sep, ''))
+                managers[path] = (None, brief(error))
         return managers[path]
 
     def listing(manager):
@@ -137,7 +140,7 @@ def main():
         try:
             data = loader.load(content.decode('utf-8'), file_name=real, show_content=False)
         except Exception as error:
-            raise Problem("'%s' is not valid YAML: %s" % (shown(real), str(error).splitlines()[0]),
+            raise Problem("'%s' is not valid YAML: %s" % (shown(real), brief(error)),
                           'Run ansible-playbook --syntax-check on it.')
         if not isinstance(data, list) or not data:
             raise Problem("'%s' is not a list of plays" % shown(real), 'A playbook is a YAML list of plays.')
@@ -188,8 +191,12 @@ def main():
                 'ok': False, 'message': error,
                 'hint': 'netchange reads static YAML and INI inventories only; fix the file, or run '
                         'ansible-inventory -i on it to see the problem.'}
-        else:
+            continue
+        try:
             answers['inventories'][path] = {'ok': True, 'hosts': listing(manager)}
+        except Exception as error:
+            answers['inventories'][path] = {'ok': False, 'message': brief(error),
+                                            'hint': 'Run ansible-inventory -i on it to see the problem.'}
     for step in request['steps']:
         manager, error = inventory(step['inventory'])
         if manager is None:
@@ -209,10 +216,10 @@ def main():
             answers['steps'][step['key']] = {'ok': True, 'hosts': sorted(reached), 'files': files}
         except Problem as problem:
             answers['steps'][step['key']] = {'ok': False, 'message': problem.message, 'hint': problem.hint}
-        except (AnsibleError, OSError, UnicodeDecodeError) as error:
+        except Exception as error:
             manager.subset(None)
             answers['steps'][step['key']] = {
-                'ok': False, 'message': str(error).replace(root + os.sep, '').splitlines()[0],
+                'ok': False, 'message': brief(error),
                 'hint': 'Run ansible-playbook --syntax-check on the playbook.'}
     json.dump(answers, out)
     out.flush()

@@ -260,6 +260,27 @@ describe('resolving hosts runs no code from the repository', () => {
     ]);
   });
 
+  it('reads static inventories only: an inventory plugin configuration is an error at the inventory line', async () => {
+    repository = await createRepository(BASE_TREE);
+    await repository.write({
+      'inventory/hosts.yaml': 'plugin: ansible.builtin.constructed\nstrict: true\n',
+      'changes/a.yaml': proposalYaml({}),
+    });
+    await repository.commit('plugin inventory');
+
+    const result = await runCli(['validate', '--format', 'json', '--at', AT], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout).proposals[0].findings).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        line: 17,
+        message: expect.stringContaining('inventory/hosts.yaml'),
+        hint: expect.stringContaining('static YAML and INI inventories only'),
+      }),
+    ]);
+  });
+
   it("never templates a play's hosts: a lookup there does not run", async () => {
     repository = await createRepository(BASE_TREE);
     const marker = path.join(repository.root, 'LOOKUP-RAN');
