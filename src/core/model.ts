@@ -43,8 +43,15 @@ export interface ChangeSubject {
   rollbackMs: number;
   /** IANA zone the proposal's times are shown in. */
   timezone: string;
-  /** Inventory groups the targeted devices belong to (from ansible-inventory), sorted. */
+  /** Inventory groups of the targeted devices and of the hosts the steps reach, sorted. */
   inventoryGroups: string[];
+  /**
+   * Every host the proposal's Ansible steps (execution, verification, rollback) reach, resolved with
+   * Ansible's pattern rules, sorted. Set by the proposals stage; each is declared in targets.
+   */
+  resolvedHosts?: string[];
+  /** The sites of `resolvedHosts` (their `site` inventory variable), sorted. Set with them. */
+  resolvedSites?: string[];
   /** git blob sha of the proposal file at HEAD, when known. */
   blob?: string;
 }

@@ -12,10 +12,11 @@ import type {
 } from '../core/model.js';
 import { parseYaml, type YamlDocument } from '../documents/parse-yaml.js';
 import { validateDocument } from '../documents/schemas.js';
-import { createInventoryResolver, type InventoryResolver } from '../proposals/inventory.js';
+import { createHostResolver, type HostResolution, type HostResolver } from '../proposals/host-resolution.js';
 import { lintExtraVars } from '../proposals/lint.js';
-import { checkReferences, createPathChecker } from '../proposals/references.js';
+import { checkReferences, createPathChecker, type ReferenceResult } from '../proposals/references.js';
 import { resolveSchedule } from '../proposals/schedule.js';
+import { checkTargets } from '../proposals/targets.js';
 import {
   CONFIG_FILE,
   DEFAULT_PATHS,
@@ -82,24 +83,33 @@ const READ_CONCURRENCY = 64;
  */
 export async function loadProposals(workspace: Workspace, options: LoadOptions = {}): Promise<LoadResult> {
   const selection = await selectProposalFiles(workspace, options);
-  const inventoryHosts = new Set<string>();
-  const resolveAnyInventory = createInventoryResolver(
-    workspace.config.executors.ansibleInventory,
-    path.join(workspace.root, workspace.config.paths.cache),
-  );
-  const resolveInventory: InventoryResolver = async (absolutePath) => {
-    const inventory = await resolveAnyInventory(absolutePath);
-    for (const host of inventory.hostGroups.keys()) inventoryHosts.add(host);
-    return inventory;
-  };
+  const resolver = createHostResolver({
+    root: workspace.root,
+    inventoryCommand: workspace.config.executors.ansibleInventory,
+    cacheDirectory: path.join(workspace.root, workspace.config.paths.cache),
+  });
   const checkPath = createPathChecker(workspace.root);
   const limit = pLimit(READ_CONCURRENCY);
   const blobs = workspace.git
     ? workspace.git.blobShas(selection.files)
     : Promise.resolve(new Map<string, string>());
-  const proposals = await Promise.all(
-    selection.files.map((file) => limit(() => loadProposal(workspace, file, resolveInventory, checkPath))),
+  const parsed = await Promise.all(
+    selection.files.map((file) => limit(() => loadProposal(workspace, file, resolver, checkPath))),
   );
+  // why: one Ansible run for every inventory and step of the selection, after all were announced.
+  const resolution = await resolver.resolve();
+  const inventories = new Set<string>();
+  const proposals = parsed.map((pending) => {
+    resolveTargets(workspace, pending, resolution);
+    for (const absolute of pending.references?.inventories.keys() ?? []) inventories.add(absolute);
+    for (const step of pending.references?.hostSteps ?? []) inventories.add(step.query.inventory);
+    return pending.loaded;
+  });
+  const inventoryHosts = new Set<string>();
+  for (const absolute of inventories) {
+    const outcome = resolution.inventory(absolute);
+    if (outcome?.ok) for (const host of outcome.inventory.hostGroups.keys()) inventoryHosts.add(host);
+  }
   const blobShas = await blobs;
   for (const loaded of proposals) {
     const blob = blobShas.get(loaded.file);
@@ -263,45 +273,66 @@ async function policyInForceAt(
   return text === undefined ? {} : { policyInForce: parseYaml(file, text) };
 }
 
+/** A proposal after its own checks, waiting for the run's host resolution. */
+interface PendingProposal {
+  loaded: LoadedProposal;
+  references?: ReferenceResult;
+  schedule?: ReturnType<typeof resolveSchedule>['schedule'];
+}
+
 async function loadProposal(
   workspace: Workspace,
   file: string,
-  resolveInventory: InventoryResolver,
+  resolver: HostResolver,
   checkPath: ReturnType<typeof createPathChecker>,
-): Promise<LoadedProposal> {
+): Promise<PendingProposal> {
   const document = await readYamlDocument(workspace.root, file, workspace.config.limits.maxFileBytes);
   const loaded: LoadedProposal = { file, findings: [...document.findings], locate: document.positionOf };
   const rawId = (document.value as { id?: unknown } | undefined)?.id;
   if (typeof rawId === 'string') loaded.id = rawId;
-  if (document.findings.length > 0) return loaded;
+  if (document.findings.length > 0) return { loaded };
 
   const schemaFindings = validateDocument(document, 'ChangeProposal');
   loaded.findings.push(...schemaFindings);
-  if (hasErrors(schemaFindings)) return loaded;
+  if (hasErrors(schemaFindings)) return { loaded };
 
   const proposal = document.value as ChangeProposal;
   loaded.proposal = proposal;
   const locate = document.positionOf;
   const schedule = resolveSchedule(proposal, locate, file, workspace.config.defaults.timezone);
-  const references = await checkReferences(
-    workspace.root,
-    file,
-    proposal,
-    locate,
-    resolveInventory,
-    checkPath,
+  const references = await checkReferences(workspace.root, file, proposal, locate, checkPath);
+  resolver.want(
+    [...references.inventories.keys()],
+    references.hostSteps.map((step) => step.query),
   );
   loaded.findings.push(...schedule.findings, ...references.findings, ...lintExtraVars(document));
-  if (schedule.schedule) {
+  return { loaded, references, ...(schedule.schedule ? { schedule: schedule.schedule } : {}) };
+}
+
+/** Adds the target findings (undeclared hosts, inventory problems) and builds the subject. */
+function resolveTargets(workspace: Workspace, pending: PendingProposal, resolution: HostResolution): void {
+  const { loaded, references, schedule } = pending;
+  if (!references || !loaded.proposal || !loaded.locate) return;
+  const targets = checkTargets(
+    workspace.root,
+    loaded.file,
+    loaded.proposal,
+    loaded.locate,
+    references,
+    resolution,
+  );
+  loaded.findings.push(...targets.findings);
+  if (schedule) {
     loaded.subject = {
-      file,
-      proposal,
-      locate,
-      ...schedule.schedule,
-      inventoryGroups: references.inventoryGroups,
+      file: loaded.file,
+      proposal: loaded.proposal,
+      locate: loaded.locate,
+      ...schedule,
+      inventoryGroups: targets.inventoryGroups,
+      resolvedHosts: targets.resolvedHosts,
+      resolvedSites: targets.resolvedSites,
     };
   }
-  return loaded;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../core/findings.js';
-import type { AnsibleStep, ChangeProposal, Locate, TerraformStep } from '../core/model.js';
+import type { AnsibleStep, ChangeProposal, Locate, Step, TerraformStep } from '../core/model.js';
 import { resolveInsideRepository } from '../documents/read-file.js';
-import type { InventoryResolver } from './inventory.js';
+import type { HostQuery } from './host-resolution.js';
 
-type StepPath = (string | number)[];
+export type StepPath = (string | number)[];
 
 interface NamedStep {
   path: StepPath;
@@ -63,26 +63,71 @@ async function checkPath(root: string, relative: string, kind: 'file' | 'directo
   return resolved;
 }
 
+/**
+ * A step as it runs. Verification and rollback steps often name only a playbook; they run against
+ * the same inventory and limit, with the same extra variables, as the proposal's first Ansible
+ * execution step (their own values win). Plan, apply and host resolution all use this one rule.
+ */
+export function inheritStepDefaults(step: Step, proposal: ChangeProposal): Step {
+  if (!step.ansible) return step;
+  const first = proposal.execution.find((candidate) => candidate.ansible)?.ansible;
+  if (!first || first === step.ansible) return step;
+  const inventory = step.ansible.inventory ?? first.inventory;
+  const limit = step.ansible.limit ?? first.limit;
+  const extraVars =
+    first.extraVars || step.ansible.extraVars ? { ...first.extraVars, ...step.ansible.extraVars } : undefined;
+  return {
+    ...(step.name ? { name: step.name } : {}),
+    ansible: {
+      ...step.ansible,
+      ...(inventory ? { inventory } : {}),
+      ...(limit ? { limit } : {}),
+      ...(extraVars ? { extraVars } : {}),
+    },
+  };
+}
+
+/** An Ansible step whose hosts are to be resolved: where it is, and what it runs against. */
+export interface HostStep {
+  /** How a person names the step: `execution step 1`, `verification step 2`, `rollback step`. */
+  label: string;
+  /** Its `playbook` in the document: findings about reading the playbook point there. */
+  playbookAt: StepPath;
+  /** Where findings about the hosts it reaches point: its own `limit`, else its `playbook`. */
+  hostsAt: StepPath;
+  /** Where findings about its inventory point: its own `inventory`, else its `playbook`. */
+  inventoryAt: StepPath;
+  /** The limit it runs with (its own or inherited). */
+  limit?: string;
+  /** True when the limit comes from the first execution step. */
+  limitInherited: boolean;
+  /** Repository-relative inventory it runs against. */
+  inventory: string;
+  query: HostQuery;
+}
+
 export interface ReferenceResult {
   findings: Finding[];
-  /** Groups of the targeted devices in the proposal's inventories, sorted and unique. */
-  inventoryGroups: string[];
+  /** Absolute paths of the inventories the execution steps name, with where each is named. */
+  inventories: Map<string, StepPath>;
+  /** Every Ansible step (execution, verification, rollback) whose playbook and inventory exist. */
+  hostSteps: HostStep[];
 }
 
 /**
  * Checks that everything a proposal names exists inside the repository: playbooks, inventories,
- * Terraform directories and var files, and every target device in the inventories it uses.
+ * Terraform directories and var files; and lists the Ansible steps whose hosts must be resolved.
  */
 export async function checkReferences(
   root: string,
   file: string,
   proposal: ChangeProposal,
   locate: Locate,
-  resolveInventory: InventoryResolver,
   checkPathOnce: ReturnType<typeof createPathChecker> = createPathChecker(root),
 ): Promise<ReferenceResult> {
   const findings: Finding[] = [];
   const inventories = new Map<string, StepPath>();
+  const hostSteps: HostStep[] = [];
 
   const expect = async (
     relative: string,
@@ -105,11 +150,15 @@ export async function checkReferences(
   for (const step of stepsOf(proposal)) {
     if (step.ansible) {
       const at = [...step.path, 'ansible'];
-      await expect(step.ansible.playbook, [...at, 'playbook'], 'file');
+      const playbook = await expect(step.ansible.playbook, [...at, 'playbook'], 'file');
+      let inventory: string | undefined;
       if (step.ansible.inventory) {
-        const absolute = await expect(step.ansible.inventory, [...at, 'inventory'], 'file');
-        if (absolute && step.path[0] === 'execution') inventories.set(absolute, [...at, 'inventory']);
+        inventory = await expect(step.ansible.inventory, [...at, 'inventory'], 'file');
+        if (inventory && step.path[0] === 'execution' && !inventories.has(inventory))
+          inventories.set(inventory, [...at, 'inventory']);
       }
+      const hostStep = await describeHostStep(step.path, step.ansible, playbook, inventory);
+      if (hostStep) hostSteps.push(hostStep);
     }
     if (step.terraform) {
       const at = [...step.path, 'terraform'];
@@ -121,38 +170,52 @@ export async function checkReferences(
       }
     }
   }
+  return { findings, inventories, hostSteps };
 
-  const devices = proposal.targets.devices ?? [];
-  if (inventories.size === 0) return { findings, inventoryGroups: [] };
-  const hostGroups = new Map<string, string[]>();
-  for (const absolute of inventories.keys()) {
-    const inventory = await resolveInventory(absolute);
-    for (const [host, groups] of inventory.hostGroups)
-      hostGroups.set(host, [...(hostGroups.get(host) ?? []), ...groups]);
-  }
-  const groups = new Set<string>();
-  devices.forEach((device, index) => {
-    const found = hostGroups.get(device);
-    if (found) {
-      for (const group of found) groups.add(group);
-      return;
+  async function describeHostStep(
+    stepPath: StepPath,
+    own: AnsibleStep,
+    playbook: string | undefined,
+    ownInventory: string | undefined,
+  ): Promise<HostStep | undefined> {
+    const at = [...stepPath, 'ansible'];
+    const label = stepLabel(stepPath);
+    const asRun =
+      stepPath[0] === 'execution' ? own : (inheritStepDefaults({ ansible: own }, proposal).ansible ?? own);
+    if (!asRun.inventory) {
+      findings.push({
+        ruleId: 'reference',
+        severity: 'error',
+        message: `${label} names no inventory, so the hosts it reaches cannot be checked against targets`,
+        hint: "Name the inventory on the step (inventory: inventory/hosts.yaml); verification and rollback steps inherit the first execution step's.",
+        file,
+        ...locate([...at, 'playbook']),
+      });
+      return undefined;
     }
-    findings.push({
-      ruleId: 'reference',
-      severity: 'error',
-      message: `device '${device}' is not in the inventory ${[...inventories.keys()].map((p) => `'${path.relative(root, p)}'`).join(', ')}`,
-      hint: nearHosts(device, [...hostGroups.keys()]),
-      file,
-      ...locate(['targets', 'devices', index]),
-    });
-  });
-  return { findings, inventoryGroups: [...groups].sort() };
+    // why: an inherited inventory was checked (and reported) on the execution step that names it.
+    const inventory =
+      ownInventory ??
+      (own.inventory
+        ? undefined
+        : await checkPathOnce(asRun.inventory, 'file').then((checked) =>
+            checked.ok ? checked.absolutePath : undefined,
+          ));
+    if (!playbook || !inventory) return undefined;
+    return {
+      label,
+      playbookAt: [...at, 'playbook'],
+      hostsAt: [...at, own.limit ? 'limit' : 'playbook'],
+      inventoryAt: [...at, own.inventory ? 'inventory' : 'playbook'],
+      ...(asRun.limit ? { limit: asRun.limit } : {}),
+      limitInherited: !own.limit && asRun.limit !== undefined,
+      inventory: asRun.inventory,
+      query: { inventory, playbook, ...(asRun.limit ? { limit: asRun.limit } : {}) },
+    };
+  }
 }
 
-function nearHosts(device: string, hosts: string[]): string {
-  const prefix = device.slice(0, Math.max(3, device.length - 3));
-  const similar = hosts.filter((host) => host.startsWith(prefix)).slice(0, 5);
-  return similar.length > 0
-    ? `Known hosts with a similar name: ${similar.join(', ')}.`
-    : 'Add the device to the inventory, or fix its name.';
+function stepLabel(stepPath: StepPath): string {
+  const [phase, index] = stepPath;
+  return typeof index === 'number' ? `${phase} step ${index + 1}` : `${phase} step`;
 }

@@ -9,6 +9,7 @@ import type { ChangeSubject, Step } from '../core/model.js';
 import { proposalDigest } from '../executors/digest.js';
 import { skippedStep } from '../executors/run-step.js';
 import type { StepResult } from '../executors/types.js';
+import { inheritStepDefaults } from '../proposals/references.js';
 import { type ExecutionOptions, executeStep, type PlanTarget, rollbackSteps } from './plan-proposals.js';
 import { silentProgress } from './progress.js';
 
@@ -223,23 +224,9 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
 
 /**
  * Verification and rollback steps often name only a playbook; they run against the same inventory
- * and limit, with the same extra variables, as the proposal's first Ansible step (their own values win).
+ * and limit, with the same extra variables, as the proposal's first Ansible step (their own values
+ * win). The rule lives with the proposal's references, where validate resolves the hosts it reaches.
  */
 export function withDefaults(step: Step, subject: ChangeSubject): Step {
-  if (!step.ansible) return step;
-  const first = subject.proposal.execution.find((candidate) => candidate.ansible)?.ansible;
-  if (!first || first === step.ansible) return step;
-  const inventory = step.ansible.inventory ?? first.inventory;
-  const limit = step.ansible.limit ?? first.limit;
-  const extraVars =
-    first.extraVars || step.ansible.extraVars ? { ...first.extraVars, ...step.ansible.extraVars } : undefined;
-  return {
-    ...(step.name ? { name: step.name } : {}),
-    ansible: {
-      ...step.ansible,
-      ...(inventory ? { inventory } : {}),
-      ...(limit ? { limit } : {}),
-      ...(extraVars ? { extraVars } : {}),
-    },
-  };
+  return inheritStepDefaults(step, subject.proposal);
 }

@@ -1,0 +1,270 @@
+/**
+ * Resolves, for validate, the inventories proposals use and the hosts each Ansible step reaches,
+ * with Ansible's own pattern rules (see ansible-helper.ts). Everything asked for in one run goes to
+ * one Python process, started at the first question the on-disk cache cannot answer, so it imports
+ * Ansible while the remaining proposals are still being parsed.
+ *
+ * The cache lives under `.netchange/cache/`, keyed by content: an inventory by its text, a step by
+ * its inventory's text, its playbook's text and its limit (and every playbook the playbook imports
+ * must still hash the same). It holds host names, groups and sites only, never inventory variables.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  HELPER_SOURCE,
+  type HelperRequest,
+  type ReadFile,
+  type RunningHelper,
+  startAnsibleHelper,
+} from './ansible-helper.js';
+import { type InventoryOutcome, inventoryFromHosts, isHostRecords } from './inventory.js';
+
+/** One Ansible step's host question: absolute paths, and the limit as the step passes it. */
+export interface HostQuery {
+  inventory: string;
+  playbook: string;
+  limit?: string;
+}
+
+/** The hosts a step reaches, or why they could not be resolved. */
+export type StepOutcome =
+  | { ok: true; hosts: string[] }
+  | {
+      ok: false;
+      message: string;
+      hint: string;
+      /** The step's inventory could not be read; its own finding says why. */
+      inventoryFailed?: boolean;
+    };
+
+export interface HostResolution {
+  inventory(absolutePath: string): InventoryOutcome | undefined;
+  step(query: HostQuery): StepOutcome | undefined;
+}
+
+export interface HostResolver {
+  /** Announces inventories and steps to resolve; the first the cache cannot answer starts Python. */
+  want(inventories: readonly string[], queries: readonly HostQuery[]): void;
+  /** Resolves everything announced: from the cache, and the rest with one helper run. */
+  resolve(): Promise<HostResolution>;
+}
+
+export interface HostResolverOptions {
+  /** Repository root (imported playbooks must stay inside it; cached file paths are relative to it). */
+  root: string;
+  /** The ansible-inventory command; the helper runs with its Python. */
+  inventoryCommand: string;
+  /** Where cache files go; none: no disk cache. */
+  cacheDirectory?: string;
+}
+
+// why: a new helper (or cache format) must never read entries an older one wrote.
+const CACHE_VERSION = createHash('sha256').update('netchange-hosts-v1\0').update(HELPER_SOURCE).digest('hex');
+// why: the cache before host resolution kept `ansible-inventory --list` output, variables included.
+const LEGACY_INVENTORY_CACHE = /^inventory-[0-9a-f]{64}\.json$/;
+
+/** A step's identity within a run. */
+export function hostQueryKey(query: HostQuery): string {
+  // why: called for every step of every proposal; NUL cannot occur in a path or a limit.
+  return `${query.inventory}\0${query.playbook}\0${query.limit ?? ''}`;
+}
+
+export function createHostResolver(options: HostResolverOptions): HostResolver {
+  const contents = new Map<string, Promise<Buffer | undefined>>();
+  const digests = new Map<string, Promise<string | undefined>>();
+  const inventoryLookups = new Map<string, Promise<void>>();
+  const stepLookups = new Map<string, Promise<void>>();
+  const inventories = new Map<string, InventoryOutcome>();
+  const steps = new Map<string, StepOutcome>();
+  const missingInventories = new Set<string>();
+  const missingSteps = new Map<string, HostQuery>();
+  let helper: RunningHelper | undefined;
+
+  const content = (absolute: string) => {
+    let pending = contents.get(absolute);
+    if (!pending) {
+      pending = readFile(absolute).catch(() => undefined);
+      contents.set(absolute, pending);
+    }
+    return pending;
+  };
+  const digestOf = (relative: string) => {
+    let pending = digests.get(relative);
+    if (!pending) {
+      pending = content(path.join(options.root, relative)).then((bytes) =>
+        bytes ? createHash('sha256').update(bytes).digest('hex') : undefined,
+      );
+      digests.set(relative, pending);
+    }
+    return pending;
+  };
+  const cacheKey = (...parts: (string | Buffer)[]) => {
+    const hash = createHash('sha256').update(CACHE_VERSION).update(options.inventoryCommand);
+    for (const part of parts) hash.update(`\0${part.length}\0`).update(part);
+    return hash.digest('hex');
+  };
+  const readCache = async (name: string): Promise<unknown> => {
+    if (!options.cacheDirectory) return undefined;
+    try {
+      return JSON.parse(await readFile(path.join(options.cacheDirectory, name), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  const miss = () => {
+    helper ??= startAnsibleHelper(options.inventoryCommand);
+  };
+
+  const lookupInventory = async (absolute: string): Promise<void> => {
+    const mode = await stat(absolute).then(
+      (stats) => stats.mode,
+      () => 0,
+    );
+    // why: Ansible runs an executable inventory as a script. Validate must not run code from a pull
+    // request, and reading the file as YAML/INI instead would not be what plan and apply see.
+    if ((mode & 0o111) !== 0) {
+      inventories.set(absolute, {
+        ok: false,
+        message: `inventory '${path.relative(options.root, absolute)}' is an executable script; netchange does not run it to validate`,
+        hint: 'Use a static YAML or INI inventory (git update-index --chmod=-x, chmod -x) and keep generated inventories out of change proposals.',
+      });
+      return;
+    }
+    const bytes = await content(absolute);
+    const cached = bytes ? await readCache(`inventory-v2-${cacheKey(bytes)}.json`) : undefined;
+    if (isHostRecords(cached)) {
+      inventories.set(absolute, { ok: true, inventory: inventoryFromHosts(cached) });
+      return;
+    }
+    missingInventories.add(absolute);
+    miss();
+  };
+  const wantInventory = (absolute: string) => {
+    let pending = inventoryLookups.get(absolute);
+    if (!pending) {
+      pending = lookupInventory(absolute);
+      inventoryLookups.set(absolute, pending);
+    }
+    return pending;
+  };
+
+  const lookupStep = async (key: string, query: HostQuery): Promise<void> => {
+    await wantInventory(query.inventory);
+    const inventory = inventories.get(query.inventory);
+    if (inventory && !inventory.ok) {
+      steps.set(key, { ok: false, message: inventory.message, hint: inventory.hint, inventoryFailed: true });
+      return;
+    }
+    const [inventoryBytes, playbookBytes] = await Promise.all([
+      content(query.inventory),
+      content(query.playbook),
+    ]);
+    if (inventoryBytes && playbookBytes) {
+      const cached = await readCache(
+        `hosts-${cacheKey(inventoryBytes, playbookBytes, query.limit ?? '')}.json`,
+      );
+      if (isStepRecord(cached) && (await filesUnchanged(cached.files))) {
+        steps.set(key, { ok: true, hosts: cached.hosts });
+        return;
+      }
+    }
+    missingSteps.set(key, query);
+    miss();
+  };
+  const filesUnchanged = async (files: ReadFile[]) =>
+    (await Promise.all(files.map(async (file) => (await digestOf(file.path)) === file.sha256))).every(
+      Boolean,
+    );
+
+  const writeCache = async (writes: { name: string; value: unknown }[]): Promise<void> => {
+    const directory = options.cacheDirectory;
+    if (!directory || writes.length === 0) return;
+    try {
+      await mkdir(directory, { recursive: true });
+      const legacy = (await readdir(directory)).filter((name) => LEGACY_INVENTORY_CACHE.test(name));
+      await Promise.all([
+        ...legacy.map((name) => rm(path.join(directory, name), { force: true })),
+        ...writes.map(({ name, value }) => writeFile(path.join(directory, name), JSON.stringify(value))),
+      ]);
+    } catch {
+      // why: the cache only saves time; a read-only checkout still validates.
+    }
+  };
+
+  return {
+    want(inventoryPaths, queries) {
+      for (const absolute of inventoryPaths) void wantInventory(absolute);
+      for (const query of queries) {
+        const key = hostQueryKey(query);
+        if (!stepLookups.has(key)) stepLookups.set(key, lookupStep(key, query));
+      }
+    },
+    async resolve() {
+      await Promise.all([...inventoryLookups.values(), ...stepLookups.values()]);
+      if (helper && (missingInventories.size > 0 || missingSteps.size > 0)) {
+        const request: HelperRequest = {
+          root: options.root,
+          inventories: [...missingInventories],
+          steps: [...missingSteps].map(([key, query]) => ({ key, ...query })),
+        };
+        const response = await helper.answer(request);
+        const writes: { name: string; value: unknown }[] = [];
+        for (const absolute of missingInventories) {
+          const answer = response.inventories[absolute];
+          if (!answer) continue;
+          if (!answer.ok) {
+            inventories.set(absolute, answer);
+            continue;
+          }
+          inventories.set(absolute, { ok: true, inventory: inventoryFromHosts(answer.hosts) });
+          const bytes = await content(absolute);
+          if (bytes) writes.push({ name: `inventory-v2-${cacheKey(bytes)}.json`, value: answer.hosts });
+        }
+        for (const [key, query] of missingSteps) {
+          const answer = response.steps[key];
+          if (!answer) continue;
+          if (!answer.ok) {
+            steps.set(key, answer);
+            continue;
+          }
+          steps.set(key, { ok: true, hosts: answer.hosts });
+          const [inventoryBytes, playbookBytes] = await Promise.all([
+            content(query.inventory),
+            content(query.playbook),
+          ]);
+          if (inventoryBytes && playbookBytes) {
+            writes.push({
+              name: `hosts-${cacheKey(inventoryBytes, playbookBytes, query.limit ?? '')}.json`,
+              value: { hosts: answer.hosts, files: answer.files },
+            });
+          }
+        }
+        await writeCache(writes);
+      }
+      return {
+        inventory: (absolute) => inventories.get(absolute),
+        step: (query) => steps.get(hostQueryKey(query)),
+      };
+    },
+  };
+}
+
+function isStepRecord(value: unknown): value is { hosts: string[]; files: ReadFile[] } {
+  if (value === null || typeof value !== 'object') return false;
+  const record = value as { hosts?: unknown; files?: unknown };
+  return (
+    Array.isArray(record.hosts) &&
+    record.hosts.every((host) => typeof host === 'string') &&
+    Array.isArray(record.files) &&
+    record.files.every(
+      (file: unknown) =>
+        file !== null &&
+        typeof file === 'object' &&
+        typeof (file as ReadFile).path === 'string' &&
+        typeof (file as ReadFile).sha256 === 'string' &&
+        !path.isAbsolute((file as ReadFile).path) &&
+        !(file as ReadFile).path.startsWith('..'),
+    )
+  );
+}
