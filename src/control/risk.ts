@@ -1,5 +1,6 @@
 import type { Finding } from '../core/findings.js';
 import { type ChangeSubject, RISK_ORDER, type Risk } from '../core/model.js';
+import { touchedDevices } from '../core/targets.js';
 import { type CelActivation, proposalForCel, runCel, toCelValue } from './cel.js';
 import type { CompiledChangeControlPolicy } from './compile-policy.js';
 
@@ -37,7 +38,7 @@ export function celActivation(subject: ChangeSubject, context: RiskContext, risk
       risk,
       inventoryGroups: subject.inventoryGroups,
       // why: a CEL int, so `context.deviceCount > 2` and `context.deviceCount * 2` both work.
-      deviceCount: BigInt(subject.proposal.targets.devices?.length ?? 0),
+      deviceCount: BigInt(touchedDevices(subject).length),
       windows: toCelValue(context.windows),
     },
   };

@@ -8,6 +8,7 @@
  */
 import { NetchangeError } from '../core/errors.js';
 import type { ChangeSubject } from '../core/model.js';
+import { touchedDevices } from '../core/targets.js';
 
 export const LOCK_PREFIX = 'refs/netchange/locks/';
 
@@ -56,10 +57,11 @@ export interface HeldLock {
   lease: Lease;
 }
 
-/** The lock names of a change: one per targeted device and per Terraform stack, sorted. */
+/** The lock names of a change: one per device it touches and per Terraform stack, sorted. */
 export function lockNames(subject: ChangeSubject): string[] {
   const names = new Set<string>();
-  for (const device of subject.proposal.targets.devices ?? []) names.add(`device-${refSafe(device)}`);
+  // why: the hosts the steps reach, not only those named: `limit: sw*` locks every switch it reaches.
+  for (const device of touchedDevices(subject)) names.add(`device-${refSafe(device)}`);
   for (const step of subject.proposal.execution) {
     if (!step.terraform) continue;
     // why: `terraform/sdwan` with workspace `prod` reads better as `terraform-sdwan-prod`.

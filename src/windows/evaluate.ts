@@ -8,6 +8,7 @@ import picomatch from 'picomatch';
 import type { Interval } from '../core/findings.js';
 import type { ApprovalRequest, ChangeSubject, Risk, WindowVerdict } from '../core/model.js';
 import type { WindowScope } from '../core/schema-types.generated.js';
+import { touchedDevices, touchedSites } from '../core/targets.js';
 import type { ApplicableWindows, CompiledWindow, CompiledWindowPolicy, Occurrence } from './model.js';
 import { ensureCovered, overlappingOccurrences, refreshUnions, upperBound } from './occurrence-store.js';
 import { DAY_MS, formatLocal, formatUtc, toIsoLocal, toIsoUtc } from './time-text.js';
@@ -235,8 +236,8 @@ function scopeFactsKey(policy: CompiledWindowPolicy, subject: ChangeSubject, ris
   }
   const { proposal } = subject;
   return [
-    used.has('sites') ? (proposal.targets.sites ?? []).join(',') : '',
-    used.has('devices') ? (proposal.targets.devices ?? []).join(',') : '',
+    used.has('sites') ? touchedSites(subject).join(',') : '',
+    used.has('devices') ? touchedDevices(subject).join(',') : '',
     used.has('tags') ? (proposal.targets.tags ?? []).join(',') : '',
     used.has('domains') ? proposal.domain : '',
     used.has('types') ? proposal.type : '',
@@ -249,7 +250,7 @@ const deviceMatchers = new WeakMap<CompiledWindow, (device: string) => boolean>(
 function scopeMatches(window: CompiledWindow, subject: ChangeSubject, risk: Risk): boolean {
   const scope: WindowScope = window.scope;
   const { proposal } = subject;
-  if (!any(scope.sites, proposal.targets.sites)) return false;
+  if (!any(scope.sites, touchedSites(subject))) return false;
   if (!any(scope.tags, proposal.targets.tags)) return false;
   if (!any(scope.domains, [proposal.domain])) return false;
   if (!any(scope.types, [proposal.type])) return false;
@@ -260,7 +261,7 @@ function scopeMatches(window: CompiledWindow, subject: ChangeSubject, risk: Risk
       matcher = picomatch(scope.devices);
       deviceMatchers.set(window, matcher);
     }
-    if (!(proposal.targets.devices ?? []).some(matcher)) return false;
+    if (!touchedDevices(subject).some(matcher)) return false;
   }
   return true;
 }

@@ -37,6 +37,13 @@ ${limit ? `      limit: "${limit}"\n` : ''}      extraVars: {vlan_id: 40}
 `;
 }
 
+// why: a step reaching more than two switches is medium risk (the example's many-devices rule counts
+// the hosts reached), and medium risk needs a rollback plan.
+const ROLLBACK = `rollback:
+  description: Remove VLAN 40
+  ansible: {playbook: playbooks/switching/vlans.yaml, extraVars: {vlan_id: 40, state: absent}}
+`;
+
 const CASES: Record<string, string> = {
   'limit-list': proposal(
     'LIMIT-LIST',
@@ -81,9 +88,15 @@ const CASES: Record<string, string> = {
     '{sites: [plant-a], devices: ["sw-plant-a-*"]}',
     `${execution('sw-plant-a-*')}verification:
   - ansible: {playbook: playbooks/switching/verify-vlans.yaml}
-`,
+${ROLLBACK}`,
   ),
-  'site-declared': proposal('SITE-OK', '{sites: [plant-a]}', execution('plant_a_switches')),
+  'site-declared': proposal('SITE-OK', '{sites: [plant-a]}', `${execution('plant_a_switches')}${ROLLBACK}`),
+  // why: the window escape: declare a site outside the plant and a glob, then reach the plant's switches on a weekday.
+  'glob-escape': proposal(
+    'GLOB-ESCAPE',
+    '{sites: [hq], devices: ["sw-*"]}',
+    execution('sw-plant-a-*'),
+  ).replace(/start: "[^"]+"\n {2}end: "[^"]+"/, 'start: "2026-11-30T10:00"\n  end: "2026-11-30T11:00"'),
   'site-other': proposal('SITE-OTHER', '{sites: [plant-a]}', execution('switches')),
   'no-host': proposal(
     'NO-HOST',
@@ -169,6 +182,24 @@ describe('targets are what the steps touch (validate, example plant network)', (
 
     expect(finding?.message).not.toContain('fw-hq-01');
     expect(finding?.message).not.toContain('core-hq-01');
+  });
+
+  it('lets the windows see the sites of the hosts a step reaches, not only the declared ones', () => {
+    const entry = reportOf('glob-escape');
+
+    expect(CASES['glob-escape']).toContain('start: "2026-11-30T10:00"');
+    expect(targetFindings('glob-escape')).toEqual([]);
+    expect(entry.ok).toBe(false);
+    expect(entry.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ruleId: 'window', policy: 'plant-a-production' }),
+        expect.objectContaining({
+          ruleId: 'window',
+          policy: 'plant-a-sunday-maintenance',
+          severity: 'error',
+        }),
+      ]),
+    );
   });
 
   it.each(['glob-within-targets', 'site-declared'])('%s passes', (name) => {
