@@ -48,8 +48,8 @@ async function listInventoryCached(
     return parseInventoryList(JSON.parse(await readFile(cached, 'utf8')) as Record<string, unknown>);
   } catch {
     const list = await runInventoryList(command, absolutePath);
-    await mkdir(cacheDirectory, { recursive: true })
-      .then(() => writeFile(cached, JSON.stringify(list)))
+    await mkdir(cacheDirectory, { recursive: true, mode: 0o700 })
+      .then(() => writeFile(cached, JSON.stringify(list), { mode: 0o600 }))
       .catch(() => undefined);
     return parseInventoryList(list);
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -198,6 +198,33 @@ describe('netchange plan with escaped, non-ASCII and multi-line secrets from eve
         '.netchange/text-run/plan.md',
       ]),
     );
+  });
+
+  it('keeps the files not meant for people private: .netchange/cache and the temp directory, 0600 in 0700', async () => {
+    const cache = path.join(repository.root, '.netchange', 'cache');
+    const files: Record<string, string> = {};
+    await readTree(cache, files);
+    // why: tsx-* is the compile cache of the loader the tests run the CLI with, not netchange's.
+    await readTree(temporary, files, /[/\\]tsx-[^/\\]*$/);
+    const modes = await Promise.all(
+      Object.keys(files).map(async (file) => [
+        path.relative(repository.root, file),
+        (await stat(file)).mode & 0o777,
+      ]),
+    );
+    const directories = [cache, ...new Set(Object.keys(files).map((file) => path.dirname(file)))].filter(
+      (directory) => directory !== temporary,
+    );
+    const directoryModes = await Promise.all(
+      directories.map(async (directory) => [
+        path.relative(repository.root, directory),
+        (await stat(directory)).mode & 0o777,
+      ]),
+    );
+
+    expect(Object.keys(files).some((file) => file.startsWith(cache))).toBe(true);
+    expect(modes.filter(([, mode]) => mode !== 0o600)).toEqual([]);
+    expect(directoryModes.filter(([, mode]) => mode !== 0o700)).toEqual([]);
   });
 
   it('still shows reviewers which lines change, with the secret replaced', () => {
