@@ -14,6 +14,7 @@ const SECRETS = {
   hostVarRadius: 'Qu0te"Back\\slash-R4dius-9x',
   groupVarTacacs: 'Pässwörd-Tacacs-7q',
   wholeFileVault: 'vault-Line-One-4k\nvault-Line-Two-8m',
+  playbookGroupVar: "N7p'Key-ä\\x-1m",
   extraVar: 'Extra"Quote\\Back-ü-5z',
   secretsEnv: 'Env"Val-ß\\x-2p',
   terraformSensitive: 'tf-Sens"Line-One-3w\ntf-Sens-Line-Two-ö5',
@@ -41,6 +42,7 @@ tacacs-server host 10.20.0.6 auth {{ tacacs_key }}
 enable {{ vault_enable_password }}
 device {{ device_password }}
 env {{ lookup('ansible.builtin.env', 'NC_ESCAPED_SECRET') }}
+ntp authentication {{ ntp_auth_key }}
 `;
 
 const TERRAFORM = `terraform {
@@ -131,6 +133,7 @@ beforeAll(async () => {
     'inventory/group_vars/all/vault.yml': `vault_enable_password: ${JSON.stringify(SECRETS.wholeFileVault)}\n`,
     'playbooks/test/aaa.yaml': PLAYBOOK,
     'playbooks/test/templates/aaa.j2': TEMPLATE,
+    'playbooks/test/group_vars/all.yml': `ntp_auth_key: ${JSON.stringify(SECRETS.playbookGroupVar)}\n`,
     'terraform/escaped/main.tf': TERRAFORM,
     'terraform/escaped/secret.tfvars': `shared = <<-EOT\n  ${SECRETS.terraformSensitive.replace('\n', '\n  ')}\n  EOT\nadmin_password = ${hcl(SECRETS.terraformVarFile)}\n`,
     'changes/aaa.yaml': proposal(
