@@ -64,7 +64,12 @@ async function learnAnsibleSecrets(
   }
   let listing: unknown;
   try {
-    listing = result.exitCode === 0 ? JSON.parse(result.stdout) : undefined;
+    // why: an inline `!vault` value is listed as its ciphertext, which is no secret (the callback
+    // reports its plain value when the play starts); dropping it keeps the redactor's list short.
+    listing =
+      result.exitCode === 0
+        ? JSON.parse(result.stdout, (key, value: unknown) => (key === '__ansible_vault' ? undefined : value))
+        : undefined;
   } catch {
     listing = undefined;
   }
