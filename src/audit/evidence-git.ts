@@ -156,7 +156,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-evidence-'));
       try {
         const blobFile = path.join(scratch, 'record.json');
-        await writeFile(blobFile, file.content);
+        await writeFile(blobFile, file.content, { mode: 0o600 });
         // why: a private index per append, so concurrent appends (and the user's own index) never collide.
         const plumbing = await withEnvironment({ GIT_INDEX_FILE: path.join(scratch, 'index') });
         const blob = (await plumbing.raw(['hash-object', '-w', '--no-filters', blobFile])).trim();

@@ -77,7 +77,8 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
       ...args.map((arg) => displayArgument(arg, context.repoRoot, scratch)),
     ];
     const command = `$ ${argv.join(' ')}`;
-    const logText = context.redactor.redactText(
+    // why: events are redacted as data, so a secret is caught in whatever escaping Ansible gave it.
+    const logText = context.redactor.redactOutput(
       `${command}\n--- stderr ---\n${result.stderr}\n--- events ---\n${events}`,
     );
     const base = {

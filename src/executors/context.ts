@@ -14,8 +14,8 @@ export interface StepContext {
   killGraceMs: number;
   /** Cancels the step (Ctrl-C). */
   signal?: AbortSignal;
-  /** Commands to run (executors.ansiblePlaybook, executors.terraform). */
-  commands: { ansiblePlaybook: string; terraform: string };
+  /** Commands to run (executors.ansiblePlaybook, executors.terraform, executors.ansibleInventory). */
+  commands: { ansiblePlaybook: string; terraform: string; ansibleInventory?: string };
   /** Extra environment for the tools. */
   env?: Record<string, string | undefined>;
   /**

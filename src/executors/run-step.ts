@@ -1,5 +1,6 @@
 import type { Step } from '../core/model.js';
 import { runAnsible } from './ansible.js';
+import { learnStepSecrets } from './collect-secrets.js';
 import type { StepContext, StepRun } from './context.js';
 import { ansibleDigest, terraformDigest } from './digest.js';
 import { runTerraform } from './terraform.js';
@@ -29,9 +30,15 @@ export async function runStep(
   position: StepPosition,
   context: StepContext,
 ): Promise<ExecutedStep> {
-  const run: StepRun = step.ansible
-    ? await runAnsible(step.ansible, context)
-    : await runTerraform(step.terraform, context);
+  const startedAt = new Date().toISOString();
+  // why: before the tool runs, so the redactor knows the inventory's and variables' secrets before
+  // any output, diff or log exists (not only those the tool's output happens to label).
+  const refused = await learnStepSecrets(step, context);
+  const run: StepRun = refused
+    ? { ...refused, startedAt }
+    : step.ansible
+      ? await runAnsible(step.ansible, context)
+      : await runTerraform(step.terraform, context);
   const { logText, ...rest } = run;
   const digest = rest.ansible
     ? ansibleDigest(rest.ansible)

@@ -49,7 +49,7 @@ async function runTerraformSerially(
     ...run,
     startedAt,
     durationMs: performance.now() - started,
-    logText: context.redactor.redactText(log.join('\n')),
+    logText: context.redactor.redactOutput(log.join('\n')),
     argv: argv.map((argument) => context.redactor.redactText(argument)),
   });
   const terraform = async (args: string[], label: string): Promise<ProcessResult> => {

@@ -228,6 +228,7 @@ async function sendSaved(
     await writeFile(
       path.join(directory, 'sent.json'),
       `${JSON.stringify({ sentAt: new Date().toISOString(), commentUrl, wrote }, null, 2)}\n`,
+      { mode: 0o600 },
     );
     return {
       ...(commentUrl ? { commentUrl } : {}),

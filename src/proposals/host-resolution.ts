@@ -181,11 +181,13 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
     const directory = options.cacheDirectory;
     if (!directory || writes.length === 0) return;
     try {
-      await mkdir(directory, { recursive: true });
+      await mkdir(directory, { recursive: true, mode: 0o700 });
       const legacy = (await readdir(directory)).filter((name) => LEGACY_INVENTORY_CACHE.test(name));
       await Promise.all([
         ...legacy.map((name) => rm(path.join(directory, name), { force: true })),
-        ...writes.map(({ name, value }) => writeFile(path.join(directory, name), JSON.stringify(value))),
+        ...writes.map(({ name, value }) =>
+          writeFile(path.join(directory, name), JSON.stringify(value), { mode: 0o600 }),
+        ),
       ]);
     } catch {
       // why: the cache only saves time; a read-only checkout still validates.

@@ -229,3 +229,108 @@ describe('property: a planted secret never survives', () => {
     );
   });
 });
+
+/** A secret as a JSON string body: JavaScript style, or Python's `json.dumps` (`\u00e4`, either case). */
+function escapedForm(
+  secret: string,
+  style: 'json' | 'ascii-lower' | 'ascii-upper' | 'twice' | 'repr',
+): string {
+  const json = JSON.stringify(secret).slice(1, -1);
+  if (style === 'json') return json;
+  if (style === 'twice') return JSON.stringify(json).slice(1, -1);
+  if (style === 'repr')
+    return secret
+      .replaceAll('\\', '\\\\')
+      .replaceAll("'", "\\'")
+      .replaceAll('\n', '\\n')
+      .replaceAll('\r', '\\r');
+  return json.replace(/[\u0080-\uffff]/g, (character) => {
+    const hex = character.charCodeAt(0).toString(16).padStart(4, '0');
+    return `\\u${style === 'ascii-upper' ? hex.toUpperCase() : hex}`;
+  });
+}
+
+const hardChar = fc.constantFrom(
+  ...'abcdefghkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"\\\'äöüßéñ中-_!'.split(''),
+);
+const hardLine = fc.string({ unit: hardChar, minLength: 8, maxLength: 24 });
+/** Secrets with quotes, backslashes, non-ASCII characters and (sometimes) a newline. */
+const hardSecret = fc.array(hardLine, { minLength: 1, maxLength: 3 }).map((lines) => lines.join('\n'));
+const style = fc.constantFrom('json', 'ascii-lower', 'ascii-upper', 'twice', 'repr') as fc.Arbitrary<
+  'json' | 'ascii-lower' | 'ascii-upper' | 'twice' | 'repr'
+>;
+const plainSurrounding = fc.string({ unit: fc.constantFrom(...' abc:={}[],'.split('')), maxLength: 20 });
+
+describe('property: a planted secret never survives in any escaped form', () => {
+  it('JSON-escaped, \\u-escaped (both cases), escaped twice or repr-escaped, anywhere in any text', () => {
+    fc.assert(
+      fc.property(hardSecret, style, plainSurrounding, plainSurrounding, (secret, form, before, after) => {
+        const planted = escapedForm(secret, form);
+
+        const redacted = createRedactor({ secretValues: [secret] }).redactText(`${before}${planted}${after}`);
+
+        expect(redacted).not.toContain(planted);
+        expect(redacted).toContain(REDACTED);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('inside a JSON event line as Python writes it: redacted as data, still one JSON document', () => {
+    fc.assert(
+      fc.property(hardSecret, plainSurrounding, fc.boolean(), (secret, around, ascii) => {
+        const event = {
+          event: 'result',
+          result: { msg: `${around}${secret}${around}`, diff: { after: secret } },
+        };
+        // why: Python's json.dumps writes non-ASCII characters as \uXXXX; JavaScript keeps them.
+        const line = ascii
+          ? JSON.stringify(event).replace(
+              /[\u0080-\uffff]/g,
+              (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+            )
+          : JSON.stringify(event);
+        const redactor = createRedactor({ secretValues: [secret] });
+
+        const redacted = redactor.redactOutput(`$ ansible-playbook x.yaml\n${line}\n`);
+        const parsed = JSON.parse(redacted.split('\n')[1] ?? '');
+
+        for (const form of ['json', 'ascii-lower', 'ascii-upper', 'repr'] as const)
+          expect(redacted).not.toContain(escapedForm(secret, form));
+        expect(redacted).not.toContain(secret);
+        expect(parsed.result.diff.after).toBe(REDACTED);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a multi-line secret split across the lines of a diff', () => {
+    fc.assert(
+      fc.property(fc.array(hardLine, { minLength: 2, maxLength: 4 }), (lines) => {
+        const redactor = createRedactor({ secretValues: [lines.join('\n')] });
+        const diff = `--- before\n+++ after\n@@ -1 +1,${lines.length} @@\n${lines.map((line) => `+${line}`).join('\n')}\n`;
+
+        const redacted = redactor.redactText(diff);
+
+        for (const line of lines) expect(redacted).not.toContain(line);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('values under secret-looking keys of an inventory listing are learned before any output', () => {
+    fc.assert(
+      fc.property(hardSecret, (secret) => {
+        const redactor = createRedactor();
+        redactor.learnSecretKeys({
+          _meta: { hostvars: { 'sw-1': { radius_secret: secret, mgmt_ip: '10.0.0.1' } } },
+        });
+
+        const redacted = redactor.redactText(`auth ${escapedForm(secret, 'ascii-upper')} ip 10.0.0.1`);
+
+        expect(redacted).toBe(`auth ${REDACTED} ip 10.0.0.1`);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -6,7 +6,9 @@
  * Three layers, applied in this order:
  * 1. structure: values under secret-looking keys, Terraform `*_sensitive` trees and Ansible `no_log`
  *    results are replaced, and the replaced values are learned;
- * 2. values: every learned or configured secret value (and its base64 forms) is removed from text;
+ * 2. values: every learned or configured secret value is removed from text in each form it takes in
+ *    tool output: raw, JSON-escaped, `\u00e4`-escaped (both cases), escaped twice (JSON in JSON),
+ *    Python-repr-escaped, base64, and line by line for a multi-line secret (diffs split lines);
  * 3. formats: known secret formats (PEM keys, GitHub/AWS tokens, device config secret lines).
  */
 import { isSecretKey, SECRET_TEXT_PATTERNS } from './patterns.js';
@@ -34,6 +36,12 @@ export interface Redactor {
   /** Removes every known secret value and every recognised secret format from a string. */
   redactText(text: string): string;
   /**
+   * Redacts tool output (a step log): each line that is a JSON document is parsed, redacted as data
+   * (`redactValue`) and serialised again, so a secret is caught whatever escaping the tool used;
+   * then the whole text gets the text pass.
+   */
+  redactOutput(text: string): string;
+  /**
    * Returns a redacted deep copy of structured data: secret-looking keys are masked (and their
    * values learned), then every string goes through `redactText`.
    */
@@ -42,6 +50,11 @@ export interface Redactor {
   addSecretValues(values: Iterable<string>): void;
   /** Learns every string leaf of a value (e.g. a whole sensitive subtree) as secret. */
   learn(value: unknown): void;
+  /**
+   * Learns the values stored under secret-looking keys anywhere in `value` (inventory variables,
+   * extra vars, Terraform variables) without copying it.
+   */
+  learnSecretKeys(value: unknown): void;
 }
 
 export function createRedactor(options: RedactorOptions = {}): Redactor {
@@ -51,10 +64,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
 
   function addSecretValues(values: Iterable<string>): void {
     for (const raw of values) {
-      for (const value of [raw, raw.trim()]) {
+      for (const value of [raw, raw.trim(), ...linesOf(raw)]) {
         if (value.length < MIN_SECRET_LENGTH || secrets.has(value)) continue;
         secrets.add(value);
-        for (const form of encodedForms(value)) secrets.add(form);
+        for (const form of secretForms(value)) if (form.length >= MIN_SECRET_LENGTH) secrets.add(form);
         dirty = true;
       }
     }
@@ -120,6 +133,24 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     return value;
   }
 
+  function redactOutput(text: string): string {
+    const lines = text.split('\n').map((line) => {
+      const trimmed = line.trim();
+      if (!/^[[{]/.test(trimmed)) return line;
+      try {
+        return JSON.stringify(redactValue(JSON.parse(trimmed) as unknown));
+      } catch {
+        // why: not JSON after all (a line cut short, a bracketed message): the text pass handles it.
+        return line;
+      }
+    });
+    return redactText(lines.join('\n'));
+  }
+
+  function learnSecretKeys(value: unknown): void {
+    maskKeys(value, 0);
+  }
+
   function redactValue<T>(value: T): T {
     // why: mask by key first so the masked values are learned before any string is scanned;
     // a password under `password:` then also disappears from a free-text `msg` next to it.
@@ -132,7 +163,66 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   for (const [name, value] of Object.entries(env)) {
     if (value && (names.has(name) || SECRET_ENV_NAME.test(name))) addSecretValues([value]);
   }
-  return { redactText, redactValue, addSecretValues, learn };
+  return { redactText, redactOutput, redactValue, addSecretValues, learn, learnSecretKeys };
+}
+
+/** Shortest line of a multi-line secret redacted on its own: shorter lines are ordinary text. */
+const MIN_SECRET_LINE_LENGTH = 6;
+
+/**
+ * The lines of a multi-line secret: a unified diff, a heredoc or a YAML block shows each line
+ * apart (after a `+`, indented), so no form of the whole value is ever on one line.
+ */
+function linesOf(value: string): string[] {
+  if (!/[\r\n]/.test(value)) return [];
+  return value
+    .split(/\r?\n|\r/)
+    .map((line) => line.trim())
+    .filter((line) => line.length >= MIN_SECRET_LINE_LENGTH);
+}
+
+/** Every form a secret takes in tool output and in the files netchange writes. */
+function secretForms(value: string): string[] {
+  const escaped = new Set<string>();
+  for (const once of [
+    jsonEscaped(value),
+    asciiJsonEscaped(value, 'lower'),
+    asciiJsonEscaped(value, 'upper'),
+  ]) {
+    escaped.add(once);
+    // why: JSON inside a JSON string (a module's stdout in an event, an event in a JSON log) escapes again.
+    escaped.add(jsonEscaped(once));
+  }
+  escaped.add(pythonEscaped(value));
+  escaped.delete(value);
+  return [...escaped, ...encodedForms(value)];
+}
+
+/** The secret inside a JSON string as JavaScript writes it (non-ASCII characters kept). */
+function jsonEscaped(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
+/**
+ * The secret inside a JSON string as Python's `json.dumps` writes it by default (Ansible's
+ * callbacks, `to_json`): every non-ASCII character as `\uXXXX`, in either hex case.
+ */
+function asciiJsonEscaped(value: string, hexCase: 'lower' | 'upper'): string {
+  // why: per UTF-16 unit, so a character outside the BMP becomes its surrogate pair, as Python writes it.
+  return jsonEscaped(value).replace(/[\u0080-\uffff]/g, (character) => {
+    const hex = character.charCodeAt(0).toString(16).padStart(4, '0');
+    return `\\u${hexCase === 'lower' ? hex : hex.toUpperCase()}`;
+  });
+}
+
+/** The secret inside a Python repr (`'…'`), as tracebacks and Ansible error messages show values. */
+function pythonEscaped(value: string): string {
+  return value
+    .replaceAll('\\', '\\\\')
+    .replaceAll("'", "\\'")
+    .replaceAll('\n', '\\n')
+    .replaceAll('\r', '\\r')
+    .replaceAll('\t', '\\t');
 }
 
 /**

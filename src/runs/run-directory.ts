@@ -40,6 +40,8 @@ export async function createRunDirectory(options: {
   const writeText = async (relative: string, text: string): Promise<string> => {
     const target = path.resolve(directory, relative);
     await mkdir(path.dirname(target), { recursive: true });
+    // why: step logs arrive already redacted as data by their executor (redactOutput); this text pass,
+    // which knows every escaped form of every secret, is the last line of defence.
     await writeFile(target, options.redactor.redactText(text), { mode: 0o600 });
     return relative;
   };

@@ -8,7 +8,7 @@ export interface ExecutionSettings {
   concurrency: number;
   timeoutMs: number;
   killGraceMs: number;
-  commands: { ansiblePlaybook: string; terraform: string };
+  commands: { ansiblePlaybook: string; terraform: string; ansibleInventory: string };
 }
 
 /** Reads the executor and secret settings; a bad duration is a configuration error (exit 2). */
@@ -18,7 +18,11 @@ export function executionSettings(config: ResolvedConfig, env: NodeJS.ProcessEnv
     concurrency: config.executors.concurrency,
     timeoutMs: durationMs(config.executors.stepTimeout, 'executors.stepTimeout'),
     killGraceMs: durationMs(config.executors.killGrace, 'executors.killGrace'),
-    commands: { ansiblePlaybook: config.executors.ansiblePlaybook, terraform: config.executors.terraform },
+    commands: {
+      ansiblePlaybook: config.executors.ansiblePlaybook,
+      terraform: config.executors.terraform,
+      ansibleInventory: config.executors.ansibleInventory,
+    },
   };
 }
 
