@@ -9,6 +9,7 @@ import { createInventoryResolver, type InventoryResolver } from '../proposals/in
 import { lintExtraVars } from '../proposals/lint.js';
 import { checkReferences, createPathChecker } from '../proposals/references.js';
 import { resolveSchedule } from '../proposals/schedule.js';
+import { checkToolArguments } from '../proposals/tool-arguments.js';
 import {
   isYamlFile,
   listProposalFiles,
@@ -200,7 +201,12 @@ async function loadProposal(
     resolveInventory,
     checkPath,
   );
-  loaded.findings.push(...schedule.findings, ...references.findings, ...lintExtraVars(document));
+  loaded.findings.push(
+    ...schedule.findings,
+    ...references.findings,
+    ...lintExtraVars(document),
+    ...checkToolArguments(document, proposal),
+  );
   if (schedule.schedule) {
     loaded.subject = {
       file,
