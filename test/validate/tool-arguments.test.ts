@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationReport } from '../../src/core/model.js';
+import { minutesFromNow } from '../support/lab-network.js';
 import { BASE_TREE, proposalYaml } from '../support/proposals.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
@@ -157,5 +159,58 @@ describe('values a proposal hands to Ansible and Terraform stay data', () => {
     const plan = JSON.parse(result.stdout) as { proposals: { file: string; status: string }[] };
     expect(plan.proposals.map((proposal) => proposal.file)).toEqual(['changes/ordinary.yaml']);
     expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+  });
+});
+
+describe('apply never runs a proposal that sets a reserved variable', () => {
+  let repository: TestRepository;
+
+  beforeAll(async () => {
+    repository = await createRepository({
+      'policies/change-control.yaml': `apiVersion: netchange/v1
+kind: ChangeControlPolicy
+teams:
+  netops: {kind: internal, members: [alice, bob]}
+  partner-noc: {kind: partner, members: [dana, eli]}
+raci:
+  switching: {responsible: partner-noc, accountable: netops}
+changeTypes:
+  normal: {leadTime: P1D}
+approvals:
+  - {when: {risks: [low]}, require: [{role: accountable, count: 1}]}
+policyOwners: [netops]
+`,
+      'inventory/hosts.yaml':
+        'all:\n  vars: {ansible_connection: local}\n  children:\n    switches:\n      hosts:\n        sw-1: {}\n',
+      'playbooks/ping.yaml':
+        '- hosts: switches\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n',
+      'approvals.yaml': '- {user: alice}\n',
+    });
+    // why: an approved normal change, raised in time, inside its window now: only the reserved
+    // variable stands between it and the runner.
+    await repository.write({
+      'changes/interpreter.yaml': INTERPRETER_ATTACK(repository.root)
+        .replace('start: "2026-11-29T02:00"', `start: "${minutesFromNow(-5)}"`)
+        .replace('end: "2026-11-29T03:00"', `end: "${minutesFromNow(55)}"`)
+        .replace('timezone: America/Chicago', 'timezone: UTC'),
+    });
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000).toISOString();
+    await repository.git.add('.');
+    await execa('git', ['commit', '-q', '-m', 'raise the change'], {
+      cwd: repository.root,
+      env: { GIT_AUTHOR_DATE: twoDaysAgo, GIT_COMMITTER_DATE: twoDaysAgo },
+    });
+  });
+  afterAll(() => repository.remove());
+
+  it('refuses (exit 1) naming the key, and the marker file never appears', async () => {
+    const result = await runCli(
+      ['apply', 'changes/interpreter.yaml', '--approvals', 'approvals.yaml', '--out-dir', 'runs/apply'],
+      { cwd: repository.root },
+    );
+
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("extraVars key 'ansible_python_interpreter' is reserved");
   });
 });
