@@ -100,6 +100,13 @@ describe('odd schedules are findings with file and line, never an internal error
     });
   });
 
+  it('next refuses a start years ahead instead of expanding windows until then (exit 1)', async () => {
+    const result = await runCli(['next', 'changes/zz-far-start.yaml', '--at', AT], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('changes/zz-far-start.yaml:11:10 the change starts 9999-12-31T22:00:00Z');
+  });
+
   it('plan does not run the proposals whose schedule does not load, and says why (exit 1)', async () => {
     const loadErrors = CASES.filter(([name]) => name !== 'far-start').map(
       ([name]) => `changes/zz-${name}.yaml`,
