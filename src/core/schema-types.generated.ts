@@ -175,7 +175,7 @@ export interface TerraformStep {
    */
   varFiles?: string[];
   /**
-   * Terraform workspace to select.
+   * Terraform workspace to select: URL-safe characters as Terraform requires, not starting with '-'.
    */
   workspace?: string;
   /**

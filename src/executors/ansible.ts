@@ -36,8 +36,10 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
   try {
     const args = [playbook.absolutePath];
     if (inventory?.ok) args.push('-i', inventory.absolutePath);
-    if (step.limit) args.push('--limit', step.limit);
-    if (step.tags && step.tags.length > 0) args.push('--tags', step.tags.join(','));
+    // why: `--option=value` in one argument, so a value that begins with '-' stays a value even if
+    // it slipped past validation; ansible-playbook never reads it as an option.
+    if (step.limit) args.push(`--limit=${step.limit}`);
+    if (step.tags && step.tags.length > 0) args.push(`--tags=${step.tags.join(',')}`);
     if (step.extraVars && Object.keys(step.extraVars).length > 0) {
       // why: a value under a secret-looking name (`device_password`) is learned, so it is redacted
       // wherever the playbook puts it, not only where a known format gives it away.

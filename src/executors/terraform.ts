@@ -97,7 +97,8 @@ async function runTerraformSerially(
 
     if (step.workspace) {
       const workspace = await terraform(
-        ['workspace', 'select', '-or-create=true', '-no-color', step.workspace],
+        // why: after '--', a name that begins with '-' is a name, never an option of terraform.
+        ['workspace', 'select', '-or-create=true', '-no-color', '--', step.workspace],
         'workspace',
       );
       const problem = toolProblem(workspace, 'workspace select', context);

@@ -17,6 +17,7 @@ import { lintExtraVars } from '../proposals/lint.js';
 import { checkReferences, createPathChecker, type ReferenceResult } from '../proposals/references.js';
 import { resolveSchedule } from '../proposals/schedule.js';
 import { checkTargets } from '../proposals/targets.js';
+import { checkToolArguments } from '../proposals/tool-arguments.js';
 import {
   CONFIG_FILE,
   DEFAULT_PATHS,
@@ -305,7 +306,12 @@ async function loadProposal(
     [...references.inventories.keys()],
     references.hostSteps.map((step) => step.query),
   );
-  loaded.findings.push(...schedule.findings, ...references.findings, ...lintExtraVars(document));
+  loaded.findings.push(
+    ...schedule.findings,
+    ...references.findings,
+    ...lintExtraVars(document),
+    ...checkToolArguments(document, proposal),
+  );
   return { loaded, references, ...(schedule.schedule ? { schedule: schedule.schedule } : {}) };
 }
 

@@ -12,7 +12,7 @@ import type {
   WindowVerdict,
 } from '../core/model.js';
 import type { YamlDocument } from '../documents/parse-yaml.js';
-import { toUtcString } from '../proposals/schedule.js';
+import { checkLeadTime, toUtcString } from '../proposals/schedule.js';
 import { type LoadedProposal, type LoadOptions, loadProposals } from './load-proposals.js';
 import type { Workspace } from './workspace.js';
 
@@ -170,6 +170,11 @@ function reportProposal(
     timezone: subject.timezone,
     ...(subject.rollbackMs > 0 ? { rollbackEnd: toUtcString(subject.endMs + subject.rollbackMs) } : {}),
   };
+  const tooFar = checkLeadTime(subject, options.at.getTime(), subject.file, subject.locate);
+  if (tooFar) {
+    findings.push(tooFar);
+    return finish(report, options);
+  }
 
   const bypass = policies.changeControl?.bypassesWindows(subject) ?? false;
   const windowVerdicts = new Map<string, WindowVerdict>();

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import type { ChangeProposal } from '../core/model.js';
-import { resolveSchedule } from './schedule.js';
+import { checkLeadTime, formatLocal, resolveSchedule } from './schedule.js';
 
 const locate = () => ({ line: 1, column: 1 });
 
@@ -124,5 +124,56 @@ describe('resolveSchedule', () => {
       'is not a valid date-time',
     );
     expect(resolve({ start: '2028-02-29T02:00:00Z', duration: 'PT1H' }).findings).toEqual([]);
+  });
+
+  it.each([
+    ['1970-01-01T00:00:00Z', 'PT1H', undefined, []],
+    ['1969-12-31T23:59:00Z', 'PT1H', undefined, ['outside the years netchange schedules']],
+    ['0050-06-01T00:00:00Z', 'PT1H', undefined, ['outside the years netchange schedules']],
+    ['9999-12-31T22:00:00Z', 'PT1H', undefined, []],
+    ['+010000-01-01T00:00:00Z', 'PT1H', undefined, ['outside the years netchange schedules']],
+    ['2026-11-29T00:00:00Z', 'P89D', 'P1D', []],
+    [
+      '2026-11-29T00:00:00Z',
+      'P89D',
+      'PT24H1S',
+      ["schedule.rollback 'PT24H1S' makes the change occupy more than 90 days"],
+    ],
+    ['2026-11-29T00:00:00Z', 'P999999999D', undefined, ["schedule.duration 'P999999999D' makes the change"]],
+    ['2026-11-29T00:00:00Z', 'PT1H', 'P99999999D', ["schedule.rollback 'P99999999D' makes the change"]],
+  ])(
+    'bounds %s + %s (rollback %s) to years 1970-9999 and 90 occupied days',
+    (start, duration, rollback, messages) => {
+      const resolved = resolve({ start, duration, ...(rollback ? { rollback } : {}) });
+
+      expect(resolved.findings.map((finding) => finding.message)).toEqual(
+        messages.map((message) => expect.stringContaining(message)),
+      );
+    },
+  );
+
+  it.each(['+05:00', '-06:00', '\u221205:00', 'Mars/Olympus'])('refuses the time zone %s', (timezone) => {
+    const resolved = resolve({ start: '2026-11-29T02:00', duration: 'PT1H', timezone });
+
+    expect(resolved.findings[0]?.message).toBe(
+      `schedule.timezone '${timezone}' is not a known IANA time zone`,
+    );
+  });
+
+  it('refuses a start more than 5 years after the evaluation time, not one just inside', () => {
+    const at = Date.parse('2026-11-01T00:00:00Z');
+
+    expect(checkLeadTime({ startMs: at + 1826 * 86_400_000 }, at, 'changes/x.yaml', locate)).toBeUndefined();
+    expect(
+      checkLeadTime({ startMs: at + 1827 * 86_400_000 }, at, 'changes/x.yaml', locate)?.message,
+    ).toContain('more than 5 years after 2026-11-01T00:00:00Z');
+  });
+
+  it('formats any instant and zone without throwing', () => {
+    expect(formatLocal(Date.parse('2026-11-29T08:00:00Z'), 'America/Chicago')).toBe(
+      '2026-11-29 02:00 CST (UTC-06:00)',
+    );
+    expect(formatLocal(Date.parse('2026-11-29T08:00:00Z'), '+05:00')).toMatch(/^2026-11-29/);
+    expect(formatLocal(1e20, 'UTC')).toContain('out of range');
   });
 });

@@ -17,14 +17,18 @@ const SIMPLE_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:
 const SIMPLE_DURATION = /^PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/;
 
 const knownZones = new Map<string, boolean>();
+// why: Temporal also accepts a bare UTC offset ('+05:00') as a zone, but Intl (which names zones in
+// every report) does not, and an offset has no DST rules: a proposal names a place's zone.
+const OFFSET_ZONE = /^[+\-\u2212]\d/;
 
-/** True when `zone` names an IANA time zone this runtime knows. */
+/** True when `zone` names an IANA time zone this runtime knows (not a bare UTC offset). */
 export function isValidTimeZone(zone: string): boolean {
   let known = knownZones.get(zone);
   if (known === undefined) {
     try {
-      Temporal.Now.instant().toZonedDateTimeISO(zone);
-      known = true;
+      Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(zone);
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      known = !OFFSET_ZONE.test(zone);
     } catch {
       known = false;
     }
@@ -32,6 +36,17 @@ export function isValidTimeZone(zone: string): boolean {
   }
   return known;
 }
+
+/** The earliest instant a schedule may name: 1970-01-01T00:00:00Z. */
+export const EARLIEST_SCHEDULE_MS = 0;
+/** The latest instant a schedule may name: the end of year 9999, the last four-digit RFC 3339 year. */
+export const LATEST_SCHEDULE_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+/**
+ * The longest a change may occupy, from start to end plus rollback time: 90 days.
+ * why: windows, locks and calendars expand every occurrence across the occupied interval; a
+ * mistyped year or duration (P99999999D) must be a finding, not hours of work or a crash.
+ */
+export const MAX_OCCUPIED_MS = 90 * 86_400_000;
 
 const SIMPLE_LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
@@ -129,12 +144,33 @@ export function resolveSchedule(
     problem(
       'timezone',
       `schedule.timezone '${schedule.timezone}' is not a known IANA time zone`,
-      'Use a zone name such as America/Chicago or Europe/Berlin (not an abbreviation like CST).',
+      OFFSET_ZONE.test(schedule.timezone)
+        ? `'${schedule.timezone}' is a UTC offset, not a zone: name the place's zone (America/Chicago, Asia/Karachi), or put the offset on start and end.`
+        : 'Use a zone name such as America/Chicago or Europe/Berlin (not an abbreviation like CST).',
+    );
+    return { findings };
+  }
+  if (schedule.timezone === undefined && zone !== undefined && !isValidTimeZone(zone)) {
+    problem(
+      'start',
+      `the default time zone '${zone}' (defaults.timezone in netchange.yaml) is not a known IANA time zone`,
+      'Fix defaults.timezone in netchange.yaml, or set schedule.timezone in the proposal.',
     );
     return { findings };
   }
 
   const parseTime = (key: 'start' | 'end', text: string): number | undefined => {
+    const instant = readTime(key, text);
+    if (instant === undefined || (instant >= EARLIEST_SCHEDULE_MS && instant <= LATEST_SCHEDULE_MS))
+      return instant;
+    problem(
+      key,
+      `schedule.${key} '${text}' is outside the years netchange schedules (1970 to 9999)`,
+      "Check the year: write RFC 3339 with a four-digit year, like '2026-11-29T02:00:00-06:00'.",
+    );
+    return undefined;
+  };
+  const readTime = (key: 'start' | 'end', text: string): number | undefined => {
     try {
       if (OFFSET_SUFFIX.test(text))
         return simpleInstant(text) ?? Temporal.Instant.from(text).epochMilliseconds;
@@ -161,7 +197,10 @@ export function resolveSchedule(
       return undefined;
     }
   };
-  /** A duration as a function from a start instant to the instant after it. */
+  /**
+   * A duration as a function from a start instant to the instant after it; NaN when the sum
+   * leaves the range dates can have (the occupied-time check below reports it).
+   */
   const parseDuration = (
     key: 'duration' | 'rollback',
     text: string,
@@ -176,10 +215,15 @@ export function resolveSchedule(
       const duration = Temporal.Duration.from(text);
       if (duration.sign < 0) throw new RangeError('negative');
       // why: days and months are calendar units: P1D across a DST change is 23 or 25 hours.
-      return (fromMs) =>
-        Temporal.Instant.fromEpochMilliseconds(fromMs)
-          .toZonedDateTimeISO(zone ?? 'UTC')
-          .add(duration).epochMilliseconds;
+      return (fromMs) => {
+        try {
+          return Temporal.Instant.fromEpochMilliseconds(fromMs)
+            .toZonedDateTimeISO(zone ?? 'UTC')
+            .add(duration).epochMilliseconds;
+        } catch {
+          return Number.NaN;
+        }
+      };
     } catch {
       problem(
         key,
@@ -197,6 +241,10 @@ export function resolveSchedule(
   if (startMs === undefined || findings.length > 0) return { findings };
 
   const endMs = end !== undefined ? end : duration ? duration(startMs) : Number.NaN;
+  if (duration && !(endMs - startMs <= MAX_OCCUPIED_MS)) {
+    tooLong('duration', schedule.duration);
+    return { findings };
+  }
   if (!(endMs > startMs)) {
     problem(
       end !== undefined ? 'end' : 'duration',
@@ -207,8 +255,49 @@ export function resolveSchedule(
     );
     return { findings };
   }
+  if (!(endMs - startMs <= MAX_OCCUPIED_MS)) {
+    tooLong('end', schedule.end);
+    return { findings };
+  }
   const rollbackMs = rollback ? rollback(endMs) - endMs : 0;
+  if (!(endMs + rollbackMs - startMs <= MAX_OCCUPIED_MS)) {
+    tooLong('rollback', schedule.rollback);
+    return { findings };
+  }
   return { schedule: { startMs, endMs, rollbackMs, timezone: zone ?? 'UTC' }, findings };
+
+  function tooLong(key: 'end' | 'duration' | 'rollback', text: string | undefined): void {
+    problem(
+      key,
+      `schedule.${key} '${text}' makes the change occupy more than ${MAX_OCCUPIED_MS / 86_400_000} days (start to end plus rollback), the most netchange accepts`,
+      'Check the dates and durations; split longer work into several changes.',
+    );
+  }
+}
+
+/** How far after the evaluation time a change may start: 5 years (1,826 days). */
+export const MAX_LEAD_MS = 1826 * 86_400_000;
+
+/**
+ * An error when a change starts more than five years after `atMs`, else undefined.
+ * why: windows are expanded from the evaluation time to the change, so a mistyped year (2926)
+ * would cost minutes of occurrences no one reads; no real change is planned that far ahead.
+ */
+export function checkLeadTime(
+  schedule: Pick<ResolvedSchedule, 'startMs'>,
+  atMs: number,
+  file: string,
+  locate: Locate,
+): Finding | undefined {
+  if (schedule.startMs - atMs <= MAX_LEAD_MS) return undefined;
+  return {
+    ruleId: 'reference',
+    severity: 'error',
+    message: `the change starts ${toUtcString(schedule.startMs)}, more than 5 years after ${toUtcString(atMs)}; netchange does not evaluate windows that far ahead`,
+    hint: 'Check the year in schedule.start.',
+    file,
+    ...locate(['schedule', 'start']),
+  };
 }
 
 /** An instant as RFC 3339 UTC, second precision: `2026-11-29T08:00:00Z`. */
@@ -216,8 +305,21 @@ export function toUtcString(epochMs: number): string {
   return new Date(epochMs).toISOString().replace('.000Z', 'Z');
 }
 
-/** An instant in a zone as people read it: `2026-11-29 02:00 CST (UTC-06:00)`. */
+/**
+ * An instant in a zone as people read it: `2026-11-29 02:00 CST (UTC-06:00)`. Never throws: a zone
+ * or instant the runtime cannot show (only reachable by hand-built reports) falls back to UTC.
+ */
 export function formatLocal(epochMs: number, timezone: string): string {
+  try {
+    return formatZoned(epochMs, timezone);
+  } catch {
+    return Number.isFinite(epochMs) && Math.abs(epochMs) <= 8.64e15
+      ? toUtcString(epochMs)
+      : `(an instant out of range: ${epochMs})`;
+  }
+}
+
+function formatZoned(epochMs: number, timezone: string): string {
   const zoned = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timezone);
   const short = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'short' })
     .formatToParts(new Date(epochMs))

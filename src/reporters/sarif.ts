@@ -6,7 +6,7 @@ const RULES: Record<RuleId, string> = {
   yaml: 'The file is valid YAML: one document, no duplicate keys, no alias bombs.',
   schema: 'The document matches its netchange/v1 JSON Schema.',
   reference: 'Everything the proposal names exists inside the repository and its schedule is valid.',
-  lint: 'Values read the same way by Ansible (YAML 1.1) and netchange (YAML 1.2).',
+  lint: 'Values reach Ansible and Terraform as plain data: no reserved variables, no option-like arguments, the same YAML reading.',
   window: 'The change respects the production windows.',
   approval: 'The change has the approvals the policy requires.',
   'change-type': 'The change meets the rules of its change type.',

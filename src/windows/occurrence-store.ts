@@ -117,9 +117,10 @@ function unionOf(windows: readonly CompiledWindow[]): { starts: number[]; ends: 
   if (windows.length === 1) return { starts: windows[0]!.mergedStarts, ends: windows[0]!.mergedEnds };
   const starts: number[] = [];
   const ends: number[] = [];
+  // why: a loop, not push(...array): spreading 100,000 occurrences overflows the call stack.
   for (const window of windows) {
-    starts.push(...window.mergedStarts);
-    ends.push(...window.mergedEnds);
+    for (const start of window.mergedStarts) starts.push(start);
+    for (const end of window.mergedEnds) ends.push(end);
   }
   return mergeIntervals(starts, ends);
 }

@@ -139,6 +139,24 @@ describe('runAnsible with the real ansible-playbook', () => {
     expect(empty.message).toBe("the limit 'sw-nowhere' matches no host in the inventory");
   });
 
+  it('passes an option-like limit and tags as values, never as options (defence behind validation)', async () => {
+    const run = await runAnsible(
+      {
+        playbook: 'playbooks/vlans.yaml',
+        inventory: 'inventory/hosts.yaml',
+        limit: '--list-hosts',
+        tags: ['--help'],
+        extraVars: { vlan_id: 1, vlan_name: 'x' },
+      },
+      context(),
+    );
+
+    expect(run.argv).toContain('--limit=--list-hosts');
+    expect(run.argv).toContain('--tags=--help');
+    expect(run.status).toBe('failed');
+    expect(run.message).toBe("the limit '--list-hosts' matches no host in the inventory");
+  });
+
   it('refuses a playbook path that leaves the repository', async () => {
     const escaped = await runAnsible({ playbook: '../../etc/passwd' }, context());
 

@@ -167,6 +167,19 @@ describe('runTerraform with the real terraform', () => {
     expect(broken.message).toMatch(/^terraform (init|plan) failed: Error: /);
   });
 
+  it('passes a workspace name after --, so one that begins with - is never an option (defence behind validation)', async () => {
+    await write(
+      'terraform/dash/main.tf',
+      'resource "terraform_data" "x" {\n  input = terraform.workspace\n}\n',
+    );
+
+    const planned = await runTerraform({ dir: 'terraform/dash', workspace: '-h' }, context());
+
+    expect(planned.logText).toContain('workspace select -or-create=true -no-color -- -h');
+    expect(planned.status).toBe('planned');
+    expect(planned.terraform?.resources[0]?.attributes).toContainEqual({ path: 'input', after: '-h' });
+  });
+
   it('reports a provider it cannot install by name, with what to do', async () => {
     const missing = await runTerraform({ dir: 'terraform/needs-provider' }, context());
 

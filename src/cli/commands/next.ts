@@ -56,9 +56,14 @@ async function runNext(file: string, flags: NextFlags): Promise<number> {
   const workspace = await openWorkspace({ cwd: process.cwd(), ...(flags.repo ? { repo: flags.repo } : {}) });
   const policy = await loadWindowPolicy(workspace, at);
   const { subjects, findings } = await loadChangeSubjects(workspace, { paths: [file] });
+  const { checkLeadTime } = await import('../../proposals/schedule.js');
   const subject = subjects[0];
-  if (!subject) {
-    const errors = findings.filter((finding) => finding.severity === 'error');
+  const tooFar = subject && checkLeadTime(subject, at.getTime(), subject.file, subject.locate);
+  if (!subject || tooFar) {
+    const errors = [
+      ...findings.filter((finding) => finding.severity === 'error'),
+      ...(tooFar ? [tooFar] : []),
+    ];
     for (const finding of errors) {
       process.stderr.write(
         `error: ${[finding.file, finding.line, finding.column].filter((part) => part !== undefined).join(':')} ${finding.message}\n`,
