@@ -21,6 +21,28 @@ export interface RecordEntry {
 
 export type PushResult = 'pushed' | 'rejected';
 
+/** One file a commit added, changed or removed, against its first parent. */
+export interface CommitChange {
+  /** git's status letter: A added, M modified, D deleted, T type changed. */
+  status: string;
+  /** Path inside the tree. */
+  path: string;
+  /** Blob sha after the commit (all zeros when deleted). */
+  blob: string;
+}
+
+/** One commit of the evidence history, on the first-parent line. */
+export interface EvidenceCommit {
+  /** Commit sha. */
+  commit: string;
+  /** The sequence the commit's `Evidence-Sequence` trailer announces, when it has exactly one. */
+  sequence?: number;
+  /** The hash the commit's `Evidence-Hash` trailer announces, when it has exactly one. */
+  hash?: string;
+  /** What the commit changed against its first parent (the root commit: against the empty tree). */
+  changes: CommitChange[];
+}
+
 export interface EvidenceGit {
   readonly root: string;
   /** Commit sha a ref points at, or undefined when the ref does not exist. */
@@ -29,8 +51,8 @@ export interface EvidenceGit {
   listRecords(commit: string): Promise<RecordEntry[]>;
   /** Contents of blobs, in the order given. */
   readBlobs(entries: readonly RecordEntry[]): Promise<Buffer[]>;
-  /** Sequence → hash announced by every netchange-written commit reachable from `commit`. */
-  anchors(commit: string): Promise<Map<number, string>>;
+  /** The first-parent history ending at `commit`, oldest first, with each commit's changes (one git process). */
+  history(commit: string): Promise<EvidenceCommit[]>;
   /** Writes one file on top of `parent`'s tree and returns the new commit (no ref moves). */
   commitFile(
     parent: string | undefined,
@@ -133,24 +155,29 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       }
       return contents;
     },
-    async anchors(commit) {
+    async history(commit) {
       let output: string;
       try {
+        // why: one process for the whole history (10,000 commits must verify within a second):
+        // first-parent from the root, each commit's raw diff against its first parent, NUL-separated.
         output = await git.raw([
           'log',
-          `--format=%(trailers:key=${SEQUENCE_TRAILER},valueonly,separator=%x20) %(trailers:key=${HASH_TRAILER},valueonly,separator=%x20)`,
+          '--first-parent',
+          '--reverse',
+          '--root',
+          '--diff-merges=first-parent',
+          '--raw',
+          '--no-renames',
+          '--no-abbrev',
+          '-z',
+          `--format=%x1e%H%x1f%(trailers:key=${SEQUENCE_TRAILER},valueonly,separator=%x1f)%x1d%(trailers:key=${HASH_TRAILER},valueonly,separator=%x1f)`,
           commit,
+          '--',
         ]);
       } catch (error) {
-        throw failed('git log of the evidence ref failed', error);
+        throw failed('git log of the evidence history failed', error);
       }
-      const anchors = new Map<number, string>();
-      for (const line of output.split('\n')) {
-        const match = /^(\d+) ([0-9a-f]{64})$/.exec(line.trim());
-        // why: newest first; a sequence written twice (a hand-made commit copying trailers) keeps the newest.
-        if (match && !anchors.has(Number(match[1]))) anchors.set(Number(match[1]), match[2] as string);
-      }
-      return anchors;
+      return parseHistory(output);
     },
     async commitFile(parent, file, message) {
       const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-evidence-'));
@@ -231,6 +258,44 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       }
     },
   };
+}
+
+/** Parses `git log --raw -z` output in the format `history` asks for. */
+export function parseHistory(output: string): EvidenceCommit[] {
+  const commits: EvidenceCommit[] = [];
+  for (const chunk of output.split('\x1e')) {
+    if (chunk.length === 0) continue;
+    const headerEnd = chunk.indexOf('\0');
+    const header = headerEnd < 0 ? chunk : chunk.slice(0, headerEnd);
+    const [sha, trailers] = splitOnce(header, '\x1f');
+    const [sequenceText, hashText] = splitOnce(trailers, '\x1d');
+    const entry: EvidenceCommit = { commit: sha.trim(), changes: [] };
+    const sequence = sequenceText.trim();
+    const hash = hashText.trim();
+    // why: a commit carrying the trailer twice announces nothing for certain; it counts as unannounced.
+    if (/^\d+$/.test(sequence) && /^[0-9a-f]{64}$/.test(hash)) {
+      entry.sequence = Number(sequence);
+      entry.hash = hash;
+    }
+    const fields = headerEnd < 0 ? [] : chunk.slice(headerEnd + 1).split('\0');
+    for (let index = 0; index + 1 < fields.length; index += 2) {
+      const meta = (fields[index] ?? '').replace(/^\n/, '');
+      if (!meta.startsWith(':')) continue;
+      const parts = meta.slice(1).split(' ');
+      entry.changes.push({
+        status: (parts[4] ?? '').charAt(0),
+        blob: parts[3] ?? '',
+        path: fields[index + 1] ?? '',
+      });
+    }
+    commits.push(entry);
+  }
+  return commits;
+}
+
+function splitOnce(text: string, separator: string): [string, string] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
 }
 
 function firstLine(error: unknown): string {

@@ -16,9 +16,16 @@ import {
   serialiseRecord,
 } from './chain.js';
 import { createSimpleGitEvidence, type EvidenceGit, HASH_TRAILER, SEQUENCE_TRAILER } from './evidence-git.js';
+import { checkHistory } from './history.js';
 import { describeRecordProblem } from './record-schema.js';
-import { EVIDENCE_REF, type EvidenceDraft, type EvidenceRecord } from './types.js';
-import { type VerifyResult, verifyStoredRecords } from './verify.js';
+import {
+  EVIDENCE_BRANCH,
+  EVIDENCE_REF,
+  type EvidenceDraft,
+  type EvidenceRecord,
+  LEGACY_EVIDENCE_REF,
+} from './types.js';
+import { type ExpectedHead, type VerifyResult, verifyStoredRecords } from './verify.js';
 
 export interface AppendOptions {
   /**
@@ -35,11 +42,48 @@ export interface AppendOptions {
   maxAttempts?: number;
   /** Told when the remote could not be reached and the record was kept locally (published by the next append). */
   onWarning?: (message: string) => void;
+  /** Told when the evidence moved from the old ref to the branch; default: onWarning. */
+  onNotice?: (message: string) => void;
 }
 
 /** Where fetched remote evidence is kept, apart from the local ref (which may hold unpushed records). */
 function remoteTrackingRef(remote: string): string {
   return `refs/netchange/remotes/${remote}/evidence`;
+}
+
+function legacyTrackingRef(remote: string): string {
+  return `refs/netchange/remotes/${remote}/legacy-evidence`;
+}
+
+/**
+ * The local tip of the evidence: the branch; when only the old ref exists, the branch is created at
+ * the same commit (said through `notice`) and the old ref is left as it was. When the branch cannot
+ * be created, the old ref is read.
+ */
+async function resolveEvidenceTip(
+  git: EvidenceGit,
+  notice?: (message: string) => void,
+): Promise<string | undefined> {
+  const branch = await git.resolve(EVIDENCE_REF);
+  if (branch) return branch;
+  const legacy = await git.resolve(LEGACY_EVIDENCE_REF);
+  if (!legacy) return undefined;
+  // why: the same commit, so not one record or trailer changes; compare-and-swap, so a concurrent
+  // append that created the branch first wins and is read instead.
+  if (await git.compareAndSwap(EVIDENCE_REF, legacy, undefined)) {
+    notice?.(
+      `evidence moved to the branch ${EVIDENCE_REF} (created at ${legacy.slice(0, 12)}, the tip of ${LEGACY_EVIDENCE_REF}, which is kept and no longer written); protect the branch with a ruleset (docs/audit.md)`,
+    );
+  }
+  return (await git.resolve(EVIDENCE_REF)) ?? legacy;
+}
+
+/** The remote's evidence tip, fetched: its branch, or its old ref while it has no branch yet. */
+async function fetchRemoteTip(git: EvidenceGit, remote: string): Promise<string | undefined> {
+  return (
+    (await git.fetchRef(remote, EVIDENCE_REF, remoteTrackingRef(remote))) ??
+    (await git.fetchRef(remote, LEGACY_EVIDENCE_REF, legacyTrackingRef(remote)))
+  );
 }
 
 /**
@@ -66,13 +110,14 @@ export async function appendEvidence(
       ? undefined
       : (options.remote ?? ((await git.hasRemote('origin')) ? 'origin' : undefined));
 
+  const notice = options.onNotice ?? options.onWarning;
   let useRemote = remote;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     let appended: EvidenceRecord | undefined;
     try {
       appended = useRemote
-        ? await tryAppendRemote(git, useRemote, redacted, now)
-        : await tryAppendLocal(git, redacted, now);
+        ? await tryAppendRemote(git, useRemote, redacted, now, notice)
+        : await tryAppendLocal(git, redacted, now, notice);
     } catch (error) {
       if (!useRemote || !(error instanceof NetchangeError)) throw error;
       // why: evidence of a change that already happened is kept locally rather than lost; the next append publishes it.
@@ -99,8 +144,9 @@ async function tryAppendLocal(
   git: EvidenceGit,
   draft: EvidenceDraft,
   now: () => Date,
+  notice?: (message: string) => void,
 ): Promise<EvidenceRecord | undefined> {
-  const tip = await git.resolve(EVIDENCE_REF);
+  const tip = await resolveEvidenceTip(git, notice);
   const chainTip = tip ? await tipOf(git, tip) : undefined;
   const record = chainRecord(draft, chainTip, now());
   const commit = await git.commitFile(
@@ -116,9 +162,10 @@ async function tryAppendRemote(
   remote: string,
   draft: EvidenceDraft,
   now: () => Date,
+  notice?: (message: string) => void,
 ): Promise<EvidenceRecord | undefined> {
-  const remoteTip = await git.fetchRef(remote, EVIDENCE_REF, remoteTrackingRef(remote));
-  const localTip = await git.resolve(EVIDENCE_REF);
+  const remoteTip = await fetchRemoteTip(git, remote);
+  const localTip = await resolveEvidenceTip(git, notice);
   // why: records appended while the remote was unreachable must reach it too, after what it already holds.
   const pending = await unpublishedRecords(git, localTip, remoteTip);
   let base = remoteTip;
@@ -199,6 +246,8 @@ export interface ReadOptions {
   since?: Date;
   /** Only records that finished before this instant. */
   until?: Date;
+  /** Told when the evidence moved from the old ref to the branch. */
+  onNotice?: (message: string) => void;
 }
 
 export interface LoadedEvidence {
@@ -218,7 +267,7 @@ export async function loadEvidence(
   options: ReadOptions = {},
 ): Promise<LoadedEvidence> {
   const git = createSimpleGitEvidence(repositoryRoot);
-  const tip = await git.resolve(EVIDENCE_REF);
+  const tip = await resolveEvidenceTip(git, options.onNotice);
   if (!tip) return { records: [], unreadable: [], total: 0 };
   const entries = await git.listRecords(tip);
   const contents = await git.readBlobs(entries);
@@ -260,34 +309,72 @@ export async function readEvidence(
   return (await loadEvidence(repositoryRoot, options)).records;
 }
 
-/** Checks the whole chain on the local evidence ref. */
+export interface VerifyOptions {
+  /** The instant timestamps are compared with; default now. */
+  now?: Date;
+  /** Published chain heads the chain must hold (`--expect`, `--github`). */
+  expect?: readonly ExpectedHead[];
+  /** Told when the evidence moved from the old ref to the branch. */
+  onNotice?: (message: string) => void;
+}
+
+/**
+ * Checks the evidence: the history commit by commit (each adds exactly the next record and touches
+ * nothing else), then every record at the tip against the hashes first announced, then the anchors.
+ */
 export async function verifyEvidence(
   repositoryRoot: string,
-  options: { now?: Date } = {},
+  options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const git = createSimpleGitEvidence(repositoryRoot);
-  const tip = await git.resolve(EVIDENCE_REF);
-  if (!tip) return { ok: true, checked: 0 };
+  const now = options.now ?? new Date();
+  const tip = await resolveEvidenceTip(git, options.onNotice);
+  if (!tip) return verifyStoredRecords([], new Map(), now, options.expect);
+  const history = checkHistory(await git.history(tip));
+  if (history.problem) {
+    return {
+      ok: false,
+      checked: Math.max(0, history.problem.sequence - 1),
+      firstProblem: history.problem,
+    };
+  }
   const entries = await git.listRecords(tip);
   const contents = await git.readBlobs(entries);
-  const anchors = await git.anchors(tip);
   return verifyStoredRecords(
     entries.map((entry, index) => ({ path: entry.path, content: contents[index] ?? '' })),
-    anchors,
-    options.now ?? new Date(),
+    history.announced,
+    now,
+    options.expect,
   );
+}
+
+/**
+ * The newest record's place, for anchors: the local branch, else origin's branch as last fetched,
+ * else the old ref. Reads only (never migrates or fetches); undefined when nothing was recorded.
+ */
+export async function readEvidenceHead(repositoryRoot: string): Promise<ChainTip | undefined> {
+  const git = createSimpleGitEvidence(repositoryRoot);
+  for (const ref of [EVIDENCE_REF, `refs/remotes/origin/${EVIDENCE_BRANCH}`, LEGACY_EVIDENCE_REF]) {
+    const tip = await git.resolve(ref);
+    if (tip) return tipOf(git, tip);
+  }
+  return undefined;
 }
 
 /**
  * Brings the local evidence ref up to date with a remote's when that is a fast-forward (CI
  * checkouts do not fetch it). Returns false when the remote lacks it or the histories diverged.
  */
-export async function fetchEvidence(repositoryRoot: string, remote = 'origin'): Promise<boolean> {
+export async function fetchEvidence(
+  repositoryRoot: string,
+  remote = 'origin',
+  notice?: (message: string) => void,
+): Promise<boolean> {
   const git = createSimpleGitEvidence(repositoryRoot);
   if (!(await git.hasRemote(remote))) return false;
-  const remoteTip = await git.fetchRef(remote, EVIDENCE_REF, remoteTrackingRef(remote));
+  const remoteTip = await fetchRemoteTip(git, remote);
   if (!remoteTip) return false;
-  const localTip = await git.resolve(EVIDENCE_REF);
+  const localTip = await resolveEvidenceTip(git, notice);
   if (localTip && !(await git.isAncestor(localTip, remoteTip))) return false;
   return git.compareAndSwap(EVIDENCE_REF, remoteTip, localTip);
 }
