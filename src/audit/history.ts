@@ -5,7 +5,7 @@
  * count for nothing, so a fast-forward commit that edits a record and repeats the trailers is caught.
  */
 import { recordPath, sequenceOfPath } from './chain.js';
-import type { EvidenceCommit } from './evidence-git.js';
+import type { EvidenceCommit, EvidenceCommitShape } from './evidence-git.js';
 import type { ChainProblem } from './verify.js';
 
 /** What the walk found. */
@@ -30,10 +30,9 @@ export function checkHistory(commits: readonly EvidenceCommit[]): HistoryVerdict
     if (problem) return { announced, addedBy, problem: { ...problem, commit: entry.commit } };
     count = next;
     addedBy.set(next, entry.commit);
-    if (entry.sequence !== undefined && entry.hash !== undefined) {
-      // why: the first announcement counts; a later commit repeating trailers cannot re-bless a record.
-      if (!announced.has(entry.sequence)) announced.set(entry.sequence, entry.hash);
-    }
+    // why: the commit that adds a record announces it, and that first announcement is the one that
+    // counts; a later commit repeating trailers cannot re-bless a record (it would add none itself).
+    announced.set(next, entry.hash as string);
   }
   return { announced, addedBy };
 }
@@ -90,7 +89,23 @@ function commitProblem(
       message: `commit ${short} adds no record: each evidence commit adds exactly one record (#${next} was due)`,
     };
   }
-  if (entry.sequence !== undefined && entry.sequence !== next) {
+  return announcementProblem(entry, next, short);
+}
+
+/** Every netchange commit announces the record it adds; anything else was not written by netchange. */
+function announcementProblem(
+  entry: { sequence?: number; hash?: string },
+  next: number,
+  short: string,
+): Omit<ChainProblem, 'commit'> | undefined {
+  if (entry.sequence === undefined || entry.hash === undefined) {
+    return {
+      sequence: next,
+      problem: 'rewritten',
+      message: `commit ${short} adds record #${next} without announcing it (no Evidence-Sequence and Evidence-Hash trailers): netchange did not write it`,
+    };
+  }
+  if (entry.sequence !== next) {
     return {
       sequence: next,
       problem: 'rewritten',
@@ -98,4 +113,45 @@ function commitProblem(
     };
   }
   return undefined;
+}
+
+/**
+ * The fast walk: the shape of each commit from its tree sizes alone. A commit that adds exactly the
+ * next record to a tree holding only `records/` grows the records tree by one entry of known size
+ * and keeps the root tree at one entry; it announces the record it adds. Any other commit is
+ * suspect (the slow walk, `checkHistory`, then names what it did). Changing an earlier record in the
+ * same commit that adds one keeps the sizes: that is caught at the tip, where the record no longer
+ * matches the hash first announced for it.
+ */
+export function checkShapes(commits: readonly EvidenceCommitShape[]): HistoryVerdict {
+  const announced = new Map<number, string>();
+  const addedBy = new Map<number, string>();
+  for (const [index, entry] of commits.entries()) {
+    const next = index + 1;
+    const short = entry.commit.slice(0, 12);
+    // why: a tree entry is `<mode> <name>\0<object id>`; the id is as long as the commit's (sha1 or sha256).
+    const idBytes = entry.commit.length / 2;
+    const rootSize = '40000 records\0'.length + idBytes;
+    const recordEntry = `100644 ${recordPath(1).slice('records/'.length)}\0`.length + idBytes;
+    let problem: Omit<ChainProblem, 'commit'> | undefined;
+    if (entry.rootTreeSize !== rootSize || entry.recordsTreeSize === undefined) {
+      problem = {
+        sequence: next,
+        problem: 'rewritten',
+        message: `commit ${short} holds files outside records/: the evidence branch holds records only`,
+      };
+    } else if (entry.recordsTreeSize !== recordEntry * next) {
+      problem = {
+        sequence: next,
+        problem: 'rewritten',
+        message: `commit ${short} does not add exactly one record to the ${next - 1} before it`,
+      };
+    } else {
+      problem = announcementProblem(entry, next, short);
+    }
+    if (problem) return { announced, addedBy, problem: { ...problem, commit: entry.commit } };
+    addedBy.set(next, entry.commit);
+    announced.set(next, entry.hash as string);
+  }
+  return { announced, addedBy };
 }

@@ -16,7 +16,7 @@ import {
   serialiseRecord,
 } from './chain.js';
 import { createSimpleGitEvidence, type EvidenceGit, HASH_TRAILER, SEQUENCE_TRAILER } from './evidence-git.js';
-import { checkHistory } from './history.js';
+import { checkHistory, checkShapes } from './history.js';
 import { describeRecordProblem } from './record-schema.js';
 import {
   EVIDENCE_BRANCH,
@@ -330,22 +330,29 @@ export async function verifyEvidence(
   const now = options.now ?? new Date();
   const tip = await resolveEvidenceTip(git, options.onNotice);
   if (!tip) return verifyStoredRecords([], new Map(), now, options.expect);
-  const history = checkHistory(await git.history(tip));
-  if (history.problem) {
-    return {
-      ok: false,
-      checked: Math.max(0, history.problem.sequence - 1),
-      firstProblem: history.problem,
-    };
+  // why: the history's shape and the tip's records are read at once (separate git processes).
+  const [shaped, [entries, contents]] = await Promise.all([
+    git.shapes(tip),
+    git.listRecords(tip).then(async (listed) => [listed, await git.readBlobs(listed)] as const),
+  ]);
+  const shapes = checkShapes(shaped);
+  if (shapes.problem) {
+    // why: the fast walk saw a commit of the wrong shape; the slow walk says what it changed.
+    const problem = checkHistory(await git.history(tip)).problem ?? shapes.problem;
+    return { ok: false, checked: Math.max(0, problem.sequence - 1), firstProblem: problem };
   }
-  const entries = await git.listRecords(tip);
-  const contents = await git.readBlobs(entries);
-  return verifyStoredRecords(
+  const result = verifyStoredRecords(
     entries.map((entry, index) => ({ path: entry.path, content: contents[index] ?? '' })),
-    history.announced,
+    shapes.announced,
     now,
     options.expect,
   );
+  const kind = result.firstProblem?.problem;
+  if (kind === undefined || kind === 'anchor' || kind === 'future-timestamp') return result;
+  // why: a record that no longer matches its first announcement was changed by some later commit
+  // (one that also added a record, so its shape looked right); name that commit when there is one.
+  const culprit = checkHistory(await git.history(tip)).problem;
+  return culprit ? { ok: false, checked: Math.max(0, culprit.sequence - 1), firstProblem: culprit } : result;
 }
 
 /**
