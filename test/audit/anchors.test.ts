@@ -5,9 +5,11 @@ import {
   appendEvidence,
   EVIDENCE_REF,
   type EvidenceRecord,
+  findAnchors,
   LEGACY_EVIDENCE_REF,
   readEvidence,
 } from '../../src/audit/index.js';
+import { composeReport } from '../../src/github/compose-report.js';
 import { DIGEST_LABEL } from '../../src/github/digest-issue.js';
 import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
@@ -295,5 +297,59 @@ describe('evidence on the branch netchange-evidence', () => {
     expect((await origin.git.raw(['rev-parse', LEGACY_EVIDENCE_REF])).trim()).toBe(tip);
     expect(digest.exitCode).toBe(0);
     expect(digest.stdout).toContain('4 changes');
+  });
+});
+
+describe('anchors published on GitHub', () => {
+  it('digest --post puts the chain head in the day issue, and audit verify --github catches a rewind against it', async () => {
+    const name = `acme/digest-anchor-${Date.now()}`;
+    standIn.createRepository(name);
+    const repository = await repositoryWithEvidence();
+    const env = { GITHUB_API_URL: standIn.url, GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: name };
+
+    const posted = await runCli(
+      [
+        'digest',
+        '--no-fetch',
+        '--post',
+        '--since',
+        '2026-11-22T00:00:00Z',
+        '--until',
+        '2026-11-22T12:00:00Z',
+      ],
+      { cwd: repository.root, env },
+    );
+    const issue = [...standIn.repository(name).issues.values()][0];
+    const intact = await runCli(['audit', 'verify', '--no-fetch', '--github'], { cwd: repository.root, env });
+    await repository.git.raw(['update-ref', EVIDENCE_REF, `${EVIDENCE_REF}~2`]);
+    const rewound = await runCli(['audit', 'verify', '--no-fetch', '--github'], {
+      cwd: repository.root,
+      env,
+    });
+    outputs.push(posted, intact, rewound);
+
+    expect(posted.exitCode).toBe(0);
+    expect(issue?.body).toContain(`<!-- netchange-evidence-head: 3 sha256:${written[2]?.hash} -->`);
+    expect(issue?.body).toContain(`Evidence chain head: record #3 \`sha256:${written[2]?.hash}\``);
+    expect(intact.exitCode).toBe(0);
+    expect(intact.stdout).toContain('holds all 1 anchor(s)');
+    expect(rewound.exitCode).toBe(1);
+    expect(rewound.stdout).toContain(
+      `anchor #3 sha256:${written[2]?.hash} (digest issue #${issue?.number}) is not in the chain, which ends at #1`,
+    );
+  });
+
+  it('the check run summary carries the chain head without changing what decides a re-post', () => {
+    const head = { sequence: 42, hash: 'e'.repeat(64) };
+
+    const plain = composeReport({ reportMarkdown: '## all good' });
+    const anchored = composeReport({ reportMarkdown: '## all good', evidenceHead: head });
+
+    expect(anchored.check.output.summary).toContain(
+      `<!-- netchange-evidence-head: 42 sha256:${'e'.repeat(64)} -->`,
+    );
+    expect(anchored.check.output.summary).toContain('netchange audit verify --expect 42:sha256:');
+    expect(anchored.checkDigest).toBe(plain.checkDigest);
+    expect(findAnchors(anchored.check.output.summary)).toEqual([head]);
   });
 });
