@@ -143,6 +143,23 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
     }
   }
 
+  /** The first-parent history ending at `commit`, oldest first, in `format` (one git process). */
+  async function firstParentLog(commit: string, format: string, extra: readonly string[]): Promise<string> {
+    try {
+      return await git.raw([
+        'log',
+        '--first-parent',
+        '--reverse',
+        ...extra,
+        `--format=${format}`,
+        commit,
+        '--',
+      ]);
+    } catch (error) {
+      throw failed('git log of the evidence history failed', error);
+    }
+  }
+
   return {
     root,
     resolve,
@@ -183,19 +200,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       return contents;
     },
     async shapes(commit) {
-      let log: string;
-      try {
-        log = await git.raw([
-          'log',
-          '--first-parent',
-          '--reverse',
-          `--format=%x1e%H%x1f%T%x1f${TRAILER_FORMAT}`,
-          commit,
-          '--',
-        ]);
-      } catch (error) {
-        throw failed('git log of the evidence history failed', error);
-      }
+      const log = await firstParentLog(commit, `%x1e%H%x1f%T%x1f${TRAILER_FORMAT}`, []);
       const commits = log
         .split('\x1e')
         .filter((chunk) => chunk.trim().length > 0)
@@ -229,27 +234,16 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       });
     },
     async history(commit) {
-      let output: string;
-      try {
-        // why: one process for the whole history (10,000 commits must verify within a second):
-        // first-parent from the root, each commit's raw diff against its first parent, NUL-separated.
-        output = await git.raw([
-          'log',
-          '--first-parent',
-          '--reverse',
-          '--root',
-          '--diff-merges=first-parent',
-          '--raw',
-          '--no-renames',
-          '--no-abbrev',
-          '-z',
-          `--format=%x1e%H%x1f${TRAILER_FORMAT}`,
-          commit,
-          '--',
-        ]);
-      } catch (error) {
-        throw failed('git log of the evidence history failed', error);
-      }
+      // why: each commit's raw diff against its first parent, NUL-separated; this reads every tree in
+      // full, which is why it only runs to name the commit that broke the history.
+      const output = await firstParentLog(commit, `%x1e%H%x1f${TRAILER_FORMAT}`, [
+        '--root',
+        '--diff-merges=first-parent',
+        '--raw',
+        '--no-renames',
+        '--no-abbrev',
+        '-z',
+      ]);
       return parseHistory(output);
     },
     async commitFile(parent, file, message) {

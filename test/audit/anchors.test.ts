@@ -1,4 +1,3 @@
-import { cp, rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   anchorBlock,
@@ -15,7 +14,7 @@ import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
 import { evidenceDraft } from './drafts.js';
-import { type EvidenceFiles, forgeChain, rebuildHistory, tamperByHand } from './tamper.js';
+import { copyRepository, type EvidenceFiles, forgeChain, rebuildHistory, tamperByHand } from './tamper.js';
 
 const REPOSITORY = 'acme/plant-network';
 const TOKEN = 'ghs_anchorTokenThatMustNeverLeak0123456789';
@@ -56,11 +55,7 @@ afterAll(async () => {
 
 /** A copy of the template: three records on the evidence branch. */
 async function repositoryWithEvidence(): Promise<TestRepository> {
-  const repository = await createRepository();
-  repositories.push(repository);
-  await rm(repository.root, { recursive: true, force: true });
-  await cp(template.root, repository.root, { recursive: true });
-  return repository;
+  return copyRepository(template, repositories);
 }
 
 async function verify(repository: TestRepository, args: string[] = []): Promise<CliResult> {

@@ -1,4 +1,3 @@
-import { cp, rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainProblemKind, EvidenceRecord } from '../../src/audit/index.js';
 import {
@@ -12,7 +11,7 @@ import { createRedactor } from '../../src/redact/index.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 import { evidenceDraft } from './drafts.js';
-import { type EvidenceFiles, rebuildHistory, tamperByHand } from './tamper.js';
+import { copyRepository, type EvidenceFiles, rebuildHistory, tamperByHand } from './tamper.js';
 
 const repositories: TestRepository[] = [];
 let template: TestRepository;
@@ -42,11 +41,7 @@ afterEach(async () => {
 
 /** A repository with one commit on main and three evidence records (#2 failed): a copy of the template. */
 async function repositoryWithEvidence(): Promise<TestRepository> {
-  const repository = await createRepository();
-  repositories.push(repository);
-  await rm(repository.root, { recursive: true, force: true });
-  await cp(template.root, repository.root, { recursive: true });
-  return repository;
+  return copyRepository(template, repositories);
 }
 
 function rewrite(

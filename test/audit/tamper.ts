@@ -1,11 +1,27 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { EVIDENCE_REF, type EvidenceRecord, hashRecord } from '../../src/audit/index.js';
+import { createRepository, type TestRepository } from '../support/repository.js';
 
 /** The evidence files of a work tree checked out from the ref, by path → text. */
 export type EvidenceFiles = Map<string, string>;
+
+/**
+ * A copy of `template` (appending is the slow part: each test gets a copy of one repository built
+ * once), registered in `repositories` for removal.
+ */
+export async function copyRepository(
+  template: TestRepository,
+  repositories: TestRepository[],
+): Promise<TestRepository> {
+  const repository = await createRepository();
+  repositories.push(repository);
+  await rm(repository.root, { recursive: true, force: true });
+  await cp(template.root, repository.root, { recursive: true });
+  return repository;
+}
 
 const MALLORY = ['-c', 'user.name=mallory', '-c', 'user.email=mallory@example.invalid'];
 
