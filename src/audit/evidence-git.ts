@@ -22,6 +22,12 @@ export interface RecordEntry {
 
 export type PushResult = 'pushed' | 'rejected';
 
+/**
+ * How evidence commits are signed: with an SSH private key file, or with the signing key git's
+ * configuration names (`gpg.format ssh` and `user.signingkey`).
+ */
+export type EvidenceSigning = { key: string } | 'git-config';
+
 /** One file a commit added, changed or removed, against its first parent. */
 export interface CommitChange {
   /** git's status letter: A added, M modified, D deleted, T type changed. */
@@ -76,12 +82,20 @@ export interface EvidenceGit {
    * process; it reads every tree in full, so it is slow on long chains: only to name a culprit).
    */
   history(commit: string): Promise<EvidenceCommit[]>;
-  /** Writes one file on top of `parent`'s tree and returns the new commit (no ref moves). */
+  /**
+   * Writes one file on top of `parent`'s tree and returns the new commit (no ref moves), signed with
+   * git's SSH signing when `signing` says so.
+   */
   commitFile(
     parent: string | undefined,
     file: { path: string; content: string },
     message: string,
+    signing?: EvidenceSigning,
   ): Promise<string>;
+  /** True when git's configuration signs with SSH (`gpg.format ssh` and a `user.signingkey`). */
+  sshSigningConfigured(): Promise<boolean>;
+  /** Each first-parent commit ending at `commit`, oldest first, with git's signature verdict (`%G?`). */
+  signatures(commit: string, allowedSignersFile: string): Promise<{ commit: string; status: string }[]>;
   /** Moves `ref` to `next` only if it still points at `expected` (undefined: must not exist). */
   compareAndSwap(ref: string, next: string, expected: string | undefined): Promise<boolean>;
   /** True when a remote with this name is configured. */
@@ -123,7 +137,8 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
   async function withEnvironment(extra: Record<string, string>): Promise<SimpleGit> {
     // why: only what local plumbing needs; simple-git refuses to run with editor or pager variables set.
     const base: Record<string, string> = {};
-    for (const name of ['PATH', 'HOME', 'XDG_CONFIG_HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT']) {
+    // why: SSH_AUTH_SOCK, so a signing key held by ssh-agent (git's user.signingkey) can sign.
+    for (const name of ['PATH', 'HOME', 'XDG_CONFIG_HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT', 'SSH_AUTH_SOCK']) {
       const value = process.env[name];
       if (value !== undefined) base[name] = value;
     }
@@ -246,7 +261,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       ]);
       return parseHistory(output);
     },
-    async commitFile(parent, file, message) {
+    async commitFile(parent, file, message, signing) {
       const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-evidence-'));
       try {
         const blobFile = path.join(scratch, 'record.json');
@@ -258,13 +273,61 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
         else await plumbing.raw(['read-tree', '--empty']);
         await plumbing.raw(['update-index', '--add', '--cacheinfo', `100644,${blob},${file.path}`]);
         const tree = (await plumbing.raw(['write-tree'])).trim();
-        const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', message];
+        const keyConfig =
+          signing !== undefined && signing !== 'git-config'
+            ? ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${signing.key}`]
+            : [];
+        const args = [
+          ...keyConfig,
+          'commit-tree',
+          tree,
+          ...(parent ? ['-p', parent] : []),
+          ...(signing === undefined ? [] : ['-S']),
+          '-m',
+          message,
+        ];
         return (await plumbing.raw(args)).trim();
       } catch (error) {
         throw failed('writing an evidence commit failed', error);
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }
+    },
+    async sshSigningConfigured() {
+      const value = async (name: string) => {
+        try {
+          return (await git.raw(['config', '--get', name])).trim();
+        } catch {
+          return '';
+        }
+      };
+      return (await value('gpg.format')) === 'ssh' && (await value('user.signingkey')) !== '';
+    },
+    async signatures(commit, allowedSignersFile) {
+      let text: string;
+      try {
+        // why: git checks each SSH signature with ssh-keygen against the allowed signers (one
+        // ssh-keygen per commit: only when signatures are asked for).
+        text = await git.raw([
+          '-c',
+          `gpg.ssh.allowedSignersFile=${allowedSignersFile}`,
+          'log',
+          '--first-parent',
+          '--reverse',
+          '--format=%H %G?',
+          commit,
+          '--',
+        ]);
+      } catch (error) {
+        throw failed('git log of the evidence signatures failed', error);
+      }
+      return text
+        .split('\n')
+        .filter((line) => line.trim().length > 0)
+        .map((line) => {
+          const [sha = '', status = ''] = line.trim().split(' ');
+          return { commit: sha, status };
+        });
     },
     async compareAndSwap(ref, next, expected) {
       try {

@@ -15,7 +15,13 @@ import {
   sequenceOfPath,
   serialiseRecord,
 } from './chain.js';
-import { createSimpleGitEvidence, type EvidenceGit, HASH_TRAILER, SEQUENCE_TRAILER } from './evidence-git.js';
+import {
+  createSimpleGitEvidence,
+  type EvidenceGit,
+  type EvidenceSigning,
+  HASH_TRAILER,
+  SEQUENCE_TRAILER,
+} from './evidence-git.js';
 import { checkHistory, checkShapes } from './history.js';
 import { describeRecordProblem } from './record-schema.js';
 import {
@@ -44,6 +50,21 @@ export interface AppendOptions {
   onWarning?: (message: string) => void;
   /** Told when the evidence moved from the old ref to the branch; default: onWarning. */
   onNotice?: (message: string) => void;
+  /**
+   * SSH private key file that signs each evidence commit. Default: NETCHANGE_EVIDENCE_SIGNING_KEY;
+   * without it, git's own SSH signing configuration (`gpg.format ssh`, `user.signingkey`) when set.
+   */
+  signingKey?: string;
+}
+
+/** How this append signs its commits, if at all. */
+async function evidenceSigning(
+  git: EvidenceGit,
+  options: AppendOptions,
+): Promise<EvidenceSigning | undefined> {
+  const key = options.signingKey ?? process.env.NETCHANGE_EVIDENCE_SIGNING_KEY;
+  if (key) return { key };
+  return (await git.sshSigningConfigured()) ? 'git-config' : undefined;
 }
 
 /** Where fetched remote evidence is kept, apart from the local ref (which may hold unpushed records). */
@@ -111,13 +132,14 @@ export async function appendEvidence(
       : (options.remote ?? ((await git.hasRemote('origin')) ? 'origin' : undefined));
 
   const notice = options.onNotice ?? options.onWarning;
+  const signing = await evidenceSigning(git, options);
   let useRemote = remote;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     let appended: EvidenceRecord | undefined;
     try {
       appended = useRemote
-        ? await tryAppendRemote(git, useRemote, redacted, now, notice)
-        : await tryAppendLocal(git, redacted, now, notice);
+        ? await tryAppendRemote(git, useRemote, redacted, { now, notice, signing })
+        : await tryAppendLocal(git, redacted, { now, notice, signing });
     } catch (error) {
       if (!useRemote || !(error instanceof NetchangeError)) throw error;
       // why: evidence of a change that already happened is kept locally rather than lost; the next append publishes it.
@@ -140,11 +162,17 @@ export async function appendEvidence(
   );
 }
 
+/** What each append attempt needs besides the draft. */
+interface AttemptContext {
+  now: () => Date;
+  notice: ((message: string) => void) | undefined;
+  signing: EvidenceSigning | undefined;
+}
+
 async function tryAppendLocal(
   git: EvidenceGit,
   draft: EvidenceDraft,
-  now: () => Date,
-  notice?: (message: string) => void,
+  { now, notice, signing }: AttemptContext,
 ): Promise<EvidenceRecord | undefined> {
   const tip = await resolveEvidenceTip(git, notice);
   const chainTip = tip ? await tipOf(git, tip) : undefined;
@@ -153,6 +181,7 @@ async function tryAppendLocal(
     tip,
     { path: recordPath(record.sequence), content: serialiseRecord(record) },
     commitMessage(record),
+    signing,
   );
   return (await git.compareAndSwap(EVIDENCE_REF, commit, tip)) ? record : undefined;
 }
@@ -161,8 +190,7 @@ async function tryAppendRemote(
   git: EvidenceGit,
   remote: string,
   draft: EvidenceDraft,
-  now: () => Date,
-  notice?: (message: string) => void,
+  { now, notice, signing }: AttemptContext,
 ): Promise<EvidenceRecord | undefined> {
   const remoteTip = await fetchRemoteTip(git, remote);
   const localTip = await resolveEvidenceTip(git, notice);
@@ -177,6 +205,7 @@ async function tryAppendRemote(
       base,
       { path: recordPath(record.sequence), content: serialiseRecord(record) },
       commitMessage(record),
+      signing,
     );
     chainTip = { sequence: record.sequence, hash: record.hash };
   }
@@ -309,6 +338,17 @@ export async function readEvidence(
   return (await loadEvidence(repositoryRoot, options)).records;
 }
 
+/** git's `%G?` verdicts, for people. */
+const SIGNATURE_STATUS: Record<string, string> = {
+  N: 'no signature',
+  B: 'bad signature',
+  U: 'signed by a key of unknown validity',
+  E: 'the signature cannot be checked',
+  X: 'the signature has expired',
+  Y: 'signed by an expired key',
+  R: 'signed by a revoked key',
+};
+
 export interface VerifyOptions {
   /** The instant timestamps are compared with; default now. */
   now?: Date;
@@ -316,6 +356,8 @@ export interface VerifyOptions {
   expect?: readonly ExpectedHead[];
   /** Told when the evidence moved from the old ref to the branch. */
   onNotice?: (message: string) => void;
+  /** An SSH allowed-signers file: every evidence commit must then carry a good signature by one of them. */
+  allowedSigners?: string;
 }
 
 /**
@@ -340,6 +382,23 @@ export async function verifyEvidence(
     // why: the fast walk saw a commit of the wrong shape; the slow walk says what it changed.
     const problem = checkHistory(await git.history(tip)).problem ?? shapes.problem;
     return { ok: false, checked: Math.max(0, problem.sequence - 1), firstProblem: problem };
+  }
+  if (options.allowedSigners) {
+    const signatures = await git.signatures(tip, options.allowedSigners);
+    const unsigned = signatures.findIndex((entry) => entry.status !== 'G');
+    const entry = signatures[unsigned];
+    if (entry) {
+      return {
+        ok: false,
+        checked: unsigned,
+        firstProblem: {
+          sequence: unsigned + 1,
+          problem: 'unsigned',
+          commit: entry.commit,
+          message: `commit ${entry.commit.slice(0, 12)} (record #${unsigned + 1}) is not signed by an allowed signer (${SIGNATURE_STATUS[entry.status] ?? `git says ${entry.status}`})`,
+        },
+      };
+    }
   }
   const result = verifyStoredRecords(
     entries.map((entry, index) => ({ path: entry.path, content: contents[index] ?? '' })),

@@ -16,7 +16,9 @@ export type ChainProblemKind =
   /** A commit on the evidence history did more than add the next record. */
   | 'rewritten'
   /** A published anchor (sequence and hash) is not in the chain. */
-  | 'anchor';
+  | 'anchor'
+  /** An evidence commit without a good signature by an allowed signer (only when asked for). */
+  | 'unsigned';
 
 /** The first thing wrong with the chain. */
 export interface ChainProblem {

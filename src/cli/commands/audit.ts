@@ -8,6 +8,7 @@ interface VerifyFlags {
   fetch: boolean;
   expect: string[];
   github?: boolean;
+  allowedSigners?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -49,12 +50,17 @@ export function registerAuditCommand(program: Command): void {
       '--github',
       'also check every anchor netchange published on GitHub (apply comments, digest issues); needs GITHUB_TOKEN and GITHUB_REPOSITORY like netchange comment',
     )
+    .option(
+      '--allowed-signers <file>',
+      'SSH allowed-signers file: every evidence commit must be signed by one of them (default: NETCHANGE_EVIDENCE_ALLOWED_SIGNERS)',
+    )
     .addHelpText(
       'after',
       `
 Examples:
   $ netchange audit verify
   $ netchange audit verify --expect 214:sha256:9c1f…
+  $ netchange audit verify --allowed-signers .github/netchange-allowed-signers
   $ GITHUB_TOKEN=... GITHUB_REPOSITORY=acme/network netchange audit verify --github
   $ netchange audit verify --repo ../plant-network --format json --no-fetch
 
@@ -84,7 +90,14 @@ changed, removed, reordered or corrupted, or an anchor is not in the chain; 2 us
         );
         expect.push(...found.anchors);
       }
-      const result = await verifyEvidence(root, { expect, onNotice: notice });
+      const allowedSigners = await allowedSignersFile(
+        flags.allowedSigners ?? process.env.NETCHANGE_EVIDENCE_ALLOWED_SIGNERS,
+      );
+      const result = await verifyEvidence(root, {
+        expect,
+        onNotice: notice,
+        ...(allowedSigners ? { allowedSigners } : {}),
+      });
       if (flags.format === 'json') {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } else {
@@ -153,4 +166,19 @@ function describeVerify(result: VerifyResult): string {
     return `no evidence recorded yet (the branch netchange-evidence does not exist or is empty)${anchors}\n`;
   }
   return `evidence chain intact: ${result.checked} record(s), last #${result.last?.sequence} sha256:${result.last?.hash}${anchors}\n`;
+}
+
+/** The allowed-signers file, as an absolute path; a name that does not exist is a usage error. */
+async function allowedSignersFile(file: string | undefined): Promise<string | undefined> {
+  if (!file) return undefined;
+  const path = await import('node:path');
+  const { existsSync } = await import('node:fs');
+  const { usageError } = await import('../../core/errors.js');
+  const absolute = path.resolve(process.cwd(), file);
+  if (!existsSync(absolute))
+    throw usageError(
+      `--allowed-signers ${file} does not exist`,
+      'Name an SSH allowed-signers file: one line per signer, `<principal> ssh-ed25519 AAAA…`.',
+    );
+  return absolute;
 }
