@@ -16,7 +16,7 @@ export async function resolveEvidenceRepository(repo: string | undefined, cwd: s
     // why: the wrong directory is a usage error (exit 2), not a failing git (exit 3).
     throw usageError(
       `${start} is not inside a git repository`,
-      'Evidence lives on refs/netchange/evidence of the network repository; run from it or pass --repo.',
+      'Evidence lives on the branch netchange-evidence of the network repository; run from it or pass --repo.',
     );
   }
   return git.root;
@@ -26,12 +26,16 @@ export async function resolveEvidenceRepository(repo: string | undefined, cwd: s
  * Fast-forwards the local evidence ref from `origin` (CI checkouts do not fetch it). A failure is a
  * warning, not an error: the local records are still worth reporting.
  */
-export async function refreshEvidence(root: string, warn: (message: string) => void): Promise<void> {
+export async function refreshEvidence(
+  root: string,
+  warn: (message: string) => void,
+  notice?: (message: string) => void,
+): Promise<void> {
   try {
-    await fetchEvidence(root, 'origin');
+    await fetchEvidence(root, 'origin', notice);
   } catch (error) {
     warn(
-      `could not fetch refs/netchange/evidence from origin (${error instanceof Error ? error.message : String(error)}); using the local records`,
+      `could not fetch the evidence branch from origin (${error instanceof Error ? error.message : String(error)}); using the local records`,
     );
   }
 }

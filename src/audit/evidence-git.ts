@@ -6,6 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { type SimpleGit, simpleGit } from 'simple-git';
 import { NetchangeError } from '../core/errors.js';
 
@@ -21,6 +22,48 @@ export interface RecordEntry {
 
 export type PushResult = 'pushed' | 'rejected';
 
+/**
+ * How evidence commits are signed: with an SSH private key file, or with the signing key git's
+ * configuration names (`gpg.format ssh` and `user.signingkey`).
+ */
+export type EvidenceSigning = { key: string } | 'git-config';
+
+/** One file a commit added, changed or removed, against its first parent. */
+export interface CommitChange {
+  /** git's status letter: A added, M modified, D deleted, T type changed. */
+  status: string;
+  /** Path inside the tree. */
+  path: string;
+  /** Blob sha after the commit (all zeros when deleted). */
+  blob: string;
+}
+
+/** One commit of the evidence history with the sizes of its trees: enough to see its shape without diffing. */
+export interface EvidenceCommitShape {
+  /** Commit sha. */
+  commit: string;
+  /** The sequence the commit's `Evidence-Sequence` trailer announces, when it has exactly one. */
+  sequence?: number;
+  /** The hash the commit's `Evidence-Hash` trailer announces, when it has exactly one. */
+  hash?: string;
+  /** Size in bytes of the commit's root tree object. */
+  rootTreeSize: number;
+  /** Size in bytes of its `records` tree object; undefined when `records` is missing or not a tree. */
+  recordsTreeSize?: number;
+}
+
+/** One commit of the evidence history, on the first-parent line. */
+export interface EvidenceCommit {
+  /** Commit sha. */
+  commit: string;
+  /** The sequence the commit's `Evidence-Sequence` trailer announces, when it has exactly one. */
+  sequence?: number;
+  /** The hash the commit's `Evidence-Hash` trailer announces, when it has exactly one. */
+  hash?: string;
+  /** What the commit changed against its first parent (the root commit: against the empty tree). */
+  changes: CommitChange[];
+}
+
 export interface EvidenceGit {
   readonly root: string;
   /** Commit sha a ref points at, or undefined when the ref does not exist. */
@@ -29,14 +72,30 @@ export interface EvidenceGit {
   listRecords(commit: string): Promise<RecordEntry[]>;
   /** Contents of blobs, in the order given. */
   readBlobs(entries: readonly RecordEntry[]): Promise<Buffer[]>;
-  /** Sequence → hash announced by every netchange-written commit reachable from `commit`. */
-  anchors(commit: string): Promise<Map<number, string>>;
-  /** Writes one file on top of `parent`'s tree and returns the new commit (no ref moves). */
+  /**
+   * The first-parent history ending at `commit`, oldest first, with the sizes of each commit's trees
+   * (two git processes, no tree is read in full: 10,000 commits in a fraction of a second).
+   */
+  shapes(commit: string): Promise<EvidenceCommitShape[]>;
+  /**
+   * The first-parent history ending at `commit`, oldest first, with each commit's changes (one git
+   * process; it reads every tree in full, so it is slow on long chains: only to name a culprit).
+   */
+  history(commit: string): Promise<EvidenceCommit[]>;
+  /**
+   * Writes one file on top of `parent`'s tree and returns the new commit (no ref moves), signed with
+   * git's SSH signing when `signing` says so.
+   */
   commitFile(
     parent: string | undefined,
     file: { path: string; content: string },
     message: string,
+    signing?: EvidenceSigning,
   ): Promise<string>;
+  /** True when git's configuration signs with SSH (`gpg.format ssh` and a `user.signingkey`). */
+  sshSigningConfigured(): Promise<boolean>;
+  /** Each first-parent commit ending at `commit`, oldest first, with git's signature verdict (`%G?`). */
+  signatures(commit: string, allowedSignersFile: string): Promise<{ commit: string; status: string }[]>;
   /** Moves `ref` to `next` only if it still points at `expected` (undefined: must not exist). */
   compareAndSwap(ref: string, next: string, expected: string | undefined): Promise<boolean>;
   /** True when a remote with this name is configured. */
@@ -63,6 +122,10 @@ const IDENTITY = {
   GIT_COMMITTER_EMAIL: 'netchange@users.noreply.github.com',
 };
 
+// why: two values joined by a separator that cannot be in a trailer value, so a commit carrying the
+// trailer twice is seen (and then announces nothing).
+const TRAILER_FORMAT = `%(trailers:key=${SEQUENCE_TRAILER},valueonly,separator=%x1c)%x1d%(trailers:key=${HASH_TRAILER},valueonly,separator=%x1c)`;
+
 /** Blobs per `git show` call: keeps the command line far below the OS argument limit. */
 const BLOBS_PER_CALL = 5000;
 
@@ -74,7 +137,8 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
   async function withEnvironment(extra: Record<string, string>): Promise<SimpleGit> {
     // why: only what local plumbing needs; simple-git refuses to run with editor or pager variables set.
     const base: Record<string, string> = {};
-    for (const name of ['PATH', 'HOME', 'XDG_CONFIG_HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT']) {
+    // why: SSH_AUTH_SOCK, so a signing key held by ssh-agent (git's user.signingkey) can sign.
+    for (const name of ['PATH', 'HOME', 'XDG_CONFIG_HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT', 'SSH_AUTH_SOCK']) {
       const value = process.env[name];
       if (value !== undefined) base[name] = value;
     }
@@ -91,6 +155,23 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       return sha || undefined;
     } catch {
       return undefined;
+    }
+  }
+
+  /** The first-parent history ending at `commit`, oldest first, in `format` (one git process). */
+  async function firstParentLog(commit: string, format: string, extra: readonly string[]): Promise<string> {
+    try {
+      return await git.raw([
+        'log',
+        '--first-parent',
+        '--reverse',
+        ...extra,
+        `--format=${format}`,
+        commit,
+        '--',
+      ]);
+    } catch (error) {
+      throw failed('git log of the evidence history failed', error);
     }
   }
 
@@ -133,26 +214,54 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       }
       return contents;
     },
-    async anchors(commit) {
-      let output: string;
+    async shapes(commit) {
+      const log = await firstParentLog(commit, `%x1e%H%x1f%T%x1f${TRAILER_FORMAT}`, []);
+      const commits = log
+        .split('\x1e')
+        .filter((chunk) => chunk.trim().length > 0)
+        .map((chunk) => {
+          const [sha = '', tree = '', ...trailers] = chunk.split('\x1f');
+          return { ...announcement(trailers.join('\x1f')), commit: sha.trim(), tree: tree.trim() };
+        });
+      let sizes: string;
       try {
-        output = await git.raw([
-          'log',
-          `--format=%(trailers:key=${SEQUENCE_TRAILER},valueonly,separator=%x20) %(trailers:key=${HASH_TRAILER},valueonly,separator=%x20)`,
-          commit,
-        ]);
+        // why: `%(objectsize)` comes from the object's header (or the delta's), so no tree is inflated;
+        // simple-git cannot feed stdin, hence execa for this one plumbing call.
+        const answer = await execa('git', ['cat-file', '--batch-check=%(objecttype) %(objectsize)'], {
+          cwd: root,
+          input: commits.map((entry) => `${entry.tree}\n${entry.tree}:records\n`).join(''),
+          stripFinalNewline: false,
+        });
+        sizes = answer.stdout;
       } catch (error) {
-        throw failed('git log of the evidence ref failed', error);
+        throw failed('git cat-file of the evidence trees failed', error);
       }
-      const anchors = new Map<number, string>();
-      for (const line of output.split('\n')) {
-        const match = /^(\d+) ([0-9a-f]{64})$/.exec(line.trim());
-        // why: newest first; a sequence written twice (a hand-made commit copying trailers) keeps the newest.
-        if (match && !anchors.has(Number(match[1]))) anchors.set(Number(match[1]), match[2] as string);
-      }
-      return anchors;
+      const lines = sizes.split('\n');
+      return commits.map((entry, index): EvidenceCommitShape => {
+        const rootTree = (lines[index * 2] ?? '').split(' ');
+        const records = (lines[index * 2 + 1] ?? '').split(' ');
+        return {
+          commit: entry.commit,
+          ...(entry.sequence !== undefined ? { sequence: entry.sequence, hash: entry.hash as string } : {}),
+          rootTreeSize: Number(rootTree[1] ?? Number.NaN),
+          ...(records[0] === 'tree' ? { recordsTreeSize: Number(records[1]) } : {}),
+        };
+      });
     },
-    async commitFile(parent, file, message) {
+    async history(commit) {
+      // why: each commit's raw diff against its first parent, NUL-separated; this reads every tree in
+      // full, which is why it only runs to name the commit that broke the history.
+      const output = await firstParentLog(commit, `%x1e%H%x1f${TRAILER_FORMAT}`, [
+        '--root',
+        '--diff-merges=first-parent',
+        '--raw',
+        '--no-renames',
+        '--no-abbrev',
+        '-z',
+      ]);
+      return parseHistory(output);
+    },
+    async commitFile(parent, file, message, signing) {
       const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-evidence-'));
       try {
         const blobFile = path.join(scratch, 'record.json');
@@ -164,13 +273,61 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
         else await plumbing.raw(['read-tree', '--empty']);
         await plumbing.raw(['update-index', '--add', '--cacheinfo', `100644,${blob},${file.path}`]);
         const tree = (await plumbing.raw(['write-tree'])).trim();
-        const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', message];
+        const keyConfig =
+          signing !== undefined && signing !== 'git-config'
+            ? ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${signing.key}`]
+            : [];
+        const args = [
+          ...keyConfig,
+          'commit-tree',
+          tree,
+          ...(parent ? ['-p', parent] : []),
+          ...(signing === undefined ? [] : ['-S']),
+          '-m',
+          message,
+        ];
         return (await plumbing.raw(args)).trim();
       } catch (error) {
         throw failed('writing an evidence commit failed', error);
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }
+    },
+    async sshSigningConfigured() {
+      const value = async (name: string) => {
+        try {
+          return (await git.raw(['config', '--get', name])).trim();
+        } catch {
+          return '';
+        }
+      };
+      return (await value('gpg.format')) === 'ssh' && (await value('user.signingkey')) !== '';
+    },
+    async signatures(commit, allowedSignersFile) {
+      let text: string;
+      try {
+        // why: git checks each SSH signature with ssh-keygen against the allowed signers (one
+        // ssh-keygen per commit: only when signatures are asked for).
+        text = await git.raw([
+          '-c',
+          `gpg.ssh.allowedSignersFile=${allowedSignersFile}`,
+          'log',
+          '--first-parent',
+          '--reverse',
+          '--format=%H %G?',
+          commit,
+          '--',
+        ]);
+      } catch (error) {
+        throw failed('git log of the evidence signatures failed', error);
+      }
+      return text
+        .split('\n')
+        .filter((line) => line.trim().length > 0)
+        .map((line) => {
+          const [sha = '', status = ''] = line.trim().split(' ');
+          return { commit: sha, status };
+        });
     },
     async compareAndSwap(ref, next, expected) {
       try {
@@ -231,6 +388,44 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       }
     },
   };
+}
+
+/** Parses `git log --raw -z` output in the format `history` asks for. */
+export function parseHistory(output: string): EvidenceCommit[] {
+  const commits: EvidenceCommit[] = [];
+  for (const chunk of output.split('\x1e')) {
+    if (chunk.length === 0) continue;
+    const headerEnd = chunk.indexOf('\0');
+    const header = headerEnd < 0 ? chunk : chunk.slice(0, headerEnd);
+    const [sha, trailers] = splitOnce(header, '\x1f');
+    const entry: EvidenceCommit = { ...announcement(trailers), commit: sha.trim(), changes: [] };
+    const fields = headerEnd < 0 ? [] : chunk.slice(headerEnd + 1).split('\0');
+    for (let index = 0; index + 1 < fields.length; index += 2) {
+      const meta = (fields[index] ?? '').replace(/^\n/, '');
+      if (!meta.startsWith(':')) continue;
+      const parts = meta.slice(1).split(' ');
+      entry.changes.push({
+        status: (parts[4] ?? '').charAt(0),
+        blob: parts[3] ?? '',
+        path: fields[index + 1] ?? '',
+      });
+    }
+    commits.push(entry);
+  }
+  return commits;
+}
+
+/** The sequence and hash a commit's trailers announce, when each is there exactly once. */
+function announcement(trailers: string): { sequence?: number; hash?: string } {
+  const [sequenceText, hashText] = splitOnce(trailers, '\x1d');
+  const sequence = sequenceText.trim();
+  const hash = hashText.trim();
+  return /^\d+$/.test(sequence) && /^[0-9a-f]{64}$/.test(hash) ? { sequence: Number(sequence), hash } : {};
+}
+
+function splitOnce(text: string, separator: string): [string, string] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
 }
 
 function firstLine(error: unknown): string {

@@ -1,5 +1,6 @@
+export { anchorBlock, anchorLine, anchorMarker, findAnchors, parseExpectation } from './anchor.js';
 export { canonicalJson, hashRecord } from './canonical-json.js';
-export { MAX_DIFF_CHARACTERS, recordPath } from './chain.js';
+export { type ChainTip, MAX_DIFF_CHARACTERS, recordPath } from './chain.js';
 export {
   buildDigest,
   DIGEST_FORMATS,
@@ -24,7 +25,9 @@ export {
   loadEvidence,
   type ReadOptions,
   readEvidence,
+  readEvidenceHead,
+  type VerifyOptions,
   verifyEvidence,
 } from './store.js';
 export * from './types.js';
-export type { ChainProblem, ChainProblemKind, VerifyResult } from './verify.js';
+export type { AnchorFailure, ChainProblem, ChainProblemKind, ExpectedHead, VerifyResult } from './verify.js';

@@ -15,10 +15,23 @@ import {
   sequenceOfPath,
   serialiseRecord,
 } from './chain.js';
-import { createSimpleGitEvidence, type EvidenceGit, HASH_TRAILER, SEQUENCE_TRAILER } from './evidence-git.js';
+import {
+  createSimpleGitEvidence,
+  type EvidenceGit,
+  type EvidenceSigning,
+  HASH_TRAILER,
+  SEQUENCE_TRAILER,
+} from './evidence-git.js';
+import { checkHistory, checkShapes } from './history.js';
 import { describeRecordProblem } from './record-schema.js';
-import { EVIDENCE_REF, type EvidenceDraft, type EvidenceRecord } from './types.js';
-import { type VerifyResult, verifyStoredRecords } from './verify.js';
+import {
+  EVIDENCE_BRANCH,
+  EVIDENCE_REF,
+  type EvidenceDraft,
+  type EvidenceRecord,
+  LEGACY_EVIDENCE_REF,
+} from './types.js';
+import { type ExpectedHead, type VerifyResult, verifyStoredRecords } from './verify.js';
 
 export interface AppendOptions {
   /**
@@ -35,11 +48,63 @@ export interface AppendOptions {
   maxAttempts?: number;
   /** Told when the remote could not be reached and the record was kept locally (published by the next append). */
   onWarning?: (message: string) => void;
+  /** Told when the evidence moved from the old ref to the branch; default: onWarning. */
+  onNotice?: (message: string) => void;
+  /**
+   * SSH private key file that signs each evidence commit. Default: NETCHANGE_EVIDENCE_SIGNING_KEY;
+   * without it, git's own SSH signing configuration (`gpg.format ssh`, `user.signingkey`) when set.
+   */
+  signingKey?: string;
+}
+
+/** How this append signs its commits, if at all. */
+async function evidenceSigning(
+  git: EvidenceGit,
+  options: AppendOptions,
+): Promise<EvidenceSigning | undefined> {
+  const key = options.signingKey ?? process.env.NETCHANGE_EVIDENCE_SIGNING_KEY;
+  if (key) return { key };
+  return (await git.sshSigningConfigured()) ? 'git-config' : undefined;
 }
 
 /** Where fetched remote evidence is kept, apart from the local ref (which may hold unpushed records). */
 function remoteTrackingRef(remote: string): string {
   return `refs/netchange/remotes/${remote}/evidence`;
+}
+
+function legacyTrackingRef(remote: string): string {
+  return `refs/netchange/remotes/${remote}/legacy-evidence`;
+}
+
+/**
+ * The local tip of the evidence: the branch; when only the old ref exists, the branch is created at
+ * the same commit (said through `notice`) and the old ref is left as it was. When the branch cannot
+ * be created, the old ref is read.
+ */
+async function resolveEvidenceTip(
+  git: EvidenceGit,
+  notice?: (message: string) => void,
+): Promise<string | undefined> {
+  const branch = await git.resolve(EVIDENCE_REF);
+  if (branch) return branch;
+  const legacy = await git.resolve(LEGACY_EVIDENCE_REF);
+  if (!legacy) return undefined;
+  // why: the same commit, so not one record or trailer changes; compare-and-swap, so a concurrent
+  // append that created the branch first wins and is read instead.
+  if (await git.compareAndSwap(EVIDENCE_REF, legacy, undefined)) {
+    notice?.(
+      `evidence moved to the branch ${EVIDENCE_REF} (created at ${legacy.slice(0, 12)}, the tip of ${LEGACY_EVIDENCE_REF}, which is kept and no longer written); protect the branch with a ruleset (docs/audit.md)`,
+    );
+  }
+  return (await git.resolve(EVIDENCE_REF)) ?? legacy;
+}
+
+/** The remote's evidence tip, fetched: its branch, or its old ref while it has no branch yet. */
+async function fetchRemoteTip(git: EvidenceGit, remote: string): Promise<string | undefined> {
+  return (
+    (await git.fetchRef(remote, EVIDENCE_REF, remoteTrackingRef(remote))) ??
+    (await git.fetchRef(remote, LEGACY_EVIDENCE_REF, legacyTrackingRef(remote)))
+  );
 }
 
 /**
@@ -66,13 +131,15 @@ export async function appendEvidence(
       ? undefined
       : (options.remote ?? ((await git.hasRemote('origin')) ? 'origin' : undefined));
 
+  const notice = options.onNotice ?? options.onWarning;
+  const signing = await evidenceSigning(git, options);
   let useRemote = remote;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     let appended: EvidenceRecord | undefined;
     try {
       appended = useRemote
-        ? await tryAppendRemote(git, useRemote, redacted, now)
-        : await tryAppendLocal(git, redacted, now);
+        ? await tryAppendRemote(git, useRemote, redacted, { now, notice, signing })
+        : await tryAppendLocal(git, redacted, { now, notice, signing });
     } catch (error) {
       if (!useRemote || !(error instanceof NetchangeError)) throw error;
       // why: evidence of a change that already happened is kept locally rather than lost; the next append publishes it.
@@ -95,18 +162,26 @@ export async function appendEvidence(
   );
 }
 
+/** What each append attempt needs besides the draft. */
+interface AttemptContext {
+  now: () => Date;
+  notice: ((message: string) => void) | undefined;
+  signing: EvidenceSigning | undefined;
+}
+
 async function tryAppendLocal(
   git: EvidenceGit,
   draft: EvidenceDraft,
-  now: () => Date,
+  { now, notice, signing }: AttemptContext,
 ): Promise<EvidenceRecord | undefined> {
-  const tip = await git.resolve(EVIDENCE_REF);
+  const tip = await resolveEvidenceTip(git, notice);
   const chainTip = tip ? await tipOf(git, tip) : undefined;
   const record = chainRecord(draft, chainTip, now());
   const commit = await git.commitFile(
     tip,
     { path: recordPath(record.sequence), content: serialiseRecord(record) },
     commitMessage(record),
+    signing,
   );
   return (await git.compareAndSwap(EVIDENCE_REF, commit, tip)) ? record : undefined;
 }
@@ -115,10 +190,10 @@ async function tryAppendRemote(
   git: EvidenceGit,
   remote: string,
   draft: EvidenceDraft,
-  now: () => Date,
+  { now, notice, signing }: AttemptContext,
 ): Promise<EvidenceRecord | undefined> {
-  const remoteTip = await git.fetchRef(remote, EVIDENCE_REF, remoteTrackingRef(remote));
-  const localTip = await git.resolve(EVIDENCE_REF);
+  const remoteTip = await fetchRemoteTip(git, remote);
+  const localTip = await resolveEvidenceTip(git, notice);
   // why: records appended while the remote was unreachable must reach it too, after what it already holds.
   const pending = await unpublishedRecords(git, localTip, remoteTip);
   let base = remoteTip;
@@ -130,6 +205,7 @@ async function tryAppendRemote(
       base,
       { path: recordPath(record.sequence), content: serialiseRecord(record) },
       commitMessage(record),
+      signing,
     );
     chainTip = { sequence: record.sequence, hash: record.hash };
   }
@@ -199,6 +275,8 @@ export interface ReadOptions {
   since?: Date;
   /** Only records that finished before this instant. */
   until?: Date;
+  /** Told when the evidence moved from the old ref to the branch. */
+  onNotice?: (message: string) => void;
 }
 
 export interface LoadedEvidence {
@@ -218,7 +296,7 @@ export async function loadEvidence(
   options: ReadOptions = {},
 ): Promise<LoadedEvidence> {
   const git = createSimpleGitEvidence(repositoryRoot);
-  const tip = await git.resolve(EVIDENCE_REF);
+  const tip = await resolveEvidenceTip(git, options.onNotice);
   if (!tip) return { records: [], unreadable: [], total: 0 };
   const entries = await git.listRecords(tip);
   const contents = await git.readBlobs(entries);
@@ -260,34 +338,109 @@ export async function readEvidence(
   return (await loadEvidence(repositoryRoot, options)).records;
 }
 
-/** Checks the whole chain on the local evidence ref. */
+/** git's `%G?` verdicts, for people. */
+const SIGNATURE_STATUS: Record<string, string> = {
+  N: 'no signature',
+  B: 'bad signature',
+  U: 'signed by a key of unknown validity',
+  E: 'the signature cannot be checked',
+  X: 'the signature has expired',
+  Y: 'signed by an expired key',
+  R: 'signed by a revoked key',
+};
+
+export interface VerifyOptions {
+  /** The instant timestamps are compared with; default now. */
+  now?: Date;
+  /** Published chain heads the chain must hold (`--expect`, `--github`). */
+  expect?: readonly ExpectedHead[];
+  /** Told when the evidence moved from the old ref to the branch. */
+  onNotice?: (message: string) => void;
+  /** An SSH allowed-signers file: every evidence commit must then carry a good signature by one of them. */
+  allowedSigners?: string;
+}
+
+/**
+ * Checks the evidence: the history commit by commit (each adds exactly the next record and touches
+ * nothing else), then every record at the tip against the hashes first announced, then the anchors.
+ */
 export async function verifyEvidence(
   repositoryRoot: string,
-  options: { now?: Date } = {},
+  options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const git = createSimpleGitEvidence(repositoryRoot);
-  const tip = await git.resolve(EVIDENCE_REF);
-  if (!tip) return { ok: true, checked: 0 };
-  const entries = await git.listRecords(tip);
-  const contents = await git.readBlobs(entries);
-  const anchors = await git.anchors(tip);
-  return verifyStoredRecords(
+  const now = options.now ?? new Date();
+  const tip = await resolveEvidenceTip(git, options.onNotice);
+  if (!tip) return verifyStoredRecords([], new Map(), now, options.expect);
+  // why: the history's shape and the tip's records are read at once (separate git processes).
+  const [shaped, [entries, contents]] = await Promise.all([
+    git.shapes(tip),
+    git.listRecords(tip).then(async (listed) => [listed, await git.readBlobs(listed)] as const),
+  ]);
+  const shapes = checkShapes(shaped);
+  if (shapes.problem) {
+    // why: the fast walk saw a commit of the wrong shape; the slow walk says what it changed.
+    const problem = checkHistory(await git.history(tip)).problem ?? shapes.problem;
+    return { ok: false, checked: Math.max(0, problem.sequence - 1), firstProblem: problem };
+  }
+  if (options.allowedSigners) {
+    const signatures = await git.signatures(tip, options.allowedSigners);
+    const unsigned = signatures.findIndex((entry) => entry.status !== 'G');
+    const entry = signatures[unsigned];
+    if (entry) {
+      return {
+        ok: false,
+        checked: unsigned,
+        firstProblem: {
+          sequence: unsigned + 1,
+          problem: 'unsigned',
+          commit: entry.commit,
+          message: `commit ${entry.commit.slice(0, 12)} (record #${unsigned + 1}) is not signed by an allowed signer (${SIGNATURE_STATUS[entry.status] ?? `git says ${entry.status}`})`,
+        },
+      };
+    }
+  }
+  const result = verifyStoredRecords(
     entries.map((entry, index) => ({ path: entry.path, content: contents[index] ?? '' })),
-    anchors,
-    options.now ?? new Date(),
+    shapes.announced,
+    now,
+    options.expect,
   );
+  const kind = result.firstProblem?.problem;
+  if (kind === undefined || kind === 'anchor' || kind === 'future-timestamp') return result;
+  // why: a record that no longer matches its first announcement was changed by some later commit
+  // (one that also added a record, so its shape looked right); name that commit when there is one.
+  const culprit = checkHistory(await git.history(tip)).problem;
+  return culprit ? { ok: false, checked: Math.max(0, culprit.sequence - 1), firstProblem: culprit } : result;
+}
+
+/**
+ * The newest record's place, for anchors: the local branch, else origin's branch as last fetched,
+ * else the old ref. Reads only (never migrates or fetches); undefined when nothing was recorded.
+ */
+export async function readEvidenceHead(repositoryRoot: string): Promise<ChainTip | undefined> {
+  const git = createSimpleGitEvidence(repositoryRoot);
+  for (const ref of [EVIDENCE_REF, `refs/remotes/origin/${EVIDENCE_BRANCH}`, LEGACY_EVIDENCE_REF]) {
+    const tip = await git.resolve(ref);
+    if (tip) return tipOf(git, tip);
+  }
+  return undefined;
 }
 
 /**
  * Brings the local evidence ref up to date with a remote's when that is a fast-forward (CI
  * checkouts do not fetch it). Returns false when the remote lacks it or the histories diverged.
  */
-export async function fetchEvidence(repositoryRoot: string, remote = 'origin'): Promise<boolean> {
+export async function fetchEvidence(
+  repositoryRoot: string,
+  remote = 'origin',
+  notice?: (message: string) => void,
+): Promise<boolean> {
   const git = createSimpleGitEvidence(repositoryRoot);
   if (!(await git.hasRemote(remote))) return false;
-  const remoteTip = await git.fetchRef(remote, EVIDENCE_REF, remoteTrackingRef(remote));
+  const remoteTip = await fetchRemoteTip(git, remote);
   if (!remoteTip) return false;
-  const localTip = await git.resolve(EVIDENCE_REF);
+  const localTip = await resolveEvidenceTip(git, notice);
   if (localTip && !(await git.isAncestor(localTip, remoteTip))) return false;
   return git.compareAndSwap(EVIDENCE_REF, remoteTip, localTip);
 }

@@ -124,5 +124,16 @@ export type EvidenceDraft = Omit<
   'schemaVersion' | 'sequence' | 'previousHash' | 'hash' | 'recordedAt'
 >;
 
-/** The ref evidence lives on; fetch it explicitly (`git fetch origin refs/netchange/evidence:refs/netchange/evidence`). */
-export const EVIDENCE_REF = 'refs/netchange/evidence';
+/**
+ * The branch evidence lives on. A branch, because GitHub rulesets can protect branches (no force
+ * push, no deletion, updates only by the netchange bot) but not custom refs. Its tree holds
+ * records/ only.
+ */
+export const EVIDENCE_REF = 'refs/heads/netchange-evidence';
+/** The branch's short name, for `git fetch origin netchange-evidence` and rulesets. */
+export const EVIDENCE_BRANCH = 'netchange-evidence';
+/**
+ * Where evidence lived before; still read when the branch does not exist yet, and migrated by
+ * creating the branch at the same commit (the old ref is kept, never written again).
+ */
+export const LEGACY_EVIDENCE_REF = 'refs/netchange/evidence';

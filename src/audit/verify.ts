@@ -7,7 +7,18 @@ import { sequenceOfPath } from './chain.js';
 import { describeRecordProblem } from './record-schema.js';
 import type { EvidenceRecord } from './types.js';
 
-export type ChainProblemKind = 'changed' | 'removed' | 'reordered' | 'corrupt' | 'future-timestamp';
+export type ChainProblemKind =
+  | 'changed'
+  | 'removed'
+  | 'reordered'
+  | 'corrupt'
+  | 'future-timestamp'
+  /** A commit on the evidence history did more than add the next record. */
+  | 'rewritten'
+  /** A published anchor (sequence and hash) is not in the chain. */
+  | 'anchor'
+  /** An evidence commit without a good signature by an allowed signer (only when asked for). */
+  | 'unsigned';
 
 /** The first thing wrong with the chain. */
 export interface ChainProblem {
@@ -15,6 +26,23 @@ export interface ChainProblem {
   sequence: number;
   problem: ChainProblemKind;
   /** One sentence for people, naming the record. */
+  message: string;
+  /** The evidence commit that broke append-only, for `rewritten`. */
+  commit?: string;
+}
+
+/** A chain head published elsewhere (a pull-request comment, a check run, the digest issue, a ticket). */
+export interface ExpectedHead {
+  sequence: number;
+  /** Hex sha256 of the record, without the `sha256:` prefix. */
+  hash: string;
+  /** Where the anchor was published, for the message (`--expect`, a comment's link...). */
+  source: string;
+}
+
+/** One anchor the chain does not hold. */
+export interface AnchorFailure extends ExpectedHead {
+  /** One sentence naming the anchor and what the chain holds instead. */
   message: string;
 }
 
@@ -26,6 +54,8 @@ export interface VerifyResult {
   /** Sequence and hash of the last record, when the chain is intact (publish it to anchor the chain). */
   last?: { sequence: number; hash: string };
   firstProblem?: ChainProblem;
+  /** Anchors compared with the chain (only when some were given and the chain itself is intact). */
+  anchors?: { checked: number; failed: AnchorFailure[] };
 }
 
 /** One stored file under records/. */
@@ -46,6 +76,7 @@ export function verifyStoredRecords(
   files: readonly StoredRecord[],
   anchors: ReadonlyMap<number, string>,
   now: Date,
+  expected: readonly ExpectedHead[] = [],
 ): VerifyResult {
   const bySequence = new Map<number, StoredRecord>();
   for (const file of files) {
@@ -62,6 +93,7 @@ export function verifyStoredRecords(
   }
   const highest = Math.max(0, ...bySequence.keys());
   const latest = now.getTime() + FUTURE_TOLERANCE_MS;
+  const hashes = new Map<number, string>();
   let previous: EvidenceRecord | undefined;
   for (let sequence = 1; sequence <= highest; sequence++) {
     const checked = sequence - 1;
@@ -178,6 +210,7 @@ export function verifyStoredRecords(
       }
     }
     previous = record;
+    hashes.set(sequence, record.hash);
   }
   const announced = Math.max(0, ...anchors.keys());
   if (announced > highest) {
@@ -188,11 +221,52 @@ export function verifyStoredRecords(
       `record #${highest + 1} was removed: netchange wrote ${announced} records, ${highest} remain`,
     );
   }
+  const last = previous ? { last: { sequence: previous.sequence, hash: previous.hash } } : {};
+  if (expected.length === 0) return { ok: true, checked: highest, ...last };
+  const failed = checkAnchors(hashes, highest, expected);
   return {
-    ok: true,
+    ok: failed.length === 0,
     checked: highest,
-    ...(previous ? { last: { sequence: previous.sequence, hash: previous.hash } } : {}),
+    ...last,
+    ...(failed[0]
+      ? {
+          firstProblem: {
+            sequence: failed[0].sequence,
+            problem: 'anchor' as const,
+            message: failed[0].message,
+          },
+        }
+      : {}),
+    anchors: { checked: expected.length, failed },
   };
+}
+
+/**
+ * Every anchor must name a record the chain holds, with that hash. An anchor past the end means the
+ * chain was wound back (the ref reset, records dropped); another hash means the history was rewritten.
+ */
+export function checkAnchors(
+  hashes: ReadonlyMap<number, string>,
+  highest: number,
+  expected: readonly ExpectedHead[],
+): AnchorFailure[] {
+  const failed: AnchorFailure[] = [];
+  for (const anchor of expected) {
+    const named = `anchor #${anchor.sequence} sha256:${anchor.hash} (${anchor.source})`;
+    const held = hashes.get(anchor.sequence);
+    if (anchor.sequence > highest) {
+      failed.push({
+        ...anchor,
+        message: `${named} is not in the chain, which ends at #${highest}: records were removed or the evidence branch was reset`,
+      });
+    } else if (held !== anchor.hash) {
+      failed.push({
+        ...anchor,
+        message: `${named} does not match: the chain holds sha256:${held ?? 'nothing'} at #${anchor.sequence}, so the history was rewritten`,
+      });
+    }
+  }
+  return failed;
 }
 
 function fail(checked: number, sequence: number, problem: ChainProblemKind, message: string): VerifyResult {

@@ -9,6 +9,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { Temporal } from 'temporal-polyfill';
+import { anchorBlock } from '../audit/anchor.js';
+import type { ChainTip } from '../audit/chain.js';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
 import { refSafe, withLocks } from '../locks/locks.js';
@@ -110,7 +112,9 @@ export async function preparePullRequestApply(options: PullRequestApplyOptions):
       );
     },
     async record(result, recordOptions) {
+      const evidenceHead = await readHead(workspace.root, options.warn);
       return recordApply(connection, recordOptions.runDirectory, {
+        ...(evidenceHead ? { evidenceHead } : {}),
         pull,
         subject,
         result,
@@ -187,6 +191,21 @@ interface RecordInput {
   approvals: Approval[];
   report?: ProposalReport;
   now: Date;
+  /** The evidence chain's head after this apply's record: published as an anchor. */
+  evidenceHead?: ChainTip;
+}
+
+/** The evidence head to anchor in the comment; a failure to read it is a warning, never a lost comment. */
+async function readHead(root: string, warn?: (message: string) => void): Promise<ChainTip | undefined> {
+  const { readEvidenceHead } = await import('../audit/store.js');
+  try {
+    return await readEvidenceHead(root);
+  } catch (error) {
+    warn?.(
+      `the apply comment carries no evidence anchor: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return undefined;
+  }
 }
 
 async function recordApply(
@@ -286,6 +305,8 @@ export function renderApplyComment(input: RecordInput, runUrl?: string): string 
     '|---|---|',
     ...rows.map(([key, value]) => `| ${key} | ${value.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`),
     '',
+    // why: near the top, so cutting a long comment at GitHub's limit never drops the anchor.
+    ...(input.evidenceHead ? [anchorBlock(input.evidenceHead), ''] : []),
   ];
   if (subject.proposal.type === 'emergency') {
     lines.push(

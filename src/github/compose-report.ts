@@ -3,6 +3,8 @@
  * run (conclusion, summary, text, annotations). Pure functions; GitHub's size limits are kept here.
  */
 import { createHash } from 'node:crypto';
+import { anchorBlock } from '../audit/anchor.js';
+import type { ChainTip } from '../audit/chain.js';
 import type { Finding } from '../core/findings.js';
 import type { ValidationReport } from '../core/model.js';
 import type { AnsibleHostResult, FileDiff } from '../executors/types.js';
@@ -56,6 +58,8 @@ export interface ComposeInput {
    * directory paths): left out when deciding whether anything needs to be sent.
    */
   volatile?: readonly string[];
+  /** The evidence chain's head, published in the check run's summary as an anchor (not part of the digest). */
+  evidenceHead?: ChainTip;
 }
 
 /** Builds the comment and the check run from a validation report and/or a plan. */
@@ -113,12 +117,16 @@ export function composeReport(input: ComposeInput): ComposedReport {
     stable(JSON.stringify({ conclusion, comment, summaryBody, text, annotations }), input.volatile ?? []),
   );
   const digestLine = `\n<!-- netchange:check ${digest} -->`;
+  // why: an anchor only; a new evidence record alone is no reason to post the report again.
+  const anchor = input.evidenceHead ? `\n\n${anchorBlock(input.evidenceHead)}\n` : '';
   const summary =
     truncate(
       summaryBody,
-      CHECK_TEXT_LIMIT - digestLine.length,
+      CHECK_TEXT_LIMIT - digestLine.length - anchor.length,
       '\n\n… (the full report is in the pull request comment)\n',
-    ) + digestLine;
+    ) +
+    anchor +
+    digestLine;
   return {
     comment,
     check: {

@@ -4,6 +4,8 @@
  * as what the issue already shows.
  */
 import { createHash } from 'node:crypto';
+import { anchorBlock } from '../audit/anchor.js';
+import type { ChainTip } from '../audit/chain.js';
 import type { Digest } from '../audit/digest.js';
 import { NetchangeError } from '../core/errors.js';
 import { type GitHubPort, type IssueInfo, MAX_BODY_CHARACTERS } from './port.js';
@@ -58,12 +60,16 @@ export interface ComposeDigestIssueInput {
   generatedAt: Date;
   /** The local command that prints the full digest, named in the truncation note. */
   localCommand: string;
+  /** The evidence chain's head, published as an anchor (a new head is a change worth writing). */
+  evidenceHead?: ChainTip;
 }
 
 /** Composes the issue body: markers, the digest, a footer; cut to GitHub's limit with a note. Pure. */
 export function composeDigestIssue(input: ComposeDigestIssueInput): DigestIssueContent {
-  const fingerprint = createHash('sha256').update(input.stableText).digest('hex');
-  const head = `${digestMarker(input.day)}\n${contentMarker(fingerprint)}\n`;
+  const anchor = input.evidenceHead ? `${anchorBlock(input.evidenceHead)}\n\n` : '';
+  const fingerprint = createHash('sha256').update(input.stableText).update(anchor).digest('hex');
+  // why: the anchor sits before the digest, so cutting a long digest never drops it.
+  const head = `${digestMarker(input.day)}\n${contentMarker(fingerprint)}\n${anchor}`;
   const footer = `\n---\n<sub>Updated in place by \`netchange digest --post\` at ${input.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.</sub>\n`;
   let markdown = input.markdown.endsWith('\n') ? input.markdown : `${input.markdown}\n`;
   let truncated = false;
@@ -135,6 +141,8 @@ export interface PostDigestOptions {
   timeZone?: string;
   /** Where retries are reported (already redacted). */
   warn: (message: string) => void;
+  /** The evidence chain's head, anchored in the issue. */
+  evidenceHead?: ChainTip;
 }
 
 /** What the command reports on stderr. */
@@ -161,6 +169,7 @@ export async function postDigest(options: PostDigestOptions): Promise<PostDigest
     stableText: redactor.redactText(stable),
     generatedAt: options.at,
     localCommand: localCommand(options.digest),
+    ...(options.evidenceHead ? { evidenceHead: options.evidenceHead } : {}),
   });
   try {
     const result = await publishDigestIssue(github, content);

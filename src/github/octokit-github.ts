@@ -349,6 +349,36 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
       );
       return toIssue(data);
     },
+
+    async listRepositoryComments() {
+      const comments = await call('list the comments of the repository', () =>
+        client.paginate(rest.issues.listCommentsForRepo, {
+          ...base,
+          sort: 'created',
+          direction: 'asc',
+          per_page: 100,
+        }),
+      );
+      return comments.map((comment) => ({
+        id: comment.id,
+        body: comment.body ?? '',
+        htmlUrl: comment.html_url,
+      }));
+    },
+
+    async listIssuesWithLabel(label) {
+      const issues = await call(`list the issues labelled ${label}`, () =>
+        client.paginate(rest.issues.listForRepo, {
+          ...base,
+          state: 'all',
+          labels: label,
+          sort: 'created',
+          direction: 'desc',
+          per_page: 100,
+        }),
+      );
+      return issues.filter((issue) => !issue.pull_request).map(toIssue);
+    },
   };
   return port;
 

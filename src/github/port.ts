@@ -157,4 +157,8 @@ export interface GitHubPort {
   createIssue(issue: { title: string; body: string; labels?: string[] }): Promise<IssueInfo>;
   /** Replaces an issue's body (and title, when given). */
   updateIssue(issueNumber: number, changes: { body: string; title?: string }): Promise<IssueInfo>;
+  /** Every comment on the repository's issues and pull requests, oldest first (evidence anchors). */
+  listRepositoryComments(): Promise<IssueComment[]>;
+  /** Every issue labelled `label`, open or closed, newest first (pull requests are skipped). */
+  listIssuesWithLabel(label: string): Promise<IssueInfo[]>;
 }

@@ -94,6 +94,7 @@ export async function commentOnPullRequest(options: CommentOptions): Promise<Com
     report,
     runDirectory,
     keepPlan: from === undefined,
+    repoRoot: workspace.root,
     ...plan,
   });
   return {
@@ -118,6 +119,8 @@ export async function reportToPullRequest(
     runDirectory: string;
     /** Without a plan, keep the plan section of the existing comment (default true). */
     keepPlan?: boolean;
+    /** The repository whose evidence head the check run anchors. */
+    repoRoot?: string;
   },
 ): Promise<PublishResult> {
   const { renderMarkdown } = await import('../reporters/markdown.js');
@@ -142,6 +145,11 @@ export async function reportToPullRequest(
       { mode: 0o600 },
     );
   }
+  const { readEvidenceHead } = await import('../audit/store.js');
+  // why: best effort; a report is never held back because the evidence could not be read.
+  const evidenceHead = input.repoRoot
+    ? await readEvidenceHead(input.repoRoot).catch(() => undefined)
+    : undefined;
   return publishReport(session, {
     runDirectory: input.runDirectory,
     artifacts: path.relative(process.cwd(), input.runDirectory) || '.',
@@ -155,6 +163,7 @@ export async function reportToPullRequest(
     ...(input.plan ? { plan: input.plan } : {}),
     ...(input.planMarkdown ? { planMarkdown: input.planMarkdown } : {}),
     ...(carried ?? {}),
+    ...(evidenceHead ? { evidenceHead } : {}),
   });
 }
 
@@ -237,7 +246,11 @@ export async function openPullRequestReport(options: {
       const runDirectory =
         input.runDirectory ??
         (await newRunDirectory(workspace.root, workspace.config.paths.runs, new Date(), 'validate'));
-      const result = await reportToPullRequest(session, { ...input, runDirectory });
+      const result = await reportToPullRequest(session, {
+        ...input,
+        runDirectory,
+        repoRoot: workspace.root,
+      });
       return describeCommentOutcome({
         ...result,
         pullNumber: session.target.pullNumber,

@@ -88,7 +88,7 @@ describe('appending evidence at the same time', () => {
     await git.remote(['set-url', 'origin', remote]);
     await appendEvidence(runner, draftFor('CHG-3'));
 
-    expect(warnings.join('\n')).toContain('kept on the local refs/netchange/evidence');
+    expect(warnings.join('\n')).toContain('kept on the local refs/heads/netchange-evidence');
     const published = await readEvidence(remote);
     expect(published.map((record) => [record.sequence, record.proposal.id])).toEqual([
       [1, 'CHG-1'],

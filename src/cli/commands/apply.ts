@@ -287,7 +287,10 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
       }
     }
     lines.push(`result: ${path.join(relative, 'result.json')}`);
-    if (evidence) lines.push(`evidence: record #${evidence.sequence} on refs/netchange/evidence`);
+    if (evidence)
+      lines.push(
+        `evidence: record #${evidence.sequence} on ${(await import('../../audit/index.js')).EVIDENCE_REF}`,
+      );
     if (posted) lines.push(`recorded on the pull request: ${posted}`);
     process.stdout.write(settings.redactor.redactText(`${lines.join('\n')}\n`));
   }

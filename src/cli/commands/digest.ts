@@ -33,7 +33,7 @@ export function registerDigestCommand(program: Command): void {
       new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
     )
     .option('--output <file>', 'write the digest to FILE instead of stdout')
-    .option('--no-fetch', 'do not fetch refs/netchange/evidence from origin first')
+    .option('--no-fetch', 'do not fetch the evidence branch from origin first')
     .option(
       '--post',
       "also publish the digest (markdown) to GitHub as the day's issue 'netchange digest YYYY-MM-DD' (UTC day of the period's end), created once and edited in place; needs GITHUB_TOKEN and GITHUB_REPOSITORY like netchange comment",
@@ -53,13 +53,16 @@ Exit codes: 0 the digest was written (also when nothing changed), 2 usage error,
       const { resolveEvidenceRepository, refreshEvidence, parseSince, parseInstant } = await import(
         '../../audit/cli-support.js'
       );
-      const { buildDigest, loadEvidence, renderDigest } = await import('../../audit/index.js');
+      const { buildDigest, loadEvidence, readEvidenceHead, renderDigest } = await import(
+        '../../audit/index.js'
+      );
+      const notice = (message: string) => process.stderr.write(`note: ${message}\n`);
       const until = flags.until ? parseInstant(flags.until, '--until') : new Date();
       const since = parseSince(flags.since, until);
       const root = await resolveEvidenceRepository(flags.repo, process.cwd());
       if (flags.fetch)
-        await refreshEvidence(root, (message) => process.stderr.write(`warning: ${message}\n`));
-      const loaded = await loadEvidence(root, { since, until });
+        await refreshEvidence(root, (message) => process.stderr.write(`warning: ${message}\n`), notice);
+      const loaded = await loadEvidence(root, { since, until, onNotice: notice });
       const digest = buildDigest(
         loaded.records,
         { since, until, ...(flags.team ? { team: flags.team } : {}) },
@@ -75,7 +78,9 @@ Exit codes: 0 the digest was written (also when nothing changed), 2 usage error,
         const { openWorkspace } = await import('../../pipeline/workspace.js');
         // why: netchange.yaml `github` names the repository outside Actions, as for `netchange comment`.
         const workspace = await openWorkspace({ cwd: process.cwd(), repo: root });
+        const evidenceHead = await readEvidenceHead(root);
         const outcome = await postDigest({
+          ...(evidenceHead ? { evidenceHead } : {}),
           digest,
           env: process.env,
           config: workspace.config.github,

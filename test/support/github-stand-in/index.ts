@@ -383,6 +383,14 @@ export async function startGitHubStandIn(
           query,
         );
       }
+      case 'issues/list-comments-for-repo': {
+        const comments = [...state.comments].sort((a, b) => a.id - b.id);
+        if (query.get('direction') === 'desc') comments.reverse();
+        return page(
+          comments.map((comment) => commentJson(state, comment)),
+          query,
+        );
+      }
       case 'issues/create-comment': {
         pull(state, Number(parameters.issue_number));
         const now = new Date().toISOString();
