@@ -2,6 +2,7 @@
  * The morning digest: what changed in a period, told for the team that was asleep. Pure: records
  * and the period come in, a Digest and its renderings go out.
  */
+import { isStartedRecord, openChanges } from './open-changes.js';
 import { formatLocalAndUtc, formatSpan, formatUtc } from './time-format.js';
 import type { EvidenceRecord } from './types.js';
 
@@ -21,7 +22,7 @@ export interface Digest {
   since: string;
   until: string;
   team?: string;
-  /** Failed and rolled-back changes: read these first. */
+  /** Failed, rolled-back and interrupted changes (started, no result): read these first. */
   attention: EvidenceRecord[];
   /** Emergency changes and window overrides that succeeded, with retrospective due dates. */
   emergency: EvidenceRecord[];
@@ -31,7 +32,11 @@ export interface Digest {
   unreadable: string[];
 }
 
-/** Sorts the period's records into the digest's three sections, each in the order the changes started. */
+/**
+ * Sorts the period's records into the digest's three sections, each in the order the changes started.
+ * A started record is shown only when no finished record follows it (in `records`, which may reach
+ * past the period): the change was interrupted, or is still running.
+ */
 export function buildDigest(
   records: readonly EvidenceRecord[],
   options: DigestOptions,
@@ -39,7 +44,9 @@ export function buildDigest(
 ): Digest {
   const since = options.since.getTime();
   const until = options.until.getTime();
+  const open = new Set(openChanges(records));
   const inPeriod = records
+    .filter((record) => !isStartedRecord(record) || open.has(record))
     .filter((record) => {
       const finished = Date.parse(record.finishedAt);
       return finished >= since && finished < until;
@@ -106,6 +113,7 @@ function summaryCounts(records: readonly EvidenceRecord[]) {
     changes: records.length,
     failed: records.filter((record) => record.outcome === 'failed').length,
     rolledBack: records.filter((record) => record.outcome === 'rolled-back').length,
+    interrupted: records.filter((record) => record.outcome === 'started').length,
     emergency: records.filter(isEmergency).length,
     succeeded: records.filter((record) => record.outcome === 'succeeded').length,
   };
@@ -120,6 +128,7 @@ function summaryText(digest: Digest): string {
   const parts = [
     counts.failed ? `${counts.failed} failed` : '',
     counts.rolledBack ? `${counts.rolledBack} rolled back` : '',
+    counts.interrupted ? `${counts.interrupted} interrupted` : '',
     counts.emergency ? `${counts.emergency} emergency` : '',
     `${counts.succeeded} succeeded`,
   ].filter(Boolean);
@@ -180,6 +189,9 @@ function diffSummary(record: EvidenceRecord): string {
 }
 
 function describeResult(record: EvidenceRecord): string {
+  if (isStartedRecord(record)) {
+    return `started ${formatLocalAndUtc(record.startedAt, record.proposal.timezone)}, no result: the run was interrupted (or is still running); check the devices`;
+  }
   const parts: string[] = [record.outcome];
   const failedStep = record.steps.find(
     (step) => step.exitCode !== 0 && step.exitCode !== null && step.status !== 'skipped',
@@ -204,14 +216,16 @@ function headline(record: EvidenceRecord): string {
       ? 'FAILED'
       : record.outcome === 'rolled-back'
         ? 'ROLLED BACK'
-        : isEmergency(record)
-          ? 'EMERGENCY'
-          : 'OK';
+        : record.outcome === 'started'
+          ? 'INTERRUPTED'
+          : isEmergency(record)
+            ? 'EMERGENCY'
+            : 'OK';
   return `${marker}  ${record.proposal.id}${record.proposal.title ? ` ${record.proposal.title}` : ''}`;
 }
 
 const SECTIONS = [
-  ['attention', 'Failed and rolled back'],
+  ['attention', 'Failed, rolled back and interrupted'],
   ['emergency', 'Emergency changes and window overrides'],
   ['other', 'Other changes'],
 ] as const;

@@ -10,12 +10,14 @@ export {
   renderDigest,
 } from './digest.js';
 export { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, recordsBetween } from './export.js';
+export { isStartedRecord, openChanges } from './open-changes.js';
 export {
   type ApplyEvidenceContext,
   describeChanges,
   evidenceDraftFromApply,
   evidenceFromReport,
   recordApplyResult,
+  recordApplyStarted,
 } from './record-apply.js';
 export {
   type AppendOptions,

@@ -69,6 +69,39 @@ export async function recordApplyResult(
   });
 }
 
+/**
+ * Appends the `apply-started` record of an apply whose gate passed, before its first step runs, so a
+ * run killed mid-change still leaves a trace: the morning digest and `audit verify` show a started
+ * change that no finished record follows. Throws when the record cannot be written (apply then stops
+ * before touching a device).
+ */
+export async function recordApplyStarted(
+  repositoryRoot: string,
+  result: ApplyResult,
+  context: ApplyEvidenceContext,
+): Promise<EvidenceRecord> {
+  const draft = await evidenceDraftFromApply(
+    repositoryRoot,
+    { ...result, steps: [], verification: [], rollback: [], finishedAt: result.startedAt },
+    context,
+  );
+  return appendEvidence(
+    repositoryRoot,
+    {
+      ...draft,
+      kind: 'apply-started',
+      outcome: 'started',
+      verification: { status: 'not-run' },
+      rollback: { status: 'not-run' },
+    },
+    {
+      ...(context.redactor ? { redactor: context.redactor } : {}),
+      ...(context.remote !== undefined ? { remote: context.remote } : {}),
+      ...(context.onWarning ? { onWarning: context.onWarning } : {}),
+    },
+  );
+}
+
 /** The draft recordApplyResult appends (exported for tests and for callers that batch). */
 export async function evidenceDraftFromApply(
   repositoryRoot: string,

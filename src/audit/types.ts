@@ -4,8 +4,12 @@
  * every record is checked against the schema before it is written (so the two cannot drift silently).
  */
 
-export type EvidenceKind = 'apply' | 'emergency' | 'window-override' | 'rollback';
-export type EvidenceOutcome = 'succeeded' | 'failed' | 'rolled-back';
+/**
+ * What a record is about. `apply-started` is written before an apply's first step runs: the finished
+ * record follows it, and a started record that none follows is an interrupted (or running) change.
+ */
+export type EvidenceKind = 'apply' | 'emergency' | 'window-override' | 'rollback' | 'apply-started';
+export type EvidenceOutcome = 'succeeded' | 'failed' | 'rolled-back' | 'started';
 export type WindowStatus = 'open' | 'overridden' | 'bypassed' | 'blocked' | 'not-checked';
 
 /** The proposal a record is about. */

@@ -108,7 +108,9 @@ export async function checkNotAppliedYet(input: NotAppliedInput): Promise<void> 
   if (!last) return;
   throw new NetchangeError(
     'E_GATE',
-    `apply refused for ${subject.proposal.id}: already applied at commit ${last.commit.slice(0, 12)} (evidence record #${last.sequence}: ${last.outcome}, by ${last.actor} at ${last.finishedAt})`,
+    last.outcome === 'started'
+      ? `apply refused for ${subject.proposal.id}: an apply at commit ${last.commit.slice(0, 12)} started (evidence record #${last.sequence}, by ${last.actor} at ${last.finishedAt}) and has no result: it was interrupted or is still running`
+      : `apply refused for ${subject.proposal.id}: already applied at commit ${last.commit.slice(0, 12)} (evidence record #${last.sequence}: ${last.outcome}, by ${last.actor} at ${last.finishedAt})`,
     {
       hint: `To run it again at the same commit, say why: netchange apply ${subject.file} --reapply "REASON" (the reason is recorded in the evidence).`,
     },

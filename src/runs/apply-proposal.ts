@@ -29,7 +29,9 @@ export type ApplyOutcome =
   | 'rollback-failed'
   | 'refused'
   | 'cancelled'
-  | 'error';
+  | 'error'
+  /** Written to result.json before the first step runs; a run that ends normally replaces it. */
+  | 'interrupted';
 
 /** result.json: everything an evidence record needs about one apply, redacted. */
 export interface ApplyResult {
@@ -75,6 +77,11 @@ export interface ApplyOptions extends ExecutionOptions {
   /** The digest the reviewers approved (from the reviewed plan.json). */
   reviewedDigest?: string;
   actor?: string;
+  /**
+   * Called once the gate passed and the plan matched, right before the first real step: the CLI
+   * records the `apply-started` evidence here. A throw stops the apply before any device changes.
+   */
+  onStart?: (result: ApplyResult) => Promise<void>;
 }
 
 /**
@@ -166,7 +173,13 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
     });
   }
 
-  // 3. Run the steps for real, in order, stopping at the first that does not succeed.
+  // 3. Leave a trace first: a run killed from here on still says it started (result.json, evidence).
+  result.outcome = 'interrupted';
+  result.message = `${subject.proposal.id} started at ${result.startedAt} and has no result: the run was interrupted; check the devices`;
+  await options.runDirectory.writeJson('result.json', result);
+  await options.onStart?.(result);
+
+  // 4. Run the steps for real, in order, stopping at the first that does not succeed.
   const execution = subject.proposal.execution;
   let failure = await runPhase(execution, 'execution', result.steps, (index) => result.plan[index]?.digest);
   if (!failure) {
@@ -176,7 +189,7 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
   if (failure.status === 'cancelled')
     return finish('cancelled', `${subject.proposal.id} cancelled during ${failure.phase}`);
 
-  // 4. Roll back when the proposal asks for it.
+  // 5. Roll back when the proposal asks for it.
   const what = `${failure.phase} step ${failure.index + 1} (${failure.name}) ${failure.status}${failure.message ? `: ${failure.message}` : ''}`;
   const rollback = rollbackSteps(subject.proposal);
   if (subject.proposal.rollback?.auto !== true || rollback.length === 0) {

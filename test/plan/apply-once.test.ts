@@ -182,7 +182,9 @@ describe('apply runs once', () => {
     expect(blank.exitCode).toBe(2);
     expect(reapplied.exitCode).toBe(0);
     expect(await deviceConfig(repository)).toContain('vlan 40');
-    const records = JSON.parse(exported.stdout).records as { reapply?: { reason: string } }[];
+    const records = (
+      JSON.parse(exported.stdout).records as { kind: string; reapply?: { reason: string } }[]
+    ).filter((record) => record.kind !== 'apply-started');
     expect(records).toHaveLength(2);
     expect(records[0]?.reapply).toBeUndefined();
     expect(records[1]?.reapply).toEqual({ reason: 'sw-lab-01 replaced after RMA' });

@@ -243,6 +243,16 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
         actor: process.env.GITHUB_ACTOR ?? os.userInfo().username,
         ...(commit ? { commit } : {}),
         ...(reviewedDigest ? { reviewedDigest } : {}),
+        onStart: (started) =>
+          recordStarted(workspace.root, started, {
+            subject,
+            approvals,
+            runDirectory: runDirectory.path,
+            redactor: settings.redactor,
+            ...(gateEntry ? { report: gateEntry } : {}),
+            ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
+            ...(flags.reapply !== undefined ? { reapply: flags.reapply } : {}),
+          }),
       });
     // why: the local locks keep two applies on this machine apart; --pr adds the ones across runners.
     const { createGitLockRefs, withLocks } = await import('../../locks/index.js');
@@ -365,6 +375,58 @@ async function readReviewedDigest(
   return entry.digest;
 }
 
+/** What the evidence of one apply knows beyond result.json. */
+interface EvidenceContext {
+  subject: import('../../core/model.js').ChangeSubject;
+  approvals: import('../../core/model.js').Approval[];
+  runDirectory: string;
+  redactor: import('../../redact/index.js').Redactor;
+  report?: import('../../core/model.js').ProposalReport;
+  pullNumber?: number;
+  reapply?: string;
+}
+
+async function applyEvidenceContext(
+  context: EvidenceContext,
+): Promise<import('../../audit/index.js').ApplyEvidenceContext> {
+  const os = await import('node:os');
+  const { evidenceFromReport } = await import('../../audit/index.js');
+  const ci = process.env.CI === 'true' || process.env.CI === '1';
+  return {
+    proposal: context.subject.proposal,
+    timezone: context.subject.timezone,
+    runDirectory: context.runDirectory,
+    ...evidenceFromReport(context.report, context.approvals),
+    actor: { name: process.env.GITHUB_ACTOR ?? os.userInfo().username, kind: ci ? 'automation' : 'person' },
+    ...(context.pullNumber !== undefined ? { pullRequest: { number: context.pullNumber } } : {}),
+    ...(context.reapply !== undefined ? { reapply: { reason: context.reapply } } : {}),
+    redactor: context.redactor,
+    onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
+  };
+}
+
+/**
+ * Records that the change started, before its first step runs. Unlike the finished record, a
+ * failure here stops the apply: a change that could leave no trace is not made.
+ */
+async function recordStarted(
+  root: string,
+  result: import('../../runs/index.js').ApplyResult,
+  context: EvidenceContext,
+): Promise<void> {
+  const { recordApplyStarted } = await import('../../audit/index.js');
+  const { NetchangeError } = await import('../../core/errors.js');
+  try {
+    await recordApplyStarted(root, result, await applyEvidenceContext(context));
+  } catch (error) {
+    throw new NetchangeError(
+      'E_GIT',
+      `apply stopped before its first step: the apply-started evidence record could not be written (${error instanceof Error ? error.message : String(error)})`,
+      { hint: 'Nothing was changed. Check that the repository is writable, then run apply again.' },
+    );
+  }
+}
+
 /**
  * Writes the evidence record of an apply that ran (a refused apply changed nothing and records
  * nothing). A failure to record is reported, never hidden: the change itself already happened.
@@ -372,31 +434,11 @@ async function readReviewedDigest(
 async function recordEvidence(
   root: string,
   result: import('../../runs/index.js').ApplyResult,
-  context: {
-    subject: import('../../core/model.js').ChangeSubject;
-    approvals: import('../../core/model.js').Approval[];
-    runDirectory: string;
-    redactor: import('../../redact/index.js').Redactor;
-    report?: import('../../core/model.js').ProposalReport;
-    pullNumber?: number;
-    reapply?: string;
-  },
+  context: EvidenceContext,
 ) {
-  const os = await import('node:os');
-  const { recordApplyResult, evidenceFromReport } = await import('../../audit/index.js');
-  const ci = process.env.CI === 'true' || process.env.CI === '1';
+  const { recordApplyResult } = await import('../../audit/index.js');
   try {
-    return await recordApplyResult(root, result, {
-      proposal: context.subject.proposal,
-      timezone: context.subject.timezone,
-      runDirectory: context.runDirectory,
-      ...evidenceFromReport(context.report, context.approvals),
-      actor: { name: process.env.GITHUB_ACTOR ?? os.userInfo().username, kind: ci ? 'automation' : 'person' },
-      ...(context.pullNumber !== undefined ? { pullRequest: { number: context.pullNumber } } : {}),
-      ...(context.reapply !== undefined ? { reapply: { reason: context.reapply } } : {}),
-      redactor: context.redactor,
-      onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
-    });
+    return await recordApplyResult(root, result, await applyEvidenceContext(context));
   } catch (error) {
     process.stderr.write(
       `warning: the evidence record could not be written (${error instanceof Error ? error.message : String(error)}); result.json in ${context.runDirectory} holds what was done\n`,

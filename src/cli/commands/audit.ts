@@ -98,10 +98,26 @@ changed, removed, reordered or corrupted, or an anchor is not in the chain; 2 us
         onNotice: notice,
         ...(allowedSigners ? { allowedSigners } : {}),
       });
+      // why: a started change with no result is not a broken chain, but someone must check the devices.
+      const { loadEvidence, openChanges } = await import('../../audit/index.js');
+      const open = result.ok ? openChanges((await loadEvidence(root)).records) : [];
       if (flags.format === 'json') {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        const openJson = open.map((record) => ({
+          sequence: record.sequence,
+          proposal: record.proposal.id,
+          file: record.proposal.file,
+          commit: record.commit,
+          startedAt: record.startedAt,
+          actor: record.actor.name,
+        }));
+        process.stdout.write(`${JSON.stringify({ ...result, openChanges: openJson }, null, 2)}\n`);
       } else {
         process.stdout.write(describeVerify(result));
+        for (const record of open) {
+          process.stdout.write(
+            `open change: ${record.proposal.id} started ${record.startedAt} by ${record.actor.name} (record #${record.sequence}, commit ${record.commit.slice(0, 12)}) and has no result: the run was interrupted (or is still running); check the devices\n`,
+          );
+        }
       }
       process.exitCode = result.ok ? 0 : 1;
     });
