@@ -9,10 +9,9 @@
  * reports the decrypted values of inline `!vault` variables in a `secrets` event, which netchange
  * learns for redaction and never writes anywhere.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { processTemporaryRoot } from './temporary-directory.js';
 
 export const CALLBACK_NAME = 'netchange_events';
 
@@ -151,21 +150,15 @@ class CallbackModule(CallbackBase):
 
 let callbackDirectory: Promise<string> | undefined;
 
-/** Writes the callback plugin once per process and returns the directory to put on ANSIBLE_CALLBACK_PLUGINS. */
+/**
+ * Writes the callback plugin once per process, into the process's private temporary directory
+ * (removed when netchange ends), and returns the directory to put on ANSIBLE_CALLBACK_PLUGINS.
+ */
 export function ensureCallbackDirectory(): Promise<string> {
   callbackDirectory ??= (async () => {
-    // why: named by content, and written through a rename, so parallel netchange processes (and
-    // older versions) never read a half-written or different plugin.
-    const version = createHash('sha256').update(CALLBACK_SOURCE).digest('hex').slice(0, 12);
-    const directory = path.join(
-      os.tmpdir(),
-      `netchange-ansible-callback-${process.getuid?.() ?? 'user'}-${version}`,
-    );
+    const directory = path.join(await processTemporaryRoot(), 'ansible-callback');
     await mkdir(directory, { recursive: true, mode: 0o700 });
-    const target = path.join(directory, `${CALLBACK_NAME}.py`);
-    const temporary = `${target}.${process.pid}.tmp`;
-    await writeFile(temporary, CALLBACK_SOURCE, { mode: 0o600 });
-    await rename(temporary, target);
+    await writeFile(path.join(directory, `${CALLBACK_NAME}.py`), CALLBACK_SOURCE, { mode: 0o600 });
     return directory;
   })();
   return callbackDirectory;

@@ -2,8 +2,7 @@
  * Runs ansible-playbook (check+diff for plan, for real for apply) and turns its event stream into
  * per-host, per-task results with unified diffs.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { structuredPatch } from 'diff';
 import type { AnsibleStep } from '../core/model.js';
@@ -12,6 +11,7 @@ import { CALLBACK_NAME, ensureCallbackDirectory } from './ansible-callback.js';
 import type { StepContext, StepRun } from './context.js';
 import { resolveStepPath } from './context.js';
 import { runProcess } from './run-process.js';
+import { createTemporaryDirectory } from './temporary-directory.js';
 import type {
   AnsibleHostResult,
   AnsibleItemResult,
@@ -32,7 +32,8 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
     : undefined;
   if (inventory && !inventory.ok) return { ...inventory.run, startedAt };
 
-  const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-ansible-'));
+  const temporary = await createTemporaryDirectory('ansible');
+  const scratch = temporary.path;
   try {
     const args = [playbook.absolutePath];
     if (inventory?.ok) args.push('-i', inventory.absolutePath);
@@ -64,6 +65,9 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
         ANSIBLE_FORCE_COLOR: '0',
         ANSIBLE_RETRY_FILES_ENABLED: '0',
         PYTHONUNBUFFERED: '1',
+        // why: Ansible renders templates and copy content into its local temp directory; inside the
+        // step's private directory, a killed run leaves them only where the next run removes them.
+        ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
       },
       timeoutMs: context.timeoutMs,
       killGraceMs: context.killGraceMs,
@@ -112,7 +116,7 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
     }
     return { ...base, ...classifyAnsible(run, result.stdout, result.stderr, result.exitCode, step, context) };
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await temporary.remove();
   }
 }
 
