@@ -38,6 +38,19 @@ def _hidden(task, res):
     return bool(getattr(task, 'no_log', False)) or bool(res.get('_ansible_no_log', False))
 
 
+def _target(task):
+    # The file a task changes (its templated dest or path argument): a diff of new content names
+    # Ansible's temp file instead, which differs on every run.
+    args = getattr(task, 'args', None)
+    if not isinstance(args, dict):
+        return None
+    for key in ('dest', 'path'):
+        value = args.get(key)
+        if isinstance(value, str) and value and '{{' not in value:
+            return value
+    return None
+
+
 def _clean(task, res):
     if _hidden(task, res):
         return {'hidden': True, 'changed': bool(res.get('changed')), 'failed': bool(res.get('failed')),
@@ -123,9 +136,14 @@ class CallbackModule(CallbackBase):
     def _result(self, status, result, ignored=False):
         task = result._task
         res = result._result if isinstance(result._result, dict) else {}
+        cleaned = _clean(task, res)
+        # Only for the task itself: in a loop, the task's arguments are not those of each item.
+        target = _target(task) if 'diff' in cleaned else None
+        if target:
+            cleaned['target'] = target
         self._emit({'event': 'result', 'status': status, 'host': result._host.get_name(),
                     'play': self._play, 'task': task.get_name().strip(), 'ignored': bool(ignored),
-                    'hidden': _hidden(task, res), 'result': _clean(task, res)})
+                    'hidden': _hidden(task, res), 'result': cleaned})
 
     def v2_runner_on_ok(self, result):
         self._result('changed' if result._result.get('changed') else 'ok', result)

@@ -10,6 +10,7 @@ import type { Redactor } from '../redact/index.js';
 import { CALLBACK_NAME, ensureCallbackDirectory } from './ansible-callback.js';
 import type { StepContext, StepRun } from './context.js';
 import { resolveStepPath } from './context.js';
+import { withoutTemporaryPaths } from './digest.js';
 import { runProcess } from './run-process.js';
 import { createTemporaryDirectory } from './temporary-directory.js';
 import type {
@@ -321,7 +322,7 @@ function toTaskResult(event: RawEvent, repoRoot: string): AnsibleTaskResult {
   if (hidden) return task;
   const message = messageOf(result);
   if (message) task.message = message;
-  task.diffs = toDiffs(result.diff, repoRoot);
+  task.diffs = toDiffs(result.diff, repoRoot, typeof result.target === 'string' ? result.target : undefined);
   if (Array.isArray(result.results)) {
     task.items = result.results.map((item) => toItemResult(item, repoRoot));
   }
@@ -364,12 +365,22 @@ function asStatus(value: string | undefined): AnsibleTaskStatus {
     : 'ok';
 }
 
-function toDiffs(value: unknown, repoRoot: string): FileDiff[] {
+/**
+ * A task's diffs. `target` is the file the task changes (its dest or path argument), reported by the
+ * callback for the task itself, not for loop items.
+ */
+function toDiffs(value: unknown, repoRoot: string, target?: string): FileDiff[] {
   const entries = Array.isArray(value) ? value : value === undefined ? [] : [value];
   const diffs: FileDiff[] = [];
   for (const entry of entries) {
     if (!isRecord(entry)) continue;
-    const header = typeof entry.after_header === 'string' ? entry.after_header : entry.before_header;
+    // why: the file that changes, not where the new content comes from: for template and
+    // `copy content:` the after header is Ansible's temp file, named anew on every run, which would
+    // change the plan digest between two plans of the same commit.
+    const header =
+      typeof entry.before_header === 'string'
+        ? entry.before_header
+        : (target ?? (typeof entry.after_header === 'string' ? entry.after_header : undefined));
     const filePath = typeof header === 'string' ? displayPath(header, repoRoot) : undefined;
     const diff: FileDiff = filePath ? { path: filePath } : {};
     if (typeof entry.prepared === 'string') diff.prepared = entry.prepared;
@@ -395,7 +406,7 @@ export function unifiedDiff(before: string, after: string, name: string): string
 
 /** Ansible's headers are absolute paths, often with `..`; show them relative to the repository. */
 function displayPath(header: string, repoRoot: string): string {
-  const cleaned = header.replace(/\s+\((content|file attributes)\)$/, '');
+  const cleaned = withoutTemporaryPaths(header.replace(/\s+\((content|file attributes)\)$/, ''));
   if (!path.isAbsolute(cleaned)) return cleaned;
   const normalised = path.normalize(cleaned);
   const relative = path.relative(repoRoot, normalised);
