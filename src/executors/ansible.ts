@@ -66,9 +66,10 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
         ANSIBLE_FORCE_COLOR: '0',
         ANSIBLE_RETRY_FILES_ENABLED: '0',
         PYTHONUNBUFFERED: '1',
-        // why: Ansible renders templates and copy content into its local temp directory; inside the
-        // step's private directory, a killed run leaves them only where the next run removes them.
+        // why: Ansible renders templates and copy content into its local temp directory, and modules
+        // run on this machine unpack into TMPDIR; inside the step's private directory, they go with it.
         ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
+        TMPDIR: scratch,
       },
       timeoutMs: context.timeoutMs,
       killGraceMs: context.killGraceMs,

@@ -58,7 +58,8 @@ async function runTerraformSerially(
       command: context.commands.terraform,
       args,
       cwd: directory,
-      env: { ...context.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
+      // why: what Terraform and its providers put in TMPDIR goes with the step's private directory.
+      env: { ...context.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', TMPDIR: scratch },
       timeoutMs: Math.max(1, deadline - Date.now()),
       killGraceMs: context.killGraceMs,
       ...(context.signal ? { signal: context.signal } : {}),
