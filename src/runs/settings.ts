@@ -23,8 +23,9 @@ export function executionSettings(config: ResolvedConfig, env: NodeJS.ProcessEnv
 }
 
 /**
- * An AbortSignal that fires on the first Ctrl-C (or SIGTERM): steps end their children and results
- * so far are written. A second Ctrl-C leaves at once.
+ * An AbortSignal that fires on the first Ctrl-C (or SIGTERM): steps end their tools' process groups
+ * (SIGTERM, then SIGKILL after killGrace) and results so far are written. A second Ctrl-C leaves at
+ * once; the exit handlers of src/executors still kill the groups left and remove the temp files.
  */
 export function cancelOnInterrupt(onSecond: () => void): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
