@@ -107,6 +107,9 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessResult
 /** How often a terminated group is checked for leftovers. */
 const KILL_CHECK_MS = 100;
 
+/** How long to wait for a killed group to disappear. */
+const KILL_SETTLE_MS = 1_000;
+
 /** Process groups of tools still running; killed outright if netchange exits before they end. */
 const liveGroups = new Set<number>();
 
@@ -121,10 +124,18 @@ process.on('exit', () => {
  * then kills whatever remains.
  */
 async function endGroup(group: number, killAt: number): Promise<void> {
-  while (groupExists(group) && performance.now() < killAt) {
+  await waitForGroup(group, killAt);
+  if (!groupExists(group)) return;
+  signalGroup(group, 'SIGKILL');
+  // why: SIGKILL is delivered asynchronously; a short wait lets the step end with its tree gone. Bounded,
+  // because a zombie nobody reaps (a container without an init) keeps the group alive.
+  await waitForGroup(group, performance.now() + KILL_SETTLE_MS);
+}
+
+async function waitForGroup(group: number, until: number): Promise<void> {
+  while (groupExists(group) && performance.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, KILL_CHECK_MS));
   }
-  if (groupExists(group)) signalGroup(group, 'SIGKILL');
 }
 
 function groupExists(group: number): boolean {
