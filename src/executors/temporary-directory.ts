@@ -90,17 +90,34 @@ function processRuns(pid: number): boolean {
   }
 }
 
+/** How many runs handle SIGINT/SIGTERM themselves right now (see `deferSignals`). */
+let signalHandlers = 0;
+
 /**
- * Removes the root when the process ends: on exit (also after `process.exit`), and on a signal that
- * nothing else in netchange handles, after which the process exits as the signal would have ended it.
+ * Says that a run handles SIGINT/SIGTERM itself (it ends its steps and writes its results, then
+ * leaves): until the returned function is called, those signals do not end the process here.
+ * SIGHUP (the terminal went away) always does.
+ */
+export function deferSignals(): () => void {
+  signalHandlers += 1;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    signalHandlers -= 1;
+  };
+}
+
+/**
+ * Removes the root when the process ends: on exit (also after `process.exit`), and on a signal no
+ * run handles, after which the process exits as the signal would have ended it.
  */
 function removeOnExit(root: string): void {
   process.on('exit', () => rmSync(root, { recursive: true, force: true }));
   for (const signal of HANDLED_SIGNALS) {
     process.on(signal, () => {
-      // why: while a run handles the signal itself (cancelOnInterrupt ends steps and writes the
-      // results), it decides when to leave; the exit handlers clean up then.
-      if (process.listenerCount(signal) > 1) return;
+      // why: counted, not read from process.listenerCount: libraries (execa's cleanup) listen too.
+      if (signalHandlers > 0 && signal !== 'SIGHUP') return;
       // why: exit rather than raising the signal again, so every exit handler runs (this one, and
       // the one that ends the process groups of tools still running); 128 + n as shells report it.
       process.exit(128 + os.constants.signals[signal]);

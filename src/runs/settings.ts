@@ -1,4 +1,5 @@
 import { durationMs } from '../executors/duration.js';
+import { deferSignals } from '../executors/temporary-directory.js';
 import type { ResolvedConfig } from '../pipeline/workspace.js';
 import { createRedactor, type Redactor } from '../redact/index.js';
 
@@ -35,11 +36,13 @@ export function cancelOnInterrupt(onSecond: () => void): { signal: AbortSignal; 
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  const release = deferSignals();
   return {
     signal: controller.signal,
     dispose: () => {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
+      release();
     },
   };
 }
