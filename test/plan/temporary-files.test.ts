@@ -59,6 +59,8 @@ beforeAll(async () => {
     'playbooks/slow.yaml': SLOW,
     'changes/render.yaml': proposal('CHG-RENDER', 'render'),
     'changes/slow.yaml': proposal('CHG-SLOW', 'slow'),
+    'playbooks/broken.yaml': '- hosts: all\n  tasks:\n    - ansible.builtin.nonexistent_module: {}\n',
+    'changes/broken.yaml': proposal('CHG-BROKEN', 'broken'),
   });
   await repository.commit('a password change');
 });
@@ -97,6 +99,18 @@ describe('temporary files', () => {
 
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('state/sw-1.cfg');
+    expect(await leftInTemporary()).toEqual([]);
+  });
+
+  it('a plan whose tool fails leaves no file in the temp directory either', async () => {
+    temporary = await mkdtemp(path.join(os.tmpdir(), 'netchange-test-tmp-'));
+
+    const result = await runCli(['plan', 'changes/broken.yaml', '--out-dir', 'out/broken'], {
+      cwd: repository.root,
+      env: { TMPDIR: temporary },
+    });
+
+    expect(result.exitCode).toBe(3);
     expect(await leftInTemporary()).toEqual([]);
   });
 
