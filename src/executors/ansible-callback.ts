@@ -9,10 +9,9 @@
  * reports the decrypted values of inline `!vault` variables in a `secrets` event, which netchange
  * learns for redaction and never writes anywhere.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { processTemporaryRoot } from './temporary-directory.js';
 
 export const CALLBACK_NAME = 'netchange_events';
 
@@ -37,6 +36,19 @@ KEEP = ('changed', 'failed', 'skipped', 'unreachable', 'msg', 'rc', 'stdout', 's
 
 def _hidden(task, res):
     return bool(getattr(task, 'no_log', False)) or bool(res.get('_ansible_no_log', False))
+
+
+def _target(task):
+    # The file a task changes (its templated dest or path argument): a diff of new content names
+    # Ansible's temp file instead, which differs on every run.
+    args = getattr(task, 'args', None)
+    if not isinstance(args, dict):
+        return None
+    for key in ('dest', 'path'):
+        value = args.get(key)
+        if isinstance(value, str) and value and '{{' not in value:
+            return value
+    return None
 
 
 def _clean(task, res):
@@ -124,9 +136,14 @@ class CallbackModule(CallbackBase):
     def _result(self, status, result, ignored=False):
         task = result._task
         res = result._result if isinstance(result._result, dict) else {}
+        cleaned = _clean(task, res)
+        # Only for the task itself: in a loop, the task's arguments are not those of each item.
+        target = _target(task) if 'diff' in cleaned else None
+        if target:
+            cleaned['target'] = target
         self._emit({'event': 'result', 'status': status, 'host': result._host.get_name(),
                     'play': self._play, 'task': task.get_name().strip(), 'ignored': bool(ignored),
-                    'hidden': _hidden(task, res), 'result': _clean(task, res)})
+                    'hidden': _hidden(task, res), 'result': cleaned})
 
     def v2_runner_on_ok(self, result):
         self._result('changed' if result._result.get('changed') else 'ok', result)
@@ -151,21 +168,15 @@ class CallbackModule(CallbackBase):
 
 let callbackDirectory: Promise<string> | undefined;
 
-/** Writes the callback plugin once per process and returns the directory to put on ANSIBLE_CALLBACK_PLUGINS. */
+/**
+ * Writes the callback plugin once per process, into the process's private temporary directory
+ * (removed when netchange ends), and returns the directory to put on ANSIBLE_CALLBACK_PLUGINS.
+ */
 export function ensureCallbackDirectory(): Promise<string> {
   callbackDirectory ??= (async () => {
-    // why: named by content, and written through a rename, so parallel netchange processes (and
-    // older versions) never read a half-written or different plugin.
-    const version = createHash('sha256').update(CALLBACK_SOURCE).digest('hex').slice(0, 12);
-    const directory = path.join(
-      os.tmpdir(),
-      `netchange-ansible-callback-${process.getuid?.() ?? 'user'}-${version}`,
-    );
+    const directory = path.join(await processTemporaryRoot(), 'ansible-callback');
     await mkdir(directory, { recursive: true, mode: 0o700 });
-    const target = path.join(directory, `${CALLBACK_NAME}.py`);
-    const temporary = `${target}.${process.pid}.tmp`;
-    await writeFile(temporary, CALLBACK_SOURCE, { mode: 0o600 });
-    await rename(temporary, target);
+    await writeFile(path.join(directory, `${CALLBACK_NAME}.py`), CALLBACK_SOURCE, { mode: 0o600 });
     return directory;
   })();
   return callbackDirectory;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor, REDACTED } from '../redact/index.js';
 import { parseAnsibleEvents, toUnsafeYaml, unifiedDiff } from './ansible.js';
+import { ansibleDigest } from './digest.js';
 
 const line = (event: unknown) => JSON.stringify(event);
 
@@ -103,6 +104,42 @@ describe('parseAnsibleEvents', () => {
     expect(parseAnsibleEvents('{"event": "result", "host": "sw-1"', createRedactor(), '/repo').hosts).toEqual(
       [],
     );
+  });
+});
+
+describe('the digest of two runs of the same commit', () => {
+  /** A template task rendered into Ansible's temp directory `temporary`, in a task and in a loop item. */
+  function run(temporary: string) {
+    const rendered = `/home/ci/.ansible/tmp/ansible-local-${temporary}/tmp${temporary}/device.j2`;
+    const diff = { before: '', after: 'hostname sw-1\n', after_header: rendered };
+    const stdout = [
+      line({
+        event: 'result',
+        status: 'changed',
+        host: 'sw-1',
+        task: 'Render',
+        result: { changed: true, diff, target: '/repo/inventory/../state/sw-1.cfg' },
+      }),
+      line({
+        event: 'result',
+        status: 'changed',
+        host: 'sw-1',
+        task: 'Render each',
+        result: { changed: true, results: [{ changed: true, label: 'a', diff: { ...diff } }] },
+      }),
+    ].join('\n');
+    return parseAnsibleEvents(stdout, createRedactor(), '/repo');
+  }
+
+  it('names the changed file, or a placeholder, never the temp file, so the digests are equal', () => {
+    const first = run('81xq_a1');
+    const second = run('97zz_b2');
+
+    const [render, each] = first.hosts[0]?.tasks ?? [];
+    expect(render?.diffs[0]?.path).toBe('state/sw-1.cfg');
+    expect(each?.items?.[0]?.diffs[0]?.path).toBe('<ansible-temp>/device.j2');
+    expect(JSON.stringify(first)).not.toContain('81xq');
+    expect(ansibleDigest(first)).toBe(ansibleDigest(second));
   });
 });
 

@@ -2,8 +2,7 @@
  * Runs ansible-playbook (check+diff for plan, for real for apply) and turns its event stream into
  * per-host, per-task results with unified diffs.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { structuredPatch } from 'diff';
 import type { AnsibleStep } from '../core/model.js';
@@ -11,7 +10,9 @@ import type { Redactor } from '../redact/index.js';
 import { CALLBACK_NAME, ensureCallbackDirectory } from './ansible-callback.js';
 import type { StepContext, StepRun } from './context.js';
 import { resolveStepPath } from './context.js';
+import { withoutTemporaryPaths } from './digest.js';
 import { runProcess } from './run-process.js';
+import { createTemporaryDirectory } from './temporary-directory.js';
 import type {
   AnsibleHostResult,
   AnsibleItemResult,
@@ -32,7 +33,8 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
     : undefined;
   if (inventory && !inventory.ok) return { ...inventory.run, startedAt };
 
-  const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-ansible-'));
+  const temporary = await createTemporaryDirectory('ansible');
+  const scratch = temporary.path;
   try {
     const args = [playbook.absolutePath];
     if (inventory?.ok) args.push('-i', inventory.absolutePath);
@@ -66,6 +68,10 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
         ANSIBLE_FORCE_COLOR: '0',
         ANSIBLE_RETRY_FILES_ENABLED: '0',
         PYTHONUNBUFFERED: '1',
+        // why: Ansible renders templates and copy content into its local temp directory, and modules
+        // run on this machine unpack into TMPDIR; inside the step's private directory, they go with it.
+        ANSIBLE_LOCAL_TEMP: path.join(scratch, 'ansible-local'),
+        TMPDIR: scratch,
       },
       timeoutMs: context.timeoutMs,
       killGraceMs: context.killGraceMs,
@@ -115,7 +121,7 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
     }
     return { ...base, ...classifyAnsible(run, result.stdout, result.stderr, result.exitCode, step, context) };
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await temporary.remove();
   }
 }
 
@@ -320,7 +326,7 @@ function toTaskResult(event: RawEvent, repoRoot: string): AnsibleTaskResult {
   if (hidden) return task;
   const message = messageOf(result);
   if (message) task.message = message;
-  task.diffs = toDiffs(result.diff, repoRoot);
+  task.diffs = toDiffs(result.diff, repoRoot, typeof result.target === 'string' ? result.target : undefined);
   if (Array.isArray(result.results)) {
     task.items = result.results.map((item) => toItemResult(item, repoRoot));
   }
@@ -363,12 +369,22 @@ function asStatus(value: string | undefined): AnsibleTaskStatus {
     : 'ok';
 }
 
-function toDiffs(value: unknown, repoRoot: string): FileDiff[] {
+/**
+ * A task's diffs. `target` is the file the task changes (its dest or path argument), reported by the
+ * callback for the task itself, not for loop items.
+ */
+function toDiffs(value: unknown, repoRoot: string, target?: string): FileDiff[] {
   const entries = Array.isArray(value) ? value : value === undefined ? [] : [value];
   const diffs: FileDiff[] = [];
   for (const entry of entries) {
     if (!isRecord(entry)) continue;
-    const header = typeof entry.after_header === 'string' ? entry.after_header : entry.before_header;
+    // why: the file that changes, not where the new content comes from: for template and
+    // `copy content:` the after header is Ansible's temp file, named anew on every run, which would
+    // change the plan digest between two plans of the same commit.
+    const header =
+      typeof entry.before_header === 'string'
+        ? entry.before_header
+        : (target ?? (typeof entry.after_header === 'string' ? entry.after_header : undefined));
     const filePath = typeof header === 'string' ? displayPath(header, repoRoot) : undefined;
     const diff: FileDiff = filePath ? { path: filePath } : {};
     if (typeof entry.prepared === 'string') diff.prepared = entry.prepared;
@@ -394,7 +410,7 @@ export function unifiedDiff(before: string, after: string, name: string): string
 
 /** Ansible's headers are absolute paths, often with `..`; show them relative to the repository. */
 function displayPath(header: string, repoRoot: string): string {
-  const cleaned = header.replace(/\s+\((content|file attributes)\)$/, '');
+  const cleaned = withoutTemporaryPaths(header.replace(/\s+\((content|file attributes)\)$/, ''));
   if (!path.isAbsolute(cleaned)) return cleaned;
   const normalised = path.normalize(cleaned);
   const relative = path.relative(repoRoot, normalised);

@@ -4,7 +4,7 @@
  * sorted, so the same plan on another machine or checkout gives the same digest.
  */
 import { createHash } from 'node:crypto';
-import type { AnsibleRun, TerraformRun } from './types.js';
+import type { AnsibleRun, FileDiff, TerraformRun } from './types.js';
 
 /** The changes an Ansible run would make: changed tasks and items with their diffs, per host. */
 export function ansibleDigest(run: AnsibleRun): string {
@@ -15,13 +15,43 @@ export function ansibleDigest(run: AnsibleRun): string {
       .map((task) => ({
         task: task.task,
         hidden: task.hidden,
-        diffs: task.diffs,
+        diffs: stableDiffs(task.diffs),
         items: (task.items ?? [])
           .filter((item) => item.status === 'changed')
-          .map((item) => ({ label: item.label, hidden: item.hidden, diffs: item.diffs })),
+          .map((item) => ({ label: item.label, hidden: item.hidden, diffs: stableDiffs(item.diffs) })),
       })),
   }));
   return sha256(canonicalJson({ kind: 'ansible', hosts: hosts.filter((host) => host.changes.length > 0) }));
+}
+
+/**
+ * Paths of temporary files and directories, which differ on every run: Ansible's local temp
+ * (`~/.ansible/tmp/ansible-local-<id>/tmp<id>`), its remote temp (`ansible-tmp-<time>-<pid>-<n>`) and
+ * netchange's own (`<tmp>/netchange-run-<pid>-<id>/<purpose>-<id>`), each anywhere in a path.
+ */
+const TEMPORARY_PATHS: readonly [RegExp, string][] = [
+  [/(?:\/[^\s'"/]+)*\/ansible-local-[A-Za-z0-9_]+\/tmp[A-Za-z0-9_]+/g, '<ansible-temp>'],
+  [/(?:\/[^\s'"/]+)*\/ansible-tmp-[0-9.]+-[0-9]+-[0-9]+/g, '<ansible-temp>'],
+  [/(?:\/[^\s'"/]+)*\/netchange-run-[0-9]+-[A-Za-z0-9]+(?:\/[a-z]+-[A-Za-z0-9]+)?/g, '<netchange-temp>'],
+];
+
+/** Replaces temporary paths (see TEMPORARY_PATHS) in a text by a fixed placeholder. */
+export function withoutTemporaryPaths(text: string): string {
+  let stable = text;
+  for (const [pattern, placeholder] of TEMPORARY_PATHS) stable = stable.replace(pattern, placeholder);
+  return stable;
+}
+
+/** Diffs with temporary paths replaced, so two runs of the same commit compare equal. */
+function stableDiffs(diffs: readonly FileDiff[]): unknown[] {
+  return diffs.map((diff) =>
+    Object.fromEntries(
+      Object.entries(diff).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? withoutTemporaryPaths(value) : value,
+      ]),
+    ),
+  );
 }
 
 /** The changes a Terraform plan would make: resources and outputs (sensitive values masked). */

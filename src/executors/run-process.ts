@@ -11,7 +11,10 @@ export interface ProcessRequest {
   cwd: string;
   /** Variables added to (or overriding) the inherited environment. */
   env?: Record<string, string | undefined>;
-  /** Time limit in milliseconds; then SIGTERM, then SIGKILL after `killGraceMs`. */
+  /**
+   * Time limit in milliseconds; then SIGTERM to the child's process group, then SIGKILL to the
+   * group after `killGraceMs`, whether or not the child itself has ended.
+   */
   timeoutMs: number;
   killGraceMs: number;
   /** Aborting ends the child the same way a timeout does. */
@@ -51,14 +54,17 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessResult
     stripFinalNewline: false,
   });
 
+  const group = child.pid;
+  if (group !== undefined) liveGroups.add(group);
+  let terminatedAt: number | undefined;
   let killTimer: NodeJS.Timeout | undefined;
   const terminate = () => {
-    if (killTimer || child.pid === undefined) return;
-    signalGroup(child.pid, 'SIGTERM');
-    killTimer = setTimeout(() => {
-      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
-    }, request.killGraceMs);
-    killTimer.unref();
+    if (terminatedAt !== undefined || group === undefined) return;
+    terminatedAt = performance.now();
+    signalGroup(group, 'SIGTERM');
+    // why: not cancelled when the direct child ends on SIGTERM: what it started (an Ansible worker,
+    // a task's shell that ignores SIGTERM) is still in the group and may hold its output open.
+    killTimer = setTimeout(() => signalGroup(group, 'SIGKILL'), request.killGraceMs);
   };
   const timeout = setTimeout(() => {
     timedOut = true;
@@ -73,6 +79,9 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessResult
 
   try {
     const result = await child;
+    if (terminatedAt !== undefined && group !== undefined) {
+      await endGroup(group, terminatedAt + request.killGraceMs);
+    }
     const spawnError =
       result.exitCode === undefined && result.signal === undefined && result.failed
         ? (result.originalMessage ?? result.shortMessage)
@@ -90,7 +99,51 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessResult
   } finally {
     clearTimeout(timeout);
     if (killTimer) clearTimeout(killTimer);
+    if (group !== undefined) liveGroups.delete(group);
     request.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** How often a terminated group is checked for leftovers. */
+const KILL_CHECK_MS = 100;
+
+/** How long to wait for a killed group to disappear. */
+const KILL_SETTLE_MS = 1_000;
+
+/** Process groups of tools still running; killed outright if netchange exits before they end. */
+const liveGroups = new Set<number>();
+
+process.on('exit', () => {
+  // why: `process.exit` (a second Ctrl-C, an unhandled signal) skips every pending timer, so the
+  // groups that would have been killed after their grace period are killed now.
+  for (const group of liveGroups) signalGroup(group, 'SIGKILL');
+});
+
+/**
+ * Waits until no process of the group is left, or until `killAt` (on the performance clock);
+ * then kills whatever remains.
+ */
+async function endGroup(group: number, killAt: number): Promise<void> {
+  await waitForGroup(group, killAt);
+  if (!groupExists(group)) return;
+  signalGroup(group, 'SIGKILL');
+  // why: SIGKILL is delivered asynchronously; a short wait lets the step end with its tree gone. Bounded,
+  // because a zombie nobody reaps (a container without an init) keeps the group alive.
+  await waitForGroup(group, performance.now() + KILL_SETTLE_MS);
+}
+
+async function waitForGroup(group: number, until: number): Promise<void> {
+  while (groupExists(group) && performance.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, KILL_CHECK_MS));
+  }
+}
+
+function groupExists(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

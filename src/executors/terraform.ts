@@ -2,8 +2,7 @@
  * Runs a Terraform root module: init, workspace, plan to a file, `show -json` of that plan, and for
  * apply the saved plan itself (so exactly the planned changes are applied).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TerraformStep } from '../core/model.js';
 import { maskSensitive, type Redactor } from '../redact/index.js';
@@ -11,6 +10,7 @@ import type { StepContext, StepRun } from './context.js';
 import { resolveStepPath } from './context.js';
 import { terraformDigest } from './digest.js';
 import { type ProcessResult, runProcess } from './run-process.js';
+import { createTemporaryDirectory } from './temporary-directory.js';
 import type { AttributeChange, OutputChange, ResourceAction, ResourceChange, TerraformRun } from './types.js';
 
 /** Steps on one directory run one at a time: `.terraform` and the selected workspace are shared state. */
@@ -44,7 +44,8 @@ async function runTerraformSerially(
   const deadline = Date.now() + context.timeoutMs;
   const log: string[] = [];
   let argv: string[] = [];
-  const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-terraform-'));
+  const temporary = await createTemporaryDirectory('terraform');
+  const scratch = temporary.path;
   const finish = (run: Omit<StepRun, 'startedAt' | 'durationMs' | 'logText'>): StepRun => ({
     ...run,
     startedAt,
@@ -57,7 +58,8 @@ async function runTerraformSerially(
       command: context.commands.terraform,
       args,
       cwd: directory,
-      env: { ...context.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' },
+      // why: what Terraform and its providers put in TMPDIR goes with the step's private directory.
+      env: { ...context.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', TMPDIR: scratch },
       timeoutMs: Math.max(1, deadline - Date.now()),
       killGraceMs: context.killGraceMs,
       ...(context.signal ? { signal: context.signal } : {}),
@@ -158,7 +160,7 @@ async function runTerraformSerially(
       exitCode: 0,
     });
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await temporary.remove();
   }
 }
 

@@ -22,7 +22,10 @@ export type StepStatus = 'planned' | 'applied' | 'failed' | 'error' | 'cancelled
 
 /** One file's change as Ansible reported it. */
 export interface FileDiff {
-  /** Where the change lands (`before_header`/`after_header`, repository-relative when inside it). */
+  /**
+   * The file that changes (the diff's before header, else the task's dest/path, else its after
+   * header), repository-relative when inside it; temporary paths replaced by a placeholder.
+   */
   path?: string;
   /** Unified diff of before → after, already redacted. */
   unified?: string;

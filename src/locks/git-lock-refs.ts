@@ -2,11 +2,11 @@
  * Lock refs in the local repository, so two applies on one machine never overlap: the same
  * `refs/netchange/locks/<name>` refs and lease tags as on GitHub, written with git's plumbing.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { NetchangeError } from '../core/errors.js';
+import { createTemporaryDirectory } from '../executors/temporary-directory.js';
 import type { LockRef, LockRefs } from './locks.js';
 
 const ZERO = '0'.repeat(40);
@@ -65,13 +65,13 @@ export function createGitLockRefs(root: string): LockRefs {
         '',
       ].join('\n');
       // why: simple-git has no stdin; a private temp file keeps the lease out of the work tree.
-      const directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-lock-'));
+      const directory = await createTemporaryDirectory('lock');
       try {
-        const file = path.join(directory, 'tag');
+        const file = path.join(directory.path, 'tag');
         await writeFile(file, body, { mode: 0o600 });
         return (await git.raw(['hash-object', '-t', 'tag', '-w', file])).trim();
       } finally {
-        await rm(directory, { recursive: true, force: true });
+        await directory.remove();
       }
     },
     async getTagMessage(sha) {

@@ -1,4 +1,5 @@
 import { durationMs } from '../executors/duration.js';
+import { deferSignals } from '../executors/temporary-directory.js';
 import type { ResolvedConfig } from '../pipeline/workspace.js';
 import { createRedactor, type Redactor } from '../redact/index.js';
 
@@ -27,8 +28,9 @@ export function executionSettings(config: ResolvedConfig, env: NodeJS.ProcessEnv
 }
 
 /**
- * An AbortSignal that fires on the first Ctrl-C (or SIGTERM): steps end their children and results
- * so far are written. A second Ctrl-C leaves at once.
+ * An AbortSignal that fires on the first Ctrl-C (or SIGTERM): steps end their tools' process groups
+ * (SIGTERM, then SIGKILL after killGrace) and results so far are written. A second Ctrl-C leaves at
+ * once; the exit handlers of src/executors still kill the groups left and remove the temp files.
  */
 export function cancelOnInterrupt(onSecond: () => void): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
@@ -38,11 +40,13 @@ export function cancelOnInterrupt(onSecond: () => void): { signal: AbortSignal; 
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  const release = deferSignals();
   return {
     signal: controller.signal,
     dispose: () => {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
+      release();
     },
   };
 }

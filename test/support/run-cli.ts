@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { PROJECT_ROOT } from './repository.js';
 
 export interface CliResult {
@@ -25,4 +25,17 @@ export async function runCli(
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** Starts the real CLI in the background, for tests that signal or kill it while it runs. */
+export function startCli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+): ResultPromise<{ reject: false; stdin: 'ignore' }> {
+  return execa('node', ['--import', TSX_LOADER, MAIN, ...args], {
+    cwd: options.cwd,
+    env: { NO_COLOR: '1', CI: 'true', ...options.env },
+    reject: false,
+    stdin: 'ignore',
+  });
 }
