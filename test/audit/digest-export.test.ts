@@ -110,7 +110,7 @@ describe('netchange digest', () => {
 
     const markdown = result.stdout;
     const sections = [
-      '### Failed and rolled back (2)',
+      '### Failed, rolled back and interrupted (2)',
       '### Emergency changes and window overrides (1)',
       '### Other changes (1)',
     ].map((heading) => markdown.indexOf(heading));
@@ -130,7 +130,14 @@ describe('netchange digest', () => {
     });
 
     const digest = JSON.parse(result.stdout);
-    expect(digest.summary).toEqual({ changes: 1, failed: 1, rolledBack: 0, emergency: 0, succeeded: 0 });
+    expect(digest.summary).toEqual({
+      changes: 1,
+      failed: 1,
+      rolledBack: 0,
+      interrupted: 0,
+      emergency: 0,
+      succeeded: 0,
+    });
     expect(digest.attention.map((record: { proposal: { id: string } }) => record.proposal.id)).toEqual([
       'CHG-13',
     ]);

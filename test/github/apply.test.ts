@@ -136,10 +136,10 @@ describe('netchange apply --pr', () => {
     expect(record).toContain('@alice');
     expect(record).toMatch(/reviewed `sha256:[0-9a-f]{64}`/);
     // The comment anchors the evidence chain's head, and audit verify --github reads it back.
-    expect(record).toMatch(/<!-- netchange-evidence-head: 1 sha256:[0-9a-f]{64} -->/);
+    expect(record).toMatch(/<!-- netchange-evidence-head: 2 sha256:[0-9a-f]{64} -->/);
     const anchored = await netchange(['audit', 'verify', '--no-fetch', '--github']);
     expect(anchored.exitCode).toBe(0);
-    expect(anchored.stdout).toContain('evidence chain intact: 1 record(s)');
+    expect(anchored.stdout).toContain('evidence chain intact: 2 record(s)');
     expect(anchored.stdout).toContain('holds all 1 anchor(s)');
     const state = standIn.repository(REPOSITORY);
     expect(state.statuses).toEqual([

@@ -142,7 +142,7 @@ describe('netchange digest --post', () => {
     const issues = dayIssues('2026-11-22');
     expect(issues.map((issue) => issue.number)).toEqual([issueNumber]);
     expect(issues[0]?.body).toContain('CHG-2');
-    expect(issues[0]?.body).toContain('Failed and rolled back');
+    expect(issues[0]?.body).toContain('Failed, rolled back and interrupted');
   });
 
   it('posts an empty period as a plain sentence on its own day issue', async () => {

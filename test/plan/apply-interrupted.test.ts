@@ -10,10 +10,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAB_CHANGE_CONTROL, minutesFromNow } from '../support/lab-network.js';
-import { createRepository, PROJECT_ROOT, type TestRepository } from '../support/repository.js';
-import { runCli } from '../support/run-cli.js';
-
-const TSX_LOADER = import.meta.resolve('tsx');
+import { createRepository, type TestRepository } from '../support/repository.js';
+import { runCli, startCli } from '../support/run-cli.js';
 
 // why: the real step waits, so the test can interrupt apply while a device is being changed.
 const SLOW = `- hosts: switches
@@ -65,20 +63,9 @@ async function labRepository(): Promise<TestRepository> {
 
 /** Starts `netchange apply` as its own process, so the test can signal exactly that process. */
 function startApply(root: string) {
-  return execa(
-    'node',
-    [
-      '--import',
-      TSX_LOADER,
-      path.join(PROJECT_ROOT, 'src/cli/main.ts'),
-      'apply',
-      'changes/night.yaml',
-      '--approvals',
-      'approvals.yaml',
-      '--out-dir',
-      'runs/night',
-    ],
-    { cwd: root, reject: false, env: { NO_COLOR: '1' } },
+  return startCli(
+    ['apply', 'changes/night.yaml', '--approvals', 'approvals.yaml', '--out-dir', 'runs/night'],
+    { cwd: root },
   );
 }
 

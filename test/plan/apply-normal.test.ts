@@ -78,7 +78,7 @@ describe('apply of a normal change inside its own window', () => {
 
     expect(result.stderr).not.toContain('notice');
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('evidence: record #1 on refs/heads/netchange-evidence');
+    expect(result.stdout).toContain('evidence: record #2 on refs/heads/netchange-evidence');
   });
 
   it('tells the morning digest who applied what with whose approval, and the chain verifies', async () => {

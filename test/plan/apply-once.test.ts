@@ -11,9 +11,7 @@ import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAB_CHANGE_CONTROL, minutesFromNow } from '../support/lab-network.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
-import { runCli } from '../support/run-cli.js';
-
-const TSX_LOADER = import.meta.resolve('tsx');
+import { runCli, startCli } from '../support/run-cli.js';
 
 const RENDER = `- hosts: switches
   gather_facts: false
@@ -177,7 +175,7 @@ describe('apply runs once', () => {
 
     expect(first.exitCode).toBe(0);
     expect(second.exitCode).toBe(1);
-    expect(second.stderr).toMatch(/already applied at commit [0-9a-f]{12} \(evidence record #1: succeeded/);
+    expect(second.stderr).toMatch(/already applied at commit [0-9a-f]{12} \(evidence record #\d+: succeeded/);
     expect(second.stderr).toContain('--reapply');
     expect(blank.exitCode).toBe(2);
     expect(reapplied.exitCode).toBe(0);
@@ -197,19 +195,7 @@ describe('apply runs once', () => {
     await repository.write({ 'changes/other.yaml': proposal('CHG-OTHER', 42) });
     await repository.commit('two changes to one switch');
     const root = repository.root;
-    const slow = execa(
-      'node',
-      [
-        '--import',
-        TSX_LOADER,
-        path.resolve(import.meta.dirname, '../../src/cli/main.ts'),
-        'apply',
-        'changes/vlan.yaml',
-        '--approvals',
-        'approvals.yaml',
-      ],
-      { cwd: root, reject: false, env: { NO_COLOR: '1' } },
-    );
+    const slow = startCli(['apply', 'changes/vlan.yaml', '--approvals', 'approvals.yaml'], { cwd: root });
     await waitFor(async () => (await lockRefs(root)).includes('refs/netchange/locks/device-sw-lab-01'));
 
     const other = await runCli(['apply', 'changes/other.yaml', '--approvals', 'approvals.yaml'], {

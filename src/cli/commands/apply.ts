@@ -222,6 +222,16 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
     redactor: settings.redactor,
     ...(flags.outDir ? { outDir: flags.outDir } : {}),
   });
+  // why: a function, because the gate fills in gateEntry only when applyProposal calls it.
+  const evidenceContext = (): EvidenceContext => ({
+    subject,
+    approvals,
+    runDirectory: runDirectory.path,
+    redactor: settings.redactor,
+    ...(gateEntry ? { report: gateEntry } : {}),
+    ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
+    ...(flags.reapply !== undefined ? { reapply: flags.reapply } : {}),
+  });
   const progress = runs.createProgressReporter(progressOptions());
   const interrupt = runs.cancelOnInterrupt(() => process.exit(130));
   let result: import('../../runs/index.js').ApplyResult;
@@ -243,16 +253,7 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
         actor: process.env.GITHUB_ACTOR ?? os.userInfo().username,
         ...(commit ? { commit } : {}),
         ...(reviewedDigest ? { reviewedDigest } : {}),
-        onStart: (started) =>
-          recordStarted(workspace.root, started, {
-            subject,
-            approvals,
-            runDirectory: runDirectory.path,
-            redactor: settings.redactor,
-            ...(gateEntry ? { report: gateEntry } : {}),
-            ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
-            ...(flags.reapply !== undefined ? { reapply: flags.reapply } : {}),
-          }),
+        onStart: (started) => recordStarted(workspace.root, started, evidenceContext()),
       });
     // why: the local locks keep two applies on this machine apart; --pr adds the ones across runners.
     const { createGitLockRefs, withLocks } = await import('../../locks/index.js');
@@ -264,15 +265,7 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
     progress.close();
     interrupt.dispose();
   }
-  const evidence = await recordEvidence(workspace.root, result, {
-    subject,
-    approvals,
-    runDirectory: runDirectory.path,
-    redactor: settings.redactor,
-    ...(gateEntry ? { report: gateEntry } : {}),
-    ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
-    ...(flags.reapply !== undefined ? { reapply: flags.reapply } : {}),
-  });
+  const evidence = await recordEvidence(workspace.root, result, evidenceContext());
   const posted = pullRequest
     ? await pullRequest.record(result, {
         runDirectory: runDirectory.path,
