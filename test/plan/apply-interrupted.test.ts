@@ -10,6 +10,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAB_CHANGE_CONTROL, minutesFromNow } from '../support/lab-network.js';
+import { killProcessesWith, waitUntil } from '../support/processes.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli, startCli } from '../support/run-cli.js';
 
@@ -82,12 +83,10 @@ async function result(root: string): Promise<{ outcome: string; message: string 
 /** Waits until the device config shows the first task ran: apply is inside its real step now. */
 async function waitUntilChanging(root: string): Promise<void> {
   const config = path.join(root, 'state', 'sw-lab-01.cfg');
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (existsSync(config) && (await readFile(config, 'utf8')).includes('vlan 40')) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('apply never reached its real step');
+  await waitUntil(
+    async () => existsSync(config) && (await readFile(config, 'utf8')).includes('vlan 40'),
+    90_000,
+  );
 }
 
 describe('an interrupted apply leaves a trace', () => {
@@ -105,8 +104,8 @@ describe('an interrupted apply leaves a trace', () => {
     const again = await runCli(['apply', 'changes/night.yaml', '--approvals', 'approvals.yaml'], {
       cwd: root,
     });
-    // why: the orphaned ansible-playbook finishes its short pause by itself; wait for it before removing the repository.
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // why: SIGKILL leaves netchange's ansible-playbook orphaned; end the test's own processes by pid.
+    await killProcessesWith(root);
 
     expect(left).toMatchObject({ outcome: 'interrupted' });
     expect(left?.message).toContain('has no result: the run was interrupted');

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAB_CHANGE_CONTROL, minutesFromNow } from '../support/lab-network.js';
+import { waitUntil } from '../support/processes.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli, startCli } from '../support/run-cli.js';
 
@@ -196,7 +197,7 @@ describe('apply runs once', () => {
     await repository.commit('two changes to one switch');
     const root = repository.root;
     const slow = startCli(['apply', 'changes/vlan.yaml', '--approvals', 'approvals.yaml'], { cwd: root });
-    await waitFor(async () => (await lockRefs(root)).includes('refs/netchange/locks/device-sw-lab-01'));
+    await waitUntil(async () => (await lockRefs(root)).includes('refs/netchange/locks/device-sw-lab-01'));
 
     const other = await runCli(['apply', 'changes/other.yaml', '--approvals', 'approvals.yaml'], {
       cwd: root,
@@ -241,13 +242,4 @@ async function lockRefs(root: string): Promise<string[]> {
     cwd: root,
   });
   return stdout.split('\n').filter(Boolean);
-}
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('timed out waiting for the first apply to take its lock');
 }
