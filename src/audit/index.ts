@@ -10,7 +10,7 @@ export {
   renderDigest,
 } from './digest.js';
 export { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, recordsBetween } from './export.js';
-export { isStartedRecord, openChanges } from './open-changes.js';
+export { isStartedRecord, type OpenChange, openChanges } from './open-changes.js';
 export {
   type ApplyEvidenceContext,
   describeChanges,

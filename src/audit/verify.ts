@@ -4,6 +4,7 @@
  */
 import { hashRecord } from './canonical-json.js';
 import { sequenceOfPath } from './chain.js';
+import { createOpenChangeTracker, describeOpenChange, type OpenChange } from './open-changes.js';
 import { describeRecordProblem } from './record-schema.js';
 import type { EvidenceRecord } from './types.js';
 
@@ -56,6 +57,8 @@ export interface VerifyResult {
   firstProblem?: ChainProblem;
   /** Anchors compared with the chain (only when some were given and the chain itself is intact). */
   anchors?: { checked: number; failed: AnchorFailure[] };
+  /** Changes that started and have no result (interrupted or still running), when the chain is intact. */
+  openChanges?: OpenChange[];
 }
 
 /** One stored file under records/. */
@@ -94,6 +97,7 @@ export function verifyStoredRecords(
   const highest = Math.max(0, ...bySequence.keys());
   const latest = now.getTime() + FUTURE_TOLERANCE_MS;
   const hashes = new Map<number, string>();
+  const open = createOpenChangeTracker();
   let previous: EvidenceRecord | undefined;
   for (let sequence = 1; sequence <= highest; sequence++) {
     const checked = sequence - 1;
@@ -211,6 +215,7 @@ export function verifyStoredRecords(
     }
     previous = record;
     hashes.set(sequence, record.hash);
+    open.add(record);
   }
   const announced = Math.max(0, ...anchors.keys());
   if (announced > highest) {
@@ -221,7 +226,10 @@ export function verifyStoredRecords(
       `record #${highest + 1} was removed: netchange wrote ${announced} records, ${highest} remain`,
     );
   }
-  const last = previous ? { last: { sequence: previous.sequence, hash: previous.hash } } : {};
+  const last = {
+    ...(previous ? { last: { sequence: previous.sequence, hash: previous.hash } } : {}),
+    openChanges: open.open().map(describeOpenChange),
+  };
   if (expected.length === 0) return { ok: true, checked: highest, ...last };
   const failed = checkAnchors(hashes, highest, expected);
   return {

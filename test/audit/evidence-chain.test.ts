@@ -75,7 +75,12 @@ describe('evidence chain', () => {
     expect(records[0]?.previousHash).toBeNull();
     expect(records[1]?.previousHash).toBe(records[0]?.hash);
     expect(records[2]?.previousHash).toBe(records[1]?.hash);
-    expect(verdict).toEqual({ ok: true, checked: 3, last: { sequence: 3, hash: records[2]?.hash } });
+    expect(verdict).toEqual({
+      ok: true,
+      checked: 3,
+      last: { sequence: 3, hash: records[2]?.hash },
+      openChanges: [],
+    });
     expect((await repository.git.raw(['status', '--porcelain'])).trim()).toBe('');
     expect((await repository.git.raw(['log', '--format=%s', 'main'])).trim()).toBe('initial');
   });

@@ -98,24 +98,14 @@ changed, removed, reordered or corrupted, or an anchor is not in the chain; 2 us
         onNotice: notice,
         ...(allowedSigners ? { allowedSigners } : {}),
       });
-      // why: a started change with no result is not a broken chain, but someone must check the devices.
-      const { loadEvidence, openChanges } = await import('../../audit/index.js');
-      const open = result.ok ? openChanges((await loadEvidence(root)).records) : [];
       if (flags.format === 'json') {
-        const openJson = open.map((record) => ({
-          sequence: record.sequence,
-          proposal: record.proposal.id,
-          file: record.proposal.file,
-          commit: record.commit,
-          startedAt: record.startedAt,
-          actor: record.actor.name,
-        }));
-        process.stdout.write(`${JSON.stringify({ ...result, openChanges: openJson }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } else {
         process.stdout.write(describeVerify(result));
-        for (const record of open) {
+        // why: a started change with no result is not a broken chain, but someone must check the devices.
+        for (const open of result.openChanges ?? []) {
           process.stdout.write(
-            `open change: ${record.proposal.id} started ${record.startedAt} by ${record.actor.name} (record #${record.sequence}, commit ${record.commit.slice(0, 12)}) and has no result: the run was interrupted (or is still running); check the devices\n`,
+            `open change: ${open.proposal} started ${open.startedAt} by ${open.actor} (record #${open.sequence}, commit ${open.commit.slice(0, 12)}) and has no result: the run was interrupted (or is still running); check the devices\n`,
           );
         }
       }
