@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
+import { formsOf } from '../support/secrets.js';
 
 /**
  * Secrets with a quote, a backslash, non-ASCII characters and a newline, from every place a step
@@ -85,21 +86,6 @@ ${execution}`;
 /** HCL string literal: the escapes Terraform reads. */
 function hcl(value: string): string {
   return JSON.stringify(value);
-}
-
-/** Every form a secret can take in output: raw, JSON-escaped, `\u00e4`-escaped, repr, base64, line by line. */
-function formsOf(secret: string): string[] {
-  const json = JSON.stringify(secret).slice(1, -1);
-  const unicode = (upper: boolean) =>
-    json.replace(/[\u0080-\uffff]/g, (character) => {
-      const hex = character.charCodeAt(0).toString(16).padStart(4, '0');
-      return `\\u${upper ? hex.toUpperCase() : hex}`;
-    });
-  const repr = secret.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n');
-  // why: the last base64 character also holds bits of what follows, so only the ones before it are stable.
-  const base64 = Buffer.from(secret).toString('base64').replace(/=+$/, '').slice(0, -1);
-  const lines = secret.includes('\n') ? secret.split('\n') : [];
-  return [...new Set([secret, json, unicode(false), unicode(true), repr, base64, ...lines])];
 }
 
 let repository: TestRepository;

@@ -1,0 +1,19 @@
+/**
+ * Planted secrets in the forms tools and serialisers give them, for tests that scan everything
+ * netchange prints and writes.
+ */
+
+/** Every form a secret can take in output: raw, JSON-escaped, `\u00e4`-escaped, repr, base64, line by line. */
+export function formsOf(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const unicode = (upper: boolean) =>
+    json.replace(/[\u0080-\uffff]/g, (character) => {
+      const hex = character.charCodeAt(0).toString(16).padStart(4, '0');
+      return `\\u${upper ? hex.toUpperCase() : hex}`;
+    });
+  const repr = secret.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n');
+  // why: the last base64 character also holds bits of what follows, so only the ones before it are stable.
+  const base64 = Buffer.from(secret).toString('base64').replace(/=+$/, '').slice(0, -1);
+  const lines = secret.includes('\n') ? secret.split('\n') : [];
+  return [...new Set([secret, json, unicode(false), unicode(true), repr, base64, ...lines])];
+}
