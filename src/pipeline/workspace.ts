@@ -96,8 +96,33 @@ async function loadConfig(root: string): Promise<{ config: ResolvedConfig; docum
       });
     }
     config = document.value as NetchangeConfig;
+    const zone = config.defaults?.timezone;
+    if (zone !== undefined) await checkDefaultTimeZone(zone, document);
   }
   return { config: resolveConfig(config), ...(document ? { document } : {}) };
+}
+
+/**
+ * `defaults.timezone` must be an IANA zone: every proposal without its own zone is read in it, so a
+ * wrong one is the configuration's error (exit 2), not each proposal's.
+ */
+async function checkDefaultTimeZone(zone: string, document: YamlDocument): Promise<void> {
+  // why: loaded only when the key is set; the zone rules pull in Temporal.
+  const { isValidTimeZone } = await import('../proposals/schedule.js');
+  if (isValidTimeZone(zone)) return;
+  throw configError(`${CONFIG_FILE} is invalid`, {
+    findings: [
+      {
+        ruleId: 'schema',
+        severity: 'error',
+        message: `defaults.timezone '${zone}' is not an IANA time zone`,
+        hint: "Name a place's zone, such as America/Chicago or Europe/Berlin (not a UTC offset).",
+        file: CONFIG_FILE,
+        ...document.positionOf(['defaults', 'timezone']),
+      },
+    ],
+    hint: 'Fix the key above; every key is optional.',
+  });
 }
 
 /** netchange.yaml's values with every default filled in. */

@@ -222,4 +222,22 @@ describe('limits and arguments', () => {
     expect(result.stderr).toContain("netchange.yaml:3:9 unknown key 'chnages' in paths");
     expect(result.stderr).toContain("Did you mean 'changes'?");
   });
+
+  it.each(['+05:00', 'Mars/Olympus_Mons'])(
+    'exits 2 naming the netchange.yaml line of defaults.timezone %s',
+    async (zone) => {
+      const broken = await createRepository({
+        'netchange.yaml': `apiVersion: netchange/v1\nkind: Config\ndefaults:\n  timezone: "${zone}"\n`,
+      });
+
+      const result = await runCli(['validate'], { cwd: broken.root });
+
+      await broken.remove();
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(
+        `netchange.yaml:4:13 defaults.timezone '${zone}' is not an IANA time zone`,
+      );
+      expect(result.stderr).not.toContain('    at ');
+    },
+  );
 });
