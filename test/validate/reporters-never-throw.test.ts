@@ -203,6 +203,8 @@ describe('random schema-valid proposals never make a reporter throw', () => {
       }),
       { numRuns: 150 },
     );
-    expect(schemaValid).toBeGreaterThan(100);
+    // why: about two in three generated documents pass the schema (a binomial mean near 105 of 150);
+    // more than half proves the property is about valid proposals without failing on an unlucky draw.
+    expect(schemaValid).toBeGreaterThan(75);
   }, 240_000);
 });
