@@ -64,6 +64,9 @@ Examples:
   $ GITHUB_TOKEN=... GITHUB_REPOSITORY=acme/network netchange audit verify --github
   $ netchange audit verify --repo ../plant-network --format json --no-fetch
 
+A change that started (an apply-started record) and has no finished record is listed as an open
+change: the run was interrupted or is still running; check the devices. It does not break the chain.
+
 Exit codes: 0 the chain is intact (and holds every anchor), 1 a commit rewrote the history, a record was
 changed, removed, reordered or corrupted, or an anchor is not in the chain; 2 usage error; 3 git or GitHub failed.`,
     )
