@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LAB_CHANGE_CONTROL, minutesFromNow } from '../support/lab-network.js';
+import { LAB_CHANGE_CONTROL, labInventory, labProposal } from '../support/lab-network.js';
 import { killProcessesWith, waitUntil } from '../support/processes.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli, startCli } from '../support/run-cli.js';
@@ -28,20 +28,14 @@ const SLOW = `- hosts: switches
       when: not ansible_check_mode
 `;
 
-const PROPOSAL = `apiVersion: netchange/v1
-kind: ChangeProposal
-id: CHG-NIGHT
-title: Add VLAN 40 at night
-requester: {team: partner-noc, github: dana}
-type: standard
-template: vlan-add
-domain: switching
-risk: low
-targets: {sites: [lab], devices: [sw-lab-01]}
-schedule: {start: "${minutesFromNow(-10)}", end: "${minutesFromNow(50)}", timezone: America/Chicago}
-execution:
+const PROPOSAL = labProposal({
+  id: 'CHG-NIGHT',
+  title: 'Add VLAN 40 at night',
+  timezone: 'America/Chicago',
+  steps: `execution:
   - ansible: {playbook: playbooks/slow.yaml, inventory: inventory/hosts.yaml, limit: sw-lab-01, extraVars: {vlan_id: 40}}
-`;
+`,
+});
 
 let repository: TestRepository | undefined;
 afterEach(async () => {
@@ -52,8 +46,7 @@ afterEach(async () => {
 async function labRepository(): Promise<TestRepository> {
   const created = await createRepository({
     'policies/change-control.yaml': LAB_CHANGE_CONTROL,
-    'inventory/hosts.yaml':
-      'all:\n  vars: {ansible_connection: local, ansible_python_interpreter: auto_silent}\n  children:\n    switches:\n      hosts:\n        sw-lab-01: {site: lab}\n',
+    'inventory/hosts.yaml': labInventory(),
     'playbooks/slow.yaml': SLOW,
     'changes/night.yaml': PROPOSAL,
     'approvals.yaml': '- {user: eli}\n',

@@ -9,20 +9,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LAB_CHANGE_CONTROL, minutesFromNow } from '../support/lab-network.js';
+import { LAB_CHANGE_CONTROL, LAB_RENDER_VLAN, labInventory, labProposal } from '../support/lab-network.js';
 import { waitUntil } from '../support/processes.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli, startCli } from '../support/run-cli.js';
-
-const RENDER = `- hosts: switches
-  gather_facts: false
-  tasks:
-    - name: Render VLAN {{ vlan_id }}
-      ansible.builtin.lineinfile:
-        path: "{{ inventory_dir }}/../state/{{ inventory_hostname }}.cfg"
-        create: true
-        line: "vlan {{ vlan_id }}"
-`;
 
 // why: a step that takes a few seconds, so a second apply can start while the first holds its lock.
 const SLOW_RENDER = `- hosts: switches
@@ -39,30 +29,20 @@ const SLOW_RENDER = `- hosts: switches
 `;
 
 function proposal(id: string, vlan: number, playbook = 'playbooks/vlans.yaml'): string {
-  return `apiVersion: netchange/v1
-kind: ChangeProposal
-id: ${id}
-title: Add VLAN ${vlan}
-requester: {team: partner-noc, github: dana}
-type: standard
-template: vlan-add
-domain: switching
-risk: low
-targets: {sites: [lab], devices: [sw-lab-01]}
-schedule: {start: "${minutesFromNow(-10)}", end: "${minutesFromNow(50)}", timezone: UTC}
-execution:
+  return labProposal({
+    id,
+    title: `Add VLAN ${vlan}`,
+    steps: `execution:
   - ansible: {playbook: ${playbook}, inventory: inventory/hosts.yaml, limit: sw-lab-01, extraVars: {vlan_id: ${vlan}}}
-`;
+`,
+  });
 }
-
-const INVENTORY =
-  'all:\n  vars: {ansible_connection: local, ansible_python_interpreter: auto_silent}\n  children:\n    switches:\n      hosts:\n        sw-lab-01: {}\n';
 
 async function labRepository(files: Record<string, string> = {}): Promise<TestRepository> {
   return createRepository({
     'policies/change-control.yaml': LAB_CHANGE_CONTROL,
-    'inventory/hosts.yaml': INVENTORY,
-    'playbooks/vlans.yaml': RENDER,
+    'inventory/hosts.yaml': labInventory(),
+    'playbooks/vlans.yaml': LAB_RENDER_VLAN,
     'playbooks/slow.yaml': SLOW_RENDER,
     'changes/vlan.yaml': proposal('CHG-ONCE', 40),
     'approvals.yaml': '- {user: eli}\n',
@@ -102,7 +82,7 @@ describe('apply runs exactly what was committed', () => {
   });
 
   it.each([
-    ['an edited playbook', 'playbooks/vlans.yaml', RENDER.replace('vlan {{', 'no vlan {{')],
+    ['an edited playbook', 'playbooks/vlans.yaml', LAB_RENDER_VLAN.replace('vlan {{', 'no vlan {{')],
     ['a new untracked role file', 'playbooks/roles/evil/tasks/main.yaml', '- debug: {msg: hi}\n'],
     ['an untracked ansible.cfg', 'ansible.cfg', '[defaults]\ncallbacks_enabled = evil\n'],
     ['an edited policy', 'policies/change-control.yaml', `${LAB_CHANGE_CONTROL}# edited\n`],

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_CHANGE_CONTROL, minutesFromNow } from '../support/lab-network.js';
+import { LAB_CHANGE_CONTROL, labProposal } from '../support/lab-network.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
 import { formsOf } from '../support/secrets.js';
@@ -35,18 +35,10 @@ tacacs-server key {{ tacacs_key }}
 snmp-server community {{ snmp_community }}
 `;
 
-const PROPOSAL = `apiVersion: netchange/v1
-kind: ChangeProposal
-id: CHG-AAA
-title: Render the AAA keys
-requester: {team: partner-noc, github: dana}
-type: standard
-template: vlan-add
-domain: switching
-risk: low
-targets: {sites: [lab], devices: [sw-lab-01]}
-schedule: {start: "${minutesFromNow(-10)}", end: "${minutesFromNow(50)}", timezone: UTC}
-execution:
+const PROPOSAL = labProposal({
+  id: 'CHG-AAA',
+  title: 'Render the AAA keys',
+  steps: `execution:
   - ansible:
       playbook: playbooks/aaa.yaml
       inventory: inventory/hosts.yaml
@@ -54,7 +46,8 @@ execution:
       extraVars: {snmp_community: ${JSON.stringify(SECRETS.extraVar)}}
 verification:
   - ansible: {playbook: playbooks/aaa.yaml}
-`;
+`,
+});
 
 let repository: TestRepository;
 let temporary: string;

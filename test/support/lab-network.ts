@@ -24,3 +24,49 @@ policyOwners: [netops]
 export function minutesFromNow(offsetMinutes: number): string {
   return new Date(Date.now() + offsetMinutes * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
 }
+
+/** The lab's inventory: local-connection switches at site `lab`. */
+export function labInventory(hosts: readonly string[] = ['sw-lab-01']): string {
+  return `all:
+  vars: {ansible_connection: local, ansible_python_interpreter: auto_silent}
+  children:
+    switches:
+      hosts:
+${hosts.map((host) => `        ${host}: {site: lab}`).join('\n')}
+`;
+}
+
+/** A playbook that renders `vlan <vlan_id>` into the switch's config file under state/. */
+export const LAB_RENDER_VLAN = `- hosts: switches
+  gather_facts: false
+  tasks:
+    - name: Render VLAN {{ vlan_id }}
+      ansible.builtin.lineinfile:
+        path: "{{ inventory_dir }}/../state/{{ inventory_hostname }}.cfg"
+        create: true
+        line: "vlan {{ vlan_id }}"
+`;
+
+/**
+ * A standard VLAN change on sw-lab-01 whose window is open now (it started ten minutes ago), with
+ * the given execution (and more) appended.
+ */
+export function labProposal(options: {
+  id: string;
+  title: string;
+  timezone?: string;
+  steps: string;
+}): string {
+  return `apiVersion: netchange/v1
+kind: ChangeProposal
+id: ${options.id}
+title: ${options.title}
+requester: {team: partner-noc, github: dana}
+type: standard
+template: vlan-add
+domain: switching
+risk: low
+targets: {sites: [lab], devices: [sw-lab-01]}
+schedule: {start: "${minutesFromNow(-10)}", end: "${minutesFromNow(50)}", timezone: ${options.timezone ?? 'UTC'}}
+${options.steps}`;
+}
