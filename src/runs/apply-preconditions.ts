@@ -7,6 +7,7 @@ import path from 'node:path';
 import { NetchangeError } from '../core/errors.js';
 import type { ChangeSubject } from '../core/model.js';
 import type { GitRepository } from '../core/ports.js';
+import { stepsOf } from '../proposals/references.js';
 
 /** A previous apply of the same proposal at the same commit, as the evidence recorded it. */
 export interface PreviousApply {
@@ -124,13 +125,7 @@ export async function checkNotAppliedYet(input: NotAppliedInput): Promise<void> 
  */
 export function pathsRunBy(subject: ChangeSubject, policyFiles: readonly string[]): string[] {
   const paths = new Set<string>([subject.file, ...ANSIBLE_ROOT_PATHS, ...policyFiles]);
-  const proposal = subject.proposal;
-  const steps = [
-    ...proposal.execution,
-    ...(proposal.verification ?? []),
-    ...(proposal.rollback ? [proposal.rollback] : []),
-  ];
-  for (const step of steps) {
+  for (const step of stepsOf(subject.proposal)) {
     if (step.ansible) {
       paths.add(topFolder(step.ansible.playbook));
       if (step.ansible.inventory) paths.add(topFolder(step.ansible.inventory));

@@ -104,17 +104,12 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
     });
   }
   const settings = runs.executionSettings(workspace.config, process.env);
-  const { CONFIG_FILE } = await import('../../pipeline/workspace.js');
+  const { policyDataFiles } = await import('../../pipeline/load-proposals.js');
   // why: checked before anything else runs: a refusal here leaves nothing behind.
   const headCommit = await runs.checkCommittedTree({
     git: workspace.git,
     subject,
-    policyFiles: [
-      CONFIG_FILE,
-      workspace.config.paths.windows,
-      workspace.config.paths.changeControl,
-      '.github/CODEOWNERS',
-    ],
+    policyFiles: [...policyDataFiles([workspace.config])],
   });
 
   let approvals: import('../../core/model.js').Approval[] = [];
