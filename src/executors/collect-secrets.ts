@@ -15,6 +15,9 @@ import type { StepContext, StepRun } from './context.js';
 import { resolveStepPath } from './context.js';
 import { runProcess } from './run-process.js';
 
+/** The inventory listings whose secrets a run's redactor has learned, keyed by the listing's argv. */
+const listedInventories = new WeakMap<object, Set<string>>();
+
 /** Terraform loads these from the root module by itself, without a -var-file flag. */
 const AUTO_LOADED_VAR_FILE = /^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$/;
 
@@ -46,6 +49,15 @@ async function learnAnsibleSecrets(
   // why: --playbook-dir, so group_vars/host_vars next to the playbook count as they do for the play.
   const args = ['--list', '--playbook-dir', path.dirname(playbook.absolutePath)];
   if (inventory?.ok) args.push('-i', inventory.absolutePath);
+  // why: an apply plans, applies and verifies against the same inventory; its secrets are already
+  // in this run's redactor after the first listing, so Python starts once per inventory, not per step.
+  const key = [command, ...args].join('\0');
+  let learned = listedInventories.get(context.redactor);
+  if (!learned) {
+    learned = new Set();
+    listedInventories.set(context.redactor, learned);
+  }
+  if (learned.has(key)) return undefined;
   const started = performance.now();
   const result = await runProcess({
     command,
@@ -93,6 +105,7 @@ async function learnAnsibleSecrets(
     };
   }
   context.redactor.learnSecretKeys(listing);
+  learned.add(key);
   return undefined;
 }
 
