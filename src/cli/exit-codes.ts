@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../core/errors.js';
+import type { ApplyOutcome, PlanStatus } from '../runs/index.js';
 
 /** Exit codes: a stable contract scripts and CI depend on (DESIGN.md, README). */
 export const EXIT = {
@@ -29,5 +30,33 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.external;
     case 'E_CANCELLED':
       return EXIT.cancelled;
+  }
+}
+
+/** `plan`: 0 planned, 1 a change failed, 3 a tool failed, 130 cancelled (DESIGN.md). */
+export function planExitCode(status: PlanStatus): number {
+  switch (status) {
+    case 'planned':
+      return EXIT.passed;
+    case 'failed':
+      return EXIT.failed;
+    case 'error':
+      return EXIT.external;
+    case 'cancelled':
+      return EXIT.cancelled;
+  }
+}
+
+/** `apply`: 0 applied, 3 a tool failed, 130 cancelled, 1 anything else (refused, failed, rolled back). */
+export function applyExitCode(outcome: ApplyOutcome): number {
+  switch (outcome) {
+    case 'applied':
+      return EXIT.passed;
+    case 'error':
+      return EXIT.external;
+    case 'cancelled':
+      return EXIT.cancelled;
+    default:
+      return EXIT.failed;
   }
 }

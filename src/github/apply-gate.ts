@@ -16,7 +16,7 @@ import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
 import { refSafe, withLocks } from '../locks/locks.js';
 import type { Workspace } from '../pipeline/workspace.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
-import { REPORT_MARKER } from './compose-report.js';
+import { REPORT_MARKER, reviewedDigestOf } from './compose-report.js';
 import type { PullRequestInfo } from './port.js';
 import { connectGitHub, type GitHubConnection, reviewInputs } from './publish.js';
 
@@ -89,7 +89,7 @@ export async function preparePullRequestApply(options: PullRequestApplyOptions):
     changeControlPolicy: workspace.changeControlDocument?.value,
   });
   const comment = await github.findComment(pull.number, REPORT_MARKER);
-  const reviewedDigest = comment ? digestFromReport(comment.body, subject.file) : undefined;
+  const reviewedDigest = comment ? reviewedDigestOf(comment.body, subject.file) : undefined;
   if (!reviewedDigest) {
     options.warn?.(
       `the report comment on #${pull.number} shows no plan for ${subject.file}; the plan is not compared with a reviewed one`,
@@ -166,16 +166,6 @@ async function checkApprovedCommit(
     `the checkout (HEAD ${head.slice(0, 12)}) is not the approved head ${pull.headSha.slice(0, 12)} of #${pull.number}`,
     { hint: 'Check out the pull request head, or merge it first; apply only runs what was reviewed.' },
   );
-}
-
-/** The digest the report comment shows for a proposal file: `` `file` · … · digest `hex` ``. */
-export function digestFromReport(body: string, file: string): string | undefined {
-  for (const line of body.split('\n')) {
-    if (!line.includes(`\`${file}\``)) continue;
-    const match = /digest `((?:sha256:)?[0-9a-f]{16,})`/.exec(line);
-    if (match) return match[1];
-  }
-  return undefined;
 }
 
 function holderName(env: NodeJS.ProcessEnv): string {

@@ -51,6 +51,8 @@ export interface ComposeInput {
   planMarkdown?: string;
   /** How the plan ended when only its markdown is known (carried over); default `plan.status`. */
   planStatus?: PlanStatus;
+  /** Each proposal file's plan digest when only the markdown is known (carried over); default from `plan`. */
+  planDigests?: PlanDigests;
   /** Where the run's artifacts are, for the "full plan" pointer. */
   artifacts?: string;
   /**
@@ -71,7 +73,10 @@ export function composeReport(input: ComposeInput): ComposedReport {
   const headline =
     held !== undefined && conclusion === 'action_required' ? held : describeConclusion(conclusion);
   const validation = input.reportMarkdown?.trim() ?? '';
-  const plan = input.planMarkdown?.trim() ? wrapPlan(input.planMarkdown.trim(), planStatus ?? 'planned') : '';
+  const planDigests = input.plan ? digestsOf(input.plan) : input.planDigests;
+  const plan = input.planMarkdown?.trim()
+    ? wrapPlan(input.planMarkdown.trim(), planStatus ?? 'planned', planDigests)
+    : '';
   const footer = `<sub>netchange · ${headline}${input.artifacts ? ` · artifacts: \`${input.artifacts}\`` : ''}</sub>`;
 
   let comment = joinSections([REPORT_MARKER, validation, plan, footer]);
@@ -85,7 +90,9 @@ export function composeReport(input: ComposeInput): ComposedReport {
     const note =
       '> **The full report is longer than a GitHub comment allows.** Per-device diffs (counts and the end of each diff) ' +
       `are in the \`${CHECK_NAME}\` check run's details${input.artifacts ? `; the complete plan is in \`${input.artifacts}/plan.md\`` : ''}.`;
-    const compactPlan = input.plan ? wrapPlan(compactPlanMarkdown(input.plan), input.plan.status) : '';
+    const compactPlan = input.plan
+      ? wrapPlan(compactPlanMarkdown(input.plan), input.plan.status, planDigests)
+      : '';
     comment = joinSections([REPORT_MARKER, note, validation, compactPlan, footer]);
     if (comment.length > commentLimit)
       comment = truncate(
@@ -221,24 +228,63 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-const PLAN_START = /<!-- netchange:plan status=(planned|failed|error|cancelled) -->\n/;
+/** Proposal file → the digest of its plan, as the report comment showed it to the reviewers. */
+export type PlanDigests = Record<string, string>;
+
+const PLAN_START =
+  /<!-- netchange:plan status=(planned|failed|error|cancelled)(?: digests=([A-Za-z0-9_-]+))? -->\n/;
 const PLAN_END = '<!-- /netchange:plan -->';
 
-function wrapPlan(markdown: string, status: PlanStatus): string {
-  return `<!-- netchange:plan status=${status} -->\n${markdown}\n${PLAN_END}`;
+// why: the reviewed digests travel as data in the section's marker (base64url JSON: a file name may
+// hold anything, even `-->`), so apply never reads them back from the prose around them.
+function wrapPlan(markdown: string, status: PlanStatus, digests: PlanDigests | undefined): string {
+  const data =
+    digests && Object.keys(digests).length > 0
+      ? ` digests=${Buffer.from(JSON.stringify(digests)).toString('base64url')}`
+      : '';
+  return `<!-- netchange:plan status=${status}${data} -->\n${markdown}\n${PLAN_END}`;
+}
+
+function digestsOf(plan: PlanDocument): PlanDigests {
+  return Object.fromEntries(plan.proposals.map((proposal) => [proposal.file, proposal.digest]));
 }
 
 /**
  * The plan section of an existing report comment, so a re-evaluation without a new plan (a review
- * arrived) keeps showing reviewers the diffs and the digest they approve.
+ * arrived) keeps showing reviewers the diffs and carries the digests they approve.
  */
-export function planSection(body: string): { markdown: string; status: PlanStatus } | undefined {
+export function planSection(
+  body: string,
+): { markdown: string; status: PlanStatus; digests?: PlanDigests } | undefined {
   const start = PLAN_START.exec(body);
   if (!start) return undefined;
   const from = start.index + start[0].length;
   const end = body.indexOf(PLAN_END, from);
   if (end < 0) return undefined;
-  return { markdown: body.slice(from, end).trim(), status: start[1] as PlanStatus };
+  const digests = start[2] ? decodeDigests(start[2]) : undefined;
+  return {
+    markdown: body.slice(from, end).trim(),
+    status: start[1] as PlanStatus,
+    ...(digests ? { digests } : {}),
+  };
+}
+
+/** The digest the report comment's plan section carries for a proposal file, if any. */
+export function reviewedDigestOf(body: string, file: string): string | undefined {
+  return planSection(body)?.digests?.[file];
+}
+
+function decodeDigests(encoded: string): PlanDigests | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const entries = Object.entries(value).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    );
+    return Object.fromEntries(entries);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Per proposal: status, digest and per-host counts, without diffs. */

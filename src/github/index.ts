@@ -30,7 +30,6 @@ export {
   reviewInputs,
 } from './publish.js';
 export {
-  commentOnPullRequest,
   openPullRequestReport,
   type PullRequestReport,
   reportToPullRequest,

@@ -3,36 +3,14 @@
  * give, add the plan of a run directory when there is one, and publish the report comment and check
  * run. `validate --github` and `plan --github` reuse `reportToPullRequest`.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ValidationReport } from '../core/model.js';
+import type { Clock } from '../core/ports.js';
 import type { PlanDocument, PlanStatus } from '../runs/plan-document.js';
-import { planSection, REPORT_MARKER } from './compose-report.js';
+import { createRunDirectory, openRunDirectory } from '../runs/run-directory.js';
+import { type PlanDigests, planSection, REPORT_MARKER } from './compose-report.js';
 import type { IssueComment } from './port.js';
-import {
-  hasUnsentReport,
-  openGitHubSession,
-  type PublishResult,
-  publishReport,
-  resendReport,
-  reviewInputs,
-  savedTarget,
-} from './publish.js';
-
-export interface CommentOptions {
-  cwd: string;
-  repo?: string;
-  /** `--pr N`; default: the Actions event's pull request. */
-  pullNumber?: number;
-  /** `--from DIR`: a run directory (re-send its saved report, or add its plan). */
-  from?: string;
-  env: NodeJS.ProcessEnv;
-  version: string;
-  /** The instant validation is evaluated at. */
-  at: Date;
-  warn: (message: string) => void;
-}
+import { openGitHubSession, type PublishResult, publishReport, reviewInputs } from './publish.js';
 
 /** What the command prints. */
 export interface CommentOutcome extends PublishResult {
@@ -41,69 +19,6 @@ export interface CommentOutcome extends PublishResult {
   /** Reviewers whose approval is for an older commit. */
   stale: string[];
   resent: boolean;
-}
-
-export async function commentOnPullRequest(options: CommentOptions): Promise<CommentOutcome> {
-  const from = options.from ? path.resolve(options.cwd, options.from) : undefined;
-  if (from && !existsSync(from)) {
-    // why: in a workflow the plan step may have failed before writing anything; the pull request
-    // still gets its validation report (and the run directory is created for what is posted).
-    options.warn(
-      `${options.from} does not exist (did the plan step fail?); reporting validation without a plan`,
-    );
-    await mkdir(from, { recursive: true });
-  }
-  if (from && hasUnsentReport(from)) {
-    // why: a post that failed left its report behind; send exactly that, without evaluating again.
-    const saved = await savedTarget(from);
-    const session = await openGitHubSession({
-      env: options.env,
-      warn: options.warn,
-      ...((options.pullNumber ?? saved?.pullNumber)
-        ? { pullNumber: options.pullNumber ?? saved?.pullNumber }
-        : {}),
-      ...(saved ? { config: { repository: saved.repository } } : {}),
-    });
-    const result = await resendReport(session, from);
-    return {
-      ...result,
-      pullNumber: session.target.pullNumber,
-      repository: session.target.repository,
-      stale: [],
-      resent: true,
-    };
-  }
-
-  const { workspace, session, inputs } = await openReviewSession(options);
-  const { runValidate } = await import('../pipeline/run-validate.js');
-  const report = await runValidate({
-    cwd: options.cwd,
-    ...(options.repo ? { repo: options.repo } : {}),
-    at: options.at,
-    version: options.version,
-    approvals: inputs.approvals,
-    commit: inputs.commit,
-    members: inputs.members,
-  });
-  const runDirectory =
-    // why: named by when the run happened, not by --at (the instant evaluated): two runs never share one.
-    from ?? (await newRunDirectory(workspace.root, workspace.config.paths.runs, new Date(), 'comment'));
-  const plan = await readPlan(runDirectory);
-  // why: with --from a plan was expected; never show an older plan in its place.
-  const result = await reportToPullRequest(session, {
-    report,
-    runDirectory,
-    keepPlan: from === undefined,
-    repoRoot: workspace.root,
-    ...plan,
-  });
-  return {
-    ...result,
-    pullNumber: session.target.pullNumber,
-    repository: session.target.repository,
-    stale: inputs.stale,
-    resent: false,
-  };
 }
 
 /**
@@ -125,7 +40,12 @@ export async function reportToPullRequest(
 ): Promise<PublishResult> {
   const { renderMarkdown } = await import('../reporters/markdown.js');
   let carried:
-    | { knownComment: IssueComment | null; planMarkdown?: string; planStatus?: PlanStatus }
+    | {
+        knownComment: IssueComment | null;
+        planMarkdown?: string;
+        planStatus?: PlanStatus;
+        planDigests?: PlanDigests;
+      }
     | undefined;
   if (!input.plan && !input.planMarkdown && input.keepPlan !== false) {
     // why: a re-evaluation without a new plan (a review arrived) keeps the plan reviewers saw, and its
@@ -135,14 +55,13 @@ export async function reportToPullRequest(
     carried = {
       knownComment: existing ?? null,
       ...(section ? { planMarkdown: section.markdown, planStatus: section.status } : {}),
+      ...(section?.digests ? { planDigests: section.digests } : {}),
     };
   }
   if (input.report) {
-    await mkdir(input.runDirectory, { recursive: true });
-    await writeFile(
-      path.join(input.runDirectory, 'report.json'),
-      `${JSON.stringify(session.redactor.redactValue(input.report), null, 2)}\n`,
-      { mode: 0o600 },
+    await (await openRunDirectory(input.runDirectory, session.redactor)).writeJson(
+      'report.json',
+      input.report,
     );
   }
   const { readEvidenceHead } = await import('../audit/store.js');
@@ -165,21 +84,6 @@ export async function reportToPullRequest(
     ...(carried ?? {}),
     ...(evidenceHead ? { evidenceHead } : {}),
   });
-}
-
-async function readPlan(runDirectory: string): Promise<{ plan?: PlanDocument; planMarkdown?: string }> {
-  const jsonFile = path.join(runDirectory, 'plan.json');
-  const markdownFile = path.join(runDirectory, 'plan.md');
-  return {
-    ...(existsSync(jsonFile) ? { plan: JSON.parse(await readFile(jsonFile, 'utf8')) as PlanDocument } : {}),
-    ...(existsSync(markdownFile) ? { planMarkdown: await readFile(markdownFile, 'utf8') } : {}),
-  };
-}
-
-async function newRunDirectory(root: string, runs: string, at: Date, label: string): Promise<string> {
-  const directory = path.resolve(root, runs, `${at.toISOString().replace(/:/g, '-')}-${label}`);
-  await mkdir(directory, { recursive: true });
-  return directory;
 }
 
 /** One line per fact, for the terminal and the workflow log. */
@@ -233,6 +137,8 @@ export async function openPullRequestReport(options: {
   pullNumber?: number;
   env: NodeJS.ProcessEnv;
   warn: (message: string) => void;
+  /** Names the run directory a publish without one creates. */
+  clock: Clock;
 }): Promise<PullRequestReport> {
   const { workspace, session, inputs } = await openReviewSession(options);
   return {
@@ -245,7 +151,16 @@ export async function openPullRequestReport(options: {
     async publish(input) {
       const runDirectory =
         input.runDirectory ??
-        (await newRunDirectory(workspace.root, workspace.config.paths.runs, new Date(), 'validate'));
+        (
+          await createRunDirectory({
+            repoRoot: workspace.root,
+            runsPath: workspace.config.paths.runs,
+            cwd: options.cwd,
+            at: options.clock.now(),
+            redactor: session.redactor,
+            label: 'validate',
+          })
+        ).path;
       const result = await reportToPullRequest(session, {
         ...input,
         runDirectory,
@@ -263,7 +178,7 @@ export async function openPullRequestReport(options: {
 }
 
 /** The workspace, the GitHub session of its pull request, and what the reviews say (approvals, members). */
-async function openReviewSession(options: {
+export async function openReviewSession(options: {
   cwd: string;
   repo?: string;
   pullNumber?: number;

@@ -17,7 +17,9 @@ export {
   type PlanDocument,
   type PlanStatus,
   type ProposalPlan,
-  planExitCode,
+  readPlanDocument,
+  readReviewedDigest,
+  readRunPlan,
   summarise,
   worstStatus,
 } from './plan-document.js';
@@ -37,5 +39,11 @@ export {
   resourceActionLabel,
   stepSummary,
 } from './render-plan.js';
-export { createRunDirectory, type RunDirectory, runTimestamp, safeName } from './run-directory.js';
+export {
+  createRunDirectory,
+  openRunDirectory,
+  type RunDirectory,
+  runTimestamp,
+  safeName,
+} from './run-directory.js';
 export { cancelOnInterrupt, type ExecutionSettings, executionSettings } from './settings.js';

@@ -2,6 +2,10 @@
  * plan.json and result.json: versioned, redacted, and shaped so a PR comment, the apply gate and an
  * evidence record can take them as they are.
  */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { usageError } from '../core/errors.js';
 import type { StepResult, StepStatus } from '../executors/types.js';
 
 /** How a proposal's (or the whole run's) plan ended, worst step first. */
@@ -72,20 +76,6 @@ export function worstStatus(statuses: readonly (StepStatus | PlanStatus)[]): Pla
   return worst;
 }
 
-/** Exit code of `plan` per DESIGN.md: 0 planned, 1 a change failed, 3 a tool failed, 130 cancelled. */
-export function planExitCode(status: PlanStatus): number {
-  switch (status) {
-    case 'planned':
-      return 0;
-    case 'failed':
-      return 1;
-    case 'error':
-      return 3;
-    case 'cancelled':
-      return 130;
-  }
-}
-
 export function summarise(proposals: readonly ProposalPlan[]): PlanDocument['summary'] {
   return {
     proposals: proposals.length,
@@ -95,4 +85,76 @@ export function summarise(proposals: readonly ProposalPlan[]): PlanDocument['sum
     cancelled: proposals.filter((plan) => plan.status === 'cancelled').length,
     changed: proposals.filter((plan) => plan.changed).length,
   };
+}
+
+/**
+ * Reads a plan.json (`netchange plan` wrote it, or a reviewer downloaded it): the one reader, so every
+ * command that takes a plan checks the same shape. Not a plan: a usage error naming the file.
+ */
+export async function readPlanDocument(absolute: string, shown: string): Promise<PlanDocument> {
+  let document: unknown;
+  try {
+    document = JSON.parse(await readFile(absolute, 'utf8'));
+  } catch {
+    throw usageError(`${shown} is not a readable plan.json`, 'Pass the plan.json netchange plan wrote.');
+  }
+  if (!isPlanDocument(document)) {
+    throw usageError(`${shown} is not a netchange plan.json`, 'Pass the plan.json netchange plan wrote.');
+  }
+  return document;
+}
+
+/** The plan.json and plan.md of a run directory, each when it is there. */
+export async function readRunPlan(
+  directory: string,
+): Promise<{ plan?: PlanDocument; planMarkdown?: string }> {
+  const jsonFile = path.join(directory, 'plan.json');
+  const markdownFile = path.join(directory, 'plan.md');
+  return {
+    ...(existsSync(jsonFile) ? { plan: await readPlanDocument(jsonFile, jsonFile) } : {}),
+    ...(existsSync(markdownFile) ? { planMarkdown: await readFile(markdownFile, 'utf8') } : {}),
+  };
+}
+
+/** The digest the reviewers approved for one proposal, from `--reviewed-plan FILE`. */
+export async function readReviewedDigest(
+  absolute: string,
+  shown: string,
+  subject: { file: string; proposal: { id: string } },
+): Promise<string> {
+  let plan: PlanDocument;
+  try {
+    plan = await readPlanDocument(absolute, shown);
+  } catch {
+    throw usageError(
+      `--reviewed-plan ${shown} is not a readable plan.json`,
+      'Pass the plan.json netchange plan wrote.',
+    );
+  }
+  const entry = plan.proposals.find(
+    (proposal) => proposal.id === subject.proposal.id || proposal.file === subject.file,
+  );
+  if (!entry || typeof entry.digest !== 'string') {
+    throw usageError(
+      `--reviewed-plan ${shown} holds no plan for ${subject.proposal.id}`,
+      'Plan this proposal and pass that plan.json.',
+    );
+  }
+  return entry.digest;
+}
+
+// why: a plan.json may come from a reviewer's download; its shape is checked before any field is trusted.
+function isPlanDocument(value: unknown): value is PlanDocument {
+  if (value === null || typeof value !== 'object') return false;
+  const document = value as Partial<Record<keyof PlanDocument, unknown>>;
+  return (
+    Array.isArray(document.proposals) &&
+    document.proposals.every(
+      (proposal: unknown) =>
+        proposal !== null &&
+        typeof proposal === 'object' &&
+        typeof (proposal as { file?: unknown }).file === 'string' &&
+        Array.isArray((proposal as { steps?: unknown }).steps),
+    )
+  );
 }

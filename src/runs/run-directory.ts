@@ -22,8 +22,9 @@ export function runTimestamp(at: Date): string {
 }
 
 /**
- * Creates the run directory: `outDir` when given (relative to `cwd`), else
- * `<repoRoot>/<runsPath>/<timestamp>`.
+ * Creates the run directory: `outDir` when given (relative to `cwd`, an existing one is reused), else
+ * `<repoRoot>/<runsPath>/<timestamp>[-<label>]`. The one place run directories are made: every file
+ * in it is written through the redactor, readable by its owner only.
  */
 export async function createRunDirectory(options: {
   repoRoot: string;
@@ -32,17 +33,25 @@ export async function createRunDirectory(options: {
   outDir?: string;
   at: Date;
   redactor: Redactor;
+  /** Appended to the timestamp (`<timestamp>-comment`), so a run's kind shows in its name. */
+  label?: string;
 }): Promise<RunDirectory> {
+  const name = `${runTimestamp(options.at)}${options.label ? `-${options.label}` : ''}`;
   const directory = options.outDir
     ? path.resolve(options.cwd, options.outDir)
-    : path.resolve(options.repoRoot, options.runsPath, runTimestamp(options.at));
+    : path.resolve(options.repoRoot, options.runsPath, name);
+  return openRunDirectory(directory, options.redactor);
+}
+
+/** A run directory at an absolute path (created when missing), writing through the redactor. */
+export async function openRunDirectory(directory: string, redactor: Redactor): Promise<RunDirectory> {
   await mkdir(directory, { recursive: true });
   const writeText = async (relative: string, text: string): Promise<string> => {
     const target = path.resolve(directory, relative);
     await mkdir(path.dirname(target), { recursive: true });
     // why: step logs arrive already redacted as data by their executor (redactOutput); this text pass,
     // which knows every escaped form of every secret, is the last line of defence.
-    await writeFile(target, options.redactor.redactText(text), { mode: 0o600 });
+    await writeFile(target, redactor.redactText(text), { mode: 0o600 });
     return relative;
   };
   return {
@@ -52,7 +61,7 @@ export async function createRunDirectory(options: {
     writeJson: async (relative, value) => {
       const target = path.resolve(directory, relative);
       await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, `${JSON.stringify(options.redactor.redactValue(value), null, 2)}\n`, {
+      await writeFile(target, `${JSON.stringify(redactor.redactValue(value), null, 2)}\n`, {
         mode: 0o600,
       });
       return relative;

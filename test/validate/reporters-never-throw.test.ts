@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parseYaml } from '../../src/documents/parse-yaml.js';
 import { validateDocument } from '../../src/documents/schemas.js';
-import { runValidate } from '../../src/pipeline/run-validate.js';
 import { REPORT_FORMATS, renderReport } from '../../src/reporters/index.js';
+import { validateChanges as runValidate } from '../../src/use-cases/validate.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 
 const FILE = 'changes/zz-fuzz.yaml';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
+import { cliContext } from '../context.js';
 import { OPTION_HELP, parseAt, parsePositiveInteger } from '../options.js';
 
 interface CommentFlags {
@@ -56,36 +57,32 @@ Exit codes: 0 posted (or already up to date), 2 usage error, 3 GitHub failed aft
           'On a pull request, approvals come from its reviews.',
         );
       }
-      const { commentOnPullRequest, describeCommentOutcome } = await import(
-        '../../github/report-pull-request.js'
+      const { commentOnPullRequest } = await import('../../use-cases/publish-report.js');
+      const { describeCommentOutcome } = await import('../../github/report-pull-request.js');
+      const outcome = await commentOnPullRequest(
+        {
+          at: parseAt(flags.at),
+          ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
+          ...(flags.repo ? { repo: flags.repo } : {}),
+          ...(flags.from ? { from: flags.from } : {}),
+        },
+        cliContext(),
       );
-      const { VERSION } = await import('../version.js');
-      const outcome = await commentOnPullRequest({
-        cwd: process.cwd(),
-        env: process.env,
-        version: VERSION,
-        at: parseAt(flags.at),
-        warn: (message) => process.stderr.write(`warning: ${message}\n`),
-        ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
-        ...(flags.repo ? { repo: flags.repo } : {}),
-        ...(flags.from ? { from: flags.from } : {}),
-      });
       process.stdout.write(describeCommentOutcome(outcome));
     });
 }
 
 async function previewComment(flags: CommentFlags): Promise<void> {
-  const { runValidate } = await import('../../pipeline/run-validate.js');
-  const { previewComment: compose } = await import('../../github/preview-comment.js');
-  const { VERSION } = await import('../version.js');
-  const report = await runValidate({
-    cwd: process.cwd(),
-    at: parseAt(flags.at),
-    version: VERSION,
-    ...(flags.repo ? { repo: flags.repo } : {}),
-    ...(flags.approvals ? { approvalsFile: flags.approvals } : {}),
-  });
-  const preview = await compose({ report, ...(flags.from ? { runDirectory: flags.from } : {}) });
+  const { previewComment: compose } = await import('../../use-cases/publish-report.js');
+  const preview = await compose(
+    {
+      at: parseAt(flags.at),
+      ...(flags.repo ? { repo: flags.repo } : {}),
+      ...(flags.approvals ? { approvalsFile: flags.approvals } : {}),
+      ...(flags.from ? { from: flags.from } : {}),
+    },
+    cliContext(),
+  );
   process.stdout.write(`${preview.comment}\n`);
   process.stderr.write(`check run netchange would conclude: ${preview.conclusion}\n`);
 }

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
+import { cliContext } from '../context.js';
 import {
   OPTION_HELP,
   parseAt,
@@ -72,45 +73,40 @@ Examples:
 Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy error, 3 git/ansible failed.`,
     )
     .action(async (paths: string[], flags: ValidateFlags) => {
-      const { runValidate } = await import('../../pipeline/run-validate.js');
+      const { validateChanges, validatePullRequest } = await import('../../use-cases/validate.js');
       const { renderReport, REPORT_FORMATS } = await import('../../reporters/index.js');
-      const { VERSION } = await import('../version.js');
       const format = parseFormat(REPORT_FORMATS)(flags.format);
-      const pullRequest = flags.github ? await openPullRequest(flags) : undefined;
-      const report = await runValidate({
-        cwd: process.cwd(),
+      if (flags.github && flags.approvals)
+        throw usageError('--github takes approvals from the reviews; drop --approvals');
+      const request = {
         paths,
         at: parseAt(flags.at),
-        version: VERSION,
         ...(flags.repo ? { repo: flags.repo } : {}),
         ...(flags.since ? { since: flags.since } : {}),
-        ...(flags.approvals ? { approvalsFile: flags.approvals } : {}),
-        ...(flags.commit ? { commit: flags.commit } : {}),
         requireApprovals: flags.requireApprovals === true,
-        ...(pullRequest
-          ? { approvals: pullRequest.approvals, commit: pullRequest.commit, members: pullRequest.members }
-          : {}),
-      });
+      };
+      const context = cliContext();
+      const pullRequest = flags.github
+        ? await validatePullRequest(
+            { ...request, ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}) },
+            context,
+          )
+        : undefined;
+      const report =
+        pullRequest?.report ??
+        (await validateChanges({
+          ...request,
+          cwd: context.cwd,
+          version: context.version,
+          ...(flags.approvals ? { approvalsFile: flags.approvals } : {}),
+          ...(flags.commit ? { commit: flags.commit } : {}),
+        }));
       await writeOutput(
         renderReport(report, format, { color: useColor(flags.output) }),
         flags.output,
         process.cwd(),
       );
-      if (pullRequest) {
-        process.stderr.write(await pullRequest.publish({ report }));
-      }
+      if (pullRequest) process.stderr.write(await pullRequest.publish());
       process.exitCode = report.ok ? 0 : 1;
     });
-}
-
-async function openPullRequest(flags: ValidateFlags) {
-  if (flags.approvals) throw usageError('--github takes approvals from the reviews; drop --approvals');
-  const { openPullRequestReport } = await import('../../github/report-pull-request.js');
-  return openPullRequestReport({
-    cwd: process.cwd(),
-    env: process.env,
-    warn: (message) => process.stderr.write(`warning: ${message}\n`),
-    ...(flags.repo ? { repo: flags.repo } : {}),
-    ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
-  });
 }

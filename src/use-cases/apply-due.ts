@@ -1,0 +1,73 @@
+/**
+ * `netchange apply --due`, for a scheduled workflow: every merged and approved proposal whose
+ * scheduled interval contains now and that was not applied yet, one after another, each through
+ * the same use-case as `apply PATH --pr N`.
+ */
+import path from 'node:path';
+import { NetchangeError } from '../core/errors.js';
+import { findDueApplications } from '../github/apply-gate.js';
+import { loadChangeSubjects, openWorkspace } from '../pipeline/workspace.js';
+import { type ApplyContext, type ApplyRequest, type ApplyRun, applyChange } from './apply.js';
+
+/** A proposal that is due, as the run announces it. */
+export interface DueChange {
+  id: string;
+  pullNumber: number;
+  /** The proposal file, relative to the context's `cwd`. */
+  path: string;
+}
+
+/** How one due proposal ended: it ran (whatever its outcome), or it was refused or failed before. */
+export type DueOutcome =
+  | { change: DueChange; run: ApplyRun; error?: undefined }
+  | { change: DueChange; run?: undefined; error: NetchangeError };
+
+/** What the caller shows while the run goes on. */
+export interface DueEvents {
+  onStart(change: DueChange): void;
+  onFinished(outcome: DueOutcome): void;
+}
+
+/** Applies every due proposal; returns each one's outcome (none: nothing was due). */
+export async function applyDueChanges(
+  request: Omit<ApplyRequest, 'proposalPath' | 'pullNumber'>,
+  context: ApplyContext,
+  events: DueEvents,
+): Promise<DueOutcome[]> {
+  const workspace = await openWorkspace({
+    cwd: context.cwd,
+    ...(request.repo ? { repo: request.repo } : {}),
+  });
+  const { subjects } = await loadChangeSubjects(workspace, {});
+  const due = await findDueApplications({
+    workspace,
+    subjects,
+    env: context.env,
+    now: context.clock.now(),
+    warn: context.warn,
+  });
+  const outcomes: DueOutcome[] = [];
+  for (const application of due) {
+    const change: DueChange = {
+      id: application.id,
+      pullNumber: application.pullNumber,
+      path: path.relative(context.cwd, path.join(workspace.root, application.file)),
+    };
+    events.onStart(change);
+    let outcome: DueOutcome;
+    try {
+      const run = await applyChange(
+        { ...request, proposalPath: change.path, pullNumber: change.pullNumber },
+        context,
+      );
+      outcome = { change, run };
+    } catch (error) {
+      if (!(error instanceof NetchangeError)) throw error;
+      // why: one refused or failed proposal must not stop the others that are due.
+      outcome = { change, error };
+    }
+    events.onFinished(outcome);
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}

@@ -1,0 +1,318 @@
+/**
+ * `netchange apply PATH`: the gate (validation now, approvals required), the preconditions (a
+ * committed tree, not applied yet), locks, the run itself (runs/apply-proposal.ts) and its evidence.
+ * Returns what happened as data; the CLI renders it and maps the outcome to an exit code.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { refreshEvidence } from '../audit/cli-support.js';
+import type { ApplyEvidenceContext } from '../audit/index.js';
+import {
+  EVIDENCE_REF,
+  evidenceFromReport,
+  readEvidence,
+  recordApplyResult,
+  recordApplyStarted,
+} from '../audit/index.js';
+import { NetchangeError, usageError } from '../core/errors.js';
+import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
+import { createGitLockRefs, withLocks } from '../locks/index.js';
+import { policyDataFiles } from '../pipeline/load-proposals.js';
+import { compilePolicies } from '../pipeline/policies.js';
+import { validateWorkspace } from '../pipeline/validate.js';
+import { loadChangeSubjects, openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import type { Redactor } from '../redact/index.js';
+import {
+  type ApplyResult,
+  applyProposal,
+  checkCommittedTree,
+  checkNotAppliedYet,
+  createRunDirectory,
+  executionSettings,
+  type GateVerdict,
+  type PreviousApply,
+  type ProgressReporter,
+  readReviewedDigest,
+} from '../runs/index.js';
+import { readApprovalsFile } from './approvals.js';
+import type { UseCaseContext } from './context.js';
+
+export interface ApplyRequest {
+  /** The proposal file, relative to the context's `cwd`. */
+  proposalPath: string;
+  repo?: string;
+  /** `--approvals FILE`. */
+  approvalsFile?: string;
+  /** `--reviewed-plan FILE`: the plan.json the reviewers approved. */
+  reviewedPlan?: string;
+  /** `--out-dir DIR`. */
+  outDir?: string;
+  /** `--pr N`: approvals, the reviewed digest and locks come from the pull request. */
+  pullNumber?: number;
+  /** `--reapply REASON`. */
+  reapply?: string;
+}
+
+export interface ApplyContext extends UseCaseContext {
+  progress: ProgressReporter;
+  /** Fires on Ctrl-C: the steps end their tools and the results so far are written. */
+  signal: AbortSignal;
+}
+
+/** One apply, as the CLI renders it. */
+export interface ApplyRun {
+  result: ApplyResult;
+  /** The run directory, absolute. */
+  runDirectory: string;
+  /** The evidence record written, when it could be. */
+  evidence?: { sequence: number; ref: string };
+  /** The apply comment's link on the pull request (with --pr). */
+  posted?: string;
+  /** The run's redactor: the CLI's last pass over what it prints. */
+  redactor: Redactor;
+}
+
+/** Applies one proposal through the gate; a refusal before anything ran throws E_GATE. */
+export async function applyChange(request: ApplyRequest, context: ApplyContext): Promise<ApplyRun> {
+  const workspace = await openWorkspace({
+    cwd: context.cwd,
+    ...(request.repo ? { repo: request.repo } : {}),
+  });
+  // why: without a change-control policy nothing says who approves; apply never runs ungated.
+  if (!workspace.changeControlDocument) {
+    throw new NetchangeError(
+      'E_GATE',
+      `apply refused: there is no change-control policy (${workspace.config.paths.changeControl}), so nothing gates this change`,
+      {
+        hint: 'Write the policy (netchange init creates one), or point paths.changeControl in netchange.yaml at it.',
+      },
+    );
+  }
+  const subject = await loadOneSubject(workspace, request.proposalPath);
+  const settings = executionSettings(workspace.config, context.env);
+  // why: checked before anything else runs: a refusal here leaves nothing behind.
+  const headCommit = await checkCommittedTree({
+    git: workspace.git,
+    subject,
+    policyFiles: [...policyDataFiles([workspace.config])],
+  });
+  let approvals: Approval[] = request.approvalsFile
+    ? await readApprovalsFile(context.cwd, request.approvalsFile)
+    : [];
+  let reviewedDigest = request.reviewedPlan
+    ? await readReviewedDigest(path.resolve(context.cwd, request.reviewedPlan), request.reviewedPlan, subject)
+    : undefined;
+  let commit = headCommit;
+  const now = () => context.clock.now();
+
+  // why: with --pr, GitHub supplies approvals, the approved commit, the reviewed digest and locks (src/github/apply-gate.ts).
+  const pullRequest =
+    request.pullNumber !== undefined
+      ? await (await import('../github/apply-gate.js')).preparePullRequestApply({
+          workspace,
+          subject,
+          pullNumber: request.pullNumber,
+          env: context.env,
+          now,
+          warn: context.warn,
+        })
+      : undefined;
+  if (pullRequest) {
+    approvals = pullRequest.approvals;
+    commit = pullRequest.commit ?? commit;
+    reviewedDigest ??= pullRequest.reviewedDigest;
+  }
+  await checkNotAppliedYet({
+    subject,
+    commits: [...new Set([headCommit, commit])],
+    ...(request.reapply !== undefined ? { reapply: request.reapply } : {}),
+    previousApplies: (id, commits) => previousApplies(workspace.root, id, commits, context.warn),
+  });
+
+  let gateEntry: ProposalReport | undefined;
+  const gate = async (): Promise<GateVerdict> => {
+    const report = await validateWorkspace(
+      workspace,
+      {
+        at: now(),
+        version: context.version,
+        approvals,
+        paths: [request.proposalPath],
+        requireApprovals: true,
+        leadTimeFromCommit: true,
+        commit,
+        ...(pullRequest ? { members: pullRequest.members } : {}),
+      },
+      compilePolicies,
+    );
+    gateEntry = report.proposals.find((proposal) => proposal.file === subject.file);
+    return gateVerdict(report.proposals, gateEntry);
+  };
+
+  const runDirectory = await createRunDirectory({
+    repoRoot: workspace.root,
+    runsPath: workspace.config.paths.runs,
+    cwd: context.cwd,
+    at: now(),
+    redactor: settings.redactor,
+    ...(request.outDir ? { outDir: request.outDir } : {}),
+  });
+  const actor = context.env.GITHUB_ACTOR ?? os.userInfo().username;
+  // why: a function, because the gate fills in gateEntry only when applyProposal calls it.
+  const evidenceContext = (): ApplyEvidenceContext => ({
+    proposal: subject.proposal,
+    timezone: subject.timezone,
+    runDirectory: runDirectory.path,
+    ...evidenceFromReport(gateEntry, approvals),
+    actor: {
+      name: actor,
+      kind: context.env.CI === 'true' || context.env.CI === '1' ? 'automation' : 'person',
+    },
+    ...(request.pullNumber !== undefined ? { pullRequest: { number: request.pullNumber } } : {}),
+    ...(request.reapply !== undefined ? { reapply: { reason: request.reapply } } : {}),
+    redactor: settings.redactor,
+    onWarning: context.warn,
+  });
+  const run = () =>
+    applyProposal(subject, {
+      repoRoot: workspace.root,
+      redactor: settings.redactor,
+      concurrency: 1,
+      timeoutMs: settings.timeoutMs,
+      killGraceMs: settings.killGraceMs,
+      commands: settings.commands,
+      signal: context.signal,
+      runDirectory,
+      progress: context.progress,
+      version: context.version,
+      gate,
+      now,
+      actor,
+      commit,
+      ...(reviewedDigest ? { reviewedDigest } : {}),
+      onStart: (started) => recordStarted(workspace.root, started, evidenceContext()),
+    });
+  // why: the local locks keep two applies on this machine apart; --pr adds the ones across runners.
+  const holder = `${actor}@${os.hostname()} (pid ${process.pid})`;
+  const locked = () =>
+    withLocks(createGitLockRefs(workspace.root), subject, { holder, now: now(), commit: headCommit }, run);
+  const result = pullRequest ? await pullRequest.withLocks(locked) : await locked();
+
+  const evidence = await recordEvidence(workspace.root, result, evidenceContext(), context.warn);
+  const posted = pullRequest
+    ? await pullRequest.record(result, {
+        runDirectory: runDirectory.path,
+        ...(gateEntry ? { report: gateEntry } : {}),
+      })
+    : undefined;
+  return {
+    result,
+    runDirectory: runDirectory.path,
+    ...(evidence ? { evidence: { sequence: evidence.sequence, ref: EVIDENCE_REF } } : {}),
+    ...(posted ? { posted } : {}),
+    redactor: settings.redactor,
+  };
+}
+
+/** The one proposal apply runs; anything else is a usage error, an invalid proposal a refusal. */
+async function loadOneSubject(workspace: Workspace, proposalPath: string): Promise<ChangeSubject> {
+  const loaded = await loadChangeSubjects(workspace, { paths: [proposalPath] });
+  if (loaded.proposals.length !== 1) {
+    throw usageError(`apply takes one proposal file; '${proposalPath}' names ${loaded.proposals.length}`);
+  }
+  const subject = loaded.subjects[0];
+  if (!subject) {
+    const errors = loaded.findings.filter((finding) => finding.severity === 'error');
+    throw new NetchangeError('E_GATE', `apply refused: ${proposalPath} is not a valid proposal`, {
+      findings: errors,
+    });
+  }
+  return subject;
+}
+
+/** The gate's answer from the validation of the proposal at this instant, approvals required. */
+function gateVerdict(proposals: readonly ProposalReport[], entry: ProposalReport | undefined): GateVerdict {
+  const errors = proposals.flatMap((proposal) =>
+    proposal.findings.filter((finding) => finding.severity === 'error'),
+  );
+  const reasons: string[] = [];
+  if (!entry?.ok) reasons.push(`validation fails (${errors.length} error${errors.length === 1 ? '' : 's'})`);
+  const missing = entry?.approvals.required.filter((requirement) => !requirement.satisfied) ?? [];
+  if (missing.length > 0) {
+    reasons.push(
+      `approvals missing: ${missing.map((requirement) => `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role ?? requirement.reason}`).join(', ')}`,
+    );
+  }
+  // why: the window verdict is already in the validation: a closed window is an error finding,
+  // unless an emergency bypasses it or a deny window's override approvals turn it into a required
+  // approval (checked above). Name the blocking windows when that is why validation fails.
+  const closed = entry?.findings.filter(
+    (finding) => finding.ruleId === 'window' && finding.severity === 'error',
+  );
+  if (closed && closed.length > 0) {
+    reasons.push(
+      `the production windows do not allow the change now (${[...new Set(closed.map((finding) => finding.policy))].join(', ')})`,
+    );
+  }
+  return { ok: reasons.length === 0, reasons, findings: errors };
+}
+
+/** Earlier applies of a proposal at any of the commits, from the evidence (fetched from origin first). */
+async function previousApplies(
+  root: string,
+  id: string,
+  commits: readonly string[],
+  warn: (message: string) => void,
+): Promise<PreviousApply[]> {
+  await refreshEvidence(root, warn);
+  const wanted = new Set(commits);
+  return (await readEvidence(root))
+    .filter((record) => record.proposal.id === id && wanted.has(record.commit))
+    .map((record) => ({
+      sequence: record.sequence,
+      commit: record.commit,
+      outcome: record.outcome,
+      finishedAt: record.finishedAt,
+      actor: record.actor.name,
+    }));
+}
+
+/**
+ * Records that the change started, before its first step runs. Unlike the finished record, a
+ * failure here stops the apply: a change that could leave no trace is not made.
+ */
+async function recordStarted(
+  root: string,
+  result: ApplyResult,
+  context: ApplyEvidenceContext,
+): Promise<void> {
+  try {
+    await recordApplyStarted(root, result, context);
+  } catch (error) {
+    throw new NetchangeError(
+      'E_GIT',
+      `apply stopped before its first step: the apply-started evidence record could not be written (${error instanceof Error ? error.message : String(error)})`,
+      { hint: 'Nothing was changed. Check that the repository is writable, then run apply again.' },
+    );
+  }
+}
+
+/**
+ * Writes the evidence record of an apply that ran (a refused apply changed nothing and records
+ * nothing). A failure to record is reported, never hidden: the change itself already happened.
+ */
+async function recordEvidence(
+  root: string,
+  result: ApplyResult,
+  context: ApplyEvidenceContext,
+  warn: (message: string) => void,
+) {
+  try {
+    return await recordApplyResult(root, result, context);
+  } catch (error) {
+    warn(
+      `the evidence record could not be written (${error instanceof Error ? error.message : String(error)}); result.json in ${context.runDirectory} holds what was done`,
+    );
+    return undefined;
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * `netchange plan`: the trust check (a pull request's changed code runs only once a code reviewer
+ * approved it), every valid proposal's steps in check mode, plan.json and plan.md, and with
+ * `github` the validation report and the plan published to the pull request.
+ */
+import path from 'node:path';
+import { usageError } from '../core/errors.js';
+import type { Finding } from '../core/findings.js';
+import { heldPlanMarkdown } from '../github/compose-report.js';
+import type { PullRequestReport } from '../github/report-pull-request.js';
+import { type CodeTrust, checkCodeTrust, describeHeldCode } from '../pipeline/code-trust.js';
+import { loadChangeSubjects, openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import type { Redactor } from '../redact/index.js';
+import {
+  createRunDirectory,
+  executionSettings,
+  type PlanDocument,
+  type ProgressReporter,
+  planProposals,
+  type RunDirectory,
+  renderPlanMarkdown,
+} from '../runs/index.js';
+import { readApprovalsFile } from './approvals.js';
+import type { UseCaseContext } from './context.js';
+import { validateChanges } from './validate.js';
+
+export interface PlanRequest {
+  /** Proposal files or directories, relative to the context's `cwd`; none: every proposal. */
+  paths: readonly string[];
+  repo?: string;
+  /** `--since REF`: the diff from REF is the pull request. */
+  since?: string;
+  /** `--approvals FILE` (with `since`): a code reviewer's approval lets changed code run. */
+  approvalsFile?: string;
+  concurrency?: number;
+  outDir?: string;
+  /** Publish the validation report and the plan to the pull request. */
+  github?: boolean;
+  pullNumber?: number;
+  /** The instant the published validation report is evaluated at. */
+  at: Date;
+}
+
+export interface PlanContext extends UseCaseContext {
+  progress: ProgressReporter;
+  signal: AbortSignal;
+}
+
+/** One plan run, as the CLI renders it. */
+export interface PlanRun {
+  plan: PlanDocument;
+  /** The run directory, absolute. */
+  runDirectory: string;
+  /** Errors of the proposals that were not planned (each fails the plan). */
+  notPlanned: Finding[];
+  /** The commit planned (the held message names it). */
+  commit?: string;
+  /** The line the pull-request publish printed (with `github`). */
+  published?: string;
+  redactor: Redactor;
+}
+
+export async function planChanges(request: PlanRequest, context: PlanContext): Promise<PlanRun> {
+  const workspace = await openWorkspace({
+    cwd: context.cwd,
+    ...(request.repo ? { repo: request.repo } : {}),
+  });
+  // why: resolved while the proposals load; a repository without commits plans without one.
+  const pendingCommit = workspace.git
+    ? workspace.git.resolveRef('HEAD').catch(() => undefined)
+    : Promise.resolve(undefined);
+  // why: on GitHub the reviews decide whether changed code may run, so they are read before planning.
+  const pullRequest = request.github ? await openPullRequest(request, context) : undefined;
+  const trust = await checkTrust(workspace, request, context, pullRequest, pendingCommit);
+  const settings = executionSettings(workspace.config, context.env);
+  const newRunDirectory = () =>
+    createRunDirectory({
+      repoRoot: workspace.root,
+      runsPath: workspace.config.paths.runs,
+      cwd: context.cwd,
+      at: context.clock.now(),
+      redactor: settings.redactor,
+      ...(request.outDir ? { outDir: request.outDir } : {}),
+    });
+  if (trust && !trust.trusted) {
+    // why: before the proposals load: loading reads the pull request's inventories too.
+    const commit = await pendingCommit;
+    const runDirectory = await newRunDirectory();
+    const plan = await holdPlan(trust, runDirectory, context, commit);
+    return {
+      plan,
+      runDirectory: runDirectory.path,
+      notPlanned: [],
+      ...(commit ? { commit } : {}),
+      ...(pullRequest
+        ? { published: await publishPlan(request, context, pullRequest, plan, runDirectory.path) }
+        : {}),
+      redactor: settings.redactor,
+    };
+  }
+  const loaded = await loadChangeSubjects(workspace, {
+    ...(request.paths.length > 0 ? { paths: request.paths } : {}),
+    ...(request.since ? { since: request.since } : {}),
+  });
+  // why: a proposal with errors (schema, missing playbook, bad limit) is not run; it fails the plan.
+  const broken = loaded.proposals.filter((proposal) =>
+    proposal.findings.some((finding) => finding.severity === 'error'),
+  );
+  const brokenFiles = new Set(broken.map((proposal) => proposal.file));
+  const targets = loaded.subjects.filter((subject) => !brokenFiles.has(subject.file));
+
+  const runDirectory = await newRunDirectory();
+  const commit = await pendingCommit;
+  const plan = await planProposals(targets, {
+    repoRoot: workspace.root,
+    redactor: settings.redactor,
+    concurrency: request.concurrency ?? settings.concurrency,
+    timeoutMs: settings.timeoutMs,
+    killGraceMs: settings.killGraceMs,
+    commands: settings.commands,
+    signal: context.signal,
+    runDirectory,
+    progress: context.progress,
+    version: context.version,
+    ...(commit ? { commit } : {}),
+  });
+  return {
+    plan,
+    runDirectory: runDirectory.path,
+    notPlanned: broken.flatMap((proposal) =>
+      proposal.findings.filter((finding) => finding.severity === 'error'),
+    ),
+    ...(commit ? { commit } : {}),
+    ...(pullRequest
+      ? { published: await publishPlan(request, context, pullRequest, plan, runDirectory.path) }
+      : {}),
+    redactor: settings.redactor,
+  };
+}
+
+async function openPullRequest(request: PlanRequest, context: UseCaseContext): Promise<PullRequestReport> {
+  const { openPullRequestReport } = await import('../github/report-pull-request.js');
+  return openPullRequestReport({
+    cwd: context.cwd,
+    env: context.env,
+    warn: context.warn,
+    clock: context.clock,
+    ...(request.repo ? { repo: request.repo } : {}),
+    ...(request.pullNumber !== undefined ? { pullNumber: request.pullNumber } : {}),
+  });
+}
+
+/**
+ * Whether the pull request's changed code may run. No pull request (no `since`, no `github`):
+ * undefined, plan runs the operator's own tree. The base is `since`, else the pull request's base.
+ */
+async function checkTrust(
+  workspace: Workspace,
+  request: PlanRequest,
+  context: UseCaseContext,
+  pullRequest: PullRequestReport | undefined,
+  pendingCommit: Promise<string | undefined>,
+): Promise<CodeTrust | undefined> {
+  const base =
+    request.since ?? (pullRequest ? await pullRequestBase(workspace, context, pullRequest) : undefined);
+  if (!base) return undefined;
+  const approvals = pullRequest
+    ? pullRequest.approvals
+    : request.approvalsFile
+      ? await readApprovalsFile(context.cwd, request.approvalsFile)
+      : [];
+  const commit = pullRequest?.commit ?? (await pendingCommit);
+  return checkCodeTrust(workspace, {
+    base,
+    approvals,
+    ...(commit ? { commit } : {}),
+    ...(pullRequest ? { members: pullRequest.members } : {}),
+  });
+}
+
+/** The pull request's base branch as a local ref (origin/<base>, else <base>). */
+async function pullRequestBase(
+  workspace: Workspace,
+  context: UseCaseContext,
+  pullRequest: PullRequestReport,
+): Promise<string> {
+  const baseRef = context.env.GITHUB_BASE_REF || (await pullRequest.baseRef());
+  for (const candidate of baseRef ? [`origin/${baseRef}`, baseRef] : []) {
+    const found = await workspace.git?.resolveRef(candidate).catch(() => undefined);
+    if (found) return found;
+  }
+  throw usageError(
+    `cannot find the pull request's base${baseRef ? ` (${baseRef})` : ''} in ${workspace.root}`,
+    'Fetch the base branch (actions/checkout with fetch-depth: 0), or pass --since REF.',
+  );
+}
+
+/** Plans nothing: writes why (the changed code awaits a code review) as plan.json and plan.md. */
+async function holdPlan(
+  trust: CodeTrust,
+  runDirectory: RunDirectory,
+  context: UseCaseContext,
+  commit: string | undefined,
+): Promise<PlanDocument> {
+  const held = {
+    reason: trust.problem ? `${describeHeldCode(trust)}, and ${trust.problem}` : describeHeldCode(trust),
+    files: trust.files,
+    reviewers: trust.reviewers,
+  };
+  const plan: PlanDocument = {
+    schemaVersion: 1,
+    kind: 'NetchangePlan',
+    tool: { name: 'netchange', version: context.version },
+    createdAt: context.clock.now().toISOString(),
+    ...(commit ? { commit } : {}),
+    status: 'planned',
+    proposals: [],
+    held,
+    summary: { proposals: 0, planned: 0, failed: 0, errors: 0, cancelled: 0, changed: 0 },
+  };
+  await runDirectory.writeJson('plan.json', plan);
+  await runDirectory.writeText('plan.md', heldPlanMarkdown(held));
+  return plan;
+}
+
+/** The plan's markdown as plan.md and the pull request show it. */
+export function planMarkdown(plan: PlanDocument, artifacts: string): string {
+  return plan.held ? heldPlanMarkdown(plan.held) : renderPlanMarkdown(plan, { artifacts });
+}
+
+/** `github`: the validation report (approvals from reviews) and this plan, as one comment and check run. */
+async function publishPlan(
+  request: PlanRequest,
+  context: UseCaseContext,
+  pullRequest: PullRequestReport,
+  plan: PlanDocument,
+  runDirectory: string,
+): Promise<string> {
+  const report = await validateChanges({
+    cwd: context.cwd,
+    at: request.at,
+    version: context.version,
+    approvals: pullRequest.approvals,
+    members: pullRequest.members,
+    ...(pullRequest.commit ? { commit: pullRequest.commit } : {}),
+    ...(request.repo ? { repo: request.repo } : {}),
+    ...(request.paths.length > 0 ? { paths: request.paths } : {}),
+    ...(request.since ? { since: request.since } : {}),
+  });
+  return pullRequest.publish({
+    report,
+    plan,
+    planMarkdown: planMarkdown(plan, path.relative(context.cwd, runDirectory) || '.'),
+    runDirectory,
+  });
+}

@@ -1,0 +1,145 @@
+/**
+ * `netchange comment`: validate the pull request's head with the approvals its reviews give, add the
+ * plan of a run directory when there is one, and publish the report comment and check run; or, with
+ * `dryRun`, compose the same comment locally without GitHub.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { usageError } from '../core/errors.js';
+import { composeReport } from '../github/compose-report.js';
+import { hasUnsentReport, openGitHubSession, resendReport, savedTarget } from '../github/publish.js';
+import {
+  type CommentOutcome,
+  openReviewSession,
+  reportToPullRequest,
+} from '../github/report-pull-request.js';
+import { renderMarkdown } from '../reporters/markdown.js';
+import { createRunDirectory, readRunPlan } from '../runs/index.js';
+import type { UseCaseContext } from './context.js';
+import { validateChanges } from './validate.js';
+
+export interface CommentRequest {
+  repo?: string;
+  /** `--pr N`; default: the Actions event's pull request. */
+  pullNumber?: number;
+  /** `--from DIR`: a run directory (re-send its saved report, or add its plan). */
+  from?: string;
+  /** The instant validation is evaluated at. */
+  at: Date;
+}
+
+/** `netchange comment`: re-sends a saved report, or validates the pull request and publishes it. */
+export async function commentOnPullRequest(
+  request: CommentRequest,
+  context: UseCaseContext,
+): Promise<CommentOutcome> {
+  const options = { ...request, ...context };
+  const from = options.from ? path.resolve(options.cwd, options.from) : undefined;
+  if (from && !existsSync(from)) {
+    // why: in a workflow the plan step may have failed before writing anything; the pull request
+    // still gets its validation report (and the run directory is created for what is posted).
+    options.warn(
+      `${options.from} does not exist (did the plan step fail?); reporting validation without a plan`,
+    );
+    await mkdir(from, { recursive: true });
+  }
+  if (from && hasUnsentReport(from)) {
+    // why: a post that failed left its report behind; send exactly that, without evaluating again.
+    const saved = await savedTarget(from);
+    const session = await openGitHubSession({
+      env: options.env,
+      warn: options.warn,
+      ...((options.pullNumber ?? saved?.pullNumber)
+        ? { pullNumber: options.pullNumber ?? saved?.pullNumber }
+        : {}),
+      ...(saved ? { config: { repository: saved.repository } } : {}),
+    });
+    const result = await resendReport(session, from);
+    return {
+      ...result,
+      pullNumber: session.target.pullNumber,
+      repository: session.target.repository,
+      stale: [],
+      resent: true,
+    };
+  }
+
+  const { workspace, session, inputs } = await openReviewSession(options);
+  const report = await validateChanges({
+    cwd: options.cwd,
+    ...(options.repo ? { repo: options.repo } : {}),
+    at: options.at,
+    version: options.version,
+    approvals: inputs.approvals,
+    commit: inputs.commit,
+    members: inputs.members,
+  });
+  const runDirectory =
+    // why: named by when the run happened, not by --at (the instant evaluated): two runs never share one.
+    from ??
+    (
+      await createRunDirectory({
+        repoRoot: workspace.root,
+        runsPath: workspace.config.paths.runs,
+        cwd: context.cwd,
+        at: context.clock.now(),
+        redactor: session.redactor,
+        label: 'comment',
+      })
+    ).path;
+  const plan = await readRunPlan(runDirectory);
+  // why: with --from a plan was expected; never show an older plan in its place.
+  const result = await reportToPullRequest(session, {
+    report,
+    runDirectory,
+    keepPlan: from === undefined,
+    repoRoot: workspace.root,
+    ...plan,
+  });
+  return {
+    ...result,
+    pullNumber: session.target.pullNumber,
+    repository: session.target.repository,
+    stale: inputs.stale,
+    resent: false,
+  };
+}
+
+export interface PreviewRequest {
+  repo?: string;
+  at: Date;
+  /** `--approvals FILE`: approvals to evaluate with, instead of the reviews. */
+  approvalsFile?: string;
+  /** `--from DIR`: the run directory whose plan.json / plan.md the comment shows. */
+  from?: string;
+}
+
+/**
+ * The report comment exactly as `netchange comment` would post it, without GitHub: the same
+ * composition (size limit, plan section, conclusion), for reviewing locally and for the demo.
+ */
+export async function previewComment(
+  request: PreviewRequest,
+  context: UseCaseContext,
+): Promise<{ comment: string; conclusion: string }> {
+  const report = await validateChanges({
+    cwd: context.cwd,
+    at: request.at,
+    version: context.version,
+    ...(request.repo ? { repo: request.repo } : {}),
+    ...(request.approvalsFile ? { approvalsFile: request.approvalsFile } : {}),
+  });
+  const directory = request.from;
+  if (directory && !existsSync(directory)) {
+    throw usageError(`--from ${directory} does not exist`, 'Name the --out-dir of a `netchange plan` run.');
+  }
+  const planned = directory ? await readRunPlan(directory) : {};
+  const composed = composeReport({
+    report,
+    reportMarkdown: renderMarkdown(report),
+    ...planned,
+    ...(directory ? { artifacts: directory } : {}),
+  });
+  return { comment: composed.comment, conclusion: composed.check.conclusion };
+}

@@ -1,0 +1,93 @@
+import type { Approval, ValidationReport } from '../core/model.js';
+import { compilePolicies } from '../pipeline/policies.js';
+import { validateWorkspace } from '../pipeline/validate.js';
+import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import { readApprovalsFile } from './approvals.js';
+import type { UseCaseContext } from './context.js';
+
+export interface ValidateRequest {
+  cwd: string;
+  repo?: string;
+  paths?: readonly string[];
+  since?: string;
+  at: Date;
+  /** `--approvals FILE`, relative to `cwd`. */
+  approvalsFile?: string;
+  /** Approvals from elsewhere (pull-request reviews); added to the file's. */
+  approvals?: Approval[];
+  /** The commit being evaluated; default: HEAD of the repository. */
+  commit?: string;
+  requireApprovals?: boolean;
+  members?: Map<string, string[]>;
+  version: string;
+}
+
+/** `netchange validate` from request to report: the whole pipeline on one screen. */
+export async function validateChanges(request: ValidateRequest): Promise<ValidationReport> {
+  const workspace = await openWorkspace({
+    cwd: request.cwd,
+    ...(request.repo ? { repo: request.repo } : {}),
+  });
+  const approvals = [
+    ...(request.approvals ?? []),
+    ...(request.approvalsFile ? await readApprovalsFile(request.cwd, request.approvalsFile) : []),
+  ];
+  const commit = request.commit ?? (await headCommit(workspace));
+  return validateWorkspace(
+    workspace,
+    {
+      at: request.at,
+      version: request.version,
+      approvals,
+      ...(request.paths ? { paths: request.paths } : {}),
+      ...(request.since ? { since: request.since } : {}),
+      ...(commit ? { commit } : {}),
+      ...(request.members ? { members: request.members } : {}),
+      requireApprovals: request.requireApprovals === true,
+    },
+    compilePolicies,
+  );
+}
+
+// why: "an approval recorded for another commit does not count when the commit is known" — HEAD is known.
+export async function headCommit(workspace: Workspace): Promise<string | undefined> {
+  try {
+    return await workspace.git?.resolveRef('HEAD');
+  } catch {
+    return undefined;
+  }
+}
+
+/** `validate --github`: the reviews' approvals, and a publish of the report once it is rendered. */
+export interface PullRequestValidation {
+  report: ValidationReport;
+  /** Posts the report comment and check run; returns the line to print. */
+  publish(): Promise<string>;
+}
+
+export async function validatePullRequest(
+  request: Omit<ValidateRequest, 'approvals' | 'approvalsFile' | 'commit' | 'members' | 'cwd' | 'version'> & {
+    pullNumber?: number;
+  },
+  context: UseCaseContext,
+): Promise<PullRequestValidation> {
+  const { openPullRequestReport } = await import('../github/report-pull-request.js');
+  const pullRequest = await openPullRequestReport({
+    cwd: context.cwd,
+    env: context.env,
+    warn: context.warn,
+    clock: context.clock,
+    ...(request.repo ? { repo: request.repo } : {}),
+    ...(request.pullNumber !== undefined ? { pullNumber: request.pullNumber } : {}),
+  });
+  const { pullNumber: _pullNumber, ...validate } = request;
+  const report = await validateChanges({
+    ...validate,
+    cwd: context.cwd,
+    version: context.version,
+    approvals: pullRequest.approvals,
+    commit: pullRequest.commit,
+    members: pullRequest.members,
+  });
+  return { report, publish: () => pullRequest.publish({ report }) };
+}
