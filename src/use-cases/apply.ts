@@ -35,7 +35,7 @@ import {
   readReviewedDigest,
 } from '../runs/index.js';
 import { readApprovalsFile } from './approvals.js';
-import type { UseCaseContext } from './context.js';
+import type { RunContext } from './context.js';
 
 export interface ApplyRequest {
   /** The proposal file, relative to the context's `cwd`. */
@@ -53,11 +53,8 @@ export interface ApplyRequest {
   reapply?: string;
 }
 
-export interface ApplyContext extends UseCaseContext {
-  progress: ProgressReporter;
-  /** Fires on Ctrl-C: the steps end their tools and the results so far are written. */
-  signal: AbortSignal;
-}
+/** What apply needs from its caller. */
+export type ApplyContext = RunContext;
 
 /** One apply, as the CLI renders it. */
 export interface ApplyRun {

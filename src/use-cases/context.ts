@@ -3,6 +3,7 @@
  * global state: the CLI builds one from `process` and the system clock; tests can build their own.
  */
 import type { Clock } from '../core/ports.js';
+import type { ProgressReporter } from '../runs/progress.js';
 
 export interface UseCaseContext {
   /** The directory paths on the command line are relative to. */
@@ -15,4 +16,11 @@ export interface UseCaseContext {
   warn(message: string): void;
   /** netchange's version, for the documents a run writes. */
   version: string;
+}
+
+/** A use-case that runs steps: progress to show, and Ctrl-C to honour. */
+export interface RunContext extends UseCaseContext {
+  progress: ProgressReporter;
+  /** Fires on Ctrl-C: the steps end their tools and the results so far are written. */
+  signal: AbortSignal;
 }

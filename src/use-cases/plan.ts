@@ -7,7 +7,7 @@ import path from 'node:path';
 import { usageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import { heldPlanMarkdown } from '../github/compose-report.js';
-import type { PullRequestReport } from '../github/report-pull-request.js';
+import { openPullRequestReport, type PullRequestReport } from '../github/report-pull-request.js';
 import { type CodeTrust, checkCodeTrust, describeHeldCode } from '../pipeline/code-trust.js';
 import { loadChangeSubjects, openWorkspace, type Workspace } from '../pipeline/workspace.js';
 import type { Redactor } from '../redact/index.js';
@@ -21,7 +21,7 @@ import {
   renderPlanMarkdown,
 } from '../runs/index.js';
 import { readApprovalsFile } from './approvals.js';
-import type { UseCaseContext } from './context.js';
+import type { RunContext, UseCaseContext } from './context.js';
 import { validateChanges } from './validate.js';
 
 export interface PlanRequest {
@@ -41,11 +41,6 @@ export interface PlanRequest {
   at: Date;
 }
 
-export interface PlanContext extends UseCaseContext {
-  progress: ProgressReporter;
-  signal: AbortSignal;
-}
-
 /** One plan run, as the CLI renders it. */
 export interface PlanRun {
   plan: PlanDocument;
@@ -60,7 +55,7 @@ export interface PlanRun {
   redactor: Redactor;
 }
 
-export async function planChanges(request: PlanRequest, context: PlanContext): Promise<PlanRun> {
+export async function planChanges(request: PlanRequest, context: RunContext): Promise<PlanRun> {
   const workspace = await openWorkspace({
     cwd: context.cwd,
     ...(request.repo ? { repo: request.repo } : {}),
@@ -70,7 +65,7 @@ export async function planChanges(request: PlanRequest, context: PlanContext): P
     ? workspace.git.resolveRef('HEAD').catch(() => undefined)
     : Promise.resolve(undefined);
   // why: on GitHub the reviews decide whether changed code may run, so they are read before planning.
-  const pullRequest = request.github ? await openPullRequest(request, context) : undefined;
+  const pullRequest = request.github ? await openPullRequestReport({ ...context, ...request }) : undefined;
   const trust = await checkTrust(workspace, request, context, pullRequest, pendingCommit);
   const settings = executionSettings(workspace.config, context.env);
   const newRunDirectory = () =>
@@ -136,18 +131,6 @@ export async function planChanges(request: PlanRequest, context: PlanContext): P
       : {}),
     redactor: settings.redactor,
   };
-}
-
-async function openPullRequest(request: PlanRequest, context: UseCaseContext): Promise<PullRequestReport> {
-  const { openPullRequestReport } = await import('../github/report-pull-request.js');
-  return openPullRequestReport({
-    cwd: context.cwd,
-    env: context.env,
-    warn: context.warn,
-    clock: context.clock,
-    ...(request.repo ? { repo: request.repo } : {}),
-    ...(request.pullNumber !== undefined ? { pullNumber: request.pullNumber } : {}),
-  });
 }
 
 /**

@@ -72,14 +72,7 @@ export async function validatePullRequest(
   context: UseCaseContext,
 ): Promise<PullRequestValidation> {
   const { openPullRequestReport } = await import('../github/report-pull-request.js');
-  const pullRequest = await openPullRequestReport({
-    cwd: context.cwd,
-    env: context.env,
-    warn: context.warn,
-    clock: context.clock,
-    ...(request.repo ? { repo: request.repo } : {}),
-    ...(request.pullNumber !== undefined ? { pullNumber: request.pullNumber } : {}),
-  });
+  const pullRequest = await openPullRequestReport({ ...context, ...request });
   const { pullNumber: _pullNumber, ...validate } = request;
   const report = await validateChanges({
     ...validate,
