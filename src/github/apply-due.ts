@@ -17,7 +17,8 @@ export async function applyDue<Flags extends { repo?: string; pr?: number; due?:
     throw usageError('--due finds the proposals itself; do not name one', 'Drop the path, or drop --due.');
   if (flags.pr !== undefined) throw usageError('--due finds the pull requests itself; do not pass --pr');
   const cwd = process.cwd();
-  const { openWorkspace, loadChangeSubjects } = await import('../pipeline/workspace.js');
+  const { openWorkspace } = await import('../pipeline/workspace.js');
+  const { loadChangeSubjects } = await import('../pipeline/load-proposals.js');
   const workspace = await openWorkspace({ cwd, ...(flags.repo ? { repo: flags.repo } : {}) });
   const { subjects } = await loadChangeSubjects(workspace, {});
   const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);

@@ -73,7 +73,8 @@ export async function runApply(proposalPath: string, flags: ApplyFlags): Promise
   const os = (await import('node:os')).default;
   const path = (await import('node:path')).default;
   const { NetchangeError, usageError } = await import('../../core/errors.js');
-  const { openWorkspace, loadChangeSubjects } = await import('../../pipeline/workspace.js');
+  const { openWorkspace } = await import('../../pipeline/workspace.js');
+  const { loadChangeSubjects } = await import('../../pipeline/load-proposals.js');
   const { validateWorkspace } = await import('../../pipeline/validate.js');
   const { compilePolicies } = await import('../../pipeline/policies.js');
   const { loadApprovals } = await import('../../control/index.js');

@@ -107,7 +107,8 @@ interface RunPlanOptions {
 
 /** The plan command's wiring: workspace → proposals → planProposals → output; returns the exit code. */
 async function runPlan(options: RunPlanOptions): Promise<number> {
-  const { openWorkspace, loadChangeSubjects } = await import('../../pipeline/workspace.js');
+  const { openWorkspace } = await import('../../pipeline/workspace.js');
+  const { loadChangeSubjects } = await import('../../pipeline/load-proposals.js');
   const runs = await import('../../runs/index.js');
   const { VERSION } = await import('../version.js');
   const pc = (await import('picocolors')).default;
