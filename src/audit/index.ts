@@ -9,7 +9,7 @@ export {
   type DigestOptions,
   renderDigest,
 } from './digest.js';
-export { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, recordsBetween } from './export.js';
+export { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson } from './export.js';
 export { isStartedRecord, type OpenChange, openChanges } from './open-changes.js';
 export {
   type ApplyEvidenceContext,
