@@ -1,5 +1,5 @@
 export { anchorBlock, anchorLine, anchorMarker, findAnchors, parseExpectation } from './anchor.js';
-export { canonicalJson, hashRecord } from './canonical-json.js';
+export { hashRecord } from './canonical-json.js';
 export { type ChainTip, MAX_DIFF_CHARACTERS, recordPath } from './chain.js';
 export {
   buildDigest,
