@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { simpleGit } from 'simple-git';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval, ChangeProposal, ProposalReport } from '../core/model.js';
 import type { StepResult } from '../executors/types.js';
+import { openGit } from '../git/simple-git.js';
 import type { Redactor } from '../redact/index.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
 import { appendEvidence } from './store.js';
@@ -170,7 +170,7 @@ function isRisk(value: string): value is 'low' | 'medium' | 'high' {
 
 async function headCommit(root: string): Promise<string> {
   try {
-    return (await simpleGit({ baseDir: root }).revparse(['HEAD'])).trim();
+    return (await openGit(root).run(['rev-parse', 'HEAD'])).trim();
   } catch (error) {
     throw new NetchangeError('E_GIT', 'the applied commit is unknown and HEAD cannot be read', {
       cause: error,

@@ -7,12 +7,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { simpleGit } from 'simple-git';
 import { Temporal } from 'temporal-polyfill';
 import { anchorBlock } from '../audit/anchor.js';
 import type { ChainTip } from '../audit/chain.js';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
+import { lastCommitTouching } from '../git/simple-git.js';
 import { refSafe, withLocks } from '../locks/locks.js';
 import type { Workspace } from '../pipeline/workspace.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
@@ -385,12 +385,10 @@ export async function findDueApplications(options: {
     config: options.workspace.config.github,
     ...(options.warn ? { warn: options.warn } : {}),
   });
-  const git = simpleGit({ baseDir: options.workspace.root });
   const due: DueApplication[] = [];
   for (const subject of candidates) {
     if (await github.getRef(appliedRef(subject))) continue;
-    const log = await git.log({ file: subject.file, maxCount: 1 });
-    const sha = log.latest?.hash;
+    const sha = await lastCommitTouching(options.workspace.root, subject.file);
     if (!sha) continue;
     const pull = (await github.pullRequestsForCommit(sha)).find((candidate) => candidate.merged);
     if (!pull) {
