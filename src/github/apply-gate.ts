@@ -17,6 +17,7 @@ import { refSafe, withLocks } from '../locks/locks.js';
 import type { Workspace } from '../pipeline/workspace.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
 import { REPORT_MARKER } from './compose-report.js';
+import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { PullRequestInfo } from './port.js';
 import { connectGitHub, type GitHubConnection, reviewInputs } from './publish.js';
 
@@ -344,11 +345,12 @@ export function renderApplyComment(input: RecordInput, runUrl?: string): string 
     }
     lines.push('');
   }
-  const text = lines.join('\n');
-  // why: GitHub rejects comments over 65,536 characters; the run directory keeps the whole record.
-  return text.length > 65_000
-    ? `${text.slice(0, 64_900)}\n\n… (cut at GitHub's limit; result.json in the run directory has everything)\n`
-    : text;
+  // why: the run directory keeps the whole record.
+  return truncateToLimit(
+    lines.join('\n'),
+    GITHUB_LIMITS.commentSection,
+    "\n\n… (cut at GitHub's limit; result.json in the run directory has everything)\n",
+  );
 }
 
 function bothTimes(iso: string, zone: string): string {
