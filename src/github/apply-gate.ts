@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { anchorBlock } from '../audit/anchor.js';
 import type { ChainTip } from '../audit/chain.js';
+import { actingUser } from '../core/acting-user.js';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
 import { lastCommitTouching } from '../git/simple-git.js';
@@ -180,7 +181,7 @@ export function digestFromReport(body: string, file: string): string | undefined
 }
 
 function holderName(env: NodeJS.ProcessEnv): string {
-  const who = env.GITHUB_ACTOR ?? env.USER ?? 'netchange';
+  const who = actingUser(env).name;
   return env.GITHUB_RUN_ID ? `${who} (workflow run ${env.GITHUB_RUN_ID})` : who;
 }
 
