@@ -2,8 +2,10 @@
  * The hash chain, as pure functions: where a record lives, how a draft becomes a chained record,
  * and how stored bytes turn back into records.
  */
+
+import { canonicalJson } from '../core/canonical-json.js';
 import { createRedactor, type Redactor } from '../redact/index.js';
-import { canonicalJson, hashRecord } from './canonical-json.js';
+import { hashRecord } from './canonical-json.js';
 import type { EvidenceDraft, EvidenceRecord, EvidenceStep } from './types.js';
 
 /** Largest diff kept per step, in characters; the rest is cut and `diffTruncated` set. */

@@ -1,14 +1,13 @@
 /**
- * The one choke point between evidence and git (simple-git). Records are written with plumbing
+ * The one choke point between evidence and git (through src/git/simple-git.ts). Records are written with plumbing
  * (hash-object, a private index, write-tree, commit-tree) so appending never touches the user's
  * working tree, index or HEAD, and the ref moves only by compare-and-swap.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
-import { type SimpleGit, simpleGit } from 'simple-git';
 import { NetchangeError } from '../core/errors.js';
+import { type GitCommands, openGit } from '../git/simple-git.js';
 
 /** One file under records/ at some commit. */
 export interface RecordEntry {
@@ -130,28 +129,17 @@ const TRAILER_FORMAT = `%(trailers:key=${SEQUENCE_TRAILER},valueonly,separator=%
 const BLOBS_PER_CALL = 5000;
 
 export function createSimpleGitEvidence(root: string): EvidenceGit {
-  const git: SimpleGit = simpleGit({ baseDir: root });
+  const git = openGit(root);
   const failed = (what: string, error: unknown) =>
     new NetchangeError('E_GIT', `${what}: ${firstLine(error)}`, { cause: error });
 
-  async function withEnvironment(extra: Record<string, string>): Promise<SimpleGit> {
-    // why: only what local plumbing needs; simple-git refuses to run with editor or pager variables set.
-    const base: Record<string, string> = {};
-    // why: SSH_AUTH_SOCK, so a signing key held by ssh-agent (git's user.signingkey) can sign.
-    for (const name of ['PATH', 'HOME', 'XDG_CONFIG_HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT', 'SSH_AUTH_SOCK']) {
-      const value = process.env[name];
-      if (value !== undefined) base[name] = value;
-    }
-    const environment = { ...IDENTITY, ...extra };
-    return simpleGit({ baseDir: root, allowEnvironment: Object.keys(environment) }).env({
-      ...base,
-      ...environment,
-    });
+  function withEnvironment(extra: Record<string, string>): GitCommands {
+    return openGit(root, { environment: { ...IDENTITY, ...extra } });
   }
 
   async function resolve(ref: string): Promise<string | undefined> {
     try {
-      const sha = (await git.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+      const sha = (await git.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
       return sha || undefined;
     } catch {
       return undefined;
@@ -161,7 +149,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
   /** The first-parent history ending at `commit`, oldest first, in `format` (one git process). */
   async function firstParentLog(commit: string, format: string, extra: readonly string[]): Promise<string> {
     try {
-      return await git.raw([
+      return await git.run([
         'log',
         '--first-parent',
         '--reverse',
@@ -181,7 +169,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
     async listRecords(commit) {
       let output: string;
       try {
-        output = await git.raw(['ls-tree', '-r', '-l', '-z', commit, '--', 'records/']);
+        output = await git.run(['ls-tree', '-r', '-l', '-z', commit, '--', 'records/']);
       } catch (error) {
         throw failed(`git ls-tree ${commit} failed`, error);
       }
@@ -202,7 +190,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
         let output: Buffer;
         try {
           // why: `git show` of several blobs concatenates them with no separator; ls-tree gave the sizes to split by.
-          output = await git.showBuffer(chunk.map((entry) => entry.blob));
+          output = await git.showBytes(chunk.map((entry) => entry.blob));
         } catch (error) {
           throw failed('git show of evidence records failed', error);
         }
@@ -225,14 +213,11 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
         });
       let sizes: string;
       try {
-        // why: `%(objectsize)` comes from the object's header (or the delta's), so no tree is inflated;
-        // simple-git cannot feed stdin, hence execa for this one plumbing call.
-        const answer = await execa('git', ['cat-file', '--batch-check=%(objecttype) %(objectsize)'], {
-          cwd: root,
-          input: commits.map((entry) => `${entry.tree}\n${entry.tree}:records\n`).join(''),
-          stripFinalNewline: false,
-        });
-        sizes = answer.stdout;
+        // why: `%(objectsize)` comes from the object's header (or the delta's), so no tree is inflated.
+        sizes = await git.runWithInput(
+          ['cat-file', '--batch-check=%(objecttype) %(objectsize)'],
+          commits.map((entry) => `${entry.tree}\n${entry.tree}:records\n`).join(''),
+        );
       } catch (error) {
         throw failed('git cat-file of the evidence trees failed', error);
       }
@@ -267,12 +252,12 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
         const blobFile = path.join(scratch, 'record.json');
         await writeFile(blobFile, file.content, { mode: 0o600 });
         // why: a private index per append, so concurrent appends (and the user's own index) never collide.
-        const plumbing = await withEnvironment({ GIT_INDEX_FILE: path.join(scratch, 'index') });
-        const blob = (await plumbing.raw(['hash-object', '-w', '--no-filters', blobFile])).trim();
-        if (parent) await plumbing.raw(['read-tree', parent]);
-        else await plumbing.raw(['read-tree', '--empty']);
-        await plumbing.raw(['update-index', '--add', '--cacheinfo', `100644,${blob},${file.path}`]);
-        const tree = (await plumbing.raw(['write-tree'])).trim();
+        const plumbing = withEnvironment({ GIT_INDEX_FILE: path.join(scratch, 'index') });
+        const blob = (await plumbing.run(['hash-object', '-w', '--no-filters', blobFile])).trim();
+        if (parent) await plumbing.run(['read-tree', parent]);
+        else await plumbing.run(['read-tree', '--empty']);
+        await plumbing.run(['update-index', '--add', '--cacheinfo', `100644,${blob},${file.path}`]);
+        const tree = (await plumbing.run(['write-tree'])).trim();
         const keyConfig =
           signing !== undefined && signing !== 'git-config'
             ? ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${signing.key}`]
@@ -286,7 +271,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
           '-m',
           message,
         ];
-        return (await plumbing.raw(args)).trim();
+        return (await plumbing.run(args)).trim();
       } catch (error) {
         throw failed('writing an evidence commit failed', error);
       } finally {
@@ -296,7 +281,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
     async sshSigningConfigured() {
       const value = async (name: string) => {
         try {
-          return (await git.raw(['config', '--get', name])).trim();
+          return (await git.run(['config', '--get', name])).trim();
         } catch {
           return '';
         }
@@ -308,7 +293,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       try {
         // why: git checks each SSH signature with ssh-keygen against the allowed signers (one
         // ssh-keygen per commit: only when signatures are asked for).
-        text = await git.raw([
+        text = await git.run([
           '-c',
           `gpg.ssh.allowedSignersFile=${allowedSignersFile}`,
           'log',
@@ -332,7 +317,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
     async compareAndSwap(ref, next, expected) {
       try {
         // why: the zero id makes update-ref refuse when the ref already exists (someone else created it first).
-        await git.raw(['update-ref', '-m', 'netchange evidence', ref, next, expected ?? '0'.repeat(40)]);
+        await git.run(['update-ref', '-m', 'netchange evidence', ref, next, expected ?? '0'.repeat(40)]);
         return true;
       } catch {
         return false;
@@ -340,7 +325,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
     },
     async hasRemote(name) {
       try {
-        const remotes = (await git.raw(['remote'])).split('\n').map((line) => line.trim());
+        const remotes = (await git.run(['remote'])).split('\n').map((line) => line.trim());
         return remotes.includes(name);
       } catch {
         return false;
@@ -348,9 +333,9 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
     },
     async fetchRef(remote, ref, into) {
       try {
-        const advertised = await git.raw(['ls-remote', '--refs', remote, ref]);
+        const advertised = await git.run(['ls-remote', '--refs', remote, ref]);
         if (!advertised.trim()) return undefined;
-        await git.raw(['fetch', '--quiet', '--no-tags', remote, `+${ref}:${into}`]);
+        await git.run(['fetch', '--quiet', '--no-tags', remote, `+${ref}:${into}`]);
       } catch (error) {
         throw failed(`git fetch ${remote} ${ref} failed`, error);
       }
@@ -358,7 +343,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
     },
     async push(remote, commit, ref) {
       try {
-        await git.raw(['push', '--quiet', '--no-verify', remote, `${commit}:${ref}`]);
+        await git.run(['push', '--quiet', '--no-verify', remote, `${commit}:${ref}`]);
         return 'pushed';
       } catch (error) {
         const text = error instanceof Error ? error.message : String(error);
@@ -374,7 +359,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       // why: simple-git resolves a non-zero exit without stderr, so `merge-base --is-ancestor` cannot
       // signal through its exit code here; counting the commits only `ancestor` has can.
       try {
-        const count = (await git.raw(['rev-list', '--count', `${descendant}..${ancestor}`])).trim();
+        const count = (await git.run(['rev-list', '--count', `${descendant}..${ancestor}`])).trim();
         return count === '0';
       } catch {
         return false;
@@ -382,7 +367,7 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
     },
     async mergeBase(a, b) {
       try {
-        return (await git.raw(['merge-base', a, b])).trim() || undefined;
+        return (await git.run(['merge-base', a, b])).trim() || undefined;
       } catch {
         return undefined;
       }

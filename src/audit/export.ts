@@ -66,20 +66,6 @@ const COLUMNS: [string, (record: EvidenceRecord) => string | number | undefined]
   ['hash', (record) => record.hash],
 ];
 
-/** Only records that finished in [from, to). */
-export function recordsBetween(
-  records: readonly EvidenceRecord[],
-  from: Date | undefined,
-  to: Date | undefined,
-): EvidenceRecord[] {
-  const start = from?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const end = to?.getTime() ?? Number.POSITIVE_INFINITY;
-  return records.filter((record) => {
-    const finished = Date.parse(record.finishedAt);
-    return finished >= start && finished < end;
-  });
-}
-
 /** RFC 4180 CSV: CRLF line ends, a header row, fields quoted when they hold a comma, quote or line break. */
 export function exportCsv(records: readonly EvidenceRecord[]): string {
   const rows = [COLUMNS.map(([header]) => header)];

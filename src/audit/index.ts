@@ -1,5 +1,5 @@
 export { anchorBlock, anchorLine, anchorMarker, findAnchors, parseExpectation } from './anchor.js';
-export { canonicalJson, hashRecord } from './canonical-json.js';
+export { hashRecord } from './canonical-json.js';
 export { type ChainTip, MAX_DIFF_CHARACTERS, recordPath } from './chain.js';
 export {
   buildDigest,
@@ -9,7 +9,7 @@ export {
   type DigestOptions,
   renderDigest,
 } from './digest.js';
-export { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, recordsBetween } from './export.js';
+export { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson } from './export.js';
 export { isStartedRecord, type OpenChange, openChanges } from './open-changes.js';
 export {
   type ApplyEvidenceContext,

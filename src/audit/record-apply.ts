@@ -3,12 +3,12 @@
  * meets the audit trail. Call it after applyProposal returns (or throws after running steps).
  */
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { simpleGit } from 'simple-git';
+import { actingUser } from '../core/acting-user.js';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval, ChangeProposal, ProposalReport } from '../core/model.js';
 import type { StepResult } from '../executors/types.js';
+import { openGit } from '../git/simple-git.js';
 import type { Redactor } from '../redact/index.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
 import { appendEvidence } from './store.js';
@@ -35,7 +35,7 @@ export interface ApplyEvidenceContext {
   approvers: EvidenceApprover[];
   /** The window verdict at apply time. */
   window: { status: WindowStatus; windows?: string[]; message?: string };
-  /** Who ran apply; default: result.actor (or the OS user), an automation when CI is set. */
+  /** Who ran apply; default: result.actor, else the acting user (actingUser in src/core/acting-user.ts). */
   actor?: { name: string; kind: 'person' | 'automation'; team?: string };
   /** Retrospective due date of an emergency or override (ChangeControlVerdict.retrospectiveDue). */
   retrospectiveDue?: string;
@@ -170,7 +170,7 @@ function isRisk(value: string): value is 'low' | 'medium' | 'high' {
 
 async function headCommit(root: string): Promise<string> {
   try {
-    return (await simpleGit({ baseDir: root }).revparse(['HEAD'])).trim();
+    return (await openGit(root).run(['rev-parse', 'HEAD'])).trim();
   } catch (error) {
     throw new NetchangeError('E_GIT', 'the applied commit is unknown and HEAD cannot be read', {
       cause: error,
@@ -179,11 +179,8 @@ async function headCommit(root: string): Promise<string> {
 }
 
 function defaultActor(name: string | undefined): EvidenceRecord['actor'] {
-  const automation = process.env.CI === 'true' || process.env.GITHUB_ACTIONS === 'true';
-  return {
-    name: name ?? process.env.GITHUB_ACTOR ?? os.userInfo().username,
-    kind: automation ? 'automation' : 'person',
-  };
+  const acting = actingUser(process.env);
+  return { name: name ?? acting.name, kind: acting.kind };
 }
 
 function relativeRunDirectory(root: string, directory: string): string {

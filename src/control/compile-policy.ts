@@ -4,7 +4,7 @@
  */
 import { Temporal } from 'temporal-polyfill';
 import type { Finding, Severity } from '../core/findings.js';
-import type { ApprovalRequest, RaciRole, Risk, TeamKind } from '../core/model.js';
+import type { ApprovalRequest, Risk, TeamKind } from '../core/model.js';
 import type {
   ApprovalRule,
   AutonomyPlaybook,
@@ -461,6 +461,3 @@ export function describeDuration(duration: Temporal.Duration): string {
   }
   return parts.join(' ') || duration.toString();
 }
-
-/** Which RACI roles exist (for messages). */
-export const RACI_ROLES: readonly RaciRole[] = ['responsible', 'accountable', 'consulted', 'informed'];

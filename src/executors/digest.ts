@@ -4,6 +4,7 @@
  * sorted, so the same plan on another machine or checkout gives the same digest.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../core/canonical-json.js';
 import type { AnsibleRun, FileDiff, TerraformRun } from './types.js';
 
 /** The changes an Ansible run would make: changed tasks and items with their diffs, per host. */
@@ -62,24 +63,6 @@ export function terraformDigest(run: TerraformRun): string {
 /** A proposal's digest: its steps' digests in order. */
 export function proposalDigest(stepDigests: readonly string[]): string {
   return sha256(canonicalJson({ kind: 'proposal', steps: stepDigests }));
-}
-
-/** JSON with object keys sorted at every level and undefined members dropped. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const item = (value as Record<string, unknown>)[key];
-      if (item !== undefined) sorted[key] = sortKeys(item);
-    }
-    return sorted;
-  }
-  return value;
 }
 
 function sha256(text: string): string {

@@ -11,11 +11,19 @@ export interface ProcessRequest {
   cwd: string;
   /** Variables added to (or overriding) the inherited environment. */
   env?: Record<string, string | undefined>;
+  /** False: the child sees only `env`, nothing of netchange's own environment. Default true. */
+  inheritEnvironment?: boolean;
   /**
-   * Time limit in milliseconds; then SIGTERM to the child's process group, then SIGKILL to the
-   * group after `killGraceMs`, whether or not the child itself has ended.
+   * Written to the child's standard input, which is then closed. A promise is written when it
+   * settles, so a slow-starting child (a Python importing Ansible) can start before its input is
+   * known. Without it the child's standard input is closed from the start.
    */
-  timeoutMs: number;
+  input?: string | Promise<string>;
+  /**
+   * Time limit in milliseconds (none when left out); then SIGTERM to the child's process group,
+   * then SIGKILL to the group after `killGraceMs`, whether or not the child itself has ended.
+   */
+  timeoutMs?: number;
   killGraceMs: number;
   /** Aborting ends the child the same way a timeout does. */
   signal?: AbortSignal;
@@ -32,6 +40,8 @@ export interface ProcessResult {
   cancelled: boolean;
   /** The process could not start at all (e.g. the command is not installed). */
   spawnError?: string;
+  /** The system's code for why it could not start: ENOENT when the command is not installed. */
+  spawnErrorCode?: string;
   durationMs: number;
 }
 
@@ -43,9 +53,9 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessResult
   const child = execa(request.command, [...request.args], {
     cwd: request.cwd,
     env: request.env ?? {},
-    extendEnv: true,
+    extendEnv: request.inheritEnvironment ?? true,
     reject: false,
-    stdin: 'ignore',
+    stdin: request.input === undefined ? 'ignore' : 'pipe',
     // why: its own process group, so ending it also ends the workers it forked (Ansible forks one per
     // host), and a Ctrl-C in the terminal reaches netchange only, which then ends children in order.
     detached: true,
@@ -53,6 +63,16 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessResult
     maxBuffer: 256 * 1024 * 1024,
     stripFinalNewline: false,
   });
+
+  if (request.input !== undefined) {
+    // why: a child that failed to start, or ended before reading, has closed its input; how it
+    // ended is reported from its exit, not from the failed write.
+    child.stdin?.on('error', () => undefined);
+    void Promise.resolve(request.input).then(
+      (text) => child.stdin?.end(text),
+      () => child.stdin?.end(),
+    );
+  }
 
   const group = child.pid;
   if (group !== undefined) liveGroups.add(group);
@@ -66,10 +86,13 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessResult
     // a task's shell that ignores SIGTERM) is still in the group and may hold its output open.
     killTimer = setTimeout(() => signalGroup(group, 'SIGKILL'), request.killGraceMs);
   };
-  const timeout = setTimeout(() => {
-    timedOut = true;
-    terminate();
-  }, request.timeoutMs);
+  const timeout =
+    request.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          terminate();
+        }, request.timeoutMs);
   const onAbort = () => {
     cancelled = true;
     terminate();
@@ -94,10 +117,11 @@ export async function runProcess(request: ProcessRequest): Promise<ProcessResult
       timedOut,
       cancelled,
       ...(spawnError !== undefined ? { spawnError } : {}),
+      ...(spawnError !== undefined && typeof result.code === 'string' ? { spawnErrorCode: result.code } : {}),
       durationMs: performance.now() - started,
     };
   } finally {
-    clearTimeout(timeout);
+    if (timeout) clearTimeout(timeout);
     if (killTimer) clearTimeout(killTimer);
     if (group !== undefined) liveGroups.delete(group);
     request.signal?.removeEventListener('abort', onAbort);

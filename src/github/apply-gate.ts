@@ -7,16 +7,18 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { simpleGit } from 'simple-git';
 import { Temporal } from 'temporal-polyfill';
 import { anchorBlock } from '../audit/anchor.js';
 import type { ChainTip } from '../audit/chain.js';
+import { actingUser } from '../core/acting-user.js';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
+import { lastCommitTouching } from '../git/simple-git.js';
 import { refSafe, withLocks } from '../locks/locks.js';
 import type { Workspace } from '../pipeline/workspace.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
 import { REPORT_MARKER, reviewedDigestOf } from './compose-report.js';
+import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { PullRequestInfo } from './port.js';
 import { connectGitHub, type GitHubConnection, reviewInputs } from './publish.js';
 
@@ -169,7 +171,7 @@ async function checkApprovedCommit(
 }
 
 function holderName(env: NodeJS.ProcessEnv): string {
-  const who = env.GITHUB_ACTOR ?? env.USER ?? 'netchange';
+  const who = actingUser(env).name;
   return env.GITHUB_RUN_ID ? `${who} (workflow run ${env.GITHUB_RUN_ID})` : who;
 }
 
@@ -334,11 +336,12 @@ export function renderApplyComment(input: RecordInput, runUrl?: string): string 
     }
     lines.push('');
   }
-  const text = lines.join('\n');
-  // why: GitHub rejects comments over 65,536 characters; the run directory keeps the whole record.
-  return text.length > 65_000
-    ? `${text.slice(0, 64_900)}\n\n… (cut at GitHub's limit; result.json in the run directory has everything)\n`
-    : text;
+  // why: the run directory keeps the whole record.
+  return truncateToLimit(
+    lines.join('\n'),
+    GITHUB_LIMITS.commentSection,
+    "\n\n… (cut at GitHub's limit; result.json in the run directory has everything)\n",
+  );
 }
 
 function bothTimes(iso: string, zone: string): string {
@@ -375,12 +378,10 @@ export async function findDueApplications(options: {
     config: options.workspace.config.github,
     ...(options.warn ? { warn: options.warn } : {}),
   });
-  const git = simpleGit({ baseDir: options.workspace.root });
   const due: DueApplication[] = [];
   for (const subject of candidates) {
     if (await github.getRef(appliedRef(subject))) continue;
-    const log = await git.log({ file: subject.file, maxCount: 1 });
-    const sha = log.latest?.hash;
+    const sha = await lastCommitTouching(options.workspace.root, subject.file);
     if (!sha) continue;
     const pull = (await github.pullRequestsForCommit(sha)).find((candidate) => candidate.merged);
     if (!pull) {

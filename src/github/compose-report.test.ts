@@ -3,14 +3,13 @@ import type { ProposalReport, ValidationReport } from '../core/model.js';
 import type { StepResult } from '../executors/types.js';
 import type { PlanDocument } from '../runs/plan-document.js';
 import {
-  CHECK_TEXT_LIMIT,
-  COMMENT_LIMIT,
   checkConclusion,
   composeReport,
   heldPlanMarkdown,
   planSection,
   REPORT_MARKER,
 } from './compose-report.js';
+import { GITHUB_LIMITS } from './limits.js';
 
 function proposal(overrides: Partial<ProposalReport> = {}): ProposalReport {
   return {
@@ -108,13 +107,13 @@ describe('composeReport', () => {
       planMarkdown,
     });
 
-    expect(planMarkdown.length).toBeGreaterThan(COMMENT_LIMIT);
+    expect(planMarkdown.length).toBeGreaterThan(GITHUB_LIMITS.body);
     expect(composed.overflowed).toBe(true);
-    expect(composed.comment.length).toBeLessThanOrEqual(COMMENT_LIMIT);
+    expect(composed.comment.length).toBeLessThanOrEqual(GITHUB_LIMITS.body);
     expect(composed.comment.startsWith(REPORT_MARKER)).toBe(true);
     expect(composed.comment).toContain('longer than a GitHub comment allows');
     expect(composed.comment).toContain('digest `sha256:feed`');
-    expect(composed.check.output.text?.length).toBeLessThanOrEqual(CHECK_TEXT_LIMIT);
+    expect(composed.check.output.text?.length).toBeLessThanOrEqual(GITHUB_LIMITS.checkRunText);
     expect(composed.check.output.text).toContain('#### sw-0: 1 changed, 0 failed, 1 ok');
     expect(composed.check.output.text).toContain('(400 lines, last 40 shown)');
     expect(composed.check.output.text).toContain('line-399');

@@ -9,16 +9,13 @@ import type { Finding } from '../core/findings.js';
 import type { ValidationReport } from '../core/model.js';
 import type { AnsibleHostResult, FileDiff } from '../executors/types.js';
 import type { HeldPlan, PlanDocument, PlanStatus } from '../runs/plan-document.js';
+import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { CheckAnnotation, CheckConclusion, CheckRunOutput } from './port.js';
 
 /** The hidden marker that finds netchange's own report comment among all comments. */
 export const REPORT_MARKER = '<!-- netchange:report -->';
 /** The check run's name, the one branch protection can require. */
 export const CHECK_NAME = 'netchange';
-/** GitHub rejects comment bodies longer than this. */
-export const COMMENT_LIMIT = 65_536;
-/** GitHub rejects check-run summaries and texts longer than this. */
-export const CHECK_TEXT_LIMIT = 65_535;
 /** Annotations sent per report (5 requests of 50); the comment lists every finding. */
 export const MAX_ANNOTATIONS = 250;
 /** Room left in the comment for the publisher's check marker line. */
@@ -82,7 +79,7 @@ export function composeReport(input: ComposeInput): ComposedReport {
   let comment = joinSections([REPORT_MARKER, validation, plan, footer]);
   let text: string | undefined;
   let overflowed = false;
-  const commentLimit = COMMENT_LIMIT - MARKER_ROOM;
+  const commentLimit = GITHUB_LIMITS.body - MARKER_ROOM;
   if (comment.length > commentLimit) {
     // why: never fail because of size: keep every proposal's verdict and plan summary in the comment,
     // move the per-device diffs to the check run's text (counts and the end of each diff).
@@ -95,15 +92,15 @@ export function composeReport(input: ComposeInput): ComposedReport {
       : '';
     comment = joinSections([REPORT_MARKER, note, validation, compactPlan, footer]);
     if (comment.length > commentLimit)
-      comment = truncate(
+      comment = truncateToLimit(
         comment,
         commentLimit,
         "\n\n… (cut at GitHub's comment limit; see the check run and the run directory)\n",
       );
     text = input.plan
-      ? truncate(
+      ? truncateToLimit(
           diffTails(input.plan),
-          CHECK_TEXT_LIMIT,
+          GITHUB_LIMITS.checkRunText,
           "\n\n… (cut at GitHub's limit; the run directory has everything)\n",
         )
       : undefined;
@@ -127,9 +124,9 @@ export function composeReport(input: ComposeInput): ComposedReport {
   // why: an anchor only; a new evidence record alone is no reason to post the report again.
   const anchor = input.evidenceHead ? `\n\n${anchorBlock(input.evidenceHead)}\n` : '';
   const summary =
-    truncate(
+    truncateToLimit(
       summaryBody,
-      CHECK_TEXT_LIMIT - digestLine.length - anchor.length,
+      GITHUB_LIMITS.checkRunText - digestLine.length - anchor.length,
       '\n\n… (the full report is in the pull request comment)\n',
     ) +
     anchor +
@@ -355,11 +352,6 @@ function hostTail(host: AnsibleHostResult): string[] {
 
 function joinSections(sections: readonly string[]): string {
   return `${sections.filter((section) => section.length > 0).join('\n\n')}\n`;
-}
-
-function truncate(text: string, limit: number, note: string): string {
-  if (text.length <= limit) return text;
-  return text.slice(0, limit - note.length) + note;
 }
 
 function stable(text: string, volatile: readonly string[]): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeDigestIssue, digestDay, digestMarker } from './digest-issue.js';
-import { MAX_BODY_CHARACTERS } from './port.js';
+import { GITHUB_LIMITS } from './limits.js';
 
 const base = {
   day: '2026-11-22',
@@ -32,8 +32,8 @@ describe('composeDigestIssue', () => {
     const markdown = line.repeat(2_000);
     const content = composeDigestIssue({ ...base, markdown });
     expect(content.truncated).toBe(true);
-    expect(content.body.length).toBeLessThanOrEqual(MAX_BODY_CHARACTERS);
-    expect(content.body.length).toBeGreaterThan(MAX_BODY_CHARACTERS - 1_000);
+    expect(content.body.length).toBeLessThanOrEqual(GITHUB_LIMITS.body);
+    expect(content.body.length).toBeGreaterThan(GITHUB_LIMITS.body - 1_000);
     expect(content.body).toContain(`For the full digest run \`${base.localCommand}\` locally.`);
     expect(content.body).toMatch(/\*\*Truncated:\*\* [\d,]+ more characters/);
     const kept = content.body.slice(

@@ -8,7 +8,8 @@ import { anchorBlock } from '../audit/anchor.js';
 import type { ChainTip } from '../audit/chain.js';
 import type { Digest } from '../audit/digest.js';
 import { NetchangeError } from '../core/errors.js';
-import { type GitHubPort, type IssueInfo, MAX_BODY_CHARACTERS } from './port.js';
+import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
+import type { GitHubPort, IssueInfo } from './port.js';
 import { connectGitHub } from './publish.js';
 
 /** The label every digest issue carries; the issue search filters on it. */
@@ -39,7 +40,7 @@ export function digestTitle(day: string): string {
 export interface DigestIssueContent {
   day: string;
   title: string;
-  /** The full body, markers first, within MAX_BODY_CHARACTERS. */
+  /** The full body, markers first, within GITHUB_LIMITS.body. */
   body: string;
   /** sha256 of what the digest says, without the period and the generation time. */
   fingerprint: string;
@@ -71,19 +72,13 @@ export function composeDigestIssue(input: ComposeDigestIssueInput): DigestIssueC
   // why: the anchor sits before the digest, so cutting a long digest never drops it.
   const head = `${digestMarker(input.day)}\n${contentMarker(fingerprint)}\n${anchor}`;
   const footer = `\n---\n<sub>Updated in place by \`netchange digest --post\` at ${input.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.</sub>\n`;
-  let markdown = input.markdown.endsWith('\n') ? input.markdown : `${input.markdown}\n`;
-  let truncated = false;
-  const room = MAX_BODY_CHARACTERS - head.length - footer.length;
-  if (markdown.length > room) {
-    truncated = true;
-    const note = (hidden: number) =>
-      `\n> **Truncated:** ${hidden.toLocaleString('en-US')} more characters of this digest do not fit in a GitHub issue (at most ${MAX_BODY_CHARACTERS.toLocaleString('en-US')}). For the full digest run \`${input.localCommand}\` locally.\n`;
-    // why: the note's length depends on the number it names; reserve room for the longest one.
-    const budget = room - note(markdown.length).length;
-    const cut = markdown.lastIndexOf('\n', budget);
-    const kept = markdown.slice(0, cut > 0 ? cut + 1 : budget);
-    markdown = `${kept}${note(markdown.length - kept.length)}`;
-  }
+  const whole = input.markdown.endsWith('\n') ? input.markdown : `${input.markdown}\n`;
+  const note = (hidden: number) =>
+    `\n> **Truncated:** ${hidden.toLocaleString('en-US')} more characters of this digest do not fit in a GitHub issue (at most ${GITHUB_LIMITS.body.toLocaleString('en-US')}). For the full digest run \`${input.localCommand}\` locally.\n`;
+  const markdown = truncateToLimit(whole, GITHUB_LIMITS.body - head.length - footer.length, note, {
+    atLineEnd: true,
+  });
+  const truncated = markdown !== whole;
   return {
     day: input.day,
     title: digestTitle(input.day),

@@ -104,9 +104,6 @@ export interface IssueInfo {
   htmlUrl?: string;
 }
 
-/** GitHub rejects issue and comment bodies over 65,536 characters. */
-export const MAX_BODY_CHARACTERS = 65_536;
-
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
 
 export interface GitHubPort {
@@ -153,7 +150,7 @@ export interface GitHubPort {
    * first, page by page, stopping at the first match: one request while fewer than 100 issues carry the label.
    */
   findOpenIssue(label: string, marker: string): Promise<IssueInfo | undefined>;
-  /** Opens an issue; GitHub creates labels that do not exist yet. The body must fit MAX_BODY_CHARACTERS. */
+  /** Opens an issue; GitHub creates labels that do not exist yet. The body must fit GITHUB_LIMITS.body. */
   createIssue(issue: { title: string; body: string; labels?: string[] }): Promise<IssueInfo>;
   /** Replaces an issue's body (and title, when given). */
   updateIssue(issueNumber: number, changes: { body: string; title?: string }): Promise<IssueInfo>;

@@ -4,26 +4,26 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { simpleGit } from 'simple-git';
 import { NetchangeError } from '../core/errors.js';
 import { createTemporaryDirectory } from '../executors/temporary-directory.js';
+import { openGit } from '../git/simple-git.js';
 import type { LockRef, LockRefs } from './locks.js';
 
 const ZERO = '0'.repeat(40);
 
 /** The lock store of the repository at `root`. */
 export function createGitLockRefs(root: string): LockRefs {
-  const git = simpleGit({ baseDir: root });
+  const git = openGit(root);
 
   async function getRef(ref: string): Promise<LockRef | undefined> {
     let sha: string;
     try {
-      sha = (await git.raw(['rev-parse', '--verify', '--quiet', ref])).trim();
+      sha = (await git.run(['rev-parse', '--verify', '--quiet', ref])).trim();
     } catch {
       return undefined;
     }
     if (!sha) return undefined;
-    const type = (await git.raw(['cat-file', '-t', sha])).trim();
+    const type = (await git.run(['cat-file', '-t', sha])).trim();
     return { sha, type };
   }
 
@@ -31,7 +31,7 @@ export function createGitLockRefs(root: string): LockRefs {
     async createRef(ref, sha) {
       try {
         // why: the zero old value makes update-ref refuse when the ref exists: creation is the atomic step.
-        await git.raw(['update-ref', '-m', 'netchange lock', ref, sha, ZERO]);
+        await git.run(['update-ref', '-m', 'netchange lock', ref, sha, ZERO]);
         return 'created';
       } catch (error) {
         if (await getRef(ref)) return 'exists';
@@ -46,14 +46,14 @@ export function createGitLockRefs(root: string): LockRefs {
       if (!current) return false;
       try {
         // why: delete only what we read, so a lock another run took meanwhile is not removed.
-        await git.raw(['update-ref', '-d', ref, current.sha]);
+        await git.run(['update-ref', '-d', ref, current.sha]);
         return true;
       } catch {
         return false;
       }
     },
     async createTagObject(tag) {
-      const type = (await git.raw(['cat-file', '-t', tag.object])).trim();
+      const type = (await git.run(['cat-file', '-t', tag.object])).trim();
       const seconds = Math.floor(Date.now() / 1000);
       const body = [
         `object ${tag.object}`,
@@ -69,14 +69,14 @@ export function createGitLockRefs(root: string): LockRefs {
       try {
         const file = path.join(directory.path, 'tag');
         await writeFile(file, body, { mode: 0o600 });
-        return (await git.raw(['hash-object', '-t', 'tag', '-w', file])).trim();
+        return (await git.run(['hash-object', '-t', 'tag', '-w', file])).trim();
       } finally {
         await directory.remove();
       }
     },
     async getTagMessage(sha) {
       try {
-        const text = await git.raw(['cat-file', 'tag', sha]);
+        const text = await git.run(['cat-file', 'tag', sha]);
         const blank = text.indexOf('\n\n');
         return blank === -1 ? '' : text.slice(blank + 2).trimEnd();
       } catch {

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simpleGit } from 'simple-git';
 import { Temporal } from 'temporal-polyfill';
 import { usageError } from '../core/errors.js';
+import { initGitRepository, isInsideWorkTree } from '../git/simple-git.js';
 import { isValidTimeZone } from '../proposals/schedule.js';
 
 const TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
@@ -78,9 +78,8 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
     );
   }
   let initialisedGit = false;
-  const git = simpleGit({ baseDir: root });
-  if (!(await git.checkIsRepo())) {
-    await git.init(['--initial-branch=main']);
+  if (!(await isInsideWorkTree(root))) {
+    await initGitRepository(root);
     initialisedGit = true;
   }
   return { root, files: targets.map(({ target }) => target).sort(), initialisedGit };

@@ -12,9 +12,6 @@ import { DEFAULT_MAX_FILE_BYTES, readTextFile } from '../documents/read-file.js'
 import { validateDocument } from '../documents/schemas.js';
 import { openGitRepository } from '../proposals/git-repository.js';
 
-// why: commands need both; one import place for them.
-export { loadChangeSubjects, loadProposals } from './load-proposals.js';
-
 export const CONFIG_FILE = 'netchange.yaml';
 
 /** Where the policies and proposals are when netchange.yaml does not say. */
@@ -281,9 +278,4 @@ export async function resolvePathArguments(
     }
   }
   return [...files].sort();
-}
-
-/** Findings a stage reports about a policy file that is not tied to a proposal. */
-export function policyErrors(findings: readonly Finding[]): Finding[] {
-  return findings.filter((finding) => finding.severity === 'error');
 }

@@ -16,8 +16,8 @@ import { constants } from 'node:fs';
 import { access, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { NetchangeError } from '../core/errors.js';
+import { runProcess } from '../executors/run-process.js';
 
 /** One host of an inventory as the helper reports it: names only, never variables. */
 export interface HelperHost {
@@ -237,6 +237,9 @@ const HELPER_CONFIG = `# Written by netchange for resolving hosts; the repositor
 enable_plugins = yaml, ini
 `;
 
+/** How long a helper that outlived its time limit gets after SIGTERM before SIGKILL (execa's default). */
+const HELPER_KILL_GRACE_MS = 5_000;
+
 /** A started helper: it imports Ansible at once and answers when given its request. */
 export interface RunningHelper {
   answer(request: HelperRequest): Promise<HelperResponse>;
@@ -248,6 +251,10 @@ export interface RunningHelper {
  * no ANSIBLE_* variable of the caller (vault password files, plugin paths) reaches it.
  */
 export function startAnsibleHelper(inventoryCommand: string): RunningHelper {
+  let sendRequest: (text: string) => void = () => undefined;
+  const input = new Promise<string>((resolve) => {
+    sendRequest = resolve;
+  });
   const started = (async () => {
     const python = await ansiblePython(inventoryCommand);
     const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-hosts-'));
@@ -267,37 +274,38 @@ export function startAnsibleHelper(inventoryCommand: string): RunningHelper {
       ANSIBLE_HOST_PATTERN_MISMATCH: 'ignore',
     };
     if (process.env.PYTHONPATH) env.PYTHONPATH = process.env.PYTHONPATH;
-    const child = execa(python, ['-c', HELPER_SOURCE], {
+    // why: started before the request is known, so importing Ansible overlaps reading the proposals.
+    const finished = runProcess({
+      command: python,
+      args: ['-c', HELPER_SOURCE],
       cwd: scratch,
       env,
-      extendEnv: false,
-      stdin: 'pipe',
-      timeout: 120_000,
-      reject: false,
+      inheritEnvironment: false,
+      input,
+      timeoutMs: 120_000,
+      killGraceMs: HELPER_KILL_GRACE_MS,
     });
-    return { python, scratch, child };
+    return { python, scratch, finished };
   })();
   return {
     async answer(request) {
-      const { python, scratch, child } = await started;
+      const { python, scratch, finished } = await started;
       try {
-        // why: a helper that failed to start closes its stdin; the error comes from its exit below.
-        child.stdin?.on('error', () => undefined);
-        child.stdin?.end(JSON.stringify(request));
-        const result = await child;
+        sendRequest(JSON.stringify(request));
+        const result = await finished;
         if (result.exitCode === 0) {
           try {
-            return JSON.parse(String(result.stdout)) as HelperResponse;
+            return JSON.parse(result.stdout) as HelperResponse;
           } catch {
             // fall through to the error below
           }
         }
-        const missing = (result as { code?: string }).code === 'ENOENT';
+        const missing = result.spawnErrorCode === 'ENOENT';
         throw new NetchangeError(
           'E_EXECUTOR',
           missing
             ? `${python} (the Python of ${inventoryCommand}) is not installed`
-            : `Ansible's inventory library could not run under ${python}: ${lastLines(String(result.stderr ?? result.message))}`,
+            : `Ansible's inventory library could not run under ${python}: ${lastLines(result.stderr || (result.spawnError ?? ''))}`,
           {
             hint: 'Install ansible-core (Debian: apt-get install ansible-core), or set executors.ansibleInventory in netchange.yaml to an ansible-inventory whose Python has Ansible.',
           },

@@ -1,6 +1,6 @@
-import { type SimpleGit, simpleGit } from 'simple-git';
 import { NetchangeError } from '../core/errors.js';
 import type { ChangedFile, GitRepository } from '../core/ports.js';
+import { openGit } from '../git/simple-git.js';
 
 /**
  * Returns a GitRepository for the work tree around `directory`, or undefined when the directory is
@@ -12,19 +12,18 @@ export async function openGitRepository(
   directory: string,
   asRoot: boolean,
 ): Promise<GitRepository | undefined> {
-  const git = simpleGit({ baseDir: directory });
   let topLevel: string;
   try {
-    topLevel = (await git.revparse(['--show-toplevel'])).trim();
+    topLevel = (await openGit(directory).run(['rev-parse', '--show-toplevel'])).trim();
   } catch {
     return undefined;
   }
   return createSimpleGitRepository(asRoot ? directory : topLevel);
 }
 
-/** The simple-git adapter: the one place netchange talks to git for proposals. */
+/** The git adapter for proposals (over src/git/simple-git.ts). */
 export function createSimpleGitRepository(root: string): GitRepository {
-  const git: SimpleGit = simpleGit({ baseDir: root });
+  const git = openGit(root);
   const failed = (what: string, error: unknown, hint?: string) =>
     new NetchangeError('E_GIT', `${what}: ${firstLine(error)}`, { hint, cause: error });
 
@@ -33,7 +32,7 @@ export function createSimpleGitRepository(root: string): GitRepository {
     async resolveRef(ref) {
       let sha = '';
       try {
-        sha = (await git.revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
+        sha = (await git.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
       } catch {
         // why: an unknown ref; reported below like the silent empty answer of --quiet.
       }
@@ -48,7 +47,7 @@ export function createSimpleGitRepository(root: string): GitRepository {
       let output: string;
       try {
         // why: --relative keeps paths relative to the root when it is a subdirectory of the work tree.
-        output = await git.raw(['diff', '--name-status', '-M', '-z', '--relative', base, 'HEAD']);
+        output = await git.run(['diff', '--name-status', '-M', '-z', '--relative', base, 'HEAD']);
       } catch (error) {
         throw failed(`git diff ${base} HEAD failed`, error);
       }
@@ -58,7 +57,7 @@ export function createSimpleGitRepository(root: string): GitRepository {
       if (paths.length === 0) return new Map();
       let output: string;
       try {
-        output = await git.raw(['ls-files', '-s', '-z']);
+        output = await git.run(['ls-files', '-s', '-z']);
       } catch (error) {
         throw failed('git ls-files failed', error);
       }
@@ -75,7 +74,7 @@ export function createSimpleGitRepository(root: string): GitRepository {
     async firstCommitted(path) {
       try {
         // why: no --follow: it would take the date of a similar older file (a copied proposal) as this one's.
-        const output = await git.raw(['log', '--diff-filter=A', '--format=%cI', '--', path]);
+        const output = await git.run(['log', '--diff-filter=A', '--format=%cI', '--', path]);
         const oldest = output.trim().split('\n').filter(Boolean).pop();
         return oldest ? new Date(oldest) : undefined;
       } catch {
@@ -86,7 +85,7 @@ export function createSimpleGitRepository(root: string): GitRepository {
       if (paths.length === 0) return [];
       let output: string;
       try {
-        output = await git.raw(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths]);
+        output = await git.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths]);
       } catch (error) {
         throw failed('git status failed', error);
       }
@@ -103,7 +102,7 @@ export function createSimpleGitRepository(root: string): GitRepository {
     },
     async fileAt(ref, path) {
       try {
-        return await git.show([`${ref}:./${path}`]);
+        return await git.run(['show', `${ref}:./${path}`]);
       } catch {
         return undefined;
       }

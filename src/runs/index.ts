@@ -33,7 +33,6 @@ export {
 } from './plan-proposals.js';
 export { createProgressReporter, type ProgressReporter, silentProgress } from './progress.js';
 export {
-  MARKDOWN_LIMIT,
   renderPlanMarkdown,
   renderPlanText,
   resourceActionLabel,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StepResult } from '../executors/types.js';
+import { GITHUB_LIMITS } from '../github/limits.js';
 import type { PlanDocument } from './plan-document.js';
-import { MARKDOWN_LIMIT, renderPlanMarkdown } from './render-plan.js';
+import { renderPlanMarkdown } from './render-plan.js';
 
 function plan(steps: StepResult[]): PlanDocument {
   return {
@@ -130,7 +131,7 @@ describe('renderPlanMarkdown', () => {
 
     const markdown = renderPlanMarkdown(plan([step]));
 
-    expect(markdown.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
+    expect(markdown.length).toBeLessThanOrEqual(GITHUB_LIMITS.commentSection);
     expect(markdown).toContain('CHG-1');
     expect(markdown).toContain('per-device diffs are in plan.md');
   });

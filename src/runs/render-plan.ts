@@ -11,10 +11,8 @@ import type {
   StepResult,
   TerraformRun,
 } from '../executors/types.js';
+import { GITHUB_LIMITS, truncateToLimit } from '../github/limits.js';
 import type { PlanDocument, PlanStatus, ProposalPlan } from './plan-document.js';
-
-/** GitHub rejects comment bodies over 65,536 characters; leave room for the caller's marker. */
-export const MARKDOWN_LIMIT = 65_000;
 
 const STATUS_ICON: Record<PlanStatus, string> = { planned: '✅', failed: '❌', error: '⚠️', cancelled: '⏹️' };
 
@@ -26,7 +24,7 @@ export function renderPlanMarkdown(
   plan: PlanDocument,
   options: { artifacts?: string; limit?: number } = {},
 ): string {
-  const limit = options.limit ?? MARKDOWN_LIMIT;
+  const limit = options.limit ?? GITHUB_LIMITS.commentSection;
   const header = [
     '## netchange plan',
     '',
@@ -45,7 +43,7 @@ export function renderPlanMarkdown(
     const compact = plan.proposals.map((proposal) => renderProposalMarkdown(proposal, { details: false }));
     const note = `> The full plan is longer than a comment allows; per-device diffs are in plan.md${options.artifacts ? ` under \`${options.artifacts}\`` : ''}.\n`;
     body = [...header, note, ...compact, ...footer].join('\n');
-    if (body.length > limit) body = `${body.slice(0, limit - 40)}\n\n… (truncated)\n`;
+    body = truncateToLimit(body, limit, '\n\n… (truncated)\n');
   }
   return body;
 }

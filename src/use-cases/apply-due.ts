@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { NetchangeError } from '../core/errors.js';
 import { findDueApplications } from '../github/apply-gate.js';
-import { loadChangeSubjects, openWorkspace } from '../pipeline/workspace.js';
+import { loadChangeSubjects } from '../pipeline/load-proposals.js';
+import { openWorkspace } from '../pipeline/workspace.js';
 import { type ApplyContext, type ApplyRequest, type ApplyRun, applyChange } from './apply.js';
 
 /** A proposal that is due, as the run announces it. */

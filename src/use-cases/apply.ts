@@ -14,13 +14,14 @@ import {
   recordApplyResult,
   recordApplyStarted,
 } from '../audit/index.js';
+import { actingUser } from '../core/acting-user.js';
 import { NetchangeError, usageError } from '../core/errors.js';
 import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
 import { createGitLockRefs, withLocks } from '../locks/index.js';
-import { policyDataFiles } from '../pipeline/load-proposals.js';
+import { loadChangeSubjects, policyDataFiles } from '../pipeline/load-proposals.js';
 import { compilePolicies } from '../pipeline/policies.js';
 import { validateWorkspace } from '../pipeline/validate.js';
-import { loadChangeSubjects, openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
 import type { Redactor } from '../redact/index.js';
 import {
   type ApplyResult,
@@ -154,17 +155,14 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
     redactor: settings.redactor,
     ...(request.outDir ? { outDir: request.outDir } : {}),
   });
-  const actor = context.env.GITHUB_ACTOR ?? os.userInfo().username;
+  const actor = actingUser(context.env);
   // why: a function, because the gate fills in gateEntry only when applyProposal calls it.
   const evidenceContext = (): ApplyEvidenceContext => ({
     proposal: subject.proposal,
     timezone: subject.timezone,
     runDirectory: runDirectory.path,
     ...evidenceFromReport(gateEntry, approvals),
-    actor: {
-      name: actor,
-      kind: context.env.CI === 'true' || context.env.CI === '1' ? 'automation' : 'person',
-    },
+    actor,
     ...(request.pullNumber !== undefined ? { pullRequest: { number: request.pullNumber } } : {}),
     ...(request.reapply !== undefined ? { reapply: { reason: request.reapply } } : {}),
     redactor: settings.redactor,
@@ -184,13 +182,13 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
       version: context.version,
       gate,
       now,
-      actor,
+      actor: actor.name,
       commit,
       ...(reviewedDigest ? { reviewedDigest } : {}),
       onStart: (started) => recordStarted(workspace.root, started, evidenceContext()),
     });
   // why: the local locks keep two applies on this machine apart; --pr adds the ones across runners.
-  const holder = `${actor}@${os.hostname()} (pid ${process.pid})`;
+  const holder = `${actor.name}@${os.hostname()} (pid ${process.pid})`;
   const locked = () =>
     withLocks(createGitLockRefs(workspace.root), subject, { holder, now: now(), commit: headCommit }, run);
   const result = pullRequest ? await pullRequest.withLocks(locked) : await locked();

@@ -9,7 +9,8 @@ import type { Finding } from '../core/findings.js';
 import { heldPlanMarkdown } from '../github/compose-report.js';
 import { openPullRequestReport, type PullRequestReport } from '../github/report-pull-request.js';
 import { type CodeTrust, checkCodeTrust, describeHeldCode } from '../pipeline/code-trust.js';
-import { loadChangeSubjects, openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import { loadChangeSubjects } from '../pipeline/load-proposals.js';
+import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
 import type { Redactor } from '../redact/index.js';
 import {
   createRunDirectory,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEvidence, recordApplyResult, verifyEvidence } from '../../src/audit/index.js';
 import type { ChangeSubject } from '../../src/core/model.js';
-import { loadChangeSubjects, openWorkspace } from '../../src/pipeline/workspace.js';
+import { loadChangeSubjects } from '../../src/pipeline/load-proposals.js';
+import { openWorkspace } from '../../src/pipeline/workspace.js';
 import { createRedactor } from '../../src/redact/index.js';
 import { type ApplyResult, applyProposal, createRunDirectory } from '../../src/runs/index.js';
 import { BASE_TREE, proposalYaml } from '../support/proposals.js';

@@ -40,7 +40,8 @@ Exit codes: 0 a slot was found (or the requested one is allowed), 1 the proposal
 async function runNext(file: string, flags: NextFlags): Promise<number> {
   const { parseAt } = await import('../options.js');
   const { configError } = await import('../../core/errors.js');
-  const { loadChangeSubjects, openWorkspace } = await import('../../pipeline/workspace.js');
+  const { openWorkspace } = await import('../../pipeline/workspace.js');
+  const { loadChangeSubjects } = await import('../../pipeline/load-proposals.js');
   const {
     evaluateWindows,
     nextAllowedSlots,

@@ -1,0 +1,102 @@
+/**
+ * The one module that imports simple-git: every git command netchange runs starts here. The
+ * adapters named by role (GitRepository for proposals, EvidenceGit, the local lock refs) and the
+ * few one-off questions (HEAD, the last commit of a file, init) are written over it.
+ */
+import { type SimpleGit, simpleGit } from 'simple-git';
+import { runProcess } from '../executors/run-process.js';
+
+/** git commands in one repository. */
+export interface GitCommands {
+  /** The directory git runs in. */
+  readonly root: string;
+  /**
+   * Runs `git <args>` and resolves with its standard output; rejects when git fails (an exit
+   * status other than 0 with something on standard error), with git's message.
+   */
+  run(args: readonly string[]): Promise<string>;
+  /** `git show --binary <objects>`: the objects' contents as bytes, one after the other. */
+  showBytes(objects: readonly string[]): Promise<Buffer>;
+  /** Runs `git <args>` with `input` on its standard input; rejects when git exits with another status than 0. */
+  runWithInput(args: readonly string[], input: string): Promise<string>;
+}
+
+export interface OpenGitOptions {
+  /**
+   * Run git with only the variables local plumbing needs (PATH, HOME, the ssh-agent socket...)
+   * plus these, instead of netchange's whole environment.
+   */
+  environment?: Record<string, string>;
+}
+
+// why: only what local plumbing needs; simple-git refuses to run with editor or pager variables set.
+// SSH_AUTH_SOCK, so a signing key held by ssh-agent (git's user.signingkey) can sign.
+const PLUMBING_VARIABLES = [
+  'PATH',
+  'HOME',
+  'XDG_CONFIG_HOME',
+  'TMPDIR',
+  'LANG',
+  'SYSTEMROOT',
+  'SSH_AUTH_SOCK',
+];
+
+/** git in the directory `root` (a work tree, a subdirectory of one, or a bare repository). */
+export function openGit(root: string, options: OpenGitOptions = {}): GitCommands {
+  const git = options.environment ? withEnvironment(root, options.environment) : simpleGit({ baseDir: root });
+  return {
+    root,
+    run: (args) => git.raw([...args]),
+    showBytes: (objects) => git.showBuffer([...objects]),
+    async runWithInput(args, input) {
+      // why: simple-git cannot feed standard input; the process choke point can.
+      const result = await runProcess({
+        command: 'git',
+        args,
+        cwd: root,
+        input,
+        killGraceMs: 1_000,
+        ...(options.environment
+          ? { env: plumbingEnvironment(options.environment), inheritEnvironment: false }
+          : {}),
+      });
+      if (result.exitCode !== 0) {
+        const reason =
+          result.spawnError ?? (result.stderr.trim() || `exit status ${result.exitCode ?? result.signal}`);
+        throw new Error(`git ${args[0] ?? ''} failed: ${reason}`);
+      }
+      return result.stdout;
+    },
+  };
+}
+
+/** True when `directory` is inside a git work tree. */
+export async function isInsideWorkTree(directory: string): Promise<boolean> {
+  return simpleGit({ baseDir: directory }).checkIsRepo();
+}
+
+/** `git init` with `main` as the first branch. */
+export async function initGitRepository(directory: string): Promise<void> {
+  await simpleGit({ baseDir: directory }).init(['--initial-branch=main']);
+}
+
+/** The sha of the last commit on HEAD that touched `file` (following renames), or undefined. */
+export async function lastCommitTouching(root: string, file: string): Promise<string | undefined> {
+  const log = await simpleGit({ baseDir: root }).log({ file, maxCount: 1 });
+  return log.latest?.hash;
+}
+
+function withEnvironment(root: string, environment: Record<string, string>): SimpleGit {
+  return simpleGit({ baseDir: root, allowEnvironment: Object.keys(environment) }).env(
+    plumbingEnvironment(environment),
+  );
+}
+
+function plumbingEnvironment(environment: Record<string, string>): Record<string, string> {
+  const base: Record<string, string> = {};
+  for (const name of PLUMBING_VARIABLES) {
+    const value = process.env[name];
+    if (value !== undefined) base[name] = value;
+  }
+  return { ...base, ...environment };
+}
