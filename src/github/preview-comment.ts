@@ -20,7 +20,7 @@ export interface PreviewOptions {
 export async function previewComment(
   options: PreviewOptions,
 ): Promise<{ comment: string; conclusion: string }> {
-  const { renderMarkdown } = await import('../reporters/markdown.js');
+  const { renderMarkdown } = await import('../reporters/validation/markdown.js');
   const directory = options.runDirectory;
   if (directory && !existsSync(directory)) {
     throw usageError(`--from ${directory} does not exist`, 'Name the --out-dir of a `netchange plan` run.');

@@ -123,7 +123,7 @@ export async function reportToPullRequest(
     repoRoot?: string;
   },
 ): Promise<PublishResult> {
-  const { renderMarkdown } = await import('../reporters/markdown.js');
+  const { renderMarkdown } = await import('../reporters/validation/markdown.js');
   let carried:
     | { knownComment: IssueComment | null; planMarkdown?: string; planStatus?: PlanStatus }
     | undefined;

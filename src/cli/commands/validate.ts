@@ -1,9 +1,9 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import {
+  formatOption,
   OPTION_HELP,
   parseAt,
-  parseFormat,
   parsePositiveInteger,
   useColor,
   writeOutput,
@@ -44,11 +44,7 @@ export function registerValidateCommand(program: Command): void {
       '--commit <sha>',
       'the commit being evaluated; approvals recorded for another commit do not count',
     )
-    .addOption(
-      new Option('--format <format>', 'output format')
-        .choices(['text', 'json', 'sarif', 'junit', 'markdown', 'github'])
-        .default('text'),
-    )
+    .addOption(formatOption('validation', 'text'))
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option(
       '--github',
@@ -73,9 +69,8 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
     )
     .action(async (paths: string[], flags: ValidateFlags) => {
       const { runValidate } = await import('../../pipeline/run-validate.js');
-      const { renderReport, REPORT_FORMATS } = await import('../../reporters/index.js');
+      const { renderResult } = await import('../../reporters/registry.js');
       const { VERSION } = await import('../version.js');
-      const format = parseFormat(REPORT_FORMATS)(flags.format);
       const pullRequest = flags.github ? await openPullRequest(flags) : undefined;
       const report = await runValidate({
         cwd: process.cwd(),
@@ -92,7 +87,7 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
           : {}),
       });
       await writeOutput(
-        renderReport(report, format, { color: useColor(flags.output) }),
+        await renderResult('validation', flags.format, { report, color: useColor(flags.output) }),
         flags.output,
         process.cwd(),
       );

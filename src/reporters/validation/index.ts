@@ -1,0 +1,23 @@
+import type { ValidationReport } from '../../core/model.js';
+import type { ReporterTable } from '../reporter.js';
+
+/** What a validation format renders: the report, and whether text may use colour. */
+export interface ValidationOutput {
+  report: ValidationReport;
+  /** Colour output (a terminal without NO_COLOR); only `text` uses it. */
+  color: boolean;
+}
+
+const formats = async () => (await import('./formats.js')).VALIDATION_FORMATS;
+
+/** `netchange validate --format`: one line per format. */
+export const VALIDATION_REPORTERS = {
+  text: async () => (await formats()).text,
+  json: async () => (await formats()).json,
+  sarif: async () => (await formats()).sarif,
+  junit: async () => (await formats()).junit,
+  markdown: async () => (await formats()).markdown,
+  github: async () => (await formats()).github,
+} satisfies ReporterTable<ValidationOutput>;
+
+export type ValidationFormat = keyof typeof VALIDATION_REPORTERS;
