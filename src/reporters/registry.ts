@@ -4,18 +4,22 @@
  * Adding a format: one file in the kind's folder and one line in its table; adding a kind: one
  * folder and one line below.
  */
+import type { Digest } from '../audit/digest.js';
 import { usageError } from '../core/errors.js';
+import { DIGEST_REPORTERS } from './digest/index.js';
 import type { ReporterTable } from './reporter.js';
 import { VALIDATION_REPORTERS, type ValidationOutput } from './validation/index.js';
 
 /** The data each result kind's formats render. */
 export interface ResultData {
   validation: ValidationOutput;
+  digest: Digest;
 }
 
 /** Result kind → its formats, each in the order `--help` lists them. */
 export const REPORTERS = {
   validation: VALIDATION_REPORTERS,
+  digest: DIGEST_REPORTERS,
 } satisfies ReporterTables;
 
 /** The registry's shape: every kind of ResultData has a table of reporters for its data. */
