@@ -2,7 +2,7 @@ export { anchorBlock, anchorLine, anchorMarker, findAnchors, parseExpectation } 
 export { canonicalJson, hashRecord } from './canonical-json.js';
 export { type ChainTip, MAX_DIFF_CHARACTERS, recordPath } from './chain.js';
 export { buildDigest, type Digest, type DigestOptions, isEmergency } from './digest.js';
-export { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson, recordsBetween } from './export.js';
+export { recordsBetween } from './export.js';
 export { isStartedRecord, type OpenChange, openChanges } from './open-changes.js';
 export {
   type ApplyEvidenceContext,

@@ -5,21 +5,28 @@
  * folder and one line below.
  */
 import type { Digest } from '../audit/digest.js';
+import type { VerifyResult } from '../audit/verify.js';
 import { usageError } from '../core/errors.js';
 import { DIGEST_REPORTERS } from './digest/index.js';
+import { EXPORT_REPORTERS, type ExportOutput } from './export/index.js';
 import type { ReporterTable } from './reporter.js';
 import { VALIDATION_REPORTERS, type ValidationOutput } from './validation/index.js';
+import { VERIFY_REPORTERS } from './verify/index.js';
 
 /** The data each result kind's formats render. */
 export interface ResultData {
   validation: ValidationOutput;
   digest: Digest;
+  export: ExportOutput;
+  verify: VerifyResult;
 }
 
 /** Result kind → its formats, each in the order `--help` lists them. */
 export const REPORTERS = {
   validation: VALIDATION_REPORTERS,
   digest: DIGEST_REPORTERS,
+  export: EXPORT_REPORTERS,
+  verify: VERIFY_REPORTERS,
 } satisfies ReporterTables;
 
 /** The registry's shape: every kind of ResultData has a table of reporters for its data. */
