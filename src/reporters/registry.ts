@@ -7,8 +7,10 @@
 import type { Digest } from '../audit/digest.js';
 import type { VerifyResult } from '../audit/verify.js';
 import { usageError } from '../core/errors.js';
+import { CALENDAR_REPORTERS, type CalendarOutput } from './calendar/index.js';
 import { DIGEST_REPORTERS } from './digest/index.js';
 import { EXPORT_REPORTERS, type ExportOutput } from './export/index.js';
+import { NEXT_REPORTERS, type NextOutput } from './next/index.js';
 import type { ReporterTable } from './reporter.js';
 import { VALIDATION_REPORTERS, type ValidationOutput } from './validation/index.js';
 import { VERIFY_REPORTERS } from './verify/index.js';
@@ -18,7 +20,9 @@ export interface ResultData {
   validation: ValidationOutput;
   digest: Digest;
   export: ExportOutput;
+  calendar: CalendarOutput;
   verify: VerifyResult;
+  next: NextOutput;
 }
 
 /** Result kind → its formats, each in the order `--help` lists them. */
@@ -26,7 +30,9 @@ export const REPORTERS = {
   validation: VALIDATION_REPORTERS,
   digest: DIGEST_REPORTERS,
   export: EXPORT_REPORTERS,
+  calendar: CALENDAR_REPORTERS,
   verify: VERIFY_REPORTERS,
+  next: NEXT_REPORTERS,
 } satisfies ReporterTables;
 
 /** The registry's shape: every kind of ResultData has a table of reporters for its data. */
