@@ -7,10 +7,12 @@
 import type { Digest } from '../audit/digest.js';
 import type { VerifyResult } from '../audit/verify.js';
 import { usageError } from '../core/errors.js';
+import { APPLY_REPORTERS, type ApplyOutput } from './apply/index.js';
 import { CALENDAR_REPORTERS, type CalendarOutput } from './calendar/index.js';
 import { DIGEST_REPORTERS } from './digest/index.js';
 import { EXPORT_REPORTERS, type ExportOutput } from './export/index.js';
 import { NEXT_REPORTERS, type NextOutput } from './next/index.js';
+import { PLAN_REPORTERS, type PlanOutput } from './plan/index.js';
 import type { ReporterTable } from './reporter.js';
 import { VALIDATION_REPORTERS, type ValidationOutput } from './validation/index.js';
 import { VERIFY_REPORTERS } from './verify/index.js';
@@ -18,6 +20,8 @@ import { VERIFY_REPORTERS } from './verify/index.js';
 /** The data each result kind's formats render. */
 export interface ResultData {
   validation: ValidationOutput;
+  plan: PlanOutput;
+  apply: ApplyOutput;
   digest: Digest;
   export: ExportOutput;
   calendar: CalendarOutput;
@@ -28,6 +32,8 @@ export interface ResultData {
 /** Result kind → its formats, each in the order `--help` lists them. */
 export const REPORTERS = {
   validation: VALIDATION_REPORTERS,
+  plan: PLAN_REPORTERS,
+  apply: APPLY_REPORTERS,
   digest: DIGEST_REPORTERS,
   export: EXPORT_REPORTERS,
   calendar: CALENDAR_REPORTERS,
