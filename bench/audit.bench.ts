@@ -14,9 +14,9 @@ import {
   EVIDENCE_REF,
   type EvidenceRecord,
   loadEvidence,
-  renderDigest,
   verifyEvidence,
 } from '../src/audit/index.js';
+import { renderDigestMarkdown } from '../src/reporters/digest/markdown.js';
 import { evidenceDraft } from '../test/audit/drafts.js';
 import { type BenchFigure, timeIt } from './harness.js';
 
@@ -144,7 +144,7 @@ async function benchDigest(root: string): Promise<BenchFigure[]> {
         const since = new Date(NOW.getTime() - hours * 3_600_000);
         const loaded = await loadEvidence(root, { since, until: NOW });
         const built = buildDigest(loaded.records, { since, until: NOW }, loaded.unreadable);
-        length = renderDigest(built, 'markdown').length;
+        length = renderDigestMarkdown(built).length;
       }),
     );
     if (length === 0) throw new Error('empty digest');

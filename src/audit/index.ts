@@ -1,15 +1,7 @@
 export { anchorBlock, anchorLine, anchorMarker, findAnchors, parseExpectation } from './anchor.js';
 export { hashRecord } from './canonical-json.js';
 export { type ChainTip, MAX_DIFF_CHARACTERS, recordPath } from './chain.js';
-export {
-  buildDigest,
-  DIGEST_FORMATS,
-  type Digest,
-  type DigestFormat,
-  type DigestOptions,
-  renderDigest,
-} from './digest.js';
-export { EXPORT_FORMATS, type ExportFormat, exportCsv, exportJson } from './export.js';
+export { buildDigest, type Digest, type DigestOptions, isEmergency } from './digest.js';
 export { isStartedRecord, type OpenChange, openChanges } from './open-changes.js';
 export {
   type ApplyEvidenceContext,

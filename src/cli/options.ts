@@ -1,7 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Option } from 'commander';
 import { Temporal } from 'temporal-polyfill';
 import { usageError } from '../core/errors.js';
+import { type FormatName, formatChoices, type ResultKind } from '../reporters/registry.js';
 
 /** Help text of the options most commands share, so they read the same everywhere. */
 export const OPTION_HELP = {
@@ -32,12 +34,9 @@ export function parsePositiveInteger(name: string) {
   };
 }
 
-/** Checks a `--format` value against the formats a command supports. */
-export function parseFormat<T extends string>(formats: readonly T[]) {
-  return (value: string): T => {
-    if ((formats as readonly string[]).includes(value)) return value as T;
-    throw usageError(`--format '${value}' is not supported`, `Use one of: ${formats.join(', ')}.`);
-  };
+/** `--format`: its choices are the formats the reporter registry has for the command's result kind. */
+export function formatOption<Kind extends ResultKind>(kind: Kind, defaultFormat: FormatName<Kind>): Option {
+  return new Option('--format <format>', 'output format').choices(formatChoices(kind)).default(defaultFormat);
 }
 
 /** Writes a command's result to `--output FILE` or stdout. */

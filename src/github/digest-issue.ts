@@ -50,7 +50,7 @@ export interface DigestIssueContent {
 
 export interface ComposeDigestIssueInput {
   day: string;
-  /** The digest as markdown (`renderDigest(digest, 'markdown')`). */
+  /** The digest as markdown (`renderDigestMarkdown(digest)`). */
   markdown: string;
   /**
    * The text whose change warrants a write: the digest without volatile parts (period bounds, times
@@ -149,7 +149,7 @@ export interface PostDigestOutcome extends DigestIssueResult {
 
 /** Posts a digest to the repository's day issue, with `netchange comment`'s credentials and environment. */
 export async function postDigest(options: PostDigestOptions): Promise<PostDigestOutcome> {
-  const { renderDigest } = await import('../audit/digest.js');
+  const { renderDigestMarkdown } = await import('../reporters/digest/markdown.js');
   const { github, target, redactor } = await connectGitHub({
     env: options.env,
     warn: options.warn,
@@ -157,10 +157,10 @@ export async function postDigest(options: PostDigestOptions): Promise<PostDigest
   });
   const day = digestDay(new Date(options.digest.until), options.timeZone);
   // why: the period bounds move with every run of `--since 24h`; only what the digest says counts.
-  const stable = renderDigest({ ...options.digest, since: '', until: '' }, 'markdown');
+  const stable = renderDigestMarkdown({ ...options.digest, since: '', until: '' });
   const content = composeDigestIssue({
     day,
-    markdown: redactor.redactText(renderDigest(options.digest, 'markdown')),
+    markdown: redactor.redactText(renderDigestMarkdown(options.digest)),
     stableText: redactor.redactText(stable),
     generatedAt: options.at,
     localCommand: localCommand(options.digest),

@@ -38,7 +38,7 @@ export async function reportToPullRequest(
     repoRoot?: string;
   },
 ): Promise<PublishResult> {
-  const { renderMarkdown } = await import('../reporters/markdown.js');
+  const { renderMarkdown } = await import('../reporters/validation/markdown.js');
   let carried:
     | {
         knownComment: IssueComment | null;

@@ -1,34 +1,29 @@
+/** Output formats for every result kind: the registry, and validation's synchronous entry point. */
 import type { ValidationReport } from '../core/model.js';
-import { renderGithubAnnotations } from './github-annotations.js';
-import { renderJson } from './json.js';
-import { renderJunit } from './junit.js';
-import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
-import { renderText } from './text.js';
+import { formatChoices } from './registry.js';
+import { VALIDATION_FORMATS } from './validation/formats.js';
+import type { ValidationFormat } from './validation/index.js';
 
-export const REPORT_FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'github'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export {
+  type FormatName,
+  formatChoices,
+  REPORTERS,
+  type ResultData,
+  type ResultKind,
+  renderResult,
+} from './registry.js';
+export { jsonDocument, type Reporter, type ReporterLoader, type ReporterTable } from './reporter.js';
+export { renderMarkdown } from './validation/markdown.js';
 
-/** Renders a validation report in one of the output formats; pure. */
+/** `netchange validate --format` choices. */
+export const REPORT_FORMATS: readonly ValidationFormat[] = formatChoices('validation');
+export type ReportFormat = ValidationFormat;
+
+/** Renders a validation report in one of the output formats; pure and synchronous. */
 export function renderReport(
   report: ValidationReport,
   format: ReportFormat,
   options: { color: boolean },
 ): string {
-  switch (format) {
-    case 'text':
-      return renderText(report, options);
-    case 'json':
-      return renderJson(report);
-    case 'sarif':
-      return renderSarif(report);
-    case 'junit':
-      return renderJunit(report);
-    case 'markdown':
-      return renderMarkdown(report);
-    case 'github':
-      return renderGithubAnnotations(report);
-  }
+  return VALIDATION_FORMATS[format]({ report, color: options.color });
 }
-
-export { renderMarkdown } from './markdown.js';

@@ -26,7 +26,8 @@ export type DueOutcome =
 /** What the caller shows while the run goes on. */
 export interface DueEvents {
   onStart(change: DueChange): void;
-  onFinished(outcome: DueOutcome): void;
+  /** Awaited before the next proposal starts, so what the caller prints stays in order. */
+  onFinished(outcome: DueOutcome): void | Promise<void>;
 }
 
 /** Applies every due proposal; returns each one's outcome (none: nothing was due). */
@@ -67,7 +68,7 @@ export async function applyDueChanges(
       // why: one refused or failed proposal must not stop the others that are due.
       outcome = { change, error };
     }
-    events.onFinished(outcome);
+    await events.onFinished(outcome);
     outcomes.push(outcome);
   }
   return outcomes;

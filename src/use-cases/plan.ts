@@ -208,7 +208,7 @@ async function holdPlan(
 }
 
 /** The plan's markdown as plan.md and the pull request show it. */
-export function planMarkdown(plan: PlanDocument, artifacts: string): string {
+function planMarkdown(plan: PlanDocument, artifacts: string): string {
   return plan.held ? heldPlanMarkdown(plan.held) : renderPlanMarkdown(plan, { artifacts });
 }
 

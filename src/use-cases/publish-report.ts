@@ -14,7 +14,7 @@ import {
   openReviewSession,
   reportToPullRequest,
 } from '../github/report-pull-request.js';
-import { renderMarkdown } from '../reporters/markdown.js';
+import { renderMarkdown } from '../reporters/validation/markdown.js';
 import { createRunDirectory, readRunPlan } from '../runs/index.js';
 import type { UseCaseContext } from './context.js';
 import { validateChanges } from './validate.js';

@@ -1,9 +1,10 @@
-import { type Command, Option } from 'commander';
+import path from 'node:path';
+import type { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
-import type { ApplyRequest } from '../../use-cases/apply.js';
+import type { ApplyRequest, ApplyRun } from '../../use-cases/apply.js';
 import { cliContext, withRunControls } from '../context.js';
 import { applyExitCode, EXIT, exitCodeFor } from '../exit-codes.js';
-import { OPTION_HELP, parsePositiveInteger } from '../options.js';
+import { formatOption, OPTION_HELP, parsePositiveInteger } from '../options.js';
 
 export interface ApplyFlags {
   repo?: string;
@@ -41,7 +42,7 @@ export function registerApplyCommand(program: Command): void {
       '--reapply <reason>',
       'run again although the evidence shows the proposal applied at this commit; the reason is recorded',
     )
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption('apply', 'text'))
     .addHelpText(
       'after',
       `
@@ -75,8 +76,7 @@ async function runApply(proposalPath: string, flags: ApplyFlags): Promise<number
   const run = await withRunControls((controls) =>
     applyChange(applyRequest(proposalPath, flags), { ...cliContext(), ...controls }),
   );
-  const { renderApplyRun } = await import('../render/apply.js');
-  process.stdout.write(run.redactor.redactText(renderApplyRun(run, flags.format, process.cwd())));
+  process.stdout.write(await renderApplyRun(run, flags.format));
   return applyExitCode(run.result.outcome);
 }
 
@@ -86,7 +86,6 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
     throw usageError('--due finds the proposals itself; do not name one', 'Drop the path, or drop --due.');
   if (flags.pr !== undefined) throw usageError('--due finds the pull requests itself; do not pass --pr');
   const { applyDueChanges } = await import('../../use-cases/apply-due.js');
-  const { renderApplyRun } = await import('../render/apply.js');
   const { proposalPath: _none, ...request } = applyRequest('', flags);
   const outcomes = await withRunControls((controls) =>
     applyDueChanges(
@@ -95,11 +94,10 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
       {
         onStart: (application) =>
           process.stdout.write(`applying ${application.id} from #${application.pullNumber}\n`),
-        onFinished: (outcome) => {
+        onFinished: async (outcome) => {
           if (outcome.run) {
-            const { run } = outcome;
-            process.stdout.write(run.redactor.redactText(renderApplyRun(run, flags.format, process.cwd())));
-          } else if (outcome.error) {
+            process.stdout.write(await renderApplyRun(outcome.run, flags.format));
+          } else {
             const { error } = outcome;
             process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
           }
@@ -115,6 +113,18 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
       outcome.run ? applyExitCode(outcome.run.result.outcome) : exitCodeFor(outcome.error.code),
     ),
   );
+}
+
+/** The apply run in the chosen format. */
+async function renderApplyRun(run: ApplyRun, format: ApplyFlags['format']): Promise<string> {
+  const { renderResult } = await import('../../reporters/registry.js');
+  return renderResult('apply', format, {
+    result: run.result,
+    resultFile: path.join(path.relative(process.cwd(), run.runDirectory) || '.', 'result.json'),
+    ...(run.evidence ? { evidence: run.evidence } : {}),
+    ...(run.posted ? { postedTo: run.posted } : {}),
+    redactor: run.redactor,
+  });
 }
 
 function applyRequest(proposalPath: string, flags: ApplyFlags): ApplyRequest {

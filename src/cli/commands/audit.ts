@@ -1,6 +1,5 @@
-import { type Command, Option } from 'commander';
-import type { VerifyResult } from '../../audit/index.js';
-import { OPTION_HELP, writeOutput } from '../options.js';
+import type { Command } from 'commander';
+import { formatOption, OPTION_HELP, writeOutput } from '../options.js';
 
 interface VerifyFlags {
   repo?: string;
@@ -38,7 +37,7 @@ export function registerAuditCommand(program: Command): void {
       'check the evidence history and chain (and published anchors); exit 1 naming the first record or commit at fault',
     )
     .option('--repo <dir>', OPTION_HELP.repo)
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption('verify', 'text'))
     .option('--no-fetch', 'do not fetch the evidence branch from origin first')
     .option(
       '--expect <seq:hash>',
@@ -101,17 +100,8 @@ changed, removed, reordered or corrupted, or an anchor is not in the chain; 2 us
         onNotice: notice,
         ...(allowedSigners ? { allowedSigners } : {}),
       });
-      if (flags.format === 'json') {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      } else {
-        process.stdout.write(describeVerify(result));
-        // why: a started change with no result is not a broken chain, but someone must check the devices.
-        for (const open of result.openChanges ?? []) {
-          process.stdout.write(
-            `open change: ${open.proposal} started ${open.startedAt} by ${open.actor} (record #${open.sequence}, commit ${open.commit.slice(0, 12)}) and has no result: the run was interrupted (or is still running); check the devices\n`,
-          );
-        }
-      }
+      const { renderResult } = await import('../../reporters/registry.js');
+      process.stdout.write(await renderResult('verify', flags.format, result));
       process.exitCode = result.ok ? 0 : 1;
     });
 
@@ -121,7 +111,7 @@ changed, removed, reordered or corrupted, or an anchor is not in the chain; 2 us
     .option('--repo <dir>', OPTION_HELP.repo)
     .option('--from <iso>', 'only records of changes that finished at or after this instant')
     .option('--to <iso>', 'only records of changes that finished before this instant')
-    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .addOption(formatOption('export', 'csv'))
     .option('--output <file>', 'write the export to FILE instead of stdout')
     .option('--no-fetch', 'do not fetch the evidence branch from origin first')
     .addHelpText(
@@ -135,7 +125,8 @@ Examples:
       const { resolveEvidenceRepository, refreshEvidence, parseInstant } = await import(
         '../../audit/cli-support.js'
       );
-      const { exportCsv, exportJson, readEvidence } = await import('../../audit/index.js');
+      const { readEvidence } = await import('../../audit/index.js');
+      const { renderResult } = await import('../../reporters/registry.js');
       const from = flags.from ? parseInstant(flags.from, '--from') : undefined;
       const to = flags.to ? parseInstant(flags.to, '--to') : undefined;
       const root = await resolveEvidenceRepository(flags.repo, process.cwd());
@@ -145,36 +136,13 @@ Examples:
         ...(from ? { since: from } : {}),
         ...(to ? { until: to } : {}),
       });
-      const text =
-        flags.format === 'json'
-          ? exportJson(records, { ...(from ? { from } : {}), ...(to ? { to } : {}) })
-          : exportCsv(records);
+      const text = await renderResult('export', flags.format, {
+        records,
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+      });
       await writeOutput(text, flags.output, process.cwd());
     });
-}
-
-/** What `audit verify` prints: the first problem, every anchor that failed, or the intact head. */
-function describeVerify(result: VerifyResult): string {
-  const failedAnchors = result.anchors?.failed ?? [];
-  if (failedAnchors.length > 0) {
-    return (
-      `evidence chain does not hold ${failedAnchors.length} of ${result.anchors?.checked} published anchor(s):\n` +
-      failedAnchors.map((failure) => `  ${failure.message}\n`).join('') +
-      `  the chain itself: ${result.checked} record(s)${result.last ? `, last #${result.last.sequence} sha256:${result.last.hash}` : ''}\n`
-    );
-  }
-  const problem = result.firstProblem;
-  if (problem) {
-    return (
-      `evidence chain broken: ${problem.message}\n` +
-      `  problem: ${problem.problem} at record #${problem.sequence}${problem.commit ? ` (commit ${problem.commit})` : ''}; ${result.checked} record(s) before it are intact\n`
-    );
-  }
-  const anchors = result.anchors ? `; holds all ${result.anchors.checked} anchor(s)` : '';
-  if (result.checked === 0) {
-    return `no evidence recorded yet (the branch netchange-evidence does not exist or is empty)${anchors}\n`;
-  }
-  return `evidence chain intact: ${result.checked} record(s), last #${result.last?.sequence} sha256:${result.last?.hash}${anchors}\n`;
 }
 
 /** The allowed-signers file, as an absolute path; a name that does not exist is a usage error. */

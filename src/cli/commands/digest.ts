@@ -1,5 +1,5 @@
-import { type Command, Option } from 'commander';
-import { OPTION_HELP, writeOutput } from '../options.js';
+import type { Command } from 'commander';
+import { formatOption, OPTION_HELP, writeOutput } from '../options.js';
 
 interface DigestFlags {
   repo?: string;
@@ -29,9 +29,7 @@ export function registerDigestCommand(program: Command): void {
     )
     .option('--until <iso>', 'end of the period (default: now)')
     .option('--team <team>', 'only changes this team requested, ran or approved')
-    .addOption(
-      new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
-    )
+    .addOption(formatOption('digest', 'text'))
     .option('--output <file>', 'write the digest to FILE instead of stdout')
     .option('--no-fetch', 'do not fetch the evidence branch from origin first')
     .option(
@@ -53,9 +51,8 @@ Exit codes: 0 the digest was written (also when nothing changed), 2 usage error,
       const { resolveEvidenceRepository, refreshEvidence, parseSince, parseInstant } = await import(
         '../../audit/cli-support.js'
       );
-      const { buildDigest, loadEvidence, readEvidenceHead, renderDigest } = await import(
-        '../../audit/index.js'
-      );
+      const { buildDigest, loadEvidence, readEvidenceHead } = await import('../../audit/index.js');
+      const { renderResult } = await import('../../reporters/registry.js');
       const notice = (message: string) => process.stderr.write(`note: ${message}\n`);
       const until = flags.until ? parseInstant(flags.until, '--until') : new Date();
       const since = parseSince(flags.since, until);
@@ -70,11 +67,7 @@ Exit codes: 0 the digest was written (also when nothing changed), 2 usage error,
         { since, until, ...(flags.team ? { team: flags.team } : {}) },
         loaded.unreadable,
       );
-      await writeOutput(
-        renderDigest(digest, flags.format as 'text' | 'markdown' | 'json'),
-        flags.output,
-        process.cwd(),
-      );
+      await writeOutput(await renderResult('digest', flags.format, digest), flags.output, process.cwd());
       if (flags.post) {
         const { postDigest, describeDigestPost } = await import('../../github/digest-issue.js');
         const { openWorkspace } = await import('../../pipeline/workspace.js');

@@ -1,10 +1,10 @@
-import { type Command, Option } from 'commander';
-import { OPTION_HELP } from '../options.js';
+import type { Command } from 'commander';
+import { formatOption, OPTION_HELP } from '../options.js';
 
 interface NextFlags {
   repo?: string;
   at?: string;
-  format: 'text' | 'json';
+  format: string;
 }
 
 const SLOT_COUNT = 3;
@@ -21,7 +21,7 @@ export function registerNextCommand(program: Command): void {
     .argument('<path>', 'the proposal file (relative to the current directory)')
     .option('--repo <dir>', OPTION_HELP.repo)
     .option('--at <iso>', 'search as of this instant (default: now); slots are never before it')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption('next', 'text'))
     .addHelpText(
       'after',
       `
@@ -42,15 +42,9 @@ async function runNext(file: string, flags: NextFlags): Promise<number> {
   const { configError } = await import('../../core/errors.js');
   const { openWorkspace } = await import('../../pipeline/workspace.js');
   const { loadChangeSubjects } = await import('../../pipeline/load-proposals.js');
-  const {
-    evaluateWindows,
-    nextAllowedSlots,
-    renderNextText,
-    toIsoLocal,
-    toIsoUtc,
-    zoneClock,
-    isValidTimeZone,
-  } = await import('../../windows/index.js');
+  const { evaluateWindows, nextAllowedSlots, toIsoLocal, toIsoUtc, zoneClock, isValidTimeZone } =
+    await import('../../windows/index.js');
+  const { renderResult } = await import('../../reporters/registry.js');
   const { loadWindowPolicy } = await import('./windows.js');
 
   const at = parseAt(flags.at);
@@ -112,8 +106,6 @@ async function runNext(file: string, flags: NextFlags): Promise<number> {
     })),
     horizon: policy.horizon,
   };
-  process.stdout.write(
-    flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderNextText(report),
-  );
+  process.stdout.write(await renderResult('next', flags.format, report));
   return verdict.open || slots.length > 0 ? 0 : 1;
 }

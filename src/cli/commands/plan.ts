@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
+import pc from 'picocolors';
 import { usageError } from '../../core/errors.js';
 import type { PlanRequest } from '../../use-cases/plan.js';
 import { cliContext, withRunControls } from '../context.js';
 import { EXIT, planExitCode } from '../exit-codes.js';
-import { OPTION_HELP, parseAt, parsePositiveInteger } from '../options.js';
+import { formatOption, OPTION_HELP, parseAt, parsePositiveInteger } from '../options.js';
 
 interface PlanFlags {
   repo?: string;
@@ -42,9 +43,7 @@ export function registerPlanCommand(program: Command): void {
       parsePositiveInteger('--concurrency'),
     )
     .option('--out-dir <dir>', 'where artifacts go (default: .netchange/runs/<timestamp>/)')
-    .addOption(
-      new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
-    )
+    .addOption(formatOption('plan', 'text'))
     .option(
       '--github',
       'publish the plan with the validation report to the pull request (comment and check run)',
@@ -97,19 +96,27 @@ syntax error, timeout, missing provider), 130 cancelled.`,
 /** `plan`: one use-case call, its result rendered, its status mapped to the exit code. */
 async function runPlan(request: PlanRequest, format: PlanFlags['format']): Promise<number> {
   const { planChanges } = await import('../../use-cases/plan.js');
-  const { renderPlanRun } = await import('../render/plan.js');
+  const { renderResult } = await import('../../reporters/registry.js');
   const run = await withRunControls((controls) => planChanges(request, { ...cliContext(), ...controls }));
-  const output = renderPlanRun(run, {
-    format,
-    cwd: process.cwd(),
-    github: request.github === true,
-    color: process.stdout.isTTY === true && !process.env.NO_COLOR,
-  });
-  if (output.stderr) process.stderr.write(output.stderr);
-  process.stdout.write(run.redactor.redactText(output.stdout));
+  const relative = path.relative(process.cwd(), run.runDirectory) || '.';
+  for (const finding of run.notPlanned) {
+    const where = [finding.file, finding.line, finding.column].filter((part) => part !== undefined).join(':');
+    process.stderr.write(
+      `${pc.red('error')} ${where} ${run.redactor.redactText(finding.message)} (not planned)\n`,
+    );
+  }
+  process.stdout.write(
+    await renderResult('plan', format, {
+      plan: run.plan,
+      runDirectory: relative,
+      color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      github: request.github === true,
+      redactor: run.redactor,
+    }),
+  );
   if (run.plan.held) {
     if (run.published) process.stderr.write(run.published);
-    process.stderr.write(`${path.relative(process.cwd(), run.runDirectory) || '.'}: plan.json, plan.md\n`);
+    process.stderr.write(`${relative}: plan.json, plan.md\n`);
     return EXIT.failed;
   }
   if (run.plan.proposals.length === 0 && run.notPlanned.length === 0)

@@ -1,10 +1,10 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { cliContext } from '../context.js';
 import {
+  formatOption,
   OPTION_HELP,
   parseAt,
-  parseFormat,
   parsePositiveInteger,
   useColor,
   writeOutput,
@@ -45,11 +45,7 @@ export function registerValidateCommand(program: Command): void {
       '--commit <sha>',
       'the commit being evaluated; approvals recorded for another commit do not count',
     )
-    .addOption(
-      new Option('--format <format>', 'output format')
-        .choices(['text', 'json', 'sarif', 'junit', 'markdown', 'github'])
-        .default('text'),
-    )
+    .addOption(formatOption('validation', 'text'))
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option(
       '--github',
@@ -74,8 +70,7 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
     )
     .action(async (paths: string[], flags: ValidateFlags) => {
       const { validateChanges, validatePullRequest } = await import('../../use-cases/validate.js');
-      const { renderReport, REPORT_FORMATS } = await import('../../reporters/index.js');
-      const format = parseFormat(REPORT_FORMATS)(flags.format);
+      const { renderResult } = await import('../../reporters/registry.js');
       if (flags.github && flags.approvals)
         throw usageError('--github takes approvals from the reviews; drop --approvals');
       const request = {
@@ -102,7 +97,7 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
           ...(flags.commit ? { commit: flags.commit } : {}),
         }));
       await writeOutput(
-        renderReport(report, format, { color: useColor(flags.output) }),
+        await renderResult('validation', flags.format, { report, color: useColor(flags.output) }),
         flags.output,
         process.cwd(),
       );

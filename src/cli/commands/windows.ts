@@ -1,8 +1,8 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { Finding } from '../../core/findings.js';
 import type { Workspace } from '../../pipeline/workspace.js';
 import type { CompiledWindowPolicy } from '../../windows/index.js';
-import { OPTION_HELP } from '../options.js';
+import { formatOption, OPTION_HELP } from '../options.js';
 
 interface WindowsFlags {
   repo?: string;
@@ -10,7 +10,7 @@ interface WindowsFlags {
   domain?: string;
   from?: string;
   days: number;
-  format: 'text' | 'json' | 'ics';
+  format: string;
 }
 
 const DEFAULT_DAYS = 14;
@@ -37,9 +37,7 @@ export function registerWindowsCommand(program: Command): void {
       parseDays,
       DEFAULT_DAYS,
     )
-    .addOption(
-      new Option('--format <format>', 'output format').choices(['text', 'json', 'ics']).default('text'),
-    )
+    .addOption(formatOption('calendar', 'text'))
     .addHelpText(
       'after',
       `
@@ -52,9 +50,8 @@ Exit codes: 0 listed, 2 usage error or invalid window policy.`,
     )
     .action(async (flags: WindowsFlags) => {
       const { openWorkspace } = await import('../../pipeline/workspace.js');
-      const { listOccurrences, renderCalendarIcs, renderCalendarText } = await import(
-        '../../windows/index.js'
-      );
+      const { listOccurrences } = await import('../../windows/index.js');
+      const { renderResult } = await import('../../reporters/registry.js');
       const workspace = await openWorkspace({
         cwd: process.cwd(),
         ...(flags.repo ? { repo: flags.repo } : {}),
@@ -68,29 +65,16 @@ Exit codes: 0 listed, 2 usage error or invalid window policy.`,
         ...(flags.site ? { site: flags.site } : {}),
         ...(flags.domain ? { domain: flags.domain } : {}),
       });
-      if (flags.format === 'json') {
-        const body = {
-          from: from.toISOString(),
+      process.stdout.write(
+        await renderResult('calendar', flags.format, {
+          occurrences,
+          from,
           days: flags.days,
           timezone: policy.timezone,
           ...(flags.site ? { site: flags.site } : {}),
           ...(flags.domain ? { domain: flags.domain } : {}),
-          occurrences: occurrences.map(({ startMs: _start, endMs: _end, ...rest }) => rest),
-        };
-        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-      } else if (flags.format === 'ics') {
-        process.stdout.write(renderCalendarIcs(occurrences));
-      } else {
-        process.stdout.write(
-          renderCalendarText(occurrences, {
-            from,
-            days: flags.days,
-            timezone: policy.timezone,
-            ...(flags.site ? { site: flags.site } : {}),
-            ...(flags.domain ? { domain: flags.domain } : {}),
-          }),
-        );
-      }
+        }),
+      );
       process.exitCode = 0;
     });
 }

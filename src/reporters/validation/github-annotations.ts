@@ -1,5 +1,5 @@
-import type { Finding } from '../core/findings.js';
-import type { ValidationReport } from '../core/model.js';
+import type { Finding } from '../../core/findings.js';
+import type { ValidationReport } from '../../core/model.js';
 
 /**
  * `--format github`: workflow commands (`::error file=…,line=…::message`) that GitHub Actions turns

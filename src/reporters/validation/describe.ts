@@ -1,5 +1,5 @@
-import type { ApprovalRequirement, ProposalReport, ValidationReport } from '../core/model.js';
-import { formatLocal } from '../proposals/schedule.js';
+import type { ApprovalRequirement, ProposalReport, ValidationReport } from '../../core/model.js';
+import { formatLocal } from '../../proposals/schedule.js';
 
 /** Plain-words sentences shared by every human-facing format, so text and markdown say the same. */
 

@@ -1,5 +1,5 @@
-import type { Finding } from '../core/findings.js';
-import type { ProposalReport, ValidationReport } from '../core/model.js';
+import type { Finding } from '../../core/findings.js';
+import type { ProposalReport, ValidationReport } from '../../core/model.js';
 import {
   approvalStatus,
   describeNextAllowed,

@@ -1,6 +1,6 @@
 import pc from 'picocolors';
-import type { Finding } from '../core/findings.js';
-import type { ValidationReport } from '../core/model.js';
+import type { Finding } from '../../core/findings.js';
+import type { ValidationReport } from '../../core/model.js';
 import {
   approvalStatus,
   describeNextAllowed,

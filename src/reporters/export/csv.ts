@@ -1,11 +1,6 @@
-/**
- * Evidence for auditors and change boards: CSV (RFC 4180, one row per record) or JSON (the records
- * as stored). Pure functions over records.
- */
-import type { EvidenceRecord } from './types.js';
-
-export const EXPORT_FORMATS = ['csv', 'json'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** `audit export --format csv`: RFC 4180, one row per evidence record, for auditors' spreadsheets. */
+import type { EvidenceRecord } from '../../audit/types.js';
+import type { ExportOutput } from './output.js';
 
 /** Columns, in order: header → value. */
 const COLUMNS: [string, (record: EvidenceRecord) => string | number | undefined][] = [
@@ -66,6 +61,11 @@ const COLUMNS: [string, (record: EvidenceRecord) => string | number | undefined]
   ['hash', (record) => record.hash],
 ];
 
+/** The export's records as CSV. */
+export function renderExportCsv({ records }: ExportOutput): string {
+  return exportCsv(records);
+}
+
 /** RFC 4180 CSV: CRLF line ends, a header row, fields quoted when they hold a comma, quote or line break. */
 export function exportCsv(records: readonly EvidenceRecord[]): string {
   const rows = [COLUMNS.map(([header]) => header)];
@@ -86,19 +86,4 @@ function csvText(value: string | number | undefined): string {
 
 function quoteCsv(field: string): string {
   return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
-
-/** One JSON object: the period and the records exactly as stored (hashes included, so they can be re-verified). */
-export function exportJson(records: readonly EvidenceRecord[], period: { from?: Date; to?: Date }): string {
-  return `${JSON.stringify(
-    {
-      schemaVersion: 1,
-      ...(period.from ? { from: period.from.toISOString() } : {}),
-      ...(period.to ? { to: period.to.toISOString() } : {}),
-      count: records.length,
-      records,
-    },
-    null,
-    2,
-  )}\n`;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { evidenceDraft } from '../../test/audit/drafts.js';
-import { chainRecord } from './chain.js';
-import { exportCsv } from './export.js';
+import { evidenceDraft } from '../../../test/audit/drafts.js';
+import { chainRecord } from '../../audit/chain.js';
+import { exportCsv } from './csv.js';
 
 describe('exportCsv', () => {
   it.each([

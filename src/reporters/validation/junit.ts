@@ -1,5 +1,5 @@
 import junitModule, { type Builder } from 'junit-report-builder';
-import type { ValidationReport } from '../core/model.js';
+import type { ValidationReport } from '../../core/model.js';
 
 // why: the package is CommonJS with `exports.default`; Node hands us the builder, TypeScript's
 // NodeNext typing sees the module object. Accept both shapes.

@@ -1,6 +1,6 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
-import type { Finding, RuleId } from '../core/findings.js';
-import type { ValidationReport } from '../core/model.js';
+import type { Finding, RuleId } from '../../core/findings.js';
+import type { ValidationReport } from '../../core/model.js';
 
 const RULES: Record<RuleId, string> = {
   yaml: 'The file is valid YAML: one document, no duplicate keys, no alias bombs.',

@@ -1,0 +1,21 @@
+import { jsonDocument } from '../reporter.js';
+import type { CalendarOutput } from './output.js';
+
+/** `windows --format json`: the span asked for and each occurrence, times as RFC 3339 only. */
+export function renderCalendarJson({
+  occurrences,
+  from,
+  days,
+  timezone,
+  site,
+  domain,
+}: CalendarOutput): string {
+  return jsonDocument({
+    from: from.toISOString(),
+    days,
+    timezone,
+    ...(site ? { site } : {}),
+    ...(domain ? { domain } : {}),
+    occurrences: occurrences.map(({ startMs: _start, endMs: _end, ...rest }) => rest),
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * The facts every digest format shows, in the same words: the period, the counts, and per change
+ * who, when (local and UTC), where, window, approvals, diff, result and evidence.
+ */
+import { type Digest, isEmergency } from '../../audit/digest.js';
+import { isStartedRecord } from '../../audit/open-changes.js';
+import { formatLocalAndUtc, formatSpan, formatUtc } from '../../audit/time-format.js';
+import type { EvidenceRecord } from '../../audit/types.js';
+
+/** How many changes of each outcome the records hold (JSON `summary`, the text's count line). */
+export function summaryCounts(records: readonly EvidenceRecord[]) {
+  return {
+    changes: records.length,
+    failed: records.filter((record) => record.outcome === 'failed').length,
+    rolledBack: records.filter((record) => record.outcome === 'rolled-back').length,
+    interrupted: records.filter((record) => record.outcome === 'started').length,
+    emergency: records.filter(isEmergency).length,
+    succeeded: records.filter((record) => record.outcome === 'succeeded').length,
+  };
+}
+
+/** `<since> and <until>[ for team T]`, in UTC. */
+export function periodText(digest: Digest): string {
+  return `${formatUtc(digest.since)} and ${formatUtc(digest.until)}${digest.team ? ` for team ${digest.team}` : ''}`;
+}
+
+/** `3 changes: 1 failed, 2 succeeded`. */
+export function summaryText(digest: Digest): string {
+  const counts = summaryCounts([...digest.attention, ...digest.emergency, ...digest.other]);
+  const parts = [
+    counts.failed ? `${counts.failed} failed` : '',
+    counts.rolledBack ? `${counts.rolledBack} rolled back` : '',
+    counts.interrupted ? `${counts.interrupted} interrupted` : '',
+    counts.emergency ? `${counts.emergency} emergency` : '',
+    `${counts.succeeded} succeeded`,
+  ].filter(Boolean);
+  return `${counts.changes} ${counts.changes === 1 ? 'change' : 'changes'}: ${parts.join(', ')}`;
+}
+
+/** The facts every rendering shows for one change, as label → text. */
+export function describeRecord(record: EvidenceRecord): [string, string][] {
+  const zone = record.proposal.timezone;
+  const requester = `${record.requester.github} (${record.requester.team}) requested`;
+  const actor = `${record.actor.name} (${record.actor.kind}${record.actor.team ? `, ${record.actor.team}` : ''}) ran it`;
+  const facts: [string, string][] = [
+    ['who', `${requester}; ${actor}`],
+    ['when', formatSpan(record.startedAt, record.finishedAt, zone)],
+  ];
+  const where = [...(record.proposal.targets?.sites ?? []), ...(record.proposal.targets?.devices ?? [])];
+  if (where.length > 0) facts.push(['where', where.join(', ')]);
+  facts.push(['window', describeWindow(record)]);
+  facts.push([
+    'approvals',
+    record.approvers.length === 0
+      ? 'none recorded'
+      : record.approvers
+          .map(
+            (approver) =>
+              `${approver.user}${approver.team ? ` (${approver.team})` : ''}${approver.at ? ` at ${formatLocalAndUtc(approver.at, zone)}` : ''}`,
+          )
+          .join('; '),
+  ]);
+  facts.push(['diff', diffSummary(record)]);
+  facts.push(['result', describeResult(record)]);
+  if (record.retrospectiveDue)
+    facts.push(['retrospective due', formatLocalAndUtc(record.retrospectiveDue, zone)]);
+  if (record.proposal.incident) facts.push(['incident', record.proposal.incident]);
+  facts.push([
+    'pull request',
+    record.pullRequest ? (record.pullRequest.url ?? `#${record.pullRequest.number}`) : 'none',
+  ]);
+  facts.push([
+    'evidence',
+    `record #${record.sequence}, commit ${record.commit.slice(0, 12)}, ${record.proposal.file}`,
+  ]);
+  return facts;
+}
+
+function describeWindow(record: EvidenceRecord): string {
+  const names = record.window.windows?.length ? ` (${record.window.windows.join(', ')})` : '';
+  const message = record.window.message ? `: ${record.window.message}` : '';
+  return `${record.window.status}${names}${message}`;
+}
+
+function diffSummary(record: EvidenceRecord): string {
+  const summaries = record.steps
+    .filter((step) => step.phase === undefined || step.phase === 'execution')
+    .map((step) => (step.diffSummary ? `${step.name}: ${step.diffSummary}` : undefined))
+    .filter((summary): summary is string => summary !== undefined);
+  return summaries.length > 0 ? summaries.join('; ') : 'no changes reported';
+}
+
+function describeResult(record: EvidenceRecord): string {
+  if (isStartedRecord(record)) {
+    return `started ${formatLocalAndUtc(record.startedAt, record.proposal.timezone)}, no result: the run was interrupted (or is still running); check the devices`;
+  }
+  const parts: string[] = [record.outcome];
+  const failedStep = record.steps.find(
+    (step) => step.exitCode !== 0 && step.exitCode !== null && step.status !== 'skipped',
+  );
+  if (failedStep) parts.push(`step ${failedStep.name} exited ${failedStep.exitCode}`);
+  if (record.verification.status !== 'none') {
+    parts.push(
+      `verification ${record.verification.status}${record.verification.message ? ` (${record.verification.message})` : ''}`,
+    );
+  }
+  if (record.rollback.status !== 'not-needed') {
+    parts.push(
+      `rollback ${record.rollback.status}${record.rollback.message ? ` (${record.rollback.message})` : ''}`,
+    );
+  }
+  return parts.join('; ');
+}
+
+/** `FAILED  CHG-1 title`: the outcome first, so a reader scanning the list sees failures. */
+export function headline(record: EvidenceRecord): string {
+  const marker =
+    record.outcome === 'failed'
+      ? 'FAILED'
+      : record.outcome === 'rolled-back'
+        ? 'ROLLED BACK'
+        : record.outcome === 'started'
+          ? 'INTERRUPTED'
+          : isEmergency(record)
+            ? 'EMERGENCY'
+            : 'OK';
+  return `${marker}  ${record.proposal.id}${record.proposal.title ? ` ${record.proposal.title}` : ''}`;
+}
+
+/** The digest's sections, in reading order: what needs attention first. */
+export const SECTIONS = [
+  ['attention', 'Failed, rolled back and interrupted'],
+  ['emergency', 'Emergency changes and window overrides'],
+  ['other', 'Other changes'],
+] as const;

@@ -1,0 +1,23 @@
+import type { Digest } from '../../audit/digest.js';
+import { jsonDocument } from '../reporter.js';
+import { summaryCounts } from './describe.js';
+
+/** `--format json`: the period, the counts and the three sections' records as stored. */
+export function renderDigestJson(digest: Digest): string {
+  return jsonDocument(digestJson(digest));
+}
+
+function digestJson(digest: Digest) {
+  const all = [...digest.attention, ...digest.emergency, ...digest.other];
+  return {
+    schemaVersion: 1,
+    since: digest.since,
+    until: digest.until,
+    ...(digest.team ? { team: digest.team } : {}),
+    summary: summaryCounts(all),
+    attention: digest.attention,
+    emergency: digest.emergency,
+    other: digest.other,
+    unreadable: digest.unreadable,
+  };
+}

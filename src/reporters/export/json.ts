@@ -1,0 +1,13 @@
+import { jsonDocument } from '../reporter.js';
+import type { ExportOutput } from './output.js';
+
+/** One JSON object: the period and the records exactly as stored (hashes included, so they can be re-verified). */
+export function renderExportJson({ records, from, to }: ExportOutput): string {
+  return jsonDocument({
+    schemaVersion: 1,
+    ...(from ? { from: from.toISOString() } : {}),
+    ...(to ? { to: to.toISOString() } : {}),
+    count: records.length,
+    records,
+  });
+}
