@@ -3,7 +3,6 @@ import path from 'node:path';
 import { configError, usageError } from '../core/errors.js';
 import { hasErrors } from '../core/findings.js';
 import type { Approval, ValidationReport } from '../core/model.js';
-import { compilePolicies } from './policies.js';
 import { validateWorkspace } from './validate.js';
 import { openWorkspace, type Workspace } from './workspace.js';
 
@@ -35,20 +34,16 @@ export async function runValidate(options: RunValidateOptions): Promise<Validati
     ...(options.approvalsFile ? await readApprovals(options.cwd, options.approvalsFile) : []),
   ];
   const commit = options.commit ?? (await headCommit(workspace));
-  return validateWorkspace(
-    workspace,
-    {
-      at: options.at,
-      version: options.version,
-      approvals,
-      ...(options.paths ? { paths: options.paths } : {}),
-      ...(options.since ? { since: options.since } : {}),
-      ...(commit ? { commit } : {}),
-      ...(options.members ? { members: options.members } : {}),
-      requireApprovals: options.requireApprovals === true,
-    },
-    compilePolicies,
-  );
+  return validateWorkspace(workspace, {
+    at: options.at,
+    version: options.version,
+    approvals,
+    ...(options.paths ? { paths: options.paths } : {}),
+    ...(options.since ? { since: options.since } : {}),
+    ...(commit ? { commit } : {}),
+    ...(options.members ? { members: options.members } : {}),
+    requireApprovals: options.requireApprovals === true,
+  });
 }
 
 /** Reads `--approvals FILE`; a malformed file is a usage error naming its lines (exit 2). */
