@@ -34,7 +34,8 @@ function holdStage(prepared: { count: number }): GateStage {
           return {
             findings: [
               {
-                ruleId: 'hold',
+                ruleId: 'rule',
+                policy: 'hold',
                 severity: facts.bypassWindows ? 'warning' : 'error',
                 message: `${subject.proposal.id} is held (judged at ${facts.risk} risk)`,
                 hint: 'Wait until the hold is lifted.',
@@ -46,7 +47,7 @@ function holdStage(prepared: { count: number }): GateStage {
       };
     },
     describeRefusal(entry) {
-      return entry.findings.some((finding) => finding.ruleId === 'hold' && finding.severity === 'error')
+      return entry.findings.some((finding) => finding.policy === 'hold' && finding.severity === 'error')
         ? 'a hold is in force'
         : undefined;
     },
@@ -109,7 +110,7 @@ describe('the gate', () => {
     const later = report.proposals.find((proposal) => proposal.id === 'CHG-LATER');
     expect(later?.findings).toContainEqual(
       expect.objectContaining({
-        ruleId: 'hold',
+        policy: 'hold',
         severity: 'error',
         message: 'CHG-LATER is held (judged at low risk)',
       }),
