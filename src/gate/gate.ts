@@ -16,8 +16,11 @@ import type {
 export interface PreparedGate {
   /** The stages' policy findings (none is an error), then their findings about the run. */
   findings: Finding[];
-  /** Runs one proposal through every stage, in order. */
-  evaluate(subject: ChangeSubject, requestedAt?: Date): { findings: Finding[]; report: VerdictPart };
+  /** Runs one proposal through every stage, in order; `facts` as the stages left them (effective risk, bypass). */
+  evaluate(
+    subject: ChangeSubject,
+    requestedAt?: Date,
+  ): { findings: Finding[]; report: VerdictPart; facts: ProposalFacts };
   /** Findings about a finished, sorted report (e.g. approvals still missing). */
   conclude(report: ProposalReport): Finding[];
   /** Judges a change to the policy files: one report per stage that reviews such changes. */
@@ -65,7 +68,7 @@ export async function prepareGate(
         Object.assign(report, verdict.report);
         facts = { ...facts, ...verdict.facts };
       }
-      return { findings, report };
+      return { findings, report, facts };
     },
     conclude: (report) => prepared.flatMap((stage) => stage.conclude?.(report) ?? []),
     async reviewPolicyChange(change) {
