@@ -1,17 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { configError } from '../core/errors.js';
 import { compareFindings, type Finding, hasErrors } from '../core/findings.js';
-import type {
-  Approval,
-  ChangeControlVerdict,
-  ChangeSubject,
-  ProposalReport,
-  Risk,
-  ValidationReport,
-  WindowVerdict,
-} from '../core/model.js';
-import type { YamlDocument } from '../documents/parse-yaml.js';
+import type { Approval, ProposalReport, ValidationReport } from '../core/model.js';
+import { type PreparedGate, prepareGate } from '../gate/gate.js';
+import { GATE_STAGES } from '../gate/registry.js';
+import type { GateStage } from '../gate/stage.js';
 import { checkLeadTime, toUtcString } from '../proposals/schedule.js';
 import { type LoadedProposal, type LoadOptions, loadProposals } from './load-proposals.js';
 import type { Workspace } from './workspace.js';
@@ -36,57 +29,15 @@ export interface ValidateOptions extends LoadOptions {
   version: string;
 }
 
-/** Sites and devices the repository knows, for the window policy's scope lint. */
-export interface KnownScopeValues {
-  sites: string[];
-  devices: string[];
-}
-
-/** The policies compiled once per run; each stage is optional until its policy file exists. */
-export interface CompiledPolicies {
-  windows?: WindowStage;
-  changeControl?: ChangeControlStage;
-  /**
-   * Judges a change to the rules with the policy in force (`inForce`, the base's change-control
-   * policy), falling back to the workspace's only when the base had none.
-   */
-  evaluatePolicyChange?(files: string[], inForce: YamlDocument | undefined): Promise<ProposalReport>;
-  /** Warnings and notes about the policy files themselves. */
-  findings: Finding[];
-  /** Report findings about the run as a whole (no change-control policy: nothing is gated). */
-  reportFindings?: Finding[];
-}
-
-/** What the pipeline needs from the window engine (src/windows). */
-export interface WindowStage {
-  /** Evaluates one change at the given (effective) risk; `bypass` turns errors into warnings. */
-  evaluate(subject: ChangeSubject, risk: Risk, bypass: boolean): WindowVerdict;
-}
-
-/** What the pipeline needs from the change-control engine (src/control). */
-export interface ChangeControlStage {
-  /** True when the change may bypass production windows (emergency, per policy). */
-  bypassesWindows(subject: ChangeSubject): boolean;
-  /** Evaluates one change; `windowVerdict` gives the window verdict at a risk (memoised). */
-  evaluate(
-    subject: ChangeSubject,
-    windowVerdict: (risk: Risk) => WindowVerdict,
-    requestedAt?: Date,
-  ): ChangeControlVerdict;
-}
-
 /**
- * The `validate` pipeline: load proposals, compile policies, evaluate windows and change control
- * for each, and assemble the report. Bad proposals are findings; bad policies throw (exit 2).
+ * The gate's runner, shared by validate, plan, apply and the pull-request report: load proposals,
+ * prepare every gate stage once, run each proposal through the stages in order, and assemble the
+ * report. Bad proposals are findings; bad policies throw (exit 2).
  */
 export async function validateWorkspace(
   workspace: Workspace,
   options: ValidateOptions,
-  compilePolicies: (
-    workspace: Workspace,
-    options: ValidateOptions,
-    known?: KnownScopeValues,
-  ) => Promise<CompiledPolicies> = noPolicies,
+  stages: readonly GateStage[] = GATE_STAGES,
 ): Promise<ValidationReport> {
   const loaded = await loadProposals(workspace, options);
   // why: "a scope value that matches nothing" can only be judged against the whole repository.
@@ -98,14 +49,18 @@ export async function validateWorkspace(
         devices: loaded.inventoryHosts,
       }
     : undefined;
-  const policies = await compilePolicies(workspace, options, known);
-  const policyErrors = policies.findings.filter((finding) => finding.severity === 'error');
-  if (policyErrors.length > 0) {
-    throw configError('the policy files have errors', {
-      findings: policyErrors,
-      hint: 'Fix the policy; netchange does not evaluate changes against a policy it cannot read.',
-    });
-  }
+  const gate = await prepareGate(
+    {
+      workspace,
+      at: options.at,
+      approvals: options.approvals ?? [],
+      ...(options.commit ? { commit: options.commit } : {}),
+      ...(options.members ? { members: options.members } : {}),
+      requireApprovals: options.requireApprovals === true,
+      ...(known ? { known } : {}),
+    },
+    stages,
+  );
   const requestedAt = new Map<string, Date>();
   if (options.leadTimeFromCommit && workspace.git) {
     for (const proposal of loaded.proposals) {
@@ -114,14 +69,16 @@ export async function validateWorkspace(
     }
   }
   const proposals = loaded.proposals.map((proposal) =>
-    reportProposal(proposal, policies, options, requestedAt.get(proposal.file)),
+    reportProposal(proposal, gate, options, requestedAt.get(proposal.file)),
   );
-  if (loaded.changedPolicies.length > 0 && policies.evaluatePolicyChange) {
-    proposals.push(
-      finish(await policies.evaluatePolicyChange(loaded.changedPolicies, loaded.policyInForce), options),
-    );
+  if (loaded.changedPolicies.length > 0) {
+    const reviews = await gate.reviewPolicyChange({
+      files: loaded.changedPolicies,
+      ...(loaded.policyInForce ? { inForce: loaded.policyInForce } : {}),
+    });
+    proposals.push(...reviews.map((review) => finish(review, gate)));
   }
-  const findings = [...policies.findings, ...(policies.reportFindings ?? [])];
+  const findings = [...gate.findings];
   const changesDirectory = workspace.config.paths.changes;
   if (loaded.complete && proposals.length === 0 && !existsSync(path.join(workspace.root, changesDirectory))) {
     // why: an empty run in the wrong directory must not look like a clean pass.
@@ -136,13 +93,9 @@ export async function validateWorkspace(
   return assembleReport(proposals, findings, loaded.withdrawn, options);
 }
 
-async function noPolicies(): Promise<CompiledPolicies> {
-  return { findings: [] };
-}
-
 function reportProposal(
   loaded: LoadedProposal,
-  policies: CompiledPolicies,
+  gate: PreparedGate,
   options: ValidateOptions,
   requestedAt: Date | undefined,
 ): ProposalReport {
@@ -155,7 +108,7 @@ function reportProposal(
     findings,
     approvals: { required: [], satisfied: true },
   };
-  if (!proposal) return finish(report, options);
+  if (!proposal) return finish(report, gate);
   report.title = proposal.title;
   report.type = proposal.type;
   report.domain = proposal.domain;
@@ -163,7 +116,7 @@ function reportProposal(
   report.risk = { declared: proposal.risk, effective: proposal.risk, reasons: [] };
 
   const subject = loaded.subject;
-  if (!subject) return finish(report, options);
+  if (!subject) return finish(report, gate);
   report.schedule = {
     start: toUtcString(subject.startMs),
     end: toUtcString(subject.endMs),
@@ -173,60 +126,20 @@ function reportProposal(
   const tooFar = checkLeadTime(subject, options.at.getTime(), subject.file, subject.locate);
   if (tooFar) {
     findings.push(tooFar);
-    return finish(report, options);
+    return finish(report, gate);
   }
 
-  const bypass = policies.changeControl?.bypassesWindows(subject) ?? false;
-  const windowVerdicts = new Map<string, WindowVerdict>();
-  const windowVerdictFor = (risk: Risk): WindowVerdict => {
-    let verdict = windowVerdicts.get(risk);
-    if (!verdict) {
-      verdict = policies.windows?.evaluate(subject, risk, bypass) ?? {
-        findings: [],
-        overrideApprovals: [],
-        overlapping: [],
-        open: true,
-      };
-      windowVerdicts.set(risk, verdict);
-    }
-    return verdict;
-  };
-
-  let effectiveRisk = proposal.risk;
-  if (policies.changeControl) {
-    const verdict = policies.changeControl.evaluate(subject, windowVerdictFor, requestedAt);
-    report.risk = verdict.risk;
-    report.approvals = verdict.approvals;
-    if (verdict.autonomy) report.autonomy = verdict.autonomy;
-    if (verdict.retrospectiveDue) report.retrospectiveDue = verdict.retrospectiveDue;
-    findings.push(...verdict.findings);
-    effectiveRisk = verdict.risk.effective;
-  }
-  if (policies.windows) {
-    const verdict = windowVerdictFor(effectiveRisk);
-    findings.push(...verdict.findings);
-    report.windows = {
-      overlapping: verdict.overlapping,
-      open: verdict.open,
-      ...(verdict.nextAllowed ? { nextAllowed: verdict.nextAllowed } : {}),
-    };
-  }
-  return finish(report, options);
+  const judged = gate.evaluate(subject, requestedAt);
+  findings.push(...judged.findings);
+  Object.assign(report, judged.report);
+  return finish(report, gate);
 }
 
-function finish(report: ProposalReport, options: ValidateOptions): ProposalReport {
+/** Sorts the findings, adds the stages' conclusions about the whole report and decides `ok`. */
+function finish(report: ProposalReport, gate: PreparedGate): ProposalReport {
   report.findings.sort(compareFindings);
-  const approvalsMissing = options.requireApprovals === true && !report.approvals.satisfied;
-  if (approvalsMissing) {
-    const missing = report.approvals.required.filter((requirement) => !requirement.satisfied);
-    report.findings.push({
-      ruleId: 'approval',
-      severity: 'error',
-      message: `approvals missing: ${missing.map((requirement) => `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role ?? `any of ${requirement.eligible.join(', ')}`}`).join(', ')}`,
-      hint: 'Collect the approvals on the pull request before applying.',
-      file: report.file,
-    });
-  }
+  // why: after sorting, as before: "approvals missing" closes the list once every stage has spoken.
+  report.findings.push(...gate.conclude(report));
   report.ok = !hasErrors(report.findings);
   return report;
 }

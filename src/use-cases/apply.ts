@@ -15,11 +15,11 @@ import {
   recordApplyStarted,
 } from '../audit/index.js';
 import { actingUser } from '../core/acting-user.js';
+import { applyGateVerdict } from '../gate/index.js';
 import { NetchangeError, usageError } from '../core/errors.js';
 import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
 import { createGitLockRefs, withLocks } from '../locks/index.js';
 import { loadChangeSubjects, policyDataFiles } from '../pipeline/load-proposals.js';
-import { compilePolicies } from '../pipeline/policies.js';
 import { validateWorkspace } from '../pipeline/validate.js';
 import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
 import type { Redactor } from '../redact/index.js';
@@ -129,23 +129,22 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
 
   let gateEntry: ProposalReport | undefined;
   const gate = async (): Promise<GateVerdict> => {
-    const report = await validateWorkspace(
-      workspace,
-      {
-        at: now(),
-        version: context.version,
-        approvals,
-        paths: [request.proposalPath],
-        requireApprovals: true,
-        leadTimeFromCommit: true,
-        commit,
-        ...(pullRequest ? { members: pullRequest.members } : {}),
-      },
-      compilePolicies,
-    );
-    gateEntry = report.proposals.find((proposal) => proposal.file === subject.file);
-    return gateVerdict(report.proposals, gateEntry);
+    const report = await validateWorkspace(workspace, {
+      at: now(),
+      version: context.version,
+      approvals,
+      paths: [request.proposalPath],
+      requireApprovals: true,
+      leadTimeFromCommit: true,
+      commit,
+      ...(pullRequest ? { members: pullRequest.members } : {}),
+    });
+    // why: the refusal reasons come from the gate's stages; apply knows none of them.
+    const verdict = applyGateVerdict(report, subject.file);
+    gateEntry = verdict.entry;
+    return verdict;
   };
+
 
   const runDirectory = await createRunDirectory({
     repoRoot: workspace.root,
@@ -223,33 +222,6 @@ async function loadOneSubject(workspace: Workspace, proposalPath: string): Promi
     });
   }
   return subject;
-}
-
-/** The gate's answer from the validation of the proposal at this instant, approvals required. */
-function gateVerdict(proposals: readonly ProposalReport[], entry: ProposalReport | undefined): GateVerdict {
-  const errors = proposals.flatMap((proposal) =>
-    proposal.findings.filter((finding) => finding.severity === 'error'),
-  );
-  const reasons: string[] = [];
-  if (!entry?.ok) reasons.push(`validation fails (${errors.length} error${errors.length === 1 ? '' : 's'})`);
-  const missing = entry?.approvals.required.filter((requirement) => !requirement.satisfied) ?? [];
-  if (missing.length > 0) {
-    reasons.push(
-      `approvals missing: ${missing.map((requirement) => `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role ?? requirement.reason}`).join(', ')}`,
-    );
-  }
-  // why: the window verdict is already in the validation: a closed window is an error finding,
-  // unless an emergency bypasses it or a deny window's override approvals turn it into a required
-  // approval (checked above). Name the blocking windows when that is why validation fails.
-  const closed = entry?.findings.filter(
-    (finding) => finding.ruleId === 'window' && finding.severity === 'error',
-  );
-  if (closed && closed.length > 0) {
-    reasons.push(
-      `the production windows do not allow the change now (${[...new Set(closed.map((finding) => finding.policy))].join(', ')})`,
-    );
-  }
-  return { ok: reasons.length === 0, reasons, findings: errors };
 }
 
 /** Earlier applies of a proposal at any of the commits, from the evidence (fetched from origin first). */

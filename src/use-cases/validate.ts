@@ -1,5 +1,4 @@
 import type { Approval, ValidationReport } from '../core/model.js';
-import { compilePolicies } from '../pipeline/policies.js';
 import { validateWorkspace } from '../pipeline/validate.js';
 import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
 import { readApprovalsFile } from './approvals.js';
@@ -33,9 +32,7 @@ export async function validateChanges(request: ValidateRequest): Promise<Validat
     ...(request.approvalsFile ? await readApprovalsFile(request.cwd, request.approvalsFile) : []),
   ];
   const commit = request.commit ?? (await headCommit(workspace));
-  return validateWorkspace(
-    workspace,
-    {
+  return validateWorkspace(workspace, {
       at: request.at,
       version: request.version,
       approvals,
@@ -44,9 +41,7 @@ export async function validateChanges(request: ValidateRequest): Promise<Validat
       ...(commit ? { commit } : {}),
       ...(request.members ? { members: request.members } : {}),
       requireApprovals: request.requireApprovals === true,
-    },
-    compilePolicies,
-  );
+    });
 }
 
 // why: "an approval recorded for another commit does not count when the commit is known" — HEAD is known.

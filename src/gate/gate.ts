@@ -1,0 +1,82 @@
+import { configError } from '../core/errors.js';
+import type { Finding } from '../core/findings.js';
+import type { ChangeSubject, ProposalReport } from '../core/model.js';
+import { GATE_STAGES } from './registry.js';
+import type {
+  GateInput,
+  GateQueries,
+  GateStage,
+  PolicyFilesChange,
+  PreparedStage,
+  ProposalFacts,
+  VerdictPart,
+} from './stage.js';
+
+/** Every stage prepared for one run: judge proposals with no further I/O. */
+export interface PreparedGate {
+  /** The stages' policy findings (none is an error), then their findings about the run. */
+  findings: Finding[];
+  /** Runs one proposal through every stage, in order; `facts` as the stages left them (effective risk, bypass). */
+  evaluate(
+    subject: ChangeSubject,
+    requestedAt?: Date,
+  ): { findings: Finding[]; report: VerdictPart; facts: ProposalFacts };
+  /** Findings about a finished, sorted report (e.g. approvals still missing). */
+  conclude(report: ProposalReport): Finding[];
+  /** Judges a change to the policy files: one report per stage that reviews such changes. */
+  reviewPolicyChange(change: PolicyFilesChange): Promise<ProposalReport[]>;
+}
+
+/**
+ * Prepares every stage (their I/O, once per run) and throws when a policy has errors (exit 2):
+ * netchange does not evaluate changes against a policy it cannot read.
+ */
+export async function prepareGate(
+  input: Omit<GateInput, 'queries'>,
+  stages: readonly GateStage[] = GATE_STAGES,
+): Promise<PreparedGate> {
+  const queries: GateQueries = {};
+  // why: stages prepare at once: one waiting on a server must not hold up another reading a file.
+  const prepared: PreparedStage[] = await Promise.all(
+    stages.map((stage) => stage.prepare({ ...input, queries })),
+  );
+  for (const stage of prepared) Object.assign(queries, stage.offers);
+
+  const policyFindings = prepared.flatMap((stage) => stage.findings);
+  const policyErrors = policyFindings.filter((finding) => finding.severity === 'error');
+  if (policyErrors.length > 0) {
+    throw configError('the policy files have errors', {
+      findings: policyErrors,
+      hint: 'Fix the policy; netchange does not evaluate changes against a policy it cannot read.',
+    });
+  }
+  return {
+    findings: [...policyFindings, ...prepared.flatMap((stage) => stage.runFindings ?? [])],
+    evaluate(subject, requestedAt) {
+      // why: facts flow forward only: each stage sees what the stages before it established.
+      let facts: ProposalFacts = { risk: subject.proposal.risk, bypassWindows: false };
+      const findings: Finding[] = [];
+      const report: VerdictPart = {};
+      for (const stage of prepared) {
+        if (!stage.evaluate) continue;
+        const verdict = stage.evaluate(subject, {
+          facts,
+          queries,
+          ...(requestedAt ? { requestedAt } : {}),
+        });
+        findings.push(...verdict.findings);
+        Object.assign(report, verdict.report);
+        facts = { ...facts, ...verdict.facts };
+      }
+      return { findings, report, facts };
+    },
+    conclude: (report) => prepared.flatMap((stage) => stage.conclude?.(report) ?? []),
+    async reviewPolicyChange(change) {
+      const reports: ProposalReport[] = [];
+      for (const stage of prepared) {
+        if (stage.reviewPolicyChange) reports.push(await stage.reviewPolicyChange(change));
+      }
+      return reports;
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The change-control stage: a thin adapter over the change-control engine (src/control). It
+ * assesses risk, decides whether an emergency bypasses the windows (facts for the stages after it),
+ * and judges change type, ownership, approvals, autonomy and custom rules.
+ */
+import type { CompiledChangeControlPolicy } from '../../../control/index.js';
+import type { Finding } from '../../../core/findings.js';
+import type { ApprovalRequirement, ProposalReport, Risk, WindowVerdict } from '../../../core/model.js';
+import type { GateInput, GateStage, PreparedStage } from '../../stage.js';
+import { trustedMembers } from './trusted-members.js';
+
+export const changeControlStage: GateStage = {
+  id: 'change-control',
+  async prepare(input: GateInput): Promise<PreparedStage> {
+    const { workspace } = input;
+    const findings: Finding[] = [];
+    let policy: CompiledChangeControlPolicy | undefined;
+    // why: the engine loads only when its policy exists (CEL is large to load).
+    const control = workspace.changeControlDocument ? await import('../../../control/index.js') : undefined;
+    if (control && workspace.changeControlDocument) {
+      const compiled = control.compileChangeControlPolicy(workspace.changeControlDocument);
+      findings.push(...compiled.findings);
+      policy = compiled.policy;
+    }
+    const prepared: PreparedStage = {
+      findings,
+      conclude: (report) => (input.requireApprovals ? missingApprovals(report) : []),
+      reviewPolicyChange: async ({ files, inForce }) => {
+        const engine = control ?? (await import('../../../control/index.js'));
+        const judged = inForce ? engine.compileChangeControlPolicy(inForce).policy : undefined;
+        const judging = judged ?? policy;
+        return engine.evaluatePolicyChange(
+          judging,
+          { files },
+          {
+            approvals: input.approvals,
+            ...(input.commit ? { commit: input.commit } : {}),
+            ...(input.members ? { members: trustedMembers(judging, policy, input.members) } : {}),
+          },
+          { ...(inForce && !judged ? { inForceBroken: inForce.file } : {}) },
+        );
+      },
+    };
+    if (!workspace.changeControlDocument) {
+      prepared.runFindings = [
+        {
+          ruleId: 'policy',
+          severity: 'error',
+          message: `there is no change-control policy (${workspace.config.paths.changeControl}): nothing is gated — no approvals, change types, risk rules or owners are checked, and apply refuses`,
+          hint: 'Write the policy (netchange init creates one), or point paths.changeControl in netchange.yaml at it.',
+          file: workspace.config.paths.changeControl,
+        },
+      ];
+    }
+    if (!control || !policy) return prepared;
+    const compiled = policy;
+    const { assessRisk, bypassesWindows, evaluateChangeControl } = control;
+    prepared.evaluate = (subject, context) => {
+      const bypass = bypassesWindows(compiled, subject);
+      const windowsAt = (risk: Risk): WindowVerdict =>
+        context.queries.windowsAt?.(subject, risk, bypass) ?? {
+          findings: [],
+          overrideApprovals: [],
+          overlapping: [],
+          open: true,
+        };
+      // why: rules see the windows the change falls in at its declared risk; windows then judge it at the effective risk.
+      const risk = assessRisk(compiled, subject, { windows: windowsAt(subject.proposal.risk).overlapping });
+      const verdict = evaluateChangeControl(compiled, subject, {
+        at: input.at,
+        ...(context.requestedAt ? { requestedAt: context.requestedAt } : {}),
+        risk,
+        approvals: input.approvals,
+        ...(input.commit ? { commit: input.commit } : {}),
+        ...(input.members ? { members: input.members } : {}),
+        windowVerdict: windowsAt(risk.effective),
+      });
+      return {
+        findings: verdict.findings,
+        report: {
+          risk: verdict.risk,
+          approvals: verdict.approvals,
+          ...(verdict.autonomy ? { autonomy: verdict.autonomy } : {}),
+          ...(verdict.retrospectiveDue ? { retrospectiveDue: verdict.retrospectiveDue } : {}),
+        },
+        facts: { risk: verdict.risk.effective, bypassWindows: bypass },
+      };
+    };
+    return prepared;
+  },
+  describeRefusal(entry: ProposalReport): string | undefined {
+    const missing = unsatisfied(entry);
+    if (missing.length === 0) return undefined;
+    return `approvals missing: ${describeMissing(missing, (requirement) => requirement.reason)}`;
+  },
+};
+
+/** The error for approvals still missing once the proposal is judged (apply, `--require-approvals`). */
+function missingApprovals(report: ProposalReport): Finding[] {
+  if (report.approvals.satisfied) return [];
+  const missing = unsatisfied(report);
+  return [
+    {
+      ruleId: 'approval',
+      severity: 'error',
+      message: `approvals missing: ${describeMissing(missing, (requirement) => `any of ${requirement.eligible.join(', ')}`)}`,
+      hint: 'Collect the approvals on the pull request before applying.',
+      file: report.file,
+    },
+  ];
+}
+
+function unsatisfied(report: ProposalReport): ApprovalRequirement[] {
+  return report.approvals.required.filter((requirement) => !requirement.satisfied);
+}
+
+/** "1 from netops, 2 from …": how many approvals each requirement still needs, and from whom. */
+function describeMissing(
+  missing: readonly ApprovalRequirement[],
+  anonymous: (requirement: ApprovalRequirement) => string,
+): string {
+  return missing
+    .map(
+      (requirement) =>
+        `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role ?? anonymous(requirement)}`,
+    )
+    .join(', ');
+}

@@ -1,0 +1,65 @@
+/**
+ * The production-windows stage: a thin adapter over the window engine (src/windows). It judges a
+ * change at the risk and bypass the stages before it established, and answers `windowsAt` for them.
+ */
+import type { ChangeSubject, ProposalReport, Risk, WindowVerdict } from '../../../core/model.js';
+import type { GateStage, PreparedStage } from '../../stage.js';
+
+export const windowsStage: GateStage = {
+  id: 'windows',
+  async prepare({ workspace, at, known }): Promise<PreparedStage> {
+    // why: the engine loads only when its policy exists (CEL and the holiday data are large to load).
+    if (!workspace.windowPolicyDocument) return { findings: [] };
+    const { compileWindowPolicy, evaluateWindows } = await import('../../../windows/index.js');
+    const compiled = compileWindowPolicy(workspace.windowPolicyDocument, {
+      from: at,
+      ...(known ? { knownScopeValues: known } : {}),
+    });
+    const policy = compiled.policy;
+    if (!policy) return { findings: compiled.findings };
+
+    // why: change control asks for the verdict at the declared and the effective risk, and this
+    // stage reports the one at the effective risk: each is computed once per proposal.
+    const verdicts = new WeakMap<ChangeSubject, Map<string, WindowVerdict>>();
+    const windowsAt = (subject: ChangeSubject, risk: Risk, bypass: boolean): WindowVerdict => {
+      let bySubject = verdicts.get(subject);
+      if (!bySubject) {
+        bySubject = new Map();
+        verdicts.set(subject, bySubject);
+      }
+      const key = `${risk}|${bypass}`;
+      let verdict = bySubject.get(key);
+      if (!verdict) {
+        verdict = evaluateWindows(policy, subject, { at, risk, bypass });
+        bySubject.set(key, verdict);
+      }
+      return verdict;
+    };
+    return {
+      findings: compiled.findings,
+      offers: { windowsAt },
+      evaluate(subject, { facts }) {
+        const verdict = windowsAt(subject, facts.risk, facts.bypassWindows);
+        return {
+          findings: [...verdict.findings],
+          report: {
+            windows: {
+              overlapping: verdict.overlapping,
+              open: verdict.open,
+              ...(verdict.nextAllowed ? { nextAllowed: verdict.nextAllowed } : {}),
+            },
+          },
+        };
+      },
+    };
+  },
+  describeRefusal(entry: ProposalReport): string | undefined {
+    // why: a closed window is an error finding, unless an emergency bypasses it or a deny window's
+    // override approvals turn it into a required approval. Name the blocking windows.
+    const closed = entry.findings.filter(
+      (finding) => finding.ruleId === 'window' && finding.severity === 'error',
+    );
+    if (closed.length === 0) return undefined;
+    return `the production windows do not allow the change now (${[...new Set(closed.map((finding) => finding.policy))].join(', ')})`;
+  },
+};
