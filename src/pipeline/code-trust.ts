@@ -6,8 +6,8 @@
  */
 import { usageError } from '../core/errors.js';
 import type { Approval } from '../core/model.js';
-import { configAt, loadPolicyInForce, policyDataFiles } from './load-proposals.js';
 import { trustedMembers } from '../gate/stages/change-control/trusted-members.js';
+import { configAt, loadPolicyInForce, policyDataFiles } from './load-proposals.js';
 import { isYamlFile, type Workspace } from './workspace.js';
 
 /** What plan may run of a pull request. */

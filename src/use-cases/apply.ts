@@ -15,9 +15,9 @@ import {
   recordApplyStarted,
 } from '../audit/index.js';
 import { actingUser } from '../core/acting-user.js';
-import { applyGateVerdict } from '../gate/index.js';
 import { NetchangeError, usageError } from '../core/errors.js';
 import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
+import { applyGateVerdict } from '../gate/index.js';
 import { createGitLockRefs, withLocks } from '../locks/index.js';
 import { loadChangeSubjects, policyDataFiles } from '../pipeline/load-proposals.js';
 import { validateWorkspace } from '../pipeline/validate.js';
@@ -144,7 +144,6 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
     gateEntry = verdict.entry;
     return verdict;
   };
-
 
   const runDirectory = await createRunDirectory({
     repoRoot: workspace.root,

@@ -33,15 +33,15 @@ export async function validateChanges(request: ValidateRequest): Promise<Validat
   ];
   const commit = request.commit ?? (await headCommit(workspace));
   return validateWorkspace(workspace, {
-      at: request.at,
-      version: request.version,
-      approvals,
-      ...(request.paths ? { paths: request.paths } : {}),
-      ...(request.since ? { since: request.since } : {}),
-      ...(commit ? { commit } : {}),
-      ...(request.members ? { members: request.members } : {}),
-      requireApprovals: request.requireApprovals === true,
-    });
+    at: request.at,
+    version: request.version,
+    approvals,
+    ...(request.paths ? { paths: request.paths } : {}),
+    ...(request.since ? { since: request.since } : {}),
+    ...(commit ? { commit } : {}),
+    ...(request.members ? { members: request.members } : {}),
+    requireApprovals: request.requireApprovals === true,
+  });
 }
 
 // why: "an approval recorded for another commit does not count when the commit is known" — HEAD is known.
