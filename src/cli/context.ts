@@ -3,7 +3,7 @@
  * netchange reads the system clock), warnings on stderr, and for runs the progress and Ctrl-C.
  */
 import type { Clock } from '../core/ports.js';
-import { cancelOnInterrupt, createProgressReporter, type ProgressReporter } from '../runs/index.js';
+import type { ProgressReporter } from '../runs/index.js';
 import type { UseCaseContext } from '../use-cases/context.js';
 import { progressOptions } from './options.js';
 import { VERSION } from './version.js';
@@ -17,6 +17,7 @@ export function cliContext(): UseCaseContext {
     env: process.env,
     clock: systemClock,
     warn: (message) => process.stderr.write(`warning: ${message}\n`),
+    notice: (message) => process.stderr.write(`note: ${message}\n`),
     version: VERSION,
   };
 }
@@ -28,6 +29,8 @@ export function cliContext(): UseCaseContext {
 export async function withRunControls<T>(
   run: (controls: { progress: ProgressReporter; signal: AbortSignal }) => Promise<T>,
 ): Promise<T> {
+  // why: loaded on use: every command imports this module, and only plan and apply run steps.
+  const { cancelOnInterrupt, createProgressReporter } = await import('../runs/index.js');
   const progress = createProgressReporter(progressOptions());
   const interrupt = cancelOnInterrupt(() => process.exit(130));
   try {

@@ -14,6 +14,8 @@ export interface UseCaseContext {
   clock: Clock;
   /** A warning for the person running the command (the CLI prints it on stderr). */
   warn(message: string): void;
+  /** Something worth knowing that is not a problem (the CLI prints it as a note on stderr). */
+  notice(message: string): void;
   /** netchange's version, for the documents a run writes. */
   version: string;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { cliContext } from '../context.js';
 import { formatOption, OPTION_HELP, writeOutput } from '../options.js';
 
 interface VerifyFlags {
@@ -70,39 +71,29 @@ Exit codes: 0 the chain is intact (and holds every anchor), 1 a commit rewrote t
 changed, removed, reordered or corrupted, or an anchor is not in the chain; 2 usage error; 3 git or GitHub failed.`,
     )
     .action(async (flags: VerifyFlags) => {
-      const { resolveEvidenceRepository, refreshEvidence } = await import('../../audit/cli-support.js');
-      const { verifyEvidence, parseExpectation } = await import('../../audit/index.js');
+      const { parseExpectation } = await import('../../audit/index.js');
+      const { verifyChain } = await import('../../use-cases/evidence.js');
       const expect = flags.expect.map((value) => parseExpectation(value));
-      const root = await resolveEvidenceRepository(flags.repo, process.cwd());
-      const notice = (message: string) => process.stderr.write(`note: ${message}\n`);
-      if (flags.fetch)
-        await refreshEvidence(root, (message) => process.stderr.write(`warning: ${message}\n`), notice);
-      if (flags.github) {
-        const { readGitHubAnchors } = await import('../../github/evidence-anchors.js');
-        const { openWorkspace } = await import('../../pipeline/workspace.js');
-        // why: netchange.yaml `github` names the repository outside Actions, as for `netchange comment`.
-        const workspace = await openWorkspace({ cwd: process.cwd(), repo: root });
-        const found = await readGitHubAnchors({
-          env: process.env,
-          config: workspace.config.github,
-          warn: (message) => process.stderr.write(`warning: ${message}\n`),
-        });
-        process.stderr.write(
-          `${found.anchors.length} anchor(s) found on ${found.repository} in ${found.searched}\n`,
-        );
-        expect.push(...found.anchors);
-      }
       const allowedSigners = await allowedSignersFile(
         flags.allowedSigners ?? process.env.NETCHANGE_EVIDENCE_ALLOWED_SIGNERS,
       );
-      const result = await verifyEvidence(root, {
-        expect,
-        onNotice: notice,
-        ...(allowedSigners ? { allowedSigners } : {}),
-      });
+      const run = await verifyChain(
+        {
+          expect,
+          github: flags.github === true,
+          fetch: flags.fetch,
+          ...(flags.repo ? { repo: flags.repo } : {}),
+          ...(allowedSigners ? { allowedSigners } : {}),
+        },
+        cliContext(),
+      );
+      if (run.githubAnchors) {
+        const found = run.githubAnchors;
+        process.stderr.write(`${found.count} anchor(s) found on ${found.repository} in ${found.searched}\n`);
+      }
       const { renderResult } = await import('../../reporters/registry.js');
-      process.stdout.write(await renderResult('verify', flags.format, result));
-      process.exitCode = result.ok ? 0 : 1;
+      process.stdout.write(await renderResult('verify', flags.format, run.result));
+      process.exitCode = run.result.ok ? 0 : 1;
     });
 
   audit
@@ -122,20 +113,20 @@ Examples:
   $ netchange audit export --format json > evidence.json`,
     )
     .action(async (flags: ExportFlags) => {
-      const { resolveEvidenceRepository, refreshEvidence, parseInstant } = await import(
-        '../../audit/cli-support.js'
-      );
-      const { readEvidence } = await import('../../audit/index.js');
+      const { parseInstant } = await import('../../audit/cli-support.js');
+      const { exportEvidence } = await import('../../use-cases/evidence.js');
       const { renderResult } = await import('../../reporters/registry.js');
       const from = flags.from ? parseInstant(flags.from, '--from') : undefined;
       const to = flags.to ? parseInstant(flags.to, '--to') : undefined;
-      const root = await resolveEvidenceRepository(flags.repo, process.cwd());
-      if (flags.fetch)
-        await refreshEvidence(root, (message) => process.stderr.write(`warning: ${message}\n`));
-      const records = await readEvidence(root, {
-        ...(from ? { since: from } : {}),
-        ...(to ? { until: to } : {}),
-      });
+      const records = await exportEvidence(
+        {
+          fetch: flags.fetch,
+          ...(flags.repo ? { repo: flags.repo } : {}),
+          ...(from ? { from } : {}),
+          ...(to ? { to } : {}),
+        },
+        cliContext(),
+      );
       const text = await renderResult('export', flags.format, {
         records,
         ...(from ? { from } : {}),

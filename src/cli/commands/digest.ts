@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { cliContext } from '../context.js';
 import { formatOption, OPTION_HELP, writeOutput } from '../options.js';
 
 interface DigestFlags {
@@ -48,41 +49,23 @@ Exit codes: 0 the digest was written (also when nothing changed), 2 usage error,
 3 git failed or the GitHub post failed after retries.`,
     )
     .action(async (flags: DigestFlags) => {
-      const { resolveEvidenceRepository, refreshEvidence, parseSince, parseInstant } = await import(
-        '../../audit/cli-support.js'
-      );
-      const { buildDigest, loadEvidence, readEvidenceHead } = await import('../../audit/index.js');
+      const { parseSince, parseInstant } = await import('../../audit/cli-support.js');
+      const { digestChanges } = await import('../../use-cases/evidence.js');
       const { renderResult } = await import('../../reporters/registry.js');
-      const notice = (message: string) => process.stderr.write(`note: ${message}\n`);
-      const until = flags.until ? parseInstant(flags.until, '--until') : new Date();
-      const since = parseSince(flags.since, until);
-      const root = await resolveEvidenceRepository(flags.repo, process.cwd());
-      if (flags.fetch)
-        await refreshEvidence(root, (message) => process.stderr.write(`warning: ${message}\n`), notice);
-      // why: no upper bound here: a started record is paired with its finished record even when that
-      // finished after --until; buildDigest keeps the period.
-      const loaded = await loadEvidence(root, { since, onNotice: notice });
-      const digest = buildDigest(
-        loaded.records,
-        { since, until, ...(flags.team ? { team: flags.team } : {}) },
-        loaded.unreadable,
+      const context = cliContext();
+      const until = flags.until ? parseInstant(flags.until, '--until') : context.clock.now();
+      const run = await digestChanges(
+        {
+          since: parseSince(flags.since, until),
+          until,
+          fetch: flags.fetch,
+          ...(flags.repo ? { repo: flags.repo } : {}),
+          ...(flags.team ? { team: flags.team } : {}),
+        },
+        context,
       );
-      await writeOutput(await renderResult('digest', flags.format, digest), flags.output, process.cwd());
-      if (flags.post) {
-        const { postDigest, describeDigestPost } = await import('../../github/digest-issue.js');
-        const { openWorkspace } = await import('../../pipeline/workspace.js');
-        // why: netchange.yaml `github` names the repository outside Actions, as for `netchange comment`.
-        const workspace = await openWorkspace({ cwd: process.cwd(), repo: root });
-        const evidenceHead = await readEvidenceHead(root);
-        const outcome = await postDigest({
-          ...(evidenceHead ? { evidenceHead } : {}),
-          digest,
-          env: process.env,
-          config: workspace.config.github,
-          at: new Date(),
-          warn: (message) => process.stderr.write(`warning: ${message}\n`),
-        });
-        process.stderr.write(describeDigestPost(outcome));
-      }
+      await writeOutput(await renderResult('digest', flags.format, run.digest), flags.output, process.cwd());
+      // why: the digest is printed first: a post that fails must not cost the reader the digest.
+      if (flags.post) process.stderr.write(await run.post());
     });
 }

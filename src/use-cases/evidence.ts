@@ -1,0 +1,135 @@
+/**
+ * What netchange recorded, for the people who read it: the morning digest (and its GitHub issue),
+ * `audit verify` (the chain and its anchors) and `audit export` (records for auditors). Each reads
+ * the evidence branch once, after fetching it from origin unless asked not to.
+ */
+import { refreshEvidence, resolveEvidenceRepository } from '../audit/cli-support.js';
+import {
+  buildDigest,
+  type Digest,
+  type ExpectedHead,
+  loadEvidence,
+  readEvidence,
+  readEvidenceHead,
+  type VerifyResult,
+  verifyEvidence,
+} from '../audit/index.js';
+import type { EvidenceRecord } from '../audit/types.js';
+import { openWorkspace } from '../pipeline/workspace.js';
+import type { UseCaseContext } from './context.js';
+
+/** Where the evidence is and whether to fetch it first. */
+export interface EvidenceSource {
+  repo?: string;
+  /** Fetch the evidence branch from origin first (`--no-fetch` turns it off). */
+  fetch: boolean;
+}
+
+export interface DigestRequest extends EvidenceSource {
+  since: Date;
+  until: Date;
+  team?: string;
+}
+
+/** The digest, and a post of it to the day's GitHub issue once it is printed. */
+export interface DigestRun {
+  digest: Digest;
+  /** Publishes the digest (`--post`); returns the line to print. */
+  post(): Promise<string>;
+}
+
+export async function digestChanges(request: DigestRequest, context: UseCaseContext): Promise<DigestRun> {
+  const root = await openEvidence(request, context);
+  // why: no upper bound here: a started record is paired with its finished record even when that
+  // finished after --until; buildDigest keeps the period.
+  const loaded = await loadEvidence(root, { since: request.since, onNotice: context.notice });
+  const digest = buildDigest(
+    loaded.records,
+    { since: request.since, until: request.until, ...(request.team ? { team: request.team } : {}) },
+    loaded.unreadable,
+  );
+  return {
+    digest,
+    async post() {
+      const { postDigest, describeDigestPost } = await import('../github/digest-issue.js');
+      // why: netchange.yaml `github` names the repository outside Actions, as for `netchange comment`.
+      const workspace = await openWorkspace({ cwd: context.cwd, repo: root });
+      const evidenceHead = await readEvidenceHead(root);
+      const outcome = await postDigest({
+        ...(evidenceHead ? { evidenceHead } : {}),
+        digest,
+        env: context.env,
+        config: workspace.config.github,
+        at: context.clock.now(),
+        warn: context.warn,
+      });
+      return describeDigestPost(outcome);
+    },
+  };
+}
+
+export interface VerifyRequest extends EvidenceSource {
+  /** Anchors given on the command line (`--expect`). */
+  expect: ExpectedHead[];
+  /** Also check every anchor published on GitHub. */
+  github: boolean;
+  /** An SSH allowed-signers file, absolute: every record commit must be signed by one of them. */
+  allowedSigners?: string;
+}
+
+export interface VerifyRun {
+  result: VerifyResult;
+  /** The anchors found on GitHub (`github`). */
+  githubAnchors?: { count: number; repository: string; searched: string };
+}
+
+export async function verifyChain(request: VerifyRequest, context: UseCaseContext): Promise<VerifyRun> {
+  const root = await openEvidence(request, context);
+  const expect = [...request.expect];
+  let githubAnchors: VerifyRun['githubAnchors'];
+  if (request.github) {
+    const { readGitHubAnchors } = await import('../github/evidence-anchors.js');
+    const workspace = await openWorkspace({ cwd: context.cwd, repo: root });
+    const found = await readGitHubAnchors({
+      env: context.env,
+      config: workspace.config.github,
+      warn: context.warn,
+    });
+    githubAnchors = { count: found.anchors.length, repository: found.repository, searched: found.searched };
+    expect.push(...found.anchors);
+  }
+  const result = await verifyEvidence(root, {
+    expect,
+    now: context.clock.now(),
+    onNotice: context.notice,
+    ...(request.allowedSigners ? { allowedSigners: request.allowedSigners } : {}),
+  });
+  return { result, ...(githubAnchors ? { githubAnchors } : {}) };
+}
+
+export interface ExportRequest extends EvidenceSource {
+  from?: Date;
+  to?: Date;
+}
+
+export async function exportEvidence(
+  request: ExportRequest,
+  context: UseCaseContext,
+): Promise<EvidenceRecord[]> {
+  const root = await openEvidence(request, context, { notices: false });
+  return readEvidence(root, {
+    ...(request.from ? { since: request.from } : {}),
+    ...(request.to ? { until: request.to } : {}),
+  });
+}
+
+/** The repository whose evidence branch is read, refreshed from origin first when asked. */
+async function openEvidence(
+  source: EvidenceSource,
+  context: UseCaseContext,
+  options: { notices: boolean } = { notices: true },
+): Promise<string> {
+  const root = await resolveEvidenceRepository(source.repo, context.cwd);
+  if (source.fetch) await refreshEvidence(root, context.warn, options.notices ? context.notice : undefined);
+  return root;
+}
