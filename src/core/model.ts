@@ -1,6 +1,20 @@
 /**
  * The plain data that flows between stages: load → validate → evaluate policies → plan/apply → report.
  * Schema-derived shapes come from schema-types.generated.ts; the rest is defined here.
+ *
+ * A proposal's lifecycle, one shape per stage (each later shape is built from the one before, never
+ * parsed again):
+ * 1. the file's text, read safely (documents/read-file.ts);
+ * 2. `YamlDocument`: parsed YAML with positions, so every finding has a line (documents/parse-yaml.ts);
+ * 3. `ChangeProposal`: the document after the JSON schema accepted it (schema-types.generated.ts);
+ * 4. `LoadedProposal`: the proposals stage's result per file — whichever of the above it reached,
+ *    plus its findings (pipeline/load-proposals.ts);
+ * 5. `ChangeSubject` (below): a valid proposal with its schedule resolved to instants and its hosts
+ *    and sites resolved from the inventory — what the gate's stages judge and plan and apply run;
+ * 6. `ProposalReport` (below): the gate's verdict on it, as `validate --format json` prints it;
+ * 7. its records: `ProposalPlan` in plan.json (runs/plan-document.ts), `ApplyResult.proposal` in
+ *    result.json (runs/apply-proposal.ts) and `EvidenceRecord.proposal` on the evidence branch
+ *    (audit/types.ts) — each a copy of the fields that record needs, so old records stay readable.
  */
 import type { Finding, Interval } from './findings.js';
 import type { ChangeProposal } from './schema-types.generated.js';
