@@ -41,15 +41,9 @@ async function runNext(file: string, flags: NextFlags): Promise<number> {
   const { parseAt } = await import('../options.js');
   const { configError } = await import('../../core/errors.js');
   const { loadChangeSubjects, openWorkspace } = await import('../../pipeline/workspace.js');
-  const {
-    evaluateWindows,
-    nextAllowedSlots,
-    renderNextText,
-    toIsoLocal,
-    toIsoUtc,
-    zoneClock,
-    isValidTimeZone,
-  } = await import('../../windows/index.js');
+  const { evaluateWindows, nextAllowedSlots, renderNextText, toIsoLocal, zoneClock, isWindowTimeZone } =
+    await import('../../windows/index.js');
+  const { toRfc3339Utc } = await import('../../core/time.js');
   const { loadWindowPolicy } = await import('./windows.js');
 
   const at = parseAt(flags.at);
@@ -93,11 +87,14 @@ async function runNext(file: string, flags: NextFlags): Promise<number> {
 
   const verdict = evaluateWindows(policy, subject, { at, risk, bypass });
   const slots = nextAllowedSlots(policy, subject, { at, risk, count: SLOT_COUNT });
-  const clock = zoneClock(isValidTimeZone(subject.timezone) ? subject.timezone : policy.timezone);
+  const clock = zoneClock(isWindowTimeZone(subject.timezone) ? subject.timezone : policy.timezone);
   const report = {
     file: subject.file,
     id: subject.proposal.id,
-    requested: { start: toIsoUtc(subject.startMs), end: toIsoUtc(subject.endMs + subject.rollbackMs) },
+    requested: {
+      start: toRfc3339Utc(subject.startMs),
+      end: toRfc3339Utc(subject.endMs + subject.rollbackMs),
+    },
     timezone: clock.zone,
     open: verdict.open,
     risk,
