@@ -2,8 +2,9 @@
  * The morning digest: what changed in a period, told for the team that was asleep. Pure: records
  * and the period come in, a Digest and its renderings go out.
  */
+
+import { formatLocalAndUtc, formatSpanLocalAndUtc, formatUtcTime } from '../core/time.js';
 import { isStartedRecord, openChanges } from './open-changes.js';
-import { formatLocalAndUtc, formatSpan, formatUtc } from './time-format.js';
 import type { EvidenceRecord } from './types.js';
 
 export const DIGEST_FORMATS = ['text', 'markdown', 'json'] as const;
@@ -120,7 +121,7 @@ function summaryCounts(records: readonly EvidenceRecord[]) {
 }
 
 function periodText(digest: Digest): string {
-  return `${formatUtc(digest.since)} and ${formatUtc(digest.until)}${digest.team ? ` for team ${digest.team}` : ''}`;
+  return `${utcText(digest.since)} and ${utcText(digest.until)}${digest.team ? ` for team ${digest.team}` : ''}`;
 }
 
 function summaryText(digest: Digest): string {
@@ -142,7 +143,7 @@ function describeRecord(record: EvidenceRecord): [string, string][] {
   const actor = `${record.actor.name} (${record.actor.kind}${record.actor.team ? `, ${record.actor.team}` : ''}) ran it`;
   const facts: [string, string][] = [
     ['who', `${requester}; ${actor}`],
-    ['when', formatSpan(record.startedAt, record.finishedAt, zone)],
+    ['when', spanText(record.startedAt, record.finishedAt, zone)],
   ];
   const where = [...(record.proposal.targets?.sites ?? []), ...(record.proposal.targets?.devices ?? [])];
   if (where.length > 0) facts.push(['where', where.join(', ')]);
@@ -154,14 +155,13 @@ function describeRecord(record: EvidenceRecord): [string, string][] {
       : record.approvers
           .map(
             (approver) =>
-              `${approver.user}${approver.team ? ` (${approver.team})` : ''}${approver.at ? ` at ${formatLocalAndUtc(approver.at, zone)}` : ''}`,
+              `${approver.user}${approver.team ? ` (${approver.team})` : ''}${approver.at ? ` at ${timeText(approver.at, zone)}` : ''}`,
           )
           .join('; '),
   ]);
   facts.push(['diff', diffSummary(record)]);
   facts.push(['result', describeResult(record)]);
-  if (record.retrospectiveDue)
-    facts.push(['retrospective due', formatLocalAndUtc(record.retrospectiveDue, zone)]);
+  if (record.retrospectiveDue) facts.push(['retrospective due', timeText(record.retrospectiveDue, zone)]);
   if (record.proposal.incident) facts.push(['incident', record.proposal.incident]);
   facts.push([
     'pull request',
@@ -190,7 +190,7 @@ function diffSummary(record: EvidenceRecord): string {
 
 function describeResult(record: EvidenceRecord): string {
   if (isStartedRecord(record)) {
-    return `started ${formatLocalAndUtc(record.startedAt, record.proposal.timezone)}, no result: the run was interrupted (or is still running); check the devices`;
+    return `started ${timeText(record.startedAt, record.proposal.timezone)}, no result: the run was interrupted (or is still running); check the devices`;
   }
   const parts: string[] = [record.outcome];
   const failedStep = record.steps.find(
@@ -296,4 +296,22 @@ function renderMarkdown(digest: Digest): string {
 // why: titles and messages come from proposals and tool output; they must not turn into markup or links.
 function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>|~])/g, '\\$1');
+}
+
+// why: records carry RFC 3339 strings; one that does not parse is shown as written, never hidden.
+function timeText(iso: string, zone: string | undefined): string {
+  const epochMs = Date.parse(iso);
+  return Number.isNaN(epochMs) ? iso : formatLocalAndUtc(epochMs, zone);
+}
+
+function utcText(iso: string): string {
+  const epochMs = Date.parse(iso);
+  return Number.isNaN(epochMs) ? iso : formatUtcTime(epochMs);
+}
+
+function spanText(startIso: string, endIso: string, zone: string | undefined): string {
+  const startMs = Date.parse(startIso);
+  const endMs = Date.parse(endIso);
+  if (Number.isNaN(startMs) || Number.isNaN(endMs)) return `${startIso} – ${endIso}`;
+  return formatSpanLocalAndUtc(startMs, endMs, zone);
 }

@@ -8,6 +8,7 @@ import { anchorBlock } from '../audit/anchor.js';
 import type { ChainTip } from '../audit/chain.js';
 import type { Digest } from '../audit/digest.js';
 import { NetchangeError } from '../core/errors.js';
+import { formatUtcTime } from '../core/time.js';
 import { type GitHubPort, type IssueInfo, MAX_BODY_CHARACTERS } from './port.js';
 import { connectGitHub } from './publish.js';
 
@@ -70,7 +71,7 @@ export function composeDigestIssue(input: ComposeDigestIssueInput): DigestIssueC
   const fingerprint = createHash('sha256').update(input.stableText).update(anchor).digest('hex');
   // why: the anchor sits before the digest, so cutting a long digest never drops it.
   const head = `${digestMarker(input.day)}\n${contentMarker(fingerprint)}\n${anchor}`;
-  const footer = `\n---\n<sub>Updated in place by \`netchange digest --post\` at ${input.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.</sub>\n`;
+  const footer = `\n---\n<sub>Updated in place by \`netchange digest --post\` at ${formatUtcTime(input.generatedAt.getTime())}.</sub>\n`;
   let markdown = input.markdown.endsWith('\n') ? input.markdown : `${input.markdown}\n`;
   let truncated = false;
   const room = MAX_BODY_CHARACTERS - head.length - footer.length;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { simpleGit } from 'simple-git';
 import { Temporal } from 'temporal-polyfill';
 import { usageError } from '../core/errors.js';
-import { isValidTimeZone } from '../proposals/schedule.js';
+import { isValidTimeZone } from '../core/time.js';
 
 const TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
 

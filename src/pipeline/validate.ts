@@ -11,8 +11,9 @@ import type {
   ValidationReport,
   WindowVerdict,
 } from '../core/model.js';
+import { toRfc3339Utc as toUtcString } from '../core/time.js';
 import type { YamlDocument } from '../documents/parse-yaml.js';
-import { checkLeadTime, toUtcString } from '../proposals/schedule.js';
+import { checkLeadTime } from '../proposals/schedule.js';
 import { type LoadedProposal, type LoadOptions, loadProposals } from './load-proposals.js';
 import type { Workspace } from './workspace.js';
 
