@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { usageError } from '../core/errors.js';
+import { calendarDurationMs, parseCalendarDuration } from '../core/time.js';
 import { openGitRepository } from '../proposals/git-repository.js';
 import { fetchEvidence } from './store.js';
 
@@ -56,11 +57,9 @@ export function parseSince(value: string, now: Date, flag = '--since'): Date {
     return new Date(now.getTime() - Number(short[1]) * (UNIT_MS[(short[2] ?? 'h').toLowerCase()] ?? 0));
   if (/^P/i.test(value)) {
     try {
-      const duration = Temporal.Duration.from(value);
-      return new Date(
-        now.getTime() -
-          duration.total({ unit: 'milliseconds', relativeTo: Temporal.Now.zonedDateTimeISO('UTC') }),
-      );
+      const duration = parseCalendarDuration(value);
+      // why: measured forward from `now` in UTC (P1M is the coming month's length), never the system clock.
+      if (duration) return new Date(now.getTime() - calendarDurationMs(duration, now.getTime(), 'UTC'));
     } catch {
       // fall through to the error below
     }

@@ -2,6 +2,8 @@
  * The morning digest: what changed in a period, told for the team that was asleep. Pure: records
  * and the period come in, a Digest goes out; src/reporters/digest/ renders it.
  */
+
+import { formatLocalAndUtc, formatSpanLocalAndUtc, formatUtcTime } from '../core/time.js';
 import { isStartedRecord, openChanges } from './open-changes.js';
 import type { EvidenceRecord } from './types.js';
 

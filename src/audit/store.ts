@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NetchangeError } from '../core/errors.js';
+import { systemClock } from '../core/system-clock.js';
 import type { Redactor } from '../redact/index.js';
 import {
   type ChainTip,
@@ -118,7 +119,7 @@ export async function appendEvidence(
   options: AppendOptions = {},
 ): Promise<EvidenceRecord> {
   const git = createSimpleGitEvidence(repositoryRoot);
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? systemClock.now;
   const maxAttempts = options.maxAttempts ?? 20;
   const redacted = redactDraft(draft, options.redactor);
   const problem = describeRecordProblem(chainRecord(redacted, undefined, now()));
@@ -369,7 +370,7 @@ export async function verifyEvidence(
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const git = createSimpleGitEvidence(repositoryRoot);
-  const now = options.now ?? new Date();
+  const now = options.now ?? systemClock.now();
   const tip = await resolveEvidenceTip(git, options.onNotice);
   if (!tip) return verifyStoredRecords([], new Map(), now, options.expect);
   // why: the history's shape and the tip's records are read at once (separate git processes).

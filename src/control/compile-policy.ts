@@ -2,7 +2,7 @@
  * Compiles policies/change-control.yaml once per run: schema, then the checks a schema cannot make
  * (teams that exist, members in one kind of team, durations, CEL that compiles), each with its line.
  */
-import { Temporal } from 'temporal-polyfill';
+import type { Temporal } from 'temporal-polyfill';
 import type { Finding, Severity } from '../core/findings.js';
 import type { ApprovalRequest, Risk, TeamKind } from '../core/model.js';
 import type {
@@ -12,6 +12,7 @@ import type {
   ControlMatch,
   RaciAssignment,
 } from '../core/schema-types.generated.js';
+import { parseCalendarDuration } from '../core/time.js';
 import type { DocumentPath, YamlDocument } from '../documents/parse-yaml.js';
 import { validateDocument } from '../documents/schemas.js';
 import { type CelExpression, compileCel, proposalPathOf } from './cel.js';
@@ -437,12 +438,9 @@ function teamHint(name: string, known: readonly string[]): string {
 
 /** Parses a positive ISO 8601 duration, or undefined. */
 export function parseDuration(text: string): Temporal.Duration | undefined {
-  try {
-    const duration = Temporal.Duration.from(text);
-    return duration.sign > 0 ? duration : undefined;
-  } catch {
-    return undefined;
-  }
+  // why: policy durations have the calendar meaning (P2D is two local days); see core/time.ts.
+  const duration = parseCalendarDuration(text);
+  return duration && duration.sign > 0 ? duration : undefined;
 }
 
 /** Human words for a duration: P2D → "2 days", PT36H → "36 hours". */

@@ -2,7 +2,7 @@
  * Change control for one proposal: change type, RACI ownership, approvals, the co-managed playbook
  * and custom rules. Pure: the time, approvals, members and window verdict are passed in.
  */
-import { Temporal } from 'temporal-polyfill';
+import type { Temporal } from 'temporal-polyfill';
 import type { Finding } from '../core/findings.js';
 import {
   type Approval,
@@ -15,6 +15,7 @@ import {
   type Risk,
   type WindowVerdict,
 } from '../core/model.js';
+import { addCalendarDuration, toRfc3339Utc } from '../core/time.js';
 import {
   type ApprovalDemand,
   addDemand,
@@ -434,9 +435,7 @@ function addInZone(duration: Temporal.Duration, epochMs: number, timezone: strin
   const key = `${epochMs}|${timezone}`;
   let result = byInstant.get(key);
   if (result === undefined) {
-    result = Temporal.Instant.fromEpochMilliseconds(epochMs)
-      .toZonedDateTimeISO(timezone)
-      .add(duration).epochMilliseconds;
+    result = addCalendarDuration(duration, epochMs, timezone);
     if (byInstant.size > 10_000) byInstant.clear();
     byInstant.set(key, result);
   }
@@ -458,5 +457,5 @@ export function listWords(words: readonly string[]): string {
 }
 
 function utc(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace('.000Z', 'Z');
+  return toRfc3339Utc(epochMs);
 }

@@ -199,7 +199,7 @@ export interface ProposalScheduleFields {
    */
   end?: string;
   /**
-   * ISO 8601 duration instead of end, e.g. PT1H.
+   * ISO 8601 duration instead of end, e.g. PT1H. Calendar meaning: added on the local calendar of schedule.timezone, so P1D is the same local time the next day (23 or 25 hours across a DST change); hours and smaller are exact.
    */
   duration?: string;
   /**
@@ -207,7 +207,7 @@ export interface ProposalScheduleFields {
    */
   timezone?: string;
   /**
-   * Time reserved after end for rollback (ISO 8601 duration); counts as occupied.
+   * Time reserved after end for rollback (ISO 8601 duration); counts as occupied. Calendar meaning: added on the local calendar of schedule.timezone, so P1D is the same local time the next day (23 or 25 hours across a DST change); hours and smaller are exact.
    */
   rollback?: string;
 }
@@ -283,7 +283,7 @@ export interface WindowPolicy {
    */
   timezone?: string;
   /**
-   * How far ahead the next allowed slot is searched (ISO 8601 duration in days or weeks), e.g. P90D. Default P90D.
+   * How far ahead the next allowed slot is searched (ISO 8601 duration in days or weeks), e.g. P90D. Default P90D. Elapsed meaning: a fixed length, P1D is always 24 hours.
    */
   horizon?: string;
   /**
@@ -368,7 +368,7 @@ export interface WindowScheduleFields {
    */
   start?: string;
   /**
-   * Elapsed length of each occurrence (ISO 8601, weeks/days/hours/minutes/seconds), e.g. PT16H.
+   * Elapsed length of each occurrence (ISO 8601, weeks/days/hours/minutes/seconds), e.g. PT16H. Elapsed meaning: a fixed length, P1D is always 24 hours, even across a DST change; months and years are refused.
    */
   duration?: string;
   /**
@@ -469,7 +469,7 @@ export interface ChangeControlPolicy {
      */
     normal?: {
       /**
-       * Minimum notice (ISO 8601 duration, e.g. P2D): schedule.start must be at least this long after the evaluation time.
+       * Minimum notice (ISO 8601 duration, e.g. P2D): schedule.start must be at least this long after the evaluation time. Calendar meaning: added on the local calendar of the proposal's zone, so P1D is the same local time the next day (23 or 25 hours across a DST change).
        */
       leadTime?: string;
     };
@@ -486,7 +486,7 @@ export interface ChangeControlPolicy {
        */
       requireIncident?: boolean;
       /**
-       * A retrospective review is due this long (ISO 8601 duration) after the change starts.
+       * A retrospective review is due this long (ISO 8601 duration) after the change starts. Calendar meaning: added on the local calendar of the proposal's zone, so P1D is the same local time the next day (23 or 25 hours across a DST change).
        */
       retrospectiveWithin?: string;
     };
@@ -897,11 +897,11 @@ export interface NetchangeConfig {
      */
     concurrency?: number;
     /**
-     * Per-step time limit (ISO 8601). Default: PT30M.
+     * Per-step time limit (ISO 8601). Default: PT30M. Elapsed meaning: a fixed length, P1D is always 24 hours.
      */
     stepTimeout?: string;
     /**
-     * Time between SIGTERM and SIGKILL on timeout. Default: PT10S.
+     * Time between SIGTERM and SIGKILL on timeout (ISO 8601). Default: PT10S. Elapsed meaning: a fixed length, P1D is always 24 hours.
      */
     killGrace?: string;
     /**

@@ -13,6 +13,7 @@ import type { ChainTip } from '../audit/chain.js';
 import { actingUser } from '../core/acting-user.js';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
+import { formatLocalAndUtc } from '../core/time.js';
 import { lastCommitTouching } from '../git/simple-git.js';
 import { refSafe, withLocks } from '../locks/locks.js';
 import type { Workspace } from '../pipeline/workspace.js';
@@ -345,11 +346,7 @@ export function renderApplyComment(input: RecordInput, runUrl?: string): string 
 }
 
 function bothTimes(iso: string, zone: string): string {
-  const instant = Temporal.Instant.from(iso);
-  const local = instant.toZonedDateTimeISO(zone);
-  const pad = (value: number) => String(value).padStart(2, '0');
-  const localText = `${local.year}-${pad(local.month)}-${pad(local.day)} ${pad(local.hour)}:${pad(local.minute)} ${local.offset} ${zone}`;
-  return `${localText} (${instant.toString({ smallestUnit: 'minute' })})`;
+  return formatLocalAndUtc(Temporal.Instant.from(iso).epochMilliseconds, zone);
 }
 
 /** A proposal `apply --due` should run now: merged, approved, window open now, not applied yet. */

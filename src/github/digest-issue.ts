@@ -8,6 +8,7 @@ import { anchorBlock } from '../audit/anchor.js';
 import type { ChainTip } from '../audit/chain.js';
 import type { Digest } from '../audit/digest.js';
 import { NetchangeError } from '../core/errors.js';
+import { formatUtcTime } from '../core/time.js';
 import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { GitHubPort, IssueInfo } from './port.js';
 import { connectGitHub } from './publish.js';
@@ -71,7 +72,7 @@ export function composeDigestIssue(input: ComposeDigestIssueInput): DigestIssueC
   const fingerprint = createHash('sha256').update(input.stableText).update(anchor).digest('hex');
   // why: the anchor sits before the digest, so cutting a long digest never drops it.
   const head = `${digestMarker(input.day)}\n${contentMarker(fingerprint)}\n${anchor}`;
-  const footer = `\n---\n<sub>Updated in place by \`netchange digest --post\` at ${input.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.</sub>\n`;
+  const footer = `\n---\n<sub>Updated in place by \`netchange digest --post\` at ${formatUtcTime(input.generatedAt.getTime())}.</sub>\n`;
   const whole = input.markdown.endsWith('\n') ? input.markdown : `${input.markdown}\n`;
   const note = (hidden: number) =>
     `\n> **Truncated:** ${hidden.toLocaleString('en-US')} more characters of this digest do not fit in a GitHub issue (at most ${GITHUB_LIMITS.body.toLocaleString('en-US')}). For the full digest run \`${input.localCommand}\` locally.\n`;

@@ -8,6 +8,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval } from '../core/model.js';
+import type { Clock } from '../core/ports.js';
+import { systemClock } from '../core/system-clock.js';
 import { createRedactor, type Redactor } from '../redact/index.js';
 import { approvalsFromReviews, policyTeams, staleApprovers, teamMembersFromGitHub } from './approvals.js';
 import { type ComposedReport, type ComposeInput, composeReport, REPORT_MARKER } from './compose-report.js';
@@ -133,16 +135,28 @@ export async function publishReport(
     runDirectory: string;
     /** The report comment when the caller already looked it up (null: there is none), saving a request. */
     knownComment?: IssueComment | null;
+    /** The clock for `sentAt`; default: the system clock. */
+    clock?: Clock;
   },
 ): Promise<PublishResult> {
   const composed = composeReport(input);
   await saveReport(session, composed, input.runDirectory);
-  return sendSaved(session.github, input.runDirectory, session.redactor, input.knownComment);
+  return sendSaved(
+    session.github,
+    input.runDirectory,
+    session.redactor,
+    input.clock ?? systemClock,
+    input.knownComment,
+  );
 }
 
 /** Re-sends what a run directory holds (`netchange comment --from DIR` after a failed post). */
-export async function resendReport(session: GitHubSession, runDirectory: string): Promise<PublishResult> {
-  return sendSaved(session.github, runDirectory, session.redactor);
+export async function resendReport(
+  session: GitHubSession,
+  runDirectory: string,
+  clock: Clock = systemClock,
+): Promise<PublishResult> {
+  return sendSaved(session.github, runDirectory, session.redactor, clock);
 }
 
 /** True when the run directory holds a composed report not yet confirmed as sent. */
@@ -189,6 +203,7 @@ async function sendSaved(
   github: GitHubPort,
   runDirectory: string,
   redactor: Redactor,
+  clock: Clock,
   knownComment?: IssueComment | null,
 ): Promise<PublishResult> {
   const directory = path.join(runDirectory, SAVED_DIRECTORY);
@@ -227,7 +242,7 @@ async function sendSaved(
     }
     await writeFile(
       path.join(directory, 'sent.json'),
-      `${JSON.stringify({ sentAt: new Date().toISOString(), commentUrl, wrote }, null, 2)}\n`,
+      `${JSON.stringify({ sentAt: clock.now().toISOString(), commentUrl, wrote }, null, 2)}\n`,
       { mode: 0o600 },
     );
     return {

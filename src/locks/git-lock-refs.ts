@@ -5,14 +5,16 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NetchangeError } from '../core/errors.js';
+import type { Clock } from '../core/ports.js';
+import { systemClock } from '../core/system-clock.js';
 import { createTemporaryDirectory } from '../executors/temporary-directory.js';
 import { openGit } from '../git/simple-git.js';
 import type { LockRef, LockRefs } from './locks.js';
 
 const ZERO = '0'.repeat(40);
 
-/** The lock store of the repository at `root`. */
-export function createGitLockRefs(root: string): LockRefs {
+/** The lock store of the repository at `root`; `clock` dates the lease tags (default: the system clock). */
+export function createGitLockRefs(root: string, clock: Clock = systemClock): LockRefs {
   const git = openGit(root);
 
   async function getRef(ref: string): Promise<LockRef | undefined> {
@@ -54,7 +56,7 @@ export function createGitLockRefs(root: string): LockRefs {
     },
     async createTagObject(tag) {
       const type = (await git.run(['cat-file', '-t', tag.object])).trim();
-      const seconds = Math.floor(Date.now() / 1000);
+      const seconds = Math.floor(clock.now().getTime() / 1000);
       const body = [
         `object ${tag.object}`,
         `type ${type}`,

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Temporal } from 'temporal-polyfill';
 import { usageError } from '../core/errors.js';
+import { isValidTimeZone } from '../core/time.js';
 import { initGitRepository, isInsideWorkTree } from '../git/simple-git.js';
-import { isValidTimeZone } from '../proposals/schedule.js';
 
 const TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
 

@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { compareFindings, type Finding, hasErrors } from '../core/findings.js';
 import type { Approval, ProposalReport, ValidationReport } from '../core/model.js';
+import { toRfc3339Utc as toUtcString } from '../core/time.js';
 import { type PreparedGate, prepareGate } from '../gate/gate.js';
 import { GATE_STAGES } from '../gate/registry.js';
 import type { GateStage } from '../gate/stage.js';
-import { checkLeadTime, toUtcString } from '../proposals/schedule.js';
+import { checkLeadTime } from '../proposals/schedule.js';
 import { type LoadedProposal, type LoadOptions, loadProposals } from './load-proposals.js';
 import type { Workspace } from './workspace.js';
 

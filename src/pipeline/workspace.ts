@@ -105,7 +105,7 @@ async function loadConfig(root: string): Promise<{ config: ResolvedConfig; docum
  */
 async function checkDefaultTimeZone(zone: string, document: YamlDocument): Promise<void> {
   // why: loaded only when the key is set; the zone rules pull in Temporal.
-  const { isValidTimeZone } = await import('../proposals/schedule.js');
+  const { isValidTimeZone } = await import('../core/time.js');
   if (isValidTimeZone(zone)) return;
   throw configError(`${CONFIG_FILE} is invalid`, {
     findings: [

@@ -1,6 +1,14 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Finding } from '../core/findings.js';
 import type { ChangeProposal, Locate } from '../core/model.js';
+import {
+  addCalendarDuration,
+  isValidTimeZone,
+  looksLikeUtcOffset,
+  parseCalendarDuration,
+  parseElapsedDuration,
+  toRfc3339Utc,
+} from '../core/time.js';
 
 export interface ResolvedSchedule {
   startMs: number;
@@ -13,29 +21,6 @@ const OFFSET_SUFFIX = /(Z|[+-]\d{2}:?\d{2})$/i;
 // why: the common RFC 3339 shape, parsed without Temporal (which is ~20x slower per call); anything
 // else with an offset still goes through Temporal.Instant.from, the authority on what is valid.
 const SIMPLE_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
-// why: elapsed-time durations (no days, months or years) need no calendar.
-const SIMPLE_DURATION = /^PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/;
-
-const knownZones = new Map<string, boolean>();
-// why: Temporal also accepts a bare UTC offset ('+05:00') as a zone, but Intl (which names zones in
-// every report) does not, and an offset has no DST rules: a proposal names a place's zone.
-const OFFSET_ZONE = /^[+\-\u2212]\d/;
-
-/** True when `zone` names an IANA time zone this runtime knows (not a bare UTC offset). */
-export function isValidTimeZone(zone: string): boolean {
-  let known = knownZones.get(zone);
-  if (known === undefined) {
-    try {
-      Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(zone);
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      known = !OFFSET_ZONE.test(zone);
-    } catch {
-      known = false;
-    }
-    knownZones.set(zone, known);
-  }
-  return known;
-}
 
 /** The earliest instant a schedule may name: 1970-01-01T00:00:00Z. */
 export const EARLIEST_SCHEDULE_MS = 0;
@@ -144,7 +129,7 @@ export function resolveSchedule(
     problem(
       'timezone',
       `schedule.timezone '${schedule.timezone}' is not a known IANA time zone`,
-      OFFSET_ZONE.test(schedule.timezone)
+      looksLikeUtcOffset(schedule.timezone)
         ? `'${schedule.timezone}' is a UTC offset, not a zone: name the place's zone (America/Chicago, Asia/Karachi), or put the offset on start and end.`
         : 'Use a zone name such as America/Chicago or Europe/Berlin (not an abbreviation like CST).',
     );
@@ -200,38 +185,32 @@ export function resolveSchedule(
   /**
    * A duration as a function from a start instant to the instant after it; NaN when the sum
    * leaves the range dates can have (the occupied-time check below reports it).
+   * why: a schedule's duration has the calendar meaning: P1D across a DST change is 23 or 25 hours.
    */
   const parseDuration = (
     key: 'duration' | 'rollback',
     text: string,
   ): ((fromMs: number) => number) | undefined => {
-    const simple = SIMPLE_DURATION.exec(text);
-    if (simple) {
-      const elapsedMs =
-        ((Number(simple[1] ?? 0) * 60 + Number(simple[2] ?? 0)) * 60 + Number(simple[3] ?? 0)) * 1000;
-      return (fromMs) => fromMs + elapsedMs;
-    }
-    try {
-      const duration = Temporal.Duration.from(text);
-      if (duration.sign < 0) throw new RangeError('negative');
-      // why: days and months are calendar units: P1D across a DST change is 23 or 25 hours.
+    const duration = parseCalendarDuration(text);
+    if (duration && duration.sign >= 0) {
       return (fromMs) => {
         try {
-          return Temporal.Instant.fromEpochMilliseconds(fromMs)
-            .toZonedDateTimeISO(zone ?? 'UTC')
-            .add(duration).epochMilliseconds;
+          return addCalendarDuration(duration, fromMs, zone ?? 'UTC');
         } catch {
           return Number.NaN;
         }
       };
-    } catch {
-      problem(
-        key,
-        `schedule.${key} '${text}' is not an ISO 8601 duration`,
-        "Write durations like 'PT1H', 'PT30M' or 'P1DT2H'.",
-      );
-      return undefined;
     }
+    // why: hours, minutes and seconds mean the same elapsed or calendar; one too large for Temporal
+    // (PT99999999999999999999H) still has a length, which the occupied-time check reports.
+    const elapsedMs = /^PT\d/.test(text) ? parseElapsedDuration(text) : undefined;
+    if (elapsedMs !== undefined) return (fromMs) => fromMs + elapsedMs;
+    problem(
+      key,
+      `schedule.${key} '${text}' is not an ISO 8601 duration`,
+      "Write durations like 'PT1H', 'PT30M' or 'P1DT2H'.",
+    );
+    return undefined;
   };
 
   const startMs = parseTime('start', schedule.start);
@@ -293,40 +272,9 @@ export function checkLeadTime(
   return {
     ruleId: 'reference',
     severity: 'error',
-    message: `the change starts ${toUtcString(schedule.startMs)}, more than 5 years after ${toUtcString(atMs)}; netchange does not evaluate windows that far ahead`,
+    message: `the change starts ${toRfc3339Utc(schedule.startMs)}, more than 5 years after ${toRfc3339Utc(atMs)}; netchange does not evaluate windows that far ahead`,
     hint: 'Check the year in schedule.start.',
     file,
     ...locate(['schedule', 'start']),
   };
-}
-
-/** An instant as RFC 3339 UTC, second precision: `2026-11-29T08:00:00Z`. */
-export function toUtcString(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace('.000Z', 'Z');
-}
-
-/**
- * An instant in a zone as people read it: `2026-11-29 02:00 CST (UTC-06:00)`. Never throws: a zone
- * or instant the runtime cannot show (only reachable by hand-built reports) falls back to UTC.
- */
-export function formatLocal(epochMs: number, timezone: string): string {
-  try {
-    return formatZoned(epochMs, timezone);
-  } catch {
-    return Number.isFinite(epochMs) && Math.abs(epochMs) <= 8.64e15
-      ? toUtcString(epochMs)
-      : `(an instant out of range: ${epochMs})`;
-  }
-}
-
-function formatZoned(epochMs: number, timezone: string): string {
-  const zoned = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timezone);
-  const short = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'short' })
-    .formatToParts(new Date(epochMs))
-    .find((part) => part.type === 'timeZoneName')?.value;
-  // why: ICU has abbreviations (CST, EDT) only for some zones; elsewhere the zone id reads better than GMT+1.
-  const name = short && /^[A-Z]{2,5}$/.test(short) ? short : timezone;
-  const date = zoned.toPlainDate().toString();
-  const time = zoned.toPlainTime().toString({ smallestUnit: 'minute' });
-  return `${date} ${time} ${name} (UTC${zoned.offset})`;
 }

@@ -3,6 +3,7 @@
  * the running steps under the finished ones. In CI or when piped: one timestamped line per event.
  */
 import pc from 'picocolors';
+import { systemClock } from '../core/system-clock.js';
 
 export interface ProgressReporter {
   started(key: string, label: string): void;
@@ -14,9 +15,10 @@ export function createProgressReporter(options: {
   stream: NodeJS.WriteStream;
   live: boolean;
   color: boolean;
+  /** The clock for timestamps and elapsed times (a `Clock`'s `now`); default: the system clock. */
   now?: () => Date;
 }): ProgressReporter {
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? systemClock.now;
   const colors = pc.createColors(options.color);
   if (!options.live) {
     const line = (text: string) => options.stream.write(`[${now().toISOString()}] ${text}\n`);
@@ -36,7 +38,7 @@ export function createProgressReporter(options: {
     if (finishedLine) text += `${finishedLine}\n`;
     const width = options.stream.columns ?? 100;
     const rows = [...running.values()].map(({ label, since }) => {
-      const elapsed = seconds(Date.now() - since);
+      const elapsed = seconds(now().getTime() - since);
       // why: a row that wraps would break the cursor arithmetic of the redraw; cut the plain text.
       const room = Math.max(10, width - elapsed.length - 4);
       const shown = label.length > room ? `${label.slice(0, room - 1)}…` : label;
@@ -53,7 +55,7 @@ export function createProgressReporter(options: {
   timer.unref();
   return {
     started: (key, label) => {
-      running.set(key, { label, since: Date.now() });
+      running.set(key, { label, since: now().getTime() });
       redraw();
     },
     finished: (key, label, outcome, ok, durationMs) => {

@@ -6,6 +6,7 @@
 import picomatch from 'picomatch';
 import type { Finding } from '../core/findings.js';
 import type { WindowDefinition, WindowPolicy, WindowScope } from '../core/schema-types.generated.js';
+import { DAY_MS, formatLocalAndUtc, formatLocalDay, parseElapsedDuration } from '../core/time.js';
 import type { DocumentPath, YamlDocument } from '../documents/parse-yaml.js';
 import { validateDocument } from '../documents/schemas.js';
 import type { CompiledWindow, CompiledWindowPolicy } from './model.js';
@@ -22,16 +23,8 @@ import {
   rruleAccepts,
   rruleExpander,
 } from './schedules.js';
-import {
-  DAY_MS,
-  describeLength,
-  formatLocal,
-  formatWall,
-  parseClockTime,
-  parseElapsedDuration,
-  parseLocalDateTime,
-} from './time-text.js';
-import { isValidTimeZone, zoneClock } from './zone-clock.js';
+import { describeLength, formatWall, parseClockTime, parseLocalDateTime } from './time-text.js';
+import { isWindowTimeZone, zoneClock } from './zone-clock.js';
 
 export interface CompileWindowPolicyOptions {
   /**
@@ -70,7 +63,7 @@ export function compileWindowPolicy(
     });
 
   const policyZone = value.timezone ?? 'UTC';
-  const policyZoneValid = isValidTimeZone(policyZone);
+  const policyZoneValid = isWindowTimeZone(policyZone);
   if (!policyZoneValid) {
     error(
       ['timezone'],
@@ -178,7 +171,7 @@ function compileWindow(
   const schedule = definition.schedule;
   const zone = definition.timezone ?? policyZone;
   let valid = true;
-  if (definition.timezone !== undefined && !isValidTimeZone(definition.timezone)) {
+  if (definition.timezone !== undefined && !isWindowTimeZone(definition.timezone)) {
     error(
       [...base, 'timezone'],
       `window '${definition.name}': unknown time zone '${definition.timezone}'`,
@@ -454,7 +447,7 @@ function lintHorizon(
       warning(
         startPath,
         window.name,
-        `window '${window.name}' starts in a DST gap on ${formatLocal(gap.startMs, window.clock).slice(0, 14)}: that local time does not exist in ${window.timezone}, so the occurrence starts at ${formatLocal(gap.startMs, window.clock)}`,
+        `window '${window.name}' starts in a DST gap on ${formatLocalDay(gap.startMs, window.timezone)}: that local time does not exist in ${window.timezone}, so the occurrence starts at ${formatLocalAndUtc(gap.startMs, window.timezone)}`,
         'Move the start outside the DST change hour, or accept the shift.',
       );
     }

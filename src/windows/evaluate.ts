@@ -9,10 +9,11 @@ import type { Interval } from '../core/findings.js';
 import type { ApprovalRequest, ChangeSubject, Risk, WindowVerdict } from '../core/model.js';
 import type { WindowScope } from '../core/schema-types.generated.js';
 import { touchedDevices, touchedSites } from '../core/targets.js';
+import { DAY_MS, formatLocalAndUtc, formatSpanLocalAndUtc, toRfc3339Utc } from '../core/time.js';
 import type { ApplicableWindows, CompiledWindow, CompiledWindowPolicy, Occurrence } from './model.js';
 import { ensureCovered, overlappingOccurrences, refreshUnions, upperBound } from './occurrence-store.js';
-import { DAY_MS, formatLocal, formatUtc, toIsoLocal, toIsoUtc } from './time-text.js';
-import { isValidTimeZone, type ZoneClock, zoneClock } from './zone-clock.js';
+import { toIsoLocal } from './time-text.js';
+import { isWindowTimeZone, type ZoneClock, zoneClock } from './zone-clock.js';
 
 export interface EvaluateWindowsOptions {
   /** The instant of evaluation: next allowed slots are never before it. */
@@ -62,9 +63,9 @@ export function evaluateWindows(
   if (next) verdict.nextAllowed = next;
   const position = subject.locate(['schedule', 'start']);
   const displayClock = clockFor(subject.timezone, policy);
-  const occupied = `${formatLocal(startMs, displayClock)} – ${formatLocal(endMs, displayClock)}`;
+  const occupied = formatSpanLocalAndUtc(startMs, endMs, displayClock.zone);
   const nextText = next
-    ? `Next allowed slot: ${formatLocal(Date.parse(next.start), displayClock)} (${formatUtc(Date.parse(next.start))}).`
+    ? `Next allowed slot: ${formatLocalAndUtc(Date.parse(next.start), displayClock.zone)}.`
     : `No allowed slot within the ${policy.horizon} horizon after the requested start.`;
   const base = {
     ruleId: 'window' as const,
@@ -118,7 +119,7 @@ export function evaluateWindows(
     const nearest = nearestAllowOccurrence(set.allow, gapAt);
     const message =
       `the change is outside allow window${set.allow.length > 1 ? 's' : ''} ${names}${reasons.length ? ` (${reasons.join('; ')})` : ''}: ` +
-      `it occupies ${occupied} and from ${formatLocal(gapAt, displayClock)} (${formatUtc(gapAt)}) no allow occurrence covers it` +
+      `it occupies ${occupied} and from ${formatLocalAndUtc(gapAt, displayClock.zone)} no allow occurrence covers it` +
       (nearest
         ? `; the nearest occurrence is ${describeOccurrence(nearest.window, nearest.occurrence)}`
         : '');
@@ -173,8 +174,8 @@ export function listOccurrences(
         effect: window.effect,
         ...(window.reason ? { reason: window.reason } : {}),
         timezone: window.timezone,
-        start: toIsoUtc(startMs),
-        end: toIsoUtc(endMs),
+        start: toRfc3339Utc(startMs),
+        end: toRfc3339Utc(endMs),
         localStart: toIsoLocal(startMs, window.clock),
         localEnd: toIsoLocal(endMs, window.clock),
         startMs,
@@ -308,7 +309,7 @@ function slotsFor(
   while (slots.length < count) {
     const slot = firstSlot(set, candidate, lengthMs, limitMs);
     if (slot === undefined) break;
-    slots.push({ start: toIsoUtc(slot), end: toIsoUtc(slot + lengthMs) });
+    slots.push({ start: toRfc3339Utc(slot), end: toRfc3339Utc(slot + lengthMs) });
     // The latest start still allowed in this run of allowed starts; the next slot begins after it.
     let lastStart = Number.POSITIVE_INFINITY;
     const deny = upperBound(set.denyEnds, slot);
@@ -386,9 +387,7 @@ function describeOccurrence(window: CompiledWindow, index: number): string {
   let text = texts.get(key);
   if (text === undefined) {
     const label = window.labels[index];
-    text =
-      `${label ? `${label}, ` : ''}${formatLocal(start, window.clock)} – ${formatLocal(end, window.clock)} ${window.timezone} ` +
-      `(${formatUtc(start)} – ${formatUtc(end)})`;
+    text = `${label ? `${label}, ` : ''}${formatSpanLocalAndUtc(start, end, window.timezone)}`;
     texts.set(key, text);
   }
   return text;
@@ -401,5 +400,5 @@ function describeApprover(approval: ApprovalRequest): string {
 
 function clockFor(zone: string, policy: CompiledWindowPolicy): ZoneClock {
   // why: proposals are schema-checked upstream; this only guards display against a zone typo there.
-  return zoneClock(isValidTimeZone(zone) ? zone : policy.timezone);
+  return zoneClock(isWindowTimeZone(zone) ? zone : policy.timezone);
 }

@@ -16,12 +16,5 @@ export {
   renderCalendarText,
   renderNextText,
 } from './render.js';
-export {
-  formatLocal,
-  formatOffset,
-  formatUtc,
-  parseLocalDateTime,
-  toIsoLocal,
-  toIsoUtc,
-} from './time-text.js';
-export { isValidTimeZone, type ZoneClock, zoneClock } from './zone-clock.js';
+export { parseLocalDateTime, toIsoLocal } from './time-text.js';
+export { isWindowTimeZone, type ZoneClock, zoneClock } from './zone-clock.js';

@@ -2,8 +2,9 @@
  * Occurrence cache: every window is expanded once for a span, and the span grows in large steps
  * when an evaluation needs more. Lookups are binary searches over sorted arrays.
  */
+
+import { DAY_MS } from '../core/time.js';
 import type { ApplicableWindows, CompiledWindow, CompiledWindowPolicy } from './model.js';
-import { DAY_MS } from './time-text.js';
 
 // why: growing in steps of a horizon keeps re-expansions (and union rebuilds) rare when thousands
 // of proposals spread over weeks are evaluated one after the other, without expanding years.

@@ -4,9 +4,8 @@
  */
 import { createEvents, type EventAttributes } from 'ics';
 import type { Finding, Interval } from '../core/findings.js';
+import { formatLocalAndUtc, formatLocalDay, formatSpanLocalAndUtc } from '../core/time.js';
 import type { Occurrence } from './model.js';
-import { formatLocal, formatUtc } from './time-text.js';
-import { zoneClock } from './zone-clock.js';
 
 export interface CalendarHeading {
   /** Start of the listed span. */
@@ -23,14 +22,13 @@ export interface CalendarHeading {
 
 /** A readable calendar: one heading per local day, each occurrence in its own zone and in UTC. */
 export function renderCalendarText(occurrences: readonly Occurrence[], heading: CalendarHeading): string {
-  const policyClock = zoneClock(heading.timezone);
   const filters = [
     heading.site ? `site ${heading.site}` : '',
     heading.domain ? `domain ${heading.domain}` : '',
   ].filter(Boolean);
   const fromMs = heading.from.getTime();
   const lines = [
-    `Windows${filters.length ? ` for ${filters.join(', ')}` : ''}: ${heading.days} day${heading.days === 1 ? '' : 's'} from ${formatLocal(fromMs, policyClock)} (${formatUtc(fromMs)}), days in ${heading.timezone}`,
+    `Windows${filters.length ? ` for ${filters.join(', ')}` : ''}: ${heading.days} day${heading.days === 1 ? '' : 's'} from ${formatLocalAndUtc(fromMs, heading.timezone)}, days in ${heading.timezone}`,
   ];
   if (occurrences.length === 0) {
     lines.push('', 'No window occurs in this span: changes are neither blocked nor restricted by a window.');
@@ -39,28 +37,18 @@ export function renderCalendarText(occurrences: readonly Occurrence[], heading: 
   let currentDay = '';
   for (const occurrence of occurrences) {
     const dayStart = Math.max(occurrence.startMs, fromMs);
-    const day = formatLocal(dayStart, policyClock).slice(0, 14);
+    const day = formatLocalDay(dayStart, heading.timezone);
     if (day !== currentDay) {
       lines.push('', day);
       currentDay = day;
     }
-    const clock = zoneClock(occurrence.timezone);
-    const zone = occurrence.timezone === heading.timezone ? '' : ` ${occurrence.timezone}`;
     const ongoing = occurrence.startMs < fromMs ? ' (ongoing)' : '';
     lines.push(
-      `  ${occurrence.effect === 'deny' ? 'deny ' : 'allow'}  ${localSpan(occurrence.startMs, occurrence.endMs, clock)}${zone}  ${occurrence.window}${occurrence.label ? ` — ${occurrence.label}` : ''}${ongoing}`,
-      `         UTC ${formatUtc(occurrence.startMs)} → ${formatUtc(occurrence.endMs)}${occurrence.reason ? `  ${occurrence.reason}` : ''}`,
+      `  ${occurrence.effect === 'deny' ? 'deny ' : 'allow'}  ${formatSpanLocalAndUtc(occurrence.startMs, occurrence.endMs, occurrence.timezone)}  ${occurrence.window}${occurrence.label ? ` — ${occurrence.label}` : ''}${ongoing}`,
     );
+    if (occurrence.reason) lines.push(`         ${occurrence.reason}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** `Mon 2026-11-30 06:00 -06:00 → 22:00 -06:00`, with the end's date when it is another day. */
-function localSpan(startMs: number, endMs: number, clock: ReturnType<typeof zoneClock>): string {
-  const start = formatLocal(startMs, clock);
-  const end = formatLocal(endMs, clock);
-  const sameDay = start.slice(0, 14) === end.slice(0, 14);
-  return `${start.slice(15)} → ${sameDay ? end.slice(15) : end}`;
 }
 
 /**
@@ -82,7 +70,6 @@ export function renderCalendarIcs(occurrences: readonly Occurrence[]): string {
     ].join('\r\n');
   }
   const events: EventAttributes[] = occurrences.map((occurrence) => {
-    const clock = zoneClock(occurrence.timezone);
     const scope = Object.entries(occurrence.scope)
       .map(([key, values]) => `${key}: ${(values as string[]).join(', ')}`)
       .join('; ');
@@ -91,7 +78,7 @@ export function renderCalendarIcs(occurrences: readonly Occurrence[]): string {
       title: `${occurrence.effect === 'deny' ? 'Changes blocked' : 'Change window'}: ${occurrence.window}${occurrence.label ? ` (${occurrence.label})` : ''}`,
       description: [
         occurrence.reason,
-        `${formatLocal(occurrence.startMs, clock)} → ${formatLocal(occurrence.endMs, clock)} ${occurrence.timezone}`,
+        `${formatSpanLocalAndUtc(occurrence.startMs, occurrence.endMs, occurrence.timezone)}, ${occurrence.timezone}`,
         scope ? `Scope: ${scope}` : 'Scope: every change',
       ]
         .filter(Boolean)
@@ -135,11 +122,10 @@ export interface NextReport {
 
 /** The `next` command's text: the requested slot, what blocks it, and the next allowed slots. */
 export function renderNextText(report: NextReport): string {
-  const clock = zoneClock(report.timezone);
   const requestedStart = Date.parse(report.requested.start);
   const requestedEnd = Date.parse(report.requested.end);
   const lines = [
-    `${report.file} (${report.id}) requests ${formatLocal(requestedStart, clock)} → ${formatLocal(requestedEnd, clock)} (UTC ${formatUtc(requestedStart)} → ${formatUtc(requestedEnd)}), rollback time included.`,
+    `${report.file} (${report.id}) requests ${formatSpanLocalAndUtc(requestedStart, requestedEnd, report.timezone)}, rollback time included.`,
   ];
   if (report.open) lines.push('The requested slot is allowed by every window.');
   else {
@@ -156,9 +142,7 @@ export function renderNextText(report: NextReport): string {
     report.slots.forEach((slot, index) => {
       const start = Date.parse(slot.start);
       const end = Date.parse(slot.end);
-      lines.push(
-        `  ${index + 1}. ${formatLocal(start, clock)} → ${formatLocal(end, clock)}  (UTC ${formatUtc(start)} → ${formatUtc(end)})`,
-      );
+      lines.push(`  ${index + 1}. ${formatSpanLocalAndUtc(start, end, report.timezone)}`);
     });
   }
   return `${lines.join('\n')}\n`;

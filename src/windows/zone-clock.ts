@@ -4,8 +4,8 @@
  * between transitions the offset is constant, so conversions are arithmetic.
  */
 import { Temporal } from 'temporal-polyfill';
+import { DAY_MS, isUtcOffsetZone, isValidTimeZone } from '../core/time.js';
 
-const DAY_MS = 86_400_000;
 // why: a zone's transitions are computed for a generous span around each request, so a policy
 // evaluated over a 90-day horizon asks Temporal for transitions a handful of times per zone.
 const TRANSITION_MARGIN_MS = 400 * DAY_MS;
@@ -30,22 +30,13 @@ export interface ZoneClock {
 
 const clocks = new Map<string, ZoneClock>();
 
-/** True when `zone` is an IANA zone name Temporal knows (never falls back to UTC). */
-export function isValidTimeZone(zone: string): boolean {
-  let valid = validZones.get(zone);
-  if (valid === undefined) {
-    try {
-      Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(zone);
-      valid = true;
-    } catch {
-      valid = false;
-    }
-    validZones.set(zone, valid);
-  }
-  return valid;
+/**
+ * True when a window policy may name `zone`: an IANA zone, or a fixed UTC offset such as `+05:00`.
+ * why: window policies have always accepted the offsets Temporal reads as zones; proposals do not.
+ */
+export function isWindowTimeZone(zone: string): boolean {
+  return isValidTimeZone(zone) || isUtcOffsetZone(zone);
 }
-
-const validZones = new Map<string, boolean>();
 
 /** The clock for a zone; throws RangeError for an unknown zone (callers lint zones first). */
 export function zoneClock(zone: string): ZoneClock {

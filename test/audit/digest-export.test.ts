@@ -97,9 +97,9 @@ describe('netchange digest', () => {
     expect(text).toContain('ROLLED BACK  CHG-11');
     expect(text).toContain('02:00–02:20 CST (08:00–08:20 UTC)');
     expect(text).toContain('verification failed (VLAN 40 not in the trunk); rollback succeeded');
-    expect(text).toContain('retrospective due: 2026-11-24 03:15 CST (2026-11-24 09:15 UTC)');
+    expect(text).toContain('retrospective due: 2026-11-24 03:15 CST (09:15 UTC)');
     expect(text).toContain('window:            bypassed (plant-a-production)');
-    expect(text).toContain('approvals:    alice (netops) at 2026-11-21 14:00 CST (2026-11-21 20:00 UTC)');
+    expect(text).toContain('approvals:    alice (netops) at 2026-11-21 14:00 CST (20:00 UTC)');
     expect(text).toContain('pull request: https://github.com/acme/network/pull/12');
     expect(text).toContain('step terraform/sdwan exited 1');
     expect(text).toContain('diff:         playbooks/vlans.yaml: 1 host changed, 1 file');
@@ -120,7 +120,7 @@ describe('netchange digest', () => {
       '#### ROLLED BACK  CHG-11 Add VLAN 40 for packaging line 3 ([#12](https://github.com/acme/network/pull/12))',
     );
     expect(markdown).toContain('- **pull request:** [#12](https://github.com/acme/network/pull/12)');
-    expect(markdown).toContain('- **retrospective due:** 2026-11-24 03:15 CST (2026-11-24 09:15 UTC)');
+    expect(markdown).toContain('- **retrospective due:** 2026-11-24 03:15 CST (09:15 UTC)');
     expect(markdown).toContain('- **incident:** INC-0042');
   });
 

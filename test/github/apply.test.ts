@@ -132,7 +132,7 @@ describe('netchange apply --pr', () => {
     const record = comments[1]?.body ?? '';
     expect(record).toContain('netchange apply: ✅ CHG-40 applied');
     expect(record).toContain('@eli');
-    expect(record).toMatch(/America\/Chicago \(\d{4}-\d\d-\d\dT\d\d:\d\dZ\)/);
+    expect(record).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d C[SD]T \((\d{4}-\d\d-\d\d )?\d\d:\d\d UTC\)/);
     expect(record).toContain('@alice');
     expect(record).toMatch(/reviewed `sha256:[0-9a-f]{64}`/);
     // The comment anchors the evidence chain's head, and audit verify --github reads it back.

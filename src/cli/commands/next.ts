@@ -42,8 +42,10 @@ async function runNext(file: string, flags: NextFlags): Promise<number> {
   const { configError } = await import('../../core/errors.js');
   const { openWorkspace } = await import('../../pipeline/workspace.js');
   const { loadChangeSubjects } = await import('../../pipeline/load-proposals.js');
-  const { evaluateWindows, nextAllowedSlots, toIsoLocal, toIsoUtc, zoneClock, isValidTimeZone } =
-    await import('../../windows/index.js');
+  const { evaluateWindows, nextAllowedSlots, toIsoLocal, zoneClock, isWindowTimeZone } = await import(
+    '../../windows/index.js'
+  );
+  const { toRfc3339Utc } = await import('../../core/time.js');
   const { renderResult } = await import('../../reporters/registry.js');
   const { loadWindowPolicy } = await import('./windows.js');
 
@@ -88,11 +90,14 @@ async function runNext(file: string, flags: NextFlags): Promise<number> {
 
   const verdict = evaluateWindows(policy, subject, { at, risk, bypass });
   const slots = nextAllowedSlots(policy, subject, { at, risk, count: SLOT_COUNT });
-  const clock = zoneClock(isValidTimeZone(subject.timezone) ? subject.timezone : policy.timezone);
+  const clock = zoneClock(isWindowTimeZone(subject.timezone) ? subject.timezone : policy.timezone);
   const report = {
     file: subject.file,
     id: subject.proposal.id,
-    requested: { start: toIsoUtc(subject.startMs), end: toIsoUtc(subject.endMs + subject.rollbackMs) },
+    requested: {
+      start: toRfc3339Utc(subject.startMs),
+      end: toRfc3339Utc(subject.endMs + subject.rollbackMs),
+    },
     timezone: clock.zone,
     open: verdict.open,
     risk,

@@ -4,8 +4,8 @@
  */
 import { type Digest, isEmergency } from '../../audit/digest.js';
 import { isStartedRecord } from '../../audit/open-changes.js';
-import { formatLocalAndUtc, formatSpan, formatUtc } from '../../audit/time-format.js';
 import type { EvidenceRecord } from '../../audit/types.js';
+import { formatLocalAndUtc, formatSpanLocalAndUtc, formatUtcTime } from '../../core/time.js';
 
 /** How many changes of each outcome the records hold (JSON `summary`, the text's count line). */
 export function summaryCounts(records: readonly EvidenceRecord[]) {
@@ -21,7 +21,7 @@ export function summaryCounts(records: readonly EvidenceRecord[]) {
 
 /** `<since> and <until>[ for team T]`, in UTC. */
 export function periodText(digest: Digest): string {
-  return `${formatUtc(digest.since)} and ${formatUtc(digest.until)}${digest.team ? ` for team ${digest.team}` : ''}`;
+  return `${utcText(digest.since)} and ${utcText(digest.until)}${digest.team ? ` for team ${digest.team}` : ''}`;
 }
 
 /** `3 changes: 1 failed, 2 succeeded`. */
@@ -44,7 +44,7 @@ export function describeRecord(record: EvidenceRecord): [string, string][] {
   const actor = `${record.actor.name} (${record.actor.kind}${record.actor.team ? `, ${record.actor.team}` : ''}) ran it`;
   const facts: [string, string][] = [
     ['who', `${requester}; ${actor}`],
-    ['when', formatSpan(record.startedAt, record.finishedAt, zone)],
+    ['when', spanText(record.startedAt, record.finishedAt, zone)],
   ];
   const where = [...(record.proposal.targets?.sites ?? []), ...(record.proposal.targets?.devices ?? [])];
   if (where.length > 0) facts.push(['where', where.join(', ')]);
@@ -56,14 +56,13 @@ export function describeRecord(record: EvidenceRecord): [string, string][] {
       : record.approvers
           .map(
             (approver) =>
-              `${approver.user}${approver.team ? ` (${approver.team})` : ''}${approver.at ? ` at ${formatLocalAndUtc(approver.at, zone)}` : ''}`,
+              `${approver.user}${approver.team ? ` (${approver.team})` : ''}${approver.at ? ` at ${timeText(approver.at, zone)}` : ''}`,
           )
           .join('; '),
   ]);
   facts.push(['diff', diffSummary(record)]);
   facts.push(['result', describeResult(record)]);
-  if (record.retrospectiveDue)
-    facts.push(['retrospective due', formatLocalAndUtc(record.retrospectiveDue, zone)]);
+  if (record.retrospectiveDue) facts.push(['retrospective due', timeText(record.retrospectiveDue, zone)]);
   if (record.proposal.incident) facts.push(['incident', record.proposal.incident]);
   facts.push([
     'pull request',
@@ -92,7 +91,7 @@ function diffSummary(record: EvidenceRecord): string {
 
 function describeResult(record: EvidenceRecord): string {
   if (isStartedRecord(record)) {
-    return `started ${formatLocalAndUtc(record.startedAt, record.proposal.timezone)}, no result: the run was interrupted (or is still running); check the devices`;
+    return `started ${timeText(record.startedAt, record.proposal.timezone)}, no result: the run was interrupted (or is still running); check the devices`;
   }
   const parts: string[] = [record.outcome];
   const failedStep = record.steps.find(
@@ -133,3 +132,21 @@ export const SECTIONS = [
   ['emergency', 'Emergency changes and window overrides'],
   ['other', 'Other changes'],
 ] as const;
+
+// why: records carry RFC 3339 strings; one that does not parse is shown as written, never hidden.
+function timeText(iso: string, zone: string | undefined): string {
+  const epochMs = Date.parse(iso);
+  return Number.isNaN(epochMs) ? iso : formatLocalAndUtc(epochMs, zone);
+}
+
+function utcText(iso: string): string {
+  const epochMs = Date.parse(iso);
+  return Number.isNaN(epochMs) ? iso : formatUtcTime(epochMs);
+}
+
+function spanText(startIso: string, endIso: string, zone: string | undefined): string {
+  const startMs = Date.parse(startIso);
+  const endMs = Date.parse(endIso);
+  if (Number.isNaN(startMs) || Number.isNaN(endMs)) return `${startIso} – ${endIso}`;
+  return formatSpanLocalAndUtc(startMs, endMs, zone);
+}

@@ -1,5 +1,5 @@
 import type { ApprovalRequirement, ProposalReport, ValidationReport } from '../../core/model.js';
-import { formatLocal } from '../../proposals/schedule.js';
+import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../../core/time.js';
 
 /** Plain-words sentences shared by every human-facing format, so text and markdown say the same. */
 
@@ -32,15 +32,13 @@ export function describeRisk(proposal: ProposalReport): string | undefined {
 export function describeSchedule(proposal: ProposalReport): string | undefined {
   if (!proposal.schedule) return undefined;
   const { start, end, timezone } = proposal.schedule;
-  const startMs = Date.parse(start);
-  const endMs = Date.parse(end);
-  return `${formatLocal(startMs, timezone)} → ${formatLocal(endMs, timezone)} (${start} → ${end})`;
+  return formatSpanLocalAndUtc(Date.parse(start), Date.parse(end), timezone);
 }
 
 export function describeNextAllowed(proposal: ProposalReport): string | undefined {
   const next = proposal.windows?.nextAllowed;
   if (!next || !proposal.schedule) return undefined;
-  return `${formatLocal(Date.parse(next.start), proposal.schedule.timezone)} (${next.start})`;
+  return formatLocalAndUtc(Date.parse(next.start), proposal.schedule.timezone);
 }
 
 export function describeSummary(report: ValidationReport): string {
