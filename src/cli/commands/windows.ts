@@ -1,8 +1,9 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { usageError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
-import type { Workspace } from '../../pipeline/workspace.js';
-import type { CompiledWindowPolicy } from '../../windows/index.js';
-import { formatOption, OPTION_HELP } from '../options.js';
+import type { ListingStart } from '../../use-cases/windows.js';
+import { cliContext } from '../context.js';
+import { formatOption, OPTION_HELP, parseAt } from '../options.js';
 
 interface WindowsFlags {
   repo?: string;
@@ -49,32 +50,21 @@ Examples:
 Exit codes: 0 listed, 2 usage error or invalid window policy.`,
     )
     .action(async (flags: WindowsFlags) => {
-      const { openWorkspace } = await import('../../pipeline/workspace.js');
-      const { listOccurrences } = await import('../../windows/index.js');
+      const { listWindows } = await import('../../use-cases/windows.js');
       const { renderResult } = await import('../../reporters/registry.js');
-      const workspace = await openWorkspace({
-        cwd: process.cwd(),
-        ...(flags.repo ? { repo: flags.repo } : {}),
-      });
-      const now = new Date();
-      const policy = await loadWindowPolicy(workspace, now);
-      const from = await parseFrom(flags.from, policy.timezone, now);
-      const occurrences = listOccurrences(policy, {
-        from,
-        days: flags.days,
-        ...(flags.site ? { site: flags.site } : {}),
-        ...(flags.domain ? { domain: flags.domain } : {}),
-      });
-      process.stdout.write(
-        await renderResult('calendar', flags.format, {
-          occurrences,
-          from,
+      const listing = await listWindows(
+        {
+          from: parseFrom(flags.from),
           days: flags.days,
-          timezone: policy.timezone,
+          ...(flags.repo ? { repo: flags.repo } : {}),
           ...(flags.site ? { site: flags.site } : {}),
           ...(flags.domain ? { domain: flags.domain } : {}),
-        }),
+        },
+        cliContext(),
       );
+      printPolicyWarnings(listing.policyWarnings);
+      const { policyWarnings: _shown, ...calendar } = listing;
+      process.stdout.write(await renderResult('calendar', flags.format, calendar));
       process.exitCode = 0;
     });
 }
@@ -88,30 +78,9 @@ function parseDays(value: string): number {
   return days;
 }
 
-/**
- * Compiles the workspace's window policy as of `at`; a missing or invalid policy is a configuration
- * error (exit 2) carrying the lint findings with lines. Warnings go to stderr.
- */
-export async function loadWindowPolicy(workspace: Workspace, at: Date): Promise<CompiledWindowPolicy> {
-  const { configError } = await import('../../core/errors.js');
-  const { compileWindowPolicy } = await import('../../windows/index.js');
-  const file = workspace.config.paths.windows;
-  const document = workspace.windowPolicyDocument;
-  if (!document) {
-    throw configError(`there is no window policy at ${file}`, {
-      hint: 'Create it (netchange init writes one) or set paths.windows in netchange.yaml.',
-    });
-  }
-  const { policy, findings } = compileWindowPolicy(document, { from: at });
-  const errors = findings.filter((finding) => finding.severity === 'error');
-  if (!policy || errors.length > 0) {
-    throw configError(`${file} has errors`, {
-      findings: errors,
-      hint: 'Fix the window policy; netchange does not evaluate changes against a policy it cannot read.',
-    });
-  }
+/** The window policy's warnings, on stderr, before the command's output. */
+export function printPolicyWarnings(findings: readonly Finding[]): void {
   for (const finding of findings) process.stderr.write(describeFinding(finding));
-  return policy;
 }
 
 function describeFinding(finding: Finding): string {
@@ -119,23 +88,16 @@ function describeFinding(finding: Finding): string {
   return `${finding.severity}: ${where} ${finding.message}${finding.hint ? `\n  hint: ${finding.hint}` : ''}\n`;
 }
 
-async function parseFrom(value: string | undefined, zone: string, now: Date): Promise<Date> {
-  if (value === undefined) return now;
-  const { usageError } = await import('../../core/errors.js');
-  const { parseLocalDateTime, zoneClock } = await import('../../windows/index.js');
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const wall = parseLocalDateTime(value);
-    if (wall !== undefined) return new Date(zoneClock(zone).toInstant(wall).epochMs);
-  } else {
-    const { parseAt } = await import('../options.js');
-    try {
-      return parseAt(value);
-    } catch {
-      // fall through to the --from specific message
-    }
+/** `--from`: a day (in the policy's zone, resolved by the use-case) or an RFC 3339 instant. */
+function parseFrom(value: string | undefined): ListingStart {
+  if (value === undefined) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return { localDate: value };
+  try {
+    return { instant: parseAt(value) };
+  } catch {
+    throw usageError(
+      `--from '${value}' is not a date or an RFC 3339 instant`,
+      'Write it like 2026-12-01 or 2026-12-01T06:00:00-06:00.',
+    );
   }
-  throw usageError(
-    `--from '${value}' is not a date or an RFC 3339 instant`,
-    'Write it like 2026-12-01 or 2026-12-01T06:00:00-06:00.',
-  );
 }
