@@ -188,7 +188,12 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
   // why: the local locks keep two applies on this machine apart; --pr adds the ones across runners.
   const holder = `${actor.name}@${os.hostname()} (pid ${process.pid})`;
   const locked = () =>
-    withLocks(createGitLockRefs(workspace.root), subject, { holder, now: now(), commit: headCommit }, run);
+    withLocks(
+      createGitLockRefs(workspace.root, context.clock),
+      subject,
+      { holder, now: now(), commit: headCommit },
+      run,
+    );
   const result = pullRequest ? await pullRequest.withLocks(locked) : await locked();
 
   const evidence = await recordEvidence(workspace.root, result, evidenceContext(), context.warn);

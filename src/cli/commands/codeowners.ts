@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { cliContext } from '../context.js';
 import { OPTION_HELP } from '../options.js';
 
 interface CodeownersFlags {
@@ -32,75 +33,27 @@ Exit codes: 0 written or up to date, 1 stale (--check), 2 usage or policy error.
 }
 
 async function runCodeowners(flags: CodeownersFlags): Promise<number> {
-  const { lstat, mkdir, writeFile } = await import('node:fs/promises');
-  const path = await import('node:path');
-  const { createTwoFilesPatch } = await import('diff');
-  const { configError } = await import('../../core/errors.js');
-  const { readTextFile } = await import('../../documents/read-file.js');
-  const { openWorkspace } = await import('../../pipeline/workspace.js');
-  const { CODEOWNERS_PATH, compileChangeControlPolicy, renderCodeowners } = await import(
-    '../../control/index.js'
+  const { syncCodeowners } = await import('../../use-cases/codeowners.js');
+  const outcome = await syncCodeowners(
+    { check: flags.check === true, ...(flags.repo ? { repo: flags.repo } : {}) },
+    cliContext(),
   );
-
-  const workspace = await openWorkspace({ cwd: process.cwd(), ...(flags.repo ? { repo: flags.repo } : {}) });
-  const policyFile = workspace.config.paths.changeControl;
-  const document = workspace.changeControlDocument;
-  if (!document) {
-    throw configError(`there is no change-control policy at ${policyFile}`, {
-      hint: 'CODEOWNERS is generated from the RACI in the change-control policy; create it first (netchange init writes one).',
-    });
-  }
-  const { policy, findings } = compileChangeControlPolicy(document);
-  if (!policy) {
-    throw configError(`${policyFile} has errors`, {
-      findings: findings.filter((finding) => finding.severity === 'error'),
-    });
-  }
-  for (const finding of findings) {
+  for (const finding of outcome.policyFindings) {
     process.stderr.write(`${finding.severity}: ${finding.file}:${finding.line ?? 1} ${finding.message}\n`);
   }
-
-  const expected = renderCodeowners(policy, {
-    changesDirectory: workspace.config.paths.changes,
-    policiesPath: path.posix.dirname(policyFile) === '.' ? policyFile : path.posix.dirname(policyFile),
-  });
-  const target = path.join(workspace.root, CODEOWNERS_PATH);
-  const stats = await lstat(target).catch(() => undefined);
-  if (stats?.isSymbolicLink()) {
-    throw configError(`${CODEOWNERS_PATH} is a symlink`, {
-      hint: 'Replace it with a regular file; netchange does not write through symlinks.',
-    });
+  switch (outcome.status) {
+    case 'up-to-date':
+      process.stdout.write(`${outcome.file} is up to date with ${outcome.policyFile}\n`);
+      return 0;
+    case 'written':
+      process.stdout.write(`wrote ${outcome.file} (${outcome.rules} patterns) from ${outcome.policyFile}\n`);
+      return 0;
+    default:
+      process.stdout.write((outcome.patch ?? '').split('\n').slice(1).join('\n'));
+      process.stderr.write(
+        `${outcome.file} is ${outcome.status}: it does not match the RACI in ${outcome.policyFile}\n` +
+          'hint: run `netchange codeowners` and commit .github/CODEOWNERS\n',
+      );
+      return 1;
   }
-  let current: string | undefined;
-  if (stats) {
-    const read = await readTextFile(target, CODEOWNERS_PATH, 1024 * 1024);
-    if (!read.ok) throw configError(`${CODEOWNERS_PATH} cannot be read: ${read.finding.message}`);
-    current = read.text;
-  }
-
-  if (current === expected) {
-    process.stdout.write(`${CODEOWNERS_PATH} is up to date with ${policyFile}\n`);
-    return 0;
-  }
-  if (flags.check) {
-    const patch = createTwoFilesPatch(
-      `a/${CODEOWNERS_PATH}`,
-      `b/${CODEOWNERS_PATH}`,
-      current ?? '',
-      expected,
-      'committed',
-      `from ${policyFile}`,
-    );
-    process.stdout.write(patch.split('\n').slice(1).join('\n'));
-    process.stderr.write(
-      `${CODEOWNERS_PATH} is ${current === undefined ? 'missing' : 'stale'}: it does not match the RACI in ${policyFile}\n` +
-        'hint: run `netchange codeowners` and commit .github/CODEOWNERS\n',
-    );
-    return 1;
-  }
-  await mkdir(path.dirname(target), { recursive: true });
-  await writeFile(target, expected);
-  const rules = expected.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
-  process.stdout.write(`wrote ${CODEOWNERS_PATH} (${rules} patterns) from ${policyFile}\n`);
-  return 0;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { cliContext } from '../context.js';
 
 interface UnlockFlags {
   repo?: string;
@@ -29,33 +30,19 @@ Examples:
 Exit codes: 0 released, 1 there was no such lock, 2 usage error, 3 git or GitHub failed.`,
     )
     .action(async (name: string, flags: UnlockFlags) => {
-      const { openWorkspace } = await import('../../pipeline/workspace.js');
-      const { unlock } = await import('../../locks/locks.js');
-      const workspace = await openWorkspace({
-        cwd: process.cwd(),
-        ...(flags.repo ? { repo: flags.repo } : {}),
-      });
-      let where: string;
-      let refs: import('../../locks/locks.js').LockRefs;
-      if (flags.local) {
-        const { createGitLockRefs } = await import('../../locks/git-lock-refs.js');
-        refs = createGitLockRefs(workspace.root);
-        where = workspace.root;
-      } else {
-        const { connectGitHub } = await import('../../github/publish.js');
-        const { github } = await connectGitHub({ env: process.env, config: workspace.config.github });
-        refs = github;
-        where = github.repository;
-      }
-      const outcome = await unlock(refs, name);
+      const { releaseLock } = await import('../../use-cases/unlock.js');
+      const outcome = await releaseLock(
+        { name, local: flags.local === true, ...(flags.repo ? { repo: flags.repo } : {}) },
+        cliContext(),
+      );
       if (!outcome.released) {
-        process.stdout.write(`there is no lock ${name} on ${where}\n`);
+        process.stdout.write(`there is no lock ${name} on ${outcome.where}\n`);
         process.exitCode = 1;
         return;
       }
       const holder = outcome.lease
         ? ` (held by ${outcome.lease.holder} for ${outcome.lease.proposal} since ${outcome.lease.acquiredAt}, lease until ${outcome.lease.expiresAt})`
         : '';
-      process.stdout.write(`released lock ${name} on ${where}${holder}\n`);
+      process.stdout.write(`released lock ${name} on ${outcome.where}${holder}\n`);
     });
 }

@@ -1,0 +1,40 @@
+/** `netchange unlock`: releases a device or stack lock a run left behind, on GitHub or locally. */
+import { createGitLockRefs } from '../locks/git-lock-refs.js';
+import { type Lease, type LockRefs, unlock } from '../locks/locks.js';
+import { openWorkspace } from '../pipeline/workspace.js';
+import type { UseCaseContext } from './context.js';
+
+export interface UnlockRequest {
+  /** The lock's name (`device-sw-plant-a-01`) or full ref. */
+  name: string;
+  repo?: string;
+  /** The lock in the local repository (an apply on this machine died), not the one on GitHub. */
+  local: boolean;
+}
+
+export interface UnlockOutcome {
+  released: boolean;
+  /** Where the lock was: the repository's path, or `owner/name` on GitHub. */
+  where: string;
+  /** The lease the lock held, when it could be read. */
+  lease?: Lease;
+}
+
+export async function releaseLock(request: UnlockRequest, context: UseCaseContext): Promise<UnlockOutcome> {
+  const workspace = await openWorkspace({
+    cwd: context.cwd,
+    ...(request.repo ? { repo: request.repo } : {}),
+  });
+  let refs: LockRefs;
+  let where: string;
+  if (request.local) {
+    refs = createGitLockRefs(workspace.root, context.clock);
+    where = workspace.root;
+  } else {
+    const { connectGitHub } = await import('../github/publish.js');
+    const { github } = await connectGitHub({ env: context.env, config: workspace.config.github });
+    refs = github;
+    where = github.repository;
+  }
+  return { ...(await unlock(refs, request.name)), where };
+}
