@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  compileSchedule,
-  describeScheduleForms,
-  SCHEDULE_FORMS,
-  scheduleFormOf,
-  startKeyOf,
-} from './index.js';
+import { compileSchedule, SCHEDULE_FORMS, scheduleFormOf, startKeyOf } from './index.js';
 
 interface ScheduleSchema {
   properties: Record<string, unknown>;
@@ -38,12 +32,6 @@ describe('the schedule form registry', () => {
     ]);
 
     expect(used.filter((key) => !(key in schedule.properties))).toEqual([]);
-  });
-
-  it('spells the forms out from the registry', () => {
-    expect(describeScheduleForms()).toBe(
-      '{rrule, start, duration}, {cron, duration}, {from, to} or {holidays}',
-    );
   });
 
   it.each([
