@@ -21,7 +21,13 @@ export type { ScheduleForm, ScheduleFormContext, ScheduleFormFinding, ScheduleFo
  * Every schedule form, in the order the schema's `oneOf` lists them. The order also decides which
  * form a schedule takes when it holds the selecting keys of more than one.
  */
-export const SCHEDULE_FORMS: readonly ScheduleForm[] = [rruleForm, cronForm, onceForm, holidaysForm];
+// biome-ignore format: one registration line per form keeps adding one a one-line change.
+export const SCHEDULE_FORMS: readonly ScheduleForm[] = [
+  rruleForm,
+  cronForm,
+  onceForm,
+  holidaysForm,
+];
 
 /** The form a schedule takes: the first whose selecting keys are all present. */
 export function scheduleFormOf(schedule: WindowScheduleFields): ScheduleForm | undefined {
