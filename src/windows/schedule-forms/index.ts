@@ -4,6 +4,7 @@
  */
 import type { WindowScheduleFields } from '../../core/schema-types.generated.js';
 import { cronForm } from './cron.js';
+import { dailyForm } from './daily.js';
 import type {
   ScheduleForm,
   ScheduleFormContext,
@@ -27,6 +28,7 @@ export const SCHEDULE_FORMS: readonly ScheduleForm[] = [
   cronForm,
   onceForm,
   holidaysForm,
+  dailyForm,
 ];
 
 /** The form a schedule takes: the first whose selecting keys are all present. */
