@@ -384,10 +384,6 @@ export interface WindowScheduleFields {
    */
   to?: string;
   /**
-   * Local wall-clock start of an occurrence every day (HH:MM).
-   */
-  daily?: string;
-  /**
    * Each holiday of a country (from date-holidays) is one occurrence covering its whole local day(s).
    */
   holidays?: {

@@ -126,7 +126,7 @@ describe('compileWindowPolicy errors (exit 2), each at its line', () => {
         ruleId: 'schema',
         line: 7,
         message:
-          'windows[0].schedule must take exactly one form: {rrule, start, duration}, {cron, duration}, {from, to}, {holidays} or {daily, duration}; it has rrule, start, duration, cron',
+          'windows[0].schedule must take exactly one form: {rrule, start, duration}, {cron, duration}, {from, to} or {holidays}; it has rrule, start, duration, cron',
       }),
     ]);
   });

@@ -4,7 +4,6 @@
  */
 import type { WindowScheduleFields } from '../../core/schema-types.generated.js';
 import { cronForm } from './cron.js';
-import { dailyForm } from './daily.js';
 import type {
   ScheduleForm,
   ScheduleFormContext,
@@ -28,7 +27,6 @@ export const SCHEDULE_FORMS: readonly ScheduleForm[] = [
   cronForm,
   onceForm,
   holidaysForm,
-  dailyForm,
 ];
 
 /** The form a schedule takes: the first whose selecting keys are all present. */
