@@ -25,13 +25,17 @@ describe('the schedule form registry', () => {
     expect(formKeys).toEqual(branchKeys);
   });
 
-  it('selects and points only at keys the schema knows', () => {
+  it('selects by keys its schema branch requires and points only at keys the schema knows', () => {
     const used = SCHEDULE_FORMS.flatMap((form) => [
       ...form.selectedBy,
       ...(form.startKey ? [form.startKey] : []),
     ]);
 
     expect(used.filter((key) => !(key in schedule.properties))).toEqual([]);
+    // why: a schedule the schema accepts holds some branch's keys, so it then always selects a form.
+    expect(SCHEDULE_FORMS.filter((form) => !form.selectedBy.every((key) => form.keys.includes(key)))).toEqual(
+      [],
+    );
   });
 
   it.each([
