@@ -11,18 +11,7 @@ import type { DocumentPath, YamlDocument } from '../documents/parse-yaml.js';
 import { validateDocument } from '../documents/schemas.js';
 import type { CompiledWindow, CompiledWindowPolicy } from './model.js';
 import { ensureCovered, mergeIntervals, overlappingOccurrences, upperBound } from './occurrence-store.js';
-import {
-  checkCron,
-  cronExpander,
-  type Expander,
-  holidayCountryError,
-  holidayExpander,
-  needsDatedStart,
-  onceExpander,
-  parseRule,
-  rruleAccepts,
-  rruleExpander,
-} from './schedules.js';
+import { compileSchedule, describeScheduleForms, startKeyOf } from './schedule-forms/index.js';
 import { describeLength, formatWall, parseClockTime, parseLocalDateTime } from './time-text.js';
 import { isWindowTimeZone, zoneClock } from './zone-clock.js';
 
@@ -139,8 +128,6 @@ export function compileWindowPolicy(
   return { policy, findings };
 }
 
-const SCHEDULE_FORMS = '{rrule, start, duration}, {cron, duration}, {from, to} or {holidays}';
-
 // why: the schema's oneOf can only say which keys exist; people need the four forms spelled out.
 function clarifyScheduleForm(finding: Finding, document: YamlDocument): Finding {
   const match = /^windows\[(\d+)\]\.schedule needs exactly one of /.exec(finding.message);
@@ -149,7 +136,7 @@ function clarifyScheduleForm(finding: Finding, document: YamlDocument): Finding 
   const given = Object.keys(windows?.[Number(match[1])]?.schedule ?? {});
   return {
     ...finding,
-    message: `windows[${match[1]}].schedule must take exactly one form: ${SCHEDULE_FORMS}; it has ${given.length ? given.join(', ') : 'no keys'}`,
+    message: `windows[${match[1]}].schedule must take exactly one form: ${describeScheduleForms()}; it has ${given.length ? given.join(', ') : 'no keys'}`,
     hint: 'Keep the keys of one form and remove the others (see docs/windows.md).',
   };
 }
@@ -210,137 +197,14 @@ function compileWindow(
     }
   }
 
-  let expand: Expander | undefined;
-  let maxLengthMs = durationMs ?? 0;
-  let description = '';
-  if (schedule.rrule !== undefined) {
-    const rule = parseRule(schedule.rrule);
-    const ruleError = rule.error ?? rruleAccepts(rule);
-    const start = schedule.start ?? '';
-    const dated = start.includes('T');
-    const clockMs = parseClockTime(dated ? start.slice(11) : start);
-    const anchor = dated ? parseLocalDateTime(start) : undefined;
-    if (ruleError) {
-      error(
-        [...schedulePath, 'rrule'],
-        `window '${definition.name}': invalid RRULE '${schedule.rrule}': ${ruleError}`,
-        'Write an RFC 5545 rule such as FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR (no DTSTART; the time comes from start).',
-      );
-      valid = false;
-    } else if (!dated && needsDatedStart(rule)) {
-      error(
-        [...schedulePath, 'start'],
-        `window '${definition.name}': an RRULE with COUNT needs a dated start`,
-        "Write start as a local date-time, e.g. '2026-12-01T06:00', or use UNTIL.",
-      );
-      valid = false;
-    } else if (!dated && anchorDayOf(rule)) {
-      warning(
-        [...schedulePath, 'rrule'],
-        definition.name,
-        `window '${definition.name}': RRULE '${schedule.rrule}' names no day, so it takes ${anchorDayOf(rule)} from the default anchor 2000-01-01`,
-        'Name the day (BYDAY=SU, BYMONTHDAY=1, BYMONTH=1) or give start as a local date-time.',
-      );
-    }
-    if (clockMs === undefined || (dated && anchor === undefined)) {
-      error(
-        [...schedulePath, 'start'],
-        `window '${definition.name}': invalid start '${start}'`,
-        "Give a local time 'HH:MM' or a local date-time 'YYYY-MM-DDTHH:MM'.",
-      );
-      valid = false;
-    }
-    if (valid && durationMs !== undefined && clockMs !== undefined) {
-      expand = rruleExpander(rule, zoneClock(zone), clockMs, anchor, durationMs);
-      description = `rrule ${schedule.rrule} at ${start} for ${describeLength(durationMs)}`;
-    }
-  } else if (schedule.cron !== undefined) {
-    const checked = checkCron(schedule.cron);
-    if (checked.error) {
-      error(
-        [...schedulePath, 'cron'],
-        `window '${definition.name}': invalid cron '${schedule.cron}': ${checked.error}`,
-        "Write five fields: minute hour day-of-month month day-of-week, e.g. '0 1 * * 0'.",
-      );
-      valid = false;
-    } else {
-      const [, , dayOfMonth, , dayOfWeek] = checked.fields;
-      if (restricted(dayOfMonth) && restricted(dayOfWeek)) {
-        warning(
-          [...schedulePath, 'cron'],
-          definition.name,
-          `window '${definition.name}': cron '${schedule.cron}' restricts both day-of-month and day-of-week, so it fires when EITHER matches (classic cron), not when both do`,
-          'For "the first Monday of the month" use rrule: FREQ=MONTHLY;BYDAY=1MO. If either-day is what you mean, keep it.',
-        );
-      }
-    }
-    if (valid && durationMs !== undefined) {
-      expand = cronExpander(checked.fields.join(' '), zoneClock(zone), durationMs);
-      description = `cron '${schedule.cron}' for ${describeLength(durationMs)}`;
-    }
-  } else if (schedule.from !== undefined && schedule.to !== undefined) {
-    const fromWall = parseLocalDateTime(schedule.from);
-    const toWall = parseLocalDateTime(schedule.to);
-    if (fromWall === undefined) {
-      error(
-        [...schedulePath, 'from'],
-        `window '${definition.name}': invalid from '${schedule.from}'`,
-        "Give a local date-time 'YYYY-MM-DDTHH:MM' or a date.",
-      );
-      valid = false;
-    }
-    if (toWall === undefined) {
-      error(
-        [...schedulePath, 'to'],
-        `window '${definition.name}': invalid to '${schedule.to}'`,
-        "Give a local date-time 'YYYY-MM-DDTHH:MM' or a date.",
-      );
-      valid = false;
-    }
-    if (fromWall !== undefined && toWall !== undefined) {
-      if (fromWall > toWall) {
-        error(
-          [...schedulePath, 'to'],
-          `window '${definition.name}': to (${schedule.to}) is before from (${schedule.from})`,
-          'Swap the two, or fix the date.',
-        );
-        valid = false;
-      } else if (fromWall === toWall) {
-        warning(
-          [...schedulePath, 'to'],
-          definition.name,
-          `window '${definition.name}' has zero length (from equals to) and never blocks or allows anything`,
-          'Fix from or to.',
-        );
-      }
-    }
-    if (valid && fromWall !== undefined && toWall !== undefined) {
-      const clock = zoneClock(zone);
-      const start = clock.toInstant(fromWall);
-      const end = clock.toInstant(toWall);
-      expand = onceExpander(start.epochMs, end.epochMs, start.shifted);
-      maxLengthMs = Math.max(0, end.epochMs - start.epochMs);
-      description = `${formatWall(fromWall)} to ${formatWall(toWall)}`;
-    }
-  } else if (schedule.holidays !== undefined) {
-    const { country, region, types } = schedule.holidays;
-    const problem = holidayCountryError(country, region);
-    if (problem) {
-      error(
-        [...schedulePath, 'holidays', problem.field],
-        `window '${definition.name}': ${problem.message}`,
-        'Use an ISO 3166 country code and a region code that date-holidays knows (e.g. US, TX).',
-      );
-      valid = false;
-    }
-    if (valid) {
-      expand = holidayExpander(country, region, types ?? ['public'], zoneClock(zone));
-      // why: date-holidays has multi-day holidays; a month bounds how far back a query must look.
-      maxLengthMs = 31 * DAY_MS;
-      description = `${(types ?? ['public']).join('/')} holidays of ${country.toUpperCase()}${region ? `-${region.toUpperCase()}` : ''}`;
-    }
+  const compiled = compileSchedule(schedule, { window: definition.name, zone, durationMs, usable: valid });
+  for (const finding of compiled?.findings ?? []) {
+    const path: DocumentPath = [...schedulePath, ...finding.path];
+    if (finding.severity === 'error') error(path, finding.message, finding.hint);
+    else warning(path, definition.name, finding.message, finding.hint);
   }
-  if (!valid || !expand) return undefined;
+  if (!compiled?.compiled) return undefined;
+  const { expand, description, maxLengthMs } = compiled.compiled;
   return {
     name: definition.name,
     effect: definition.effect,
@@ -360,27 +224,6 @@ function compileWindow(
     mergedStarts: [],
     mergedEnds: [],
   };
-}
-
-/** For rules whose day would come from the anchor's date: which day that is, in words. */
-function anchorDayOf(rule: ReturnType<typeof parseRule>): string | undefined {
-  const has = (key: string) => rule.parts.has(key);
-  switch (rule.parts.get('FREQ')) {
-    case 'WEEKLY':
-      return has('BYDAY') ? undefined : 'Saturday';
-    case 'MONTHLY':
-      return has('BYDAY') || has('BYMONTHDAY') ? undefined : 'the 1st of the month';
-    case 'YEARLY':
-      return has('BYMONTH') || has('BYYEARDAY') || has('BYWEEKNO') || has('BYDAY') || has('BYMONTHDAY')
-        ? undefined
-        : 'January 1st';
-    default:
-      return undefined;
-  }
-}
-
-function restricted(field: string | undefined): boolean {
-  return field !== undefined && field !== '*' && field !== '?';
 }
 
 function lintScope(
@@ -438,11 +281,7 @@ function lintHorizon(
         'windows',
         window.index,
         'schedule',
-        definition.schedule.start !== undefined
-          ? 'start'
-          : definition.schedule.cron !== undefined
-            ? 'cron'
-            : 'from',
+        ...startKeyOf(definition.schedule),
       ];
       warning(
         startPath,

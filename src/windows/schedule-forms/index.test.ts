@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileSchedule, SCHEDULE_FORMS, scheduleFormOf, startKeyOf } from './index.js';
+
+interface ScheduleSchema {
+  properties: Record<string, unknown>;
+  oneOf: { required: string[] }[];
+}
+
+const schedule = (
+  JSON.parse(
+    readFileSync(path.resolve(import.meta.dirname, '../../../schemas/window-policy.schema.json'), 'utf8'),
+  ) as { $defs: { schedule: ScheduleSchema } }
+).$defs.schedule;
+
+const context = { window: 'w', zone: 'America/Chicago', durationMs: 3_600_000, usable: true };
+
+describe('the schedule form registry', () => {
+  it("has one form per branch of the schema's oneOf, in the same order and with the same keys", () => {
+    const formKeys = SCHEDULE_FORMS.map((form) => [...form.keys]);
+
+    const branchKeys = schedule.oneOf.map((branch) => branch.required);
+
+    expect(formKeys).toEqual(branchKeys);
+  });
+
+  it('selects by keys its schema branch requires and points only at keys the schema knows', () => {
+    const used = SCHEDULE_FORMS.flatMap((form) => [
+      ...form.selectedBy,
+      ...(form.startKey ? [form.startKey] : []),
+    ]);
+
+    expect(used.filter((key) => !(key in schedule.properties))).toEqual([]);
+    // why: a schedule the schema accepts holds some branch's keys, so it then always selects a form.
+    expect(SCHEDULE_FORMS.filter((form) => !form.selectedBy.every((key) => form.keys.includes(key)))).toEqual(
+      [],
+    );
+  });
+
+  it.each([
+    [{ rrule: 'FREQ=DAILY', start: '06:00', duration: 'PT1H' }, 0, ['start']],
+    [{ cron: '0 1 * * *', duration: 'PT1H' }, 1, ['cron']],
+    [{ from: '2026-12-24', to: '2026-12-27' }, 2, ['from']],
+    [{ holidays: { country: 'US' } }, 3, []],
+  ])('takes %j as form %i and places a DST-gap warning at %j', (fields, index, startKey) => {
+    expect(scheduleFormOf(fields)).toBe(SCHEDULE_FORMS[index]);
+    expect(startKeyOf(fields)).toEqual(startKey);
+  });
+
+  it('takes no form for a schedule without any form’s keys (the schema reports it)', () => {
+    expect(compileSchedule({ from: '2026-12-24' }, context)).toBeUndefined();
+  });
+
+  it('reports a form’s findings below the schedule and compiles nothing when one is an error', () => {
+    const result = compileSchedule({ from: '2027-01-04T00:00', to: '2026-12-20T00:00' }, context);
+
+    expect(result).toEqual({
+      findings: [
+        {
+          severity: 'error',
+          path: ['to'],
+          message: "window 'w': to (2026-12-20T00:00) is before from (2027-01-04T00:00)",
+          hint: 'Swap the two, or fix the date.',
+        },
+      ],
+    });
+  });
+
+  it('checks the fields but builds no expander when the window is already invalid', () => {
+    const result = compileSchedule({ cron: '0 1 1-7 * 1', duration: 'PT1H' }, { ...context, usable: false });
+
+    expect(result?.compiled).toBeUndefined();
+    expect(result?.findings.map((finding) => [finding.severity, finding.path])).toEqual([
+      ['warning', ['cron']],
+    ]);
+  });
+
+  it('compiles a valid schedule into an expander, a description and a longest length', () => {
+    const result = compileSchedule({ from: '2026-12-24', to: '2026-12-27' }, context);
+
+    const occurrences = result?.compiled?.expand(Date.UTC(2026, 11, 1), Date.UTC(2027, 0, 1));
+    expect(result?.findings).toEqual([]);
+    // why: only the dates; the display format of local times belongs to the time module.
+    expect(result?.compiled?.description).toMatch(/2026-12-24.* to .*2026-12-27/);
+    expect(result?.compiled?.maxLengthMs).toBe(3 * 86_400_000);
+    expect(occurrences).toEqual([
+      { startMs: Date.UTC(2026, 11, 24, 6), endMs: Date.UTC(2026, 11, 27, 6), shifted: false },
+    ]);
+  });
+});
