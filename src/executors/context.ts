@@ -1,6 +1,6 @@
 import { resolveInsideRepository } from '../documents/read-file.js';
 import type { Redactor } from '../redact/index.js';
-import type { StepResult } from './types.js';
+import type { RefusedRun } from './step-result.js';
 
 /** What every executor needs to run one step. */
 export interface StepContext {
@@ -23,25 +23,20 @@ export interface StepContext {
    * saved plan is not applied.
    */
   expectedDigest?: string;
+  /**
+   * The clock steps are timed by (`startedAt`). The CLI passes the system clock; callers that pass
+   * none (tests, scripts) get the system clock too, read in `clockOf` only.
+   */
+  now?: () => Date;
 }
 
-/** What an executor returns; the runner adds phase, index, name, digest and the log file. */
-export interface StepRun
-  extends Pick<
-    StepResult,
-    | 'status'
-    | 'changed'
-    | 'message'
-    | 'hint'
-    | 'exitCode'
-    | 'argv'
-    | 'startedAt'
-    | 'durationMs'
-    | 'ansible'
-    | 'terraform'
-  > {
-  /** The step's full log (commands, stderr, stdout), already redacted. */
-  logText: string;
+/**
+ * The context's clock.
+ * why: the one place executors may read the system clock, and only when the caller gave none;
+ * elapsed times and timeouts use performance.now(), which no wall-clock jump (or faketime) moves.
+ */
+export function clockOf(context: Pick<StepContext, 'now'>): () => Date {
+  return context.now ?? (() => new Date());
 }
 
 /** Resolves a step's repository-relative path; a path outside the repository is a failed step. */
@@ -49,7 +44,7 @@ export async function resolveStepPath(
   repoRoot: string,
   relative: string,
   what: string,
-): Promise<{ ok: true; absolutePath: string } | { ok: false; run: Omit<StepRun, 'startedAt'> }> {
+): Promise<{ ok: true; absolutePath: string } | { ok: false; run: RefusedRun }> {
   const resolved = await resolveInsideRepository(repoRoot, relative, { file: relative });
   if (resolved.ok) return resolved;
   return {

@@ -4,20 +4,24 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { TerraformStep } from '../core/model.js';
-import { maskSensitive, type Redactor } from '../redact/index.js';
-import type { StepContext, StepRun } from './context.js';
-import { resolveStepPath } from './context.js';
+import type { TerraformStep } from '../../core/model.js';
+import { maskSensitive, type Redactor } from '../../redact/index.js';
+import { clockOf, resolveStepPath, type StepContext } from '../context.js';
+import { type ProcessResult, runProcess } from '../run-process.js';
+import type { StepRunOf } from '../step-result.js';
+import { createTemporaryDirectory } from '../temporary-directory.js';
 import { terraformDigest } from './digest.js';
-import { type ProcessResult, runProcess } from './run-process.js';
-import { createTemporaryDirectory } from './temporary-directory.js';
 import type { AttributeChange, OutputChange, ResourceAction, ResourceChange, TerraformRun } from './types.js';
+
+/** What a Terraform step's run returns. */
+export type TerraformStepRun = StepRunOf<'terraform', TerraformRun>;
 
 /** Steps on one directory run one at a time: `.terraform` and the selected workspace are shared state. */
 const directoryQueues = new Map<string, Promise<unknown>>();
 
-export async function runTerraform(step: TerraformStep, context: StepContext): Promise<StepRun> {
-  const startedAt = new Date().toISOString();
+/** Runs one Terraform step. Never throws for the tool's failures: they come back as the step's status. */
+export async function runTerraform(step: TerraformStep, context: StepContext): Promise<TerraformStepRun> {
+  const startedAt = clockOf(context)().toISOString();
   const directory = await resolveStepPath(context.repoRoot, step.dir, 'Terraform directory');
   if (!directory.ok) return { ...directory.run, startedAt };
   const previous = directoryQueues.get(directory.absolutePath) ?? Promise.resolve();
@@ -39,14 +43,15 @@ async function runTerraformSerially(
   directory: string,
   context: StepContext,
   startedAt: string,
-): Promise<StepRun> {
+): Promise<TerraformStepRun> {
   const started = performance.now();
-  const deadline = Date.now() + context.timeoutMs;
+  // why: the step's time limit is elapsed time; the monotonic clock is not moved by wall-clock jumps.
+  const deadline = started + context.timeoutMs;
   const log: string[] = [];
   let argv: string[] = [];
   const temporary = await createTemporaryDirectory('terraform');
   const scratch = temporary.path;
-  const finish = (run: Omit<StepRun, 'startedAt' | 'durationMs' | 'logText'>): StepRun => ({
+  const finish = (run: Omit<TerraformStepRun, 'startedAt' | 'durationMs' | 'logText'>): TerraformStepRun => ({
     ...run,
     startedAt,
     durationMs: performance.now() - started,
@@ -60,7 +65,7 @@ async function runTerraformSerially(
       cwd: directory,
       // why: what Terraform and its providers put in TMPDIR goes with the step's private directory.
       env: { ...context.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', TMPDIR: scratch },
-      timeoutMs: Math.max(1, deadline - Date.now()),
+      timeoutMs: Math.max(1, deadline - performance.now()),
       killGraceMs: context.killGraceMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });
@@ -174,7 +179,7 @@ function toolProblem(
   result: ProcessResult,
   command: string,
   context: StepContext,
-): Omit<StepRun, 'startedAt' | 'durationMs' | 'logText'> | undefined {
+): Omit<TerraformStepRun, 'startedAt' | 'durationMs' | 'logText'> | undefined {
   const exit = result.exitCode !== undefined ? { exitCode: result.exitCode } : {};
   if (result.spawnError) {
     return {

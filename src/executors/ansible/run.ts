@@ -5,14 +5,14 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { structuredPatch } from 'diff';
-import type { AnsibleStep } from '../core/model.js';
-import type { Redactor } from '../redact/index.js';
-import { CALLBACK_NAME, ensureCallbackDirectory } from './ansible-callback.js';
-import type { StepContext, StepRun } from './context.js';
-import { resolveStepPath } from './context.js';
-import { withoutTemporaryPaths } from './digest.js';
-import { runProcess } from './run-process.js';
-import { createTemporaryDirectory } from './temporary-directory.js';
+import type { AnsibleStep } from '../../core/model.js';
+import type { Redactor } from '../../redact/index.js';
+import { clockOf, resolveStepPath, type StepContext } from '../context.js';
+import { withoutTemporaryPaths } from '../digest.js';
+import { runProcess } from '../run-process.js';
+import type { StepRunOf } from '../step-result.js';
+import { createTemporaryDirectory } from '../temporary-directory.js';
+import { CALLBACK_NAME, ensureCallbackDirectory } from './callback.js';
 import type {
   AnsibleHostResult,
   AnsibleItemResult,
@@ -22,9 +22,12 @@ import type {
   FileDiff,
 } from './types.js';
 
+/** What an Ansible step's run returns. */
+export type AnsibleStepRun = StepRunOf<'ansible', AnsibleRun>;
+
 /** Runs one Ansible step. Never throws for the tool's failures: they come back as the step's status. */
-export async function runAnsible(step: AnsibleStep, context: StepContext): Promise<StepRun> {
-  const startedAt = new Date().toISOString();
+export async function runAnsible(step: AnsibleStep, context: StepContext): Promise<AnsibleStepRun> {
+  const startedAt = clockOf(context)().toISOString();
   const started = performance.now();
   const playbook = await resolveStepPath(context.repoRoot, step.playbook, 'playbook');
   if (!playbook.ok) return { ...playbook.run, startedAt };
@@ -132,7 +135,7 @@ function classifyAnsible(
   exitCode: number | undefined,
   step: AnsibleStep,
   context: StepContext,
-): Pick<StepRun, 'status' | 'changed' | 'message' | 'hint' | 'ansible'> {
+): Pick<AnsibleStepRun, 'status' | 'changed' | 'message' | 'hint' | 'ansible'> {
   const changed = run.hosts.some((host) => host.changed > 0);
   const redactedError = context.redactor.redactText(firstError(stderr, context.repoRoot) ?? '');
   if (!run.completed) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, REDACTED } from '../redact/index.js';
-import { parseAnsibleEvents, toUnsafeYaml, unifiedDiff } from './ansible.js';
+import { createRedactor, REDACTED } from '../../redact/index.js';
 import { ansibleDigest } from './digest.js';
+import { parseAnsibleEvents, toUnsafeYaml, unifiedDiff } from './run.js';
 
 const line = (event: unknown) => JSON.stringify(event);
 
