@@ -14,8 +14,11 @@ export interface StepContext {
   killGraceMs: number;
   /** Cancels the step (Ctrl-C). */
   signal?: AbortSignal;
-  /** Commands to run (executors.ansiblePlaybook, executors.terraform, executors.ansibleInventory). */
-  commands: { ansiblePlaybook: string; terraform: string; ansibleInventory?: string };
+  /**
+   * Commands to run, by their netchange.yaml key (executors.ansiblePlaybook, executors.terraform...);
+   * one not given is its executor's default.
+   */
+  commands: Readonly<Record<string, string | undefined>>;
   /** Extra environment for the tools. */
   env?: Record<string, string | undefined>;
   /**
@@ -37,6 +40,15 @@ export interface StepContext {
  */
 export function clockOf(context: Pick<StepContext, 'now'>): () => Date {
   return context.now ?? (() => new Date());
+}
+
+/** The command an executor runs for `name`: the context's, else the executor's default. */
+export function commandOf<Name extends string>(
+  context: Pick<StepContext, 'commands'>,
+  defaults: Readonly<Record<Name, string>>,
+  name: Name,
+): string {
+  return context.commands[name] ?? defaults[name];
 }
 
 /** Resolves a step's repository-relative path; a path outside the repository is a failed step. */

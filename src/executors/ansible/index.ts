@@ -19,7 +19,7 @@ import {
   ansibleSummary,
   ansibleText,
 } from './render.js';
-import { runAnsible } from './run.js';
+import { ANSIBLE_COMMANDS, runAnsible } from './run.js';
 import { learnAnsibleSecrets } from './secrets.js';
 import type { AnsibleRun } from './types.js';
 
@@ -30,7 +30,7 @@ export const ansibleExecutor: Executor<
   'ansiblePlaybook' | 'ansibleInventory'
 > = {
   kind: 'ansible',
-  commands: { ansiblePlaybook: 'ansible-playbook', ansibleInventory: 'ansible-inventory' },
+  commands: ANSIBLE_COMMANDS,
   rootPaths: ANSIBLE_ROOT_PATHS,
   // why: extra variables go to Ansible, which reads YAML 1.1.
   yaml11Settings: ['extraVars'],

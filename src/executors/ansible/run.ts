@@ -7,7 +7,7 @@ import path from 'node:path';
 import { structuredPatch } from 'diff';
 import type { AnsibleStep } from '../../core/model.js';
 import type { Redactor } from '../../redact/index.js';
-import { clockOf, resolveStepPath, type StepContext } from '../context.js';
+import { clockOf, commandOf, resolveStepPath, type StepContext } from '../context.js';
 import { withoutTemporaryPaths } from '../digest.js';
 import { runProcess } from '../run-process.js';
 import type { StepRunOf } from '../step-result.js';
@@ -22,6 +22,12 @@ import type {
   FileDiff,
 } from './types.js';
 
+/** The commands the Ansible executor runs, by their netchange.yaml key, with their defaults. */
+export const ANSIBLE_COMMANDS = {
+  ansiblePlaybook: 'ansible-playbook',
+  ansibleInventory: 'ansible-inventory',
+} as const;
+
 /** What an Ansible step's run returns. */
 export type AnsibleStepRun = StepRunOf<'ansible', AnsibleRun>;
 
@@ -29,6 +35,7 @@ export type AnsibleStepRun = StepRunOf<'ansible', AnsibleRun>;
 export async function runAnsible(step: AnsibleStep, context: StepContext): Promise<AnsibleStepRun> {
   const startedAt = clockOf(context)().toISOString();
   const started = performance.now();
+  const ansiblePlaybook = commandOf(context, ANSIBLE_COMMANDS, 'ansiblePlaybook');
   const playbook = await resolveStepPath(context.repoRoot, step.playbook, 'playbook');
   if (!playbook.ok) return { ...playbook.run, startedAt };
   const inventory = step.inventory
@@ -59,7 +66,7 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
     const callbacks = await ensureCallbackDirectory();
     const inherited = context.env?.ANSIBLE_CALLBACK_PLUGINS ?? process.env.ANSIBLE_CALLBACK_PLUGINS;
     const result = await runProcess({
-      command: context.commands.ansiblePlaybook,
+      command: ansiblePlaybook,
       args,
       // why: from the repository root, so an ansible.cfg there applies as it does when people run it.
       cwd: context.repoRoot,
@@ -83,10 +90,7 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
 
     const run = parseAnsibleEvents(result.stdout, context.redactor, context.repoRoot);
     const events = withoutSecretEvents(result.stdout);
-    const argv = [
-      context.commands.ansiblePlaybook,
-      ...args.map((arg) => displayArgument(arg, context.repoRoot, scratch)),
-    ];
+    const argv = [ansiblePlaybook, ...args.map((arg) => displayArgument(arg, context.repoRoot, scratch))];
     const command = `$ ${argv.join(' ')}`;
     // why: events are redacted as data, so a secret is caught in whatever escaping Ansible gave it.
     const logText = context.redactor.redactOutput(
@@ -106,7 +110,7 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
         ...base,
         status: 'error',
         changed: false,
-        message: `${context.commands.ansiblePlaybook} could not start: ${context.redactor.redactText(result.spawnError)}`,
+        message: `${ansiblePlaybook} could not start: ${context.redactor.redactText(result.spawnError)}`,
         hint: 'Install ansible-core, or set executors.ansiblePlaybook in netchange.yaml.',
       };
     }

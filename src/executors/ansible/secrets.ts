@@ -9,9 +9,10 @@
  */
 import path from 'node:path';
 import type { AnsibleStep } from '../../core/model.js';
-import { resolveStepPath, type StepContext } from '../context.js';
+import { commandOf, resolveStepPath, type StepContext } from '../context.js';
 import { runProcess } from '../run-process.js';
 import type { RefusedRun } from '../step-result.js';
+import { ANSIBLE_COMMANDS } from './run.js';
 
 /** The inventory listings whose secrets a run's redactor has learned, keyed by the listing's argv. */
 const listedInventories = new WeakMap<object, Set<string>>();
@@ -32,7 +33,7 @@ export async function learnAnsibleSecrets(
     : undefined;
   // why: a path outside the repository is reported by the step itself, which never runs then.
   if (!playbook.ok || (inventory && !inventory.ok)) return undefined;
-  const command = context.commands.ansibleInventory ?? 'ansible-inventory';
+  const command = commandOf(context, ANSIBLE_COMMANDS, 'ansibleInventory');
   // why: --playbook-dir, so group_vars/host_vars next to the playbook count as they do for the play.
   const args = ['--list', '--playbook-dir', path.dirname(playbook.absolutePath)];
   if (inventory?.ok) args.push('-i', inventory.absolutePath);

@@ -20,13 +20,13 @@ import {
   terraformSummary,
   terraformText,
 } from './render.js';
-import { runTerraform } from './run.js';
+import { runTerraform, TERRAFORM_COMMANDS } from './run.js';
 import { learnTerraformSecrets } from './secrets.js';
 import type { TerraformRun } from './types.js';
 
 export const terraformExecutor: Executor<'terraform', TerraformStep, TerraformRun, 'terraform'> = {
   kind: 'terraform',
-  commands: { terraform: 'terraform' },
+  commands: TERRAFORM_COMMANDS,
   rootPaths: [],
   toolOutput: TERRAFORM_OUTPUT,
   // why: variables reach Terraform as a JSON file, read as netchange read them.
@@ -46,7 +46,7 @@ export const terraformExecutor: Executor<'terraform', TerraformStep, TerraformRu
   markdown: terraformMarkdown,
   text: terraformText,
   counts: terraformCounts,
-  diffTails: (step) => terraformDiffTails(step),
+  diffTails: terraformDiffTails,
   applyDetails: terraformApplyDetails,
   evidence: terraformEvidence,
 };

@@ -6,12 +6,15 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TerraformStep } from '../../core/model.js';
 import { maskSensitive, type Redactor } from '../../redact/index.js';
-import { clockOf, resolveStepPath, type StepContext } from '../context.js';
+import { clockOf, commandOf, resolveStepPath, type StepContext } from '../context.js';
 import { type ProcessResult, runProcess } from '../run-process.js';
 import type { StepRunOf } from '../step-result.js';
 import { createTemporaryDirectory } from '../temporary-directory.js';
 import { terraformDigest } from './digest.js';
 import type { AttributeChange, OutputChange, ResourceAction, ResourceChange, TerraformRun } from './types.js';
+
+/** The commands the Terraform executor runs, by their netchange.yaml key, with their defaults. */
+export const TERRAFORM_COMMANDS = { terraform: 'terraform' } as const;
 
 /** What a Terraform step's run returns. */
 export type TerraformStepRun = StepRunOf<'terraform', TerraformRun>;
@@ -47,6 +50,7 @@ async function runTerraformSerially(
   const started = performance.now();
   // why: the step's time limit is elapsed time; the monotonic clock is not moved by wall-clock jumps.
   const deadline = started + context.timeoutMs;
+  const binary = commandOf(context, TERRAFORM_COMMANDS, 'terraform');
   const log: string[] = [];
   let argv: string[] = [];
   const temporary = await createTemporaryDirectory('terraform');
@@ -60,7 +64,7 @@ async function runTerraformSerially(
   });
   const terraform = async (args: string[], label: string): Promise<ProcessResult> => {
     const result = await runProcess({
-      command: context.commands.terraform,
+      command: binary,
       args,
       cwd: directory,
       // why: what Terraform and its providers put in TMPDIR goes with the step's private directory.
@@ -70,8 +74,8 @@ async function runTerraformSerially(
       ...(context.signal ? { signal: context.signal } : {}),
     });
     const shown = args.map((arg) => displayTerraformArgument(arg, scratch, context.repoRoot));
-    if (label === 'plan' || label === 'apply') argv = [context.commands.terraform, ...shown];
-    log.push(`$ ${context.commands.terraform} ${shown.join(' ')}`);
+    if (label === 'plan' || label === 'apply') argv = [binary, ...shown];
+    log.push(`$ ${binary} ${shown.join(' ')}`);
     // why: `show -json` prints every variable in clear; the parsed, masked plan is what the log keeps.
     if (label !== 'show') log.push(result.stdout);
     if (result.stderr) log.push(`--- stderr ---\n${result.stderr}`);
@@ -185,7 +189,7 @@ function toolProblem(
     return {
       status: 'error',
       changed: false,
-      message: `${context.commands.terraform} could not start: ${context.redactor.redactText(result.spawnError)}`,
+      message: `${commandOf(context, TERRAFORM_COMMANDS, 'terraform')} could not start: ${context.redactor.redactText(result.spawnError)}`,
       hint: 'Install terraform, or set executors.terraform in netchange.yaml.',
     };
   }
