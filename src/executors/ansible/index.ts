@@ -54,5 +54,6 @@ export const ansibleExecutor: Executor<
 
 export { reservedAnsibleVariable } from './checks.js';
 export { ansibleDigest } from './digest.js';
-export { parseAnsibleEvents, runAnsible, toUnsafeYaml, unifiedDiff } from './run.js';
+export { parseAnsibleEvents, unifiedDiff } from './parse-events.js';
+export { runAnsible, toUnsafeYaml } from './run.js';
 export type * from './types.js';

@@ -53,6 +53,7 @@ export const terraformExecutor: Executor<'terraform', TerraformStep, TerraformRu
 
 export { invalidWorkspaceName } from './checks.js';
 export { terraformDigest } from './digest.js';
+export { parseTerraformPlan } from './parse-plan.js';
 export { resourceActionLabel } from './render.js';
-export { parseTerraformPlan, runTerraform } from './run.js';
+export { runTerraform } from './run.js';
 export type * from './types.js';
