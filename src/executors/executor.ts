@@ -1,7 +1,7 @@
 /**
  * What an executor (ansible, terraform, ...) brings: everything the rest of netchange needs to
  * know about one kind of step. Each lives in its own folder and is registered once in registry.ts;
- * nothing else branches on the kind.
+ * apart from Ansible inventory questions in validation (docs/executors.md), nothing else branches on it.
  *
  * why: the methods take the step (or its result) whole and read their own field (`step.ansible`),
  * rather than the bare settings: a caller holding a `Step` or `StepResult` union can then call the
@@ -57,6 +57,7 @@ export type ResultOf<Kind extends string, Run> = StepOutcome & Carrying<Kind, Ru
  * result's `kind`, and the evidence's `tool`; `Spec` its settings; `Run` what a run produces.
  */
 export interface Executor<Kind extends string, Spec, Run, Command extends string = string> {
+  /** The field its steps are written under, its results' `kind`, its evidence `tool`. */
   readonly kind: Kind;
   /** Commands it runs, keyed as in netchange.yaml's `executors`, with their defaults. */
   readonly commands: Readonly<Record<Command, string>>;
@@ -82,6 +83,7 @@ export interface Executor<Kind extends string, Spec, Run, Command extends string
   // Running.
   /** Learns the step's secrets before the tool runs; a refusal when the step must not start. */
   learnSecrets(step: Carrying<Kind, Spec>, context: StepContext): Promise<RefusedRun | undefined>;
+  /** Builds the argv, runs the tool (check or for real), parses its output. Never throws for the tool's failures. */
   run(step: Carrying<Kind, Spec>, context: StepContext): Promise<StepRunOf<Kind, Run>>;
   /** The step's part of the plan digest: the planned changes of its run (an empty run when it has none). */
   digest(step: Carrying<Kind, Run>): string;
