@@ -23,7 +23,7 @@ const validateFields = new Ajv2020({ strict: false }).compile({
 function step(
   phase: StepResult['phase'],
   status: StepResult['status'],
-  extra: Partial<StepResult> = {},
+  extra: Partial<Extract<StepResult, { kind: 'ansible' }>> = {},
 ): StepResult {
   return {
     phase,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { actingUser } from '../core/acting-user.js';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval, ChangeProposal, ProposalReport } from '../core/model.js';
+import { executorOfResult } from '../executors/registry.js';
 import type { StepResult } from '../executors/types.js';
 import { openGit } from '../git/simple-git.js';
 import type { Redactor } from '../redact/index.js';
@@ -225,46 +226,11 @@ async function commandOf(step: StepResult, runDirectory: string | undefined): Pr
 
 /** One line and the diff text of what a step changed (already redacted by the executors). */
 export function describeChanges(step: StepResult): { summary: string; diff?: string } {
-  if (step.ansible) {
-    const changedHosts = step.ansible.hosts.filter((host) => host.changed > 0);
-    const diffs: string[] = [];
-    for (const host of step.ansible.hosts) {
-      for (const task of host.tasks) {
-        if (task.hidden) continue;
-        const files = [
-          ...task.diffs,
-          ...(task.items ?? []).flatMap((item) => (item.hidden ? [] : item.diffs)),
-        ];
-        for (const file of files) {
-          const body = file.unified ?? file.prepared;
-          if (body)
-            diffs.push(
-              `# ${host.host}: ${task.task}${file.path ? ` (${file.path})` : ''}\n${body.endsWith('\n') ? body : `${body}\n`}`,
-            );
-        }
-      }
+  return (
+    executorOfResult(step).evidence(step) ?? {
+      summary: step.status === 'skipped' ? 'not run' : 'no changes reported',
     }
-    const summary =
-      changedHosts.length === 0
-        ? 'no changes'
-        : `${changedHosts.length} ${changedHosts.length === 1 ? 'host' : 'hosts'} changed (${changedHosts.map((host) => host.host).join(', ')}), ${diffs.length} ${diffs.length === 1 ? 'diff' : 'diffs'}`;
-    return diffs.length > 0 ? { summary, diff: diffs.join('') } : { summary };
-  }
-  if (step.terraform) {
-    const count = (action: string) =>
-      step.terraform?.resources.filter((resource) => resource.action === action).length ?? 0;
-    const replaced = count('replace');
-    const summary = `${count('create') + replaced} to add, ${count('update')} to change, ${count('delete') + replaced} to destroy`;
-    const lines = step.terraform.resources.map((resource) => {
-      const attributes = resource.attributes.map(
-        (attribute) =>
-          `    ${attribute.path}: ${JSON.stringify(attribute.before) ?? 'null'} -> ${attribute.unknownAfter ? '(known after apply)' : (JSON.stringify(attribute.after) ?? 'null')}`,
-      );
-      return [`${resource.action} ${resource.address}`, ...attributes].join('\n');
-    });
-    return lines.length > 0 ? { summary, diff: `${lines.join('\n')}\n` } : { summary };
-  }
-  return { summary: step.status === 'skipped' ? 'not run' : 'no changes reported' };
+  );
 }
 
 function verificationOf(result: ApplyResult, hasVerification: boolean): EvidenceRecord['verification'] {

@@ -3,6 +3,7 @@
  * and how it ended. schemas/evidence-record.schema.json is normative; these types follow it and
  * every record is checked against the schema before it is written (so the two cannot drift silently).
  */
+import type { ExecutorKind } from '../executors/registry.js';
 
 /**
  * What a record is about. `apply-started` is written before an apply's first step runs: the finished
@@ -56,8 +57,8 @@ export interface EvidenceStep {
   phase?: 'execution' | 'verification' | 'rollback';
   /** The step's label. */
   name: string;
-  /** The tool that ran. */
-  tool: 'ansible' | 'terraform';
+  /** The tool that ran: the step's executor kind. */
+  tool: ExecutorKind;
   /** The command line, secrets redacted. */
   argv: string[];
   /** Exit code; null when the process did not exit. */

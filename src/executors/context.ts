@@ -1,6 +1,7 @@
+import { systemClock } from '../core/system-clock.js';
 import { resolveInsideRepository } from '../documents/read-file.js';
 import type { Redactor } from '../redact/index.js';
-import type { StepResult } from './types.js';
+import type { RefusedRun } from './step-result.js';
 
 /** What every executor needs to run one step. */
 export interface StepContext {
@@ -14,8 +15,11 @@ export interface StepContext {
   killGraceMs: number;
   /** Cancels the step (Ctrl-C). */
   signal?: AbortSignal;
-  /** Commands to run (executors.ansiblePlaybook, executors.terraform, executors.ansibleInventory). */
-  commands: { ansiblePlaybook: string; terraform: string; ansibleInventory?: string };
+  /**
+   * Commands to run, by their netchange.yaml key (executors.ansiblePlaybook, executors.terraform...);
+   * one not given is its executor's default.
+   */
+  commands: Readonly<Record<string, string | undefined>>;
   /** Extra environment for the tools. */
   env?: Record<string, string | undefined>;
   /**
@@ -23,25 +27,29 @@ export interface StepContext {
    * saved plan is not applied.
    */
   expectedDigest?: string;
+  /**
+   * The clock steps are timed by (`startedAt`). The CLI passes the system clock; callers that pass
+   * none (tests, scripts) get the system clock too, read in `clockOf` only.
+   */
+  now?: () => Date;
 }
 
-/** What an executor returns; the runner adds phase, index, name, digest and the log file. */
-export interface StepRun
-  extends Pick<
-    StepResult,
-    | 'status'
-    | 'changed'
-    | 'message'
-    | 'hint'
-    | 'exitCode'
-    | 'argv'
-    | 'startedAt'
-    | 'durationMs'
-    | 'ansible'
-    | 'terraform'
-  > {
-  /** The step's full log (commands, stderr, stdout), already redacted. */
-  logText: string;
+/**
+ * The context's clock.
+ * why: the system clock (through its one adapter) only when the caller gave none; elapsed times
+ * and timeouts use performance.now(), which no wall-clock jump (or faketime) moves.
+ */
+export function clockOf(context: Pick<StepContext, 'now'>): () => Date {
+  return context.now ?? (() => systemClock.now());
+}
+
+/** The command an executor runs for `name`: the context's, else the executor's default. */
+export function commandOf<Name extends string>(
+  context: Pick<StepContext, 'commands'>,
+  defaults: Readonly<Record<Name, string>>,
+  name: Name,
+): string {
+  return context.commands[name] ?? defaults[name];
 }
 
 /** Resolves a step's repository-relative path; a path outside the repository is a failed step. */
@@ -49,7 +57,7 @@ export async function resolveStepPath(
   repoRoot: string,
   relative: string,
   what: string,
-): Promise<{ ok: true; absolutePath: string } | { ok: false; run: Omit<StepRun, 'startedAt'> }> {
+): Promise<{ ok: true; absolutePath: string } | { ok: false; run: RefusedRun }> {
   const resolved = await resolveInsideRepository(repoRoot, relative, { file: relative });
   if (resolved.ok) return resolved;
   return {

@@ -5,25 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical-json.js';
-import type { AnsibleRun, FileDiff, TerraformRun } from './types.js';
-
-/** The changes an Ansible run would make: changed tasks and items with their diffs, per host. */
-export function ansibleDigest(run: AnsibleRun): string {
-  const hosts = run.hosts.map((host) => ({
-    host: host.host,
-    changes: host.tasks
-      .filter((task) => task.status === 'changed')
-      .map((task) => ({
-        task: task.task,
-        hidden: task.hidden,
-        diffs: stableDiffs(task.diffs),
-        items: (task.items ?? [])
-          .filter((item) => item.status === 'changed')
-          .map((item) => ({ label: item.label, hidden: item.hidden, diffs: stableDiffs(item.diffs) })),
-      })),
-  }));
-  return sha256(canonicalJson({ kind: 'ansible', hosts: hosts.filter((host) => host.changes.length > 0) }));
-}
 
 /**
  * Paths of temporary files and directories, which differ on every run: Ansible's local temp
@@ -43,26 +24,14 @@ export function withoutTemporaryPaths(text: string): string {
   return stable;
 }
 
-/** Diffs with temporary paths replaced, so two runs of the same commit compare equal. */
-function stableDiffs(diffs: readonly FileDiff[]): unknown[] {
-  return diffs.map((diff) =>
-    Object.fromEntries(
-      Object.entries(diff).map(([key, value]) => [
-        key,
-        typeof value === 'string' ? withoutTemporaryPaths(value) : value,
-      ]),
-    ),
-  );
-}
-
-/** The changes a Terraform plan would make: resources and outputs (sensitive values masked). */
-export function terraformDigest(run: TerraformRun): string {
-  return sha256(canonicalJson({ kind: 'terraform', resources: run.resources, outputs: run.outputs }));
-}
-
 /** A proposal's digest: its steps' digests in order. */
 export function proposalDigest(stepDigests: readonly string[]): string {
-  return sha256(canonicalJson({ kind: 'proposal', steps: stepDigests }));
+  return digestOf({ kind: 'proposal', steps: stepDigests });
+}
+
+/** The digest of a value: sha256 of its canonical JSON, as `sha256:<hex>`. */
+export function digestOf(value: unknown): string {
+  return sha256(canonicalJson(value));
 }
 
 function sha256(text: string): string {

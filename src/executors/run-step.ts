@@ -1,10 +1,7 @@
 import type { Step } from '../core/model.js';
-import { runAnsible } from './ansible.js';
-import { learnStepSecrets } from './collect-secrets.js';
-import type { StepContext, StepRun } from './context.js';
-import { ansibleDigest, terraformDigest } from './digest.js';
-import { runTerraform } from './terraform.js';
-import type { StepPhase, StepResult } from './types.js';
+import { clockOf, type StepContext } from './context.js';
+import { executorOf, type StepResult, type StepRun, stepKind } from './registry.js';
+import type { StepPhase } from './step-result.js';
 
 /** Where a step sits in its proposal. */
 export interface StepPosition {
@@ -20,45 +17,33 @@ export interface ExecutedStep {
 
 /** The label a step is shown with: its name, or what it runs. */
 export function stepLabel(step: Step): string {
-  if (step.name) return step.name;
-  return step.ansible ? step.ansible.playbook : step.terraform.dir;
+  return step.name ?? executorOf(step).label(step);
 }
 
-/** Runs one step of a proposal (Ansible or Terraform) and computes its digest. */
+/** Runs one step of a proposal with its executor and computes its digest. */
 export async function runStep(
   step: Step,
   position: StepPosition,
   context: StepContext,
 ): Promise<ExecutedStep> {
-  const startedAt = new Date().toISOString();
+  const startedAt = clockOf(context)().toISOString();
+  const executor = executorOf(step);
   // why: before the tool runs, so the redactor knows the inventory's and variables' secrets before
   // any output, diff or log exists (not only those the tool's output happens to label).
-  const refused = await learnStepSecrets(step, context);
-  const run: StepRun = refused
-    ? { ...refused, startedAt }
-    : step.ansible
-      ? await runAnsible(step.ansible, context)
-      : await runTerraform(step.terraform, context);
+  const refused = await executor.learnSecrets(step, context);
+  const run: StepRun = refused ? { ...refused, startedAt } : await executor.run(step, context);
   const { logText, ...rest } = run;
-  const digest = rest.ansible
-    ? ansibleDigest(rest.ansible)
-    : rest.terraform
-      ? terraformDigest(rest.terraform)
-      : step.ansible
-        ? ansibleDigest({ hosts: [], completed: false })
-        : terraformDigest({ resources: [], outputs: [], hasChanges: false });
-  return {
-    result: {
-      phase: position.phase,
-      index: position.index,
-      name: stepLabel(step),
-      kind: step.ansible ? 'ansible' : 'terraform',
-      mode: context.mode,
-      ...rest,
-      digest,
-    },
-    logText,
-  };
+  // why: `rest` carries the run of `step`'s own kind, which TypeScript cannot relate to stepKind.
+  const result = {
+    phase: position.phase,
+    index: position.index,
+    name: stepLabel(step),
+    kind: stepKind(step),
+    mode: context.mode,
+    ...rest,
+    digest: executor.digest(rest),
+  } as StepResult;
+  return { result, logText };
 }
 
 /** A step that was not run (an earlier step failed, or the run was cancelled). */
@@ -67,18 +52,19 @@ export function skippedStep(
   position: StepPosition,
   mode: 'check' | 'apply',
   reason: string,
+  now: () => Date = clockOf({}),
 ): StepResult {
   return {
     phase: position.phase,
     index: position.index,
     name: stepLabel(step),
-    kind: step.ansible ? 'ansible' : 'terraform',
+    kind: stepKind(step),
     mode,
     status: 'skipped',
     changed: false,
     message: reason,
     digest: '',
-    startedAt: new Date().toISOString(),
+    startedAt: now().toISOString(),
     durationMs: 0,
   };
 }

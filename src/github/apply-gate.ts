@@ -14,6 +14,7 @@ import { actingUser } from '../core/acting-user.js';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
 import { formatLocalAndUtc } from '../core/time.js';
+import { executorOfResult } from '../executors/registry.js';
 import { lastCommitTouching } from '../git/simple-git.js';
 import { refSafe, withLocks } from '../locks/locks.js';
 import type { Workspace } from '../pipeline/workspace.js';
@@ -318,22 +319,7 @@ export function renderApplyComment(input: RecordInput, runUrl?: string): string 
       lines.push(
         `- ${step.index + 1}. ${step.name} (${step.kind}) — ${step.status}${step.message ? `: ${step.message}` : ''}`,
       );
-      for (const host of step.ansible?.hosts ?? []) {
-        const diffs = host.tasks
-          .flatMap((task) => (task.hidden ? [] : task.diffs))
-          .flatMap((diff) => (diff.unified ? [diff.unified] : []));
-        if (diffs.length === 0) continue;
-        lines.push(
-          `  <details><summary>${host.host}: ${host.changed} changed</summary>`,
-          '',
-          '```diff',
-          ...diffs.map((diff) => diff.replace(/\n$/, '')),
-          '```',
-          '  </details>',
-        );
-      }
-      for (const resource of step.terraform?.resources ?? [])
-        lines.push(`  - \`${resource.address}\`: ${resource.action}`);
+      lines.push(...executorOfResult(step).applyDetails(step));
     }
     lines.push('');
   }

@@ -7,7 +7,7 @@ import { anchorBlock } from '../audit/anchor.js';
 import type { ChainTip } from '../audit/chain.js';
 import type { Finding } from '../core/findings.js';
 import type { ValidationReport } from '../core/model.js';
-import type { AnsibleHostResult, FileDiff } from '../executors/types.js';
+import { executorOfResult } from '../executors/registry.js';
 import type { HeldPlan, PlanDocument, PlanStatus } from '../runs/plan-document.js';
 import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { CheckAnnotation, CheckConclusion, CheckRunOutput } from './port.js';
@@ -292,13 +292,7 @@ function compactPlanMarkdown(plan: PlanDocument): string {
       `**${proposal.id}** \`${proposal.file}\` · ${proposal.status}${proposal.changed ? ' · changes' : ' · no changes'} · digest \`${proposal.digest}\``,
     );
     for (const step of proposal.steps) {
-      const hosts = step.ansible?.hosts ?? [];
-      const resources = step.terraform?.resources ?? [];
-      const counts = hosts.map(
-        (host) => `${host.host} ${host.changed} changed${host.failed ? `, ${host.failed} failed` : ''}`,
-      );
-      if (resources.length > 0)
-        counts.push(`${resources.length} resource change${resources.length === 1 ? '' : 's'}`);
+      const counts = executorOfResult(step).counts(step);
       lines.push(
         `- ${step.index + 1}. ${step.name} (${step.kind}) — ${step.status}${counts.length ? `: ${counts.join('; ')}` : ''}`,
       );
@@ -314,40 +308,11 @@ function diffTails(plan: PlanDocument): string {
   for (const proposal of plan.proposals) {
     lines.push(`### ${proposal.id} (\`${proposal.file}\`)`, '');
     for (const step of proposal.steps) {
-      for (const host of step.ansible?.hosts ?? []) lines.push(...hostTail(host));
-      for (const resource of step.terraform?.resources ?? []) {
-        lines.push(
-          `- \`${resource.address}\`: ${resource.action}, ${resource.attributes.length} attribute${resource.attributes.length === 1 ? '' : 's'}`,
-        );
-      }
+      lines.push(...executorOfResult(step).diffTails(step, DIFF_TAIL_LINES));
     }
     lines.push('');
   }
   return lines.join('\n');
-}
-
-function hostTail(host: AnsibleHostResult): string[] {
-  const diffs: FileDiff[] = host.tasks.flatMap((task) =>
-    task.hidden
-      ? []
-      : [...task.diffs, ...(task.items ?? []).flatMap((item) => (item.hidden ? [] : item.diffs))],
-  );
-  const lines = [`#### ${host.host}: ${host.changed} changed, ${host.failed} failed, ${host.ok} ok`, ''];
-  for (const diff of diffs) {
-    const text = diff.unified ?? diff.prepared;
-    if (!text) continue;
-    const all = text.split('\n');
-    const tail = all.slice(-DIFF_TAIL_LINES);
-    lines.push(
-      `${diff.path ? `\`${diff.path}\` ` : ''}(${all.length} lines${all.length > tail.length ? `, last ${tail.length} shown` : ''})`,
-      '',
-      '```diff',
-      ...tail,
-      '```',
-      '',
-    );
-  }
-  return lines;
 }
 
 function joinSections(sections: readonly string[]): string {

@@ -9,6 +9,7 @@
 import { NetchangeError } from '../core/errors.js';
 import type { ChangeSubject } from '../core/model.js';
 import { touchedDevices } from '../core/targets.js';
+import { executorOf } from '../executors/registry.js';
 
 export const LOCK_PREFIX = 'refs/netchange/locks/';
 
@@ -57,16 +58,13 @@ export interface HeldLock {
   lease: Lease;
 }
 
-/** The lock names of a change: one per device it touches and per Terraform stack, sorted. */
+/** The lock names of a change: one per device it touches and per stack its executors name (Terraform), sorted. */
 export function lockNames(subject: ChangeSubject): string[] {
   const names = new Set<string>();
   // why: the hosts the steps reach, not only those named: `limit: sw*` locks every switch it reaches.
   for (const device of touchedDevices(subject)) names.add(`device-${refSafe(device)}`);
   for (const step of subject.proposal.execution) {
-    if (!step.terraform) continue;
-    // why: `terraform/sdwan` with workspace `prod` reads better as `terraform-sdwan-prod`.
-    const stack = refSafe(step.terraform.dir.replace(/^(\.\/)?terraform\//, ''));
-    names.add(`terraform-${stack}${step.terraform.workspace ? `-${refSafe(step.terraform.workspace)}` : ''}`);
+    for (const parts of executorOf(step).lockParts(step)) names.add(parts.map(refSafe).join('-'));
   }
   // why: a fixed order means two runs needing overlapping sets cannot each hold half and wait.
   return [...names].sort();

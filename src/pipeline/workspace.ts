@@ -10,6 +10,7 @@ import type { GitRepository } from '../core/ports.js';
 import { parseYaml, type YamlDocument } from '../documents/parse-yaml.js';
 import { DEFAULT_MAX_FILE_BYTES, readTextFile } from '../documents/read-file.js';
 import { validateDocument } from '../documents/schemas.js';
+import { executorCommands } from '../executors/registry.js';
 import { openGitRepository } from '../proposals/git-repository.js';
 
 export const CONFIG_FILE = 'netchange.yaml';
@@ -138,9 +139,7 @@ export function resolveConfig(config: NetchangeConfig | undefined): ResolvedConf
       concurrency: config?.executors?.concurrency ?? os.availableParallelism(),
       stepTimeout: config?.executors?.stepTimeout ?? 'PT30M',
       killGrace: config?.executors?.killGrace ?? 'PT10S',
-      ansiblePlaybook: config?.executors?.ansiblePlaybook ?? 'ansible-playbook',
-      ansibleInventory: config?.executors?.ansibleInventory ?? 'ansible-inventory',
-      terraform: config?.executors?.terraform ?? 'terraform',
+      ...executorCommands(config?.executors),
     },
     secrets: { env: config?.secrets?.env ?? [] },
     github: config?.github ?? {},

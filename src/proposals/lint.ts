@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, type Node, Scalar } from 'yaml';
 import type { Finding } from '../core/findings.js';
 import type { YamlDocument } from '../documents/parse-yaml.js';
+import { EXECUTORS } from '../executors/registry.js';
 
 // why: Ansible reads YAML 1.1, where these plain scalars are booleans, octal or base-60 numbers;
 // netchange (YAML 1.2) reads them as strings or decimals. Quoting makes both agree.
@@ -16,19 +17,25 @@ const CANDIDATE =
 
 /**
  * Warns about plain scalars inside `extraVars` that Ansible (YAML 1.1) reads differently from
- * netchange (YAML 1.2): `no`, `on`, `010`, `22:22`...
+ * netchange (YAML 1.2): `no`, `on`, `010`, `22:22`... Each executor names the settings whose values
+ * reach a YAML 1.1 reader (`yaml11Settings`).
  */
 export function lintExtraVars(document: YamlDocument): Finding[] {
   const findings: Finding[] = [];
   const value = document.value as Record<string, unknown> | undefined;
   if (!value || !CANDIDATE.test(document.source) || !document.root) return findings;
   const roots: (string | number)[][] = [];
+  const settings = Object.values(EXECUTORS).flatMap((executor) =>
+    executor.yaml11Settings.map((setting) => [executor.kind, setting]),
+  );
   for (const list of STEP_LISTS) {
     const steps = value[list];
     if (!Array.isArray(steps)) continue;
-    for (let index = 0; index < steps.length; index++) roots.push([list, index, 'ansible', 'extraVars']);
+    for (let index = 0; index < steps.length; index++) {
+      for (const setting of settings) roots.push([list, index, ...setting]);
+    }
   }
-  roots.push(['rollback', 'ansible', 'extraVars']);
+  for (const setting of settings) roots.push(['rollback', ...setting]);
   for (const path of roots) {
     const node = nodeAt(document.root, path);
     if (!node) continue;

@@ -1,17 +1,15 @@
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Finding } from '../core/findings.js';
-import type { AnsibleStep, ChangeProposal, Locate, Step, TerraformStep } from '../core/model.js';
+import type { AnsibleStep, ChangeProposal, Locate, Step } from '../core/model.js';
 import { resolveInsideRepository } from '../documents/read-file.js';
+import type { StepReference } from '../executors/executor.js';
+import { EXECUTOR_KINDS, executorOf, stepKind, stepOf } from '../executors/registry.js';
 import type { HostQuery } from './host-resolution.js';
 
 export type StepPath = (string | number)[];
 
-interface NamedStep {
-  path: StepPath;
-  ansible?: AnsibleStep;
-  terraform?: TerraformStep;
-}
+/** A step with where it is written in the proposal. */
+export type NamedStep = Step & { path: StepPath };
 
 /** Every automation step of a proposal with its path in the document: execution, verification, rollback. */
 export function stepsOf(proposal: ChangeProposal): NamedStep[] {
@@ -21,9 +19,11 @@ export function stepsOf(proposal: ChangeProposal): NamedStep[] {
   for (const [index, step] of (proposal.verification ?? []).entries()) {
     steps.push({ path: ['verification', index], ...step });
   }
-  if (proposal.rollback?.ansible) steps.push({ path: ['rollback'], ansible: proposal.rollback.ansible });
-  if (proposal.rollback?.terraform)
-    steps.push({ path: ['rollback'], terraform: proposal.rollback.terraform });
+  const rollback = proposal.rollback;
+  // why: the rollback section holds at most one step per executor, all at the path ['rollback'].
+  for (const kind of EXECUTOR_KINDS) {
+    if (rollback?.[kind]) steps.push({ path: ['rollback'], ...stepOf(kind, rollback[kind]) });
+  }
   return steps;
 }
 
@@ -148,26 +148,23 @@ export async function checkReferences(
   };
 
   for (const step of stepsOf(proposal)) {
+    const at = [...step.path, stepKind(step)];
+    const found = new Map<string, string | undefined>();
+    const check = async (references: readonly StepReference[]): Promise<void> => {
+      for (const reference of references) {
+        const absolute = await expect(reference.path, [...at, ...reference.at], reference.type);
+        found.set(reference.role, absolute);
+        if (absolute && reference.inside) await check(reference.inside);
+      }
+    };
+    await check(executorOf(step).references(step));
+    // why: which hosts a step reaches is an Ansible inventory question; targets are checked against it.
     if (step.ansible) {
-      const at = [...step.path, 'ansible'];
-      const playbook = await expect(step.ansible.playbook, [...at, 'playbook'], 'file');
-      let inventory: string | undefined;
-      if (step.ansible.inventory) {
-        inventory = await expect(step.ansible.inventory, [...at, 'inventory'], 'file');
-        if (inventory && step.path[0] === 'execution' && !inventories.has(inventory))
-          inventories.set(inventory, [...at, 'inventory']);
-      }
-      const hostStep = await describeHostStep(step.path, step.ansible, playbook, inventory);
+      const inventory = found.get('inventory');
+      if (inventory && step.path[0] === 'execution' && !inventories.has(inventory))
+        inventories.set(inventory, [...at, 'inventory']);
+      const hostStep = await describeHostStep(step.path, step.ansible, found.get('playbook'), inventory);
       if (hostStep) hostSteps.push(hostStep);
-    }
-    if (step.terraform) {
-      const at = [...step.path, 'terraform'];
-      const directory = await expect(step.terraform.dir, [...at, 'dir'], 'directory');
-      if (directory) {
-        for (const [index, varFile] of (step.terraform.varFiles ?? []).entries()) {
-          await expect(path.posix.join(step.terraform.dir, varFile), [...at, 'varFiles', index], 'file');
-        }
-      }
     }
   }
   return { findings, inventories, hostSteps };

@@ -3,10 +3,10 @@
  * runs must be committed, the repository must have a commit to name in the evidence, and the
  * evidence must not show the proposal applied at this commit already (unless `--reapply REASON`).
  */
-import path from 'node:path';
 import { NetchangeError } from '../core/errors.js';
 import type { ChangeSubject } from '../core/model.js';
 import type { GitRepository } from '../core/ports.js';
+import { EXECUTORS, executorOf } from '../executors/registry.js';
 import { stepsOf } from '../proposals/references.js';
 
 /** A previous apply of the same proposal at the same commit, as the evidence recorded it. */
@@ -36,26 +36,10 @@ export interface NotAppliedInput {
   previousApplies(id: string, commits: readonly string[]): Promise<PreviousApply[]>;
 }
 
-/** Root-level files and folders Ansible reads on its own (config, roles, plugins, variables). */
-const ANSIBLE_ROOT_PATHS = [
-  'ansible.cfg',
-  'roles',
-  'library',
-  'module_utils',
-  'plugins',
-  'filter_plugins',
-  'lookup_plugins',
-  'callback_plugins',
-  'collections',
-  'group_vars',
-  'host_vars',
-  'templates',
-  'files',
-];
-
-// why: Terraform writes these into its directory on every init/plan/apply; they are not reviewed content.
-const TOOL_OUTPUT =
-  /(^|\/)(\.terraform\/|[^/]*\.tfstate(\.backup)?$|[^/]*\.tfstate\.d\/|\.terraform\.lock\.hcl$|tfplan[^/]*$)/;
+/** Files the executors' tools write into the repository (Terraform's state and plans): not reviewed content. */
+const TOOL_OUTPUT = Object.values(EXECUTORS).flatMap((executor) =>
+  executor.toolOutput ? [executor.toolOutput] : [],
+);
 
 /**
  * The proposal and everything it runs are committed: returns HEAD. Throws E_GATE (exit 1) naming
@@ -78,7 +62,7 @@ export async function checkCommittedTree(input: CommittedTreeInput): Promise<str
     });
   }
   const dirty = (await git.uncommittedChanges(pathsRunBy(subject, input.policyFiles))).filter(
-    (file) => !TOOL_OUTPUT.test(file),
+    (file) => !TOOL_OUTPUT.some((pattern) => pattern.test(file)),
   );
   if (dirty.length > 0) {
     const shown = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? ` and ${dirty.length - 10} more` : '');
@@ -119,25 +103,15 @@ export async function checkNotAppliedYet(input: NotAppliedInput): Promise<void> 
 }
 
 /**
- * What a proposal runs, as repository paths: the proposal, the folders of its playbooks and
- * inventories (with their roles, templates and variables), its Terraform directories, what Ansible
- * reads from the repository root, and the policy files that judged it.
+ * What a proposal runs, as repository paths: the proposal, what each step runs (the folders of its
+ * playbooks and inventories with their roles, templates and variables; its Terraform directories),
+ * what the tools read from the repository root, and the policy files that judged it.
  */
 export function pathsRunBy(subject: ChangeSubject, policyFiles: readonly string[]): string[] {
-  const paths = new Set<string>([subject.file, ...ANSIBLE_ROOT_PATHS, ...policyFiles]);
+  const rootPaths = Object.values(EXECUTORS).flatMap((executor) => executor.rootPaths);
+  const paths = new Set<string>([subject.file, ...rootPaths, ...policyFiles]);
   for (const step of stepsOf(subject.proposal)) {
-    if (step.ansible) {
-      paths.add(topFolder(step.ansible.playbook));
-      if (step.ansible.inventory) paths.add(topFolder(step.ansible.inventory));
-    }
-    if (step.terraform) paths.add(path.posix.normalize(step.terraform.dir));
+    for (const run of executorOf(step).pathsRun(step)) paths.add(run);
   }
   return [...paths].sort();
-}
-
-// why: a playbook in playbooks/switching/ may include ../roles or ../templates; its top folder covers them.
-function topFolder(relative: string): string {
-  const normalised = path.posix.normalize(relative).replace(/^\.\//, '');
-  const slash = normalised.indexOf('/');
-  return slash === -1 ? normalised : normalised.slice(0, slash);
 }

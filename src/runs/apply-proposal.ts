@@ -213,7 +213,13 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
     for (const [index, step] of steps.entries()) {
       if (failed) {
         into.push(
-          skippedStep(step, { phase, index }, 'apply', `not run: step ${failed.index + 1} ${failed.status}`),
+          skippedStep(
+            step,
+            { phase, index },
+            'apply',
+            `not run: step ${failed.index + 1} ${failed.status}`,
+            options.now,
+          ),
         );
         continue;
       }

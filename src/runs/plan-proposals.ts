@@ -4,8 +4,9 @@
  */
 import pLimit from 'p-limit';
 import type { ChangeProposal, Step } from '../core/model.js';
-import type { StepContext } from '../executors/context.js';
+import { clockOf, type StepContext } from '../executors/context.js';
 import { proposalDigest } from '../executors/digest.js';
+import { EXECUTOR_KINDS, stepOf } from '../executors/registry.js';
 import { type ExecutedStep, runStep, skippedStep, stepLabel } from '../executors/run-step.js';
 import type { StepPhase, StepResult } from '../executors/types.js';
 import type { Redactor } from '../redact/index.js';
@@ -33,6 +34,8 @@ export interface ExecutionOptions {
   runDirectory: RunDirectory;
   progress?: ProgressReporter;
   env?: Record<string, string | undefined>;
+  /** The clock steps are timed by; the CLI passes the system clock (or `--at`'s). */
+  now?: () => Date;
   version: string;
   commit?: string;
 }
@@ -42,7 +45,7 @@ export async function planProposals(
   targets: readonly PlanTarget[],
   options: ExecutionOptions,
 ): Promise<PlanDocument> {
-  const createdAt = new Date().toISOString();
+  const createdAt = clockOf(options)().toISOString();
   const limit = pLimit(Math.max(1, options.concurrency));
   const progress = options.progress ?? silentProgress();
   const proposals = await Promise.all(
@@ -101,7 +104,7 @@ export async function executeStep(
 ): Promise<StepResult> {
   if (options.signal?.aborted) {
     return {
-      ...skippedStep(step, { phase, index }, mode, 'cancelled before it started'),
+      ...skippedStep(step, { phase, index }, mode, 'cancelled before it started', clockOf(options)),
       status: 'cancelled',
     };
   }
@@ -119,10 +122,10 @@ export async function executeStep(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(expectedDigest !== undefined ? { expectedDigest } : {}),
+    ...(options.now ? { now: options.now } : {}),
   };
   const executed: ExecutedStep = await runStep(step, { phase, index }, context);
-  const kind = step.ansible ? 'ansible' : 'terraform';
-  const logName = `logs/${safeName(target.proposal.id)}/${mode === 'check' ? 'plan' : 'apply'}-${phase}-${index + 1}-${kind}.log`;
+  const logName = `logs/${safeName(target.proposal.id)}/${mode === 'check' ? 'plan' : 'apply'}-${phase}-${index + 1}-${executed.result.kind}.log`;
   executed.result.log = await options.runDirectory.writeText(logName, executed.logText);
   const ok = executed.result.status === 'planned' || executed.result.status === 'applied';
   progress.finished(key, label, executed.result.status, ok, executed.result.durationMs);
@@ -135,12 +138,11 @@ function phaseLength(target: PlanTarget, phase: StepPhase): number {
   return rollbackSteps(target.proposal).length;
 }
 
-/** The rollback section as steps (it may hold an Ansible and a Terraform step). */
+/** The rollback section as steps: one per executor it names (an Ansible and a Terraform step). */
 export function rollbackSteps(proposal: ChangeProposal): Step[] {
-  const steps: Step[] = [];
-  if (proposal.rollback?.ansible)
-    steps.push({ name: 'rollback (ansible)', ansible: proposal.rollback.ansible });
-  if (proposal.rollback?.terraform)
-    steps.push({ name: 'rollback (terraform)', terraform: proposal.rollback.terraform });
-  return steps;
+  const rollback = proposal.rollback;
+  if (!rollback) return [];
+  return EXECUTOR_KINDS.flatMap((kind) =>
+    rollback[kind] ? [stepOf(kind, rollback[kind], `rollback (${kind})`)] : [],
+  );
 }

@@ -3,16 +3,13 @@
  * functions over already-redacted data.
  */
 import pc from 'picocolors';
-import type {
-  AnsibleHostResult,
-  AttributeChange,
-  FileDiff,
-  ResourceChange,
-  StepResult,
-  TerraformRun,
-} from '../executors/types.js';
+import { escapeMarkdown } from '../executors/markdown.js';
+import { executorOfResult } from '../executors/registry.js';
+import type { StepResult } from '../executors/types.js';
 import { GITHUB_LIMITS, truncateToLimit } from '../github/limits.js';
 import type { PlanDocument, PlanStatus, ProposalPlan } from './plan-document.js';
+
+export { resourceActionLabel } from '../executors/terraform/render.js';
 
 const STATUS_ICON: Record<PlanStatus, string> = { planned: '✅', failed: '❌', error: '⚠️', cancelled: '⏹️' };
 
@@ -68,209 +65,15 @@ function renderProposalMarkdown(
         `> ${escapeMarkdown(step.message)}${step.hint ? `<br>${escapeMarkdown(step.hint)}` : ''}`,
         '',
       );
-    if (step.ansible) lines.push(...ansibleMarkdown(step.ansible.hosts, options.details));
-    if (step.terraform) lines.push(...terraformMarkdown(step.terraform, options.details));
+    lines.push(...executorOfResult(step).markdown(step, options.details));
   }
   return lines.join('\n');
-}
-
-function ansibleMarkdown(hosts: readonly AnsibleHostResult[], details: boolean): string[] {
-  if (hosts.length === 0) return [];
-  const lines = [
-    '| Host | ok | changed | failed | unreachable | skipped |',
-    '|---|---:|---:|---:|---:|---:|',
-  ];
-  for (const host of hosts) {
-    lines.push(
-      `| ${escapeCell(host.host)} | ${host.ok} | ${host.changed} | ${host.failed} | ${host.unreachable} | ${host.skipped} |`,
-    );
-  }
-  lines.push('');
-  if (!details) return lines;
-  for (const host of hosts) {
-    const entries = hostEntries(host);
-    if (entries.length === 0) continue;
-    lines.push(
-      `<details><summary>${escapeHtml(host.host)} — ${entries.length} change${entries.length === 1 ? '' : 's'}</summary>`,
-      '',
-    );
-    for (const entry of entries) {
-      lines.push(
-        `**${escapeMarkdown(entry.title)}**${entry.status === 'changed' ? '' : ` (${entry.status})`}`,
-        '',
-      );
-      if (entry.hidden) lines.push('🔒 hidden by `no_log`: the content of this task is never shown.', '');
-      if (entry.message) lines.push(`> ${escapeMarkdown(oneLine(entry.message))}`, '');
-      for (const diff of entry.diffs) lines.push(...diffMarkdown(diff));
-    }
-    lines.push('</details>', '');
-  }
-  return lines;
-}
-
-interface HostEntry {
-  title: string;
-  status: string;
-  hidden: boolean;
-  message?: string;
-  diffs: FileDiff[];
-}
-
-/** What a reviewer needs per host: changed, failed and unreachable tasks (and loop items). */
-function hostEntries(host: AnsibleHostResult): HostEntry[] {
-  const entries: HostEntry[] = [];
-  for (const task of host.tasks) {
-    if (task.status === 'ok' || task.status === 'skipped') continue;
-    const base = { status: task.ignored ? `${task.status}, ignored` : task.status, hidden: task.hidden };
-    const items = (task.items ?? []).filter((item) => item.status !== 'ok' && item.status !== 'skipped');
-    if (items.length > 0) {
-      for (const item of items) {
-        entries.push({
-          title: `${task.task} [${item.label}]`,
-          status: item.status,
-          hidden: item.hidden || task.hidden,
-          ...(item.message && item.status !== 'changed' ? { message: item.message } : {}),
-          diffs: item.diffs,
-        });
-      }
-    } else {
-      entries.push({
-        title: task.task,
-        ...base,
-        ...(task.message && task.status !== 'changed' ? { message: task.message } : {}),
-        diffs: task.diffs,
-      });
-    }
-  }
-  return entries;
-}
-
-function diffMarkdown(diff: FileDiff): string[] {
-  const lines: string[] = [];
-  if (diff.path && !diff.unified) lines.push(`\`${diff.path}\``, '');
-  if (diff.unified) lines.push(...fenced(diff.unified, 'diff'));
-  if (diff.prepared) lines.push(...fenced(diff.prepared, ''));
-  return lines;
-}
-
-function terraformMarkdown(run: TerraformRun, details: boolean): string[] {
-  const lines: string[] = [];
-  if (run.resources.length > 0) {
-    lines.push('| Action | Resource | Reason |', '|---|---|---|');
-    for (const resource of run.resources) {
-      lines.push(
-        `| ${resourceActionLabel(resource)} | \`${escapeCell(resource.address)}\` | ${escapeCell(resourceReason(resource))} |`,
-      );
-    }
-    lines.push('');
-  }
-  if (run.outputs.length > 0) {
-    lines.push('| Output | Action | Value |', '|---|---|---|');
-    for (const output of run.outputs) {
-      lines.push(
-        `| \`${escapeCell(output.name)}\` | ${output.action} | ${escapeCell(formatValue(output.after ?? output.before))} |`,
-      );
-    }
-    lines.push('');
-  }
-  if (run.summary) lines.push(`> ${escapeMarkdown(run.summary)}`, '');
-  if (details && run.resources.some((resource) => resource.attributes.length > 0)) {
-    lines.push('<details><summary>Attribute changes</summary>', '');
-    lines.push(...fenced(run.resources.map(resourceText).join('\n'), 'diff'));
-    lines.push('</details>', '');
-  }
-  return lines;
-}
-
-/** `create`, `update`, `replace`, `delete`, `read`, `move`, `import`, combined when both apply. */
-export function resourceActionLabel(resource: ResourceChange): string {
-  const parts: string[] = [];
-  if (resource.action !== 'no-op') parts.push(resource.action);
-  if (resource.movedFrom) parts.push('move');
-  if (resource.importing) parts.push('import');
-  return parts.join(' + ') || 'no-op';
-}
-
-function resourceReason(resource: ResourceChange): string {
-  const parts: string[] = [];
-  if (resource.reason) parts.push(resource.reason.replace(/_/g, ' '));
-  if (resource.replacePaths) parts.push(`forced by ${resource.replacePaths.join(', ')}`);
-  if (resource.movedFrom) parts.push(`moved from ${resource.movedFrom}`);
-  return parts.join('; ');
-}
-
-const ATTRIBUTE_SIGN: Record<string, string> = {
-  create: '+',
-  delete: '-',
-  update: '~',
-  replace: '~',
-  read: ' ',
-  'no-op': ' ',
-};
-
-function resourceText(resource: ResourceChange): string {
-  const lines = [`# ${resource.address}: ${resourceActionLabel(resource)}`];
-  for (const attribute of resource.attributes)
-    lines.push(attributeText(attribute, ATTRIBUTE_SIGN[resource.action] ?? '~'));
-  return lines.join('\n');
-}
-
-function attributeText(attribute: AttributeChange, sign: string): string {
-  const after = attribute.unknownAfter ? '(known after apply)' : formatValue(attribute.after);
-  if (attribute.before === undefined) return `+ ${attribute.path} = ${after}`;
-  if (attribute.after === undefined && !attribute.unknownAfter)
-    return `- ${attribute.path} = ${formatValue(attribute.before)}`;
-  return `${sign === '+' ? '~' : sign} ${attribute.path} = ${formatValue(attribute.before)} -> ${after}`;
-}
-
-function formatValue(value: unknown): string {
-  if (value === undefined) return '';
-  return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value);
 }
 
 /** One line per step: its status and what it would change. */
 export function stepSummary(step: StepResult): string {
   if (step.status !== 'planned' && step.status !== 'applied') return step.status;
-  if (step.terraform) {
-    const counts = new Map<string, number>();
-    for (const resource of step.terraform.resources) {
-      const label = resourceActionLabel(resource);
-      counts.set(label, (counts.get(label) ?? 0) + 1);
-    }
-    const parts = [...counts].map(([action, count]) => `${count} to ${action}`);
-    if (step.terraform.outputs.length > 0)
-      parts.push(
-        `${step.terraform.outputs.length} output change${step.terraform.outputs.length === 1 ? '' : 's'}`,
-      );
-    return `${step.status}: ${parts.length > 0 ? parts.join(', ') : 'no changes'}`;
-  }
-  if (step.ansible) {
-    const changed = step.ansible.hosts.filter((host) => host.changed > 0).length;
-    return `${step.status}: ${changed} of ${step.ansible.hosts.length} host${step.ansible.hosts.length === 1 ? '' : 's'} ${step.mode === 'check' ? 'would change' : 'changed'}`;
-  }
-  return step.status;
-}
-
-function fenced(text: string, language: string): string[] {
-  const longest = Math.max(2, ...[...text.matchAll(/`{3,}/g)].map((match) => match[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return [`${fence}${language}`, text.replace(/\n$/, ''), fence, ''];
-}
-
-function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return executorOfResult(step).summary(step) ?? step.status;
 }
 
 /** The terminal view: one block per proposal, diffs in colour when `color`. */
@@ -297,35 +100,7 @@ export function renderPlanText(
       );
       if (step.message) lines.push(`      ${step.message}`);
       if (step.hint) lines.push(colors.dim(`      hint: ${step.hint}`));
-      for (const host of step.ansible?.hosts ?? []) {
-        for (const entry of hostEntries(host)) {
-          lines.push(
-            `    ${colors.cyan(host.host)} · ${entry.title}${entry.hidden ? ' · hidden by no_log' : ''}`,
-          );
-          if (entry.message) lines.push(`      ${oneLine(entry.message)}`);
-          for (const diff of entry.diffs) {
-            for (const line of (diff.unified ?? diff.prepared ?? '').replace(/\n$/, '').split('\n')) {
-              if (line === '') continue;
-              const colored =
-                line.startsWith('+') && !line.startsWith('+++')
-                  ? colors.green(line)
-                  : line.startsWith('-') && !line.startsWith('---')
-                    ? colors.red(line)
-                    : colors.dim(line);
-              lines.push(`      ${colored}`);
-            }
-          }
-        }
-      }
-      if (step.terraform) {
-        for (const resource of step.terraform.resources) {
-          lines.push(
-            `    ${resourceActionLabel(resource).padEnd(8)} ${resource.address}${resource.reason ? colors.dim(` (${resource.reason.replace(/_/g, ' ')})`) : ''}`,
-          );
-        }
-        for (const output of step.terraform.outputs)
-          lines.push(`    output   ${output.name} (${output.action})`);
-      }
+      lines.push(...executorOfResult(step).text(step, colors));
     }
     lines.push('');
   }

@@ -1,4 +1,5 @@
 import { durationMs } from '../executors/duration.js';
+import { type ExecutorCommands, executorCommands } from '../executors/registry.js';
 import { deferSignals } from '../executors/temporary-directory.js';
 import type { ResolvedConfig } from '../pipeline/workspace.js';
 import { createRedactor, type Redactor } from '../redact/index.js';
@@ -9,7 +10,8 @@ export interface ExecutionSettings {
   concurrency: number;
   timeoutMs: number;
   killGraceMs: number;
-  commands: { ansiblePlaybook: string; terraform: string; ansibleInventory: string };
+  /** Each executor's command, by its netchange.yaml key. */
+  commands: ExecutorCommands;
 }
 
 /** Reads the executor and secret settings; a bad duration is a configuration error (exit 2). */
@@ -19,11 +21,7 @@ export function executionSettings(config: ResolvedConfig, env: NodeJS.ProcessEnv
     concurrency: config.executors.concurrency,
     timeoutMs: durationMs(config.executors.stepTimeout, 'executors.stepTimeout'),
     killGraceMs: durationMs(config.executors.killGrace, 'executors.killGrace'),
-    commands: {
-      ansiblePlaybook: config.executors.ansiblePlaybook,
-      terraform: config.executors.terraform,
-      ansibleInventory: config.executors.ansibleInventory,
-    },
+    commands: executorCommands(config.executors),
   };
 }
 

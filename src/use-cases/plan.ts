@@ -118,6 +118,7 @@ export async function planChanges(request: PlanRequest, context: RunContext): Pr
     runDirectory,
     progress: context.progress,
     version: context.version,
+    now: () => context.clock.now(),
     ...(commit ? { commit } : {}),
   });
   return {

@@ -1,43 +1,31 @@
 /**
- * Learns a step's secrets before the step runs, so the redactor knows them before the tool prints
- * anything: values under secret-looking names in the inventory (host and group vars, group_vars and
- * host_vars files, whole-file vaults decrypted by Ansible), in extraVars, in Terraform variables
- * (the step's `vars`, its var files and the auto-loaded ones). `secrets.env` values are learned
- * when the redactor is made.
+ * Learns an Ansible step's secrets before the step runs, so the redactor knows them before the tool
+ * prints anything: values under secret-looking names in the inventory (host and group vars,
+ * group_vars and host_vars files, whole-file vaults decrypted by Ansible) and in extraVars.
+ * `secrets.env` values are learned when the redactor is made.
  *
  * why: the values stay in memory only; the inventory listing is never written anywhere (the
  * validate-time inventory cache holds no values).
  */
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AnsibleStep, Step, TerraformStep } from '../core/model.js';
-import type { StepContext, StepRun } from './context.js';
-import { resolveStepPath } from './context.js';
-import { runProcess } from './run-process.js';
+import type { AnsibleStep } from '../../core/model.js';
+import { commandOf, resolveStepPath, type StepContext } from '../context.js';
+import { runProcess } from '../run-process.js';
+import type { RefusedRun } from '../step-result.js';
+import { ANSIBLE_COMMANDS } from './run.js';
 
 /** The inventory listings whose secrets a run's redactor has learned, keyed by the listing's argv. */
 const listedInventories = new WeakMap<object, Set<string>>();
 
-/** Terraform loads these from the root module by itself, without a -var-file flag. */
-const AUTO_LOADED_VAR_FILE = /^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$/;
-
 /**
- * Learns the secrets `step` will see into `context.redactor`. Returns a finished run when the step
+ * Learns the secrets an Ansible step will see: values under secret-looking names in its extraVars
+ * and in its inventory as `ansible-inventory --list` shows it. Returns a finished run when the step
  * must not start: the inventory could not be listed (its secrets would be unknown), or cancelled.
  */
-export async function learnStepSecrets(
-  step: Step,
-  context: StepContext,
-): Promise<Omit<StepRun, 'startedAt'> | undefined> {
-  if (step.ansible) return learnAnsibleSecrets(step.ansible, context);
-  await learnTerraformSecrets(step.terraform, context);
-  return undefined;
-}
-
-async function learnAnsibleSecrets(
+export async function learnAnsibleSecrets(
   step: AnsibleStep,
   context: StepContext,
-): Promise<Omit<StepRun, 'startedAt'> | undefined> {
+): Promise<RefusedRun | undefined> {
   context.redactor.learnSecretKeys(step.extraVars ?? {});
   const playbook = await resolveStepPath(context.repoRoot, step.playbook, 'playbook');
   const inventory = step.inventory
@@ -45,7 +33,7 @@ async function learnAnsibleSecrets(
     : undefined;
   // why: a path outside the repository is reported by the step itself, which never runs then.
   if (!playbook.ok || (inventory && !inventory.ok)) return undefined;
-  const command = context.commands.ansibleInventory ?? 'ansible-inventory';
+  const command = commandOf(context, ANSIBLE_COMMANDS, 'ansibleInventory');
   // why: --playbook-dir, so group_vars/host_vars next to the playbook count as they do for the play.
   const args = ['--list', '--playbook-dir', path.dirname(playbook.absolutePath)];
   if (inventory?.ok) args.push('-i', inventory.absolutePath);
@@ -107,62 +95,6 @@ async function learnAnsibleSecrets(
   context.redactor.learnSecretKeys(listing);
   learned.add(key);
   return undefined;
-}
-
-async function learnTerraformSecrets(step: TerraformStep, context: StepContext): Promise<void> {
-  context.redactor.learnSecretKeys(step.vars ?? {});
-  const directory = await resolveStepPath(context.repoRoot, step.dir, 'Terraform directory');
-  if (!directory.ok) return;
-  const autoLoaded = (await readdir(directory.absolutePath).catch(() => [] as string[])).filter((name) =>
-    AUTO_LOADED_VAR_FILE.test(name),
-  );
-  for (const file of [...autoLoaded, ...(step.varFiles ?? [])]) {
-    const resolved = await resolveStepPath(
-      context.repoRoot,
-      path.posix.join(step.dir, file),
-      'variable file',
-    );
-    if (!resolved.ok) continue;
-    const text = await readFile(resolved.absolutePath, 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
-    if (file.endsWith('.json')) {
-      try {
-        context.redactor.learnSecretKeys(JSON.parse(text));
-      } catch {
-        // why: Terraform reports a broken var file itself, and the step fails.
-      }
-    } else {
-      context.redactor.learnSecretKeys(tfvarsStrings(text));
-    }
-  }
-}
-
-/**
- * The string attributes of an HCL `.tfvars` file as `{name: value}` pairs, at any nesting depth:
- * quoted strings (escapes decoded) and heredocs. Enough to learn what sits under a secret-looking
- * name; Terraform itself parses the file for real.
- */
-export function tfvarsStrings(text: string): Record<string, string>[] {
-  const pairs: Record<string, string>[] = [];
-  for (const match of text.matchAll(/([A-Za-z_][\w-]*)"?\s*[=:]\s*"((?:[^"\\\n]|\\.)*)"/g)) {
-    pairs.push({ [match[1] ?? '']: decodeHclString(match[2] ?? '') });
-  }
-  for (const match of text.matchAll(
-    /([A-Za-z_][\w-]*)"?\s*=\s*<<(-?)([A-Za-z_]\w*)\r?\n([\s\S]*?)^\s*\3\s*$/gm,
-  )) {
-    const lines = (match[4] ?? '').replace(/\r?\n$/, '').split(/\r?\n/);
-    const indent =
-      match[2] === '-' ? Math.min(...lines.map((line) => /^\s*/.exec(line)?.[0].length ?? 0)) : 0;
-    pairs.push({ [match[1] ?? '']: `${lines.map((line) => line.slice(indent)).join('\n')}\n` });
-  }
-  return pairs;
-}
-
-function decodeHclString(body: string): string {
-  return body.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)/g, (_escape, code: string) => {
-    if (code.length > 1) return String.fromCodePoint(Number.parseInt(code.slice(1), 16));
-    return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[code] ?? code;
-  });
 }
 
 function firstLine(text: string): string | undefined {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createRedactor, REDACTED } from '../redact/index.js';
-import { parseAnsibleEvents, toUnsafeYaml, unifiedDiff } from './ansible.js';
+import { createRedactor, REDACTED } from '../../redact/index.js';
 import { ansibleDigest } from './digest.js';
+import { parseAnsibleEvents, unifiedDiff } from './parse-events.js';
+import { toUnsafeYaml } from './run.js';
 
 const line = (event: unknown) => JSON.stringify(event);
 

@@ -1,31 +1,32 @@
 /**
- * Runs ansible-playbook (check+diff for plan, for real for apply) and turns its event stream into
- * per-host, per-task results with unified diffs.
+ * Runs ansible-playbook (check+diff for plan, for real for apply) with netchange's events callback,
+ * and classifies how the step ended; parse-events.ts turns the events into per-host results.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { structuredPatch } from 'diff';
-import type { AnsibleStep } from '../core/model.js';
-import type { Redactor } from '../redact/index.js';
-import { CALLBACK_NAME, ensureCallbackDirectory } from './ansible-callback.js';
-import type { StepContext, StepRun } from './context.js';
-import { resolveStepPath } from './context.js';
-import { withoutTemporaryPaths } from './digest.js';
-import { runProcess } from './run-process.js';
-import { createTemporaryDirectory } from './temporary-directory.js';
-import type {
-  AnsibleHostResult,
-  AnsibleItemResult,
-  AnsibleRun,
-  AnsibleTaskResult,
-  AnsibleTaskStatus,
-  FileDiff,
-} from './types.js';
+import type { AnsibleStep } from '../../core/model.js';
+import { clockOf, commandOf, resolveStepPath, type StepContext } from '../context.js';
+import { runProcess } from '../run-process.js';
+import type { StepRunOf } from '../step-result.js';
+import { createTemporaryDirectory } from '../temporary-directory.js';
+import { CALLBACK_NAME, ensureCallbackDirectory } from './callback.js';
+import { parseAnsibleEvents } from './parse-events.js';
+import type { AnsibleHostResult, AnsibleRun } from './types.js';
+
+/** The commands the Ansible executor runs, by their netchange.yaml key, with their defaults. */
+export const ANSIBLE_COMMANDS = {
+  ansiblePlaybook: 'ansible-playbook',
+  ansibleInventory: 'ansible-inventory',
+} as const;
+
+/** What an Ansible step's run returns. */
+export type AnsibleStepRun = StepRunOf<'ansible', AnsibleRun>;
 
 /** Runs one Ansible step. Never throws for the tool's failures: they come back as the step's status. */
-export async function runAnsible(step: AnsibleStep, context: StepContext): Promise<StepRun> {
-  const startedAt = new Date().toISOString();
+export async function runAnsible(step: AnsibleStep, context: StepContext): Promise<AnsibleStepRun> {
+  const startedAt = clockOf(context)().toISOString();
   const started = performance.now();
+  const ansiblePlaybook = commandOf(context, ANSIBLE_COMMANDS, 'ansiblePlaybook');
   const playbook = await resolveStepPath(context.repoRoot, step.playbook, 'playbook');
   if (!playbook.ok) return { ...playbook.run, startedAt };
   const inventory = step.inventory
@@ -56,7 +57,7 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
     const callbacks = await ensureCallbackDirectory();
     const inherited = context.env?.ANSIBLE_CALLBACK_PLUGINS ?? process.env.ANSIBLE_CALLBACK_PLUGINS;
     const result = await runProcess({
-      command: context.commands.ansiblePlaybook,
+      command: ansiblePlaybook,
       args,
       // why: from the repository root, so an ansible.cfg there applies as it does when people run it.
       cwd: context.repoRoot,
@@ -80,10 +81,7 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
 
     const run = parseAnsibleEvents(result.stdout, context.redactor, context.repoRoot);
     const events = withoutSecretEvents(result.stdout);
-    const argv = [
-      context.commands.ansiblePlaybook,
-      ...args.map((arg) => displayArgument(arg, context.repoRoot, scratch)),
-    ];
+    const argv = [ansiblePlaybook, ...args.map((arg) => displayArgument(arg, context.repoRoot, scratch))];
     const command = `$ ${argv.join(' ')}`;
     // why: events are redacted as data, so a secret is caught in whatever escaping Ansible gave it.
     const logText = context.redactor.redactOutput(
@@ -103,7 +101,7 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
         ...base,
         status: 'error',
         changed: false,
-        message: `${context.commands.ansiblePlaybook} could not start: ${context.redactor.redactText(result.spawnError)}`,
+        message: `${ansiblePlaybook} could not start: ${context.redactor.redactText(result.spawnError)}`,
         hint: 'Install ansible-core, or set executors.ansiblePlaybook in netchange.yaml.',
       };
     }
@@ -132,7 +130,7 @@ function classifyAnsible(
   exitCode: number | undefined,
   step: AnsibleStep,
   context: StepContext,
-): Pick<StepRun, 'status' | 'changed' | 'message' | 'hint' | 'ansible'> {
+): Pick<AnsibleStepRun, 'status' | 'changed' | 'message' | 'hint' | 'ansible'> {
   const changed = run.hosts.some((host) => host.changed > 0);
   const redactedError = context.redactor.redactText(firstError(stderr, context.repoRoot) ?? '');
   if (!run.completed) {
@@ -235,200 +233,6 @@ function oneLine(text: string): string {
   return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }
 
-interface RawEvent {
-  event?: string;
-  status?: string;
-  host?: string;
-  play?: string;
-  task?: string;
-  ignored?: boolean;
-  hidden?: boolean;
-  result?: Record<string, unknown>;
-  hosts?: Record<string, Record<string, number>>;
-  /** Decrypted vault values (the `secrets` event): learned, never kept. */
-  values?: unknown[];
-}
-
-/**
- * Turns the callback's JSON lines into per-host results. Pure: redaction happens here, on the data,
- * before any diff is rendered. Lines that are not events (a crash mid-line) are ignored.
- */
-export function parseAnsibleEvents(stdout: string, redactor: Redactor, repoRoot: string): AnsibleRun {
-  const raw: RawEvent[] = [];
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const parsed: unknown = JSON.parse(line);
-      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
-        raw.push(parsed as RawEvent);
-    } catch {
-      // a line cut short by a crash
-    }
-  }
-  // why: vault values first, then one redactValue call over every event, so a secret learned from
-  // one task's masked key is also removed from every other task's message and diff.
-  for (const event of raw) {
-    if (event.event === 'secrets' && Array.isArray(event.values)) {
-      redactor.addSecretValues(event.values.filter((value): value is string => typeof value === 'string'));
-    }
-  }
-  const events = redactor.redactValue(raw.filter((event) => event.event !== 'secrets'));
-  const hosts = new Map<string, AnsibleHostResult>();
-  const hostEntry = (name: string): AnsibleHostResult => {
-    let entry = hosts.get(name);
-    if (!entry) {
-      entry = { host: name, ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0, tasks: [] };
-      hosts.set(name, entry);
-    }
-    return entry;
-  };
-  let completed = false;
-  for (const event of events) {
-    if (event.event === 'result' && typeof event.host === 'string') {
-      hostEntry(event.host).tasks.push(toTaskResult(event, repoRoot));
-    } else if (event.event === 'stats' && event.hosts) {
-      completed = true;
-      for (const [name, counts] of Object.entries(event.hosts)) {
-        Object.assign(hostEntry(name), {
-          ok: counts.ok ?? 0,
-          changed: counts.changed ?? 0,
-          failed: counts.failed ?? 0,
-          unreachable: counts.unreachable ?? 0,
-          skipped: counts.skipped ?? 0,
-        });
-      }
-    }
-  }
-  if (!completed) {
-    // why: without a recap (a crash), count from the results seen so far.
-    for (const host of hosts.values()) {
-      for (const task of host.tasks) {
-        if (task.status === 'failed' && task.ignored) continue;
-        host[task.status === 'changed' ? 'changed' : task.status] += 1;
-      }
-    }
-  }
-  return { hosts: [...hosts.values()].sort((a, b) => a.host.localeCompare(b.host)), completed };
-}
-
-function toTaskResult(event: RawEvent, repoRoot: string): AnsibleTaskResult {
-  const status = asStatus(event.status);
-  const result = event.result ?? {};
-  const hidden = event.hidden === true || result.hidden === true;
-  const task: AnsibleTaskResult = {
-    play: event.play ?? '',
-    task: event.task ?? '',
-    status,
-    hidden,
-    diffs: [],
-  };
-  if (event.ignored) task.ignored = true;
-  if (hidden) return task;
-  const message = messageOf(result);
-  if (message) task.message = message;
-  task.diffs = toDiffs(result.diff, repoRoot, typeof result.target === 'string' ? result.target : undefined);
-  if (Array.isArray(result.results)) {
-    task.items = result.results.map((item) => toItemResult(item, repoRoot));
-  }
-  return task;
-}
-
-function toItemResult(item: unknown, repoRoot: string): AnsibleItemResult {
-  const result = isRecord(item) ? item : {};
-  const hidden = result.hidden === true;
-  const status: AnsibleTaskStatus = result.failed
-    ? 'failed'
-    : result.unreachable
-      ? 'unreachable'
-      : result.skipped
-        ? 'skipped'
-        : result.changed
-          ? 'changed'
-          : 'ok';
-  if (hidden) return { label: '(hidden)', status, hidden, diffs: [] };
-  const entry: AnsibleItemResult = {
-    label: typeof result.label === 'string' ? result.label : '',
-    status,
-    hidden,
-    diffs: toDiffs(result.diff, repoRoot),
-  };
-  const message = messageOf(result);
-  if (message) entry.message = message;
-  return entry;
-}
-
-function messageOf(result: Record<string, unknown>): string | undefined {
-  if (typeof result.msg === 'string' && result.msg !== '') return result.msg;
-  if (typeof result.stderr === 'string' && result.stderr !== '' && result.failed) return result.stderr;
-  return undefined;
-}
-
-function asStatus(value: string | undefined): AnsibleTaskStatus {
-  return value === 'changed' || value === 'failed' || value === 'unreachable' || value === 'skipped'
-    ? value
-    : 'ok';
-}
-
-/**
- * A task's diffs. `target` is the file the task changes (its dest or path argument), reported by the
- * callback for the task itself, not for loop items.
- */
-function toDiffs(value: unknown, repoRoot: string, target?: string): FileDiff[] {
-  const entries = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  const diffs: FileDiff[] = [];
-  for (const entry of entries) {
-    if (!isRecord(entry)) continue;
-    // why: the file that changes, not where the new content comes from: for template and
-    // `copy content:` the after header is Ansible's temp file, named anew on every run, which would
-    // change the plan digest between two plans of the same commit.
-    const header =
-      typeof entry.before_header === 'string'
-        ? entry.before_header
-        : (target ?? (typeof entry.after_header === 'string' ? entry.after_header : undefined));
-    const filePath = typeof header === 'string' ? displayPath(header, repoRoot) : undefined;
-    const diff: FileDiff = filePath ? { path: filePath } : {};
-    if (typeof entry.prepared === 'string') diff.prepared = entry.prepared;
-    if ('before' in entry || 'after' in entry) {
-      const unified = unifiedDiff(asText(entry.before), asText(entry.after), filePath ?? 'content');
-      if (unified) diff.unified = unified;
-    }
-    if (diff.unified || diff.prepared) diffs.push(diff);
-  }
-  return diffs;
-}
-
-/** Renders before → after as a unified diff (`--- a/… +++ b/…`), or undefined when equal. */
-export function unifiedDiff(before: string, after: string, name: string): string | undefined {
-  if (before === after) return undefined;
-  const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 });
-  const lines = [`--- a/${name}`, `+++ b/${name}`];
-  for (const hunk of patch.hunks) {
-    lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-/** Ansible's headers are absolute paths, often with `..`; show them relative to the repository. */
-function displayPath(header: string, repoRoot: string): string {
-  const cleaned = withoutTemporaryPaths(header.replace(/\s+\((content|file attributes)\)$/, ''));
-  if (!path.isAbsolute(cleaned)) return cleaned;
-  const normalised = path.normalize(cleaned);
-  const relative = path.relative(repoRoot, normalised);
-  return relative.startsWith('..') || path.isAbsolute(relative)
-    ? normalised
-    : relative.split(path.sep).join('/');
-}
-
-function asText(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * Extra variables as YAML with every string tagged `!unsafe`.
  * why: Ansible templates variable values when it uses them, so `{{ lookup('pipe', …) }}` in a
@@ -449,4 +253,8 @@ function renderUnsafe(value: unknown): string {
       .join(', ')}}`;
   }
   return 'null';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

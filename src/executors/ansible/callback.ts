@@ -11,7 +11,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { processTemporaryRoot } from './temporary-directory.js';
+import { processTemporaryRoot } from '../temporary-directory.js';
 
 export const CALLBACK_NAME = 'netchange_events';
 

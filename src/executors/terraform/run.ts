@@ -4,20 +4,27 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { TerraformStep } from '../core/model.js';
-import { maskSensitive, type Redactor } from '../redact/index.js';
-import type { StepContext, StepRun } from './context.js';
-import { resolveStepPath } from './context.js';
+import type { TerraformStep } from '../../core/model.js';
+import { clockOf, commandOf, resolveStepPath, type StepContext } from '../context.js';
+import { type ProcessResult, runProcess } from '../run-process.js';
+import type { StepRunOf } from '../step-result.js';
+import { createTemporaryDirectory } from '../temporary-directory.js';
 import { terraformDigest } from './digest.js';
-import { type ProcessResult, runProcess } from './run-process.js';
-import { createTemporaryDirectory } from './temporary-directory.js';
-import type { AttributeChange, OutputChange, ResourceAction, ResourceChange, TerraformRun } from './types.js';
+import { parseTerraformPlan } from './parse-plan.js';
+import type { TerraformRun } from './types.js';
+
+/** The commands the Terraform executor runs, by their netchange.yaml key, with their defaults. */
+export const TERRAFORM_COMMANDS = { terraform: 'terraform' } as const;
+
+/** What a Terraform step's run returns. */
+export type TerraformStepRun = StepRunOf<'terraform', TerraformRun>;
 
 /** Steps on one directory run one at a time: `.terraform` and the selected workspace are shared state. */
 const directoryQueues = new Map<string, Promise<unknown>>();
 
-export async function runTerraform(step: TerraformStep, context: StepContext): Promise<StepRun> {
-  const startedAt = new Date().toISOString();
+/** Runs one Terraform step. Never throws for the tool's failures: they come back as the step's status. */
+export async function runTerraform(step: TerraformStep, context: StepContext): Promise<TerraformStepRun> {
+  const startedAt = clockOf(context)().toISOString();
   const directory = await resolveStepPath(context.repoRoot, step.dir, 'Terraform directory');
   if (!directory.ok) return { ...directory.run, startedAt };
   const previous = directoryQueues.get(directory.absolutePath) ?? Promise.resolve();
@@ -39,14 +46,16 @@ async function runTerraformSerially(
   directory: string,
   context: StepContext,
   startedAt: string,
-): Promise<StepRun> {
+): Promise<TerraformStepRun> {
   const started = performance.now();
-  const deadline = Date.now() + context.timeoutMs;
+  // why: the step's time limit is elapsed time; the monotonic clock is not moved by wall-clock jumps.
+  const deadline = started + context.timeoutMs;
+  const binary = commandOf(context, TERRAFORM_COMMANDS, 'terraform');
   const log: string[] = [];
   let argv: string[] = [];
   const temporary = await createTemporaryDirectory('terraform');
   const scratch = temporary.path;
-  const finish = (run: Omit<StepRun, 'startedAt' | 'durationMs' | 'logText'>): StepRun => ({
+  const finish = (run: Omit<TerraformStepRun, 'startedAt' | 'durationMs' | 'logText'>): TerraformStepRun => ({
     ...run,
     startedAt,
     durationMs: performance.now() - started,
@@ -55,18 +64,18 @@ async function runTerraformSerially(
   });
   const terraform = async (args: string[], label: string): Promise<ProcessResult> => {
     const result = await runProcess({
-      command: context.commands.terraform,
+      command: binary,
       args,
       cwd: directory,
       // why: what Terraform and its providers put in TMPDIR goes with the step's private directory.
       env: { ...context.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', TMPDIR: scratch },
-      timeoutMs: Math.max(1, deadline - Date.now()),
+      timeoutMs: Math.max(1, deadline - performance.now()),
       killGraceMs: context.killGraceMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });
     const shown = args.map((arg) => displayTerraformArgument(arg, scratch, context.repoRoot));
-    if (label === 'plan' || label === 'apply') argv = [context.commands.terraform, ...shown];
-    log.push(`$ ${context.commands.terraform} ${shown.join(' ')}`);
+    if (label === 'plan' || label === 'apply') argv = [binary, ...shown];
+    log.push(`$ ${binary} ${shown.join(' ')}`);
     // why: `show -json` prints every variable in clear; the parsed, masked plan is what the log keeps.
     if (label !== 'show') log.push(result.stdout);
     if (result.stderr) log.push(`--- stderr ---\n${result.stderr}`);
@@ -174,13 +183,13 @@ function toolProblem(
   result: ProcessResult,
   command: string,
   context: StepContext,
-): Omit<StepRun, 'startedAt' | 'durationMs' | 'logText'> | undefined {
+): Omit<TerraformStepRun, 'startedAt' | 'durationMs' | 'logText'> | undefined {
   const exit = result.exitCode !== undefined ? { exitCode: result.exitCode } : {};
   if (result.spawnError) {
     return {
       status: 'error',
       changed: false,
-      message: `${context.commands.terraform} could not start: ${context.redactor.redactText(result.spawnError)}`,
+      message: `${commandOf(context, TERRAFORM_COMMANDS, 'terraform')} could not start: ${context.redactor.redactText(result.spawnError)}`,
       hint: 'Install terraform, or set executors.terraform in netchange.yaml.',
     };
   }
@@ -223,130 +232,4 @@ function firstTerraformError(output: string): string | undefined {
   if (index < 0) return undefined;
   const details = lines.slice(index, index + 6).filter((line) => line !== '');
   return details.join(' ').slice(0, 400);
-}
-
-type JsonObject = Record<string, unknown>;
-
-/**
- * Turns `terraform show -json` of a saved plan into resource and output changes. Only
- * `resource_changes` and `output_changes` are rendered; `variables`, `prior_state` and
- * `configuration` are read only to learn which values are sensitive. Pure.
- */
-export function parseTerraformPlan(plan: unknown, redactor: Redactor): TerraformRun {
-  const document = isObject(plan) ? plan : {};
-  learnSensitiveVariables(document, redactor);
-  const resources: ResourceChange[] = [];
-  for (const entry of asArray(document.resource_changes)) {
-    if (!isObject(entry) || !isObject(entry.change)) continue;
-    const change = entry.change;
-    const action = toAction(asArray(change.actions));
-    const movedFrom = typeof entry.previous_address === 'string' ? entry.previous_address : undefined;
-    const importing = change.importing !== undefined && change.importing !== null;
-    if (action === 'no-op' && !movedFrom && !importing) continue;
-    const before = redactor.redactValue(maskSensitive(change.before, change.before_sensitive, redactor));
-    const after = redactor.redactValue(maskSensitive(change.after, change.after_sensitive, redactor));
-    const resource: ResourceChange = {
-      address: String(entry.address ?? ''),
-      type: String(entry.type ?? ''),
-      mode: String(entry.mode ?? 'managed'),
-      action,
-      attributes: attributeChanges(before, after, change.after_unknown),
-    };
-    if (typeof entry.action_reason === 'string') resource.reason = entry.action_reason;
-    const replacePaths = asArray(change.replace_paths).map((segments) =>
-      asArray(segments).map(String).join('.'),
-    );
-    if (replacePaths.length > 0) resource.replacePaths = replacePaths;
-    if (movedFrom) resource.movedFrom = movedFrom;
-    if (importing) resource.importing = true;
-    resources.push(resource);
-  }
-  const outputs: OutputChange[] = [];
-  const outputChanges = isObject(document.output_changes) ? document.output_changes : {};
-  for (const [name, entry] of Object.entries(outputChanges).sort(([a], [b]) => a.localeCompare(b))) {
-    if (!isObject(entry)) continue;
-    const action = toAction(asArray(entry.actions));
-    if (action === 'no-op') continue;
-    const sensitive = entry.before_sensitive === true || entry.after_sensitive === true;
-    const output: OutputChange = { name, action, sensitive };
-    const before = redactor.redactValue(maskSensitive(entry.before, entry.before_sensitive, redactor));
-    const after = redactor.redactValue(maskSensitive(entry.after, entry.after_sensitive, redactor));
-    if (before !== null && before !== undefined) output.before = before;
-    if (entry.after_unknown === true) output.after = '(known after apply)';
-    else if (after !== null && after !== undefined) output.after = after;
-    outputs.push(output);
-  }
-  return { resources, outputs, hasChanges: resources.length > 0 || outputs.length > 0 };
-}
-
-function learnSensitiveVariables(document: JsonObject, redactor: Redactor): void {
-  const configuration = isObject(document.configuration) ? document.configuration : {};
-  const rootModule = isObject(configuration.root_module) ? configuration.root_module : {};
-  const declared = isObject(rootModule.variables) ? rootModule.variables : {};
-  const values = isObject(document.variables) ? document.variables : {};
-  for (const [name, declaration] of Object.entries(declared)) {
-    const entry = values[name];
-    if (isObject(declaration) && declaration.sensitive === true && isObject(entry))
-      redactor.learn(entry.value);
-  }
-}
-
-function toAction(actions: unknown[]): ResourceAction {
-  const list = actions.map(String);
-  if (list.includes('create') && list.includes('delete')) return 'replace';
-  const [first] = list;
-  return first === 'create' || first === 'update' || first === 'delete' || first === 'read' ? first : 'no-op';
-}
-
-function attributeChanges(before: unknown, after: unknown, afterUnknown: unknown): AttributeChange[] {
-  const beforeLeaves = flatten(before);
-  const afterLeaves = flatten(after);
-  const unknownLeaves = flatten(afterUnknown);
-  const paths = new Set([...beforeLeaves.keys(), ...afterLeaves.keys()]);
-  for (const [unknownPath, value] of unknownLeaves) if (value === true) paths.add(unknownPath);
-  const changes: AttributeChange[] = [];
-  for (const leafPath of [...paths].sort()) {
-    const beforeValue = beforeLeaves.get(leafPath);
-    const afterValue = afterLeaves.get(leafPath);
-    const unknown = unknownLeaves.get(leafPath) === true;
-    if (!unknown && JSON.stringify(beforeValue) === JSON.stringify(afterValue)) continue;
-    if (!unknown && (beforeValue ?? null) === null && (afterValue ?? null) === null) continue;
-    const change: AttributeChange = { path: leafPath };
-    if (beforeValue !== undefined && beforeValue !== null) change.before = beforeValue;
-    if (unknown) change.unknownAfter = true;
-    else if (afterValue !== undefined && afterValue !== null) change.after = afterValue;
-    changes.push(change);
-  }
-  return changes;
-}
-
-function flatten(
-  value: unknown,
-  prefix = '',
-  into = new Map<string, unknown>(),
-  depth = 0,
-): Map<string, unknown> {
-  if (depth > 32) {
-    into.set(prefix, value);
-    return into;
-  }
-  if (Array.isArray(value) && value.length > 0) {
-    value.forEach((item, index) => {
-      flatten(item, `${prefix}[${index}]`, into, depth + 1);
-    });
-  } else if (isObject(value) && Object.keys(value).length > 0) {
-    for (const [key, item] of Object.entries(value))
-      flatten(item, prefix ? `${prefix}.${key}` : key, into, depth + 1);
-  } else if (prefix !== '') {
-    into.set(prefix, value);
-  }
-  return into;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tfvarsStrings } from './collect-secrets.js';
+import { tfvarsStrings } from './secrets.js';
 
 describe('tfvarsStrings', () => {
   it('reads quoted strings with their escapes, nested attributes and heredocs', () => {

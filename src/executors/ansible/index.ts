@@ -1,0 +1,59 @@
+/** The Ansible executor: `ansible:` steps run with ansible-playbook. Registered in ../registry.ts. */
+import type { AnsibleStep } from '../../core/model.js';
+import type { Executor } from '../executor.js';
+import { settingsOf } from '../executor.js';
+import {
+  ANSIBLE_ROOT_PATHS,
+  ansibleArgumentProblems,
+  ansibleLabel,
+  ansiblePathsRun,
+  ansibleReferences,
+} from './checks.js';
+import { ansibleDigest } from './digest.js';
+import {
+  ansibleApplyDetails,
+  ansibleCounts,
+  ansibleDiffTails,
+  ansibleEvidence,
+  ansibleMarkdown,
+  ansibleSummary,
+  ansibleText,
+} from './render.js';
+import { ANSIBLE_COMMANDS, runAnsible } from './run.js';
+import { learnAnsibleSecrets } from './secrets.js';
+import type { AnsibleRun } from './types.js';
+
+export const ansibleExecutor: Executor<
+  'ansible',
+  AnsibleStep,
+  AnsibleRun,
+  'ansiblePlaybook' | 'ansibleInventory'
+> = {
+  kind: 'ansible',
+  commands: ANSIBLE_COMMANDS,
+  rootPaths: ANSIBLE_ROOT_PATHS,
+  // why: extra variables go to Ansible, which reads YAML 1.1.
+  yaml11Settings: ['extraVars'],
+  label: ansibleLabel,
+  references: ansibleReferences,
+  argumentProblems: ansibleArgumentProblems,
+  pathsRun: ansiblePathsRun,
+  // why: Ansible's shared state is the devices, locked from the hosts the steps reach (locks.ts).
+  lockParts: () => [],
+  learnSecrets: (step, context) => learnAnsibleSecrets(settingsOf('ansible', step), context),
+  run: (step, context) => runAnsible(settingsOf('ansible', step), context),
+  digest: (step) => ansibleDigest(step.ansible ?? { hosts: [], completed: false }),
+  summary: ansibleSummary,
+  markdown: ansibleMarkdown,
+  text: ansibleText,
+  counts: ansibleCounts,
+  diffTails: ansibleDiffTails,
+  applyDetails: ansibleApplyDetails,
+  evidence: ansibleEvidence,
+};
+
+export { reservedAnsibleVariable } from './checks.js';
+export { ansibleDigest } from './digest.js';
+export { parseAnsibleEvents, unifiedDiff } from './parse-events.js';
+export { runAnsible, toUnsafeYaml } from './run.js';
+export type * from './types.js';

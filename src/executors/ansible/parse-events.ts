@@ -1,0 +1,210 @@
+/**
+ * Turns the netchange_events callback's JSON lines into per-host, per-task results with unified
+ * diffs, redacted as data. Pure.
+ */
+import path from 'node:path';
+import { structuredPatch } from 'diff';
+import type { Redactor } from '../../redact/index.js';
+import { withoutTemporaryPaths } from '../digest.js';
+import type {
+  AnsibleHostResult,
+  AnsibleItemResult,
+  AnsibleRun,
+  AnsibleTaskResult,
+  AnsibleTaskStatus,
+  FileDiff,
+} from './types.js';
+
+interface RawEvent {
+  event?: string;
+  status?: string;
+  host?: string;
+  play?: string;
+  task?: string;
+  ignored?: boolean;
+  hidden?: boolean;
+  result?: Record<string, unknown>;
+  hosts?: Record<string, Record<string, number>>;
+  /** Decrypted vault values (the `secrets` event): learned, never kept. */
+  values?: unknown[];
+}
+
+/**
+ * Turns the callback's JSON lines into per-host results. Pure: redaction happens here, on the data,
+ * before any diff is rendered. Lines that are not events (a crash mid-line) are ignored.
+ */
+export function parseAnsibleEvents(stdout: string, redactor: Redactor, repoRoot: string): AnsibleRun {
+  const raw: RawEvent[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+        raw.push(parsed as RawEvent);
+    } catch {
+      // a line cut short by a crash
+    }
+  }
+  // why: vault values first, then one redactValue call over every event, so a secret learned from
+  // one task's masked key is also removed from every other task's message and diff.
+  for (const event of raw) {
+    if (event.event === 'secrets' && Array.isArray(event.values)) {
+      redactor.addSecretValues(event.values.filter((value): value is string => typeof value === 'string'));
+    }
+  }
+  const events = redactor.redactValue(raw.filter((event) => event.event !== 'secrets'));
+  const hosts = new Map<string, AnsibleHostResult>();
+  const hostEntry = (name: string): AnsibleHostResult => {
+    let entry = hosts.get(name);
+    if (!entry) {
+      entry = { host: name, ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0, tasks: [] };
+      hosts.set(name, entry);
+    }
+    return entry;
+  };
+  let completed = false;
+  for (const event of events) {
+    if (event.event === 'result' && typeof event.host === 'string') {
+      hostEntry(event.host).tasks.push(toTaskResult(event, repoRoot));
+    } else if (event.event === 'stats' && event.hosts) {
+      completed = true;
+      for (const [name, counts] of Object.entries(event.hosts)) {
+        Object.assign(hostEntry(name), {
+          ok: counts.ok ?? 0,
+          changed: counts.changed ?? 0,
+          failed: counts.failed ?? 0,
+          unreachable: counts.unreachable ?? 0,
+          skipped: counts.skipped ?? 0,
+        });
+      }
+    }
+  }
+  if (!completed) {
+    // why: without a recap (a crash), count from the results seen so far.
+    for (const host of hosts.values()) {
+      for (const task of host.tasks) {
+        if (task.status === 'failed' && task.ignored) continue;
+        host[task.status === 'changed' ? 'changed' : task.status] += 1;
+      }
+    }
+  }
+  return { hosts: [...hosts.values()].sort((a, b) => a.host.localeCompare(b.host)), completed };
+}
+
+function toTaskResult(event: RawEvent, repoRoot: string): AnsibleTaskResult {
+  const status = asStatus(event.status);
+  const result = event.result ?? {};
+  const hidden = event.hidden === true || result.hidden === true;
+  const task: AnsibleTaskResult = {
+    play: event.play ?? '',
+    task: event.task ?? '',
+    status,
+    hidden,
+    diffs: [],
+  };
+  if (event.ignored) task.ignored = true;
+  if (hidden) return task;
+  const message = messageOf(result);
+  if (message) task.message = message;
+  task.diffs = toDiffs(result.diff, repoRoot, typeof result.target === 'string' ? result.target : undefined);
+  if (Array.isArray(result.results)) {
+    task.items = result.results.map((item) => toItemResult(item, repoRoot));
+  }
+  return task;
+}
+
+function toItemResult(item: unknown, repoRoot: string): AnsibleItemResult {
+  const result = isRecord(item) ? item : {};
+  const hidden = result.hidden === true;
+  const status: AnsibleTaskStatus = result.failed
+    ? 'failed'
+    : result.unreachable
+      ? 'unreachable'
+      : result.skipped
+        ? 'skipped'
+        : result.changed
+          ? 'changed'
+          : 'ok';
+  if (hidden) return { label: '(hidden)', status, hidden, diffs: [] };
+  const entry: AnsibleItemResult = {
+    label: typeof result.label === 'string' ? result.label : '',
+    status,
+    hidden,
+    diffs: toDiffs(result.diff, repoRoot),
+  };
+  const message = messageOf(result);
+  if (message) entry.message = message;
+  return entry;
+}
+
+function messageOf(result: Record<string, unknown>): string | undefined {
+  if (typeof result.msg === 'string' && result.msg !== '') return result.msg;
+  if (typeof result.stderr === 'string' && result.stderr !== '' && result.failed) return result.stderr;
+  return undefined;
+}
+
+function asStatus(value: string | undefined): AnsibleTaskStatus {
+  return value === 'changed' || value === 'failed' || value === 'unreachable' || value === 'skipped'
+    ? value
+    : 'ok';
+}
+
+/**
+ * A task's diffs. `target` is the file the task changes (its dest or path argument), reported by the
+ * callback for the task itself, not for loop items.
+ */
+function toDiffs(value: unknown, repoRoot: string, target?: string): FileDiff[] {
+  const entries = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const diffs: FileDiff[] = [];
+  for (const entry of entries) {
+    if (!isRecord(entry)) continue;
+    // why: the file that changes, not where the new content comes from: for template and
+    // `copy content:` the after header is Ansible's temp file, named anew on every run, which would
+    // change the plan digest between two plans of the same commit.
+    const header =
+      typeof entry.before_header === 'string'
+        ? entry.before_header
+        : (target ?? (typeof entry.after_header === 'string' ? entry.after_header : undefined));
+    const filePath = typeof header === 'string' ? displayPath(header, repoRoot) : undefined;
+    const diff: FileDiff = filePath ? { path: filePath } : {};
+    if (typeof entry.prepared === 'string') diff.prepared = entry.prepared;
+    if ('before' in entry || 'after' in entry) {
+      const unified = unifiedDiff(asText(entry.before), asText(entry.after), filePath ?? 'content');
+      if (unified) diff.unified = unified;
+    }
+    if (diff.unified || diff.prepared) diffs.push(diff);
+  }
+  return diffs;
+}
+
+/** Renders before → after as a unified diff (`--- a/… +++ b/…`), or undefined when equal. */
+export function unifiedDiff(before: string, after: string, name: string): string | undefined {
+  if (before === after) return undefined;
+  const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 });
+  const lines = [`--- a/${name}`, `+++ b/${name}`];
+  for (const hunk of patch.hunks) {
+    lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Ansible's headers are absolute paths, often with `..`; show them relative to the repository. */
+function displayPath(header: string, repoRoot: string): string {
+  const cleaned = withoutTemporaryPaths(header.replace(/\s+\((content|file attributes)\)$/, ''));
+  if (!path.isAbsolute(cleaned)) return cleaned;
+  const normalised = path.normalize(cleaned);
+  const relative = path.relative(repoRoot, normalised);
+  return relative.startsWith('..') || path.isAbsolute(relative)
+    ? normalised
+    : relative.split(path.sep).join('/');
+}
+
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,149 @@
+/**
+ * How a Terraform step's results read: in plan.md and the PR comment, on the terminal, in the
+ * report's summaries, the apply comment and the evidence. Pure functions over redacted data.
+ */
+import type { ResultOf, TextColors } from '../executor.js';
+import { escapeCell, escapeMarkdown, fenced, formatValue } from '../markdown.js';
+import type { AttributeChange, ResourceChange, TerraformRun } from './types.js';
+
+type TerraformResult = ResultOf<'terraform', TerraformRun>;
+
+/** `planned: 1 to create, 2 to update, 1 output change`. */
+export function terraformSummary(step: TerraformResult): string | undefined {
+  if (!step.terraform) return undefined;
+  const counts = new Map<string, number>();
+  for (const resource of step.terraform.resources) {
+    const label = resourceActionLabel(resource);
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const parts = [...counts].map(([action, count]) => `${count} to ${action}`);
+  const outputs = step.terraform.outputs.length;
+  if (outputs > 0) parts.push(`${outputs} output change${outputs === 1 ? '' : 's'}`);
+  return `${step.status}: ${parts.length > 0 ? parts.join(', ') : 'no changes'}`;
+}
+
+/** Tables of resources and outputs, the apply summary, then (with `details`) attribute changes. */
+export function terraformMarkdown(step: TerraformResult, details: boolean): string[] {
+  const run = step.terraform;
+  if (!run) return [];
+  const lines: string[] = [];
+  if (run.resources.length > 0) {
+    lines.push('| Action | Resource | Reason |', '|---|---|---|');
+    for (const resource of run.resources) {
+      lines.push(
+        `| ${resourceActionLabel(resource)} | \`${escapeCell(resource.address)}\` | ${escapeCell(resourceReason(resource))} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (run.outputs.length > 0) {
+    lines.push('| Output | Action | Value |', '|---|---|---|');
+    for (const output of run.outputs) {
+      lines.push(
+        `| \`${escapeCell(output.name)}\` | ${output.action} | ${escapeCell(formatValue(output.after ?? output.before))} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (run.summary) lines.push(`> ${escapeMarkdown(run.summary)}`, '');
+  if (details && run.resources.some((resource) => resource.attributes.length > 0)) {
+    lines.push('<details><summary>Attribute changes</summary>', '');
+    lines.push(...fenced(run.resources.map(resourceText).join('\n'), 'diff'));
+    lines.push('</details>', '');
+  }
+  return lines;
+}
+
+/** One line per resource (action, address, reason) and per output. */
+export function terraformText(step: TerraformResult, colors: TextColors): string[] {
+  if (!step.terraform) return [];
+  const lines: string[] = [];
+  for (const resource of step.terraform.resources) {
+    lines.push(
+      `    ${resourceActionLabel(resource).padEnd(8)} ${resource.address}${resource.reason ? colors.dim(` (${resource.reason.replace(/_/g, ' ')})`) : ''}`,
+    );
+  }
+  for (const output of step.terraform.outputs) lines.push(`    output   ${output.name} (${output.action})`);
+  return lines;
+}
+
+/** `3 resource changes`, when there are any. */
+export function terraformCounts(step: TerraformResult): string[] {
+  const resources = step.terraform?.resources ?? [];
+  return resources.length > 0
+    ? [`${resources.length} resource change${resources.length === 1 ? '' : 's'}`]
+    : [];
+}
+
+/** Per resource: its action and how many attributes change. */
+export function terraformDiffTails(step: TerraformResult): string[] {
+  return (step.terraform?.resources ?? []).map(
+    (resource) =>
+      `- \`${resource.address}\`: ${resource.action}, ${resource.attributes.length} attribute${resource.attributes.length === 1 ? '' : 's'}`,
+  );
+}
+
+/** Per resource: its action. */
+export function terraformApplyDetails(step: TerraformResult): string[] {
+  return (step.terraform?.resources ?? []).map(
+    (resource) => `  - \`${resource.address}\`: ${resource.action}`,
+  );
+}
+
+/** Terraform's own counts, and every resource's attribute changes. */
+export function terraformEvidence(step: TerraformResult): { summary: string; diff?: string } | undefined {
+  const run = step.terraform;
+  if (!run) return undefined;
+  const count = (action: string) => run.resources.filter((resource) => resource.action === action).length;
+  const replaced = count('replace');
+  const summary = `${count('create') + replaced} to add, ${count('update')} to change, ${count('delete') + replaced} to destroy`;
+  const lines = run.resources.map((resource) => {
+    const attributes = resource.attributes.map(
+      (attribute) =>
+        `    ${attribute.path}: ${JSON.stringify(attribute.before) ?? 'null'} -> ${attribute.unknownAfter ? '(known after apply)' : (JSON.stringify(attribute.after) ?? 'null')}`,
+    );
+    return [`${resource.action} ${resource.address}`, ...attributes].join('\n');
+  });
+  return lines.length > 0 ? { summary, diff: `${lines.join('\n')}\n` } : { summary };
+}
+
+/** `create`, `update`, `replace`, `delete`, `read`, `move`, `import`, combined when both apply. */
+export function resourceActionLabel(resource: ResourceChange): string {
+  const parts: string[] = [];
+  if (resource.action !== 'no-op') parts.push(resource.action);
+  if (resource.movedFrom) parts.push('move');
+  if (resource.importing) parts.push('import');
+  return parts.join(' + ') || 'no-op';
+}
+
+function resourceReason(resource: ResourceChange): string {
+  const parts: string[] = [];
+  if (resource.reason) parts.push(resource.reason.replace(/_/g, ' '));
+  if (resource.replacePaths) parts.push(`forced by ${resource.replacePaths.join(', ')}`);
+  if (resource.movedFrom) parts.push(`moved from ${resource.movedFrom}`);
+  return parts.join('; ');
+}
+
+const ATTRIBUTE_SIGN: Record<string, string> = {
+  create: '+',
+  delete: '-',
+  update: '~',
+  replace: '~',
+  read: ' ',
+  'no-op': ' ',
+};
+
+function resourceText(resource: ResourceChange): string {
+  const lines = [`# ${resource.address}: ${resourceActionLabel(resource)}`];
+  for (const attribute of resource.attributes)
+    lines.push(attributeText(attribute, ATTRIBUTE_SIGN[resource.action] ?? '~'));
+  return lines.join('\n');
+}
+
+function attributeText(attribute: AttributeChange, sign: string): string {
+  const after = attribute.unknownAfter ? '(known after apply)' : formatValue(attribute.after);
+  if (attribute.before === undefined) return `+ ${attribute.path} = ${after}`;
+  if (attribute.after === undefined && !attribute.unknownAfter)
+    return `- ${attribute.path} = ${formatValue(attribute.before)}`;
+  return `${sign === '+' ? '~' : sign} ${attribute.path} = ${formatValue(attribute.before)} -> ${after}`;
+}

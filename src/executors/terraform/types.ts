@@ -1,0 +1,49 @@
+/** What a Terraform step produces: resource and output changes (sensitive values masked). */
+
+export type ResourceAction = 'create' | 'update' | 'delete' | 'replace' | 'read' | 'no-op';
+
+/** One attribute that differs between before and after (sensitive values already masked). */
+export interface AttributeChange {
+  /** Dotted path, e.g. `input.wan_ip`. */
+  path: string;
+  before?: unknown;
+  after?: unknown;
+  /** True when the value is only known after apply. */
+  unknownAfter?: boolean;
+}
+
+/** One resource in a Terraform plan. */
+export interface ResourceChange {
+  address: string;
+  type: string;
+  /** `managed` resource or `data` source. */
+  mode: string;
+  action: ResourceAction;
+  /** Terraform's reason for the action (e.g. `replace_because_cannot_update`). */
+  reason?: string;
+  /** Attributes that force a replacement, as dotted paths. */
+  replacePaths?: string[];
+  /** The resource's address before a `moved` block moved it. */
+  movedFrom?: string;
+  /** True when the plan imports the resource. */
+  importing?: boolean;
+  attributes: AttributeChange[];
+}
+
+export interface OutputChange {
+  name: string;
+  action: ResourceAction;
+  before?: unknown;
+  after?: unknown;
+  sensitive: boolean;
+}
+
+export interface TerraformRun {
+  /** Resources whose plan does something (no-op resources that are neither moved nor imported are left out). */
+  resources: ResourceChange[];
+  outputs: OutputChange[];
+  /** From the plan JSON, not the exit code. */
+  hasChanges: boolean;
+  /** For apply: Terraform's summary line (`Apply complete! Resources: …`). */
+  summary?: string;
+}
