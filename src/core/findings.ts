@@ -15,7 +15,16 @@ export type RuleId =
   | 'approval'
   | 'change-type'
   | 'rule'
-  | 'policy';
+  | 'policy'
+  | keyof StageRuleIds;
+
+/**
+ * Rule ids a gate stage brings, each declared in the stage's own folder by module augmentation:
+ * `declare module '../../../core/findings.js' { interface StageRuleIds { hold: true } }`.
+ * why: a new stage is one folder plus one registration line, and core still imports no stage.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by the gate stages' augmentations.
+export interface StageRuleIds {}
 
 export interface Interval {
   /** Inclusive start, RFC 3339 UTC (`…Z`). */

@@ -85,8 +85,11 @@ export interface Executor<Kind extends string, Spec, Run, Command extends string
   learnSecrets(step: Carrying<Kind, Spec>, context: StepContext): Promise<RefusedRun | undefined>;
   /** Builds the argv, runs the tool (check or for real), parses its output. Never throws for the tool's failures. */
   run(step: Carrying<Kind, Spec>, context: StepContext): Promise<StepRunOf<Kind, Run>>;
-  /** The step's part of the plan digest: the planned changes of its run (an empty run when it has none). */
-  digest(step: Carrying<Kind, Run>): string;
+  /**
+   * The step's plan hash (plan.json's `digest`): the planned changes of its run (an empty run when it
+   * has none), which apply compares with the reviewed plan.
+   */
+  planHash(step: Carrying<Kind, Run>): string;
 
   // Rendering (pure, over redacted data).
   /** One line after the status for a planned or applied step; undefined without a run. */

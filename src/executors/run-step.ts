@@ -20,7 +20,7 @@ export function stepLabel(step: Step): string {
   return step.name ?? executorOf(step).label(step);
 }
 
-/** Runs one step of a proposal with its executor and computes its digest. */
+/** Runs one step of a proposal with its executor and computes its plan hash. */
 export async function runStep(
   step: Step,
   position: StepPosition,
@@ -41,7 +41,7 @@ export async function runStep(
     kind: stepKind(step),
     mode: context.mode,
     ...rest,
-    digest: executor.digest(rest),
+    digest: executor.planHash(rest),
   } as StepResult;
   return { result, logText };
 }

@@ -19,7 +19,7 @@ import { lastCommitTouching } from '../git/simple-git.js';
 import { refSafe, withLocks } from '../locks/locks.js';
 import type { Workspace } from '../pipeline/workspace.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
-import { REPORT_MARKER, reviewedDigestOf } from './compose-report.js';
+import { REPORT_MARKER, reviewedPlanHashOf } from './compose-report.js';
 import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { PullRequestInfo } from './port.js';
 import { connectGitHub, type GitHubConnection, reviewInputs } from './publish.js';
@@ -50,7 +50,7 @@ export interface PullRequestApply {
   /** Policy team → members from GitHub teams. */
   members: Map<string, string[]>;
   /** The plan digest the report comment showed reviewers for this proposal, when it carried a plan. */
-  reviewedDigest?: string;
+  reviewedPlanHash?: string;
   /** Runs `apply` holding the proposal's locks; releases them however it ends. */
   withLocks<T>(run: () => Promise<T>): Promise<T>;
   /**
@@ -93,8 +93,8 @@ export async function preparePullRequestApply(options: PullRequestApplyOptions):
     changeControlPolicy: workspace.changeControlDocument?.value,
   });
   const comment = await github.findComment(pull.number, REPORT_MARKER);
-  const reviewedDigest = comment ? reviewedDigestOf(comment.body, subject.file) : undefined;
-  if (!reviewedDigest) {
+  const reviewedPlanHash = comment ? reviewedPlanHashOf(comment.body, subject.file) : undefined;
+  if (!reviewedPlanHash) {
     options.warn?.(
       `the report comment on #${pull.number} shows no plan for ${subject.file}; the plan is not compared with a reviewed one`,
     );
@@ -106,7 +106,7 @@ export async function preparePullRequestApply(options: PullRequestApplyOptions):
     approvals: inputs.approvals,
     commit: inputs.commit,
     members: inputs.members,
-    ...(reviewedDigest ? { reviewedDigest } : {}),
+    ...(reviewedPlanHash ? { reviewedPlanHash } : {}),
     async withLocks(run) {
       return withLocks(
         github,

@@ -141,8 +141,8 @@ describe('composeReport', () => {
       volatile: ['12:05'],
     });
 
-    expect(second.checkDigest).toBe(first.checkDigest);
-    expect(different.checkDigest).not.toBe(first.checkDigest);
+    expect(second.contentHash).toBe(first.contentHash);
+    expect(different.contentHash).not.toBe(first.contentHash);
   });
 });
 

@@ -34,7 +34,7 @@ export interface ComposedReport {
    * sha256 of everything posted except volatile text: an unchanged digest on the same commit means
    * nothing to send.
    */
-  checkDigest: string;
+  contentHash: string;
 }
 
 export interface ComposeInput {
@@ -49,7 +49,7 @@ export interface ComposeInput {
   /** How the plan ended when only its markdown is known (carried over); default `plan.status`. */
   planStatus?: PlanStatus;
   /** Each proposal file's plan digest when only the markdown is known (carried over); default from `plan`. */
-  planDigests?: PlanDigests;
+  planHashes?: PlanHashes;
   /** Where the run's artifacts are, for the "full plan" pointer. */
   artifacts?: string;
   /**
@@ -70,9 +70,9 @@ export function composeReport(input: ComposeInput): ComposedReport {
   const headline =
     held !== undefined && conclusion === 'action_required' ? held : describeConclusion(conclusion);
   const validation = input.reportMarkdown?.trim() ?? '';
-  const planDigests = input.plan ? digestsOf(input.plan) : input.planDigests;
+  const planHashes = input.plan ? planHashesOf(input.plan) : input.planHashes;
   const plan = input.planMarkdown?.trim()
-    ? wrapPlan(input.planMarkdown.trim(), planStatus ?? 'planned', planDigests)
+    ? wrapPlan(input.planMarkdown.trim(), planStatus ?? 'planned', planHashes)
     : '';
   const footer = `<sub>netchange · ${headline}${input.artifacts ? ` · artifacts: \`${input.artifacts}\`` : ''}</sub>`;
 
@@ -88,7 +88,7 @@ export function composeReport(input: ComposeInput): ComposedReport {
       '> **The full report is longer than a GitHub comment allows.** Per-device diffs (counts and the end of each diff) ' +
       `are in the \`${CHECK_NAME}\` check run's details${input.artifacts ? `; the complete plan is in \`${input.artifacts}/plan.md\`` : ''}.`;
     const compactPlan = input.plan
-      ? wrapPlan(compactPlanMarkdown(input.plan), input.plan.status, planDigests)
+      ? wrapPlan(compactPlanMarkdown(input.plan), input.plan.status, planHashes)
       : '';
     comment = joinSections([REPORT_MARKER, note, validation, compactPlan, footer]);
     if (comment.length > commentLimit)
@@ -117,20 +117,20 @@ export function composeReport(input: ComposeInput): ComposedReport {
     held !== undefined && validation ? plan : '',
     validation || plan,
   ]);
-  const digest = sha256(
+  const contentHash = sha256(
     stable(JSON.stringify({ conclusion, comment, summaryBody, text, annotations }), input.volatile ?? []),
   );
-  const digestLine = `\n<!-- netchange:check ${digest} -->`;
+  const contentHashLine = `\n<!-- netchange:check ${contentHash} -->`;
   // why: an anchor only; a new evidence record alone is no reason to post the report again.
   const anchor = input.evidenceHead ? `\n\n${anchorBlock(input.evidenceHead)}\n` : '';
   const summary =
     truncateToLimit(
       summaryBody,
-      GITHUB_LIMITS.checkRunText - digestLine.length - anchor.length,
+      GITHUB_LIMITS.checkRunText - contentHashLine.length - anchor.length,
       '\n\n… (the full report is in the pull request comment)\n',
     ) +
     anchor +
-    digestLine;
+    contentHashLine;
   return {
     comment,
     check: {
@@ -139,7 +139,7 @@ export function composeReport(input: ComposeInput): ComposedReport {
       output: { title: headline, summary, ...(text ? { text } : {}), annotations },
     },
     overflowed,
-    checkDigest: digest,
+    contentHash,
   };
 }
 
@@ -226,23 +226,23 @@ function capitalise(text: string): string {
 }
 
 /** Proposal file → the digest of its plan, as the report comment showed it to the reviewers. */
-export type PlanDigests = Record<string, string>;
+export type PlanHashes = Record<string, string>;
 
 const PLAN_START =
-  /<!-- netchange:plan status=(planned|failed|error|cancelled)(?: digests=([A-Za-z0-9_-]+))? -->\n/;
+  /<!-- netchange:plan status=(planned|failed|error|cancelled)(?: hashes=([A-Za-z0-9_-]+))? -->\n/;
 const PLAN_END = '<!-- /netchange:plan -->';
 
 // why: the reviewed digests travel as data in the section's marker (base64url JSON: a file name may
 // hold anything, even `-->`), so apply never reads them back from the prose around them.
-function wrapPlan(markdown: string, status: PlanStatus, digests: PlanDigests | undefined): string {
+function wrapPlan(markdown: string, status: PlanStatus, digests: PlanHashes | undefined): string {
   const data =
     digests && Object.keys(digests).length > 0
-      ? ` digests=${Buffer.from(JSON.stringify(digests)).toString('base64url')}`
+      ? ` hashes=${Buffer.from(JSON.stringify(digests)).toString('base64url')}`
       : '';
   return `<!-- netchange:plan status=${status}${data} -->\n${markdown}\n${PLAN_END}`;
 }
 
-function digestsOf(plan: PlanDocument): PlanDigests {
+function planHashesOf(plan: PlanDocument): PlanHashes {
   return Object.fromEntries(plan.proposals.map((proposal) => [proposal.file, proposal.digest]));
 }
 
@@ -252,13 +252,13 @@ function digestsOf(plan: PlanDocument): PlanDigests {
  */
 export function planSection(
   body: string,
-): { markdown: string; status: PlanStatus; digests?: PlanDigests } | undefined {
+): { markdown: string; status: PlanStatus; digests?: PlanHashes } | undefined {
   const start = PLAN_START.exec(body);
   if (!start) return undefined;
   const from = start.index + start[0].length;
   const end = body.indexOf(PLAN_END, from);
   if (end < 0) return undefined;
-  const digests = start[2] ? decodeDigests(start[2]) : undefined;
+  const digests = start[2] ? decodePlanHashes(start[2]) : undefined;
   return {
     markdown: body.slice(from, end).trim(),
     status: start[1] as PlanStatus,
@@ -267,11 +267,11 @@ export function planSection(
 }
 
 /** The digest the report comment's plan section carries for a proposal file, if any. */
-export function reviewedDigestOf(body: string, file: string): string | undefined {
+export function reviewedPlanHashOf(body: string, file: string): string | undefined {
   return planSection(body)?.digests?.[file];
 }
 
-function decodeDigests(encoded: string): PlanDigests | undefined {
+function decodePlanHashes(encoded: string): PlanHashes | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;

@@ -126,7 +126,7 @@ function contentFingerprint(body: string): string | undefined {
   return /<!-- netchange:digest-content sha256:([0-9a-f]{64}) -->/.exec(body)?.[1];
 }
 
-export interface PostDigestOptions {
+export interface DigestIssuePostOptions {
   digest: Digest;
   env: NodeJS.ProcessEnv;
   /** netchange.yaml `github` (repository, apiUrl); the environment wins, as for `netchange comment`. */
@@ -142,14 +142,14 @@ export interface PostDigestOptions {
 }
 
 /** What the command reports on stderr. */
-export interface PostDigestOutcome extends DigestIssueResult {
+export interface DigestIssuePostOutcome extends DigestIssueResult {
   repository: string;
   day: string;
   truncated: boolean;
 }
 
 /** Posts a digest to the repository's day issue, with `netchange comment`'s credentials and environment. */
-export async function postDigest(options: PostDigestOptions): Promise<PostDigestOutcome> {
+export async function postDigestIssue(options: DigestIssuePostOptions): Promise<DigestIssuePostOutcome> {
   const { renderDigestMarkdown } = await import('../reporters/digest/markdown.js');
   const { github, target, redactor } = await connectGitHub({
     env: options.env,
@@ -186,7 +186,7 @@ export async function postDigest(options: PostDigestOptions): Promise<PostDigest
 }
 
 /** One line for stderr. */
-export function describeDigestPost(outcome: PostDigestOutcome): string {
+export function describeDigestIssuePost(outcome: DigestIssuePostOutcome): string {
   const where = `${outcome.repository}#${outcome.issue.number}`;
   const link = outcome.issue.htmlUrl ? ` (${outcome.issue.htmlUrl})` : '';
   const cut = outcome.truncated ? '; the body was truncated to fit GitHub' : '';

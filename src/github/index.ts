@@ -10,11 +10,11 @@ export { CHECK_NAME, type ComposedReport, composeReport, REPORT_MARKER } from '.
 export {
   composeDigestIssue,
   DIGEST_LABEL,
-  describeDigestPost,
+  type DigestIssuePostOutcome,
+  describeDigestIssuePost,
   digestDay,
   digestMarker,
-  type PostDigestOutcome,
-  postDigest,
+  postDigestIssue,
   publishDigestIssue,
 } from './digest-issue.js';
 export { createOctokitGitHub, type GitHubAuth } from './octokit-github.js';

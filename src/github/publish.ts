@@ -119,7 +119,7 @@ interface SavedReport {
   repository: string;
   pullNumber: number;
   headSha: string;
-  checkDigest: string;
+  contentHash: string;
   check: { name: string; conclusion: CheckConclusion; output: CheckRunOutput; detailsUrl?: string };
 }
 
@@ -185,14 +185,14 @@ async function saveReport(
   const { headSha, pullNumber, repository, runUrl } = session.target;
   const comment = withCheckMarker(
     session.redactor.redactText(composed.comment),
-    composed.checkDigest,
+    composed.contentHash,
     headSha,
   );
   const saved: SavedReport = {
     repository,
     pullNumber,
     headSha,
-    checkDigest: composed.checkDigest,
+    contentHash: composed.contentHash,
     check: { ...session.redactor.redactValue(composed.check), ...(runUrl ? { detailsUrl: runUrl } : {}) },
   };
   await writeFile(path.join(directory, 'comment.md'), comment, { mode: 0o600 });

@@ -8,7 +8,7 @@ import type { ValidationReport } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import type { PlanDocument, PlanStatus } from '../runs/plan-document.js';
 import { createRunDirectory, openRunDirectory } from '../runs/run-directory.js';
-import { type PlanDigests, planSection, REPORT_MARKER } from './compose-report.js';
+import { type PlanHashes, planSection, REPORT_MARKER } from './compose-report.js';
 import type { IssueComment } from './port.js';
 import { openGitHubSession, type PublishResult, publishReport, reviewInputs } from './publish.js';
 
@@ -44,7 +44,7 @@ export async function reportToPullRequest(
         knownComment: IssueComment | null;
         planMarkdown?: string;
         planStatus?: PlanStatus;
-        planDigests?: PlanDigests;
+        planHashes?: PlanHashes;
       }
     | undefined;
   if (!input.plan && !input.planMarkdown && input.keepPlan !== false) {
@@ -55,7 +55,7 @@ export async function reportToPullRequest(
     carried = {
       knownComment: existing ?? null,
       ...(section ? { planMarkdown: section.markdown, planStatus: section.status } : {}),
-      ...(section?.digests ? { planDigests: section.digests } : {}),
+      ...(section?.digests ? { planHashes: section.digests } : {}),
     };
   }
   if (input.report) {

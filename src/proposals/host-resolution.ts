@@ -89,7 +89,7 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
     }
     return pending;
   };
-  const digestOf = (relative: string) => {
+  const hashOf = (relative: string) => {
     let pending = digests.get(relative);
     if (!pending) {
       pending = content(path.join(options.root, relative)).then((bytes) =>
@@ -173,9 +173,7 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
     miss();
   };
   const filesUnchanged = async (files: ReadFile[]) =>
-    (await Promise.all(files.map(async (file) => (await digestOf(file.path)) === file.sha256))).every(
-      Boolean,
-    );
+    (await Promise.all(files.map(async (file) => (await hashOf(file.path)) === file.sha256))).every(Boolean);
 
   const writeCache = async (writes: { name: string; value: unknown }[]): Promise<void> => {
     const directory = options.cacheDirectory;

@@ -6,7 +6,7 @@
 import { NetchangeError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import type { ChangeSubject, Step } from '../core/model.js';
-import { proposalDigest } from '../executors/digest.js';
+import { planHash } from '../executors/plan-hash.js';
 import { skippedStep } from '../executors/run-step.js';
 import type { StepResult } from '../executors/types.js';
 import { inheritStepDefaults } from '../proposals/references.js';
@@ -74,8 +74,8 @@ export interface ApplyOptions extends ExecutionOptions {
   gate: () => Promise<GateVerdict>;
   /** The clock (the window must be open at this instant). */
   now: () => Date;
-  /** The digest the reviewers approved (from the reviewed plan.json). */
-  reviewedDigest?: string;
+  /** The plan hash the reviewers approved (the reviewed plan.json's `digest`). */
+  reviewedPlanHash?: string;
   actor?: string;
   /**
    * Called once the gate passed and the plan matched, right before the first real step: the CLI
@@ -114,7 +114,7 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
     startedAt: started.toISOString(),
     finishedAt: started.toISOString(),
     durationMs: 0,
-    ...(options.reviewedDigest ? { reviewedDigest: options.reviewedDigest } : {}),
+    ...(options.reviewedPlanHash ? { reviewedDigest: options.reviewedPlanHash } : {}),
     plan: [],
     steps: [],
     verification: [],
@@ -150,7 +150,7 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
   for (const [index, step] of subject.proposal.execution.entries()) {
     result.plan.push(await executeStep(target, step, 'execution', index, 'check', options, progress));
   }
-  result.plannedDigest = proposalDigest(result.plan.map((step) => step.digest));
+  result.plannedDigest = planHash(result.plan.map((step) => step.digest));
   const planFailure = result.plan.find((step) => step.status !== 'planned');
   if (planFailure) {
     const message = `the plan before applying did not succeed: step ${planFailure.index + 1} ${planFailure.status}${planFailure.message ? `: ${planFailure.message}` : ''}`;
@@ -165,8 +165,8 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
       planFailure.hint ? { hint: planFailure.hint } : {},
     );
   }
-  if (options.reviewedDigest && options.reviewedDigest !== result.plannedDigest) {
-    const message = `the plan changed since it was reviewed (reviewed ${options.reviewedDigest}, now ${result.plannedDigest}); nothing was applied`;
+  if (options.reviewedPlanHash && options.reviewedPlanHash !== result.plannedDigest) {
+    const message = `the plan changed since it was reviewed (reviewed ${options.reviewedPlanHash}, now ${result.plannedDigest}); nothing was applied`;
     await finish('refused', message);
     throw new NetchangeError('E_GATE', message, {
       hint: 'Run netchange plan again and have the new plan reviewed.',

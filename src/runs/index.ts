@@ -18,7 +18,7 @@ export {
   type PlanStatus,
   type ProposalPlan,
   readPlanDocument,
-  readReviewedDigest,
+  readReviewedPlanHash,
   readRunPlan,
   summarise,
   worstStatus,

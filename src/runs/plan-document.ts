@@ -19,7 +19,10 @@ export interface ProposalPlan {
   status: PlanStatus;
   /** True when any step would change something. */
   changed: boolean;
-  /** sha256 over the step digests in order: what `apply --reviewed-plan` compares. */
+  /**
+   * The plan hash: sha256 over the steps' plan hashes in order, what `apply --reviewed-plan`
+   * compares. why: named `digest` in plan.json since its first version; the name is kept.
+   */
   digest: string;
   steps: StepResult[];
 }
@@ -116,8 +119,8 @@ export async function readRunPlan(
   };
 }
 
-/** The digest the reviewers approved for one proposal, from `--reviewed-plan FILE`. */
-export async function readReviewedDigest(
+/** The plan hash the reviewers approved for one proposal, from `--reviewed-plan FILE`. */
+export async function readReviewedPlanHash(
   absolute: string,
   shown: string,
   subject: { file: string; proposal: { id: string } },

@@ -5,7 +5,7 @@
 import pLimit from 'p-limit';
 import type { ChangeProposal, Step } from '../core/model.js';
 import { clockOf, type StepContext } from '../executors/context.js';
-import { proposalDigest } from '../executors/digest.js';
+import { planHash } from '../executors/plan-hash.js';
 import { EXECUTOR_KINDS, stepOf } from '../executors/registry.js';
 import { type ExecutedStep, runStep, skippedStep, stepLabel } from '../executors/run-step.js';
 import type { StepPhase, StepResult } from '../executors/types.js';
@@ -83,7 +83,7 @@ export function proposalPlan(target: PlanTarget, steps: StepResult[]): ProposalP
     title: target.proposal.title,
     status: worstStatus(steps.map((step) => step.status)),
     changed: steps.some((step) => step.changed),
-    digest: proposalDigest(steps.map((step) => step.digest)),
+    digest: planHash(steps.map((step) => step.digest)),
     steps,
   };
 }

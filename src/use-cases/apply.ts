@@ -33,7 +33,7 @@ import {
   type GateVerdict,
   type PreviousApply,
   type ProgressReporter,
-  readReviewedDigest,
+  readReviewedPlanHash,
 } from '../runs/index.js';
 import { readApprovalsFile } from './approvals.js';
 import type { RunContext } from './context.js';
@@ -97,8 +97,12 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
   let approvals: Approval[] = request.approvalsFile
     ? await readApprovalsFile(context.cwd, request.approvalsFile)
     : [];
-  let reviewedDigest = request.reviewedPlan
-    ? await readReviewedDigest(path.resolve(context.cwd, request.reviewedPlan), request.reviewedPlan, subject)
+  let reviewedPlanHash = request.reviewedPlan
+    ? await readReviewedPlanHash(
+        path.resolve(context.cwd, request.reviewedPlan),
+        request.reviewedPlan,
+        subject,
+      )
     : undefined;
   let commit = headCommit;
   const now = () => context.clock.now();
@@ -118,7 +122,7 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
   if (pullRequest) {
     approvals = pullRequest.approvals;
     commit = pullRequest.commit ?? commit;
-    reviewedDigest ??= pullRequest.reviewedDigest;
+    reviewedPlanHash ??= pullRequest.reviewedPlanHash;
   }
   await checkNotAppliedYet({
     subject,
@@ -182,7 +186,7 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
       now,
       actor: actor.name,
       commit,
-      ...(reviewedDigest ? { reviewedDigest } : {}),
+      ...(reviewedPlanHash ? { reviewedPlanHash } : {}),
       onStart: (started) => recordStarted(workspace.root, started, evidenceContext()),
     });
   // why: the local locks keep two applies on this machine apart; --pr adds the ones across runners.

@@ -51,11 +51,11 @@ export async function digestChanges(request: DigestRequest, context: UseCaseCont
   return {
     digest,
     async post() {
-      const { postDigest, describeDigestPost } = await import('../github/digest-issue.js');
+      const { postDigestIssue, describeDigestIssuePost } = await import('../github/digest-issue.js');
       // why: netchange.yaml `github` names the repository outside Actions, as for `netchange comment`.
       const workspace = await openWorkspace({ cwd: context.cwd, repo: root });
       const evidenceHead = await readEvidenceHead(root);
-      const outcome = await postDigest({
+      const outcome = await postDigestIssue({
         ...(evidenceHead ? { evidenceHead } : {}),
         digest,
         env: context.env,
@@ -63,7 +63,7 @@ export async function digestChanges(request: DigestRequest, context: UseCaseCont
         at: context.clock.now(),
         warn: context.warn,
       });
-      return describeDigestPost(outcome);
+      return describeDigestIssuePost(outcome);
     },
   };
 }

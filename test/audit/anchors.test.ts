@@ -344,7 +344,7 @@ describe('anchors published on GitHub', () => {
       `<!-- netchange-evidence-head: 42 sha256:${'e'.repeat(64)} -->`,
     );
     expect(anchored.check.output.summary).toContain('netchange audit verify --expect 42:sha256:');
-    expect(anchored.checkDigest).toBe(plain.checkDigest);
+    expect(anchored.contentHash).toBe(plain.contentHash);
     expect(findAnchors(anchored.check.output.summary)).toEqual([head]);
   });
 });

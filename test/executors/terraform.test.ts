@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResourceChange, StepContext } from '../../src/executors/index.js';
-import { runTerraform, terraformDigest } from '../../src/executors/index.js';
+import { runTerraform, terraformPlanHash } from '../../src/executors/index.js';
 import { createRedactor, REDACTED } from '../../src/redact/index.js';
 
 const FAKE_TOOLS = path.resolve(import.meta.dirname, '../fixtures/fake-tools');
@@ -150,7 +150,7 @@ describe('runTerraform with the real terraform', () => {
       context({ mode: 'apply', expectedDigest: 'sha256:reviewed-something-else' }),
     );
 
-    expect(terraformDigest(first.terraform!)).toBe(terraformDigest(second.terraform!));
+    expect(terraformPlanHash(first.terraform!)).toBe(terraformPlanHash(second.terraform!));
     expect(refused.status).toBe('failed');
     expect(refused.message).toBe('the Terraform plan differs from the reviewed plan; nothing was applied');
     const state = await readFile(

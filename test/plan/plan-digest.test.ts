@@ -55,7 +55,7 @@ for (const [kind, task] of Object.entries(TASKS)) {
 let repository: TestRepository;
 const digests: Record<string, string>[] = [];
 
-async function planDigests(outDir: string): Promise<Record<string, string>> {
+async function planHashes(outDir: string): Promise<Record<string, string>> {
   const result = await runCli(['plan', '--format', 'json', '--out-dir', outDir], { cwd: repository.root });
   expect(result.exitCode).toBe(0);
   const plan = JSON.parse(await readFile(path.join(repository.root, outDir, 'plan.json'), 'utf8')) as {
@@ -67,7 +67,7 @@ async function planDigests(outDir: string): Promise<Record<string, string>> {
 beforeAll(async () => {
   repository = await createRepository(tree);
   await repository.commit('one change of each kind');
-  digests.push(await planDigests('runs/first'), await planDigests('runs/second'));
+  digests.push(await planHashes('runs/first'), await planHashes('runs/second'));
 }, 240_000);
 
 afterAll(async () => {

@@ -25,7 +25,7 @@ Examples:
   $ netchange init --timezone Europe/Berlin`,
     )
     .action(async (directory: string, flags: InitFlags) => {
-      const { initRepository } = await import('../../pipeline/init-repository.js');
+      const { initRepository } = await import('../../use-cases/init.js');
       const result = await initRepository({
         directory,
         cwd: process.cwd(),

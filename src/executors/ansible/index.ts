@@ -9,7 +9,7 @@ import {
   ansiblePathsRun,
   ansibleReferences,
 } from './checks.js';
-import { ansibleDigest } from './digest.js';
+import { ansiblePlanHash } from './plan-hash.js';
 import {
   ansibleApplyDetails,
   ansibleCounts,
@@ -42,7 +42,7 @@ export const ansibleExecutor: Executor<
   lockParts: () => [],
   learnSecrets: (step, context) => learnAnsibleSecrets(settingsOf('ansible', step), context),
   run: (step, context) => runAnsible(settingsOf('ansible', step), context),
-  digest: (step) => ansibleDigest(step.ansible ?? { hosts: [], completed: false }),
+  planHash: (step) => ansiblePlanHash(step.ansible ?? { hosts: [], completed: false }),
   summary: ansibleSummary,
   markdown: ansibleMarkdown,
   text: ansibleText,
@@ -53,7 +53,7 @@ export const ansibleExecutor: Executor<
 };
 
 export { reservedAnsibleVariable } from './checks.js';
-export { ansibleDigest } from './digest.js';
 export { parseAnsibleEvents, unifiedDiff } from './parse-events.js';
+export { ansiblePlanHash } from './plan-hash.js';
 export { runAnsible, toUnsafeYaml } from './run.js';
 export type * from './types.js';

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { structuredPatch } from 'diff';
 import type { Redactor } from '../../redact/index.js';
-import { withoutTemporaryPaths } from '../digest.js';
+import { withoutTemporaryPaths } from '../plan-hash.js';
 import type {
   AnsibleHostResult,
   AnsibleItemResult,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor, REDACTED } from '../../redact/index.js';
-import { ansibleDigest } from './digest.js';
 import { parseAnsibleEvents, unifiedDiff } from './parse-events.js';
+import { ansiblePlanHash } from './plan-hash.js';
 import { toUnsafeYaml } from './run.js';
 
 const line = (event: unknown) => JSON.stringify(event);
@@ -140,7 +140,7 @@ describe('the digest of two runs of the same commit', () => {
     expect(render?.diffs[0]?.path).toBe('state/sw-1.cfg');
     expect(each?.items?.[0]?.diffs[0]?.path).toBe('<ansible-temp>/device.j2');
     expect(JSON.stringify(first)).not.toContain('81xq');
-    expect(ansibleDigest(first)).toBe(ansibleDigest(second));
+    expect(ansiblePlanHash(first)).toBe(ansiblePlanHash(second));
   });
 });
 

@@ -10,7 +10,7 @@ import {
   terraformPathsRun,
   terraformReferences,
 } from './checks.js';
-import { terraformDigest } from './digest.js';
+import { terraformPlanHash } from './plan-hash.js';
 import {
   terraformApplyDetails,
   terraformCounts,
@@ -41,7 +41,7 @@ export const terraformExecutor: Executor<'terraform', TerraformStep, TerraformRu
     return undefined;
   },
   run: (step, context) => runTerraform(settingsOf('terraform', step), context),
-  digest: (step) => terraformDigest(step.terraform ?? { resources: [], outputs: [], hasChanges: false }),
+  planHash: (step) => terraformPlanHash(step.terraform ?? { resources: [], outputs: [], hasChanges: false }),
   summary: terraformSummary,
   markdown: terraformMarkdown,
   text: terraformText,
@@ -52,8 +52,8 @@ export const terraformExecutor: Executor<'terraform', TerraformStep, TerraformRu
 };
 
 export { invalidWorkspaceName } from './checks.js';
-export { terraformDigest } from './digest.js';
 export { parseTerraformPlan } from './parse-plan.js';
+export { terraformPlanHash } from './plan-hash.js';
 export { resourceActionLabel } from './render.js';
 export { runTerraform } from './run.js';
 export type * from './types.js';

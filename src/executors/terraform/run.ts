@@ -9,8 +9,8 @@ import { clockOf, commandOf, resolveStepPath, type StepContext } from '../contex
 import { type ProcessResult, runProcess } from '../run-process.js';
 import type { StepRunOf } from '../step-result.js';
 import { createTemporaryDirectory } from '../temporary-directory.js';
-import { terraformDigest } from './digest.js';
 import { parseTerraformPlan } from './parse-plan.js';
+import { terraformPlanHash } from './plan-hash.js';
 import type { TerraformRun } from './types.js';
 
 /** The commands the Terraform executor runs, by their netchange.yaml key, with their defaults. */
@@ -143,7 +143,7 @@ async function runTerraformSerially(
     if (context.mode === 'check')
       return finish({ status: 'planned', changed: run.hasChanges, terraform: run, exitCode: 0 });
 
-    if (context.expectedDigest !== undefined && terraformDigest(run) !== context.expectedDigest) {
+    if (context.expectedDigest !== undefined && terraformPlanHash(run) !== context.expectedDigest) {
       return finish({
         status: 'failed',
         changed: false,

@@ -2,7 +2,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding, RuleId } from '../../core/findings.js';
 import type { ValidationReport } from '../../core/model.js';
 
-const RULES: Record<RuleId, string> = {
+const RULES: Partial<Record<RuleId, string>> = {
   yaml: 'The file is valid YAML: one document, no duplicate keys, no alias bombs.',
   schema: 'The document matches its netchange/v1 JSON Schema.',
   reference: 'Everything the proposal names exists inside the repository and its schedule is valid.',
@@ -17,10 +17,13 @@ const RULES: Record<RuleId, string> = {
 /** `--format sarif`: SARIF 2.1.0 for code scanning; one result per finding, rule ids as in JSON. */
 export function renderSarif(report: ValidationReport): string {
   const findings = [...report.findings, ...report.proposals.flatMap((proposal) => proposal.findings)];
-  const ruleIds = Object.keys(RULES) as RuleId[];
+  // why: a gate stage may bring a rule id this table does not describe; every result needs its rule.
+  const ruleIds = [
+    ...new Set([...(Object.keys(RULES) as RuleId[]), ...findings.map((finding) => finding.ruleId)]),
+  ];
   const rules: ReportingDescriptor[] = ruleIds.map((id) => ({
     id,
-    shortDescription: { text: RULES[id] },
+    shortDescription: { text: RULES[id] ?? `A check of the netchange gate stage that reports '${id}'.` },
     helpUri: 'https://netchange.dev/docs/findings',
   }));
   const log: Log = {

@@ -1,9 +1,9 @@
 /** An Ansible step's part of the plan digest (see ../digest.ts for what a digest covers). */
-import { digestOf, withoutTemporaryPaths } from '../digest.js';
+import { hashOf, withoutTemporaryPaths } from '../plan-hash.js';
 import type { AnsibleRun, FileDiff } from './types.js';
 
 /** The changes an Ansible run would make: changed tasks and items with their diffs, per host. */
-export function ansibleDigest(run: AnsibleRun): string {
+export function ansiblePlanHash(run: AnsibleRun): string {
   const hosts = run.hosts.map((host) => ({
     host: host.host,
     changes: host.tasks
@@ -17,7 +17,7 @@ export function ansibleDigest(run: AnsibleRun): string {
           .map((item) => ({ label: item.label, hidden: item.hidden, diffs: stableDiffs(item.diffs) })),
       })),
   }));
-  return digestOf({ kind: 'ansible', hosts: hosts.filter((host) => host.changes.length > 0) });
+  return hashOf({ kind: 'ansible', hosts: hosts.filter((host) => host.changes.length > 0) });
 }
 
 /** Diffs with temporary paths replaced, so two runs of the same commit compare equal. */

@@ -1,8 +1,8 @@
 /** A Terraform step's part of the plan digest (see ../digest.ts for what a digest covers). */
-import { digestOf } from '../digest.js';
+import { hashOf } from '../plan-hash.js';
 import type { TerraformRun } from './types.js';
 
 /** The changes a Terraform plan would make: resources and outputs (sensitive values masked). */
-export function terraformDigest(run: TerraformRun): string {
-  return digestOf({ kind: 'terraform', resources: run.resources, outputs: run.outputs });
+export function terraformPlanHash(run: TerraformRun): string {
+  return hashOf({ kind: 'terraform', resources: run.resources, outputs: run.outputs });
 }

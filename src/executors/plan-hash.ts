@@ -25,12 +25,12 @@ export function withoutTemporaryPaths(text: string): string {
 }
 
 /** A proposal's digest: its steps' digests in order. */
-export function proposalDigest(stepDigests: readonly string[]): string {
-  return digestOf({ kind: 'proposal', steps: stepDigests });
+export function planHash(stepPlanHashes: readonly string[]): string {
+  return hashOf({ kind: 'proposal', steps: stepPlanHashes });
 }
 
 /** The digest of a value: sha256 of its canonical JSON, as `sha256:<hex>`. */
-export function digestOf(value: unknown): string {
+export function hashOf(value: unknown): string {
   return sha256(canonicalJson(value));
 }
 
