@@ -3,7 +3,6 @@
  * and the period come in, a Digest goes out; src/reporters/digest/ renders it.
  */
 
-import { formatLocalAndUtc, formatSpanLocalAndUtc, formatUtcTime } from '../core/time.js';
 import { isStartedRecord, openChanges } from './open-changes.js';
 import type { EvidenceRecord } from './types.js';
 

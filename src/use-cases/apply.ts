@@ -32,7 +32,6 @@ import {
   executionSettings,
   type GateVerdict,
   type PreviousApply,
-  type ProgressReporter,
   readReviewedPlanHash,
 } from '../runs/index.js';
 import { readApprovalsFile } from './approvals.js';

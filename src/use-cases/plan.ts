@@ -16,7 +16,6 @@ import {
   createRunDirectory,
   executionSettings,
   type PlanDocument,
-  type ProgressReporter,
   planProposals,
   type RunDirectory,
   renderPlanMarkdown,

@@ -12,7 +12,6 @@ import { validateDocument } from '../documents/schemas.js';
 import type { CompiledWindow, CompiledWindowPolicy } from './model.js';
 import { ensureCovered, mergeIntervals, overlappingOccurrences, upperBound } from './occurrence-store.js';
 import { compileSchedule, describeScheduleForms, startKeyOf } from './schedule-forms/index.js';
-import { describeLength, formatWall, parseClockTime, parseLocalDateTime } from './time-text.js';
 import { isWindowTimeZone, zoneClock } from './zone-clock.js';
 
 export interface CompileWindowPolicyOptions {
