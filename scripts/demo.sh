@@ -4,7 +4,10 @@
 # proposals with the real ansible-playbook and terraform, and render the pull-request comment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f dist/cli/main.js ] || npm run --silent build
+# why: a dist/ older than the sources would show yesterday's netchange; build when anything is newer.
+if [ ! -f dist/cli/main.js ] || [ -n "$(find src templates schemas package.json -newer dist/cli/main.js -print -quit)" ]; then
+  npm run --silent build
+fi
 netchange() { node "$PWD/dist/cli/main.js" "$@"; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/netchange-demo-XXXXXX")
