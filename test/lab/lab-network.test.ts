@@ -1,0 +1,114 @@
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLabRepository, type FrrLab, mergePullRequest, startFrrLab } from '../support/frr-lab.js';
+import type { TestRepository } from '../support/repository.js';
+import { type CliResult, runCli } from '../support/run-cli.js';
+
+// Real routers: scripts/lab.sh starts four FRR instances in network namespaces (needs root and the
+// Debian package frr), and netchange drives them through the real ansible-playbook and frr-reload.py.
+
+let lab: FrrLab;
+let repository: TestRepository;
+
+beforeAll(async () => {
+  lab = await startFrrLab('net');
+  repository = await createLabRepository();
+}, 120_000);
+afterAll(async () => {
+  await lab?.script('down');
+  await repository?.remove();
+}, 60_000);
+
+/** Runs the real CLI in the lab repository, with Ansible pointed at this lab. */
+function netchange(...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd: repository.root, env: lab.env });
+}
+
+/** Applies changes/NAME.yaml with netops' approval from the example's approvals.yaml. */
+function applyChange(name: string): Promise<CliResult> {
+  return netchange('apply', `changes/${name}.yaml`, '--approvals', 'approvals.yaml');
+}
+
+/** Waits until `scripts/lab.sh status` shows every one of the ring's eight adjacency ends Full. */
+async function fullAdjacencies(timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let full = 0;
+  while (Date.now() < deadline) {
+    full = ((await lab.script('status')).stdout.match(/ Full\//g) ?? []).length;
+    if (full === 8) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return full;
+}
+
+describe('the lab of four FRR routers', () => {
+  it('comes up with every OSPF adjacency Full, and a second up changes nothing', async () => {
+    const again = await lab.script('up');
+    const status = await lab.script('status');
+
+    expect(again.exitCode).toBe(0);
+    expect(status.exitCode).toBe(0);
+    expect(status.stdout).toContain(`== r1 (${lab.prefix}-r1)`);
+    expect(status.stdout.match(/ Full\//g)).toHaveLength(8);
+    expect(lab.upSeconds).toBeLessThan(60);
+  });
+
+  it('matches its intended state: planning the loopback before its pull request changes nothing', async () => {
+    const result = await netchange('plan', 'changes/chg-0301-loopback.yaml');
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('0 with changes');
+  });
+});
+
+describe('a change reaching real routers', () => {
+  beforeAll(() => mergePullRequest(repository, 'chg-0301-loopback'));
+
+  it('plans the device diff from the running configuration: the new loopback line', async () => {
+    const result = await netchange('plan', 'changes/chg-0301-loopback.yaml');
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`${lab.prefix}-r1: running-config`);
+    expect(result.stdout).toMatch(/^\s+\+ ip address 10\.255\.1\.1\/32$/m);
+    expect(result.stdout).toContain('1 with changes');
+  });
+
+  it('applies it: r1 runs the new address, r3 learns the route over OSPF, verification passes', async () => {
+    const result = await applyChange('chg-0301-loopback');
+    const running = await lab.vtysh('r1', 'show running-config');
+    const route = await lab.vtysh('r3', 'show ip route 10.255.1.1/32');
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('CHG-2026-0301 applied and verified');
+    expect(running).toContain(' ip address 10.255.1.1/32');
+    expect(route).toContain('Known via "ospf"');
+  }, 120_000);
+});
+
+describe('a change that breaks an adjacency', () => {
+  beforeAll(() => mergePullRequest(repository, 'chg-0303-break-adjacency'));
+
+  it('fails verification, rolls back, and the r1-r2 adjacency is Full again', async () => {
+    const result = await applyChange('chg-0303-break-adjacency');
+    const running = await lab.vtysh('r1', 'show running-config');
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("r1 failed at 'Read the OSPF neighbours'");
+    expect(result.stdout).toMatch(/rollback 1 .*: applied/);
+    expect(running).toMatch(/^interface eth-r2\n ip address 10\.0\.1\.1\/30\n ip ospf area 0$/m);
+    expect(await fullAdjacencies(20_000)).toBe(8);
+  }, 120_000);
+});
+
+describe('taking the lab down', () => {
+  it('removes the namespaces it created and nothing else', async () => {
+    const before = String((await execa('ip', ['netns', 'list'])).stdout);
+
+    const down = await lab.script('down');
+    const after = String((await execa('ip', ['netns', 'list'])).stdout);
+
+    expect(before).toContain(`${lab.prefix}-r4`);
+    expect(down.exitCode).toBe(0);
+    expect(after).not.toContain(lab.prefix);
+  });
+});
