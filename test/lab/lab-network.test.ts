@@ -1,6 +1,12 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLabRepository, type FrrLab, mergePullRequest, startFrrLab } from '../support/frr-lab.js';
+import {
+  createLabRepository,
+  type FrrLab,
+  LAB_SCRIPT,
+  mergePullRequest,
+  startFrrLab,
+} from '../support/frr-lab.js';
 import type { TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
 
@@ -85,6 +91,19 @@ describe('a change reaching real routers', () => {
   }, 120_000);
 });
 
+describe('a cost change', () => {
+  beforeAll(() => mergePullRequest(repository, 'chg-0302-ospf-cost'));
+
+  it('plans the new cost on r2 only, under the interface it belongs to', async () => {
+    const result = await netchange('plan', 'changes/chg-0302-ospf-cost.yaml');
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(`${lab.prefix}-r2: running-config`);
+    expect(result.stdout).toMatch(/^\s+interface eth-r3\n(\s+ .*\n){2}\s+\+ ip ospf cost 50$/m);
+    expect(result.stdout).not.toContain(`${lab.prefix}-r1: running-config`);
+  });
+});
+
 describe('a change that breaks an adjacency', () => {
   beforeAll(() => mergePullRequest(repository, 'chg-0303-break-adjacency'));
 
@@ -110,5 +129,27 @@ describe('taking the lab down', () => {
     expect(before).toContain(`${lab.prefix}-r4`);
     expect(down.exitCode).toBe(0);
     expect(after).not.toContain(lab.prefix);
+  });
+
+  it('then a plan fails, and says the lab is not up', async () => {
+    const result = await netchange('plan', 'changes/chg-0301-loopback.yaml');
+
+    expect(result.exitCode).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).toContain(
+      'could not read the running configuration (is the lab up?)',
+    );
+  });
+
+  it('reports a lab it does not know, and a prefix it cannot use, instead of guessing', async () => {
+    const status = await lab.script('status');
+    const badPrefix = await execa(LAB_SCRIPT, ['status'], {
+      env: { LAB_PREFIX: 'Bad Prefix!' },
+      reject: false,
+    });
+
+    expect(status.exitCode).toBe(1);
+    expect(status.stderr).toContain(`no lab ${lab.prefix}`);
+    expect(badPrefix.exitCode).toBe(1);
+    expect(String(badPrefix.stderr)).toContain('LAB_PREFIX must be 1-21 of [a-z0-9-]');
   });
 });

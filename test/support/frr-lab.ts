@@ -6,7 +6,8 @@ import { createRepository, PROJECT_ROOT, type TestRepository } from './repositor
 
 /** The example repository driving the lab's routers. */
 export const LAB_EXAMPLE_ROOT = path.join(PROJECT_ROOT, 'examples/lab-network');
-const LAB_SCRIPT = path.join(PROJECT_ROOT, 'scripts/lab.sh');
+/** scripts/lab.sh: up, down, status of one lab (LAB_PREFIX). */
+export const LAB_SCRIPT = path.join(PROJECT_ROOT, 'scripts/lab.sh');
 
 /** A running lab of four FRR routers, started by scripts/lab.sh under its own prefix. */
 export interface FrrLab {
