@@ -122,7 +122,7 @@ up() {
   for router in "${ROUTERS[@]}"; do
     local name
     name="$(instance "$router")"
-    if ! ip netns list | grep -qw -- "$name"; then
+    if ! ip netns list | awk '{print $1}' | grep -qxF -- "$name"; then
       ip netns add "$name"
     fi
     record namespaces "$name"
