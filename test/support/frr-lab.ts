@@ -15,8 +15,6 @@ export interface FrrLab {
   prefix: string;
   /** The environment that points Ansible (and so netchange) at this lab. */
   env: Record<string, string>;
-  /** Seconds `scripts/lab.sh up` took until every adjacency was Full. */
-  upSeconds: number;
   /** Runs `scripts/lab.sh <command>` for this lab. */
   script(command: 'up' | 'down' | 'status'): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** Runs one vtysh command on a router (`show running-config`) and returns its output. */
@@ -31,7 +29,6 @@ export async function startFrrLab(name: string): Promise<FrrLab> {
     const result = await execa(LAB_SCRIPT, [command], { env, reject: false, timeout: 120_000 });
     return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
   };
-  const started = performance.now();
   const up = await script('up');
   if (up.exitCode !== 0) {
     await script('down');
@@ -40,7 +37,6 @@ export async function startFrrLab(name: string): Promise<FrrLab> {
   return {
     prefix,
     env,
-    upSeconds: (performance.now() - started) / 1000,
     script,
     async vtysh(router, command) {
       const result = await execa('vtysh', ['-N', `${prefix}-${router}`, '-c', command]);
