@@ -19,10 +19,11 @@ describe('canonicalJson', () => {
     expect(text).toBe('{"":3,"10":1,"9":2,"b":4}');
   });
 
-  it('reads back as the value it was written from', () => {
+  it('reads back as the value JSON itself reads back', () => {
     fc.assert(
+      // why: compared with JSON's own round trip, which writes -0 as 0, like canonicalJson.
       fc.property(fc.jsonValue(), (value) => {
-        expect(JSON.parse(canonicalJson(value))).toEqual(value);
+        expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
       }),
     );
   });
