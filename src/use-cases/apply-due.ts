@@ -7,8 +7,8 @@ import path from 'node:path';
 import { NetchangeError } from '../core/errors.js';
 import { findDueApplications } from '../github/apply-gate.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
-import { openWorkspace } from '../pipeline/workspace.js';
 import { type ApplyContext, type ApplyRequest, type ApplyRun, applyChange } from './apply.js';
+import { openRequestedWorkspace } from './workspace.js';
 
 /** A proposal that is due, as the run announces it. */
 export interface DueChange {
@@ -36,10 +36,7 @@ export async function applyDueChanges(
   context: ApplyContext,
   events: DueEvents,
 ): Promise<DueOutcome[]> {
-  const workspace = await openWorkspace({
-    cwd: context.cwd,
-    ...(request.repo ? { repo: request.repo } : {}),
-  });
+  const workspace = await openRequestedWorkspace(request, context);
   const { subjects } = await loadChangeSubjects(workspace, {});
   const due = await findDueApplications({
     workspace,

@@ -21,7 +21,7 @@ import { applyGateVerdict } from '../gate/index.js';
 import { createGitLockRefs, withLocks } from '../locks/index.js';
 import { loadChangeSubjects, policyDataFiles } from '../pipeline/load-proposals.js';
 import { validateWorkspace } from '../pipeline/validate.js';
-import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import type { Workspace } from '../pipeline/workspace.js';
 import type { Redactor } from '../redact/index.js';
 import {
   type ApplyResult,
@@ -36,6 +36,7 @@ import {
 } from '../runs/index.js';
 import { readApprovalsFile } from './approvals.js';
 import type { RunContext } from './context.js';
+import { openRequestedWorkspace } from './workspace.js';
 
 export interface ApplyRequest {
   /** The proposal file, relative to the context's `cwd`. */
@@ -71,10 +72,7 @@ export interface ApplyRun {
 
 /** Applies one proposal through the gate; a refusal before anything ran throws E_GATE. */
 export async function applyChange(request: ApplyRequest, context: ApplyContext): Promise<ApplyRun> {
-  const workspace = await openWorkspace({
-    cwd: context.cwd,
-    ...(request.repo ? { repo: request.repo } : {}),
-  });
+  const workspace = await openRequestedWorkspace(request, context);
   // why: without a change-control policy nothing says who approves; apply never runs ungated.
   if (!workspace.changeControlDocument) {
     throw new NetchangeError(

@@ -9,8 +9,8 @@ import { CODEOWNERS_PATH, compileChangeControlPolicy, renderCodeowners } from '.
 import { configError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import { readTextFile } from '../documents/read-file.js';
-import { openWorkspace } from '../pipeline/workspace.js';
 import type { UseCaseContext } from './context.js';
+import { openRequestedWorkspace } from './workspace.js';
 
 export interface CodeownersRequest {
   repo?: string;
@@ -37,10 +37,7 @@ export async function syncCodeowners(
   request: CodeownersRequest,
   context: UseCaseContext,
 ): Promise<CodeownersOutcome> {
-  const workspace = await openWorkspace({
-    cwd: context.cwd,
-    ...(request.repo ? { repo: request.repo } : {}),
-  });
+  const workspace = await openRequestedWorkspace(request, context);
   const policyFile = workspace.config.paths.changeControl;
   const document = workspace.changeControlDocument;
   if (!document) {

@@ -10,7 +10,7 @@ import { heldPlanMarkdown } from '../github/compose-report.js';
 import { openPullRequestReport, type PullRequestReport } from '../github/report-pull-request.js';
 import { type CodeTrust, checkCodeTrust, describeHeldCode } from '../pipeline/code-trust.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
-import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import type { Workspace } from '../pipeline/workspace.js';
 import type { Redactor } from '../redact/index.js';
 import {
   createRunDirectory,
@@ -23,6 +23,7 @@ import {
 import { readApprovalsFile } from './approvals.js';
 import type { RunContext, UseCaseContext } from './context.js';
 import { validateChanges } from './validate.js';
+import { openRequestedWorkspace } from './workspace.js';
 
 export interface PlanRequest {
   /** Proposal files or directories, relative to the context's `cwd`; none: every proposal. */
@@ -56,10 +57,7 @@ export interface PlanRun {
 }
 
 export async function planChanges(request: PlanRequest, context: RunContext): Promise<PlanRun> {
-  const workspace = await openWorkspace({
-    cwd: context.cwd,
-    ...(request.repo ? { repo: request.repo } : {}),
-  });
+  const workspace = await openRequestedWorkspace(request, context);
   // why: resolved while the proposals load; a repository without commits plans without one.
   const pendingCommit = workspace.git
     ? workspace.git.resolveRef('HEAD').catch(() => undefined)

@@ -1,8 +1,8 @@
 /** `netchange unlock`: releases a device or stack lock a run left behind, on GitHub or locally. */
 import { createGitLockRefs } from '../locks/git-lock-refs.js';
 import { type Lease, type LockRefs, unlock } from '../locks/locks.js';
-import { openWorkspace } from '../pipeline/workspace.js';
 import type { UseCaseContext } from './context.js';
+import { openRequestedWorkspace } from './workspace.js';
 
 export interface UnlockRequest {
   /** The lock's name (`device-sw-plant-a-01`) or full ref. */
@@ -21,10 +21,7 @@ export interface UnlockOutcome {
 }
 
 export async function releaseLock(request: UnlockRequest, context: UseCaseContext): Promise<UnlockOutcome> {
-  const workspace = await openWorkspace({
-    cwd: context.cwd,
-    ...(request.repo ? { repo: request.repo } : {}),
-  });
+  const workspace = await openRequestedWorkspace(request, context);
   let refs: LockRefs;
   let where: string;
   if (request.local) {

@@ -1,8 +1,9 @@
 import type { Approval, ValidationReport } from '../core/model.js';
 import { validateWorkspace } from '../pipeline/validate.js';
-import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import type { Workspace } from '../pipeline/workspace.js';
 import { readApprovalsFile } from './approvals.js';
 import type { UseCaseContext } from './context.js';
+import { openRequestedWorkspace } from './workspace.js';
 
 export interface ValidateRequest {
   cwd: string;
@@ -23,10 +24,7 @@ export interface ValidateRequest {
 
 /** `netchange validate` from request to report: the whole pipeline on one screen. */
 export async function validateChanges(request: ValidateRequest): Promise<ValidationReport> {
-  const workspace = await openWorkspace({
-    cwd: request.cwd,
-    ...(request.repo ? { repo: request.repo } : {}),
-  });
+  const workspace = await openRequestedWorkspace(request, request);
   const approvals = [
     ...(request.approvals ?? []),
     ...(request.approvalsFile ? await readApprovalsFile(request.cwd, request.approvalsFile) : []),

@@ -7,7 +7,7 @@ import { configError, usageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import { toRfc3339Utc } from '../core/time.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
-import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import type { Workspace } from '../pipeline/workspace.js';
 import { checkLeadTime } from '../proposals/schedule.js';
 import type { NextOutput } from '../reporters/next/index.js';
 import {
@@ -23,6 +23,7 @@ import {
   zoneClock,
 } from '../windows/index.js';
 import type { UseCaseContext } from './context.js';
+import { openRequestedWorkspace } from './workspace.js';
 
 /** Where a listing starts: now, a day in the policy's zone, or an instant. */
 export type ListingStart = { localDate: string } | { instant: Date } | undefined;
@@ -48,10 +49,7 @@ export interface WindowsListing {
 
 /** `netchange windows`: the occurrences of every window in a period. */
 export async function listWindows(request: WindowsRequest, context: UseCaseContext): Promise<WindowsListing> {
-  const workspace = await openWorkspace({
-    cwd: context.cwd,
-    ...(request.repo ? { repo: request.repo } : {}),
-  });
+  const workspace = await openRequestedWorkspace(request, context);
   const now = context.clock.now();
   const { policy, warnings } = loadWindowPolicy(workspace, now);
   const from = listingStart(request.from, policy.timezone, now);
@@ -86,10 +84,7 @@ export type NextResult =
 
 export async function findNextSlots(request: NextRequest, context: UseCaseContext): Promise<NextResult> {
   const { at } = request;
-  const workspace = await openWorkspace({
-    cwd: context.cwd,
-    ...(request.repo ? { repo: request.repo } : {}),
-  });
+  const workspace = await openRequestedWorkspace(request, context);
   const { policy, warnings } = loadWindowPolicy(workspace, at);
   const { subjects, findings } = await loadChangeSubjects(workspace, { paths: [request.file] });
   const subject = subjects[0];
