@@ -4,6 +4,7 @@
  * `npm run bench -- windows` runs only the bench files whose name contains "windows".
  */
 import { readdir } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BenchFigure } from './harness.js';
@@ -14,6 +15,8 @@ const files = (await readdir(directory))
   .filter((name) => name.endsWith('.bench.ts') && (!filter || name.includes(filter)))
   .sort();
 const rows: BenchFigure[] = [];
+// why: every ratio and wall time depends on how many cores the runs shared; print it with the figures.
+process.stdout.write(`cores: ${os.availableParallelism()} (${os.cpus()[0]?.model ?? 'unknown CPU'})\n`);
 for (const file of files) {
   process.stderr.write(`bench: ${file}...\n`);
   const module = (await import(pathToFileURL(path.join(directory, file)).href)) as {
