@@ -3,8 +3,8 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { ChangeProposal } from '../core/model.js';
-import type { StepResult } from '../executors/types.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
+import { buildApplyResult, buildStepResult } from '../runs/test-support.js';
 import { MAX_DIFF_CHARACTERS, redactDraft } from './chain.js';
 import { evidenceDraftFromApply } from './record-apply.js';
 
@@ -20,57 +20,8 @@ const validateFields = new Ajv2020({ strict: false }).compile({
   ),
 });
 
-function step(
-  phase: StepResult['phase'],
-  status: StepResult['status'],
-  extra: Partial<Extract<StepResult, { kind: 'ansible' }>> = {},
-): StepResult {
-  return {
-    phase,
-    index: 0,
-    name: `${phase} step`,
-    kind: 'ansible',
-    mode: 'apply',
-    status,
-    changed: status === 'applied',
-    digest: 'sha256:x',
-    startedAt: '2026-11-29T08:00:00.000Z',
-    durationMs: 10,
-    argv: ['ansible-playbook', 'playbooks/vlans.yaml'],
-    exitCode: status === 'applied' ? 0 : 2,
-    ...extra,
-  };
-}
-
-function result(
-  outcome: ApplyResult['outcome'],
-  steps: StepResult[],
-  verification: StepResult[],
-  rollback: StepResult[],
-): ApplyResult {
-  return {
-    schemaVersion: 1,
-    kind: 'NetchangeApplyResult',
-    tool: { name: 'netchange', version: '0.0.0' },
-    proposal: {
-      file: 'changes/a.yaml',
-      id: 'CHG-1',
-      title: 't',
-      type: 'normal',
-      risk: 'low',
-      domain: 'switching',
-    },
-    outcome,
-    message: '',
-    startedAt: '2026-11-29T08:00:00.000Z',
-    finishedAt: '2026-11-29T08:01:00.000Z',
-    durationMs: 60_000,
-    plan: [],
-    steps,
-    verification,
-    rollback,
-  };
-}
+const step = buildStepResult;
+const result = buildApplyResult;
 
 const proposal = {
   id: 'CHG-1',
@@ -172,5 +123,67 @@ describe('the run part of an apply evidence record', () => {
     expect(entry?.diff?.startsWith('# sw-1: t\n+x\n')).toBe(true);
     expect(entry?.diff?.length).toBeLessThan(MAX_DIFF_CHARACTERS + 100);
     expect(entry?.diff).toMatch(/more characters cut\n$/);
+  });
+});
+
+describe('device backups in the evidence', () => {
+  const file = (name: string, digit: string) => ({
+    path: `backups/r1/${name}.conf`,
+    sha256: digit.repeat(64),
+  });
+
+  it('names each step’s backups by path and sha256, in a record that fits the schema', async () => {
+    const applied = step('execution', 'applied', {
+      backups: [
+        { device: 'r1', before: file('execution-1-before', 'a'), after: file('execution-1-after', 'b') },
+        // why: a device whose step failed before it could be read again has a before only.
+        { device: 'r2', before: { path: 'backups/r2/execution-1-before.conf', sha256: 'c'.repeat(64) } },
+      ],
+    });
+    const rolledBack = step('rollback', 'applied', {
+      backups: [
+        { device: 'r1', before: file('rollback-1-before', 'd'), after: file('rollback-1-after', 'e') },
+      ],
+    });
+
+    const evidence = await toEvidenceFields(
+      result('rolled-back', [applied], [step('verification', 'failed')], [rolledBack]),
+    );
+
+    expect(validateFields(evidence), JSON.stringify(validateFields.errors)).toBe(true);
+    expect(evidence.steps.map((entry) => entry.backups)).toEqual([
+      [
+        {
+          device: 'r1',
+          before: { sha256: 'a'.repeat(64), path: 'backups/r1/execution-1-before.conf' },
+          after: { sha256: 'b'.repeat(64), path: 'backups/r1/execution-1-after.conf' },
+        },
+        { device: 'r2', before: { sha256: 'c'.repeat(64), path: 'backups/r2/execution-1-before.conf' } },
+      ],
+      undefined,
+      [
+        {
+          device: 'r1',
+          before: { sha256: 'd'.repeat(64), path: 'backups/r1/rollback-1-before.conf' },
+          after: { sha256: 'e'.repeat(64), path: 'backups/r1/rollback-1-after.conf' },
+        },
+      ],
+    ]);
+  });
+
+  it('has no backups for a step whose executor read no configuration (Terraform, a module without them)', async () => {
+    const evidence = await toEvidenceFields(result('applied', [step('execution', 'applied')], [], []));
+
+    expect(evidence.steps[0]).not.toHaveProperty('backups');
+  });
+
+  it('is refused by the schema when a hash is not a sha256', async () => {
+    const applied = step('execution', 'applied', {
+      backups: [{ device: 'r1', before: { path: 'backups/r1/x.conf', sha256: 'sha256:abc' } }],
+    });
+
+    const evidence = await toEvidenceFields(result('applied', [applied], [], []));
+
+    expect(validateFields(evidence)).toBe(false);
   });
 });

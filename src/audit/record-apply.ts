@@ -8,13 +8,14 @@ import { actingUser } from '../core/acting-user.js';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval, ChangeProposal, ProposalReport } from '../core/model.js';
 import { executorOfResult } from '../executors/registry.js';
-import type { StepResult } from '../executors/types.js';
+import type { DeviceBackup, SavedConfiguration, StepResult } from '../executors/types.js';
 import { openGit } from '../git/simple-git.js';
 import type { Redactor } from '../redact/index.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
 import { appendEvidence } from './store.js';
 import type {
   EvidenceApprover,
+  EvidenceBackup,
   EvidenceDraft,
   EvidenceKind,
   EvidenceRecord,
@@ -203,6 +204,17 @@ async function evidenceStep(step: StepResult, runDirectory: string | undefined):
     digest: step.digest,
     diffSummary: summary,
     ...(diff ? { diff } : {}),
+    ...(step.backups && step.backups.length > 0 ? { backups: step.backups.map(evidenceBackup) } : {}),
+  };
+}
+
+/** A step's device backup as the evidence keeps it: the device, and each file's sha256 and path. */
+function evidenceBackup(backup: DeviceBackup): EvidenceBackup {
+  const saved = (file: SavedConfiguration) => ({ sha256: file.sha256, path: file.path });
+  return {
+    device: backup.device,
+    ...(backup.before ? { before: saved(backup.before) } : {}),
+    ...(backup.after ? { after: saved(backup.after) } : {}),
   };
 }
 

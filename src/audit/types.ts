@@ -73,6 +73,29 @@ export interface EvidenceStep {
   diff?: string;
   /** True when `diff` was cut at the size cap. */
   diffTruncated?: boolean;
+  /**
+   * Each device's running configuration saved before and after the step (a real run whose executor
+   * could read it), by file in the run directory and sha256.
+   */
+  backups?: EvidenceBackup[];
+}
+
+/** A saved running configuration, as the evidence refers to it. */
+export interface EvidenceSavedConfiguration {
+  /** sha256 (hex) of the file as saved: `sha256sum <runDirectory>/<path>` prints it. */
+  sha256: string;
+  /** Relative to the record's `runDirectory`, e.g. `backups/r2/execution-1-before.conf`. */
+  path: string;
+}
+
+/** One device's backups from one step. */
+export interface EvidenceBackup {
+  /** The device (the Ansible inventory host). */
+  device: string;
+  /** Its running configuration before the step changed anything. */
+  before?: EvidenceSavedConfiguration;
+  /** Its running configuration after the step; absent when it could not be read again. */
+  after?: EvidenceSavedConfiguration;
 }
 
 /** A complete, chained record as stored in git. */

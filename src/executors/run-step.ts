@@ -1,7 +1,7 @@
 import type { Step } from '../core/model.js';
 import { clockOf, type StepContext } from './context.js';
 import { executorOf, type StepResult, type StepRun, stepKind } from './registry.js';
-import type { StepPhase } from './step-result.js';
+import type { DeviceConfiguration, StepPhase } from './step-result.js';
 
 /** Where a step sits in its proposal. */
 export interface StepPosition {
@@ -9,10 +9,15 @@ export interface StepPosition {
   index: number;
 }
 
-/** A step's result and its redacted log text (the run directory decides where the log goes). */
+/**
+ * A step's result, its redacted log text and the devices' running configurations the executor read
+ * (the run directory decides where the log and the backups go).
+ */
 export interface ExecutedStep {
   result: StepResult;
   logText: string;
+  /** Before and after a real run, per device, redacted; empty when the executor read none. */
+  configurations: DeviceConfiguration[];
 }
 
 /** The label a step is shown with: its name, or what it runs. */
@@ -32,7 +37,7 @@ export async function runStep(
   // any output, diff or log exists (not only those the tool's output happens to label).
   const refused = await executor.learnSecrets(step, context);
   const run: StepRun = refused ? { ...refused, startedAt } : await executor.run(step, context);
-  const { logText, ...rest } = run;
+  const { logText, configurations = [], ...rest } = run;
   // why: `rest` carries the run of `step`'s own kind, which TypeScript cannot relate to stepKind.
   const result = {
     phase: position.phase,
@@ -43,7 +48,7 @@ export async function runStep(
     ...rest,
     digest: executor.planHash(rest),
   } as StepResult;
-  return { result, logText };
+  return { result, logText, configurations };
 }
 
 /** A step that was not run (an earlier step failed, or the run was cancelled). */

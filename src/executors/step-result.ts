@@ -48,6 +48,39 @@ export interface StepOutcome {
   durationMs: number;
   /** Per-step log file, relative to the run directory (redacted). */
   log?: string;
+  /**
+   * The devices' running configurations saved around a real run (apply only, when the executor
+   * could read them): one entry per device, files relative to the run directory.
+   */
+  backups?: DeviceBackup[];
+}
+
+/**
+ * A device's running configuration around a real run, as its executor read it: the text before the
+ * step changed anything and after it. Redacted by the executor; apply saves it as the device's backup.
+ */
+export interface DeviceConfiguration {
+  /** The device, as the executor names it (the Ansible inventory host). */
+  device: string;
+  /** Before the step changed anything. */
+  before?: string;
+  /** After the step; absent when the step failed before it could read it again. */
+  after?: string;
+}
+
+/** One saved configuration in the run directory. */
+export interface SavedConfiguration {
+  /** Relative to the run directory, e.g. `backups/r1/execution-1-before.conf`. */
+  path: string;
+  /** sha256 (hex) of the file as written, redacted: what `sha256sum` prints for it. */
+  sha256: string;
+}
+
+/** A device's backups from one step: its running configuration before and after, as saved. */
+export interface DeviceBackup {
+  device: string;
+  before?: SavedConfiguration;
+  after?: SavedConfiguration;
 }
 
 /**
@@ -64,6 +97,11 @@ export type StepRunOf<Kind extends string, Run> = Pick<
 > & { [P in Kind]?: Run } & {
   /** The step's full log (commands, stderr, stdout), already redacted. */
   logText: string;
+  /**
+   * The devices' running configurations before and after a real run, already redacted, when the
+   * executor can read them (the runner saves them as files, never in result.json itself).
+   */
+  configurations?: DeviceConfiguration[];
 };
 
 /** A run that ended before its tool started: the step is reported with this and never runs. */

@@ -10,6 +10,7 @@ import { EXECUTOR_KINDS, stepOf } from '../executors/registry.js';
 import { type ExecutedStep, runStep, skippedStep, stepLabel } from '../executors/run-step.js';
 import type { StepPhase, StepResult } from '../executors/types.js';
 import type { Redactor } from '../redact/index.js';
+import { saveBackups } from './backups.js';
 import { type PlanDocument, type ProposalPlan, summarise, worstStatus } from './plan-document.js';
 import { type ProgressReporter, silentProgress } from './progress.js';
 import { renderPlanMarkdown } from './render-plan.js';
@@ -89,7 +90,8 @@ export function proposalPlan(target: PlanTarget, steps: StepResult[]): ProposalP
 }
 
 /**
- * Runs one step with progress and its log written to `logs/<id>/<phase>-<n>-<kind>.log`.
+ * Runs one step with progress and its log written to `logs/<id>/<phase>-<n>-<kind>.log`; a real
+ * run's device configurations, when the executor read them, go to `backups/` (see backups.ts).
  * A step whose turn comes after cancellation is reported cancelled without running.
  */
 export async function executeStep(
@@ -127,6 +129,14 @@ export async function executeStep(
   const executed: ExecutedStep = await runStep(step, { phase, index }, context);
   const logName = `logs/${safeName(target.proposal.id)}/${mode === 'check' ? 'plan' : 'apply'}-${phase}-${index + 1}-${executed.result.kind}.log`;
   executed.result.log = await options.runDirectory.writeText(logName, executed.logText);
+  // why: only a real run's: check mode changes nothing, so there is nothing to back up.
+  if (mode === 'apply' && executed.configurations.length > 0) {
+    executed.result.backups = await saveBackups(
+      options.runDirectory,
+      { phase, index },
+      executed.configurations,
+    );
+  }
   const ok = executed.result.status === 'planned' || executed.result.status === 'applied';
   progress.finished(key, label, executed.result.status, ok, executed.result.durationMs);
   return executed.result;

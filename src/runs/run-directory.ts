@@ -3,6 +3,7 @@
  * plan.json, plan.md, result.json. Every write goes through the redactor's text pass as the last
  * line of defence; the data was already redacted before it was rendered.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Redactor } from '../redact/index.js';
@@ -12,6 +13,11 @@ export interface RunDirectory {
   readonly path: string;
   /** Writes a text artifact (path relative to the run directory) and returns that relative path. */
   writeText(relative: string, text: string): Promise<string>;
+  /**
+   * Writes a text artifact like `writeText` and returns its relative path with the sha256 (hex) of
+   * exactly the bytes written, after redaction: what the evidence records and `sha256sum` checks.
+   */
+  writeHashedText(relative: string, text: string): Promise<{ path: string; sha256: string }>;
   /** Writes a JSON artifact, pretty-printed. */
   writeJson(relative: string, value: unknown): Promise<string>;
 }
@@ -46,17 +52,19 @@ export async function createRunDirectory(options: {
 /** A run directory at an absolute path (created when missing), writing through the redactor. */
 export async function openRunDirectory(directory: string, redactor: Redactor): Promise<RunDirectory> {
   await mkdir(directory, { recursive: true });
-  const writeText = async (relative: string, text: string): Promise<string> => {
+  const writeHashedText = async (relative: string, text: string) => {
     const target = path.resolve(directory, relative);
     await mkdir(path.dirname(target), { recursive: true });
     // why: step logs arrive already redacted as data by their executor (redactOutput); this text pass,
     // which knows every escaped form of every secret, is the last line of defence.
-    await writeFile(target, redactor.redactText(text), { mode: 0o600 });
-    return relative;
+    const content = Buffer.from(redactor.redactText(text), 'utf8');
+    await writeFile(target, content, { mode: 0o600 });
+    return { path: relative, sha256: createHash('sha256').update(content).digest('hex') };
   };
   return {
     path: directory,
-    writeText,
+    writeText: async (relative, text) => (await writeHashedText(relative, text)).path,
+    writeHashedText,
     // why: JSON is redacted as data (a text pass could cut a quoted string and break the document).
     writeJson: async (relative, value) => {
       const target = path.resolve(directory, relative);

@@ -118,9 +118,11 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
 /** The apply run in the chosen format. */
 async function renderApplyRun(run: ApplyRun, format: ApplyFlags['format']): Promise<string> {
   const { renderResult } = await import('../../reporters/registry.js');
+  const runDirectory = path.relative(process.cwd(), run.runDirectory) || '.';
   return renderResult('apply', format, {
     result: run.result,
-    resultFile: path.join(path.relative(process.cwd(), run.runDirectory) || '.', 'result.json'),
+    resultFile: path.join(runDirectory, 'result.json'),
+    runDirectory,
     ...(run.evidence ? { evidence: run.evidence } : {}),
     ...(run.posted ? { postedTo: run.posted } : {}),
     redactor: run.redactor,

@@ -7,7 +7,8 @@
  * is lost when ansible-playbook crashes mid-run. Lines survive a crash up to the last one.
  * The callback drops module arguments (`invocation`) and anything of a no_log task but its status, and
  * reports the decrypted values of inline `!vault` variables in a `secrets` event, which netchange
- * learns for redaction and never writes anywhere.
+ * learns for redaction and never writes anywhere. A module's `netchange_backup: {before, after}` (the
+ * device's running configuration around a real run) is kept: apply saves it as the device's backup.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -31,7 +32,7 @@ description: One JSON object per line for each play, task, host result and the r
 '''
 
 KEEP = ('changed', 'failed', 'skipped', 'unreachable', 'msg', 'rc', 'stdout', 'stderr', 'diff',
-        'skip_reason', 'assertion', 'evaluated_to', 'warnings')
+        'skip_reason', 'assertion', 'evaluated_to', 'warnings', 'netchange_backup')
 
 
 def _hidden(task, res):

@@ -53,7 +53,13 @@ export const ansibleExecutor: Executor<
 };
 
 export { reservedAnsibleVariable } from './checks.js';
-export { parseAnsibleEvents, unifiedDiff } from './parse-events.js';
+export {
+  BACKUP_RESULT_KEY,
+  type ParsedAnsibleOutput,
+  parseAnsibleEvents,
+  parseAnsibleOutput,
+  unifiedDiff,
+} from './parse-events.js';
 export { ansiblePlanHash } from './plan-hash.js';
 export { runAnsible, toUnsafeYaml } from './run.js';
 export type * from './types.js';

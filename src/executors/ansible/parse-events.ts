@@ -1,11 +1,12 @@
 /**
  * Turns the netchange_events callback's JSON lines into per-host, per-task results with unified
- * diffs, redacted as data. Pure.
+ * diffs, and the devices' running configurations modules returned, redacted as data. Pure.
  */
 import path from 'node:path';
 import { structuredPatch } from 'diff';
 import type { Redactor } from '../../redact/index.js';
 import { withoutTemporaryPaths } from '../plan-hash.js';
+import type { DeviceConfiguration } from '../step-result.js';
 import type {
   AnsibleHostResult,
   AnsibleItemResult,
@@ -30,10 +31,39 @@ interface RawEvent {
 }
 
 /**
+ * The module result key a module returns a device's running configuration under, around a real run:
+ * `netchange_backup: {before, after}` (strings). Any module may return it; examples/lab-network's
+ * frr_config does. Apply saves it as the device's backup; a module without it has no backups.
+ */
+export const BACKUP_RESULT_KEY = 'netchange_backup';
+
+/** What an Ansible run printed, parsed: per-host results and the devices' running configurations. */
+export interface ParsedAnsibleOutput {
+  run: AnsibleRun;
+  /** Per host, in name order, from the modules that returned `netchange_backup`; redacted. */
+  configurations: DeviceConfiguration[];
+}
+
+/**
  * Turns the callback's JSON lines into per-host results. Pure: redaction happens here, on the data,
  * before any diff is rendered. Lines that are not events (a crash mid-line) are ignored.
  */
 export function parseAnsibleEvents(stdout: string, redactor: Redactor, repoRoot: string): AnsibleRun {
+  return parseAnsibleOutput(stdout, redactor, repoRoot).run;
+}
+
+/** Like parseAnsibleEvents, and also returns the running configurations modules reported per host. */
+export function parseAnsibleOutput(
+  stdout: string,
+  redactor: Redactor,
+  repoRoot: string,
+): ParsedAnsibleOutput {
+  const events = readEvents(stdout, redactor);
+  return { run: toRun(events, repoRoot), configurations: deviceConfigurations(events) };
+}
+
+/** The callback's events, redacted as data; vault values are learned first and dropped. */
+function readEvents(stdout: string, redactor: Redactor): RawEvent[] {
   const raw: RawEvent[] = [];
   for (const line of stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
@@ -52,7 +82,10 @@ export function parseAnsibleEvents(stdout: string, redactor: Redactor, repoRoot:
       redactor.addSecretValues(event.values.filter((value): value is string => typeof value === 'string'));
     }
   }
-  const events = redactor.redactValue(raw.filter((event) => event.event !== 'secrets'));
+  return redactor.redactValue(raw.filter((event) => event.event !== 'secrets'));
+}
+
+function toRun(events: readonly RawEvent[], repoRoot: string): AnsibleRun {
   const hosts = new Map<string, AnsibleHostResult>();
   const hostEntry = (name: string): AnsibleHostResult => {
     let entry = hosts.get(name);
@@ -175,6 +208,34 @@ function toDiffs(value: unknown, repoRoot: string, target?: string): FileDiff[] 
     if (diff.unified || diff.prepared) diffs.push(diff);
   }
   return diffs;
+}
+
+/**
+ * Each host's running configuration before and after the run, from the `netchange_backup` its
+ * tasks (or loop items) returned, in order: the first `before` seen (the device before the step
+ * touched it) and the last task's `after` (absent when that task could not read it again).
+ * Results of no_log tasks are never read.
+ */
+function deviceConfigurations(events: readonly RawEvent[]): DeviceConfiguration[] {
+  const devices = new Map<string, DeviceConfiguration>();
+  for (const event of events) {
+    if (event.event !== 'result' || typeof event.host !== 'string' || event.hidden === true) continue;
+    const result = event.result ?? {};
+    const items = Array.isArray(result.results) ? result.results.filter(isRecord) : [];
+    for (const source of [result, ...items]) {
+      const backup = source[BACKUP_RESULT_KEY];
+      if (source.hidden === true || !isRecord(backup)) continue;
+      const before = typeof backup.before === 'string' ? backup.before : undefined;
+      const after = typeof backup.after === 'string' ? backup.after : undefined;
+      if (before === undefined && after === undefined) continue;
+      const merged: DeviceConfiguration = { device: event.host };
+      const first = devices.get(event.host)?.before ?? before;
+      if (first !== undefined) merged.before = first;
+      if (after !== undefined) merged.after = after;
+      devices.set(event.host, merged);
+    }
+  }
+  return [...devices.values()].sort((a, b) => a.device.localeCompare(b.device));
 }
 
 /** Renders before → after as a unified diff (`--- a/… +++ b/…`), or undefined when equal. */

@@ -10,7 +10,7 @@ import { runProcess } from '../run-process.js';
 import type { StepRunOf } from '../step-result.js';
 import { createTemporaryDirectory } from '../temporary-directory.js';
 import { CALLBACK_NAME, ensureCallbackDirectory } from './callback.js';
-import { parseAnsibleEvents } from './parse-events.js';
+import { parseAnsibleOutput } from './parse-events.js';
 import type { AnsibleHostResult, AnsibleRun } from './types.js';
 
 /** The commands the Ansible executor runs, by their netchange.yaml key, with their defaults. */
@@ -79,7 +79,7 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
       ...(context.signal ? { signal: context.signal } : {}),
     });
 
-    const run = parseAnsibleEvents(result.stdout, context.redactor, context.repoRoot);
+    const { run, configurations } = parseAnsibleOutput(result.stdout, context.redactor, context.repoRoot);
     const events = withoutSecretEvents(result.stdout);
     const argv = [ansiblePlaybook, ...args.map((arg) => displayArgument(arg, context.repoRoot, scratch))];
     const command = `$ ${argv.join(' ')}`;
@@ -93,6 +93,8 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
       durationMs: performance.now() - started,
       logText,
       ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+      // why: a failed or interrupted run keeps what it read; the device's state before matters most then.
+      ...(configurations.length > 0 ? { configurations } : {}),
     };
     const timeoutSeconds = Math.round(context.timeoutMs / 1000);
 

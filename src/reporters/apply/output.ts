@@ -7,6 +7,8 @@ export interface ApplyOutput {
   result: ApplyResult;
   /** result.json's path relative to the working directory, as printed. */
   resultFile: string;
+  /** The run directory relative to the working directory, as printed (backups are under it). */
+  runDirectory: string;
   /** The evidence record this apply wrote; absent when it could not be written. */
   evidence?: { sequence: number };
   /** Where the result was recorded on the pull request (`--pr`), when it was. */

@@ -6,6 +6,8 @@ before = `vtysh -N PATHSPACE -c 'show running-config'`, after = the intended con
 normalised (volatile lines dropped); changed = they differ. Check mode reports the diff only; a
 real run saves the running configuration as the rollback point and applies the delta with FRR's
 own `frr-reload.py --pathspace PATHSPACE --reload`. state=rollback re-applies that saved point.
+A real run also returns the router's whole running configuration before and after it
+(`netchange_backup`), which netchange saves as the device's backup in the apply's run directory.
 """
 
 import os
@@ -24,6 +26,21 @@ options:
           choices: [present, rollback], default: present, type: str}
   confdir: {description: FRR's configuration root, default: /etc/frr, type: str}
   reload_script: {description: Path of frr-reload.py, default: /usr/lib/frr/frr-reload.py, type: str}
+"""
+
+RETURN = r"""
+diff: {description: The normalised running configuration (before) and the intended one (after), returned: always}
+netchange_backup:
+  description: >-
+    The router's running configuration exactly as `show running-config` prints it, read before the
+    run changed anything (before) and after it (after; the same text when nothing changed). netchange
+    saves both in the apply's run directory (backups/<host>/) and records their sha256 in the
+    evidence. Any module can return this key; a module that does not simply has no backups.
+  returned: when not in check mode, also when the module fails after reading the configuration
+  type: dict
+  contains:
+    before: {description: The running configuration before the run, type: str}
+    after: {description: The running configuration after the run (absent when applying failed), type: str}
 """
 
 # why: these lines change without anyone changing the configuration: the banner vtysh prints, the
@@ -51,17 +68,20 @@ def normalise(text):
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def running_config(module, pathspace):
+def running_config(module, pathspace, result=None):
+    """`show running-config`; a failure fails the module, keeping `result` (the backup read so far)."""
     rc, out, err = module.run_command(["vtysh", "-N", pathspace, "-c", "show running-config"])
     if rc != 0:
         module.fail_json(
             msg="vtysh -N %s could not read the running configuration (is the lab up?): %s"
-            % (pathspace, (err or out).strip())
+            % (pathspace, (err or out).strip()),
+            **(result or {})
         )
     return out
 
 
-def reload(module, pathspace, reload_script, text):
+def reload(module, pathspace, reload_script, text, result):
+    """Applies `text` with frr-reload.py; a failure fails the module, keeping `result` (the backup before)."""
     handle, path = tempfile.mkstemp(prefix="frr-intended-", suffix=".conf")
     try:
         with os.fdopen(handle, "w") as file:
@@ -70,7 +90,9 @@ def reload(module, pathspace, reload_script, text):
             ["python3", reload_script, "--pathspace", pathspace, "--reload", "--stdout", path]
         )
         if rc != 0:
-            module.fail_json(msg="frr-reload.py failed for %s" % pathspace, rc=rc, stdout=out, stderr=err)
+            module.fail_json(
+                msg="frr-reload.py failed for %s" % pathspace, rc=rc, stdout=out, stderr=err, **result
+            )
     finally:
         os.unlink(path)
 
@@ -114,14 +136,22 @@ def main():
             after_header="%s: intended" % pathspace,
         ),
     )
-    if changed and not module.check_mode:
+    if module.check_mode:
+        module.exit_json(**result)
+
+    # why: the raw text, not the normalised one: a backup is what the router ran, banner and all; it
+    # is returned on failure too, since "what did it run before" matters most when applying failed.
+    backup = result["netchange_backup"] = dict(before=running, after=running)
+    if changed:
+        del backup["after"]
         if module.params["state"] == "present":
             # why: the rollback point is what ran before this change, so a failed verification can
             # put the router back exactly as it was.
             with open(previous_path, "w") as file:
                 file.write(before)
-        reload(module, pathspace, module.params["reload_script"], intended)
-        remaining = normalise(running_config(module, pathspace))
+        reload(module, pathspace, module.params["reload_script"], intended, result)
+        backup["after"] = running_config(module, pathspace, result)
+        remaining = normalise(backup["after"])
         if remaining != after:
             module.fail_json(
                 msg="%s still differs from the intended configuration after frr-reload.py" % pathspace,
