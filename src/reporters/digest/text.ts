@@ -30,13 +30,7 @@ export function renderDigestText(digest: Digest): string {
         lines.push('', `== ${OUTSIDE_TITLE} (${digest.outside.length}) ==`);
         for (const record of digest.outside) {
           lines.push('', driftHeadline(record), ...factLines(describeDrift(record, digest.timezone)));
-          if (record.diff)
-            lines.push(
-              ...record.diff
-                .trimEnd()
-                .split('\n')
-                .map((line) => `    ${line}`),
-            );
+          if (record.diff) lines.push(...diffExcerpt(record.diff).map((line) => `    ${line}`));
         }
       }
     }
