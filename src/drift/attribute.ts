@@ -64,7 +64,7 @@ export async function explainDrift(request: ExplainDriftRequest): Promise<Map<st
   const drifted = request.targets.filter((target) => target.status === 'drifted');
   const explanations = new Map<string, DriftExplanation>();
   if (drifted.length === 0) return explanations;
-  const git = createAttributionGit(request.repositoryRoot);
+  const git = rememberAncestry(createAttributionGit(request.repositoryRoot));
   const tip = await git.resolveCommit(request.defaultBranch);
   const changes = request.changesDirectory ?? 'changes';
   const [files, evidence] = await Promise.all([
@@ -78,25 +78,80 @@ export async function explainDrift(request: ExplainDriftRequest): Promise<Map<st
   const applying = evidence.filter(
     (record) => APPLYING_KINDS.has(record.kind) && APPLYING_OUTCOMES.has(record.outcome),
   );
-  const applied = await appliedProposals(git, applying, request.defaultTimezone);
+  const last = await lastChanges(git, applying, drifted, request.defaultTimezone);
+  const appliedVersions = new Set(
+    applying
+      .filter((record) => record.outcome === 'succeeded')
+      // why: a record without a blob (written before blobs were kept) counts for every version of its proposal.
+      .map((record) => versionKey(record.proposal.id, record.proposal.blob)),
+  );
   for (const target of drifted) {
-    const explanation = (await appliedNotMerged(git, tip, target, applying, applied, merged)) ??
-      mergedNotApplied(target, merged, evidence) ?? { kind: 'out-of-band' };
+    const explanation = (await appliedNotMerged(git, tip, last.get(target.target), merged)) ??
+      mergedNotApplied(target, merged, appliedVersions) ?? { kind: 'out-of-band' };
     explanations.set(target.target, explanation);
   }
   return explanations;
 }
 
-/** Each applying record's proposal as it was at the applied commit (undefined where git lacks it). */
-async function appliedProposals(
+/** The same git, asking about each commit's ancestry once (many targets share their last applied commit). */
+function rememberAncestry(git: AttributionGit): AttributionGit {
+  const answers = new Map<string, Promise<boolean>>();
+  return {
+    ...git,
+    isAncestor(ancestor, descendant) {
+      const key = `${ancestor}..${descendant}`;
+      let answer = answers.get(key);
+      if (!answer) {
+        answer = git.isAncestor(ancestor, descendant);
+        answers.set(key, answer);
+      }
+      return answer;
+    },
+  };
+}
+
+/** Records read per git call at first; each further chunk is twice as large. */
+const FIRST_CHUNK = 64;
+
+/**
+ * The last applying record that reached each target, reading the chain backwards in growing chunks
+ * and each record's proposal as it was at the applied commit (from git): a target netchange changed
+ * recently is settled after the first chunk; only targets it never touched read the whole chain.
+ */
+async function lastChanges(
   git: AttributionGit,
   records: readonly EvidenceRecord[],
+  targets: readonly DetectedTarget[],
   defaultTimezone: string | undefined,
-): Promise<(ProposalFacts | undefined)[]> {
-  const files = await git.filesAt(
-    records.map((record) => ({ commit: record.commit, file: record.proposal.file })),
-  );
-  return files.map((file) => (file ? proposalFacts(file, defaultTimezone) : undefined));
+): Promise<Map<string, EvidenceRecord>> {
+  const found = new Map<string, EvidenceRecord>();
+  const pending = new Set(targets);
+  // why: thousands of records apply a few hundred proposal versions; each version is parsed and
+  // matched against the targets once.
+  const reachedBy = new Map<string, DetectedTarget[]>();
+  let end = records.length;
+  for (let size = FIRST_CHUNK; end > 0 && pending.size > 0; size *= 2) {
+    const chunk = records.slice(Math.max(0, end - size), end);
+    end -= chunk.length;
+    const files = await git.filesAt(
+      chunk.map((record) => ({ commit: record.commit, file: record.proposal.file })),
+    );
+    for (let index = chunk.length - 1; index >= 0 && pending.size > 0; index--) {
+      const record = chunk[index] as EvidenceRecord;
+      const file = files[index];
+      let reached = file ? reachedBy.get(file.blob) : undefined;
+      if (!reached) {
+        const facts = file ? proposalFacts(file, defaultTimezone) : undefined;
+        reached = targets.filter((target) => touches(facts, record, target));
+        if (file) reachedBy.set(file.blob, reached);
+      }
+      for (const target of reached) {
+        if (!pending.delete(target)) continue;
+        found.set(target.target, record);
+      }
+    }
+  }
+  return found;
 }
 
 /**
@@ -107,18 +162,9 @@ async function appliedProposals(
 async function appliedNotMerged(
   git: AttributionGit,
   tip: string,
-  target: DetectedTarget,
-  records: readonly EvidenceRecord[],
-  applied: readonly (ProposalFacts | undefined)[],
+  last: EvidenceRecord | undefined,
   merged: readonly ProposalFacts[],
 ): Promise<DriftExplanation | undefined> {
-  let index = records.length - 1;
-  while (index >= 0) {
-    const record = records[index] as EvidenceRecord;
-    if (touches(applied[index], record, target)) break;
-    index--;
-  }
-  const last = records[index];
   if (!last) return undefined;
   if (merged.some((proposal) => proposal.id === last.proposal.id && proposal.blob === last.proposal.blob))
     return undefined;
@@ -143,20 +189,14 @@ async function appliedNotMerged(
 function mergedNotApplied(
   target: DetectedTarget,
   merged: readonly ProposalFacts[],
-  evidence: readonly EvidenceRecord[],
+  appliedVersions: ReadonlySet<string>,
 ): DriftExplanation | undefined {
-  const succeeded = evidence.filter(
-    (record) => APPLYING_KINDS.has(record.kind) && record.outcome === 'succeeded',
-  );
   const pending = merged
     .filter((proposal) => targetsTarget(proposal, target))
     .filter(
       (proposal) =>
-        !succeeded.some(
-          (record) =>
-            record.proposal.id === proposal.id &&
-            (record.proposal.blob === proposal.blob || record.proposal.blob === null),
-        ),
+        !appliedVersions.has(versionKey(proposal.id, proposal.blob)) &&
+        !appliedVersions.has(versionKey(proposal.id, null)),
     )
     // why: the earliest slot first: that is the change due to bring the target in line soonest.
     .sort((a, b) => (a.slot?.start ?? '').localeCompare(b.slot?.start ?? '') || a.file.localeCompare(b.file));
@@ -171,6 +211,11 @@ function mergedNotApplied(
       ...(first.slot ? { slot: first.slot } : {}),
     },
   };
+}
+
+/** One version of a proposal: its id and blob (null: any version). */
+function versionKey(id: string, blob: string | null): string {
+  return `${id}\u0000${blob ?? ''}`;
 }
 
 /** Whether an applied record reached the target: by its proposal at the applied commit, else by the record. */
@@ -196,8 +241,17 @@ export function targetsTarget(proposal: ProposalFacts, target: DetectedTarget): 
   );
 }
 
+const matchers = new Map<string, (host: string) => boolean>();
+
+// why: compiled once per pattern; attribution asks every record's patterns about every drifted host.
 function matchesHost(pattern: string, host: string): boolean {
-  return pattern === host || picomatch(pattern)(host);
+  if (pattern === host) return true;
+  let matcher = matchers.get(pattern);
+  if (!matcher) {
+    matcher = picomatch(pattern);
+    matchers.set(pattern, matcher);
+  }
+  return matcher(host);
 }
 
 /**
