@@ -6,7 +6,14 @@
 import { canonicalJson } from '../core/canonical-json.js';
 import { createRedactor, type Redactor } from '../redact/index.js';
 import { hashRecord } from './canonical-json.js';
-import type { EvidenceDraft, EvidenceRecord, EvidenceStep } from './types.js';
+import {
+  type AnyEvidenceDraft,
+  type AnyEvidenceRecord,
+  type DriftEvidenceDraft,
+  type EvidenceDraft,
+  type EvidenceStep,
+  isDriftRecord,
+} from './types.js';
 
 /** Largest diff kept per step, in characters; the rest is cut and `diffTruncated` set. */
 export const MAX_DIFF_CHARACTERS = 64 * 1024;
@@ -30,12 +37,21 @@ export interface ChainTip {
   hash: string;
 }
 
+/** The fields a draft gains when it is chained. */
+export interface ChainFields {
+  schemaVersion: 1;
+  sequence: number;
+  previousHash: string | null;
+  hash: string;
+  recordedAt: string;
+}
+
 /** Gives a draft its place after `tip` (undefined: the first record) and its hash. */
-export function chainRecord(
-  draft: EvidenceDraft,
+export function chainRecord<Draft extends AnyEvidenceDraft>(
+  draft: Draft,
   tip: ChainTip | undefined,
   recordedAt: Date,
-): EvidenceRecord {
+): Draft & ChainFields {
   const record = {
     ...draft,
     schemaVersion: 1 as const,
@@ -49,24 +65,49 @@ export function chainRecord(
 }
 
 /** The bytes stored for a record: canonical JSON on one line. */
-export function serialiseRecord(record: EvidenceRecord): string {
+export function serialiseRecord(record: AnyEvidenceRecord): string {
   return `${canonicalJson(record)}\n`;
 }
 
 /** Strips a stored record back to a draft (to re-chain it onto another tip), keeping its recordedAt. */
-export function draftOf(record: EvidenceRecord): { draft: EvidenceDraft; recordedAt: Date } {
+export function draftOf(record: AnyEvidenceRecord): { draft: AnyEvidenceDraft; recordedAt: Date } {
   const { schemaVersion: _v, sequence: _s, previousHash: _p, hash: _h, recordedAt, ...draft } = record;
-  return { draft, recordedAt: new Date(recordedAt) };
+  return { draft: draft as AnyEvidenceDraft, recordedAt: new Date(recordedAt) };
+}
+
+/** A diff as it is stored: redacted, then cut at MAX_DIFF_CHARACTERS. */
+function storedDiff(redactor: Redactor, text: string): { diff: string; diffTruncated?: true } {
+  // why: redact before cutting, so a secret straddling the cut cannot leave half of itself behind.
+  const diff = redactor.redactText(text);
+  if (diff.length <= MAX_DIFF_CHARACTERS) return { diff };
+  return {
+    diff: `${diff.slice(0, MAX_DIFF_CHARACTERS)}\n… ${diff.length - MAX_DIFF_CHARACTERS} more characters cut\n`,
+    diffTruncated: true,
+  };
 }
 
 /**
  * Redacts the free-text parts of a draft (argv, diffs, messages) and caps diffs. Identifiers,
  * hashes and times are left alone: they are not secrets and must stay exact.
  */
-export function redactDraft(
-  draft: EvidenceDraft,
+export function redactDraft<Draft extends AnyEvidenceDraft>(
+  draft: Draft,
   redactor: Redactor = createRedactor({ env: process.env }),
-): EvidenceDraft {
+): Draft {
+  if (isDriftRecord(draft)) return redactDriftDraft(draft, redactor) as Draft;
+  return redactChangeDraft(draft as EvidenceDraft, redactor) as Draft;
+}
+
+function redactDriftDraft(draft: DriftEvidenceDraft, redactor: Redactor): DriftEvidenceDraft {
+  const { diff: _diff, diffTruncated: _truncated, ...rest } = draft;
+  return {
+    ...rest,
+    diffSummary: redactor.redactText(draft.diffSummary),
+    ...(draft.diff === undefined ? {} : storedDiff(redactor, draft.diff)),
+  };
+}
+
+function redactChangeDraft(draft: EvidenceDraft, redactor: Redactor): EvidenceDraft {
   const text = (value: string | undefined) => (value === undefined ? undefined : redactor.redactText(value));
   const steps = draft.steps.map((step): EvidenceStep => {
     const redacted: EvidenceStep = {
@@ -74,16 +115,7 @@ export function redactDraft(
       argv: step.argv.map((argument) => redactor.redactText(argument)),
     };
     if (step.diffSummary !== undefined) redacted.diffSummary = redactor.redactText(step.diffSummary);
-    if (step.diff !== undefined) {
-      // why: redact before cutting, so a secret straddling the cut cannot leave half of itself behind.
-      const diff = redactor.redactText(step.diff);
-      if (diff.length > MAX_DIFF_CHARACTERS) {
-        redacted.diff = `${diff.slice(0, MAX_DIFF_CHARACTERS)}\n… ${diff.length - MAX_DIFF_CHARACTERS} more characters cut\n`;
-        redacted.diffTruncated = true;
-      } else {
-        redacted.diff = diff;
-      }
-    }
+    if (step.diff !== undefined) Object.assign(redacted, storedDiff(redactor, step.diff));
     return redacted;
   });
   const withMessage = <T extends { message?: string }>(part: T): T =>

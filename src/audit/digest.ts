@@ -4,23 +4,32 @@
  */
 
 import { isStartedRecord, openChanges } from './open-changes.js';
-import type { EvidenceRecord } from './types.js';
+import type { DriftEvidenceRecord, EvidenceRecord } from './types.js';
 
 export interface DigestOptions {
   /** Start of the period (inclusive), matched against each record's finishedAt. */
   since: Date;
   /** End of the period (exclusive). */
   until: Date;
-  /** Only changes this team requested, ran or approved. */
+  /** Only changes this team requested, ran or approved (drift records are shown to every team). */
   team?: string;
+  /** IANA zone drift times are shown in besides UTC (netchange.yaml `defaults.timezone`). */
+  timezone?: string;
 }
 
 export interface Digest {
   since: string;
   until: string;
   team?: string;
+  /** IANA zone drift times are shown in besides UTC. */
+  timezone?: string;
   /** Failed, rolled-back and interrupted changes (started, no result): read these first. */
   attention: EvidenceRecord[];
+  /**
+   * "Changed outside netchange": drift-detected and drift-resolved records whose check ran in the
+   * period, in chain order. Read right after the failures.
+   */
+  outside: DriftEvidenceRecord[];
   /** Emergency changes and window overrides that succeeded, with retrospective due dates. */
   emergency: EvidenceRecord[];
   /** Everything else that succeeded. */
@@ -30,7 +39,7 @@ export interface Digest {
 }
 
 /**
- * Sorts the period's records into the digest's three sections, each in the order the changes started.
+ * Sorts the period's records into the digest's sections (drift records into "Changed outside netchange"), each in the order the changes started.
  * A started record is shown only when no finished record follows it (in `records`, which may reach
  * past the period): the change was interrupted, or is still running.
  */
@@ -38,6 +47,7 @@ export function buildDigest(
   records: readonly EvidenceRecord[],
   options: DigestOptions,
   unreadable: readonly string[] = [],
+  drift: readonly DriftEvidenceRecord[] = [],
 ): Digest {
   const since = options.since.getTime();
   const until = options.until.getTime();
@@ -54,7 +64,14 @@ export function buildDigest(
     since: options.since.toISOString(),
     until: options.until.toISOString(),
     ...(options.team ? { team: options.team } : {}),
+    ...(options.timezone ? { timezone: options.timezone } : {}),
     attention: [],
+    // why: a change made outside netchange has no requester or approver to filter by, and it is what
+    // every team must see; so it is shown whatever --team says.
+    outside: drift.filter((record) => {
+      const checked = Date.parse(record.checkedAt);
+      return checked >= since && checked < until;
+    }),
     emergency: [],
     other: [],
     unreadable: [...unreadable],

@@ -8,6 +8,7 @@ import { NetchangeError } from '../core/errors.js';
 import { systemClock } from '../core/system-clock.js';
 import type { Redactor } from '../redact/index.js';
 import {
+  type ChainFields,
   type ChainTip,
   chainRecord,
   draftOf,
@@ -26,10 +27,13 @@ import {
 import { checkHistory, checkShapes } from './history.js';
 import { describeRecordProblem } from './record-schema.js';
 import {
+  type AnyEvidenceDraft,
+  type AnyEvidenceRecord,
+  type DriftEvidenceRecord,
   EVIDENCE_BRANCH,
   EVIDENCE_REF,
-  type EvidenceDraft,
   type EvidenceRecord,
+  isDriftRecord,
   LEGACY_EVIDENCE_REF,
 } from './types.js';
 import { type ExpectedHead, type VerifyResult, verifyStoredRecords } from './verify.js';
@@ -113,11 +117,11 @@ async function fetchRemoteTip(git: EvidenceGit, remote: string): Promise<string 
  * ref only moves by compare-and-swap (locally) or fast-forward push (remote), and a lost race
  * re-chains the record on the new tip.
  */
-export async function appendEvidence(
+export async function appendEvidence<Draft extends AnyEvidenceDraft>(
   repositoryRoot: string,
-  draft: EvidenceDraft,
+  draft: Draft,
   options: AppendOptions = {},
-): Promise<EvidenceRecord> {
+): Promise<Draft & ChainFields> {
   const git = createSimpleGitEvidence(repositoryRoot);
   const now = options.now ?? systemClock.now;
   const maxAttempts = options.maxAttempts ?? 20;
@@ -136,7 +140,7 @@ export async function appendEvidence(
   const signing = await evidenceSigning(git, options);
   let useRemote = remote;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    let appended: EvidenceRecord | undefined;
+    let appended: (Draft & ChainFields) | undefined;
     try {
       appended = useRemote
         ? await tryAppendRemote(git, useRemote, redacted, { now, notice, signing })
@@ -170,11 +174,11 @@ interface AttemptContext {
   signing: EvidenceSigning | undefined;
 }
 
-async function tryAppendLocal(
+async function tryAppendLocal<Draft extends AnyEvidenceDraft>(
   git: EvidenceGit,
-  draft: EvidenceDraft,
+  draft: Draft,
   { now, notice, signing }: AttemptContext,
-): Promise<EvidenceRecord | undefined> {
+): Promise<(Draft & ChainFields) | undefined> {
   const tip = await resolveEvidenceTip(git, notice);
   const chainTip = tip ? await tipOf(git, tip) : undefined;
   const record = chainRecord(draft, chainTip, now());
@@ -187,30 +191,35 @@ async function tryAppendLocal(
   return (await git.compareAndSwap(EVIDENCE_REF, commit, tip)) ? record : undefined;
 }
 
-async function tryAppendRemote(
+async function tryAppendRemote<Draft extends AnyEvidenceDraft>(
   git: EvidenceGit,
   remote: string,
-  draft: EvidenceDraft,
+  draft: Draft,
   { now, notice, signing }: AttemptContext,
-): Promise<EvidenceRecord | undefined> {
+): Promise<(Draft & ChainFields) | undefined> {
   const remoteTip = await fetchRemoteTip(git, remote);
   const localTip = await resolveEvidenceTip(git, notice);
   // why: records appended while the remote was unreachable must reach it too, after what it already holds.
   const pending = await unpublishedRecords(git, localTip, remoteTip);
   let base = remoteTip;
   let chainTip = remoteTip ? await tipOf(git, remoteTip) : undefined;
-  let record: EvidenceRecord | undefined;
-  for (const entry of [...pending, { draft, recordedAt: now() }]) {
-    record = chainRecord(entry.draft, chainTip, entry.recordedAt);
+  for (const entry of pending) {
+    const earlier = chainRecord(entry.draft, chainTip, entry.recordedAt);
     base = await git.commitFile(
       base,
-      { path: recordPath(record.sequence), content: serialiseRecord(record) },
-      commitMessage(record),
+      { path: recordPath(earlier.sequence), content: serialiseRecord(earlier) },
+      commitMessage(earlier),
       signing,
     );
-    chainTip = { sequence: record.sequence, hash: record.hash };
+    chainTip = { sequence: earlier.sequence, hash: earlier.hash };
   }
-  if (!base || !record) return undefined;
+  const record = chainRecord(draft, chainTip, now());
+  base = await git.commitFile(
+    base,
+    { path: recordPath(record.sequence), content: serialiseRecord(record) },
+    commitMessage(record),
+    signing,
+  );
   if ((await git.push(remote, base, EVIDENCE_REF)) === 'rejected') return undefined;
   // why: the remote is the truth now; the local ref follows unless another append moved it meanwhile.
   await git.compareAndSwap(EVIDENCE_REF, base, localTip);
@@ -232,7 +241,7 @@ async function unpublishedRecords(
   const contents = await git.readBlobs(entries);
   return contents.map((content, index) => {
     try {
-      return draftOf(JSON.parse(content.toString()) as EvidenceRecord);
+      return draftOf(JSON.parse(content.toString()) as AnyEvidenceRecord);
     } catch {
       throw new NetchangeError(
         'E_GIT',
@@ -267,8 +276,11 @@ async function tipOf(git: EvidenceGit, commit: string): Promise<ChainTip | undef
   };
 }
 
-function commitMessage(record: EvidenceRecord): string {
-  return `evidence #${record.sequence}: ${record.kind} ${record.proposal.id} ${record.outcome}\n\n${SEQUENCE_TRAILER}: ${record.sequence}\n${HASH_TRAILER}: ${record.hash}\n`;
+function commitMessage(record: AnyEvidenceRecord): string {
+  const subject = isDriftRecord(record)
+    ? `${record.kind} ${record.target.name} ${record.explanation.kind}`
+    : `${record.kind} ${record.proposal.id} ${record.outcome}`;
+  return `evidence #${record.sequence}: ${subject}\n\n${SEQUENCE_TRAILER}: ${record.sequence}\n${HASH_TRAILER}: ${record.hash}\n`;
 }
 
 export interface ReadOptions {
@@ -281,8 +293,10 @@ export interface ReadOptions {
 }
 
 export interface LoadedEvidence {
-  /** Readable records in the period, in chain order. */
+  /** Readable change records (apply, emergency, ...) in the period, in chain order. */
   records: EvidenceRecord[];
+  /** Readable drift records whose check ran in the period (`checkedAt`), in chain order. */
+  drift: DriftEvidenceRecord[];
   /** Paths of stored files that are not readable records (run `netchange audit verify`). */
   unreadable: string[];
   /** All records stored, readable or not. */
@@ -298,13 +312,15 @@ export async function loadEvidence(
 ): Promise<LoadedEvidence> {
   const git = createSimpleGitEvidence(repositoryRoot);
   const tip = await resolveEvidenceTip(git, options.onNotice);
-  if (!tip) return { records: [], unreadable: [], total: 0 };
+  if (!tip) return { records: [], drift: [], unreadable: [], total: 0 };
   const entries = await git.listRecords(tip);
   const contents = await git.readBlobs(entries);
   const since = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
   const until = options.until?.getTime() ?? Number.POSITIVE_INFINITY;
   const records: EvidenceRecord[] = [];
+  const drift: DriftEvidenceRecord[] = [];
   const unreadable: string[] = [];
+  const inPeriod = (time: number) => time >= since && time < until;
   contents.forEach((content, index) => {
     const text = content.toString();
     // why: a digest over 12 hours of a 10,000-record chain parses only the records it shows; the
@@ -314,11 +330,20 @@ export async function loadEvidence(
       const finished = Date.parse(quick);
       if (!Number.isNaN(finished) && (finished < since || finished >= until)) return;
     }
-    let record: EvidenceRecord;
+    let record: AnyEvidenceRecord;
     try {
-      record = JSON.parse(text) as EvidenceRecord;
+      record = JSON.parse(text) as AnyEvidenceRecord;
     } catch {
       unreadable.push(entries[index]?.path ?? '?');
+      return;
+    }
+    if (record && typeof record === 'object' && isDriftRecord(record)) {
+      const checked = typeof record.checkedAt === 'string' ? Date.parse(record.checkedAt) : Number.NaN;
+      if (Number.isNaN(checked) || typeof record.target?.name !== 'string') {
+        unreadable.push(entries[index]?.path ?? '?');
+      } else if (inPeriod(checked)) {
+        drift.push(record);
+      }
       return;
     }
     const finished = typeof record?.finishedAt === 'string' ? Date.parse(record.finishedAt) : Number.NaN;
@@ -326,9 +351,9 @@ export async function loadEvidence(
       unreadable.push(entries[index]?.path ?? '?');
       return;
     }
-    if (finished >= since && finished < until) records.push(record);
+    if (inPeriod(finished)) records.push(record);
   });
-  return { records, unreadable, total: entries.length };
+  return { records, drift, unreadable, total: entries.length };
 }
 
 /** Reads the records that finished in a period, in chain order (unreadable files are left out). */

@@ -3,6 +3,7 @@
  * and how it ended. schemas/evidence-record.schema.json is normative; these types follow it and
  * every record is checked against the schema before it is written (so the two cannot drift silently).
  */
+import type { DriftExplanation, DriftKind } from '../drift/model.js';
 import type { ExecutorKind } from '../executors/registry.js';
 
 /**
@@ -165,3 +166,65 @@ export const EVIDENCE_BRANCH = 'netchange-evidence';
  * creating the branch at the same commit (the old ref is kept, never written again).
  */
 export const LEGACY_EVIDENCE_REF = 'refs/netchange/evidence';
+
+/**
+ * What a drift record is about (src/drift/record.ts): `drift-detected` when a device or stack starts
+ * to differ from its intended state, or differs in a new way; `drift-resolved` when it is back in line.
+ */
+export type DriftEvidenceKind = 'drift-detected' | 'drift-resolved';
+
+/**
+ * A drift record as stored in git: chained like the change records, but about a target rather than
+ * a proposal (no proposal, approvers or steps).
+ */
+export interface DriftEvidenceRecord {
+  /** Format version; always 1. */
+  schemaVersion: 1;
+  /** Position in the chain, from 1, without gaps. */
+  sequence: number;
+  /** `hash` of the previous record; null for the first. */
+  previousHash: string | null;
+  /** sha256 of the canonical JSON of this record without `hash`. */
+  hash: string;
+  /** When the record was appended (UTC). */
+  recordedAt: string;
+  kind: DriftEvidenceKind;
+  /** The device (inventory hostname) or stack (Terraform dir, `dir@workspace`) that drifted. */
+  target: { name: string; kind: DriftKind };
+  /** sha256 hex of the drift's normalised diff (for drift-resolved: of the drift that ended). */
+  digest: string;
+  /** One line: how many lines differ. */
+  diffSummary: string;
+  /** The redacted diff (running `-`, intended `+`), capped in size; absent on drift-resolved. */
+  diff?: string;
+  /** True when `diff` was cut at the size cap. */
+  diffTruncated?: boolean;
+  /** Why the target differs (for drift-resolved: the last explanation of the drift that ended). */
+  explanation: DriftExplanation;
+  /** When this episode of drift was first seen (RFC 3339): kept across records until it resolves. */
+  firstSeen: string;
+  /** When the check that wrote this record ran (RFC 3339). */
+  checkedAt: string;
+  /** drift-resolved only: back in sync, or every differing line now hidden by an ignore rule. */
+  resolution?: 'in-sync' | 'ignored';
+  /** The default-branch commit the intended state was read from. */
+  commit: string;
+  /** Who ran the check. */
+  actor: { name: string; kind: 'person' | 'automation'; team?: string };
+}
+
+/** What a caller hands to appendEvidence for a drift record. */
+export type DriftEvidenceDraft = Omit<
+  DriftEvidenceRecord,
+  'schemaVersion' | 'sequence' | 'previousHash' | 'hash' | 'recordedAt'
+>;
+
+/** Any record of the chain: a change (apply, emergency, ...) or a drift record. */
+export type AnyEvidenceRecord = EvidenceRecord | DriftEvidenceRecord;
+/** Any draft appendEvidence takes. */
+export type AnyEvidenceDraft = EvidenceDraft | DriftEvidenceDraft;
+
+/** True for a `drift-detected`/`drift-resolved` record (it has no proposal or steps). */
+export function isDriftRecord(record: { kind: string }): record is DriftEvidenceRecord {
+  return record.kind === 'drift-detected' || record.kind === 'drift-resolved';
+}

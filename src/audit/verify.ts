@@ -6,7 +6,7 @@ import { hashRecord } from './canonical-json.js';
 import { sequenceOfPath } from './chain.js';
 import { createOpenChangeTracker, describeOpenChange, type OpenChange } from './open-changes.js';
 import { describeRecordProblem } from './record-schema.js';
-import type { EvidenceRecord } from './types.js';
+import { type AnyEvidenceRecord, isDriftRecord } from './types.js';
 
 export type ChainProblemKind =
   | 'changed'
@@ -98,7 +98,7 @@ export function verifyStoredRecords(
   const latest = now.getTime() + FUTURE_TOLERANCE_MS;
   const hashes = new Map<number, string>();
   const open = createOpenChangeTracker();
-  let previous: EvidenceRecord | undefined;
+  let previous: AnyEvidenceRecord | undefined;
   for (let sequence = 1; sequence <= highest; sequence++) {
     const checked = sequence - 1;
     const file = bySequence.get(sequence);
@@ -138,7 +138,7 @@ export function verifyStoredRecords(
         `record #${sequence} (${file.path}) is not an evidence record: ${schemaProblem}`,
       );
     }
-    const record = value as EvidenceRecord;
+    const record = value as AnyEvidenceRecord;
     if (record.sequence !== sequence) {
       return fail(
         checked,
@@ -199,11 +199,7 @@ export function verifyStoredRecords(
         `record #${sequence - 1} was changed: record #${sequence} holds a different hash for it`,
       );
     }
-    for (const [field, time] of [
-      ['recordedAt', record.recordedAt],
-      ['startedAt', record.startedAt],
-      ['finishedAt', record.finishedAt],
-    ] as const) {
+    for (const [field, time] of recordTimes(record)) {
       if (Date.parse(time) > latest) {
         return fail(
           checked,
@@ -215,7 +211,7 @@ export function verifyStoredRecords(
     }
     previous = record;
     hashes.set(sequence, record.hash);
-    open.add(record);
+    if (!isDriftRecord(record)) open.add(record);
   }
   const announced = Math.max(0, ...anchors.keys());
   if (announced > highest) {
@@ -277,6 +273,22 @@ export function checkAnchors(
   return failed;
 }
 
+/** The times a record states, none of which may lie in the future. */
+function recordTimes(record: AnyEvidenceRecord): [string, string][] {
+  if (isDriftRecord(record)) {
+    return [
+      ['recordedAt', record.recordedAt],
+      ['checkedAt', record.checkedAt],
+      ['firstSeen', record.firstSeen],
+    ];
+  }
+  return [
+    ['recordedAt', record.recordedAt],
+    ['startedAt', record.startedAt],
+    ['finishedAt', record.finishedAt],
+  ];
+}
+
 function fail(checked: number, sequence: number, problem: ChainProblemKind, message: string): VerifyResult {
   return { ok: false, checked: Math.max(0, checked), firstProblem: { sequence, problem, message } };
 }
@@ -297,7 +309,7 @@ function findByHash(bySequence: Map<number, StoredRecord>, hash: string | null):
   if (hash === null) return undefined;
   for (const [sequence, file] of bySequence) {
     try {
-      const record = JSON.parse(file.content.toString()) as EvidenceRecord;
+      const record = JSON.parse(file.content.toString()) as AnyEvidenceRecord;
       if (record && typeof record === 'object' && hashRecord(record) === hash) return sequence;
     } catch {
       // a corrupt record cannot be the one linked to

@@ -9,12 +9,11 @@ import {
   type Digest,
   type ExpectedHead,
   loadEvidence,
-  readEvidence,
   readEvidenceHead,
   type VerifyResult,
   verifyEvidence,
 } from '../audit/index.js';
-import type { EvidenceRecord } from '../audit/types.js';
+import type { AnyEvidenceRecord } from '../audit/types.js';
 import { openWorkspace } from '../pipeline/workspace.js';
 import type { UseCaseContext } from './context.js';
 
@@ -43,10 +42,17 @@ export async function digestChanges(request: DigestRequest, context: UseCaseCont
   // why: no upper bound here: a started record is paired with its finished record even when that
   // finished after --until; buildDigest keeps the period.
   const loaded = await loadEvidence(root, { since: request.since, onNotice: context.notice });
+  const timezone = loaded.drift.length > 0 ? await defaultTimezone(root, context) : undefined;
   const digest = buildDigest(
     loaded.records,
-    { since: request.since, until: request.until, ...(request.team ? { team: request.team } : {}) },
+    {
+      since: request.since,
+      until: request.until,
+      ...(request.team ? { team: request.team } : {}),
+      ...(timezone ? { timezone } : {}),
+    },
     loaded.unreadable,
+    loaded.drift,
   );
   return {
     digest,
@@ -66,6 +72,21 @@ export async function digestChanges(request: DigestRequest, context: UseCaseCont
       return describeDigestIssuePost(outcome);
     },
   };
+}
+
+/**
+ * The repository's default zone (netchange.yaml `defaults.timezone`), for drift times, which belong to
+ * no proposal. A configuration that cannot be read is said and the times are shown in UTC.
+ */
+async function defaultTimezone(root: string, context: UseCaseContext): Promise<string | undefined> {
+  try {
+    return (await openWorkspace({ cwd: context.cwd, repo: root })).config.defaults.timezone;
+  } catch (error) {
+    context.warn(
+      `drift times are shown in UTC only: the repository's configuration could not be read (${error instanceof Error ? error.message : String(error)})`,
+    );
+    return undefined;
+  }
 }
 
 export interface VerifyRequest extends EvidenceSource {
@@ -112,15 +133,17 @@ export interface ExportRequest extends EvidenceSource {
   to?: Date;
 }
 
+/** The change records that finished, and the drift records whose check ran, in the period, in chain order. */
 export async function exportEvidence(
   request: ExportRequest,
   context: UseCaseContext,
-): Promise<EvidenceRecord[]> {
+): Promise<AnyEvidenceRecord[]> {
   const root = await openEvidence(request, context, { notices: false });
-  return readEvidence(root, {
+  const loaded = await loadEvidence(root, {
     ...(request.from ? { since: request.from } : {}),
     ...(request.to ? { until: request.to } : {}),
   });
+  return [...loaded.records, ...loaded.drift].sort((a, b) => a.sequence - b.sequence);
 }
 
 /** The repository whose evidence branch is read, refreshed from origin first when asked. */

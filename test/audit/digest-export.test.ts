@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvidence, type EvidenceDraft, hashRecord } from '../../src/audit/index.js';
+import { parseCsv } from '../support/csv.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 import { evidenceDraft } from './drafts.js';
@@ -218,32 +219,3 @@ describe('netchange audit export', () => {
     for (const record of exported.records) expect(hashRecord(record)).toBe(record.hash);
   });
 });
-
-/** A strict RFC 4180 reader, as a spreadsheet reads the file. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index];
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        field += '"';
-        index++;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\r' && text[index + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      index++;
-    } else field += char;
-  }
-  return rows;
-}

@@ -29,7 +29,7 @@ export function registerAuditCommand(program: Command): void {
     .command('audit')
     .summary('check and export the hash-chained evidence records')
     .description(
-      'Evidence records live on the branch netchange-evidence (formerly refs/netchange/evidence), one hash-chained record per commit for every apply, emergency, override and rollback.',
+      'Evidence records live on the branch netchange-evidence (formerly refs/netchange/evidence), one hash-chained record per commit for every apply, emergency, override and rollback, and for every drift found or resolved by `netchange drift`.',
     );
 
   audit
@@ -100,8 +100,14 @@ changed, removed, reordered or corrupted, or an anchor is not in the chain; 2 us
     .command('export')
     .summary('export evidence records for auditors and change boards (CSV or JSON)')
     .option('--repo <dir>', OPTION_HELP.repo)
-    .option('--from <iso>', 'only records of changes that finished at or after this instant')
-    .option('--to <iso>', 'only records of changes that finished before this instant')
+    .option(
+      '--from <iso>',
+      'only records of changes that finished (drift records: checks that ran) at or after this instant',
+    )
+    .option(
+      '--to <iso>',
+      'only records of changes that finished (drift: checks that ran) before this instant',
+    )
     .addOption(formatOption('export', 'csv'))
     .option('--output <file>', 'write the export to FILE instead of stdout')
     .option('--no-fetch', 'do not fetch the evidence branch from origin first')

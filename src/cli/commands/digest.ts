@@ -16,11 +16,14 @@ interface DigestFlags {
 export function registerDigestCommand(program: Command): void {
   program
     .command('digest')
-    .summary('what changed in the network recently: failures first, then emergencies, then the rest')
+    .summary(
+      'what changed in the network recently: failures first, then changes made outside netchange, then the rest',
+    )
     .description(
       'The morning report from the evidence records: every change that finished in the period, failed and\n' +
-        'rolled-back changes first, then emergency changes with their retrospective due dates, then the rest;\n' +
-        'each with who, when (local and UTC), window, approvals, diff summary and pull request.',
+        'rolled-back changes first, then what changed outside netchange (drift found by `netchange drift`),\n' +
+        'then emergency changes with their retrospective due dates, then the rest; each with who, when\n' +
+        '(local and UTC), window, approvals, diff summary and pull request.',
     )
     .option('--repo <dir>', OPTION_HELP.repo)
     .option(

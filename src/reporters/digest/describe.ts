@@ -4,7 +4,7 @@
  */
 import { type Digest, isEmergency } from '../../audit/digest.js';
 import { isStartedRecord } from '../../audit/open-changes.js';
-import type { EvidenceRecord } from '../../audit/types.js';
+import type { DriftEvidenceRecord, EvidenceRecord } from '../../audit/types.js';
 import { formatLocalAndUtc, formatSpanLocalAndUtc, formatUtcTime } from '../../core/time.js';
 
 /** How many changes of each outcome the records hold (JSON `summary`, the text's count line). */
@@ -34,7 +34,19 @@ export function summaryText(digest: Digest): string {
     counts.emergency ? `${counts.emergency} emergency` : '',
     `${counts.succeeded} succeeded`,
   ].filter(Boolean);
-  return `${counts.changes} ${counts.changes === 1 ? 'change' : 'changes'}: ${parts.join(', ')}`;
+  const detected = digest.outside.filter((record) => record.kind === 'drift-detected').length;
+  const outside =
+    digest.outside.length > 0
+      ? `; changed outside netchange: ${detected} detected, ${digest.outside.length - detected} resolved`
+      : '';
+  return `${counts.changes} ${counts.changes === 1 ? 'change' : 'changes'}: ${parts.join(', ')}${outside}`;
+}
+
+/** True when the digest has nothing to show: no change and no drift in the period. */
+export function isEmptyDigest(digest: Digest): boolean {
+  return (
+    digest.attention.length + digest.emergency.length + digest.other.length + digest.outside.length === 0
+  );
 }
 
 /** The facts every rendering shows for one change, as label → text. */
@@ -126,12 +138,87 @@ export function headline(record: EvidenceRecord): string {
   return `${marker}  ${record.proposal.id}${record.proposal.title ? ` ${record.proposal.title}` : ''}`;
 }
 
-/** The digest's sections, in reading order: what needs attention first. */
+/** The digest's sections of changes, in reading order: what needs attention first. */
 export const SECTIONS = [
   ['attention', 'Failed, rolled back and interrupted'],
   ['emergency', 'Emergency changes and window overrides'],
   ['other', 'Other changes'],
 ] as const;
+
+/** The drift section's title; it is read right after the failures. */
+export const OUTSIDE_TITLE = 'Changed outside netchange';
+
+/** `DRIFT  r2 (ansible) out-of-band` or `RESOLVED  r2 (ansible)`. */
+export function driftHeadline(record: DriftEvidenceRecord): string {
+  const target = `${record.target.name} (${record.target.kind})`;
+  return record.kind === 'drift-detected'
+    ? `DRIFT  ${target} ${record.explanation.kind}`
+    : `RESOLVED  ${target}`;
+}
+
+/** The facts every rendering shows for one drift record, as label → text. */
+export function describeDrift(record: DriftEvidenceRecord, zone: string | undefined): [string, string][] {
+  const facts: [string, string][] = [['first seen', timeText(record.firstSeen, zone)]];
+  if (record.kind === 'drift-resolved') {
+    facts.push([
+      'resolved',
+      `${record.resolution === 'ignored' ? 'now hidden by an ignore rule' : 'back in sync'}, checked ${timeText(record.checkedAt, zone)}`,
+    ]);
+  } else if (record.checkedAt !== record.firstSeen) {
+    facts.push(['changed', `the drift changed, checked ${timeText(record.checkedAt, zone)}`]);
+  }
+  facts.push(['explanation', describeExplanation(record, zone)]);
+  facts.push(['diff', record.diffSummary]);
+  facts.push(['intended state', `commit ${record.commit.slice(0, 12)}`]);
+  facts.push([
+    'checked by',
+    `${record.actor.name} (${record.actor.kind}${record.actor.team ? `, ${record.actor.team}` : ''})`,
+  ]);
+  facts.push(['evidence', `record #${record.sequence}`]);
+  return facts;
+}
+
+/** Lines of a drift's diff the digest shows; the rest is in the record (`netchange audit export`). */
+export const DIFF_LINES_SHOWN = 20;
+
+/** The first DIFF_LINES_SHOWN lines of a drift's diff, and a line saying how many more there are. */
+export function diffExcerpt(diff: string): string[] {
+  const lines = diff.trimEnd().split('\n');
+  if (lines.length <= DIFF_LINES_SHOWN) return lines;
+  return [
+    ...lines.slice(0, DIFF_LINES_SHOWN),
+    `… ${lines.length - DIFF_LINES_SHOWN} more lines in the evidence record (netchange audit export)`,
+  ];
+}
+
+function describeExplanation(record: DriftEvidenceRecord, zone: string | undefined): string {
+  const { kind, proposal, evidence } = record.explanation;
+  const named = proposal
+    ? `${proposal.id}${proposal.title ? ` ${proposal.title}` : ''} (${proposal.file})`
+    : '';
+  if (kind === 'applied-not-merged') {
+    const pull = evidence?.pullRequest ? ` from pull request #${evidence.pullRequest}` : '';
+    const where = evidence
+      ? `: evidence record #${evidence.sequence}, commit ${evidence.commit.slice(0, 12)}`
+      : '';
+    return `applied but not merged: ${named}${pull}${where}`;
+  }
+  if (kind === 'merged-not-applied') {
+    const slot = proposal?.slot ? `; slot ${slotText(proposal.slot.start, proposal.slot.end, zone)}` : '';
+    return `merged but not applied yet: ${named}${slot}`;
+  }
+  return 'out-of-band: no netchange change explains it';
+}
+
+// why: a slot is kept as the proposal wrote it (a local time without an offset is not an instant).
+function slotText(start: string, end: string, zone: string | undefined): string {
+  const startMs = Date.parse(start);
+  const endMs = Date.parse(end);
+  const instant = /(Z|[+-]\d{2}:?\d{2})$/i;
+  if (!instant.test(start) || !instant.test(end) || Number.isNaN(startMs) || Number.isNaN(endMs))
+    return `${start} – ${end}`;
+  return formatSpanLocalAndUtc(startMs, endMs, zone);
+}
 
 // why: records carry RFC 3339 strings; one that does not parse is shown as written, never hidden.
 function timeText(iso: string, zone: string | undefined): string {

@@ -2,7 +2,7 @@ import type { Digest } from '../../audit/digest.js';
 import { jsonDocument } from '../reporter.js';
 import { summaryCounts } from './describe.js';
 
-/** `--format json`: the period, the counts and the three sections' records as stored. */
+/** `--format json`: the period, the counts and each section's records as stored (drift records under `changedOutside`). */
 export function renderDigestJson(digest: Digest): string {
   return jsonDocument(digestJson(digest));
 }
@@ -18,6 +18,7 @@ function digestJson(digest: Digest) {
     attention: digest.attention,
     emergency: digest.emergency,
     other: digest.other,
+    changedOutside: digest.outside,
     unreadable: digest.unreadable,
   };
 }

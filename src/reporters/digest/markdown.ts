@@ -1,18 +1,27 @@
 import type { Digest } from '../../audit/digest.js';
-import { describeRecord, headline, periodText, SECTIONS, summaryText } from './describe.js';
+import {
+  describeDrift,
+  describeRecord,
+  diffExcerpt,
+  driftHeadline,
+  headline,
+  isEmptyDigest,
+  OUTSIDE_TITLE,
+  periodText,
+  SECTIONS,
+  summaryText,
+} from './describe.js';
 
 /** `--format markdown`: the digest issue on GitHub, pull requests as links. */
 export function renderDigestMarkdown(digest: Digest): string {
   const lines = [`## netchange digest`, '', `Changes between ${periodText(digest)}.`, ''];
-  const total = digest.attention.length + digest.emergency.length + digest.other.length;
-  if (total === 0) {
+  if (isEmptyDigest(digest)) {
     lines.push(`**No changes were recorded between ${periodText(digest)}.**`);
   } else {
     lines.push(`**${summaryText(digest)}**`);
     for (const [key, title] of SECTIONS) {
       const records = digest[key];
-      if (records.length === 0) continue;
-      lines.push('', `### ${title} (${records.length})`);
+      if (records.length > 0) lines.push('', `### ${title} (${records.length})`);
       for (const record of records) {
         const link = record.pullRequest?.url
           ? ` ([#${record.pullRequest.number}](${record.pullRequest.url}))`
@@ -26,6 +35,8 @@ export function renderDigestMarkdown(digest: Digest): string {
           lines.push(`- **${label}:** ${value}`);
         }
       }
+      // why: what changed outside netchange is read right after the failures, before anything that went well.
+      if (key === 'attention') lines.push(...outsideSection(digest));
     }
   }
   if (digest.unreadable.length > 0) {
@@ -35,6 +46,24 @@ export function renderDigestMarkdown(digest: Digest): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The "Changed outside netchange" section: each drift with its facts and its diff in a fenced block. */
+function outsideSection(digest: Digest): string[] {
+  if (digest.outside.length === 0) return [];
+  const lines = ['', `### ${OUTSIDE_TITLE} (${digest.outside.length})`];
+  for (const record of digest.outside) {
+    lines.push('', `#### ${escapeMarkdown(driftHeadline(record))}`, '');
+    for (const [label, text] of describeDrift(record, digest.timezone))
+      lines.push(`- **${label}:** ${escapeMarkdown(text)}`);
+    if (record.diff) {
+      // why: a fence longer than any backtick run in the diff, so device output cannot close it.
+      const longest = Math.max(2, ...(record.diff.match(/`+/g) ?? []).map((run) => run.length));
+      const fence = '`'.repeat(longest + 1);
+      lines.push('', `${fence}diff`, ...diffExcerpt(record.diff), fence);
+    }
+  }
+  return lines;
 }
 
 // why: titles and messages come from proposals and tool output; they must not turn into markup or links.

@@ -1,23 +1,37 @@
 import type { Digest } from '../../audit/digest.js';
-import { describeRecord, headline, periodText, SECTIONS, summaryText } from './describe.js';
+import {
+  describeDrift,
+  describeRecord,
+  diffExcerpt,
+  driftHeadline,
+  headline,
+  isEmptyDigest,
+  OUTSIDE_TITLE,
+  periodText,
+  SECTIONS,
+  summaryText,
+} from './describe.js';
 
 /** `--format text`: the morning report for a terminal or an e-mail, sections underlined with `==`. */
 export function renderDigestText(digest: Digest): string {
   const lines = [`netchange digest: changes between ${periodText(digest)}`, ''];
-  const total = digest.attention.length + digest.emergency.length + digest.other.length;
-  if (total === 0) {
+  if (isEmptyDigest(digest)) {
     lines.push(`No changes were recorded between ${periodText(digest)}.`);
   } else {
     lines.push(summaryText(digest));
     for (const [key, title] of SECTIONS) {
       const records = digest[key];
-      if (records.length === 0) continue;
-      lines.push('', `== ${title} (${records.length}) ==`);
-      for (const record of records) {
-        lines.push('', headline(record));
-        const facts = describeRecord(record);
-        const width = Math.max(...facts.map(([label]) => label.length)) + 1;
-        for (const [label, text] of facts) lines.push(`  ${`${label}:`.padEnd(width)} ${text}`);
+      if (records.length > 0) {
+        lines.push('', `== ${title} (${records.length}) ==`);
+        for (const record of records) lines.push('', headline(record), ...factLines(describeRecord(record)));
+      }
+      // why: what changed outside netchange is read right after the failures, before anything that went well.
+      if (key === 'attention' && digest.outside.length > 0) {
+        lines.push('', `== ${OUTSIDE_TITLE} (${digest.outside.length}) ==`);
+        for (const record of digest.outside) {
+          lines.push('', driftHeadline(record), ...factLines(describeDrift(record, digest.timezone)));
+          if (record.diff) lines.push(...diffExcerpt(record.diff).map((line) => `    ${line}`));
+        }
       }
     }
   }
@@ -28,4 +42,10 @@ export function renderDigestText(digest: Digest): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `  label: text`, the labels padded to one width. */
+function factLines(facts: readonly [string, string][]): string[] {
+  const width = Math.max(...facts.map(([label]) => label.length)) + 1;
+  return facts.map(([label, text]) => `  ${`${label}:`.padEnd(width)} ${text}`);
 }

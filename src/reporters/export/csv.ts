@@ -1,65 +1,109 @@
-/** `audit export --format csv`: RFC 4180, one row per evidence record, for auditors' spreadsheets. */
-import type { EvidenceRecord } from '../../audit/types.js';
+/**
+ * `audit export --format csv`: RFC 4180, one row per evidence record, for auditors' spreadsheets.
+ * Change and drift records share one header: a drift record leaves the proposal columns empty and
+ * fills the target ones, a change record the reverse.
+ */
+import {
+  type AnyEvidenceRecord,
+  type DriftEvidenceRecord,
+  type EvidenceRecord,
+  isDriftRecord,
+} from '../../audit/types.js';
 import type { ExportOutput } from './output.js';
 
-/** Columns, in order: header → value. */
-const COLUMNS: [string, (record: EvidenceRecord) => string | number | undefined][] = [
+type Cell = string | number | undefined;
+
+/** A column only change records fill. */
+function ofChange(value: (record: EvidenceRecord) => Cell): (record: AnyEvidenceRecord) => Cell {
+  return (record) => (isDriftRecord(record) ? undefined : value(record));
+}
+
+/** A column only drift records fill. */
+function ofDrift(value: (record: DriftEvidenceRecord) => Cell): (record: AnyEvidenceRecord) => Cell {
+  return (record) => (isDriftRecord(record) ? value(record) : undefined);
+}
+
+/** Columns, in order: header → value. New columns go at the end, so existing spreadsheets keep their places. */
+const COLUMNS: [string, (record: AnyEvidenceRecord) => Cell][] = [
   ['sequence', (record) => record.sequence],
   ['recorded_at', (record) => record.recordedAt],
   ['kind', (record) => record.kind],
-  ['outcome', (record) => record.outcome],
-  ['proposal_id', (record) => record.proposal.id],
-  ['proposal_title', (record) => record.proposal.title],
-  ['proposal_file', (record) => record.proposal.file],
-  ['proposal_blob', (record) => record.proposal.blob ?? undefined],
-  ['change_type', (record) => record.proposal.type],
-  ['risk', (record) => record.proposal.risk],
-  ['domain', (record) => record.proposal.domain],
-  ['sites', (record) => record.proposal.targets?.sites?.join(' ')],
-  ['devices', (record) => record.proposal.targets?.devices?.join(' ')],
-  ['timezone', (record) => record.proposal.timezone],
+  ['outcome', ofChange((record) => record.outcome)],
+  ['proposal_id', ofChange((record) => record.proposal.id)],
+  ['proposal_title', ofChange((record) => record.proposal.title)],
+  ['proposal_file', ofChange((record) => record.proposal.file)],
+  ['proposal_blob', ofChange((record) => record.proposal.blob ?? undefined)],
+  ['change_type', ofChange((record) => record.proposal.type)],
+  ['risk', ofChange((record) => record.proposal.risk)],
+  ['domain', ofChange((record) => record.proposal.domain)],
+  ['sites', ofChange((record) => record.proposal.targets?.sites?.join(' '))],
+  ['devices', ofChange((record) => record.proposal.targets?.devices?.join(' '))],
+  ['timezone', ofChange((record) => record.proposal.timezone)],
   ['commit', (record) => record.commit],
-  ['pull_request', (record) => record.pullRequest?.url ?? record.pullRequest?.number],
-  ['requester', (record) => record.requester.github],
-  ['requester_team', (record) => record.requester.team],
+  ['pull_request', ofChange((record) => record.pullRequest?.url ?? record.pullRequest?.number)],
+  ['requester', ofChange((record) => record.requester.github)],
+  ['requester_team', ofChange((record) => record.requester.team)],
   ['actor', (record) => record.actor.name],
   ['actor_kind', (record) => record.actor.kind],
   ['actor_team', (record) => record.actor.team],
   [
     'approvers',
-    (record) =>
+    ofChange((record) =>
       record.approvers
         .map(
           (approver) =>
             `${approver.user}${approver.team ? ` (${approver.team})` : ''}${approver.at ? ` ${approver.at}` : ''}`,
         )
         .join('; '),
+    ),
   ],
-  ['window', (record) => record.window.status],
-  ['windows', (record) => record.window.windows?.join(' ')],
-  ['window_message', (record) => record.window.message],
-  ['started_at', (record) => record.startedAt],
-  ['finished_at', (record) => record.finishedAt],
+  ['window', ofChange((record) => record.window.status)],
+  ['windows', ofChange((record) => record.window.windows?.join(' '))],
+  ['window_message', ofChange((record) => record.window.message)],
+  ['started_at', ofChange((record) => record.startedAt)],
+  ['finished_at', ofChange((record) => record.finishedAt)],
   [
     'steps',
-    (record) =>
+    ofChange((record) =>
       record.steps.map((step) => `${step.name} [${step.tool}] exit ${step.exitCode ?? 'none'}`).join('; '),
+    ),
   ],
   [
     'diff_summary',
     (record) =>
-      record.steps
-        .map((step) => step.diffSummary)
-        .filter(Boolean)
-        .join('; '),
+      isDriftRecord(record)
+        ? record.diffSummary
+        : record.steps
+            .map((step) => step.diffSummary)
+            .filter(Boolean)
+            .join('; '),
   ],
-  ['verification', (record) => record.verification.status],
-  ['rollback', (record) => record.rollback.status],
-  ['retrospective_due', (record) => record.retrospectiveDue ?? undefined],
-  ['incident', (record) => record.proposal.incident],
+  ['verification', ofChange((record) => record.verification.status)],
+  ['rollback', ofChange((record) => record.rollback.status)],
+  ['retrospective_due', ofChange((record) => record.retrospectiveDue ?? undefined)],
+  ['incident', ofChange((record) => record.proposal.incident)],
   ['previous_hash', (record) => record.previousHash ?? undefined],
   ['hash', (record) => record.hash],
+  ['target', ofDrift((record) => record.target.name)],
+  ['target_kind', ofDrift((record) => record.target.kind)],
+  ['drift_digest', ofDrift((record) => record.digest)],
+  ['explanation', ofDrift((record) => describeExplanation(record))],
+  ['first_seen', ofDrift((record) => record.firstSeen)],
+  ['checked_at', ofDrift((record) => record.checkedAt)],
+  ['resolution', ofDrift((record) => record.resolution)],
 ];
+
+/** `applied-not-merged CHG-3 #31 record 4`: the explanation's kind and what it names. */
+function describeExplanation(record: DriftEvidenceRecord): string {
+  const { kind, proposal, evidence } = record.explanation;
+  const named = [
+    proposal?.id,
+    evidence?.pullRequest ? `#${evidence.pullRequest}` : undefined,
+    evidence ? `record ${evidence.sequence}` : undefined,
+    proposal?.slot ? `slot ${proposal.slot.start}/${proposal.slot.end}` : undefined,
+  ].filter(Boolean);
+  return [kind, ...named].join(' ');
+}
 
 /** The export's records as CSV. */
 export function renderExportCsv({ records }: ExportOutput): string {
@@ -67,7 +111,7 @@ export function renderExportCsv({ records }: ExportOutput): string {
 }
 
 /** RFC 4180 CSV: CRLF line ends, a header row, fields quoted when they hold a comma, quote or line break. */
-export function exportCsv(records: readonly EvidenceRecord[]): string {
+export function exportCsv(records: readonly AnyEvidenceRecord[]): string {
   const rows = [COLUMNS.map(([header]) => header)];
   for (const record of records) rows.push(COLUMNS.map(([, value]) => csvText(value(record))));
   return rows
@@ -76,7 +120,7 @@ export function exportCsv(records: readonly EvidenceRecord[]): string {
     .concat('\r\n');
 }
 
-function csvText(value: string | number | undefined): string {
+function csvText(value: Cell): string {
   if (value === undefined) return '';
   const text = String(value);
   // why: a cell starting with = + - @ is run as a formula by spreadsheets (CSV injection); a leading

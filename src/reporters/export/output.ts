@@ -1,8 +1,9 @@
-import type { EvidenceRecord } from '../../audit/types.js';
+import type { AnyEvidenceRecord } from '../../audit/types.js';
 
 /** What `audit export` renders: the records of the period, and the period as asked. */
 export interface ExportOutput {
-  records: readonly EvidenceRecord[];
+  /** Change and drift records, in chain order. */
+  records: readonly AnyEvidenceRecord[];
   /** `--from`, when given. */
   from?: Date;
   /** `--to`, when given. */
