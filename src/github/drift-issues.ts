@@ -5,11 +5,13 @@
  * of what it says apart from "last seen", and equal fingerprints mean no write.
  */
 import { createHash } from 'node:crypto';
+import { NetchangeError } from '../core/errors.js';
 import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../core/time.js';
 import type { DomainAnswer } from '../drift/domain.js';
 import type { DriftExplanation, DriftReport, DriftTargetReport } from '../drift/model.js';
 import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { GitHubPort, IssueInfo } from './port.js';
+import { connectGitHub } from './publish.js';
 
 /** The label every drift issue carries; the issue listing filters on it. */
 export const DRIFT_LABEL = 'netchange-drift';
@@ -206,6 +208,52 @@ export function describeDriftIssues(repository: string, outcomes: readonly Drift
       return `drift issue ${outcome.action}: ${outcome.target} → ${repository}#${issue.number}${link}\n`;
     });
   return lines.join('');
+}
+
+export interface DriftIssuePostOptions extends DriftIssueOptions {
+  report: DriftReport;
+  env: NodeJS.ProcessEnv;
+  /** netchange.yaml `github` (repository, apiUrl); the environment wins, as for `netchange comment`. */
+  config?: { repository?: string; apiUrl?: string };
+  /** Where retries are reported (already redacted). */
+  warn: (message: string) => void;
+}
+
+/** What `drift --github` reports on stderr. */
+export interface DriftIssuePostOutcome {
+  repository: string;
+  outcomes: DriftIssueOutcome[];
+}
+
+/**
+ * `netchange drift --github`: connects with `netchange comment`'s credentials and environment and
+ * keeps the drift issues. Everything posted passes the connection's redactor (the credentials, the
+ * configured secret variables, known token formats) after the caller's own `redact`.
+ */
+export async function postDriftIssues(options: DriftIssuePostOptions): Promise<DriftIssuePostOutcome> {
+  const { github, target, redactor } = await connectGitHub({
+    env: options.env,
+    warn: options.warn,
+    ...(options.config ? { config: options.config } : {}),
+  });
+  const own = options.redact ?? ((text: string) => text);
+  const redact = (text: string): string => redactor.redactText(own(text));
+  try {
+    const outcomes = await publishDriftIssues(github, options.report, { ...options, redact });
+    return { repository: target.repository, outcomes };
+  } catch (error) {
+    if (error instanceof NetchangeError && error.code === 'E_GITHUB') {
+      throw new NetchangeError(
+        'E_GITHUB',
+        `could not keep the drift issues: ${redactor.redactText(error.message)}`,
+        {
+          hint: `${error.hint ? `${redactor.redactText(error.hint)} ` : ''}The drift report above is complete; run the command again (it edits the issues in place).`,
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
 }
 
 function issuesByMarker(issues: readonly IssueInfo[]): Map<string, IssueInfo> {

@@ -1,10 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { NetchangeError } from '../../src/core/errors.js';
 import type { DomainAnswer } from '../../src/drift/domain.js';
 import type { DriftReport, DriftTargetReport } from '../../src/drift/model.js';
 import {
   DRIFT_LABEL,
   type DriftIssueOptions,
   driftMarker,
+  postDriftIssues,
   publishDriftIssues,
 } from '../../src/github/drift-issues.js';
 import { createOctokitGitHub } from '../../src/github/octokit-github.js';
@@ -269,5 +271,54 @@ describe('drift issues on GitHub', () => {
     expect(r4?.body.length).toBeLessThanOrEqual(65_536);
     expect(r4?.body).toMatch(/more characters of the diff: run `netchange drift` for all of it\.\n```\n/);
     expect(r4?.body).toContain('3. **Waive**');
+  });
+});
+
+describe('postDriftIssues (what `drift --github` calls)', () => {
+  const OTHER = 'acme/redaction';
+  const PASTED = 'ghp_0123456789abcdefghijABCDEFGHIJ012345';
+
+  it('connects from the environment and posts nothing secret: neither its token nor a token pasted on the device', async () => {
+    standIn.createRepository(OTHER);
+    const env = { GITHUB_TOKEN: standIn.token, GITHUB_REPOSITORY: OTHER, GITHUB_API_URL: standIn.url };
+    const leaky = `${R2_DIFF}\n+ snmp-server community ${standIn.token}\n- username admin secret ${PASTED}`;
+
+    const posted = await postDriftIssues({
+      report: drifted('2026-12-02T09:00:00Z', { diff: leaky }),
+      env,
+      warn: () => {},
+      ...OPTIONS,
+    });
+
+    expect(posted.repository).toBe(OTHER);
+    expect(posted.outcomes.map((outcome) => outcome.action)).toEqual(['created']);
+    const [issue] = [...standIn.repository(OTHER).issues.values()];
+    expect(issue?.body).toContain('+ snmp-server community ');
+    expect(issue?.body).not.toContain(standIn.token);
+    expect(issue?.body).not.toContain(PASTED);
+  });
+
+  it('a GitHub failure after retries is E_GITHUB saying the report is complete and the command can run again', async () => {
+    const env = {
+      GITHUB_TOKEN: standIn.token,
+      GITHUB_REPOSITORY: OTHER,
+      GITHUB_API_URL: standIn.url,
+      NETCHANGE_GITHUB_RETRIES: '0',
+    };
+    standIn.failNext(1, 502);
+
+    const failure = await postDriftIssues({
+      report: drifted('2026-12-02T10:00:00Z', { diff: `${R2_DIFF}\n+ changed` }),
+      env,
+      warn: () => {},
+      ...OPTIONS,
+    }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(NetchangeError);
+    expect((failure as NetchangeError).code).toBe('E_GITHUB');
+    expect((failure as NetchangeError).message).toMatch(/^could not keep the drift issues: /);
+    expect((failure as NetchangeError).hint).toContain(
+      'run the command again (it edits the issues in place)',
+    );
   });
 });
