@@ -106,8 +106,11 @@ export async function proposeReverts(
     });
     await mkdir(changesDirectory, { recursive: true });
     await writeFile(file, render(proposal, entry), 'utf8');
-    // why: the slot search reads the proposal as validate does (its devices' sites, domain, risk).
-    const slot = await firstAllowedSlot(relative, workspace, proposal, context);
+    // why: the slot search reads the proposal as validate does (its devices' sites, domain, risk);
+    // without a window policy any time is allowed.
+    const slot = workspace.windowPolicyDocument
+      ? await firstAllowedSlot(relative, workspace, proposal, context)
+      : undefined;
     if (slot) {
       proposal.schedule = { ...proposal.schedule, start: slot };
       await writeFile(file, render(proposal, entry), 'utf8');

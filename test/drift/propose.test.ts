@@ -1,4 +1,4 @@
-import { cp, readFile } from 'node:fs/promises';
+import { cp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -220,6 +220,30 @@ describe('netchange drift --propose', () => {
       template: 'drift-revert',
     });
     expect(proposal.schedule.start).toBe('2026-12-02T00:00:00+00:00');
+    const validate = await runCli(['validate', result.written[0] as string, '--at', checkedAt], {
+      cwd: repository.root,
+    });
+    expect(validate.exitCode).toBe(0);
+  });
+
+  it('without a window policy the revert starts at the first candidate time', async () => {
+    const repository = await exampleRepository('lab-network');
+    await rm(path.join(repository.root, 'policies/windows.yaml'));
+    const checkedAt = '2026-12-19T15:00:00Z';
+
+    const result = await proposeReverts(
+      {
+        repo: repository.root,
+        report: report(checkedAt, [entry('r2')]),
+        sources: new Map([['r2', { playbook: 'playbooks/frr.yaml', inventory: 'inventory/hosts.yaml' }]]),
+        owners: new Map([['r2', owned('routing', 'partner-noc')]]),
+        requester: 'dana',
+      },
+      context(repository, checkedAt),
+    );
+
+    const proposal = parse(await readFile(path.join(repository.root, result.written[0] as string), 'utf8'));
+    expect(proposal.schedule.start).toBe('2026-12-20T00:00:00Z');
     const validate = await runCli(['validate', result.written[0] as string, '--at', checkedAt], {
       cwd: repository.root,
     });
