@@ -137,9 +137,9 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
       });
     },
 
-    async createComment(pullNumber, body) {
-      const { data } = await call(`comment on pull request #${pullNumber}`, () =>
-        rest.issues.createComment({ ...base, issue_number: pullNumber, body }),
+    async createComment(issueNumber, body) {
+      const { data } = await call(`comment on #${issueNumber}`, () =>
+        rest.issues.createComment({ ...base, issue_number: issueNumber, body }),
       );
       return { id: data.id, body: data.body ?? '', htmlUrl: data.html_url };
     },
@@ -339,12 +339,19 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
     },
 
     async updateIssue(issueNumber, changes) {
-      const { data } = await call(`edit issue #${issueNumber}`, () =>
+      const what =
+        changes.state === 'closed'
+          ? `close issue #${issueNumber}`
+          : changes.state === 'open'
+            ? `reopen issue #${issueNumber}`
+            : `edit issue #${issueNumber}`;
+      const { data } = await call(what, () =>
         rest.issues.update({
           ...base,
           issue_number: issueNumber,
-          body: changes.body,
+          ...(changes.body !== undefined ? { body: changes.body } : {}),
           ...(changes.title !== undefined ? { title: changes.title } : {}),
+          ...(changes.state !== undefined ? { state: changes.state } : {}),
         }),
       );
       return toIssue(data);

@@ -111,7 +111,8 @@ export interface GitHubPort {
   readonly repository: string;
   /** The first comment on the pull request whose body contains `marker`. */
   findComment(pullNumber: number, marker: string): Promise<IssueComment | undefined>;
-  createComment(pullNumber: number, body: string): Promise<IssueComment>;
+  /** Comments on a pull request or an issue (GitHub numbers both alike). */
+  createComment(issueNumber: number, body: string): Promise<IssueComment>;
   updateComment(commentId: number, body: string): Promise<IssueComment>;
   /** Creates a completed check run; annotations beyond 50 follow in updates of 50. */
   createCheckRun(run: {
@@ -152,8 +153,14 @@ export interface GitHubPort {
   findOpenIssue(label: string, marker: string): Promise<IssueInfo | undefined>;
   /** Opens an issue; GitHub creates labels that do not exist yet. The body must fit GITHUB_LIMITS.body. */
   createIssue(issue: { title: string; body: string; labels?: string[] }): Promise<IssueInfo>;
-  /** Replaces an issue's body (and title, when given). */
-  updateIssue(issueNumber: number, changes: { body: string; title?: string }): Promise<IssueInfo>;
+  /**
+   * Edits an issue in one request: its body, title and state, each when given (closing or reopening
+   * is a change of `state`).
+   */
+  updateIssue(
+    issueNumber: number,
+    changes: { body?: string; title?: string; state?: 'open' | 'closed' },
+  ): Promise<IssueInfo>;
   /** Every comment on the repository's issues and pull requests, oldest first (evidence anchors). */
   listRepositoryComments(): Promise<IssueComment[]>;
   /** Every issue labelled `label`, open or closed, newest first (pull requests are skipped). */

@@ -23,7 +23,7 @@ function netchangeCommands(text: string): string[] {
 }
 
 describe('workflow templates', () => {
-  it('cover pull requests, reviews, the schedule, emergencies and the morning digest', () => {
+  it('cover pull requests, reviews, the schedule, emergencies, the morning digest and hourly drift', () => {
     const triggers = [...templates.values()].map((text) =>
       Object.keys((parse(text) as { on: object }).on)
         .sort()
@@ -33,11 +33,13 @@ describe('workflow templates', () => {
     expect([...templates.keys()]).toEqual([
       'netchange-apply.yaml',
       'netchange-digest.yaml',
+      'netchange-drift.yaml',
       'netchange-emergency.yaml',
       'netchange-pull-request.yaml',
       'netchange-review.yaml',
     ]);
     expect(triggers).toEqual([
+      'schedule,workflow_dispatch',
       'schedule,workflow_dispatch',
       'schedule,workflow_dispatch',
       'workflow_dispatch',
@@ -57,6 +59,31 @@ describe('workflow templates', () => {
       for (const word of words.filter((candidate) => candidate.startsWith('--')))
         expect(flags, `${name}: ${word}`).toContain(word);
     }
+  });
+
+  it('drift runs hourly, keeps its issues and proposes reverts, with each job holding only the permissions it needs', () => {
+    const workflow = parse(templates.get('netchange-drift.yaml') ?? '') as {
+      on: { schedule: { cron: string }[] };
+      permissions: Record<string, string>;
+      jobs: Record<string, { permissions: Record<string, string>; needs?: string; steps: Step[] }>;
+    };
+
+    expect(workflow.on.schedule).toEqual([{ cron: '0 * * * *' }]);
+    expect(workflow.permissions).toEqual({});
+    expect(netchangeCommands(templates.get('netchange-drift.yaml') ?? '')).toEqual([
+      'drift --github --propose',
+    ]);
+    // The job that runs playbooks against the devices cannot open pull requests...
+    expect(workflow.jobs.drift?.permissions).toEqual({ contents: 'write', issues: 'write' });
+    // ...and the job that opens the revert pull request runs no playbook and writes no issue.
+    const opener = workflow.jobs['revert-pull-request'];
+    expect(opener?.needs).toBe('drift');
+    expect(opener?.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
+    expect(opener?.steps.map((step) => step.uses?.split('@')[0])).toEqual([
+      'actions/checkout',
+      'actions/download-artifact',
+      'peter-evans/create-pull-request',
+    ]);
   });
 
   it('are the workflows of the example repository, byte for byte', async () => {

@@ -154,7 +154,7 @@ export interface GitHubStandIn {
     fullName: string,
     issue: { title: string; body?: string; labels?: string[]; state?: 'open' | 'closed' },
   ): StoredIssue;
-  /** The comments on a pull request, oldest first. */
+  /** The comments on a pull request or an issue, oldest first. */
   comments(fullName: string, number: number): StoredComment[];
   /** Fault: the next `count` requests (only writes with `writesOnly`) answer `status` (default 502). */
   failNext(count: number, status?: number, options?: { writesOnly?: boolean }): void;
@@ -215,6 +215,11 @@ export async function startGitHubStandIn(
     const found = state.pulls.get(number);
     if (!found) throw new HttpAnswer(404, `pull request #${number} not found`);
     return found;
+  };
+  // why: on GitHub an issue number names a pull request or an issue; comments go on either.
+  const pullOrIssue = (state: RepositoryState, number: number): void => {
+    if (!state.pulls.has(number) && !state.issues.has(number))
+      throw new HttpAnswer(404, `issue #${number} not found`);
   };
 
   const server: Server = createServer((request, response) => {
@@ -374,7 +379,7 @@ export async function startGitHubStandIn(
     const state = repository(`${parameters.owner}/${parameters.repo}`);
     switch (operationId) {
       case 'issues/list-comments': {
-        pull(state, Number(parameters.issue_number));
+        pullOrIssue(state, Number(parameters.issue_number));
         const comments = state.comments.filter(
           (comment) => comment.issue === Number(parameters.issue_number),
         );
@@ -392,7 +397,7 @@ export async function startGitHubStandIn(
         );
       }
       case 'issues/create-comment': {
-        pull(state, Number(parameters.issue_number));
+        pullOrIssue(state, Number(parameters.issue_number));
         const now = new Date().toISOString();
         const comment: StoredComment = {
           id: nextId++,
