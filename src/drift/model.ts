@@ -31,6 +31,12 @@ export interface DriftTerraformSource {
 export interface DriftConfig {
   ansible: DriftAnsibleSource[];
   terraform: DriftTerraformSource[];
+  /** The default branch holding the intended state (`main` unless netchange.yaml says otherwise). */
+  branch: string;
+  /** The drift policy file, repository-relative (`policies/drift.yaml`). */
+  policy: string;
+  /** Ignored runtime files the checks read from the working copy (devices simulated in files). */
+  state: string[];
 }
 
 export type DriftKind = 'ansible' | 'terraform';
