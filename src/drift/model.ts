@@ -123,6 +123,8 @@ export interface DriftReport {
   ok: boolean;
   /** The commit of the default branch the intended state was read from. */
   commit?: string;
+  /** The ref that commit was read from: `origin/main` when the remote branch exists, else `main`. */
+  ref?: string;
   targets: DriftTargetReport[];
   findings: DriftPolicyFinding[];
   summary: { targets: number; drifted: number; inSync: number; ignored: number; errors: number };
