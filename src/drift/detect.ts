@@ -186,17 +186,25 @@ async function detectTerraform(
   if (refreshed.status !== 'planned') return [sourceError(target, 'terraform', origin, refreshed)];
   const rules = options.rules.filter((rule) => rule.appliesTo(target));
   const lines = terraformLines(planned.kind === 'terraform' ? planned.terraform : undefined);
-  const outside = terraformLines(refreshed.kind === 'terraform' ? refreshed.terraform : undefined);
+  // why: only the refresh's changed objects: its output changes also follow configuration changes
+  // (an output of a variable), so they cannot tell out of band from unapplied code.
+  const changedOutside = refreshed.kind === 'terraform' ? (refreshed.terraform?.changedOutside ?? []) : [];
+  const outside = terraformLines({
+    resources: changedOutside,
+    outputs: [],
+    hasChanges: changedOutside.length > 0,
+  });
   if (outside.length > 0)
     lines.push({ type: ' ', text: '# changed outside Terraform (plan -refresh-only):' }, ...outside);
   const normalised = normaliseChangeLines(lines, rules);
   // why: -detailed-exitcode also counts changes the plan JSON does not list (e.g. only a state upgrade).
-  const unlisted =
-    normalised.diff === '' && normalised.ignored.length === 0 && (planned.changed || refreshed.changed);
+  const unlisted = normalised.diff === '' && normalised.ignored.length === 0 && planned.changed;
   const detected = unlisted
     ? classify({ ...normalised, diff: '+ (terraform plan reports changes it does not list)\n' })
     : classify(normalised);
-  return [{ target, kind: 'terraform', source: origin, ...detected, refreshOnlyChanges: refreshed.changed }];
+  return [
+    { target, kind: 'terraform', source: origin, ...detected, refreshOnlyChanges: changedOutside.length > 0 },
+  ];
 }
 
 /** `dir`, or `dir@workspace` for a stack's non-default workspace. */

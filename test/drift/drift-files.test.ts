@@ -134,8 +134,12 @@ describe('netchange drift on file-rendered devices', () => {
     expect(text.stdout).toContain(
       'drifted  sw-plant-a-01 (ansible): changed outside netchange (no proposal explains it)',
     );
-    expect(text.stdout).toMatch(/^ {4}-snmp-server location cabinet-7\n {4}\+snmp-server location sw-plant-a-01$/m);
-    expect(text.stdout).toContain('ignored  sw-berlin-01 (ansible)\n    2 lines hidden by berlin-snmp-location');
+    expect(text.stdout).toMatch(
+      /^ {4}-snmp-server location cabinet-7\n {4}\+snmp-server location sw-plant-a-01$/m,
+    );
+    expect(text.stdout).toContain(
+      'ignored  sw-berlin-01 (ansible)\n    2 lines hidden by berlin-snmp-location',
+    );
     expect(text.stdout).toContain('4 targets: 1 drifted, 2 in sync, 1 ignored, 0 errors');
   }, 60_000);
 
