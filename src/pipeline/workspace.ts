@@ -7,10 +7,10 @@ import type { Finding } from '../core/findings.js';
 import { hasErrors } from '../core/findings.js';
 import type { NetchangeConfig } from '../core/model.js';
 import type { GitRepository } from '../core/ports.js';
-import type { DriftConfig } from '../drift/model.js';
 import { parseYaml, type YamlDocument } from '../documents/parse-yaml.js';
 import { DEFAULT_MAX_FILE_BYTES, readTextFile } from '../documents/read-file.js';
 import { validateDocument } from '../documents/schemas.js';
+import type { DriftConfig } from '../drift/model.js';
 import { executorCommands } from '../executors/registry.js';
 import { openGitRepository } from '../proposals/git-repository.js';
 

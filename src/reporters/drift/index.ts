@@ -1,12 +1,7 @@
-import type { DriftReport } from '../../drift/model.js';
 import type { ReporterTable } from '../reporter.js';
+import type { DriftOutput } from './output.js';
 
-/** What `netchange drift` renders: the report, and whether the terminal takes colour. */
-export interface DriftOutput {
-  report: DriftReport;
-  /** Colour the text format (a terminal without NO_COLOR). */
-  color: boolean;
-}
+export type { DriftOutput } from './output.js';
 
 /** `netchange drift --format`: one line per format. */
 export const DRIFT_REPORTERS = {

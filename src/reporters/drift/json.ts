@@ -1,5 +1,5 @@
 import { jsonDocument } from '../reporter.js';
-import type { DriftOutput } from './index.js';
+import type { DriftOutput } from './output.js';
 
 /** `--format json`: exactly the DriftReport (schemaVersion 1), one object. */
 export function renderDriftJson(output: DriftOutput): string {

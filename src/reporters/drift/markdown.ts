@@ -1,7 +1,7 @@
 import type { DriftTargetReport } from '../../drift/model.js';
 import { escapeCell, escapeMarkdown, fenced } from '../../executors/markdown.js';
 import { explanationText, ignoredText, intendedFrom, summaryLine } from './describe.js';
-import type { DriftOutput } from './index.js';
+import type { DriftOutput } from './output.js';
 
 const STATUS: Record<DriftTargetReport['status'], string> = {
   drifted: ':warning: drifted',

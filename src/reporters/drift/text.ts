@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import type { DriftTargetReport } from '../../drift/model.js';
 import { explanationText, ignoredText, intendedFrom, summaryLine } from './describe.js';
-import type { DriftOutput } from './index.js';
+import type { DriftOutput } from './output.js';
 
 /** What a person reads on a terminal: each target's status, the diff of each drifted one, findings, counts. */
 export function renderDriftText(output: DriftOutput): string {
