@@ -113,9 +113,7 @@ function hostTarget(
     const task = host.tasks.find(
       (candidate) => candidate.status === 'failed' || candidate.status === 'unreachable',
     );
-    const why = task
-      ? `${task.status === 'unreachable' ? 'unreachable' : `failed at '${task.task}'`}`
-      : 'failed';
+    const why = !task ? 'failed' : task.status === 'unreachable' ? 'unreachable' : `failed at '${task.task}'`;
     const message =
       task && !task.hidden && task.message ? `: ${task.message.replace(/\s+/g, ' ').trim()}` : '';
     return {
@@ -145,7 +143,7 @@ function hostTarget(
       ...(file.prepared
         ? [
             {
-              header: [`--- ${file.path ?? 'prepared'}`],
+              header: headerOf(file),
               lines: file.prepared
                 .split('\n')
                 .filter(Boolean)
