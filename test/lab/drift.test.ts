@@ -118,4 +118,15 @@ describe('netchange drift on the lab of four FRR routers', () => {
     expect(router(report, 'r3').status).toBe('drifted');
     expect(router(report, 'r3').diff).toContain('-log syslog\n');
   }, 120_000);
+
+  it('reports routers it cannot read as errors and exits 3, once the lab is down', async () => {
+    await lab.script('down');
+
+    const result = await drift('--format', 'json', '--at', AT);
+
+    expect(result.exitCode).toBe(3);
+    const report = parse(result);
+    expect(report.summary).toMatchObject({ targets: 4, errors: 4 });
+    expect(router(report, 'r1').error).toContain('could not read the running configuration (is the lab up?)');
+  }, 120_000);
 });
