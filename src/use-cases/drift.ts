@@ -49,6 +49,13 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
   const checkedAt = request.at ?? context.clock.now();
   const drift = workspace.config.drift;
   const branch = request.branch ?? drift.branch;
+  // why: the name reaches git as an argument; one that starts with '-' would be read as an option.
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(branch) || branch.includes('..')) {
+    throw usageError(
+      `'${branch}' is not a branch name netchange accepts`,
+      'Name a branch such as main or production.',
+    );
+  }
   if (!workspace.git) {
     throw usageError(
       `${workspace.root} is not a git repository`,
@@ -197,7 +204,7 @@ function buildReport(
  */
 async function checkDriftSources(
   root: string,
-  drift: Pick<DriftConfig, 'ansible' | 'terraform'>,
+  drift: Pick<DriftConfig, 'ansible' | 'terraform'> & { state?: readonly string[] },
   document: YamlDocument | undefined,
 ): Promise<Finding[]> {
   const steps = [
@@ -211,6 +218,17 @@ async function checkDriftSources(
     })),
   ];
   const findings: Finding[] = [];
+  for (const [index, relative] of (drift.state ?? []).entries()) {
+    if (!path.isAbsolute(relative) && !path.posix.normalize(relative).startsWith('..')) continue;
+    findings.push({
+      ruleId: 'reference',
+      severity: 'error',
+      message: `drift.state '${relative}' is not inside the repository`,
+      hint: 'Name runtime state by its path relative to the repository root.',
+      file: CONFIG_FILE,
+      ...(document?.positionOf(['drift', 'state', index]) ?? { line: 1, column: 1 }),
+    });
+  }
   const position = (at: DocumentPath) => ({
     file: CONFIG_FILE,
     ...(document?.positionOf(at) ?? { line: 1, column: 1 }),

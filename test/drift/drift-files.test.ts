@@ -249,6 +249,35 @@ describe('netchange drift refuses what it cannot trust', () => {
     expect(result.stderr).toMatch(/netchange\.yaml:7:\d+ drift\.ansible\.0\.limit .*starts with '-'/);
   });
 
+  it('refuses runtime state outside the repository, at its line', async () => {
+    await writeFile(
+      path.join(repository.root, 'netchange.yaml'),
+      DRIFT_CONFIG.replace('state: [state]', 'state: [../elsewhere]'),
+    );
+
+    const result = await netchange('--at', AT);
+    await writeFile(path.join(repository.root, 'netchange.yaml'), DRIFT_CONFIG);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      "netchange.yaml:8:11 drift.state '../elsewhere' is not inside the repository",
+    );
+  });
+
+  it.each([
+    ['a branch that does not exist', 'production', "the default branch 'production' does not exist"],
+    [
+      'a name git would read as an option',
+      '--output=x',
+      "'--output=x' is not a branch name netchange accepts",
+    ],
+  ])('exits 2 for %s', async (_case, branch, message) => {
+    const result = await netchange(`--branch=${branch}`, '--at', AT);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
   it('exits 2 when netchange.yaml names nothing to check', async () => {
     const empty = await createRepository({ 'netchange.yaml': 'apiVersion: netchange/v1\nkind: Config\n' });
     await empty.commit('nothing to check');
