@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,6 +247,23 @@ describe('netchange drift refuses what it cannot trust', () => {
 
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/netchange\.yaml:7:\d+ drift\.ansible\.0\.limit .*starts with '-'/);
+  });
+
+  it('names a source that exists here but not on main: the intended state is read from main', async () => {
+    await repository.write({ 'playbooks/switching/ntp.yaml': '- hosts: switches\n  tasks: []\n' });
+    await writeFile(
+      path.join(repository.root, 'netchange.yaml'),
+      DRIFT_CONFIG.replace('playbooks/switching/snmp.yaml', 'playbooks/switching/ntp.yaml'),
+    );
+
+    const result = await netchange('--at', AT);
+    await writeFile(path.join(repository.root, 'netchange.yaml'), DRIFT_CONFIG);
+    await rm(path.join(repository.root, 'playbooks/switching/ntp.yaml'));
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      `netchange.yaml:7:18 drift playbook 'playbooks/switching/ntp.yaml' does not exist on main (${mainCommit.slice(0, 12)})`,
+    );
   });
 
   it('refuses runtime state outside the repository, at its line', async () => {
