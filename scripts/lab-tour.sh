@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The lab tour (npm run lab; needs root and FRR): four real FRR routers come up, a pull request adds
 # a loopback on r1, netchange plans it (the real device diff from r1's running configuration),
-# applies it with frr-reload.py and verifies OSPF on every router, then the lab goes down.
+# applies it with frr-reload.py and verifies OSPF on every router; a hand edit on r2 is caught by
+# netchange drift; then the lab goes down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || {
@@ -53,5 +54,10 @@ netchange apply --repo "$work" "$work/changes/chg-0301-loopback.yaml" --approval
 echo
 echo "== r3 learned the new loopback over OSPF"
 vtysh -N "$LAB_PREFIX-r3" -c 'show ip route 10.255.1.1/32'
+echo
+echo "== 2 AM: someone sets a cost on r2 by hand, outside netchange"
+vtysh -N "$LAB_PREFIX-r2" -c 'conf t' -c 'interface eth-r3' -c 'ip ospf cost 77'
+echo "== netchange drift: every router against the intended state on main (exit 1: drift found)"
+netchange drift --repo "$work" || [ $? = 1 ]
 echo
 echo "== scripts/lab.sh down"

@@ -4,6 +4,7 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerCodeownersCommand } from './commands/codeowners.js';
 import { registerCommentCommand } from './commands/comment.js';
 import { registerDigestCommand } from './commands/digest.js';
+import { registerDriftCommand } from './commands/drift.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerNextCommand } from './commands/next.js';
 import { registerPlanCommand } from './commands/plan.js';
@@ -47,5 +48,6 @@ Examples:
   registerNextCommand(program);
   registerDigestCommand(program);
   registerAuditCommand(program);
+  registerDriftCommand(program);
   return program;
 }

@@ -943,4 +943,127 @@ export interface NetchangeConfig {
      */
     staleApprovals?: boolean;
   };
+  /**
+   * Where `netchange drift` finds the intended state (on the default branch) of each device and stack.
+   */
+  drift?: {
+    /**
+     * The default branch holding the intended state. Default: main (origin/main when that remote branch exists).
+     */
+    branch?: string;
+    /**
+     * Drift policy file (ignore rules). Default: policies/drift.yaml.
+     */
+    policy?: string;
+    /**
+     * Playbooks run in check+diff mode; each host's diff is one target.
+     */
+    ansible?: {
+      /**
+       * Repository-relative playbook.
+       */
+      playbook: string;
+      /**
+       * Repository-relative inventory.
+       */
+      inventory: string;
+      /**
+       * Ansible --limit pattern. Default: every host the playbook reaches.
+       */
+      limit?: string;
+    }[];
+    /**
+     * Terraform stacks; each is one target.
+     */
+    terraform?: {
+      /**
+       * Repository-relative directory of the root module.
+       */
+      dir: string;
+      /**
+       * -var-file paths, relative to dir.
+       */
+      varFiles?: string[];
+      /**
+       * Terraform workspace. Default: the default workspace.
+       */
+      workspace?: string;
+    }[];
+    /**
+     * Repository-relative files or folders git ignores that the checks read from the working copy (devices simulated in files). Terraform's local state of each stack is always taken from the working copy.
+     */
+    state?: string[];
+  };
+}
+
+/**
+ * Hides diff lines of matching targets: lines matching `lines` regexes, or every line of a section whose first line matches a `sections` regex. Give `lines`, `sections` or both.
+ *
+ * This interface was referenced by `DriftPolicy`'s JSON-Schema
+ * via the `definition` "ignoreRule".
+ */
+export type IgnoreRule = IgnoreRule1 & {
+  /**
+   * Unique rule id (lowercase letters, digits, '-'), as reports name it.
+   */
+  id: string;
+  /**
+   * Why the difference is accepted.
+   */
+  reason: string;
+  /**
+   * The team that owns the rule (a team of the change-control policy, when there is one).
+   */
+  owner: string;
+  /**
+   * Last day the rule hides lines (YYYY-MM-DD, in the policy's time zone). From the next day it is expired: reported as a finding, and it hides nothing.
+   */
+  expires: string;
+  /**
+   * Target names (globs, e.g. r* or sw-plant-a-*) the rule applies to: inventory hostnames, or Terraform directories. Default: every target.
+   *
+   * @minItems 1
+   */
+  devices?: [string, ...string[]];
+  /**
+   * Regular expressions (JavaScript syntax) matched against a changed line's text, without its +/- marker.
+   *
+   * @minItems 1
+   */
+  lines?: [string, ...string[]];
+  /**
+   * Regular expressions for a section's first line (e.g. '^router bgp '): that line and every line after it up to the next unindented line or '!' line are hidden.
+   *
+   * @minItems 1
+   */
+  sections?: [string, ...string[]];
+};
+export type IgnoreRule1 = {
+  [k: string]: unknown | undefined;
+};
+
+/**
+ * Noise rules for `netchange drift`: differences between a device and its intended state that are known and accepted for a while, each with a reason, an owner team and an expiry. Lives in policies/drift.yaml.
+ */
+export interface DriftPolicy {
+  /**
+   * Optional pointer to this schema for editors.
+   */
+  $schema?: string;
+  /**
+   * Document format version; always netchange/v1.
+   */
+  apiVersion: 'netchange/v1';
+  /**
+   * Document kind; always DriftPolicy.
+   */
+  kind: 'DriftPolicy';
+  /**
+   * IANA time zone in which `expires` dates end. Default: defaults.timezone of netchange.yaml, else UTC.
+   */
+  timezone?: string;
+  /**
+   * Ignore rules. A diff line hidden by any rule that has not expired is not drift.
+   */
+  ignore: IgnoreRule[];
 }

@@ -8,6 +8,7 @@ export const DOCUMENT_KINDS = {
   WindowPolicy: 'window-policy.schema.json',
   ChangeControlPolicy: 'change-control-policy.schema.json',
   Config: 'config.schema.json',
+  DriftPolicy: 'drift-policy.schema.json',
 } as const;
 
 export type DocumentKind = keyof typeof DOCUMENT_KINDS;

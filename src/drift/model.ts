@@ -31,6 +31,12 @@ export interface DriftTerraformSource {
 export interface DriftConfig {
   ansible: DriftAnsibleSource[];
   terraform: DriftTerraformSource[];
+  /** The default branch holding the intended state (`main` unless netchange.yaml says otherwise). */
+  branch: string;
+  /** The drift policy file, repository-relative (`policies/drift.yaml`). */
+  policy: string;
+  /** Ignored runtime files the checks read from the working copy (devices simulated in files). */
+  state: string[];
 }
 
 export type DriftKind = 'ansible' | 'terraform';
@@ -117,6 +123,8 @@ export interface DriftReport {
   ok: boolean;
   /** The commit of the default branch the intended state was read from. */
   commit?: string;
+  /** The ref that commit was read from: `origin/main` when the remote branch exists, else `main`. */
+  ref?: string;
   targets: DriftTargetReport[];
   findings: DriftPolicyFinding[];
   summary: { targets: number; drifted: number; inSync: number; ignored: number; errors: number };

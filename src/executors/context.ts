@@ -28,6 +28,13 @@ export interface StepContext {
    */
   expectedDigest?: string;
   /**
+   * Lines of context around each change in Ansible's unified diffs (default 3). Drift asks for the
+   * whole file, so an ignore rule can see the section a changed line belongs to.
+   */
+  diffContext?: number;
+  /** Terraform check mode only: `plan -refresh-only`, what changed outside Terraform (drift). */
+  terraformRefreshOnly?: boolean;
+  /**
    * The clock steps are timed by (`startedAt`). The CLI passes the system clock; callers that pass
    * none (tests, scripts) get the system clock too, read in `clockOf` only.
    */

@@ -225,7 +225,12 @@ export function policyDataFiles(configs: readonly ResolvedConfig[]): Set<string>
     ...CODEOWNERS_FILES,
     DEFAULT_PATHS.windows,
     DEFAULT_PATHS.changeControl,
-    ...configs.flatMap((config) => [normalise(config.paths.windows), normalise(config.paths.changeControl)]),
+    ...configs.flatMap((config) => [
+      normalise(config.paths.windows),
+      normalise(config.paths.changeControl),
+      // why: drift ignore rules hide differences from both teams; changing them is a policy change.
+      normalise(config.drift.policy),
+    ]),
   ]);
 }
 

@@ -10,6 +10,7 @@ import type { GitRepository } from '../core/ports.js';
 import { parseYaml, type YamlDocument } from '../documents/parse-yaml.js';
 import { DEFAULT_MAX_FILE_BYTES, readTextFile } from '../documents/read-file.js';
 import { validateDocument } from '../documents/schemas.js';
+import type { DriftConfig } from '../drift/model.js';
 import { executorCommands } from '../executors/registry.js';
 import { openGitRepository } from '../proposals/git-repository.js';
 
@@ -33,6 +34,8 @@ export interface ResolvedConfig {
   executors: Required<Omit<NonNullable<NetchangeConfig['executors']>, never>>;
   secrets: { env: string[] };
   github: NonNullable<NetchangeConfig['github']>;
+  /** Where `netchange drift` finds the intended state. */
+  drift: DriftConfig;
 }
 
 /** Everything a command needs about the repository it runs on. */
@@ -46,6 +49,8 @@ export interface Workspace {
   git?: GitRepository;
   /** policies/windows.yaml parsed (not yet compiled), when it exists. */
   windowPolicyDocument?: YamlDocument;
+  /** netchange.yaml parsed, when it exists (for the positions of configuration findings). */
+  configDocument?: YamlDocument;
   /** policies/change-control.yaml parsed (not yet compiled), when it exists. */
   changeControlDocument?: YamlDocument;
 }
@@ -68,7 +73,13 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   const root = git?.root ?? start;
   const { config, document } = await loadConfig(root);
   checkConfiguredPaths(root, config, document);
-  const workspace: Workspace = { root, cwd: options.cwd, config, ...(git ? { git } : {}) };
+  const workspace: Workspace = {
+    root,
+    cwd: options.cwd,
+    config,
+    ...(git ? { git } : {}),
+    ...(document ? { configDocument: document } : {}),
+  };
   const windows = await loadPolicyDocument(root, config.paths.windows, config.limits.maxFileBytes);
   if (windows) workspace.windowPolicyDocument = windows;
   const changeControl = await loadPolicyDocument(
@@ -143,6 +154,13 @@ export function resolveConfig(config: NetchangeConfig | undefined): ResolvedConf
     },
     secrets: { env: config?.secrets?.env ?? [] },
     github: config?.github ?? {},
+    drift: {
+      ansible: config?.drift?.ansible ?? [],
+      terraform: config?.drift?.terraform ?? [],
+      branch: config?.drift?.branch ?? 'main',
+      policy: config?.drift?.policy ?? 'policies/drift.yaml',
+      state: config?.drift?.state ?? [],
+    },
   };
 }
 

@@ -8,7 +8,17 @@ const KINDS = Object.keys(REPORTERS) as ResultKind[];
 
 describe('the reporter registry', () => {
   it('has a table for every result kind the CLI prints', () => {
-    expect(KINDS).toEqual(['validation', 'plan', 'apply', 'digest', 'export', 'calendar', 'verify', 'next']);
+    expect(KINDS).toEqual([
+      'validation',
+      'plan',
+      'apply',
+      'digest',
+      'export',
+      'calendar',
+      'verify',
+      'next',
+      'drift',
+    ]);
   });
 
   it.each([
@@ -20,6 +30,7 @@ describe('the reporter registry', () => {
     ['calendar', ['text', 'json', 'ics']],
     ['verify', ['text', 'json']],
     ['next', ['text', 'json']],
+    ['drift', ['text', 'json', 'markdown']],
   ] as const)('lists the %s formats in the order --help shows them', (kind, formats) => {
     expect(formatChoices(kind)).toEqual(formats);
   });

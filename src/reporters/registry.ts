@@ -10,6 +10,7 @@ import { usageError } from '../core/errors.js';
 import { APPLY_REPORTERS, type ApplyOutput } from './apply/index.js';
 import { CALENDAR_REPORTERS, type CalendarOutput } from './calendar/index.js';
 import { DIGEST_REPORTERS } from './digest/index.js';
+import { DRIFT_REPORTERS, type DriftOutput } from './drift/index.js';
 import { EXPORT_REPORTERS, type ExportOutput } from './export/index.js';
 import { NEXT_REPORTERS, type NextOutput } from './next/index.js';
 import { PLAN_REPORTERS, type PlanOutput } from './plan/index.js';
@@ -27,6 +28,7 @@ export interface ResultData {
   calendar: CalendarOutput;
   verify: VerifyResult;
   next: NextOutput;
+  drift: DriftOutput;
 }
 
 /** Result kind → its formats, each in the order `--help` lists them. */
@@ -39,6 +41,7 @@ export const REPORTERS = {
   calendar: CALENDAR_REPORTERS,
   verify: VERIFY_REPORTERS,
   next: NEXT_REPORTERS,
+  drift: DRIFT_REPORTERS,
 } satisfies ReporterTables;
 
 /** The registry's shape: every kind of ResultData has a table of reporters for its data. */

@@ -13,6 +13,7 @@ const KIND_OF_COMMAND: Record<string, ResultKind> = {
   windows: 'calendar',
   'audit verify': 'verify',
   next: 'next',
+  drift: 'drift',
 };
 
 function formatOptions(command: Command, prefix = ''): [string, readonly string[] | undefined][] {

@@ -48,8 +48,13 @@ export interface ParsedAnsibleOutput {
  * Turns the callback's JSON lines into per-host results. Pure: redaction happens here, on the data,
  * before any diff is rendered. Lines that are not events (a crash mid-line) are ignored.
  */
-export function parseAnsibleEvents(stdout: string, redactor: Redactor, repoRoot: string): AnsibleRun {
-  return parseAnsibleOutput(stdout, redactor, repoRoot).run;
+export function parseAnsibleEvents(
+  stdout: string,
+  redactor: Redactor,
+  repoRoot: string,
+  contextLines = 3,
+): AnsibleRun {
+  return parseAnsibleOutput(stdout, redactor, repoRoot, contextLines).run;
 }
 
 /** Like parseAnsibleEvents, and also returns the running configurations modules reported per host. */
@@ -57,9 +62,10 @@ export function parseAnsibleOutput(
   stdout: string,
   redactor: Redactor,
   repoRoot: string,
+  contextLines = 3,
 ): ParsedAnsibleOutput {
   const events = readEvents(stdout, redactor);
-  return { run: toRun(events, repoRoot), configurations: deviceConfigurations(events) };
+  return { run: toRun(events, repoRoot, contextLines), configurations: deviceConfigurations(events) };
 }
 
 /** The callback's events, redacted as data; vault values are learned first and dropped. */
@@ -85,7 +91,7 @@ function readEvents(stdout: string, redactor: Redactor): RawEvent[] {
   return redactor.redactValue(raw.filter((event) => event.event !== 'secrets'));
 }
 
-function toRun(events: readonly RawEvent[], repoRoot: string): AnsibleRun {
+function toRun(events: readonly RawEvent[], repoRoot: string, contextLines: number): AnsibleRun {
   const hosts = new Map<string, AnsibleHostResult>();
   const hostEntry = (name: string): AnsibleHostResult => {
     let entry = hosts.get(name);
@@ -98,7 +104,7 @@ function toRun(events: readonly RawEvent[], repoRoot: string): AnsibleRun {
   let completed = false;
   for (const event of events) {
     if (event.event === 'result' && typeof event.host === 'string') {
-      hostEntry(event.host).tasks.push(toTaskResult(event, repoRoot));
+      hostEntry(event.host).tasks.push(toTaskResult(event, repoRoot, contextLines));
     } else if (event.event === 'stats' && event.hosts) {
       completed = true;
       for (const [name, counts] of Object.entries(event.hosts)) {
@@ -124,7 +130,7 @@ function toRun(events: readonly RawEvent[], repoRoot: string): AnsibleRun {
   return { hosts: [...hosts.values()].sort((a, b) => a.host.localeCompare(b.host)), completed };
 }
 
-function toTaskResult(event: RawEvent, repoRoot: string): AnsibleTaskResult {
+function toTaskResult(event: RawEvent, repoRoot: string, contextLines: number): AnsibleTaskResult {
   const status = asStatus(event.status);
   const result = event.result ?? {};
   const hidden = event.hidden === true || result.hidden === true;
@@ -139,14 +145,19 @@ function toTaskResult(event: RawEvent, repoRoot: string): AnsibleTaskResult {
   if (hidden) return task;
   const message = messageOf(result);
   if (message) task.message = message;
-  task.diffs = toDiffs(result.diff, repoRoot, typeof result.target === 'string' ? result.target : undefined);
+  task.diffs = toDiffs(
+    result.diff,
+    repoRoot,
+    contextLines,
+    typeof result.target === 'string' ? result.target : undefined,
+  );
   if (Array.isArray(result.results)) {
-    task.items = result.results.map((item) => toItemResult(item, repoRoot));
+    task.items = result.results.map((item) => toItemResult(item, repoRoot, contextLines));
   }
   return task;
 }
 
-function toItemResult(item: unknown, repoRoot: string): AnsibleItemResult {
+function toItemResult(item: unknown, repoRoot: string, contextLines: number): AnsibleItemResult {
   const result = isRecord(item) ? item : {};
   const hidden = result.hidden === true;
   const status: AnsibleTaskStatus = result.failed
@@ -163,7 +174,7 @@ function toItemResult(item: unknown, repoRoot: string): AnsibleItemResult {
     label: typeof result.label === 'string' ? result.label : '',
     status,
     hidden,
-    diffs: toDiffs(result.diff, repoRoot),
+    diffs: toDiffs(result.diff, repoRoot, contextLines),
   };
   const message = messageOf(result);
   if (message) entry.message = message;
@@ -186,7 +197,7 @@ function asStatus(value: string | undefined): AnsibleTaskStatus {
  * A task's diffs. `target` is the file the task changes (its dest or path argument), reported by the
  * callback for the task itself, not for loop items.
  */
-function toDiffs(value: unknown, repoRoot: string, target?: string): FileDiff[] {
+function toDiffs(value: unknown, repoRoot: string, contextLines: number, target?: string): FileDiff[] {
   const entries = Array.isArray(value) ? value : value === undefined ? [] : [value];
   const diffs: FileDiff[] = [];
   for (const entry of entries) {
@@ -202,7 +213,12 @@ function toDiffs(value: unknown, repoRoot: string, target?: string): FileDiff[] 
     const diff: FileDiff = filePath ? { path: filePath } : {};
     if (typeof entry.prepared === 'string') diff.prepared = entry.prepared;
     if ('before' in entry || 'after' in entry) {
-      const unified = unifiedDiff(asText(entry.before), asText(entry.after), filePath ?? 'content');
+      const unified = unifiedDiff(
+        asText(entry.before),
+        asText(entry.after),
+        filePath ?? 'content',
+        contextLines,
+      );
       if (unified) diff.unified = unified;
     }
     if (diff.unified || diff.prepared) diffs.push(diff);
@@ -239,9 +255,9 @@ function deviceConfigurations(events: readonly RawEvent[]): DeviceConfiguration[
 }
 
 /** Renders before → after as a unified diff (`--- a/… +++ b/…`), or undefined when equal. */
-export function unifiedDiff(before: string, after: string, name: string): string | undefined {
+export function unifiedDiff(before: string, after: string, name: string, context = 3): string | undefined {
   if (before === after) return undefined;
-  const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 });
+  const patch = structuredPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context });
   const lines = [`--- a/${name}`, `+++ b/${name}`];
   for (const hunk of patch.hunks) {
     lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`, ...hunk.lines);

@@ -79,7 +79,12 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
       ...(context.signal ? { signal: context.signal } : {}),
     });
 
-    const { run, configurations } = parseAnsibleOutput(result.stdout, context.redactor, context.repoRoot);
+    const { run, configurations } = parseAnsibleOutput(
+      result.stdout,
+      context.redactor,
+      context.repoRoot,
+      context.diffContext,
+    );
     const events = withoutSecretEvents(result.stdout);
     const argv = [ansiblePlaybook, ...args.map((arg) => displayArgument(arg, context.repoRoot, scratch))];
     const command = `$ ${argv.join(' ')}`;

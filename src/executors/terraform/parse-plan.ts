@@ -15,32 +15,11 @@ type JsonObject = Record<string, unknown>;
 export function parseTerraformPlan(plan: unknown, redactor: Redactor): TerraformRun {
   const document = isObject(plan) ? plan : {};
   learnSensitiveVariables(document, redactor);
-  const resources: ResourceChange[] = [];
-  for (const entry of asArray(document.resource_changes)) {
-    if (!isObject(entry) || !isObject(entry.change)) continue;
-    const change = entry.change;
-    const action = toAction(asArray(change.actions));
-    const movedFrom = typeof entry.previous_address === 'string' ? entry.previous_address : undefined;
-    const importing = change.importing !== undefined && change.importing !== null;
-    if (action === 'no-op' && !movedFrom && !importing) continue;
-    const before = redactor.redactValue(maskSensitive(change.before, change.before_sensitive, redactor));
-    const after = redactor.redactValue(maskSensitive(change.after, change.after_sensitive, redactor));
-    const resource: ResourceChange = {
-      address: String(entry.address ?? ''),
-      type: String(entry.type ?? ''),
-      mode: String(entry.mode ?? 'managed'),
-      action,
-      attributes: attributeChanges(before, after, change.after_unknown),
-    };
-    if (typeof entry.action_reason === 'string') resource.reason = entry.action_reason;
-    const replacePaths = asArray(change.replace_paths).map((segments) =>
-      asArray(segments).map(String).join('.'),
-    );
-    if (replacePaths.length > 0) resource.replacePaths = replacePaths;
-    if (movedFrom) resource.movedFrom = movedFrom;
-    if (importing) resource.importing = true;
-    resources.push(resource);
-  }
+  const resources = asArray(document.resource_changes).flatMap((entry) => toResourceChange(entry, redactor));
+  // why: objects whose real state differs from the recorded one (drift's `plan -refresh-only`).
+  const changedOutside = asArray(document.resource_drift).flatMap((entry) =>
+    toResourceChange(entry, redactor),
+  );
   const outputs: OutputChange[] = [];
   const outputChanges = isObject(document.output_changes) ? document.output_changes : {};
   for (const [name, entry] of Object.entries(outputChanges).sort(([a], [b]) => a.localeCompare(b))) {
@@ -56,7 +35,39 @@ export function parseTerraformPlan(plan: unknown, redactor: Redactor): Terraform
     else if (after !== null && after !== undefined) output.after = after;
     outputs.push(output);
   }
-  return { resources, outputs, hasChanges: resources.length > 0 || outputs.length > 0 };
+  return {
+    resources,
+    outputs,
+    hasChanges: resources.length > 0 || outputs.length > 0,
+    ...(changedOutside.length > 0 ? { changedOutside } : {}),
+  };
+}
+
+/** One entry of `resource_changes` or `resource_drift`; none for a no-op that is neither moved nor imported. */
+function toResourceChange(entry: unknown, redactor: Redactor): ResourceChange[] {
+  if (!isObject(entry) || !isObject(entry.change)) return [];
+  const change = entry.change;
+  const action = toAction(asArray(change.actions));
+  const movedFrom = typeof entry.previous_address === 'string' ? entry.previous_address : undefined;
+  const importing = change.importing !== undefined && change.importing !== null;
+  if (action === 'no-op' && !movedFrom && !importing) return [];
+  const before = redactor.redactValue(maskSensitive(change.before, change.before_sensitive, redactor));
+  const after = redactor.redactValue(maskSensitive(change.after, change.after_sensitive, redactor));
+  const resource: ResourceChange = {
+    address: String(entry.address ?? ''),
+    type: String(entry.type ?? ''),
+    mode: String(entry.mode ?? 'managed'),
+    action,
+    attributes: attributeChanges(before, after, change.after_unknown),
+  };
+  if (typeof entry.action_reason === 'string') resource.reason = entry.action_reason;
+  const replacePaths = asArray(change.replace_paths).map((segments) =>
+    asArray(segments).map(String).join('.'),
+  );
+  if (replacePaths.length > 0) resource.replacePaths = replacePaths;
+  if (movedFrom) resource.movedFrom = movedFrom;
+  if (importing) resource.importing = true;
+  return [resource];
 }
 
 function learnSensitiveVariables(document: JsonObject, redactor: Redactor): void {

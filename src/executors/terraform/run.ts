@@ -117,11 +117,18 @@ async function runTerraformSerially(
     }
 
     const planFile = path.join(scratch, 'tfplan');
+    const check = context.mode === 'check';
+    // why: in check mode `-detailed-exitcode` says whether anything would change (exit 2), which
+    // covers what the plan JSON leaves out; `-refresh-only` (drift) plans only what changed outside.
+    const checkOptions = check
+      ? ['-detailed-exitcode', ...(context.terraformRefreshOnly ? ['-refresh-only'] : [])]
+      : [];
     const plan = await terraform(
-      ['plan', '-input=false', '-no-color', `-out=${planFile}`, ...varFileArgs],
+      ['plan', '-input=false', '-no-color', ...checkOptions, `-out=${planFile}`, ...varFileArgs],
       'plan',
     );
-    const planProblem = toolProblem(plan, 'plan', context);
+    const pendingChanges = check && plan.exitCode === 2;
+    const planProblem = pendingChanges ? undefined : toolProblem(plan, 'plan', context);
     if (planProblem) return finish(planProblem);
 
     const show = await terraform(['show', '-json', '-no-color', planFile], 'show');
@@ -140,8 +147,13 @@ async function runTerraformSerially(
     const run = parseTerraformPlan(parsed, context.redactor);
     log.push(`--- planned changes ---\n${JSON.stringify(run, null, 2)}`);
 
-    if (context.mode === 'check')
-      return finish({ status: 'planned', changed: run.hasChanges, terraform: run, exitCode: 0 });
+    if (check)
+      return finish({
+        status: 'planned',
+        changed: run.hasChanges || pendingChanges,
+        terraform: run,
+        exitCode: 0,
+      });
 
     if (context.expectedDigest !== undefined && terraformPlanHash(run) !== context.expectedDigest) {
       return finish({

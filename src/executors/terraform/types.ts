@@ -44,6 +44,11 @@ export interface TerraformRun {
   outputs: OutputChange[];
   /** From the plan JSON, not the exit code. */
   hasChanges: boolean;
+  /**
+   * Objects whose real state differs from the recorded state (the plan's `resource_drift`): changed
+   * outside Terraform. Absent when none.
+   */
+  changedOutside?: ResourceChange[];
   /** For apply: Terraform's summary line (`Apply complete! Resources: …`). */
   summary?: string;
 }

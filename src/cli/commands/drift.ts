@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import type { DriftReport } from '../../drift/model.js';
+import { cliContext, withRunControls } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { formatOption, OPTION_HELP, parseAt } from '../options.js';
+
+interface DriftFlags {
+  repo?: string;
+  branch?: string;
+  at?: string;
+  format: string;
+  github?: boolean;
+  propose?: boolean;
+}
+
+export function registerDriftCommand(program: Command): void {
+  program
+    .command('drift')
+    .summary('compare every device and stack with its intended state on the default branch')
+    .description(
+      'Find changes made outside netchange. Checks out the default branch (origin/main when it exists, else\n' +
+        'main) into a private directory and runs the sources netchange.yaml lists under drift: each Ansible\n' +
+        'playbook in check+diff mode (one target per host) and each Terraform stack with plan -detailed-exitcode\n' +
+        'and plan -refresh-only (one target per stack). FRR and Ansible volatile lines are normalised away;\n' +
+        'policies/drift.yaml (kind DriftPolicy) hides known differences until its rules expire. See docs/drift.md.',
+    )
+    .option('--repo <dir>', OPTION_HELP.repo)
+    .option('--branch <name>', 'the branch holding the intended state (default: drift.branch, else main)')
+    .option('--at <iso>', 'check as of this instant: ignore rules expire relative to it (default: now)')
+    .addOption(formatOption('drift', 'text'))
+    .option('--github', 'keep one living GitHub issue per drifted target (label netchange-drift)')
+    .option('--propose', 'write a proposal that re-applies the intended state for each drifted target')
+    .addHelpText(
+      'after',
+      `
+netchange.yaml:
+  drift:
+    branch: main                                   # optional
+    ansible:   [{playbook: playbooks/frr.yaml, inventory: inventory/hosts.yaml, limit: routers}]
+    terraform: [{dir: terraform/sdwan, varFiles: [prod.tfvars.json], workspace: prod}]
+    state: [state]                                 # optional: ignored files the checks read
+
+Examples:
+  $ netchange drift                                # text: each target's status and diff
+  $ netchange drift --format json > drift.json     # one DriftReport object (schemaVersion 1)
+  $ netchange drift --format markdown              # for an issue or a pull request
+  $ netchange drift --branch production --at 2026-12-01T08:00:00Z
+
+Exit codes: 0 every target in sync (or ignored by a rule), 1 drift found, 2 usage or configuration
+error (netchange.yaml, an invalid drift policy), 3 a tool failed on a target (ansible, terraform, an
+unreachable device), 130 cancelled.`,
+    )
+    .action(async (flags: DriftFlags) => {
+      const { checkDrift } = await import('../../use-cases/drift.js');
+      const { renderResult } = await import('../../reporters/registry.js');
+      const at = flags.at ? parseAt(flags.at) : undefined;
+      const report = await withRunControls((controls) =>
+        checkDrift(
+          {
+            ...(flags.repo ? { repo: flags.repo } : {}),
+            ...(flags.branch ? { branch: flags.branch } : {}),
+            ...(at ? { at } : {}),
+            ...(flags.github ? { github: true } : {}),
+            ...(flags.propose ? { propose: true } : {}),
+          },
+          { ...cliContext(), ...controls },
+        ),
+      );
+      const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+      process.stdout.write(await renderResult('drift', flags.format, { report, color }));
+      process.exitCode = driftExitCode(report);
+    });
+}
+
+/** 3 when a check failed, else 1 when something drifted, else 0. */
+function driftExitCode(report: DriftReport): number {
+  if (report.summary.errors > 0) return EXIT.external;
+  if (!report.ok) return EXIT.failed;
+  return EXIT.passed;
+}
