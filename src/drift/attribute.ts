@@ -32,6 +32,13 @@ export interface ExplainDriftRequest {
   defaultTimezone?: string;
   /** The change records of the chain, in chain order; read from the evidence branch when absent. */
   evidence?: readonly EvidenceRecord[];
+  /**
+   * True when the target matches an earlier intended state of the default branch: it is behind,
+   * not edited. A pending merged change explains a drift only then; a target that matches no earlier
+   * intent was changed by hand, and the pending change must not hide that (out-of-band). Without
+   * it, any pending merged change that targets the device explains its drift.
+   */
+  isBehind?: (target: DetectedTarget) => Promise<boolean>;
 }
 
 /** The parts of a proposal attribution reads (proposals are read leniently: no schema check). */
@@ -86,8 +93,11 @@ export async function explainDrift(request: ExplainDriftRequest): Promise<Map<st
       .map((record) => versionKey(record.proposal.id, record.proposal.blob)),
   );
   for (const target of drifted) {
+    const pending = mergedNotApplied(target, merged, appliedVersions);
     const explanation = (await appliedNotMerged(git, tip, last.get(target.target), merged)) ??
-      mergedNotApplied(target, merged, appliedVersions) ?? { kind: 'out-of-band' };
+      (pending && (!request.isBehind || (await request.isBehind(target))) ? pending : undefined) ?? {
+        kind: 'out-of-band',
+      };
     explanations.set(target.target, explanation);
   }
   return explanations;

@@ -80,6 +80,33 @@ export async function checkoutIntendedState(
   return { root: checkout, remove: () => temporary.remove() };
 }
 
+/**
+ * Earlier intended states of `paths`: the parents of the newest `count` commits reachable from
+ * `commit` that changed them (proposals under `changesDirectory` excluded), newest first. A root
+ * commit has no earlier state and is left out.
+ */
+export async function earlierIntendedStates(
+  root: string,
+  commit: string,
+  paths: readonly string[],
+  options: { changesDirectory: string; count: number },
+): Promise<string[]> {
+  const git = openGit(root);
+  const output = await git.run([
+    'log',
+    `--max-count=${options.count}`,
+    '--format=%P',
+    commit,
+    '--',
+    ...paths.map((relative) => `:(top)${relative}`),
+    `:(top,exclude)${options.changesDirectory}`,
+  ]);
+  return output
+    .split('\n')
+    .map((line) => line.trim().split(' ')[0] ?? '')
+    .filter((parent) => /^[0-9a-f]{40,64}$/.test(parent));
+}
+
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.trim().split('\n')[0] ?? text;

@@ -122,7 +122,7 @@ export interface ResolveDriftOwnersRequest {
   /** The targets to place (a drift report's targets). */
   targets: readonly { target: string; kind: DriftKind }[];
   /** netchange.yaml's `drift`: which inventory and playbook hold each device's intended state. */
-  config: DriftConfig;
+  config: Pick<DriftConfig, 'ansible' | 'terraform'>;
   /** The change-control policy's RACI, by domain. */
   raci: ReadonlyMap<string, RaciAssignment>;
   /** The ansible-inventory command (netchange.yaml executors.ansibleInventory). */

@@ -9,6 +9,7 @@
  */
 import { type AppendOptions, appendEvidence, loadEvidence } from '../audit/store.js';
 import type { DriftEvidenceDraft, DriftEvidenceRecord } from '../audit/types.js';
+import { toRfc3339Utc } from '../core/time.js';
 import type { DetectedTarget, DriftExplanation, DriftKind } from './model.js';
 
 export interface RecordDriftRequest {
@@ -52,7 +53,7 @@ export interface RecordDriftResult {
 export async function recordDrift(request: RecordDriftRequest): Promise<RecordDriftResult> {
   const { drift } = await loadEvidence(request.repositoryRoot);
   const open = openDrifts(drift);
-  const checkedAt = request.checkedAt.toISOString();
+  const checkedAt = toRfc3339Utc(request.checkedAt.getTime());
   const seen = new Map<string, DriftSighting>();
   const appended: DriftEvidenceRecord[] = [];
   const append = async (draft: DriftEvidenceDraft) => {

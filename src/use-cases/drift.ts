@@ -7,25 +7,34 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { compileChangeControlPolicy } from '../control/index.js';
+import { actingUser } from '../core/acting-user.js';
 import { configError, NetchangeError, usageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import { toRfc3339Utc } from '../core/time.js';
 import type { DocumentPath, YamlDocument } from '../documents/parse-yaml.js';
 import { resolveInsideRepository } from '../documents/read-file.js';
-import { checkoutIntendedState, resolveIntendedCommit } from '../drift/checkout.js';
-import { detectDrift } from '../drift/detect.js';
+import { explainDrift } from '../drift/attribute.js';
+import { checkoutIntendedState, earlierIntendedStates, resolveIntendedCommit } from '../drift/checkout.js';
+import { type DetectOptions, detectDrift } from '../drift/detect.js';
+import { type DomainAnswer, resolveDriftOwners } from '../drift/domain.js';
 import type {
   DetectedTarget,
   DriftConfig,
+  DriftExplanation,
   DriftPolicyFinding,
   DriftReport,
   DriftTargetReport,
 } from '../drift/model.js';
 import { type CompiledDriftPolicy, compileDriftPolicy } from '../drift/policy.js';
+import { type DriftSighting, recordDrift } from '../drift/record.js';
 import { executorOf, stepOf } from '../executors/registry.js';
+import { describeDriftIssues, postDriftIssues } from '../github/drift-issues.js';
 import { CONFIG_FILE, readYamlDocument, type Workspace } from '../pipeline/workspace.js';
+import { silentProgress } from '../runs/progress.js';
 import { executionSettings } from '../runs/settings.js';
 import type { RunContext } from './context.js';
+import { type ProposeRevertsResult, proposeReverts } from './drift-revert.js';
 import { openRequestedWorkspace } from './workspace.js';
 
 export interface DriftRequest {
@@ -44,7 +53,26 @@ export interface DriftRequest {
 export const DEFAULT_DRIFT_BRANCH = 'main';
 
 /** Runs drift detection and returns the report (`--format json` prints it as is). */
-export async function checkDrift(request: DriftRequest, context: RunContext): Promise<DriftReport> {
+/** What one `netchange drift` run produced. */
+export interface DriftRun {
+  /** The report (`--format json` prints it as is). */
+  report: DriftReport;
+  /** `drift-detected`/`drift-resolved` records this run appended to the evidence (0 on an unchanged run). */
+  recorded: number;
+  /** `--propose`: the revert proposals written, and the drifted targets that got none. */
+  reverts?: ProposeRevertsResult;
+  /**
+   * `--github`: keeps the drift issues and returns what it did, one line per issue. Called after the
+   * report is printed, so a GitHub failure never costs the reader the report.
+   */
+  publish?: () => Promise<string>;
+}
+
+/**
+ * Runs drift detection, explains each drift (attribution), records it in the evidence (first seen,
+ * drift-detected/drift-resolved), and with `--propose` writes revert proposals.
+ */
+export async function checkDrift(request: DriftRequest, context: RunContext): Promise<DriftRun> {
   const workspace = await openRequestedWorkspace(request, context);
   const checkedAt = request.at ?? context.clock.now();
   const drift = workspace.config.drift;
@@ -97,9 +125,7 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
       });
     }
     const settings = executionSettings(workspace.config, context.env);
-    const detected = await detectDrift({
-      checkoutRoot: checkout.root,
-      config: drift,
+    const detectOptions: Omit<DetectOptions, 'checkoutRoot' | 'config'> = {
       step: {
         redactor: settings.redactor,
         timeoutMs: settings.timeoutMs,
@@ -112,66 +138,218 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
       localHostname: os.hostname(),
       progress: context.progress,
       concurrency: settings.concurrency,
-    });
+    };
+    const detected = await detectDrift({ ...detectOptions, checkoutRoot: checkout.root, config: drift });
     if (context.signal.aborted) throw new NetchangeError('E_CANCELLED', 'drift was cancelled');
+    const timezone = workspace.config.defaults.timezone;
+    const explanations = await explainDrift({
+      repositoryRoot: workspace.root,
+      defaultBranch: intended.ref,
+      targets: detected,
+      changesDirectory: workspace.config.paths.changes,
+      ...(timezone ? { defaultTimezone: timezone } : {}),
+      isBehind: (target) =>
+        runsEarlierIntent(target, {
+          root: workspace.root,
+          commit: intended.commit,
+          changesDirectory: workspace.config.paths.changes,
+          workingState,
+          sources: drift,
+          // why: these checks answer a question about one target; their progress would read as new targets.
+          detect: { ...detectOptions, progress: silentProgress() },
+        }),
+    });
+    const recorded = await recordDrift({
+      repositoryRoot: workspace.root,
+      targets: detected,
+      explanations,
+      checkedAt,
+      commit: intended.commit,
+      actor: actingUser(context.env),
+      append: { redactor: settings.redactor, onWarning: context.warn, now: () => checkedAt },
+    });
+    const drifted = detected.some((target) => target.status === 'drifted');
+    // why: the domain costs an ansible-inventory listing; only a drift needs its owners named.
+    const owners = drifted ? await driftOwners(workspace, checkout.root, detected, context) : new Map();
     const report = buildReport(detected, {
       checkedAt: toRfc3339Utc(checkedAt.getTime()),
       version: context.version,
       commit: intended.commit,
       ref: intended.ref,
       findings: policy?.findings ?? [],
+      explanations,
+      seen: recorded.seen,
+      owners,
     });
-    if (request.github) await publishDriftIssues(report, workspace, context);
-    if (request.propose) await proposeDriftReverts(report, workspace, context);
-    return report;
+    const run: DriftRun = { report, recorded: recorded.appended.length };
+    if (request.propose) {
+      run.reverts = await proposeReverts(
+        {
+          repo: workspace.root,
+          report,
+          sources: new Map(detected.map((target) => [target.target, target.source])),
+          owners,
+          requester: actingUser(context.env).name,
+        },
+        context,
+      );
+    }
+    if (request.github) {
+      const proposals = run.reverts?.byTarget;
+      run.publish = async () => {
+        const posted = await postDriftIssues({
+          report,
+          env: context.env,
+          config: workspace.config.github,
+          warn: context.warn,
+          ...(timezone ? { timeZone: timezone } : {}),
+          owners,
+          githubTeams: githubTeams(workspace),
+          ...(proposals ? { proposals } : {}),
+          driftPolicyFile: workspace.config.drift.policy,
+          redact: (text) => settings.redactor.redactText(text),
+        });
+        return describeDriftIssues(posted.repository, posted.outcomes);
+      };
+    }
+    return run;
   } finally {
     await checkout.remove();
   }
 }
 
+/** How many earlier intended states a pending change's target is compared with. */
+const EARLIER_STATES = 3;
+
 /**
- * How a detected target reads in the report: its explanation and when it was first and last seen.
- * TODO(attribution): replaced by the matcher against the evidence and the proposals (drift/attribute.ts)
- * and the record of first-seen times (drift/record.ts); until then every drift is out-of-band and new.
+ * True when the target is in sync with one of the last few intended states of its source before the
+ * default branch's tip (the parents of the commits that changed the source's folders): the device
+ * is behind a merged change, not edited by hand. Each comparison is one check of that one target.
  */
-export function explain(detected: DetectedTarget, checkedAt: string): DriftTargetReport {
+async function runsEarlierIntent(
+  target: DetectedTarget,
+  options: {
+    root: string;
+    commit: string;
+    changesDirectory: string;
+    workingState: readonly string[];
+    sources: Pick<DriftConfig, 'ansible' | 'terraform'>;
+    detect: Omit<DetectOptions, 'checkoutRoot' | 'config'>;
+  },
+): Promise<boolean> {
+  const { playbook, inventory, dir, workspace } = target.source;
+  const ansible = options.sources.ansible.find(
+    (source) => source.playbook === playbook && source.inventory === inventory,
+  );
+  const terraform = options.sources.terraform.find(
+    (source) => source.dir === dir && source.workspace === workspace,
+  );
+  const config: Pick<DriftConfig, 'ansible' | 'terraform'> =
+    target.kind === 'terraform'
+      ? { ansible: [], terraform: terraform ? [terraform] : [] }
+      : { ansible: ansible ? [{ ...ansible, limit: target.target }] : [], terraform: [] };
+  if (config.ansible.length === 0 && config.terraform.length === 0) return false;
+  const paths =
+    target.kind === 'terraform'
+      ? [dir ?? '.']
+      : [path.posix.dirname(playbook ?? '.'), path.posix.dirname(inventory ?? '.')];
+  const earlier = await earlierIntendedStates(options.root, options.commit, [...new Set(paths)], {
+    changesDirectory: options.changesDirectory,
+    count: EARLIER_STATES,
+  });
+  for (const commit of earlier) {
+    const checkout = await checkoutIntendedState(options.root, commit, options.workingState);
+    try {
+      const [again] = await detectDrift({ ...options.detect, checkoutRoot: checkout.root, config });
+      if (again && (again.status === 'in-sync' || again.status === 'ignored')) return true;
+    } finally {
+      await checkout.remove();
+    }
+  }
+  return false;
+}
+
+/** Each drifted target's RACI domain and teams; unknown (with the reason) without a change-control policy. */
+async function driftOwners(
+  workspace: Workspace,
+  checkoutRoot: string,
+  detected: readonly DetectedTarget[],
+  context: RunContext,
+): Promise<Map<string, DomainAnswer>> {
+  const compiled = workspace.changeControlDocument
+    ? compileChangeControlPolicy(workspace.changeControlDocument)
+    : undefined;
+  const raci = compiled?.policy?.raci ?? new Map();
+  const settings = executionSettings(workspace.config, context.env);
+  return resolveDriftOwners({
+    root: checkoutRoot,
+    targets: detected.filter((target) => target.status === 'drifted'),
+    config: workspace.config.drift,
+    raci,
+    inventoryCommand: settings.commands.ansibleInventory,
+    env: context.env,
+    timeoutMs: settings.timeoutMs,
+    killGraceMs: settings.killGraceMs,
+  });
+}
+
+/** The GitHub team (`org/slug`) of each policy team that names one, to mention it in drift issues. */
+function githubTeams(workspace: Workspace): Map<string, string> {
+  const compiled = workspace.changeControlDocument
+    ? compileChangeControlPolicy(workspace.changeControlDocument)
+    : undefined;
+  const teams = new Map<string, string>();
+  for (const [name, team] of compiled?.policy?.teams ?? []) if (team.github) teams.set(name, team.github);
+  return teams;
+}
+
+/** How a detected target reads in the report: its explanation, when it was first and last seen, its domain. */
+export function explain(
+  detected: DetectedTarget,
+  facts: {
+    explanation?: DriftExplanation;
+    seen?: DriftSighting;
+    owners?: DomainAnswer;
+  },
+): DriftTargetReport {
   const drifted = detected.status === 'drifted';
   return {
     target: detected.target,
     kind: detected.kind,
     status: detected.status,
     diff: detected.diff,
-    firstSeen: drifted ? checkedAt : null,
-    lastSeen: drifted ? checkedAt : null,
-    explanation: drifted ? { kind: 'out-of-band' } : null,
+    firstSeen: drifted ? (facts.seen?.firstSeen ?? null) : null,
+    lastSeen: drifted ? (facts.seen?.lastSeen ?? null) : null,
+    explanation: drifted ? (facts.explanation ?? { kind: 'out-of-band' }) : null,
     ignored: detected.ignored,
+    ...(facts.owners?.ok ? { domain: facts.owners.owners.domain } : {}),
     ...(detected.error ? { error: detected.error } : {}),
   };
 }
 
-/** TODO(github): keeps one living issue per drifted target (`--github`); wired by the GitHub part of drift. */
-export async function publishDriftIssues(
-  _report: DriftReport,
-  _workspace: Workspace,
-  _context: RunContext,
-): Promise<void> {
-  throw usageError('netchange drift --github is not yet available', 'Run without --github for now.');
-}
-
-/** TODO(revert): writes a proposal that re-applies the intent per drifted target (`--propose`). */
-export async function proposeDriftReverts(
-  _report: DriftReport,
-  _workspace: Workspace,
-  _context: RunContext,
-): Promise<void> {
-  throw usageError('netchange drift --propose is not yet available', 'Run without --propose for now.');
-}
-
 function buildReport(
   detected: readonly DetectedTarget[],
-  meta: { checkedAt: string; version: string; commit: string; ref: string; findings: DriftPolicyFinding[] },
+  meta: {
+    checkedAt: string;
+    version: string;
+    commit: string;
+    ref: string;
+    findings: DriftPolicyFinding[];
+    explanations: ReadonlyMap<string, DriftExplanation>;
+    seen: ReadonlyMap<string, DriftSighting>;
+    owners: ReadonlyMap<string, DomainAnswer>;
+  },
 ): DriftReport {
-  const targets = detected.map((target) => explain(target, meta.checkedAt));
+  const targets = detected.map((target) => {
+    const explanation = meta.explanations.get(target.target);
+    const seen = meta.seen.get(target.target);
+    const owners = meta.owners.get(target.target);
+    return explain(target, {
+      ...(explanation ? { explanation } : {}),
+      ...(seen ? { seen } : {}),
+      ...(owners ? { owners } : {}),
+    });
+  });
   const count = (status: DriftTargetReport['status']) =>
     targets.filter((target) => target.status === status).length;
   const summary = {

@@ -78,8 +78,8 @@ describe('recordDrift', () => {
     ]);
     expect(first.appended[0]).toMatchObject({
       sequence: 1,
-      firstSeen: '2026-11-29T08:00:00.000Z',
-      checkedAt: '2026-11-29T08:00:00.000Z',
+      firstSeen: '2026-11-29T08:00:00Z',
+      checkedAt: '2026-11-29T08:00:00Z',
       explanation: { kind: 'out-of-band' },
       diff: COST_EDIT,
       diffSummary: '2 lines differ: 1 only in the running state, 1 only in the intended state',
@@ -88,8 +88,8 @@ describe('recordDrift', () => {
     });
     expect(repeat.appended).toEqual([]);
     expect(repeat.seen.get('r2')).toEqual({
-      firstSeen: '2026-11-29T08:00:00.000Z',
-      lastSeen: '2026-11-29T09:00:00.000Z',
+      firstSeen: '2026-11-29T08:00:00Z',
+      lastSeen: '2026-11-29T09:00:00Z',
     });
     expect(repeat.seen.get('r1')).toEqual({ firstSeen: null, lastSeen: null });
     expect((await loadEvidence(root)).total).toBe(1);
@@ -114,14 +114,14 @@ describe('recordDrift', () => {
 
     expect(changed.appended[0]).toMatchObject({
       kind: 'drift-detected',
-      firstSeen: '2026-11-29T08:00:00.000Z',
+      firstSeen: '2026-11-29T08:00:00Z',
       explanation: { kind: 'merged-not-applied', proposal: { id: 'CHG-7' } },
     });
     expect(resolved.appended[0]).toMatchObject({
       kind: 'drift-resolved',
       resolution: 'in-sync',
-      firstSeen: '2026-11-29T08:00:00.000Z',
-      checkedAt: '2026-11-29T10:00:00.000Z',
+      firstSeen: '2026-11-29T08:00:00Z',
+      checkedAt: '2026-11-29T10:00:00Z',
       digest: changed.appended[0]?.digest,
       explanation: { kind: 'merged-not-applied' },
     });
@@ -130,7 +130,7 @@ describe('recordDrift', () => {
     expect(quiet.appended).toEqual([]);
     expect(returned.appended[0]).toMatchObject({
       kind: 'drift-detected',
-      firstSeen: '2026-11-29T12:00:00.000Z',
+      firstSeen: '2026-11-29T12:00:00Z',
     });
     expect((await verifyEvidence(root, { now: new Date('2026-11-29T13:00:00Z') })).ok).toBe(true);
   });
@@ -143,7 +143,7 @@ describe('recordDrift', () => {
     const ignored = await run(root, '2026-11-29T10:00:00Z', [detected('r2', 'ignored')]);
 
     expect(failed.appended).toEqual([]);
-    expect(failed.seen.get('r2')).toEqual({ firstSeen: '2026-11-29T08:00:00.000Z', lastSeen: null });
+    expect(failed.seen.get('r2')).toEqual({ firstSeen: '2026-11-29T08:00:00Z', lastSeen: null });
     expect(ignored.appended[0]).toMatchObject({ kind: 'drift-resolved', resolution: 'ignored' });
   });
 

@@ -54,7 +54,7 @@ unreachable device), 130 cancelled.`,
       const { checkDrift } = await import('../../use-cases/drift.js');
       const { renderResult } = await import('../../reporters/registry.js');
       const at = flags.at ? parseAt(flags.at) : undefined;
-      const report = await withRunControls((controls) =>
+      const run = await withRunControls((controls) =>
         checkDrift(
           {
             ...(flags.repo ? { repo: flags.repo } : {}),
@@ -67,9 +67,27 @@ unreachable device), 130 cancelled.`,
         ),
       );
       const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-      process.stdout.write(await renderResult('drift', flags.format, { report, color }));
-      process.exitCode = driftExitCode(report);
+      process.stdout.write(await renderResult('drift', flags.format, { report: run.report, color }));
+      process.exitCode = driftExitCode(run.report);
+      if (run.recorded > 0)
+        process.stderr.write(
+          `drift: ${run.recorded} record(s) appended to the evidence (netchange-evidence)\n`,
+        );
+      if (run.reverts) process.stderr.write(describeReverts(run.reverts));
+      if (run.publish) process.stderr.write(await run.publish());
     });
+}
+
+/** What `--propose` wrote, and what it could not, for the terminal (stderr). */
+function describeReverts(reverts: {
+  written: string[];
+  skipped: { target: string; reason: string }[];
+}): string {
+  const lines = reverts.written.map((file) => `drift: wrote the revert proposal ${file}`);
+  for (const skipped of reverts.skipped)
+    lines.push(`drift: no revert proposal for ${skipped.target}: ${skipped.reason}`);
+  if (lines.length === 0) lines.push('drift: no out-of-band drift to revert; no proposal written');
+  return `${lines.join('\n')}\n`;
 }
 
 /** 3 when a check failed, else 1 when something drifted, else 0. */

@@ -22,11 +22,11 @@ import { compileChangeControlPolicy } from '../control/index.js';
 import { NetchangeError } from '../core/errors.js';
 import type { AnsibleStep, ChangeProposal } from '../core/schema-types.generated.js';
 import { addCalendarDuration, DAY_MS, parseCalendarDuration, toRfc3339Utc } from '../core/time.js';
+import type { DomainAnswer } from '../drift/domain.js';
+import type { DetectedTarget, DriftReport, DriftTargetReport } from '../drift/model.js';
 import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
-import type { UseCaseContext } from '../use-cases/context.js';
-import { findNextSlots } from '../use-cases/windows.js';
-import type { DomainAnswer } from './domain.js';
-import type { DetectedTarget, DriftReport, DriftTargetReport } from './model.js';
+import type { UseCaseContext } from './context.js';
+import { findNextSlots } from './windows.js';
 
 /** The standard-change template a policy lists to pre-approve drift reverts. */
 export const REVERT_TEMPLATE = 'drift-revert';
