@@ -39,6 +39,13 @@ export interface ExplainDriftRequest {
    * it, any pending merged change that targets the device explains its drift.
    */
   isBehind?: (target: DetectedTarget) => Promise<boolean>;
+  /**
+   * True when the target is in sync with the intended state at `commit`. An apply from a commit the
+   * default branch does not hold explains a drift only when the target still runs what that commit
+   * intends (a later hand edit is out-of-band). Without it, a proposal on the default branch at the
+   * applied version counts as merged (a squash merge), and any later unmerged apply explains the drift.
+   */
+  matchesIntentAt?: (target: DetectedTarget, commit: string) => Promise<boolean>;
 }
 
 /** The parts of a proposal attribution reads (proposals are read leniently: no schema check). */
@@ -94,7 +101,14 @@ export async function explainDrift(request: ExplainDriftRequest): Promise<Map<st
   );
   for (const target of drifted) {
     const pending = mergedNotApplied(target, merged, appliedVersions);
-    const explanation = (await appliedNotMerged(git, tip, last.get(target.target), merged)) ??
+    const explanation = (await appliedNotMerged(
+      git,
+      tip,
+      target,
+      last.get(target.target),
+      merged,
+      request,
+    )) ??
       (pending && (!request.isBehind || (await request.isBehind(target))) ? pending : undefined) ?? {
         kind: 'out-of-band',
       };
@@ -172,13 +186,21 @@ async function lastChanges(
 async function appliedNotMerged(
   git: AttributionGit,
   tip: string,
+  target: DetectedTarget,
   last: EvidenceRecord | undefined,
   merged: readonly ProposalFacts[],
+  request: Pick<ExplainDriftRequest, 'matchesIntentAt'>,
 ): Promise<DriftExplanation | undefined> {
   if (!last) return undefined;
-  if (merged.some((proposal) => proposal.id === last.proposal.id && proposal.blob === last.proposal.blob))
+  // why: a proposal file can reach main unchanged while the intended state its pull request changed
+  // did not; only a comparison with the applied commit's intent tells the two apart.
+  if (
+    !request.matchesIntentAt &&
+    merged.some((proposal) => proposal.id === last.proposal.id && proposal.blob === last.proposal.blob)
+  )
     return undefined;
   if (await git.isAncestor(last.commit, tip)) return undefined;
+  if (request.matchesIntentAt && !(await request.matchesIntentAt(target, last.commit))) return undefined;
   return {
     kind: 'applied-not-merged',
     proposal: {

@@ -142,22 +142,22 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
     const detected = await detectDrift({ ...detectOptions, checkoutRoot: checkout.root, config: drift });
     if (context.signal.aborted) throw new NetchangeError('E_CANCELLED', 'drift was cancelled');
     const timezone = workspace.config.defaults.timezone;
+    const history: IntentHistory = {
+      root: workspace.root,
+      changesDirectory: workspace.config.paths.changes,
+      workingState,
+      sources: drift,
+      // why: these checks answer a question about one target; their progress would read as new targets.
+      detect: { ...detectOptions, progress: silentProgress() },
+    };
     const explanations = await explainDrift({
       repositoryRoot: workspace.root,
       defaultBranch: intended.ref,
       targets: detected,
       changesDirectory: workspace.config.paths.changes,
       ...(timezone ? { defaultTimezone: timezone } : {}),
-      isBehind: (target) =>
-        runsEarlierIntent(target, {
-          root: workspace.root,
-          commit: intended.commit,
-          changesDirectory: workspace.config.paths.changes,
-          workingState,
-          sources: drift,
-          // why: these checks answer a question about one target; their progress would read as new targets.
-          detect: { ...detectOptions, progress: silentProgress() },
-        }),
+      isBehind: (target) => runsEarlierIntent(target, intended.commit, history),
+      matchesIntentAt: (target, commit) => matchesIntentAt(target, commit, history),
     });
     const recorded = await recordDrift({
       repositoryRoot: workspace.root,
@@ -221,27 +221,49 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
 /** How many earlier intended states a pending change's target is compared with. */
 const EARLIER_STATES = 3;
 
+/** What comparing one target with an earlier intended state needs. */
+interface IntentHistory {
+  root: string;
+  changesDirectory: string;
+  workingState: readonly string[];
+  sources: Pick<DriftConfig, 'ansible' | 'terraform'>;
+  detect: Omit<DetectOptions, 'checkoutRoot' | 'config'>;
+}
+
 /**
- * True when the target is in sync with one of the last few intended states of its source before the
- * default branch's tip (the parents of the commits that changed the source's folders): the device
- * is behind a merged change, not edited by hand. Each comparison is one check of that one target.
+ * True when the target is in sync with one of the last few intended states of its source before
+ * `tip` (the parents of the commits that changed the source's folders): the device is behind a
+ * merged change, not edited by hand.
  */
 async function runsEarlierIntent(
   target: DetectedTarget,
-  options: {
-    root: string;
-    commit: string;
-    changesDirectory: string;
-    workingState: readonly string[];
-    sources: Pick<DriftConfig, 'ansible' | 'terraform'>;
-    detect: Omit<DetectOptions, 'checkoutRoot' | 'config'>;
-  },
+  tip: string,
+  history: IntentHistory,
+): Promise<boolean> {
+  const { playbook, inventory, dir } = target.source;
+  const paths =
+    target.kind === 'terraform'
+      ? [dir ?? '.']
+      : [path.posix.dirname(playbook ?? '.'), path.posix.dirname(inventory ?? '.')];
+  const earlier = await earlierIntendedStates(history.root, tip, [...new Set(paths)], {
+    changesDirectory: history.changesDirectory,
+    count: EARLIER_STATES,
+  });
+  for (const commit of earlier) if (await matchesIntentAt(target, commit, history)) return true;
+  return false;
+}
+
+/** True when one check of the target alone, against the intended state at `commit`, finds it in sync. */
+async function matchesIntentAt(
+  target: DetectedTarget,
+  commit: string,
+  history: IntentHistory,
 ): Promise<boolean> {
   const { playbook, inventory, dir, workspace } = target.source;
-  const ansible = options.sources.ansible.find(
+  const ansible = history.sources.ansible.find(
     (source) => source.playbook === playbook && source.inventory === inventory,
   );
-  const terraform = options.sources.terraform.find(
+  const terraform = history.sources.terraform.find(
     (source) => source.dir === dir && source.workspace === workspace,
   );
   const config: Pick<DriftConfig, 'ansible' | 'terraform'> =
@@ -249,24 +271,19 @@ async function runsEarlierIntent(
       ? { ansible: [], terraform: terraform ? [terraform] : [] }
       : { ansible: ansible ? [{ ...ansible, limit: target.target }] : [], terraform: [] };
   if (config.ansible.length === 0 && config.terraform.length === 0) return false;
-  const paths =
-    target.kind === 'terraform'
-      ? [dir ?? '.']
-      : [path.posix.dirname(playbook ?? '.'), path.posix.dirname(inventory ?? '.')];
-  const earlier = await earlierIntendedStates(options.root, options.commit, [...new Set(paths)], {
-    changesDirectory: options.changesDirectory,
-    count: EARLIER_STATES,
-  });
-  for (const commit of earlier) {
-    const checkout = await checkoutIntendedState(options.root, commit, options.workingState);
-    try {
-      const [again] = await detectDrift({ ...options.detect, checkoutRoot: checkout.root, config });
-      if (again && (again.status === 'in-sync' || again.status === 'ignored')) return true;
-    } finally {
-      await checkout.remove();
-    }
+  let checkout: Awaited<ReturnType<typeof checkoutIntendedState>>;
+  try {
+    checkout = await checkoutIntendedState(history.root, commit, history.workingState);
+  } catch {
+    // why: a commit this clone lacks (a branch deleted after its apply) answers nothing.
+    return false;
   }
-  return false;
+  try {
+    const [again] = await detectDrift({ ...history.detect, checkoutRoot: checkout.root, config });
+    return again !== undefined && (again.status === 'in-sync' || again.status === 'ignored');
+  } finally {
+    await checkout.remove();
+  }
 }
 
 /** Each drifted target's RACI domain and teams; unknown (with the reason) without a change-control policy. */
