@@ -2,7 +2,8 @@
 # The lab tour (npm run lab; needs root and FRR): four real FRR routers come up, a pull request adds
 # a loopback on r1, netchange plans it (the real device diff from r1's running configuration),
 # applies it with frr-reload.py and verifies OSPF on every router; a hand edit on r2 is caught by
-# netchange drift; then the lab goes down.
+# netchange drift, shown as the GitHub issue it keeps (local stand-in) and in the morning digest;
+# then the lab goes down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || {
@@ -59,5 +60,11 @@ echo "== 2 AM: someone sets a cost on r2 by hand, outside netchange"
 vtysh -N "$LAB_PREFIX-r2" -c 'conf t' -c 'interface eth-r3' -c 'ip ospf cost 77'
 echo "== netchange drift: every router against the intended state on main (exit 1: drift found)"
 netchange drift --repo "$work" || [ $? = 1 ]
+echo
+echo "== the drift issue both teams see on GitHub (netchange drift --github, against the local GitHub stand-in)"
+npx --no-install tsx scripts/lab-tour-issue.ts "$work"
+echo
+echo "== 8 AM: netchange digest, changes made outside netchange listed right after failures"
+netchange digest --repo "$work" --since 2h --no-fetch
 echo
 echo "== scripts/lab.sh down"
