@@ -4,8 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { DomainAnswer } from '../../src/drift/domain.js';
 import type { DetectedTarget, DriftReport, DriftTargetReport } from '../../src/drift/model.js';
-import { proposeReverts } from '../../src/use-cases/drift-revert.js';
 import type { UseCaseContext } from '../../src/use-cases/context.js';
+import { proposeReverts } from '../../src/use-cases/drift-revert.js';
 import { createRepository, PROJECT_ROOT, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
