@@ -166,7 +166,7 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
       checkedAt,
       commit: intended.commit,
       actor: actingUser(context.env),
-      append: { redactor: settings.redactor, onWarning: context.warn, now: () => checkedAt },
+      append: { redactor: settings.redactor, onWarning: context.warn, now: () => context.clock.now() },
     });
     const drifted = detected.some((target) => target.status === 'drifted');
     // why: the domain costs an ansible-inventory listing; only a drift needs its owners named.
