@@ -160,9 +160,9 @@ describe('netchange digest: changed outside netchange', () => {
         record.firstSeen,
       ]),
     ).toEqual([
-      ['drift-resolved', 'r1', '2026-11-21T15:00:00.000Z'],
-      ['drift-detected', 'r2', '2026-11-22T08:00:00.000Z'],
-      ['drift-detected', 'r3', '2026-11-22T08:00:00.000Z'],
+      ['drift-resolved', 'r1', '2026-11-21T15:00:00Z'],
+      ['drift-detected', 'r2', '2026-11-22T08:00:00Z'],
+      ['drift-detected', 'r3', '2026-11-22T08:00:00Z'],
     ]);
     for (const record of digest.changedOutside) expect(hashRecord(record)).toBe(record.hash);
   });
@@ -201,7 +201,7 @@ describe('netchange audit export with drift records', () => {
     expect(cell(rows[1] ?? [], 'explanation')).toBe(
       'merged-not-applied CHG-14 slot 2026-11-29T02:00:00-06:00/2026-11-29T03:00:00-06:00',
     );
-    expect(cell(rows[0] ?? [], 'first_seen')).toBe('2026-11-22T08:00:00.000Z');
+    expect(cell(rows[0] ?? [], 'first_seen')).toBe('2026-11-22T08:00:00Z');
     expect(cell(rows[0] ?? [], 'proposal_id')).toBe('');
     expect(cell(rows[0] ?? [], 'kind')).toBe('drift-detected');
   });
