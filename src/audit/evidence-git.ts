@@ -184,23 +184,11 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
       return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
     async readBlobs(entries) {
-      const contents: Buffer[] = [];
-      for (let start = 0; start < entries.length; start += BLOBS_PER_CALL) {
-        const chunk = entries.slice(start, start + BLOBS_PER_CALL);
-        let output: Buffer;
-        try {
-          // why: `git show` of several blobs concatenates them with no separator; ls-tree gave the sizes to split by.
-          output = await git.showBytes(chunk.map((entry) => entry.blob));
-        } catch (error) {
-          throw failed('git show of evidence records failed', error);
-        }
-        let offset = 0;
-        for (const entry of chunk) {
-          contents.push(output.subarray(offset, offset + entry.size));
-          offset += entry.size;
-        }
+      try {
+        return await git.showBlobs(entries, BLOBS_PER_CALL);
+      } catch (error) {
+        throw failed('git show of evidence records failed', error);
       }
-      return contents;
     },
     async shapes(commit) {
       const log = await firstParentLog(commit, `%x1e%H%x1f%T%x1f${TRAILER_FORMAT}`, []);

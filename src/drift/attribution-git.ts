@@ -40,23 +40,12 @@ export function createAttributionGit(root: string): AttributionGit {
     });
 
   async function readBlobs(entries: readonly { blob: string; size: number }[]): Promise<string[]> {
-    const texts: string[] = [];
-    for (let start = 0; start < entries.length; start += BLOBS_PER_CALL) {
-      const chunk = entries.slice(start, start + BLOBS_PER_CALL);
-      let output: Buffer;
-      try {
-        // why: `git show` of several blobs concatenates them; the sizes git listed split them again.
-        output = await git.showBytes(chunk.map((entry) => entry.blob));
-      } catch (error) {
-        throw failed('git show of proposal files failed', error);
-      }
-      let offset = 0;
-      for (const entry of chunk) {
-        texts.push(output.subarray(offset, offset + entry.size).toString('utf8'));
-        offset += entry.size;
-      }
+    try {
+      const contents = await git.showBlobs(entries, BLOBS_PER_CALL);
+      return contents.map((content) => content.toString('utf8'));
+    } catch (error) {
+      throw failed('git show of proposal files failed', error);
     }
-    return texts;
   }
 
   return {

@@ -17,6 +17,11 @@ export interface GitCommands {
   run(args: readonly string[]): Promise<string>;
   /** `git show --binary <objects>`: the objects' contents as bytes, one after the other. */
   showBytes(objects: readonly string[]): Promise<Buffer>;
+  /**
+   * The contents of blobs whose sizes `git ls-tree -l` gave, one Buffer each, read `perCall` blobs
+   * per `git show` (one process per chunk instead of one per blob).
+   */
+  showBlobs(entries: readonly { blob: string; size: number }[], perCall: number): Promise<Buffer[]>;
   /** Runs `git <args>` with `input` on its standard input; rejects when git exits with another status than 0. */
   runWithInput(args: readonly string[], input: string): Promise<string>;
 }
@@ -48,6 +53,20 @@ export function openGit(root: string, options: OpenGitOptions = {}): GitCommands
     root,
     run: (args) => git.raw([...args]),
     showBytes: (objects) => git.showBuffer([...objects]),
+    async showBlobs(entries, perCall) {
+      const contents: Buffer[] = [];
+      for (let start = 0; start < entries.length; start += perCall) {
+        const chunk = entries.slice(start, start + perCall);
+        // why: `git show` of several blobs concatenates them with no separator; the sizes split them again.
+        const output = await git.showBuffer(chunk.map((entry) => entry.blob));
+        let offset = 0;
+        for (const entry of chunk) {
+          contents.push(output.subarray(offset, offset + entry.size));
+          offset += entry.size;
+        }
+      }
+      return contents;
+    },
     async runWithInput(args, input) {
       // why: simple-git cannot feed standard input; the process choke point can.
       const result = await runProcess({
