@@ -38,6 +38,8 @@ const REVERT_ROLLBACK = 'PT30M';
 export interface ProposeRevertsRequest {
   /** The repository (default branch checkout). */
   repo: string;
+  /** The repository already opened (netchange drift has it); read again from `repo` when absent. */
+  workspace?: Workspace;
   report: DriftReport;
   /** Where each target's intended state was read from (DetectedTarget.source), by target. */
   sources: ReadonlyMap<string, DetectedTarget['source']>;
@@ -61,7 +63,7 @@ export async function proposeReverts(
   request: ProposeRevertsRequest,
   context: UseCaseContext,
 ): Promise<ProposeRevertsResult> {
-  const workspace = await openWorkspace({ repo: request.repo, cwd: context.cwd });
+  const workspace = request.workspace ?? (await openWorkspace({ repo: request.repo, cwd: context.cwd }));
   const policy = compilePolicy(workspace);
   const changesDirectory = path.join(workspace.root, workspace.config.paths.changes);
   const existing = await readProposals(changesDirectory);

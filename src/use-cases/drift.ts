@@ -11,6 +11,7 @@ import { compileChangeControlPolicy } from '../control/index.js';
 import { actingUser } from '../core/acting-user.js';
 import { configError, NetchangeError, usageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
+import type { RaciAssignment } from '../core/schema-types.generated.js';
 import { toRfc3339Utc } from '../core/time.js';
 import type { DocumentPath, YamlDocument } from '../documents/parse-yaml.js';
 import { resolveInsideRepository } from '../documents/read-file.js';
@@ -32,7 +33,7 @@ import { executorOf, stepOf } from '../executors/registry.js';
 import { describeDriftIssues, postDriftIssues } from '../github/drift-issues.js';
 import { CONFIG_FILE, readYamlDocument, type Workspace } from '../pipeline/workspace.js';
 import { silentProgress } from '../runs/progress.js';
-import { executionSettings } from '../runs/settings.js';
+import { type ExecutionSettings, executionSettings } from '../runs/settings.js';
 import type { RunContext } from './context.js';
 import { type ProposeRevertsResult, proposeReverts } from './drift-revert.js';
 import { openRequestedWorkspace } from './workspace.js';
@@ -159,18 +160,31 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
       isBehind: (target) => runsEarlierIntent(target, intended.commit, history),
       matchesIntentAt: (target, commit) => matchesIntentAt(target, commit, history),
     });
+    const actor = actingUser(context.env);
     const recorded = await recordDrift({
       repositoryRoot: workspace.root,
       targets: detected,
       explanations,
       checkedAt,
       commit: intended.commit,
-      actor: actingUser(context.env),
+      actor,
       append: { redactor: settings.redactor, onWarning: context.warn, now: () => context.clock.now() },
     });
     const drifted = detected.some((target) => target.status === 'drifted');
+    const changeControl = workspace.changeControlDocument
+      ? compileChangeControlPolicy(workspace.changeControlDocument).policy
+      : undefined;
     // why: the domain costs an ansible-inventory listing; only a drift needs its owners named.
-    const owners = drifted ? await driftOwners(workspace, checkout.root, detected, context) : new Map();
+    const owners = drifted
+      ? await driftOwners(
+          workspace,
+          checkout.root,
+          detected,
+          changeControl?.raci ?? new Map(),
+          settings,
+          context.env,
+        )
+      : new Map();
     const report = buildReport(detected, {
       checkedAt: toRfc3339Utc(checkedAt.getTime()),
       version: context.version,
@@ -186,10 +200,11 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
       run.reverts = await proposeReverts(
         {
           repo: workspace.root,
+          workspace,
           report,
           sources: new Map(detected.map((target) => [target.target, target.source])),
           owners,
-          requester: actingUser(context.env).name,
+          requester: actor.name,
         },
         context,
       );
@@ -204,7 +219,7 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
           warn: context.warn,
           ...(timezone ? { timeZone: timezone } : {}),
           owners,
-          githubTeams: githubTeams(workspace),
+          githubTeams: githubTeams(changeControl?.teams),
           ...(proposals ? { proposals } : {}),
           driftPolicyFile: workspace.config.drift.policy,
           redact: (text) => settings.redactor.redactText(text),
@@ -287,37 +302,31 @@ async function matchesIntentAt(
 }
 
 /** Each drifted target's RACI domain and teams; unknown (with the reason) without a change-control policy. */
-async function driftOwners(
+function driftOwners(
   workspace: Workspace,
   checkoutRoot: string,
   detected: readonly DetectedTarget[],
-  context: RunContext,
+  raci: ReadonlyMap<string, RaciAssignment>,
+  settings: ExecutionSettings,
+  env: NodeJS.ProcessEnv,
 ): Promise<Map<string, DomainAnswer>> {
-  const compiled = workspace.changeControlDocument
-    ? compileChangeControlPolicy(workspace.changeControlDocument)
-    : undefined;
-  const raci = compiled?.policy?.raci ?? new Map();
-  const settings = executionSettings(workspace.config, context.env);
   return resolveDriftOwners({
     root: checkoutRoot,
     targets: detected.filter((target) => target.status === 'drifted'),
     config: workspace.config.drift,
     raci,
     inventoryCommand: settings.commands.ansibleInventory,
-    env: context.env,
+    env,
     timeoutMs: settings.timeoutMs,
     killGraceMs: settings.killGraceMs,
   });
 }
 
 /** The GitHub team (`org/slug`) of each policy team that names one, to mention it in drift issues. */
-function githubTeams(workspace: Workspace): Map<string, string> {
-  const compiled = workspace.changeControlDocument
-    ? compileChangeControlPolicy(workspace.changeControlDocument)
-    : undefined;
-  const teams = new Map<string, string>();
-  for (const [name, team] of compiled?.policy?.teams ?? []) if (team.github) teams.set(name, team.github);
-  return teams;
+function githubTeams(teams: ReadonlyMap<string, { github?: string }> | undefined): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const [name, team] of teams ?? []) if (team.github) found.set(name, team.github);
+  return found;
 }
 
 /** How a detected target reads in the report: its explanation, when it was first and last seen, its domain. */

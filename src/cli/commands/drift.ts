@@ -22,14 +22,19 @@ export function registerDriftCommand(program: Command): void {
         'main) into a private directory and runs the sources netchange.yaml lists under drift: each Ansible\n' +
         'playbook in check+diff mode (one target per host) and each Terraform stack with plan -detailed-exitcode\n' +
         'and plan -refresh-only (one target per stack). FRR and Ansible volatile lines are normalised away;\n' +
-        'policies/drift.yaml (kind DriftPolicy) hides known differences until its rules expire. See docs/drift.md.',
+        'policies/drift.yaml (kind DriftPolicy) hides known differences until its rules expire.\n' +
+        'Each drift is explained (applied-not-merged, merged-not-applied, out-of-band) and recorded in the\n' +
+        'evidence as drift-detected / drift-resolved (a repeat writes nothing). See docs/drift.md.',
     )
     .option('--repo <dir>', OPTION_HELP.repo)
     .option('--branch <name>', 'the branch holding the intended state (default: drift.branch, else main)')
     .option('--at <iso>', 'check as of this instant: ignore rules expire relative to it (default: now)')
     .addOption(formatOption('drift', 'text'))
     .option('--github', 'keep one living GitHub issue per drifted target (label netchange-drift)')
-    .option('--propose', 'write a proposal that re-applies the intended state for each drifted target')
+    .option(
+      '--propose',
+      'write under changes/ a proposal that re-applies the intended state to each device drifted out of band',
+    )
     .addHelpText(
       'after',
       `
@@ -45,6 +50,7 @@ Examples:
   $ netchange drift --format json > drift.json     # one DriftReport object (schemaVersion 1)
   $ netchange drift --format markdown              # for an issue or a pull request
   $ netchange drift --branch production --at 2026-12-01T08:00:00Z
+  $ GITHUB_TOKEN=... GITHUB_REPOSITORY=acme/network netchange drift --github --propose
 
 Exit codes: 0 every target in sync (or ignored by a rule), 1 drift found, 2 usage or configuration
 error (netchange.yaml, an invalid drift policy), 3 a tool failed on a target (ansible, terraform, an
