@@ -9,10 +9,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { simpleGit } from 'simple-git';
 import { startGitHubStandIn } from '../test/support/github-stand-in/index.js';
 import type { BenchFigure } from './harness.js';
-import { timeIt } from './harness.js';
+import { commitAsRepository, timeIt } from './harness.js';
 
 const PROJECT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(PROJECT, 'dist/cli/main.js');
@@ -30,12 +29,6 @@ const PLAYBOOK = `- hosts: switches
         content: "hostname {{ inventory_hostname }}\\nvlan 10\\n name USERS\\n"
 `;
 
-async function commitAll(root: string, message: string): Promise<void> {
-  const git = simpleGit({ baseDir: root });
-  await git.add(['-A']);
-  await git.commit(message);
-}
-
 /** A repository whose 200 hosts render a file each into a state directory outside the repository. */
 async function fileRenderedRepository(stateDir: string): Promise<string> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'netchange-bench-drift-'));
@@ -50,12 +43,7 @@ async function fileRenderedRepository(stateDir: string): Promise<string> {
     await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
     await writeFile(path.join(root, relative), content);
   }
-  const git = simpleGit({ baseDir: root });
-  await git.init(['--initial-branch=main']);
-  await git.addConfig('user.name', 'bench');
-  await git.addConfig('user.email', 'bench@netchange.invalid');
-  await git.addConfig('commit.gpgsign', 'false');
-  await commitAll(root, 'bench');
+  await commitAsRepository(root, 'bench');
   return root;
 }
 
@@ -154,12 +142,7 @@ async function labFigures(): Promise<BenchFigure[]> {
     const up = await execa(LAB_SCRIPT, ['up'], { env, reject: false });
     if (up.exitCode !== 0) throw new Error(`scripts/lab.sh up failed: ${up.stderr}`);
     await execa('cp', ['-R', `${LAB_EXAMPLE}/.`, root]);
-    const git = simpleGit({ baseDir: root });
-    await git.init(['--initial-branch=main']);
-    await git.addConfig('user.name', 'bench');
-    await git.addConfig('user.email', 'bench@netchange.invalid');
-    await git.addConfig('commit.gpgsign', 'false');
-    await commitAll(root, 'the lab network');
+    await commitAsRepository(root, 'the lab network');
     const playbook = path.join(root, 'playbooks/frr.yaml');
     const inventory = path.join(root, 'inventory/hosts.yaml');
     await drift(root, [], env);

@@ -1,3 +1,4 @@
+import { simpleGit } from 'simple-git';
 /** One measured figure, printed by `npm run bench` next to its budget. */
 export interface BenchFigure {
   /** What was measured, e.g. "validate 5,000 proposals (cold)". */
@@ -16,4 +17,15 @@ export async function timeIt(run: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await run();
   return performance.now() - started;
+}
+
+/** Makes `root` a git repository on branch main and commits everything in it (a fixed bench identity). */
+export async function commitAsRepository(root: string, message: string): Promise<void> {
+  const git = simpleGit({ baseDir: root });
+  await git.init(['--initial-branch=main']);
+  await git.addConfig('user.name', 'bench');
+  await git.addConfig('user.email', 'bench@netchange.invalid');
+  await git.addConfig('commit.gpgsign', 'false');
+  await git.add(['-A']);
+  await git.commit(message);
 }

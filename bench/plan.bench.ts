@@ -9,9 +9,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { simpleGit } from 'simple-git';
 import type { BenchFigure } from './harness.js';
-import { timeIt } from './harness.js';
+import { commitAsRepository, timeIt } from './harness.js';
 
 const PROJECT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(PROJECT, 'dist/cli/main.js');
@@ -59,13 +58,7 @@ async function createRepository(): Promise<string> {
     await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
     await writeFile(path.join(root, relative), content);
   }
-  const git = simpleGit({ baseDir: root });
-  await git.init(['--initial-branch=main']);
-  await git.addConfig('user.name', 'bench');
-  await git.addConfig('user.email', 'bench@netchange.invalid');
-  await git.addConfig('commit.gpgsign', 'false');
-  await git.add(['-A']);
-  await git.commit('bench');
+  await commitAsRepository(root, 'bench');
   return root;
 }
 
