@@ -26,6 +26,9 @@ export type RuleId =
 // biome-ignore lint/suspicious/noEmptyInterface: filled in by the gate stages' augmentations.
 export interface StageRuleIds {}
 
+/** A finding's `message` is at most this long; `hint` and `detail` carry the rest. */
+export const MAX_MESSAGE_LENGTH = 160;
+
 export interface Interval {
   /** Inclusive start, RFC 3339 UTC (`…Z`). */
   start: string;
@@ -40,10 +43,18 @@ export interface Finding {
   policy?: string;
   /** `error` fails the proposal; `warning` and `note` are reported only. */
   severity: Severity;
-  /** One sentence for a person: what is wrong, in the proposal's own terms. */
+  /**
+   * One sentence for a person: what is wrong, in the proposal's own terms, in plain words, at most
+   * {@link MAX_MESSAGE_LENGTH} characters. The particulars go in `detail`, what to do in `hint`.
+   */
   message: string;
   /** What to do about it. */
   hint?: string;
+  /**
+   * The particulars behind the message, for those who unfold them: occurrence intervals, the
+   * rule's expression and where it is written. The pull-request comment folds it away.
+   */
+  detail?: string;
   /** Repository-relative POSIX path of the file the finding is about. */
   file: string;
   /** 1-based line in `file`, when the finding has a position. */

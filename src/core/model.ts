@@ -70,13 +70,35 @@ export interface ChangeSubject {
   blob?: string;
 }
 
-/** One approval: from a review on the pull request or an `--approvals` file. */
+/**
+ * One approval: from a review on the pull request or an `--approvals` file. Without `proposal` it
+ * approves every proposal of the pull request (an approving review); with it, only that proposal
+ * (`/netchange approve CHG-2026-0147` in a review's body).
+ */
 export interface Approval {
   /** GitHub login of the approver. */
   user: string;
+  /** The proposal id this approval is for; every proposal when absent. */
+  proposal?: string;
   /** Commit the approval was given for; when known, only approvals of the evaluated commit count. */
   commit?: string;
   /** When the approval was given (RFC 3339). */
+  at?: string;
+}
+
+/**
+ * A hold on one proposal (`/netchange hold CHG-2026-0149` in a review's body, or `hold: true` in an
+ * `--approvals` file entry): the proposal is not applied while a hold on the evaluated commit stands,
+ * whatever its approvals. A later review by the same user without the hold lifts it.
+ */
+export interface Hold {
+  /** GitHub login of who holds it. */
+  user: string;
+  /** The proposal id held. */
+  proposal: string;
+  /** Commit the hold was given for; only holds of the evaluated commit count, like approvals. */
+  commit?: string;
+  /** When (RFC 3339). */
   at?: string;
 }
 
@@ -143,7 +165,13 @@ export interface ProposalReport {
   approvals: ChangeControlVerdict['approvals'];
   autonomy?: ChangeControlVerdict['autonomy'];
   retrospectiveDue?: string;
-  windows?: { overlapping: string[]; open: boolean; nextAllowed?: Interval };
+  /**
+   * `open`: the occupied interval satisfies every window; `bypassed`: it does not, but an emergency
+   * change is allowed through (warnings, a retrospective); `nextAllowed` only when blocked.
+   */
+  windows?: { overlapping: string[]; open: boolean; bypassed?: boolean; nextAllowed?: Interval };
+  /** Holds on this proposal that stand on the evaluated commit (each also an error finding). */
+  holds?: Hold[];
 }
 
 /** A proposal removed between the base ref and HEAD: reported, never an error. */

@@ -3,6 +3,7 @@ import {
   addCalendarDuration,
   calendarDurationMs,
   DAY_MS,
+  formatClockTime,
   formatLocalAndUtc,
   formatLocalDay,
   formatSpanLocalAndUtc,
@@ -53,21 +54,21 @@ describe('RFC 3339', () => {
 
 describe('the display format', () => {
   it.each([
-    ['2026-11-29T08:00:00Z', 'America/Chicago', '2026-11-29 02:00 CST (08:00 UTC)'],
-    ['2026-07-01T12:00:00Z', 'America/Chicago', '2026-07-01 07:00 CDT (12:00 UTC)'],
-    ['2026-11-30T02:00:00Z', 'America/Chicago', '2026-11-29 20:00 CST (2026-11-30 02:00 UTC)'],
+    ['2026-11-29T08:00:00Z', 'America/Chicago', 'Sun 29 Nov 2026 02:00 CST (08:00Z)'],
+    ['2026-07-01T12:00:00Z', 'America/Chicago', 'Wed 1 Jul 2026 07:00 CDT (12:00Z)'],
+    ['2026-11-30T02:00:00Z', 'America/Chicago', 'Sun 29 Nov 2026 20:00 CST (30 Nov 02:00Z)'],
     // spring forward: 02:00 CST is followed by 03:00 CDT
-    ['2026-03-08T07:59:00Z', 'America/Chicago', '2026-03-08 01:59 CST (07:59 UTC)'],
-    ['2026-03-08T08:00:00Z', 'America/Chicago', '2026-03-08 03:00 CDT (08:00 UTC)'],
+    ['2026-03-08T07:59:00Z', 'America/Chicago', 'Sun 8 Mar 2026 01:59 CST (07:59Z)'],
+    ['2026-03-08T08:00:00Z', 'America/Chicago', 'Sun 8 Mar 2026 03:00 CDT (08:00Z)'],
     // fall back: 01:30 happens twice, told apart by the abbreviation and the UTC time
-    ['2026-11-01T06:30:00Z', 'America/Chicago', '2026-11-01 01:30 CDT (06:30 UTC)'],
-    ['2026-11-01T07:30:00Z', 'America/Chicago', '2026-11-01 01:30 CST (07:30 UTC)'],
-    ['2026-11-29T08:00:00Z', 'Europe/Berlin', '2026-11-29 09:00 Europe/Berlin (08:00 UTC)'],
-    ['2026-11-29T08:00:00Z', 'Asia/Kolkata', '2026-11-29 13:30 Asia/Kolkata (08:00 UTC)'],
-    ['2026-11-29T08:00:00Z', '+05:00', '2026-11-29 13:00 +05:00 (08:00 UTC)'],
-    ['2026-11-29T08:00:00Z', 'UTC', '2026-11-29 08:00 UTC'],
-    ['2026-11-29T08:00:00Z', undefined, '2026-11-29 08:00 UTC'],
-    ['2026-11-29T08:00:00Z', 'Mars/Olympus_Mons', '2026-11-29 08:00 UTC'],
+    ['2026-11-01T06:30:00Z', 'America/Chicago', 'Sun 1 Nov 2026 01:30 CDT (06:30Z)'],
+    ['2026-11-01T07:30:00Z', 'America/Chicago', 'Sun 1 Nov 2026 01:30 CST (07:30Z)'],
+    ['2026-11-29T08:00:00Z', 'Europe/Berlin', 'Sun 29 Nov 2026 09:00 Europe/Berlin (08:00Z)'],
+    ['2026-11-29T08:00:00Z', 'Asia/Kolkata', 'Sun 29 Nov 2026 13:30 Asia/Kolkata (08:00Z)'],
+    ['2026-11-29T08:00:00Z', '+05:00', 'Sun 29 Nov 2026 13:00 +05:00 (08:00Z)'],
+    ['2026-11-29T08:00:00Z', 'UTC', 'Sun 29 Nov 2026 08:00 UTC'],
+    ['2026-11-29T08:00:00Z', undefined, 'Sun 29 Nov 2026 08:00 UTC'],
+    ['2026-11-29T08:00:00Z', 'Mars/Olympus_Mons', 'Sun 29 Nov 2026 08:00 UTC'],
   ])('shows %s in %s as %s', (iso, zone, expected) => {
     expect(formatLocalAndUtc(at(iso), zone)).toBe(expected);
   });
@@ -77,28 +78,33 @@ describe('the display format', () => {
       '2026-11-29T08:00:00Z',
       '2026-11-29T08:14:00Z',
       'America/Chicago',
-      '2026-11-29 02:00–02:14 CST (08:00–08:14 UTC)',
+      'Sun 29 Nov 2026 02:00–02:14 CST (08:00–08:14Z)',
     ],
     [
       '2026-11-30T02:00:00Z',
       '2026-11-30T03:00:00Z',
       'America/Chicago',
-      '2026-11-29 20:00–21:00 CST (2026-11-30 02:00–03:00 UTC)',
+      'Sun 29 Nov 2026 20:00–21:00 CST (30 Nov 02:00–03:00Z)',
     ],
     [
       '2026-11-29T18:00:00Z',
       '2026-11-30T02:00:00Z',
       'America/Chicago',
-      '2026-11-29 12:00–20:00 CST (2026-11-29 18:00 – 2026-11-30 02:00 UTC)',
+      'Sun 29 Nov 2026 12:00–20:00 CST (29 Nov 18:00Z – 30 Nov 02:00Z)',
     ],
     [
       '2026-11-01T06:30:00Z',
       '2026-11-01T07:30:00Z',
       'America/Chicago',
-      '2026-11-01 01:30 CDT – 2026-11-01 01:30 CST (06:30–07:30 UTC)',
+      'Sun 1 Nov 2026 01:30 CDT – Sun 1 Nov 2026 01:30 CST (06:30–07:30Z)',
     ],
-    ['2026-11-29T08:00:00Z', '2026-11-29T09:00:00Z', undefined, '2026-11-29 08:00–09:00 UTC'],
-    ['2026-11-29T23:00:00Z', '2026-11-30T01:00:00Z', 'UTC', '2026-11-29 23:00 – 2026-11-30 01:00 UTC'],
+    ['2026-11-29T08:00:00Z', '2026-11-29T09:00:00Z', undefined, 'Sun 29 Nov 2026 08:00–09:00 UTC'],
+    [
+      '2026-11-29T23:00:00Z',
+      '2026-11-30T01:00:00Z',
+      'UTC',
+      'Sun 29 Nov 2026 23:00 – Mon 30 Nov 2026 01:00 UTC',
+    ],
   ])('shows the span %s to %s in %s as %s', (start, end, zone, expected) => {
     expect(formatSpanLocalAndUtc(at(start), at(end), zone)).toBe(expected);
   });
@@ -112,9 +118,14 @@ describe('the display format', () => {
     expect(formatUtcTime(epochMs)).toContain(expected);
   });
 
+  it('shows the time of day for progress lines', () => {
+    expect(formatClockTime(at('2026-11-29T08:14:07Z'), 'America/Chicago')).toBe('02:14:07 CST (08:14:07Z)');
+    expect(formatClockTime(at('2026-11-29T08:14:07Z'), undefined)).toBe('08:14:07Z');
+  });
+
   it('names the local day for calendar headings', () => {
-    expect(formatLocalDay(at('2026-03-08T05:30:00Z'), 'America/Chicago')).toBe('Sat 2026-03-07');
-    expect(formatLocalDay(at('2026-03-08T08:00:00Z'), 'America/Chicago')).toBe('Sun 2026-03-08');
+    expect(formatLocalDay(at('2026-03-08T05:30:00Z'), 'America/Chicago')).toBe('Sat 7 Mar 2026');
+    expect(formatLocalDay(at('2026-03-08T08:00:00Z'), 'America/Chicago')).toBe('Sun 8 Mar 2026');
   });
 });
 

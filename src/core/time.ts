@@ -89,144 +89,158 @@ export function formatUtcOffset(offsetMs: number): string {
 }
 
 // --- display (for people) -----------------------------------------------------------------------
+//
+// The one display format, everywhere a person reads a time (terminal, pull-request comment, check
+// run, issues, digest, refusals): the local time in the zone that matters, UTC beside it.
+//
+//   Sun 29 Nov 2026 02:00 CST (08:00Z)
+//   Sun 29 Nov 2026 20:00 CST (30 Nov 02:00Z)          the UTC day when it is not the local one
+//   Sun 29 Nov 2026 02:00–03:00 CST (08:00–09:00Z)     a span on one local day
+//   Tue 29 Dec 2026 00:00 CST – Fri 1 Jan 2027 00:00 CST (29 Dec 06:00Z – 1 Jan 06:00Z)
+//   Sun 29 Nov 2026 08:00 UTC                           no zone, or UTC
+//   02:14:07 CST (08:14:07Z)                            progress lines: the time of day only
+//
+// why: the year is always written. Comments, issues and evidence are read weeks or years later;
+// a format that drops the year "when it is the current one" would mean two formats, and the same
+// text would change meaning with the reader's date. Machine output (JSON, records) stays RFC 3339 UTC.
 
 /** A local time broken into what the display needs. */
 interface LocalParts {
   /** `Sun`. */
   weekday: string;
-  /** `2026-11-29`. */
-  date: string;
+  /** `29 Nov 2026`. */
+  day: string;
+  /** `29 Nov` (the day without its year, for the UTC side). */
+  dayOfYear: string;
   /** `02:00`. */
   time: string;
+  /** `02:00:07`. */
+  seconds: string;
   /** `CST`, or the zone's id where the runtime has no letters for it. */
   zoneLabel: string;
 }
 
-const displayFormats = new Map<string, Intl.DateTimeFormat | null>();
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
-function displayFormat(zone: string): Intl.DateTimeFormat | undefined {
-  let format = displayFormats.get(zone);
+const zoneLabelFormats = new Map<string, Intl.DateTimeFormat | null>();
+
+function zoneLabelFormat(zone: string): Intl.DateTimeFormat | undefined {
+  let format = zoneLabelFormats.get(zone);
   if (format === undefined) {
     try {
-      format = new Intl.DateTimeFormat('en-US', {
-        timeZone: zone,
-        weekday: 'short',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-        timeZoneName: 'short',
-      });
+      format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
     } catch {
       format = null;
     }
-    displayFormats.set(zone, format);
+    zoneLabelFormats.set(zone, format);
   }
   return format ?? undefined;
 }
 
-function localParts(epochMs: number, zone: string): LocalParts {
-  const format = displayFormat(zone);
-  if (format) {
-    const parts: Record<string, string> = {};
-    for (const part of format.formatToParts(new Date(epochMs))) parts[part.type] = part.value;
-    const short = parts.timeZoneName ?? '';
-    return {
-      weekday: parts.weekday ?? '',
-      date: `${parts.year}-${parts.month}-${parts.day}`,
-      time: `${parts.hour}:${parts.minute}`,
-      // why: ICU has letters (CST, EDT) only for some zones; elsewhere the zone id reads better than GMT+1.
-      zoneLabel: /^[A-Z]{2,5}$/.test(short) ? short : zone,
-    };
-  }
-  // why: a fixed-offset zone (window policies allow them) is unknown to Intl but not to Temporal.
-  const zoned = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(zone);
-  const wall = new Date(epochMs + zoned.offsetNanoseconds / 1e6);
+/** Wall-clock parts of an instant shifted by `offsetMs`, read in UTC. */
+function wallParts(epochMs: number, offsetMs: number): Omit<LocalParts, 'zoneLabel'> {
+  const wall = new Date(epochMs + offsetMs);
+  const text = wall.toISOString();
+  const dayOfYear = `${wall.getUTCDate()} ${MONTHS[wall.getUTCMonth()]}`;
   return {
     weekday: WEEKDAYS[wall.getUTCDay()] ?? '',
-    date: wall.toISOString().slice(0, 10),
-    time: wall.toISOString().slice(11, 16),
-    zoneLabel: zone,
+    day: `${dayOfYear} ${wall.getUTCFullYear()}`,
+    dayOfYear,
+    time: text.slice(11, 16),
+    seconds: text.slice(11, 19),
   };
 }
 
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
-
-function utcParts(epochMs: number): { date: string; time: string } {
-  const text = new Date(epochMs).toISOString();
-  return { date: text.slice(0, 10), time: text.slice(11, 16) };
+function localParts(epochMs: number, zone: string): LocalParts {
+  const zoned = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(zone);
+  const parts = wallParts(epochMs, zoned.offsetNanoseconds / 1e6);
+  const short =
+    zoneLabelFormat(zone)
+      ?.formatToParts(new Date(epochMs))
+      .find((part) => part.type === 'timeZoneName')?.value ?? '';
+  // why: ICU has letters (CST, EDT) only for some zones; elsewhere the zone id reads better than GMT+1.
+  return { ...parts, zoneLabel: /^[A-Z]{2,5}$/.test(short) ? short : zone };
 }
 
 function isShowable(epochMs: number): boolean {
-  return Number.isFinite(epochMs) && Math.abs(epochMs) <= 8.64e15;
+  return Number.isFinite(epochMs) && Math.abs(epochMs) <= 8.64e15 - 2 * DAY_MS;
 }
 
 function isLocalZone(zone: string | undefined): zone is string {
   return zone !== undefined && zone !== 'UTC' && zone !== 'Etc/UTC';
 }
 
-/** `2026-11-29 08:00 UTC`: an instant in UTC for people, minutes precision. */
+/** `Sun 29 Nov 2026 08:00 UTC`: an instant in UTC for people, minutes precision. */
 export function formatUtcTime(epochMs: number): string {
   if (!isShowable(epochMs)) return `(an instant out of range: ${epochMs})`;
-  const utc = utcParts(epochMs);
-  return `${utc.date} ${utc.time} UTC`;
+  const utc = wallParts(epochMs, 0);
+  return `${utc.weekday} ${utc.day} ${utc.time} UTC`;
 }
 
 /**
- * The one display format of an instant: local time in `zone`, UTC beside it.
- * `2026-11-29 02:00 CST (08:00 UTC)`; the UTC date is written when it differs from the local one
- * (`2026-11-29 20:00 CST (2026-11-30 02:00 UTC)`); UTC alone without a zone or in UTC.
- * Never throws: a zone the runtime cannot show falls back to UTC alone.
+ * The one display format of an instant: `Sun 29 Nov 2026 02:00 CST (08:00Z)`; the UTC day is
+ * written when it differs from the local one (`Sun 29 Nov 2026 20:00 CST (30 Nov 02:00Z)`); UTC
+ * alone without a zone or in UTC. Never throws: a zone the runtime cannot show falls back to UTC.
  */
 export function formatLocalAndUtc(epochMs: number, zone: string | undefined): string {
   if (!isShowable(epochMs)) return formatUtcTime(epochMs);
   const local = isLocalZone(zone) ? tryLocalParts(epochMs, zone) : undefined;
   if (!local) return formatUtcTime(epochMs);
-  const utc = utcParts(epochMs);
-  const utcText = utc.date === local.date ? `${utc.time} UTC` : `${utc.date} ${utc.time} UTC`;
-  return `${local.date} ${local.time} ${local.zoneLabel} (${utcText})`;
+  const utc = wallParts(epochMs, 0);
+  const utcText = utc.day === local.day ? `${utc.time}Z` : `${utc.dayOfYear} ${utc.time}Z`;
+  return `${local.weekday} ${local.day} ${local.time} ${local.zoneLabel} (${utcText})`;
 }
 
 /**
  * A start–end span in the display format. On one local day:
- * `2026-11-29 02:00–02:14 CST (08:00–08:14 UTC)`; across days each end is written in full:
- * `2026-11-29 22:00 CST – 2026-11-30 06:00 CST (2026-11-30 04:00–12:00 UTC)`.
+ * `Sun 29 Nov 2026 02:00–03:00 CST (08:00–09:00Z)`; across days each end is written in full:
+ * `Tue 29 Dec 2026 00:00 CST – Fri 1 Jan 2027 00:00 CST (29 Dec 06:00Z – 1 Jan 06:00Z)`.
  */
 export function formatSpanLocalAndUtc(startMs: number, endMs: number, zone: string | undefined): string {
   if (!isShowable(startMs) || !isShowable(endMs))
     return `${formatUtcTime(startMs)} – ${formatUtcTime(endMs)}`;
-  const utcStart = utcParts(startMs);
-  const utcEnd = utcParts(endMs);
-  const utcSameDay = utcStart.date === utcEnd.date;
+  const utcStart = wallParts(startMs, 0);
+  const utcEnd = wallParts(endMs, 0);
+  const utcSameDay = utcStart.day === utcEnd.day;
   const localStart = isLocalZone(zone) ? tryLocalParts(startMs, zone) : undefined;
   const localEnd = isLocalZone(zone) ? tryLocalParts(endMs, zone) : undefined;
   if (!localStart || !localEnd) {
     return utcSameDay
-      ? `${utcStart.date} ${utcStart.time}–${utcEnd.time} UTC`
-      : `${utcStart.date} ${utcStart.time} – ${utcEnd.date} ${utcEnd.time} UTC`;
+      ? `${utcStart.weekday} ${utcStart.day} ${utcStart.time}–${utcEnd.time} UTC`
+      : `${utcStart.weekday} ${utcStart.day} ${utcStart.time} – ${utcEnd.weekday} ${utcEnd.day} ${utcEnd.time} UTC`;
   }
   const sameLabel = localStart.zoneLabel === localEnd.zoneLabel;
   const local =
-    localStart.date === localEnd.date && sameLabel
-      ? `${localStart.date} ${localStart.time}–${localEnd.time} ${localEnd.zoneLabel}`
-      : `${localStart.date} ${localStart.time} ${localStart.zoneLabel} – ${localEnd.date} ${localEnd.time} ${localEnd.zoneLabel}`;
-  // why: the UTC date is written only when it is not the local one, as in formatLocalAndUtc.
+    localStart.day === localEnd.day && sameLabel
+      ? `${localStart.weekday} ${localStart.day} ${localStart.time}–${localEnd.time} ${localEnd.zoneLabel}`
+      : `${localStart.weekday} ${localStart.day} ${localStart.time} ${localStart.zoneLabel} – ${localEnd.weekday} ${localEnd.day} ${localEnd.time} ${localEnd.zoneLabel}`;
+  // why: the UTC day is written only when it is not the local one, as in formatLocalAndUtc.
   const utc =
-    utcSameDay && utcStart.date === localStart.date
-      ? `${utcStart.time}–${utcEnd.time} UTC`
+    utcSameDay && utcStart.day === localStart.day
+      ? `${utcStart.time}–${utcEnd.time}Z`
       : utcSameDay
-        ? `${utcStart.date} ${utcStart.time}–${utcEnd.time} UTC`
-        : `${utcStart.date} ${utcStart.time} – ${utcEnd.date} ${utcEnd.time} UTC`;
+        ? `${utcStart.dayOfYear} ${utcStart.time}–${utcEnd.time}Z`
+        : `${utcStart.dayOfYear} ${utcStart.time}Z – ${utcEnd.dayOfYear} ${utcEnd.time}Z`;
   return `${local} (${utc})`;
 }
 
-/** `Sun 2026-11-29`: the local day of an instant, for calendar headings. */
+/** `Sun 29 Nov 2026`: the local day of an instant, for calendar headings. */
 export function formatLocalDay(epochMs: number, zone: string): string {
-  const local = tryLocalParts(epochMs, zone);
-  if (!local) return utcParts(epochMs).date;
-  return `${local.weekday} ${local.date}`;
+  if (!isShowable(epochMs)) return formatUtcTime(epochMs);
+  const parts = tryLocalParts(epochMs, zone) ?? wallParts(epochMs, 0);
+  return `${parts.weekday} ${parts.day}`;
+}
+
+/**
+ * The time of day for progress lines of a live run: `02:14:07 CST (08:14:07Z)`, or `08:14:07Z`
+ * without a local zone. The day is left out: a progress line is read while the run happens.
+ */
+export function formatClockTime(epochMs: number, zone: string | undefined): string {
+  if (!isShowable(epochMs)) return formatUtcTime(epochMs);
+  const utc = wallParts(epochMs, 0);
+  const local = isLocalZone(zone) ? tryLocalParts(epochMs, zone) : undefined;
+  return local ? `${local.seconds} ${local.zoneLabel} (${utc.seconds}Z)` : `${utc.seconds}Z`;
 }
 
 function tryLocalParts(epochMs: number, zone: string): LocalParts | undefined {
