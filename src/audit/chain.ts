@@ -4,6 +4,7 @@
  */
 
 import { canonicalJson } from '../core/canonical-json.js';
+import { toRfc3339Utc } from '../core/time.js';
 import { createRedactor, type Redactor } from '../redact/index.js';
 import { hashRecord } from './canonical-json.js';
 import {
@@ -57,7 +58,7 @@ export function chainRecord<Draft extends AnyEvidenceDraft>(
     schemaVersion: 1 as const,
     sequence: tip ? tip.sequence + 1 : 1,
     previousHash: tip ? tip.hash : null,
-    recordedAt: recordedAt.toISOString(),
+    recordedAt: toRfc3339Utc(recordedAt.getTime()),
     hash: '',
   };
   record.hash = hashRecord(record);

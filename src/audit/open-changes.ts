@@ -13,6 +13,8 @@ export interface OpenChange {
   startedAt: string;
   /** Who ran the apply. */
   actor: string;
+  /** The proposal's IANA zone, which the text shows `startedAt` in. */
+  timezone?: string;
 }
 
 /**
@@ -52,6 +54,7 @@ export function describeOpenChange(record: EvidenceRecord): OpenChange {
     commit: record.commit,
     startedAt: record.startedAt,
     actor: record.actor.name,
+    ...(record.proposal.timezone ? { timezone: record.proposal.timezone } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
  * Chain verification as a pure function over the stored files: the first record that was changed,
  * removed, reordered, corrupted or stamped in the future, in chain order.
  */
+import { formatLocalAndUtc } from '../core/time.js';
 import { hashRecord } from './canonical-json.js';
 import { sequenceOfPath } from './chain.js';
 import { createOpenChangeTracker, describeOpenChange, type OpenChange } from './open-changes.js';
@@ -201,11 +202,12 @@ export function verifyStoredRecords(
     }
     for (const [field, time] of recordTimes(record)) {
       if (Date.parse(time) > latest) {
+        const zone = isDriftRecord(record) ? undefined : record.proposal.timezone;
         return fail(
           checked,
           sequence,
           'future-timestamp',
-          `record #${sequence} has ${field} ${time}, later than now (${now.toISOString()})`,
+          `record #${sequence} has ${field} ${formatLocalAndUtc(Date.parse(time), zone)}, later than now (${formatLocalAndUtc(now.getTime(), zone)})`,
         );
       }
     }

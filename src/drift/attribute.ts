@@ -14,6 +14,7 @@
 import picomatch from 'picomatch';
 import { loadEvidence } from '../audit/store.js';
 import type { EvidenceRecord } from '../audit/types.js';
+import { toRfc3339Utc } from '../core/time.js';
 import { parseYaml } from '../documents/parse-yaml.js';
 import { resolveSchedule } from '../proposals/schedule.js';
 import { type AttributionGit, createAttributionGit, type GitFile } from './attribution-git.js';
@@ -366,7 +367,7 @@ function slotOf(
       file,
       defaultTimezone,
     );
-    return resolved ? { start: schedule.start, end: new Date(resolved.endMs).toISOString() } : undefined;
+    return resolved ? { start: schedule.start, end: toRfc3339Utc(resolved.endMs) } : undefined;
   } catch {
     // why: an unresolvable schedule is validate's finding to report; attribution names the proposal anyway.
     return undefined;

@@ -1,4 +1,5 @@
 import type { Step } from '../core/model.js';
+import { toRfc3339Utc } from '../core/time.js';
 import { clockOf, type StepContext } from './context.js';
 import { executorOf, type StepResult, type StepRun, stepKind } from './registry.js';
 import type { DeviceConfiguration, StepPhase } from './step-result.js';
@@ -31,7 +32,7 @@ export async function runStep(
   position: StepPosition,
   context: StepContext,
 ): Promise<ExecutedStep> {
-  const startedAt = clockOf(context)().toISOString();
+  const startedAt = toRfc3339Utc(clockOf(context)().getTime());
   const executor = executorOf(step);
   // why: before the tool runs, so the redactor knows the inventory's and variables' secrets before
   // any output, diff or log exists (not only those the tool's output happens to label).
@@ -69,7 +70,7 @@ export function skippedStep(
     changed: false,
     message: reason,
     digest: '',
-    startedAt: now().toISOString(),
+    startedAt: toRfc3339Utc(now().getTime()),
     durationMs: 0,
   };
 }

@@ -9,6 +9,7 @@
 import { NetchangeError } from '../core/errors.js';
 import type { ChangeSubject } from '../core/model.js';
 import { touchedDevices } from '../core/targets.js';
+import { formatLocalAndUtc, toRfc3339Utc } from '../core/time.js';
 import { executorOf } from '../executors/registry.js';
 
 export const LOCK_PREFIX = 'refs/netchange/locks/';
@@ -89,6 +90,8 @@ export interface AcquireOptions {
   ttlMs: number;
   /** A commit in the repository the lease tag points at (the applied commit). */
   commit: string;
+  /** Zone the refusal shows the expiry in (the proposal's); UTC alone when absent. */
+  timeZone?: string;
 }
 
 /**
@@ -115,8 +118,8 @@ async function acquireLock(refs: LockRefs, name: string, options: AcquireOptions
   const lease: Lease = {
     holder: options.holder,
     proposal: options.proposal,
-    acquiredAt: options.now.toISOString(),
-    expiresAt: new Date(options.now.getTime() + options.ttlMs).toISOString(),
+    acquiredAt: toRfc3339Utc(options.now.getTime()),
+    expiresAt: toRfc3339Utc(options.now.getTime() + options.ttlMs),
   };
   const tag = await refs.createTagObject({
     name: `netchange-lock-${name}`,
@@ -127,11 +130,12 @@ async function acquireLock(refs: LockRefs, name: string, options: AcquireOptions
 
   const current = await readLease(refs, ref);
   if (current && Date.parse(current.expiresAt) > options.now.getTime()) {
+    const until = formatLocalAndUtc(Date.parse(current.expiresAt), options.timeZone);
     throw new NetchangeError(
       'E_GATE',
-      `lock ${name} is held by ${current.holder} for ${current.proposal} until ${current.expiresAt}`,
+      `lock ${name} is held by ${current.holder} for ${current.proposal} until ${until}`,
       {
-        hint: `Wait for that run to finish. If its holder died, the lease expires at ${current.expiresAt}; an operator can release it with: netchange unlock ${name}`,
+        hint: `Wait for that run to finish. If its holder died, the lease expires ${until}; an operator can release it with: netchange unlock ${name}`,
       },
     );
   }
@@ -161,6 +165,7 @@ export async function withLocks<T>(
     now: options.now,
     ttlMs,
     commit: options.commit,
+    timeZone: subject.timezone,
   });
   try {
     return await run();

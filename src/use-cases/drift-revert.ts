@@ -21,7 +21,13 @@ import { parse, stringify } from 'yaml';
 import { compileChangeControlPolicy } from '../control/index.js';
 import { NetchangeError } from '../core/errors.js';
 import type { AnsibleStep, ChangeProposal } from '../core/schema-types.generated.js';
-import { addCalendarDuration, DAY_MS, parseCalendarDuration, toRfc3339Utc } from '../core/time.js';
+import {
+  addCalendarDuration,
+  DAY_MS,
+  formatLocalAndUtc,
+  parseCalendarDuration,
+  toRfc3339Utc,
+} from '../core/time.js';
 import type { DomainAnswer } from '../drift/domain.js';
 import type { DetectedTarget, DriftReport, DriftTargetReport } from '../drift/model.js';
 import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
@@ -232,13 +238,14 @@ function revertProposal(input: RevertInput): ChangeProposal {
     : {
         description: `Put back the configuration ${device} ran before this change: the apply saved it in its run directory, and the drift issue shows the lines`,
       };
-  const firstSeen = input.entry.firstSeen ?? '';
+  const seen = input.entry.firstSeen;
+  const firstSeen = seen ? ` (drift first seen ${formatLocalAndUtc(Date.parse(seen), input.zone)})` : '';
   return {
     apiVersion: 'netchange/v1',
     kind: 'ChangeProposal',
     id: input.id,
     title: `Revert out-of-band changes on ${device}`,
-    description: `${device} was changed outside netchange (drift first seen ${firstSeen}). This change re-applies its intended state from the default branch. Merge it to revert; close it and change the intended state instead to adopt the change.`,
+    description: `${device} was changed outside netchange${firstSeen}. This change re-applies its intended state from the default branch. Merge it to revert; close it and change the intended state instead to adopt the change.`,
     requester: { team: input.team, github: login(input.requester) },
     type: input.standard ? 'standard' : 'normal',
     ...(input.standard ? { template: REVERT_TEMPLATE } : {}),

@@ -67,6 +67,8 @@ export interface DriftRun {
    * report is printed, so a GitHub failure never costs the reader the report.
    */
   publish?: () => Promise<string>;
+  /** The repository's zone (netchange.yaml `defaults.timezone`) the report's times are shown in. */
+  timeZone?: string;
 }
 
 /**
@@ -195,7 +197,11 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
       seen: recorded.seen,
       owners,
     });
-    const run: DriftRun = { report, recorded: recorded.appended.length };
+    const run: DriftRun = {
+      report,
+      recorded: recorded.appended.length,
+      ...(timezone ? { timeZone: timezone } : {}),
+    };
     if (request.propose) {
       run.reverts = await proposeReverts(
         {

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { usageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
+import { toRfc3339Utc } from '../core/time.js';
 import { heldPlanMarkdown } from '../github/compose-report.js';
 import { openPullRequestReport, type PullRequestReport } from '../github/report-pull-request.js';
 import { type CodeTrust, checkCodeTrust, describeHeldCode } from '../pipeline/code-trust.js';
@@ -193,7 +194,7 @@ async function holdPlan(
     schemaVersion: 1,
     kind: 'NetchangePlan',
     tool: { name: 'netchange', version: context.version },
-    createdAt: context.clock.now().toISOString(),
+    createdAt: toRfc3339Utc(context.clock.now().getTime()),
     ...(commit ? { commit } : {}),
     status: 'planned',
     proposals: [],

@@ -18,6 +18,8 @@ export interface UnlockOutcome {
   where: string;
   /** The lease the lock held, when it could be read. */
   lease?: Lease;
+  /** The repository's zone (netchange.yaml `defaults.timezone`) to show the lease's times in. */
+  timeZone?: string;
 }
 
 export async function releaseLock(request: UnlockRequest, context: UseCaseContext): Promise<UnlockOutcome> {
@@ -33,5 +35,6 @@ export async function releaseLock(request: UnlockRequest, context: UseCaseContex
     refs = github;
     where = github.repository;
   }
-  return { ...(await unlock(refs, request.name)), where };
+  const timeZone = workspace.config.defaults.timezone;
+  return { ...(await unlock(refs, request.name)), where, ...(timeZone ? { timeZone } : {}) };
 }

@@ -92,7 +92,7 @@ describe('netchange digest --post', () => {
     const result = await digest(NOV_22);
     expect(result.stderr).toMatch(/posted to acme\/plant-network#\d+/);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('netchange digest: changes between 2026-11-22 00:00 UTC');
+    expect(result.stdout).toContain('netchange digest: changes between Sun 22 Nov 2026 00:00 UTC');
     expect(result.stdout).toContain('CHG-1');
     expect(requestsSince(start)).toEqual(['200 issues/list-for-repo', '201 issues/create']);
     const [issue, ...others] = dayIssues('2026-11-22');
@@ -149,12 +149,12 @@ describe('netchange digest --post', () => {
     const result = await digest(['--since', '2026-11-24T00:00:00Z', '--until', '2026-11-24T12:00:00Z']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(
-      'No changes were recorded between 2026-11-24 00:00 UTC and 2026-11-24 12:00 UTC.',
+      'No changes were recorded between Tue 24 Nov 2026 00:00 UTC and Tue 24 Nov 2026 12:00 UTC.',
     );
     const [issue] = dayIssues('2026-11-24');
     expect(issue?.title).toBe('netchange digest 2026-11-24');
     expect(issue?.body).toContain(
-      '**No changes were recorded between 2026-11-24 00:00 UTC and 2026-11-24 12:00 UTC.**',
+      '**No changes were recorded between Tue 24 Nov 2026 00:00 UTC and Tue 24 Nov 2026 12:00 UTC.**',
     );
     expect(issue?.number).not.toBe(issueNumber);
   });

@@ -127,8 +127,8 @@ describe('drift issues on GitHub', () => {
     expect(issue?.state).toBe('open');
     expect(issue?.body).toContain('```diff\n--- running\n+++ intended');
     expect(issue?.body).toContain('- ip ospf cost 500\n+ ip ospf cost 10\n```');
-    expect(issue?.body).toContain('| First seen | 2026-12-02 02:14 CST (08:14 UTC) |');
-    expect(issue?.body).toContain('Last seen: 2026-12-02 03:00 CST (09:00 UTC)');
+    expect(issue?.body).toContain('| First seen | Wed 2 Dec 2026 02:14 CST (08:14Z) |');
+    expect(issue?.body).toContain('Last seen: Wed 2 Dec 2026 03:00 CST (09:00Z)');
     expect(issue?.body).toContain('**Out-of-band:** no netchange change explains it');
     expect(issue?.body).toContain('| Domain | routing (netchange_domain: routing) |');
     expect(issue?.body).toContain('| Responsible | partner-noc |');
@@ -197,7 +197,7 @@ describe('drift issues on GitHub', () => {
     expect(outcomes.map((outcome) => outcome.action)).toEqual(['closed']);
     expect(issuesOf('r2')[0]?.state).toBe('closed');
     expect(standIn.comments(REPOSITORY, number).map((comment) => comment.body)).toEqual([
-      'The drift is gone: r2 matches its intended state again (checked 2026-12-02 06:00 CST (12:00 UTC)). Closing; this issue reopens if it drifts again.',
+      'The drift is gone: r2 matches its intended state again (checked Wed 2 Dec 2026 06:00 CST (12:00Z)). Closing; this issue reopens if it drifts again.',
     ]);
   });
 
@@ -222,9 +222,9 @@ describe('drift issues on GitHub', () => {
 
     expect(outcomes.map((outcome) => outcome.action)).toEqual(['reopened']);
     expect(issuesOf('r2').map((issue) => [issue.number, issue.state])).toEqual([[number, 'open']]);
-    expect(issuesOf('r2')[0]?.body).toContain('| First seen | 2026-12-02 13:10 CST (19:10 UTC) |');
+    expect(issuesOf('r2')[0]?.body).toContain('| First seen | Wed 2 Dec 2026 13:10 CST (19:10Z) |');
     expect(standIn.comments(REPOSITORY, number).at(-1)?.body).toBe(
-      'The drift is back: r2 differs from its intended state again (seen 2026-12-02 14:00 CST (20:00 UTC)). The description shows the new diff.',
+      'The drift is back: r2 differs from its intended state again (seen Wed 2 Dec 2026 14:00 CST (20:00Z)). The description shows the new diff.',
     );
   });
 
@@ -252,7 +252,7 @@ describe('drift issues on GitHub', () => {
     ]);
     const [r3] = issuesOf('r3--edge');
     expect(r3?.title).toBe('Drift: r3--edge waits for CHG-2026-0302 (merged, not applied yet)');
-    expect(r3?.body).toContain('Its slot: 2026-12-07 19:00–20:00 CST (2026-12-08 01:00–02:00 UTC)');
+    expect(r3?.body).toContain('Its slot: Mon 7 Dec 2026 19:00–20:00 CST (8 Dec 01:00–02:00Z)');
     expect(r3?.body.startsWith('<!-- netchange:drift:r3%2D-edge -->')).toBe(true);
     expect(r3?.body).toContain('| Domain | unknown |');
     expect(issuesOf('r2')).toHaveLength(1);

@@ -68,13 +68,13 @@ describe('locks on GitHub refs', () => {
     expect(refused).toBeInstanceOf(NetchangeError);
     expect((refused as NetchangeError).code).toBe('E_GATE');
     expect((refused as NetchangeError).message).toBe(
-      'lock device-sw-1 is held by run A for CHG-A until 2026-11-29T09:00:00.000Z',
+      'lock device-sw-1 is held by run A for CHG-A until Sun 29 Nov 2026 09:00 UTC',
     );
     expect(afterRefusal).toEqual(['refs/netchange/locks/device-sw-1']);
     expect(lease).toMatchObject({
       holder: 'run B',
       proposal: 'CHG-B',
-      expiresAt: '2026-11-29T11:00:00.000Z',
+      expiresAt: '2026-11-29T11:00:00Z',
     });
     expect(locks()).toEqual([]);
   });

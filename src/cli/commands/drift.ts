@@ -73,7 +73,13 @@ unreachable device), 130 cancelled.`,
         ),
       );
       const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-      process.stdout.write(await renderResult('drift', flags.format, { report: run.report, color }));
+      process.stdout.write(
+        await renderResult('drift', flags.format, {
+          report: run.report,
+          color,
+          ...(run.timeZone ? { timeZone: run.timeZone } : {}),
+        }),
+      );
       process.exitCode = driftExitCode(run.report);
       if (run.recorded > 0)
         process.stderr.write(

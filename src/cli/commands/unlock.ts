@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatLocalAndUtc } from '../../core/time.js';
 import { cliContext } from '../context.js';
 
 interface UnlockFlags {
@@ -40,8 +41,12 @@ Exit codes: 0 released, 1 there was no such lock, 2 usage error, 3 git or GitHub
         process.exitCode = 1;
         return;
       }
-      const holder = outcome.lease
-        ? ` (held by ${outcome.lease.holder} for ${outcome.lease.proposal} since ${outcome.lease.acquiredAt}, lease until ${outcome.lease.expiresAt})`
+      const lease = outcome.lease;
+      const since = lease?.acquiredAt
+        ? ` since ${formatLocalAndUtc(Date.parse(lease.acquiredAt), outcome.timeZone)}`
+        : '';
+      const holder = lease
+        ? ` (held by ${lease.holder} for ${lease.proposal}${since}, lease until ${formatLocalAndUtc(Date.parse(lease.expiresAt), outcome.timeZone)})`
         : '';
       process.stdout.write(`released lock ${name} on ${outcome.where}${holder}\n`);
     });

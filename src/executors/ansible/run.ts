@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AnsibleStep } from '../../core/model.js';
+import { toRfc3339Utc } from '../../core/time.js';
 import { clockOf, commandOf, resolveStepPath, type StepContext } from '../context.js';
 import { runProcess } from '../run-process.js';
 import type { StepRunOf } from '../step-result.js';
@@ -24,7 +25,7 @@ export type AnsibleStepRun = StepRunOf<'ansible', AnsibleRun>;
 
 /** Runs one Ansible step. Never throws for the tool's failures: they come back as the step's status. */
 export async function runAnsible(step: AnsibleStep, context: StepContext): Promise<AnsibleStepRun> {
-  const startedAt = clockOf(context)().toISOString();
+  const startedAt = toRfc3339Utc(clockOf(context)().getTime());
   const started = performance.now();
   const ansiblePlaybook = commandOf(context, ANSIBLE_COMMANDS, 'ansiblePlaybook');
   const playbook = await resolveStepPath(context.repoRoot, step.playbook, 'playbook');

@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TerraformStep } from '../../core/model.js';
+import { toRfc3339Utc } from '../../core/time.js';
 import { clockOf, commandOf, resolveStepPath, type StepContext } from '../context.js';
 import { type ProcessResult, runProcess } from '../run-process.js';
 import type { StepRunOf } from '../step-result.js';
@@ -24,7 +25,7 @@ const directoryQueues = new Map<string, Promise<unknown>>();
 
 /** Runs one Terraform step. Never throws for the tool's failures: they come back as the step's status. */
 export async function runTerraform(step: TerraformStep, context: StepContext): Promise<TerraformStepRun> {
-  const startedAt = clockOf(context)().toISOString();
+  const startedAt = toRfc3339Utc(clockOf(context)().getTime());
   const directory = await resolveStepPath(context.repoRoot, step.dir, 'Terraform directory');
   if (!directory.ok) return { ...directory.run, startedAt };
   const previous = directoryQueues.get(directory.absolutePath) ?? Promise.resolve();

@@ -1,3 +1,4 @@
+import { toRfc3339Utc } from '../../core/time.js';
 import { jsonDocument } from '../reporter.js';
 import type { CalendarOutput } from './output.js';
 
@@ -11,7 +12,7 @@ export function renderCalendarJson({
   domain,
 }: CalendarOutput): string {
   return jsonDocument({
-    from: from.toISOString(),
+    from: toRfc3339Utc(from.getTime()),
     days,
     timezone,
     ...(site ? { site } : {}),

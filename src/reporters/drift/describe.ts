@@ -1,10 +1,16 @@
 /** Words the drift formats share, so text and markdown say the same thing. Pure. */
+import { formatLocalAndUtc } from '../../core/time.js';
 import type { DriftReport, DriftTargetReport } from '../../drift/model.js';
 
 /** `4 targets: 1 drifted, 2 in sync, 1 ignored, 0 errors`. */
 export function summaryLine(report: DriftReport): string {
   const { targets, drifted, inSync, ignored, errors } = report.summary;
   return `${targets} target${targets === 1 ? '' : 's'}: ${drifted} drifted, ${inSync} in sync, ${ignored} ignored, ${errors} error${errors === 1 ? '' : 's'}`;
+}
+
+/** When the check ran, in the display format: `Tue 1 Dec 2026 02:00 CST (08:00Z)`. */
+export function checkedAtText(report: DriftReport, timeZone: string | undefined): string {
+  return formatLocalAndUtc(Date.parse(report.checkedAt), timeZone);
 }
 
 /** Where the intended state came from: `origin/main (0123456789ab)`. */

@@ -1,6 +1,6 @@
 import type { DriftTargetReport } from '../../drift/model.js';
 import { escapeCell, escapeMarkdown, fenced } from '../../executors/markdown.js';
-import { explanationText, ignoredText, intendedFrom, summaryLine } from './describe.js';
+import { checkedAtText, explanationText, ignoredText, intendedFrom, summaryLine } from './describe.js';
 import type { DriftOutput } from './output.js';
 
 const STATUS: Record<DriftTargetReport['status'], string> = {
@@ -16,7 +16,7 @@ export function renderDriftMarkdown(output: DriftOutput): string {
   const lines = [
     '## Drift',
     '',
-    `Intended state: \`${intendedFrom(report)}\`, checked ${report.checkedAt}. ${summaryLine(report)}.`,
+    `Intended state: \`${intendedFrom(report)}\`, checked ${checkedAtText(report, output.timeZone)}. ${summaryLine(report)}.`,
     '',
     '| Target | Kind | Status | Notes |',
     '|---|---|---|---|',

@@ -5,4 +5,6 @@ export interface DriftOutput {
   report: DriftReport;
   /** Colour the text format (a terminal without NO_COLOR). */
   color: boolean;
+  /** Zone of the check's time (netchange.yaml `defaults.timezone`); UTC alone when absent. */
+  timeZone?: string;
 }

@@ -1,13 +1,13 @@
 import pc from 'picocolors';
 import type { DriftTargetReport } from '../../drift/model.js';
-import { explanationText, ignoredText, intendedFrom, summaryLine } from './describe.js';
+import { checkedAtText, explanationText, ignoredText, intendedFrom, summaryLine } from './describe.js';
 import type { DriftOutput } from './output.js';
 
 /** What a person reads on a terminal: each target's status, the diff of each drifted one, findings, counts. */
 export function renderDriftText(output: DriftOutput): string {
   const { report } = output;
   const colors = pc.createColors(output.color);
-  const lines = [`Drift against ${intendedFrom(report)}, checked ${report.checkedAt}`];
+  const lines = [`Drift against ${intendedFrom(report)}, checked ${checkedAtText(report, output.timeZone)}`];
   const status: Record<DriftTargetReport['status'], (text: string) => string> = {
     drifted: colors.red,
     error: colors.red,

@@ -1,3 +1,4 @@
+import { toRfc3339Utc } from '../../core/time.js';
 import { jsonDocument } from '../reporter.js';
 import type { ExportOutput } from './output.js';
 
@@ -5,8 +6,8 @@ import type { ExportOutput } from './output.js';
 export function renderExportJson({ records, from, to }: ExportOutput): string {
   return jsonDocument({
     schemaVersion: 1,
-    ...(from ? { from: from.toISOString() } : {}),
-    ...(to ? { to: to.toISOString() } : {}),
+    ...(from ? { from: toRfc3339Utc(from.getTime()) } : {}),
+    ...(to ? { to: toRfc3339Utc(to.getTime()) } : {}),
     count: records.length,
     records,
   });

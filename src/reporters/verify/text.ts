@@ -1,4 +1,5 @@
 import type { VerifyResult } from '../../audit/verify.js';
+import { formatLocalAndUtc } from '../../core/time.js';
 
 /**
  * What `audit verify` prints: the first problem, every anchor that failed, or the intact head; then
@@ -8,7 +9,7 @@ export function renderVerifyText(result: VerifyResult): string {
   // why: a started change with no result is not a broken chain, but someone must check the devices.
   const open = (result.openChanges ?? []).map(
     (change) =>
-      `open change: ${change.proposal} started ${change.startedAt} by ${change.actor} (record #${change.sequence}, commit ${change.commit.slice(0, 12)}) and has no result: the run was interrupted (or is still running); check the devices\n`,
+      `open change: ${change.proposal} started ${formatLocalAndUtc(Date.parse(change.startedAt), change.timezone)} by ${change.actor} (record #${change.sequence}, commit ${change.commit.slice(0, 12)}) and has no result: the run was interrupted (or is still running); check the devices\n`,
   );
   return describeVerify(result) + open.join('');
 }
