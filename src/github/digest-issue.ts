@@ -8,7 +8,7 @@ import { anchorBlock } from '../audit/anchor.js';
 import type { ChainTip } from '../audit/chain.js';
 import type { Digest } from '../audit/digest.js';
 import { NetchangeError } from '../core/errors.js';
-import { formatUtcTime } from '../core/time.js';
+import { formatLocalAndUtc } from '../core/time.js';
 import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { GitHubPort, IssueInfo } from './port.js';
 import { connectGitHub } from './publish.js';
@@ -60,6 +60,8 @@ export interface ComposeDigestIssueInput {
   stableText: string;
   /** When this body was generated (shown in the footer, ignored by the comparison). */
   generatedAt: Date;
+  /** Zone the footer shows `generatedAt` in (netchange.yaml `defaults.timezone`); UTC alone when absent. */
+  timeZone?: string;
   /** The local command that prints the full digest, named in the truncation note. */
   localCommand: string;
   /** The evidence chain's head, published as an anchor (a new head is a change worth writing). */
@@ -72,7 +74,7 @@ export function composeDigestIssue(input: ComposeDigestIssueInput): DigestIssueC
   const fingerprint = createHash('sha256').update(input.stableText).update(anchor).digest('hex');
   // why: the anchor sits before the digest, so cutting a long digest never drops it.
   const head = `${digestMarker(input.day)}\n${contentMarker(fingerprint)}\n${anchor}`;
-  const footer = `\n---\n<sub>Updated in place by \`netchange digest --post\` at ${formatUtcTime(input.generatedAt.getTime())}.</sub>\n`;
+  const footer = `\n---\n<sub>Updated in place by \`netchange digest --post\` at ${formatLocalAndUtc(input.generatedAt.getTime(), input.timeZone)}.</sub>\n`;
   const whole = input.markdown.endsWith('\n') ? input.markdown : `${input.markdown}\n`;
   const note = (hidden: number) =>
     `\n> **Truncated:** ${hidden.toLocaleString('en-US')} more characters of this digest do not fit in a GitHub issue (at most ${GITHUB_LIMITS.body.toLocaleString('en-US')}). For the full digest run \`${input.localCommand}\` locally.\n`;
@@ -164,6 +166,7 @@ export async function postDigestIssue(options: DigestIssuePostOptions): Promise<
     markdown: redactor.redactText(renderDigestMarkdown(options.digest)),
     stableText: redactor.redactText(stable),
     generatedAt: options.at,
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     localCommand: localCommand(options.digest),
     ...(options.evidenceHead ? { evidenceHead: options.evidenceHead } : {}),
   });

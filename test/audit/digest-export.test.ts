@@ -96,11 +96,11 @@ describe('netchange digest', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(text).not.toContain('CHG-9');
     expect(text).toContain('ROLLED BACK  CHG-11');
-    expect(text).toContain('02:00–02:20 CST (08:00–08:20 UTC)');
+    expect(text).toContain('02:00–02:20 CST (08:00–08:20Z)');
     expect(text).toContain('verification failed (VLAN 40 not in the trunk); rollback succeeded');
-    expect(text).toContain('retrospective due: 2026-11-24 03:15 CST (09:15 UTC)');
+    expect(text).toContain('retrospective due: Tue 24 Nov 2026 03:15 CST (09:15Z)');
     expect(text).toContain('window:            bypassed (plant-a-production)');
-    expect(text).toContain('approvals:    alice (netops) at 2026-11-21 14:00 CST (20:00 UTC)');
+    expect(text).toContain('approvals:    alice (netops) at Sat 21 Nov 2026 14:00 CST (20:00Z)');
     expect(text).toContain('pull request: https://github.com/acme/network/pull/12');
     expect(text).toContain('step terraform/sdwan exited 1');
     expect(text).toContain('diff:         playbooks/vlans.yaml: 1 host changed, 1 file');
@@ -121,7 +121,7 @@ describe('netchange digest', () => {
       '#### ROLLED BACK  CHG-11 Add VLAN 40 for packaging line 3 ([#12](https://github.com/acme/network/pull/12))',
     );
     expect(markdown).toContain('- **pull request:** [#12](https://github.com/acme/network/pull/12)');
-    expect(markdown).toContain('- **retrospective due:** 2026-11-24 03:15 CST (09:15 UTC)');
+    expect(markdown).toContain('- **retrospective due:** Tue 24 Nov 2026 03:15 CST (09:15Z)');
     expect(markdown).toContain('- **incident:** INC-0042');
   });
 
@@ -152,7 +152,7 @@ describe('netchange digest', () => {
 
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(
-      'No changes were recorded between 2026-11-01 00:00 UTC and 2026-11-02 00:00 UTC.',
+      'No changes were recorded between Sun 1 Nov 2026 00:00 UTC and Mon 2 Nov 2026 00:00 UTC.',
     );
   });
 

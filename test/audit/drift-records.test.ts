@@ -114,17 +114,17 @@ describe('netchange digest: changed outside netchange', () => {
     expect(failures).toBeGreaterThan(0);
     expect(outside).toBeGreaterThan(failures);
     expect(text.indexOf('RESOLVED  r1 (ansible)')).toBeGreaterThan(outside);
-    expect(text).toContain('first seen:     2026-11-21 09:00 CST (15:00 UTC)');
-    expect(text).toContain('resolved:       back in sync, checked 2026-11-22 01:00 CST (07:00 UTC)');
+    expect(text).toContain('first seen:     Sat 21 Nov 2026 09:00 CST (15:00Z)');
+    expect(text).toContain('resolved:       back in sync, checked Sun 22 Nov 2026 01:00 CST (07:00Z)');
     expect(text).toContain('DRIFT  r2 (ansible) out-of-band');
-    expect(text).toContain('first seen:     2026-11-22 02:00 CST (08:00 UTC)');
+    expect(text).toContain('first seen:     Sun 22 Nov 2026 02:00 CST (08:00Z)');
     expect(text).toContain('explanation:    out-of-band: no netchange change explains it');
     expect(text).toContain(
       'diff:           2 lines differ: 1 only in the running state, 1 only in the intended state',
     );
     expect(text).toContain('    -  ip ospf cost 50');
     expect(text).toContain(
-      'explanation:    merged but not applied yet: CHG-14 Default route via r4 (changes/chg-14.yaml); slot 2026-11-29 02:00–03:00 CST (08:00–09:00 UTC)',
+      'explanation:    merged but not applied yet: CHG-14 Default route via r4 (changes/chg-14.yaml); slot Sun 29 Nov 2026 02:00–03:00 CST (08:00–09:00Z)',
     );
     expect(text).toContain('… 13 more lines in the evidence record (netchange audit export)');
     // why: the 09:00 run saw the same drift of r2 again and wrote nothing.
@@ -140,7 +140,7 @@ describe('netchange digest: changed outside netchange', () => {
     expect(failures).toBeGreaterThan(0);
     expect(outside).toBeGreaterThan(failures);
     expect(markdown).toContain('#### DRIFT  r2 (ansible) out-of-band');
-    expect(markdown).toContain('- **first seen:** 2026-11-22 02:00 CST (08:00 UTC)');
+    expect(markdown).toContain('- **first seen:** Sun 22 Nov 2026 02:00 CST (08:00Z)');
     expect(markdown).toContain(
       '```diff\n--- running\n+++ intended\n-  ip ospf cost 50\n+  ip ospf cost 10\n```',
     );
