@@ -351,7 +351,11 @@ export function proposalFacts(file: GitFile, defaultTimezone?: string): Proposal
   };
 }
 
-/** The schedule's start and end as written; an end given as a duration is resolved to an instant. */
+/**
+ * The schedule's start and end as RFC 3339 UTC instants (an end given as a duration resolved).
+ * why: a start may be written as a local time (`2026-12-07T01:00` with a timezone), which is not an
+ * instant: readers would parse it in their own zone, and slots would not sort by time.
+ */
 function slotOf(
   proposal: Record<string, unknown>,
   file: string,
@@ -359,7 +363,8 @@ function slotOf(
 ): { start: string; end: string } | undefined {
   const schedule = proposal.schedule;
   if (!isObject(schedule) || typeof schedule.start !== 'string') return undefined;
-  if (typeof schedule.end === 'string') return { start: schedule.start, end: schedule.end };
+  const asWritten =
+    typeof schedule.end === 'string' ? { start: schedule.start, end: schedule.end } : undefined;
   try {
     const { schedule: resolved } = resolveSchedule(
       proposal as unknown as Parameters<typeof resolveSchedule>[0],
@@ -367,10 +372,12 @@ function slotOf(
       file,
       defaultTimezone,
     );
-    return resolved ? { start: schedule.start, end: toRfc3339Utc(resolved.endMs) } : undefined;
+    return resolved
+      ? { start: toRfc3339Utc(resolved.startMs), end: toRfc3339Utc(resolved.endMs) }
+      : asWritten;
   } catch {
     // why: an unresolvable schedule is validate's finding to report; attribution names the proposal anyway.
-    return undefined;
+    return asWritten;
   }
 }
 

@@ -173,12 +173,12 @@ describe('explainDrift', () => {
         id: 'CHG-2',
         file: 'changes/chg-2.yaml',
         title: 'CHG-2 for the lab',
-        slot: { start: '2026-12-06T02:00:00-06:00', end: '2026-12-06T03:00:00-06:00' },
+        slot: { start: '2026-12-06T08:00:00Z', end: '2026-12-06T09:00:00Z' },
       },
     });
     expect(explanations.get('r6-a')?.proposal?.slot).toEqual({
-      start: '2026-12-07T01:00',
-      end: '2026-12-07T08:30:00.000Z',
+      start: '2026-12-07T07:00:00Z',
+      end: '2026-12-07T08:30:00Z',
     });
   });
 
