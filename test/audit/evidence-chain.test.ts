@@ -206,6 +206,9 @@ describe('evidence chain', () => {
     const verdict = await verifyEvidence(repository.root);
 
     expect(verdict.firstProblem).toMatchObject({ sequence: 4, problem: 'future-timestamp' });
+    expect(verdict.firstProblem?.message).toMatch(
+      /^record #4 has startedAt Tue 31 Dec 2030 18:00 CST \(1 Jan 00:00Z\), later than now \(\w{3} \d{1,2} \w{3} \d{4} \d\d:\d\d C[SD]T \(/,
+    );
     expect(verdict.checked).toBe(3);
   });
 

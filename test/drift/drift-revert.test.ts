@@ -169,6 +169,7 @@ describe('netchange drift --propose', () => {
     const proposal = parse(await readFile(path.join(repository.root, first.written[0] as string), 'utf8'));
     expect(proposal.id).toBe('DRIFT-SW-PLANT-A-02-20261130T0805');
     expect(proposal.requester).toEqual({ team: 'partner-noc', github: 'github-actions' });
+    expect(proposal.description).toContain('(drift first seen Mon 30 Nov 2026 02:05 CST (08:05Z))');
     // Lead time P2D from the next midnight (Dec 1 00:00 UTC) is Dec 3 00:00 UTC; plant-a changes
     // must lie inside the Sunday maintenance window (01:00–05:00 local), so the slot is Sunday Dec 6.
     expect(proposal.schedule.start).toBe('2026-12-06T01:00:00-06:00');

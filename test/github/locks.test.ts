@@ -78,4 +78,31 @@ describe('locks on GitHub refs', () => {
     });
     expect(locks()).toEqual([]);
   });
+
+  it("refuses with the holder's expiry in the proposal's zone, UTC beside it", async () => {
+    const held = await acquireLocks(github, ['device-sw-9'], {
+      holder: 'run A',
+      proposal: 'CHG-A',
+      now: NOW,
+      ttlMs: HOUR,
+      commit: COMMIT,
+    });
+
+    const refused = await acquireLocks(github, ['device-sw-9'], {
+      holder: 'run B',
+      proposal: 'CHG-B',
+      now: NOW,
+      ttlMs: HOUR,
+      commit: COMMIT,
+      timeZone: 'America/Chicago',
+    }).catch((error: unknown) => error);
+    await releaseLocks(github, held);
+
+    expect((refused as NetchangeError).message).toBe(
+      'lock device-sw-9 is held by run A for CHG-A until Sun 29 Nov 2026 03:00 CST (09:00Z)',
+    );
+    expect((refused as NetchangeError).hint).toContain(
+      'the lease expires Sun 29 Nov 2026 03:00 CST (09:00Z);',
+    );
+  });
 });
