@@ -106,7 +106,9 @@ describe('recordApplyResult after a real apply', () => {
 
     expect(digest.exitCode).toBe(0);
     expect(digest.stdout).toContain('OK  CHG-1 Add VLAN 40');
-    expect(digest.stdout).toMatch(/when: +[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d.* C[SD]T \(.*Z\)/);
+    expect(digest.stdout).toMatch(
+      /when: +[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d.* C[SD]T \(.*Z\)/,
+    );
     expect(digest.stdout).toContain('diff:         playbooks/vlans.yaml: 1 host changed (sw-1), 1 diff');
     expect(digest.stdout).toContain('pull request: https://github.com/acme/network/pull/7');
   });
