@@ -12,8 +12,8 @@ import type {
   Risk,
   TeamKind,
 } from '../core/model.js';
-import type { ControlMatch } from '../core/schema-types.generated.js';
 import { HOLD_POLICY } from '../core/review-state.js';
+import type { ControlMatch } from '../core/schema-types.generated.js';
 import { parseYaml } from '../documents/parse-yaml.js';
 import type { CompiledChangeControlPolicy } from './compile-policy.js';
 
@@ -342,7 +342,11 @@ export function standingHolds(input: ApprovalInput): Hold[] {
   const seen = new Set<string>();
   for (const approval of input.approvals) {
     if (!approval.hold || approval.proposal !== input.proposal) continue;
-    if (input.commit !== undefined && approval.commit !== undefined && !sameCommit(input.commit, approval.commit))
+    if (
+      input.commit !== undefined &&
+      approval.commit !== undefined &&
+      !sameCommit(input.commit, approval.commit)
+    )
       continue;
     const login = approval.user.toLowerCase();
     if (seen.has(login)) continue;

@@ -8,6 +8,11 @@ import type { GitHubPort, PullRequestReview } from './port.js';
 export interface ReviewApprovalOptions {
   /** Count approvals given on an older commit (netchange.yaml `github.staleApprovals`). Default false. */
   staleApprovals?: boolean;
+  /**
+   * Keep approvals and holds given on an older commit, with that commit, so the evaluation can
+   * explain per proposal that they do not count. Default true; `staleApprovers` turns it off.
+   */
+  keepStale?: boolean;
 }
 
 /** The `/netchange approve|hold ID…` lines of one review body. */
@@ -19,11 +24,14 @@ export interface ReviewCommands {
 }
 
 const COMMAND_LINE = /^\s*\/netchange\s+(approve|hold)\b(.*)$/i;
+/** The proposal schema's id pattern. */
+const PROPOSAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
  * Reads `/netchange approve CHG-2026-0147` and `/netchange hold CHG-2026-0149` lines: the command is
  * case-insensitive, a line may name several ids (separated by spaces or commas), a body may have
- * several lines. Ids are kept as written (proposal ids are compared exactly).
+ * several lines. The ids end at the first word that cannot be an id (`—`, `#`, `(`): the rest of the
+ * line is a reason. Ids are kept as written (proposal ids are compared exactly).
  */
 export function reviewCommands(body: string | undefined): ReviewCommands {
   const commands: ReviewCommands = { approve: [], hold: [] };
@@ -32,7 +40,10 @@ export function reviewCommands(body: string | undefined): ReviewCommands {
     if (!match) continue;
     const verb = match[1]!.toLowerCase() as 'approve' | 'hold';
     for (const id of match[2]!.split(/[\s,]+/)) {
-      if (id !== '' && !commands[verb].includes(id)) commands[verb].push(id);
+      if (id === '') continue;
+      // why: the first word that cannot be an id (—, #, "(") starts a reason: "hold CHG-1 — vendor".
+      if (!PROPOSAL_ID.test(id)) break;
+      if (!commands[verb].includes(id)) commands[verb].push(id);
     }
   }
   commands.approve = commands.approve.filter((id) => !commands.hold.includes(id));
@@ -53,8 +64,9 @@ export function reviewCommands(body: string | undefined): ReviewCommands {
 export function approvalsFromReviews(
   reviews: readonly PullRequestReview[],
   headSha: string,
-  options: ReviewApprovalOptions = {},
+  requested: ReviewApprovalOptions = {},
 ): Approval[] {
+  const options = { keepStale: true, ...requested };
   const byUser = new Map<string, PullRequestReview[]>();
   for (const review of reviews) {
     if (review.state === 'PENDING') continue;
@@ -85,7 +97,10 @@ export function approvalsFromReviews(
     const counted = (review: PullRequestReview): string | undefined => {
       if (review.commitId === headSha) return review.commitId;
       // why: a stale approval allowed by config is evaluated as if given on the head commit.
-      return options.staleApprovals ? headSha : undefined;
+      if (options.staleApprovals) return headSha;
+      // why: kept with its own commit, a stale approval does not count, but each proposal it was
+      // for says why ("approval by carol was given for another commit"), as with --approvals FILE.
+      return options.keepStale && review.commitId !== '' ? review.commitId : undefined;
     };
     const at = (review: PullRequestReview) => (review.submittedAt ? { at: review.submittedAt } : {});
     if (whole?.state === 'APPROVED') {
@@ -108,7 +123,7 @@ export function approvalsFromReviews(
 export function staleApprovers(reviews: readonly PullRequestReview[], headSha: string): string[] {
   const key = (approval: Approval) => `${approval.user}\u0000${approval.proposal ?? ''}`;
   const counted = new Set(
-    approvalsFromReviews(reviews, headSha)
+    approvalsFromReviews(reviews, headSha, { keepStale: false })
       .filter((approval) => !approval.hold)
       .map(key),
   );
