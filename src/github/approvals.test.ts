@@ -90,6 +90,18 @@ describe('approvalsFromReviews per proposal', () => {
     expect(staleApprovers(reviews, HEAD)).toEqual(['carol']);
   });
 
+  it("ignores the pull request author's /netchange approve but keeps their hold", () => {
+    const reviews = [
+      review('Dana', 'COMMENTED', HEAD, 1, '/netchange approve CHG-0147\n/netchange hold CHG-0149'),
+    ];
+
+    const approvals = approvalsFromReviews(reviews, HEAD, { author: 'dana' });
+
+    expect(approvals).toEqual([
+      { user: 'Dana', proposal: 'CHG-0149', commit: HEAD, hold: true, at: '2026-11-23T12:01:00Z' },
+    ]);
+  });
+
   it('withdraws the lines of a dismissed review', () => {
     const reviews = [review('carol', 'DISMISSED', HEAD, 1, '/netchange hold CHG-0149')];
 

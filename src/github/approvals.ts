@@ -13,6 +13,11 @@ export interface ReviewApprovalOptions {
    * explain per proposal that they do not count. Default true; `staleApprovers` turns it off.
    */
   keepStale?: boolean;
+  /**
+   * The pull request's author: their `/netchange approve` lines never count. why: GitHub refuses
+   * an author's approving review, and a comment review must not be the way around that.
+   */
+  author?: string;
 }
 
 /** The `/netchange approve|hold ID…` lines of one review body. */
@@ -91,7 +96,8 @@ export function approvalsFromReviews(
       }
       if (review.state === 'DISMISSED') continue;
       const commands = reviewCommands(review.body);
-      for (const id of commands.approve) scoped.set(id, { review, hold: false });
+      const ownPullRequest = options.author !== undefined && sameLogin(user, options.author);
+      if (!ownPullRequest) for (const id of commands.approve) scoped.set(id, { review, hold: false });
       for (const id of commands.hold) scoped.set(id, { review, hold: true });
     }
     const counted = (review: PullRequestReview): string | undefined => {
@@ -114,6 +120,10 @@ export function approvalsFromReviews(
     }
   }
   return approvals;
+}
+
+function sameLogin(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 /**

@@ -231,6 +231,22 @@ describe('per-proposal approvals and holds from pull-request reviews', () => {
   });
 });
 
+describe('the pull request author', () => {
+  it('cannot approve a proposal with a comment review, as GitHub refuses their approving review', async () => {
+    standIn.createPullRequest(REPOSITORY, { number: 6, headSha: head, author: 'carol' });
+    standIn.addReview(REPOSITORY, 6, {
+      user: 'carol',
+      state: 'COMMENTED',
+      body: '/netchange approve CHG-2026-0147',
+      submittedAt: at(1),
+    });
+
+    const { byId } = await validatePull(6);
+
+    expect(byId.get('CHG-2026-0147')?.approvals.required[0]?.approvedBy).toEqual([]);
+  });
+});
+
 describe('per-proposal approvals and holds from --approvals FILE', () => {
   it('counts proposal-scoped entries for their proposal only, and a hold blocks apply', async () => {
     await writeFile(
