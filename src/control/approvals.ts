@@ -7,10 +7,12 @@ import type {
   ApprovalRequest,
   ApprovalRequirement,
   ChangeType,
+  Hold,
   RaciRole,
   Risk,
   TeamKind,
 } from '../core/model.js';
+import { HOLD_POLICY } from '../core/review-state.js';
 import type { ControlMatch } from '../core/schema-types.generated.js';
 import { parseYaml } from '../documents/parse-yaml.js';
 import type { CompiledChangeControlPolicy } from './compile-policy.js';
@@ -33,6 +35,12 @@ export interface ApprovalInput {
   commit?: string;
   /** Team members resolved outside the policy (GitHub teams), added to the policy's lists. */
   members?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The proposal id being evaluated: approvals scoped to another proposal do not count, and a
+   * reviewer's approvals do not count for a proposal they hold. Absent (a policy change): only
+   * approvals of the whole pull request count.
+   */
+  proposal?: string;
 }
 
 /** The facts a `when` match looks at. */
@@ -254,8 +262,12 @@ export function evaluateDemands(
   const counted = new Map<string, string>();
   const stale = new Map<string, string>();
   let selfApproved = false;
+  const holders = new Set(standingHolds(input).map((hold) => hold.user.toLowerCase()));
   for (const approval of input.approvals) {
+    if (!countsFor(approval, input.proposal)) continue;
     const login = approval.user.toLowerCase();
+    // why: "approve the pull request but hold CHG-0149" must not count that reviewer for CHG-0149.
+    if (holders.has(login)) continue;
     if (
       input.commit !== undefined &&
       approval.commit !== undefined &&
@@ -317,6 +329,81 @@ export function evaluateDemands(
   return { required, satisfied, findings };
 }
 
+/** True when an approval (not a hold) applies to `proposal`: it names it, or names no proposal. */
+function countsFor(approval: Approval, proposal: string | undefined): boolean {
+  if (approval.hold) return false;
+  return approval.proposal === undefined || approval.proposal === proposal;
+}
+
+/** The holds on `input.proposal` given for the evaluated commit (or with no commit recorded). */
+export function standingHolds(input: ApprovalInput): Hold[] {
+  if (input.proposal === undefined) return [];
+  const holds: Hold[] = [];
+  const seen = new Set<string>();
+  for (const approval of input.approvals) {
+    if (!approval.hold || approval.proposal !== input.proposal) continue;
+    if (
+      input.commit !== undefined &&
+      approval.commit !== undefined &&
+      !sameCommit(input.commit, approval.commit)
+    )
+      continue;
+    const login = approval.user.toLowerCase();
+    if (seen.has(login)) continue;
+    seen.add(login);
+    holds.push({
+      user: approval.user,
+      proposal: approval.proposal,
+      ...(approval.commit ? { commit: approval.commit } : {}),
+      ...(approval.at ? { at: approval.at } : {}),
+    });
+  }
+  return holds;
+}
+
+/** The error finding for each hold: it blocks the proposal (and apply) until lifted. */
+export function holdFindings(
+  holds: readonly Hold[],
+  where: Pick<Finding, 'file' | 'line' | 'column'>,
+): Finding[] {
+  return holds.map((hold) => ({
+    ruleId: 'approval',
+    severity: 'error',
+    policy: HOLD_POLICY,
+    message: `held by ${hold.user}`,
+    hint: `${hold.user} lifts it with a later review without /netchange hold ${hold.proposal} (an approving review, or /netchange approve ${hold.proposal}).`,
+    ...where,
+  }));
+}
+
+/**
+ * A warning for every approval or hold naming a proposal that is not among `known` (the proposals
+ * of the run), so a typo in `/netchange hold CHG-2026-0194` is never silently ignored.
+ */
+export function unknownProposalFindings(
+  approvals: readonly Approval[],
+  known: ReadonlySet<string>,
+  file: string,
+): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const approval of approvals) {
+    if (approval.proposal === undefined || known.has(approval.proposal)) continue;
+    const verb = approval.hold ? 'hold' : 'approve';
+    const key = `${approval.user}\u0000${verb}\u0000${approval.proposal}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push({
+      ruleId: 'approval',
+      severity: 'warning',
+      message: `${approval.user}'s ${verb} of ${approval.proposal} names no proposal here, so it does nothing`,
+      hint: `Check the id; proposals here: ${[...known].sort().join(', ') || 'none'}.`,
+      file,
+    });
+  }
+  return findings;
+}
+
 /** "high-risk normal changes in firewall" — what an approval rule's `when` covers, in words. */
 export function describeMatch(match: ControlMatch | undefined): string {
   if (!match || (!match.types && !match.risks && !match.domains)) return 'every change';
@@ -328,10 +415,13 @@ export function describeMatch(match: ControlMatch | undefined): string {
 
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const COMMIT = /^[0-9a-fA-F]{7,64}$/;
+// why: loose on purpose: the proposal schema owns the id format; this only rejects what cannot be one.
+const PROPOSAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /**
- * Reads an `--approvals FILE`: a YAML or JSON list of `{user, commit?, at?}`. Every problem is an
- * `approval` finding with the line; the approvals that are well-formed are returned.
+ * Reads an `--approvals FILE`: a YAML or JSON list of `{user, proposal?, commit?, at?}` approvals and
+ * `{user, proposal, hold: true, commit?, at?}` holds. Every problem is an `approval` finding with
+ * the line; the entries that are well-formed are returned.
  */
 export function loadApprovals(text: string, file: string): { approvals: Approval[]; findings: Finding[] } {
   const document = parseYaml(file, text);
@@ -363,13 +453,15 @@ export function loadApprovals(text: string, file: string): { approvals: Approval
       return;
     }
     const record = entry as Record<string, unknown>;
-    const unknown = Object.keys(record).filter((key) => !['user', 'commit', 'at'].includes(key));
+    const unknown = Object.keys(record).filter(
+      (key) => !['user', 'proposal', 'hold', 'commit', 'at'].includes(key),
+    );
     if (unknown.length > 0) {
       findings.push({
         ruleId: 'approval',
         severity: 'error',
         message: `unknown key '${unknown[0]}' in approval ${index + 1}`,
-        hint: 'An approval has user, and optionally commit and at.',
+        hint: 'An approval has user, and optionally proposal, hold, commit and at.',
         file,
         ...document.keyPositionOf([index, unknown[0]!]),
       });
@@ -384,6 +476,32 @@ export function loadApprovals(text: string, file: string): { approvals: Approval
       return;
     }
     const approval: Approval = { user: record.user };
+    if (record.proposal !== undefined) {
+      if (typeof record.proposal !== 'string' || !PROPOSAL_ID.test(record.proposal)) {
+        problem(
+          `approval ${index + 1}: proposal must be a proposal id`,
+          [index, 'proposal'],
+          'Write the id from the proposal file, e.g. "proposal: CHG-2026-0147".',
+        );
+        return;
+      }
+      approval.proposal = record.proposal;
+    }
+    if (record.hold !== undefined) {
+      if (typeof record.hold !== 'boolean') {
+        problem(`approval ${index + 1}: hold must be true or false`, [index, 'hold'], 'Write "hold: true".');
+        return;
+      }
+      if (record.hold && approval.proposal === undefined) {
+        problem(
+          `approval ${index + 1}: a hold needs the proposal it holds`,
+          [index, 'hold'],
+          'Write e.g. "- {user: carol, proposal: CHG-2026-0149, hold: true}".',
+        );
+        return;
+      }
+      if (record.hold) approval.hold = true;
+    }
     if (record.commit !== undefined) {
       if (typeof record.commit !== 'string' || !COMMIT.test(record.commit)) {
         problem(

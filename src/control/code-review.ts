@@ -26,6 +26,8 @@ export function evaluateCodeReview(
   const eligible = new Map(candidatesFor(policy, reviewers, input.members));
   const approvedBy = new Set<string>();
   for (const approval of input.approvals) {
+    // why: code is reviewed for the whole pull request; a hold or one proposal's approval is not that.
+    if (approval.hold || approval.proposal !== undefined) continue;
     const login = eligible.get(approval.user.toLowerCase());
     if (login === undefined) continue;
     if (

@@ -18,14 +18,17 @@ import {
 import { addCalendarDuration, toRfc3339Utc } from '../core/time.js';
 import {
   type ApprovalDemand,
+  type ApprovalInput,
   addDemand,
   candidatesFor,
   crossTeamDemand,
   demandsFor,
   describeMatch,
   evaluateDemands,
+  holdFindings,
   type MatchFacts,
   matches,
+  standingHolds,
 } from './approvals.js';
 import { runCel } from './cel.js';
 import {
@@ -134,18 +137,17 @@ export function evaluateChangeControl(
     const crossTeam = crossTeamDemand(policy, requesterTeam.name, requesterTeam.kind, demands);
     if (crossTeam) demands.push(crossTeam);
   }
-  const approvals = evaluateDemands(
-    policy,
-    demands,
-    {
-      requester: proposal.requester.github,
-      approvals: input.approvals,
-      ...(input.commit !== undefined ? { commit: input.commit } : {}),
-      ...(input.members ? { members: input.members } : {}),
-    },
-    where(subject, ['requester']),
-  );
+  const approvalInput: ApprovalInput = {
+    requester: proposal.requester.github,
+    approvals: input.approvals,
+    proposal: proposal.id,
+    ...(input.commit !== undefined ? { commit: input.commit } : {}),
+    ...(input.members ? { members: input.members } : {}),
+  };
+  const approvals = evaluateDemands(policy, demands, approvalInput, where(subject, ['requester']));
   findings.push(...approvals.findings);
+  // why: a hold is an error like any refusal, so the proposal fails and apply refuses it.
+  findings.push(...holdFindings(standingHolds(approvalInput), where(subject, ['id'])));
 
   const autonomy = requesterTeam ? classifyAutonomy(policy, requesterTeam.name, facts) : undefined;
 

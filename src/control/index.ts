@@ -2,7 +2,13 @@
  * The change-control engine: compile the policy once, then per proposal assess risk and evaluate
  * change type, ownership, approvals, autonomy and custom rules. Pure: no clock, disk or network.
  */
-export { type ApprovalInput, loadApprovals, sameCommit } from './approvals.js';
+export {
+  type ApprovalInput,
+  loadApprovals,
+  sameCommit,
+  standingHolds,
+  unknownProposalFindings,
+} from './approvals.js';
 export { celCompilations } from './cel.js';
 export { type CodeReviewVerdict, evaluateCodeReview } from './code-review.js';
 export { CODEOWNERS_PATH, type CodeownersOptions, renderCodeowners } from './codeowners.js';

@@ -80,6 +80,12 @@ export interface Approval {
   user: string;
   /** The proposal id this approval is for; every proposal when absent. */
   proposal?: string;
+  /**
+   * True for a hold rather than an approval (`/netchange hold ID`, or a `hold: true` entry in the
+   * approvals file); `proposal` is then required. why: holds travel with the approvals, so every
+   * path that reads approvals (reviews, `--approvals FILE`) carries them to the gate unchanged.
+   */
+  hold?: boolean;
   /** Commit the approval was given for; when known, only approvals of the evaluated commit count. */
   commit?: string;
   /** When the approval was given (RFC 3339). */

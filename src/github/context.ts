@@ -16,6 +16,8 @@ export interface GitHubTarget {
   pullNumber?: number;
   /** The pull request's head commit, when the event payload names it. */
   headSha?: string;
+  /** The pull request's author, when known (their `/netchange approve` never counts). */
+  author?: string;
   /** Who triggered the run (GITHUB_ACTOR). */
   actor?: string;
   /** Link to the workflow run, for check runs and statuses. */
@@ -51,7 +53,7 @@ export async function resolveGitHubTarget(options: ResolveTargetOptions): Promis
     ...(pullNumber !== undefined ? { pullNumber } : {}),
     // why: the payload's head sha only describes the payload's pull request.
     ...(event.headSha && (options.pullNumber === undefined || options.pullNumber === event.pullNumber)
-      ? { headSha: event.headSha }
+      ? { headSha: event.headSha, ...(event.author ? { author: event.author } : {}) }
       : {}),
     ...(env.GITHUB_ACTOR ? { actor: env.GITHUB_ACTOR } : {}),
     ...(env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
@@ -83,7 +85,9 @@ export function credentialSecrets(auth: GitHubAuth): string[] {
   return 'token' in auth ? [auth.token] : [auth.app.privateKey];
 }
 
-async function readEvent(file: string | undefined): Promise<{ pullNumber?: number; headSha?: string }> {
+async function readEvent(
+  file: string | undefined,
+): Promise<{ pullNumber?: number; headSha?: string; author?: string }> {
   if (!file) return {};
   let payload: unknown;
   try {
@@ -92,10 +96,14 @@ async function readEvent(file: string | undefined): Promise<{ pullNumber?: numbe
     // why: a missing or broken payload only loses defaults; --pr still works.
     return {};
   }
-  const pull = (payload as { pull_request?: { number?: unknown; head?: { sha?: unknown } } } | null)
-    ?.pull_request;
+  const pull = (
+    payload as {
+      pull_request?: { number?: unknown; head?: { sha?: unknown }; user?: { login?: unknown } };
+    } | null
+  )?.pull_request;
   return {
     ...(typeof pull?.number === 'number' ? { pullNumber: pull.number } : {}),
     ...(typeof pull?.head?.sha === 'string' ? { headSha: pull.head.sha } : {}),
+    ...(typeof pull?.user?.login === 'string' ? { author: pull.user.login } : {}),
   };
 }

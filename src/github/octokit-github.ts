@@ -208,6 +208,7 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
                 state: review.state as ReviewState,
                 commitId: review.commit_id ?? '',
                 ...(review.submitted_at ? { submittedAt: review.submitted_at } : {}),
+                ...(review.body ? { body: review.body } : {}),
               },
             ]
           : [],

@@ -81,6 +81,8 @@ export interface PullRequestReview {
   commitId: string;
   /** RFC 3339, when submitted. */
   submittedAt?: string;
+  /** The review's text ('' when none): `/netchange approve|hold ID` lines scope it to proposals. */
+  body?: string;
 }
 
 /** A git ref in the repository on GitHub. */

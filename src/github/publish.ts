@@ -71,8 +71,15 @@ export async function openGitHubSession(options: OpenSessionOptions): Promise<Gi
       hint: 'Pass --pr N, or run on a pull_request or pull_request_review event.',
     });
   }
-  const headSha = target.headSha ?? (await github.getPullRequest(target.pullNumber)).headSha;
-  return { github, target: { ...target, pullNumber: target.pullNumber, headSha }, redactor };
+  // why: one request when the event does not say; it names the author as well as the head.
+  const pull = target.headSha ? undefined : await github.getPullRequest(target.pullNumber);
+  const headSha = target.headSha ?? pull!.headSha;
+  const author = target.author ?? pull?.author;
+  return {
+    github,
+    target: { ...target, pullNumber: target.pullNumber, headSha, ...(author ? { author } : {}) },
+    redactor,
+  };
 }
 
 /** What validation needs from the pull request: approvals on the head commit and GitHub team members. */
@@ -94,7 +101,10 @@ export async function reviewInputs(
   const reviews = await session.github.listReviews(session.target.pullNumber);
   const headSha = session.target.headSha;
   return {
-    approvals: approvalsFromReviews(reviews, headSha, { staleApprovals: options.staleApprovals === true }),
+    approvals: approvalsFromReviews(reviews, headSha, {
+      staleApprovals: options.staleApprovals === true,
+      ...(session.target.author ? { author: session.target.author } : {}),
+    }),
     commit: headSha,
     members: await teamMembersFromGitHub(session.github, policyTeams(options.changeControlPolicy)),
     stale: options.staleApprovals ? [] : staleApprovers(reviews, headSha),

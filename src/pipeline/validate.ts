@@ -80,6 +80,11 @@ export async function validateWorkspace(
     proposals.push(...reviews.map((review) => finish(review, gate)));
   }
   const findings = [...gate.findings];
+  if (options.approvals?.some((approval) => approval.proposal !== undefined)) {
+    const { unknownProposalFindings } = await import('../control/index.js');
+    const ids = new Set(proposals.map((proposal) => proposal.id));
+    findings.push(...unknownProposalFindings(options.approvals, ids, workspace.config.paths.changes));
+  }
   const changesDirectory = workspace.config.paths.changes;
   if (loaded.complete && proposals.length === 0 && !existsSync(path.join(workspace.root, changesDirectory))) {
     // why: an empty run in the wrong directory must not look like a clean pass.

@@ -16,7 +16,7 @@ export async function readApprovalsFile(cwd: string, file: string): Promise<Appr
   } catch {
     throw usageError(
       `--approvals ${file} cannot be read`,
-      'Name a YAML or JSON file listing approvals: [{user, commit?, at?}].',
+      'Name a YAML or JSON file listing approvals and holds: [{user, proposal?, hold?, commit?, at?}].',
     );
   }
   const loaded = loadApprovals(text, file);

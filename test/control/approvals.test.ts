@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicyChange, loadApprovals } from '../../src/control/index.js';
-import { compiled, POLICY } from './helpers.js';
+import {
+  assessRisk,
+  evaluateChangeControl,
+  evaluatePolicyChange,
+  loadApprovals,
+  standingHolds,
+  unknownProposalFindings,
+} from '../../src/control/index.js';
+import type { Approval } from '../../src/core/model.js';
+import { HOLD_POLICY } from '../../src/core/review-state.js';
+import { AT, compiled, openWindows, POLICY, proposalYaml, subjectOf } from './helpers.js';
 
 describe('loadApprovals', () => {
   it('reads a YAML list of approvals', () => {
@@ -124,5 +133,152 @@ describe('evaluatePolicyChange', () => {
         }),
       ],
     });
+  });
+});
+
+describe('loadApprovals per proposal', () => {
+  it('reads proposal-scoped approvals and holds', () => {
+    const text = [
+      '- {user: alice}',
+      '- {user: carol, proposal: CHG-2026-0147}',
+      '- {user: carol, proposal: CHG-2026-0149, hold: true, commit: 3f2a9c1}',
+      '',
+    ].join('\n');
+
+    const result = loadApprovals(text, 'approvals.yaml');
+
+    expect(result).toEqual({
+      approvals: [
+        { user: 'alice' },
+        { user: 'carol', proposal: 'CHG-2026-0147' },
+        { user: 'carol', proposal: 'CHG-2026-0149', hold: true, commit: '3f2a9c1' },
+      ],
+      findings: [],
+    });
+  });
+
+  it.each([
+    [
+      'a hold without a proposal',
+      '- {user: alice}\n- {user: carol, hold: true}\n',
+      2,
+      'approval 2: a hold needs the proposal it holds',
+    ],
+    [
+      'a hold that is no boolean',
+      '- {user: carol, proposal: CHG-1, hold: yes please}\n',
+      1,
+      'approval 1: hold must be true or false',
+    ],
+    [
+      'a proposal that is no id',
+      '- {user: carol, proposal: "CHG 1"}\n',
+      1,
+      'approval 1: proposal must be a proposal id',
+    ],
+  ])('rejects %s at its line', (_name, text, line, message) => {
+    const result = loadApprovals(text, 'approvals.yaml');
+
+    expect(result.findings).toEqual([
+      expect.objectContaining({
+        ruleId: 'approval',
+        severity: 'error',
+        file: 'approvals.yaml',
+        line,
+        message,
+      }),
+    ]);
+  });
+});
+
+describe('per-proposal approvals and holds in change control', () => {
+  const HEAD = 'a'.repeat(40);
+  const OLD = 'b'.repeat(40);
+
+  function evaluate(approvals: Approval[], id = 'CHG-1') {
+    const policy = compiled();
+    const subject = subjectOf(proposalYaml({ id }));
+    return evaluateChangeControl(policy, subject, {
+      at: AT,
+      risk: assessRisk(policy, subject, { windows: [] }),
+      approvals,
+      commit: HEAD,
+      windowVerdict: openWindows(),
+    });
+  }
+
+  it('counts an approval for this proposal and ignores one for another', () => {
+    const verdict = evaluate([
+      { user: 'eli', proposal: 'CHG-1', commit: HEAD },
+      { user: 'alice', proposal: 'CHG-2', commit: HEAD },
+    ]);
+
+    expect(verdict.approvals.required.map((requirement) => requirement.approvedBy)).toEqual([['eli'], []]);
+    expect(verdict.approvals.satisfied).toBe(false);
+  });
+
+  it('turns a hold on the evaluated commit into an error finding, and cancels the holder’s own approval', () => {
+    const verdict = evaluate([
+      { user: 'eli', commit: HEAD },
+      { user: 'alice', commit: HEAD },
+      { user: 'eli', proposal: 'CHG-1', hold: true, commit: HEAD },
+    ]);
+
+    expect(verdict.findings).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'approval',
+        severity: 'error',
+        policy: HOLD_POLICY,
+        message: 'held by eli',
+        hint: expect.stringContaining('/netchange hold CHG-1'),
+      }),
+    );
+    expect(verdict.approvals.required.map((requirement) => requirement.approvedBy)).toEqual([[], ['alice']]);
+  });
+
+  it('lets a hold on an older commit or on another proposal lapse', () => {
+    const verdict = evaluate([
+      { user: 'carol', proposal: 'CHG-1', hold: true, commit: OLD },
+      { user: 'carol', proposal: 'CHG-2', hold: true, commit: HEAD },
+    ]);
+
+    expect(verdict.findings.filter((finding) => finding.policy === HOLD_POLICY)).toEqual([]);
+    expect(
+      standingHolds({ approvals: [{ user: 'carol', proposal: 'CHG-2', hold: true }], proposal: 'CHG-2' }),
+    ).toEqual([{ user: 'carol', proposal: 'CHG-2' }]);
+  });
+
+  it("explains a per-proposal approval of an older commit, and never counts the requester's own", () => {
+    const verdict = evaluate([
+      { user: 'eli', proposal: 'CHG-1', commit: OLD },
+      { user: 'dana', proposal: 'CHG-1', commit: HEAD },
+    ]);
+
+    const notes = verdict.findings.map((finding) => finding.message).join('\n');
+    expect(notes).toContain('approval by eli was given for another commit');
+    expect(notes).toContain("dana's own approval does not count");
+    expect(verdict.approvals.satisfied).toBe(false);
+  });
+
+  it('warns once about each approval or hold that names no proposal of the run', () => {
+    const findings = unknownProposalFindings(
+      [
+        { user: 'carol', proposal: 'CHG-2026-0194', hold: true },
+        { user: 'carol', proposal: 'CHG-2026-0194', hold: true },
+        { user: 'erin', proposal: 'CHG-2026-0147' },
+        { user: 'alice' },
+      ],
+      new Set(['CHG-2026-0147', 'CHG-2026-0149']),
+      'changes',
+    );
+
+    expect(findings).toEqual([
+      expect.objectContaining({
+        ruleId: 'approval',
+        severity: 'warning',
+        message: "carol's hold of CHG-2026-0194 names no proposal here, so it does nothing",
+        file: 'changes',
+      }),
+    ]);
   });
 });

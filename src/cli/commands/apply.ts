@@ -26,7 +26,10 @@ export function registerApplyCommand(program: Command): void {
     )
     .argument('[path]', 'the proposal file (relative to the current directory); not with --due')
     .option('--repo <dir>', OPTION_HELP.repo)
-    .option('--approvals <file>', 'approvals given, as YAML or JSON: [{user, commit?, at?}]')
+    .option(
+      '--approvals <file>',
+      'approvals and holds given, as YAML or JSON: [{user, proposal?, hold?, commit?}]',
+    )
     .option(
       '--reviewed-plan <file>',
       'the plan.json the reviewers approved; apply refuses when the plan changed',

@@ -39,7 +39,10 @@ export function registerValidateCommand(program: Command): void {
       '--at <iso>',
       'evaluate as of this instant (default: now); decides what is in the past and lead times',
     )
-    .option('--approvals <file>', 'approvals given, as YAML or JSON: [{user, commit?, at?}]')
+    .option(
+      '--approvals <file>',
+      'approvals and holds given, as YAML or JSON: [{user, proposal?, hold?, commit?}]',
+    )
     .option('--require-approvals', 'fail proposals whose required approvals are missing (as apply does)')
     .option(
       '--commit <sha>',

@@ -56,6 +56,8 @@ export interface StoredReview {
   state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
   commitId: string;
   submittedAt: string;
+  /** The review's text ('' when none), where `/netchange approve|hold` lines are written. */
+  body: string;
 }
 
 export interface StoredPullRequest {
@@ -139,7 +141,13 @@ export interface GitHubStandIn {
   addReview(
     fullName: string,
     number: number,
-    review: { user: string; state: StoredReview['state']; commitId?: string; submittedAt?: string },
+    review: {
+      user: string;
+      state: StoredReview['state'];
+      commitId?: string;
+      submittedAt?: string;
+      body?: string;
+    },
   ): StoredReview;
   /** Pushes a new head commit to a pull request (older approvals become stale). */
   pushCommit(fullName: string, number: number, headSha: string): void;
@@ -788,7 +796,7 @@ export async function startGitHubStandIn(
       id: review.id,
       node_id: `PRR_${review.id}`,
       user: user(review.user),
-      body: '',
+      body: review.body,
       state: review.state,
       html_url: `https://github.com/${state.owner}/${state.name}/pull/${found.number}#pullrequestreview-${review.id}`,
       pull_request_url: `${baseUrl}/repos/${state.owner}/${state.name}/pulls/${found.number}`,
@@ -885,6 +893,7 @@ export async function startGitHubStandIn(
         state: options.state,
         commitId: options.commitId ?? found.headSha,
         submittedAt: options.submittedAt ?? new Date().toISOString(),
+        body: options.body ?? '',
       };
       found.reviews.push(review);
       return review;

@@ -75,11 +75,17 @@ export const changeControlStage: GateStage = {
         ...(input.members ? { members: input.members } : {}),
         windowVerdict: windowsAt(risk.effective),
       });
+      const holds = control.standingHolds({
+        approvals: input.approvals,
+        proposal: subject.proposal.id,
+        ...(input.commit ? { commit: input.commit } : {}),
+      });
       return {
         findings: verdict.findings,
         report: {
           risk: verdict.risk,
           approvals: verdict.approvals,
+          ...(holds.length > 0 ? { holds } : {}),
           ...(verdict.autonomy ? { autonomy: verdict.autonomy } : {}),
           ...(verdict.retrospectiveDue ? { retrospectiveDue: verdict.retrospectiveDue } : {}),
         },
@@ -89,9 +95,13 @@ export const changeControlStage: GateStage = {
     return prepared;
   },
   describeRefusal(entry: ProposalReport): string | undefined {
+    const reasons: string[] = [];
+    const holders = (entry.holds ?? []).map((hold) => hold.user);
+    if (holders.length > 0) reasons.push(`held by ${holders.join(', ')}`);
     const missing = unsatisfied(entry);
-    if (missing.length === 0) return undefined;
-    return `approvals missing: ${describeMissing(missing, (requirement) => requirement.reason)}`;
+    if (missing.length > 0)
+      reasons.push(`approvals missing: ${describeMissing(missing, (requirement) => requirement.reason)}`);
+    return reasons.length > 0 ? reasons.join('; ') : undefined;
   },
 };
 
