@@ -281,7 +281,15 @@ export function evidenceFromReport(
   report: ProposalReport | undefined,
   approvals: readonly Approval[],
 ): Pick<ApplyEvidenceContext, 'approvers' | 'window' | 'retrospectiveDue'> {
-  const given = new Map(approvals.map((approval) => [approval.user, approval]));
+  // why: a user may have several entries (a whole-PR approval, a hold or an approval of another
+  // proposal); the record keeps the one that counted for this proposal.
+  const given = new Map<string, Approval>();
+  for (const approval of approvals) {
+    if (approval.hold) continue;
+    if (approval.proposal !== undefined && approval.proposal !== report?.id) continue;
+    const previous = given.get(approval.user);
+    if (!previous || approval.proposal !== undefined) given.set(approval.user, approval);
+  }
   const approvers: EvidenceApprover[] = [];
   const seen = new Set<string>();
   for (const requirement of report?.approvals.required ?? []) {
