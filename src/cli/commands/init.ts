@@ -11,7 +11,8 @@ export function registerInitCommand(program: Command): void {
     .summary('write a starter network repository')
     .description(
       'Write a starter network repository into DIR (default: the current directory): netchange.yaml, one\n' +
-        'change proposal, window and change-control policies, a playbook, an inventory and a GitHub workflow.\n' +
+        'change proposal, window and change-control policies, a playbook, an inventory and six GitHub workflows\n' +
+        '(pull request, review, apply, emergency, morning digest at 07:00 local, drift).\n' +
         'It validates clean at once. Existing files are never overwritten unless --force is given.',
     )
     .argument('[dir]', 'directory to create the repository in', '.')
