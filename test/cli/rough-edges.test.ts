@@ -83,3 +83,19 @@ describe('rough edges', () => {
     expect(result.stderr).not.toContain('EPIPE');
   });
 });
+
+describe('a fresh repository', () => {
+  it('routes reviews: init writes CODEOWNERS for changes/<domain>/ and codeowners --check passes', async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-'));
+    await runCli(['init', directory, '--timezone', 'Europe/Berlin'], { cwd: directory });
+
+    const check = await runCli(['codeowners', '--check'], { cwd: directory });
+    const validate = await runCli(['validate', '--at', '2026-12-02T00:00:00Z'], { cwd: directory });
+
+    expect(check.exitCode).toBe(0);
+    const codeowners = await readFile(path.join(directory, '.github/CODEOWNERS'), 'utf8');
+    expect(codeowners).toMatch(/^\/changes\/switching\/ @/m);
+    expect(codeowners).toMatch(/^\/policies\/ @/m);
+    expect(validate.stdout).toContain('changes/switching/chg-0001-first-vlan.yaml');
+  });
+});
