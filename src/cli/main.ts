@@ -1,4 +1,11 @@
 #!/usr/bin/env node
 import { runCli } from './run-cli.js';
 
+// why: `netchange next --help | head -1` closes the pipe early; a reader that stopped reading is not
+// an error, so leave quietly instead of dying with an EPIPE stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 process.exitCode = await runCli(process.argv.slice(2));

@@ -29,14 +29,17 @@ export function buildProgram(): Command {
       'after',
       `
 Exit codes: 0 passed, 1 a proposal failed or a gate refused, 2 usage or configuration error,
-            3 an external step failed (git, ansible, terraform, GitHub), 70 internal error.
+            3 an external step failed (git, ansible, terraform, GitHub), 70 internal error,
+            130 interrupted (Ctrl-C).
 
 Examples:
   $ netchange validate                      # every proposal under changes/
   $ netchange validate --since origin/main  # only proposals this branch changed
   $ netchange plan changes/chg-0142.yaml    # Ansible check+diff and terraform plan`,
     );
-  program.configureHelp({ sortSubcommands: false });
+  // why: commander wraps to process.stdout.columns, which is undefined (or tiny) when piped; wrap at
+  // the terminal's width, capped at 100 columns, so descriptions read as sentences.
+  program.configureHelp({ sortSubcommands: false, helpWidth: helpWidth() });
   registerValidateCommand(program);
   registerPlanCommand(program);
   registerApplyCommand(program);
@@ -50,4 +53,10 @@ Examples:
   registerAuditCommand(program);
   registerDriftCommand(program);
   return program;
+}
+
+/** The width help text wraps at: the terminal's, at most 100 columns; 100 when not a terminal. */
+export function helpWidth(): number {
+  const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+  return columns && columns >= 40 ? Math.min(columns, 100) : 100;
 }

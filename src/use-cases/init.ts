@@ -72,9 +72,10 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
     const text = await readFile(template, 'utf8');
     const destination = path.join(root, target);
     await mkdir(path.dirname(destination), { recursive: true });
+    const filled = text.replace(/__(TIMEZONE|START)__/g, (name) => values[name] ?? name);
     await writeFile(
       destination,
-      text.replace(/__(TIMEZONE|START)__/g, (name) => values[name] ?? name),
+      target === DIGEST_WORKFLOW ? scheduleDigestAtLocalMorning(filled, timezone, options.now) : filled,
     );
   }
   let initialisedGit = false;
@@ -83,6 +84,57 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
     initialisedGit = true;
   }
   return { root, files: targets.map(({ target }) => target).sort(), initialisedGit };
+}
+
+const DIGEST_WORKFLOW = '.github/workflows/netchange-digest.yaml';
+const DIGEST_CRON_LINE = "    - cron: '0 7 * * *'\n";
+/** The local hour the morning digest is posted at. */
+const DIGEST_LOCAL_HOUR = 7;
+
+/**
+ * The UTC cron expressions that fire at 07:00 local time in `timezone`, one per UTC offset the zone
+ * uses in the year from `now` (two where it observes daylight saving time, one elsewhere).
+ */
+export function digestCronExpressions(timezone: string, now: Date): string[] {
+  const today = Temporal.Instant.fromEpochMilliseconds(now.getTime())
+    .toZonedDateTimeISO(timezone)
+    .toPlainDate();
+  const expressions = new Set<string>();
+  for (let month = 0; month < 12; month++) {
+    const utc = today
+      .add({ months: month })
+      .toZonedDateTime({
+        timeZone: timezone,
+        plainTime: Temporal.PlainTime.from({ hour: DIGEST_LOCAL_HOUR }),
+      })
+      .toInstant()
+      .toZonedDateTimeISO('UTC');
+    expressions.add(`${utc.minute} ${utc.hour} * * *`);
+  }
+  return [...expressions].sort();
+}
+
+/**
+ * GitHub Actions cron runs in UTC. why: 07:00 local is a different UTC hour in summer and winter, so
+ * the workflow gets one cron entry per offset and, when there are two, a first step that lets only the
+ * run at 07:00 local through (a manual run always goes through).
+ */
+export function scheduleDigestAtLocalMorning(workflow: string, timezone: string, now: Date): string {
+  const expressions = digestCronExpressions(timezone, now);
+  const cronLines = expressions.map((expression) => `    - cron: '${expression}'\n`).join('');
+  const comment = `  # 07:00 in ${timezone}: GitHub's cron is UTC, one entry per UTC offset of the year.\n`;
+  let text = workflow.replace(DIGEST_CRON_LINE, `${comment}${cronLines}`);
+  if (expressions.length < 2) return text;
+  const hour = String(DIGEST_LOCAL_HOUR).padStart(2, '0');
+  const guard =
+    '      - name: Go on only at 07:00 local time\n' +
+    '        id: local-morning\n' +
+    `        run: if [ "$GITHUB_EVENT_NAME" != schedule ] || [ "$(TZ=${timezone} date +%H)" = ${hour} ]; then echo due=true >> "$GITHUB_OUTPUT"; fi\n`;
+  text = text.replace('    steps:\n', `    steps:\n${guard}`);
+  return text.replace(
+    /^( {6}- (?:uses: actions\/checkout@v4|name: Post the morning digest)\n)/gm,
+    `$1        if: steps.local-morning.outputs.due == 'true'\n`,
+  );
 }
 
 async function listTemplates(directory: string): Promise<string[]> {

@@ -18,11 +18,11 @@ describe('netchange init', () => {
     const validate = await runCli(['validate'], { cwd: path.join(directory, 'network') });
 
     expect(init.exitCode).toBe(0);
-    expect(init.stdout).toContain('changes/chg-0001-first-vlan.yaml');
+    expect(init.stdout).toContain('changes/switching/chg-0001-first-vlan.yaml');
     expect(init.stdout).toContain('.github/workflows/netchange-pull-request.yaml');
     expect(validate.exitCode).toBe(0);
     expect(validate.stdout).toContain('1 proposal: 1 passed, 0 failed (0 errors, 0 warnings)');
-    const proposal = await readFile(path.join(directory, 'network/changes/chg-0001-first-vlan.yaml'), 'utf8');
+    const proposal = await readFile(path.join(directory, 'network/changes/switching/chg-0001-first-vlan.yaml'), 'utf8');
     expect(proposal).toMatch(/start: "\d{4}-\d{2}-\d{2}T02:00"\n/);
     expect(proposal).toContain('timezone: Europe/Berlin');
   });

@@ -28,7 +28,7 @@ export function registerDigestCommand(program: Command): void {
     .option('--repo <dir>', OPTION_HELP.repo)
     .option(
       '--since <when>',
-      'start of the period: a duration back from now (12h, 30m, 2d, PT12H) or an instant',
+      'start of the period: a duration back from --until (default now; 12h, 30m, 2d, PT12H) or an instant',
       '24h',
     )
     .option('--until <iso>', 'end of the period (default: now)')

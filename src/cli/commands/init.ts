@@ -10,8 +10,10 @@ export function registerInitCommand(program: Command): void {
     .command('init')
     .summary('write a starter network repository')
     .description(
-      'Write a starter network repository into DIR (default: the current directory): netchange.yaml, one\n' +
-        'change proposal, window and change-control policies, a playbook, an inventory and a GitHub workflow.\n' +
+      'Write a starter network repository into DIR (default: the current directory): netchange.yaml, one ' +
+        'change proposal, window and change-control policies, a playbook, an inventory, .github/CODEOWNERS (proposals ' +
+        "go under changes/<domain>/, reviewed by that domain's owners) and six GitHub workflows " +
+        '(pull request, review, apply, emergency, morning digest at 07:00 local, drift). ' +
         'It validates clean at once. Existing files are never overwritten unless --force is given.',
     )
     .argument('[dir]', 'directory to create the repository in', '.')
@@ -33,6 +35,13 @@ Examples:
         ...(flags.timezone ? { timezone: flags.timezone } : {}),
         force: flags.force === true,
       });
+      // why: routing reviews is part of being ready for review; CODEOWNERS comes from the RACI the
+      // starter policy has, by the same code `netchange codeowners --check` compares against.
+      const { syncCodeowners } = await import('../../use-cases/codeowners.js');
+      const { cliContext } = await import('../context.js');
+      const codeowners = await syncCodeowners({ check: false, repo: result.root }, cliContext());
+      if (!result.files.includes(codeowners.file)) result.files.push(codeowners.file);
+      result.files.sort();
       process.stdout.write(
         `Created ${result.files.length} files in ${result.root}${result.initialisedGit ? ' (and a git repository)' : ''}:\n` +
           `${result.files.map((file) => `  ${file}`).join('\n')}\n\n` +

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { cliContext } from '../context.js';
@@ -84,6 +85,15 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
         requireApprovals: flags.requireApprovals === true,
       };
       const context = cliContext();
+      const { isInsideWorkTree } = await import('../../git/simple-git.js');
+      const repository = path.resolve(context.cwd, flags.repo ?? '.');
+      // why: proposals are discovered through git; outside a repository there is nothing to check, and
+      // "0 proposals, passed" would be a silent pass.
+      if (!(await isInsideWorkTree(repository)))
+        throw usageError(
+          `${repository} is not inside a git repository`,
+          'Run netchange in your network repository, pass --repo DIR, or create one with netchange init.',
+        );
       const pullRequest = flags.github
         ? await validatePullRequest(
             { ...request, ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}) },

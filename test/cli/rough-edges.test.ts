@@ -1,0 +1,101 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Temporal } from 'temporal-polyfill';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { digestCronExpressions } from '../../src/use-cases/init.js';
+import { runCli } from '../support/run-cli.js';
+
+/** The local hours (in `zone`) at which the UTC cron `minute hour * * *` fires on `date`. */
+function localTimeOf(expression: string, date: string, zone: string): string {
+  const [minute, hour] = expression.split(' ').map(Number);
+  const fired = Temporal.Instant.from(
+    `${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z`,
+  ).toZonedDateTimeISO(zone);
+  return fired.toPlainTime().toString({ smallestUnit: 'minute' });
+}
+
+describe('the morning digest cron', () => {
+  it.each([
+    ['America/Chicago', 2],
+    ['Europe/Berlin', 2],
+    ['Asia/Kolkata', 1],
+    ['UTC', 1],
+  ])('fires at 07:00 in %s in winter and in summer (%i UTC entries)', (zone, count) => {
+    const expressions = digestCronExpressions(zone, new Date('2026-12-02T00:00:00Z'));
+
+    expect(expressions).toHaveLength(count);
+    for (const date of ['2026-01-15', '2026-07-15']) {
+      expect(expressions.map((expression) => localTimeOf(expression, date, zone))).toContain('07:00');
+    }
+  });
+
+  it('init writes the two Chicago entries and a 07:00 local guard', async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-'));
+
+    const result = await runCli(['init', directory, '--timezone', 'America/Chicago'], { cwd: directory });
+
+    expect(result.exitCode).toBe(0);
+    const text = await readFile(path.join(directory, '.github/workflows/netchange-digest.yaml'), 'utf8');
+    const workflow = parse(text) as { on: { schedule: { cron: string }[] } };
+    expect(workflow.on.schedule.map((entry) => entry.cron)).toEqual(['0 12 * * *', '0 13 * * *']);
+    expect(text).toContain('TZ=America/Chicago date +%H');
+  });
+});
+
+describe('rough edges', () => {
+  it('validate outside a git repository is a usage error (exit 2) with a hint', async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-nogit-'));
+
+    const result = await runCli(['validate'], { cwd: directory });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('is not inside a git repository');
+    expect(result.stderr).toContain('netchange init');
+  });
+
+  it('the top-level help lists exit code 130 and does not break descriptions after a few words', async () => {
+    const result = await runCli(['--help'], { cwd: os.tmpdir() });
+
+    expect(result.stdout).toContain('130 interrupted');
+    expect(result.stdout).toContain(
+      'Network changes as code: validate, plan, review and apply change proposals from git.',
+    );
+  });
+
+  it('a closed pipe (`next --help | head -1`) exits quietly', async () => {
+    const { execa } = await import('execa');
+
+    const result = await execa(
+      'sh',
+      [
+        '-c',
+        `node --import ${import.meta.resolve('tsx')} ${path.resolve('src/cli/main.ts')} next --help | head -1`,
+      ],
+      {
+        reject: false,
+        env: { NO_COLOR: '1' },
+      },
+    );
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).not.toContain('EPIPE');
+  });
+});
+
+describe('a fresh repository', () => {
+  it('routes reviews: init writes CODEOWNERS for changes/<domain>/ and codeowners --check passes', async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-'));
+    await runCli(['init', directory, '--timezone', 'Europe/Berlin'], { cwd: directory });
+
+    const check = await runCli(['codeowners', '--check'], { cwd: directory });
+    const validate = await runCli(['validate', '--at', '2026-12-02T00:00:00Z'], { cwd: directory });
+
+    expect(check.exitCode).toBe(0);
+    const codeowners = await readFile(path.join(directory, '.github/CODEOWNERS'), 'utf8');
+    expect(codeowners).toMatch(/^\/changes\/switching\/ @/m);
+    expect(codeowners).toMatch(/^\/policies\/ @/m);
+    expect(validate.stdout).toContain('changes/switching/chg-0001-first-vlan.yaml');
+  });
+});
