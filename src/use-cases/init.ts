@@ -14,6 +14,10 @@ const SOURCES = [
   { directory: path.join(TEMPLATES, 'init'), target: '' },
   // why: the same workflows the example uses and the GitHub tests check, not a copy of them.
   { directory: path.join(TEMPLATES, 'workflows'), target: '.github/workflows/' },
+  // why: every YAML file init writes names its schema (`# yaml-language-server: $schema=…`), so an
+  // editor checks proposals and policies as they are typed; the schemas travel with the repository,
+  // at the version of the netchange that wrote it (`init --force` refreshes them).
+  { directory: path.resolve(TEMPLATES, '../schemas'), target: 'schemas/' },
 ];
 
 // why: npm drops files named .gitignore from packages, so the template is stored without the dot.

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,6 +25,27 @@ describe('netchange init', () => {
     const proposal = await readFile(path.join(directory, 'network/changes/switching/chg-0001-first-vlan.yaml'), 'utf8');
     expect(proposal).toMatch(/start: "\d{4}-\d{2}-\d{2}T02:00"\n/);
     expect(proposal).toContain('timezone: Europe/Berlin');
+  });
+
+  it('gives every YAML file it writes a $schema line, and the local schemas are written beside them', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-'));
+    const init = await runCli(['init', 'network', '--timezone', 'America/Chicago'], { cwd: directory });
+    expect(init.exitCode).toBe(0);
+    const root = path.join(directory, 'network');
+    const files = (await readdir(root, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+      .map((entry) => path.join(entry.parentPath, entry.name));
+    expect(files.length).toBeGreaterThanOrEqual(12);
+    for (const file of files) {
+      const first = (await readFile(file, 'utf8')).split('\n')[0] ?? '';
+      const schema = /^# yaml-language-server: \$schema=(\S+)$/.exec(first)?.[1];
+      expect(schema, path.relative(root, file)).toBeDefined();
+      if (schema && !schema.startsWith('https://')) {
+        const text = await readFile(path.resolve(path.dirname(file), schema), 'utf8');
+        expect(JSON.parse(text).$schema, schema).toContain('json-schema.org');
+      }
+    }
+    expect(files.map((file) => path.relative(root, file))).toContain('changes/switching/chg-0001-first-vlan.yaml');
   });
 
   it('refuses to overwrite existing files without --force', async () => {
