@@ -39,7 +39,12 @@ Examples:
     );
   // why: commander wraps to process.stdout.columns, which is undefined (or tiny) when piped; wrap at
   // the terminal's width, capped at 100 columns, so descriptions read as sentences.
-  program.configureHelp({ sortSubcommands: false, helpWidth: helpWidth() });
+  program.configureHelp({
+    sortSubcommands: false,
+    helpWidth: helpWidth(),
+    // why: descriptions are written across source lines; a line break inside a paragraph is a space.
+    commandDescription: (command) => reflow(command.description()),
+  });
   registerValidateCommand(program);
   registerPlanCommand(program);
   registerApplyCommand(program);
@@ -53,6 +58,14 @@ Examples:
   registerAuditCommand(program);
   registerDriftCommand(program);
   return program;
+}
+
+/**
+ * Joins the lines of each paragraph, so the help wraps them at its width; blank lines, list items
+ * (`-`, `•`, `1.`) and indented lines keep their breaks.
+ */
+export function reflow(text: string): string {
+  return text.replace(/([^\n])\n(?![\n\s•]|- |\d+\. )/g, '$1 ');
 }
 
 /** The width help text wraps at: the terminal's, at most 100 columns; 100 when not a terminal. */

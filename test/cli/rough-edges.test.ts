@@ -64,6 +64,30 @@ describe('rough edges', () => {
     );
   });
 
+  it.each([
+    'validate',
+    'plan',
+    'apply',
+    'comment',
+    'unlock',
+    'init',
+    'codeowners',
+    'windows',
+    'next',
+    'digest',
+    'drift',
+  ])('%s --help fills its description lines instead of breaking them after a few words', async (command) => {
+    const result = await runCli([command, '--help'], { cwd: os.tmpdir() });
+    const description = result.stdout.split('\n\n')[1] ?? '';
+    const lines = description.split('\n');
+
+    expect(result.exitCode).toBe(0);
+    expect(lines.length).toBeGreaterThan(0);
+    // every line but a paragraph's last reaches far towards the 100-column width
+    for (const line of lines.slice(0, -1)) expect(line.length, line).toBeGreaterThan(70);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(100);
+  });
+
   it('a closed pipe (`next --help | head -1`) exits quietly', async () => {
     const { execa } = await import('execa');
 

@@ -22,7 +22,10 @@ describe('netchange init', () => {
     expect(init.stdout).toContain('.github/workflows/netchange-pull-request.yaml');
     expect(validate.exitCode).toBe(0);
     expect(validate.stdout).toContain('1 proposal: 1 passed, 0 failed (0 errors, 0 warnings)');
-    const proposal = await readFile(path.join(directory, 'network/changes/switching/chg-0001-first-vlan.yaml'), 'utf8');
+    const proposal = await readFile(
+      path.join(directory, 'network/changes/switching/chg-0001-first-vlan.yaml'),
+      'utf8',
+    );
     expect(proposal).toMatch(/start: "\d{4}-\d{2}-\d{2}T02:00"\n/);
     expect(proposal).toContain('timezone: Europe/Berlin');
   });
@@ -45,7 +48,9 @@ describe('netchange init', () => {
         expect(JSON.parse(text).$schema, schema).toContain('json-schema.org');
       }
     }
-    expect(files.map((file) => path.relative(root, file))).toContain('changes/switching/chg-0001-first-vlan.yaml');
+    expect(files.map((file) => path.relative(root, file))).toContain(
+      'changes/switching/chg-0001-first-vlan.yaml',
+    );
   });
 
   it('refuses to overwrite existing files without --force', async () => {
