@@ -1,5 +1,6 @@
 import type { Finding } from '../core/findings.js';
 import type { ProposalReport, ValidationReport } from '../core/model.js';
+import { isHoldFinding } from '../core/review-state.js';
 import { GATE_STAGES } from './registry.js';
 import type { GateStage } from './stage.js';
 
@@ -25,8 +26,20 @@ export function refusalReasons(
 ): string[] {
   const errors = errorFindings(report);
   const reasons: string[] = [];
-  if (!entry?.ok) reasons.push(`validation fails (${errors.length} error${errors.length === 1 ? '' : 's'})`);
-  if (!entry) return reasons;
+  if (!entry) {
+    reasons.push(`validation fails (${errors.length} error${errors.length === 1 ? '' : 's'})`);
+    return reasons;
+  }
+  // why: every unmet condition in plain words: the findings no stage explains are named one by one
+  // (a stage's own sentence covers its findings: windows, approvals).
+  const explained = (finding: Finding) =>
+    finding.ruleId === 'window' ||
+    isHoldFinding(finding) ||
+    (finding.ruleId === 'approval' && finding.message.startsWith('approvals missing'));
+  for (const finding of entry.findings)
+    if (finding.severity === 'error' && !explained(finding)) reasons.push(finding.message);
+  if (!entry.ok && reasons.length === 0 && !stages.some((stage) => stage.describeRefusal?.(entry)))
+    reasons.push(`validation fails (${errors.length} error${errors.length === 1 ? '' : 's'})`);
   for (const stage of stages) {
     const reason = stage.describeRefusal?.(entry);
     if (reason !== undefined) reasons.push(reason);

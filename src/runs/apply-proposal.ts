@@ -6,6 +6,7 @@
 import { NetchangeError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import type { ChangeSubject, Step } from '../core/model.js';
+import { formatLocalAndUtc, formatSpanLocalAndUtc, toRfc3339Utc } from '../core/time.js';
 import { planHash } from '../executors/plan-hash.js';
 import { skippedStep } from '../executors/run-step.js';
 import type { StepResult } from '../executors/types.js';
@@ -111,8 +112,8 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
     ...(options.actor ? { actor: options.actor } : {}),
     outcome: 'refused',
     message: '',
-    startedAt: started.toISOString(),
-    finishedAt: started.toISOString(),
+    startedAt: toRfc3339Utc(started.getTime()),
+    finishedAt: toRfc3339Utc(started.getTime()),
     durationMs: 0,
     ...(options.reviewedPlanHash ? { reviewedDigest: options.reviewedPlanHash } : {}),
     plan: [],
@@ -123,7 +124,7 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
   const finish = async (outcome: ApplyOutcome, message: string): Promise<ApplyResult> => {
     result.outcome = outcome;
     result.message = message;
-    result.finishedAt = options.now().toISOString();
+    result.finishedAt = toRfc3339Utc(options.now().getTime());
     result.durationMs = performance.now() - startedMs;
     await options.runDirectory.writeJson('result.json', result);
     return result;
@@ -132,17 +133,13 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
   // 1. The gate: validation now, approvals satisfied, the window open now.
   const verdict = await options.gate();
   const reasons = [...verdict.reasons];
-  const nowMs = started.getTime();
-  if (nowMs < subject.startMs || nowMs >= subject.endMs) {
-    reasons.push(
-      `the change is scheduled ${new Date(subject.startMs).toISOString()} to ${new Date(subject.endMs).toISOString()}; it is ${started.toISOString()} now`,
-    );
-  }
+  const slot = slotReason(subject, started.getTime());
+  if (slot) reasons.push(slot);
   if (!verdict.ok || reasons.length > 0) {
     await finish('refused', `apply refused: ${reasons.join('; ')}`);
     throw new NetchangeError('E_GATE', `apply refused for ${subject.proposal.id}: ${reasons.join('; ')}`, {
       findings: verdict.findings,
-      hint: 'Apply runs only a valid, approved change inside its window; see netchange validate --require-approvals.',
+      hint: refusalHint(subject, reasons),
     });
   }
 
@@ -175,7 +172,7 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
 
   // 3. Leave a trace first: a run killed from here on still says it started (result.json, evidence).
   result.outcome = 'interrupted';
-  result.message = `${subject.proposal.id} started at ${result.startedAt} and has no result: the run was interrupted; check the devices`;
+  result.message = `${subject.proposal.id} started at ${formatLocalAndUtc(Date.parse(result.startedAt), subject.timezone)} and has no result: the run was interrupted; check the devices`;
   await options.runDirectory.writeJson('result.json', result);
   await options.onStart?.(result);
 
@@ -185,7 +182,16 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
   if (!failure) {
     failure = await runPhase(subject.proposal.verification ?? [], 'verification', result.verification);
   }
-  if (!failure) return finish('applied', `${subject.proposal.id} applied and verified`);
+  if (!failure) {
+    // why: "verified" only when verification steps ran; otherwise the reader would trust a check that never happened.
+    const verified = result.verification.length;
+    return finish(
+      'applied',
+      verified > 0
+        ? `${subject.proposal.id} applied and verified (${verified} verification step${verified === 1 ? '' : 's'} passed)`
+        : `${subject.proposal.id} applied; not verified: the proposal has no verification steps`,
+    );
+  }
   if (failure.status === 'cancelled')
     return finish('cancelled', `${subject.proposal.id} cancelled during ${failure.phase}`);
 
@@ -248,4 +254,34 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
  */
 export function withDefaults(step: Step, subject: ChangeSubject): Step {
   return inheritStepDefaults(step, subject.proposal);
+}
+
+/**
+ * Why `nowMs` is outside the proposal's own slot, in plain words with local times; undefined inside
+ * it. Apply runs a change only within the start and end its proposal gives.
+ */
+export function slotReason(subject: ChangeSubject, nowMs: number): string | undefined {
+  if (nowMs >= subject.startMs && nowMs < subject.endMs) return undefined;
+  const slot = formatSpanLocalAndUtc(subject.startMs, subject.endMs, subject.timezone);
+  return nowMs < subject.startMs ? `its slot has not started: ${slot}` : `its slot is over: ${slot}`;
+}
+
+/** What to do about a refusal, for the causes it actually has (never a flag that was not the cause). */
+export function refusalHint(subject: ChangeSubject, reasons: readonly string[]): string {
+  const hints: string[] = [];
+  const has = (text: string) => reasons.some((reason) => reason.includes(text));
+  if (has('approvals missing') || has('older commit') || has('another commit'))
+    hints.push('collect the approvals for the head commit on the pull request');
+  if (has('held by')) hints.push('whoever held it lifts the hold with a later review');
+  if (has('window opens') || has('no allowed slot'))
+    hints.push(
+      'move the proposal to an allowed slot (netchange next shows them), or get the override approvals',
+    );
+  else if (has('slot'))
+    hints.push(
+      `apply runs inside the proposal's slot; rehearse it with \`netchange apply --dry-run --at <time>\` (the slot starts ${formatLocalAndUtc(subject.startMs, subject.timezone)})`,
+    );
+  if (hints.length === 0) hints.push('fix what netchange validate reports for this proposal');
+  const text = hints.join('; ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 }

@@ -17,12 +17,16 @@ import {
 import { actingUser } from '../core/acting-user.js';
 import { NetchangeError, usageError } from '../core/errors.js';
 import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
+import { toRfc3339Utc } from '../core/time.js';
 import { applyGateVerdict } from '../gate/index.js';
+import type { PullRequestApply } from '../github/apply-gate.js';
 import { createGitLockRefs, withLocks } from '../locks/index.js';
+import { LOCK_PREFIX, lockNames, readLease } from '../locks/locks.js';
 import { loadChangeSubjects, policyDataFiles } from '../pipeline/load-proposals.js';
 import { validateWorkspace } from '../pipeline/validate.js';
 import type { Workspace } from '../pipeline/workspace.js';
 import type { Redactor } from '../redact/index.js';
+import { refusalHint, slotReason } from '../runs/apply-proposal.js';
 import {
   type ApplyResult,
   applyProposal,
@@ -35,7 +39,7 @@ import {
   readReviewedPlanHash,
 } from '../runs/index.js';
 import { readApprovalsFile } from './approvals.js';
-import type { RunContext } from './context.js';
+import type { RunContext, UseCaseContext } from './context.js';
 import { openRequestedWorkspace } from './workspace.js';
 
 export interface ApplyRequest {
@@ -52,6 +56,8 @@ export interface ApplyRequest {
   pullNumber?: number;
   /** `--reapply REASON`. */
   reapply?: string;
+  /** `--at ISO` (with `--dry-run` only): the instant the rehearsal judges the gate at. */
+  at?: Date;
 }
 
 /** What apply needs from its caller. */
@@ -70,8 +76,25 @@ export interface ApplyRun {
   redactor: Redactor;
 }
 
-/** Applies one proposal through the gate; a refusal before anything ran throws E_GATE. */
-export async function applyChange(request: ApplyRequest, context: ApplyContext): Promise<ApplyRun> {
+/** What the gate needs, prepared once: shared by a real apply and its rehearsal (`--dry-run`). */
+interface PreparedApply {
+  workspace: Workspace;
+  subject: ChangeSubject;
+  settings: ReturnType<typeof executionSettings>;
+  headCommit: string;
+  commit: string;
+  approvals: Approval[];
+  reviewedPlanHash?: string;
+  pullRequest?: PullRequestApply;
+  /** Validation of the proposal as of `at`, judged for apply. */
+  gate(at: Date): Promise<ReturnType<typeof applyGateVerdict>>;
+}
+
+async function prepareApply(
+  request: ApplyRequest,
+  context: UseCaseContext,
+  preconditions: 'throw' | ((reason: string) => void),
+): Promise<PreparedApply> {
   const workspace = await openRequestedWorkspace(request, context);
   // why: without a change-control policy nothing says who approves; apply never runs ungated.
   if (!workspace.changeControlDocument) {
@@ -85,12 +108,27 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
   }
   const subject = await loadOneSubject(workspace, request.proposalPath);
   const settings = executionSettings(workspace.config, context.env);
+  // why: a rehearsal reports an unmet precondition as one more reason; a real apply stops at it.
+  const check = async <T>(step: () => Promise<T>, fallback: T): Promise<T> => {
+    if (preconditions === 'throw') return step();
+    try {
+      return await step();
+    } catch (error) {
+      if (!(error instanceof NetchangeError) || error.code !== 'E_GATE') throw error;
+      preconditions(error.message.replace(/^apply refused(?: for \S+)?: /, ''));
+      return fallback;
+    }
+  };
   // why: checked before anything else runs: a refusal here leaves nothing behind.
-  const headCommit = await checkCommittedTree({
-    git: workspace.git,
-    subject,
-    policyFiles: [...policyDataFiles([workspace.config])],
-  });
+  const headCommit = await check(
+    () =>
+      checkCommittedTree({
+        git: workspace.git,
+        subject,
+        policyFiles: [...policyDataFiles([workspace.config])],
+      }),
+    '',
+  );
   let approvals: Approval[] = request.approvalsFile
     ? await readApprovalsFile(context.cwd, request.approvalsFile)
     : [];
@@ -101,8 +139,7 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
         subject,
       )
     : undefined;
-  let commit = headCommit;
-  const now = () => context.clock.now();
+  let commit = headCommit || ((await workspace.git?.resolveRef('HEAD').catch(() => '')) ?? '');
 
   // why: with --pr, GitHub supplies approvals, the approved commit, the reviewed digest and locks (src/github/apply-gate.ts).
   const pullRequest =
@@ -112,7 +149,7 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
           subject,
           pullNumber: request.pullNumber,
           env: context.env,
-          now,
+          now: () => context.clock.now(),
           warn: context.warn,
         })
       : undefined;
@@ -121,27 +158,123 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
     commit = pullRequest.commit ?? commit;
     reviewedPlanHash ??= pullRequest.reviewedPlanHash;
   }
-  await checkNotAppliedYet({
-    subject,
-    commits: [...new Set([headCommit, commit])],
-    ...(request.reapply !== undefined ? { reapply: request.reapply } : {}),
-    previousApplies: (id, commits) => previousApplies(workspace.root, id, commits, context.warn),
-  });
+  await check(
+    () =>
+      checkNotAppliedYet({
+        subject,
+        commits: [...new Set([headCommit, commit].filter(Boolean))],
+        ...(request.reapply !== undefined ? { reapply: request.reapply } : {}),
+        previousApplies: (id, commits) => previousApplies(workspace.root, id, commits, context.warn),
+      }),
+    undefined,
+  );
 
-  let gateEntry: ProposalReport | undefined;
-  const gate = async (): Promise<GateVerdict> => {
+  const gate = async (at: Date) => {
     const report = await validateWorkspace(workspace, {
-      at: now(),
+      at,
       version: context.version,
       approvals,
       paths: [request.proposalPath],
       requireApprovals: true,
       leadTimeFromCommit: true,
-      commit,
+      ...(commit ? { commit } : {}),
       ...(pullRequest ? { members: pullRequest.members } : {}),
     });
     // why: the refusal reasons come from the gate's stages; apply knows none of them.
-    const verdict = applyGateVerdict(report, subject.file);
+    return applyGateVerdict(report, subject.file);
+  };
+  return {
+    workspace,
+    subject,
+    settings,
+    headCommit,
+    commit,
+    approvals,
+    ...(reviewedPlanHash ? { reviewedPlanHash } : {}),
+    ...(pullRequest ? { pullRequest } : {}),
+    gate,
+  };
+}
+
+/** `apply --dry-run [--at ISO]`: the whole gate's verdict, with nothing run, locked or recorded. */
+export interface ApplyRehearsal {
+  id: string;
+  file: string;
+  /** The instant the gate was judged at (RFC 3339 UTC). */
+  at: string;
+  /** The zone the proposal's times are shown in. */
+  timezone: string;
+  /** True when a real apply at `at` would pass the gate and start running. */
+  wouldRun: boolean;
+  /** Every unmet condition, in plain words; empty when it would run. */
+  reasons: string[];
+  /** What to do about them. */
+  hint?: string;
+  /** The locks a real apply would take, and who holds one now. */
+  locks: { name: string; heldBy?: string }[];
+  /** The commit approvals are judged for. */
+  commit: string;
+  /** The reviewed plan digest a real apply would compare its new plan with, when one is known. */
+  reviewedPlanHash?: string;
+  /** Where approvals came from. */
+  approvalsFrom: 'pull-request' | 'file' | 'none';
+}
+
+/**
+ * Rehearses an apply at `request.at` (default now): validation, approvals, the window and the slot,
+ * whether it already applied, the locks it would take (and whether one is held now), and which
+ * reviewed plan it would be held to. Runs no tool, takes no lock, writes no run directory or evidence.
+ */
+export async function rehearseApply(request: ApplyRequest, context: UseCaseContext): Promise<ApplyRehearsal> {
+  const reasons: string[] = [];
+  const prepared = await prepareApply(request, context, (reason) => reasons.push(reason));
+  const at = request.at ?? context.clock.now();
+  const verdict = await prepared.gate(at);
+  reasons.push(...verdict.reasons);
+  const slot = slotReason(prepared.subject, at.getTime());
+  if (slot) reasons.push(slot);
+  const refs = createGitLockRefs(prepared.workspace.root, context.clock);
+  const locks: ApplyRehearsal['locks'] = [];
+  for (const name of lockNames(prepared.subject)) {
+    const lease = await readLease(refs, `${LOCK_PREFIX}${name}`).catch(() => undefined);
+    // why: a lease past its expiry is taken over by the next apply; only a live one would refuse.
+    const live = lease && Date.parse(lease.expiresAt) > context.clock.now().getTime();
+    locks.push({ name, ...(live ? { heldBy: `${lease.holder} for ${lease.proposal}` } : {}) });
+    if (live) reasons.push(`lock ${name} is held by ${lease.holder} for ${lease.proposal} now`);
+  }
+  return {
+    id: prepared.subject.proposal.id,
+    file: prepared.subject.file,
+    at: toRfc3339Utc(at.getTime()),
+    timezone: prepared.subject.timezone,
+    wouldRun: reasons.length === 0,
+    reasons,
+    ...(reasons.length > 0 ? { hint: refusalHint(prepared.subject, reasons) } : {}),
+    locks,
+    commit: prepared.commit,
+    ...(prepared.reviewedPlanHash ? { reviewedPlanHash: prepared.reviewedPlanHash } : {}),
+    approvalsFrom: prepared.pullRequest ? 'pull-request' : request.approvalsFile ? 'file' : 'none',
+  };
+}
+
+/** Applies one proposal through the gate; a refusal before anything ran throws E_GATE. */
+export async function applyChange(request: ApplyRequest, context: ApplyContext): Promise<ApplyRun> {
+  const {
+    workspace,
+    subject,
+    settings,
+    headCommit,
+    commit,
+    approvals,
+    reviewedPlanHash,
+    pullRequest,
+    ...prepared
+  } = await prepareApply(request, context, 'throw');
+  const now = () => context.clock.now();
+
+  let gateEntry: ProposalReport | undefined;
+  const gate = async (): Promise<GateVerdict> => {
+    const verdict = await prepared.gate(now());
     gateEntry = verdict.entry;
     return verdict;
   };

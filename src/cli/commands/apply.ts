@@ -4,7 +4,7 @@ import { usageError } from '../../core/errors.js';
 import type { ApplyRequest, ApplyRun } from '../../use-cases/apply.js';
 import { cliContext, withRunControls } from '../context.js';
 import { applyExitCode, EXIT, exitCodeFor } from '../exit-codes.js';
-import { formatOption, OPTION_HELP, parsePositiveInteger } from '../options.js';
+import { formatOption, OPTION_HELP, parseAt, parsePositiveInteger } from '../options.js';
 
 export interface ApplyFlags {
   repo?: string;
@@ -15,6 +15,8 @@ export interface ApplyFlags {
   pr?: number;
   due?: boolean;
   reapply?: string;
+  dryRun?: boolean;
+  at?: string;
 }
 
 export function registerApplyCommand(program: Command): void {
@@ -45,6 +47,14 @@ export function registerApplyCommand(program: Command): void {
       '--reapply <reason>',
       'run again although the evidence shows the proposal applied at this commit; the reason is recorded',
     )
+    .option(
+      '--dry-run',
+      'rehearse: run the whole gate (validation, approvals, window, slot, locks, reviewed plan) and print the verdict; run, lock and record nothing',
+    )
+    .option(
+      '--at <iso>',
+      'with --dry-run: judge the gate at this instant, e.g. Sunday 02:00 local (RFC 3339)',
+    )
     .addOption(formatOption('apply', 'text'))
     .addHelpText(
       'after',
@@ -53,6 +63,7 @@ Examples:
   $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml
   $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml --reviewed-plan plan.json
   $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml --reapply "sw-plant-a-01 replaced (RMA)"
+  $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml --dry-run --at 2026-11-29T02:00:00-06:00
 
 Apply runs exactly what was reviewed, once: it refuses outside a git repository with commits, when
 the proposal or anything it runs (playbooks, inventories, Terraform directories, ansible.cfg,
@@ -60,10 +71,24 @@ roles, policies) has uncommitted changes, and when the evidence shows the propos
 at this commit (unless --reapply). It holds a lock per device and Terraform stack in the local
 repository (and on GitHub with --pr), so two applies never overlap.
 
-Exit codes: 0 applied and verified, 1 refused by the gate or the change failed (rolled back or not),
-2 usage or configuration error, 3 a tool failed, 130 cancelled.`,
+--dry-run lists every unmet condition in plain words with local times, or says it would run; it
+exits 0 when a real apply would start, 1 when it would be refused.
+
+Exit codes: 0 applied (verified when the proposal has verification steps), 1 refused by the gate or
+the change failed (rolled back or not), 2 usage or configuration error, 3 a tool failed, 130 cancelled.`,
     )
     .action(async (proposalPath: string | undefined, flags: ApplyFlags) => {
+      if (flags.at !== undefined && !flags.dryRun)
+        throw usageError(
+          '--at rehearses the gate at another time and works only with --dry-run',
+          'Add --dry-run; a real apply always judges the gate now.',
+        );
+      if (flags.dryRun) {
+        if (flags.due) throw usageError('--dry-run rehearses one proposal; it does not take --due');
+        if (!proposalPath) throw usageError('apply --dry-run needs a proposal file');
+        process.exitCode = await rehearse(proposalPath, flags);
+        return;
+      }
       if (flags.due) {
         process.exitCode = await applyDue(proposalPath, flags);
         return;
@@ -81,6 +106,20 @@ async function runApply(proposalPath: string, flags: ApplyFlags): Promise<number
   );
   process.stdout.write(await renderApplyRun(run, flags.format));
   return applyExitCode(run.result.outcome);
+}
+
+/** `apply --dry-run [--at ISO]`: the gate's verdict, nothing run; exit 0 would run, 1 would refuse. */
+async function rehearse(proposalPath: string, flags: ApplyFlags): Promise<number> {
+  const { rehearseApply } = await import('../../use-cases/apply.js');
+  const { renderRehearsal } = await import('../../reporters/apply/rehearsal.js');
+  const rehearsal = await rehearseApply(
+    { ...applyRequest(proposalPath, flags), ...(flags.at !== undefined ? { at: parseAt(flags.at) } : {}) },
+    cliContext(),
+  );
+  process.stdout.write(
+    flags.format === 'json' ? `${JSON.stringify(rehearsal, null, 2)}\n` : renderRehearsal(rehearsal),
+  );
+  return rehearsal.wouldRun ? EXIT.passed : EXIT.failed;
 }
 
 /** `apply --due`: every due proposal through the same use-case, one after another; the worst exit code. */

@@ -101,6 +101,14 @@ export const changeControlStage: GateStage = {
     const missing = unsatisfied(entry);
     if (missing.length > 0)
       reasons.push(`approvals missing: ${describeMissing(missing, (requirement) => requirement.reason)}`);
+    // why: "approvals missing" alone leaves the approver wondering; say whose approval did not count and why.
+    for (const finding of entry.findings)
+      if (
+        finding.ruleId === 'approval' &&
+        finding.severity === 'note' &&
+        /another commit/.test(finding.message)
+      )
+        reasons.push(finding.message);
     return reasons.length > 0 ? reasons.join('; ') : undefined;
   },
 };
@@ -125,6 +133,11 @@ function unsatisfied(report: ProposalReport): ApprovalRequirement[] {
 }
 
 /** "1 from netops, 2 from …": how many approvals each requirement still needs, and from whom. */
+/** `alice`, `alice or bob`, `alice, bob or carol`. */
+function orList(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
 function describeMissing(
   missing: readonly ApprovalRequirement[],
   anonymous: (requirement: ApprovalRequirement) => string,
@@ -132,7 +145,7 @@ function describeMissing(
   return missing
     .map(
       (requirement) =>
-        `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role ?? anonymous(requirement)}`,
+        `${requirement.count - requirement.approvedBy.length} from ${requirement.team ?? requirement.role ?? anonymous(requirement)}${requirement.eligible.length > 0 ? ` (${orList(requirement.eligible)})` : ' (nobody eligible is left)'}`,
     )
     .join(', ');
 }

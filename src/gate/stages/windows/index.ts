@@ -3,6 +3,7 @@
  * change at the risk and bypass the stages before it established, and answers `windowsAt` for them.
  */
 import type { ChangeSubject, ProposalReport, Risk, WindowVerdict } from '../../../core/model.js';
+import { formatLocalAndUtc } from '../../../core/time.js';
 import type { GateStage, PreparedStage } from '../../stage.js';
 
 export const windowsStage: GateStage = {
@@ -60,6 +61,10 @@ export const windowsStage: GateStage = {
       (finding) => finding.ruleId === 'window' && finding.severity === 'error',
     );
     if (closed.length === 0) return undefined;
-    return `the production windows do not allow the change now (${[...new Set(closed.map((finding) => finding.policy))].join(', ')})`;
+    const names = [...new Set(closed.map((finding) => finding.policy))].join(', ');
+    const next = entry.windows?.nextAllowed;
+    return next
+      ? `the window opens ${formatLocalAndUtc(Date.parse(next.start), entry.schedule?.timezone)} (blocked now by ${names})`
+      : `blocked by ${names}, with no allowed slot ahead`;
   },
 };
