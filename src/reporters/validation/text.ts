@@ -29,9 +29,8 @@ export function renderText(report: ValidationReport, options: TextOptions): stri
     const where = [finding.file, finding.line, finding.column].filter((part) => part !== undefined).join(':');
     const rule = c.dim(`[${finding.ruleId}${finding.policy ? `:${finding.policy}` : ''}]`);
     const out = [`  ${c.dim(where)} ${severityLabel(finding)} ${finding.message} ${rule}`];
+    if (finding.detail) out.push(`      ${c.dim(finding.detail)}`);
     if (finding.hint) out.push(`      ${c.dim(`hint: ${finding.hint}`)}`);
-    if (finding.nextAllowed)
-      out.push(`      ${c.dim(`next allowed: ${finding.nextAllowed.start} → ${finding.nextAllowed.end}`)}`);
     return out;
   };
 
@@ -57,7 +56,7 @@ export function renderText(report: ValidationReport, options: TextOptions): stri
       }
     }
     const next = describeNextAllowed(proposal);
-    if (next && !proposal.windows?.open) lines.push(`    next allowed start: ${next}`);
+    if (next && !proposal.windows?.open && !proposal.windows?.bypassed) lines.push(`    next allowed start: ${next}`);
     for (const finding of proposal.findings) lines.push(...findingLines(finding));
   }
   for (const withdrawn of report.withdrawn) {

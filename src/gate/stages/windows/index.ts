@@ -46,7 +46,9 @@ export const windowsStage: GateStage = {
             windows: {
               overlapping: verdict.overlapping,
               open: verdict.open,
-              ...(verdict.nextAllowed ? { nextAllowed: verdict.nextAllowed } : {}),
+              // why: an emergency past a closed window is bypassed, not blocked; no later slot is offered.
+              ...(facts.bypassWindows && !verdict.open ? { bypassed: true } : {}),
+              ...(verdict.nextAllowed && !(facts.bypassWindows && !verdict.open) ? { nextAllowed: verdict.nextAllowed } : {}),
             },
           },
         };
