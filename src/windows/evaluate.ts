@@ -65,7 +65,9 @@ export function evaluateWindows(
   const displayClock = clockFor(subject.timezone, policy);
   const occupied = formatSpanLocalAndUtc(startMs, endMs, displayClock.zone);
   // why: the next slot is shown once per proposal (ProposalReport.windows.nextAllowed), not per finding.
-  const nextText = next ? '' : ` No allowed slot within ${describeHorizon(policy.horizon)} after the requested start.`;
+  const nextText = next
+    ? ''
+    : ` No allowed slot within ${describeHorizon(policy.horizon)} after the requested start.`;
   const base = {
     ruleId: 'window' as const,
     file: subject.file,
@@ -140,7 +142,9 @@ export function evaluateWindows(
         : `outside allow window${plural} ${shortNames}`,
       ...(options.bypass
         ? {}
-        : { hint: `Schedule the whole change, rollback time included, inside one allow occurrence.${nextText}` }),
+        : {
+            hint: `Schedule the whole change, rollback time included, inside one allow occurrence.${nextText}`,
+          }),
       detail,
     });
   }

@@ -5,8 +5,8 @@
 import { createEvents, type EventAttributes } from 'ics';
 import type { Finding, Interval } from '../core/findings.js';
 import { formatLocalAndUtc, formatLocalDay, formatSpanLocalAndUtc } from '../core/time.js';
-import type { Occurrence } from './model.js';
 import { describeHorizon } from './evaluate.js';
+import type { Occurrence } from './model.js';
 
 export interface CalendarHeading {
   /** Start of the listed span. */
@@ -139,7 +139,9 @@ export function renderNextText(report: NextReport): string {
       `No allowed slot within the ${report.horizon} horizon. Widen an allow window, narrow a deny window, or shorten the change.`,
     );
   } else {
-    lines.push(`Next allowed slot${report.slots.length > 1 ? 's' : ''} (searched ${describeHorizon(report.horizon)} ahead):`);
+    lines.push(
+      `Next allowed slot${report.slots.length > 1 ? 's' : ''} (searched ${describeHorizon(report.horizon)} ahead):`,
+    );
     report.slots.forEach((slot, index) => {
       const start = Date.parse(slot.start);
       const end = Date.parse(slot.end);

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { Finding } from '../../core/findings.js';
 import type { ValidationReport } from '../../core/model.js';
+import { formatLocalAndUtc } from '../../core/time.js';
 import {
   approvalStatus,
   describeNextAllowed,
@@ -45,7 +46,10 @@ export function renderText(report: ValidationReport, options: TextOptions): stri
     if (proposal.type && risk) lines.push(`    ${proposal.type} change, risk ${risk}`);
     if (schedule) lines.push(`    when: ${schedule}`);
     if (proposal.autonomy) lines.push(`    autonomy: ${proposal.autonomy.message}`);
-    if (proposal.retrospectiveDue) lines.push(`    retrospective review due by ${proposal.retrospectiveDue}`);
+    if (proposal.retrospectiveDue)
+      lines.push(
+        `    retrospective review due by ${formatLocalAndUtc(Date.parse(proposal.retrospectiveDue), proposal.schedule?.timezone)}`,
+      );
     const approvals = approvalStatus(proposal);
     if (approvals !== 'none') {
       lines.push(`    approvals ${approvals === 'satisfied' ? c.green('satisfied') : c.yellow('missing')}:`);
@@ -56,7 +60,8 @@ export function renderText(report: ValidationReport, options: TextOptions): stri
       }
     }
     const next = describeNextAllowed(proposal);
-    if (next && !proposal.windows?.open && !proposal.windows?.bypassed) lines.push(`    next allowed start: ${next}`);
+    if (next && !proposal.windows?.open && !proposal.windows?.bypassed)
+      lines.push(`    next allowed start: ${next}`);
     for (const finding of proposal.findings) lines.push(...findingLines(finding));
   }
   for (const withdrawn of report.withdrawn) {

@@ -48,7 +48,9 @@ export const windowsStage: GateStage = {
               open: verdict.open,
               // why: an emergency past a closed window is bypassed, not blocked; no later slot is offered.
               ...(facts.bypassWindows && !verdict.open ? { bypassed: true } : {}),
-              ...(verdict.nextAllowed && !(facts.bypassWindows && !verdict.open) ? { nextAllowed: verdict.nextAllowed } : {}),
+              ...(verdict.nextAllowed && !(facts.bypassWindows && !verdict.open)
+                ? { nextAllowed: verdict.nextAllowed }
+                : {}),
             },
           },
         };
