@@ -131,12 +131,15 @@ export function renderNextText(report: NextReport): string {
   if (report.open) lines.push('The requested slot is allowed by every window.');
   else {
     lines.push('', 'The requested slot is blocked:');
-    for (const finding of report.blockedBy) lines.push(`  ${finding.severity}: ${finding.message}`);
+    for (const finding of report.blockedBy) {
+      lines.push(`  ${finding.severity}: ${finding.message}`);
+      if (finding.detail) lines.push(`    ${finding.detail}`);
+    }
   }
   lines.push('');
   if (report.slots.length === 0) {
     lines.push(
-      `No allowed slot within the ${report.horizon} horizon. Widen an allow window, narrow a deny window, or shorten the change.`,
+      `No allowed slot within ${describeHorizon(report.horizon)}. Widen an allow window, narrow a deny window, or shorten the change.`,
     );
   } else {
     lines.push(

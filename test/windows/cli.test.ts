@@ -27,13 +27,13 @@ describe('netchange windows', () => {
 
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(
-      'Windows for site plant-a: 8 days from 2026-11-23 00:00 CST (06:00 UTC), days in America/Chicago',
+      'Windows for site plant-a: 8 days from Mon 23 Nov 2026 00:00 CST (06:00Z), days in America/Chicago',
     );
     expect(result.stdout).toContain(
-      'Thu 2026-11-26\n  deny   2026-11-26 00:00 CST – 2026-11-27 00:00 CST (2026-11-26 06:00 – 2026-11-27 06:00 UTC)  us-public-holidays — Thanksgiving Day',
+      'Thu 26 Nov 2026\n  deny   Thu 26 Nov 2026 00:00 CST – Fri 27 Nov 2026 00:00 CST (26 Nov 06:00Z – 27 Nov 06:00Z)  us-public-holidays — Thanksgiving Day',
     );
     expect(result.stdout).toContain(
-      'Sun 2026-11-29\n  allow  2026-11-29 01:00–05:00 CST (07:00–11:00 UTC)  plant-a-sunday-maintenance',
+      'Sun 29 Nov 2026\n  allow  Sun 29 Nov 2026 01:00–05:00 CST (07:00–11:00Z)  plant-a-sunday-maintenance',
     );
     expect(result.stdout).not.toContain('berlin-office-nights');
   });
@@ -147,9 +147,13 @@ describe('netchange next', () => {
 
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('The requested slot is blocked:');
-    expect(result.stdout).toContain("error: deny window 'year-end-freeze' blocks this change");
-    expect(result.stdout).toContain("error: deny window 'hq-firewall-quarter-end' blocks this change");
-    expect(result.stdout).toContain('1. 2027-01-04 00:00–01:00 CST (06:00–07:00 UTC)');
+    expect(result.stdout).toContain("error: blocked by deny window 'year-end-freeze'");
+    expect(result.stdout).toContain("error: blocked by deny window 'hq-firewall-quarter-end'");
+    expect(result.stdout).toContain(
+      'The change occupies Tue 29 Dec 2026 20:00–21:00 CST (30 Dec 02:00–03:00Z)',
+    );
+    expect(result.stdout).toContain('(searched 90 days ahead)');
+    expect(result.stdout).toContain('1. Mon 4 Jan 2027 00:00–01:00 CST (06:00–07:00Z)');
     expect(result.stdout).toMatch(/\n {2}3\. /);
   });
 
