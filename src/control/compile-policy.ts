@@ -61,8 +61,8 @@ export interface CompiledCustomRule {
   line: number;
   /** The proposal field the assertion reads first: where its finding points. */
   proposalPath: string[];
-  /** The hint of a failed assertion (built once, not per proposal). */
-  hint: string;
+  /** The particulars of a failed assertion: rule name, file:line and CEL source (built once, not per proposal). */
+  detail: string;
 }
 
 /** The change-control policy, checked and compiled: what the evaluation functions take. */
@@ -308,7 +308,7 @@ export function compileChangeControlPolicy(document: YamlDocument): {
         severity: rule.severity ?? 'error',
         line: document.positionOf(['rules', index]).line,
         proposalPath: proposalPathOf(rule.assert),
-        hint: `Rule ${rule.name} (${document.file}:${document.positionOf(['rules', index]).line}) asserts: ${rule.assert}`,
+        detail: `rule ${rule.name}, ${document.file}:${document.positionOf(['rules', index]).line}: ${rule.assert}`,
       });
     }
   });

@@ -3,7 +3,7 @@
  * and custom rules. Pure: the time, approvals, members and window verdict are passed in.
  */
 import type { Temporal } from 'temporal-polyfill';
-import type { Finding } from '../core/findings.js';
+import { type Finding, MAX_MESSAGE_LENGTH } from '../core/findings.js';
 import {
   type Approval,
   type ApprovalRequest,
@@ -15,7 +15,7 @@ import {
   type Risk,
   type WindowVerdict,
 } from '../core/model.js';
-import { addCalendarDuration, toRfc3339Utc } from '../core/time.js';
+import { addCalendarDuration, formatLocalAndUtc, toRfc3339Utc } from '../core/time.js';
 import {
   type ApprovalDemand,
   type ApprovalInput,
@@ -194,7 +194,7 @@ function policyDemands(
     // why: standard changes are pre-approved; a rule applies to them only when it says so.
     if (type === 'standard' && !rule.when?.types?.includes('standard')) return;
     if (!matches(rule.when, facts)) return;
-    const label = rule.name ?? `approvals[${index}] (${describeMatch(rule.when)})`;
+    const label = rule.name ?? describeMatch(rule.when);
     for (const requirement of rule.require) {
       requests.push({
         ...(requirement.role !== undefined ? { role: requirement.role } : { team: requirement.team }),
@@ -270,9 +270,9 @@ function checkChangeType(
       const earliest = addInZone(policy.leadTime, noticeFrom, subject.timezone);
       if (subject.startMs < earliest) {
         fail(
-          `normal changes need ${describeDuration(policy.leadTime)} notice: this one starts ${utc(subject.startMs)}, ${subject.startMs < noticeFrom ? 'which has passed' : `less than ${describeDuration(policy.leadTime)} after ${utc(noticeFrom)}`}`,
+          `normal changes need ${describeDuration(policy.leadTime)} notice: this one starts ${display(subject.startMs, subject.timezone)}, ${subject.startMs < noticeFrom ? 'which has passed' : `less than ${describeDuration(policy.leadTime)} after ${display(noticeFrom, subject.timezone)}`}`,
           ['schedule', 'start'],
-          `Start at ${utc(earliest)} or later, or raise it as an emergency change with its incident.`,
+          `Start at ${display(earliest, subject.timezone)} or later, or raise it as an emergency change with its incident.`,
         );
       }
       return {};
@@ -293,7 +293,7 @@ function checkChangeType(
         ruleId: 'change-type',
         policy: 'emergency',
         severity: 'note',
-        message: `emergency change: a retrospective review is due by ${retrospectiveDue}`,
+        message: `emergency change: a retrospective review is due by ${display(due, subject.timezone)}`,
         hint: `The policy asks for a retrospective within ${describeDuration(within)} of the start.`,
         ...where(subject, ['type']),
       });
@@ -394,8 +394,8 @@ function runCustomRules(
         ruleId: 'rule',
         policy: rule.name,
         severity: rule.severity,
-        message: rule.message,
-        hint: rule.hint,
+        message: elide(rule.message, MAX_MESSAGE_LENGTH),
+        detail: rule.detail,
         file: subject.file,
         ...subject.locate(rule.proposalPath),
       });
@@ -458,6 +458,16 @@ export function listWords(words: readonly string[]): string {
   return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
+/** A time in the one display format for people, in the change's zone. */
+function display(epochMs: number, zone: string | undefined): string {
+  return formatLocalAndUtc(epochMs, zone);
+}
+
 function utc(epochMs: number): string {
   return toRfc3339Utc(epochMs);
+}
+
+/** `text` cut to `max` characters with an ellipsis. why: a rule's own message is user-written. */
+function elide(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -147,7 +147,7 @@ describe('compileWindowPolicy warnings', () => {
       'a start in a DST gap within the horizon',
       '  - name: a\n    effect: deny\n    schedule:\n      rrule: FREQ=DAILY\n      start: "02:30"\n      duration: PT1H\n',
       9,
-      "window 'a' starts in a DST gap on Sun 2026-03-08",
+      "window 'a' starts in a DST gap on Sun 8 Mar 2026",
     ],
     [
       'an allow window that a deny window always covers',

@@ -56,10 +56,11 @@ describe('evaluateWindows regressions', () => {
       line: 12,
       column: 10,
     });
-    expect(verdict.findings[0]!.message).toContain(
-      '2026-03-05 23:00 CST – 2026-03-06 01:00 CST (2026-03-06 05:00–07:00 UTC)',
+    expect(verdict.findings[0]!.message).toBe("blocked by deny window 'thursday-night-backup'");
+    expect(verdict.findings[0]!.detail).toContain(
+      'Thu 5 Mar 2026 23:00 CST – Fri 6 Mar 2026 01:00 CST (6 Mar 05:00–07:00Z)',
     );
-    expect(verdict.findings[0]!.message).toContain('Backups saturate the uplinks');
+    expect(verdict.findings[0]!.detail).toContain('Backups saturate the uplinks');
     expect(verdict.nextAllowed).toEqual({ start: '2026-03-06T07:00:00Z', end: '2026-03-06T07:30:00Z' });
   });
 
@@ -118,7 +119,7 @@ describe('evaluateWindows regressions', () => {
 
     expect(before.open).toBe(true);
     expect(during.open).toBe(false);
-    expect(during.findings[0]!.message).toContain('2026-03-08 03:30–04:00 CDT (08:30–09:00 UTC)');
+    expect(during.findings[0]!.detail).toContain('Sun 8 Mar 2026 03:30–04:00 CDT (08:30–09:00Z)');
   });
 
   it('takes the earlier offset for a time in the fall-back repeated hour', () => {
@@ -131,7 +132,7 @@ describe('evaluateWindows regressions', () => {
     const secondPass = evaluate(policy, '2026-11-01T07:00:00Z', 10); // 01:00 CST, the repeated hour
 
     expect(firstPass.open).toBe(false);
-    expect(firstPass.findings[0]!.message).toContain('overlaps 2026-11-01 01:00–01:30 CDT (06:00–06:30 UTC)');
+    expect(firstPass.findings[0]!.detail).toContain('overlaps Sun 1 Nov 2026 01:00–01:30 CDT (06:00–06:30Z)');
     expect(secondPass.open).toBe(true);
   });
 
@@ -210,8 +211,10 @@ describe('evaluateWindows precedence, scope, overrides and bypass', () => {
     const verdict = evaluateWindows(policy, subject, { at: AT, risk: 'high', bypass: true });
 
     expect(verdict.findings.map((finding) => finding.severity)).toEqual(['warning']);
-    expect(verdict.findings[0]!.message).toContain("emergency change bypasses deny window 'freeze'");
-    expect(verdict.findings[0]!.hint).toContain('bypassed');
+    expect(verdict.findings[0]!.message).toBe(
+      "bypassed (emergency): deny window 'freeze'; a retrospective review is due",
+    );
+    expect(verdict.findings[0]!.message).not.toContain('blocked');
     expect(verdict.overrideApprovals).toEqual([]);
   });
 
@@ -268,8 +271,9 @@ describe('evaluateWindows precedence, scope, overrides and bypass', () => {
     expect(spanning.open).toBe(true);
     expect(overrunning.open).toBe(false);
     expect(overrunning.findings[0]).toMatchObject({ policy: 'early, late', severity: 'error' });
-    expect(overrunning.findings[0]!.message).toContain(
-      'from 2026-11-29 05:00 CST (11:00 UTC) no allow occurrence covers it',
+    expect(overrunning.findings[0]!.message).toBe("outside allow windows 'early', 'late'");
+    expect(overrunning.findings[0]!.detail).toContain(
+      'from Sun 29 Nov 2026 05:00 CST (11:00Z) no allow occurrence covers it',
     );
   });
 
@@ -283,8 +287,8 @@ describe('evaluateWindows precedence, scope, overrides and bypass', () => {
     const christmasMorning = evaluate(policy, '2026-12-25T06:00:00Z', 1);
 
     expect(lastMinuteBefore.open).toBe(true);
-    expect(christmasMorning.findings[0]!.message).toContain(
-      'Christmas Day, 2026-12-25 00:00 CST – 2026-12-26 00:00 CST (2026-12-25 06:00 – 2026-12-26 06:00 UTC)',
+    expect(christmasMorning.findings[0]!.detail).toContain(
+      'Christmas Day, Fri 25 Dec 2026 00:00 CST – Sat 26 Dec 2026 00:00 CST (25 Dec 06:00Z – 26 Dec 06:00Z)',
     );
     expect(christmasMorning.nextAllowed?.start).toBe('2026-12-26T06:00:00Z');
   });
@@ -330,6 +334,6 @@ describe('nextAllowedSlots', () => {
 
     expect(slots).toEqual([]);
     expect(verdict.nextAllowed).toBeUndefined();
-    expect(verdict.findings[0]!.hint).toContain('No allowed slot within the P14D horizon');
+    expect(verdict.findings[0]!.hint).toContain('No allowed slot within 14 days');
   });
 });

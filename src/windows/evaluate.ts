@@ -5,7 +5,7 @@
  * boundaries, never by stepping through minutes.
  */
 import picomatch from 'picomatch';
-import type { Interval } from '../core/findings.js';
+import { type Interval, MAX_MESSAGE_LENGTH } from '../core/findings.js';
 import type { ApprovalRequest, ChangeSubject, Risk, WindowVerdict } from '../core/model.js';
 import type { WindowScope } from '../core/schema-types.generated.js';
 import { touchedDevices, touchedSites } from '../core/targets.js';
@@ -64,9 +64,10 @@ export function evaluateWindows(
   const position = subject.locate(['schedule', 'start']);
   const displayClock = clockFor(subject.timezone, policy);
   const occupied = formatSpanLocalAndUtc(startMs, endMs, displayClock.zone);
+  // why: the next slot is shown once per proposal (ProposalReport.windows.nextAllowed), not per finding.
   const nextText = next
-    ? `Next allowed slot: ${formatLocalAndUtc(Date.parse(next.start), displayClock.zone)}.`
-    : `No allowed slot within the ${policy.horizon} horizon after the requested start.`;
+    ? ''
+    : ` No allowed slot within ${describeHorizon(policy.horizon)} after the requested start.`;
   const base = {
     ruleId: 'window' as const,
     file: subject.file,
@@ -78,13 +79,15 @@ export function evaluateWindows(
   for (const { window, occurrence } of blockingDenies) {
     const clash = describeOccurrence(window, occurrence);
     const why = window.reason ? ` (${window.reason})` : '';
+    const name = `'${elide(window.name, 60)}'`;
+    const detail = `Window '${window.name}'${why}. The change occupies ${occupied} and overlaps ${clash}.`;
     if (options.bypass) {
       verdict.findings.push({
         ...base,
         policy: window.name,
         severity: 'warning',
-        message: `emergency change bypasses deny window '${window.name}'${why}: it occupies ${occupied} and overlaps ${clash}`,
-        hint: `The window was bypassed; a retrospective review is due. ${nextText}`,
+        message: `bypassed (emergency): deny window ${name}; a retrospective review is due`,
+        detail,
       });
     } else if (window.override) {
       const approvals = window.override.map(
@@ -100,16 +103,21 @@ export function evaluateWindows(
         ...base,
         policy: window.name,
         severity: 'warning',
-        message: `deny window '${window.name}'${why} is overridden only with approval from ${approvals.map(describeApprover).join(' and ')}: the change occupies ${occupied} and overlaps ${clash}`,
-        hint: `Get the override approvals, or move the change. ${nextText}`,
+        message: elide(
+          `in deny window ${name}: needs override approval from ${approvals.map(describeApprover).join(' and ')}`,
+          MAX_MESSAGE_LENGTH,
+        ),
+        hint: `Get the override approvals, or move the change.${nextText}`,
+        detail,
       });
     } else {
       verdict.findings.push({
         ...base,
         policy: window.name,
         severity: 'error',
-        message: `deny window '${window.name}' blocks this change${why}: it occupies ${occupied} and overlaps ${clash}`,
-        hint: `Move the change out of the window. ${nextText}`,
+        message: `blocked by deny window ${name}`,
+        hint: `Move the change out of the window.${nextText}`,
+        detail,
       });
     }
   }
@@ -117,20 +125,27 @@ export function evaluateWindows(
     const names = set.allow.map((window) => `'${window.name}'`).join(', ');
     const reasons = set.allow.filter((window) => window.reason).map((window) => window.reason);
     const nearest = nearestAllowOccurrence(set.allow, gapAt);
-    const message =
-      `the change is outside allow window${set.allow.length > 1 ? 's' : ''} ${names}${reasons.length ? ` (${reasons.join('; ')})` : ''}: ` +
-      `it occupies ${occupied} and from ${formatLocalAndUtc(gapAt, displayClock.zone)} no allow occurrence covers it` +
+    const plural = set.allow.length > 1 ? 's' : '';
+    const shortNames = elide(set.allow.map((window) => `'${elide(window.name, 40)}'`).join(', '), 100);
+    const detail =
+      `Allow window${plural} ${names}${reasons.length ? ` (${reasons.join('; ')})` : ''}. ` +
+      `The change occupies ${occupied}; from ${formatLocalAndUtc(gapAt, displayClock.zone)} no allow occurrence covers it` +
       (nearest
-        ? `; the nearest occurrence is ${describeOccurrence(nearest.window, nearest.occurrence)}`
-        : '');
+        ? `; the nearest occurrence is ${describeOccurrence(nearest.window, nearest.occurrence)}.`
+        : '.');
     verdict.findings.push({
       ...base,
       policy: set.allow.map((window) => window.name).join(', '),
       severity: options.bypass ? 'warning' : 'error',
-      message: options.bypass ? `emergency change bypasses allow windows: ${message}` : message,
-      hint: options.bypass
-        ? `The window was bypassed; a retrospective review is due. ${nextText}`
-        : `Schedule the whole change, rollback time included, inside one allow occurrence. ${nextText}`,
+      message: options.bypass
+        ? `bypassed (emergency): outside allow window${plural} ${shortNames}; a retrospective review is due`
+        : `outside allow window${plural} ${shortNames}`,
+      ...(options.bypass
+        ? {}
+        : {
+            hint: `Schedule the whole change, rollback time included, inside one allow occurrence.${nextText}`,
+          }),
+      detail,
     });
   }
   return verdict;
@@ -401,4 +416,18 @@ function describeApprover(approval: ApprovalRequest): string {
 function clockFor(zone: string, policy: CompiledWindowPolicy): ZoneClock {
   // why: proposals are schema-checked upstream; this only guards display against a zone typo there.
   return zoneClock(isWindowTimeZone(zone) ? zone : policy.timezone);
+}
+
+/** `text` cut to `max` characters with an ellipsis. why: user-written names must not blow a message's length limit. */
+export function elide(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A horizon such as P90D or P2W in words: "90 days", "2 weeks". */
+export function describeHorizon(horizon: string): string {
+  const match = /^P(\d+)([DW])$/.exec(horizon);
+  if (!match) return horizon;
+  const count = Number(match[1]);
+  const unit = match[2] === 'W' ? 'week' : 'day';
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }

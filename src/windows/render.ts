@@ -5,6 +5,7 @@
 import { createEvents, type EventAttributes } from 'ics';
 import type { Finding, Interval } from '../core/findings.js';
 import { formatLocalAndUtc, formatLocalDay, formatSpanLocalAndUtc } from '../core/time.js';
+import { describeHorizon } from './evaluate.js';
 import type { Occurrence } from './model.js';
 
 export interface CalendarHeading {
@@ -130,15 +131,20 @@ export function renderNextText(report: NextReport): string {
   if (report.open) lines.push('The requested slot is allowed by every window.');
   else {
     lines.push('', 'The requested slot is blocked:');
-    for (const finding of report.blockedBy) lines.push(`  ${finding.severity}: ${finding.message}`);
+    for (const finding of report.blockedBy) {
+      lines.push(`  ${finding.severity}: ${finding.message}`);
+      if (finding.detail) lines.push(`    ${finding.detail}`);
+    }
   }
   lines.push('');
   if (report.slots.length === 0) {
     lines.push(
-      `No allowed slot within the ${report.horizon} horizon. Widen an allow window, narrow a deny window, or shorten the change.`,
+      `No allowed slot within ${describeHorizon(report.horizon)}. Widen an allow window, narrow a deny window, or shorten the change.`,
     );
   } else {
-    lines.push(`Next allowed slot${report.slots.length > 1 ? 's' : ''} (searched ${report.horizon} ahead):`);
+    lines.push(
+      `Next allowed slot${report.slots.length > 1 ? 's' : ''} (searched ${describeHorizon(report.horizon)} ahead):`,
+    );
     report.slots.forEach((slot, index) => {
       const start = Date.parse(slot.start);
       const end = Date.parse(slot.end);

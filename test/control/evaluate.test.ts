@@ -194,8 +194,8 @@ describe('evaluateChangeControl: change types', () => {
         ruleId: 'change-type',
         policy: 'normal',
         message:
-          'normal changes need 2 days notice: this one starts 2026-11-29T08:00:00Z, less than 2 days after 2026-11-27T08:00:01Z',
-        hint: 'Start at 2026-11-29T08:00:01Z or later, or raise it as an emergency change with its incident.',
+          'normal changes need 2 days notice: this one starts Sun 29 Nov 2026 02:00 CST (08:00Z), less than 2 days after Fri 27 Nov 2026 02:00 CST (08:00Z)',
+        hint: 'Start at Sun 29 Nov 2026 02:00 CST (08:00Z) or later, or raise it as an emergency change with its incident.',
         line: text.split('\n').findIndex((line) => line.startsWith('schedule:')) + 1,
       }),
     ]);
@@ -223,7 +223,7 @@ describe('evaluateChangeControl: change types', () => {
     expect(verdict.findings).toContainEqual(
       expect.objectContaining({
         severity: 'note',
-        message: 'emergency change: a retrospective review is due by 2026-12-01T08:00:00Z',
+        message: 'emergency change: a retrospective review is due by Tue 1 Dec 2026 02:00 CST (08:00Z)',
       }),
     );
   });

@@ -147,8 +147,12 @@ describe('netchange next', () => {
 
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('The requested slot is blocked:');
-    expect(result.stdout).toContain("error: deny window 'year-end-freeze' blocks this change");
-    expect(result.stdout).toContain("error: deny window 'hq-firewall-quarter-end' blocks this change");
+    expect(result.stdout).toContain("error: blocked by deny window 'year-end-freeze'");
+    expect(result.stdout).toContain("error: blocked by deny window 'hq-firewall-quarter-end'");
+    expect(result.stdout).toContain(
+      'The change occupies Tue 29 Dec 2026 20:00–21:00 CST (30 Dec 02:00–03:00Z)',
+    );
+    expect(result.stdout).toContain('(searched 90 days ahead)');
     expect(result.stdout).toContain('1. Mon 4 Jan 2027 00:00–01:00 CST (06:00–07:00Z)');
     expect(result.stdout).toMatch(/\n {2}3\. /);
   });

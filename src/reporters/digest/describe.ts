@@ -5,6 +5,7 @@
 import { type Digest, isEmergency } from '../../audit/digest.js';
 import { isStartedRecord } from '../../audit/open-changes.js';
 import type { DriftEvidenceRecord, EvidenceRecord } from '../../audit/types.js';
+import { MAX_MESSAGE_LENGTH } from '../../core/findings.js';
 import { formatLocalAndUtc, formatSpanLocalAndUtc, formatUtcTime } from '../../core/time.js';
 
 /** How many changes of each outcome the records hold (JSON `summary`, the text's count line). */
@@ -88,9 +89,17 @@ export function describeRecord(record: EvidenceRecord): [string, string][] {
 }
 
 function describeWindow(record: EvidenceRecord): string {
+  // why: one short line. The findings' particulars belong in the validation report; a record's
+  // message from an older netchange can be a thousand characters, so only a short one is kept.
+  const status = record.window.status === 'bypassed' ? 'bypassed (emergency)' : record.window.status;
   const names = record.window.windows?.length ? ` (${record.window.windows.join(', ')})` : '';
-  const message = record.window.message ? `: ${record.window.message}` : '';
-  return `${record.window.status}${names}${message}`;
+  const message =
+    record.window.message &&
+    record.window.status !== 'bypassed' &&
+    record.window.message.length <= MAX_MESSAGE_LENGTH
+      ? `: ${record.window.message}`
+      : '';
+  return `${status}${names}${message}`;
 }
 
 function diffSummary(record: EvidenceRecord): string {

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { Finding } from '../../core/findings.js';
 import type { ValidationReport } from '../../core/model.js';
+import { formatLocalAndUtc } from '../../core/time.js';
 import {
   approvalStatus,
   describeNextAllowed,
@@ -29,9 +30,8 @@ export function renderText(report: ValidationReport, options: TextOptions): stri
     const where = [finding.file, finding.line, finding.column].filter((part) => part !== undefined).join(':');
     const rule = c.dim(`[${finding.ruleId}${finding.policy ? `:${finding.policy}` : ''}]`);
     const out = [`  ${c.dim(where)} ${severityLabel(finding)} ${finding.message} ${rule}`];
+    if (finding.detail) out.push(`      ${c.dim(finding.detail)}`);
     if (finding.hint) out.push(`      ${c.dim(`hint: ${finding.hint}`)}`);
-    if (finding.nextAllowed)
-      out.push(`      ${c.dim(`next allowed: ${finding.nextAllowed.start} → ${finding.nextAllowed.end}`)}`);
     return out;
   };
 
@@ -46,7 +46,10 @@ export function renderText(report: ValidationReport, options: TextOptions): stri
     if (proposal.type && risk) lines.push(`    ${proposal.type} change, risk ${risk}`);
     if (schedule) lines.push(`    when: ${schedule}`);
     if (proposal.autonomy) lines.push(`    autonomy: ${proposal.autonomy.message}`);
-    if (proposal.retrospectiveDue) lines.push(`    retrospective review due by ${proposal.retrospectiveDue}`);
+    if (proposal.retrospectiveDue)
+      lines.push(
+        `    retrospective review due by ${formatLocalAndUtc(Date.parse(proposal.retrospectiveDue), proposal.schedule?.timezone)}`,
+      );
     const approvals = approvalStatus(proposal);
     if (approvals !== 'none') {
       lines.push(`    approvals ${approvals === 'satisfied' ? c.green('satisfied') : c.yellow('missing')}:`);
@@ -57,7 +60,8 @@ export function renderText(report: ValidationReport, options: TextOptions): stri
       }
     }
     const next = describeNextAllowed(proposal);
-    if (next && !proposal.windows?.open) lines.push(`    next allowed start: ${next}`);
+    if (next && !proposal.windows?.open && !proposal.windows?.bypassed)
+      lines.push(`    next allowed start: ${next}`);
     for (const finding of proposal.findings) lines.push(...findingLines(finding));
   }
   for (const withdrawn of report.withdrawn) {

@@ -47,7 +47,11 @@ export const windowsStage: GateStage = {
             windows: {
               overlapping: verdict.overlapping,
               open: verdict.open,
-              ...(verdict.nextAllowed ? { nextAllowed: verdict.nextAllowed } : {}),
+              // why: an emergency past a closed window is bypassed, not blocked; no later slot is offered.
+              ...(facts.bypassWindows && !verdict.open ? { bypassed: true } : {}),
+              ...(verdict.nextAllowed && !(facts.bypassWindows && !verdict.open)
+                ? { nextAllowed: verdict.nextAllowed }
+                : {}),
             },
           },
         };
