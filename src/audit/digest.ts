@@ -3,6 +3,7 @@
  * and the period come in, a Digest goes out; src/reporters/digest/ renders it.
  */
 
+import { toRfc3339Utc } from '../core/time.js';
 import { isStartedRecord, openChanges } from './open-changes.js';
 import type { DriftEvidenceRecord, EvidenceRecord } from './types.js';
 
@@ -61,8 +62,8 @@ export function buildDigest(
     .filter((record) => !options.team || involves(record, options.team))
     .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt) || a.sequence - b.sequence);
   const digest: Digest = {
-    since: options.since.toISOString(),
-    until: options.until.toISOString(),
+    since: toRfc3339Utc(options.since.getTime()),
+    until: toRfc3339Utc(options.until.getTime()),
     ...(options.team ? { team: options.team } : {}),
     ...(options.timezone ? { timezone: options.timezone } : {}),
     attention: [],

@@ -13,7 +13,7 @@ import type { ChainTip } from '../audit/chain.js';
 import { actingUser } from '../core/acting-user.js';
 import { NetchangeError } from '../core/errors.js';
 import type { Approval, ChangeSubject, ProposalReport } from '../core/model.js';
-import { formatLocalAndUtc } from '../core/time.js';
+import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../core/time.js';
 import { executorOfResult } from '../executors/registry.js';
 import { lastCommitTouching } from '../git/simple-git.js';
 import { refSafe, withLocks } from '../locks/locks.js';
@@ -276,10 +276,7 @@ export function renderApplyComment(input: RecordInput, runUrl?: string): string 
     ],
     ['Started', bothTimes(result.startedAt, zone)],
     ['Finished', bothTimes(result.finishedAt, zone)],
-    [
-      'Scheduled',
-      `${bothTimes(new Date(subject.startMs).toISOString(), zone)} → ${bothTimes(new Date(subject.endMs).toISOString(), zone)}`,
-    ],
+    ['Scheduled', formatSpanLocalAndUtc(subject.startMs, subject.endMs, zone)],
     [
       'Window',
       windows

@@ -4,6 +4,7 @@
  */
 import pLimit from 'p-limit';
 import type { ChangeProposal, Step } from '../core/model.js';
+import { toRfc3339Utc } from '../core/time.js';
 import { clockOf, type StepContext } from '../executors/context.js';
 import { planHash } from '../executors/plan-hash.js';
 import { EXECUTOR_KINDS, stepOf } from '../executors/registry.js';
@@ -46,7 +47,7 @@ export async function planProposals(
   targets: readonly PlanTarget[],
   options: ExecutionOptions,
 ): Promise<PlanDocument> {
-  const createdAt = clockOf(options)().toISOString();
+  const createdAt = toRfc3339Utc(clockOf(options)().getTime());
   const limit = pLimit(Math.max(1, options.concurrency));
   const progress = options.progress ?? silentProgress();
   const proposals = await Promise.all(

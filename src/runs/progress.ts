@@ -4,6 +4,7 @@
  */
 import pc from 'picocolors';
 import { systemClock } from '../core/system-clock.js';
+import { formatClockTime } from '../core/time.js';
 
 export interface ProgressReporter {
   started(key: string, label: string): void;
@@ -17,11 +18,14 @@ export function createProgressReporter(options: {
   color: boolean;
   /** The clock for timestamps and elapsed times (a `Clock`'s `now`); default: the system clock. */
   now?: () => Date;
+  /** The zone progress lines show the time of day in, beside UTC; UTC alone when absent. */
+  timeZone?: string;
 }): ProgressReporter {
   const now = options.now ?? systemClock.now;
   const colors = pc.createColors(options.color);
   if (!options.live) {
-    const line = (text: string) => options.stream.write(`[${now().toISOString()}] ${text}\n`);
+    const line = (text: string) =>
+      options.stream.write(`[${formatClockTime(now().getTime(), options.timeZone)}] ${text}\n`);
     return {
       started: (_key, label) => line(`start  ${label}`),
       finished: (_key, label, outcome, _ok, durationMs) =>

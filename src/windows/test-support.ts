@@ -3,6 +3,7 @@
  * the proposals stage builds one from a file.
  */
 import type { ChangeProposal, ChangeSubject } from '../core/model.js';
+import { toRfc3339Utc } from '../core/time.js';
 
 export interface SubjectOptions {
   /** Start instant, epoch milliseconds. */
@@ -32,7 +33,7 @@ export function buildSubject(options: SubjectOptions): ChangeSubject {
     domain: 'switching',
     risk: 'low',
     targets: { sites: ['plant-a'], devices: ['sw-plant-a-01'] },
-    schedule: { start: new Date(options.startMs).toISOString(), duration: 'PT1H', timezone },
+    schedule: { start: toRfc3339Utc(options.startMs), duration: 'PT1H', timezone },
     execution: [{ ansible: { playbook: 'playbooks/vlans.yaml' } }],
     ...options.proposal,
   } as ChangeProposal;

@@ -30,13 +30,7 @@ const ALLOWED: Record<string, string> = {
  * fails the test once its file no longer calls such a method, so the list can only shrink.
  */
 const CONVERSION_PENDING: Record<string, string> = {
-  'audit/digest.ts': 'digest JSON since/until: toRfc3339Utc',
-  'github/apply-gate.ts': 'a refusal shows the slot: formatSpanLocalAndUtc',
   'github/publish.ts': "the sent-comment record's sentAt: toRfc3339Utc",
-  'runs/apply-proposal.ts': 'record times: toRfc3339Utc; the "scheduled … now" refusal: formatLocalAndUtc',
-  'runs/plan-proposals.ts': "the plan's createdAt: toRfc3339Utc",
-  'runs/progress.ts': 'progress lines: formatClockTime',
-  'windows/test-support.ts': "a fixture proposal's start: toRfc3339Utc",
 };
 
 interface DateNotationCall {
