@@ -40,6 +40,14 @@ export interface ArgumentProblem {
   hint: string;
 }
 
+/** Something a step's plan destroys or removes, named in the pull-request comment's banner. */
+export interface Removal {
+  /** What goes: a Terraform resource address, or a host (and the file its lines are removed from). */
+  target: string;
+  /** How it goes, in a few words: `delete`, `replace`, `2 configuration lines removed`. */
+  what: string;
+}
+
 /** The terminal's colours, as picocolors gives them (identity functions without colour). */
 export interface TextColors {
   bold(text: string): string;
@@ -94,6 +102,13 @@ export interface Executor<Kind extends string, Spec, Run, Command extends string
   // Rendering (pure, over redacted data).
   /** One line after the status for a planned or applied step; undefined without a run. */
   summary(step: ResultOf<Kind, Run>): string | undefined;
+  /**
+   * A few words for the comment's summary table: `2 hosts change`, `+3 ~1 −2`; undefined when the
+   * step changes nothing (or has no run).
+   */
+  changeLine(step: ResultOf<Kind, Run>): string | undefined;
+  /** What the step destroys or removes, for the comment's banner; empty when nothing goes. */
+  removals(step: ResultOf<Kind, Run>): Removal[];
   /** The step's plan section in plan.md and the PR comment; `details: false` drops per-device diffs. */
   markdown(step: ResultOf<Kind, Run>, details: boolean): string[];
   /** The step's plan section on the terminal. */
