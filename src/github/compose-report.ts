@@ -108,7 +108,8 @@ export function composeReport(input: ComposeInput): ComposedReport {
   const held = input.plan?.held?.reason ?? heldReason(input.planMarkdown);
   const planViews = input.plan ? planViewsOf(input.plan) : input.planViews;
   const planHashes = input.plan ? planHashesOf(input.plan) : input.planHashes;
-  const planKnown = input.plan !== undefined || (input.planMarkdown?.trim() ?? '') !== '' || planViews !== undefined;
+  const planKnown =
+    input.plan !== undefined || (input.planMarkdown?.trim() ?? '') !== '' || planViews !== undefined;
   const planHeader = input.plan?.held
     ? heldPlanMarkdown(input.plan.held)
     : input.plan
@@ -130,10 +131,15 @@ export function composeReport(input: ComposeInput): ComposedReport {
   const body = (details: boolean): string => {
     const parts = input.plan
       ? Object.fromEntries(
-          input.plan.proposals.map((proposal) => [proposal.file, renderProposalPlanSection(proposal, { details })]),
+          input.plan.proposals.map((proposal) => [
+            proposal.file,
+            renderProposalPlanSection(proposal, { details }),
+          ]),
         )
       : (input.planParts ?? {});
-    const wrapped = Object.fromEntries(Object.entries(parts).map(([file, markdown]) => [file, wrapPart(file, markdown)]));
+    const wrapped = Object.fromEntries(
+      Object.entries(parts).map(([file, markdown]) => [file, wrapPart(file, markdown)]),
+    );
     if (!input.report)
       return joinSections([input.reportMarkdown?.trim() ?? '', planRegion, ...Object.values(wrapped)]).trim();
     return renderMarkdown(input.report, {
@@ -229,7 +235,9 @@ export function checkConclusion(
   if (planStatus !== undefined && planStatus !== 'planned') return 'failure';
   if (!report) return held ? 'action_required' : 'success';
   const worst = worstReviewState(
-    reviewRows(report, { codeReviewHeld: held, ...(plans && !held ? { plans } : {}) }).map((row) => row.state),
+    reviewRows(report, { codeReviewHeld: held, ...(plans && !held ? { plans } : {}) }).map(
+      (row) => row.state,
+    ),
   );
   if (worst === 'invalid' || worst === 'blocked') return 'failure';
   if (worst !== 'ready') return 'action_required';
@@ -345,8 +353,7 @@ function wrapPlan(
   digests: PlanHashes | undefined,
   views: PlanViews | undefined,
 ): string {
-  const data =
-    digests && Object.keys(digests).length > 0 ? ` hashes=${encodeData(digests)}` : '';
+  const data = digests && Object.keys(digests).length > 0 ? ` hashes=${encodeData(digests)}` : '';
   const viewData = views && Object.keys(views).length > 0 ? ` views=${encodeData(views)}` : '';
   return `<!-- netchange:plan status=${status}${data}${viewData} -->\n${markdown}\n${PLAN_END}`;
 }

@@ -6,9 +6,9 @@
 import path from 'node:path';
 import type { ValidationReport } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
+import type { PlanViews } from '../reporters/review/summary.js';
 import type { PlanDocument, PlanStatus } from '../runs/plan-document.js';
 import { createRunDirectory, openRunDirectory } from '../runs/run-directory.js';
-import type { PlanViews } from '../reporters/review/summary.js';
 import { type PlanHashes, planSection, REPORT_MARKER, type ReportOrigin } from './compose-report.js';
 import type { IssueComment } from './port.js';
 import { openGitHubSession, type PublishResult, publishReport, reviewInputs } from './publish.js';

@@ -22,9 +22,15 @@ export function renderProposalPlanSection(proposal: ProposalPlan, options: { det
     '',
   ];
   for (const step of proposal.steps) {
-    lines.push(`##### ${step.index + 1}. ${escapeMarkdown(step.name)} (${step.kind}) — ${stepSummary(step)}`, '');
+    lines.push(
+      `##### ${step.index + 1}. ${escapeMarkdown(step.name)} (${step.kind}) — ${stepSummary(step)}`,
+      '',
+    );
     if (step.message)
-      lines.push(`> ${escapeMarkdown(step.message)}${step.hint ? `<br>${escapeMarkdown(step.hint)}` : ''}`, '');
+      lines.push(
+        `> ${escapeMarkdown(step.message)}${step.hint ? `<br>${escapeMarkdown(step.hint)}` : ''}`,
+        '',
+      );
     lines.push(...executorOfResult(step).markdown(step, options.details));
   }
   return lines.join('\n').trim();

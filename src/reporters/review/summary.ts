@@ -85,7 +85,11 @@ function planViewOf(proposal: ProposalPlan): ProposalPlanView {
   const more = all.length - removals.length;
   const base = { removals, ...(more > 0 ? { moreRemovals: more } : {}) };
   if (proposal.status !== 'planned')
-    return { ...base, status: proposal.status, line: `plan ${proposal.status === 'error' ? 'tool error' : proposal.status}` };
+    return {
+      ...base,
+      status: proposal.status,
+      line: `plan ${proposal.status === 'error' ? 'tool error' : proposal.status}`,
+    };
   const lines = proposal.steps.flatMap((step) => {
     const line = executorOfResult(step).changeLine(step);
     return line ? [proposal.steps.length > 1 ? `${step.kind} ${line}` : line] : [];
@@ -103,7 +107,9 @@ export function reviewRows(report: ValidationReport, options: ReviewOptions = {}
     const plan = options.plans?.[proposal.file];
     if (plan && plan.status !== 'planned' && (state === 'ready' || state === 'needs-approvals'))
       state = 'blocked';
-    const line = options.plans ? (plan?.line ?? (options.codeReviewHeld ? 'held for code review' : 'not planned')) : undefined;
+    const line = options.plans
+      ? (plan?.line ?? (options.codeReviewHeld ? 'held for code review' : 'not planned'))
+      : undefined;
     return { proposal, state, ...(line !== undefined ? { plan: line } : {}) };
   });
   return rows
@@ -160,15 +166,22 @@ export function renderSummaryTable(rows: readonly ReviewRow[]): string {
  * A caution banner naming what the pull request destroys or removes (at most
  * {@link MAX_BANNER_REMOVALS} entries, then "and N more"); empty when nothing goes.
  */
-export function renderRemovalBanner(report: ValidationReport | undefined, plans: PlanViews | undefined): string {
+export function renderRemovalBanner(
+  report: ValidationReport | undefined,
+  plans: PlanViews | undefined,
+): string {
   if (!plans) return '';
   const idOf = new Map((report?.proposals ?? []).map((proposal) => [proposal.file, proposal.id]));
   const entries = Object.entries(plans).flatMap(([file, view]) =>
-    view.removals.map((removal) => `${escapeCell(idOf.get(file) ?? file)}: ${removal.what} \`${removal.target.replace(/`/g, "'")}\``),
+    view.removals.map(
+      (removal) =>
+        `${escapeCell(idOf.get(file) ?? file)}: ${removal.what} \`${removal.target.replace(/`/g, "'")}\``,
+    ),
   );
   if (entries.length === 0) return '';
   const shown = entries.slice(0, MAX_BANNER_REMOVALS);
-  const total = entries.length + Object.values(plans).reduce((sum, view) => sum + (view.moreRemovals ?? 0), 0);
+  const total =
+    entries.length + Object.values(plans).reduce((sum, view) => sum + (view.moreRemovals ?? 0), 0);
   const more = total - shown.length;
   return [
     '> [!CAUTION]',
@@ -223,8 +236,7 @@ function describeMissingApproval(requirement: ApprovalRequirement): string {
     : requirement.role
       ? `of the ${requirement.role} team`
       : (requirement.reason.split(':')[0] ?? 'approval');
-  const who =
-    requirement.eligible.length > 0 ? requirement.eligible.join(', ') : 'nobody eligible';
+  const who = requirement.eligible.length > 0 ? requirement.eligible.join(', ') : 'nobody eligible';
   return `${missing}${requirement.approvedBy.length > 0 ? ' more' : ''} ${group} (${who})`;
 }
 

@@ -12,7 +12,13 @@ import {
   renderSummaryTable,
   reviewRows,
 } from '../review/summary.js';
-import { approvalStatus, describeNextAllowed, describeRequirement, describeRisk, describeSchedule } from './describe.js';
+import {
+  approvalStatus,
+  describeNextAllowed,
+  describeRequirement,
+  describeRisk,
+  describeSchedule,
+} from './describe.js';
 
 /** What the pull-request comment adds to the validation report. */
 export interface MarkdownOptions {
@@ -105,7 +111,10 @@ export function renderProposal(proposal: ProposalReport): string {
   const status = approvalStatus(proposal);
   const still = describeStillToApprove(proposal);
   if (status !== 'none' || still)
-    rows.push(['Approvals', status === 'satisfied' && !still ? 'satisfied' : `**waiting** for ${escapeMarkdown(still)}`]);
+    rows.push([
+      'Approvals',
+      status === 'satisfied' && !still ? 'satisfied' : `**waiting** for ${escapeMarkdown(still)}`,
+    ]);
 
   const parts = [`| | |\n|---|---|\n${rows.map(([key, value]) => `| ${key} | ${value} |`).join('\n')}`];
   if (status !== 'none') {
