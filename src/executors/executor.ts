@@ -42,10 +42,14 @@ export interface ArgumentProblem {
 
 /** Something a step's plan destroys or removes, named in the pull-request comment's banner. */
 export interface Removal {
-  /** What goes: a Terraform resource address, or a host (and the file its lines are removed from). */
-  target: string;
-  /** How it goes, in a few words: `delete`, `replace`, `2 configuration lines removed`. */
+  /** What happens to it, as a verb phrase before the target: `delete`, `replace`, `remove 2 configuration lines from`. */
   what: string;
+  /** What goes: a Terraform resource address, or a host. */
+  target: string;
+  /** The file on the target the lines are removed from. */
+  file?: string;
+  /** The first removed lines, as an excerpt. */
+  lines?: string[];
 }
 
 /** The terminal's colours, as picocolors gives them (identity functions without colour). */

@@ -447,7 +447,12 @@ function decodePlanViews(encoded: string): PlanViews | undefined {
       removals: Array.isArray(candidate.removals)
         ? candidate.removals.filter(
             (removal): removal is Removal =>
-              typeof removal?.target === 'string' && typeof removal?.what === 'string',
+              typeof removal?.target === 'string' &&
+              typeof removal?.what === 'string' &&
+              (removal.file === undefined || typeof removal.file === 'string') &&
+              (removal.lines === undefined ||
+                (Array.isArray(removal.lines) &&
+                  removal.lines.every((line: unknown) => typeof line === 'string'))),
           )
         : [],
       ...(typeof candidate.moreRemovals === 'number' ? { moreRemovals: candidate.moreRemovals } : {}),

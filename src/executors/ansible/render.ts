@@ -48,11 +48,10 @@ export function ansibleRemovals(step: AnsibleResult): Removal[] {
     }
     for (const [file, lines] of removed) {
       removals.push({
-        target: `${host.host}${file ? ` ${file}` : ''}`,
-        what: `${lines.length} configuration ${lines.length === 1 ? 'line' : 'lines'} removed (${lines
-          .slice(0, 2)
-          .map((line) => `"${oneLine(line).slice(0, 60)}"`)
-          .join(', ')}${lines.length > 2 ? ', …' : ''})`,
+        what: `remove ${lines.length} configuration ${lines.length === 1 ? 'line' : 'lines'} from`,
+        target: host.host,
+        ...(file ? { file } : {}),
+        lines: lines.slice(0, 2).map((line) => oneLine(line).slice(0, 80)),
       });
     }
   }

@@ -173,10 +173,7 @@ export function renderRemovalBanner(
   if (!plans) return '';
   const idOf = new Map((report?.proposals ?? []).map((proposal) => [proposal.file, proposal.id]));
   const entries = Object.entries(plans).flatMap(([file, view]) =>
-    view.removals.map(
-      (removal) =>
-        `${escapeCell(idOf.get(file) ?? file)}: ${removal.what} \`${removal.target.replace(/`/g, "'")}\``,
-    ),
+    view.removals.map((removal) => `${escapeCell(idOf.get(file) ?? file)}: ${describeRemoval(removal)}`),
   );
   if (entries.length === 0) return '';
   const shown = entries.slice(0, MAX_BANNER_REMOVALS);
@@ -189,6 +186,14 @@ export function renderRemovalBanner(
     ...shown.map((entry) => `> - ${entry}`),
     ...(more > 0 ? [`> - and ${more} more (see each proposal's plan)`] : []),
   ].join('\n');
+}
+
+/** `delete \`terraform_data.x\``, `remove 2 configuration lines from \`sw-1\` (\`state/sw-1.cfg\`): \`…\``. */
+function describeRemoval(removal: Removal): string {
+  const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+  const file = removal.file ? ` (${code(removal.file)})` : '';
+  const lines = removal.lines?.length ? `: ${removal.lines.map(code).join(', ')}` : '';
+  return `${removal.what} ${code(removal.target)}${file}${lines}`;
 }
 
 /** The schedule, local time with UTC. */
