@@ -248,7 +248,7 @@ describe('a plan held for a code review', () => {
 
     for (const composed of [fresh, again]) {
       expect(composed.check.conclusion).toBe('action_required');
-      expect(composed.check.output.title).toBe('1 needs a code review');
+      expect(composed.check.output.title).toBe(`1 needs a code review — ${held.reason}`);
       expect(composed.check.output.summary).toContain('Code changes in playbooks/vlans.yaml need a review');
       expect(composed.comment).toContain('| 🔍 **code review needed** | **CHG-1** |');
       expect(composed.check.output.summary).toContain('- `playbooks/vlans.yaml`');

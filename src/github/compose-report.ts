@@ -125,7 +125,7 @@ export function composeReport(input: ComposeInput): ComposedReport {
       })
     : [];
   const conclusion = checkConclusion(input.report, planStatus, held !== undefined, planViews);
-  const headline = describeHeadline(input.report, rows, conclusion, planStatus);
+  const headline = describeHeadline(input.report, rows, conclusion, planStatus, held);
   const footer = renderFooter(headline, input.origin);
 
   const body = (details: boolean): string => {
@@ -250,12 +250,14 @@ function describeHeadline(
   rows: readonly ReviewRow[],
   conclusion: CheckConclusion,
   planStatus: PlanStatus | undefined,
+  held: string | undefined,
 ): string {
-  if (!report) return describeConclusion(conclusion);
+  if (!report) return held ?? describeConclusion(conclusion);
   const parts = [describeStateCounts(rows.map((row) => row.state))];
   if (report.findings.some((finding) => finding.severity === 'error')) parts.push('policy errors');
   if (planStatus !== undefined && planStatus !== 'planned') parts.push(`plan ${planStatus}`);
-  return parts.join('; ');
+  // why: a held plan's reason says which files wait for which review; the counts alone do not.
+  return `${parts.join('; ')}${held !== undefined ? ` — ${held}` : ''}`;
 }
 
 function describeConclusion(conclusion: CheckConclusion): string {
