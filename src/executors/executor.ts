@@ -40,6 +40,18 @@ export interface ArgumentProblem {
   hint: string;
 }
 
+/** Something a step's plan destroys or removes, named in the pull-request comment's banner. */
+export interface Removal {
+  /** What happens to it, as a verb phrase before the target: `delete`, `replace`, `remove 2 configuration lines from`. */
+  what: string;
+  /** What goes: a Terraform resource address, or a host. */
+  target: string;
+  /** The file on the target the lines are removed from. */
+  file?: string;
+  /** The first removed lines, as an excerpt. */
+  lines?: string[];
+}
+
 /** The terminal's colours, as picocolors gives them (identity functions without colour). */
 export interface TextColors {
   bold(text: string): string;
@@ -94,6 +106,13 @@ export interface Executor<Kind extends string, Spec, Run, Command extends string
   // Rendering (pure, over redacted data).
   /** One line after the status for a planned or applied step; undefined without a run. */
   summary(step: ResultOf<Kind, Run>): string | undefined;
+  /**
+   * A few words for the comment's summary table: `2 hosts change`, `+3 ~1 −2`; undefined when the
+   * step changes nothing (or has no run).
+   */
+  changeLine(step: ResultOf<Kind, Run>): string | undefined;
+  /** What the step destroys or removes, for the comment's banner; empty when nothing goes. */
+  removals(step: ResultOf<Kind, Run>): Removal[];
   /** The step's plan section in plan.md and the PR comment; `details: false` drops per-device diffs. */
   markdown(step: ResultOf<Kind, Run>, details: boolean): string[];
   /** The step's plan section on the terminal. */

@@ -128,7 +128,7 @@ describe('composeReport', () => {
     });
 
     expect(composed.overflowed).toBe(false);
-    expect(composed.comment).toContain('### report');
+    expect(composed.comment).toContain('| ✅ **ready** | **CHG-1** |');
     expect(composed.comment).toContain('## plan');
     expect(composed.check.output.text).toBeUndefined();
   });
@@ -248,7 +248,9 @@ describe('a plan held for a code review', () => {
 
     for (const composed of [fresh, again]) {
       expect(composed.check.conclusion).toBe('action_required');
-      expect(composed.check.output.title).toBe(held.reason);
+      expect(composed.check.output.title).toBe(`1 needs a code review — ${held.reason}`);
+      expect(composed.check.output.summary).toContain('Code changes in playbooks/vlans.yaml need a review');
+      expect(composed.comment).toContain('| 🔍 **code review needed** | **CHG-1** |');
       expect(composed.check.output.summary).toContain('- `playbooks/vlans.yaml`');
       expect(composed.comment).toContain('When a member of netops approves the head commit, plan runs.');
     }

@@ -7,8 +7,21 @@ import { anchorBlock } from '../audit/anchor.js';
 import type { ChainTip } from '../audit/chain.js';
 import type { Finding } from '../core/findings.js';
 import type { ValidationReport } from '../core/model.js';
+import { worstReviewState } from '../core/review-state.js';
+import { formatUtcTime } from '../core/time.js';
+import type { Removal } from '../executors/executor.js';
 import { executorOfResult } from '../executors/registry.js';
-import type { HeldPlan, PlanDocument, PlanStatus } from '../runs/plan-document.js';
+import { heldPlanMarkdown, renderProposalPlanSection } from '../reporters/plan/markdown.js';
+import {
+  describeStateCounts,
+  type PlanViews,
+  type ProposalPlanView,
+  planViewsOf,
+  type ReviewRow,
+  reviewRows,
+} from '../reporters/review/summary.js';
+import { renderMarkdown } from '../reporters/validation/markdown.js';
+import type { PlanDocument, PlanStatus } from '../runs/plan-document.js';
 import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { CheckAnnotation, CheckConclusion, CheckRunOutput } from './port.js';
 
@@ -37,21 +50,44 @@ export interface ComposedReport {
   contentHash: string;
 }
 
+/**
+ * Where the report was made, for the footer. why: a reviewer cannot open a path on a CI runner's
+ * disk; in CI the footer links the run and names the artifact the workflow uploads instead.
+ */
+export interface ReportOrigin {
+  /** The CI run (`$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID`), when in CI. */
+  runUrl?: string;
+  /** The name of the uploaded artifact that holds the run directory, when the workflow uploads one. */
+  artifact?: string;
+  /** Outside CI: the run directory, repository-relative (never an absolute path). */
+  runDirectory?: string;
+}
+
 export interface ComposeInput {
   /** Validation at the head commit (approvals from reviews). */
   report?: ValidationReport;
-  /** Markdown of the validation report (the lead's `renderMarkdown(report)`). */
+  /**
+   * Markdown shown in place of the validation sections when there is no `report` (a caller that
+   * rendered its own); with a report, the report is rendered here, table first.
+   */
   reportMarkdown?: string;
   /** plan.json of the run, when a plan was made. */
   plan?: PlanDocument;
-  /** plan.md of the run (or the plan section carried over from the existing comment). */
+  /**
+   * plan.md of the run, or the plan section carried over from the existing comment; shown after the
+   * summary table when there is no plan.json to render each proposal's plan from.
+   */
   planMarkdown?: string;
   /** How the plan ended when only its markdown is known (carried over); default `plan.status`. */
   planStatus?: PlanStatus;
   /** Each proposal file's plan digest when only the markdown is known (carried over); default from `plan`. */
   planHashes?: PlanHashes;
-  /** Where the run's artifacts are, for the "full plan" pointer. */
-  artifacts?: string;
+  /** Each proposal file's plan in a few words (carried over); default from `plan`. */
+  planViews?: PlanViews;
+  /** Each proposal file's plan section (carried over); default rendered from `plan`. */
+  planParts?: Record<string, string>;
+  /** Where the report was made: the CI run and its artifact, or the local run directory. */
+  origin?: ReportOrigin;
   /**
    * Text that differs between runs without the result changing (the evaluation instant, run
    * directory paths): left out when deciding whether anything needs to be sent.
@@ -61,42 +97,79 @@ export interface ComposeInput {
   evidenceHead?: ChainTip;
 }
 
-/** Builds the comment and the check run from a validation report and/or a plan. */
+/**
+ * Builds the comment and the check run from a validation report and/or a plan. The comment opens
+ * with the summary table (and the removal banner above it), so a cut to GitHub's limit never loses
+ * it; each proposal's verdict and plan follow, folded.
+ */
 export function composeReport(input: ComposeInput): ComposedReport {
   const planStatus = input.plan?.status ?? input.planStatus;
   // why: a held plan is known from plan.json, or from the carried plan section when a review re-evaluates.
   const held = input.plan?.held?.reason ?? heldReason(input.planMarkdown);
-  const conclusion = checkConclusion(input.report, planStatus, held !== undefined);
-  const headline =
-    held !== undefined && conclusion === 'action_required' ? held : describeConclusion(conclusion);
-  const validation = input.reportMarkdown?.trim() ?? '';
+  const planViews = input.plan ? planViewsOf(input.plan) : input.planViews;
   const planHashes = input.plan ? planHashesOf(input.plan) : input.planHashes;
-  const plan = input.planMarkdown?.trim()
-    ? wrapPlan(input.planMarkdown.trim(), planStatus ?? 'planned', planHashes)
+  const planKnown =
+    input.plan !== undefined || (input.planMarkdown?.trim() ?? '') !== '' || planViews !== undefined;
+  const planHeader = input.plan?.held
+    ? heldPlanMarkdown(input.plan.held)
+    : input.plan
+      ? describePlan(input.plan)
+      : withoutReadyMark(input.planMarkdown?.trim() ?? '');
+  const planRegion = planKnown
+    ? wrapPlan(planHeader.trim(), planStatus ?? 'planned', planHashes, planViews)
     : '';
-  const footer = `<sub>netchange · ${headline}${input.artifacts ? ` · artifacts: \`${input.artifacts}\`` : ''}</sub>`;
+  const rows = input.report
+    ? reviewRows(input.report, {
+        codeReviewHeld: held !== undefined,
+        ...(planViews && !held ? { plans: planViews } : {}),
+      })
+    : [];
+  const conclusion = checkConclusion(input.report, planStatus, held !== undefined, planViews);
+  const headline = describeHeadline(input.report, rows, conclusion, planStatus, held);
+  const footer = renderFooter(headline, input.origin);
 
-  let comment = joinSections([REPORT_MARKER, validation, plan, footer]);
+  const body = (details: boolean): string => {
+    const parts = input.plan
+      ? Object.fromEntries(
+          input.plan.proposals.map((proposal) => [
+            proposal.file,
+            renderProposalPlanSection(proposal, { details }),
+          ]),
+        )
+      : (input.planParts ?? {});
+    const wrapped = Object.fromEntries(
+      Object.entries(parts).map(([file, markdown]) => [file, wrapPart(file, markdown)]),
+    );
+    if (!input.report)
+      return joinSections([input.reportMarkdown?.trim() ?? '', planRegion, ...Object.values(wrapped)]).trim();
+    return renderMarkdown(input.report, {
+      ...(held !== undefined ? { codeReviewHeld: true } : {}),
+      ...(planViews && !held ? { plans: planViews } : {}),
+      planSections: wrapped,
+      afterTable: planRegion,
+    }).trim();
+  };
+
+  const full = body(true);
+  let comment = joinSections([REPORT_MARKER, full, footer]);
   let text: string | undefined;
   let overflowed = false;
   const commentLimit = GITHUB_LIMITS.body - MARKER_ROOM;
   if (comment.length > commentLimit) {
-    // why: never fail because of size: keep every proposal's verdict and plan summary in the comment,
-    // move the per-device diffs to the check run's text (counts and the end of each diff).
+    // why: never fail because of size: keep the table, every proposal's verdict and plan summary in
+    // the comment, move the per-device diffs to the check run's text (counts and the end of each diff).
     overflowed = true;
+    const where = describeRunPlace(input.origin);
     const note =
       '> **The full report is longer than a GitHub comment allows.** Per-device diffs (counts and the end of each diff) ' +
-      `are in the \`${CHECK_NAME}\` check run's details${input.artifacts ? `; the complete plan is in \`${input.artifacts}/plan.md\`` : ''}.`;
-    const compactPlan = input.plan
-      ? wrapPlan(compactPlanMarkdown(input.plan), input.plan.status, planHashes)
-      : '';
-    comment = joinSections([REPORT_MARKER, note, validation, compactPlan, footer]);
+      `are in the \`${CHECK_NAME}\` check run's details${where ? `; the complete plan is plan.md in ${where}` : ''}.`;
+    comment = joinSections([REPORT_MARKER, body(false), note, footer]);
     if (comment.length > commentLimit)
       comment = truncateToLimit(
         comment,
-        commentLimit,
+        commentLimit - footer.length - 2,
         "\n\n… (cut at GitHub's comment limit; see the check run and the run directory)\n",
-      );
+      ).concat(`\n${footer}\n`);
     text = input.plan
       ? truncateToLimit(
           diffTails(input.plan),
@@ -114,11 +187,15 @@ export function composeReport(input: ComposeInput): ComposedReport {
   const summaryBody = joinSections([
     `**${headline}**`,
     omitted > 0 ? `> ${omitted} more findings are not annotated; the report comment lists them all.` : '',
-    held !== undefined && validation ? plan : '',
-    validation || plan,
+    overflowed ? body(false) : full,
   ]);
+  const volatile = [
+    ...(input.volatile ?? []),
+    ...(input.report ? [formatUtcTime(Date.parse(input.report.evaluatedAt))] : []),
+    ...(input.origin?.runUrl ? [input.origin.runUrl] : []),
+  ];
   const contentHash = sha256(
-    stable(JSON.stringify({ conclusion, comment, summaryBody, text, annotations }), input.volatile ?? []),
+    stable(JSON.stringify({ conclusion, comment, summaryBody, text, annotations }), volatile),
   );
   const contentHashLine = `\n<!-- netchange:check ${contentHash} -->`;
   // why: an anchor only; a new evidence record alone is no reason to post the report again.
@@ -144,39 +221,92 @@ export function composeReport(input: ComposeInput): ComposedReport {
 }
 
 /**
- * failure: a proposal has an error finding or its plan failed; action_required: approvals are
- * missing, or the plan is held until a code reviewer approves the pull request's code; success otherwise.
+ * The check run's conclusion, from the same review states as the table: failure when a proposal is
+ * blocked or invalid, a policy file has an error, or the plan failed; action_required when the worst
+ * is needs approvals, held or a code review; success only when every proposal is ready.
  */
 export function checkConclusion(
   report: ValidationReport | undefined,
   planStatus: PlanStatus | undefined,
   held = false,
+  plans?: PlanViews,
 ): CheckConclusion {
-  const hasErrors =
-    (report?.findings.some((finding) => finding.severity === 'error') ?? false) ||
-    (report?.proposals.some((proposal) =>
-      proposal.findings.some((finding) => finding.severity === 'error'),
-    ) ??
-      false) ||
-    (planStatus !== undefined && planStatus !== 'planned');
-  if (hasErrors) return 'failure';
-  if (held) return 'action_required';
-  if (report?.proposals.some((proposal) => !proposal.approvals.satisfied)) return 'action_required';
-  if (report && !report.ok) return 'failure';
+  if (report?.findings.some((finding) => finding.severity === 'error')) return 'failure';
+  if (planStatus !== undefined && planStatus !== 'planned') return 'failure';
+  if (!report) return held ? 'action_required' : 'success';
+  const worst = worstReviewState(
+    reviewRows(report, { codeReviewHeld: held, ...(plans && !held ? { plans } : {}) }).map(
+      (row) => row.state,
+    ),
+  );
+  if (worst === 'invalid' || worst === 'blocked') return 'failure';
+  if (worst !== 'ready') return 'action_required';
   return 'success';
+}
+
+/** The comment's and the check run's title: `3 ready, 2 need approvals, 4 blocked`. No ✅ unless all are ready. */
+function describeHeadline(
+  report: ValidationReport | undefined,
+  rows: readonly ReviewRow[],
+  conclusion: CheckConclusion,
+  planStatus: PlanStatus | undefined,
+  held: string | undefined,
+): string {
+  if (!report) return held ?? describeConclusion(conclusion);
+  const parts = [describeStateCounts(rows.map((row) => row.state))];
+  if (report.findings.some((finding) => finding.severity === 'error')) parts.push('policy errors');
+  if (planStatus !== undefined && planStatus !== 'planned') parts.push(`plan ${planStatus}`);
+  // why: a held plan's reason says which files wait for which review; the counts alone do not.
+  return `${parts.join('; ')}${held !== undefined ? ` — ${held}` : ''}`;
 }
 
 function describeConclusion(conclusion: CheckConclusion): string {
   switch (conclusion) {
     case 'success':
-      return 'all proposals pass';
+      return 'nothing stands in the way';
     case 'action_required':
-      return 'valid; waiting for approvals';
+      return 'waiting for a code review';
     case 'failure':
-      return 'changes need attention';
+      return 'the plan failed';
     case 'neutral':
       return 'nothing to check';
   }
+}
+
+/** `<sub>` footer: the headline, then the CI run and its artifact, or "run locally". */
+function renderFooter(headline: string, origin: ReportOrigin | undefined): string {
+  const where = origin?.runUrl
+    ? `[CI run](${origin.runUrl})${origin.artifact ? ` · artifact [\`${origin.artifact}\`](${origin.runUrl}#artifacts) (plan.json, logs, what was posted)` : ''}`
+    : `run locally${origin?.runDirectory ? ` · run directory \`${origin.runDirectory}\`` : ''}`;
+  return `<sub>netchange · ${escapeHtml(headline)} · ${where}</sub>`;
+}
+
+/** Where the run directory can be found, in words; undefined when nowhere to point at. */
+function describeRunPlace(origin: ReportOrigin | undefined): string | undefined {
+  if (origin?.artifact) return `the \`${origin.artifact}\` artifact of the CI run`;
+  if (origin?.runDirectory) return `\`${origin.runDirectory}\``;
+  return undefined;
+}
+
+/** The plan's one line after the table: how many proposals were planned, changed, failed. */
+function describePlan(plan: PlanDocument): string {
+  const { proposals, changed, failed, errors, cancelled } = plan.summary;
+  return [
+    `**Plan** · ${proposals} proposal${proposals === 1 ? '' : 's'} planned · ${changed} with changes`,
+    failed ? ` · ${failed} failed` : '',
+    errors ? ` · ${errors} tool errors` : '',
+    cancelled ? ` · ${cancelled} cancelled` : '',
+    plan.commit ? ` · commit \`${plan.commit.slice(0, 12)}\`` : '',
+  ].join('');
+}
+
+// why: plan.md marks planned proposals with ✅; in the comment ✅ means a ready proposal only.
+function withoutReadyMark(markdown: string): string {
+  return markdown.replace(/✅ ?/g, '');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Annotations on the proposal lines that findings point at (errors, warnings, notes). */
@@ -200,69 +330,85 @@ export function findingAnnotations(report: ValidationReport): CheckAnnotation[] 
 /** Marks a plan section that ran nothing because the pull request's code awaits review. */
 const HELD_MARKER = /<!-- netchange:held (.+?) -->/;
 
-/**
- * The plan section of a held plan: why nothing ran, the changed files, and who may approve them.
- * Carries a marker, so a later re-evaluation (a review arrived) still knows the plan was held.
- */
-export function heldPlanMarkdown(held: HeldPlan): string {
-  const teams = held.reviewers.length > 0 ? held.reviewers.join(', ') : 'a code reviewer';
-  return [
-    `<!-- netchange:held ${held.reason.replace(/--/g, '—')} -->`,
-    '## netchange plan: waiting for a code review',
-    '',
-    `> **${capitalise(held.reason)}.** This pull request changes files that can change what runs, so netchange ran no step. When a member of ${teams} approves the head commit, plan runs.`,
-    '',
-    ...held.files.map((file) => `- \`${file}\``),
-    '',
-  ].join('\n');
-}
+/** The plan section of a held plan (re-exported: plan.ts writes it as plan.md). */
+export { heldPlanMarkdown };
 
 function heldReason(planMarkdown: string | undefined): string | undefined {
   return planMarkdown ? HELD_MARKER.exec(planMarkdown)?.[1] : undefined;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Proposal file → the digest of its plan, as the report comment showed it to the reviewers. */
 export type PlanHashes = Record<string, string>;
 
 const PLAN_START =
-  /<!-- netchange:plan status=(planned|failed|error|cancelled)(?: hashes=([A-Za-z0-9_-]+))? -->\n/;
+  /<!-- netchange:plan status=(planned|failed|error|cancelled)(?: hashes=([A-Za-z0-9_-]+))?(?: views=([A-Za-z0-9_-]+))? -->\n/;
 const PLAN_END = '<!-- /netchange:plan -->';
+const PART_START = /<!-- netchange:plan-of ([A-Za-z0-9_-]+) -->\n/g;
+const PART_END = '<!-- /netchange:plan-of -->';
 
-// why: the reviewed digests travel as data in the section's marker (base64url JSON: a file name may
-// hold anything, even `-->`), so apply never reads them back from the prose around them.
-function wrapPlan(markdown: string, status: PlanStatus, digests: PlanHashes | undefined): string {
-  const data =
-    digests && Object.keys(digests).length > 0
-      ? ` hashes=${Buffer.from(JSON.stringify(digests)).toString('base64url')}`
-      : '';
-  return `<!-- netchange:plan status=${status}${data} -->\n${markdown}\n${PLAN_END}`;
+// why: the reviewed digests (and each proposal's plan line and removals, for the table and banner)
+// travel as data in the section's marker (base64url JSON: a file name may hold anything, even `-->`),
+// so apply never reads them back from the prose around them.
+function wrapPlan(
+  markdown: string,
+  status: PlanStatus,
+  digests: PlanHashes | undefined,
+  views: PlanViews | undefined,
+): string {
+  const data = digests && Object.keys(digests).length > 0 ? ` hashes=${encodeData(digests)}` : '';
+  const viewData = views && Object.keys(views).length > 0 ? ` views=${encodeData(views)}` : '';
+  return `<!-- netchange:plan status=${status}${data}${viewData} -->\n${markdown}\n${PLAN_END}`;
+}
+
+/** One proposal's plan section, marked so a re-evaluation without a new plan can carry it over. */
+function wrapPart(file: string, markdown: string): string {
+  return `<!-- netchange:plan-of ${Buffer.from(file).toString('base64url')} -->\n${markdown.trim()}\n${PART_END}`;
+}
+
+function encodeData(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
 function planHashesOf(plan: PlanDocument): PlanHashes {
   return Object.fromEntries(plan.proposals.map((proposal) => [proposal.file, proposal.digest]));
 }
 
+/** The plan an existing report comment shows, as a re-evaluation without a new plan carries it over. */
+export interface CarriedPlan {
+  /** The section after the table: the plan's status line, or the plan held for a code review. */
+  markdown: string;
+  status: PlanStatus;
+  digests?: PlanHashes;
+  views?: PlanViews;
+  /** Each proposal file's plan section. */
+  parts?: Record<string, string>;
+}
+
 /**
- * The plan section of an existing report comment, so a re-evaluation without a new plan (a review
+ * The plan of an existing report comment, so a re-evaluation without a new plan (a review
  * arrived) keeps showing reviewers the diffs and carries the digests they approve.
  */
-export function planSection(
-  body: string,
-): { markdown: string; status: PlanStatus; digests?: PlanHashes } | undefined {
+export function planSection(body: string): CarriedPlan | undefined {
   const start = PLAN_START.exec(body);
   if (!start) return undefined;
   const from = start.index + start[0].length;
   const end = body.indexOf(PLAN_END, from);
   if (end < 0) return undefined;
-  const digests = start[2] ? decodePlanHashes(start[2]) : undefined;
+  const digests = start[2] ? decodeStringRecord(start[2]) : undefined;
+  const views = start[3] ? decodePlanViews(start[3]) : undefined;
+  const parts: Record<string, string> = {};
+  for (const part of body.matchAll(PART_START)) {
+    const partFrom = part.index + part[0].length;
+    const partEnd = body.indexOf(PART_END, partFrom);
+    if (partEnd < 0) continue;
+    parts[Buffer.from(part[1] ?? '', 'base64url').toString('utf8')] = body.slice(partFrom, partEnd).trim();
+  }
   return {
     markdown: body.slice(from, end).trim(),
     status: start[1] as PlanStatus,
     ...(digests ? { digests } : {}),
+    ...(views ? { views } : {}),
+    ...(Object.keys(parts).length > 0 ? { parts } : {}),
   };
 }
 
@@ -271,35 +417,50 @@ export function reviewedPlanHashOf(body: string, file: string): string | undefin
   return planSection(body)?.digests?.[file];
 }
 
-function decodePlanHashes(encoded: string): PlanHashes | undefined {
+function decodeJson(encoded: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-    const entries = Object.entries(value).filter(
-      (entry): entry is [string, string] => typeof entry[1] === 'string',
-    );
-    return Object.fromEntries(entries);
+    return value as Record<string, unknown>;
   } catch {
     return undefined;
   }
 }
 
-/** Per proposal: status, digest and per-host counts, without diffs. */
-function compactPlanMarkdown(plan: PlanDocument): string {
-  const lines = ['## netchange plan (summary)', ''];
-  for (const proposal of plan.proposals) {
-    lines.push(
-      `**${proposal.id}** \`${proposal.file}\` · ${proposal.status}${proposal.changed ? ' · changes' : ' · no changes'} · digest \`${proposal.digest}\``,
-    );
-    for (const step of proposal.steps) {
-      const counts = executorOfResult(step).counts(step);
-      lines.push(
-        `- ${step.index + 1}. ${step.name} (${step.kind}) — ${step.status}${counts.length ? `: ${counts.join('; ')}` : ''}`,
-      );
-    }
-    lines.push('');
+function decodeStringRecord(encoded: string): Record<string, string> | undefined {
+  const value = decodeJson(encoded);
+  if (!value) return undefined;
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+}
+
+function decodePlanViews(encoded: string): PlanViews | undefined {
+  const value = decodeJson(encoded);
+  if (!value) return undefined;
+  const views: PlanViews = {};
+  for (const [file, view] of Object.entries(value)) {
+    if (view === null || typeof view !== 'object') continue;
+    const candidate = view as Partial<ProposalPlanView>;
+    if (typeof candidate.line !== 'string' || typeof candidate.status !== 'string') continue;
+    views[file] = {
+      status: candidate.status,
+      line: candidate.line,
+      removals: Array.isArray(candidate.removals)
+        ? candidate.removals.filter(
+            (removal): removal is Removal =>
+              typeof removal?.target === 'string' &&
+              typeof removal?.what === 'string' &&
+              (removal.file === undefined || typeof removal.file === 'string') &&
+              (removal.lines === undefined ||
+                (Array.isArray(removal.lines) &&
+                  removal.lines.every((line: unknown) => typeof line === 'string'))),
+          )
+        : [],
+      ...(typeof candidate.moreRemovals === 'number' ? { moreRemovals: candidate.moreRemovals } : {}),
+    };
   }
-  return lines.join('\n');
+  return views;
 }
 
 /** Per proposal, step and device: counts and the last lines of each diff. */

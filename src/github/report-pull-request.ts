@@ -6,9 +6,10 @@
 import path from 'node:path';
 import type { ValidationReport } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
+import type { PlanViews } from '../reporters/review/summary.js';
 import type { PlanDocument, PlanStatus } from '../runs/plan-document.js';
 import { createRunDirectory, openRunDirectory } from '../runs/run-directory.js';
-import { type PlanHashes, planSection, REPORT_MARKER } from './compose-report.js';
+import { type PlanHashes, planSection, REPORT_MARKER, type ReportOrigin } from './compose-report.js';
 import type { IssueComment } from './port.js';
 import { openGitHubSession, type PublishResult, publishReport, reviewInputs } from './publish.js';
 
@@ -36,15 +37,18 @@ export async function reportToPullRequest(
     keepPlan?: boolean;
     /** The repository whose evidence head the check run anchors. */
     repoRoot?: string;
+    /** The environment, for the footer's link to the CI run (see {@link reportOrigin}). */
+    env?: NodeJS.ProcessEnv;
   },
 ): Promise<PublishResult> {
-  const { renderMarkdown } = await import('../reporters/validation/markdown.js');
   let carried:
     | {
         knownComment: IssueComment | null;
         planMarkdown?: string;
         planStatus?: PlanStatus;
         planHashes?: PlanHashes;
+        planViews?: PlanViews;
+        planParts?: Record<string, string>;
       }
     | undefined;
   if (!input.plan && !input.planMarkdown && input.keepPlan !== false) {
@@ -56,6 +60,8 @@ export async function reportToPullRequest(
       knownComment: existing ?? null,
       ...(section ? { planMarkdown: section.markdown, planStatus: section.status } : {}),
       ...(section?.digests ? { planHashes: section.digests } : {}),
+      ...(section?.views ? { planViews: section.views } : {}),
+      ...(section?.parts ? { planParts: section.parts } : {}),
     };
   }
   if (input.report) {
@@ -71,19 +77,59 @@ export async function reportToPullRequest(
     : undefined;
   return publishReport(session, {
     runDirectory: input.runDirectory,
-    artifacts: path.relative(process.cwd(), input.runDirectory) || '.',
+    origin: reportOrigin({
+      env: input.env ?? {},
+      runDirectory: input.runDirectory,
+      ...(input.repoRoot ? { repoRoot: input.repoRoot } : {}),
+      pullNumber: session.target.pullNumber,
+    }),
     volatile: [
       input.runDirectory,
-      path.relative(process.cwd(), input.runDirectory),
+      ...(input.repoRoot ? [path.relative(input.repoRoot, input.runDirectory)] : []),
       ...(input.report ? [input.report.evaluatedAt] : []),
       ...(input.plan ? [input.plan.createdAt] : []),
     ],
-    ...(input.report ? { report: input.report, reportMarkdown: renderMarkdown(input.report) } : {}),
+    ...(input.report ? { report: input.report } : {}),
     ...(input.plan ? { plan: input.plan } : {}),
     ...(input.planMarkdown ? { planMarkdown: input.planMarkdown } : {}),
     ...(carried ?? {}),
     ...(evidenceHead ? { evidenceHead } : {}),
   });
+}
+
+/**
+ * Where a report was made, for its footer. In GitHub Actions (GITHUB_RUN_ID and GITHUB_REPOSITORY
+ * set): the run's page (`/attempts/N` from the second attempt) and the artifact the workflow uploads,
+ * NETCHANGE_ARTIFACT_NAME or, on a `pull_request` event, `netchange-pr-<number>` as the
+ * netchange-pull-request workflow names it. Elsewhere: the run directory relative to the repository,
+ * never an absolute path (it means nothing to a reviewer).
+ */
+export function reportOrigin(input: {
+  env: NodeJS.ProcessEnv;
+  runDirectory?: string;
+  repoRoot?: string;
+  pullNumber?: number;
+}): ReportOrigin {
+  const { env } = input;
+  if (env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY) {
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const attempt =
+      env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1' ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : '';
+    const artifact =
+      env.NETCHANGE_ARTIFACT_NAME ||
+      (env.GITHUB_EVENT_NAME === 'pull_request' && input.pullNumber !== undefined
+        ? `netchange-pr-${input.pullNumber}`
+        : undefined);
+    return {
+      runUrl: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`,
+      ...(artifact ? { artifact } : {}),
+    };
+  }
+  if (!input.runDirectory || !input.repoRoot) return {};
+  const relative = path.relative(input.repoRoot, input.runDirectory);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative)
+    ? { runDirectory: relative.split(path.sep).join('/') }
+    : {};
 }
 
 /** One line per fact, for the terminal and the workflow log. */
@@ -165,6 +211,7 @@ export async function openPullRequestReport(options: {
         ...input,
         runDirectory,
         repoRoot: workspace.root,
+        env: options.env,
       });
       return describeCommentOutcome({
         ...result,

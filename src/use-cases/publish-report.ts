@@ -12,9 +12,9 @@ import { hasUnsentReport, openGitHubSession, resendReport, savedTarget } from '.
 import {
   type CommentOutcome,
   openReviewSession,
+  reportOrigin,
   reportToPullRequest,
 } from '../github/report-pull-request.js';
-import { renderMarkdown } from '../reporters/validation/markdown.js';
 import { createRunDirectory, readRunPlan } from '../runs/index.js';
 import type { UseCaseContext } from './context.js';
 import { validateChanges } from './validate.js';
@@ -95,6 +95,7 @@ export async function commentOnPullRequest(
     runDirectory,
     keepPlan: from === undefined,
     repoRoot: workspace.root,
+    env: context.env,
     ...plan,
   });
   return {
@@ -122,7 +123,7 @@ export interface PreviewRequest {
 export async function previewComment(
   request: PreviewRequest,
   context: UseCaseContext,
-): Promise<{ comment: string; conclusion: string }> {
+): Promise<{ comment: string; conclusion: string; title: string }> {
   const report = await validateChanges({
     cwd: context.cwd,
     at: request.at,
@@ -137,9 +138,17 @@ export async function previewComment(
   const planned = directory ? await readRunPlan(directory) : {};
   const composed = composeReport({
     report,
-    reportMarkdown: renderMarkdown(report),
     ...planned,
-    ...(directory ? { artifacts: directory } : {}),
+    // why: the environment is read here, not in the composer: in CI the footer links the run.
+    origin: reportOrigin({
+      env: context.env,
+      repoRoot: path.resolve(context.cwd, request.repo ?? '.'),
+      ...(directory ? { runDirectory: path.resolve(context.cwd, directory) } : {}),
+    }),
   });
-  return { comment: composed.comment, conclusion: composed.check.conclusion };
+  return {
+    comment: composed.comment,
+    conclusion: composed.check.conclusion,
+    title: composed.check.output.title,
+  };
 }

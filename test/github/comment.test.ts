@@ -100,7 +100,9 @@ describe('netchange comment on a pull request with one valid proposal', () => {
     expect(body).toContain('CHG-2026-0142');
     expect(body).toContain('Add VLAN 40 for packaging line 3');
     expect(body).toContain('plant-a-sunday-maintenance');
-    expect(body).toContain('**missing**');
+    expect(body).toContain('| ⏳ **needs approvals** | **CHG-2026-0142** Add VLAN 40 for packaging line 3 |');
+    expect(body).toContain('1 of netops (alice, bob, gina)');
+    expect(body).not.toContain('✅');
     expect(checkRuns().at(-1)).toMatchObject({
       name: 'netchange',
       headSha: head,

@@ -83,8 +83,11 @@ describe('comment --dry-run', () => {
 
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(REPORT_MARKER);
-    expect(result.stdout).toContain('#### ✅ CHG-2026-0142 — Add VLAN 40 for packaging line 3');
-    expect(result.stderr).toContain('check run netchange would conclude: action_required');
+    expect(result.stdout).toContain(
+      '<details><summary><b>CHG-2026-0142</b> · ⏳ needs approvals · Add VLAN 40 for packaging line 3</summary>',
+    );
+    expect(result.stdout).not.toContain('✅');
+    expect(result.stderr).toContain('dry run: the netchange check would conclude action_required');
     expect(standIn.requests.length).toBe(before);
   });
 });

@@ -226,7 +226,7 @@ describe('validate on the example plant network', () => {
     ],
     [
       'markdown',
-      /^#### ❌ CHG-2026-0146$/m,
+      /^\| ❌ \*\*invalid\*\* \| \*\*CHG-2026-0146\*\* \|/m,
       /`changes\/chg-0150-unknown-switch.yaml:11` device 'sw-plant-a-09'/,
     ],
     [

@@ -29,7 +29,10 @@ export function registerCommentCommand(program: Command): void {
       '--from <dir>',
       'a run directory: re-send its unsent report, or include its plan (plan.json, plan.md)',
     )
-    .option('--dry-run', 'print the comment to stdout instead of posting it (no GitHub needed)')
+    .option(
+      '--dry-run',
+      'print the comment to stdout instead of posting it (no GitHub needed); stderr says how the check would conclude',
+    )
     .option(
       '--at <iso>',
       'evaluate as of this instant (default: now); decides what is in the past and lead times',
@@ -44,7 +47,15 @@ Examples:
   $ netchange plan --out-dir run && netchange comment --pr 42 --from run
   $ netchange comment --pr 42 --from .netchange/runs/2026-11-29T08-00-00.000Z   # re-send after a failure
 
-Exit codes: 0 posted (or already up to date), 2 usage error, 3 GitHub failed after retries.`,
+The comment opens with one row per proposal: ✅ ready, ⏳ needs approvals, 🔍 code review needed,
+✋ held, ⛔ blocked, ❌ invalid. The check concludes success only when every proposal is ready,
+action_required while approvals, holds or a code review are pending, failure when one is blocked or
+invalid or the plan failed. In GitHub Actions the footer links the run and names the uploaded artifact
+(netchange-pr-<number> on pull_request events; set NETCHANGE_ARTIFACT_NAME for another name).
+
+Exit codes: 0 posted (or already up to date) whatever the verdict: the check run carries it, and
+branch protection requires the check; 2 usage error; 3 GitHub failed after retries.
+With --dry-run, 0 as well (nothing is posted); stderr says what the check would conclude.`,
     )
     .action(async (flags: CommentFlags) => {
       if (flags.dryRun) {
@@ -84,5 +95,10 @@ async function previewComment(flags: CommentFlags): Promise<void> {
     cliContext(),
   );
   process.stdout.write(`${preview.comment}\n`);
-  process.stderr.write(`check run netchange would conclude: ${preview.conclusion}\n`);
+  // why: the exit code stays 0 as for a real post (the verdict is the check's); say so, so a
+  // dry run with failures is not mistaken for a pass.
+  process.stderr.write(
+    `dry run: the netchange check would conclude ${preview.conclusion} (${preview.title}); ` +
+      'exit 0 because --dry-run posts nothing\n',
+  );
 }

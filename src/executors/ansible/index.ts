@@ -12,10 +12,12 @@ import {
 import { ansiblePlanHash } from './plan-hash.js';
 import {
   ansibleApplyDetails,
+  ansibleChangeLine,
   ansibleCounts,
   ansibleDiffTails,
   ansibleEvidence,
   ansibleMarkdown,
+  ansibleRemovals,
   ansibleSummary,
   ansibleText,
 } from './render.js';
@@ -44,6 +46,8 @@ export const ansibleExecutor: Executor<
   run: (step, context) => runAnsible(settingsOf('ansible', step), context),
   planHash: (step) => ansiblePlanHash(step.ansible ?? { hosts: [], completed: false }),
   summary: ansibleSummary,
+  changeLine: ansibleChangeLine,
+  removals: ansibleRemovals,
   markdown: ansibleMarkdown,
   text: ansibleText,
   counts: ansibleCounts,

@@ -2,7 +2,7 @@
  * How an Ansible step's results read: in plan.md and the PR comment, on the terminal, in the
  * report's summaries, the apply comment and the evidence. Pure functions over redacted data.
  */
-import type { ResultOf, TextColors } from '../executor.js';
+import type { Removal, ResultOf, TextColors } from '../executor.js';
 import { escapeCell, escapeHtml, escapeMarkdown, fenced, oneLine } from '../markdown.js';
 import type { AnsibleHostResult, AnsibleRun, FileDiff } from './types.js';
 
@@ -14,6 +14,48 @@ export function ansibleSummary(step: AnsibleResult): string | undefined {
   const hosts = step.ansible.hosts;
   const changed = hosts.filter((host) => host.changed > 0).length;
   return `${step.status}: ${changed} of ${hosts.length} host${hosts.length === 1 ? '' : 's'} ${step.mode === 'check' ? 'would change' : 'changed'}`;
+}
+
+/** `2 hosts change` for the summary table; undefined when no host changes. */
+export function ansibleChangeLine(step: AnsibleResult): string | undefined {
+  const changed = (step.ansible?.hosts ?? []).filter((host) => host.changed > 0).length;
+  if (changed === 0) return undefined;
+  return `${changed} ${changed === 1 ? 'host changes' : 'hosts change'}`;
+}
+
+/**
+ * Per host and file: the configuration lines the diff removes (`-` lines, not the `---` header).
+ * why: a removed line is how a deleted ACL entry or VLAN shows in a rendered config; the reviewer
+ * must see it even when the host's other lines are additions.
+ */
+export function ansibleRemovals(step: AnsibleResult): Removal[] {
+  const removals: Removal[] = [];
+  for (const host of step.ansible?.hosts ?? []) {
+    const removed = new Map<string, string[]>();
+    for (const task of host.tasks) {
+      if (task.hidden) continue;
+      const files = [...task.diffs, ...(task.items ?? []).flatMap((item) => (item.hidden ? [] : item.diffs))];
+      for (const file of files) {
+        const lines = (file.unified ?? '')
+          .split('\n')
+          .filter((line) => line.startsWith('-') && !line.startsWith('---'))
+          .map((line) => line.slice(1).trim())
+          .filter((line) => line.length > 0);
+        if (lines.length === 0) continue;
+        const key = file.path ?? '';
+        removed.set(key, [...(removed.get(key) ?? []), ...lines]);
+      }
+    }
+    for (const [file, lines] of removed) {
+      removals.push({
+        what: `remove ${lines.length} configuration ${lines.length === 1 ? 'line' : 'lines'} from`,
+        target: host.host,
+        ...(file ? { file } : {}),
+        lines: lines.slice(0, 2).map((line) => oneLine(line).slice(0, 80)),
+      });
+    }
+  }
+  return removals;
 }
 
 /** A table of per-host counts, then (with `details`) each host's changes with their diffs. */

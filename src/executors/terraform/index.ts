@@ -13,10 +13,12 @@ import {
 import { terraformPlanHash } from './plan-hash.js';
 import {
   terraformApplyDetails,
+  terraformChangeLine,
   terraformCounts,
   terraformDiffTails,
   terraformEvidence,
   terraformMarkdown,
+  terraformRemovals,
   terraformSummary,
   terraformText,
 } from './render.js';
@@ -43,6 +45,8 @@ export const terraformExecutor: Executor<'terraform', TerraformStep, TerraformRu
   run: (step, context) => runTerraform(settingsOf('terraform', step), context),
   planHash: (step) => terraformPlanHash(step.terraform ?? { resources: [], outputs: [], hasChanges: false }),
   summary: terraformSummary,
+  changeLine: terraformChangeLine,
+  removals: terraformRemovals,
   markdown: terraformMarkdown,
   text: terraformText,
   counts: terraformCounts,

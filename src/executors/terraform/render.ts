@@ -2,7 +2,7 @@
  * How a Terraform step's results read: in plan.md and the PR comment, on the terminal, in the
  * report's summaries, the apply comment and the evidence. Pure functions over redacted data.
  */
-import type { ResultOf, TextColors } from '../executor.js';
+import type { Removal, ResultOf, TextColors } from '../executor.js';
 import { escapeCell, escapeMarkdown, fenced, formatValue } from '../markdown.js';
 import type { AttributeChange, ResourceChange, TerraformRun } from './types.js';
 
@@ -20,6 +20,34 @@ export function terraformSummary(step: TerraformResult): string | undefined {
   const outputs = step.terraform.outputs.length;
   if (outputs > 0) parts.push(`${outputs} output change${outputs === 1 ? '' : 's'}`);
   return `${step.status}: ${parts.length > 0 ? parts.join(', ') : 'no changes'}`;
+}
+
+/**
+ * `+3 ~1 −2` (create, update, delete; a replace counts as one create and one delete, as Terraform's
+ * own `Plan:` line does), or `2 outputs change`; undefined when nothing changes.
+ */
+export function terraformChangeLine(step: TerraformResult): string | undefined {
+  const run = step.terraform;
+  if (!run) return undefined;
+  let create = 0;
+  let update = 0;
+  let destroy = 0;
+  for (const resource of run.resources) {
+    if (resource.action === 'create' || resource.action === 'replace') create += 1;
+    if (resource.action === 'delete' || resource.action === 'replace') destroy += 1;
+    if (resource.action === 'update') update += 1;
+  }
+  if (create + update + destroy > 0) return `+${create} ~${update} −${destroy}`;
+  const outputs = run.outputs.length;
+  if (outputs > 0) return `${outputs} ${outputs === 1 ? 'output changes' : 'outputs change'}`;
+  return undefined;
+}
+
+/** Resources the plan deletes or replaces (a replace destroys the object first). */
+export function terraformRemovals(step: TerraformResult): Removal[] {
+  return (step.terraform?.resources ?? [])
+    .filter((resource) => resource.action === 'delete' || resource.action === 'replace')
+    .map((resource) => ({ target: resource.address, what: resource.action }));
 }
 
 /** Tables of resources and outputs, the apply summary, then (with `details`) attribute changes. */
