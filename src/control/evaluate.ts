@@ -190,10 +190,10 @@ function policyDemands(
       reason: `standard change${template ? ` (template ${template})` : ''}: pre-approved, one review from the responsible team`,
     });
   }
-  policy.approvalRules.forEach(({ rule }, index) => {
+  for (const { rule } of policy.approvalRules) {
     // why: standard changes are pre-approved; a rule applies to them only when it says so.
-    if (type === 'standard' && !rule.when?.types?.includes('standard')) return;
-    if (!matches(rule.when, facts)) return;
+    if (type === 'standard' && !rule.when?.types?.includes('standard')) continue;
+    if (!matches(rule.when, facts)) continue;
     const label = rule.name ?? describeMatch(rule.when);
     for (const requirement of rule.require) {
       requests.push({
@@ -205,7 +205,7 @@ function policyDemands(
             : label,
       });
     }
-  });
+  }
   const demands = demandsFor(policy, requests, policy.raci.has(facts.domain) ? facts.domain : undefined);
   cache.set(key, demands);
   return demands;

@@ -22,7 +22,7 @@ describe('createProgressReporter', () => {
     progress.close();
 
     expect(output.text()).toBe(
-      '[2026-11-29T08:00:00.000Z] start  CHG-1 plan 1/1 vlans.yaml\n[2026-11-29T08:00:00.000Z] planned   CHG-1 plan 1/1 vlans.yaml (1.5 s)\n',
+      '[08:00:00Z] start  CHG-1 plan 1/1 vlans.yaml\n[08:00:00Z] planned   CHG-1 plan 1/1 vlans.yaml (1.5 s)\n',
     );
   });
 

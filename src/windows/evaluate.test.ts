@@ -179,7 +179,7 @@ describe('evaluateWindows precedence, scope, overrides and bypass', () => {
     const verdict = evaluate(policy, '2026-11-30T16:00:00Z', 60);
 
     expect(verdict.overrideApprovals).toEqual([
-      { team: 'plant-ops', count: 1, reason: "override of deny window 'plant-a-production' (Lines 1-3 run)" },
+      { team: 'plant-ops', count: 1, reason: "override of deny window 'plant-a-production'" },
     ]);
     expect(verdict.findings.map((finding) => [finding.policy, finding.severity])).toEqual([
       ['plant-a-production', 'warning'],

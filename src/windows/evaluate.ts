@@ -95,7 +95,7 @@ export function evaluateWindows(
           ...(approval.team !== undefined ? { team: approval.team } : {}),
           ...(approval.role !== undefined ? { role: approval.role } : {}),
           count: approval.count,
-          reason: `override of deny window '${window.name}'${why}`,
+          reason: `override of deny window '${window.name}'`,
         }),
       );
       verdict.overrideApprovals.push(...approvals);

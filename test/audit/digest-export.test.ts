@@ -99,7 +99,7 @@ describe('netchange digest', () => {
     expect(text).toContain('02:00–02:20 CST (08:00–08:20Z)');
     expect(text).toContain('verification failed (VLAN 40 not in the trunk); rollback succeeded');
     expect(text).toContain('retrospective due: Tue 24 Nov 2026 03:15 CST (09:15Z)');
-    expect(text).toContain('window:            bypassed (plant-a-production)');
+    expect(text).toContain('window:            bypassed (emergency): plant-a-production');
     expect(text).toContain('approvals:    alice (netops) at Sat 21 Nov 2026 14:00 CST (20:00Z)');
     expect(text).toContain('pull request: https://github.com/acme/network/pull/12');
     expect(text).toContain('step terraform/sdwan exited 1');

@@ -92,9 +92,8 @@ describe('the gate', () => {
 
     expect(verdict.ok).toBe(false);
     expect(verdict.reasons).toEqual([
-      'validation fails (2 errors)',
-      'approvals missing: 1 from netops',
-      'the production windows do not allow the change now (thanksgiving-freeze)',
+      'approvals missing: 1 from netops (alice or bob)',
+      'the window opens Mon 30 Nov 2026 00:00 CST (06:00Z) (blocked now by thanksgiving-freeze)',
     ]);
     expect(verdict.findings.map((finding) => finding.ruleId).sort()).toEqual(['approval', 'window']);
     expect(verdict.entry?.windows?.open).toBe(false);
@@ -116,8 +115,8 @@ describe('the gate', () => {
       }),
     );
     expect(applyGateVerdict(report, 'changes/later.yaml', stages).reasons).toEqual([
-      'validation fails (4 errors)',
-      'approvals missing: 1 from netops',
+      'CHG-LATER is held (judged at low risk)',
+      'approvals missing: 1 from netops (alice or bob)',
       'a hold is in force',
     ]);
   });

@@ -125,14 +125,17 @@ describe('netchange apply --pr', () => {
     const applied = await netchange(['apply', 'changes/vlan-40.yaml', '--pr', '1']);
 
     expect([plan.exitCode, report.exitCode, reevaluated.exitCode, applied.exitCode]).toEqual([0, 0, 0, 0]);
-    expect(reportBody).toMatch(/`changes\/vlan-40.yaml` · planned · changes · digest `sha256:[0-9a-f]{64}`/);
+    expect(reportBody).toContain('| File | `changes/vlan-40.yaml` |');
+    expect(reportBody).toMatch(/\*\*Plan\*\* · planned · changes · digest `sha256:[0-9a-f]{64}`/);
     expect(await deviceConfig('sw-lab-01')).toContain('vlan 40');
     const comments = standIn.comments(REPOSITORY, 1);
     expect(comments).toHaveLength(2);
     const record = comments[1]?.body ?? '';
     expect(record).toContain('netchange apply: ✅ CHG-40 applied');
     expect(record).toContain('@eli');
-    expect(record).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d C[SD]T \((\d{4}-\d\d-\d\d )?\d\d:\d\d UTC\)/);
+    expect(record).toMatch(
+      /[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d C[SD]T \((\d{1,2} [A-Z][a-z]{2} )?\d\d:\d\dZ\)/,
+    );
     expect(record).toContain('@alice');
     expect(record).toMatch(/reviewed `sha256:[0-9a-f]{64}`/);
     // The comment anchors the evidence chain's head, and audit verify --github reads it back.

@@ -140,8 +140,8 @@ describe('netchange apply', () => {
   });
 
   it.each([
-    ['outside its scheduled time', 'changes/later.yaml', 'it is'],
-    ['in a deny window', 'changes/frozen.yaml', 'validation fails'],
+    ['outside its scheduled time', 'changes/later.yaml', 'its slot has not started: '],
+    ['in a deny window', 'changes/frozen.yaml', 'blocked by frozen-lab, with no allowed slot ahead'],
   ])('refuses a change %s', async (_case, file, reason) => {
     const result = await runCli(
       ['apply', file, '--approvals', 'approvals.yaml', '--out-dir', 'runs/closed'],

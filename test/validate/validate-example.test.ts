@@ -231,7 +231,7 @@ describe('validate on the example plant network', () => {
     ],
     [
       'text',
-      /✗ fail changes\/chg-0146-typo.yaml CHG-2026-0146/,
+      /✗ invalid changes\/chg-0146-typo.yaml CHG-2026-0146/,
       /changes\/chg-0146-typo.yaml:21:1 error unknown key 'rollbak'/,
     ],
   ])('renders --format %s', async (format, first, second) => {

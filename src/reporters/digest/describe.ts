@@ -91,12 +91,13 @@ export function describeRecord(record: EvidenceRecord): [string, string][] {
 function describeWindow(record: EvidenceRecord): string {
   // why: one short line. The findings' particulars belong in the validation report; a record's
   // message from an older netchange can be a thousand characters, so only a short one is kept.
-  const status = record.window.status === 'bypassed' ? 'bypassed (emergency)' : record.window.status;
-  const names = record.window.windows?.length ? ` (${record.window.windows.join(', ')})` : '';
+  const windows = record.window.windows ?? [];
+  if (record.window.status === 'bypassed')
+    return `bypassed (emergency)${windows.length ? `: ${windows.join(', ')}` : ''}`;
+  const status = record.window.status;
+  const names = windows.length ? ` (${windows.join(', ')})` : '';
   const message =
-    record.window.message &&
-    record.window.status !== 'bypassed' &&
-    record.window.message.length <= MAX_MESSAGE_LENGTH
+    record.window.message && record.window.message.length <= MAX_MESSAGE_LENGTH
       ? `: ${record.window.message}`
       : '';
   return `${status}${names}${message}`;

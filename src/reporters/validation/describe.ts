@@ -4,22 +4,22 @@ import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../../core/time.js';
 /** Plain-words sentences shared by every human-facing format, so text and markdown say the same. */
 
 export function describeRequirement(requirement: ApprovalRequirement): string {
-  const who = requirement.team
-    ? ` from team ${requirement.team}`
-    : requirement.role
-      ? ` from the ${requirement.role} team`
-      : '';
-  const given =
-    requirement.approvedBy.length > 0
-      ? `approved by ${requirement.approvedBy.join(', ')}`
-      : 'no approvals yet';
+  // why: who first, then why, with no brackets inside brackets:
+  // "1 from netops: alice or bob can approve — the accountable team for switching; medium risk".
+  const who = requirement.team ?? (requirement.role ? `the ${requirement.role} team` : 'another team');
+  const given = requirement.approvedBy.length > 0 ? `approved by ${requirement.approvedBy.join(', ')}` : '';
   const still = requirement.satisfied
     ? ''
     : requirement.eligible.length > 0
-      ? `; can still approve: ${requirement.eligible.join(', ')}`
-      : '; nobody eligible is left to approve';
-  const approvals = requirement.count === 1 ? '1 approval' : `${requirement.count} approvals`;
-  return `${approvals}${who} (${requirement.reason}): ${given}${still}`;
+      ? `${orList(requirement.eligible)} can approve`
+      : 'nobody eligible is left to approve';
+  const state = [given, still].filter(Boolean).join('; ');
+  return `${requirement.count} from ${who}: ${state} — ${requirement.reason}`;
+}
+
+/** `alice`, `alice or bob`, `alice, bob or carol`. */
+function orList(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 
 export function describeRisk(proposal: ProposalReport): string | undefined {

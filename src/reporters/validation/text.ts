@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { Finding } from '../../core/findings.js';
 import type { ValidationReport } from '../../core/model.js';
+import { REVIEW_STATE_LABELS, reviewStateOf } from '../../core/review-state.js';
 import { formatLocalAndUtc } from '../../core/time.js';
 import {
   approvalStatus,
@@ -37,7 +38,15 @@ export function renderText(report: ValidationReport, options: TextOptions): stri
 
   for (const finding of report.findings) lines.push(...findingLines(finding));
   for (const proposal of report.proposals) {
-    const status = proposal.ok ? c.green('✓ pass') : c.red('✗ fail');
+    // why: the same states as the pull-request comment: ✓ only for a proposal that could run.
+    const state = reviewStateOf(proposal);
+    const label = REVIEW_STATE_LABELS[state];
+    const status =
+      state === 'ready'
+        ? c.green(`✓ ${label}`)
+        : state === 'invalid' || state === 'blocked'
+          ? c.red(`✗ ${label}`)
+          : c.yellow(`${state === 'held' ? '✋' : '⏳'} ${label}`);
     lines.push(
       `${status} ${c.bold(proposal.file)} ${proposal.id}${proposal.title ? ` — ${proposal.title}` : ''}`,
     );
