@@ -3,7 +3,7 @@
  * and custom rules. Pure: the time, approvals, members and window verdict are passed in.
  */
 import type { Temporal } from 'temporal-polyfill';
-import { type Finding, MAX_MESSAGE_LENGTH } from '../core/findings.js';
+import { elide, type Finding, MAX_MESSAGE_LENGTH } from '../core/findings.js';
 import {
   type Approval,
   type ApprovalRequest,
@@ -467,7 +467,3 @@ function utc(epochMs: number): string {
   return toRfc3339Utc(epochMs);
 }
 
-/** `text` cut to `max` characters with an ellipsis. why: a rule's own message is user-written. */
-function elide(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}

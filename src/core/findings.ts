@@ -65,6 +65,28 @@ export interface Finding {
   nextAllowed?: Interval;
 }
 
+/** `text` cut to `max` characters with an ellipsis. why: user-written names and rule messages vary in length. */
+export function elide(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/**
+ * The finding with its message within {@link MAX_MESSAGE_LENGTH}: an over-long message is cut at a
+ * word and kept whole at the top of `detail`. why: the limit holds for every finding, whichever
+ * check wrote it, including text that comes from ajv, the YAML parser or a user's own rule.
+ */
+export function withBoundedMessage(finding: Finding): Finding {
+  if (finding.message.length <= MAX_MESSAGE_LENGTH) return finding;
+  const room = finding.message.slice(0, MAX_MESSAGE_LENGTH - 1);
+  const lastSpace = room.lastIndexOf(' ');
+  const cut = lastSpace > MAX_MESSAGE_LENGTH / 2 ? room.slice(0, lastSpace) : room;
+  return {
+    ...finding,
+    message: `${cut.replace(/[\s,;:(—-]+$/u, '')}…`,
+    detail: finding.detail ? `${finding.message}\n${finding.detail}` : finding.message,
+  };
+}
+
 export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((finding) => finding.severity === 'error');
 }

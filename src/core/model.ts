@@ -178,6 +178,70 @@ export interface ProposalReport {
   windows?: { overlapping: string[]; open: boolean; bypassed?: boolean; nextAllowed?: Interval };
   /** Holds on this proposal that stand on the evaluated commit (each also an error finding). */
   holds?: Hold[];
+  /** What the change occupies: resolved devices, their sites, Terraform stacks (conflicts stage). */
+  targets?: { devices: string[]; sites: string[]; stacks: string[] };
+  /** Other changes whose occupied interval overlaps this one on shared ground (conflicts stage). */
+  conflicts?: ConflictWith[];
+}
+
+/** Where a scheduled change comes from: this repository, or another open pull request's head. */
+export type ChangeSource =
+  | { kind: 'repository' }
+  | { kind: 'pull-request'; number: number; author: string; headSha: string };
+
+/**
+ * A change as the schedule and the conflicts stage see it: what it occupies, and when.
+ * `[startMs, occupiedEndMs)` is half-open; occupiedEndMs is the end plus the rollback time.
+ */
+export interface ScheduledChange {
+  id: string;
+  /** Repository-relative path of the proposal file (in its pull request's head, for a pull request). */
+  file: string;
+  title: string;
+  type: ChangeType;
+  domain: string;
+  requester: { team: string; github: string };
+  startMs: number;
+  /** End of the change before rollback time. */
+  endMs: number;
+  /** End plus rollback time: the interval's exclusive end. */
+  occupiedEndMs: number;
+  /** IANA zone the proposal's times are shown in. */
+  timezone: string;
+  /** Resolved inventory hosts the change reaches (or its declared devices when not resolved), sorted. */
+  devices: string[];
+  /** Sites of the change (declared and resolved), sorted. */
+  sites: string[];
+  /** Terraform root module directories (plus `:workspace` when one is selected), sorted. */
+  stacks: string[];
+  source: ChangeSource;
+}
+
+/** Why two changes conflict: the shared ground. */
+export type ConflictReason =
+  | { kind: 'device'; devices: string[] }
+  | { kind: 'stack'; stacks: string[] }
+  | { kind: 'redundancy-group'; group: string; devices: string[]; reason?: string }
+  | { kind: 'site-capacity'; site: string; limit: number };
+
+/** One side's view of a conflict: the other change and the shared ground. */
+export interface ConflictWith {
+  /** The other change's id. */
+  id: string;
+  /** The other change's file (in its pull request's head when `source` is a pull request). */
+  file: string;
+  source: ChangeSource;
+  reasons: ConflictReason[];
+  /** The overlap of the two occupied intervals, RFC 3339 UTC. */
+  overlap: Interval;
+}
+
+/** A conflict between two changes, each named once (`a` sorts before `b`). */
+export interface Conflict {
+  a: string;
+  b: string;
+  reasons: ConflictReason[];
+  overlap: Interval;
 }
 
 /** A proposal removed between the base ref and HEAD: reported, never an error. */

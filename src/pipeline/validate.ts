@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { compareFindings, type Finding, hasErrors } from '../core/findings.js';
+import { compareFindings, type Finding, hasErrors, withBoundedMessage } from '../core/findings.js';
 import type { Approval, ProposalReport, ValidationReport } from '../core/model.js';
 import { toRfc3339Utc as toUtcString } from '../core/time.js';
 import { type PreparedGate, prepareGate } from '../gate/gate.js';
@@ -156,15 +156,17 @@ function assembleReport(
   withdrawn: ValidationReport['withdrawn'],
   options: ValidateOptions,
 ): ValidationReport {
-  const all = [...findings, ...proposals.flatMap((proposal) => proposal.findings)];
+  for (const proposal of proposals) proposal.findings = proposal.findings.map(withBoundedMessage);
+  const bounded = findings.map(withBoundedMessage);
+  const all = [...bounded, ...proposals.flatMap((proposal) => proposal.findings)];
   const passed = proposals.filter((proposal) => proposal.ok).length;
   return {
     schemaVersion: 1,
     tool: { name: 'netchange', version: options.version },
     evaluatedAt: toUtcString(options.at.getTime()),
-    ok: passed === proposals.length && !hasErrors(findings),
+    ok: passed === proposals.length && !hasErrors(bounded),
     proposals,
-    findings,
+    findings: bounded,
     withdrawn,
     summary: {
       proposals: proposals.length,

@@ -5,7 +5,7 @@
  * boundaries, never by stepping through minutes.
  */
 import picomatch from 'picomatch';
-import { type Interval, MAX_MESSAGE_LENGTH } from '../core/findings.js';
+import { elide, type Interval, MAX_MESSAGE_LENGTH } from '../core/findings.js';
 import type { ApprovalRequest, ChangeSubject, Risk, WindowVerdict } from '../core/model.js';
 import type { WindowScope } from '../core/schema-types.generated.js';
 import { touchedDevices, touchedSites } from '../core/targets.js';
@@ -418,10 +418,6 @@ function clockFor(zone: string, policy: CompiledWindowPolicy): ZoneClock {
   return zoneClock(isWindowTimeZone(zone) ? zone : policy.timezone);
 }
 
-/** `text` cut to `max` characters with an ellipsis. why: user-written names must not blow a message's length limit. */
-export function elide(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
 
 /** A horizon such as P90D or P2W in words: "90 days", "2 weeks". */
 export function describeHorizon(horizon: string): string {

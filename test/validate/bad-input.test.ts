@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/findings.js';
+import { type Finding, MAX_MESSAGE_LENGTH } from '../../src/core/findings.js';
 import type { ValidationReport } from '../../src/core/model.js';
 import { BASE_TREE, proposalYaml } from '../support/proposals.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
@@ -103,6 +103,21 @@ const CASES: [string, string, Partial<Finding>][] = [
     },
   ],
   [
+    'long-value.yaml',
+    proposalYaml({ id: 'LONG', limit: `sw-1;${'x'.repeat(300)}` }),
+    {
+      ruleId: 'schema',
+      line: 18,
+      message: expect.stringMatching(/^execution\[0\]\.ansible\.limit has an invalid value 'sw-1;x+…$/),
+      detail: expect.stringContaining(`'sw-1;${'x'.repeat(300)}'`),
+    },
+  ],
+  [
+    'unknown-type.yaml',
+    proposalYaml({ id: 'SIDEWAYS' }).replace('type: normal', 'type: sideways'),
+    { ruleId: 'schema', line: 6 },
+  ],
+  [
     'missing-key.yaml',
     proposalYaml({ id: 'NOTITLE' }).replace('title: Add VLAN 40\n', ''),
     { ruleId: 'schema', line: 1, message: "the document is missing required key 'title'" },
@@ -151,6 +166,13 @@ describe('bad proposals are findings with file and line, never a crash or a pass
         expect.objectContaining({ severity: 'error', file: `changes/${file}`, ...expected }),
       ]),
     );
+  });
+
+  it('keeps every message within the length limit, the rest in detail', () => {
+    const findings = report.proposals.flatMap((proposal) => proposal.findings);
+
+    expect(findings.length).toBeGreaterThan(CASES.length);
+    expect(findings.filter((finding) => finding.message.length > MAX_MESSAGE_LENGTH)).toEqual([]);
   });
 
   it('refuses a file that is not UTF-8', () => {

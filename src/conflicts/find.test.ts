@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { ScheduledChange } from '../core/model.js';
+import { findConflicts } from './find.js';
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2026-12-06T08:00:00Z');
+
+function change(
+  id: string,
+  startHour: number,
+  endHour: number,
+  extra: Partial<ScheduledChange> = {},
+): ScheduledChange {
+  return {
+    id,
+    file: `changes/${id}.yaml`,
+    title: id,
+    type: 'normal',
+    domain: 'switching',
+    requester: { team: 'netops', github: 'alice' },
+    startMs: T0 + startHour * HOUR,
+    endMs: T0 + endHour * HOUR,
+    occupiedEndMs: T0 + endHour * HOUR,
+    timezone: 'America/Chicago',
+    devices: ['sw-1'],
+    sites: ['plant-a'],
+    stacks: [],
+    source: { kind: 'repository' },
+    ...extra,
+  };
+}
+
+describe('findConflicts', () => {
+  it('finds the same device in overlapping slots, once per pair', () => {
+    const conflicts = findConflicts([change('B', 0, 2), change('A', 1, 3)]);
+
+    expect(conflicts).toEqual([
+      {
+        a: 'A',
+        b: 'B',
+        reasons: [{ kind: 'device', devices: ['sw-1'] }],
+        overlap: { start: '2026-12-06T09:00:00Z', end: '2026-12-06T10:00:00Z' },
+      },
+    ]);
+  });
+
+  it('does not count touching intervals, but counts rollback time', () => {
+    expect(findConflicts([change('A', 0, 1), change('B', 1, 2)])).toEqual([]);
+    const withRollback = change('A', 0, 1, { occupiedEndMs: T0 + 1.5 * HOUR });
+
+    expect(findConflicts([withRollback, change('B', 1, 2)])).toHaveLength(1);
+  });
+
+  it('finds two members of a redundancy group on different devices, and stacks', () => {
+    const rules = {
+      redundancyGroups: [{ name: 'core-pair', devices: ['core-?'], reason: 'HA pair' }],
+      maxConcurrentChanges: new Map<string, number>(),
+    };
+    const conflicts = findConflicts(
+      [
+        change('A', 0, 2, { devices: ['core-1'], stacks: ['terraform/fw'] }),
+        change('B', 1, 3, { devices: ['core-2'], stacks: ['terraform/fw'] }),
+      ],
+      rules,
+    );
+
+    expect(conflicts[0]?.reasons).toEqual([
+      { kind: 'stack', stacks: ['terraform/fw'] },
+      { kind: 'redundancy-group', group: 'core-pair', devices: ['core-1', 'core-2'], reason: 'HA pair' },
+    ]);
+  });
+
+  it('caps concurrent changes at a site', () => {
+    const rules = { redundancyGroups: [], maxConcurrentChanges: new Map([['plant-a', 1]]) };
+    const conflicts = findConflicts(
+      [change('A', 0, 2, { devices: ['sw-1'] }), change('B', 1, 3, { devices: ['sw-2'] })],
+      rules,
+    );
+
+    expect(conflicts.map((conflict) => conflict.reasons)).toEqual([
+      [{ kind: 'site-capacity', site: 'plant-a', limit: 1 }],
+    ]);
+  });
+});
