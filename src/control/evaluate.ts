@@ -466,4 +466,3 @@ function display(epochMs: number, zone: string | undefined): string {
 function utc(epochMs: number): string {
   return toRfc3339Utc(epochMs);
 }
-

@@ -418,7 +418,6 @@ function clockFor(zone: string, policy: CompiledWindowPolicy): ZoneClock {
   return zoneClock(isWindowTimeZone(zone) ? zone : policy.timezone);
 }
 
-
 /** A horizon such as P90D or P2W in words: "90 days", "2 weeks". */
 export function describeHorizon(horizon: string): string {
   const match = /^P(\d+)([DW])$/.exec(horizon);
