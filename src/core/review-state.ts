@@ -68,3 +68,25 @@ export function worstReviewState(states: Iterable<ReviewState>): ReviewState {
   for (const state of states) if (REVIEW_STATES.indexOf(state) < REVIEW_STATES.indexOf(worst)) worst = state;
   return worst;
 }
+
+/** How a count of proposals in a state reads in the headline and the check run's title. */
+const COUNT_WORDS: Readonly<Record<ReviewState, [one: string, many: string]>> = {
+  ready: ['ready', 'ready'],
+  'needs-approvals': ['needs approvals', 'need approvals'],
+  'code-review': ['needs a code review', 'need a code review'],
+  held: ['held', 'held'],
+  blocked: ['blocked', 'blocked'],
+  invalid: ['invalid', 'invalid'],
+};
+
+/** `3 ready, 2 need approvals, 1 held, 4 blocked, 4 invalid` (best first; states with none left out). */
+export function describeStateCounts(states: readonly ReviewState[]): string {
+  const order = [...REVIEW_STATES].reverse();
+  const parts = order.flatMap((state) => {
+    const count = states.filter((candidate) => candidate === state).length;
+    if (count === 0) return [];
+    const [one, many] = COUNT_WORDS[state];
+    return [`${count} ${count === 1 ? one : many}`];
+  });
+  return parts.length > 0 ? parts.join(', ') : 'no proposals';
+}

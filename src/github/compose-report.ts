@@ -7,13 +7,12 @@ import { anchorBlock } from '../audit/anchor.js';
 import type { ChainTip } from '../audit/chain.js';
 import type { Finding } from '../core/findings.js';
 import type { ValidationReport } from '../core/model.js';
-import { worstReviewState } from '../core/review-state.js';
+import { describeStateCounts, worstReviewState } from '../core/review-state.js';
 import { formatUtcTime } from '../core/time.js';
 import type { Removal } from '../executors/executor.js';
 import { executorOfResult } from '../executors/registry.js';
 import { heldPlanMarkdown, renderProposalPlanSection } from '../reporters/plan/markdown.js';
 import {
-  describeStateCounts,
   type PlanViews,
   type ProposalPlanView,
   planViewsOf,

@@ -80,6 +80,6 @@ describe('the reporter registry', () => {
     const viaRegistry = await renderResult('validation', 'text', { report, color: false });
 
     expect(viaRegistry).toBe(renderReport(report, 'text', { color: false }));
-    expect(viaRegistry).toBe('\n0 proposals: 0 passed, 0 failed (0 errors, 0 warnings)\n');
+    expect(viaRegistry).toBe('\n0 proposals (0 errors, 0 warnings)\n');
   });
 });

@@ -108,8 +108,7 @@ const CASES: [string, string, Partial<Finding>][] = [
     {
       ruleId: 'schema',
       line: 18,
-      message: expect.stringMatching(/^execution\[0\]\.ansible\.limit has an invalid value 'sw-1;x+…$/),
-      detail: expect.stringContaining(`'sw-1;${'x'.repeat(300)}'`),
+      message: expect.stringMatching(/^execution\[0\]\.ansible\.limit has an invalid value 'sw-1;x+\.\.\.'$/),
     },
   ],
   [

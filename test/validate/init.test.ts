@@ -21,7 +21,7 @@ describe('netchange init', () => {
     expect(init.stdout).toContain('changes/switching/chg-0001-first-vlan.yaml');
     expect(init.stdout).toContain('.github/workflows/netchange-pull-request.yaml');
     expect(validate.exitCode).toBe(0);
-    expect(validate.stdout).toContain('1 proposal: 1 passed, 0 failed (0 errors, 0 warnings)');
+    expect(validate.stdout).toContain('1 proposal: 1 needs approvals (0 errors, 0 warnings)');
     const proposal = await readFile(
       path.join(directory, 'network/changes/switching/chg-0001-first-vlan.yaml'),
       'utf8',

@@ -222,7 +222,7 @@ describe('validate on the example plant network', () => {
     [
       'github',
       /^::error file=changes\/chg-0146-typo.yaml,line=21,col=1,title=netchange schema::unknown key 'rollbak'/m,
-      /^netchange: \d+ passed, \d+ failed$/m,
+      /^netchange: 14 proposals: \d+ need approvals, \d+ blocked, 2 invalid \(\d+ errors, \d+ warnings\)$/m,
     ],
     [
       'markdown',

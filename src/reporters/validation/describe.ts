@@ -1,4 +1,5 @@
 import type { ApprovalRequirement, ProposalReport, ValidationReport } from '../../core/model.js';
+import { describeStateCounts, reviewStateOf } from '../../core/review-state.js';
 import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../../core/time.js';
 
 /** Plain-words sentences shared by every human-facing format, so text and markdown say the same. */
@@ -42,9 +43,14 @@ export function describeNextAllowed(proposal: ProposalReport): string | undefine
 }
 
 export function describeSummary(report: ValidationReport): string {
-  const { proposals, passed, failed, errors, warnings } = report.summary;
+  const { proposals, errors, warnings } = report.summary;
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-  return `${plural(proposals, 'proposal')}: ${passed} passed, ${failed} failed (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
+  // why: the same states as each proposal's header and the pull-request comment, not pass/fail.
+  const states =
+    proposals > 0
+      ? `: ${describeStateCounts(report.proposals.map((proposal) => reviewStateOf(proposal)))}`
+      : '';
+  return `${plural(proposals, 'proposal')}${states} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
 }
 
 export function approvalStatus(proposal: ProposalReport): 'none' | 'satisfied' | 'missing' {

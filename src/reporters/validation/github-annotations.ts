@@ -1,5 +1,6 @@
 import type { Finding } from '../../core/findings.js';
 import type { ValidationReport } from '../../core/model.js';
+import { describeSummary } from './describe.js';
 
 /**
  * `--format github`: workflow commands (`::error file=…,line=…::message`) that GitHub Actions turns
@@ -8,8 +9,7 @@ import type { ValidationReport } from '../../core/model.js';
 export function renderGithubAnnotations(report: ValidationReport): string {
   const findings = [...report.findings, ...report.proposals.flatMap((proposal) => proposal.findings)];
   const lines = findings.map(annotation);
-  const { passed, failed } = report.summary;
-  lines.push(`netchange: ${passed} passed, ${failed} failed`);
+  lines.push(`netchange: ${describeSummary(report)}`);
   return `${lines.join('\n')}\n`;
 }
 

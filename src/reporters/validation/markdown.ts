@@ -1,9 +1,8 @@
 import type { Finding } from '../../core/findings.js';
 import type { ProposalReport, ValidationReport } from '../../core/model.js';
-import { REVIEW_STATE_LABELS, type ReviewState } from '../../core/review-state.js';
+import { describeStateCounts, REVIEW_STATE_LABELS, type ReviewState } from '../../core/review-state.js';
 import { formatLocalAndUtc, formatUtcTime } from '../../core/time.js';
 import {
-  describeStateCounts,
   describeStillToApprove,
   describeWindowState,
   type PlanViews,
