@@ -26,6 +26,24 @@ describe('createProgressReporter', () => {
     );
   });
 
+  it("shows the time of day in the repository's zone once the run knows it", () => {
+    const output = stream();
+    const progress = createProgressReporter({
+      stream: output.stream,
+      live: false,
+      color: false,
+      now: () => new Date('2026-11-29T08:14:07Z'),
+    });
+
+    progress.started('a', 'CHG-1 plan 1/1 vlans.yaml');
+    progress.showTimesIn?.('America/Chicago');
+    progress.started('b', 'CHG-2 plan 1/1 vlans.yaml');
+
+    expect(output.text()).toBe(
+      '[08:14:07Z] start  CHG-1 plan 1/1 vlans.yaml\n[02:14:07 CST (08:14:07Z)] start  CHG-2 plan 1/1 vlans.yaml\n',
+    );
+  });
+
   it('keeps a live list of running steps that never wraps the terminal', () => {
     const output = stream(40);
     const progress = createProgressReporter({ stream: output.stream, live: true, color: false });

@@ -10,6 +10,11 @@ export interface ProgressReporter {
   started(key: string, label: string): void;
   finished(key: string, label: string, outcome: string, ok: boolean, durationMs: number): void;
   close(): void;
+  /**
+   * The zone progress lines show the time of day in, beside UTC, once the repository is known.
+   * why: the reporter starts before the run opens the repository that names its zone.
+   */
+  showTimesIn?(zone: string | undefined): void;
 }
 
 export function createProgressReporter(options: {
@@ -24,13 +29,17 @@ export function createProgressReporter(options: {
   const now = options.now ?? systemClock.now;
   const colors = pc.createColors(options.color);
   if (!options.live) {
+    let zone = options.timeZone;
     const line = (text: string) =>
-      options.stream.write(`[${formatClockTime(now().getTime(), options.timeZone)}] ${text}\n`);
+      options.stream.write(`[${formatClockTime(now().getTime(), zone)}] ${text}\n`);
     return {
       started: (_key, label) => line(`start  ${label}`),
       finished: (_key, label, outcome, _ok, durationMs) =>
         line(`${outcome.padEnd(9)} ${label} (${seconds(durationMs)})`),
       close: () => {},
+      showTimesIn: (next) => {
+        zone = next ?? options.timeZone;
+      },
     };
   }
   const running = new Map<string, { label: string; since: number }>();

@@ -1,9 +1,15 @@
 import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import type { ProgressReporter } from '../runs/progress.js';
 
-/** The workspace a command names: `--repo DIR`, else the repository around the context's directory. */
-export function openRequestedWorkspace(
+/**
+ * The workspace a command names: `--repo DIR`, else the repository around the context's directory.
+ * A run's progress lines then show times in the repository's zone (`defaults.timezone`).
+ */
+export async function openRequestedWorkspace(
   request: { repo?: string },
-  context: { cwd: string },
+  context: { cwd: string; progress?: ProgressReporter },
 ): Promise<Workspace> {
-  return openWorkspace({ cwd: context.cwd, ...(request.repo ? { repo: request.repo } : {}) });
+  const workspace = await openWorkspace({ cwd: context.cwd, ...(request.repo ? { repo: request.repo } : {}) });
+  context.progress?.showTimesIn?.(workspace.config.defaults.timezone);
+  return workspace;
 }
