@@ -213,6 +213,19 @@ describe('validate on the example plant network', () => {
     });
   });
 
+  it('carries the folded detail into SARIF and the annotations, after the short message', async () => {
+    const sarif = await runCli(['validate', '--format', 'sarif', '--at', AT], { cwd: repository.root });
+    const github = await runCli(['validate', '--format', 'github', '--at', AT], { cwd: repository.root });
+
+    const window = JSON.parse(sarif.stdout).runs[0].results.find(
+      (item: { ruleId: string }) => item.ruleId === 'window',
+    );
+    expect(window.message.text).toMatch(
+      /^(in deny window|blocked by|outside allow)[^\n]+\n\n.*The change occupies /s,
+    );
+    expect(github.stdout).toMatch(/title=netchange window%3A [^:]+::[^%]+%0A[^\n]*The change occupies /);
+  });
+
   it.each([
     [
       'junit',

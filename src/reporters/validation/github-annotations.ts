@@ -22,7 +22,7 @@ function annotation(finding: Finding): string {
     ...(finding.column !== undefined ? [`col=${finding.column}`] : []),
     `title=${escapeProperty(`netchange ${finding.ruleId}${finding.policy ? `: ${finding.policy}` : ''}`)}`,
   ];
-  const message = finding.hint ? `${finding.message}\n${finding.hint}` : finding.message;
+  const message = [finding.message, finding.detail, finding.hint].filter(Boolean).join('\n');
   return `::${command} ${properties.join(',')}::${escapeData(message)}`;
 }
 

@@ -22,7 +22,7 @@ export function renderJunit(report: ValidationReport): string {
       const body = errors
         .map(
           (finding) =>
-            `${finding.file}:${finding.line ?? 1}:${finding.column ?? 1} ${finding.message}${finding.hint ? `\n  hint: ${finding.hint}` : ''}`,
+            `${finding.file}:${finding.line ?? 1}:${finding.column ?? 1} ${finding.message}${finding.detail ? `\n  ${finding.detail}` : ''}${finding.hint ? `\n  hint: ${finding.hint}` : ''}`,
         )
         .join('\n');
       testCase.failure(errors[0]!.message, errors[0]!.ruleId).stacktrace(body);

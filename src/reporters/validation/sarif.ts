@@ -52,7 +52,7 @@ function toResult(finding: Finding, ruleIndex: number): Result {
     ruleId: finding.ruleId,
     ruleIndex,
     level: finding.severity,
-    message: { text: finding.hint ? `${finding.message}. ${finding.hint}` : finding.message },
+    message: { text: [finding.message, finding.hint, finding.detail].filter(Boolean).join('\n\n') },
     locations: [
       {
         physicalLocation: {
