@@ -5,6 +5,7 @@
  * redactor learns it before anything is described, so no message, error or payload can carry it.
  */
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { EvidenceRecord } from '../audit/types.js';
 import { configError, NetchangeError, usageError } from '../core/errors.js';
@@ -39,9 +40,8 @@ export interface NotifyRequest {
   file?: string;
 }
 
-export interface NotifyOutcome {
-  to: ChatName;
-  from: NotificationSourceName;
+/** One message built, and posted unless dry run. */
+export interface NotifyMessage {
   /** The message's title, for the line the CLI prints. */
   title: string;
   /** The payload as posted (redacted). */
@@ -50,12 +50,22 @@ export interface NotifyOutcome {
   attempts: number;
 }
 
-/** Reads what a source announces; one per source name (adding a name without a loader fails to compile). */
+export interface NotifyOutcome {
+  to: ChatName;
+  from: NotificationSourceName;
+  /** In posting order; empty when the source had nothing to announce (no apply run). */
+  messages: NotifyMessage[];
+}
+
+/**
+ * Reads what a source announces, one message per result (several apply runs give several); one
+ * loader per source name (adding a name without a loader fails to compile).
+ */
 type SourceLoader = (
   request: NotifyRequest,
   workspace: Workspace,
   context: UseCaseContext,
-) => Promise<Notification>;
+) => Promise<Notification[]>;
 
 const SOURCE_LOADERS: Record<NotificationSourceName, SourceLoader> = {
   digest: loadDigestNotification,
@@ -86,24 +96,31 @@ export async function notify(
     secretEnvNames: [...workspace.config.secrets.env, ...(webhook ? [webhook.envName] : [])],
     secretValues: webhook ? webhookSecretForms(webhook.url) : [],
   });
-  const notification = redactor.redactValue(await SOURCE_LOADERS[request.from](request, workspace, context));
+  const notifications = redactor.redactValue(await SOURCE_LOADERS[request.from](request, workspace, context));
   // why: redacted twice: the notification as data, then the payload, so markup added by a builder
   // cannot reassemble a secret the first pass split.
-  const payload = redactor.redactValue(PAYLOAD_BUILDERS[request.to](notification));
-  const outcome = { to: request.to, from: request.from, title: notification.title, payload };
-  if (!webhook) return { ...outcome, attempts: 0 };
+  const built = notifications.map((notification) => ({
+    title: notification.title,
+    payload: redactor.redactValue(PAYLOAD_BUILDERS[request.to](notification)),
+  }));
+  const outcome = { to: request.to, from: request.from };
+  if (!webhook) return { ...outcome, messages: built.map((message) => ({ ...message, attempts: 0 })) };
   const post =
     poster ??
     createWebhookPoster({
       now: () => context.clock.now().getTime(),
       onRetry: (message) => context.notice(redactor.redactText(message)),
     });
-  try {
-    const report = await post.post(request.to, webhook.url, payload);
-    return { ...outcome, attempts: report.attempts };
-  } catch (error) {
-    throw postFailure(error, request.to, webhook.envName, redactor);
+  const messages: NotifyMessage[] = [];
+  for (const message of built) {
+    try {
+      const report = await post.post(request.to, webhook.url, message.payload);
+      messages.push({ ...message, attempts: report.attempts });
+    } catch (error) {
+      throw postFailure(error, request.to, webhook.envName, redactor, messages.length);
+    }
   }
+  return { ...outcome, messages };
 }
 
 /** The webhook URL for a chat, from the environment variable netchange.yaml names. */
@@ -163,7 +180,14 @@ function webhookSecretForms(text: string): string[] {
   return forms;
 }
 
-function postFailure(error: unknown, chat: ChatName, envName: string, redactor: Redactor): NetchangeError {
+function postFailure(
+  error: unknown,
+  chat: ChatName,
+  envName: string,
+  redactor: Redactor,
+  posted: number,
+): NetchangeError {
+  const before = posted > 0 ? ` (${posted} earlier message(s) were posted)` : '';
   if (error instanceof WebhookPostError) {
     const hint =
       error.reason === 'client-error'
@@ -171,10 +195,10 @@ function postFailure(error: unknown, chat: ChatName, envName: string, redactor: 
           ? `The webhook in ${envName} is unknown, revoked or its channel archived: create a new incoming webhook and update the secret.`
           : `The ${chat} webhook refused the payload; run with --dry-run to see it, and report it if it looks right.`
         : `The ${chat} webhook is unavailable or rate limited; run the same command again later (nothing was posted).`;
-    return new NetchangeError('E_NOTIFY', redactor.redactText(`notify: ${error.message}`), { hint });
+    return new NetchangeError('E_NOTIFY', redactor.redactText(`notify: ${error.message}${before}`), { hint });
   }
   // why: never the error's own text: a library message could quote the request it failed on.
-  return new NetchangeError('E_NOTIFY', `notify: the ${chat} post failed unexpectedly`, {
+  return new NetchangeError('E_NOTIFY', `notify: the ${chat} post failed unexpectedly${before}`, {
     hint: 'Run again; if it keeps failing, check the network between this runner and the chat service.',
   });
 }
@@ -193,7 +217,7 @@ async function loadDigestNotification(
   request: NotifyRequest,
   workspace: Workspace,
   context: UseCaseContext,
-): Promise<Notification> {
+): Promise<Notification[]> {
   if (!request.digest) throw usageError('--from digest needs the digest period');
   const run = await digestChanges(
     {
@@ -205,28 +229,35 @@ async function loadDigestNotification(
     },
     context,
   );
-  return describeDigestNotification(run.digest, linkFor(request, context.env, 'Full digest'));
+  return [describeDigestNotification(run.digest, linkFor(request, context.env, 'Full digest'))];
 }
 
 async function loadApplyNotification(
   request: NotifyRequest,
   workspace: Workspace,
   context: UseCaseContext,
-): Promise<Notification> {
+): Promise<Notification[]> {
   if (!request.runDir) {
     throw usageError(
       '--from apply-result needs --run-dir DIR',
       'Name the run directory apply printed (it holds result.json).',
     );
   }
-  const directory = path.resolve(context.cwd, request.runDir);
-  const result = parseApplyResult(
-    await readInput(path.join(directory, 'result.json'), `${request.runDir}/result.json`),
-    request.runDir,
-  );
-  const evidence = await findRunEvidence(workspace, directory, result, context);
   const link = linkFor(request, context.env, 'Apply run');
-  return describeApplyNotification({ result, ...(evidence ? { evidence } : {}), ...(link ? { link } : {}) });
+  const notifications: Notification[] = [];
+  for (const run of await applyRunDirectories(path.resolve(context.cwd, request.runDir), request.runDir)) {
+    const result = parseApplyResult(
+      await readInput(path.join(run.absolute, 'result.json'), `${run.shown}/result.json`),
+      run.shown,
+    );
+    const evidence = await findRunEvidence(workspace, run.absolute, result, context);
+    notifications.push(
+      describeApplyNotification({ result, ...(evidence ? { evidence } : {}), ...(link ? { link } : {}) }),
+    );
+  }
+  if (notifications.length === 0)
+    context.notice(`${request.runDir} holds no apply run (no result.json): nothing to post`);
+  return notifications;
 }
 
 /**
@@ -238,7 +269,7 @@ async function loadCabNotification(
   request: NotifyRequest,
   _workspace: Workspace,
   context: UseCaseContext,
-): Promise<Notification> {
+): Promise<Notification[]> {
   if (!request.file) {
     throw usageError(
       '--from cab needs --file PACK (markdown or JSON)',
@@ -257,9 +288,30 @@ async function loadCabNotification(
         'Pass the file `netchange cab --format json` wrote, or its markdown.',
       );
     }
-    return describeCabJson(pack, link);
+    return [describeCabJson(pack, link)];
   }
-  return describeCabMarkdown(text, link);
+  return [describeCabMarkdown(text, link)];
+}
+
+/**
+ * The run directories `--run-dir` names: itself when it holds result.json, else each directory
+ * directly under it that does, oldest first (their names start with the run's time). why: a fresh CI
+ * runner's `.netchange/runs` holds exactly the runs of its job, so `apply --due` then
+ * `notify --run-dir .netchange/runs` announces each change it applied; plan runs have no result.json.
+ */
+async function applyRunDirectories(
+  absolute: string,
+  shown: string,
+): Promise<{ absolute: string; shown: string }[]> {
+  if (!existsSync(absolute))
+    throw usageError(`${shown} does not exist`, 'Name the run directory apply printed.');
+  if (existsSync(path.join(absolute, 'result.json'))) return [{ absolute, shown }];
+  const entries = await readdir(absolute, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isDirectory() && existsSync(path.join(absolute, entry.name, 'result.json')))
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => ({ absolute: path.join(absolute, name), shown: `${shown.replace(/\/+$/, '')}/${name}` }));
 }
 
 async function readInput(absolute: string, shown: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvidence } from '../../src/audit/index.js';
@@ -6,7 +6,12 @@ import { evidenceDraft } from '../audit/drafts.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 import { formsOf } from '../support/secrets.js';
-import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
+import {
+  checkSlackPayload,
+  checkTeamsPayload,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from './webhook-receiver.js';
 
 /** A value netchange.yaml declares secret; the failed change's title carries it into the digest. */
 const COMMUNITY = 'pl4nt-snmp-C0mmunity-7781';
@@ -154,6 +159,40 @@ describe('netchange notify', () => {
     expect(card).toContain('Sun 22 Nov 2026 02:20 CST (08:20Z)');
   });
 
+  it('announces every apply run of a runs folder, oldest first, skipping plan runs', async () => {
+    const runs = path.join(repository.root, '.netchange/runs');
+    await mkdir(path.join(runs, '2026-11-22T09-00-00.000Z-plan'), { recursive: true });
+    await writeFile(path.join(runs, '2026-11-22T09-00-00.000Z-plan', 'plan.json'), '{}');
+    await mkdir(path.join(runs, '2026-11-22T10-00-00.000Z'), { recursive: true });
+    const first = JSON.parse(
+      await readFile(path.join(repository.root, RUN_DIR, 'result.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    await writeFile(
+      path.join(runs, '2026-11-22T10-00-00.000Z', 'result.json'),
+      JSON.stringify({
+        ...first,
+        proposal: { ...(first.proposal as object), id: 'CHG-14' },
+        outcome: 'applied',
+        steps: [],
+      }),
+    );
+
+    const result = await runCli(
+      ['notify', '--to', 'slack', '--from', 'apply-result', '--run-dir', '.netchange/runs', '--dry-run'],
+      {
+        cwd: repository.root,
+      },
+    );
+
+    expect(result.exitCode).toBe(0);
+    const payloads = JSON.parse(result.stdout) as { text: string }[];
+    expect(payloads.map((payload) => checkSlackPayload(payload))).toEqual([[], []]);
+    expect(payloads.map((payload) => payload.text.split(':')[0])).toEqual([
+      'CHG-13 FAILED',
+      'CHG-14 applied',
+    ]);
+  });
+
   it('fails at once on a 400, exit 3, without the webhook URL in any form', async () => {
     receiver = await startWebhookReceiver('slack', [{ status: 400, body: 'invalid_blocks' }]);
 
@@ -222,7 +261,6 @@ describe('netchange notify', () => {
 
     expect(result.exitCode).toBe(0);
     const payload = JSON.parse(result.stdout) as unknown;
-    const { checkTeamsPayload } = await import('./webhook-receiver.js');
     expect(checkTeamsPayload(payload)).toEqual([]);
     expect(result.stdout).toContain('Since the last meeting: 1; To assess: 1.');
   });

@@ -57,7 +57,10 @@ export function registerNotifyCommand(program: Command): void {
     .option('--until <iso>', 'digest: end of the period (default: now)')
     .option('--team <team>', 'digest: only changes this team requested, ran or approved')
     .option('--no-fetch', 'digest: do not fetch the evidence branch from origin first')
-    .option('--run-dir <dir>', 'apply-result: the run directory netchange apply wrote (holds result.json)')
+    .option(
+      '--run-dir <dir>',
+      'apply-result: the run directory netchange apply wrote (holds result.json), or a folder of them such as .netchange/runs: one message per apply run in it',
+    )
     .option('--file <pack>', 'cab: the pack netchange cab wrote, markdown (.md) or JSON (.json)')
     .addHelpText(
       'after',
@@ -67,7 +70,7 @@ ${sources}
 
 Examples:
   $ NETCHANGE_SLACK_WEBHOOK=https://hooks.slack.com/services/... netchange notify --to slack --from digest --since 12h
-  $ netchange notify --to teams --from apply-result --run-dir .netchange/runs/2026-11-29T08-00-00.000Z
+  $ netchange notify --to teams --from apply-result --run-dir .netchange/runs   # each apply run in it
   $ netchange notify --to slack --from cab --file cab.md --link https://github.com/acme/network/issues/12
   $ netchange notify --to teams --from digest --dry-run     # the Adaptive Card, not posted
 
@@ -102,10 +105,15 @@ failing after retries (nothing is lost: run the command again).`,
         },
         context,
       );
-      if (flags.dryRun) process.stdout.write(`${JSON.stringify(outcome.payload, null, 2)}\n`);
-      else
+      if (flags.dryRun) {
+        // why: one message is printed as its payload, several (one per apply run) as an array of them.
+        const payloads = outcome.messages.map((message) => message.payload);
+        process.stdout.write(`${JSON.stringify(payloads.length === 1 ? payloads[0] : payloads, null, 2)}\n`);
+        return;
+      }
+      for (const message of outcome.messages)
         process.stderr.write(
-          `posted '${outcome.title}' to ${flags.to} (${outcome.attempts} ${outcome.attempts === 1 ? 'attempt' : 'attempts'})\n`,
+          `posted '${message.title}' to ${flags.to} (${message.attempts} ${message.attempts === 1 ? 'attempt' : 'attempts'})\n`,
         );
     });
 }
