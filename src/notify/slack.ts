@@ -84,7 +84,10 @@ export function buildSlackMessage(notification: Notification): IncomingWebhookSe
     });
   }
   return {
-    text: truncateText(`${notification.title}: ${notification.summary}`, SLACK_LIMITS.fallbackText),
+    text: cutMrkdwn(
+      escapeMrkdwn(`${notification.title}: ${notification.summary}`),
+      SLACK_LIMITS.fallbackText,
+    ),
     blocks,
     // why: the link points at our own issue or run; an unfurled preview would repeat the message.
     unfurl_links: false,

@@ -8,7 +8,7 @@
 export const NOTIFICATION_SOURCES = {
   digest: 'the daily digest of the evidence records (same period flags as `netchange digest`)',
   cab: "the change advisory board's pack, from a file `netchange cab` wrote (--file PACK.json or PACK.md)",
-  'apply-result': 'the result of one apply run, from its run directory (--run-dir DIR)',
+  'apply-result': 'the result of each apply run in --run-dir DIR (a run directory, or a folder of them)',
 } as const;
 
 export type NotificationSourceName = keyof typeof NOTIFICATION_SOURCES;
