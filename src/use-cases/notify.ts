@@ -91,10 +91,12 @@ export async function notify(
     ...(request.repo ? { repo: request.repo } : {}),
   });
   const webhook = request.dryRun ? undefined : webhookFor(request.to, workspace, context.env);
+  // why: a dry run needs no webhook, but when one is set its URL is still a secret to keep out.
+  const secretHook = webhook ?? configuredWebhook(request.to, workspace, context.env);
   const redactor = createRedactor({
     env: context.env,
-    secretEnvNames: [...workspace.config.secrets.env, ...(webhook ? [webhook.envName] : [])],
-    secretValues: webhook ? webhookSecretForms(webhook.url) : [],
+    secretEnvNames: [...workspace.config.secrets.env, ...(secretHook ? [secretHook.envName] : [])],
+    secretValues: secretHook ? webhookSecretForms(secretHook.url) : [],
   });
   const notifications = redactor.redactValue(await SOURCE_LOADERS[request.from](request, workspace, context));
   // why: redacted twice: the notification as data, then the payload, so markup added by a builder
@@ -149,6 +151,17 @@ function webhookFor(
     });
   }
   return { envName, url };
+}
+
+/** The configured webhook when its variable is set, unchecked; undefined otherwise. */
+function configuredWebhook(
+  chat: ChatName,
+  workspace: Workspace,
+  env: NodeJS.ProcessEnv,
+): { envName: string; url: string } | undefined {
+  const envName = workspace.config.notify[chat]?.webhookEnv;
+  const url = envName ? env[envName]?.trim() : undefined;
+  return envName && url ? { envName, url } : undefined;
 }
 
 /** https, or http to this machine (a local receiver, as the tests use). */
