@@ -3,7 +3,7 @@ import { SLACK_LIMITS, TEAMS_LIMITS } from '../../src/notify/limits.js';
 import type { Notification } from '../../src/notify/model.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, retryAfterMs } from '../../src/notify/retry.js';
 import { buildSlackMessage } from '../../src/notify/slack.js';
-import { describeCabMarkdown } from '../../src/notify/sources/cab.js';
+import { describeCabJson, describeCabMarkdown } from '../../src/notify/sources/cab.js';
 import { buildTeamsMessage } from '../../src/notify/teams.js';
 import { checkSlackPayload, checkTeamsPayload } from './webhook-receiver.js';
 
@@ -172,5 +172,26 @@ describe('CAB pack from markdown', () => {
       'CHG-20 Replace core switch (high)',
       'CHG-21 Firewall cleanup (medium)',
     ]);
+  });
+});
+
+describe('CAB pack from JSON', () => {
+  it('lists each array of the pack (also one level down) by its items’ id and title', () => {
+    const pack = {
+      meeting: 'Tue 1 Dec 2026',
+      sinceLastMeeting: { failed: [{ id: 'CHG-13', title: 'SD-WAN policy' }], emergency: [] },
+      toAssess: [{ id: 'CHG-20', title: 'Replace core switch' }, { id: 'CHG-21' }],
+    };
+
+    const described = describeCabJson(pack);
+
+    expect(described.title).toBe('CAB pack for Tue 1 Dec 2026');
+    expect(described.sections).toEqual([
+      { heading: 'sinceLastMeeting · failed', lines: ['CHG-13 SD-WAN policy'] },
+      { heading: 'sinceLastMeeting · emergency', lines: [] },
+      { heading: 'toAssess', lines: ['CHG-20 Replace core switch', 'CHG-21'] },
+    ]);
+    expect(checkSlackPayload(buildSlackMessage(described))).toEqual([]);
+    expect(checkTeamsPayload(buildTeamsMessage(described))).toEqual([]);
   });
 });
