@@ -9,7 +9,7 @@ export const EXIT = {
   failed: 1,
   /** Usage or configuration error, including invalid policy files. */
   usage: 2,
-  /** An external step failed: git, ansible, terraform, GitHub. */
+  /** An external step failed: git, ansible, terraform, GitHub, a chat webhook. */
   external: 3,
   /** Cancelled by the user (Ctrl-C): 128 + SIGINT, as shells report it. */
   cancelled: 130,
@@ -27,6 +27,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'E_GIT':
     case 'E_EXECUTOR':
     case 'E_GITHUB':
+    case 'E_NOTIFY':
       return EXIT.external;
     case 'E_CANCELLED':
       return EXIT.cancelled;

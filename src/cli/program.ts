@@ -7,6 +7,7 @@ import { registerDigestCommand } from './commands/digest.js';
 import { registerDriftCommand } from './commands/drift.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerNextCommand } from './commands/next.js';
+import { registerNotifyCommand } from './commands/notify.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerUnlockCommand } from './commands/unlock.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -57,6 +58,7 @@ Examples:
   registerDigestCommand(program);
   registerAuditCommand(program);
   registerDriftCommand(program);
+  registerNotifyCommand(program);
   return program;
 }
 

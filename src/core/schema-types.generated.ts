@@ -994,6 +994,29 @@ export interface NetchangeConfig {
      */
     state?: string[];
   };
+  /**
+   * Where `netchange notify` posts: each chat names the environment variable that holds its incoming webhook URL (never the URL itself).
+   */
+  notify?: {
+    /**
+     * Slack incoming webhook.
+     */
+    slack?: {
+      /**
+       * Name of the environment variable holding the webhook URL. The URL is a secret: never printed, logged or posted.
+       */
+      webhookEnv: string;
+    };
+    /**
+     * Microsoft Teams incoming webhook (a Workflows webhook or a connector) that accepts an Adaptive Card.
+     */
+    teams?: {
+      /**
+       * Name of the environment variable holding the webhook URL. The URL is a secret: never printed, logged or posted.
+       */
+      webhookEnv: string;
+    };
+  };
 }
 
 /**

@@ -36,6 +36,8 @@ export interface ResolvedConfig {
   github: NonNullable<NetchangeConfig['github']>;
   /** Where `netchange drift` finds the intended state. */
   drift: DriftConfig;
+  /** Which environment variable holds each chat's webhook URL (`netchange notify`). */
+  notify: NonNullable<NetchangeConfig['notify']>;
 }
 
 /** Everything a command needs about the repository it runs on. */
@@ -161,6 +163,7 @@ export function resolveConfig(config: NetchangeConfig | undefined): ResolvedConf
       policy: config?.drift?.policy ?? 'policies/drift.yaml',
       state: config?.drift?.state ?? [],
     },
+    notify: config?.notify ?? {},
   };
 }
 

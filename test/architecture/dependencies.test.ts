@@ -161,6 +161,27 @@ describe('adapters at the edge', () => {
   });
 });
 
+describe('chat webhooks at the edge', () => {
+  // why: retries, Retry-After and keeping the secret URL out of errors are written once, in the
+  // adapter; the payload builders may use the client's types (erased when compiled), nothing more.
+  it('only src/notify/webhook-http.ts loads @slack/webhook or calls fetch for a webhook', async () => {
+    const sourceFiles = await parsedSources();
+
+    const offenders = sourceFiles
+      .filter(({ file }) => file !== 'notify/webhook-http.ts')
+      .flatMap((source) => [
+        ...importsOf(source)
+          .filter(({ specifier, typeOnly }) => /^@slack\//.test(specifier) && !typeOnly)
+          .map(({ line }) => `src/${source.file}:${line} loads @slack/*; use src/notify/webhook-http.ts`),
+        ...(source.file.startsWith('notify/') && /\bfetch\(/.test(source.tree.getFullText())
+          ? [`src/${source.file} calls fetch; use src/notify/webhook-http.ts`]
+          : []),
+      ]);
+
+    expect(offenders).toEqual([]);
+  });
+});
+
 describe('no import cycles', () => {
   // why type-only imports count too: they are erased when compiled, so they cannot break module
   // loading, but two modules that each need the other's types still cannot be understood, moved or

@@ -1,0 +1,102 @@
+/**
+ * The change advisory board's pack as a chat message, from a pack `netchange cab` rendered to a file
+ * (markdown or JSON). Until the lead wires `netchange cab`'s use-case in (see
+ * `loadCabNotification` in src/use-cases/notify.ts), this reads the rendered file: it does not know
+ * the pack's inner types, only its outline, so it stays correct when those change.
+ * - Markdown: the first `# ` heading is the title; each `## ` heading is a section whose first-level
+ *   list items (or, failing those, `### ` card headings) are its lines.
+ * - JSON: `title` (or `meeting`) and each top-level array, counted and listed by its items' `id`,
+ *   `title` or `name`.
+ */
+import type { Notification, NotificationSection } from '../model.js';
+
+export function describeCabMarkdown(markdown: string, link?: Notification['link']): Notification {
+  let title = 'Change advisory board pack';
+  const sections: NotificationSection[] = [];
+  let current: { heading: string; items: string[]; cards: string[] } | undefined;
+  const flush = () => {
+    if (current)
+      sections.push({
+        heading: current.heading,
+        lines: current.items.length > 0 ? current.items : current.cards,
+      });
+  };
+  let sawTitle = false;
+  for (const raw of markdown.split(/\r?\n/)) {
+    const line = raw.trimEnd();
+    const heading = /^(#{1,3})\s+(.+?)\s*#*$/.exec(line);
+    if (heading?.[1] === '#' && !sawTitle) {
+      title = plain(heading[2] ?? title);
+      sawTitle = true;
+    } else if (heading?.[1] === '##') {
+      flush();
+      current = { heading: plain(heading[2] ?? ''), items: [], cards: [] };
+    } else if (heading?.[1] === '###') {
+      current?.cards.push(plain(heading[2] ?? ''));
+    } else {
+      const item = /^[-*]\s+(.+)$/.exec(line);
+      if (item?.[1] && current) current.items.push(plain(item[1]));
+    }
+  }
+  flush();
+  const counted = sections.map((section) => `${section.heading}: ${section.lines.length}`);
+  return {
+    title,
+    summary: counted.length > 0 ? `${counted.join('; ')}.` : 'The pack is empty.',
+    tone: 'neutral',
+    facts: [],
+    sections,
+    ...(link ? { link } : {}),
+  };
+}
+
+export function describeCabJson(pack: unknown, link?: Notification['link']): Notification {
+  const record = isRecord(pack) ? pack : {};
+  const title =
+    typeof record.title === 'string'
+      ? record.title
+      : typeof record.meeting === 'string'
+        ? `CAB pack for ${record.meeting}`
+        : 'Change advisory board pack';
+  const sections: NotificationSection[] = [];
+  for (const [key, value] of Object.entries(record)) {
+    if (Array.isArray(value)) sections.push({ heading: key, lines: value.map(itemName) });
+    else if (isRecord(value)) {
+      for (const [inner, list] of Object.entries(value)) {
+        if (Array.isArray(list)) sections.push({ heading: `${key} · ${inner}`, lines: list.map(itemName) });
+      }
+    }
+  }
+  return {
+    title,
+    summary:
+      sections.length > 0
+        ? `${sections.map((section) => `${section.heading}: ${section.lines.length}`).join('; ')}.`
+        : 'The pack is empty.',
+    tone: 'neutral',
+    facts: [],
+    sections,
+    ...(link ? { link } : {}),
+  };
+}
+
+function itemName(item: unknown): string {
+  if (!isRecord(item)) return String(item);
+  const id = typeof item.id === 'string' ? item.id : undefined;
+  const name = [item.title, item.name, item.summary].find(
+    (value): value is string => typeof value === 'string',
+  );
+  return [id, name].filter(Boolean).join(' ') || JSON.stringify(item).slice(0, 200);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Markdown emphasis and links reduced to their text, so each chat can apply its own markup. */
+function plain(text: string): string {
+  return text
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__|`)/g, '')
+    .trim();
+}
