@@ -76,6 +76,7 @@ describe('rough edges', () => {
     'next',
     'digest',
     'drift',
+    'cab',
   ])('%s --help fills its description lines instead of breaking them after a few words', async (command) => {
     const result = await runCli([command, '--help'], { cwd: os.tmpdir() });
     const description = result.stdout.split('\n\n')[1] ?? '';

@@ -18,16 +18,14 @@ export function registerCabCommand(program: Command): void {
     .command('cab')
     .summary("the change advisory board's pack: what went wrong, what to assess, what is scheduled")
     .description(
-      "The board's pack for one meeting, in three parts:\n" +
-        '  Since the last meeting: failed, rolled-back and interrupted changes; emergency changes with their\n' +
-        '    retrospective due or overdue at the meeting; drift no netchange change explains (or "drift not\n' +
-        '    configured").\n' +
-        '  To assess: pending proposals (slot not over, not applied) that need the board, validated at the\n' +
-        '    meeting instant, high risk first. A proposal needs the board when an approval requirement names a\n' +
-        '    team of kind board (directly or as its RACI role) or its effective risk is high. Each card: state,\n' +
-        '    requester and organisation, RACI, slot (local and UTC), window, conflicts, plan line (--plan-dir),\n' +
-        '    rollback plan and the approvals still missing, by name.\n' +
-        '  Schedule: every change scheduled in the 14 days from the meeting.',
+      "The board's pack for one meeting. Since the last meeting: failed, rolled-back and interrupted\n" +
+        'changes; emergency changes with their retrospective due or overdue at the meeting; drift no\n' +
+        'netchange change explains (or "drift not configured"). To assess: pending proposals (slot not over,\n' +
+        'not applied) that need the board, validated at the meeting instant, high risk first; a proposal\n' +
+        'needs the board when an approval it requires is of a team of kind board (named, or through its RACI\n' +
+        'role) or its effective risk is high. Each card: state, requester and organisation, RACI, slot\n' +
+        '(local and UTC), window, conflicts, plan line (--plan-dir), rollback plan and the approvals still\n' +
+        'missing, by name. Schedule: every change in the 14 days from the meeting.',
     )
     .option('--repo <dir>', OPTION_HELP.repo)
     .option('--meeting <iso>', 'the meeting, an RFC 3339 instant (default: now)')
