@@ -12,8 +12,8 @@ import { type CliResult, runCli } from '../support/run-cli.js';
 
 // The board meets on Thursday 3 December 2026 at 15:00 in Chicago (21:00Z); the week before it,
 // the partner's VLAN change failed, an emergency uplink fix went in at night and its retrospective
-// was due on Wednesday, and someone edited core-hq-01 by hand. CHG-2026-0149 (core OSPF, declared
-// medium, raised to high by the core rule) waits for Sunday night.
+// was due on Wednesday, a run was killed on Tuesday night, and someone edited core-hq-01 by hand.
+// CHG-2026-0149 (core OSPF, declared medium, raised to high by the core rule) waits for Sunday night.
 const MEETING = '2026-12-03T15:00:00-06:00';
 const repositories: TestRepository[] = [];
 let example: TestRepository;
@@ -72,6 +72,19 @@ beforeAll(async () => {
       retrospectiveDue: '2026-12-02T09:20:00Z',
     }),
   );
+  // Killed mid-change on Tuesday night: a started record that no result follows.
+  await append(
+    example,
+    record('CHG-2026-0151', 'Rename the guest SSID for Thanksgiving', {
+      kind: 'apply-started',
+      outcome: 'started',
+      startedAt: '2026-12-02T08:00:00Z',
+      finishedAt: '2026-12-02T08:00:00Z',
+      steps: [],
+      verification: { status: 'not-run' },
+      rollback: { status: 'not-run' },
+    }),
+  );
   const diff = '--- running\n+++ intended\n-router ospf 1 cost 50\n+router ospf 1 cost 10\n';
   await recordDrift({
     repositoryRoot: example.root,
@@ -114,7 +127,10 @@ describe('netchange cab (markdown)', () => {
     const pack = result.stdout;
     expect(pack).toContain('## netchange CAB pack: Thu 3 Dec 2026 15:00 CST (21:00Z)');
     expect(pack).toContain('Records between Thu 26 Nov 2026 15:00 CST (21:00Z) and the meeting.');
-    expect(pack).toContain('#### Failed, rolled back and interrupted (1)');
+    expect(pack).toContain('#### Failed, rolled back and interrupted (2)');
+    expect(pack).toContain(
+      '- **INTERRUPTED CHG-2026-0151 Rename the guest SSID for Thanksgiving** — started Wed 2 Dec 2026 02:00 CST (08:00Z), no result;',
+    );
     expect(pack).toMatch(
       /- \*\*FAILED CHG-2026-0142 Add VLAN 40 for packaging line 3\*\* — Sun 29 Nov 2026 02:00–02:06 CST \(08:00–08:06Z\); requested by dana \(partner-noc\), run by github-actions; rollback succeeded; pull request \[#12\]/,
     );
@@ -175,7 +191,9 @@ describe('netchange cab (markdown)', () => {
     const result = await cab(example, ['--since', '2026-11-30T00:00:00Z']);
 
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('#### Failed, rolled back and interrupted (0)\n\nNone.');
+    expect(result.stdout).toContain('#### Failed, rolled back and interrupted (1)');
+    expect(result.stdout).toContain('INTERRUPTED CHG-2026-0151');
+    expect(result.stdout).not.toContain('FAILED CHG-2026-0142');
     expect(result.stdout).toContain('retrospective **OVERDUE**');
   });
 
@@ -195,7 +213,10 @@ describe('netchange cab --format json', () => {
     const pack = JSON.parse(result.stdout) as CabPack;
     expect(pack.meeting).toBe('2026-12-03T21:00:00Z');
     expect(pack.since).toBe('2026-11-26T21:00:00Z');
-    expect(pack.failures.map((failure) => failure.proposal.id)).toEqual(['CHG-2026-0142']);
+    expect(pack.failures.map((failure) => [failure.proposal.id, failure.outcome])).toEqual([
+      ['CHG-2026-0142', 'failed'],
+      ['CHG-2026-0151', 'started'],
+    ]);
     expect(pack.emergencies.map((review) => [review.record.proposal.id, review.status])).toEqual([
       ['CHG-2026-0145', 'overdue'],
     ]);
