@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { EvidenceRecord } from '../audit/types.js';
+import { evidenceDraft } from '../../test/audit/drafts.js';
+import type { EvidenceDraft, EvidenceRecord } from '../audit/types.js';
 import type { ProposalReport, ValidationReport } from '../core/model.js';
 import { assembleCabPack, type CabPackInput, type CabTeam } from './pack.js';
 
 const MEETING = new Date('2026-12-03T21:00:00Z');
+
+/** A stored record (its place in the chain does not matter here). */
+function recordOf(overrides: Partial<EvidenceDraft>): EvidenceRecord {
+  const draft = evidenceDraft(overrides);
+  return {
+    ...draft,
+    schemaVersion: 1,
+    sequence: 1,
+    previousHash: null,
+    hash: '',
+    recordedAt: draft.finishedAt,
+  };
+}
 
 function proposal(id: string, overrides: Partial<ProposalReport> = {}): ProposalReport {
   return {
@@ -102,17 +116,10 @@ describe('assembleCabPack: what needs the board', () => {
   });
 
   it('leaves out what is over at the meeting and what was applied', () => {
-    const applied = {
-      proposal: { id: 'CHG-APPLIED' },
-      outcome: 'succeeded',
-      kind: 'apply',
+    const applied = recordOf({
+      proposal: { ...evidenceDraft().proposal, id: 'CHG-APPLIED' },
       finishedAt: '2026-11-20T00:00:00Z',
-      startedAt: '2026-11-20T00:00:00Z',
-      sequence: 1,
-      requester: { team: 'netops', github: 'bob' },
-      actor: { name: 'ci', kind: 'automation' },
-      approvers: [],
-    } as unknown as EvidenceRecord;
+    });
     const high = { declared: 'high' as const, effective: 'high' as const, reasons: [] };
 
     const pack = assembleCabPack(
@@ -149,18 +156,13 @@ describe('assembleCabPack: what needs the board', () => {
 describe('assembleCabPack: emergencies', () => {
   it('judges the retrospective at the meeting: overdue before it, due after it', () => {
     const emergency = (id: string, due: string) =>
-      ({
-        proposal: { id, type: 'emergency' },
+      recordOf({
         kind: 'emergency',
-        outcome: 'succeeded',
+        proposal: { ...evidenceDraft().proposal, id, type: 'emergency' },
         retrospectiveDue: due,
         startedAt: '2026-11-30T09:00:00Z',
         finishedAt: '2026-11-30T09:20:00Z',
-        sequence: 1,
-        requester: { team: 'netops', github: 'bob' },
-        actor: { name: 'ci', kind: 'automation' },
-        approvers: [],
-      }) as unknown as EvidenceRecord;
+      });
 
     const pack = assembleCabPack(
       input({
