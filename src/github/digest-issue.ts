@@ -6,6 +6,7 @@
 import type { ChainTip } from '../audit/chain.js';
 import type { Digest } from '../audit/digest.js';
 import {
+  type ComposeLivingIssueInput,
   composeLivingIssue,
   describeLivingIssuePost,
   type LivingIssueContent,
@@ -55,23 +56,9 @@ export interface DigestIssueContent extends LivingIssueContent {
   day: string;
 }
 
-export interface ComposeDigestIssueInput {
+/** The living issue's input, keyed by the day; the markdown is `renderDigestMarkdown(digest)`. */
+export interface ComposeDigestIssueInput extends Omit<ComposeLivingIssueInput, 'key' | 'title'> {
   day: string;
-  /** The digest as markdown (`renderDigestMarkdown(digest)`). */
-  markdown: string;
-  /**
-   * The text whose change warrants a write: the digest without volatile parts (period bounds, times
-   * of generation). Hashed into a marker; equal fingerprints mean no write.
-   */
-  stableText: string;
-  /** When this body was generated (shown in the footer, ignored by the comparison). */
-  generatedAt: Date;
-  /** Zone the footer shows `generatedAt` in (netchange.yaml `defaults.timezone`); UTC alone when absent. */
-  timeZone?: string;
-  /** The local command that prints the full digest, named in the truncation note. */
-  localCommand: string;
-  /** The evidence chain's head, published as an anchor (a new head is a change worth writing). */
-  evidenceHead?: ChainTip;
 }
 
 /** Composes the issue body: markers, the digest, a footer; cut to GitHub's limit with a note. Pure. */
