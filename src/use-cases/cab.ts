@@ -44,6 +44,8 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
       'Give the previous meeting, e.g. --since 2026-11-26T15:00:00Z.',
     );
   }
+  // why: a wrong --plan-dir is said before the slower reads and the validation.
+  const plans = request.planDir ? await readPlans(request.planDir, context.cwd) : undefined;
   const workspace = await openWorkspace({
     cwd: context.cwd,
     ...(request.repo ? { repo: request.repo } : {}),
@@ -60,7 +62,6 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
     { from: request.meeting, days: SCHEDULE_DAYS, at: request.meeting },
     context.version,
   );
-  const plans = request.planDir ? await readPlans(request.planDir, context.cwd) : undefined;
   const { teams, raci } = policyFacts(workspace);
   const pack = assembleCabPack({
     meeting: request.meeting,
