@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerCabCommand } from './commands/cab.js';
 import { registerCodeownersCommand } from './commands/codeowners.js';
 import { registerCommentCommand } from './commands/comment.js';
 import { registerDigestCommand } from './commands/digest.js';
@@ -59,6 +60,7 @@ Examples:
   registerAuditCommand(program);
   registerDriftCommand(program);
   registerNotifyCommand(program);
+  registerCabCommand(program);
   return program;
 }
 

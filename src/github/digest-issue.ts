@@ -1,20 +1,34 @@
 /**
  * `netchange digest --post`: the morning digest as ONE GitHub issue per day, found by a hidden
  * marker, created once and then edited in place; nothing is written when the digest says the same
- * as what the issue already shows.
+ * as what the issue already shows (src/github/living-issue.ts does the keeping).
  */
-import { createHash } from 'node:crypto';
-import { anchorBlock } from '../audit/anchor.js';
 import type { ChainTip } from '../audit/chain.js';
 import type { Digest } from '../audit/digest.js';
-import { NetchangeError } from '../core/errors.js';
-import { formatLocalAndUtc } from '../core/time.js';
-import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
-import type { GitHubPort, IssueInfo } from './port.js';
-import { connectGitHub } from './publish.js';
+import {
+  type ComposeLivingIssueInput,
+  composeLivingIssue,
+  describeLivingIssuePost,
+  type LivingIssueContent,
+  type LivingIssueKind,
+  type LivingIssuePostOutcome,
+  type LivingIssueResult,
+  livingIssueMarker,
+  postLivingIssue,
+  publishLivingIssue,
+} from './living-issue.js';
+import type { GitHubPort } from './port.js';
 
 /** The label every digest issue carries; the issue search filters on it. */
 export const DIGEST_LABEL = 'netchange-digest';
+
+/** The digest's living issue: its markers, label and words. */
+export const DIGEST_ISSUE: LivingIssueKind = {
+  name: 'digest',
+  label: DIGEST_LABEL,
+  command: 'netchange digest --post',
+  noun: 'digest',
+};
 
 /** `YYYY-MM-DD` of `at` in `timeZone` (default UTC): the day a digest issue is for. */
 export function digestDay(at: Date, timeZone = 'UTC'): string {
@@ -29,7 +43,7 @@ export function digestDay(at: Date, timeZone = 'UTC'): string {
 
 /** The hidden marker that identifies the day's issue. */
 export function digestMarker(day: string): string {
-  return `<!-- netchange:digest:${day} -->`;
+  return livingIssueMarker(DIGEST_ISSUE, day);
 }
 
 /** The issue title for a day. */
@@ -38,94 +52,33 @@ export function digestTitle(day: string): string {
 }
 
 /** What the day's issue should show. */
-export interface DigestIssueContent {
+export interface DigestIssueContent extends LivingIssueContent {
   day: string;
-  title: string;
-  /** The full body, markers first, within GITHUB_LIMITS.body. */
-  body: string;
-  /** sha256 of what the digest says, without the period and the generation time. */
-  fingerprint: string;
-  /** True when the markdown had to be cut to fit. */
-  truncated: boolean;
 }
 
-export interface ComposeDigestIssueInput {
+/** The living issue's input, keyed by the day; the markdown is `renderDigestMarkdown(digest)`. */
+export interface ComposeDigestIssueInput extends Omit<ComposeLivingIssueInput, 'key' | 'title'> {
   day: string;
-  /** The digest as markdown (`renderDigestMarkdown(digest)`). */
-  markdown: string;
-  /**
-   * The text whose change warrants a write: the digest without volatile parts (period bounds, times
-   * of generation). Hashed into a marker; equal fingerprints mean no write.
-   */
-  stableText: string;
-  /** When this body was generated (shown in the footer, ignored by the comparison). */
-  generatedAt: Date;
-  /** Zone the footer shows `generatedAt` in (netchange.yaml `defaults.timezone`); UTC alone when absent. */
-  timeZone?: string;
-  /** The local command that prints the full digest, named in the truncation note. */
-  localCommand: string;
-  /** The evidence chain's head, published as an anchor (a new head is a change worth writing). */
-  evidenceHead?: ChainTip;
 }
 
 /** Composes the issue body: markers, the digest, a footer; cut to GitHub's limit with a note. Pure. */
 export function composeDigestIssue(input: ComposeDigestIssueInput): DigestIssueContent {
-  const anchor = input.evidenceHead ? `${anchorBlock(input.evidenceHead)}\n\n` : '';
-  const fingerprint = createHash('sha256').update(input.stableText).update(anchor).digest('hex');
-  // why: the anchor sits before the digest, so cutting a long digest never drops it.
-  const head = `${digestMarker(input.day)}\n${contentMarker(fingerprint)}\n${anchor}`;
-  const footer = `\n---\n<sub>Updated in place by \`netchange digest --post\` at ${formatLocalAndUtc(input.generatedAt.getTime(), input.timeZone)}.</sub>\n`;
-  const whole = input.markdown.endsWith('\n') ? input.markdown : `${input.markdown}\n`;
-  const note = (hidden: number) =>
-    `\n> **Truncated:** ${hidden.toLocaleString('en-US')} more characters of this digest do not fit in a GitHub issue (at most ${GITHUB_LIMITS.body.toLocaleString('en-US')}). For the full digest run \`${input.localCommand}\` locally.\n`;
-  const markdown = truncateToLimit(whole, GITHUB_LIMITS.body - head.length - footer.length, note, {
-    atLineEnd: true,
-  });
-  const truncated = markdown !== whole;
-  return {
-    day: input.day,
-    title: digestTitle(input.day),
-    body: `${head}${markdown}${footer}`,
-    fingerprint,
-    truncated,
-  };
+  const { day, ...rest } = input;
+  return { ...composeLivingIssue(DIGEST_ISSUE, { ...rest, key: day, title: digestTitle(day) }), day };
 }
 
 /** What posting did. */
-export interface DigestIssueResult {
-  action: 'created' | 'updated' | 'unchanged';
-  issue: IssueInfo;
-}
+export type DigestIssueResult = LivingIssueResult;
 
 /**
  * Finds the day's open issue (label + marker), creates it when there is none, edits it when its
  * content fingerprint differs, and writes nothing otherwise. Requests: 1 (unchanged), 2 (created or updated).
  */
-export async function publishDigestIssue(
+export function publishDigestIssue(
   github: GitHubPort,
   content: DigestIssueContent,
 ): Promise<DigestIssueResult> {
-  const existing = await github.findOpenIssue(DIGEST_LABEL, digestMarker(content.day));
-  if (!existing) {
-    const issue = await github.createIssue({
-      title: content.title,
-      body: content.body,
-      labels: [DIGEST_LABEL],
-    });
-    return { action: 'created', issue };
-  }
-  if (contentFingerprint(existing.body) === content.fingerprint)
-    return { action: 'unchanged', issue: existing };
-  const issue = await github.updateIssue(existing.number, { body: content.body });
-  return { action: 'updated', issue };
-}
-
-function contentMarker(fingerprint: string): string {
-  return `<!-- netchange:digest-content sha256:${fingerprint} -->`;
-}
-
-function contentFingerprint(body: string): string | undefined {
-  return /<!-- netchange:digest-content sha256:([0-9a-f]{64}) -->/.exec(body)?.[1];
+  return publishLivingIssue(github, DIGEST_ISSUE, content);
 }
 
 export interface DigestIssuePostOptions {
@@ -144,57 +97,38 @@ export interface DigestIssuePostOptions {
 }
 
 /** What the command reports on stderr. */
-export interface DigestIssuePostOutcome extends DigestIssueResult {
-  repository: string;
+export interface DigestIssuePostOutcome extends LivingIssuePostOutcome {
   day: string;
-  truncated: boolean;
 }
 
 /** Posts a digest to the repository's day issue, with `netchange comment`'s credentials and environment. */
 export async function postDigestIssue(options: DigestIssuePostOptions): Promise<DigestIssuePostOutcome> {
   const { renderDigestMarkdown } = await import('../reporters/digest/markdown.js');
-  const { github, target, redactor } = await connectGitHub({
-    env: options.env,
-    warn: options.warn,
-    ...(options.config ? { config: options.config } : {}),
-  });
   const day = digestDay(new Date(options.digest.until), options.timeZone);
   // why: the period bounds move with every run of `--since 24h`; only what the digest says counts.
   const stable = renderDigestMarkdown({ ...options.digest, since: '', until: '' });
-  const content = composeDigestIssue({
-    day,
-    markdown: redactor.redactText(renderDigestMarkdown(options.digest)),
-    stableText: redactor.redactText(stable),
-    generatedAt: options.at,
-    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
-    localCommand: localCommand(options.digest),
-    ...(options.evidenceHead ? { evidenceHead: options.evidenceHead } : {}),
+  const outcome = await postLivingIssue({
+    kind: DIGEST_ISSUE,
+    env: options.env,
+    warn: options.warn,
+    ...(options.config ? { config: options.config } : {}),
+    compose: (redactor) =>
+      composeDigestIssue({
+        day,
+        markdown: redactor.redactText(renderDigestMarkdown(options.digest)),
+        stableText: redactor.redactText(stable),
+        generatedAt: options.at,
+        ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+        localCommand: localCommand(options.digest),
+        ...(options.evidenceHead ? { evidenceHead: options.evidenceHead } : {}),
+      }),
   });
-  try {
-    const result = await publishDigestIssue(github, content);
-    return { ...result, repository: target.repository, day, truncated: content.truncated };
-  } catch (error) {
-    if (error instanceof NetchangeError && error.code === 'E_GITHUB') {
-      throw new NetchangeError(
-        'E_GITHUB',
-        `could not post the digest: ${redactor.redactText(error.message)}`,
-        {
-          hint: `${error.hint ? `${redactor.redactText(error.hint)} ` : ''}The digest above is complete; run the command again to post it (it edits the day's issue in place).`,
-          cause: error,
-        },
-      );
-    }
-    throw error;
-  }
+  return { ...outcome, day };
 }
 
 /** One line for stderr. */
 export function describeDigestIssuePost(outcome: DigestIssuePostOutcome): string {
-  const where = `${outcome.repository}#${outcome.issue.number}`;
-  const link = outcome.issue.htmlUrl ? ` (${outcome.issue.htmlUrl})` : '';
-  const cut = outcome.truncated ? '; the body was truncated to fit GitHub' : '';
-  if (outcome.action === 'unchanged') return `digest issue is up to date: ${where}${link}\n`;
-  return `posted to ${where}${link}${outcome.action === 'updated' ? ', updated in place' : ''}${cut}\n`;
+  return describeLivingIssuePost(DIGEST_ISSUE, outcome);
 }
 
 function localCommand(digest: Digest): string {

@@ -18,6 +18,7 @@ describe('the reporter registry', () => {
       'verify',
       'next',
       'drift',
+      'cab',
     ]);
   });
 
@@ -31,6 +32,7 @@ describe('the reporter registry', () => {
     ['verify', ['text', 'json']],
     ['next', ['text', 'json']],
     ['drift', ['text', 'json', 'markdown']],
+    ['cab', ['markdown', 'json']],
   ] as const)('lists the %s formats in the order --help shows them', (kind, formats) => {
     expect(formatChoices(kind)).toEqual(formats);
   });

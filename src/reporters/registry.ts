@@ -6,8 +6,10 @@
  */
 import type { Digest } from '../audit/digest.js';
 import type { VerifyResult } from '../audit/verify.js';
+import type { CabPack } from '../cab/pack.js';
 import { usageError } from '../core/errors.js';
 import { APPLY_REPORTERS, type ApplyOutput } from './apply/index.js';
+import { CAB_REPORTERS } from './cab/index.js';
 import { CALENDAR_REPORTERS, type CalendarOutput } from './calendar/index.js';
 import { DIGEST_REPORTERS } from './digest/index.js';
 import { DRIFT_REPORTERS, type DriftOutput } from './drift/index.js';
@@ -29,6 +31,7 @@ export interface ResultData {
   verify: VerifyResult;
   next: NextOutput;
   drift: DriftOutput;
+  cab: CabPack;
 }
 
 /** Result kind → its formats, each in the order `--help` lists them. */
@@ -42,6 +45,7 @@ export const REPORTERS = {
   verify: VERIFY_REPORTERS,
   next: NEXT_REPORTERS,
   drift: DRIFT_REPORTERS,
+  cab: CAB_REPORTERS,
 } satisfies ReporterTables;
 
 /** The registry's shape: every kind of ResultData has a table of reporters for its data. */

@@ -79,7 +79,11 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
     const filled = text.replace(/__(TIMEZONE|START)__/g, (name) => values[name] ?? name);
     await writeFile(
       destination,
-      target === DIGEST_WORKFLOW ? scheduleDigestAtLocalMorning(filled, timezone, options.now) : filled,
+      target === DIGEST_WORKFLOW
+        ? scheduleDigestAtLocalMorning(filled, timezone, options.now)
+        : target === CAB_WORKFLOW
+          ? filled.replace(CAB_ZONE_LINE, `  TZ: ${timezone}\n`)
+          : filled,
     );
   }
   let initialisedGit = false;
@@ -91,6 +95,10 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
 }
 
 const DIGEST_WORKFLOW = '.github/workflows/netchange-digest.yaml';
+const CAB_WORKFLOW = '.github/workflows/netchange-cab.yaml';
+// why: the template keeps the example's zone (the example's workflows equal the templates byte for
+// byte); init puts the repository's zone there, where the CAB pack workflow finds the meeting's day.
+const CAB_ZONE_LINE = '  TZ: America/Chicago\n';
 const DIGEST_CRON_LINE = "    - cron: '0 7 * * *'\n";
 /** The local hour the morning digest is posted at. */
 const DIGEST_LOCAL_HOUR = 7;

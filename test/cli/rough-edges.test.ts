@@ -76,6 +76,7 @@ describe('rough edges', () => {
     'next',
     'digest',
     'drift',
+    'cab',
   ])('%s --help fills its description lines instead of breaking them after a few words', async (command) => {
     const result = await runCli([command, '--help'], { cwd: os.tmpdir() });
     const description = result.stdout.split('\n\n')[1] ?? '';
@@ -121,5 +122,8 @@ describe('a fresh repository', () => {
     expect(codeowners).toMatch(/^\/changes\/switching\/ @/m);
     expect(codeowners).toMatch(/^\/policies\/ @/m);
     expect(validate.stdout).toContain('changes/switching/chg-0001-first-vlan.yaml');
+    // The CAB pack's workflow finds the meeting's day in the repository's zone.
+    const cab = await readFile(path.join(directory, '.github/workflows/netchange-cab.yaml'), 'utf8');
+    expect(cab).toContain('\n  TZ: Europe/Berlin\n');
   });
 });

@@ -23,7 +23,7 @@ function netchangeCommands(text: string): string[] {
 }
 
 describe('workflow templates', () => {
-  it('cover pull requests, reviews, the schedule, emergencies, the morning digest and hourly drift', () => {
+  it('cover pull requests, reviews, the schedule, emergencies, the morning digest, the CAB pack and hourly drift', () => {
     const triggers = [...templates.values()].map((text) =>
       Object.keys((parse(text) as { on: object }).on)
         .sort()
@@ -32,6 +32,7 @@ describe('workflow templates', () => {
 
     expect([...templates.keys()]).toEqual([
       'netchange-apply.yaml',
+      'netchange-cab.yaml',
       'netchange-digest.yaml',
       'netchange-drift.yaml',
       'netchange-emergency.yaml',
@@ -39,6 +40,7 @@ describe('workflow templates', () => {
       'netchange-review.yaml',
     ]);
     expect(triggers).toEqual([
+      'schedule,workflow_dispatch',
       'schedule,workflow_dispatch',
       'schedule,workflow_dispatch',
       'schedule,workflow_dispatch',

@@ -14,6 +14,7 @@ const KIND_OF_COMMAND: Record<string, ResultKind> = {
   'audit verify': 'verify',
   next: 'next',
   drift: 'drift',
+  cab: 'cab',
 };
 
 function formatOptions(command: Command, prefix = ''): [string, readonly string[] | undefined][] {

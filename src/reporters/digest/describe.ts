@@ -231,7 +231,7 @@ function slotText(start: string, end: string, zone: string | undefined): string 
 }
 
 // why: records carry RFC 3339 strings; one that does not parse is shown as written, never hidden.
-function timeText(iso: string, zone: string | undefined): string {
+export function timeText(iso: string, zone: string | undefined): string {
   const epochMs = Date.parse(iso);
   return Number.isNaN(epochMs) ? iso : formatLocalAndUtc(epochMs, zone);
 }
@@ -241,7 +241,8 @@ function utcText(iso: string): string {
   return Number.isNaN(epochMs) ? iso : formatUtcTime(epochMs);
 }
 
-function spanText(startIso: string, endIso: string, zone: string | undefined): string {
+/** A record's start–end span in the display format (as written when either end does not parse). */
+export function spanText(startIso: string, endIso: string, zone: string | undefined): string {
   const startMs = Date.parse(startIso);
   const endMs = Date.parse(endIso);
   if (Number.isNaN(startMs) || Number.isNaN(endMs)) return `${startIso} – ${endIso}`;

@@ -167,7 +167,7 @@ export function renderRemovalBanner(
 }
 
 /** `delete \`terraform_data.x\``, `remove 2 configuration lines from \`sw-1\` (\`state/sw-1.cfg\`): \`…\``. */
-function describeRemoval(removal: Removal): string {
+export function describeRemoval(removal: Removal): string {
   const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
   const file = removal.file ? ` (${code(removal.file)})` : '';
   const lines = removal.lines?.length ? `: ${removal.lines.map(code).join(', ')}` : '';
@@ -225,7 +225,7 @@ function describeMissingApproval(requirement: ApprovalRequirement): string {
 
 // why: proposal text is user input; inside a table cell it must not end the cell, start HTML or
 // mention anyone.
-function escapeCell(text: string): string {
+export function escapeCell(text: string): string {
   return text
     .replace(/[\\`*_{}[\]<>|]/g, (character) => `\\${character}`)
     .replace(/@(?=\w)/g, '@\u200b')

@@ -1,0 +1,139 @@
+/**
+ * `netchange cab`: the board's pack for one meeting. Reads the evidence (failures, emergencies,
+ * drift), validates the repository at the meeting instant (what needs the board), builds the
+ * forward schedule, and assembles the pack; `--post` keeps one GitHub issue per meeting.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { refreshEvidence, resolveEvidenceRepository } from '../audit/cli-support.js';
+import { loadEvidence, readEvidenceHead } from '../audit/index.js';
+import { assembleCabPack, type CabPack, type CabTeam, SCHEDULE_DAYS } from '../cab/pack.js';
+import { compileChangeControlPolicy } from '../control/index.js';
+import { usageError } from '../core/errors.js';
+import type { ChangeProposal } from '../core/model.js';
+import type { RaciAssignment } from '../core/schema-types.generated.js';
+import { loadChangeSubjects } from '../pipeline/load-proposals.js';
+import { validateWorkspace } from '../pipeline/validate.js';
+import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import { planViewsOf } from '../reporters/review/summary.js';
+import { readRunPlan } from '../runs/plan-document.js';
+import type { UseCaseContext } from './context.js';
+import { buildSchedule } from './schedule.js';
+
+export interface CabRequest {
+  repo?: string;
+  meeting: Date;
+  since: Date;
+  /** `--plan-dir DIR`: a `netchange plan` run directory whose plan.json gives the cards' plan lines. */
+  planDir?: string;
+  /** Fetch the evidence branch from origin first. */
+  fetch: boolean;
+}
+
+/** The pack, and a post of it to the meeting's GitHub issue once it is printed. */
+export interface CabRun {
+  pack: CabPack;
+  /** Publishes the pack (`--post`); returns the line to print. */
+  post(): Promise<string>;
+}
+
+export async function prepareCabPack(request: CabRequest, context: UseCaseContext): Promise<CabRun> {
+  if (request.since.getTime() >= request.meeting.getTime()) {
+    throw usageError(
+      '--since must be before --meeting',
+      'Give the previous meeting, e.g. --since 2026-11-26T15:00:00Z.',
+    );
+  }
+  // why: a wrong --plan-dir is said before the slower reads and the validation.
+  const plans = request.planDir ? await readPlans(request.planDir, context.cwd) : undefined;
+  const workspace = await openWorkspace({
+    cwd: context.cwd,
+    ...(request.repo ? { repo: request.repo } : {}),
+  });
+  const root = await resolveEvidenceRepository(request.repo, context.cwd);
+  if (request.fetch) await refreshEvidence(root, context.warn, context.notice);
+  // why: every record is read: the period is cut in assembly, and a proposal applied long ago is
+  // not pending, whatever its slot says.
+  const evidence = await loadEvidence(root, { onNotice: context.notice });
+  const report = await validateWorkspace(workspace, { at: request.meeting, version: context.version });
+  const { subjects } = await loadChangeSubjects(workspace);
+  const schedule = await buildSchedule(
+    workspace,
+    { from: request.meeting, days: SCHEDULE_DAYS, at: request.meeting },
+    context.version,
+  );
+  const { teams, raci } = policyFacts(workspace);
+  const pack = assembleCabPack({
+    meeting: request.meeting,
+    since: request.since,
+    ...(workspace.config.defaults.timezone ? { timezone: workspace.config.defaults.timezone } : {}),
+    records: evidence.records,
+    drift: evidence.drift.filter((record) => {
+      const checked = Date.parse(record.checkedAt);
+      return checked >= request.since.getTime() && checked < request.meeting.getTime();
+    }),
+    unreadable: evidence.unreadable,
+    driftConfigured: workspace.config.drift.ansible.length + workspace.config.drift.terraform.length > 0,
+    report,
+    proposals: new Map<string, ChangeProposal>(subjects.map((subject) => [subject.file, subject.proposal])),
+    teams,
+    raci,
+    ...(plans ? { plans } : {}),
+    schedule,
+  });
+  return {
+    pack,
+    async post() {
+      const { postCabIssue, describeCabIssuePost } = await import('../github/cab-issue.js');
+      const evidenceHead = await readEvidenceHead(root);
+      const outcome = await postCabIssue({
+        pack,
+        env: context.env,
+        config: workspace.config.github,
+        at: context.clock.now(),
+        warn: context.warn,
+        ...(evidenceHead ? { evidenceHead } : {}),
+      });
+      return describeCabIssuePost(outcome);
+    },
+  };
+}
+
+async function readPlans(directory: string, cwd: string) {
+  const absolute = path.resolve(cwd, directory);
+  if (!existsSync(absolute)) {
+    throw usageError(
+      `--plan-dir ${directory} does not exist`,
+      'Name the --out-dir of a `netchange plan` run.',
+    );
+  }
+  const { plan } = await readRunPlan(absolute);
+  if (!plan) {
+    throw usageError(
+      `--plan-dir ${directory} holds no plan.json`,
+      'Name the --out-dir of a `netchange plan` run.',
+    );
+  }
+  return planViewsOf(plan);
+}
+
+/**
+ * Teams and RACI from the change-control policy. validateWorkspace has already refused a broken
+ * policy (exit 2), so a policy that does not compile here cannot happen; no policy: no teams.
+ */
+function policyFacts(workspace: Workspace): {
+  teams: Map<string, CabTeam>;
+  raci: Map<string, RaciAssignment>;
+} {
+  const policy = workspace.changeControlDocument
+    ? compileChangeControlPolicy(workspace.changeControlDocument).policy
+    : undefined;
+  if (!policy) return { teams: new Map(), raci: new Map() };
+  const teams = new Map(
+    [...policy.teams].map(([name, team]): [string, CabTeam] => [
+      name,
+      { name, kind: team.kind, displayName: team.displayName },
+    ]),
+  );
+  return { teams, raci: new Map(policy.raci) };
+}
