@@ -13,7 +13,7 @@ import { readTextFile } from '../documents/read-file.js';
 import type { ChatName, Notification } from '../notify/model.js';
 import { buildSlackMessage } from '../notify/slack.js';
 import { describeApplyNotification } from '../notify/sources/apply-result.js';
-import { describeCabJson, describeCabMarkdown } from '../notify/sources/cab.js';
+import { describeCabJson, describeCabMarkdown, describeCabPack } from '../notify/sources/cab.js';
 import { describeDigestNotification } from '../notify/sources/digest.js';
 import type { NotificationSourceName } from '../notify/sources/registry.js';
 import { buildTeamsMessage } from '../notify/teams.js';
@@ -38,6 +38,8 @@ export interface NotifyRequest {
   runDir?: string;
   /** cab: a rendered pack, markdown or JSON, relative to the context's cwd. */
   file?: string;
+  /** cab without `file`: the pack is assembled now for this meeting, as `netchange cab` does. */
+  cab?: { meeting: Date; since: Date; fetch: boolean };
 }
 
 /** One message built, and posted unless dry run. */
@@ -284,10 +286,18 @@ async function loadCabNotification(
   context: UseCaseContext,
 ): Promise<Notification[]> {
   if (!request.file) {
-    throw usageError(
-      '--from cab needs --file PACK (markdown or JSON)',
-      'Write the pack first: netchange cab --format markdown --output cab.md, then notify --from cab --file cab.md.',
+    if (!request.cab) {
+      throw usageError(
+        '--from cab needs --file PACK (markdown or JSON) or a meeting to assemble the pack for',
+        'Give --meeting ISO, or write the pack first: netchange cab --format json --output cab.json.',
+      );
+    }
+    const { prepareCabPack } = await import('./cab.js');
+    const run = await prepareCabPack(
+      { ...request.cab, ...(request.repo ? { repo: request.repo } : {}) },
+      context,
     );
+    return [describeCabPack(run.pack, linkFor(request, context.env, 'CAB pack'))];
   }
   const text = await readInput(path.resolve(context.cwd, request.file), request.file);
   const link = linkFor(request, context.env, 'CAB pack');

@@ -264,4 +264,26 @@ describe('netchange notify', () => {
     expect(checkTeamsPayload(payload)).toEqual([]);
     expect(result.stdout).toContain('Since the last meeting: 1; To assess: 1.');
   });
+
+  it('assembles the CAB pack itself for --meeting when no pack file is given', async () => {
+    const result = await runCli(
+      [
+        'notify',
+        '--to',
+        'slack',
+        '--from',
+        'cab',
+        '--meeting',
+        '2026-11-22T15:00:00Z',
+        '--no-fetch',
+        '--dry-run',
+      ],
+      { cwd: repository.root, env: { PLANT_SNMP_COMMUNITY: COMMUNITY } },
+    );
+
+    expect(result.exitCode).toBe(0);
+    expect(checkSlackPayload(JSON.parse(result.stdout) as unknown)).toEqual([]);
+    expect(result.stdout).toContain('CHG-13');
+    expect(result.stdout).not.toContain(COMMUNITY);
+  });
 });

@@ -6,6 +6,9 @@ import {
   type NotificationSourceName,
 } from '../../notify/sources/registry.js';
 import { cliContext } from '../context.js';
+
+const CAB_PERIOD_MS = 7 * 86_400_000;
+
 import { OPTION_HELP } from '../options.js';
 
 interface NotifyFlags {
@@ -20,6 +23,7 @@ interface NotifyFlags {
   fetch: boolean;
   runDir?: string;
   file?: string;
+  meeting?: string;
 }
 
 export function registerNotifyCommand(program: Command): void {
@@ -62,6 +66,10 @@ export function registerNotifyCommand(program: Command): void {
       'apply-result: the run directory netchange apply wrote (holds result.json), or a folder of them such as .netchange/runs: one message per apply run in it',
     )
     .option('--file <pack>', 'cab: the pack netchange cab wrote, markdown (.md) or JSON (.json)')
+    .option(
+      '--meeting <iso>',
+      'cab without --file: assemble the pack for this meeting (default: now), 7 days back',
+    )
     .addHelpText(
       'after',
       `
@@ -83,6 +91,7 @@ failing after retries (nothing is lost: run the command again).`,
       const { notify } = await import('../../use-cases/notify.js');
       const context = cliContext();
       const until = flags.until ? parseInstant(flags.until, '--until') : context.clock.now();
+      const meeting = flags.meeting ? parseInstant(flags.meeting, '--meeting') : context.clock.now();
       const outcome = await notify(
         {
           to: flags.to,
@@ -92,6 +101,12 @@ failing after retries (nothing is lost: run the command again).`,
           ...(flags.dryRun ? { dryRun: true } : {}),
           ...(flags.runDir ? { runDir: flags.runDir } : {}),
           ...(flags.file ? { file: flags.file } : {}),
+          ...(flags.from === 'cab' && !flags.file
+            ? {
+                // why: the same period as `netchange cab`'s default: the week before the meeting.
+                cab: { meeting, since: new Date(meeting.getTime() - CAB_PERIOD_MS), fetch: flags.fetch },
+              }
+            : {}),
           ...(flags.from === 'digest'
             ? {
                 digest: {

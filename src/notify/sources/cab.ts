@@ -1,14 +1,67 @@
 /**
- * The change advisory board's pack as a chat message, from a pack `netchange cab` rendered to a file
- * (markdown or JSON). Until the lead wires `netchange cab`'s use-case in (see
- * `loadCabNotification` in src/use-cases/notify.ts), this reads the rendered file: it does not know
- * the pack's inner types, only its outline, so it stays correct when those change.
+ * The change advisory board's pack as a chat message: from the pack itself (assembled for
+ * `--meeting`, or read from `netchange cab --format json`), else from a markdown outline.
+ * - A pack: the summary line, then failures, overdue retrospectives and the cards to assess.
  * - Markdown: the first `# ` heading is the title; each `## ` heading is a section whose first-level
  *   list items (or, failing those, `### ` card headings) are its lines.
- * - JSON: `title` (or `meeting`) and each top-level array, counted and listed by its items' `id`,
- *   `title` or `name`.
+ * - Other JSON: `title` (or `meeting`) and each top-level array, counted and listed by its items'
+ *   `id`, `title` or `name`.
  */
+import type { CabPack } from '../../cab/pack.js';
+import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../../core/time.js';
+import { summaryLine } from '../../reporters/cab/markdown.js';
 import type { Notification, NotificationSection } from '../model.js';
+
+/** True for what `netchange cab --format json` writes. */
+export function isCabPack(value: unknown): value is CabPack {
+  return (
+    isRecord(value) &&
+    value.schemaVersion === 1 &&
+    typeof value.meeting === 'string' &&
+    Array.isArray(value.toAssess) &&
+    Array.isArray(value.failures)
+  );
+}
+
+export function describeCabPack(pack: CabPack, link?: Notification['link']): Notification {
+  const zone = pack.timezone;
+  const sections: NotificationSection[] = [];
+  if (pack.failures.length > 0) {
+    sections.push({
+      heading: 'Failed, rolled back or interrupted',
+      lines: pack.failures.map(
+        (record) => `${record.proposal.id} ${record.proposal.title}: ${record.outcome}`,
+      ),
+    });
+  }
+  const overdue = pack.emergencies.filter((review) => review.status === 'overdue');
+  if (overdue.length > 0) {
+    sections.push({
+      heading: 'Retrospective overdue',
+      lines: overdue.map(
+        (review) =>
+          `${review.record.proposal.id} ${review.record.proposal.title}: due ${formatLocalAndUtc(Date.parse(review.retrospectiveDue ?? pack.meeting), zone)}`,
+      ),
+    });
+  }
+  if (pack.toAssess.length > 0) {
+    sections.push({
+      heading: 'To assess',
+      lines: pack.toAssess.map(
+        (card) =>
+          `${card.id} ${card.title ?? ''} (${card.risk.effective} risk, ${formatSpanLocalAndUtc(Date.parse(card.schedule.start), Date.parse(card.schedule.end), card.schedule.timezone)})`,
+      ),
+    });
+  }
+  return {
+    title: `CAB pack: ${formatLocalAndUtc(Date.parse(pack.meeting), zone)}`,
+    summary: `${summaryLine(pack)}.`,
+    tone: pack.failures.length > 0 || overdue.length > 0 ? 'attention' : 'neutral',
+    facts: [],
+    sections,
+    ...(link ? { link } : {}),
+  };
+}
 
 export function describeCabMarkdown(markdown: string, link?: Notification['link']): Notification {
   let title = 'Change advisory board pack';
@@ -51,6 +104,7 @@ export function describeCabMarkdown(markdown: string, link?: Notification['link'
 }
 
 export function describeCabJson(pack: unknown, link?: Notification['link']): Notification {
+  if (isCabPack(pack)) return describeCabPack(pack, link);
   const record = isRecord(pack) ? pack : {};
   const title =
     typeof record.title === 'string'
