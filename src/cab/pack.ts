@@ -19,7 +19,7 @@ import { type ReviewState, reviewStateOf } from '../core/review-state.js';
 import type { RaciAssignment } from '../core/schema-types.generated.js';
 import { toRfc3339Utc } from '../core/time.js';
 import type { ProposalPlanView } from '../reporters/review/summary.js';
-import type { Schedule } from '../use-cases/schedule.js';
+import type { Schedule } from '../schedule/model.js';
 
 /** How far back "since the last meeting" reaches when `--since` is not given. */
 export const DEFAULT_LOOKBACK_DAYS = 7;

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { Temporal } from 'temporal-polyfill';
 import { usageError } from '../core/errors.js';
 import { type FormatName, formatChoices, type ResultKind } from '../reporters/registry.js';
@@ -61,4 +61,14 @@ export function progressOptions(): { stream: NodeJS.WriteStream; live: boolean; 
     live: process.stderr.isTTY === true && !ci,
     color: process.stderr.isTTY === true && !process.env.NO_COLOR,
   };
+}
+
+/** `--days N` of a listing: a whole number from 1 to 366. */
+export function parseDays(value: string): number {
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1 || days > 366) {
+    // why: commander turns InvalidArgumentError into a usage error (exit 2) naming the option.
+    throw new InvalidArgumentError('expected a whole number of days from 1 to 366');
+  }
+  return days;
 }

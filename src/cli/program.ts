@@ -10,6 +10,7 @@ import { registerInitCommand } from './commands/init.js';
 import { registerNextCommand } from './commands/next.js';
 import { registerNotifyCommand } from './commands/notify.js';
 import { registerPlanCommand } from './commands/plan.js';
+import { registerScheduleCommand } from './commands/schedule.js';
 import { registerUnlockCommand } from './commands/unlock.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerWindowsCommand } from './commands/windows.js';
@@ -61,6 +62,7 @@ Examples:
   registerDriftCommand(program);
   registerNotifyCommand(program);
   registerCabCommand(program);
+  registerScheduleCommand(program);
   return program;
 }
 

@@ -23,6 +23,11 @@ export interface GitRepository {
   /** When `path` was first committed (its oldest commit on HEAD's history), or undefined. */
   firstCommitted(path: string): Promise<Date | undefined>;
   /**
+   * How many commits on HEAD's history touched each file under `directory` (one git call), keyed
+   * by repository-relative path. A calendar event's SEQUENCE: it grows with every edit.
+   */
+  revisions(directory: string): Promise<Map<string, number>>;
+  /**
    * Files under `paths` that differ from HEAD: modified, staged, deleted or untracked (ignored
    * files excluded), as git prints them. Empty when the paths are clean.
    */

@@ -81,6 +81,19 @@ export function createSimpleGitRepository(root: string): GitRepository {
         return undefined;
       }
     },
+    async revisions(directory) {
+      const counts = new Map<string, number>();
+      let output: string;
+      try {
+        output = await git.run(['log', '--format=', '--name-only', '-z', '--', directory]);
+      } catch {
+        return counts;
+      }
+      for (const file of output.split(/[\0\n]/)) {
+        if (file) counts.set(file, (counts.get(file) ?? 0) + 1);
+      }
+      return counts;
+    },
     async uncommittedChanges(paths) {
       if (paths.length === 0) return [];
       let output: string;

@@ -19,6 +19,7 @@ describe('the reporter registry', () => {
       'next',
       'drift',
       'cab',
+      'schedule',
     ]);
   });
 
@@ -33,6 +34,7 @@ describe('the reporter registry', () => {
     ['next', ['text', 'json']],
     ['drift', ['text', 'json', 'markdown']],
     ['cab', ['markdown', 'json']],
+    ['schedule', ['text', 'json', 'ics', 'markdown']],
   ] as const)('lists the %s formats in the order --help shows them', (kind, formats) => {
     expect(formatChoices(kind)).toEqual(formats);
   });

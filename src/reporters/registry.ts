@@ -8,6 +8,7 @@ import type { Digest } from '../audit/digest.js';
 import type { VerifyResult } from '../audit/verify.js';
 import type { CabPack } from '../cab/pack.js';
 import { usageError } from '../core/errors.js';
+import type { Schedule } from '../schedule/model.js';
 import { APPLY_REPORTERS, type ApplyOutput } from './apply/index.js';
 import { CAB_REPORTERS } from './cab/index.js';
 import { CALENDAR_REPORTERS, type CalendarOutput } from './calendar/index.js';
@@ -17,6 +18,7 @@ import { EXPORT_REPORTERS, type ExportOutput } from './export/index.js';
 import { NEXT_REPORTERS, type NextOutput } from './next/index.js';
 import { PLAN_REPORTERS, type PlanOutput } from './plan/index.js';
 import type { ReporterTable } from './reporter.js';
+import { SCHEDULE_REPORTERS } from './schedule/index.js';
 import { VALIDATION_REPORTERS, type ValidationOutput } from './validation/index.js';
 import { VERIFY_REPORTERS } from './verify/index.js';
 
@@ -32,6 +34,7 @@ export interface ResultData {
   next: NextOutput;
   drift: DriftOutput;
   cab: CabPack;
+  schedule: Schedule;
 }
 
 /** Result kind → its formats, each in the order `--help` lists them. */
@@ -46,6 +49,7 @@ export const REPORTERS = {
   next: NEXT_REPORTERS,
   drift: DRIFT_REPORTERS,
   cab: CAB_REPORTERS,
+  schedule: SCHEDULE_REPORTERS,
 } satisfies ReporterTables;
 
 /** The registry's shape: every kind of ResultData has a table of reporters for its data. */

@@ -9,13 +9,18 @@ import {
   NO_CONFLICT_RULES,
   scheduledChangeOf,
 } from '../conflicts/find.js';
-import type { Conflict, ConflictWith, ScheduledChange } from '../core/model.js';
-import { type ReviewState, reviewStateOf } from '../core/review-state.js';
+import type { ScheduledChange } from '../core/model.js';
+import { reviewStateOf } from '../core/review-state.js';
 import { toRfc3339Utc } from '../core/time.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
 import { validateWorkspace } from '../pipeline/validate.js';
 import type { Workspace } from '../pipeline/workspace.js';
+import type { Schedule, ScheduleEntry, ScheduleWindow } from '../schedule/model.js';
 import { compileWindowPolicy, listOccurrences, type Occurrence } from '../windows/index.js';
+import type { UseCaseContext } from './context.js';
+import { openRequestedWorkspace } from './workspace.js';
+
+export type { Schedule, ScheduleEntry } from '../schedule/model.js';
 
 const DAY_MS = 86_400_000;
 
@@ -34,26 +39,6 @@ export interface ScheduleRequest {
   rules?: ConflictRules;
 }
 
-/** One change in the schedule. */
-export interface ScheduleEntry extends ScheduledChange {
-  /** The review state on the evaluated commit; `pending` for another open pull request's proposal. */
-  state: ReviewState | 'pending';
-  conflicts: ConflictWith[];
-}
-
-export interface Schedule {
-  /** RFC 3339 UTC. */
-  from: string;
-  /** RFC 3339 UTC, exclusive. */
-  until: string;
-  /** The window policy's zone (UTC when there is none). */
-  timezone: string;
-  changes: ScheduleEntry[];
-  /** Window occurrences in the period, for the sites of the listed changes (all when filtered by none). */
-  windows: Occurrence[];
-  conflicts: Conflict[];
-}
-
 /** Builds the schedule of `workspace` for the request. */
 export async function buildSchedule(
   workspace: Workspace,
@@ -65,6 +50,9 @@ export async function buildSchedule(
   const { subjects } = await loadChangeSubjects(workspace);
   const report = await validateWorkspace(workspace, { at: request.at, version });
   const states = new Map(report.proposals.map((proposal) => [proposal.file, reviewStateOf(proposal)]));
+  const revisions = workspace.git
+    ? await workspace.git.revisions(workspace.config.paths.changes)
+    : new Map<string, number>();
 
   const all: ScheduledChange[] = [
     ...subjects.map((subject) => scheduledChangeOf(subject)),
@@ -87,6 +75,7 @@ export async function buildSchedule(
       (change): ScheduleEntry => ({
         ...change,
         state: change.source.kind === 'pull-request' ? 'pending' : (states.get(change.file) ?? 'invalid'),
+        revision: change.source.kind === 'pull-request' ? 0 : (revisions.get(change.file) ?? 0),
         conflicts: conflicts.flatMap((conflict) => {
           const otherId =
             conflict.a === change.id ? conflict.b : conflict.b === change.id ? conflict.a : undefined;
@@ -106,31 +95,72 @@ export async function buildSchedule(
       }),
     );
 
-  let windows: Occurrence[] = [];
+  let windows: ScheduleWindow[] = [];
   let timezone = 'UTC';
   if (workspace.windowPolicyDocument) {
     const { policy } = compileWindowPolicy(workspace.windowPolicyDocument, { from: request.from });
     if (policy) {
       timezone = policy.timezone;
-      const sites = request.site ? [request.site] : undefined;
-      const occurrences = sites
-        ? sites.flatMap((site) => listOccurrences(policy, { from: request.from, days: request.days, site }))
-        : listOccurrences(policy, { from: request.from, days: request.days });
-      const seen = new Set<string>();
-      windows = occurrences.filter((occurrence) => {
+      const period = { from: request.from, days: request.days };
+      // why: each occurrence says which of the listed changes' sites it applies to, so a per-site
+      // timeline shows only its own windows; with no change listed, every window is shown.
+      const sites = request.site
+        ? [request.site]
+        : [...new Set(changes.flatMap((change) => change.sites))].sort();
+      const byKey = new Map<string, ScheduleWindow>();
+      const add = (occurrence: Occurrence, site: string | undefined) => {
         const key = `${occurrence.window}|${occurrence.start}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
+        let window = byKey.get(key);
+        if (!window) {
+          window = { ...occurrence, sites: [] };
+          byKey.set(key, window);
+        }
+        if (site) window.sites.push(site);
+      };
+      if (sites.length === 0)
+        for (const occurrence of listOccurrences(policy, period)) add(occurrence, undefined);
+      for (const site of sites) {
+        for (const occurrence of listOccurrences(policy, { ...period, site })) add(occurrence, site);
+      }
+      windows = [...byKey.values()].sort((a, b) => a.startMs - b.startMs || a.window.localeCompare(b.window));
     }
   }
   return {
     from: toRfc3339Utc(fromMs),
     until: toRfc3339Utc(untilMs),
     timezone,
+    ...(request.site ? { site: request.site } : {}),
     changes,
     windows,
     conflicts: conflicts.filter((conflict) => listed.has(conflict.a) || listed.has(conflict.b)),
   };
+}
+
+export interface ScheduleListingRequest {
+  repo?: string;
+  /** Start of the listing; default now. */
+  from?: Date;
+  days: number;
+  site?: string;
+  device?: string;
+}
+
+/** `netchange schedule`: the schedule of the repository the request names, review states as of now. */
+export async function listSchedule(
+  request: ScheduleListingRequest,
+  context: UseCaseContext,
+): Promise<Schedule> {
+  const workspace = await openRequestedWorkspace(request, context);
+  const now = context.clock.now();
+  return buildSchedule(
+    workspace,
+    {
+      from: request.from ?? now,
+      days: request.days,
+      at: now,
+      ...(request.site ? { site: request.site } : {}),
+      ...(request.device ? { device: request.device } : {}),
+    },
+    context.version,
+  );
 }

@@ -15,6 +15,7 @@ const KIND_OF_COMMAND: Record<string, ResultKind> = {
   next: 'next',
   drift: 'drift',
   cab: 'cab',
+  schedule: 'schedule',
 };
 
 function formatOptions(command: Command, prefix = ''): [string, readonly string[] | undefined][] {

@@ -1,9 +1,9 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
 import type { ListingStart } from '../../use-cases/windows.js';
 import { cliContext } from '../context.js';
-import { formatOption, OPTION_HELP, parseAt } from '../options.js';
+import { formatOption, OPTION_HELP, parseAt, parseDays } from '../options.js';
 
 interface WindowsFlags {
   repo?: string;
@@ -67,15 +67,6 @@ Exit codes: 0 listed, 2 usage error or invalid window policy.`,
       process.stdout.write(await renderResult('calendar', flags.format, calendar));
       process.exitCode = 0;
     });
-}
-
-function parseDays(value: string): number {
-  const days = Number(value);
-  if (!Number.isInteger(days) || days < 1 || days > 366) {
-    // why: commander turns InvalidArgumentError into a usage error (exit 2) naming the option.
-    throw new InvalidArgumentError('expected a whole number of days from 1 to 366');
-  }
-  return days;
 }
 
 /** The window policy's warnings, on stderr, before the command's output. */

@@ -9,7 +9,7 @@ import type { Risk } from '../../core/model.js';
 import { REVIEW_STATE_LABELS } from '../../core/review-state.js';
 import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../../core/time.js';
 import { GITHUB_LIMITS, truncateToLimit } from '../../github/limits.js';
-import type { ScheduleEntry } from '../../use-cases/schedule.js';
+import type { ScheduleEntry } from '../../schedule/model.js';
 import { headline, spanText, timeText } from '../digest/describe.js';
 import { describeRemoval, escapeCell, REVIEW_STATE_MARKERS } from '../review/summary.js';
 import { describeRequirement } from '../validation/describe.js';
