@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'E_EXECUTOR'
   /** A GitHub request failed after retries. */
   | 'E_GITHUB'
+  /** Alertmanager could not be asked (unreachable, timed out, refused) after retries. */
+  | 'E_ALERTS'
   /** The run was cancelled (Ctrl-C). */
   | 'E_CANCELLED'
   /** A gate refused: apply without approvals, outside a window, a changed plan, a held lock. */
