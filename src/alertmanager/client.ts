@@ -5,6 +5,7 @@
  */
 import { NetchangeError } from '../core/errors.js';
 import type { AlertInfo, AlertQuery, AlertSource, LabelMatcher, SilenceRequest } from '../core/ports.js';
+import { toRfc3339Utc } from '../core/time.js';
 import { formatMatcher } from './matchers.js';
 
 /** Credentials for Alertmanager (or the proxy in front of it). */
@@ -84,8 +85,8 @@ export function createAlertmanagerClient(options: AlertmanagerOptions): AlertSou
     async createSilence(silence: SilenceRequest): Promise<string> {
       const answer = await request('POST', '/api/v2/silences', {
         matchers: silence.matchers.map((matcher: LabelMatcher) => ({ ...matcher })),
-        startsAt: silence.startsAt.toISOString(),
-        endsAt: silence.endsAt.toISOString(),
+        startsAt: toRfc3339Utc(silence.startsAt.getTime()),
+        endsAt: toRfc3339Utc(silence.endsAt.getTime()),
         createdBy: silence.createdBy,
         comment: silence.comment,
       });
