@@ -34,7 +34,6 @@ export function refusalReasons(
   // (a stage's own sentence covers its findings: windows, approvals).
   const explained = (finding: Finding) =>
     finding.ruleId === 'window' ||
-    finding.ruleId === 'hold' ||
     isHoldFinding(finding) ||
     (finding.ruleId === 'approval' && finding.message.startsWith('approvals missing'));
   for (const finding of entry.findings)
