@@ -1,15 +1,13 @@
 import { writeFile } from 'node:fs/promises';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningAlertmanager, startAlertmanager } from '../support/alertmanager.js';
 import { BASE_TREE, POLICY_TREE, proposalYaml } from '../support/proposals.js';
-import { createRepository, type TestRepository } from '../support/repository.js';
+import type { TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
+import { committedRepository, holdFindings } from './support.js';
 
-// why: apply measures notice from the commit that brought the proposal; a fixed commit date and a
-// fixed --at keep the verdicts independent of the day the suite runs. Alerts are "now" to
-// Alertmanager, which is the clock each test controls through startsAt/endsAt.
-const COMMITTED = '2026-11-20T10:00:00Z';
+// why: a fixed --at (and commit date, ./support.ts) keeps the verdicts independent of the day the
+// suite runs. Alerts are "now" to Alertmanager, the clock each test controls through startsAt/endsAt.
 const IN_SLOT = '2026-11-29T02:10:00-06:00';
 const TOKEN = 'am-bearer-planted-5f0c9a7e21d4b3';
 
@@ -33,21 +31,17 @@ let alertmanager: RunningAlertmanager;
 const repositories: TestRepository[] = [];
 
 async function repositoryWith(policy: string, sites = 'plant-a', devices = 'sw-1'): Promise<TestRepository> {
-  const repository = await createRepository({
-    ...BASE_TREE,
-    'policies/change-control.yaml': policy,
-    'changes/chg-1.yaml': proposalYaml({ devices, limit: devices }).replace(
-      'sites: [plant-a]',
-      `sites: [${sites}]`,
-    ),
-  });
-  repositories.push(repository);
-  await execa('git', ['add', '-A'], { cwd: repository.root });
-  await execa('git', ['commit', '-q', '-m', 'network'], {
-    cwd: repository.root,
-    env: { GIT_AUTHOR_DATE: COMMITTED, GIT_COMMITTER_DATE: COMMITTED },
-  });
-  return repository;
+  return committedRepository(
+    {
+      ...BASE_TREE,
+      'policies/change-control.yaml': policy,
+      'changes/chg-1.yaml': proposalYaml({ devices, limit: devices }).replace(
+        'sites: [plant-a]',
+        `sites: [${sites}]`,
+      ),
+    },
+    repositories,
+  );
 }
 
 async function approvalsFor(repository: TestRepository): Promise<string> {
@@ -79,15 +73,6 @@ async function rehearse(repository: TestRepository, url: string) {
       cwd: repository.root,
       env: env(url),
     },
-  );
-}
-
-function holdFindings(stdout: string): { severity: string; message: string; detail?: string }[] {
-  const report = JSON.parse(stdout) as {
-    proposals: { findings: { ruleId: string; severity: string; message: string; detail?: string }[] }[];
-  };
-  return report.proposals.flatMap((proposal) =>
-    proposal.findings.filter((finding) => finding.ruleId === 'hold'),
   );
 }
 

@@ -1,13 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
 import { BASE_TREE, POLICY_TREE, proposalYaml } from '../support/proposals.js';
-import { createRepository, type TestRepository } from '../support/repository.js';
+import type { TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
+import { committedRepository, holdFindings } from './support.js';
 
-const COMMITTED = '2026-11-20T10:00:00Z';
 const IN_SLOT = '2026-11-29T02:10:00-06:00';
 const GITHUB_TOKEN = 'ghp_freezeStandInToken0123456789abcdefABCD';
 const REPOSITORY = 'acme/network';
@@ -18,27 +17,14 @@ const repositories: TestRepository[] = [];
 
 /** A repository whose change at plant-a runs from `start` to `end` (default: CHG-1's fixed slot). */
 async function repositoryWith(schedule: { start?: string; end?: string } = {}): Promise<TestRepository> {
-  const repository = await createRepository({
-    ...BASE_TREE,
-    'policies/change-control.yaml': POLICY,
-    'changes/chg-1.yaml': proposalYaml(schedule),
-    '.gitignore': '.netchange/\n',
-  });
-  repositories.push(repository);
-  await execa('git', ['add', '-A'], { cwd: repository.root });
-  await execa('git', ['commit', '-q', '-m', 'network'], {
-    cwd: repository.root,
-    env: { GIT_AUTHOR_DATE: COMMITTED, GIT_COMMITTER_DATE: COMMITTED },
-  });
-  return repository;
-}
-
-function holdFindings(stdout: string): { severity: string; message: string; hint?: string }[] {
-  const report = JSON.parse(stdout) as {
-    proposals: { findings: { ruleId: string; severity: string; message: string; hint?: string }[] }[];
-  };
-  return report.proposals.flatMap((proposal) =>
-    proposal.findings.filter((finding) => finding.ruleId === 'hold'),
+  return committedRepository(
+    {
+      ...BASE_TREE,
+      'policies/change-control.yaml': POLICY,
+      'changes/chg-1.yaml': proposalYaml(schedule),
+      '.gitignore': '.netchange/\n',
+    },
+    repositories,
   );
 }
 
