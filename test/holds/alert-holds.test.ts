@@ -149,7 +149,7 @@ describe('holds from the real Alertmanager', () => {
   it('a resolved alert (endsAt in the past) releases the hold', async () => {
     const repository = await repositoryWith(holdsPolicy(), 'plant-f');
     const labels = { alertname: 'CoreSwitchDown', severity: 'critical', site: 'plant-f', instance: 'sw-1' };
-    const now = Date.now();
+    const now = await alertmanager.now();
     await alertmanager.postAlerts([{ labels }]);
     const held = await rehearse(repository, alertmanager.url);
 

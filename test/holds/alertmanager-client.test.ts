@@ -40,7 +40,7 @@ describe('the Alertmanager adapter against the real Alertmanager', () => {
 
   it('creates a silence that mutes an alert, then expires it', async () => {
     const client = createAlertmanagerClient({ url: alertmanager.url });
-    const now = Date.now();
+    const now = await alertmanager.now();
 
     const id = await client.createSilence({
       matchers: [matcher('alertname="LinkFlap"')],

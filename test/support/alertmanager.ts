@@ -11,9 +11,9 @@ import { waitUntil } from './processes.js';
 
 export interface TestAlert {
   labels: Record<string, string>;
-  /** Default: one minute before now. */
+  /** Default: one minute before Alertmanager's now. */
   startsAt?: Date;
-  /** Default: one hour after now. A time in the past resolves the alert. */
+  /** Default: one hour after Alertmanager's now. A time in the past resolves the alert. */
   endsAt?: Date;
 }
 
@@ -21,6 +21,12 @@ export interface RunningAlertmanager {
   /** http://127.0.0.1:PORT */
   url: string;
   pid: number;
+  /**
+   * Alertmanager's own clock (its HTTP Date header, to the second). why: Alertmanager judges alerts
+   * and silences against it, and a Go binary ignores faketime, which the suite runs under once a
+   * year ahead; times a test posts are computed from this clock, never from today's date.
+   */
+  now(): Promise<number>;
   /** Posts alerts through the API v2. */
   postAlerts(alerts: readonly TestAlert[]): Promise<void>;
   /** Creates a silence through the API v2; returns its id. */
@@ -101,27 +107,32 @@ export async function startAlertmanager(): Promise<RunningAlertmanager> {
     if (!response.ok) throw new Error(`Alertmanager ${method} ${route}: ${response.status} ${text}`);
     return text ? JSON.parse(text) : undefined;
   };
+  const now = async (): Promise<number> => {
+    const date = (await fetch(`${url}/-/ready`)).headers.get('date');
+    return date ? Date.parse(date) : Number.NaN;
+  };
   return {
     url,
     pid: child.pid as number,
+    now,
     async postAlerts(alerts) {
-      const now = Date.now();
+      const at = await now();
       await api(
         'POST',
         '/alerts',
         alerts.map((alert) => ({
           labels: alert.labels,
-          startsAt: (alert.startsAt ?? new Date(now - 60_000)).toISOString(),
-          endsAt: (alert.endsAt ?? new Date(now + 3_600_000)).toISOString(),
+          startsAt: (alert.startsAt ?? new Date(at - 60_000)).toISOString(),
+          endsAt: (alert.endsAt ?? new Date(at + 3_600_000)).toISOString(),
         })),
       );
     },
     async silence(matchers, minutes = 60) {
-      const now = Date.now();
+      const at = await now();
       const answer = (await api('POST', '/silences', {
         matchers: matchers.map((matcher) => ({ isRegex: false, isEqual: true, ...matcher })),
-        startsAt: new Date(now - 1000).toISOString(),
-        endsAt: new Date(now + minutes * 60_000).toISOString(),
+        startsAt: new Date(at - 1000).toISOString(),
+        endsAt: new Date(at + minutes * 60_000).toISOString(),
         createdBy: 'test',
         comment: 'test silence',
       })) as { silenceID: string };
