@@ -11,6 +11,7 @@ import type { ChangeSubject, ProposalReport } from '../../../core/model.js';
 import type { AlertInfo } from '../../../core/ports.js';
 import { formatClockTime, formatLocalAndUtc } from '../../../core/time.js';
 import { describeFreezeScope, type Freeze, freezeHolds, targetsOf } from '../../../freezes/model.js';
+import { createRedactor } from '../../../redact/index.js';
 import type { GateInput, GateStage, PreparedStage } from '../../stage.js';
 import { type AlertmanagerSettings, type HoldSettings, readHoldSettings } from './policy.js';
 
@@ -95,7 +96,10 @@ async function readAlerts(
       : alerts;
   } catch (error) {
     if (!(error instanceof NetchangeError)) throw error;
-    snapshot.alertFailure = error.message;
+    // why: the message names the URL only, but Alertmanager's answer is quoted in it; a proxy that
+    // echoes the Authorization header must not put the credentials in a report.
+    const secretValues = [bearerToken, password].filter((value): value is string => Boolean(value));
+    snapshot.alertFailure = createRedactor({ env, secretValues }).redactText(error.message);
   }
 }
 
