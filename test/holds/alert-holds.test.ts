@@ -117,6 +117,27 @@ describe('holds from the real Alertmanager', () => {
     expect(`${validated.stdout}${validated.stderr}${applied.stdout}${applied.stderr}`).not.toContain(TOKEN);
   });
 
+  it('many alerts: one message within 160 characters, every alert in the detail', async () => {
+    const repository = await repositoryWith(holdsPolicy(), 'plant-k');
+    await alertmanager.postAlerts(
+      ['LinkDown', 'BgpSessionDown', 'PsuFailed', 'FanFailed', 'CpuHigh'].map((alertname, index) => ({
+        labels: {
+          alertname,
+          severity: 'critical',
+          site: 'plant-k',
+          instance: `sw-plant-k-with-a-long-name-${index}`,
+        },
+      })),
+    );
+
+    const [finding] = holdFindings((await validate(repository, alertmanager.url)).stdout);
+
+    expect(finding?.message).toMatch(/^5 critical alerts firing at plant-k: /);
+    expect(finding?.message.length).toBeLessThanOrEqual(160);
+    expect(finding?.message).toContain('(+4 more)');
+    expect(finding?.detail?.split('\n')).toHaveLength(5);
+  });
+
   it('an alert at another site holds nothing', async () => {
     const repository = await repositoryWith(holdsPolicy(), 'plant-c', 'sw-2');
     await alertmanager.postAlerts([
