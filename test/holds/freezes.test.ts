@@ -114,12 +114,17 @@ describe('local freezes through the CLI', () => {
       },
     );
     const nothing = await runCli(['unfreeze', '--site', 'plant-z'], { cwd: repository.root });
+    const garbled = await runCli(['freeze', '--site', 'plant-a', '--until', 'tomorrow', '--reason', 'x'], {
+      cwd: repository.root,
+    });
 
     expect(missing.stderr).toContain('--until is required');
     expect(missing.exitCode).toBe(2);
     expect(past.stderr).toContain('--until is in the past');
     expect(past.exitCode).toBe(2);
     expect(nothing.exitCode).toBe(1);
+    expect(garbled.stderr).toContain("--until 'tomorrow' is not an RFC 3339 instant");
+    expect(garbled.exitCode).toBe(2);
   });
 });
 

@@ -64,7 +64,7 @@ Exit codes: 0 frozen, 2 usage error (missing --until or --reason, a past --until
           throw usageError(`--types: '${type}' is not a change type`, `Use ${TYPES.join(', ')}.`);
         return type as HoldableType;
       });
-      const until = parseAt(flags.until);
+      const until = parseUntil(flags.until);
       const { freezeTargets } = await import('../../use-cases/freeze.js');
       const context = cliContext();
       const outcome = await freezeTargets(
@@ -131,4 +131,16 @@ Exit codes: 0 lifted, 1 no freeze in force matched, 2 usage error, 3 GitHub fail
           `lifted ${freeze.id} (${[...freeze.sites, ...freeze.devices].join(', ')}: ${freeze.reason}) by ${freeze.liftedBy}\n`,
         );
     });
+}
+
+/** `--until`: an RFC 3339 instant, with the flag named in the error. */
+function parseUntil(value: string): Date {
+  try {
+    return parseAt(value);
+  } catch {
+    throw usageError(
+      `--until '${value}' is not an RFC 3339 instant`,
+      'Write it like 2026-11-29T18:00:00Z or 2026-11-29T18:00:00-06:00.',
+    );
+  }
 }
