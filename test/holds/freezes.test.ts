@@ -1,53 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
-import { BASE_TREE, POLICY_TREE, proposalYaml } from '../support/proposals.js';
-import type { TestRepository } from '../support/repository.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
-import { committedRepository, holdFindings } from './support.js';
-
-const IN_SLOT = '2026-11-29T02:10:00-06:00';
-const GITHUB_TOKEN = 'ghp_freezeStandInToken0123456789abcdefABCD';
-const REPOSITORY = 'acme/network';
-const POLICY = `${POLICY_TREE['policies/change-control.yaml']}holds:\n  freezes: true\n`;
-
-let standIn: GitHubStandIn;
-const repositories: TestRepository[] = [];
-
-/** A repository whose change at plant-a runs from `start` to `end` (default: CHG-1's fixed slot). */
-async function repositoryWith(schedule: { start?: string; end?: string } = {}): Promise<TestRepository> {
-  return committedRepository(
-    {
-      ...BASE_TREE,
-      'policies/change-control.yaml': POLICY,
-      'changes/chg-1.yaml': proposalYaml(schedule),
-      '.gitignore': '.netchange/\n',
-    },
-    repositories,
-  );
-}
-
-function validate(repository: TestRepository, env: Record<string, string> = {}) {
-  return runCli(['validate', '--at', IN_SLOT, '--format', 'json'], { cwd: repository.root, env });
-}
-
-/** An instant `minutes` from the test's clock, RFC 3339 UTC. */
-function fromNow(minutes: number): string {
-  return new Date(Date.now() + minutes * 60_000).toISOString();
-}
-
-beforeAll(async () => {
-  standIn = await startGitHubStandIn({ token: GITHUB_TOKEN });
-  standIn.createRepository(REPOSITORY);
-});
+import { fromNow, removeRepositories, repositoryWith, validate } from './freeze-fixture.js';
+import { holdFindings } from './support.js';
 
 afterAll(async () => {
-  await standIn.close();
-  for (const repository of repositories) await repository.remove();
+  await removeRepositories();
 });
 
-describe('local freezes through the CLI', () => {
+// why: concurrent: each test has its own repository and freezes file.
+describe.concurrent('local freezes through the CLI', () => {
   it('freeze holds validate (warning) and a real apply (refused); unfreeze lifts it and records who', async () => {
     const repository = await repositoryWith({ start: fromNow(-5), end: fromNow(55) });
     const commit = (await repository.git.revparse(['HEAD'])).trim();
@@ -125,69 +88,5 @@ describe('local freezes through the CLI', () => {
     expect(nothing.exitCode).toBe(1);
     expect(garbled.stderr).toContain("--until 'tomorrow' is not an RFC 3339 instant");
     expect(garbled.exitCode).toBe(2);
-  });
-});
-
-describe('freezes as GitHub issues (stand-in)', () => {
-  it('freeze --github opens a labelled issue that holds the change; unfreeze closes it with a comment', async () => {
-    const repository = await repositoryWith();
-    const env = {
-      GITHUB_API_URL: standIn.url,
-      GITHUB_TOKEN,
-      GITHUB_REPOSITORY: REPOSITORY,
-      GITHUB_ACTOR: 'frank',
-    };
-
-    const frozen = await runCli(
-      ['freeze', '--github', '--device', 'sw-1', '--until', fromNow(120), '--reason', 'INC-0077'],
-      { cwd: repository.root, env },
-    );
-    const issue = [...standIn.repository(REPOSITORY).issues.values()].at(-1);
-    const held = await validate(repository, env);
-    const lifted = await runCli(['unfreeze', '--github', `${issue?.number}`], { cwd: repository.root, env });
-    const released = await validate(repository, env);
-
-    expect(frozen.exitCode).toBe(0);
-    expect(issue?.labels).toEqual(['netchange-freeze']);
-    expect(issue?.body).toContain('<!-- netchange-freeze {');
-    expect(holdFindings(held.stdout)).toEqual([
-      expect.objectContaining({
-        message: expect.stringMatching(new RegExp(`^sw-1 frozen by #${issue?.number} until .*: INC-0077$`)),
-      }),
-    ]);
-    expect(lifted.stdout).toContain(`lifted #${issue?.number}`);
-    expect(issue?.state).toBe('closed');
-    expect(standIn.comments(REPOSITORY, issue?.number ?? 0).at(-1)?.body).toMatch(
-      /^Freeze lifted by @frank at /,
-    );
-    expect(holdFindings(released.stdout)).toEqual([]);
-    expect(`${frozen.stdout}${frozen.stderr}${held.stdout}${held.stderr}`).not.toContain(GITHUB_TOKEN);
-    expect(standIn.violations).toEqual([]);
-  });
-
-  it('a freeze issue a person opened holds the change, and closing the issue releases it', async () => {
-    const repository = await repositoryWith();
-    const env = { GITHUB_API_URL: standIn.url, GITHUB_TOKEN, GITHUB_REPOSITORY: REPOSITORY };
-    const block = JSON.stringify({
-      sites: ['plant-a'],
-      until: '2026-11-30T00:00:00Z',
-      reason: 'line 3 commissioning',
-      by: 'frank',
-    });
-    const issue = standIn.createIssue(REPOSITORY, {
-      title: 'Freeze plant-a',
-      body: `No changes please.\n<!-- netchange-freeze ${block} -->`,
-      labels: ['netchange-freeze'],
-    });
-
-    const held = await validate(repository, env);
-    issue.state = 'closed';
-    const released = await validate(repository, env);
-
-    expect(holdFindings(held.stdout).map((finding) => finding.message)).toEqual([
-      expect.stringContaining(`plant-a frozen by #${issue.number}`),
-    ]);
-    expect(holdFindings(released.stdout)).toEqual([]);
-    expect(standIn.violations).toEqual([]);
   });
 });
