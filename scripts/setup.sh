@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Installs what netchange's tests and examples need on a bare Debian/Ubuntu machine:
-# npm packages, ansible-core, faketime and frr (from the distribution) and a check that terraform is present.
+# npm packages, ansible-core, faketime, frr and prometheus-alertmanager (from the distribution) and a check that terraform is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests need: ansible-core (the real ansible-playbook), faketime (the suite runs
 # once more with the clock a year ahead, so no test depends on today's date), frr (the lab's routers:
-# scripts/lab.sh runs its own daemons per network namespace, apart from the system service).
+# scripts/lab.sh runs its own daemons per network namespace, apart from the system service),
+# prometheus-alertmanager (the holds tests start their own Alertmanager on 127.0.0.1; the package's
+# system service is not used).
 missing=()
 command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible-core)
 command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 command -v vtysh >/dev/null 2>&1 || missing+=(frr)
+command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]} from the distribution's packages"
   sudo=""

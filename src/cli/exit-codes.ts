@@ -28,6 +28,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'E_EXECUTOR':
     case 'E_GITHUB':
     case 'E_NOTIFY':
+    case 'E_ALERTS':
       return EXIT.external;
     case 'E_CANCELLED':
       return EXIT.cancelled;

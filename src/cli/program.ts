@@ -6,6 +6,7 @@ import { registerCodeownersCommand } from './commands/codeowners.js';
 import { registerCommentCommand } from './commands/comment.js';
 import { registerDigestCommand } from './commands/digest.js';
 import { registerDriftCommand } from './commands/drift.js';
+import { registerFreezeCommands } from './commands/freeze.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerNextCommand } from './commands/next.js';
 import { registerNotifyCommand } from './commands/notify.js';
@@ -53,6 +54,7 @@ Examples:
   registerApplyCommand(program);
   registerCommentCommand(program);
   registerUnlockCommand(program);
+  registerFreezeCommands(program);
   registerInitCommand(program);
   registerCodeownersCommand(program);
   registerWindowsCommand(program);

@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'E_GITHUB'
   /** A chat webhook post (Slack, Teams) failed after retries, or was refused. */
   | 'E_NOTIFY'
+  /** Alertmanager could not be asked (unreachable, timed out, refused) after retries. */
+  | 'E_ALERTS'
   /** The run was cancelled (Ctrl-C). */
   | 'E_CANCELLED'
   /** A gate refused: apply without approvals, outside a window, a changed plan, a held lock. */

@@ -41,3 +41,61 @@ export interface ChangedFile {
   /** For renames, the path at the base. */
   previousPath?: string;
 }
+
+/** One label matcher (Alertmanager's `{name, value, isRegex, isEqual}`). */
+export interface LabelMatcher {
+  name: string;
+  value: string;
+  /** The value is a regular expression, anchored at both ends. */
+  isRegex: boolean;
+  /** True for `=`/`=~`, false for `!=`/`!~`. */
+  isEqual: boolean;
+}
+
+/** An alert as the alert source reports it. */
+export interface AlertInfo {
+  /** Its labels (`alertname`, `severity`, `site`, `instance`, ...). */
+  labels: Record<string, string>;
+  /** When it started firing (RFC 3339). */
+  startsAt: string;
+  /** When it ends or ended (RFC 3339). */
+  endsAt: string;
+  /** `active`, `suppressed` (silenced or inhibited) or `unprocessed`. */
+  state: string;
+  /** Silences that mute it. */
+  silencedBy: string[];
+  /** Alerts that inhibit it. */
+  inhibitedBy: string[];
+}
+
+/** What `listAlerts` asks for. */
+export interface AlertQuery {
+  /** Every matcher must match. */
+  matchers: readonly LabelMatcher[];
+  /** Only alerts neither silenced nor inhibited. */
+  firingOnly: boolean;
+}
+
+/** A silence to create. */
+export interface SilenceRequest {
+  matchers: readonly LabelMatcher[];
+  startsAt: Date;
+  endsAt: Date;
+  createdBy: string;
+  comment: string;
+}
+
+/**
+ * The monitoring system that knows what is on fire (Prometheus Alertmanager; adapter in
+ * src/alertmanager). Each call throws E_ALERTS naming the server, never its credentials.
+ */
+export interface AlertSource {
+  /** Where the alerts come from, for messages (the URL, credentials never included). */
+  readonly origin: string;
+  /** Alerts matching every matcher. */
+  listAlerts(query: AlertQuery): Promise<AlertInfo[]>;
+  /** Creates a silence; returns its id (it changes whenever the silence is edited). */
+  createSilence(silence: SilenceRequest): Promise<string>;
+  /** Expires a silence at once. */
+  expireSilence(id: string): Promise<void>;
+}

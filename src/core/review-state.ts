@@ -42,8 +42,12 @@ export const HOLD_POLICY = 'hold';
 /** Findings about the file itself rather than about what it asks for. */
 const INVALID_RULES = new Set<Finding['ruleId']>(['yaml', 'schema', 'reference', 'lint']);
 
+/**
+ * A hold someone or something put on the change: a reviewer's `/netchange hold`, or a live hold
+ * (ruleId `hold`: a firing alert or a freeze at its sites, from the holds stage).
+ */
 export function isHoldFinding(finding: Finding): boolean {
-  return finding.ruleId === 'approval' && finding.policy === HOLD_POLICY;
+  return (finding.ruleId === 'approval' && finding.policy === HOLD_POLICY) || finding.ruleId === 'hold';
 }
 
 export interface ReviewContext {
@@ -57,6 +61,8 @@ export function reviewStateOf(proposal: ProposalReport, context: ReviewContext =
   if (errors.some((finding) => INVALID_RULES.has(finding.ruleId))) return 'invalid';
   if (errors.some((finding) => !isHoldFinding(finding))) return 'blocked';
   if (errors.length > 0 || (proposal.holds?.length ?? 0) > 0) return 'held';
+  // why: a live hold is a warning while the change is reviewed, yet the reviewer must see it held.
+  if (proposal.findings.some((finding) => finding.ruleId === 'hold')) return 'held';
   if (context.codeReviewHeld) return 'code-review';
   if (!proposal.approvals.satisfied) return 'needs-approvals';
   return 'ready';

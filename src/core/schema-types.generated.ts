@@ -543,6 +543,80 @@ export interface ChangeControlPolicy {
    * Custom CEL assertions every proposal must satisfy.
    */
   rules?: CustomRule[];
+  /**
+   * Live holds: a change is held while a matching Alertmanager alert fires, or a manual freeze covers one of its sites or devices (docs/holds.md). At validate a hold is a warning; at apply it is an error.
+   */
+  holds?: {
+    /**
+     * The Prometheus Alertmanager to ask, once per run, for alerts at the change's sites and devices.
+     */
+    alertmanager?: {
+      /**
+       * Base URL of Alertmanager (e.g. http://alertmanager:9093). `${NAME}` is replaced by the environment variable NAME.
+       */
+      url: string;
+      /**
+       * Which alerts can hold a change (all must match). Default: every alert.
+       *
+       * Items: A matcher as Alertmanager writes it: name="v", name!="v", name=~"re" or name!~"re".
+       */
+      matchers?: string[];
+      /**
+       * Which alert labels name a change's sites and devices. Default: {site: site, device: instance}.
+       */
+      scope?: {
+        /**
+         * Label naming a site. Default: site.
+         */
+        site?: string;
+        /**
+         * Label naming a device. Default: instance.
+         */
+        device?: string;
+      };
+      /**
+       * Only active alerts hold; silenced or inhibited ones do not. Default: true.
+       */
+      firingOnly?: boolean;
+      /**
+       * What an unreachable Alertmanager means at apply: hold (refuse) or warn (go on with a warning). Default: hold. At validate it is always a warning.
+       */
+      onError?: 'hold' | 'warn';
+      /**
+       * Change types alerts hold. Default: standard and normal (emergencies are not held).
+       */
+      types?: ('standard' | 'normal' | 'emergency')[];
+      /**
+       * Credentials, from environment variables only.
+       */
+      auth?: {
+        /**
+         * Name of an environment variable (its value is read at run time and redacted everywhere).
+         */
+        bearerTokenEnv?: string;
+        /**
+         * Name of an environment variable (its value is read at run time and redacted everywhere).
+         */
+        usernameEnv?: string;
+        /**
+         * Name of an environment variable (its value is read at run time and redacted everywhere).
+         */
+        passwordEnv?: string;
+      };
+      /**
+       * Per-request time limit (ISO 8601). Default: PT5S.
+       */
+      timeout?: string;
+      /**
+       * Retries after a failed request. Default: 2.
+       */
+      retries?: number;
+    };
+    /**
+     * Manual freezes (`netchange freeze`, or open issues labelled netchange-freeze) hold changes. Default: true when `holds` is present.
+     */
+    freezes?: boolean;
+  };
 }
 /**
  * A team: its kind and who is in it.
@@ -869,6 +943,10 @@ export interface NetchangeConfig {
      * Where plan and apply write their artifacts. Default: .netchange/runs.
      */
     runs?: string;
+    /**
+     * Local freezes file written by `netchange freeze` without --github. Default: .netchange/freezes.yaml (not committed: it holds changes applied from this checkout).
+     */
+    freezes?: string;
   };
   /**
    * Defaults for proposals.

@@ -1,5 +1,6 @@
 import type { GateStage } from './stage.js';
 import { changeControlStage } from './stages/change-control/index.js';
+import { holdsStage } from './stages/holds/index.js';
 import { windowsStage } from './stages/windows/index.js';
 
 /**
@@ -10,4 +11,4 @@ import { windowsStage } from './stages/windows/index.js';
  * the windows stage offers whatever its place. This order is also the order of policy findings,
  * report fields and apply's refusal reasons.
  */
-export const GATE_STAGES: readonly GateStage[] = [changeControlStage, windowsStage];
+export const GATE_STAGES: readonly GateStage[] = [changeControlStage, windowsStage, holdsStage];

@@ -27,6 +27,17 @@ export interface GateInput {
   members?: Map<string, string[]>;
   /** Missing approvals fail the proposal (apply, `validate --require-approvals`). */
   requireApprovals: boolean;
+  /**
+   * Why the gate runs: `review` (validate, plan, the pull-request report) or `apply` (the change is
+   * about to run). Default `review`. why: live holds warn a reviewer but stop an apply, and
+   * `validate --require-approvals` is still a review.
+   */
+  purpose?: 'review' | 'apply';
+  /**
+   * The environment, for stages that ask a server (the Alertmanager URL and credentials, GitHub
+   * freeze issues). Absent: those stages ask nothing that needs it.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
   /** The repository's sites and devices, when every proposal was loaded (scope lint). */
   known?: KnownScopeValues;
   /**

@@ -21,6 +21,10 @@ export interface ValidateOptions extends LoadOptions {
   requireApprovals?: boolean;
   /** Team members resolved outside the policy (GitHub teams): team name → logins. */
   members?: Map<string, string[]>;
+  /** Why the gate runs (GateInput.purpose); default `review`. */
+  purpose?: 'review' | 'apply';
+  /** The environment, for stages that ask a server (GateInput.env). */
+  env?: Readonly<Record<string, string | undefined>>;
   /**
    * Apply: measure normal changes' lead time from when each proposal was first committed, not from
    * `at` (which is inside the change's own window by then).
@@ -58,6 +62,8 @@ export async function validateWorkspace(
       ...(options.commit ? { commit: options.commit } : {}),
       ...(options.members ? { members: options.members } : {}),
       requireApprovals: options.requireApprovals === true,
+      ...(options.purpose ? { purpose: options.purpose } : {}),
+      ...(options.env ? { env: options.env } : {}),
       ...(known ? { known } : {}),
     },
     stages,

@@ -28,7 +28,15 @@ const REQUIRED_PATH_KEYS = ['changes', 'windows', 'changeControl'] as const;
 
 /** netchange.yaml with every default filled in. */
 export interface ResolvedConfig {
-  paths: { changes: string; windows: string; changeControl: string; runs: string; cache: string };
+  paths: {
+    changes: string;
+    windows: string;
+    changeControl: string;
+    runs: string;
+    cache: string;
+    /** The local freezes file (netchange freeze without --github). */
+    freezes: string;
+  };
   defaults: { timezone?: string };
   limits: { maxFileBytes: number };
   executors: Required<Omit<NonNullable<NetchangeConfig['executors']>, never>>;
@@ -145,6 +153,7 @@ export function resolveConfig(config: NetchangeConfig | undefined): ResolvedConf
       changeControl: config?.paths?.changeControl ?? DEFAULT_PATHS.changeControl,
       runs: config?.paths?.runs ?? '.netchange/runs',
       cache: '.netchange/cache',
+      freezes: config?.paths?.freezes ?? '.netchange/freezes.yaml',
     },
     defaults: { ...(config?.defaults?.timezone ? { timezone: config.defaults.timezone } : {}) },
     limits: { maxFileBytes: config?.limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES },

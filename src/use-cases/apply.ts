@@ -176,6 +176,8 @@ async function prepareApply(
       approvals,
       paths: [request.proposalPath],
       requireApprovals: true,
+      purpose: 'apply',
+      env: context.env,
       leadTimeFromCommit: true,
       ...(commit ? { commit } : {}),
       ...(pullRequest ? { members: pullRequest.members } : {}),

@@ -221,6 +221,7 @@ async function publishPlan(
 ): Promise<string> {
   const report = await validateChanges({
     cwd: context.cwd,
+    env: context.env,
     at: request.at,
     version: context.version,
     approvals: pullRequest.approvals,

@@ -68,6 +68,7 @@ export async function commentOnPullRequest(
   const { workspace, session, inputs } = await openReviewSession(options);
   const report = await validateChanges({
     cwd: options.cwd,
+    env: options.env,
     ...(options.repo ? { repo: options.repo } : {}),
     at: options.at,
     version: options.version,
@@ -126,6 +127,7 @@ export async function previewComment(
 ): Promise<{ comment: string; conclusion: string; title: string }> {
   const report = await validateChanges({
     cwd: context.cwd,
+    env: context.env,
     at: request.at,
     version: context.version,
     ...(request.repo ? { repo: request.repo } : {}),

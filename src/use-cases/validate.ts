@@ -19,6 +19,8 @@ export interface ValidateRequest {
   commit?: string;
   requireApprovals?: boolean;
   members?: Map<string, string[]>;
+  /** The environment, for the holds stage (Alertmanager, freeze issues). */
+  env?: Readonly<Record<string, string | undefined>>;
   version: string;
 }
 
@@ -39,6 +41,7 @@ export async function validateChanges(request: ValidateRequest): Promise<Validat
     ...(commit ? { commit } : {}),
     ...(request.members ? { members: request.members } : {}),
     requireApprovals: request.requireApprovals === true,
+    ...(request.env ? { env: request.env } : {}),
   });
 }
 
@@ -70,6 +73,7 @@ export async function validatePullRequest(
   const report = await validateChanges({
     ...validate,
     cwd: context.cwd,
+    env: context.env,
     version: context.version,
     approvals: pullRequest.approvals,
     commit: pullRequest.commit,

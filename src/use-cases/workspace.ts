@@ -9,7 +9,10 @@ export async function openRequestedWorkspace(
   request: { repo?: string },
   context: { cwd: string; progress?: ProgressReporter },
 ): Promise<Workspace> {
-  const workspace = await openWorkspace({ cwd: context.cwd, ...(request.repo ? { repo: request.repo } : {}) });
+  const workspace = await openWorkspace({
+    cwd: context.cwd,
+    ...(request.repo ? { repo: request.repo } : {}),
+  });
   context.progress?.showTimesIn?.(workspace.config.defaults.timezone);
   return workspace;
 }

@@ -105,6 +105,7 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
         (await validateChanges({
           ...request,
           cwd: context.cwd,
+          env: context.env,
           version: context.version,
           ...(flags.approvals ? { approvalsFile: flags.approvals } : {}),
           ...(flags.commit ? { commit: flags.commit } : {}),

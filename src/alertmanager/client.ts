@@ -1,0 +1,157 @@
+/**
+ * The Alertmanager adapter: the one place netchange talks HTTP to Prometheus Alertmanager (API v2).
+ * Every request has a timeout and a bounded number of retries; errors name the URL, never the
+ * credentials (they travel only in the Authorization header).
+ */
+import { NetchangeError } from '../core/errors.js';
+import type { AlertInfo, AlertQuery, AlertSource, LabelMatcher, SilenceRequest } from '../core/ports.js';
+import { toRfc3339Utc } from '../core/time.js';
+import { formatMatcher } from './matchers.js';
+
+/** Credentials for Alertmanager (or the proxy in front of it). */
+export type AlertmanagerAuth =
+  | { bearerToken: string }
+  | { username: string; password: string }
+  | Record<string, never>;
+
+export interface AlertmanagerOptions {
+  /** Base URL, e.g. http://alertmanager:9093 (a path prefix is kept). */
+  url: string;
+  auth?: AlertmanagerAuth;
+  /** Per-request time limit in milliseconds. Default 5000. */
+  timeoutMs?: number;
+  /** Retries after a failed request (network error, timeout, 5xx). Default 2. */
+  retries?: number;
+  /** Milliseconds before the first retry; doubles each time. Default 200. */
+  retryDelayMs?: number;
+}
+
+/** Creates the Alertmanager adapter; it makes no request until asked. */
+export function createAlertmanagerClient(options: AlertmanagerOptions): AlertSource {
+  const base = options.url.replace(/\/+$/, '');
+  const origin = safeOrigin(base);
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const retries = options.retries ?? 2;
+  const retryDelayMs = options.retryDelayMs ?? 200;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const auth = options.auth ?? {};
+  if ('bearerToken' in auth) headers.authorization = `Bearer ${auth.bearerToken}`;
+  if ('username' in auth)
+    headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+
+  async function request(method: string, path: string, body?: unknown): Promise<unknown> {
+    let lastProblem = '';
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) await sleep(retryDelayMs * 2 ** (attempt - 1));
+      try {
+        const response = await fetch(`${base}${path}`, {
+          method,
+          headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const text = await response.text();
+        if (response.ok) return text === '' ? undefined : (JSON.parse(text) as unknown);
+        lastProblem = `HTTP ${response.status}${text ? `: ${text.slice(0, 200).trim()}` : ''}`;
+        // why: a 4xx will not change on retry (bad matcher, bad credentials); a 5xx may.
+        if (response.status < 500) break;
+      } catch (error) {
+        lastProblem = describeFailure(error, timeoutMs);
+      }
+    }
+    throw new NetchangeError(
+      'E_ALERTS',
+      `Alertmanager at ${origin} did not answer ${method} ${path.split('?')[0]}: ${lastProblem}`,
+      {
+        hint: `Check that Alertmanager runs at ${origin} and that its credentials are set.`,
+      },
+    );
+  }
+
+  return {
+    origin,
+    async listAlerts(query: AlertQuery): Promise<AlertInfo[]> {
+      const parameters = new URLSearchParams();
+      for (const matcher of query.matchers) parameters.append('filter', formatMatcher(matcher));
+      // why: firing only means neither silenced nor inhibited; unprocessed alerts are not yet routed.
+      parameters.set('active', 'true');
+      parameters.set('silenced', String(!query.firingOnly));
+      parameters.set('inhibited', String(!query.firingOnly));
+      parameters.set('unprocessed', 'true');
+      const answer = await request('GET', `/api/v2/alerts?${parameters}`);
+      if (!Array.isArray(answer)) throw unexpected(origin, 'a list of alerts');
+      return answer.map(toAlertInfo);
+    },
+    async createSilence(silence: SilenceRequest): Promise<string> {
+      const answer = await request('POST', '/api/v2/silences', {
+        matchers: silence.matchers.map((matcher: LabelMatcher) => ({ ...matcher })),
+        startsAt: toRfc3339Utc(silence.startsAt.getTime()),
+        endsAt: toRfc3339Utc(silence.endsAt.getTime()),
+        createdBy: silence.createdBy,
+        comment: silence.comment,
+      });
+      const id = (answer as { silenceID?: unknown } | undefined)?.silenceID;
+      if (typeof id !== 'string') throw unexpected(origin, 'a silenceID');
+      return id;
+    },
+    async expireSilence(id: string): Promise<void> {
+      await request('DELETE', `/api/v2/silence/${encodeURIComponent(id)}`);
+    },
+  };
+}
+
+function toAlertInfo(raw: unknown): AlertInfo {
+  const alert = (raw ?? {}) as {
+    labels?: Record<string, string>;
+    startsAt?: string;
+    endsAt?: string;
+    status?: { state?: string; silencedBy?: string[]; inhibitedBy?: string[] };
+  };
+  return {
+    labels: { ...(alert.labels ?? {}) },
+    startsAt: alert.startsAt ?? '',
+    endsAt: alert.endsAt ?? '',
+    state: alert.status?.state ?? 'unprocessed',
+    silencedBy: [...(alert.status?.silencedBy ?? [])],
+    inhibitedBy: [...(alert.status?.inhibitedBy ?? [])],
+  };
+}
+
+/** The URL without user information, query or fragment: safe to print. */
+function safeOrigin(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    parsed.search = '';
+    parsed.hash = '';
+    return parsed.toString().replace(/\/+$/, '');
+  } catch {
+    throw new NetchangeError(
+      'E_CONFIG',
+      `the Alertmanager URL "${url.replace(/\/\/[^@/]*@/, '//')}" is not a URL`,
+      {
+        hint:
+          'Set holds.alertmanager.url to http(s)://host:port, or to $' +
+          '{NAME} to read it from the environment.',
+      },
+    );
+  }
+}
+
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return `no answer within ${timeoutMs} ms`;
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+  return cause || (error instanceof Error ? error.message : String(error));
+}
+
+function unexpected(origin: string, what: string): NetchangeError {
+  return new NetchangeError('E_ALERTS', `Alertmanager at ${origin} did not return ${what}`, {
+    hint: 'Check that the URL points at Alertmanager (API v2).',
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,248 @@
+/**
+ * The holds stage (ruleId `hold`): a change waits while the place it touches is on fire (a matching
+ * Alertmanager alert fires for one of its sites or devices) or frozen by hand (`netchange freeze`,
+ * a `netchange-freeze` issue). A reviewer is warned; apply refuses. Alertmanager and GitHub are
+ * asked once per run, in `prepare`; `evaluate` only matches labels. See docs/holds.md.
+ */
+import { NetchangeError } from '../../../core/errors.js';
+import type { Finding, Severity } from '../../../core/findings.js';
+import { elide, hasErrors, MAX_MESSAGE_LENGTH } from '../../../core/findings.js';
+import type { ChangeSubject, ProposalReport } from '../../../core/model.js';
+import type { AlertInfo } from '../../../core/ports.js';
+import { formatClockTime, formatLocalAndUtc } from '../../../core/time.js';
+import { describeFreezeScope, type Freeze, freezeHolds, targetsOf } from '../../../freezes/model.js';
+import { createRedactor } from '../../../redact/index.js';
+import type { GateInput, GateStage, PreparedStage } from '../../stage.js';
+import { type AlertmanagerSettings, type HoldSettings, readHoldSettings } from './policy.js';
+
+declare module '../../../core/findings.js' {
+  interface StageRuleIds {
+    /** A live hold: a firing alert or a freeze at the change's sites or devices. */
+    hold: true;
+  }
+}
+
+/** What `prepare` learned from the outside world, once per run. */
+interface HoldSnapshot {
+  settings: HoldSettings;
+  alerts: AlertInfo[];
+  /** Why the alerts are unknown (Alertmanager unreachable), naming its URL. */
+  alertFailure?: string;
+  freezes: Freeze[];
+  /** Why the freeze issues are unknown (GitHub unreachable). */
+  freezeFailure?: string;
+  /** The file the findings point at (the change-control policy). */
+  policyFile: string;
+}
+
+export const holdsStage: GateStage = {
+  id: 'holds',
+  async prepare(input: GateInput): Promise<PreparedStage> {
+    const document = input.workspace.changeControlDocument;
+    if (!document) return { findings: [] };
+    const env = input.env ?? {};
+    const { settings, findings } = readHoldSettings(document, env);
+    if (!settings || hasErrors(findings)) return { findings };
+    const snapshot: HoldSnapshot = { settings, alerts: [], freezes: [], policyFile: document.file };
+    // why: both sources are asked at once; neither may hold up the other.
+    await Promise.all([
+      settings.alertmanager ? readAlerts(settings.alertmanager, env, snapshot) : undefined,
+      settings.freezes ? readFreezes(input, env, snapshot) : undefined,
+    ]);
+    const apply = input.purpose === 'apply';
+    return {
+      findings,
+      evaluate: (subject) => ({ findings: judge(subject, snapshot, apply, input.at) }),
+    };
+  },
+  describeRefusal(entry: ProposalReport): string | undefined {
+    const holds = entry.findings.filter(
+      (finding) => finding.ruleId === 'hold' && finding.severity === 'error',
+    );
+    if (holds.length === 0) return undefined;
+    return `held: ${holds.map((finding) => finding.message).join('; ')}`;
+  },
+};
+
+async function readAlerts(
+  manager: AlertmanagerSettings,
+  env: Readonly<Record<string, string | undefined>>,
+  snapshot: HoldSnapshot,
+): Promise<void> {
+  if (manager.url === undefined) {
+    snapshot.alertFailure = `Alertmanager URL ${manager.urlAsWritten} names an environment variable that is not set`;
+    return;
+  }
+  const { createAlertmanagerClient } = await import('../../../alertmanager/client.js');
+  const { bearerTokenEnv, usernameEnv, passwordEnv } = manager.auth;
+  const bearerToken = bearerTokenEnv ? env[bearerTokenEnv] : undefined;
+  const username = usernameEnv ? env[usernameEnv] : undefined;
+  const password = passwordEnv ? env[passwordEnv] : undefined;
+  try {
+    const client = createAlertmanagerClient({
+      url: manager.url,
+      ...(bearerToken
+        ? { auth: { bearerToken } }
+        : username !== undefined && password !== undefined
+          ? { auth: { username, password } }
+          : {}),
+      timeoutMs: manager.timeoutMs,
+      retries: manager.retries,
+    });
+    const alerts = await client.listAlerts({ matchers: manager.matchers, firingOnly: manager.firingOnly });
+    // why: Alertmanager already filters by the flags; this guards against a proxy that ignores them.
+    snapshot.alerts = manager.firingOnly
+      ? alerts.filter((alert) => alert.silencedBy.length === 0 && alert.inhibitedBy.length === 0)
+      : alerts;
+  } catch (error) {
+    if (!(error instanceof NetchangeError)) throw error;
+    // why: the message names the URL only, but Alertmanager's answer is quoted in it; a proxy that
+    // echoes the Authorization header must not put the credentials in a report.
+    const secretValues = [bearerToken, password].filter((value): value is string => Boolean(value));
+    snapshot.alertFailure = createRedactor({ env, secretValues }).redactText(error.message);
+  }
+}
+
+async function readFreezes(
+  input: GateInput,
+  env: Readonly<Record<string, string | undefined>>,
+  snapshot: HoldSnapshot,
+): Promise<void> {
+  const { readLocalFreezes } = await import('../../../freezes/local-file.js');
+  snapshot.freezes.push(
+    ...(await readLocalFreezes(input.workspace.root, input.workspace.config.paths.freezes)),
+  );
+  // why: freeze issues are read whenever GitHub is reachable with credentials, so a freeze opened
+  // from a phone reaches every runner; without credentials there is no GitHub to ask.
+  const repository = env.GITHUB_REPOSITORY || input.workspace.config.github.repository;
+  if (!repository || !(env.GITHUB_TOKEN || env.GH_TOKEN)) return;
+  try {
+    const { connectGitHub } = await import('../../../github/publish.js');
+    const { listFreezeIssues } = await import('../../../freezes/github.js');
+    const { github } = await connectGitHub({ env, config: input.workspace.config.github });
+    snapshot.freezes.push(...(await listFreezeIssues(github)));
+  } catch (error) {
+    if (!(error instanceof NetchangeError)) throw error;
+    snapshot.freezeFailure = `the freeze issues could not be read: ${error.message}`;
+  }
+}
+
+/** The hold findings for one proposal. */
+function judge(subject: ChangeSubject, snapshot: HoldSnapshot, apply: boolean, at: Date): Finding[] {
+  const findings: Finding[] = [];
+  const held: Severity = apply ? 'error' : 'warning';
+  const base = { ruleId: 'hold' as const, file: subject.file };
+  const manager = snapshot.settings.alertmanager;
+  const { sites, devices } = targetsOf(subject);
+
+  if (manager?.types.includes(subject.proposal.type)) {
+    if (snapshot.alertFailure !== undefined) {
+      const refuse = apply && manager.onError === 'hold';
+      findings.push({
+        ...base,
+        policy: 'alertmanager',
+        severity: refuse ? 'error' : 'warning',
+        message: elide(`live holds unknown: ${snapshot.alertFailure}`, MAX_MESSAGE_LENGTH),
+        detail: snapshot.alertFailure,
+        hint: refuse
+          ? 'holds.alertmanager.onError is hold: apply waits until Alertmanager answers.'
+          : 'Check the alerts for this change by hand before it runs.',
+      });
+    } else {
+      const firing = snapshot.alerts.filter((alert) => alertTouches(alert, manager, sites, devices));
+      if (firing.length > 0) findings.push({ ...base, ...describeAlerts(firing, manager, subject, held) });
+    }
+  }
+  if (snapshot.freezeFailure !== undefined) {
+    const refuse = apply && (manager?.onError ?? 'hold') === 'hold';
+    findings.push({
+      ...base,
+      policy: 'freeze',
+      severity: refuse ? 'error' : 'warning',
+      message: elide(snapshot.freezeFailure, MAX_MESSAGE_LENGTH),
+      detail: snapshot.freezeFailure,
+      hint: 'Check the open issues labelled netchange-freeze by hand.',
+    });
+  }
+  for (const freeze of snapshot.freezes) {
+    if (!freezeHolds(freeze, subject, at)) continue;
+    const until = formatLocalAndUtc(Date.parse(freeze.until), subject.timezone);
+    findings.push({
+      ...base,
+      policy: 'freeze',
+      severity: held,
+      message: elide(
+        `${describeFreezeScope(freeze)} frozen by ${freeze.id} until ${until}: ${freeze.reason}`,
+        MAX_MESSAGE_LENGTH,
+      ),
+      detail: [
+        `Freeze ${freeze.id} by ${freeze.by}${freeze.createdAt ? ` at ${formatLocalAndUtc(Date.parse(freeze.createdAt), subject.timezone)}` : ''}`,
+        `Scope: ${describeFreezeScope(freeze)}${freeze.types ? ` (types ${freeze.types.join(', ')})` : ''}`,
+        `Until: ${until}`,
+        `Reason: ${freeze.reason}`,
+        ...(freeze.url ? [freeze.url] : []),
+      ].join('\n'),
+      hint: freeze.id.startsWith('#')
+        ? `Close issue ${freeze.id} (or run netchange unfreeze ${freeze.id}) to lift it.`
+        : `Run netchange unfreeze ${freeze.id} to lift it.`,
+    });
+  }
+  return findings;
+}
+
+function alertTouches(
+  alert: AlertInfo,
+  manager: AlertmanagerSettings,
+  sites: readonly string[],
+  devices: readonly string[],
+): boolean {
+  const site = alert.labels[manager.scope.site];
+  const device = alert.labels[manager.scope.device];
+  if (site !== undefined && sites.includes(site)) return true;
+  // why: Prometheus's `instance` label is often host:port (sw-plant-a-01:9116); the host is the device.
+  return device !== undefined && devices.some((name) => device === name || device.startsWith(`${name}:`));
+}
+
+function describeAlerts(
+  firing: AlertInfo[],
+  manager: AlertmanagerSettings,
+  subject: ChangeSubject,
+  severity: Severity,
+): Omit<Finding, 'ruleId' | 'file'> {
+  const sorted = [...firing].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const severities = new Set(sorted.map((alert) => alert.labels.severity));
+  const kind = severities.size === 1 && [...severities][0] ? `${[...severities][0]} ` : '';
+  const places = [
+    ...new Set(
+      sorted.map((alert) => alert.labels[manager.scope.site] ?? alert.labels[manager.scope.device] ?? '?'),
+    ),
+  ].join(', ');
+  const first = sorted[0] as AlertInfo;
+  const name = (alert: AlertInfo) =>
+    [alert.labels.alertname ?? 'alert', alert.labels[manager.scope.device]].filter(Boolean).join(' ');
+  const since = (alert: AlertInfo) =>
+    Number.isNaN(Date.parse(alert.startsAt))
+      ? ''
+      : ` since ${formatClockTime(Date.parse(alert.startsAt), subject.timezone)}`;
+  const more = sorted.length > 1 ? ` (+${sorted.length - 1} more)` : '';
+  const count = `${sorted.length} ${kind}alert${sorted.length === 1 ? '' : 's'}`;
+  return {
+    policy: 'alertmanager',
+    severity,
+    message: elide(`${count} firing at ${places}: ${name(first)}${since(first)}${more}`, MAX_MESSAGE_LENGTH),
+    detail: sorted
+      .map(
+        (alert) =>
+          `${name(alert)} {${Object.entries(alert.labels)
+            .map(([key, value]) => `${key}="${value}"`)
+            .join(
+              ', ',
+            )}}${Number.isNaN(Date.parse(alert.startsAt)) ? '' : ` since ${formatLocalAndUtc(Date.parse(alert.startsAt), subject.timezone)}`}`,
+      )
+      .join('\n'),
+    hint:
+      severity === 'error'
+        ? 'Apply waits until these alerts resolve; run it again then (apply --due retries on its next tick).'
+        : 'Apply will refuse while these alerts fire.',
+  };
+}

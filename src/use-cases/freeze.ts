@@ -1,0 +1,156 @@
+/**
+ * `netchange freeze` and `netchange unfreeze`: put a site or device on hold by hand, and lift it.
+ * Locally the freeze goes into the freezes file (paths.freezes); with GitHub it is an open issue
+ * labelled netchange-freeze, so it reaches every runner that applies. The holds stage reads both.
+ */
+import { actingUser } from '../core/acting-user.js';
+import { NetchangeError, usageError } from '../core/errors.js';
+import { formatLocalAndUtc, toRfc3339Utc } from '../core/time.js';
+import { FREEZE_LABEL, freezeIssue, freezeOfIssue } from '../freezes/github.js';
+import { nextLocalId, readLocalFreezes, writeLocalFreezes } from '../freezes/local-file.js';
+import type { Freeze, HoldableType } from '../freezes/model.js';
+import type { Workspace } from '../pipeline/workspace.js';
+import type { UseCaseContext } from './context.js';
+import { openRequestedWorkspace } from './workspace.js';
+
+export interface FreezeRequest {
+  repo?: string;
+  sites: string[];
+  devices: string[];
+  until: Date;
+  reason: string;
+  /** Only these change types are held; default every type. */
+  types?: HoldableType[];
+  /** Open a netchange-freeze issue instead of writing the local file. */
+  github: boolean;
+}
+
+export interface FreezeOutcome {
+  freeze: Freeze;
+  /** Where it lives: the local file, or the issue's URL. */
+  where: string;
+  /** The zone to show its times in (defaults.timezone). */
+  timeZone?: string;
+  /** The policy has no `holds:` with freezes, so nothing reads the freeze yet. */
+  unread: boolean;
+}
+
+export async function freezeTargets(request: FreezeRequest, context: UseCaseContext): Promise<FreezeOutcome> {
+  if (request.sites.length + request.devices.length === 0)
+    throw usageError('a freeze needs --site or --device', 'Name what to freeze, e.g. --site plant-a.');
+  if (request.reason.trim() === '')
+    throw usageError('--reason must say why', 'Give the incident, e.g. INC-0042.');
+  const now = context.clock.now();
+  if (request.until.getTime() <= now.getTime())
+    throw usageError(
+      '--until is in the past',
+      'A freeze ends at a future instant, e.g. 2026-11-29T18:00:00-06:00.',
+    );
+  const workspace = await openRequestedWorkspace(request, context);
+  const timeZone = workspace.config.defaults.timezone;
+  const draft: Omit<Freeze, 'id'> = {
+    sites: request.sites,
+    devices: request.devices,
+    until: toRfc3339Utc(request.until.getTime()),
+    reason: request.reason.trim(),
+    by: actingUser(context.env).name,
+    createdAt: toRfc3339Utc(now.getTime()),
+    ...(request.types && request.types.length > 0 ? { types: request.types } : {}),
+  };
+  const common = { ...(timeZone ? { timeZone } : {}), unread: !readsFreezes(workspace) };
+  if (request.github) {
+    const github = await connect(workspace, context);
+    const issue = await github.createIssue({
+      ...freezeIssue(draft, formatLocalAndUtc(request.until.getTime(), timeZone)),
+      labels: [FREEZE_LABEL],
+    });
+    const freeze = freezeOfIssue(issue) ?? { ...draft, id: `#${issue.number}` };
+    return { freeze, where: issue.htmlUrl ?? `issue #${issue.number}`, ...common };
+  }
+  const file = workspace.config.paths.freezes;
+  const freezes = await readLocalFreezes(workspace.root, file);
+  const freeze: Freeze = { id: nextLocalId(freezes), ...draft };
+  await writeLocalFreezes(workspace.root, file, [...freezes, freeze]);
+  return { freeze, where: file, ...common };
+}
+
+export interface UnfreezeRequest {
+  repo?: string;
+  /** `FRZ-3`, or `#42` / `42` with --github. */
+  id?: string;
+  /** Lift every freeze in force that covers this site. */
+  site?: string;
+  github: boolean;
+}
+
+export interface UnfreezeOutcome {
+  lifted: Freeze[];
+  where: string;
+}
+
+export async function liftFreezes(
+  request: UnfreezeRequest,
+  context: UseCaseContext,
+): Promise<UnfreezeOutcome> {
+  if ((request.id === undefined) === (request.site === undefined))
+    throw usageError(
+      'name one freeze ID or --site S',
+      'e.g. netchange unfreeze FRZ-3, or netchange unfreeze --site plant-a.',
+    );
+  const workspace = await openRequestedWorkspace(request, context);
+  const now = context.clock.now();
+  const by = actingUser(context.env).name;
+  const inForce = (freeze: Freeze) =>
+    freeze.liftedAt === undefined && Date.parse(freeze.until) > now.getTime();
+  const chosen = (freeze: Freeze) =>
+    request.id !== undefined
+      ? freeze.id === request.id || (request.github && freeze.id === `#${request.id.replace(/^#/, '')}`)
+      : freeze.sites.includes(request.site as string);
+
+  if (request.github) {
+    const github = await connect(workspace, context);
+    const issues = (await github.listIssuesWithLabel(FREEZE_LABEL)).filter((issue) => issue.state === 'open');
+    const lifted: Freeze[] = [];
+    for (const issue of issues) {
+      const freeze = freezeOfIssue(issue);
+      if (!freeze || !chosen(freeze)) continue;
+      // why: the comment is the record of who lifted it; closing is what lifts it.
+      await github.createComment(
+        issue.number,
+        `Freeze lifted by @${by} at ${formatLocalAndUtc(now.getTime(), workspace.config.defaults.timezone)} (netchange unfreeze).`,
+      );
+      await github.updateIssue(issue.number, { state: 'closed' });
+      lifted.push({ ...freeze, liftedBy: by, liftedAt: toRfc3339Utc(now.getTime()) });
+    }
+    return { lifted, where: github.repository };
+  }
+  const file = workspace.config.paths.freezes;
+  const freezes = await readLocalFreezes(workspace.root, file);
+  const lifted: Freeze[] = [];
+  const updated = freezes.map((freeze) => {
+    if (!inForce(freeze) || !chosen(freeze)) return freeze;
+    const done = { ...freeze, liftedBy: by, liftedAt: toRfc3339Utc(now.getTime()) };
+    lifted.push(done);
+    return done;
+  });
+  if (lifted.length > 0) await writeLocalFreezes(workspace.root, file, updated);
+  return { lifted, where: file };
+}
+
+async function connect(workspace: Workspace, context: UseCaseContext) {
+  const { connectGitHub } = await import('../github/publish.js');
+  try {
+    return (await connectGitHub({ env: context.env, config: workspace.config.github, warn: context.warn }))
+      .github;
+  } catch (error) {
+    if (error instanceof NetchangeError && error.code === 'E_USAGE')
+      throw usageError(`--github: ${error.message}`, error.hint);
+    throw error;
+  }
+}
+
+function readsFreezes(workspace: Workspace): boolean {
+  const holds = (workspace.changeControlDocument?.value as { holds?: { freezes?: boolean } } | undefined)
+    ?.holds;
+  return holds !== undefined && holds.freezes !== false;
+}
