@@ -173,3 +173,128 @@ function intersect(a: readonly string[], b: readonly string[]): string[] {
   const set = new Set(b);
   return a.filter((item) => set.has(item));
 }
+
+/** An occupied interval another change holds, `[startMs, endMs)`. */
+export interface BusyInterval {
+  startMs: number;
+  endMs: number;
+}
+
+/** Answers, for any change, when it could not run without a conflict. */
+export interface ConflictIndex {
+  /**
+   * The intervals a change may not overlap: those of the other changes it shares ground with, and
+   * where its sites are already at their limit. Sorted by start and merged.
+   */
+  busyFor(change: ScheduledChange): BusyInterval[];
+}
+
+/**
+ * Indexes `changes` by device, stack, redundancy group and site.
+ * why: a change's busy intervals come from the changes it shares ground with, found by lookups,
+ * not by comparing it with the whole repository.
+ */
+export function createConflictIndex(
+  changes: readonly ScheduledChange[],
+  rules: ConflictRules = NO_CONFLICT_RULES,
+): ConflictIndex {
+  const groups = rules.redundancyGroups.map((group) => ({
+    name: group.name,
+    matches: picomatch(group.devices),
+  }));
+  const groupNames = (change: ScheduledChange): string[] =>
+    groups.filter(({ matches }) => change.devices.some((device) => matches(device))).map(({ name }) => name);
+  const byKey = new Map<string, ScheduledChange[]>();
+  const add = (key: string, change: ScheduledChange) => {
+    const list = byKey.get(key);
+    if (list) list.push(change);
+    else byKey.set(key, [change]);
+  };
+  const keysOf = (change: ScheduledChange): string[] => [
+    ...change.devices.map((device) => `device:${device}`),
+    ...change.stacks.map((stack) => `stack:${stack}`),
+    ...groupNames(change).map((name) => `group:${name}`),
+  ];
+  for (const change of changes) {
+    for (const key of keysOf(change)) add(key, change);
+    for (const site of change.sites) if (rules.maxConcurrentChanges.has(site)) add(`site:${site}`, change);
+  }
+  return {
+    busyFor(change) {
+      const busy: BusyInterval[] = [];
+      const seen = new Set<ScheduledChange>();
+      for (const key of keysOf(change)) {
+        for (const other of byKey.get(key) ?? []) {
+          if (other.id === change.id || seen.has(other)) continue;
+          seen.add(other);
+          busy.push({ startMs: other.startMs, endMs: other.occupiedEndMs });
+        }
+      }
+      for (const site of change.sites) {
+        const limit = rules.maxConcurrentChanges.get(site);
+        if (limit === undefined) continue;
+        const others = (byKey.get(`site:${site}`) ?? []).filter((other) => other.id !== change.id);
+        busy.push(...saturated(others, limit));
+      }
+      return mergeIntervals(busy);
+    },
+  };
+}
+
+/** Where at least `limit` of `changes` run at once. */
+function saturated(changes: readonly ScheduledChange[], limit: number): BusyInterval[] {
+  const events: [number, number][] = [];
+  for (const change of changes) events.push([change.startMs, 1], [change.occupiedEndMs, -1]);
+  // why: at one instant ends come before starts: intervals are half-open.
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const busy: BusyInterval[] = [];
+  let running = 0;
+  let since = 0;
+  for (const [at, step] of events) {
+    const before = running;
+    running += step;
+    if (before < limit && running >= limit) since = at;
+    else if (before >= limit && running < limit && at > since) busy.push({ startMs: since, endMs: at });
+  }
+  return busy;
+}
+
+/** Sorted by start, overlapping or touching intervals joined. */
+export function mergeIntervals(intervals: readonly BusyInterval[]): BusyInterval[] {
+  const sorted = [...intervals].sort((a, b) => a.startMs - b.startMs);
+  const merged: BusyInterval[] = [];
+  for (const interval of sorted) {
+    const last = merged.at(-1);
+    if (last && interval.startMs <= last.endMs) last.endMs = Math.max(last.endMs, interval.endMs);
+    else merged.push({ ...interval });
+  }
+  return merged;
+}
+
+/**
+ * The first `count` slots of `lengthMs` at or after `fromMs` that overlap no busy interval (merged,
+ * sorted): used when there is no window policy to search with.
+ */
+export function freeSlots(
+  busy: readonly BusyInterval[],
+  fromMs: number,
+  lengthMs: number,
+  count = 1,
+): BusyInterval[] {
+  const slots: BusyInterval[] = [];
+  let candidate = fromMs;
+  let index = 0;
+  while (slots.length < count) {
+    while (index < busy.length && busy[index]!.endMs <= candidate) index++;
+    const next = busy[index];
+    if (!next || next.startMs >= candidate + lengthMs) {
+      slots.push({ startMs: candidate, endMs: candidate + lengthMs });
+      // why: the next slot is the next distinct run of free time, not the same run a minute later.
+      if (!next) break;
+      candidate = next.endMs;
+      continue;
+    }
+    candidate = next.endMs;
+  }
+  return slots;
+}

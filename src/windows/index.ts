@@ -2,6 +2,7 @@
 export { type CompileWindowPolicyOptions, compileWindowPolicy } from './compile.js';
 export {
   applicableWindows,
+  type BusyInterval,
   type EvaluateWindowsOptions,
   evaluateWindows,
   listOccurrences,
