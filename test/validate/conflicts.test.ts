@@ -280,3 +280,60 @@ describe('conflicts between proposals of the repository', () => {
     );
   });
 });
+
+describe('the next slot past both windows and conflicts', () => {
+  let windowed: TestRepository;
+
+  beforeAll(async () => {
+    windowed = await createRepository({
+      'inventory/hosts.yaml': INVENTORY,
+      'playbooks/touch.yaml': '- hosts: all\n  gather_facts: false\n  tasks: []\n',
+      'policies/change-control.yaml': POLICY,
+      'policies/windows.yaml': `apiVersion: netchange/v1
+kind: WindowPolicy
+timezone: America/Chicago
+windows:
+  - name: sunday-maintenance
+    effect: allow
+    schedule: {rrule: "FREQ=WEEKLY;BYDAY=SU", start: "01:00", duration: PT3H}
+`,
+      'changes/first.yaml': change('FIRST', {
+        devices: 'sw-1',
+        start: '2026-11-29T02:00',
+        end: '2026-11-29T03:30',
+      }),
+      'changes/second.yaml': change('SECOND', {
+        devices: 'sw-1',
+        start: '2026-11-29T02:30',
+        end: '2026-11-29T03:30',
+      }),
+    });
+    await windowed.commit('two changes in one maintenance window');
+  }, 60_000);
+
+  afterAll(async () => {
+    await windowed.remove();
+  });
+
+  it('offers the next Sunday: after the other change the window closes before the change ends', async () => {
+    const result = await runCli(['validate', '--at', AT, '--format', 'json'], { cwd: windowed.root });
+    const validated = JSON.parse(result.stdout) as ValidationReport;
+    const second = validated.proposals.find((proposal) => proposal.id === 'SECOND');
+
+    expect(result.exitCode).toBe(1);
+    expect(second?.findings.find((finding) => finding.ruleId === 'conflict')).toMatchObject({
+      message: 'conflicts with changes/first.yaml (FIRST): both change sw-1',
+      nextAllowed: { start: '2026-12-06T07:00:00Z', end: '2026-12-06T08:00:00Z' },
+      hint: expect.stringContaining('Sun 6 Dec 2026 01:00–02:00 CST'),
+    });
+  });
+
+  it('netchange next skips the slots the other change holds', async () => {
+    const result = await runCli(['next', 'changes/second.yaml', '--at', AT, '--format', 'json'], {
+      cwd: windowed.root,
+    });
+    const next = JSON.parse(result.stdout) as { slots: { start: string }[] };
+
+    expect(next.slots[0]?.start).toBe('2026-12-06T07:00:00Z');
+  });
+});
