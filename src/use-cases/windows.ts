@@ -2,11 +2,7 @@
  * The production windows for people planning a change: `windows` lists when changes are allowed
  * or denied, `next` finds the next slots a proposal fits in and says what blocks the one it asks for.
  */
-import {
-  createConflictIndex,
-  NO_CONFLICT_RULES,
-  scheduledChangeOf,
-} from '../conflicts/find.js';
+import { createConflictIndex, NO_CONFLICT_RULES, scheduledChangeOf } from '../conflicts/find.js';
 import {
   assessRisk,
   bypassesWindows,
@@ -15,11 +11,11 @@ import {
 } from '../control/index.js';
 import { configError, usageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
+import type { ChangeSubject } from '../core/model.js';
 import { toRfc3339Utc } from '../core/time.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
 import { listProposalFiles, type Workspace } from '../pipeline/workspace.js';
 import { checkLeadTime } from '../proposals/schedule.js';
-import type { ChangeSubject } from '../core/model.js';
 import type { NextOutput } from '../reporters/next/index.js';
 import {
   type CompiledWindowPolicy,
