@@ -72,17 +72,19 @@ export interface GateQueries {
    * The first `count` occupied intervals at or after the requested start (and `at`) that satisfy
    * the windows at a risk and overlap none of `busy` (offered by the windows stage).
    */
-  slotsAt?(
-    subject: ChangeSubject,
-    risk: Risk,
-    options: { busy: readonly { startMs: number; endMs: number }[]; count: number },
-  ): Interval[];
+  slotsAt?(subject: ChangeSubject, risk: Risk, options: { busy: BusyLookup; count: number }): Interval[];
   /**
-   * Intervals other changes hold that the proposal may not overlap, sorted and merged (offered by
-   * the conflicts stage); the windows' next allowed slot skips them.
+   * The intervals other changes hold that the proposal may not overlap, for a slot search from
+   * `fromMs` (offered by the conflicts stage); the windows' next allowed slot skips them.
    */
-  busyFor?(subject: ChangeSubject): readonly { startMs: number; endMs: number }[];
+  busyFor?(subject: ChangeSubject, fromMs: number): BusyLookup;
 }
+
+/**
+ * Busy intervals (sorted, merged) that start before `untilMs` and end after the search's start.
+ * why: a function, so a search asks only for the range it reaches.
+ */
+export type BusyLookup = (untilMs: number) => readonly { startMs: number; endMs: number }[];
 
 /** What a stage's `evaluate` sees besides the proposal. */
 export interface ProposalContext {

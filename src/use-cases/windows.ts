@@ -2,7 +2,12 @@
  * The production windows for people planning a change: `windows` lists when changes are allowed
  * or denied, `next` finds the next slots a proposal fits in and says what blocks the one it asks for.
  */
-import { createConflictIndex, NO_CONFLICT_RULES, scheduledChangeOf } from '../conflicts/find.js';
+import {
+  type BusyLookup,
+  createConflictIndex,
+  NO_CONFLICT_RULES,
+  scheduledChangeOf,
+} from '../conflicts/find.js';
 import {
   assessRisk,
   bypassesWindows,
@@ -120,8 +125,13 @@ export async function findNextSlots(request: NextRequest, context: UseCaseContex
   }
 
   const verdict = evaluateWindows(policy, subject, { at, risk, bypass });
-  const busy = await conflictingIntervals(workspace, subject);
-  const slots = nextAllowedSlots(policy, subject, { at, risk, count: request.count, busy });
+  const busy = await conflictingIntervals(workspace, subject, Math.max(subject.startMs, at.getTime()));
+  const slots = nextAllowedSlots(policy, subject, {
+    at,
+    risk,
+    count: request.count,
+    ...(busy ? { busy } : {}),
+  });
   const clock = zoneClock(isWindowTimeZone(subject.timezone) ? subject.timezone : policy.timezone);
   return {
     report: {
@@ -155,16 +165,18 @@ export async function findNextSlots(request: NextRequest, context: UseCaseContex
 async function conflictingIntervals(
   workspace: Workspace,
   subject: ChangeSubject,
-): Promise<{ startMs: number; endMs: number }[]> {
+  fromMs: number,
+): Promise<BusyLookup | undefined> {
   const files = (await listProposalFiles(workspace)).filter((file) => file !== subject.file);
-  if (files.length === 0) return [];
+  if (files.length === 0) return undefined;
   const { subjects } = await loadChangeSubjects(workspace, { files });
   const rules =
     (workspace.changeControlDocument && compileConflictRules(workspace.changeControlDocument).rules) ||
     NO_CONFLICT_RULES;
   const change = scheduledChangeOf(subject);
   const all = [change, ...subjects.map((other) => scheduledChangeOf(other))];
-  return createConflictIndex(all, rules).busyFor(change);
+  const index = createConflictIndex(all, rules);
+  return (untilMs) => index.busyFor(change, fromMs, untilMs);
 }
 
 /**

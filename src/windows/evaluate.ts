@@ -22,8 +22,8 @@ export interface EvaluateWindowsOptions {
   risk: Risk;
   /** Emergency bypass (from the change-control policy): window errors become warnings. */
   bypass: boolean;
-  /** Intervals other changes hold that this one may not overlap (conflicts), sorted and merged. */
-  busy?: readonly BusyInterval[];
+  /** Intervals other changes hold that this one may not overlap (conflicts): see {@link BusyLookup}. */
+  busy?: BusyLookup;
 }
 
 /**
@@ -35,6 +35,9 @@ export interface BusyInterval {
   endMs: number;
 }
 
+/** The busy intervals (sorted, merged) that start before `untilMs` and end after the search's start. */
+export type BusyLookup = (untilMs: number) => readonly BusyInterval[];
+
 export interface NextAllowedOptions {
   /** Slots start at or after this instant (and at or after the requested start). */
   at: Date;
@@ -42,8 +45,8 @@ export interface NextAllowedOptions {
   risk: Risk;
   /** How many slots to return. */
   count: number;
-  /** Intervals other changes hold that this one may not overlap (conflicts), sorted and merged. */
-  busy?: readonly BusyInterval[];
+  /** Intervals other changes hold that this one may not overlap (conflicts): see {@link BusyLookup}. */
+  busy?: BusyLookup;
 }
 
 /** Evaluates one change against the policy's windows. */
@@ -335,11 +338,32 @@ function slotsFor(
   fromMs: number,
   lengthMs: number,
   count: number,
-  busy: readonly BusyInterval[] = [],
+  busy?: BusyLookup,
 ): Interval[] {
   const limitMs = fromMs + policy.horizonMs;
   ensureCovered(policy, fromMs, limitMs + lengthMs + DAY_MS);
   refreshUnions(policy, set);
+  if (!busy) return searchSlots(set, fromMs, lengthMs, count, limitMs, []);
+  // why: ask for the busy intervals of a growing range; a slot ending before the range's end cannot
+  // meet an interval that starts after it, so the answer stands once every slot ends inside it.
+  let spanMs = 2 * DAY_MS;
+  for (;;) {
+    const untilMs = fromMs + spanMs;
+    const slots = searchSlots(set, fromMs, lengthMs, count, limitMs, busy(untilMs));
+    const last = slots.at(-1);
+    if (untilMs >= limitMs + lengthMs || (last && Date.parse(last.end) <= untilMs)) return slots;
+    spanMs *= 4;
+  }
+}
+
+function searchSlots(
+  set: ApplicableWindows,
+  fromMs: number,
+  lengthMs: number,
+  count: number,
+  limitMs: number,
+  busy: readonly BusyInterval[],
+): Interval[] {
   const slots: Interval[] = [];
   let candidate = fromMs;
   while (slots.length < count) {

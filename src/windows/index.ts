@@ -3,6 +3,7 @@ export { type CompileWindowPolicyOptions, compileWindowPolicy } from './compile.
 export {
   applicableWindows,
   type BusyInterval,
+  type BusyLookup,
   type EvaluateWindowsOptions,
   evaluateWindows,
   listOccurrences,

@@ -23,7 +23,7 @@ import type {
   ScheduledChange,
 } from '../../../core/model.js';
 import { formatLocalAndUtc, formatSpanLocalAndUtc, toRfc3339Utc } from '../../../core/time.js';
-import type { GateStage, PreparedStage } from '../../stage.js';
+import type { BusyLookup, GateStage, PreparedStage } from '../../stage.js';
 
 declare module '../../../core/findings.js' {
   interface StageRuleIds {
@@ -85,15 +85,24 @@ export const conflictsStage: GateStage = {
       const known = byId.get(subject.proposal.id);
       return known && known.file === subject.file ? known : scheduledChangeOf(subject);
     };
-    const busy = new WeakMap<ChangeSubject, readonly { startMs: number; endMs: number }[]>();
-    const busyFor = (subject: ChangeSubject) => {
-      let found = busy.get(subject);
-      if (!found) {
+    const busyFor = (subject: ChangeSubject, fromMs: number): BusyLookup => {
+      const change = changeOf(subject);
+      return (untilMs) => {
         index ??= createConflictIndex(all, rules);
-        found = index.busyFor(changeOf(subject));
-        busy.set(subject, found);
+        return index.busyFor(change, fromMs, untilMs);
+      };
+    };
+
+    // why: many changes share slots (the same night, the same hour); each span is written once.
+    const spans = new Map<string, string>();
+    const span = (startMs: number, endMs: number, zone: string): string => {
+      const key = `${startMs}|${endMs}|${zone}`;
+      let text = spans.get(key);
+      if (text === undefined) {
+        text = formatSpanLocalAndUtc(startMs, endMs, zone);
+        spans.set(key, text);
       }
-      return found;
+      return text;
     };
 
     return {
@@ -107,7 +116,7 @@ export const conflictsStage: GateStage = {
 
         const lengthMs = change.occupiedEndMs - change.startMs;
         const fromMs = Math.max(change.startMs, at.getTime());
-        const held = busyFor(subject);
+        const held = busyFor(subject, fromMs);
         const slot: Interval | undefined = queries.slotsAt
           ? queries.slotsAt(subject, facts.risk, { busy: held, count: 1 })[0]
           : freeSlots(held, fromMs, lengthMs, 1).map((free) => ({
@@ -117,18 +126,14 @@ export const conflictsStage: GateStage = {
         const position = subject.locate(['schedule', 'start']);
         const zone = change.timezone;
         const hint = slot
-          ? `Move the change to ${formatSpanLocalAndUtc(Date.parse(slot.start), Date.parse(slot.end), zone)}, the next slot inside the windows and free of conflicts.`
+          ? `Move the change to ${span(Date.parse(slot.start), Date.parse(slot.end), zone)}, the next slot inside the windows and free of conflicts.`
           : 'No slot inside the windows and free of conflicts within the search horizon: agree on an order with the other change.';
+        const ownSpan = span(change.startMs, change.occupiedEndMs, zone);
         const result: Finding[] = conflicts.slice(0, MAX_CONFLICT_FINDINGS).map((conflict) => {
           const other = byId.get(conflict.id);
           const emergency = change.type === 'emergency' || other?.type === 'emergency';
-          const ownSpan = formatSpanLocalAndUtc(change.startMs, change.occupiedEndMs, zone);
-          const otherSpan = other ? formatSpanLocalAndUtc(other.startMs, other.occupiedEndMs, zone) : '';
-          const overlap = formatSpanLocalAndUtc(
-            Date.parse(conflict.overlap.start),
-            Date.parse(conflict.overlap.end),
-            zone,
-          );
+          const otherSpan = other ? span(other.startMs, other.occupiedEndMs, zone) : '';
+          const overlap = span(Date.parse(conflict.overlap.start), Date.parse(conflict.overlap.end), zone);
           const reasons = conflict.reasons
             .flatMap((reason) =>
               reason.kind === 'redundancy-group' && reason.reason

@@ -34,7 +34,7 @@ export const windowsStage: GateStage = {
       let verdict = bySubject.get(key);
       if (!verdict) {
         // why: the next allowed slot must be free of conflicts too; the conflicts stage knows them.
-        const busy = queries.busyFor?.(subject);
+        const busy = queries.busyFor?.(subject, Math.max(subject.startMs, at.getTime()));
         verdict = evaluateWindows(policy, subject, { at, risk, bypass, ...(busy ? { busy } : {}) });
         bySubject.set(key, verdict);
       }
