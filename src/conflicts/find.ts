@@ -219,13 +219,21 @@ export function createConflictIndex(
     name: group.name,
     matches: picomatch(group.devices),
   }));
-  const keysOf = (change: ScheduledChange): string[] => [
-    ...change.devices.map((device) => `device:${device}`),
-    ...change.stacks.map((stack) => `stack:${stack}`),
-    ...groups
-      .filter(({ matches }) => change.devices.some((device) => matches(device)))
-      .map(({ name }) => `group:${name}`),
-  ];
+  const keyCache = new WeakMap<ScheduledChange, string[]>();
+  const keysOf = (change: ScheduledChange): string[] => {
+    let keys = keyCache.get(change);
+    if (!keys) {
+      keys = [
+        ...change.devices.map((device) => `device:${device}`),
+        ...change.stacks.map((stack) => `stack:${stack}`),
+        ...groups
+          .filter(({ matches }) => change.devices.some((device) => matches(device)))
+          .map(({ name }) => `group:${name}`),
+      ];
+      keyCache.set(change, keys);
+    }
+    return keys;
+  };
   const lists = new Map<string, ScheduledChange[]>();
   const bySite = new Map<string, ScheduledChange[]>();
   for (const change of changes) {
@@ -257,8 +265,9 @@ export function createConflictIndex(
   return {
     busyFor(change, fromMs, untilMs) {
       const busy: BusyInterval[] = [];
-      const seen = new Set<ScheduledChange>();
-      for (const key of keysOf(change)) {
+      const keys = keysOf(change);
+      // why: a change found under two keys (two shared devices) is one interval; merging absorbs the repeat.
+      for (const key of keys) {
         const entry = keyed.get(key);
         if (!entry) continue;
         for (
@@ -268,8 +277,7 @@ export function createConflictIndex(
         ) {
           const other = entry.changes[index]!;
           if (other.startMs >= untilMs) break;
-          if (other.occupiedEndMs <= fromMs || other.id === change.id || seen.has(other)) continue;
-          seen.add(other);
+          if (other.occupiedEndMs <= fromMs || other.id === change.id) continue;
           busy.push({ startMs: other.startMs, endMs: other.occupiedEndMs });
         }
       }
@@ -341,12 +349,18 @@ function upperBoundOf(values: readonly number[], value: number): number {
 
 /** Sorted by start, overlapping or touching intervals joined. */
 export function mergeIntervals(intervals: readonly BusyInterval[]): BusyInterval[] {
+  if (intervals.length === 0) return [];
   const sorted = [...intervals].sort((a, b) => a.startMs - b.startMs);
   const merged: BusyInterval[] = [];
+  let last: BusyInterval | undefined;
   for (const interval of sorted) {
-    const last = merged.at(-1);
-    if (last && interval.startMs <= last.endMs) last.endMs = Math.max(last.endMs, interval.endMs);
-    else merged.push({ ...interval });
+    if (last && interval.startMs <= last.endMs) {
+      if (interval.endMs > last.endMs)
+        last = merged[merged.length - 1] = { startMs: last.startMs, endMs: interval.endMs };
+    } else {
+      last = interval;
+      merged.push(interval);
+    }
   }
   return merged;
 }
