@@ -337,3 +337,16 @@ windows:
     expect(next.slots[0]?.start).toBe('2026-12-06T07:00:00Z');
   });
 });
+
+describe('apply and conflicts', () => {
+  it('refuses a conflicting change, naming the other proposal and the next free slot', async () => {
+    const result = await runCli(
+      ['apply', 'changes/same-b.yaml', '--dry-run', '--at', '2026-12-01T08:35:00Z', '--format', 'json'],
+      { cwd: repository.root },
+    );
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('conflicts with changes/same-a.yaml (SAME-A): both change sw-1');
+    expect(result.stdout).toContain('the next free slot starts');
+  });
+});
