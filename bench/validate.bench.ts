@@ -18,11 +18,24 @@ const COUNT = 5000;
 
 const DEVICES = ['sw-plant-a-01', 'sw-plant-a-02', 'sw-plant-a-03', 'sw-berlin-01'];
 
+const HOUR_MS = 3_600_000;
+const FIRST_START_MS = Date.parse('2027-02-01T08:00:00Z');
+
+/**
+ * Change `index` gets its own two-hour slot (1 h plus 30 min rollback), except every 100th, which
+ * starts half an hour into its predecessor's on a shared switch: the conflicts stage finds 50 real
+ * conflicts among 5,000, as a busy repository might hold.
+ */
+function startOf(index: number): number {
+  const own = FIRST_START_MS + index * 2 * HOUR_MS;
+  return index % 100 === 99 ? own - 1.5 * HOUR_MS : own;
+}
+
 /** A realistic proposal: VLAN work on one or two switches, with verification and rollback. */
 function proposal(index: number): string {
   const device = DEVICES[index % DEVICES.length]!;
   const second = DEVICES[(index + 1) % DEVICES.length]!;
-  const day = 1 + (index % 28);
+  const startMs = startOf(index);
   const vlan = 100 + (index % 3000);
   return `apiVersion: netchange/v1
 kind: ChangeProposal
@@ -35,8 +48,8 @@ domain: switching
 risk: ${index % 3 === 0 ? 'medium' : 'low'}
 targets: {sites: [plant-a], devices: [${device}, ${second}], tags: [production]}
 schedule:
-  start: "2027-02-${String(day).padStart(2, '0')}T02:00"
-  end: "2027-02-${String(day).padStart(2, '0')}T03:00"
+  start: "${new Date(startMs).toISOString().replace('.000Z', 'Z')}"
+  end: "${new Date(startMs + HOUR_MS).toISOString().replace('.000Z', 'Z')}"
   timezone: America/Chicago
   rollback: PT30M
 execution:

@@ -33,7 +33,7 @@ cp -R examples/lab-network/. "$work"
 # why: apply runs only inside the change's window, so the tour moves it to the next hour.
 start=$(date -u -d '-5 min' +%Y-%m-%dT%H:%M:%SZ)
 end=$(date -u -d '+55 min' +%Y-%m-%dT%H:%M:%SZ)
-sed -i "s/start: \"[^\"]*\"/start: \"$start\"/; s/end: \"[^\"]*\"/end: \"$end\"/" "$work"/changes/*.yaml
+sed -i "s/start: \"[^\"]*\"/start: \"$start\"/; s/end: \"[^\"]*\"/end: \"$end\"/" "$work"/changes/chg-0301-loopback.yaml
 git_() { git -C "$work" -c user.name=tour -c user.email=tour@netchange.invalid -c commit.gpgsign=false "$@"; }
 git_ init -q --initial-branch=main
 git_ add -A

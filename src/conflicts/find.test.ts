@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScheduledChange } from '../core/model.js';
-import { findConflicts } from './find.js';
+import { createConflictIndex, findConflicts, freeSlots } from './find.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-12-06T08:00:00Z');
@@ -80,5 +80,49 @@ describe('findConflicts', () => {
     expect(conflicts.map((conflict) => conflict.reasons)).toEqual([
       [{ kind: 'site-capacity', site: 'plant-a', limit: 1 }],
     ]);
+  });
+});
+
+describe('createConflictIndex: the intervals a change may not overlap', () => {
+  const rules = {
+    redundancyGroups: [{ name: 'core-pair', devices: ['core-*'] }],
+    maxConcurrentChanges: new Map([['plant-a', 2]]),
+  };
+  const span = (fromHour: number, toHour: number) => ({
+    startMs: T0 + fromHour * HOUR,
+    endMs: T0 + toHour * HOUR,
+  });
+
+  it('holds the shared device and group members, merged, never the change itself', () => {
+    const self = change('SELF', 0, 1, { devices: ['sw-1', 'core-1'], sites: [] });
+    const others = [
+      change('DEVICE', 2, 3, { sites: [] }),
+      change('GROUP', 2.5, 4, { devices: ['core-2'], sites: [] }),
+      change('ELSEWHERE', 5, 6, { devices: ['sw-9'], sites: [] }),
+    ];
+
+    const busy = createConflictIndex([self, ...others], rules).busyFor(self, T0, T0 + 48 * HOUR);
+
+    expect(busy).toEqual([span(2, 4)]);
+  });
+
+  it('holds a site where the others already reach its limit, counting the change itself out', () => {
+    const self = change('SELF', 0, 1, { devices: ['sw-1'] });
+    const others = [
+      change('A', 0, 3, { devices: ['sw-2'] }),
+      change('B', 2, 5, { devices: ['sw-3'] }),
+      change('C', 6, 7, { devices: ['sw-4'] }),
+    ];
+
+    const busy = createConflictIndex([self, ...others], rules).busyFor(self, T0, T0 + 48 * HOUR);
+
+    expect(busy).toEqual([span(2, 3)]);
+  });
+
+  it('finds the next free slot after the busy intervals; touching is free', () => {
+    const busy = [span(1, 2), span(2.5, 4)];
+
+    expect(freeSlots(() => busy, T0 + HOUR, HOUR)).toEqual([span(4, 5)]);
+    expect(freeSlots(() => [span(1, 2), span(3.5, 4)], T0, HOUR, 2)).toEqual([span(0, 1), span(2, 3)]);
   });
 });

@@ -173,3 +173,257 @@ function intersect(a: readonly string[], b: readonly string[]): string[] {
   const set = new Set(b);
   return a.filter((item) => set.has(item));
 }
+
+/** An occupied interval another change holds, `[startMs, endMs)`. */
+export interface BusyInterval {
+  startMs: number;
+  endMs: number;
+}
+
+/** Answers, for any change, when it could not run without a conflict. */
+export interface ConflictIndex {
+  /**
+   * The intervals a change may not overlap that end after `fromMs` and start before `untilMs`:
+   * those of the other changes it shares ground with, and where its sites are already at their
+   * limit. Sorted by start and merged.
+   */
+  busyFor(change: ScheduledChange, fromMs: number, untilMs: number): BusyInterval[];
+}
+
+/** Changes sorted by start, with the longest occupied length (to find those still running at an instant). */
+interface KeyedChanges {
+  changes: ScheduledChange[];
+  starts: number[];
+  longestMs: number;
+}
+
+/** Constant-count pieces of a site's timeline: `count` changes run in `[startMs, endMs)`. */
+interface SiteProfile {
+  limit: number;
+  members: Set<ScheduledChange>;
+  starts: number[];
+  ends: number[];
+  counts: number[];
+}
+
+/**
+ * Indexes `changes` by device, stack, redundancy group and site.
+ * why: a change's busy intervals come from the changes it shares ground with, found by lookups
+ * over the searched range only, not by comparing it with the whole repository.
+ */
+export function createConflictIndex(
+  changes: readonly ScheduledChange[],
+  rules: ConflictRules = NO_CONFLICT_RULES,
+): ConflictIndex {
+  const groups = rules.redundancyGroups.map((group) => ({
+    name: group.name,
+    matches: picomatch(group.devices),
+  }));
+  const keyCache = new WeakMap<ScheduledChange, string[]>();
+  const keysOf = (change: ScheduledChange): string[] => {
+    let keys = keyCache.get(change);
+    if (!keys) {
+      keys = [
+        ...change.devices.map((device) => `device:${device}`),
+        ...change.stacks.map((stack) => `stack:${stack}`),
+        ...groups
+          .filter(({ matches }) => change.devices.some((device) => matches(device)))
+          .map(({ name }) => `group:${name}`),
+      ];
+      keyCache.set(change, keys);
+    }
+    return keys;
+  };
+  const lists = new Map<string, ScheduledChange[]>();
+  const bySite = new Map<string, ScheduledChange[]>();
+  for (const change of changes) {
+    for (const key of keysOf(change)) {
+      const list = lists.get(key);
+      if (list) list.push(change);
+      else lists.set(key, [change]);
+    }
+    for (const site of change.sites) {
+      if (!rules.maxConcurrentChanges.has(site)) continue;
+      const list = bySite.get(site);
+      if (list) list.push(change);
+      else bySite.set(site, [change]);
+    }
+  }
+  const keyed = new Map<string, KeyedChanges>();
+  for (const [key, list] of lists) {
+    list.sort((a, b) => a.startMs - b.startMs);
+    keyed.set(key, {
+      changes: list,
+      starts: list.map((change) => change.startMs),
+      longestMs: Math.max(...list.map((change) => change.occupiedEndMs - change.startMs)),
+    });
+  }
+  const profiles = new Map<string, SiteProfile>();
+  for (const [site, list] of bySite)
+    profiles.set(site, siteProfile(list, rules.maxConcurrentChanges.get(site)!));
+
+  return {
+    busyFor(change, fromMs, untilMs) {
+      const busy: BusyInterval[] = [];
+      const keys = keysOf(change);
+      // why: a change found under two keys (two shared devices) is one interval; merging absorbs the repeat.
+      for (const key of keys) {
+        const entry = keyed.get(key);
+        if (!entry) continue;
+        for (
+          let index = lowerBound(entry.starts, fromMs - entry.longestMs);
+          index < entry.changes.length;
+          index++
+        ) {
+          const other = entry.changes[index]!;
+          if (other.startMs >= untilMs) break;
+          if (other.occupiedEndMs <= fromMs || other.id === change.id) continue;
+          busy.push({ startMs: other.startMs, endMs: other.occupiedEndMs });
+        }
+      }
+      for (const site of change.sites) {
+        const profile = profiles.get(site);
+        if (!profile) continue;
+        const own = profile.members.has(change);
+        // why: the change's own interval is counted in the profile; inside it, one more is needed.
+        for (
+          let index = Math.max(0, upperBoundOf(profile.starts, fromMs) - 1);
+          index < profile.starts.length;
+          index++
+        ) {
+          const startMs = profile.starts[index]!;
+          if (startMs >= untilMs) break;
+          const endMs = profile.ends[index]!;
+          const inside = own && startMs >= change.startMs && endMs <= change.occupiedEndMs;
+          const others = profile.counts[index]! - (inside ? 1 : 0);
+          if (others >= profile.limit && endMs > fromMs) busy.push({ startMs, endMs });
+        }
+      }
+      return mergeIntervals(busy);
+    },
+  };
+}
+
+/** The site's timeline cut at every start and end, with how many changes run in each piece. */
+function siteProfile(changes: readonly ScheduledChange[], limit: number): SiteProfile {
+  const events: [number, number][] = [];
+  for (const change of changes) events.push([change.startMs, 1], [change.occupiedEndMs, -1]);
+  events.sort((a, b) => a[0] - b[0]);
+  const profile: SiteProfile = { limit, members: new Set(changes), starts: [], ends: [], counts: [] };
+  let running = 0;
+  for (let index = 0; index < events.length; index++) {
+    running += events[index]![1];
+    const at = events[index]![0];
+    const next = events[index + 1]?.[0];
+    if (next === undefined || next === at || running === 0) continue;
+    profile.starts.push(at);
+    profile.ends.push(next);
+    profile.counts.push(running);
+  }
+  return profile;
+}
+
+/** First index whose value is >= `value`. */
+function lowerBound(values: readonly number[], value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (values[middle]! < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** First index whose value is > `value`. */
+function upperBoundOf(values: readonly number[], value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (values[middle]! <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Sorted by start, overlapping or touching intervals joined. */
+export function mergeIntervals(intervals: readonly BusyInterval[]): BusyInterval[] {
+  if (intervals.length === 0) return [];
+  const sorted = [...intervals].sort((a, b) => a.startMs - b.startMs);
+  const merged: BusyInterval[] = [];
+  let last: BusyInterval | undefined;
+  for (const interval of sorted) {
+    if (last && interval.startMs <= last.endMs) {
+      if (interval.endMs > last.endMs)
+        last = merged[merged.length - 1] = { startMs: last.startMs, endMs: interval.endMs };
+    } else {
+      last = interval;
+      merged.push(interval);
+    }
+  }
+  return merged;
+}
+
+/**
+ * Busy intervals for one search from `fromMs`: `until` gives every interval that starts before it.
+ * why: a slot search usually ends within days; asking for the intervals of the whole horizon for
+ * each of thousands of changes would cost more than the search.
+ */
+export type BusyLookup = (untilMs: number) => readonly BusyInterval[];
+
+/** The lookup of `change`'s busy intervals from `fromMs`, for the slot searches. */
+export function busyLookup(index: ConflictIndex, change: ScheduledChange, fromMs: number): BusyLookup {
+  return (untilMs) => index.busyFor(change, fromMs, untilMs);
+}
+
+/**
+ * Runs `search` over growing ranges of busy intervals until its answer cannot change: every slot
+ * found ends before the range's end (an interval starting later cannot overlap it), or the range
+ * covers `limitMs`.
+ */
+export function searchWithBusy<T extends { endMs: number }>(
+  busy: BusyLookup,
+  fromMs: number,
+  limitMs: number,
+  search: (intervals: readonly BusyInterval[]) => T[],
+): T[] {
+  let spanMs = 2 * 86_400_000;
+  for (;;) {
+    const untilMs = fromMs + spanMs;
+    const found = search(busy(untilMs));
+    const last = found.at(-1);
+    if (untilMs >= limitMs || (last && last.endMs <= untilMs)) return found;
+    spanMs *= 4;
+  }
+}
+
+/**
+ * The first `count` slots of `lengthMs` at or after `fromMs` that overlap no busy interval, up to
+ * `limitMs` for the start: used when there is no window policy to search with.
+ */
+export function freeSlots(
+  busy: BusyLookup,
+  fromMs: number,
+  lengthMs: number,
+  count = 1,
+  limitMs = fromMs + 90 * 86_400_000,
+): BusyInterval[] {
+  return searchWithBusy(busy, fromMs, limitMs + lengthMs, (intervals) => {
+    const slots: BusyInterval[] = [];
+    let candidate = fromMs;
+    let index = 0;
+    while (slots.length < count && candidate <= limitMs) {
+      while (index < intervals.length && intervals[index]!.endMs <= candidate) index++;
+      const next = intervals[index];
+      if (!next || next.startMs >= candidate + lengthMs) {
+        slots.push({ startMs: candidate, endMs: candidate + lengthMs });
+        // why: the next slot is the next distinct run of free time, not the same run a minute later.
+        if (!next) break;
+      }
+      if (!next) break;
+      candidate = next.endMs;
+    }
+    return slots;
+  });
+}

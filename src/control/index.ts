@@ -19,6 +19,7 @@ export {
   type CompiledTeam,
   compileChangeControlPolicy,
 } from './compile-policy.js';
+export { compileConflictRules, hasConflictRules, type KnownTargets } from './conflict-rules.js';
 export {
   bypassesWindows,
   type ChangeControlInput,

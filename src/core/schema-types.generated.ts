@@ -617,6 +617,16 @@ export interface ChangeControlPolicy {
      */
     freezes?: boolean;
   };
+  /**
+   * Devices that back each other up (an HA pair, two core routers): changing two members of one group in overlapping slots is a conflict even on different devices.
+   */
+  redundancyGroups?: RedundancyGroup[];
+  /**
+   * Settings per site (the inventory's `site` variable, the proposals' targets.sites).
+   */
+  sites?: {
+    [k: string]: SiteSettings | undefined;
+  };
 }
 /**
  * A team: its kind and who is in it.
@@ -863,6 +873,38 @@ export interface CustomRule {
    * Severity of the finding. Default: error.
    */
   severity?: 'error' | 'warning' | 'note';
+}
+/**
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "redundancyGroup".
+ */
+export interface RedundancyGroup {
+  /**
+   * The group's name, shown in conflict findings.
+   */
+  name: string;
+  /**
+   * The members: inventory hostnames or globs.
+   *
+   * @minItems 1
+   *
+   * Items: An inventory hostname or glob (picomatch), e.g. core-*.
+   */
+  devices: [string, ...string[]];
+  /**
+   * Why the members must not change together, shown in conflict findings.
+   */
+  reason?: string;
+}
+/**
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "siteSettings".
+ */
+export interface SiteSettings {
+  /**
+   * How many changes may occupy the site at once; one more overlapping change is a conflict.
+   */
+  maxConcurrentChanges?: number;
 }
 /**
  * Which proposals something applies to. Every key given must match; a key matches when any value matches. Empty: all.

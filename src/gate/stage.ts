@@ -3,8 +3,15 @@
  * `prepare`, then judges each proposal in a pure `evaluate`. Stages never call each other directly:
  * they share per-proposal facts and the queries prepared stages offer (see `ProposalContext`).
  */
-import type { Finding } from '../core/findings.js';
-import type { Approval, ChangeSubject, ProposalReport, Risk, WindowVerdict } from '../core/model.js';
+import type { Finding, Interval } from '../core/findings.js';
+import type {
+  Approval,
+  ChangeSubject,
+  ProposalReport,
+  Risk,
+  ScheduledChange,
+  WindowVerdict,
+} from '../core/model.js';
 import type { YamlDocument } from '../documents/parse-yaml.js';
 import type { Workspace } from '../pipeline/workspace.js';
 
@@ -40,6 +47,13 @@ export interface GateInput {
   env?: Readonly<Record<string, string | undefined>>;
   /** The repository's sites and devices, when every proposal was loaded (scope lint). */
   known?: KnownScopeValues;
+  /** The proposals of this run that have a schedule (the conflicts stage compares them). */
+  subjects?: readonly ChangeSubject[];
+  /**
+   * Scheduled changes outside the run that its proposals may conflict with: the rest of the
+   * repository's proposals in a partial run (PATH, --since), and other open pull requests' (--github).
+   */
+  otherChanges?: readonly ScheduledChange[];
   /**
    * The queries all prepared stages offer, filled in once every stage is prepared.
    * why: a stage may keep this object and ask it during `evaluate`, never during `prepare`.
@@ -65,7 +79,23 @@ export interface ProposalFacts {
 export interface GateQueries {
   /** The production windows' verdict at a risk (offered by the windows stage). */
   windowsAt?(subject: ChangeSubject, risk: Risk, bypass: boolean): WindowVerdict;
+  /**
+   * The first `count` occupied intervals at or after the requested start (and `at`) that satisfy
+   * the windows at a risk and overlap none of `busy` (offered by the windows stage).
+   */
+  slotsAt?(subject: ChangeSubject, risk: Risk, options: { busy: BusyLookup; count: number }): Interval[];
+  /**
+   * The intervals other changes hold that the proposal may not overlap, for a slot search from
+   * `fromMs` (offered by the conflicts stage); the windows' next allowed slot skips them.
+   */
+  busyFor?(subject: ChangeSubject, fromMs: number): BusyLookup;
 }
+
+/**
+ * Busy intervals (sorted, merged) that start before `untilMs` and end after the search's start.
+ * why: a function, so a search asks only for the range it reaches.
+ */
+export type BusyLookup = (untilMs: number) => readonly { startMs: number; endMs: number }[];
 
 /** What a stage's `evaluate` sees besides the proposal. */
 export interface ProposalContext {

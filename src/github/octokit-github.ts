@@ -189,6 +189,51 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
       return toPullRequest(data);
     },
 
+    async listOpenPullRequests(max) {
+      const pulls: PullRequestInfo[] = [];
+      let more = false;
+      // why: 100 per page (GitHub's maximum), stopping once `max` are read: ⌈open / 100⌉ requests at most.
+      const pages = client.paginate.iterator(rest.pulls.list, {
+        ...base,
+        state: 'open',
+        sort: 'created',
+        direction: 'asc',
+        per_page: 100,
+      });
+      await call('list the open pull requests', async () => {
+        for await (const page of pages) {
+          for (const data of page.data) {
+            if (pulls.length >= max) {
+              more = true;
+              return;
+            }
+            pulls.push(toPullRequest(data as RawPullRequest));
+          }
+        }
+      });
+      return { pulls, more };
+    },
+
+    async listPullRequestFiles(pullNumber) {
+      const files = await call(`list the files of pull request #${pullNumber}`, () =>
+        client.paginate(rest.pulls.listFiles, { ...base, pull_number: pullNumber, per_page: 100 }),
+      );
+      return files.map((file) => ({ path: file.filename, status: file.status }));
+    },
+
+    async readFileAt(path, ref) {
+      return call(`read ${path} at ${ref.slice(0, 12)}`, async () => {
+        try {
+          const { data } = await rest.repos.getContent({ ...base, path, ref });
+          if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
+          return Buffer.from(data.content, 'base64').toString('utf8');
+        } catch (error) {
+          if ((error as { status?: number }).status === 404) return undefined;
+          throw error;
+        }
+      });
+    },
+
     async pullRequestsForCommit(sha) {
       const { data } = await call(`find the pull requests of ${sha.slice(0, 12)}`, () =>
         rest.repos.listPullRequestsAssociatedWithCommit({ ...base, commit_sha: sha, per_page: 100 }),

@@ -70,6 +70,13 @@ export interface PullRequestInfo {
   htmlUrl?: string;
 }
 
+/** One file a pull request changes. */
+export interface PullRequestFile {
+  /** Repository-relative path at the head. */
+  path: string;
+  status: 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+}
+
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
 
 /** One submitted review. */
@@ -127,6 +134,15 @@ export interface GitHubPort {
   /** Replaces a check run's conclusion and output (annotations add to the existing ones, 50 per request). */
   updateCheckRun(id: number, run: { conclusion: CheckConclusion; output: CheckRunOutput }): Promise<void>;
   getPullRequest(pullNumber: number): Promise<PullRequestInfo>;
+  /**
+   * Open pull requests, 100 per request, oldest first, at most `max` of them; `more` tells whether
+   * others were left out.
+   */
+  listOpenPullRequests(max: number): Promise<{ pulls: PullRequestInfo[]; more: boolean }>;
+  /** The files a pull request changes (100 per request; GitHub lists at most 3,000). */
+  listPullRequestFiles(pullNumber: number): Promise<PullRequestFile[]>;
+  /** A file's text at a commit; undefined when it does not exist there. */
+  readFileAt(path: string, ref: string): Promise<string | undefined>;
   /** Pull requests whose head or merge commit is `sha`. */
   pullRequestsForCommit(sha: string): Promise<PullRequestInfo[]>;
   /** Every submitted review, oldest first. */

@@ -160,6 +160,8 @@ export interface PullRequestReport {
   members: Map<string, string[]>;
   /** The branch the pull request merges into, as GitHub reports it. */
   baseRef(): Promise<string | undefined>;
+  /** The changed proposals of the other open pull requests (conflicts), fetched once per run. */
+  otherChanges(): Promise<import('./open-pull-request-changes.js').OpenPullRequestChanges>;
   /**
    * Saves to `runDirectory` (default: a new `<runs>/<time>-validate` directory), then posts the
    * comment and check run; returns a line to print.
@@ -193,6 +195,17 @@ export async function openPullRequestReport(options: {
     members: inputs.members,
     async baseRef() {
       return (await session.github.getPullRequest(session.target.pullNumber)).baseRef;
+    },
+    async otherChanges() {
+      const { fetchOpenPullRequestChanges } = await import('./open-pull-request-changes.js');
+      return fetchOpenPullRequestChanges(session.github, {
+        excludeNumber: session.target.pullNumber,
+        changesDir: workspace.config.paths.changes,
+        maxFileBytes: workspace.config.limits.maxFileBytes,
+        ...(workspace.config.defaults.timezone
+          ? { defaultTimezone: workspace.config.defaults.timezone }
+          : {}),
+      });
     },
     async publish(input) {
       const runDirectory =

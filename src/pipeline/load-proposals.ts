@@ -50,6 +50,11 @@ export interface LoadOptions {
   paths?: readonly string[];
   /** --since REF: only proposals added, modified or renamed between REF and HEAD. */
   since?: string;
+  /**
+   * Repository-relative proposal files to load as context for a partial run (the conflicts stage
+   * compares the run with them); their ids are not checked for uniqueness again.
+   */
+  files?: readonly string[];
 }
 
 export interface LoadResult {
@@ -116,7 +121,7 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     const blob = blobShas.get(loaded.file);
     if (blob && loaded.subject) loaded.subject.blob = blob;
   }
-  await checkUniqueIds(workspace, proposals, selection.partial);
+  if (!options.files) await checkUniqueIds(workspace, proposals, selection.partial);
   return {
     proposals,
     withdrawn: selection.withdrawn,
@@ -154,6 +159,7 @@ interface Selection {
 }
 
 async function selectProposalFiles(workspace: Workspace, options: LoadOptions): Promise<Selection> {
+  if (options.files) return { files: [...options.files], withdrawn: [], changedPolicies: [], partial: true };
   if (options.paths && options.paths.length > 0 && options.since) {
     throw usageError(
       'give PATH arguments or --since, not both',

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { compareFindings, type Finding, hasErrors, withBoundedMessage } from '../core/findings.js';
-import type { Approval, ProposalReport, ValidationReport } from '../core/model.js';
+import type { Approval, ProposalReport, ScheduledChange, ValidationReport } from '../core/model.js';
 import { toRfc3339Utc as toUtcString } from '../core/time.js';
 import { type PreparedGate, prepareGate } from '../gate/gate.js';
 import { GATE_STAGES } from '../gate/registry.js';
 import type { GateStage } from '../gate/stage.js';
 import { checkLeadTime } from '../proposals/schedule.js';
 import { type LoadedProposal, type LoadOptions, loadProposals } from './load-proposals.js';
-import type { Workspace } from './workspace.js';
+import { listProposalFiles, type Workspace } from './workspace.js';
 
 export interface ValidateOptions extends LoadOptions {
   /** The instant to evaluate as of (`--at`); decides what is "in the past" and lead times. */
@@ -32,6 +32,8 @@ export interface ValidateOptions extends LoadOptions {
   leadTimeFromCommit?: boolean;
   /** netchange's version, for the report's `tool`. */
   version: string;
+  /** Scheduled changes of other open pull requests (`--github`), which the run may conflict with. */
+  otherChanges?: readonly ScheduledChange[];
 }
 
 /**
@@ -54,9 +56,14 @@ export async function validateWorkspace(
         devices: loaded.inventoryHosts,
       }
     : undefined;
+  const subjects = loaded.proposals.flatMap((proposal) => (proposal.subject ? [proposal.subject] : []));
+  const context = loaded.complete ? [] : await loadRepositoryContext(workspace, loaded.proposals);
+  const otherChanges = [...context, ...(options.otherChanges ?? [])];
   const gate = await prepareGate(
     {
       workspace,
+      subjects,
+      ...(otherChanges.length > 0 ? { otherChanges } : {}),
       at: options.at,
       approvals: options.approvals ?? [],
       ...(options.commit ? { commit: options.commit } : {}),
@@ -103,6 +110,29 @@ export async function validateWorkspace(
     });
   }
   return assembleReport(proposals, findings, loaded.withdrawn, options);
+}
+
+/**
+ * The repository's other proposals as scheduled changes, for a partial run (PATH, --since): a
+ * changed proposal may conflict with one that did not change.
+ * why: only when a change-control policy exists (the gate is on). Without one nothing is gated and
+ * apply refuses anyway, and `--since` in a large repository stays as fast as one file's check.
+ */
+async function loadRepositoryContext(
+  workspace: Workspace,
+  run: readonly LoadedProposal[],
+): Promise<ScheduledChange[]> {
+  if (!workspace.changeControlDocument) return [];
+  const selected = new Set(run.map((proposal) => proposal.file));
+  const files = (await listProposalFiles(workspace)).filter((file) => !selected.has(file));
+  if (files.length === 0) return [];
+  const [{ scheduledChangeOf }, others] = await Promise.all([
+    import('../conflicts/find.js'),
+    loadProposals(workspace, { files }),
+  ]);
+  return others.proposals.flatMap((proposal) =>
+    proposal.subject ? [scheduledChangeOf(proposal.subject)] : [],
+  );
 }
 
 function reportProposal(

@@ -1,4 +1,4 @@
-import type { Approval, ValidationReport } from '../core/model.js';
+import type { Approval, ScheduledChange, ValidationReport } from '../core/model.js';
 import { validateWorkspace } from '../pipeline/validate.js';
 import type { Workspace } from '../pipeline/workspace.js';
 import { readApprovalsFile } from './approvals.js';
@@ -22,6 +22,8 @@ export interface ValidateRequest {
   /** The environment, for the holds stage (Alertmanager, freeze issues). */
   env?: Readonly<Record<string, string | undefined>>;
   version: string;
+  /** Other open pull requests' proposals (`--github`), which the run may conflict with. */
+  otherChanges?: readonly ScheduledChange[];
 }
 
 /** `netchange validate` from request to report: the whole pipeline on one screen. */
@@ -40,6 +42,7 @@ export async function validateChanges(request: ValidateRequest): Promise<Validat
     ...(request.since ? { since: request.since } : {}),
     ...(commit ? { commit } : {}),
     ...(request.members ? { members: request.members } : {}),
+    ...(request.otherChanges ? { otherChanges: request.otherChanges } : {}),
     requireApprovals: request.requireApprovals === true,
     ...(request.env ? { env: request.env } : {}),
   });
@@ -70,7 +73,10 @@ export async function validatePullRequest(
   const { openPullRequestReport } = await import('../github/report-pull-request.js');
   const pullRequest = await openPullRequestReport({ ...context, ...request });
   const { pullNumber: _pullNumber, ...validate } = request;
+  const others = await pullRequest.otherChanges();
+  for (const note of others.notes) context.warn(note);
   const report = await validateChanges({
+    otherChanges: others.changes,
     ...validate,
     cwd: context.cwd,
     env: context.env,

@@ -2,12 +2,24 @@
  * The production windows for people planning a change: `windows` lists when changes are allowed
  * or denied, `next` finds the next slots a proposal fits in and says what blocks the one it asks for.
  */
-import { assessRisk, bypassesWindows, compileChangeControlPolicy } from '../control/index.js';
+import {
+  type BusyLookup,
+  createConflictIndex,
+  NO_CONFLICT_RULES,
+  scheduledChangeOf,
+} from '../conflicts/find.js';
+import {
+  assessRisk,
+  bypassesWindows,
+  compileChangeControlPolicy,
+  compileConflictRules,
+} from '../control/index.js';
 import { configError, usageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
+import type { ChangeSubject } from '../core/model.js';
 import { toRfc3339Utc } from '../core/time.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
-import type { Workspace } from '../pipeline/workspace.js';
+import { listProposalFiles, type Workspace } from '../pipeline/workspace.js';
 import { checkLeadTime } from '../proposals/schedule.js';
 import type { NextOutput } from '../reporters/next/index.js';
 import {
@@ -113,7 +125,13 @@ export async function findNextSlots(request: NextRequest, context: UseCaseContex
   }
 
   const verdict = evaluateWindows(policy, subject, { at, risk, bypass });
-  const slots = nextAllowedSlots(policy, subject, { at, risk, count: request.count });
+  const busy = await conflictingIntervals(workspace, subject, Math.max(subject.startMs, at.getTime()));
+  const slots = nextAllowedSlots(policy, subject, {
+    at,
+    risk,
+    count: request.count,
+    ...(busy ? { busy } : {}),
+  });
   const clock = zoneClock(isWindowTimeZone(subject.timezone) ? subject.timezone : policy.timezone);
   return {
     report: {
@@ -138,6 +156,27 @@ export async function findNextSlots(request: NextRequest, context: UseCaseContex
     },
     policyWarnings: warnings,
   };
+}
+
+/**
+ * The intervals the other proposals of the repository hold that `subject` would conflict with
+ * (shared device, stack, redundancy group, or a site at its limit): the slot search skips them.
+ */
+async function conflictingIntervals(
+  workspace: Workspace,
+  subject: ChangeSubject,
+  fromMs: number,
+): Promise<BusyLookup | undefined> {
+  const files = (await listProposalFiles(workspace)).filter((file) => file !== subject.file);
+  if (files.length === 0) return undefined;
+  const { subjects } = await loadChangeSubjects(workspace, { files });
+  const rules =
+    (workspace.changeControlDocument && compileConflictRules(workspace.changeControlDocument).rules) ||
+    NO_CONFLICT_RULES;
+  const change = scheduledChangeOf(subject);
+  const all = [change, ...subjects.map((other) => scheduledChangeOf(other))];
+  const index = createConflictIndex(all, rules);
+  return (untilMs) => index.busyFor(change, fromMs, untilMs);
 }
 
 /**

@@ -22,7 +22,21 @@ export interface EvaluateWindowsOptions {
   risk: Risk;
   /** Emergency bypass (from the change-control policy): window errors become warnings. */
   bypass: boolean;
+  /** Intervals other changes hold that this one may not overlap (conflicts): see {@link BusyLookup}. */
+  busy?: BusyLookup;
 }
+
+/**
+ * An interval the slot search treats like a deny occurrence: another change's occupied interval
+ * that this change would conflict with. `[startMs, endMs)`.
+ */
+export interface BusyInterval {
+  startMs: number;
+  endMs: number;
+}
+
+/** The busy intervals (sorted, merged) that start before `untilMs` and end after the search's start. */
+export type BusyLookup = (untilMs: number) => readonly BusyInterval[];
 
 export interface NextAllowedOptions {
   /** Slots start at or after this instant (and at or after the requested start). */
@@ -31,6 +45,8 @@ export interface NextAllowedOptions {
   risk: Risk;
   /** How many slots to return. */
   count: number;
+  /** Intervals other changes hold that this one may not overlap (conflicts): see {@link BusyLookup}. */
+  busy?: BusyLookup;
 }
 
 /** Evaluates one change against the policy's windows. */
@@ -59,7 +75,7 @@ export function evaluateWindows(
   const verdict: WindowVerdict = { findings: [], overrideApprovals: [], overlapping, open };
   if (open) return verdict;
 
-  const [next] = slotsFor(policy, set, searchFrom, endMs - startMs, 1);
+  const [next] = slotsFor(policy, set, searchFrom, endMs - startMs, 1, options.busy);
   if (next) verdict.nextAllowed = next;
   const position = subject.locate(['schedule', 'start']);
   const displayClock = clockFor(subject.timezone, policy);
@@ -159,7 +175,14 @@ export function nextAllowedSlots(
 ): Interval[] {
   const set = applicableWindows(policy, subject, options.risk);
   const lengthMs = subject.endMs + subject.rollbackMs - subject.startMs;
-  return slotsFor(policy, set, Math.max(subject.startMs, options.at.getTime()), lengthMs, options.count);
+  return slotsFor(
+    policy,
+    set,
+    Math.max(subject.startMs, options.at.getTime()),
+    lengthMs,
+    options.count,
+    options.busy,
+  );
 }
 
 /** Occurrences of the windows that apply to a site and/or domain, overlapping `[from, from + days)`. */
@@ -315,20 +338,44 @@ function slotsFor(
   fromMs: number,
   lengthMs: number,
   count: number,
+  busy?: BusyLookup,
 ): Interval[] {
   const limitMs = fromMs + policy.horizonMs;
   ensureCovered(policy, fromMs, limitMs + lengthMs + DAY_MS);
   refreshUnions(policy, set);
+  if (!busy) return searchSlots(set, fromMs, lengthMs, count, limitMs, []);
+  // why: ask for the busy intervals of a growing range; a slot ending before the range's end cannot
+  // meet an interval that starts after it, so the answer stands once every slot ends inside it.
+  let spanMs = 2 * DAY_MS;
+  for (;;) {
+    const untilMs = fromMs + spanMs;
+    const slots = searchSlots(set, fromMs, lengthMs, count, limitMs, busy(untilMs));
+    const last = slots.at(-1);
+    if (untilMs >= limitMs + lengthMs || (last && Date.parse(last.end) <= untilMs)) return slots;
+    spanMs *= 4;
+  }
+}
+
+function searchSlots(
+  set: ApplicableWindows,
+  fromMs: number,
+  lengthMs: number,
+  count: number,
+  limitMs: number,
+  busy: readonly BusyInterval[],
+): Interval[] {
   const slots: Interval[] = [];
   let candidate = fromMs;
   while (slots.length < count) {
-    const slot = firstSlot(set, candidate, lengthMs, limitMs);
+    const slot = firstSlot(set, candidate, lengthMs, limitMs, busy);
     if (slot === undefined) break;
     slots.push({ start: toRfc3339Utc(slot), end: toRfc3339Utc(slot + lengthMs) });
     // The latest start still allowed in this run of allowed starts; the next slot begins after it.
     let lastStart = Number.POSITIVE_INFINITY;
     const deny = upperBound(set.denyEnds, slot);
     if (deny < set.denyStarts.length) lastStart = set.denyStarts[deny]! - lengthMs;
+    const held = firstEndingAfter(busy, slot);
+    if (held < busy.length) lastStart = Math.min(lastStart, busy[held]!.startMs - lengthMs);
     if (set.allow.length > 0) {
       const allow = upperBound(set.allowStarts, slot) - 1;
       lastStart = Math.min(lastStart, set.allowEnds[allow]! - lengthMs);
@@ -344,6 +391,7 @@ function firstSlot(
   fromMs: number,
   lengthMs: number,
   limitMs: number,
+  busy: readonly BusyInterval[],
 ): number | undefined {
   let candidate = fromMs;
   const hasAllow = set.allow.length > 0;
@@ -352,6 +400,12 @@ function firstSlot(
       const deny = upperBound(set.denyEnds, candidate);
       if (deny < set.denyStarts.length && set.denyStarts[deny]! < candidate + lengthMs) {
         candidate = set.denyEnds[deny]!;
+        continue;
+      }
+      // why: another change's interval this one would conflict with blocks like a deny occurrence.
+      const held = firstEndingAfter(busy, candidate);
+      if (held < busy.length && busy[held]!.startMs < candidate + lengthMs) {
+        candidate = busy[held]!.endMs;
         continue;
       }
     }
@@ -367,6 +421,18 @@ function firstSlot(
     return candidate;
   }
   return undefined;
+}
+
+/** Index of the first busy interval ending after `atMs` (binary search); busy.length when none. */
+function firstEndingAfter(busy: readonly BusyInterval[], atMs: number): number {
+  let low = 0;
+  let high = busy.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (busy[middle]!.endMs <= atMs) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function nearestAllowOccurrence(

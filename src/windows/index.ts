@@ -2,6 +2,8 @@
 export { type CompileWindowPolicyOptions, compileWindowPolicy } from './compile.js';
 export {
   applicableWindows,
+  type BusyInterval,
+  type BusyLookup,
   type EvaluateWindowsOptions,
   evaluateWindows,
   listOccurrences,

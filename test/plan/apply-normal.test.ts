@@ -30,7 +30,7 @@ const VLANS = `- hosts: switches
         block: "vlan {{ vlan_id }}\\n"
 `;
 
-const proposal = (id: string) => `apiVersion: netchange/v1
+const proposal = (id: string, device = 'sw-lab-01') => `apiVersion: netchange/v1
 kind: ChangeProposal
 id: ${id}
 title: Add VLAN 40
@@ -38,10 +38,10 @@ requester: {team: partner-noc, github: dana}
 type: normal
 domain: switching
 risk: low
-targets: {sites: [lab], devices: [sw-lab-01]}
+targets: {sites: [lab], devices: [${device}]}
 schedule: {start: "${minutesFromNow(-5)}", end: "${minutesFromNow(55)}", timezone: UTC}
 execution:
-  - ansible: {playbook: playbooks/vlans.yaml, inventory: inventory/hosts.yaml, limit: sw-lab-01, extraVars: {vlan_id: 40}}
+  - ansible: {playbook: playbooks/vlans.yaml, inventory: inventory/hosts.yaml, limit: ${device}, extraVars: {vlan_id: 40}}
 `;
 
 let repository: TestRepository;
@@ -50,7 +50,7 @@ beforeAll(async () => {
   repository = await createRepository({
     'policies/change-control.yaml': CHANGE_CONTROL,
     'inventory/hosts.yaml':
-      'all:\n  vars: {ansible_connection: local, ansible_python_interpreter: auto_silent}\n  children:\n    switches:\n      hosts:\n        sw-lab-01: {}\n',
+      'all:\n  vars: {ansible_connection: local, ansible_python_interpreter: auto_silent}\n  children:\n    switches:\n      hosts:\n        sw-lab-01: {}\n        sw-lab-02: {}\n',
     'playbooks/vlans.yaml': VLANS,
     'changes/requested-early.yaml': proposal('CHG-EARLY'),
     'approvals.yaml': '- {user: alice}\n',
@@ -62,7 +62,8 @@ beforeAll(async () => {
     cwd: repository.root,
     env: { GIT_AUTHOR_DATE: twoDaysAgo, GIT_COMMITTER_DATE: twoDaysAgo },
   });
-  await repository.write({ 'changes/requested-late.yaml': proposal('CHG-LATE') });
+  // why: another switch, so the two changes in one slot do not conflict.
+  await repository.write({ 'changes/requested-late.yaml': proposal('CHG-LATE', 'sw-lab-02') });
   await repository.commit('raise another, too late');
 });
 afterAll(() => repository.remove());

@@ -45,23 +45,35 @@ export async function startFrrLab(name: string): Promise<FrrLab> {
   };
 }
 
+const LAB_CHANGES = ['chg-0301-loopback', 'chg-0302-ospf-cost', 'chg-0303-break-adjacency'];
+
 /**
- * A real git repository holding the lab example, with the change proposals' schedules moved to an
- * open window around now (apply runs against the real clock).
+ * Moves `current`'s schedule to an open window around now and the other lab changes into the past.
+ * why: apply runs against the real clock, and the three changes reach the same routers: scheduled
+ * together they conflict, so only the one about to be applied holds the present.
  */
-export async function createLabRepository(): Promise<TestRepository> {
-  const repository = await createRepository();
-  await cp(LAB_EXAMPLE_ROOT, repository.root, { recursive: true });
-  for (const name of ['chg-0301-loopback', 'chg-0302-ospf-cost', 'chg-0303-break-adjacency']) {
-    const file = path.join(repository.root, 'changes', `${name}.yaml`);
+async function scheduleAroundNow(root: string, current: string): Promise<void> {
+  for (const name of LAB_CHANGES) {
+    const file = path.join(root, 'changes', `${name}.yaml`);
+    const [start, end] = name === current ? [-10, 50] : [-200, -140];
     const text = await readFile(file, 'utf8');
     await writeFile(
       file,
       text
-        .replace(/start: "[^"]+"/, `start: "${minutesFromNow(-10)}"`)
-        .replace(/end: "[^"]+"/, `end: "${minutesFromNow(50)}"`),
+        .replace(/start: "[^"]+"/, `start: "${minutesFromNow(start)}"`)
+        .replace(/end: "[^"]+"/, `end: "${minutesFromNow(end)}"`),
     );
   }
+}
+
+/**
+ * A real git repository holding the lab example, with CHG-2026-0301's schedule moved to an open
+ * window around now (apply runs against the real clock) and the other changes into the past.
+ */
+export async function createLabRepository(): Promise<TestRepository> {
+  const repository = await createRepository();
+  await cp(LAB_EXAMPLE_ROOT, repository.root, { recursive: true });
+  await scheduleAroundNow(repository.root, 'chg-0301-loopback');
   // why: the example's year-end freeze would refuse the apply when the suite runs in late December;
   // the lab tests are about the routers, not the calendar.
   await writeFile(
@@ -75,5 +87,6 @@ export async function createLabRepository(): Promise<TestRepository> {
 /** Lays a pull request's intended-state files (examples/lab-network/pull-requests/NAME) over the repository and commits them. */
 export async function mergePullRequest(repository: TestRepository, name: string): Promise<void> {
   await cp(path.join(repository.root, 'pull-requests', name), repository.root, { recursive: true });
+  await scheduleAroundNow(repository.root, name);
   await repository.commit(`pull request ${name}`);
 }

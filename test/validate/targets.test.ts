@@ -202,9 +202,13 @@ describe('targets are what the steps touch (validate, example plant network)', (
     );
   });
 
-  it.each(['glob-within-targets', 'site-declared'])('%s passes', (name) => {
-    expect(reportOf(name).findings.filter((finding) => finding.severity === 'error')).toEqual([]);
-    expect(reportOf(name).ok).toBe(true);
+  it.each(['glob-within-targets', 'site-declared'])('%s passes its targets check', (name) => {
+    // why: every case shares one slot on the same switches, so they conflict with each other; that
+    // is test/validate/conflicts.test.ts's subject, not this file's.
+    const errors = reportOf(name).findings.filter((finding) => finding.severity === 'error');
+
+    expect(errors.filter((finding) => finding.ruleId !== 'conflict')).toEqual([]);
+    expect(errors.length).toBeGreaterThan(0);
   });
 
   it('reports a step that reaches no host at its limit', () => {

@@ -53,7 +53,7 @@ export function registerValidateCommand(program: Command): void {
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option(
       '--github',
-      'count the pull request reviews as approvals and publish the report comment and check run',
+      'count the pull request reviews as approvals, check conflicts with the other open pull requests (the 50 oldest) and publish the report comment and check run',
     )
     .option(
       '--pr <number>',
@@ -69,6 +69,10 @@ Examples:
   $ netchange validate --since origin/main --format sarif --output netchange.sarif
   $ netchange validate --approvals approvals.yaml --require-approvals
   $ netchange validate --since origin/main --github --pr 42     # reviews count; comment + check run
+
+Conflicts: proposals that share a device, Terraform stack or redundancy group in overlapping
+occupied intervals (rollback included) fail, naming the other and the next free slot; with a FILE
+or --since the rest of the repository's proposals are compared too (docs/change-control.md).
 
 Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy error, 3 git/ansible failed.`,
     )

@@ -72,6 +72,15 @@ export interface StoredPullRequest {
   title: string;
   labels: string[];
   reviews: StoredReview[];
+  /** The files the pull request changes, with their text at the head (`pulls/list-files`, `repos/get-content`). */
+  files: StoredPullFile[];
+}
+
+export interface StoredPullFile {
+  path: string;
+  status: 'added' | 'modified' | 'removed';
+  /** The text at the pull request's head (absent for a removed file). */
+  content?: string;
 }
 
 export interface StoredStatus {
@@ -135,7 +144,14 @@ export interface GitHubStandIn {
   /** Opens a pull request with a head commit. */
   createPullRequest(
     fullName: string,
-    pull: { number: number; headSha: string; author: string; title?: string; headRef?: string },
+    pull: {
+      number: number;
+      headSha: string;
+      author: string;
+      title?: string;
+      headRef?: string;
+      files?: StoredPullFile[];
+    },
   ): StoredPullRequest;
   /** Submits a review on a pull request (at the given commit; default: the current head). */
   addReview(
@@ -535,6 +551,58 @@ export async function startGitHubStandIn(
           query,
         );
       }
+      case 'pulls/list-files': {
+        const found = pull(state, Number(parameters.pull_number));
+        return page(
+          found.files.map((file, index) => ({
+            sha: createHash('sha1')
+              .update(file.content ?? '')
+              .digest('hex'),
+            filename: file.path,
+            status: file.status,
+            additions: (file.content ?? '').split('\n').length,
+            deletions: 0,
+            changes: (file.content ?? '').split('\n').length,
+            blob_url: `${baseUrl}/${state.owner}/${state.name}/blob/${found.headSha}/${file.path}`,
+            raw_url: `${baseUrl}/${state.owner}/${state.name}/raw/${found.headSha}/${file.path}`,
+            contents_url: `${baseUrl}/repos/${state.owner}/${state.name}/contents/${file.path}?ref=${found.headSha}#${index}`,
+          })),
+          query,
+        );
+      }
+      case 'repos/get-content': {
+        // why: only what open pull requests hold at their heads; everything else is not found.
+        const ref = query.get('ref');
+        const wanted = String(parameters.path);
+        for (const candidate of state.pulls.values()) {
+          if (candidate.headSha !== ref) continue;
+          const file = candidate.files.find((entry) => entry.path === wanted && entry.content !== undefined);
+          if (!file?.content) continue;
+          const content = Buffer.from(file.content).toString('base64');
+          return [
+            200,
+            {
+              type: 'file',
+              encoding: 'base64',
+              size: Buffer.byteLength(file.content),
+              name: wanted.split('/').pop(),
+              path: wanted,
+              content,
+              sha: createHash('sha1').update(file.content).digest('hex'),
+              url: `${baseUrl}/repos/${state.owner}/${state.name}/contents/${wanted}?ref=${ref}`,
+              git_url: null,
+              html_url: null,
+              download_url: null,
+              _links: {
+                self: `${baseUrl}/repos/${state.owner}/${state.name}/contents/${wanted}`,
+                git: null,
+                html: null,
+              },
+            },
+          ];
+        }
+        throw new HttpAnswer(404, 'Not Found');
+      }
       case 'pulls/list-reviews': {
         const found = pull(state, Number(parameters.pull_number));
         return page(
@@ -881,6 +949,7 @@ export async function startGitHubStandIn(
         title: options.title ?? `Change ${options.number}`,
         labels: [],
         reviews: [],
+        files: options.files ?? [],
       };
       repository(fullName).pulls.set(options.number, created);
       return created;

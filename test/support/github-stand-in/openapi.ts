@@ -203,7 +203,9 @@ function compileRoute(template: string, operations: Record<string, OperationObje
     }
     names.push(parameter[1] as string);
     // why: a git ref (`netchange/locks/x`) may arrive with its slashes unencoded as the last segment.
-    return parameter[1] === 'ref' && index === all.length - 1 ? '(.+)' : '([^/]+)';
+    return (parameter[1] === 'ref' || parameter[1] === 'path') && index === all.length - 1
+      ? '(.+)'
+      : '([^/]+)';
   });
   const described = new Map<string, OperationObject>();
   for (const [method, operation] of Object.entries(operations)) {

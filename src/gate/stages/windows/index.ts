@@ -8,10 +8,12 @@ import type { GateStage, PreparedStage } from '../../stage.js';
 
 export const windowsStage: GateStage = {
   id: 'windows',
-  async prepare({ workspace, at, known }): Promise<PreparedStage> {
+  async prepare({ workspace, at, known, queries }): Promise<PreparedStage> {
     // why: the engine loads only when its policy exists (CEL and the holiday data are large to load).
     if (!workspace.windowPolicyDocument) return { findings: [] };
-    const { compileWindowPolicy, evaluateWindows } = await import('../../../windows/index.js');
+    const { compileWindowPolicy, evaluateWindows, nextAllowedSlots } = await import(
+      '../../../windows/index.js'
+    );
     const compiled = compileWindowPolicy(workspace.windowPolicyDocument, {
       from: at,
       ...(known ? { knownScopeValues: known } : {}),
@@ -31,14 +33,20 @@ export const windowsStage: GateStage = {
       const key = `${risk}|${bypass}`;
       let verdict = bySubject.get(key);
       if (!verdict) {
-        verdict = evaluateWindows(policy, subject, { at, risk, bypass });
+        // why: the next allowed slot must be free of conflicts too; the conflicts stage knows them.
+        const busy = queries.busyFor?.(subject, Math.max(subject.startMs, at.getTime()));
+        verdict = evaluateWindows(policy, subject, { at, risk, bypass, ...(busy ? { busy } : {}) });
         bySubject.set(key, verdict);
       }
       return verdict;
     };
     return {
       findings: compiled.findings,
-      offers: { windowsAt },
+      offers: {
+        windowsAt,
+        slotsAt: (subject, risk, { busy, count }) =>
+          nextAllowedSlots(policy, subject, { at, risk, count, busy }),
+      },
       evaluate(subject, { facts }) {
         const verdict = windowsAt(subject, facts.risk, facts.bypassWindows);
         return {
