@@ -118,7 +118,9 @@ export function checkTargets(
       findings.push({
         ruleId: 'reference',
         severity: 'error',
-        message: `${step.label} reaches ${undeclared.length === 1 ? 'a host' : 'hosts'} not declared in targets: ${listHosts(undeclared)} (${reach})`,
+        message: `${step.label} reaches ${undeclared.length === 1 ? 'a host' : 'hosts'} not declared in targets: ${listHosts(undeclared)}`,
+        // why: how the step reaches them (its limit, the inventory) is the particular, not the message.
+        detail: `The step reaches them through its ${reach}.`,
         hint: `Declare ${undeclared.length === 1 ? 'it' : 'them'} in targets.devices (names or globs such as sw-plant-a-*) or ${undeclared.length === 1 ? 'its' : 'their'} site in targets.sites (a host's site is its 'site' inventory variable), or narrow the step's limit.`,
         ...at(step.hostsAt),
       });

@@ -35,7 +35,7 @@ export interface ScheduleRequest {
   at: Date;
   /** Proposals of other open pull requests, shown as pending. */
   pending?: readonly ScheduledChange[];
-  /** Redundancy groups and site limits (from the change-control policy). */
+  /** Redundancy groups and site limits; default: the change-control policy's. */
   rules?: ConflictRules;
 }
 
@@ -59,7 +59,7 @@ export async function buildSchedule(
     ...(request.pending ?? []),
   ];
   // why: a conflict is judged over every change, then the listing is cut to the period and filters.
-  const conflicts = findConflicts(all, request.rules ?? NO_CONFLICT_RULES);
+  const conflicts = findConflicts(all, request.rules ?? (await policyConflictRules(workspace)));
   const byId = new Map(all.map((change) => [change.id, change]));
   const inPeriod = all.filter(
     (change) =>
@@ -136,6 +136,13 @@ export async function buildSchedule(
   };
 }
 
+/** The change-control policy's redundancy groups and site limits (none without a policy). */
+async function policyConflictRules(workspace: Workspace): Promise<ConflictRules> {
+  if (!workspace.changeControlDocument) return NO_CONFLICT_RULES;
+  const { compileConflictRules } = await import('../control/conflict-rules.js');
+  return compileConflictRules(workspace.changeControlDocument).rules ?? NO_CONFLICT_RULES;
+}
+
 export interface ScheduleListingRequest {
   repo?: string;
   /** Start of the listing; default now. */
@@ -143,15 +150,37 @@ export interface ScheduleListingRequest {
   days: number;
   site?: string;
   device?: string;
+  /** Show other open pull requests' proposals as pending (`--github`). */
+  github?: boolean;
 }
 
-/** `netchange schedule`: the schedule of the repository the request names, review states as of now. */
+/**
+ * `netchange schedule`: the schedule of the repository the request names, review states as of now;
+ * with `github`, other open pull requests' proposals as pending.
+ */
 export async function listSchedule(
   request: ScheduleListingRequest,
   context: UseCaseContext,
 ): Promise<Schedule> {
   const workspace = await openRequestedWorkspace(request, context);
   const now = context.clock.now();
+  let pending: ScheduledChange[] = [];
+  if (request.github) {
+    const { connectGitHub } = await import('../github/publish.js');
+    const { fetchOpenPullRequestChanges } = await import('../github/open-pull-request-changes.js');
+    const { github } = await connectGitHub({
+      env: context.env,
+      config: workspace.config.github,
+      warn: context.warn,
+    });
+    const others = await fetchOpenPullRequestChanges(github, {
+      changesDir: workspace.config.paths.changes,
+      maxFileBytes: workspace.config.limits.maxFileBytes,
+      ...(workspace.config.defaults.timezone ? { defaultTimezone: workspace.config.defaults.timezone } : {}),
+    });
+    for (const note of others.notes) context.warn(note);
+    pending = others.changes;
+  }
   return buildSchedule(
     workspace,
     {
@@ -160,6 +189,7 @@ export async function listSchedule(
       at: now,
       ...(request.site ? { site: request.site } : {}),
       ...(request.device ? { device: request.device } : {}),
+      ...(pending.length > 0 ? { pending } : {}),
     },
     context.version,
   );

@@ -101,4 +101,26 @@ describe('validate --github: conflicts with other open pull requests', () => {
     expect(standIn.violations).toEqual([]);
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN);
   });
+
+  it("lists the other pull request's proposal as pending in the schedule, with its conflict", async () => {
+    const result = await runCli(
+      ['schedule', '--github', '--from', '2026-11-30T00:00:00Z', '--days', '7', '--format', 'json'],
+      {
+        cwd: repository.root,
+        env: { GITHUB_API_URL: standIn.url, GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: REPOSITORY },
+      },
+    );
+
+    expect(result.exitCode).toBe(0);
+    const listing = JSON.parse(result.stdout);
+    const theirs = listing.changes.find((change: { id: string }) => change.id === 'THEIRS');
+    expect(theirs).toMatchObject({
+      state: 'pending',
+      file: 'changes/theirs.yaml',
+      source: { kind: 'pull-request', number: 12, author: 'eli' },
+    });
+    expect(listing.conflicts).toEqual([expect.objectContaining({ a: 'MINE', b: 'THEIRS' })]);
+    expect(standIn.violations).toEqual([]);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN);
+  });
 });

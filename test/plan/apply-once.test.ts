@@ -173,13 +173,14 @@ describe('apply runs once', () => {
     repository = await labRepository({
       'changes/vlan.yaml': proposal('CHG-SLOW', 41, 'playbooks/slow.yaml'),
     });
-    await repository.write({ 'changes/other.yaml': proposal('CHG-OTHER', 42) });
-    await repository.commit('two changes to one switch');
+    await repository.commit('a slow change');
     const root = repository.root;
     const slow = startCli(['apply', 'changes/vlan.yaml', '--approvals', 'approvals.yaml'], { cwd: root });
     await waitUntil(async () => (await lockRefs(root)).includes('refs/netchange/locks/device-sw-lab-01'));
 
-    const other = await runCli(['apply', 'changes/other.yaml', '--approvals', 'approvals.yaml'], {
+    // why: a second runner starting the same change (two proposals on one switch at once would not
+    // pass the gate: they conflict); the lock is what stops it while the first one runs.
+    const other = await runCli(['apply', 'changes/vlan.yaml', '--approvals', 'approvals.yaml'], {
       cwd: root,
     });
     const finished = await slow;

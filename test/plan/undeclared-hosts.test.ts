@@ -61,7 +61,7 @@ describe('plan never runs a step on an undeclared host', () => {
     expect(existsSync(path.join(repository.root, 'sw-plant-a-01.reached'))).toBe(false);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(
-      /changes\/undeclared.yaml:12:\d+ execution step 1 reaches a host not declared in targets: sw-plant-a-02 \(/,
+      /changes\/undeclared.yaml:12:\d+ execution step 1 reaches a host not declared in targets: sw-plant-a-02 \(not planned\)$/m,
     );
     const plan = JSON.parse(await readFile(path.join(repository.root, 'out/plan.json'), 'utf8'));
     expect(plan.proposals.map((proposal: { id: string }) => proposal.id)).toEqual(['CHG-DECLARED']);
@@ -127,6 +127,9 @@ describe('apply never runs a step on an undeclared host', () => {
   });
 
   it('applies the same change limited to its declared device', async () => {
+    // why: the fixed proposal replaces the refused one; both in one slot on sw-lab-01 would conflict.
+    await repository.git.rm('changes/undeclared.yaml');
+    await repository.commit('the change limited to its declared device');
     const result = await runCli(
       ['apply', 'changes/declared.yaml', '--approvals', 'approvals.yaml', '--out-dir', 'runs/applied'],
       { cwd: repository.root },

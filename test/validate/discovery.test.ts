@@ -26,18 +26,31 @@ describe('which proposals validate selects', () => {
       ...BASE_TREE,
       ...POLICY_TREE,
       'changes/kept.yaml': proposalYaml({ id: 'KEPT' }),
-      'changes/edited.yaml': proposalYaml({ id: 'EDITED' }),
-      'changes/moved.yaml': proposalYaml({ id: 'MOVED' }),
+      // why: each in its own slot; the same device at the same time would be a conflict.
+      'changes/edited.yaml': proposalYaml({
+        id: 'EDITED',
+        start: '2026-11-29T04:00',
+        end: '2026-11-29T05:00',
+      }),
+      'changes/moved.yaml': proposalYaml({ id: 'MOVED', start: '2026-11-29T06:00', end: '2026-11-29T07:00' }),
       // why: different enough that git's rename detection does not pair it with the added proposal.
       'changes/gone.yaml': proposalYaml({
         id: 'GONE',
+        start: '2026-11-29T08:00',
+        end: '2026-11-29T09:00',
         extra: `description: |\n${'  a long explanation line\n'.repeat(40)}`,
       }),
     });
     await repository.commit('base');
     await repository.write({
-      'changes/edited.yaml': proposalYaml({ id: 'EDITED', devices: 'sw-2', limit: 'sw-2' }),
-      'changes/added.yaml': proposalYaml({ id: 'ADDED' }),
+      'changes/edited.yaml': proposalYaml({
+        id: 'EDITED',
+        devices: 'sw-2',
+        limit: 'sw-2',
+        start: '2026-11-29T04:00',
+        end: '2026-11-29T05:00',
+      }),
+      'changes/added.yaml': proposalYaml({ id: 'ADDED', start: '2026-11-29T10:00', end: '2026-11-29T11:00' }),
     });
     await repository.git.mv('changes/moved.yaml', 'changes/renamed.yaml');
     await repository.git.rm('changes/gone.yaml');

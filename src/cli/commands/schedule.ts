@@ -10,6 +10,7 @@ interface ScheduleFlags {
   device?: string;
   format: string;
   output?: string;
+  github?: boolean;
 }
 
 const DEFAULT_DAYS = 14;
@@ -39,6 +40,10 @@ export function registerScheduleCommand(program: Command): void {
     .option('--device <device>', 'only changes that reach this device (inventory hostname)')
     .addOption(formatOption('schedule', 'text'))
     .option('--output <file>', 'write to this file instead of stdout')
+    .option(
+      '--github',
+      "also list other open pull requests' proposals as pending, read at each one's head commit (GITHUB_TOKEN, GITHUB_REPOSITORY)",
+    )
     .addHelpText(
       'after',
       `
@@ -47,7 +52,8 @@ Examples:
   $ netchange schedule --site plant-a --format markdown     # a gantt per site for the pull request or wiki
   $ netchange schedule --days 90 --format ics --output changes.ics   # publish it; both teams subscribe
 
-Exit codes: 0 listed (conflicts are shown, not an error: validate fails on them), 2 usage error or invalid policy.`,
+Exit codes: 0 listed (conflicts are shown, not an error: validate fails on them), 2 usage error or
+invalid policy, 3 GitHub failed (--github).`,
     )
     .action(async (flags: ScheduleFlags) => {
       const { listSchedule } = await import('../../use-cases/schedule.js');
@@ -60,6 +66,7 @@ Exit codes: 0 listed (conflicts are shown, not an error: validate fails on them)
           ...(flags.repo ? { repo: flags.repo } : {}),
           ...(flags.site ? { site: flags.site } : {}),
           ...(flags.device ? { device: flags.device } : {}),
+          ...(flags.github ? { github: true } : {}),
         },
         context,
       );
