@@ -59,7 +59,7 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
   const { subjects } = await loadChangeSubjects(workspace);
   const schedule = await buildSchedule(
     workspace,
-    { from: request.meeting, days: SCHEDULE_DAYS, at: request.meeting },
+    { from: request.meeting, days: SCHEDULE_DAYS, at: request.meeting, loaded: { subjects, report } },
     context.version,
   );
   const { teams, raci } = policyFacts(workspace);

@@ -9,7 +9,7 @@ import {
   NO_CONFLICT_RULES,
   scheduledChangeOf,
 } from '../conflicts/find.js';
-import type { ScheduledChange } from '../core/model.js';
+import type { ChangeSubject, ScheduledChange, ValidationReport } from '../core/model.js';
 import { reviewStateOf } from '../core/review-state.js';
 import { toRfc3339Utc } from '../core/time.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
@@ -37,6 +37,12 @@ export interface ScheduleRequest {
   pending?: readonly ScheduledChange[];
   /** Redundancy groups and site limits; default: the change-control policy's. */
   rules?: ConflictRules;
+  /**
+   * The repository's proposals and their verdict at `at`, when the caller already has them.
+   * why: the CAB pack validates at the meeting for its cards; loading and validating again here
+   * would read and judge every proposal twice.
+   */
+  loaded?: { subjects: readonly ChangeSubject[]; report: ValidationReport };
 }
 
 /** Builds the schedule of `workspace` for the request. */
@@ -47,8 +53,8 @@ export async function buildSchedule(
 ): Promise<Schedule> {
   const fromMs = request.from.getTime();
   const untilMs = fromMs + request.days * DAY_MS;
-  const { subjects } = await loadChangeSubjects(workspace);
-  const report = await validateWorkspace(workspace, { at: request.at, version });
+  const subjects = request.loaded?.subjects ?? (await loadChangeSubjects(workspace)).subjects;
+  const report = request.loaded?.report ?? (await validateWorkspace(workspace, { at: request.at, version }));
   const states = new Map(report.proposals.map((proposal) => [proposal.file, reviewStateOf(proposal)]));
   const revisions = workspace.git
     ? await workspace.git.revisions(workspace.config.paths.changes)

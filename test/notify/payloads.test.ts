@@ -195,3 +195,17 @@ describe('CAB pack from JSON', () => {
     expect(checkTeamsPayload(buildTeamsMessage(described))).toEqual([]);
   });
 });
+
+describe('describeCabMarkdown on the pack netchange cab writes', () => {
+  it('counts heading levels from the title, so ## title / ### sections / #### groups read as sections', () => {
+    const notification = describeCabMarkdown(
+      '## netchange CAB pack: Thu 3 Dec 2026 15:00 CST (21:00Z)\n\n### Since the last meeting\n\n#### Failed (1)\n\n- CHG-1 Add VLAN 40: failed\n\n### To assess\n\n#### CHG-2 Core OSPF (high)\n',
+    );
+
+    expect(notification.title).toBe('netchange CAB pack: Thu 3 Dec 2026 15:00 CST (21:00Z)');
+    expect(notification.sections).toEqual([
+      { heading: 'Since the last meeting', lines: ['CHG-1 Add VLAN 40: failed'] },
+      { heading: 'To assess', lines: ['CHG-2 Core OSPF (high)'] },
+    ]);
+  });
+});

@@ -2,8 +2,8 @@
  * The change advisory board's pack as a chat message: from the pack itself (assembled for
  * `--meeting`, or read from `netchange cab --format json`), else from a markdown outline.
  * - A pack: the summary line, then failures, overdue retrospectives and the cards to assess.
- * - Markdown: the first `# ` heading is the title; each `## ` heading is a section whose first-level
- *   list items (or, failing those, `### ` card headings) are its lines.
+ * - Markdown: the first heading is the title; each heading one level below it is a section whose
+ *   list items (or, failing those, its deeper headings) are its lines.
  * - Other JSON: `title` (or `meeting`) and each top-level array, counted and listed by its items'
  *   `id`, `title` or `name`.
  */
@@ -74,17 +74,20 @@ export function describeCabMarkdown(markdown: string, link?: Notification['link'
         lines: current.items.length > 0 ? current.items : current.cards,
       });
   };
-  let sawTitle = false;
+  // why: levels count from the title's, so the pack `netchange cab` writes (## title, ### sections,
+  // #### groups) reads the same as a hand-written one (# title, ## sections, ### cards).
+  let titleLevel: number | undefined;
   for (const raw of markdown.split(/\r?\n/)) {
     const line = raw.trimEnd();
-    const heading = /^(#{1,3})\s+(.+?)\s*#*$/.exec(line);
-    if (heading?.[1] === '#' && !sawTitle) {
+    const heading = /^(#{1,6})\s+(.+?)\s*#*$/.exec(line);
+    const level = heading?.[1]?.length;
+    if (heading && level !== undefined && titleLevel === undefined) {
       title = plain(heading[2] ?? title);
-      sawTitle = true;
-    } else if (heading?.[1] === '##') {
+      titleLevel = level;
+    } else if (heading && level !== undefined && titleLevel !== undefined && level === titleLevel + 1) {
       flush();
       current = { heading: plain(heading[2] ?? ''), items: [], cards: [] };
-    } else if (heading?.[1] === '###') {
+    } else if (heading && level !== undefined && titleLevel !== undefined && level > titleLevel + 1) {
       current?.cards.push(plain(heading[2] ?? ''));
     } else {
       const item = /^[-*]\s+(.+)$/.exec(line);
