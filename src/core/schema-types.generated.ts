@@ -279,6 +279,46 @@ export interface WindowPolicy {
    */
   kind: 'WindowPolicy';
   /**
+   * Set only in a shipped policy pack (policies/<name>/ in netchange): the pack's name and semantic version. A pack is a fragment other policies `extends`.
+   */
+  pack?: {
+    /**
+     * Pack name, e.g. financial-services.
+     */
+    name: string;
+    /**
+     * Semantic version, e.g. 1.2.0.
+     */
+    version: string;
+    /**
+     * What the pack is for, and where a cited standard's text is not public.
+     */
+    description: string;
+  };
+  /**
+   * Policies this one builds on, in order: `netchange:<pack>@<major>[.<minor>[.<patch>]]` from the installed netchange, or a path inside the repository (relative to this file). Later definitions override earlier ones by name; an override that weakens a rule is a warning unless waived.
+   */
+  extends?: string[];
+  /**
+   * Accepted weakenings of rules this policy extends.
+   *
+   * Items: An explicit, expiring waiver of the finding a weakening override raises.
+   */
+  waive?: {
+    /**
+     * The name of the rule, window or requirement whose weakening is accepted.
+     */
+    rule: string;
+    /**
+     * Why the weakening is accepted (shown in reports and the CAB pack).
+     */
+    reason: string;
+    /**
+     * Last day the waiver holds (YYYY-MM-DD); after it the warning returns.
+     */
+    until: string;
+  }[];
+  /**
    * IANA time zone for every window that does not name its own, e.g. America/Chicago. Default UTC.
    */
   timezone?: string;
@@ -327,6 +367,7 @@ export interface WindowDefinition {
      */
     approvals: [WindowOverrideApproval, ...WindowOverrideApproval[]];
   };
+  control?: ControlReference;
 }
 /**
  * Which changes the window applies to. Every key given must match (AND); a key matches when any listed value matches (OR). No scope: every change.
@@ -351,6 +392,23 @@ export interface WindowScope {
    * @minItems 1
    */
   risks?: ['low' | 'medium' | 'high', ...('low' | 'medium' | 'high')[]];
+}
+/**
+ * The control this rule serves (docs/policy-packs.md).
+ */
+export interface ControlReference {
+  /**
+   * Framework and version, e.g. PCI-DSS-4.0, IEC-62443-2-1, NIST-SP-800-53r5.
+   */
+  framework: string;
+  /**
+   * The requirement's identifier in that framework, e.g. 6.5.1.
+   */
+  id: string;
+  /**
+   * The requirement in a few words.
+   */
+  title: string;
 }
 /**
  * Fields of a window schedule (for types only).
@@ -406,6 +464,26 @@ export interface WindowScheduleFields {
     ];
   };
 }
+/**
+ * The control a rule serves, e.g. {framework: PCI-DSS-4.0, id: '6.5.1', title: Changes to system components follow change-management procedures}. Reported in evidence records and `audit export --by-control`.
+ *
+ * This interface was referenced by `WindowPolicy`'s JSON-Schema
+ * via the `definition` "control".
+ */
+export interface ControlReference1 {
+  /**
+   * Framework and version, e.g. PCI-DSS-4.0, IEC-62443-2-1, NIST-SP-800-53r5.
+   */
+  framework: string;
+  /**
+   * The requirement's identifier in that framework, e.g. 6.5.1.
+   */
+  id: string;
+  /**
+   * The requirement in a few words.
+   */
+  title: string;
+}
 
 /**
  * An approval someone must give: a RACI role of the proposal's domain, or a named team.
@@ -433,6 +511,46 @@ export interface ChangeControlPolicy {
    * Document kind; always ChangeControlPolicy.
    */
   kind: 'ChangeControlPolicy';
+  /**
+   * Set only in a shipped policy pack (policies/<name>/ in netchange): the pack's name and semantic version. A pack is a fragment other policies `extends`.
+   */
+  pack?: {
+    /**
+     * Pack name, e.g. financial-services.
+     */
+    name: string;
+    /**
+     * Semantic version, e.g. 1.2.0.
+     */
+    version: string;
+    /**
+     * What the pack is for, and where a cited standard's text is not public.
+     */
+    description: string;
+  };
+  /**
+   * Policies this one builds on, in order: `netchange:<pack>@<major>[.<minor>[.<patch>]]` from the installed netchange, or a path inside the repository (relative to this file). Later definitions override earlier ones by name; an override that weakens a rule is a warning unless waived.
+   */
+  extends?: string[];
+  /**
+   * Accepted weakenings of rules this policy extends.
+   *
+   * Items: An explicit, expiring waiver of the finding a weakening override raises.
+   */
+  waive?: {
+    /**
+     * The name of the rule, window or requirement whose weakening is accepted.
+     */
+    rule: string;
+    /**
+     * Why the weakening is accepted (shown in reports and the CAB pack).
+     */
+    reason: string;
+    /**
+     * Last day the waiver holds (YYYY-MM-DD); after it the warning returns.
+     */
+    until: string;
+  }[];
   /**
    * Every team that requests, owns or approves changes, by name.
    */
@@ -711,6 +829,24 @@ export interface RiskRule {
    * Why, in words the report shows.
    */
   reason: string;
+  control?: ControlReference;
+}
+/**
+ * The control this rule serves (docs/policy-packs.md).
+ */
+export interface ControlReference {
+  /**
+   * Framework and version, e.g. PCI-DSS-4.0, IEC-62443-2-1, NIST-SP-800-53r5.
+   */
+  framework: string;
+  /**
+   * The requirement's identifier in that framework, e.g. 6.5.1.
+   */
+  id: string;
+  /**
+   * The requirement in a few words.
+   */
+  title: string;
 }
 /**
  * Approvals required for the proposals `when` matches.
@@ -730,6 +866,7 @@ export interface ApprovalRule {
    * @minItems 1
    */
   require: [RequiredApproval, ...RequiredApproval[]];
+  control?: ControlReference1;
 }
 /**
  * Which proposals need these approvals (effective risk). Standard changes only match when `types` lists standard.
@@ -753,6 +890,23 @@ export interface ControlMatch {
    * Items: A team or domain name: letters, digits, '.', '_' and '-'.
    */
   domains?: string[];
+}
+/**
+ * The control this rule serves (docs/policy-packs.md).
+ */
+export interface ControlReference1 {
+  /**
+   * Framework and version, e.g. PCI-DSS-4.0, IEC-62443-2-1, NIST-SP-800-53r5.
+   */
+  framework: string;
+  /**
+   * The requirement's identifier in that framework, e.g. 6.5.1.
+   */
+  id: string;
+  /**
+   * The requirement in a few words.
+   */
+  title: string;
 }
 /**
  * What one team may do alone. Checked in order escalate, needsInput, autonomous; no match means needs input.
@@ -873,6 +1027,24 @@ export interface CustomRule {
    * Severity of the finding. Default: error.
    */
   severity?: 'error' | 'warning' | 'note';
+  control?: ControlReference2;
+}
+/**
+ * The control this rule serves (docs/policy-packs.md).
+ */
+export interface ControlReference2 {
+  /**
+   * Framework and version, e.g. PCI-DSS-4.0, IEC-62443-2-1, NIST-SP-800-53r5.
+   */
+  framework: string;
+  /**
+   * The requirement's identifier in that framework, e.g. 6.5.1.
+   */
+  id: string;
+  /**
+   * The requirement in a few words.
+   */
+  title: string;
 }
 /**
  * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
@@ -895,6 +1067,24 @@ export interface RedundancyGroup {
    * Why the members must not change together, shown in conflict findings.
    */
   reason?: string;
+  control?: ControlReference3;
+}
+/**
+ * The control this rule serves (docs/policy-packs.md).
+ */
+export interface ControlReference3 {
+  /**
+   * Framework and version, e.g. PCI-DSS-4.0, IEC-62443-2-1, NIST-SP-800-53r5.
+   */
+  framework: string;
+  /**
+   * The requirement's identifier in that framework, e.g. 6.5.1.
+   */
+  id: string;
+  /**
+   * The requirement in a few words.
+   */
+  title: string;
 }
 /**
  * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
@@ -947,6 +1137,26 @@ export interface CrossTeamSetting {
    * A change requested by an internal team needs an approval from a partner team or a board.
    */
   internalChanges?: boolean;
+}
+/**
+ * The control a rule serves, e.g. {framework: PCI-DSS-4.0, id: '6.5.1', title: Changes to system components follow change-management procedures}. Reported in evidence records and `audit export --by-control`.
+ *
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "control".
+ */
+export interface ControlReference4 {
+  /**
+   * Framework and version, e.g. PCI-DSS-4.0, IEC-62443-2-1, NIST-SP-800-53r5.
+   */
+  framework: string;
+  /**
+   * The requirement's identifier in that framework, e.g. 6.5.1.
+   */
+  id: string;
+  /**
+   * The requirement in a few words.
+   */
+  title: string;
 }
 
 /**
