@@ -84,6 +84,7 @@ export function createAlertmanagerClient(options: AlertmanagerOptions): AlertSou
     },
     async createSilence(silence: SilenceRequest): Promise<string> {
       const answer = await request('POST', '/api/v2/silences', {
+        ...(silence.id ? { id: silence.id } : {}),
         matchers: silence.matchers.map((matcher: LabelMatcher) => ({ ...matcher })),
         startsAt: toRfc3339Utc(silence.startsAt.getTime()),
         endsAt: toRfc3339Utc(silence.endsAt.getTime()),
@@ -103,6 +104,7 @@ export function createAlertmanagerClient(options: AlertmanagerOptions): AlertSou
 function toAlertInfo(raw: unknown): AlertInfo {
   const alert = (raw ?? {}) as {
     labels?: Record<string, string>;
+    fingerprint?: string;
     startsAt?: string;
     endsAt?: string;
     status?: { state?: string; silencedBy?: string[]; inhibitedBy?: string[] };
@@ -114,6 +116,7 @@ function toAlertInfo(raw: unknown): AlertInfo {
     state: alert.status?.state ?? 'unprocessed',
     silencedBy: [...(alert.status?.silencedBy ?? [])],
     inhibitedBy: [...(alert.status?.inhibitedBy ?? [])],
+    ...(typeof alert.fingerprint === 'string' ? { fingerprint: alert.fingerprint } : {}),
   };
 }
 

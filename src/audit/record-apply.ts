@@ -163,6 +163,7 @@ export async function evidenceDraftFromApply(
       ? { runDirectory: relativeRunDirectory(repositoryRoot, context.runDirectory) }
       : {}),
     ...(context.reapply ? { reapply: { reason: context.reapply.reason } } : {}),
+    ...(result.holds ? { holds: result.holds } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { DriftExplanation, DriftKind } from '../drift/model.js';
 import type { ExecutorKind } from '../executors/registry.js';
+import type { HoldRecord } from '../runs/apply-watch.js';
 
 /**
  * What a record is about. `apply-started` is written before an apply's first step runs: the finished
@@ -145,6 +146,8 @@ export interface EvidenceRecord {
   runDirectory?: string;
   /** Why the proposal ran again at a commit already applied (`apply --reapply REASON`). */
   reapply?: { reason: string };
+  /** Live holds during the apply: maintenance silences, alerts before and after, a stop between steps. */
+  holds?: HoldRecord;
 }
 
 /** What a caller hands to appendEvidence: a record without its place in the chain. */

@@ -66,6 +66,8 @@ export interface AlertInfo {
   silencedBy: string[];
   /** Alerts that inhibit it. */
   inhibitedBy: string[];
+  /** Alertmanager's fingerprint of its labels: the same alert keeps it while it fires. */
+  fingerprint?: string;
 }
 
 /** What `listAlerts` asks for. */
@@ -76,8 +78,10 @@ export interface AlertQuery {
   firingOnly: boolean;
 }
 
-/** A silence to create. */
+/** A silence to create, or (with `id`) to update; Alertmanager may answer with a new id. */
 export interface SilenceRequest {
+  /** The silence to update. */
+  id?: string;
   matchers: readonly LabelMatcher[];
   startsAt: Date;
   endsAt: Date;

@@ -731,6 +731,38 @@ export interface ChangeControlPolicy {
       retries?: number;
     };
     /**
+     * Maintenance silences: while a change runs, apply silences the alerts it is expected to cause at its devices (or sites), so the partner's NOC is not paged by planned work. Needs `alertmanager`.
+     */
+    silence?: {
+      /**
+       * Create silences. Default: true when `silence` is present.
+       */
+      enabled?: boolean;
+      /**
+       * Which alerts the change expects (all must match), e.g. alertname=~"InterfaceDown|BgpPeerDown". The change's devices (scope.device, host or host:port) or, without devices, its sites (scope.site) are added.
+       *
+       * Items: A matcher as Alertmanager writes it.
+       */
+      matchers?: string[];
+      /**
+       * How long the silence outlives a successful change (ISO 8601 duration), so alerts still clearing do not page. A failed or rolled-back change expires it at once. Default: PT5M.
+       */
+      grace?: string;
+    };
+    /**
+     * The hold re-checked before every step of an apply.
+     */
+    duringApply?: {
+      /**
+       * Ask Alertmanager (and the freezes) again before every step after the first. Default: true.
+       */
+      recheck?: boolean;
+      /**
+       * What a new matching alert (or freeze) between steps does: stop (the remaining steps do not run) or rollback (they do not run and the proposal's rollback steps do). Default: stop.
+       */
+      onAlert?: 'stop' | 'rollback';
+    };
+    /**
      * Manual freezes (`netchange freeze`, or open issues labelled netchange-freeze) hold changes. Default: true when `holds` is present.
      */
     freezes?: boolean;

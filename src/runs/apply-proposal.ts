@@ -8,9 +8,10 @@ import type { Finding } from '../core/findings.js';
 import type { ChangeSubject, Step } from '../core/model.js';
 import { formatLocalAndUtc, formatSpanLocalAndUtc, toRfc3339Utc } from '../core/time.js';
 import { planHash } from '../executors/plan-hash.js';
-import { skippedStep } from '../executors/run-step.js';
+import { skippedStep, stepLabel } from '../executors/run-step.js';
 import type { StepResult } from '../executors/types.js';
 import { inheritStepDefaults } from '../proposals/references.js';
+import type { ApplyWatch, HoldRecord, WatchStop } from './apply-watch.js';
 import { type ExecutionOptions, executeStep, type PlanTarget, rollbackSteps } from './plan-proposals.js';
 import { silentProgress } from './progress.js';
 
@@ -68,6 +69,8 @@ export interface ApplyResult {
   steps: StepResult[];
   verification: StepResult[];
   rollback: StepResult[];
+  /** Live holds while it ran: maintenance silences, alerts before and after, a stop between steps. */
+  holds?: HoldRecord;
 }
 
 export interface ApplyOptions extends ExecutionOptions {
@@ -83,6 +86,11 @@ export interface ApplyOptions extends ExecutionOptions {
    * records the `apply-started` evidence here. A throw stops the apply before any device changes.
    */
   onStart?: (result: ApplyResult) => Promise<void>;
+  /**
+   * Watches the run from outside (live holds): started after `onStart`, asked before every step
+   * after the first whether to stop, finished before result.json is written.
+   */
+  watch?: ApplyWatch;
 }
 
 /**
@@ -176,38 +184,68 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
   await options.runDirectory.writeJson('result.json', result);
   await options.onStart?.(result);
 
-  // 4. Run the steps for real, in order, stopping at the first that does not succeed.
-  const execution = subject.proposal.execution;
-  let failure = await runPhase(execution, 'execution', result.steps, (index) => result.plan[index]?.digest);
-  if (!failure) {
-    failure = await runPhase(subject.proposal.verification ?? [], 'verification', result.verification);
+  // 4. Run the steps for real, in order, stopping at the first that does not succeed (or that a new
+  // hold stops before it runs); roll back when the proposal (or the hold policy) asks for it.
+  const watch = options.watch;
+  await watch?.start();
+  let stop: WatchStop | undefined;
+  let ended: [ApplyOutcome, string];
+  try {
+    ended = await runSteps();
+  } catch (error) {
+    await watch?.finish(false);
+    result.holds = watch?.record();
+    throw error;
   }
-  if (!failure) {
-    // why: "verified" only when verification steps ran; otherwise the reader would trust a check that never happened.
-    const verified = result.verification.length;
-    return finish(
-      'applied',
-      verified > 0
-        ? `${subject.proposal.id} applied and verified (${verified} verification step${verified === 1 ? '' : 's'} passed)`
-        : `${subject.proposal.id} applied; not verified: the proposal has no verification steps`,
-    );
-  }
-  if (failure.status === 'cancelled')
-    return finish('cancelled', `${subject.proposal.id} cancelled during ${failure.phase}`);
+  await watch?.finish(ended[0] === 'applied');
+  if (watch) result.holds = watch.record();
+  return finish(...ended);
 
-  // 5. Roll back when the proposal asks for it.
-  const what = `${failure.phase} step ${failure.index + 1} (${failure.name}) ${failure.status}${failure.message ? `: ${failure.message}` : ''}`;
-  const rollback = rollbackSteps(subject.proposal);
-  if (subject.proposal.rollback?.auto !== true || rollback.length === 0) {
-    return finish(failure.status === 'error' ? 'error' : 'failed', `${what}; no automatic rollback`);
+  async function runSteps(): Promise<[ApplyOutcome, string]> {
+    let failure = await runPhase(
+      subject.proposal.execution,
+      'execution',
+      result.steps,
+      (index) => result.plan[index]?.digest,
+    );
+    if (!failure) {
+      failure = await runPhase(subject.proposal.verification ?? [], 'verification', result.verification);
+    }
+    if (!failure) {
+      // why: "verified" only when verification steps ran; otherwise the reader would trust a check that never happened.
+      const verified = result.verification.length;
+      return [
+        'applied',
+        verified > 0
+          ? `${subject.proposal.id} applied and verified (${verified} verification step${verified === 1 ? '' : 's'} passed)`
+          : `${subject.proposal.id} applied; not verified: the proposal has no verification steps`,
+      ];
+    }
+    if (failure.status === 'cancelled')
+      return ['cancelled', `${subject.proposal.id} cancelled during ${failure.phase}`];
+
+    // 5. Roll back when the proposal asks for it (or, after a hold stopped the run, when the policy does).
+    const what = stop
+      ? `stopped before ${failure.phase} step ${failure.index + 1} (${failure.name}): ${stop.reason}`
+      : `${failure.phase} step ${failure.index + 1} (${failure.name}) ${failure.status}${failure.message ? `: ${failure.message}` : ''}`;
+    const rollback = rollbackSteps(subject.proposal);
+    const wanted = stop ? stop.rollback : subject.proposal.rollback?.auto === true;
+    if (!wanted || rollback.length === 0) {
+      const why = stop?.rollback
+        ? 'the proposal has no rollback steps'
+        : stop
+          ? 'not rolled back (holds.duringApply.onAlert is stop)'
+          : 'no automatic rollback';
+      return [failure.status === 'error' ? 'error' : 'failed', `${what}; ${why}`];
+    }
+    const rollbackFailure = await runPhase(rollback, 'rollback', result.rollback);
+    return rollbackFailure
+      ? [
+          'rollback-failed',
+          `${what}; the rollback failed too: ${rollbackFailure.message ?? rollbackFailure.status}`,
+        ]
+      : ['rolled-back', `${what}; rolled back`];
   }
-  const rollbackFailure = await runPhase(rollback, 'rollback', result.rollback);
-  return rollbackFailure
-    ? finish(
-        'rollback-failed',
-        `${what}; the rollback failed too: ${rollbackFailure.message ?? rollbackFailure.status}`,
-      )
-    : finish('rolled-back', `${what}; rolled back`);
 
   async function runPhase(
     steps: readonly Step[],
@@ -228,6 +266,16 @@ export async function applyProposal(subject: ChangeSubject, options: ApplyOption
           ),
         );
         continue;
+      }
+      // why: the first step runs right after the gate judged the holds; every later one looks again.
+      const first = phase === 'execution' && index === 0;
+      if (watch && phase !== 'rollback' && !first) {
+        stop = await watch.beforeStep({ phase, index, name: stepLabel(step) });
+        if (stop) {
+          failed = skippedStep(step, { phase, index }, 'apply', `not run: held: ${stop.reason}`, options.now);
+          into.push(failed);
+          continue;
+        }
       }
       const run = phase === 'execution' ? step : withDefaults(step, subject);
       const done = await executeStep(

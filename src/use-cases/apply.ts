@@ -302,6 +302,19 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
     redactor: settings.redactor,
     onWarning: context.warn,
   });
+  // why: live holds watch the run: a maintenance silence while it runs, a new alert between steps stops it.
+  const { createHoldWatch } = await import('../gate/stages/holds/watch.js');
+  const watch = await createHoldWatch({
+    workspace,
+    subject,
+    env: context.env,
+    now,
+    warn: context.warn,
+    describeChange: () => ({
+      ...(request.pullNumber !== undefined ? { pullRequest: request.pullNumber } : {}),
+      approvers: [...new Set(evidenceFromReport(gateEntry, approvals).approvers.map((entry) => entry.user))],
+    }),
+  });
   const run = () =>
     applyProposal(subject, {
       repoRoot: workspace.root,
@@ -320,6 +333,7 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
       commit,
       ...(reviewedPlanHash ? { reviewedPlanHash } : {}),
       onStart: (started) => recordStarted(workspace.root, started, evidenceContext()),
+      ...(watch ? { watch } : {}),
     });
   // why: the local locks keep two applies on this machine apart; --pr adds the ones across runners.
   const holder = `${actor.name}@${os.hostname()} (pid ${process.pid})`;

@@ -17,6 +17,16 @@ export interface TestAlert {
   endsAt?: Date;
 }
 
+export interface ListedSilence {
+  id: string;
+  status: { state: 'active' | 'pending' | 'expired' };
+  matchers: { name: string; value: string; isRegex: boolean; isEqual?: boolean }[];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+}
+
 export interface RunningAlertmanager {
   /** http://127.0.0.1:PORT */
   url: string;
@@ -31,6 +41,8 @@ export interface RunningAlertmanager {
   postAlerts(alerts: readonly TestAlert[]): Promise<void>;
   /** Creates a silence through the API v2; returns its id. */
   silence(matchers: { name: string; value: string; isRegex?: boolean }[], minutes?: number): Promise<string>;
+  /** Silences as the API lists them (all states). */
+  silences(): Promise<ListedSilence[]>;
   /** Alerts as the API lists them (all states). */
   alerts(): Promise<{ labels: Record<string, string>; status: { state: string } }[]>;
   /** Stops it (SIGTERM by PID) and removes its storage. */
@@ -137,6 +149,9 @@ export async function startAlertmanager(): Promise<RunningAlertmanager> {
         comment: 'test silence',
       })) as { silenceID: string };
       return answer.silenceID;
+    },
+    async silences() {
+      return (await api('GET', '/silences')) as ListedSilence[];
     },
     async alerts() {
       return (await api('GET', '/alerts')) as { labels: Record<string, string>; status: { state: string } }[];

@@ -7,6 +7,7 @@ import { isStartedRecord } from '../../audit/open-changes.js';
 import type { DriftEvidenceRecord, EvidenceRecord } from '../../audit/types.js';
 import { MAX_MESSAGE_LENGTH } from '../../core/findings.js';
 import { formatLocalAndUtc, formatSpanLocalAndUtc, formatUtcTime } from '../../core/time.js';
+import type { WatchedAlert } from '../../runs/apply-watch.js';
 
 /** How many changes of each outcome the records hold (JSON `summary`, the text's count line). */
 export function summaryCounts(records: readonly EvidenceRecord[]) {
@@ -75,6 +76,8 @@ export function describeRecord(record: EvidenceRecord): [string, string][] {
   ]);
   facts.push(['diff', diffSummary(record)]);
   facts.push(['result', describeResult(record)]);
+  const holds = describeHolds(record);
+  if (holds) facts.push(['holds', holds]);
   if (record.retrospectiveDue) facts.push(['retrospective due', timeText(record.retrospectiveDue, zone)]);
   if (record.proposal.incident) facts.push(['incident', record.proposal.incident]);
   facts.push([
@@ -86,6 +89,32 @@ export function describeRecord(record: EvidenceRecord): [string, string][] {
     `record #${record.sequence}, commit ${record.commit.slice(0, 12)}, ${record.proposal.file}`,
   ]);
   return facts;
+}
+
+/**
+ * The maintenance silences and the alerts at the change's places before and after, in one line:
+ * "silence 1f2e… (instance=~"(sw-1)(:.*)?") expired 02:41; alerts before: none; after: 1 (LinkDown sw-1)".
+ */
+function describeHolds(record: EvidenceRecord): string | undefined {
+  const holds = record.holds;
+  if (!holds) return undefined;
+  const zone = record.proposal.timezone;
+  const parts: string[] = [];
+  if (holds.stoppedBy) parts.push(`stopped between steps: ${holds.stoppedBy}`);
+  for (const silence of holds.silences) {
+    if (holds.silences.some((other) => other.replaces === silence.id)) continue;
+    const ending = silence.expiredAt
+      ? `expired ${timeText(silence.expiredAt, zone)}`
+      : `ends ${timeText(silence.endsAt, zone)}`;
+    parts.push(`silence ${silence.id} (${silence.matchers.join(', ')}) ${ending}`);
+  }
+  const alerts = (list: readonly WatchedAlert[]) =>
+    list.length === 0
+      ? 'none'
+      : `${list.length} (${list.map((alert) => [alert.labels.alertname ?? 'alert', alert.labels.instance].filter(Boolean).join(' ')).join(', ')})`;
+  parts.push(`alerts before: ${alerts(holds.alertsBefore)}; after: ${alerts(holds.alertsAfter)}`);
+  if (holds.warnings.length > 0) parts.push(`warnings: ${holds.warnings.join('; ')}`);
+  return parts.join('; ');
 }
 
 function describeWindow(record: EvidenceRecord): string {

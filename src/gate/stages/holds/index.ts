@@ -4,16 +4,15 @@
  * a `netchange-freeze` issue). A reviewer is warned; apply refuses. Alertmanager and GitHub are
  * asked once per run, in `prepare`; `evaluate` only matches labels. See docs/holds.md.
  */
-import { NetchangeError } from '../../../core/errors.js';
 import type { Finding, Severity } from '../../../core/findings.js';
 import { elide, hasErrors, MAX_MESSAGE_LENGTH } from '../../../core/findings.js';
 import type { ChangeSubject, ProposalReport } from '../../../core/model.js';
 import type { AlertInfo } from '../../../core/ports.js';
 import { formatClockTime, formatLocalAndUtc } from '../../../core/time.js';
 import { describeFreezeScope, type Freeze, freezeHolds, targetsOf } from '../../../freezes/model.js';
-import { createRedactor } from '../../../redact/index.js';
 import type { GateInput, GateStage, PreparedStage } from '../../stage.js';
 import { type AlertmanagerSettings, type HoldSettings, readHoldSettings } from './policy.js';
+import { listHoldAlerts, loadFreezes } from './sources.js';
 
 declare module '../../../core/findings.js' {
   interface StageRuleIds {
@@ -69,38 +68,9 @@ async function readAlerts(
   env: Readonly<Record<string, string | undefined>>,
   snapshot: HoldSnapshot,
 ): Promise<void> {
-  if (manager.url === undefined) {
-    snapshot.alertFailure = `Alertmanager URL ${manager.urlAsWritten} names an environment variable that is not set`;
-    return;
-  }
-  const { createAlertmanagerClient } = await import('../../../alertmanager/client.js');
-  const { bearerTokenEnv, usernameEnv, passwordEnv } = manager.auth;
-  const bearerToken = bearerTokenEnv ? env[bearerTokenEnv] : undefined;
-  const username = usernameEnv ? env[usernameEnv] : undefined;
-  const password = passwordEnv ? env[passwordEnv] : undefined;
-  try {
-    const client = createAlertmanagerClient({
-      url: manager.url,
-      ...(bearerToken
-        ? { auth: { bearerToken } }
-        : username !== undefined && password !== undefined
-          ? { auth: { username, password } }
-          : {}),
-      timeoutMs: manager.timeoutMs,
-      retries: manager.retries,
-    });
-    const alerts = await client.listAlerts({ matchers: manager.matchers, firingOnly: manager.firingOnly });
-    // why: Alertmanager already filters by the flags; this guards against a proxy that ignores them.
-    snapshot.alerts = manager.firingOnly
-      ? alerts.filter((alert) => alert.silencedBy.length === 0 && alert.inhibitedBy.length === 0)
-      : alerts;
-  } catch (error) {
-    if (!(error instanceof NetchangeError)) throw error;
-    // why: the message names the URL only, but Alertmanager's answer is quoted in it; a proxy that
-    // echoes the Authorization header must not put the credentials in a report.
-    const secretValues = [bearerToken, password].filter((value): value is string => Boolean(value));
-    snapshot.alertFailure = createRedactor({ env, secretValues }).redactText(error.message);
-  }
+  const answer = await listHoldAlerts(manager, env, { firingOnly: manager.firingOnly });
+  if ('failure' in answer) snapshot.alertFailure = answer.failure;
+  else snapshot.alerts = answer.alerts;
 }
 
 async function readFreezes(
@@ -108,23 +78,9 @@ async function readFreezes(
   env: Readonly<Record<string, string | undefined>>,
   snapshot: HoldSnapshot,
 ): Promise<void> {
-  const { readLocalFreezes } = await import('../../../freezes/local-file.js');
-  snapshot.freezes.push(
-    ...(await readLocalFreezes(input.workspace.root, input.workspace.config.paths.freezes)),
-  );
-  // why: freeze issues are read whenever GitHub is reachable with credentials, so a freeze opened
-  // from a phone reaches every runner; without credentials there is no GitHub to ask.
-  const repository = env.GITHUB_REPOSITORY || input.workspace.config.github.repository;
-  if (!repository || !(env.GITHUB_TOKEN || env.GH_TOKEN)) return;
-  try {
-    const { connectGitHub } = await import('../../../github/publish.js');
-    const { listFreezeIssues } = await import('../../../freezes/github.js');
-    const { github } = await connectGitHub({ env, config: input.workspace.config.github });
-    snapshot.freezes.push(...(await listFreezeIssues(github)));
-  } catch (error) {
-    if (!(error instanceof NetchangeError)) throw error;
-    snapshot.freezeFailure = `the freeze issues could not be read: ${error.message}`;
-  }
+  const answer = await loadFreezes(input.workspace, env);
+  snapshot.freezes.push(...answer.freezes);
+  if (answer.failure !== undefined) snapshot.freezeFailure = answer.failure;
 }
 
 /** The hold findings for one proposal. */
@@ -190,7 +146,7 @@ function judge(subject: ChangeSubject, snapshot: HoldSnapshot, apply: boolean, a
   return findings;
 }
 
-function alertTouches(
+export function alertTouches(
   alert: AlertInfo,
   manager: AlertmanagerSettings,
   sites: readonly string[],
@@ -203,7 +159,7 @@ function alertTouches(
   return device !== undefined && devices.some((name) => device === name || device.startsWith(`${name}:`));
 }
 
-function describeAlerts(
+export function describeAlerts(
   firing: AlertInfo[],
   manager: AlertmanagerSettings,
   subject: ChangeSubject,

@@ -29,10 +29,28 @@ export interface AlertmanagerSettings {
   retries: number;
 }
 
+/** `holds.silence`: maintenance silences while a change runs. */
+export interface SilenceSettings {
+  matchers: LabelMatcher[];
+  /** How long the silence outlives a successful change, milliseconds. */
+  graceMs: number;
+}
+
+/** `holds.duringApply`: the hold re-checked between steps. */
+export interface DuringApplySettings {
+  recheck: boolean;
+  onAlert: 'stop' | 'rollback';
+}
+
 export interface HoldSettings {
   alertmanager?: AlertmanagerSettings;
+  /** Present when silences are configured, enabled and an Alertmanager is named. */
+  silence?: SilenceSettings;
+  duringApply: DuringApplySettings;
   freezes: boolean;
 }
+
+const DEFAULT_GRACE_MS = 5 * 60_000;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -44,15 +62,21 @@ export function readHoldSettings(
   const holds = (document.value as ChangeControlPolicy | undefined)?.holds;
   if (!holds || typeof holds !== 'object') return { findings: [] };
   const findings: Finding[] = [];
-  const settings: HoldSettings = { freezes: holds.freezes !== false };
-  const manager = holds.alertmanager;
-  if (manager && typeof manager.url === 'string') {
+  const settings: HoldSettings = {
+    freezes: holds.freezes !== false,
+    duringApply: {
+      recheck: holds.duringApply?.recheck !== false,
+      onAlert: holds.duringApply?.onAlert ?? 'stop',
+    },
+  };
+  // why: one reader for both lists of matchers, so a typo is reported the same way, with its line.
+  const readMatchers = (texts: readonly string[], at: readonly string[]): LabelMatcher[] => {
     const matchers: LabelMatcher[] = [];
-    (manager.matchers ?? []).forEach((text, index) => {
+    texts.forEach((text, index) => {
       const parsed = parseMatcher(text);
       if (parsed.ok) matchers.push(parsed.matcher);
       else {
-        const at = document.positionOf(['holds', 'alertmanager', 'matchers', index]);
+        const position = document.positionOf([...at, index]);
         findings.push({
           ruleId: 'policy',
           policy: 'holds',
@@ -61,11 +85,16 @@ export function readHoldSettings(
           detail: parsed.error,
           hint: 'Write matchers as Alertmanager does, e.g. severity=~"critical|major" or site="plant-a".',
           file: document.file,
-          line: at.line,
-          column: at.column,
+          line: position.line,
+          column: position.column,
         });
       }
     });
+    return matchers;
+  };
+  const manager = holds.alertmanager;
+  if (manager && typeof manager.url === 'string') {
+    const matchers = readMatchers(manager.matchers ?? [], ['holds', 'alertmanager', 'matchers']);
     const url = expandEnvironment(manager.url, env);
     settings.alertmanager = {
       ...(url !== undefined ? { url } : {}),
@@ -80,6 +109,37 @@ export function readHoldSettings(
       timeoutMs: (manager.timeout ? parseElapsedDuration(manager.timeout) : undefined) ?? 5000,
       retries: manager.retries ?? 2,
     };
+  }
+  const silence = holds.silence;
+  if (silence && silence.enabled !== false) {
+    const position = document.positionOf(['holds', 'silence']);
+    if (!settings.alertmanager) {
+      findings.push({
+        ruleId: 'policy',
+        policy: 'holds',
+        severity: 'warning',
+        message: 'holds.silence has no Alertmanager to create silences in; no silence will be made',
+        hint: 'Add holds.alertmanager with its url, or set holds.silence.enabled: false.',
+        file: document.file,
+        line: position.line,
+        column: position.column,
+      });
+    }
+    const matchers = readMatchers(silence.matchers ?? [], ['holds', 'silence', 'matchers']);
+    const graceMs = silence.grace === undefined ? DEFAULT_GRACE_MS : parseElapsedDuration(silence.grace);
+    if (graceMs === undefined) {
+      const at = document.positionOf(['holds', 'silence', 'grace']);
+      findings.push({
+        ruleId: 'policy',
+        policy: 'holds',
+        severity: 'error',
+        message: `holds.silence.grace "${silence.grace}" is not an ISO 8601 duration such as PT5M`,
+        hint: 'Write an ISO 8601 duration such as PT5M, or PT0S to expire the silence as soon as the change ends.',
+        file: document.file,
+        line: at.line,
+        column: at.column,
+      });
+    } else if (settings.alertmanager) settings.silence = { matchers, graceMs };
   }
   return { settings, findings };
 }
