@@ -1,8 +1,10 @@
 /**
- * Issue 2's budgets: full validate of 5,000 proposals (cold) against ajv-cli on the same files,
- * `--since HEAD~1` with one changed proposal, `--version` start-up, and peak memory.
+ * Issue 2's and issue 18's budgets: full validate of 5,000 proposals shaped like real ones (globs in
+ * limits, Markdown descriptions, verification and rollback, the example's window and change-control
+ * policies present) against ajv-cli on the same files, `--since HEAD~1` with one changed proposal,
+ * `--version` start-up, and peak memory.
  */
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -16,22 +18,45 @@ const AJV = path.join(PROJECT, 'node_modules/.bin/ajv');
 const SCHEMA = path.join(PROJECT, 'schemas/change-proposal.schema.json');
 const COUNT = 5000;
 
-const DEVICES = ['sw-plant-a-01', 'sw-plant-a-02', 'sw-plant-a-03', 'sw-berlin-01'];
+const DEVICES = ['sw-plant-a-01', 'sw-plant-a-02', 'sw-plant-a-03'];
 
 const HOUR_MS = 3_600_000;
-const FIRST_START_MS = Date.parse('2027-02-01T08:00:00Z');
+const DAY_MS = 24 * HOUR_MS;
+// why: wall-clock times in America/Chicago, written without an offset as people write them.
+const FIRST_NIGHT_MS = Date.UTC(2027, 1, 1, 22, 0);
+const SLOTS_PER_NIGHT = 5;
 
 /**
- * Change `index` gets its own two-hour slot (1 h plus 30 min rollback), except every 100th, which
- * starts half an hour into its predecessor's on a shared switch: the conflicts stage finds 50 real
- * conflicts among 5,000, as a busy repository might hold.
+ * Plant A's night window (22:00-06:00, see `benchWindows`) holds five changes of 1 h plus 30 min
+ * rollback, one after another; every 100th starts half an hour into its predecessor on a shared
+ * switch, so the conflicts stage finds 50 real conflicts among 5,000, as a busy repository might.
+ * Holidays, the year-end freeze and a DST gap catch a few more, as they would in a real repository.
  */
 function startOf(index: number): number {
-  const own = FIRST_START_MS + index * 2 * HOUR_MS;
-  return index % 100 === 99 ? own - 1.5 * HOUR_MS : own;
+  const night = Math.floor(index / SLOTS_PER_NIGHT);
+  const own = FIRST_NIGHT_MS + night * DAY_MS + (index % SLOTS_PER_NIGHT) * 1.5 * HOUR_MS;
+  return index % 100 === 99 ? own - HOUR_MS : own;
 }
 
-/** A realistic proposal: VLAN work on one or two switches, with verification and rollback. */
+function wallClock(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16);
+}
+
+/** The example's window policy with Plant A's maintenance window widened to every night. */
+async function benchWindows(): Promise<string> {
+  const example = await readFile(path.join(PROJECT, 'examples/plant-network/policies/windows.yaml'), 'utf8');
+  const widened = example.replace(
+    'schedule: { cron: "0 1 * * 0", duration: PT4H }',
+    'schedule: { rrule: "FREQ=DAILY", start: "22:00", duration: PT8H }',
+  );
+  if (widened === example) throw new Error('bench: the example window policy changed; update benchWindows');
+  return widened;
+}
+
+/**
+ * A realistic proposal: VLAN work on one or two switches, with verification and rollback, a Markdown
+ * description and glob limits — the characters (`*`, `&`, `!`) real files are full of.
+ */
 function proposal(index: number): string {
   const device = DEVICES[index % DEVICES.length]!;
   const second = DEVICES[(index + 1) % DEVICES.length]!;
@@ -41,15 +66,18 @@ function proposal(index: number): string {
 kind: ChangeProposal
 id: CHG-BENCH-${String(index).padStart(5, '0')}
 title: Add VLAN ${vlan} on ${device}
-description: Generated for the benchmark; shaped like the example's VLAN changes.
+description: |
+  **Why:** R&D needs VLAN ${vlan} on the line-${index % 40} cells. Important!
+  - *Impact*: ports on ${device} flap once
+  - Tested in the lab (see RITM${String(index).padStart(7, '0')})
 requester: {team: partner-noc, github: dana}
 type: normal
 domain: switching
 risk: ${index % 3 === 0 ? 'medium' : 'low'}
 targets: {sites: [plant-a], devices: [${device}, ${second}], tags: [production]}
 schedule:
-  start: "${new Date(startMs).toISOString().replace('.000Z', 'Z')}"
-  end: "${new Date(startMs + HOUR_MS).toISOString().replace('.000Z', 'Z')}"
+  start: "${wallClock(startMs)}"
+  end: "${wallClock(startMs + HOUR_MS)}"
   timezone: America/Chicago
   rollback: PT30M
 execution:
@@ -57,7 +85,7 @@ execution:
     ansible:
       playbook: playbooks/switching/vlans.yaml
       inventory: inventory/hosts.yaml
-      limit: ${device},${second}
+      limit: "${device}*:${second}*"
       extraVars: {vlan_id: ${vlan}, vlan_name: BENCH-${vlan}}
 verification:
   - ansible:
@@ -78,11 +106,12 @@ references: {ticket: RITM${String(index).padStart(7, '0')}}
 
 async function createBenchRepository(): Promise<string> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'netchange-bench-validate-'));
-  for (const folder of ['inventory', 'playbooks']) {
+  for (const folder of ['inventory', 'playbooks', 'policies', 'netchange.yaml']) {
     await cp(path.join(PROJECT, 'examples/plant-network', folder), path.join(root, folder), {
       recursive: true,
     });
   }
+  await writeFile(path.join(root, 'policies/windows.yaml'), await benchWindows());
   await mkdir(path.join(root, 'changes'));
   await Promise.all(
     Array.from({ length: COUNT }, (_, index) =>
@@ -96,7 +125,10 @@ async function createBenchRepository(): Promise<string> {
   await git.addConfig('commit.gpgsign', 'false');
   await git.add('.');
   await git.commit('5,000 proposals');
-  await writeFile(path.join(root, 'changes/chg-17.yaml'), proposal(17).replace('Generated', 'Edited'));
+  await writeFile(
+    path.join(root, 'changes/chg-17.yaml'),
+    proposal(17).replace('**Why:**', '**Why (edited):**'),
+  );
   await git.add('.');
   await git.commit('edit one proposal');
   return root;
@@ -106,6 +138,13 @@ async function peakMemoryMegabytes(command: string, args: string[], cwd: string)
   const result = await execa('/usr/bin/time', ['-f', '%M', command, ...args], { cwd, reject: false });
   const kilobytes = Number(result.stderr.trim().split('\n').pop());
   return kilobytes / 1024;
+}
+
+/** The fastest of `runs` measurements, taken one after another. */
+async function bestOf(runs: number, measure: () => Promise<number>): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) times.push(await measure());
+  return Math.min(...times);
 }
 
 export default async function benchValidate(): Promise<BenchFigure[]> {
@@ -120,24 +159,28 @@ export default async function benchValidate(): Promise<BenchFigure[]> {
       );
 
     // ajv-cli validates the same files against the same schema, and nothing else.
-    const ajv = await timeIt(() =>
-      execa(
-        AJV,
-        [
-          'validate',
-          '--spec=draft2020',
-          '--strict=false',
-          '--errors=no',
-          '-s',
-          SCHEMA,
-          '-d',
-          'changes/*.yaml',
-        ],
-        { cwd: root, reject: false },
+    const ajv = await bestOf(3, () =>
+      timeIt(() =>
+        execa(
+          AJV,
+          [
+            'validate',
+            '--spec=draft2020',
+            '--strict=false',
+            '--errors=no',
+            '-s',
+            SCHEMA,
+            '-d',
+            'changes/*.yaml',
+          ],
+          { cwd: root, reject: false },
+        ),
       ),
     );
-    await rm(cache, { recursive: true, force: true });
-    const full = await timeIt(validate);
+    const full = await bestOf(3, async () => {
+      await rm(cache, { recursive: true, force: true });
+      return timeIt(validate);
+    });
     const memory = await (async () => {
       await rm(cache, { recursive: true, force: true });
       return peakMemoryMegabytes(
@@ -147,12 +190,17 @@ export default async function benchValidate(): Promise<BenchFigure[]> {
       );
     })();
 
-    // why: reject: false, as above: the bench repository has no policies (schema + references only),
-    // which validate reports as an error ("nothing is gated") and exits 1 for.
+    // why: reject: false: the 50 conflicts and the few changes on holidays are errors (exit 1), as
+    // they would be in a busy repository.
     // --since: the inventory cache is warm from the run above, as in a developer's clone or a cached CI workspace.
     await validate();
-    const since = await timeIt(() =>
-      execa('node', [CLI, 'validate', '--since', 'HEAD~1', '--format', 'json'], { cwd: root, reject: false }),
+    const since = await bestOf(3, () =>
+      timeIt(() =>
+        execa('node', [CLI, 'validate', '--since', 'HEAD~1', '--format', 'json'], {
+          cwd: root,
+          reject: false,
+        }),
+      ),
     );
     await rm(cache, { recursive: true, force: true });
     const sinceCold = await timeIt(() =>
@@ -168,7 +216,7 @@ export default async function benchValidate(): Promise<BenchFigure[]> {
 
     return [
       {
-        name: `validate ${COUNT} proposals cold (schema + references) vs ajv-cli (schema only), best of 3`,
+        name: `validate ${COUNT} realistic proposals cold (schema, references, windows, change control) vs ajv-cli (schema only), best of 3`,
         value: full / ajv,
         unit: 'ratio',
         budget: 1.5,

@@ -256,7 +256,8 @@ export function evaluateDemands(
   policy: CompiledChangeControlPolicy,
   demands: readonly ApprovalDemand[],
   input: ApprovalInput,
-  where: Pick<Finding, 'file' | 'line' | 'column'>,
+  // why: a function, so a proposal that needs no finding never pays for its position (a full parse).
+  where: () => Pick<Finding, 'file' | 'line' | 'column'>,
 ): { required: ApprovalRequirement[]; satisfied: boolean; findings: Finding[] } {
   const requester = input.requester?.toLowerCase();
   const counted = new Map<string, string>();
@@ -313,7 +314,7 @@ export function evaluateDemands(
       severity: 'note',
       message: `${input.requester}'s own approval does not count: the policy separates duties`,
       hint: 'Ask someone else from the required teams to approve.',
-      ...where,
+      ...where(),
     });
   }
   const staleUsers = [...stale.keys()].filter((login) => !counted.has(login));
@@ -323,7 +324,7 @@ export function evaluateDemands(
       severity: 'note',
       message: `approval${staleUsers.length > 1 ? 's' : ''} by ${staleUsers.join(', ')} ${staleUsers.length > 1 ? 'were' : 'was'} given for another commit than ${input.commit.slice(0, 12)} and do${staleUsers.length > 1 ? '' : 'es'} not count`,
       hint: 'Approvals hold for the reviewed commit only; ask them to review the latest commit.',
-      ...where,
+      ...where(),
     });
   }
   return { required, satisfied, findings };
@@ -364,7 +365,7 @@ export function standingHolds(input: ApprovalInput): Hold[] {
 /** The error finding for each hold: it blocks the proposal (and apply) until lifted. */
 export function holdFindings(
   holds: readonly Hold[],
-  where: Pick<Finding, 'file' | 'line' | 'column'>,
+  where: () => Pick<Finding, 'file' | 'line' | 'column'>,
 ): Finding[] {
   return holds.map((hold) => ({
     ruleId: 'approval',
@@ -372,7 +373,7 @@ export function holdFindings(
     policy: HOLD_POLICY,
     message: `held by ${hold.user}`,
     hint: `${hold.user} lifts it with a later review without /netchange hold ${hold.proposal} (an approving review, or /netchange approve ${hold.proposal}).`,
-    ...where,
+    ...where(),
   }));
 }
 

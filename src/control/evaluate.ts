@@ -144,10 +144,10 @@ export function evaluateChangeControl(
     ...(input.commit !== undefined ? { commit: input.commit } : {}),
     ...(input.members ? { members: input.members } : {}),
   };
-  const approvals = evaluateDemands(policy, demands, approvalInput, where(subject, ['requester']));
+  const approvals = evaluateDemands(policy, demands, approvalInput, () => where(subject, ['requester']));
   findings.push(...approvals.findings);
   // why: a hold is an error like any refusal, so the proposal fails and apply refuses it.
-  findings.push(...holdFindings(standingHolds(approvalInput), where(subject, ['id'])));
+  findings.push(...holdFindings(standingHolds(approvalInput), () => where(subject, ['id'])));
 
   const autonomy = requesterTeam ? classifyAutonomy(policy, requesterTeam.name, facts) : undefined;
 

@@ -51,7 +51,7 @@ export function evaluatePolicyChange(
       ...(input.commit !== undefined ? { commit: input.commit } : {}),
       ...(input.members ? { members: input.members } : {}),
     },
-    { file, line: 1, column: 1 },
+    () => ({ file, line: 1, column: 1 }),
   );
   return {
     file,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { parseYaml } from './parse-yaml.js';
+import { parseFast, parseYaml, parseYamlWithPositions } from './parse-yaml.js';
 
 describe('parseYaml', () => {
   it('never throws, whatever the bytes', () => {
@@ -17,33 +17,110 @@ describe('parseYaml', () => {
     );
   });
 
-  it('gives the same data on the fast path as the positional parser', () => {
-    const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null));
-    const key = fc
-      .string({ minLength: 1, maxLength: 8 })
-      .filter((text) => !['__proto__', 'constructor', 'prototype'].includes(text));
-    const value = fc.letrec((tie) => ({
-      node: fc.oneof(
-        { depthSize: 'small' },
-        scalar,
-        fc.array(tie('node'), { maxLength: 3 }),
-        fc.dictionary(key, tie('node'), { maxKeys: 3 }),
+  // why: real proposals are full of the characters an anchor, alias or tag starts with.
+  const realWorldText = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom(
+      'sw*',
+      'sw-plant-a-*:!sw-plant-a-03',
+      'R&D',
+      'Important!',
+      '**bold** and *emphasis*',
+      '- item *one*\n- item two',
+      '& leading ampersand',
+      '*leading star',
+      '!leading bang',
+      'a: b # not a comment',
+      '<<',
+      '"quoted" & \'single\'',
+      'line one\nline two!',
+    ),
+    fc
+      .array(fc.constantFrom('sw', '*', '&', '!', '**', ' ', 'R', 'D', '#', ':', '-', '\n', '|', '>'), {
+        maxLength: 8,
+      })
+      .map((parts) => parts.join('')),
+  );
+  const scalar = fc.oneof(realWorldText, fc.integer(), fc.boolean(), fc.constant(null));
+  const key = fc
+    .oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.constantFrom('limit', 'R&D', 'why!', '*x', '&y'))
+    .filter((text) => !['__proto__', 'constructor', 'prototype'].includes(text));
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      scalar,
+      fc.array(tie('node'), { maxLength: 3 }),
+      fc.dictionary(key, tie('node'), { maxKeys: 3 }),
+    ),
+  })).node;
+  const data = fc.dictionary(key, value, { minKeys: 1, maxKeys: 4 });
+
+  it('gives the same data on the fast path as the positional parser, for globs, Markdown and special characters', () => {
+    fc.assert(
+      fc.property(
+        data,
+        fc.constantFrom<'PLAIN' | 'QUOTE_DOUBLE' | 'BLOCK_LITERAL'>('PLAIN', 'QUOTE_DOUBLE', 'BLOCK_LITERAL'),
+        (content, defaultStringType) => {
+          const text = stringify(content, { defaultStringType });
+
+          const fast = parseYaml('a.yaml', text);
+          const full = parseYamlWithPositions('a.yaml', text);
+
+          // why: plain data never needs the positional parser; a character must not send it there.
+          expect(parseFast(text)).toBeDefined();
+          expect(fast.findings).toEqual(full.findings);
+          expect(fast.value).toEqual(full.value);
+          expect(fast.positionOf([])).toEqual(full.positionOf([]));
+        },
       ),
-    })).node;
+      { numRuns: 1000 },
+    );
+  });
+
+  it('sends anchors, aliases and explicit tags to the positional parser, and both agree on them', () => {
+    const anchored = fc.tuple(data, fc.constantFrom('anchor', 'tag', 'non-specific', 'tagged-list')).map(
+      ([content, form]) => {
+        const text = stringify(content);
+        switch (form) {
+          case 'anchor':
+            return `${text}shared: &base {limit: "sw*"}\ncopy: *base\n`;
+          case 'tag':
+            return `${text}port: !!str 22\n`;
+          case 'non-specific':
+            return `${text}note: ! 010\n`;
+          default:
+            return `${text}hosts: !!seq\n  - sw-1\n`;
+        }
+      },
+    );
 
     fc.assert(
-      fc.property(fc.dictionary(key, value, { minKeys: 1, maxKeys: 4 }), (data) => {
-        const text = stringify(data);
-
-        const fast = parseYaml('a.yaml', text);
-        const full = parseYaml('a.yaml', `${text}# &forces-the-positional-parser\n`);
-
-        expect(fast.findings).toEqual([]);
-        expect(fast.value).toEqual(full.value);
-        expect(fast.positionOf([])).toEqual(full.positionOf([]));
+      fc.property(anchored, (text) => {
+        expect(parseFast(text)).toBeUndefined();
+        const document = parseYaml('a.yaml', text);
+        const full = parseYamlWithPositions('a.yaml', text);
+        expect(document.value).toEqual(full.value);
+        expect(document.findings).toEqual(full.findings);
       }),
-      { numRuns: 500 },
+      { numRuns: 200 },
     );
+  });
+
+  it.each([
+    ['a glob in a limit', 'limit: "sw*"\nhosts: sw-plant-a-*\n'],
+    ['Markdown in a description', 'description: |\n  **Why**: R&D asked for it. Important!\n  - *one*\n'],
+    ['a comment with an ampersand', '# R&D * ! &anchor-looking text\nid: CHG-1\n'],
+  ])('keeps %s on the fast path', (_, text) => {
+    expect(parseFast(text)).toEqual(parseYamlWithPositions('a.yaml', text).value);
+  });
+
+  it.each([
+    ['an alias with no anchor', 'a: *missing\n'],
+    ['duplicate keys', 'a: 1\na: 2\n'],
+    ['an alias bomb', 'a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n'],
+    ['a tag after a comment', 'a: # why\n  !!str 1\n'],
+  ])('does not vouch for %s', (_, text) => {
+    expect(parseFast(text)).toBeUndefined();
   });
 
   it.each([

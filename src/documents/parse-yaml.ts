@@ -48,24 +48,23 @@ const FORBIDDEN_TEXT = /__proto__|constructor|prototype|\\/;
 // why: an alias bomb expands a few lines into billions of nodes; 100 aliases is plenty for real files.
 const MAX_ALIAS_COUNT = 100;
 
-// why: anchors, aliases and tags take the full parser, which bounds alias expansion and reports positions.
-const NEEDS_FULL_PARSER = /[&*!]/;
-
 /**
  * Parses one YAML document, never throwing: every problem becomes a `yaml` finding with a position.
  * YAML 1.2 core schema, so `no`/`on` stay strings and timestamps stay text for us to parse.
  *
  * A clean file takes the fast path (js-yaml, core schema) and keeps only its text; the positional
  * parse (`yaml`, with a syntax tree) runs the first time a position or the tree is asked for. Any
- * file the fast path cannot vouch for — a syntax error, duplicate keys, several documents, aliases,
- * tags, forbidden keys — goes straight to the positional parser, so both always agree on findings.
+ * file the fast path cannot vouch for — a syntax error, duplicate keys, several documents, anchors
+ * or aliases, explicit tags, forbidden keys — goes straight to the positional parser, so both always
+ * agree on findings. What the fast parser saw decides, not the characters: `limit: "sw*"`, "R&D" and
+ * "**bold**" in a description stay on the fast path.
  */
 export function parseYaml(file: string, text: string): YamlDocument {
-  const value = NEEDS_FULL_PARSER.test(text) ? undefined : parseFast(text);
-  if (value === undefined) return parseWithPositions(file, text);
+  const value = parseFast(text);
+  if (value === undefined) return parseYamlWithPositions(file, text);
   let full: YamlDocument | undefined;
   const positional = (): YamlDocument => {
-    full ??= parseWithPositions(file, text);
+    full ??= parseYamlWithPositions(file, text);
     return full;
   };
   return {
@@ -82,14 +81,42 @@ export function parseYaml(file: string, text: string): YamlDocument {
   };
 }
 
-function parseFast(text: string): unknown {
+// why: a node's explicit tag is the first thing after its start, past spaces and comments.
+const TAG_AT_NODE_START = /(?:[ \t\r\n]|#[^\n]*)*!/y;
+
+/**
+ * The fast parser's value, or undefined when it cannot vouch for the file: it failed, the document
+ * is not a mapping or list, or it saw an anchor (every alias needs one; an alias bomb needs many) or
+ * an explicit tag, which the positional parser bounds and reports with their lines.
+ */
+export function parseFast(text: string): unknown {
   let value: unknown;
+  let special = false;
+  const starts: number[] = [];
   try {
-    value = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, json: false });
+    value = jsYaml.load(text, {
+      schema: jsYaml.CORE_SCHEMA,
+      json: false,
+      // why: js-yaml reports every node it composes; an anchor shows on the node, a tag in the text
+      // where the node starts (an implicitly typed `1` and an explicit `!!int 1` end up alike).
+      listener(event, state) {
+        if (event === 'open') {
+          starts.push(state.position);
+          return;
+        }
+        const start = starts.pop() ?? 0;
+        if (special) return;
+        if ((state as typeof state & { anchor?: string | null }).anchor != null) special = true;
+        else {
+          TAG_AT_NODE_START.lastIndex = start;
+          if (TAG_AT_NODE_START.test(text)) special = true;
+        }
+      },
+    });
   } catch {
     return undefined;
   }
-  if (value === null || typeof value !== 'object') return undefined;
+  if (special || value === null || typeof value !== 'object') return undefined;
   // why: walking every key costs more than one look at the text, which rules most files out.
   if (FORBIDDEN_TEXT.test(text) && hasForbiddenKey(value)) return undefined;
   return value;
@@ -104,8 +131,11 @@ function hasForbiddenKey(value: unknown): boolean {
   return false;
 }
 
-/** The positional parse: a syntax tree with ranges, every problem a finding at its line. */
-function parseWithPositions(file: string, text: string): YamlDocument {
+/**
+ * The positional parse: a syntax tree with ranges, every problem a finding at its line. `parseYaml`
+ * falls back to it; tests call it to compare the two parsers.
+ */
+export function parseYamlWithPositions(file: string, text: string): YamlDocument {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const findings: Finding[] = [];
