@@ -78,8 +78,9 @@ describe('parseYaml', () => {
   });
 
   it('sends anchors, aliases and explicit tags to the positional parser, and both agree on them', () => {
-    const anchored = fc.tuple(data, fc.constantFrom('anchor', 'tag', 'non-specific', 'tagged-list')).map(
-      ([content, form]) => {
+    const anchored = fc
+      .tuple(data, fc.constantFrom('anchor', 'tag', 'non-specific', 'tagged-list'))
+      .map(([content, form]) => {
         const text = stringify(content);
         switch (form) {
           case 'anchor':
@@ -91,8 +92,7 @@ describe('parseYaml', () => {
           default:
             return `${text}hosts: !!seq\n  - sw-1\n`;
         }
-      },
-    );
+      });
 
     fc.assert(
       fc.property(anchored, (text) => {
