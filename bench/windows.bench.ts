@@ -12,7 +12,7 @@ import type { BenchFigure } from './harness.js';
 
 const PROPOSALS = 5_000;
 const WINDOWS = 200;
-const AT = new Date('2026-11-23T12:00:00Z');
+export const AT = new Date('2026-11-23T12:00:00Z');
 const ZONES = [
   'America/Chicago',
   'Europe/Berlin',
@@ -27,12 +27,16 @@ const DOMAINS = ['switching', 'wireless', 'firewall', 'sdwan', 'core'];
 const COUNTRIES = ['US', 'DE', 'IN'];
 const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 
-/** A deterministic pseudo-random sequence, so every run measures the same work. */
-function sequence(seed: number): () => number {
-  let state = seed;
+/**
+ * A deterministic pseudo-random sequence, so every run measures the same work. why: 32-bit integer
+ * arithmetic; the float product this once used lost its low bits and repeated after ~2,000 draws,
+ * which made a 10,000-window policy mostly duplicates.
+ */
+export function sequence(seed: number): () => number {
+  let state = seed >>> 0;
   return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return (state >>> 1) / 2_147_483_648;
   };
 }
 
@@ -40,12 +44,13 @@ function pick<T>(random: () => number, values: readonly T[]): T {
   return values[Math.floor(random() * values.length)]!;
 }
 
-function policyText(random: () => number): string {
-  const windows = Array.from({ length: WINDOWS }, (_, index) => {
+/** A window policy of `count` windows scoped to `sites` (the engine's inputs, not its YAML loader). */
+export function policyText(random: () => number, count = WINDOWS, sites: readonly string[] = SITES): string {
+  const windows = Array.from({ length: count }, (_, index) => {
     const kind = index % 4;
     const hour = Math.floor(random() * 24);
     const scope = {
-      sites: [pick(random, SITES), pick(random, SITES)].filter(
+      sites: [pick(random, sites), pick(random, sites)].filter(
         (site, position, list) => list.indexOf(site) === position,
       ),
       ...(random() < 0.6 ? { domains: [pick(random, DOMAINS)] } : {}),
@@ -91,10 +96,9 @@ function policyText(random: () => number): string {
   });
 }
 
-export default async function windowsBench(): Promise<BenchFigure[]> {
-  const random = sequence(42);
-  const text = policyText(random);
-  const subjects = Array.from({ length: PROPOSALS }, (_, index) =>
+/** `count` proposals spread over the next eight weeks, on quarter hours, at `sites`. */
+export function benchSubjects(random: () => number, count = PROPOSALS, sites: readonly string[] = SITES) {
+  return Array.from({ length: count }, (_, index) =>
     buildSubject({
       file: `changes/chg-${index}.yaml`,
       // Spread over the next eight weeks, on quarter hours.
@@ -103,11 +107,17 @@ export default async function windowsBench(): Promise<BenchFigure[]> {
       rollbackMs: random() < 0.5 ? 1_800_000 : 0,
       proposal: {
         domain: pick(random, DOMAINS),
-        targets: { sites: [pick(random, SITES)], devices: [`sw-${index % 50}`] },
+        targets: { sites: [pick(random, sites)], devices: [`sw-${index % 50}`] },
         type: pick(random, ['standard', 'normal', 'normal', 'emergency'] as const),
       } as Partial<ChangeProposal>,
     }),
   );
+}
+
+export default async function windowsBench(): Promise<BenchFigure[]> {
+  const random = sequence(42);
+  const text = policyText(random);
+  const subjects = benchSubjects(random);
 
   const parseStarted = performance.now();
   const document = parseYaml('policies/windows.yaml', text);

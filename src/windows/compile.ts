@@ -12,6 +12,7 @@ import { validateDocument } from '../documents/schemas.js';
 import type { CompiledWindow, CompiledWindowPolicy } from './model.js';
 import { ensureCovered, mergeIntervals, overlappingOccurrences, upperBound } from './occurrence-store.js';
 import { compileSchedule, describeScheduleForms, startKeyOf } from './schedule-forms/index.js';
+import { siteIndexOf, windowsAtSites } from './site-index.js';
 import { isWindowTimeZone, zoneClock } from './zone-clock.js';
 
 export interface CompileWindowPolicyOptions {
@@ -290,10 +291,17 @@ function lintHorizon(
       );
     }
   }
+  const denies = siteIndexOf(policy.windows.filter((window) => window.effect === 'deny'));
   for (const allow of policy.windows.filter((window) => window.effect === 'allow')) {
-    const covering = policy.windows.filter(
-      (window) => window.effect === 'deny' && scopeContains(window.scope, allow.scope),
-    );
+    // why: a deny window that contains the allow window's scope names its first site, or no sites.
+    const firstSite = allow.scope.sites?.[0];
+    const candidates =
+      allow.scope.sites === undefined
+        ? denies.everySite
+        : firstSite === undefined
+          ? policy.windows.filter((window) => window.effect === 'deny')
+          : windowsAtSites(denies, [firstSite]);
+    const covering = candidates.filter((window) => scopeContains(window.scope, allow.scope));
     if (covering.length === 0) continue;
     const union = mergeIntervals(
       covering.flatMap((window) => window.mergedStarts),

@@ -12,6 +12,7 @@ import { touchedDevices, touchedSites } from '../core/targets.js';
 import { DAY_MS, formatLocalAndUtc, formatSpanLocalAndUtc, toRfc3339Utc } from '../core/time.js';
 import type { ApplicableWindows, CompiledWindow, CompiledWindowPolicy, Occurrence } from './model.js';
 import { ensureCovered, overlappingOccurrences, refreshUnions, upperBound } from './occurrence-store.js';
+import { siteIndexOf, windowsAtSites } from './site-index.js';
 import { toIsoLocal } from './time-text.js';
 import { isWindowTimeZone, type ZoneClock, zoneClock } from './zone-clock.js';
 
@@ -239,7 +240,9 @@ export function applicableWindows(
   const factsKey = scopeFactsKey(policy, subject, risk);
   const cached = factsCache.get(policy)?.get(factsKey);
   if (cached) return cached;
-  const matching = policy.windows.filter((window) => scopeMatches(window, subject, risk));
+  const matching = windowsAtSites(siteIndexOf(policy.windows), touchedSites(subject)).filter((window) =>
+    scopeMatches(window, subject, risk),
+  );
   const key = matching.map((window) => window.index).join(',');
   let set = policy.applicable.get(key);
   if (!set) {
