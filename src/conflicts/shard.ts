@@ -119,7 +119,9 @@ export function orderWaves<Subject extends ChangeSubject>(
     const key = keys.get(subject.file) ?? subject.file;
     const wave = used.get(key) ?? 0;
     used.set(key, wave + 1);
-    (waves[wave] ??= []).push(subject);
+    const members = waves[wave] ?? [];
+    members.push(subject);
+    waves[wave] = members;
   }
   return waves;
 }
