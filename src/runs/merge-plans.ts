@@ -74,6 +74,7 @@ export function mergeShardPlans(runs: readonly ShardRun[], version: string): Mer
     status,
     proposals,
     ...(held ? { held } : {}),
+    ...(problems.length > 0 ? { problems } : {}),
     summary: summarise(proposals),
   };
   return { plan, problems };

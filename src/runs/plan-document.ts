@@ -41,6 +41,11 @@ export interface PlanDocument {
   held?: HeldPlan;
   /** Set by `plan --shard K/N`: which part of the selection this run planned. */
   shard?: PlanShard;
+  /**
+   * Set by `comment --from DIR...` on the merged plan: why the shards do not add up (a shard
+   * missing or given twice, a proposal planned by none or by two). Any makes the status `error`.
+   */
+  problems?: string[];
   summary: {
     proposals: number;
     planned: number;
