@@ -138,7 +138,8 @@ export async function planChanges(request: PlanRequest, context: RunContext): Pr
       .filter((proposal) => !selected || selected.files.has(proposal.file))
       .flatMap((proposal) => proposal.findings.filter((finding) => finding.severity === 'error')),
     ...(commit ? { commit } : {}),
-    ...(pullRequest
+    // why: a shard plans part of the pull request; `comment --from DIR...` publishes the whole, once.
+    ...(pullRequest && !request.shard
       ? { published: await publishPlan(request, context, pullRequest, plan, runDirectory.path) }
       : {}),
     redactor: settings.redactor,

@@ -47,7 +47,7 @@ export function registerPlanCommand(program: Command): void {
     .option('--out-dir <dir>', 'where artifacts go (default: .netchange/runs/<timestamp>/)')
     .option(
       '--shard <k/n>',
-      'plan only shard K of N (1 ≤ K ≤ N ≤ 256): a stable split by redundancy group or file; merge with comment --from DIR...',
+      'plan only shard K of N (1 ≤ K ≤ N ≤ 256): a stable split by redundancy group or file; with --github the reviews still decide the trust, and comment --from DIR... publishes the merged shards',
       parseShard,
     )
     .addOption(formatOption('plan', 'text'))
