@@ -99,6 +99,7 @@ describe('workflow templates', () => {
       (parse(templates.get(name) ?? '') as { jobs: Record<string, { 'runs-on': unknown }> }).jobs[job]?.[
         'runs-on'
       ];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
     const selfHosted = '${{ fromJSON(vars.NETCHANGE_RUNNER || \'["self-hosted","netchange"]\') }}';
 
     expect(
@@ -133,13 +134,16 @@ describe('workflow templates', () => {
     expect(pullRequest.jobs.plan?.if).toBe(forkGuard);
     expect(review.jobs['re-evaluate']?.if).toBe(forkGuard);
     expect(pullRequest.jobs.plan?.strategy?.matrix.shard).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
       "${{ fromJSON(vars.NETCHANGE_SHARDS || '[1]') }}",
     );
     expect(pullRequest.jobs.comment?.needs).toEqual(['validate', 'plan']);
     expect(netchangeCommands(templates.get('netchange-pull-request.yaml') ?? '')).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
       'plan --since origin/${{ github.base_ref }} --github --pr ${{ github.event.pull_request.number }} --shard ${{ matrix.shard }}/${{ strategy.job-total }} --out-dir .netchange/pr-run',
     );
     expect(netchangeCommands(templates.get('netchange-apply.yaml') ?? '')[0]).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
       'apply --due --shard ${{ matrix.shard }}/${{ strategy.job-total }}',
     );
   });
