@@ -296,6 +296,10 @@ function describePlan(plan: PlanDocument): string {
     errors ? ` · ${errors} tool errors` : '',
     cancelled ? ` · ${cancelled} cancelled` : '',
     plan.commit ? ` · commit \`${plan.commit.slice(0, 12)}\`` : '',
+    // why: a merged plan whose shards do not add up must say which part of the change nobody planned.
+    ...(plan.problems?.length
+      ? ['\n\n**The shards do not add up:**\n', ...plan.problems.map((problem) => `\n- ❌ ${problem}`)]
+      : []),
   ].join('');
 }
 

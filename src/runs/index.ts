@@ -15,6 +15,7 @@ export {
 export {
   type HeldPlan,
   type PlanDocument,
+  type PlanShard,
   type PlanStatus,
   type ProposalPlan,
   readPlanDocument,

@@ -39,6 +39,13 @@ export interface PlanDocument {
   proposals: ProposalPlan[];
   /** Set when plan ran nothing: the pull request changes code no code reviewer has approved yet. */
   held?: HeldPlan;
+  /** Set by `plan --shard K/N`: which part of the selection this run planned. */
+  shard?: PlanShard;
+  /**
+   * Set by `comment --from DIR...` on the merged plan: why the shards do not add up (a shard
+   * missing or given twice, a proposal planned by none or by two). Any makes the status `error`.
+   */
+  problems?: string[];
   summary: {
     proposals: number;
     planned: number;
@@ -47,6 +54,19 @@ export interface PlanDocument {
     cancelled: number;
     changed: number;
   };
+}
+
+/** One shard's part of a plan, so `comment --from DIR...` can check the shards add up. */
+export interface PlanShard {
+  /** K of `--shard K/N`, 1-based. */
+  index: number;
+  /** N of `--shard K/N`. */
+  count: number;
+  /**
+   * Every proposal file the whole selection held before it was split (sorted).
+   * why: each shard lists it, so a merge names a proposal no shard planned, not only counts it.
+   */
+  selected: string[];
 }
 
 /** Why a plan ran no step: the pull request's changed code is not trusted yet. */

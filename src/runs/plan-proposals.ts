@@ -12,7 +12,13 @@ import { type ExecutedStep, runStep, skippedStep, stepLabel } from '../executors
 import type { StepPhase, StepResult } from '../executors/types.js';
 import type { Redactor } from '../redact/index.js';
 import { saveBackups } from './backups.js';
-import { type PlanDocument, type ProposalPlan, summarise, worstStatus } from './plan-document.js';
+import {
+  type PlanDocument,
+  type PlanShard,
+  type ProposalPlan,
+  summarise,
+  worstStatus,
+} from './plan-document.js';
 import { type ProgressReporter, silentProgress } from './progress.js';
 import { renderPlanMarkdown } from './render-plan.js';
 import { type RunDirectory, safeName } from './run-directory.js';
@@ -40,6 +46,8 @@ export interface ExecutionOptions {
   now?: () => Date;
   version: string;
   commit?: string;
+  /** `--shard K/N`: recorded in plan.json. */
+  shard?: PlanShard;
 }
 
 /** Plans every target and writes plan.json and plan.md into the run directory. */
@@ -68,6 +76,7 @@ export async function planProposals(
     ...(options.commit ? { commit: options.commit } : {}),
     status: worstStatus(proposals.map((proposal) => proposal.status)),
     proposals,
+    ...(options.shard ? { shard: options.shard } : {}),
     summary: summarise(proposals),
   };
   await options.runDirectory.writeJson('plan.json', plan);

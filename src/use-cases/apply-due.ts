@@ -4,9 +4,13 @@
  * the same use-case as `apply PATH --pr N`.
  */
 import path from 'node:path';
+import { NO_CONFLICT_RULES } from '../conflicts/find.js';
+import { orderWaves, type Shard, selectShard } from '../conflicts/shard.js';
 import { NetchangeError } from '../core/errors.js';
+import type { ChangeSubject } from '../core/model.js';
 import { findDueApplications } from '../github/apply-gate.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
+import type { Workspace } from '../pipeline/workspace.js';
 import { type ApplyContext, type ApplyRequest, type ApplyRun, applyChange } from './apply.js';
 import { openRequestedWorkspace } from './workspace.js';
 
@@ -30,14 +34,32 @@ export interface DueEvents {
   onFinished(outcome: DueOutcome): void | Promise<void>;
 }
 
+/** This runner's part of the proposals, split by the policy's redundancy groups. */
+async function shardOf(
+  workspace: Workspace,
+  subjects: readonly ChangeSubject[],
+  shard: Shard,
+): Promise<ChangeSubject[]> {
+  const { compileConflictRules } = await import('../control/conflict-rules.js');
+  const rules =
+    (workspace.changeControlDocument && compileConflictRules(workspace.changeControlDocument).rules) ||
+    NO_CONFLICT_RULES;
+  return selectShard(subjects, shard, rules);
+}
+
 /** Applies every due proposal; returns each one's outcome (none: nothing was due). */
 export async function applyDueChanges(
-  request: Omit<ApplyRequest, 'proposalPath' | 'pullNumber'>,
+  request: Omit<ApplyRequest, 'proposalPath' | 'pullNumber'> & { shard?: Shard },
   context: ApplyContext,
   events: DueEvents,
 ): Promise<DueOutcome[]> {
   const workspace = await openRequestedWorkspace(request, context);
-  const { subjects } = await loadChangeSubjects(workspace, {});
+  const loaded = await loadChangeSubjects(workspace, {});
+  // why: a redundancy unit stays in one shard, and this runner applies its due members one after
+  // another (in waves, by start then id), so two members of one group never change at once.
+  const subjects = request.shard
+    ? orderWaves(await shardOf(workspace, loaded.subjects, request.shard)).flat()
+    : loaded.subjects;
   const due = await findDueApplications({
     workspace,
     subjects,

@@ -4,8 +4,11 @@
  * `github` the validation report and the plan published to the pull request.
  */
 import path from 'node:path';
+import { NO_CONFLICT_RULES } from '../conflicts/find.js';
+import { type Shard, selectShard, stableHash } from '../conflicts/shard.js';
 import { usageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
+import type { ChangeSubject } from '../core/model.js';
 import { toRfc3339Utc } from '../core/time.js';
 import { heldPlanMarkdown } from '../github/compose-report.js';
 import { openPullRequestReport, type PullRequestReport } from '../github/report-pull-request.js';
@@ -17,6 +20,7 @@ import {
   createRunDirectory,
   executionSettings,
   type PlanDocument,
+  type PlanShard,
   planProposals,
   type RunDirectory,
   renderPlanMarkdown,
@@ -41,6 +45,8 @@ export interface PlanRequest {
   pullNumber?: number;
   /** The instant the published validation report is evaluated at. */
   at: Date;
+  /** `--shard K/N`: plan only this runner's part of the selection (docs/scale.md). */
+  shard?: Shard;
 }
 
 /** One plan run, as the CLI renders it. */
@@ -101,7 +107,12 @@ export async function planChanges(request: PlanRequest, context: RunContext): Pr
     proposal.findings.some((finding) => finding.severity === 'error'),
   );
   const brokenFiles = new Set(broken.map((proposal) => proposal.file));
-  const targets = loaded.subjects.filter((subject) => !brokenFiles.has(subject.file));
+  const selected = request.shard
+    ? await shardOfSelection(workspace, loaded.subjects, loaded.proposals, request.shard)
+    : undefined;
+  const targets = loaded.subjects.filter(
+    (subject) => !brokenFiles.has(subject.file) && (!selected || selected.files.has(subject.file)),
+  );
 
   const runDirectory = await newRunDirectory();
   const commit = await pendingCommit;
@@ -118,15 +129,17 @@ export async function planChanges(request: PlanRequest, context: RunContext): Pr
     version: context.version,
     now: () => context.clock.now(),
     ...(commit ? { commit } : {}),
+    ...(selected ? { shard: selected.shard } : {}),
   });
   return {
     plan,
     runDirectory: runDirectory.path,
-    notPlanned: broken.flatMap((proposal) =>
-      proposal.findings.filter((finding) => finding.severity === 'error'),
-    ),
+    notPlanned: broken
+      .filter((proposal) => !selected || selected.files.has(proposal.file))
+      .flatMap((proposal) => proposal.findings.filter((finding) => finding.severity === 'error')),
     ...(commit ? { commit } : {}),
-    ...(pullRequest
+    // why: a shard plans part of the pull request; `comment --from DIR...` publishes the whole, once.
+    ...(pullRequest && !request.shard
       ? { published: await publishPlan(request, context, pullRequest, plan, runDirectory.path) }
       : {}),
     redactor: settings.redactor,
@@ -159,6 +172,31 @@ async function checkTrust(
     ...(commit ? { commit } : {}),
     ...(pullRequest ? { members: pullRequest.members } : {}),
   });
+}
+
+/**
+ * This shard's files among the selection (every shard computes the same split, from the same
+ * redundancy groups), and what plan.json records so a merge can check the shards add up.
+ */
+async function shardOfSelection(
+  workspace: Workspace,
+  subjects: readonly ChangeSubject[],
+  proposals: readonly { file: string }[],
+  shard: Shard,
+): Promise<{ files: Set<string>; shard: PlanShard }> {
+  const { compileConflictRules } = await import('../control/conflict-rules.js');
+  const rules =
+    (workspace.changeControlDocument && compileConflictRules(workspace.changeControlDocument).rules) ||
+    NO_CONFLICT_RULES;
+  const files = new Set(selectShard(subjects, shard, rules).map((subject) => subject.file));
+  const subjectFiles = new Set(subjects.map((subject) => subject.file));
+  // why: a proposal that did not load has no devices; it goes by its file, like any lone proposal.
+  for (const proposal of proposals) {
+    if (!subjectFiles.has(proposal.file) && (stableHash(proposal.file) % shard.count) + 1 === shard.index)
+      files.add(proposal.file);
+  }
+  const selected = [...new Set(proposals.map((proposal) => proposal.file))].sort();
+  return { files, shard: { index: shard.index, count: shard.count, selected } };
 }
 
 /** The pull request's base branch as a local ref (origin/<base>, else <base>). */

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../core/errors.js';
-import { composeReport } from '../github/compose-report.js';
+import { composeReport, heldPlanMarkdown } from '../github/compose-report.js';
 import { hasUnsentReport, openGitHubSession, resendReport, savedTarget } from '../github/publish.js';
 import {
   type CommentOutcome,
@@ -15,7 +15,15 @@ import {
   reportOrigin,
   reportToPullRequest,
 } from '../github/report-pull-request.js';
-import { createRunDirectory, readRunPlan } from '../runs/index.js';
+import type { Redactor } from '../redact/index.js';
+import {
+  createRunDirectory,
+  openRunDirectory,
+  type PlanDocument,
+  readRunPlan,
+  renderPlanMarkdown,
+} from '../runs/index.js';
+import { mergeShardPlans } from '../runs/merge-plans.js';
 import type { UseCaseContext } from './context.js';
 import { validateChanges } from './validate.js';
 
@@ -25,6 +33,11 @@ export interface CommentRequest {
   pullNumber?: number;
   /** `--from DIR`: a run directory (re-send its saved report, or add its plan). */
   from?: string;
+  /**
+   * `--from DIR DIR...`: the run directories of every shard of one plan; their plans are merged
+   * into one (written to a new `-merged` run directory) and reported as one comment and check run.
+   */
+  shards?: readonly string[];
   /** The instant validation is evaluated at. */
   at: Date;
 }
@@ -76,6 +89,7 @@ export async function commentOnPullRequest(
     commit: inputs.commit,
     members: inputs.members,
   });
+  const shards = options.shards;
   const runDirectory =
     // why: named by when the run happened, not by --at (the instant evaluated): two runs never share one.
     from ??
@@ -86,15 +100,16 @@ export async function commentOnPullRequest(
         cwd: context.cwd,
         at: context.clock.now(),
         redactor: session.redactor,
-        label: 'comment',
+        label: shards ? 'merged' : 'comment',
       })
     ).path;
+  if (shards) await writeMergedPlan(shards, runDirectory, context, session.redactor);
   const plan = await readRunPlan(runDirectory);
   // why: with --from a plan was expected; never show an older plan in its place.
   const result = await reportToPullRequest(session, {
     report,
     runDirectory,
-    keepPlan: from === undefined,
+    keepPlan: from === undefined && shards === undefined,
     repoRoot: workspace.root,
     env: context.env,
     ...plan,
@@ -108,6 +123,45 @@ export async function commentOnPullRequest(
   };
 }
 
+/** Reads every shard's run directory: the merged plan, its markdown (what does not add up first). */
+async function mergeRunDirectories(
+  shards: readonly string[],
+  context: UseCaseContext,
+  artifacts: string,
+): Promise<{ plan: PlanDocument; planMarkdown: string }> {
+  const runs = await Promise.all(
+    shards.map(async (directory) => {
+      const absolute = path.resolve(context.cwd, directory);
+      const { plan } = existsSync(absolute) ? await readRunPlan(absolute) : {};
+      return { directory, ...(plan ? { plan } : {}) };
+    }),
+  );
+  const { plan, problems } = mergeShardPlans(runs, context.version);
+  for (const problem of problems) context.warn(problem);
+  const problemLines = problems.map((problem) => `- ❌ ${problem}`);
+  const planMarkdown = [
+    ...(problems.length > 0 ? ['**The shards do not add up:**', '', ...problemLines, ''] : []),
+    plan.held ? heldPlanMarkdown(plan.held) : renderPlanMarkdown(plan, { artifacts }),
+    '',
+    `Merged from ${shards.length} shards.`,
+    '',
+  ].join('\n');
+  return { plan, planMarkdown };
+}
+
+/** Writes the shards' merged plan.json and plan.md into `runDirectory`. */
+async function writeMergedPlan(
+  shards: readonly string[],
+  runDirectory: string,
+  context: UseCaseContext,
+  redactor: Redactor,
+): Promise<void> {
+  const merged = await mergeRunDirectories(shards, context, path.relative(context.cwd, runDirectory) || '.');
+  const target = await openRunDirectory(runDirectory, redactor);
+  await target.writeJson('plan.json', merged.plan);
+  await target.writeText('plan.md', merged.planMarkdown);
+}
+
 export interface PreviewRequest {
   repo?: string;
   at: Date;
@@ -115,6 +169,8 @@ export interface PreviewRequest {
   approvalsFile?: string;
   /** `--from DIR`: the run directory whose plan.json / plan.md the comment shows. */
   from?: string;
+  /** `--from DIR DIR...`: the shards' run directories, merged in memory. */
+  shards?: readonly string[];
 }
 
 /**
@@ -137,7 +193,11 @@ export async function previewComment(
   if (directory && !existsSync(directory)) {
     throw usageError(`--from ${directory} does not exist`, 'Name the --out-dir of a `netchange plan` run.');
   }
-  const planned = directory ? await readRunPlan(directory) : {};
+  const planned = request.shards
+    ? await mergeRunDirectories(request.shards, context, '.')
+    : directory
+      ? await readRunPlan(directory)
+      : {};
   const composed = composeReport({
     report,
     ...planned,

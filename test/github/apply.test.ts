@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
@@ -208,5 +208,46 @@ describe('netchange apply --due', () => {
     expect(await deviceConfig('sw-lab-04')).toContain('vlan 43');
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toContain('nothing is due');
+  });
+  it('splits the due proposals across shards: each applied by exactly one shard, once', async () => {
+    const changes = [
+      ['CHG-46', 'sw-lab-01', 46, 6],
+      ['CHG-47', 'sw-lab-02', 47, 7],
+      ['CHG-48', 'sw-lab-03', 48, 8],
+    ] as const;
+    // why: the unmerged proposals of the earlier tests hold sw-lab-01 and -02 in the same slot.
+    await rm(path.join(repository.root, 'changes/vlan-40.yaml'));
+    await rm(path.join(repository.root, 'changes/vlan-41.yaml'));
+    for (const [id, host, vlan, pull] of changes) {
+      await repository.write({ [`changes/vlan-${vlan}.yaml`]: proposal(id, host, vlan) });
+      const commit = await repository.commit(`add VLAN ${vlan}`);
+      standIn.createPullRequest(REPOSITORY, { number: pull, headSha: commit, author: 'dana' });
+      approve(pull, commit);
+      standIn.merge(REPOSITORY, pull, String(pull).repeat(40));
+    }
+
+    const shards = [
+      await netchange(['apply', '--due', '--shard', '1/2']),
+      await netchange(['apply', '--due', '--shard', '2/2']),
+    ];
+    const afterwards = await netchange(['apply', '--due']);
+    const applied = shards.flatMap((shard) =>
+      [...shard.stdout.matchAll(/applying (CHG-\d+)/g)].map((m) => m[1]),
+    );
+
+    expect(
+      shards.map((shard) => shard.exitCode),
+      shards.map((shard) => shard.stdout + shard.stderr).join('\n---\n'),
+    ).toEqual([0, 0]);
+    expect(applied.sort()).toEqual(['CHG-46', 'CHG-47', 'CHG-48']);
+    for (const [, host, vlan] of changes) expect(await deviceConfig(host)).toContain(`vlan ${vlan}`);
+    expect(afterwards.stdout).toContain('nothing is due');
+  });
+
+  it('refuses --shard without --due, exit 2', async () => {
+    const result = await netchange(['apply', 'changes/vlan-46.yaml', '--shard', '1/2']);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--shard splits the due proposals');
   });
 });

@@ -93,6 +93,60 @@ describe('workflow templates', () => {
       expect(await readFile(path.join(EXAMPLE_ROOT, '.github/workflows', name), 'utf8')).toBe(text);
     }
   });
+
+  it('runs the jobs that reach devices on the self-hosted runner set in NETCHANGE_RUNNER, the rest on GitHub-hosted runners', () => {
+    const runnerOf = (name: string, job: string): unknown =>
+      (parse(templates.get(name) ?? '') as { jobs: Record<string, { 'runs-on': unknown }> }).jobs[job]?.[
+        'runs-on'
+      ];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+    const selfHosted = '${{ fromJSON(vars.NETCHANGE_RUNNER || \'["self-hosted","netchange"]\') }}';
+
+    expect(
+      [
+        ['netchange-pull-request.yaml', 'plan'],
+        ['netchange-review.yaml', 're-evaluate'],
+        ['netchange-apply.yaml', 'apply-due'],
+        ['netchange-emergency.yaml', 'emergency'],
+        ['netchange-drift.yaml', 'drift'],
+      ].map(([name, job]) => runnerOf(name as string, job as string)),
+    ).toEqual(Array(5).fill(selfHosted));
+    expect(
+      [
+        ['netchange-pull-request.yaml', 'validate'],
+        ['netchange-pull-request.yaml', 'comment'],
+        ['netchange-drift.yaml', 'revert-pull-request'],
+        ['netchange-digest.yaml', 'digest'],
+        ['netchange-cab.yaml', 'cab'],
+      ].map(([name, job]) => runnerOf(name as string, job as string)),
+    ).toEqual(Array(5).fill('ubuntu-latest'));
+  });
+
+  it('never plans a fork pull request on the self-hosted runner, and shards plan and apply by NETCHANGE_SHARDS', () => {
+    const pullRequest = parse(templates.get('netchange-pull-request.yaml') ?? '') as {
+      jobs: Record<string, { if?: string; strategy?: { matrix: { shard: string } }; needs?: string[] }>;
+    };
+    const review = parse(templates.get('netchange-review.yaml') ?? '') as {
+      jobs: Record<string, { if?: string }>;
+    };
+    const forkGuard = 'github.event.pull_request.head.repo.full_name == github.repository';
+
+    expect(pullRequest.jobs.plan?.if).toBe(forkGuard);
+    expect(review.jobs['re-evaluate']?.if).toBe(forkGuard);
+    expect(pullRequest.jobs.plan?.strategy?.matrix.shard).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+      "${{ fromJSON(vars.NETCHANGE_SHARDS || '[1]') }}",
+    );
+    expect(pullRequest.jobs.comment?.needs).toEqual(['validate', 'plan']);
+    expect(netchangeCommands(templates.get('netchange-pull-request.yaml') ?? '')).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+      'plan --since origin/${{ github.base_ref }} --github --pr ${{ github.event.pull_request.number }} --shard ${{ matrix.shard }}/${{ strategy.job-total }} --out-dir .netchange/pr-run',
+    );
+    expect(netchangeCommands(templates.get('netchange-apply.yaml') ?? '')[0]).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+      'apply --due --shard ${{ matrix.shard }}/${{ strategy.job-total }}',
+    );
+  });
 });
 
 describe('action.yml', () => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { parseShard, type Shard } from '../../conflicts/shard.js';
 import { usageError } from '../../core/errors.js';
 import type { ApplyRequest, ApplyRun } from '../../use-cases/apply.js';
 import { cliContext, withRunControls } from '../context.js';
@@ -17,6 +18,7 @@ export interface ApplyFlags {
   reapply?: string;
   dryRun?: boolean;
   at?: string;
+  shard?: Shard;
 }
 
 export function registerApplyCommand(program: Command): void {
@@ -43,6 +45,11 @@ export function registerApplyCommand(program: Command): void {
       parsePositiveInteger('--pr'),
     )
     .option('--due', 'apply every merged, approved proposal whose window is open now (scheduled workflow)')
+    .option(
+      '--shard <k/n>',
+      'with --due: apply only shard K of N (1 ≤ K ≤ N ≤ 256); a redundancy group stays in one shard, its members one wave after another',
+      parseShard,
+    )
     .option(
       '--reapply <reason>',
       'run again although the evidence shows the proposal applied at this commit; the reason is recorded',
@@ -82,6 +89,11 @@ the change failed (rolled back or not), 2 usage or configuration error, 3 a tool
         throw usageError(
           '--at rehearses the gate at another time and works only with --dry-run',
           'Add --dry-run; a real apply always judges the gate now.',
+        );
+      if (flags.shard && !flags.due)
+        throw usageError(
+          '--shard splits the due proposals; it goes with --due',
+          'Add --due, or drop --shard.',
         );
       if (flags.dryRun) {
         if (flags.due) throw usageError('--dry-run rehearses one proposal; it does not take --due');
@@ -131,7 +143,7 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
   const { proposalPath: _none, ...request } = applyRequest('', flags);
   const outcomes = await withRunControls((controls) =>
     applyDueChanges(
-      request,
+      { ...request, ...(flags.shard ? { shard: flags.shard } : {}) },
       { ...cliContext(), ...controls },
       {
         onStart: (application) =>

@@ -6,7 +6,7 @@ import { OPTION_HELP, parseAt, parsePositiveInteger } from '../options.js';
 interface CommentFlags {
   pr?: number;
   repo?: string;
-  from?: string;
+  from?: string[];
   dryRun?: boolean;
   at?: string;
   approvals?: string;
@@ -26,8 +26,8 @@ export function registerCommentCommand(program: Command): void {
     .option('--pr <number>', 'pull request number (default: the Actions event)', parsePositiveInteger('--pr'))
     .option('--repo <dir>', OPTION_HELP.repo)
     .option(
-      '--from <dir>',
-      'a run directory: re-send its unsent report, or include its plan (plan.json, plan.md)',
+      '--from <dir...>',
+      'a run directory: re-send its unsent report, or include its plan (plan.json, plan.md); several: the shards of one plan, merged into one report',
     )
     .option(
       '--dry-run',
@@ -46,6 +46,7 @@ Examples:
   $ netchange comment --pr 42
   $ netchange plan --out-dir run && netchange comment --pr 42 --from run
   $ netchange comment --pr 42 --from .netchange/runs/2026-11-29T08-00-00.000Z   # re-send after a failure
+  $ netchange comment --pr 42 --from shard-1 shard-2 shard-3   # the shards of plan --shard K/3, one report
 
 The comment opens with one row per proposal: ✅ ready, ⏳ needs approvals, 🔍 code review needed,
 ✋ held, ⛔ blocked, ❌ invalid. The check concludes success only when every proposal is ready,
@@ -75,12 +76,18 @@ With --dry-run, 0 as well (nothing is posted); stderr says what the check would 
           at: parseAt(flags.at),
           ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
           ...(flags.repo ? { repo: flags.repo } : {}),
-          ...(flags.from ? { from: flags.from } : {}),
+          ...fromFlag(flags.from),
         },
         cliContext(),
       );
       process.stdout.write(describeCommentOutcome(outcome));
     });
+}
+
+/** One `--from DIR` is a run directory; several are the shards of one plan, merged. */
+function fromFlag(from: string[] | undefined): { from?: string; shards?: string[] } {
+  if (!from || from.length === 0) return {};
+  return from.length === 1 ? { from: from[0] as string } : { shards: from };
 }
 
 async function previewComment(flags: CommentFlags): Promise<void> {
@@ -90,7 +97,7 @@ async function previewComment(flags: CommentFlags): Promise<void> {
       at: parseAt(flags.at),
       ...(flags.repo ? { repo: flags.repo } : {}),
       ...(flags.approvals ? { approvalsFile: flags.approvals } : {}),
-      ...(flags.from ? { from: flags.from } : {}),
+      ...fromFlag(flags.from),
     },
     cliContext(),
   );

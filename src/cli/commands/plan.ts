@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { parseShard, type Shard } from '../../conflicts/shard.js';
 import { usageError } from '../../core/errors.js';
 import type { PlanRequest } from '../../use-cases/plan.js';
 import { cliContext, withRunControls } from '../context.js';
@@ -17,6 +18,7 @@ interface PlanFlags {
   format: 'text' | 'json' | 'markdown';
   github?: boolean;
   pr?: number;
+  shard?: Shard;
 }
 
 export function registerPlanCommand(program: Command): void {
@@ -43,6 +45,11 @@ export function registerPlanCommand(program: Command): void {
       parsePositiveInteger('--concurrency'),
     )
     .option('--out-dir <dir>', 'where artifacts go (default: .netchange/runs/<timestamp>/)')
+    .option(
+      '--shard <k/n>',
+      'plan only shard K of N (1 ≤ K ≤ N ≤ 256): a stable split by redundancy group or file; with --github the reviews still decide the trust, and comment --from DIR... publishes the merged shards',
+      parseShard,
+    )
     .addOption(formatOption('plan', 'text'))
     .option(
       '--github',
@@ -61,6 +68,7 @@ Examples:
   $ netchange plan --since origin/main --format markdown > plan.md
   $ netchange plan --since origin/main --approvals approvals.yaml
   $ netchange plan --concurrency 4 --out-dir out/plan --format json
+  $ netchange plan --shard 3/8 --out-dir out/shard-3 --format json
 
 Trust: with --since (or --github), a pull request that changes code (playbooks, roles, templates,
 inventories, Terraform, ansible.cfg: anything but proposals, policy files and *.md) runs no step until
@@ -87,6 +95,7 @@ syntax error, timeout, missing provider), 130 cancelled.`,
           ...(flags.outDir ? { outDir: flags.outDir } : {}),
           ...(flags.github ? { github: true } : {}),
           ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
+          ...(flags.shard ? { shard: flags.shard } : {}),
         },
         flags.format,
       );
