@@ -184,9 +184,9 @@ describe.concurrent('live holds while a change runs (real Alertmanager, real ans
     expect(Date.parse(created?.startsAt ?? '')).toBeLessThanOrEqual(
       Date.parse(result.steps[0]?.startedAt ?? ''),
     );
-    expect(Date.parse(listed?.startsAt ?? '')).toBeGreaterThanOrEqual(
-      Date.parse(created?.startsAt ?? '') - 1000,
-    );
+    // why: Alertmanager moves startsAt to its own clock when a silence that has not started by
+    // that clock is expired; under the year-ahead suite its clock (Go, no libfaketime) runs a
+    // year behind ours, so only what netchange sent is compared with netchange's clock.
     expect(listed?.status.state).toBe('expired');
     expect(created?.expiredAt).toBeDefined();
     expect(result.holds?.alertsAfter.map((alert) => alert.labels.alertname)).toEqual(['InterfaceDown']);
