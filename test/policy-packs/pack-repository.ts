@@ -70,9 +70,11 @@ export function packProposal(fields: {
   requester?: string;
   type?: 'standard' | 'normal' | 'emergency';
   risk?: 'low' | 'medium' | 'high';
+  sites?: string[];
   tags?: string[];
   extra?: string;
 }): string {
+  const sites = fields.sites ? `, sites: [${fields.sites.join(', ')}]` : '';
   const tags = fields.tags ? `, tags: [${fields.tags.join(', ')}]` : '';
   return `apiVersion: netchange/v1
 kind: ChangeProposal
@@ -82,7 +84,7 @@ requester: ${fields.requester ?? '{team: netops, github: alice}'}
 type: ${fields.type ?? 'normal'}
 domain: ${fields.domain}
 risk: ${fields.risk ?? 'low'}
-targets: {devices: [${fields.devices.join(', ')}]${tags}}
+targets: {devices: [${fields.devices.join(', ')}]${sites}${tags}}
 schedule:
   start: "${fields.start}"
   end: "${fields.end}"
