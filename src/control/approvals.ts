@@ -262,9 +262,8 @@ export function evaluateDemands(
 ): { required: ApprovalRequirement[]; satisfied: boolean; findings: Finding[] } {
   const requester = input.requester?.toLowerCase();
   const implementer = input.implementer?.toLowerCase();
-  // why: the people whose own approval cannot count: who asked for the change and who carries it out.
-  const separated = (login: string): boolean =>
-    policy.separationOfDuties && (login === requester || login === implementer);
+  // why: under separation of duties, who asked for the change and who carries it out cannot approve it.
+  const separates = policy.separationOfDuties;
   const counted = new Map<string, string>();
   const stale = new Map<string, string>();
   const selfApproved = new Set<string>();
@@ -282,7 +281,7 @@ export function evaluateDemands(
       stale.set(login, approval.commit);
       continue;
     }
-    if (separated(login)) {
+    if (separates && (login === requester || login === implementer)) {
       selfApproved.add(login === requester ? (input.requester ?? login) : (input.implementer ?? login));
       continue;
     }
@@ -298,7 +297,7 @@ export function evaluateDemands(
     for (const [login, display] of candidatesFor(policy, demand.teams, input.members)) {
       const approver = counted.get(login);
       if (approver !== undefined) approvedBy.push(approver);
-      else if (!separated(login)) eligible.push(display);
+      else if (!(separates && (login === requester || login === implementer))) eligible.push(display);
     }
     approvedBy.sort();
     eligible.sort();
