@@ -251,7 +251,7 @@ describe('the manufacturing pack, adopted by a plant', () => {
     expect(entry.ok).toBe(false);
   });
 
-  it('raises a change in a SIS zone to high risk, with the reason', () => {
+  it('raises a change in a SIS zone to high risk, with the reason, and leaves other OT changes as declared', () => {
     const entry = proposalReport(report, 'SIS-ONE-DEVICE');
 
     expect(entry.risk).toEqual({
@@ -259,6 +259,7 @@ describe('the manufacturing pack, adopted by a plant', () => {
       effective: 'high',
       reasons: ['The change touches a safety-system (SIS) zone'],
     });
+    expect(proposalReport(report, 'OT-IN-WINDOW').risk).toMatchObject({ effective: 'low', reasons: [] });
   });
 
   it('lets the logged emergency through the closed window as a warning, with a retrospective due', () => {
