@@ -74,7 +74,7 @@ const ORGANISATION = {
   },
 };
 
-const DEVICES = Array.from({ length: 16 }, (_, index) => `fw-${String(index + 1).padStart(2, '0')}`);
+const DEVICES = Array.from({ length: 17 }, (_, index) => `fw-${String(index + 1).padStart(2, '0')}`);
 const INVENTORY = inventoryTree({ firewalls: DEVICES });
 
 const PROPOSALS: Record<string, string> = {
@@ -107,6 +107,12 @@ const PROPOSALS: Record<string, string> = {
     extra: 'incident: INC-9003\n',
     assurance:
       '  postImplementationReview: {at: "2027-01-12T10:00:00-05:00", by: ECAB, reference: CAB-2027-02}\n',
+  }),
+  // why: a review date no calendar has is a schema error at its line, not a rule that cannot run.
+  'FS-PIR-BAD-DATE': firewall('FS-PIR-BAD-DATE', 'fw-17', EARLY_EMERGENCY, {
+    type: 'emergency',
+    extra: 'incident: INC-9005\n',
+    assurance: '  postImplementationReview: {at: "2027-13-12T10:00:00-05:00", by: ECAB}\n',
   }),
   // why: its review is not due yet (24 January), so nothing fails; a note says when it is due.
   'FS-PIR-NOT-DUE': firewall('FS-PIR-NOT-DUE', 'fw-14', RECENT_EMERGENCY, {
@@ -178,6 +184,17 @@ describe('the financial-services pack, adopted by a bank', () => {
 
     expect(errorsOf(entry)).toEqual([error]);
     expect(entry.ok).toBe(false);
+  });
+
+  it('rejects a post-implementation review date that is no date, at its line', () => {
+    const entry = proposalReport(report, 'FS-PIR-BAD-DATE');
+    const line =
+      PROPOSALS['FS-PIR-BAD-DATE']!.split('\n').findIndex((text) => text.includes('2027-13-12')) + 1;
+
+    expect(entry.ok).toBe(false);
+    expect(entry.findings.filter((finding) => finding.severity === 'error')).toEqual([
+      expect.objectContaining({ ruleId: 'schema', file: 'changes/FS-PIR-BAD-DATE.yaml', line }),
+    ]);
   });
 
   it('tells the emergency when its post-implementation review is due', () => {
