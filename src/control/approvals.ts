@@ -29,6 +29,8 @@ export interface ApprovalDemand {
 export interface ApprovalInput {
   /** GitHub login of the requester (their approval never counts under separation of duties). */
   requester?: string;
+  /** GitHub login of the implementer, when the proposal names one (their approval never counts either). */
+  implementer?: string;
   /** Approvals given. */
   approvals: readonly Approval[];
   /** The commit being evaluated; approvals of another commit do not count. */
@@ -248,9 +250,9 @@ export function sameCommit(a: string, b: string): boolean {
 }
 
 /**
- * Evaluates demands against approvals: distinct users; the requester's own approval never counts
- * under separation of duties; an approval recorded for another commit does not count when both
- * commits are known. Notes explain approvals that were not counted.
+ * Evaluates demands against approvals: distinct users; under separation of duties neither the
+ * requester's nor the implementer's own approval counts; an approval recorded for another commit
+ * does not count when both commits are known. Notes explain approvals that were not counted.
  */
 export function evaluateDemands(
   policy: CompiledChangeControlPolicy,
@@ -260,9 +262,12 @@ export function evaluateDemands(
   where: () => Pick<Finding, 'file' | 'line' | 'column'>,
 ): { required: ApprovalRequirement[]; satisfied: boolean; findings: Finding[] } {
   const requester = input.requester?.toLowerCase();
+  const implementer = input.implementer?.toLowerCase();
+  // why: under separation of duties, who asked for the change and who carries it out cannot approve it.
+  const separates = policy.separationOfDuties;
   const counted = new Map<string, string>();
   const stale = new Map<string, string>();
-  let selfApproved = false;
+  const selfApproved = new Set<string>();
   const holders = new Set(standingHolds(input).map((hold) => hold.user.toLowerCase()));
   for (const approval of input.approvals) {
     if (!countsFor(approval, input.proposal)) continue;
@@ -277,8 +282,8 @@ export function evaluateDemands(
       stale.set(login, approval.commit);
       continue;
     }
-    if (policy.separationOfDuties && requester !== undefined && login === requester) {
-      selfApproved = true;
+    if (separates && (login === requester || login === implementer)) {
+      selfApproved.add(login === requester ? (input.requester ?? login) : (input.implementer ?? login));
       continue;
     }
     if (!counted.has(login)) counted.set(login, approval.user);
@@ -293,7 +298,7 @@ export function evaluateDemands(
     for (const [login, display] of candidatesFor(policy, demand.teams, input.members)) {
       const approver = counted.get(login);
       if (approver !== undefined) approvedBy.push(approver);
-      else if (!(policy.separationOfDuties && login === requester)) eligible.push(display);
+      else if (!(separates && (login === requester || login === implementer))) eligible.push(display);
     }
     approvedBy.sort();
     eligible.sort();
@@ -308,12 +313,15 @@ export function evaluateDemands(
   }
 
   const findings: Finding[] = [];
-  if (selfApproved) {
+  for (const login of selfApproved) {
+    const implementing = login.toLowerCase() !== requester;
     findings.push({
       ruleId: 'approval',
       severity: 'note',
-      message: `${input.requester}'s own approval does not count: the policy separates duties`,
-      hint: 'Ask someone else from the required teams to approve.',
+      message: implementing
+        ? `${login}'s approval does not count: ${login} implements the change and the policy separates duties`
+        : `${login}'s own approval does not count: the policy separates duties`,
+      hint: 'Ask someone else from the required teams to approve: an approver is neither the requester nor the implementer.',
       ...where(),
     });
   }

@@ -36,7 +36,7 @@ import {
   type CompiledCustomRule,
   describeDuration,
 } from './compile-policy.js';
-import { celActivation, type RiskAssessment } from './risk.js';
+import { celActivation, type RiskAssessment, type RiskContext } from './risk.js';
 
 /** What `evaluateChangeControl` needs besides the policy and the proposal. */
 export interface ChangeControlInput {
@@ -139,6 +139,7 @@ export function evaluateChangeControl(
   }
   const approvalInput: ApprovalInput = {
     requester: proposal.requester.github,
+    ...(proposal.implementer ? { implementer: proposal.implementer.github } : {}),
     approvals: input.approvals,
     proposal: proposal.id,
     ...(input.commit !== undefined ? { commit: input.commit } : {}),
@@ -151,7 +152,18 @@ export function evaluateChangeControl(
 
   const autonomy = requesterTeam ? classifyAutonomy(policy, requesterTeam.name, facts) : undefined;
 
-  runCustomRules(policy, subject, input.windows ?? input.windowVerdict.overlapping, effective, findings);
+  runCustomRules(
+    policy,
+    subject,
+    {
+      windows: input.windows ?? input.windowVerdict.overlapping,
+      at: input.at,
+      windowsOpen: input.windowVerdict.open,
+      ...(typeVerdict.retrospectiveDue ? { retrospectiveDue: new Date(typeVerdict.retrospectiveDue) } : {}),
+    },
+    effective,
+    findings,
+  );
 
   return {
     risk: { declared: input.risk.declared, effective, reasons: input.risk.reasons },
@@ -369,12 +381,12 @@ function computeAutonomy(
 function runCustomRules(
   policy: CompiledChangeControlPolicy,
   subject: ChangeSubject,
-  windows: string[],
+  context: RiskContext,
   risk: Risk,
   findings: Finding[],
 ): void {
   if (policy.customRules.length === 0) return;
-  const activation = celActivation(subject, { windows }, risk);
+  const activation = celActivation(subject, context, risk);
   for (const rule of policy.customRules) {
     if (rule.when) {
       const selected = runCel(rule.when, activation);

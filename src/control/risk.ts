@@ -20,6 +20,12 @@ export interface RiskAssessment {
 export interface RiskContext {
   /** Names of the windows whose occurrences the change overlaps. */
   windows: string[];
+  /** The instant of evaluation (`--at`), never the clock read here: `context.at` in CEL. */
+  at?: Date;
+  /** Custom rules only: the occupied interval satisfies every applicable window (`context.windowsOpen`). */
+  windowsOpen?: boolean;
+  /** Custom rules only, emergency changes under `retrospectiveWithin`: when the review is due. */
+  retrospectiveDue?: Date;
 }
 
 /** The higher of two risks. */
@@ -40,6 +46,10 @@ export function celActivation(subject: ChangeSubject, context: RiskContext, risk
       // why: a CEL int, so `context.deviceCount > 2` and `context.deviceCount * 2` both work.
       deviceCount: BigInt(touchedDevices(subject).length),
       windows: toCelValue(context.windows),
+      // why: facts a rule can only test when they are known; absent keys make has() false, not an error.
+      ...(context.at ? { at: context.at } : {}),
+      ...(context.windowsOpen !== undefined ? { windowsOpen: context.windowsOpen } : {}),
+      ...(context.retrospectiveDue ? { retrospectiveDue: context.retrospectiveDue } : {}),
     },
   };
 }

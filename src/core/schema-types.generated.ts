@@ -59,6 +59,15 @@ export interface ChangeProposal {
     github: string;
   };
   /**
+   * Who carries the change out, when a policy needs it named (separation of duties: under `separationOfDuties` neither the requester's nor the implementer's approval counts).
+   */
+  implementer?: {
+    /**
+     * GitHub login of the engineer who implements the change.
+     */
+    github: string;
+  };
+  /**
    * Change type: standard (pre-approved template), normal (reviewed), emergency (incident-driven).
    */
   type: 'standard' | 'normal' | 'emergency';
@@ -120,6 +129,79 @@ export interface ChangeProposal {
     auto?: boolean;
     ansible?: AnsibleStep;
     terraform?: TerraformStep;
+  };
+  /**
+   * What the change record must show beyond the automation: security impact, testing, lab evidence, confirmations and reviews. Policy rules (and the shipped policy packs) decide which of these a change needs; docs/policy-packs.md.
+   */
+  assurance?: {
+    /**
+     * How the change affects security (exposure, flows, controls), or why it does not.
+     */
+    securityImpact?: string;
+    /**
+     * How the change was tested, or will be verified, so it does not weaken security or service.
+     */
+    testing?: string;
+    /**
+     * Evidence that the change ran in a lab or test environment before production.
+     */
+    labTest?: {
+      /**
+       * Where the lab result is recorded: a test run, a ticket or a document.
+       */
+      reference: string;
+      /**
+       * The lab outcome.
+       */
+      result: 'passed' | 'failed';
+      /**
+       * The lab or test environment used, e.g. plant-a-ot-lab.
+       */
+      environment?: string;
+    };
+    /**
+     * Confirmation that the affected services' downtime procedures (e.g. clinical paper workflows) are ready for this change.
+     */
+    downtimeProcedure?: {
+      /**
+       * Who confirmed it (name or GitHub login).
+       */
+      confirmedBy: string;
+      /**
+       * Where the confirmation is recorded.
+       */
+      reference?: string;
+    };
+    /**
+     * For an emergency change that breaks through a closed window: who authorised it, and why it cannot wait.
+     */
+    breakGlass?: {
+      /**
+       * Who authorised breaking the glass (name or GitHub login).
+       */
+      authorizedBy: string;
+      /**
+       * Why the change cannot wait for an open window.
+       */
+      reason: string;
+    };
+    /**
+     * The review held after the change (required for emergency changes by some policies, within changeTypes.emergency.retrospectiveWithin).
+     */
+    postImplementationReview?: {
+      /**
+       * When the review took place: an RFC 3339 date-time with seconds and offset, e.g. 2026-12-01T09:00:00-06:00.
+       */
+      at: string;
+      /**
+       * Who held the review (name, GitHub login or board).
+       */
+      by: string;
+      /**
+       * Where the review's minutes are recorded.
+       */
+      reference?: string;
+    };
   };
   /**
    * Links to other systems: ticket numbers, documents.

@@ -120,7 +120,7 @@ export async function findNextSlots(request: NextRequest, context: UseCaseContex
       });
     }
     const declared = evaluateWindows(policy, subject, { at, risk, bypass: false });
-    risk = assessRisk(compiled.policy, subject, { windows: declared.overlapping }).effective;
+    risk = assessRisk(compiled.policy, subject, { windows: declared.overlapping, at }).effective;
     bypass = bypassesWindows(compiled.policy, subject);
   }
 

@@ -304,6 +304,26 @@ describe('evaluateChangeControl: approvals', () => {
     );
   });
 
+  it("never counts the implementer's approval either, and says why", () => {
+    const subject = subjectOf(proposalYaml({ implementer: '{github: eli}' }));
+
+    const verdict = evaluate(subject, { approvals: [{ user: 'eli' }] });
+
+    expect(verdict.approvals.required[0]).toMatchObject({
+      team: 'partner-noc',
+      approvedBy: [],
+      satisfied: false,
+      eligible: [],
+    });
+    expect(verdict.findings).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'approval',
+        severity: 'note',
+        message: "eli's approval does not count: eli implements the change and the policy separates duties",
+      }),
+    );
+  });
+
   it('counts the requester when the policy does not separate duties', () => {
     const policy = compiled(POLICY.replace('separationOfDuties: true', 'separationOfDuties: false'));
     const subject = subjectOf(proposalYaml({ type: 'standard', template: 'vlan-add' }));
@@ -478,6 +498,29 @@ describe('evaluateChangeControl: autonomy and custom rules', () => {
         message: expect.stringContaining('No such key: incident'),
       }),
     ]);
+  });
+
+  it('lets custom rules see the evaluation instant, whether the windows are open and the retrospective due date', () => {
+    const policy = compiled(
+      POLICY.replace(
+        'rules:\n  - {name: rollback-required',
+        [
+          'rules:',
+          '  - {name: review-overdue, when: "has(context.retrospectiveDue) && context.at > context.retrospectiveDue", assert: "has(proposal.assurance) && has(proposal.assurance.postImplementationReview)", message: review overdue}',
+          '  - {name: break-glass, when: "!context.windowsOpen", assert: "has(proposal.assurance) && has(proposal.assurance.breakGlass)", message: no break-glass record}',
+          '  - {name: rollback-required',
+        ].join('\n'),
+      ),
+    );
+    const emergency = subjectOf(proposalYaml({ type: 'emergency', incident: 'INC-1' }));
+    const closed = openWindows({ open: false, overlapping: ['plant-a-production'] });
+
+    const early = evaluate(emergency, { policy, at: new Date('2026-11-30T08:00:00Z') });
+    const late = evaluate(emergency, { policy, at: new Date('2026-12-01T08:01:00Z'), windows: closed });
+
+    expect(early.retrospectiveDue).toBe('2026-12-01T08:00:00Z');
+    expect(errors(early)).toEqual([]);
+    expect(errors(late).map((finding) => finding.policy)).toEqual(['review-overdue', 'break-glass']);
   });
 
   it('points a failed assertion at the field it reads', () => {

@@ -65,7 +65,10 @@ export const changeControlStage: GateStage = {
           open: true,
         };
       // why: rules see the windows the change falls in at its declared risk; windows then judge it at the effective risk.
-      const risk = assessRisk(compiled, subject, { windows: windowsAt(subject.proposal.risk).overlapping });
+      const risk = assessRisk(compiled, subject, {
+        windows: windowsAt(subject.proposal.risk).overlapping,
+        at: input.at,
+      });
       const verdict = evaluateChangeControl(compiled, subject, {
         at: input.at,
         ...(context.requestedAt ? { requestedAt: context.requestedAt } : {}),
