@@ -415,7 +415,7 @@ function unusableRule(
     policy: rule.name,
     severity: 'warning',
     message: `rule ${rule.name} could not be evaluated for this proposal (${what}): ${error}`,
-    hint: `Guard optional fields with has(), e.g. has(proposal.rollback) && ... (${policy.file}:${rule.line}).`,
+    hint: `Guard optional fields with has(), e.g. has(proposal.rollback) && ... (${rule.file}:${rule.line}).`,
     file: subject.file,
     ...subject.locate([]),
   };
