@@ -379,14 +379,14 @@ function runCustomRules(
     if (rule.when) {
       const selected = runCel(rule.when, activation);
       if (typeof selected !== 'boolean') {
-        findings.push(unusableRule(policy, subject, rule, 'when', selected.problem));
+        findings.push(unusableRule(subject, rule, 'when', selected.problem));
         continue;
       }
       if (!selected) continue;
     }
     const holds = runCel(rule.assert, activation);
     if (typeof holds !== 'boolean') {
-      findings.push(unusableRule(policy, subject, rule, 'assert', holds.problem));
+      findings.push(unusableRule(subject, rule, 'assert', holds.problem));
       continue;
     }
     if (!holds) {
@@ -404,7 +404,6 @@ function runCustomRules(
 }
 
 function unusableRule(
-  policy: CompiledChangeControlPolicy,
   subject: ChangeSubject,
   rule: CompiledCustomRule,
   what: 'when' | 'assert',

@@ -183,6 +183,7 @@ export function mergePolicyLayers(kind: PolicyKind, layers: readonly PolicyLayer
         const at = name === undefined ? undefined : inherited.get(name);
         if (name !== undefined && at !== undefined) {
           const previous = items[at]!;
+          next.value = withInheritedControl(previous.value, entry);
           judge(section, name, previous, next);
           next.overrides = [...previous.overrides, layers[previous.layer]!.label];
           items[at] = next;
@@ -249,7 +250,11 @@ export function mergePolicyLayers(kind: PolicyKind, layers: readonly PolicyLayer
     }
     // why: after the layer's own definitions, so a file cannot drop what it defines itself.
     const drops = value.drop;
-    if (Array.isArray(drops)) drops.forEach((name, at) => drop(String(name), index, ['drop', at]));
+    if (Array.isArray(drops)) {
+      drops.forEach((name, at) => {
+        drop(String(name), index, ['drop', at]);
+      });
+    }
   });
 
   return assemble(layers, state, originOf, weakenings, unknownDrops);
@@ -310,8 +315,8 @@ function assemble(
     const [outer, inner] = section.split('.') as [string, string | undefined];
     if (inner === undefined) place(value, outer, [outer], current);
     else {
-      const container = (value[outer] ??= {}) as Record<string, unknown>;
-      place(container, inner, [outer, inner], current);
+      if (!isRecord(value[outer])) value[outer] = {};
+      place(value[outer] as Record<string, unknown>, inner, [outer, inner], current);
     }
   }
   const ownLayer = layers.length - 1;
@@ -329,6 +334,16 @@ function assemble(
     return { ...plainPosition(position), file: layer.file };
   };
   return { value, locate, definitions, weakenings, unknownDrops };
+}
+
+/**
+ * An override that names no `control` keeps the one of the definition it replaces.
+ * why: it still serves that control; evidence and audits by control must not lose it.
+ */
+function withInheritedControl(previous: unknown, next: unknown): unknown {
+  if (!isRecord(previous) || !isRecord(next) || previous.control === undefined || 'control' in next)
+    return next;
+  return { ...next, control: previous.control };
 }
 
 function plainPosition(position: Position): { line: number; column: number } {
