@@ -2,6 +2,7 @@
  * Which weakenings a `waive` entry accepts on a given day. Pure: the day comes from the gate's
  * clock (`--at`), never from the machine's.
  */
+import { toRfc3339Utc } from '../core/time.js';
 import type { Weakening } from './merge.js';
 import type { Waiver } from './resolve.js';
 
@@ -44,5 +45,5 @@ export function judgeWeakenings(
 
 /** The UTC calendar day of an instant, YYYY-MM-DD. */
 export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
+  return toRfc3339Utc(at.getTime()).slice(0, 10);
 }
