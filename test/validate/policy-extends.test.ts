@@ -209,6 +209,30 @@ waive:
   });
 });
 
+describe('the CAB pack', () => {
+  it('lists the weakenings and their waivers as of the meeting', async () => {
+    const { root } = await repositoryWith({
+      'policies/change-control.yaml': `${CHANGE_CONTROL_BASE}drop: [ticket-reference, backout-plan]
+waive:
+  - { rule: ticket-reference, reason: Tickets move to the new ITSM in January, until: "2026-12-31" }
+`,
+      'policies/windows.yaml': WINDOWS_BASE,
+    });
+
+    const result = await netchange(
+      ['cab', '--meeting', '2026-12-10T15:00:00Z', '--format', 'markdown'],
+      root,
+    );
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('### Policy weakenings and waivers (2)');
+    expect(result.stdout).toMatch(
+      /\*\*ticket-reference\*\* \(dropped at `policies\/change-control\.yaml:9`\).* — waived until 2026-12-31: Tickets move to the new ITSM in January/,
+    );
+    expect(result.stdout).toMatch(/\*\*backout-plan\*\* .* — \*\*not waived\*\*/);
+  });
+});
+
 describe('extends that cannot be resolved are configuration errors (exit 2)', () => {
   it('a major version the installation does not have names the versions available', async () => {
     const { root } = await repositoryWith({
