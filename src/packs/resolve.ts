@@ -78,7 +78,10 @@ export async function resolvePolicyExtends(
   kind: PolicyKind,
   options: ResolveExtendsOptions,
 ): Promise<ResolvedPolicy | undefined> {
-  if (!hasExtends(document)) return undefined;
+  if (!hasExtends(document)) {
+    checkDropWithoutExtends(document);
+    return undefined;
+  }
   const findings: Finding[] = [];
   const layers: PolicyLayer[] = [];
   const seen = new Set<string>();
@@ -158,6 +161,24 @@ export async function resolvePolicyExtends(
     waivers: layers.filter((layer) => !layer.pack).flatMap(waiversOf),
     localFiles,
   };
+}
+
+/** `drop` removes inherited definitions; in a file that extends nothing it would silently do nothing. */
+function checkDropWithoutExtends(document: YamlDocument): void {
+  const drop = (document.value as { drop?: unknown } | undefined)?.drop;
+  if (document.findings.length > 0 || !Array.isArray(drop) || drop.length === 0) return;
+  throw configError(`${document.file}: drop without extends`, {
+    findings: [
+      {
+        ruleId: 'policy',
+        severity: 'error',
+        message: 'drop removes inherited definitions, but this policy extends nothing',
+        hint: 'Remove the definitions themselves, or add the pack or file they come from under extends.',
+        file: document.file,
+        ...plain(document.positionOf(['drop'])),
+      },
+    ],
+  });
 }
 
 function hasExtends(document: YamlDocument): boolean {

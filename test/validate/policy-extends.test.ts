@@ -296,6 +296,26 @@ describe('extends that cannot be resolved are configuration errors (exit 2)', ()
     expect(result.stderr).not.toContain('root:');
   });
 
+  it.each([
+    [
+      'a drop that names nothing inherited',
+      `${CHANGE_CONTROL_BASE}drop: [no-such-rule]\n`,
+      "policies/change-control.yaml:9:8 drop names 'no-such-rule', which no extended policy defines",
+    ],
+    [
+      'a drop in a policy that extends nothing',
+      `${CHANGE_CONTROL_BASE.replace('extends: [netchange:financial-services@1]\n', '')}drop: [backout-plan]\n`,
+      'policies/change-control.yaml:8:7 drop removes inherited definitions, but this policy extends nothing',
+    ],
+  ])('%s is refused at its line', async (_case, policy, expected) => {
+    const { root } = await repositoryWith({ 'policies/change-control.yaml': policy });
+
+    const result = await netchange(['validate'], root);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(expected);
+  });
+
   it('a symlink that leaves the repository is refused', async () => {
     const outside = await mkdtemp(path.join(os.tmpdir(), 'netchange-outside-'));
     cleanup.push(outside);
