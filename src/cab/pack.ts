@@ -18,6 +18,7 @@ import type {
 import { type ReviewState, reviewStateOf } from '../core/review-state.js';
 import type { RaciAssignment } from '../core/schema-types.generated.js';
 import { toRfc3339Utc } from '../core/time.js';
+import type { ExplainedWeakening } from '../packs/explain.js';
 import type { ProposalPlanView } from '../reporters/review/summary.js';
 import type { Schedule } from '../schedule/model.js';
 
@@ -115,6 +116,11 @@ export interface CabPack {
   /** True when a plan run directory was given (cards without a plan read "not planned"). */
   planned: boolean;
   schedule: Schedule;
+  /**
+   * Overrides and drops of the policy that weaken a rule it extends (policy packs), with their
+   * waivers as of the meeting; absent when there are none.
+   */
+  policyWeakenings?: ExplainedWeakening[];
 }
 
 export interface CabPackInput {
@@ -136,6 +142,8 @@ export interface CabPackInput {
   /** Plan views by proposal file, when a plan run directory was given. */
   plans?: Readonly<Record<string, ProposalPlanView>>;
   schedule: Schedule;
+  /** Weakenings of the policies' extended rules, judged on the meeting's day. */
+  policyWeakenings?: readonly ExplainedWeakening[];
 }
 
 const RISK_ORDER: readonly Risk[] = ['high', 'medium', 'low'];
@@ -205,6 +213,9 @@ export function assembleCabPack(input: CabPackInput): CabPack {
     invalid,
     planned: input.plans !== undefined,
     schedule: input.schedule,
+    ...(input.policyWeakenings && input.policyWeakenings.length > 0
+      ? { policyWeakenings: [...input.policyWeakenings] }
+      : {}),
   };
 }
 

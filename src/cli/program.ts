@@ -11,6 +11,7 @@ import { registerInitCommand } from './commands/init.js';
 import { registerNextCommand } from './commands/next.js';
 import { registerNotifyCommand } from './commands/notify.js';
 import { registerPlanCommand } from './commands/plan.js';
+import { registerPolicyCommand } from './commands/policy.js';
 import { registerScheduleCommand } from './commands/schedule.js';
 import { registerUnlockCommand } from './commands/unlock.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -65,6 +66,7 @@ Examples:
   registerNotifyCommand(program);
   registerCabCommand(program);
   registerScheduleCommand(program);
+  registerPolicyCommand(program);
   return program;
 }
 

@@ -43,6 +43,8 @@ export interface CompiledRiskRule {
   reason: string;
   /** Line of the rule in the policy file. */
   line: number;
+  /** The file the rule is written in (a pack's or an extended file's when inherited). */
+  file: string;
 }
 
 /** A custom rule with its expressions compiled. */
@@ -59,6 +61,8 @@ export interface CompiledCustomRule {
   severity: Severity;
   /** Line of the rule in the policy file. */
   line: number;
+  /** The file the rule is written in (a pack's or an extended file's when inherited). */
+  file: string;
   /** The proposal field the assertion reads first: where its finding points. */
   proposalPath: string[];
   /** The particulars of a failed assertion: rule name, file:line and CEL source (built once, not per proposal). */
@@ -209,12 +213,14 @@ export function compileChangeControlPolicy(document: YamlDocument): {
     const label = rule.name ?? `risk.rules[${index}]`;
     const when = compileExpression(rule.when, ['risk', 'rules', index, 'when'], `risk rule ${label}: when`);
     if (when) {
+      const where = document.positionOf(['risk', 'rules', index]);
       riskRules.push({
         label,
         when,
         atLeast: rule.atLeast,
         reason: rule.reason,
-        line: document.positionOf(['risk', 'rules', index]).line,
+        line: where.line,
+        file: where.file ?? document.file,
       });
     }
   });
@@ -300,15 +306,18 @@ export function compileChangeControlPolicy(document: YamlDocument): {
         : compileExpression(rule.when, ['rules', index, 'when'], `rule ${rule.name}: when`);
     const assertion = compileExpression(rule.assert, ['rules', index, 'assert'], `rule ${rule.name}: assert`);
     if (assertion && (rule.when === undefined || when)) {
+      const where = document.positionOf(['rules', index]);
+      const file = where.file ?? document.file;
       customRules.push({
         name: rule.name,
         ...(when ? { when } : {}),
         assert: assertion,
         message: rule.message,
         severity: rule.severity ?? 'error',
-        line: document.positionOf(['rules', index]).line,
+        line: where.line,
+        file,
         proposalPath: proposalPathOf(rule.assert),
-        detail: `rule ${rule.name}, ${document.file}:${document.positionOf(['rules', index]).line}: ${rule.assert}`,
+        detail: `rule ${rule.name}, ${file}:${where.line}: ${rule.assert}`,
       });
     }
   });

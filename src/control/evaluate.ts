@@ -391,14 +391,14 @@ function runCustomRules(
     if (rule.when) {
       const selected = runCel(rule.when, activation);
       if (typeof selected !== 'boolean') {
-        findings.push(unusableRule(policy, subject, rule, 'when', selected.problem));
+        findings.push(unusableRule(subject, rule, 'when', selected.problem));
         continue;
       }
       if (!selected) continue;
     }
     const holds = runCel(rule.assert, activation);
     if (typeof holds !== 'boolean') {
-      findings.push(unusableRule(policy, subject, rule, 'assert', holds.problem));
+      findings.push(unusableRule(subject, rule, 'assert', holds.problem));
       continue;
     }
     if (!holds) {
@@ -416,7 +416,6 @@ function runCustomRules(
 }
 
 function unusableRule(
-  policy: CompiledChangeControlPolicy,
   subject: ChangeSubject,
   rule: CompiledCustomRule,
   what: 'when' | 'assert',
@@ -427,7 +426,7 @@ function unusableRule(
     policy: rule.name,
     severity: 'warning',
     message: `rule ${rule.name} could not be evaluated for this proposal (${what}): ${error}`,
-    hint: `Guard optional fields with has(), e.g. has(proposal.rollback) && ... (${policy.file}:${rule.line}).`,
+    hint: `Guard optional fields with has(), e.g. has(proposal.rollback) && ... (${rule.file}:${rule.line}).`,
     file: subject.file,
     ...subject.locate([]),
   };

@@ -77,7 +77,7 @@ export function assessRisk(
         policy: rule.label,
         severity: 'warning',
         message: `risk rule ${rule.label} could not be evaluated for this proposal: ${outcome.problem}`,
-        hint: `Guard optional fields with has(), e.g. has(proposal.targets.tags) && ... (${policy.file}:${rule.line}).`,
+        hint: `Guard optional fields with has(), e.g. has(proposal.targets.tags) && ... (${rule.file}:${rule.line}).`,
         file: subject.file,
         ...subject.locate([]),
       });

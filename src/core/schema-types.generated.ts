@@ -401,6 +401,12 @@ export interface WindowPolicy {
     until: string;
   }[];
   /**
+   * Inherited definitions this policy removes, by name. Dropping is always a weakening: a warning unless waived (docs/policy-packs.md).
+   *
+   * Items: The name of an inherited window to remove.
+   */
+  drop?: string[];
+  /**
    * IANA time zone for every window that does not name its own, e.g. America/Chicago. Default UTC.
    */
   timezone?: string;
@@ -633,6 +639,12 @@ export interface ChangeControlPolicy {
      */
     until: string;
   }[];
+  /**
+   * Inherited definitions this policy removes, by name. Dropping is always a weakening: a warning unless waived (docs/policy-packs.md).
+   *
+   * Items: The name of an inherited rule, approval requirement, risk rule, redundancy group, team, RACI domain, autonomy entry or site to remove.
+   */
+  drop?: string[];
   /**
    * Every team that requests, owns or approves changes, by name.
    */

@@ -19,6 +19,11 @@ export interface Position {
   line: number;
   /** 1-based column. */
   column: number;
+  /**
+   * The file the value is written in, when it is not the document's own: a policy merged from
+   * `extends` points each value at the file (or pack) that defined it. Spread after `file`.
+   */
+  file?: string;
 }
 
 /** A YAML file parsed with its source positions kept, so every finding can point at a line. */

@@ -2,6 +2,7 @@ import type { GateStage } from './stage.js';
 import { changeControlStage } from './stages/change-control/index.js';
 import { conflictsStage } from './stages/conflicts/index.js';
 import { holdsStage } from './stages/holds/index.js';
+import { policyPacksStage } from './stages/policy-packs/index.js';
 import { windowsStage } from './stages/windows/index.js';
 
 /**
@@ -18,4 +19,5 @@ export const GATE_STAGES: readonly GateStage[] = [
   windowsStage,
   conflictsStage,
   holdsStage,
+  policyPacksStage,
 ];

@@ -12,6 +12,8 @@ import type {
 } from '../core/model.js';
 import { parseYaml, type YamlDocument } from '../documents/parse-yaml.js';
 import { validateDocument } from '../documents/schemas.js';
+import { defaultPacksRoot } from '../packs/locate.js';
+import { resolvePolicyExtends } from '../packs/resolve.js';
 import { createHostResolver, type HostResolution, type HostResolver } from '../proposals/host-resolution.js';
 import { lintExtraVars } from '../proposals/lint.js';
 import { checkReferences, createPathChecker, type ReferenceResult } from '../proposals/references.js';
@@ -188,7 +190,14 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
   const changesPrefix = `${workspace.config.paths.changes.replace(/\/$/, '')}/`;
   const isProposal = (file: string) => file.startsWith(changesPrefix) && isYamlFile(file);
   const baseConfig = await configAt(workspace, baseCommit);
-  const isPolicy = policyFileMatcher([workspace.config, baseConfig]);
+  const matchesPolicy = policyFileMatcher([workspace.config, baseConfig]);
+  // why: a shared base a policy extends from outside policies/ holds rules as much as the policy does.
+  const extended = new Set(
+    [workspace.inheritance?.windows, workspace.inheritance?.changeControl].flatMap(
+      (resolved) => resolved?.localFiles ?? [],
+    ),
+  );
+  const isPolicy = (file: string) => matchesPolicy(file) || extended.has(file);
   const files: string[] = [];
   const withdrawn: WithdrawnProposal[] = [];
   const changedPolicies: string[] = [];
@@ -281,8 +290,23 @@ async function policyInForceAt(
   config: ResolvedConfig,
 ): Promise<{ policyInForce?: YamlDocument }> {
   const file = normalise(config.paths.changeControl);
-  const text = await workspace.git?.fileAt(ref, file);
-  return text === undefined ? {} : { policyInForce: parseYaml(file, text) };
+  const git = workspace.git;
+  const text = await git?.fileAt(ref, file);
+  if (text === undefined || !git) return {};
+  const document = parseYaml(file, text);
+  try {
+    // why: the base's policy judges a policy change as it was in force, its extends included.
+    const resolved = await resolvePolicyExtends(document, 'ChangeControlPolicy', {
+      root: workspace.root,
+      packsRoot: workspace.packsRoot ?? defaultPacksRoot(),
+      maxBytes: workspace.config.limits.maxFileBytes,
+      readAt: (relative) => git.fileAt(ref, relative),
+    });
+    return { policyInForce: resolved?.document ?? document };
+  } catch {
+    // why: a base whose chain no longer resolves is a broken policy in force; the stage says so.
+    return { policyInForce: document };
+  }
 }
 
 /** A proposal after its own checks, waiting for the run's host resolution. */

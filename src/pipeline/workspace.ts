@@ -12,6 +12,8 @@ import { DEFAULT_MAX_FILE_BYTES, readTextFile } from '../documents/read-file.js'
 import { validateDocument } from '../documents/schemas.js';
 import type { DriftConfig } from '../drift/model.js';
 import { executorCommands } from '../executors/registry.js';
+import { defaultPacksRoot, type PolicyKind } from '../packs/locate.js';
+import { type ResolvedPolicy, resolvePolicyExtends } from '../packs/resolve.js';
 import { openGitRepository } from '../proposals/git-repository.js';
 
 export const CONFIG_FILE = 'netchange.yaml';
@@ -63,12 +65,21 @@ export interface Workspace {
   configDocument?: YamlDocument;
   /** policies/change-control.yaml parsed (not yet compiled), when it exists. */
   changeControlDocument?: YamlDocument;
+  /**
+   * The `extends` chains of the policy files that have one. The documents above are then the
+   * effective (merged) policies, whose positions point into the file each value came from.
+   */
+  inheritance?: { windows?: ResolvedPolicy; changeControl?: ResolvedPolicy };
+  /** The policy packs folder `extends` entries resolve in. */
+  packsRoot?: string;
 }
 
 export interface OpenWorkspaceOptions {
   /** --repo: the repository directory; default: the git top level around `cwd`. */
   repo?: string;
   cwd: string;
+  /** Where the policy packs are (default: NETCHANGE_PACKS_DIR, else the installation's policies/). */
+  packsRoot?: string;
 }
 
 /**
@@ -91,14 +102,35 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
     ...(document ? { configDocument: document } : {}),
   };
   const windows = await loadPolicyDocument(root, config.paths.windows, config.limits.maxFileBytes);
-  if (windows) workspace.windowPolicyDocument = windows;
   const changeControl = await loadPolicyDocument(
     root,
     config.paths.changeControl,
     config.limits.maxFileBytes,
   );
-  if (changeControl) workspace.changeControlDocument = changeControl;
+  const extendsOptions = {
+    root,
+    packsRoot: options.packsRoot ?? defaultPacksRoot(),
+    maxBytes: config.limits.maxFileBytes,
+  };
+  workspace.packsRoot = extendsOptions.packsRoot;
+  const inheritance: NonNullable<Workspace['inheritance']> = {};
+  if (windows) {
+    const resolved = await resolvePolicyExtends(windows, 'WindowPolicy', extendsOptions);
+    workspace.windowPolicyDocument = resolved?.document ?? windows;
+    if (resolved) inheritance.windows = resolved;
+  }
+  if (changeControl) {
+    const resolved = await resolvePolicyExtends(changeControl, 'ChangeControlPolicy', extendsOptions);
+    workspace.changeControlDocument = resolved?.document ?? changeControl;
+    if (resolved) inheritance.changeControl = resolved;
+  }
+  if (inheritance.windows || inheritance.changeControl) workspace.inheritance = inheritance;
   return workspace;
+}
+
+/** The resolved chain of one policy kind, when its file has `extends`. */
+export function inheritanceOf(workspace: Workspace, kind: PolicyKind): ResolvedPolicy | undefined {
+  return kind === 'WindowPolicy' ? workspace.inheritance?.windows : workspace.inheritance?.changeControl;
 }
 
 async function loadConfig(root: string): Promise<{ config: ResolvedConfig; document?: YamlDocument }> {

@@ -20,6 +20,7 @@ describe('the reporter registry', () => {
       'drift',
       'cab',
       'schedule',
+      'policy',
     ]);
   });
 

@@ -8,6 +8,7 @@ import type { Digest } from '../audit/digest.js';
 import type { VerifyResult } from '../audit/verify.js';
 import type { CabPack } from '../cab/pack.js';
 import { usageError } from '../core/errors.js';
+import type { PolicyExplainOutput } from '../packs/explain.js';
 import type { Schedule } from '../schedule/model.js';
 import { APPLY_REPORTERS, type ApplyOutput } from './apply/index.js';
 import { CAB_REPORTERS } from './cab/index.js';
@@ -17,6 +18,7 @@ import { DRIFT_REPORTERS, type DriftOutput } from './drift/index.js';
 import { EXPORT_REPORTERS, type ExportOutput } from './export/index.js';
 import { NEXT_REPORTERS, type NextOutput } from './next/index.js';
 import { PLAN_REPORTERS, type PlanOutput } from './plan/index.js';
+import { POLICY_REPORTERS } from './policy/index.js';
 import type { ReporterTable } from './reporter.js';
 import { SCHEDULE_REPORTERS } from './schedule/index.js';
 import { VALIDATION_REPORTERS, type ValidationOutput } from './validation/index.js';
@@ -35,6 +37,7 @@ export interface ResultData {
   drift: DriftOutput;
   cab: CabPack;
   schedule: Schedule;
+  policy: PolicyExplainOutput;
 }
 
 /** Result kind → its formats, each in the order `--help` lists them. */
@@ -50,6 +53,7 @@ export const REPORTERS = {
   drift: DRIFT_REPORTERS,
   cab: CAB_REPORTERS,
   schedule: SCHEDULE_REPORTERS,
+  policy: POLICY_REPORTERS,
 } satisfies ReporterTables;
 
 /** The registry's shape: every kind of ResultData has a table of reporters for its data. */

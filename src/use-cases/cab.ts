@@ -12,6 +12,8 @@ import { compileChangeControlPolicy } from '../control/index.js';
 import { usageError } from '../core/errors.js';
 import type { ChangeProposal } from '../core/model.js';
 import type { RaciAssignment } from '../core/schema-types.generated.js';
+import { type ExplainedWeakening, explainPolicy } from '../packs/explain.js';
+import { utcDay } from '../packs/waivers.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
 import { validateWorkspace } from '../pipeline/validate.js';
 import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
@@ -80,6 +82,7 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
     raci,
     ...(plans ? { plans } : {}),
     schedule,
+    policyWeakenings: policyWeakenings(workspace, request.meeting),
   });
   return {
     pack,
@@ -115,6 +118,23 @@ async function readPlans(directory: string, cwd: string) {
     );
   }
   return planViewsOf(plan);
+}
+
+/** The weakenings of both policies' extended rules, with their waivers judged on the meeting's day. */
+function policyWeakenings(workspace: Workspace, meeting: Date): ExplainedWeakening[] {
+  const day = utcDay(meeting);
+  return [workspace.inheritance?.changeControl, workspace.inheritance?.windows].flatMap((resolved) =>
+    resolved
+      ? explainPolicy({
+          kind: resolved.kind,
+          file: resolved.document.file,
+          layers: resolved.layers,
+          merged: resolved.merged,
+          waivers: resolved.waivers,
+          day,
+        }).weakenings
+      : [],
+  );
 }
 
 /**

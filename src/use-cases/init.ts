@@ -6,6 +6,7 @@ import { Temporal } from 'temporal-polyfill';
 import { usageError } from '../core/errors.js';
 import { isValidTimeZone } from '../core/time.js';
 import { initGitRepository, isInsideWorkTree } from '../git/simple-git.js';
+import { type PackStarter, packStarter, withPack } from './init-pack.js';
 
 const TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
 
@@ -29,6 +30,10 @@ export interface InitOptions {
   now: Date;
   timezone?: string;
   force: boolean;
+  /** `--pack`: the policy pack the repository's policies extend. */
+  pack?: string;
+  /** Where the packs are (default: NETCHANGE_PACKS_DIR, else the installation's policies/). */
+  packsRoot?: string;
 }
 
 export interface InitResult {
@@ -47,6 +52,10 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
       'Use a name like America/Chicago.',
     );
   }
+  // why: before anything is written, so an unknown pack leaves the directory untouched.
+  const starter: PackStarter | undefined = options.pack
+    ? await packStarter(options.pack, options.packsRoot)
+    : undefined;
   const targets = (
     await Promise.all(
       SOURCES.map(async (source) =>
@@ -76,7 +85,8 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
     const text = await readFile(template, 'utf8');
     const destination = path.join(root, target);
     await mkdir(path.dirname(destination), { recursive: true });
-    const filled = text.replace(/__(TIMEZONE|START)__/g, (name) => values[name] ?? name);
+    const replaced = text.replace(/__(TIMEZONE|START)__/g, (name) => values[name] ?? name);
+    const filled = starter ? withPack(target, replaced, starter) : replaced;
     await writeFile(
       destination,
       target === DIGEST_WORKFLOW

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 interface InitFlags {
   timezone?: string;
   force?: boolean;
+  pack?: string;
 }
 
 export function registerInitCommand(program: Command): void {
@@ -19,12 +20,21 @@ export function registerInitCommand(program: Command): void {
     .argument('[dir]', 'directory to create the repository in', '.')
     .option('--timezone <zone>', "IANA time zone for windows and schedules (default: this machine's)")
     .option('--force', 'overwrite files that already exist')
+    .option(
+      '--pack <name>',
+      'start from a policy pack (manufacturing, healthcare, financial-services): the policies extend ' +
+        'netchange:<name>@<major> and add the teams and RACI domains it names',
+    )
     .addHelpText(
       'after',
       `
 Examples:
   $ netchange init network && cd network && netchange validate
-  $ netchange init --timezone Europe/Berlin`,
+  $ netchange init --timezone Europe/Berlin
+  $ netchange init bank-network --pack financial-services && netchange policy explain --repo bank-network
+
+A pack is a starting point, not a compliance certificate: review what it requires (netchange policy
+explain) and adapt it to your organisation (docs/policy-packs.md).`,
     )
     .action(async (directory: string, flags: InitFlags) => {
       const { initRepository } = await import('../../use-cases/init.js');
@@ -34,6 +44,7 @@ Examples:
         now: new Date(),
         ...(flags.timezone ? { timezone: flags.timezone } : {}),
         force: flags.force === true,
+        ...(flags.pack ? { pack: flags.pack } : {}),
       });
       // why: routing reviews is part of being ready for review; CODEOWNERS comes from the RACI the
       // starter policy has, by the same code `netchange codeowners --check` compares against.

@@ -33,6 +33,7 @@ export function renderCabMarkdown(pack: CabPack): string {
     ...emergencySection(pack),
     ...outsideSection(pack),
     ...assessSection(pack),
+    ...weakeningSection(pack),
     ...scheduleSection(pack),
   ];
   if (pack.unreadable.length > 0) {
@@ -67,6 +68,25 @@ export function summaryLine(pack: CabPack): string {
     `${pack.toAssess.length} to assess (${high} high risk)`,
     `${pack.schedule.changes.length} scheduled in the next 14 days`,
   ].join(' · ');
+}
+
+/** The policy's weakened pack rules and their waivers: the board sees what the organisation relaxed. */
+function weakeningSection(pack: CabPack): string[] {
+  const weakenings = pack.policyWeakenings ?? [];
+  if (weakenings.length === 0) return [];
+  const lines = ['', `### Policy weakenings and waivers (${weakenings.length})`, ''];
+  for (const weakening of weakenings) {
+    const status =
+      weakening.status === 'waived'
+        ? `waived until ${weakening.waiver?.until}: ${escapeCell(weakening.waiver?.reason ?? '')}`
+        : weakening.status === 'expired'
+          ? `**waiver expired** after ${weakening.waiver?.until}`
+          : '**not waived**';
+    lines.push(
+      `- **${escapeCell(weakening.name)}** (${weakening.how === 'drop' ? 'dropped' : 'weakened'} at \`${weakening.at}\`): ${escapeCell(weakening.changes.join('; '))}; inherited from ${escapeCell(weakening.inherited)} — ${status}`,
+    );
+  }
+  return lines;
 }
 
 function failuresSection(pack: CabPack): string[] {

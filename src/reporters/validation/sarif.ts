@@ -12,6 +12,8 @@ const RULES: Partial<Record<RuleId, string>> = {
   'change-type': 'The change meets the rules of its change type.',
   rule: 'A custom change-control rule of the organisation.',
   policy: 'The policy files are valid.',
+  'policy-weakened':
+    'An override or drop does not weaken a rule the policy extends, unless a waiver accepts it.',
 };
 
 /** `--format sarif`: SARIF 2.1.0 for code scanning; one result per finding, rule ids as in JSON. */

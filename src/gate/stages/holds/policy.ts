@@ -84,7 +84,7 @@ export function readHoldSettings(
           message: parsed.error.length <= 160 ? parsed.error : `matcher ${index + 1} is not a matcher`,
           detail: parsed.error,
           hint: 'Write matchers as Alertmanager does, e.g. severity=~"critical|major" or site="plant-a".',
-          file: document.file,
+          file: position.file ?? document.file,
           line: position.line,
           column: position.column,
         });
@@ -120,7 +120,7 @@ export function readHoldSettings(
         severity: 'warning',
         message: 'holds.silence has no Alertmanager to create silences in; no silence will be made',
         hint: 'Add holds.alertmanager with its url, or set holds.silence.enabled: false.',
-        file: document.file,
+        file: position.file ?? document.file,
         line: position.line,
         column: position.column,
       });
@@ -135,7 +135,7 @@ export function readHoldSettings(
         severity: 'error',
         message: `holds.silence.grace "${silence.grace}" is not an ISO 8601 duration such as PT5M`,
         hint: 'Write an ISO 8601 duration such as PT5M, or PT0S to expire the silence as soon as the change ends.',
-        file: document.file,
+        file: at.file ?? document.file,
         line: at.line,
         column: at.column,
       });

@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../support/repository.js';
+import { runCli } from '../support/run-cli.js';
+
+const FIXTURE_PACKS = path.join(PROJECT_ROOT, 'test/fixtures/policy-packs');
+
+let directory: string | undefined;
+afterEach(async () => {
+  if (directory) await rm(directory, { recursive: true, force: true });
+  directory = undefined;
+});
+
+describe('netchange init --pack', () => {
+  it('an unknown pack is a usage error naming the packs available, and nothing is written', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-pack-'));
+
+    const result = await runCli(['init', 'network', '--pack', 'retail'], {
+      cwd: directory,
+      env: { NETCHANGE_PACKS_DIR: FIXTURE_PACKS },
+    });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--pack retail: there is no such policy pack');
+    expect(result.stderr).toContain('Available packs: financial-services, manufacturing.');
+    expect(existsSync(path.join(directory, 'network'))).toBe(false);
+  });
+
+  it('adds the teams and RACI domains a pack names, so the repository validates clean', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-pack-'));
+    const env = { NETCHANGE_PACKS_DIR: FIXTURE_PACKS };
+
+    const init = await runCli(['init', 'plant', '--pack', 'manufacturing', '--timezone', 'UTC'], {
+      cwd: directory,
+      env,
+    });
+    const validate = await runCli(['validate'], { cwd: path.join(directory, 'plant'), env });
+
+    expect(init.exitCode).toBe(0);
+    const policy = await readFile(path.join(directory, 'plant/policies/change-control.yaml'), 'utf8');
+    expect(policy).toContain('extends: [netchange:manufacturing@1]');
+    expect(policy).toContain('a starting point, not a compliance certificate');
+    expect(policy).toMatch(/^ {2}ot: \{ responsible: netops, accountable: netops \}/m);
+    expect(validate.exitCode).toBe(0);
+    expect(validate.stdout).toContain('(0 errors, 0 warnings)');
+  });
+
+  // why: against the packs this netchange ships (policies/ at the project's top level).
+  it.each(['manufacturing', 'healthcare', 'financial-services'])(
+    'init --pack %s writes a repository that extends the shipped pack and validates clean',
+    async (pack) => {
+      directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-pack-'));
+
+      const init = await runCli(['init', 'network', '--pack', pack, '--timezone', 'America/Chicago'], {
+        cwd: directory,
+      });
+      const root = path.join(directory, 'network');
+      const validate = await runCli(['validate'], { cwd: root });
+      const explain = await runCli(['policy', 'explain', '--kind', 'change-control'], { cwd: root });
+
+      expect(init.stderr).toBe('');
+      expect(init.exitCode).toBe(0);
+      expect(await readFile(path.join(root, 'policies/change-control.yaml'), 'utf8')).toContain(
+        `extends: [netchange:${pack}@1]`,
+      );
+      expect(validate.stderr).toBe('');
+      expect(validate.exitCode).toBe(0);
+      expect(validate.stdout).toContain('(0 errors, 0 warnings)');
+      expect(explain.stdout).toContain(`pack ${pack}@1.`);
+    },
+  );
+});
