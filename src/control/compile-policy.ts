@@ -3,7 +3,7 @@
  * (teams that exist, members in one kind of team, durations, CEL that compiles), each with its line.
  */
 import type { Temporal } from 'temporal-polyfill';
-import type { Finding, Severity } from '../core/findings.js';
+import type { ControlReference, Finding, Severity } from '../core/findings.js';
 import type { ApprovalRequest, Risk, TeamKind } from '../core/model.js';
 import type {
   ApprovalRule,
@@ -43,6 +43,8 @@ export interface CompiledRiskRule {
   reason: string;
   /** Line of the rule in the policy file. */
   line: number;
+  /** The control the rule serves, when named. */
+  control?: ControlReference;
 }
 
 /** A custom rule with its expressions compiled. */
@@ -63,6 +65,8 @@ export interface CompiledCustomRule {
   proposalPath: string[];
   /** The particulars of a failed assertion: rule name, file:line and CEL source (built once, not per proposal). */
   detail: string;
+  /** The control the rule serves, when named. */
+  control?: ControlReference;
 }
 
 /** The change-control policy, checked and compiled: what the evaluation functions take. */
@@ -215,6 +219,7 @@ export function compileChangeControlPolicy(document: YamlDocument): {
         atLeast: rule.atLeast,
         reason: rule.reason,
         line: document.positionOf(['risk', 'rules', index]).line,
+        ...(rule.control ? { control: rule.control } : {}),
       });
     }
   });
@@ -309,6 +314,7 @@ export function compileChangeControlPolicy(document: YamlDocument): {
         line: document.positionOf(['rules', index]).line,
         proposalPath: proposalPathOf(rule.assert),
         detail: `rule ${rule.name}, ${document.file}:${document.positionOf(['rules', index]).line}: ${rule.assert}`,
+        ...(rule.control ? { control: rule.control } : {}),
       });
     }
   });
