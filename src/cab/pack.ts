@@ -20,6 +20,7 @@ import type { RaciAssignment } from '../core/schema-types.generated.js';
 import { toRfc3339Utc } from '../core/time.js';
 import type { ProposalPlanView } from '../reporters/review/summary.js';
 import type { Schedule } from '../schedule/model.js';
+import type { ReviewReminder } from './reviews.js';
 
 /** How far back "since the last meeting" reaches when `--since` is not given. */
 export const DEFAULT_LOOKBACK_DAYS = 7;
@@ -115,6 +116,11 @@ export interface CabPack {
   /** True when a plan run directory was given (cards without a plan read "not planned"). */
   planned: boolean;
   schedule: Schedule;
+  /**
+   * The policy's periodic reviews at the meeting, overdue first; the markdown reminds the board of
+   * the overdue and due-soon ones. Absent in packs written before reviews existed.
+   */
+  reviews?: ReviewReminder[];
 }
 
 export interface CabPackInput {
@@ -136,6 +142,8 @@ export interface CabPackInput {
   /** Plan views by proposal file, when a plan run directory was given. */
   plans?: Readonly<Record<string, ProposalPlanView>>;
   schedule: Schedule;
+  /** The policy's periodic reviews, judged at the meeting (reviewReminders). */
+  reviews?: readonly ReviewReminder[];
 }
 
 const RISK_ORDER: readonly Risk[] = ['high', 'medium', 'low'];
@@ -205,8 +213,18 @@ export function assembleCabPack(input: CabPackInput): CabPack {
     invalid,
     planned: input.plans !== undefined,
     schedule: input.schedule,
+    ...(input.reviews && input.reviews.length > 0
+      ? {
+          reviews: [...input.reviews].sort(
+            (a, b) =>
+              REVIEW_ORDER.indexOf(a.status) - REVIEW_ORDER.indexOf(b.status) || a.name.localeCompare(b.name),
+          ),
+        }
+      : {}),
   };
 }
+
+const REVIEW_ORDER: readonly ReviewReminder['status'][] = ['overdue', 'due-soon', 'current'];
 
 /**
  * Why a proposal needs the board: each approval requirement whose team (named, or the RACI role's
