@@ -16,6 +16,7 @@ import { appendEvidence } from './store.js';
 import type {
   EvidenceApprover,
   EvidenceBackup,
+  EvidenceControl,
   EvidenceDraft,
   EvidenceKind,
   EvidenceRecord,
@@ -35,6 +36,8 @@ export interface ApplyEvidenceContext {
   pullRequest?: { number: number; url?: string };
   /** Approvals that counted (ApprovalRequirement.approvedBy, with the team and time when known). */
   approvers: EvidenceApprover[];
+  /** The rules that applied and name a control, with their outcomes (ProposalReport.controls). */
+  controls?: EvidenceControl[];
   /** The window verdict at apply time. */
   window: { status: WindowStatus; windows?: string[]; message?: string };
   /** Who ran apply; default: result.actor, else the acting user (actingUser in src/core/acting-user.ts). */
@@ -145,6 +148,7 @@ export async function evidenceDraftFromApply(
     pullRequest: context.pullRequest ?? null,
     requester: { team: proposal.requester.team, github: proposal.requester.github },
     approvers: context.approvers,
+    ...(context.controls && context.controls.length > 0 ? { controls: context.controls } : {}),
     window: context.window,
     actor: context.actor ?? defaultActor(result.actor),
     startedAt: result.startedAt,
@@ -281,7 +285,7 @@ function rollbackOf(result: ApplyResult): EvidenceRecord['rollback'] {
 export function evidenceFromReport(
   report: ProposalReport | undefined,
   approvals: readonly Approval[],
-): Pick<ApplyEvidenceContext, 'approvers' | 'window' | 'retrospectiveDue'> {
+): Pick<ApplyEvidenceContext, 'approvers' | 'controls' | 'window' | 'retrospectiveDue'> {
   // why: a user may have several entries (a whole-PR approval, a hold or an approval of another
   // proposal); the record keeps the one that counted for this proposal.
   const given = new Map<string, Approval>();
@@ -310,6 +314,9 @@ export function evidenceFromReport(
   }
   return {
     approvers,
+    ...(report?.controls && report.controls.length > 0
+      ? { controls: report.controls.map((control) => ({ ...control })) }
+      : {}),
     window: windowOf(report),
     ...(report?.retrospectiveDue ? { retrospectiveDue: report.retrospectiveDue } : {}),
   };

@@ -3,6 +3,7 @@
  * and how it ended. schemas/evidence-record.schema.json is normative; these types follow it and
  * every record is checked against the schema before it is written (so the two cannot drift silently).
  */
+import type { ControlOutcome } from '../core/findings.js';
 import type { DriftExplanation, DriftKind } from '../drift/model.js';
 import type { ExecutorKind } from '../executors/registry.js';
 import type { HoldRecord } from '../runs/apply-watch.js';
@@ -52,6 +53,9 @@ export interface EvidenceApprover {
   /** The commit it was given for. */
   commit?: string;
 }
+
+/** One rule that applied to the change, and the control it serves (ProposalReport.controls). */
+export type EvidenceControl = ControlOutcome;
 
 /** One step that ran. */
 export interface EvidenceStep {
@@ -124,6 +128,12 @@ export interface EvidenceRecord {
   requester: { team: string; github: string };
   /** Approvals that counted. */
   approvers: EvidenceApprover[];
+  /**
+   * The policy rules that applied to the change and name a control, with their outcomes at apply
+   * time (`audit export --by-control` reads them). Absent in records written before rules named
+   * controls, or when no applied rule names one.
+   */
+  controls?: EvidenceControl[];
   /** The window verdict at apply time. */
   window: { status: WindowStatus; windows?: string[]; message?: string };
   /** Who ran the apply. */

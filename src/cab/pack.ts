@@ -21,6 +21,7 @@ import { toRfc3339Utc } from '../core/time.js';
 import type { ExplainedWeakening } from '../packs/explain.js';
 import type { ProposalPlanView } from '../reporters/review/summary.js';
 import type { Schedule } from '../schedule/model.js';
+import type { ReviewReminder } from './reviews.js';
 
 /** How far back "since the last meeting" reaches when `--since` is not given. */
 export const DEFAULT_LOOKBACK_DAYS = 7;
@@ -121,6 +122,11 @@ export interface CabPack {
    * waivers as of the meeting; absent when there are none.
    */
   policyWeakenings?: ExplainedWeakening[];
+  /**
+   * The policy's periodic reviews at the meeting, overdue first; the markdown reminds the board of
+   * the overdue and due-soon ones. Absent in packs written before reviews existed.
+   */
+  reviews?: ReviewReminder[];
 }
 
 export interface CabPackInput {
@@ -144,6 +150,8 @@ export interface CabPackInput {
   schedule: Schedule;
   /** Weakenings of the policies' extended rules, judged on the meeting's day. */
   policyWeakenings?: readonly ExplainedWeakening[];
+  /** The policy's periodic reviews, judged at the meeting (reviewReminders). */
+  reviews?: readonly ReviewReminder[];
 }
 
 const RISK_ORDER: readonly Risk[] = ['high', 'medium', 'low'];
@@ -216,8 +224,18 @@ export function assembleCabPack(input: CabPackInput): CabPack {
     ...(input.policyWeakenings && input.policyWeakenings.length > 0
       ? { policyWeakenings: [...input.policyWeakenings] }
       : {}),
+    ...(input.reviews && input.reviews.length > 0
+      ? {
+          reviews: [...input.reviews].sort(
+            (a, b) =>
+              REVIEW_ORDER.indexOf(a.status) - REVIEW_ORDER.indexOf(b.status) || a.name.localeCompare(b.name),
+          ),
+        }
+      : {}),
   };
 }
+
+const REVIEW_ORDER: readonly ReviewReminder['status'][] = ['overdue', 'due-soon', 'current'];
 
 /**
  * Why a proposal needs the board: each approval requirement whose team (named, or the RACI role's

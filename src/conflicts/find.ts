@@ -6,6 +6,7 @@
  * follows the overlaps, not the square of the repository.
  */
 import picomatch from 'picomatch';
+import type { ControlReference } from '../core/findings.js';
 import type {
   ChangeSource,
   ChangeSubject,
@@ -20,6 +21,8 @@ export interface RedundancyGroup {
   /** Inventory hostname globs; two members changed in overlapping slots conflict. */
   devices: string[];
   reason?: string;
+  /** The control the group serves, when named. */
+  control?: ControlReference;
 }
 
 export interface ConflictRules {

@@ -3,7 +3,7 @@
  * (teams that exist, members in one kind of team, durations, CEL that compiles), each with its line.
  */
 import type { Temporal } from 'temporal-polyfill';
-import type { Finding, Severity } from '../core/findings.js';
+import type { ControlReference, Finding, Severity } from '../core/findings.js';
 import type { ApprovalRequest, Risk, TeamKind } from '../core/model.js';
 import type {
   ApprovalRule,
@@ -12,7 +12,7 @@ import type {
   ControlMatch,
   RaciAssignment,
 } from '../core/schema-types.generated.js';
-import { parseCalendarDuration } from '../core/time.js';
+import { parseCalendarDuration, startOfLocalDay } from '../core/time.js';
 import type { DocumentPath, YamlDocument } from '../documents/parse-yaml.js';
 import { validateDocument } from '../documents/schemas.js';
 import { type CelExpression, compileCel, proposalPathOf } from './cel.js';
@@ -45,6 +45,8 @@ export interface CompiledRiskRule {
   line: number;
   /** The file the rule is written in (a pack's or an extended file's when inherited). */
   file: string;
+  /** The control the rule serves, when named. */
+  control?: ControlReference;
 }
 
 /** A custom rule with its expressions compiled. */
@@ -67,6 +69,28 @@ export interface CompiledCustomRule {
   proposalPath: string[];
   /** The particulars of a failed assertion: rule name, file:line and CEL source (built once, not per proposal). */
   detail: string;
+  /** The control the rule serves, when named. */
+  control?: ControlReference;
+}
+
+/** A periodic review the CAB pack reminds the board of (`reviews` in the policy). */
+export interface CompiledReview {
+  /** The review's name. */
+  name: string;
+  /** How often it is due, as written (P6M). */
+  every: string;
+  /** `every`, parsed (calendar meaning: P6M is six calendar months). */
+  interval: Temporal.Duration;
+  /** Repository-relative files, directories or globs; a commit touching one counts as a review. */
+  paths: string[];
+  /** The day of the last review that changed no file (YYYY-MM-DD), when written. */
+  lastReviewed?: string;
+  /** Why the review is needed. */
+  reason?: string;
+  /** The control the review serves. */
+  control?: ControlReference;
+  /** Line of the review in the policy file. */
+  line: number;
 }
 
 /** The change-control policy, checked and compiled: what the evaluation functions take. */
@@ -103,6 +127,8 @@ export interface CompiledChangeControlPolicy {
   autonomy: Map<string, AutonomyPlaybook>;
   /** Custom rules in policy order. */
   customRules: CompiledCustomRule[];
+  /** Periodic reviews in policy order (the CAB pack's reminders). */
+  reviews: CompiledReview[];
 }
 
 /**
@@ -221,6 +247,7 @@ export function compileChangeControlPolicy(document: YamlDocument): {
         reason: rule.reason,
         line: where.line,
         file: where.file ?? document.file,
+        ...(rule.control ? { control: rule.control } : {}),
       });
     }
   });
@@ -318,9 +345,12 @@ export function compileChangeControlPolicy(document: YamlDocument): {
         file,
         proposalPath: proposalPathOf(rule.assert),
         detail: `rule ${rule.name}, ${file}:${where.line}: ${rule.assert}`,
+        ...(rule.control ? { control: rule.control } : {}),
       });
     }
   });
+
+  const reviews = compileReviews(source, report);
 
   if (findings.some((finding) => finding.severity === 'error')) return { findings };
 
@@ -370,8 +400,96 @@ export function compileChangeControlPolicy(document: YamlDocument): {
     codeReviewers: source.codeReviewers ?? policyOwners,
     autonomy,
     customRules,
+    reviews: reviews.map((review) => ({
+      ...review,
+      line: document.positionOf(['reviews', review.index]).line,
+    })),
   };
   return { policy, findings };
+}
+
+/**
+ * The policy's periodic reviews, checked: unique names, a real interval, a real `lastReviewed`
+ * day, paths that stay inside the repository, and a way to be done (paths or lastReviewed).
+ */
+function compileReviews(
+  source: ChangeControlPolicy,
+  report: Report,
+): (Omit<CompiledReview, 'line'> & { index: number })[] {
+  const reviews: (Omit<CompiledReview, 'line'> & { index: number })[] = [];
+  const names = new Map<string, number>();
+  (source.reviews ?? []).forEach((review, index) => {
+    const at = ['reviews', index] as const;
+    const previous = names.get(review.name);
+    if (previous !== undefined) {
+      report(
+        'error',
+        `review name '${review.name}' is used twice (also reviews[${previous}])`,
+        [...at, 'name'],
+        'Give every review its own name; the CAB pack reminds the board of each by name.',
+      );
+      return;
+    }
+    names.set(review.name, index);
+    const interval = parseDuration(review.every);
+    if (!interval) {
+      report(
+        'error',
+        `review ${review.name}: '${review.every}' is not a valid positive ISO 8601 duration`,
+        [...at, 'every'],
+        'Write how often the review is due, e.g. P6M (six months) or P1Y (a year).',
+      );
+    }
+    if (review.lastReviewed !== undefined && startOfLocalDay(review.lastReviewed, 'UTC') === undefined) {
+      report(
+        'error',
+        `review ${review.name}: lastReviewed '${review.lastReviewed}' is not a calendar date`,
+        [...at, 'lastReviewed'],
+        'Write the day of the review as YYYY-MM-DD, e.g. 2026-06-15.',
+      );
+    }
+    const paths = review.paths ?? [];
+    if (paths.length === 0 && review.lastReviewed === undefined) {
+      report(
+        'error',
+        `review ${review.name} names neither paths nor lastReviewed, so it can never be done`,
+        [...at],
+        'List the paths a review changes (the rule set, or a sign-off file such as reviews/nsc.md), or write lastReviewed: YYYY-MM-DD.',
+      );
+    }
+    paths.forEach((entry, pathIndex) => {
+      if (!isRepositoryPath(entry)) {
+        report(
+          'error',
+          `review ${review.name}: '${entry}' is not a path inside the repository`,
+          [...at, 'paths', pathIndex],
+          'Write a repository-relative path or glob with / separators, e.g. playbooks/firewall/** (no .., no leading / or :).',
+        );
+      }
+    });
+    if (!interval) return;
+    reviews.push({
+      index,
+      name: review.name,
+      every: review.every,
+      interval,
+      paths,
+      ...(review.lastReviewed !== undefined ? { lastReviewed: review.lastReviewed } : {}),
+      ...(review.reason !== undefined ? { reason: review.reason } : {}),
+      ...(review.control ? { control: review.control } : {}),
+    });
+  });
+  return reviews;
+}
+
+/**
+ * True for a repository-relative POSIX path or glob. why: the paths go to `git log` as pathspecs;
+ * `..`, an absolute path or pathspec magic (`:(top)`, `:!`) could reach outside what was meant.
+ */
+function isRepositoryPath(entry: string): boolean {
+  if (entry.startsWith('/') || entry.startsWith(':') || entry.includes('\\') || entry.includes('\0'))
+    return false;
+  return entry.split('/').every((segment) => segment !== '..');
 }
 
 const CEL_HINT =

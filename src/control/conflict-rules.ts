@@ -57,6 +57,7 @@ export function compileConflictRules(
       name: group.name,
       devices: group.devices,
       ...(group.reason ? { reason: group.reason } : {}),
+      ...(group.control ? { control: group.control } : {}),
     });
     if (!known || known.devices.length === 0) return;
     // why: a glob that matches no host is most often a typo, and a group of one never conflicts.

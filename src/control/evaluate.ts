@@ -3,10 +3,11 @@
  * and custom rules. Pure: the time, approvals, members and window verdict are passed in.
  */
 import type { Temporal } from 'temporal-polyfill';
-import { elide, type Finding, MAX_MESSAGE_LENGTH } from '../core/findings.js';
+import { type EvaluatedRule, elide, type Finding, MAX_MESSAGE_LENGTH } from '../core/findings.js';
 import {
   type Approval,
   type ApprovalRequest,
+  type ApprovalRequirement,
   type AutonomyClass,
   type ChangeControlVerdict,
   type ChangeSubject,
@@ -29,6 +30,7 @@ import {
   type MatchFacts,
   matches,
   standingHolds,
+  teamsForRequest,
 } from './approvals.js';
 import { runCel } from './cel.js';
 import {
@@ -56,6 +58,11 @@ export interface ChangeControlInput {
   windowVerdict: WindowVerdict;
   /** The policy windows evaluated (for context.windows in custom rules); default: windowVerdict.overlapping. */
   windows?: string[];
+  /**
+   * Missing approvals fail the change (apply, `validate --require-approvals`): an approval rule
+   * still short of approvals is then `failed` rather than `pending`.
+   */
+  requireApprovals?: boolean;
 }
 
 /**
@@ -147,22 +154,32 @@ export function evaluateChangeControl(
   };
   const approvals = evaluateDemands(policy, demands, approvalInput, () => where(subject, ['requester']));
   findings.push(...approvals.findings);
+  const evaluated: EvaluatedRule[] = [...input.risk.evaluated];
+  evaluated.push(
+    ...approvalRuleOutcomes(policy, proposal.type, facts, raci ? proposal.domain : undefined, {
+      demands,
+      required: approvals.required,
+      requireApprovals: input.requireApprovals === true,
+    }),
+  );
   // why: a hold is an error like any refusal, so the proposal fails and apply refuses it.
   findings.push(...holdFindings(standingHolds(approvalInput), () => where(subject, ['id'])));
 
   const autonomy = requesterTeam ? classifyAutonomy(policy, requesterTeam.name, facts) : undefined;
 
-  runCustomRules(
-    policy,
-    subject,
-    {
-      windows: input.windows ?? input.windowVerdict.overlapping,
-      at: input.at,
-      windowsOpen: input.windowVerdict.open,
-      ...(typeVerdict.retrospectiveDue ? { retrospectiveDue: new Date(typeVerdict.retrospectiveDue) } : {}),
-    },
-    effective,
-    findings,
+  evaluated.push(
+    ...runCustomRules(
+      policy,
+      subject,
+      {
+        windows: input.windows ?? input.windowVerdict.overlapping,
+        at: input.at,
+        windowsOpen: input.windowVerdict.open,
+        ...(typeVerdict.retrospectiveDue ? { retrospectiveDue: new Date(typeVerdict.retrospectiveDue) } : {}),
+      },
+      effective,
+      findings,
+    ),
   );
 
   return {
@@ -171,7 +188,55 @@ export function evaluateChangeControl(
     ...(autonomy ? { autonomy } : {}),
     ...(typeVerdict.retrospectiveDue ? { retrospectiveDue: typeVerdict.retrospectiveDue } : {}),
     findings,
+    evaluated,
   };
+}
+
+/**
+ * The approval rules that applied to the change (their `when` matched), each `passed` when every
+ * approval it asks for was given, else `failed` (approvals required) or `pending`.
+ * why: requirements from several rules on the same teams merge into one (the higher count); a rule
+ * is satisfied when the merged requirement's approvers reach the rule's own count.
+ */
+function approvalRuleOutcomes(
+  policy: CompiledChangeControlPolicy,
+  type: ChangeType,
+  facts: MatchFacts,
+  domain: string | undefined,
+  evaluated: {
+    demands: readonly ApprovalDemand[];
+    required: readonly ApprovalRequirement[];
+    requireApprovals: boolean;
+  },
+): EvaluatedRule[] {
+  const outcomes: EvaluatedRule[] = [];
+  policy.approvalRules.forEach(({ rule }, index) => {
+    if (type === 'standard' && !rule.when?.types?.includes('standard')) return;
+    if (!matches(rule.when, facts)) return;
+    const satisfied = rule.require.every((requirement) => {
+      const request: ApprovalRequest = {
+        ...(requirement.role !== undefined ? { role: requirement.role } : { team: requirement.team }),
+        count: requirement.count ?? 1,
+        reason: '',
+      };
+      const teams = teamsForRequest(policy, request, domain);
+      if (teams.length === 0) return false;
+      const at = evaluated.demands.findIndex((demand) => sameTeams(demand.teams, teams));
+      const given = at === -1 ? undefined : evaluated.required[at];
+      return given !== undefined && given.approvedBy.length >= request.count;
+    });
+    outcomes.push({
+      kind: 'approval-rule',
+      rule: rule.name ?? `approvals[${index}]`,
+      outcome: satisfied ? 'passed' : evaluated.requireApprovals ? 'failed' : 'pending',
+      ...(rule.control ? { control: rule.control } : {}),
+    });
+  });
+  return outcomes;
+}
+
+function sameTeams(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((team) => b.includes(team));
 }
 
 const demandCache = new WeakMap<CompiledChangeControlPolicy, Map<string, readonly ApprovalDemand[]>>();
@@ -378,20 +443,27 @@ function computeAutonomy(
   return { team, class: 'autonomous', message: `${display(team)} may run this alone` };
 }
 
+/** Runs the custom rules, adding their findings; returns the rules that applied (their `when` held). */
 function runCustomRules(
   policy: CompiledChangeControlPolicy,
   subject: ChangeSubject,
   context: RiskContext,
   risk: Risk,
   findings: Finding[],
-): void {
-  if (policy.customRules.length === 0) return;
+): EvaluatedRule[] {
+  if (policy.customRules.length === 0) return [];
+  const evaluated: EvaluatedRule[] = [];
   const activation = celActivation(subject, context, risk);
   for (const rule of policy.customRules) {
+    const control = rule.control ? { control: rule.control } : {};
+    const applied = (outcome: EvaluatedRule['outcome']): void => {
+      evaluated.push({ kind: 'rule', rule: rule.name, outcome, ...control });
+    };
     if (rule.when) {
       const selected = runCel(rule.when, activation);
       if (typeof selected !== 'boolean') {
         findings.push(unusableRule(subject, rule, 'when', selected.problem));
+        applied('warned');
         continue;
       }
       if (!selected) continue;
@@ -399,20 +471,26 @@ function runCustomRules(
     const holds = runCel(rule.assert, activation);
     if (typeof holds !== 'boolean') {
       findings.push(unusableRule(subject, rule, 'assert', holds.problem));
+      applied('warned');
       continue;
     }
-    if (!holds) {
-      findings.push({
-        ruleId: 'rule',
-        policy: rule.name,
-        severity: rule.severity,
-        message: elide(rule.message, MAX_MESSAGE_LENGTH),
-        detail: rule.detail,
-        file: subject.file,
-        ...subject.locate(rule.proposalPath),
-      });
+    if (holds) {
+      applied('passed');
+      continue;
     }
+    findings.push({
+      ruleId: 'rule',
+      policy: rule.name,
+      severity: rule.severity,
+      message: elide(rule.message, MAX_MESSAGE_LENGTH),
+      detail: rule.detail,
+      file: subject.file,
+      ...subject.locate(rule.proposalPath),
+      ...control,
+    });
+    applied(rule.severity === 'error' ? 'failed' : 'warned');
   }
+  return evaluated;
 }
 
 function unusableRule(
@@ -429,6 +507,7 @@ function unusableRule(
     hint: `Guard optional fields with has(), e.g. has(proposal.rollback) && ... (${rule.file}:${rule.line}).`,
     file: subject.file,
     ...subject.locate([]),
+    ...(rule.control ? { control: rule.control } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ export { CODEOWNERS_PATH, type CodeownersOptions, renderCodeowners } from './cod
 export {
   type CompiledChangeControlPolicy,
   type CompiledCustomRule,
+  type CompiledReview,
   type CompiledRiskRule,
   type CompiledTeam,
   compileChangeControlPolicy,

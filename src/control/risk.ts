@@ -1,4 +1,4 @@
-import type { Finding } from '../core/findings.js';
+import type { EvaluatedRule, Finding } from '../core/findings.js';
 import { type ChangeSubject, RISK_ORDER, type Risk } from '../core/model.js';
 import { touchedDevices } from '../core/targets.js';
 import { type CelActivation, proposalForCel, runCel, toCelValue } from './cel.js';
@@ -14,6 +14,12 @@ export interface RiskAssessment {
   reasons: string[];
   /** `rule` warnings for rules that could not be evaluated against this proposal. */
   findings: Finding[];
+  /**
+   * The risk rules that applied: those whose condition held (`passed`: the change is judged at the
+   * risk they ask for) and those that could not be evaluated (`warned`). A rule whose condition is
+   * false did not apply.
+   */
+  evaluated: EvaluatedRule[];
 }
 
 /** Facts about a change that the proposal does not state itself. */
@@ -68,10 +74,13 @@ export function assessRisk(
   let effective = declared;
   const reasons: string[] = [];
   const findings: Finding[] = [];
+  const evaluated: EvaluatedRule[] = [];
   const activation = celActivation(subject, context, declared);
   for (const rule of policy.riskRules) {
+    const control = rule.control ? { control: rule.control } : {};
     const outcome = runCel(rule.when, activation);
     if (typeof outcome !== 'boolean') {
+      evaluated.push({ kind: 'risk-rule', rule: rule.label, outcome: 'warned', ...control });
       findings.push({
         ruleId: 'rule',
         policy: rule.label,
@@ -80,13 +89,15 @@ export function assessRisk(
         hint: `Guard optional fields with has(), e.g. has(proposal.targets.tags) && ... (${rule.file}:${rule.line}).`,
         file: subject.file,
         ...subject.locate([]),
+        ...control,
       });
       continue;
     }
     if (outcome) {
       effective = maxRisk(effective, rule.atLeast);
       reasons.push(rule.reason);
+      evaluated.push({ kind: 'risk-rule', rule: rule.label, outcome: 'passed', ...control });
     }
   }
-  return { declared, effective, reasons, findings };
+  return { declared, effective, reasons, findings, evaluated };
 }

@@ -16,7 +16,7 @@
  *    result.json (runs/apply-proposal.ts) and `EvidenceRecord.proposal` on the evidence branch
  *    (audit/types.ts) — each a copy of the fields that record needs, so old records stay readable.
  */
-import type { Finding, Interval } from './findings.js';
+import type { ControlOutcome, EvaluatedRule, Finding, Interval } from './findings.js';
 import type { ChangeProposal } from './schema-types.generated.js';
 
 export type {
@@ -153,6 +153,8 @@ export interface ChangeControlVerdict {
   retrospectiveDue?: string;
   /** `change-type`, `approval`, `rule` and `policy` findings. */
   findings: Finding[];
+  /** The risk rules, approval rules and custom rules that applied to the change, with their outcomes. */
+  evaluated: EvaluatedRule[];
 }
 
 /** The per-proposal entry of every report; `--format json` prints exactly this. */
@@ -182,6 +184,11 @@ export interface ProposalReport {
   targets?: { devices: string[]; sites: string[]; stacks: string[] };
   /** Other changes whose occupied interval overlaps this one on shared ground (conflicts stage). */
   conflicts?: ConflictWith[];
+  /**
+   * The rules that applied to the change and name a control, with their outcomes, in stage order
+   * (the gate's `evaluated` rules; evidence records keep them).
+   */
+  controls?: ControlOutcome[];
 }
 
 /** Where a scheduled change comes from: this repository, or another open pull request's head. */

@@ -23,6 +23,11 @@ export interface GitRepository {
   /** When `path` was first committed (its oldest commit on HEAD's history), or undefined. */
   firstCommitted(path: string): Promise<Date | undefined>;
   /**
+   * The newest commit on HEAD's history that touched any of `paths` (files, directories or globs
+   * with `*` and `**`), with its committer date; undefined when none did.
+   */
+  lastCommitted(paths: readonly string[]): Promise<{ commit: string; at: Date } | undefined>;
+  /**
    * How many commits on HEAD's history touched each file under `directory` (one git call), keyed
    * by repository-relative path. A calendar event's SEQUENCE: it grows with every edit.
    */

@@ -862,6 +862,10 @@ export interface ChangeControlPolicy {
     freezes?: boolean;
   };
   /**
+   * Periodic reviews the change advisory board is reminded of (docs/cab.md), e.g. the six-monthly review of the network security controls' rule sets. A review's last date is the later of `lastReviewed` and the last commit that touched its `paths`; the CAB pack shows a reminder once it is older than `every`.
+   */
+  reviews?: Review[];
+  /**
    * Devices that back each other up (an HA pair, two core routers): changing two members of one group in overlapping slots is a conflict even on different devices.
    */
   redundancyGroups?: RedundancyGroup[];
@@ -1173,6 +1177,56 @@ export interface ControlReference2 {
   title: string;
 }
 /**
+ * One periodic review: what is reviewed (paths), how often (every), and the control it serves.
+ *
+ * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
+ * via the `definition` "review".
+ */
+export interface Review {
+  /**
+   * The review's name, unique in the policy, e.g. nsc-rule-review.
+   */
+  name: string;
+  /**
+   * How often the review is due: an ISO 8601 duration in whole days, weeks, months or years, e.g. P6M.
+   */
+  every: string;
+  /**
+   * What is reviewed, or where its sign-off is written: a commit that touches any of them counts as a review (through its pull request).
+   *
+   * @minItems 1
+   *
+   * Items: A repository-relative file, directory or glob (`*`, `**`), e.g. playbooks/firewall/** or reviews/nsc/.
+   */
+  paths?: [string, ...string[]];
+  /**
+   * The day of the last review that changed no file (YYYY-MM-DD, in the repository's default zone).
+   */
+  lastReviewed?: string;
+  /**
+   * Why the review is needed, in the words the CAB pack shows.
+   */
+  reason?: string;
+  control?: ControlReference3;
+}
+/**
+ * The control the review serves (docs/policy-packs.md).
+ */
+export interface ControlReference3 {
+  /**
+   * Framework and version, e.g. PCI-DSS-4.0, IEC-62443-2-1, NIST-SP-800-53r5.
+   */
+  framework: string;
+  /**
+   * The requirement's identifier in that framework, e.g. 6.5.1.
+   */
+  id: string;
+  /**
+   * The requirement in a few words.
+   */
+  title: string;
+}
+/**
  * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
  * via the `definition` "redundancyGroup".
  */
@@ -1193,12 +1247,12 @@ export interface RedundancyGroup {
    * Why the members must not change together, shown in conflict findings.
    */
   reason?: string;
-  control?: ControlReference3;
+  control?: ControlReference4;
 }
 /**
  * The control this rule serves (docs/policy-packs.md).
  */
-export interface ControlReference3 {
+export interface ControlReference4 {
   /**
    * Framework and version, e.g. PCI-DSS-4.0, IEC-62443-2-1, NIST-SP-800-53r5.
    */
@@ -1270,7 +1324,7 @@ export interface CrossTeamSetting {
  * This interface was referenced by `ChangeControlPolicy`'s JSON-Schema
  * via the `definition` "control".
  */
-export interface ControlReference4 {
+export interface ControlReference5 {
   /**
    * Framework and version, e.g. PCI-DSS-4.0, IEC-62443-2-1, NIST-SP-800-53r5.
    */

@@ -329,6 +329,20 @@ export function addCalendarDuration(duration: CalendarDuration, epochMs: number,
     .epochMilliseconds;
 }
 
+/**
+ * The instant a local calendar day (`2026-06-15`) begins in `zone` (its first valid local time on a
+ * day that starts in a DST gap), or undefined when the text is not a real date (2026-02-30).
+ */
+export function startOfLocalDay(date: string, zone: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  try {
+    return Temporal.PlainDate.from(date, { overflow: 'reject' }).toZonedDateTime({ timeZone: zone })
+      .epochMilliseconds;
+  } catch {
+    return undefined;
+  }
+}
+
 /** How many milliseconds a calendar duration lasts when it starts at `fromMs` in `zone`. */
 export function calendarDurationMs(duration: CalendarDuration, fromMs: number, zone: string): number {
   return addCalendarDuration(duration, fromMs, zone) - fromMs;

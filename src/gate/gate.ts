@@ -1,5 +1,5 @@
 import { configError } from '../core/errors.js';
-import type { Finding } from '../core/findings.js';
+import { controlOutcomes, type EvaluatedRule, type Finding } from '../core/findings.js';
 import type { ChangeSubject, ProposalReport } from '../core/model.js';
 import { GATE_STAGES } from './registry.js';
 import type {
@@ -16,11 +16,20 @@ import type {
 export interface PreparedGate {
   /** The stages' policy findings (none is an error), then their findings about the run. */
   findings: Finding[];
-  /** Runs one proposal through every stage, in order; `facts` as the stages left them (effective risk, bypass). */
+  /**
+   * Runs one proposal through every stage, in order; `facts` as the stages left them (effective
+   * risk, bypass); `evaluated` every policy rule that applied, in stage order. The report's
+   * `controls` lists those that name a control.
+   */
   evaluate(
     subject: ChangeSubject,
     requestedAt?: Date,
-  ): { findings: Finding[]; report: VerdictPart; facts: ProposalFacts };
+  ): {
+    findings: Finding[];
+    report: VerdictPart & Pick<ProposalReport, 'controls'>;
+    facts: ProposalFacts;
+    evaluated: EvaluatedRule[];
+  };
   /** Findings about a finished, sorted report (e.g. approvals still missing). */
   conclude(report: ProposalReport): Finding[];
   /** Judges a change to the policy files: one report per stage that reviews such changes. */
@@ -56,7 +65,8 @@ export async function prepareGate(
       // why: facts flow forward only: each stage sees what the stages before it established.
       let facts: ProposalFacts = { risk: subject.proposal.risk, bypassWindows: false };
       const findings: Finding[] = [];
-      const report: VerdictPart = {};
+      const evaluated: EvaluatedRule[] = [];
+      const report: VerdictPart & Pick<ProposalReport, 'controls'> = {};
       for (const stage of prepared) {
         if (!stage.evaluate) continue;
         const verdict = stage.evaluate(subject, {
@@ -65,10 +75,13 @@ export async function prepareGate(
           ...(requestedAt ? { requestedAt } : {}),
         });
         findings.push(...verdict.findings);
+        if (verdict.evaluated) evaluated.push(...verdict.evaluated);
         Object.assign(report, verdict.report);
         facts = { ...facts, ...verdict.facts };
       }
-      return { findings, report, facts };
+      const controls = controlOutcomes(evaluated);
+      if (controls.length > 0) report.controls = controls;
+      return { findings, report, facts, evaluated };
     },
     conclude: (report) => prepared.flatMap((stage) => stage.conclude?.(report) ?? []),
     async reviewPolicyChange(change) {

@@ -3,7 +3,7 @@
  * `prepare`, then judges each proposal in a pure `evaluate`. Stages never call each other directly:
  * they share per-proposal facts and the queries prepared stages offer (see `ProposalContext`).
  */
-import type { Finding, Interval } from '../core/findings.js';
+import type { EvaluatedRule, Finding, Interval } from '../core/findings.js';
 import type {
   Approval,
   ChangeSubject,
@@ -123,6 +123,12 @@ export interface StageVerdict {
   report?: VerdictPart;
   /** Facts for the stages after this one. */
   facts?: Partial<ProposalFacts>;
+  /**
+   * The policy rules that applied to this change and how each came out: the evidence of which
+   * controls were exercised. why: a stage knows which of its rules applied (a `when` or scope that
+   * matched); a finding alone cannot say that a rule was checked and held.
+   */
+  evaluated?: EvaluatedRule[];
 }
 
 /** A change to the policy files themselves, judged with the policy in force. */

@@ -81,6 +81,26 @@ export function createSimpleGitRepository(root: string): GitRepository {
         return undefined;
       }
     },
+    async lastCommitted(paths) {
+      if (paths.length === 0) return undefined;
+      let output: string;
+      try {
+        // why: glob magic, so `playbooks/firewall/**` means what it says; a plain path still
+        // matches the file or everything under the directory (without its trailing slash, which
+        // glob magic would take literally).
+        output = await git.run([
+          'log',
+          '-1',
+          '--format=%H %cI',
+          '--',
+          ...paths.map((entry) => `:(glob)${entry.replace(/\/+$/, '')}`),
+        ]);
+      } catch {
+        return undefined;
+      }
+      const [commit, at] = output.trim().split(' ');
+      return commit && at ? { commit, at: new Date(at) } : undefined;
+    },
     async revisions(directory) {
       const counts = new Map<string, number>();
       let output: string;

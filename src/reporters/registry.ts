@@ -13,6 +13,7 @@ import type { Schedule } from '../schedule/model.js';
 import { APPLY_REPORTERS, type ApplyOutput } from './apply/index.js';
 import { CAB_REPORTERS } from './cab/index.js';
 import { CALENDAR_REPORTERS, type CalendarOutput } from './calendar/index.js';
+import { CONTROL_EXPORT_REPORTERS, type ControlExportOutput } from './controls/index.js';
 import { DIGEST_REPORTERS } from './digest/index.js';
 import { DRIFT_REPORTERS, type DriftOutput } from './drift/index.js';
 import { EXPORT_REPORTERS, type ExportOutput } from './export/index.js';
@@ -31,6 +32,7 @@ export interface ResultData {
   apply: ApplyOutput;
   digest: Digest;
   export: ExportOutput;
+  controls: ControlExportOutput;
   calendar: CalendarOutput;
   verify: VerifyResult;
   next: NextOutput;
@@ -47,6 +49,7 @@ export const REPORTERS = {
   apply: APPLY_REPORTERS,
   digest: DIGEST_REPORTERS,
   export: EXPORT_REPORTERS,
+  controls: CONTROL_EXPORT_REPORTERS,
   calendar: CALENDAR_REPORTERS,
   verify: VERIFY_REPORTERS,
   next: NEXT_REPORTERS,

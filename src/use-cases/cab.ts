@@ -8,7 +8,8 @@ import path from 'node:path';
 import { refreshEvidence, resolveEvidenceRepository } from '../audit/cli-support.js';
 import { loadEvidence, readEvidenceHead } from '../audit/index.js';
 import { assembleCabPack, type CabPack, type CabTeam, SCHEDULE_DAYS } from '../cab/pack.js';
-import { compileChangeControlPolicy } from '../control/index.js';
+import { type ReviewFacts, reviewReminders } from '../cab/reviews.js';
+import { type CompiledReview, compileChangeControlPolicy } from '../control/index.js';
 import { usageError } from '../core/errors.js';
 import type { ChangeProposal } from '../core/model.js';
 import type { RaciAssignment } from '../core/schema-types.generated.js';
@@ -64,7 +65,27 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
     { from: request.meeting, days: SCHEDULE_DAYS, at: request.meeting, loaded: { subjects, report } },
     context.version,
   );
-  const { teams, raci } = policyFacts(workspace);
+  const { teams, raci, reviews } = policyFacts(workspace);
+  const zone = workspace.config.defaults.timezone ?? 'UTC';
+  const reminders = reviewReminders(
+    await Promise.all(
+      reviews.map(async (review): Promise<ReviewFacts> => {
+        const lastCommit = workspace.git ? await workspace.git.lastCommitted(review.paths) : undefined;
+        return {
+          name: review.name,
+          every: review.every,
+          interval: review.interval,
+          paths: review.paths,
+          ...(review.lastReviewed !== undefined ? { lastReviewed: review.lastReviewed } : {}),
+          ...(lastCommit ? { lastCommit } : {}),
+          ...(review.reason !== undefined ? { reason: review.reason } : {}),
+          ...(review.control ? { control: review.control } : {}),
+        };
+      }),
+    ),
+    request.meeting,
+    zone,
+  );
   const pack = assembleCabPack({
     meeting: request.meeting,
     since: request.since,
@@ -83,6 +104,7 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
     ...(plans ? { plans } : {}),
     schedule,
     policyWeakenings: policyWeakenings(workspace, request.meeting),
+    reviews: reminders,
   });
   return {
     pack,
@@ -138,22 +160,24 @@ function policyWeakenings(workspace: Workspace, meeting: Date): ExplainedWeakeni
 }
 
 /**
- * Teams and RACI from the change-control policy. validateWorkspace has already refused a broken
- * policy (exit 2), so a policy that does not compile here cannot happen; no policy: no teams.
+ * Teams, RACI and periodic reviews from the change-control policy. validateWorkspace has already
+ * refused a broken policy (exit 2), so a policy that does not compile here cannot happen; no
+ * policy: no teams and no reviews.
  */
 function policyFacts(workspace: Workspace): {
   teams: Map<string, CabTeam>;
   raci: Map<string, RaciAssignment>;
+  reviews: CompiledReview[];
 } {
   const policy = workspace.changeControlDocument
     ? compileChangeControlPolicy(workspace.changeControlDocument).policy
     : undefined;
-  if (!policy) return { teams: new Map(), raci: new Map() };
+  if (!policy) return { teams: new Map(), raci: new Map(), reviews: [] };
   const teams = new Map(
     [...policy.teams].map(([name, team]): [string, CabTeam] => [
       name,
       { name, kind: team.kind, displayName: team.displayName },
     ]),
   );
-  return { teams, raci: new Map(policy.raci) };
+  return { teams, raci: new Map(policy.raci), reviews: policy.reviews };
 }

@@ -3,6 +3,8 @@
  * `audit verify` (the chain and its anchors) and `audit export` (records for auditors). Each reads
  * the evidence branch once, after fetching it from origin unless asked not to.
  */
+
+import { type ControlEvidence, evidenceByControl, frameworksOf } from '../audit/by-control.js';
 import { refreshEvidence, resolveEvidenceRepository } from '../audit/cli-support.js';
 import {
   buildDigest,
@@ -14,6 +16,7 @@ import {
   verifyEvidence,
 } from '../audit/index.js';
 import type { AnyEvidenceRecord } from '../audit/types.js';
+import { usageError } from '../core/errors.js';
 import { openWorkspace } from '../pipeline/workspace.js';
 import type { UseCaseContext } from './context.js';
 
@@ -144,6 +147,54 @@ export async function exportEvidence(
     ...(request.to ? { until: request.to } : {}),
   });
   return [...loaded.records, ...loaded.drift].sort((a, b) => a.sequence - b.sequence);
+}
+
+export interface ControlExportRequest extends ExportRequest {
+  /** Keep one framework (case-insensitive), e.g. PCI-DSS-4.0. */
+  framework?: string;
+}
+
+/** `audit export --by-control`: per control, the changes that exercised it, with approvals and record hashes. */
+export interface ControlExport {
+  controls: ControlEvidence[];
+  /** Every framework the period's records name. */
+  frameworks: string[];
+  /** How many change records the period holds (with or without controls). */
+  records: number;
+}
+
+/**
+ * The period's change records grouped by the controls they list. A `framework` no record of the
+ * period names is a usage error (exit 2) naming the frameworks there are.
+ */
+export async function exportEvidenceByControl(
+  request: ControlExportRequest,
+  context: UseCaseContext,
+): Promise<ControlExport> {
+  const root = await openEvidence(request, context, { notices: false });
+  const loaded = await loadEvidence(root, {
+    ...(request.from ? { since: request.from } : {}),
+    ...(request.to ? { until: request.to } : {}),
+  });
+  const frameworks = frameworksOf(loaded.records);
+  const wanted = request.framework;
+  if (wanted !== undefined && !frameworks.some((name) => name.toLowerCase() === wanted.toLowerCase())) {
+    throw usageError(
+      `no evidence record${request.from || request.to ? ' of the period' : ''} names the framework '${wanted}'`,
+      frameworks.length > 0
+        ? `Frameworks in the evidence: ${frameworks.join(', ')}.`
+        : 'No record names a control yet: a record lists the controls of the rules that applied to its change, once the policy gives its rules control: {framework, id, title} (docs/change-control.md).',
+    );
+  }
+  if (frameworks.length === 0)
+    context.warn(
+      `none of the ${loaded.records.length} change record(s)${request.from || request.to ? ' of the period' : ''} lists a control: the policy's rules name none, or the changes ran before they did (docs/change-control.md)`,
+    );
+  return {
+    controls: evidenceByControl(loaded.records, wanted !== undefined ? { framework: wanted } : {}),
+    frameworks,
+    records: loaded.records.length,
+  };
 }
 
 /** The repository whose evidence branch is read, refreshed from origin first when asked. */

@@ -213,6 +213,7 @@ function compileWindow(
     timezone: zone,
     clock: zoneClock(zone),
     ...(definition.override ? { override: definition.override.approvals } : {}),
+    ...(definition.control ? { control: definition.control } : {}),
     index,
     schedule: description,
     maxLengthMs,

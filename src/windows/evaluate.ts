@@ -5,7 +5,13 @@
  * boundaries, never by stepping through minutes.
  */
 import picomatch from 'picomatch';
-import { elide, type Interval, MAX_MESSAGE_LENGTH } from '../core/findings.js';
+import {
+  type ControlReference,
+  type EvaluatedRule,
+  elide,
+  type Interval,
+  MAX_MESSAGE_LENGTH,
+} from '../core/findings.js';
 import type { ApprovalRequest, ChangeSubject, Risk, WindowVerdict } from '../core/model.js';
 import type { WindowScope } from '../core/schema-types.generated.js';
 import { touchedDevices, touchedSites } from '../core/targets.js';
@@ -98,9 +104,11 @@ export function evaluateWindows(
     const why = window.reason ? ` (${window.reason})` : '';
     const name = `'${elide(window.name, 60)}'`;
     const detail = `Window '${window.name}'${why}. The change occupies ${occupied} and overlaps ${clash}.`;
+    const control = window.control ? { control: window.control } : {};
     if (options.bypass) {
       verdict.findings.push({
         ...base,
+        ...control,
         policy: window.name,
         severity: 'warning',
         message: `bypassed (emergency): deny window ${name}; a retrospective review is due`,
@@ -118,6 +126,7 @@ export function evaluateWindows(
       verdict.overrideApprovals.push(...approvals);
       verdict.findings.push({
         ...base,
+        ...control,
         policy: window.name,
         severity: 'warning',
         message: elide(
@@ -130,6 +139,7 @@ export function evaluateWindows(
     } else {
       verdict.findings.push({
         ...base,
+        ...control,
         policy: window.name,
         severity: 'error',
         message: `blocked by deny window ${name}`,
@@ -150,8 +160,15 @@ export function evaluateWindows(
       (nearest
         ? `; the nearest occurrence is ${describeOccurrence(nearest.window, nearest.occurrence)}.`
         : '.');
+    // why: one finding speaks for every applicable allow window; it names a control when they share one.
+    const [first, ...rest] = set.allow;
+    const shared =
+      first?.control && rest.every((window) => sameControl(window.control, first.control))
+        ? { control: first.control }
+        : {};
     verdict.findings.push({
       ...base,
+      ...shared,
       policy: set.allow.map((window) => window.name).join(', '),
       severity: options.bypass ? 'warning' : 'error',
       message: options.bypass
@@ -166,6 +183,38 @@ export function evaluateWindows(
     });
   }
   return verdict;
+}
+
+/**
+ * The windows that applied to the change (their scope matched) and how each came out: `passed`
+ * when respected, `failed` when it blocks the change, `waived` when an emergency bypassed it or a
+ * deny window's override turned the clash into approvals.
+ */
+export function windowOutcomes(
+  policy: CompiledWindowPolicy,
+  subject: ChangeSubject,
+  risk: Risk,
+  verdict: WindowVerdict,
+): EvaluatedRule[] {
+  const set = applicableWindows(policy, subject, risk);
+  const allowNames = set.allow.map((window) => window.name).join(', ');
+  const windows = [...set.deny, ...set.allow].sort((a, b) => a.index - b.index);
+  return windows.map((window) => {
+    const own = verdict.findings.find((finding) =>
+      window.effect === 'deny' ? finding.policy === window.name : finding.policy === allowNames,
+    );
+    const outcome = !own ? 'passed' : own.severity === 'error' ? 'failed' : 'waived';
+    return {
+      kind: 'window',
+      rule: window.name,
+      outcome,
+      ...(window.control ? { control: window.control } : {}),
+    };
+  });
+}
+
+function sameControl(a: ControlReference | undefined, b: ControlReference | undefined): boolean {
+  return a !== undefined && b !== undefined && a.framework === b.framework && a.id === b.id;
 }
 
 /** The first `count` allowed occupied intervals at or after the requested start and `at`; [] when none within the horizon. */

@@ -9,6 +9,7 @@ export {
   listOccurrences,
   type NextAllowedOptions,
   nextAllowedSlots,
+  windowOutcomes,
 } from './evaluate.js';
 export type { CompiledWindow, CompiledWindowPolicy, Occurrence, WindowEffect } from './model.js';
 export {

@@ -2,6 +2,7 @@
  * The compiled form of a WindowPolicy: every window with its zone clock, its schedule as an
  * expander, and a cache of occurrences expanded once per window for the span evaluations need.
  */
+import type { ControlReference } from '../core/findings.js';
 import type { WindowOverrideApproval, WindowScope } from '../core/schema-types.generated.js';
 import type { Expander } from './schedules.js';
 import type { ZoneClock } from './zone-clock.js';
@@ -24,6 +25,8 @@ export interface CompiledWindow {
   clock: ZoneClock;
   /** Approvals that turn a deny violation into an approval requirement. */
   override?: WindowOverrideApproval[];
+  /** The control the window serves, when named. */
+  control?: ControlReference;
   /** Position in the policy's `windows` list. */
   index: number;
   /** The schedule in a few words, e.g. `rrule FREQ=WEEKLY;BYDAY=SU at 01:00 for 4h`. */

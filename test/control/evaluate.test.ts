@@ -48,6 +48,10 @@ describe('assessRisk', () => {
       effective: 'high',
       reasons: ['Core devices carry every site', 'More than two devices'],
       findings: [],
+      evaluated: [
+        { kind: 'risk-rule', rule: 'core', outcome: 'passed' },
+        { kind: 'risk-rule', rule: 'many-devices', outcome: 'passed' },
+      ],
     });
   });
 

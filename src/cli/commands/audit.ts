@@ -22,6 +22,8 @@ interface ExportFlags {
   format: string;
   output?: string;
   fetch: boolean;
+  byControl?: boolean;
+  framework?: string;
 }
 
 export function registerAuditCommand(program: Command): void {
@@ -98,8 +100,16 @@ changed, removed, reordered or corrupted, or an anchor is not in the chain; 2 us
 
   audit
     .command('export')
-    .summary('export evidence records for auditors and change boards (CSV or JSON)')
+    .summary('export evidence records for auditors and change boards (CSV or JSON), or evidence per control')
     .option('--repo <dir>', OPTION_HELP.repo)
+    .option(
+      '--by-control',
+      "one entry per control (and change): the changes whose applied rules serve the control, the rules' outcomes, the approvals and the evidence record hashes",
+    )
+    .option(
+      '--framework <name>',
+      "with --by-control: only this framework's controls, e.g. PCI-DSS-4.0 (case-insensitive; an unknown name lists the ones the evidence holds)",
+    )
     .option(
       '--from <iso>',
       'only records of changes that finished (drift records: checks that ran) at or after this instant',
@@ -116,14 +126,50 @@ changed, removed, reordered or corrupted, or an anchor is not in the chain; 2 us
       `
 Examples:
   $ netchange audit export --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z --format csv --output november.csv
-  $ netchange audit export --format json > evidence.json`,
+  $ netchange audit export --format json > evidence.json
+  $ netchange audit export --by-control --framework PCI-DSS-4.0 --output pci-controls.csv
+  $ netchange audit export --by-control --format json --from 2026-07-01T00:00:00Z
+
+--by-control reads the controls each apply's record lists: the policy rules that applied to the
+change and name a control ({framework, id, title} on a rule, approval rule, window or redundancy
+group), each with its outcome (passed, failed, warned, waived). CSV: one row per control and
+change, with the approvers and the record's sequence and hash (check them with
+\`netchange audit verify\`). A control no change exercised in the period has no row.`,
     )
     .action(async (flags: ExportFlags) => {
       const { parseInstant } = await import('../../audit/cli-support.js');
-      const { exportEvidence } = await import('../../use-cases/evidence.js');
+      const { exportEvidence, exportEvidenceByControl } = await import('../../use-cases/evidence.js');
       const { renderResult } = await import('../../reporters/registry.js');
       const from = flags.from ? parseInstant(flags.from, '--from') : undefined;
       const to = flags.to ? parseInstant(flags.to, '--to') : undefined;
+      if (flags.framework !== undefined && !flags.byControl) {
+        const { usageError } = await import('../../core/errors.js');
+        throw usageError(
+          '--framework selects controls and needs --by-control',
+          `Run: netchange audit export --by-control --framework ${flags.framework}`,
+        );
+      }
+      if (flags.byControl) {
+        const exported = await exportEvidenceByControl(
+          {
+            fetch: flags.fetch,
+            ...(flags.repo ? { repo: flags.repo } : {}),
+            ...(from ? { from } : {}),
+            ...(to ? { to } : {}),
+            ...(flags.framework !== undefined ? { framework: flags.framework } : {}),
+          },
+          cliContext(),
+        );
+        const text = await renderResult('controls', flags.format, {
+          controls: exported.controls,
+          frameworks: exported.frameworks,
+          ...(flags.framework !== undefined ? { framework: flags.framework } : {}),
+          ...(from ? { from } : {}),
+          ...(to ? { to } : {}),
+        });
+        await writeOutput(text, flags.output, process.cwd());
+        return;
+      }
       const records = await exportEvidence(
         {
           fetch: flags.fetch,

@@ -44,6 +44,16 @@ export function describeCabPack(pack: CabPack, link?: Notification['link']): Not
       ),
     });
   }
+  const reviews = (pack.reviews ?? []).filter((review) => review.status === 'overdue');
+  if (reviews.length > 0) {
+    sections.push({
+      heading: 'Periodic review overdue',
+      lines: reviews.map(
+        (review) =>
+          `${review.name}: ${review.due ? `due ${formatLocalAndUtc(Date.parse(review.due), zone)}` : 'never reviewed'}`,
+      ),
+    });
+  }
   if (pack.toAssess.length > 0) {
     sections.push({
       heading: 'To assess',

@@ -5,6 +5,7 @@
  */
 import { isStartedRecord } from '../../audit/open-changes.js';
 import type { CabCard, CabPack, EmergencyReview } from '../../cab/pack.js';
+import type { ReviewReminder } from '../../cab/reviews.js';
 import type { Risk } from '../../core/model.js';
 import { REVIEW_STATE_LABELS } from '../../core/review-state.js';
 import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../../core/time.js';
@@ -32,6 +33,7 @@ export function renderCabMarkdown(pack: CabPack): string {
     ...failuresSection(pack),
     ...emergencySection(pack),
     ...outsideSection(pack),
+    ...reviewsSection(pack),
     ...assessSection(pack),
     ...weakeningSection(pack),
     ...scheduleSection(pack),
@@ -61,10 +63,13 @@ export function summaryLine(pack: CabPack): string {
   const outside = pack.outside.configured
     ? `${pack.outside.unexplained.length} unexplained drift`
     : 'drift not configured';
+  const reviewsOverdue = (pack.reviews ?? []).filter((review) => review.status === 'overdue').length;
   return [
     `${pack.failures.length} failed, rolled back or interrupted`,
     `${pack.emergencies.length} emergency (${overdue} retrospective overdue)`,
     outside,
+    // why: said only when the policy has reviews, so packs without them read as before.
+    ...(pack.reviews ? [`${reviewsOverdue} review${reviewsOverdue === 1 ? '' : 's'} overdue`] : []),
     `${pack.toAssess.length} to assess (${high} high risk)`,
     `${pack.schedule.changes.length} scheduled in the next 14 days`,
   ].join(' · ');
@@ -87,6 +92,40 @@ function weakeningSection(pack: CabPack): string[] {
     );
   }
   return lines;
+}
+
+/** The periodic reviews that are overdue or due soon; nothing when every review is current. */
+function reviewsSection(pack: CabPack): string[] {
+  const due = (pack.reviews ?? []).filter((review) => review.status !== 'current');
+  if (due.length === 0) return [];
+  const lines = ['', `### Periodic reviews due (${due.length})`, ''];
+  for (const review of due) lines.push(`- ${describeReview(review, pack.timezone)}`);
+  return lines;
+}
+
+/** `**nsc-rule-review** — **OVERDUE** since …; last reviewed … (commit 1a2b3c4d5e6f); every P6M; PCI-DSS-4.0 1.2.7 …`. */
+export function describeReview(review: ReviewReminder, zone: string | undefined): string {
+  const state = !review.due
+    ? '**OVERDUE**: never reviewed (no commit touched its paths and no lastReviewed is written)'
+    : review.status === 'overdue'
+      ? `**OVERDUE** since ${timeText(review.due, zone)}`
+      : `due ${timeText(review.due, zone)}`;
+  const evidence = review.evidence
+    ? review.evidence.kind === 'commit'
+      ? `commit ${review.evidence.commit.slice(0, 12)}`
+      : `lastReviewed ${review.evidence.day}`
+    : undefined;
+  const last =
+    review.lastReviewedAt && evidence
+      ? `; last reviewed ${timeText(review.lastReviewedAt, zone)} (${evidence})`
+      : '';
+  const control = review.control
+    ? `; ${escapeCell(`${review.control.framework} ${review.control.id} ${review.control.title}`)}`
+    : '';
+  const paths =
+    review.paths.length > 0 ? `; paths ${review.paths.map((entry) => `\`${entry}\``).join(', ')}` : '';
+  const reason = review.reason ? ` — ${escapeCell(review.reason)}` : '';
+  return `**${escapeCell(review.name)}** — ${state}${last}; every ${review.every}${control}${paths}${reason}`;
 }
 
 function failuresSection(pack: CabPack): string[] {

@@ -11,7 +11,8 @@ import {
 } from '../../audit/types.js';
 import type { ExportOutput } from './output.js';
 
-type Cell = string | number | undefined;
+/** A cell's value: empty when undefined. */
+export type Cell = string | number | undefined;
 
 /** A column only change records fill. */
 function ofChange(value: (record: EvidenceRecord) => Cell): (record: AnyEvidenceRecord) => Cell {
@@ -112,10 +113,19 @@ export function renderExportCsv({ records }: ExportOutput): string {
 
 /** RFC 4180 CSV: CRLF line ends, a header row, fields quoted when they hold a comma, quote or line break. */
 export function exportCsv(records: readonly AnyEvidenceRecord[]): string {
-  const rows = [COLUMNS.map(([header]) => header)];
-  for (const record of records) rows.push(COLUMNS.map(([, value]) => csvText(value(record))));
-  return rows
-    .map((row) => row.map(quoteCsv).join(','))
+  return csvDocument(
+    COLUMNS.map(([header]) => header),
+    records.map((record) => COLUMNS.map(([, value]) => value(record))),
+  );
+}
+
+/**
+ * An RFC 4180 document: the header row, then one row per entry, CRLF after every row (the last
+ * too). Every cell is made safe for spreadsheets first (see csvText), then quoted when it needs it.
+ */
+export function csvDocument(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  return [header.map(quoteCsv), ...rows.map((row) => row.map((cell) => quoteCsv(csvText(cell))))]
+    .map((row) => row.join(','))
     .join('\r\n')
     .concat('\r\n');
 }

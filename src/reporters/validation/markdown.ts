@@ -107,6 +107,8 @@ export function renderProposal(proposal: ProposalReport): string {
       'Retrospective',
       `due by ${formatLocalAndUtc(Date.parse(proposal.retrospectiveDue), proposal.schedule?.timezone)}`,
     ]);
+  if (proposal.controls && proposal.controls.length > 0)
+    rows.push(['Controls', escapeMarkdown(describeControls(proposal.controls))]);
   const status = approvalStatus(proposal);
   const still = describeStillToApprove(proposal);
   if (status !== 'none' || still)
@@ -130,6 +132,22 @@ export function renderProposal(proposal: ProposalReport): string {
   return parts.join('\n\n');
 }
 
+/**
+ * `PCI-DSS-4.0 6.5.1 passed (rollback-plan); PCI-DSS-4.0 1.2.2 waived (plant-a-production)`: each
+ * control once, with the outcomes of the rules that serve it. why: the board reads which controls
+ * the change exercised; the rule names say where to look in the policy.
+ */
+function describeControls(controls: NonNullable<ProposalReport['controls']>): string {
+  const byControl = new Map<string, string[]>();
+  for (const control of controls) {
+    const key = `${control.framework} ${control.id}`;
+    const list = byControl.get(key) ?? [];
+    list.push(`${control.outcome} (${control.rule})`);
+    byControl.set(key, list);
+  }
+  return [...byControl].map(([key, outcomes]) => `${key} ${outcomes.join(', ')}`).join('; ');
+}
+
 /** A hint's "Next allowed slot: …" sentence: the Window row already says it, once. */
 const NEXT_ALLOWED_SENTENCE = /\s*Next allowed (?:slot|start)[^.]*\.(?=\s|$)/g;
 
@@ -143,7 +161,10 @@ function findingList(findings: readonly Finding[]): string {
       const detail = finding.detail
         ? `\n  <details><summary>details</summary>\n\n  ${escapeMarkdown(finding.detail).replace(/\n/g, '\n  ')}\n\n  </details>`
         : '';
-      return `- ${icon} \`${where}\` ${escapeMarkdown(finding.message)}${hint}${detail}`;
+      const control = finding.control
+        ? ` (${escapeMarkdown(`${finding.control.framework} ${finding.control.id}`)})`
+        : '';
+      return `- ${icon} \`${where}\` ${escapeMarkdown(finding.message)}${control}${hint}${detail}`;
     })
     .join('\n');
 }

@@ -77,6 +77,7 @@ export const changeControlStage: GateStage = {
         ...(input.commit ? { commit: input.commit } : {}),
         ...(input.members ? { members: input.members } : {}),
         windowVerdict: windowsAt(risk.effective),
+        requireApprovals: input.requireApprovals,
       });
       const holds = control.standingHolds({
         approvals: input.approvals,
@@ -85,6 +86,7 @@ export const changeControlStage: GateStage = {
       });
       return {
         findings: verdict.findings,
+        evaluated: verdict.evaluated,
         report: {
           risk: verdict.risk,
           approvals: verdict.approvals,

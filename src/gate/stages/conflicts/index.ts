@@ -5,6 +5,8 @@
  * outside the run (the rest of the repository, other open pull requests), and offers the next slot
  * that satisfies the windows and is free of conflicts.
  */
+
+import picomatch from 'picomatch';
 import {
   type ConflictIndex,
   type ConflictRules,
@@ -14,7 +16,13 @@ import {
   NO_CONFLICT_RULES,
   scheduledChangeOf,
 } from '../../../conflicts/find.js';
-import { elide, type Finding, type Interval, MAX_MESSAGE_LENGTH } from '../../../core/findings.js';
+import {
+  type EvaluatedRule,
+  elide,
+  type Finding,
+  type Interval,
+  MAX_MESSAGE_LENGTH,
+} from '../../../core/findings.js';
 import type {
   ChangeSubject,
   ConflictReason,
@@ -105,6 +113,32 @@ export const conflictsStage: GateStage = {
       return text;
     };
 
+    // why: a redundancy group applies to a change that touches one of its members; whether it was
+    // respected is known from the conflicts found (an emergency goes ahead: the rule is waived).
+    const groups = rules.redundancyGroups.map((group) => ({ group, member: picomatch(group.devices) }));
+    const groupOutcomes = (change: ScheduledChange, conflicts: readonly ConflictWith[]): EvaluatedRule[] =>
+      groups
+        .filter(({ member }) => change.devices.some((device) => member(device)))
+        .map(({ group }) => {
+          const clash = conflicts.find((conflict) =>
+            conflict.reasons.some(
+              (reason) => reason.kind === 'redundancy-group' && reason.group === group.name,
+            ),
+          );
+          const emergency = change.type === 'emergency' || byId.get(clash?.id ?? '')?.type === 'emergency';
+          return {
+            kind: 'redundancy-group',
+            rule: group.name,
+            outcome: !clash ? 'passed' : emergency ? 'waived' : 'failed',
+            ...(group.control ? { control: group.control } : {}),
+          };
+        });
+    const controlOf = new Map(
+      rules.redundancyGroups.flatMap((group) =>
+        group.control ? [[group.name, group.control] as const] : [],
+      ),
+    );
+
     return {
       findings,
       offers: { busyFor },
@@ -112,7 +146,8 @@ export const conflictsStage: GateStage = {
         const change = changeOf(subject);
         const targets = { devices: change.devices, sites: change.sites, stacks: change.stacks };
         const conflicts = withOthers.get(change.id) ?? [];
-        if (conflicts.length === 0) return { findings: [], report: { targets } };
+        const evaluated = groups.length > 0 ? groupOutcomes(change, conflicts) : [];
+        if (conflicts.length === 0) return { findings: [], report: { targets }, evaluated };
 
         const lengthMs = change.occupiedEndMs - change.startMs;
         const fromMs = Math.max(change.startMs, at.getTime());
@@ -141,12 +176,14 @@ export const conflictsStage: GateStage = {
                 : [],
             )
             .join(' ');
+          const group =
+            conflict.reasons[0]?.kind === 'redundancy-group' ? conflict.reasons[0].group : undefined;
+          const control = group !== undefined ? controlOf.get(group) : undefined;
           return {
             ruleId: 'conflict' as const,
             severity: emergency ? ('warning' as const) : ('error' as const),
-            ...(conflict.reasons[0]?.kind === 'redundancy-group'
-              ? { policy: conflict.reasons[0].group }
-              : {}),
+            ...(group !== undefined ? { policy: group } : {}),
+            ...(control ? { control } : {}),
             message: elide(
               `${emergency ? 'emergency change, ' : ''}conflicts with ${describeOther(conflict)}: ${conflict.reasons.map(describeReason).join('; ')}`,
               MAX_MESSAGE_LENGTH,
@@ -172,7 +209,7 @@ export const conflictsStage: GateStage = {
             column: position.column,
           });
         }
-        return { findings: result, report: { targets, conflicts } };
+        return { findings: result, report: { targets, conflicts }, evaluated };
       },
     };
   },

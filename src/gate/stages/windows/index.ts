@@ -11,7 +11,7 @@ export const windowsStage: GateStage = {
   async prepare({ workspace, at, known, queries }): Promise<PreparedStage> {
     // why: the engine loads only when its policy exists (CEL and the holiday data are large to load).
     if (!workspace.windowPolicyDocument) return { findings: [] };
-    const { compileWindowPolicy, evaluateWindows, nextAllowedSlots } = await import(
+    const { compileWindowPolicy, evaluateWindows, nextAllowedSlots, windowOutcomes } = await import(
       '../../../windows/index.js'
     );
     const compiled = compileWindowPolicy(workspace.windowPolicyDocument, {
@@ -51,6 +51,7 @@ export const windowsStage: GateStage = {
         const verdict = windowsAt(subject, facts.risk, facts.bypassWindows);
         return {
           findings: [...verdict.findings],
+          evaluated: windowOutcomes(policy, subject, facts.risk, verdict),
           report: {
             windows: {
               overlapping: verdict.overlapping,

@@ -1,0 +1,130 @@
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CabPack } from '../../src/cab/pack.js';
+import { createRepository, type TestRepository } from '../support/repository.js';
+import { runCli } from '../support/run-cli.js';
+
+// A PCI DSS shop reviews its network security controls' rule sets every six months (1.2.7): the
+// board signs off in reviews/nsc/, a commit per review. The last sign-off was committed on
+// 1 May 2026, so the review falls due on 1 November. The VPN review was done in a meeting that
+// changed no file, written down as lastReviewed.
+const CHANGE_CONTROL = `apiVersion: netchange/v1
+kind: ChangeControlPolicy
+teams:
+  netops: {kind: internal, members: [alice, bob]}
+  cab: {kind: board, members: [carol]}
+raci:
+  firewall: {responsible: netops, accountable: netops}
+reviews:
+  - name: nsc-rule-review
+    every: P6M
+    paths: [reviews/nsc/]
+    reason: Firewall and ACL rule sets are reviewed twice a year
+    control: {framework: PCI-DSS-4.0, id: 1.2.7, title: NSC configurations are reviewed at least once every six months}
+  - name: vpn-review
+    every: P6M
+    paths: [reviews/vpn/**]
+    lastReviewed: 2026-10-20
+`;
+
+let repository: TestRepository;
+
+async function commitAt(message: string, at: string): Promise<void> {
+  await repository.git.add('.');
+  await execa('git', ['commit', '-q', '-m', message], {
+    cwd: repository.root,
+    env: { GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at },
+  });
+}
+
+async function cab(meeting: string, format: 'markdown' | 'json') {
+  return runCli(['cab', '--no-fetch', '--meeting', meeting, '--format', format], { cwd: repository.root });
+}
+
+beforeAll(async () => {
+  repository = await createRepository({
+    'netchange.yaml': 'apiVersion: netchange/v1\nkind: Config\ndefaults: {timezone: Europe/London}\n',
+    'policies/change-control.yaml': CHANGE_CONTROL,
+    'changes/.gitkeep': '',
+  });
+  await commitAt('the policy', '2026-04-01T09:00:00Z');
+  await repository.write({ 'reviews/nsc/2026-h1.md': 'Reviewed every rule set; removed 12 stale rules.\n' });
+  await commitAt('NSC review 2026 H1', '2026-05-01T10:00:00Z');
+  await repository.write({ 'reviews/vpn/2026-03.md': 'VPN review.\n' });
+  await commitAt('VPN review', '2026-03-02T10:00:00Z');
+});
+
+afterAll(() => repository.remove());
+
+describe('periodic review reminders in the CAB pack', () => {
+  it('says nothing while the review is fresh', async () => {
+    const result = await cab('2026-10-01T14:00:00Z', 'markdown');
+
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).not.toContain('Periodic reviews due');
+    expect(result.stdout).toContain('0 reviews overdue');
+  });
+
+  it('reminds the board once six months have passed since the last sign-off commit', async () => {
+    const result = await cab('2026-12-03T15:00:00Z', 'markdown');
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('### Periodic reviews due (1)');
+    const line = result.stdout.split('\n').find((entry) => entry.includes('nsc-rule-review'));
+    expect(line).toContain('**OVERDUE** since Sun 1 Nov 2026');
+    expect(line).toContain('PCI-DSS-4.0 1.2.7');
+    expect(line).toContain('every P6M');
+    expect(result.stdout).toContain('1 review overdue');
+    expect(result.stdout).not.toContain('vpn-review');
+  });
+
+  it('shows a review due within two weeks of the meeting as due, not overdue', async () => {
+    const result = await cab('2026-10-20T14:00:00Z', 'markdown');
+
+    const line = result.stdout.split('\n').find((entry) => entry.includes('nsc-rule-review'));
+    expect(line).toMatch(/^- \*\*nsc-rule-review\*\* — due Sun 1 Nov 2026/);
+    expect(result.stdout).toContain('0 reviews overdue');
+  });
+
+  it('counts a lastReviewed day later than the last commit, and keeps every review in the JSON', async () => {
+    const result = await cab('2026-12-03T15:00:00Z', 'json');
+
+    const pack = JSON.parse(result.stdout) as CabPack;
+    expect(pack.reviews?.map((review) => [review.name, review.status])).toEqual([
+      ['nsc-rule-review', 'overdue'],
+      ['vpn-review', 'current'],
+    ]);
+    expect(pack.reviews?.[1]).toMatchObject({
+      evidence: { kind: 'lastReviewed', day: '2026-10-20' },
+      lastReviewedAt: '2026-10-19T23:00:00Z',
+      due: '2027-04-19T23:00:00Z',
+    });
+    expect(pack.reviews?.[0]?.evidence).toMatchObject({ kind: 'commit' });
+    expect(pack.reviews?.[0]?.lastReviewedAt).toBe('2026-05-01T10:00:00Z');
+  });
+});
+
+describe('a review the policy cannot keep', () => {
+  it.each([
+    ['{name: r1, every: P6M}', 'review r1 names neither paths nor lastReviewed'],
+    [
+      '{name: r1, every: P6M, paths: [../secrets]}',
+      "review r1: '../secrets' is not a path inside the repository",
+    ],
+    ['{name: r1, every: P6M, lastReviewed: 2026-02-30}', "lastReviewed '2026-02-30' is not a calendar date"],
+  ])('%s is a policy error with its file and line', async (review, message) => {
+    const bad = await createRepository({
+      'policies/change-control.yaml': `${CHANGE_CONTROL.replace(/reviews:[\s\S]*$/, '')}reviews:\n  - ${review}\n`,
+      'changes/.gitkeep': '',
+    });
+    await bad.commit('a broken review');
+
+    const result = await runCli(['validate'], { cwd: bad.root });
+    await bad.remove();
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toMatch(/policies\/change-control\.yaml:9:/);
+  });
+});
