@@ -14,6 +14,7 @@ describe('the reporter registry', () => {
       'apply',
       'digest',
       'export',
+      'controls',
       'calendar',
       'verify',
       'next',
@@ -36,6 +37,8 @@ describe('the reporter registry', () => {
     ['drift', ['text', 'json', 'markdown']],
     ['cab', ['markdown', 'json']],
     ['schedule', ['text', 'json', 'ics', 'markdown']],
+    ['controls', ['csv', 'json']],
+    ['policy', ['text', 'json']],
   ] as const)('lists the %s formats in the order --help shows them', (kind, formats) => {
     expect(formatChoices(kind)).toEqual(formats);
   });

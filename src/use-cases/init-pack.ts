@@ -129,6 +129,17 @@ function collectNames(
   }
 }
 
+/** The starter's sample proposal, relative to the repository. */
+export const SAMPLE_PROPOSAL = 'changes/switching/chg-0001-first-vlan.yaml';
+
+/** What the packs ask a change record to show, filled in for the sample proposal. */
+const SAMPLE_ASSURANCE =
+  '# The pack asks who implements the change (their approval never counts) and what it means for security.\n' +
+  'implementer: { github: dana }\n' +
+  'assurance:\n' +
+  '  securityImpact: "None: a new lab VLAN on one access switch; no new flows between zones."\n' +
+  '  testing: "Check mode and diff in the pull request; the VLAN is verified on the switch afterwards."\n';
+
 /**
  * A template file as written for the pack: the policy files extend it, and the change-control
  * policy gains the teams and RACI domains the pack names. Other files are left as they are.
@@ -141,6 +152,7 @@ export function withPack(target: string, text: string, starter: PackStarter): st
   if (target === 'policies/windows.yaml' && starter.kinds.includes('WindowPolicy')) {
     return text.replace('kind: WindowPolicy\n', `kind: WindowPolicy\n${note}extends: [${reference}]\n`);
   }
+  if (target === SAMPLE_PROPOSAL) return text.replace('risk: low\n', `risk: low\n${SAMPLE_ASSURANCE}`);
   if (target !== 'policies/change-control.yaml' || !starter.kinds.includes('ChangeControlPolicy'))
     return text;
   let policy = text.replace(

@@ -6,7 +6,9 @@ import { Temporal } from 'temporal-polyfill';
 import { usageError } from '../core/errors.js';
 import { isValidTimeZone } from '../core/time.js';
 import { initGitRepository, isInsideWorkTree } from '../git/simple-git.js';
-import { type PackStarter, packStarter, withPack } from './init-pack.js';
+import type { UseCaseContext } from './context.js';
+import { type PackStarter, packStarter, SAMPLE_PROPOSAL, withPack } from './init-pack.js';
+import { findNextSlots } from './windows.js';
 
 const TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
 
@@ -172,6 +174,30 @@ async function listTemplates(directory: string): Promise<string[]> {
  * The sample change's start: 02:00 local on the first Sunday at least three days ahead — past the
  * lead time, and outside the sample business-hours window, whatever day `init` runs.
  */
+/**
+ * Moves the sample proposal to the first open slot when its Sunday 02:00 is closed by the policy in
+ * force (a pack's year-end freeze, a plant's shifts), so `init` validates clean on any day of the year.
+ * Returns the new local start, or nothing when the sample was already open or no slot was found.
+ */
+export async function placeSampleInOpenWindow(
+  root: string,
+  now: Date,
+  context: UseCaseContext,
+): Promise<string | undefined> {
+  const found = await findNextSlots(
+    { file: SAMPLE_PROPOSAL, repo: root, at: now, count: 1 },
+    { ...context, cwd: root },
+  );
+  const slot = found.report?.slots[0];
+  if (!found.report || found.report.open || !slot) return undefined;
+  // why: the proposal keeps a local wall-clock start in its own zone, as the template writes it.
+  const localStart = slot.localStart.slice(0, 16);
+  const file = path.join(root, SAMPLE_PROPOSAL);
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, text.replace(/^( {2}start: )"[^"]*"$/m, `$1"${localStart}"`));
+  return localStart;
+}
+
 function firstStart(now: Date, timezone: string): string {
   let date = Temporal.Instant.fromEpochMilliseconds(now.getTime())
     .toZonedDateTimeISO(timezone)

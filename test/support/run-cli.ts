@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { PROJECT_ROOT } from './repository.js';
@@ -15,17 +16,40 @@ const TSX_LOADER = import.meta.resolve('tsx');
 /** Runs the real CLI as a user does: a separate process, real exit code and output. */
 export async function runCli(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; input?: string; timeout?: number },
+  options: {
+    cwd: string;
+    env?: Record<string, string>;
+    input?: string;
+    timeout?: number;
+    /** Runs the CLI with its clock starting at this instant (`YYYY-MM-DD hh:mm:ss`, UTC), under faketime. */
+    clockAt?: string;
+  },
 ): Promise<CliResult> {
   const result = await execa('node', ['--import', TSX_LOADER, MAIN, ...args], {
     cwd: options.cwd,
-    env: { NO_COLOR: '1', CI: 'true', ...options.env },
+    env: { NO_COLOR: '1', CI: 'true', ...(options.clockAt ? clockAt(options.clockAt) : {}), ...options.env },
     reject: false,
     timeout: options.timeout ?? 120_000,
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
+
+/**
+ * The environment that starts a process's clock at `instant` with libfaketime (the library the
+ * year-ahead suite runs under; its `faketime` wrapper would warn on stderr when nested in it).
+ */
+function clockAt(instant: string): Record<string, string> {
+  const library = FAKETIME_LIBRARIES.find((candidate) => existsSync(candidate));
+  if (!library) throw new Error('libfaketime is not installed: run `bash scripts/setup.sh`');
+  return { LD_PRELOAD: library, FAKETIME: `@${instant}`, TZ: 'UTC' };
+}
+
+const FAKETIME_LIBRARIES = [
+  '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1',
+  '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1',
+  '/usr/lib/faketime/libfaketime.so.1',
+];
 
 /** Starts the real CLI in the background, for tests that signal or kill it while it runs. */
 export function startCli(

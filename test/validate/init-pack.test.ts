@@ -48,21 +48,41 @@ describe('netchange init --pack', () => {
     expect(validate.stdout).toContain('(0 errors, 0 warnings)');
   });
 
-  // why: against the packs this netchange ships (policies/ at the project's top level).
-  it.each(['manufacturing', 'healthcare', 'financial-services'])(
-    'init --pack %s writes a repository that extends the shipped pack and validates clean',
-    async (pack) => {
+  // why: against the packs this netchange ships (policies/ at the project's top level), on an
+  // ordinary day and on one inside the financial-services year-end freeze (15 Dec to 4 Jan).
+  it.each([
+    ['manufacturing', '2026-06-10 09:00:00'],
+    ['healthcare', '2026-06-10 09:00:00'],
+    ['financial-services', '2026-06-10 09:00:00'],
+    ['manufacturing', '2026-12-20 09:00:00'],
+    ['healthcare', '2026-12-20 09:00:00'],
+    ['financial-services', '2026-12-20 09:00:00'],
+  ])(
+    'init --pack %s on %s writes a repository that extends the shipped pack and validates clean',
+    async (pack, day) => {
       directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-pack-'));
 
       const init = await runCli(['init', 'network', '--pack', pack, '--timezone', 'America/Chicago'], {
         cwd: directory,
+        clockAt: day,
       });
       const root = path.join(directory, 'network');
-      const validate = await runCli(['validate'], { cwd: root });
-      const explain = await runCli(['policy', 'explain', '--kind', 'change-control'], { cwd: root });
+      const validate = await runCli(['validate'], { cwd: root, clockAt: day });
+      const explain = await runCli(['policy', 'explain', '--kind', 'change-control'], {
+        cwd: root,
+        clockAt: day,
+      });
+      const sample = await readFile(path.join(root, 'changes/switching/chg-0001-first-vlan.yaml'), 'utf8');
 
-      expect(init.stderr).toBe('');
-      expect(init.exitCode).toBe(0);
+      expect(init.exitCode, init.stderr).toBe(0);
+      expect(sample).toContain('implementer: { github: dana }');
+      if (pack === 'financial-services' && day.startsWith('2026-12-20')) {
+        // why: the usual Sunday 02:00 (27 December) is frozen; the first open slot is after 4 January.
+        expect(init.stderr).toMatch(/note: the sample proposal starts at 2027-01-0\dT/);
+        expect(sample).toMatch(/start: "2027-01-0\dT/);
+      } else {
+        expect(init.stderr).toBe('');
+      }
       expect(await readFile(path.join(root, 'policies/change-control.yaml'), 'utf8')).toContain(
         `extends: [netchange:${pack}@1]`,
       );

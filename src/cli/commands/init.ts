@@ -37,11 +37,14 @@ A pack is a starting point, not a compliance certificate: review what it require
 explain) and adapt it to your organisation (docs/policy-packs.md).`,
     )
     .action(async (directory: string, flags: InitFlags) => {
-      const { initRepository } = await import('../../use-cases/init.js');
+      const { initRepository, placeSampleInOpenWindow } = await import('../../use-cases/init.js');
+      const { cliContext } = await import('../context.js');
+      const context = cliContext();
+      const now = context.clock.now();
       const result = await initRepository({
         directory,
         cwd: process.cwd(),
-        now: new Date(),
+        now,
         ...(flags.timezone ? { timezone: flags.timezone } : {}),
         force: flags.force === true,
         ...(flags.pack ? { pack: flags.pack } : {}),
@@ -49,8 +52,13 @@ explain) and adapt it to your organisation (docs/policy-packs.md).`,
       // why: routing reviews is part of being ready for review; CODEOWNERS comes from the RACI the
       // starter policy has, by the same code `netchange codeowners --check` compares against.
       const { syncCodeowners } = await import('../../use-cases/codeowners.js');
-      const { cliContext } = await import('../context.js');
-      const codeowners = await syncCodeowners({ check: false, repo: result.root }, cliContext());
+      const codeowners = await syncCodeowners({ check: false, repo: result.root }, context);
+      const moved = await placeSampleInOpenWindow(result.root, now, context);
+      if (moved) {
+        context.notice(
+          `the sample proposal starts at ${moved}: the first open slot under the policies (its usual Sunday 02:00 is closed)`,
+        );
+      }
       if (!result.files.includes(codeowners.file)) result.files.push(codeowners.file);
       result.files.sort();
       process.stdout.write(
