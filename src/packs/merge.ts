@@ -4,7 +4,7 @@
  *
  * Merging, per section:
  * - maps (teams, raci, autonomy, sites, changeTypes, holds): by key; a later entry replaces the whole entry;
- * - lists of named objects (windows, rules, approvals, risk.rules, redundancyGroups): by `name`; a
+ * - lists of named objects (windows, rules, approvals, risk.rules, redundancyGroups, reviews): by `name`; a
  *   later definition replaces the earlier one in place, a new name is appended; unnamed entries are
  *   appended (they cannot be overridden, only added to);
  * - everything else (timezone, horizon, separationOfDuties, crossTeam, policyOwners, ...): the last
@@ -98,6 +98,7 @@ const SECTIONS: Record<PolicyKind, Record<string, SectionRule>> = {
     rules: 'named-list',
     redundancyGroups: 'named-list',
     'risk.rules': 'named-list',
+    reviews: 'named-list',
   },
   WindowPolicy: { windows: 'named-list' },
 };

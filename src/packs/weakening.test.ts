@@ -8,8 +8,29 @@ const WINDOW = {
   schedule: { rrule: 'FREQ=DAILY', start: '06:00', duration: 'PT16H' },
 };
 
+const REVIEW = {
+  name: 'nsc-configuration-review',
+  every: 'P6M',
+  paths: ['reviews/nsc/**', 'playbooks/firewall/**'],
+};
+
 describe('describeWeakening', () => {
   it.each([
+    [
+      'a periodic review made less frequent',
+      'reviews',
+      REVIEW,
+      { ...REVIEW, every: 'P1Y' },
+      ['makes every longer (P6M → P1Y)'],
+    ],
+    [
+      'a periodic review that stops looking at a path',
+      'reviews',
+      REVIEW,
+      { ...REVIEW, paths: ['reviews/nsc/**'] },
+      ['stops reviewing playbooks/firewall/**'],
+    ],
+    ['a periodic review made more frequent', 'reviews', REVIEW, { ...REVIEW, every: 'P3M' }, []],
     [
       'a window narrowed to one site',
       'windows',

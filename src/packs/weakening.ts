@@ -44,6 +44,13 @@ export function describeWeakening(section: string, before: unknown, after: unkno
       return before === true && after !== true ? ['turns separation of duties off'] : [];
     case 'crossTeam':
       return crossTeamWeakening(before, after);
+    case 'reviews':
+      return [
+        ...durationWeakening(was.every, now.every, 'every', 'longer'),
+        ...stringList(was.paths)
+          .filter((entry) => !stringList(now.paths).includes(entry))
+          .map((entry) => `stops reviewing ${entry}`),
+      ];
     default:
       // why: teams, RACI, autonomy, owners and holds are the organisation's own facts, not rules a pack sets.
       return [];
@@ -62,6 +69,7 @@ export const JUDGED_SECTIONS = new Set([
   'policyChanges',
   'separationOfDuties',
   'crossTeam',
+  'reviews',
 ]);
 
 function windowWeakening(was: Entry, now: Entry): string[] {

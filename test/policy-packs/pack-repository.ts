@@ -2,9 +2,9 @@
  * Test support for the shipped policy packs: read a pack, compose the policy of an organisation
  * that adopts it, and validate proposals in a real repository with the real CLI.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import type { ProposalReport, ValidationReport } from '../../src/core/model.js';
 import { createRepository, PROJECT_ROOT, type TestRepository, type Tree } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
@@ -29,34 +29,20 @@ export function shippedPackFiles(): { pack: PackName; kind: PackKind; file: stri
 }
 
 /**
- * The effective policy of an organisation that adopts `pack`: the pack's document without its
- * `pack` header, with the organisation's own keys on top — mappings (teams, raci, changeTypes)
- * merged key by key, lists (windows, rules, approvals) appended after the pack's, anything else
- * replaced.
- * why: a stand-in for `extends: [netchange:<pack>@1]` until that lands on main; then these tests
- * write the organisation's keys plus `extends` and drop this function.
+ * The policy file of an organisation that adopts `pack`: `extends: [netchange:<pack>@1]` and the
+ * organisation's own keys (its teams, RACI and additions), as `init --pack` starts it.
  */
 export function composeWithPack(
   pack: PackName,
   kind: PackKind,
   organisation: Record<string, unknown>,
 ): string {
-  const { pack: _header, ...document } = parse(readFileSync(packFile(pack, kind), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  const composed: Record<string, unknown> = { ...document };
-  for (const [key, value] of Object.entries(organisation)) {
-    const inherited = composed[key];
-    if (Array.isArray(inherited) && Array.isArray(value)) composed[key] = [...inherited, ...value];
-    else if (isMapping(inherited) && isMapping(value)) composed[key] = { ...inherited, ...value };
-    else composed[key] = value;
-  }
-  return stringify(composed);
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return stringify({
+    apiVersion: 'netchange/v1',
+    kind: kind === 'windows' ? 'WindowPolicy' : 'ChangeControlPolicy',
+    extends: [`netchange:${pack}@1`],
+    ...organisation,
+  });
 }
 
 /** A proposal as YAML: the required fields with test defaults, then `extra` lines as written. */

@@ -92,4 +92,27 @@ describe('netchange init --pack', () => {
       expect(explain.stdout).toContain(`pack ${pack}@1.`);
     },
   );
+
+  it('the financial-services pack reminds the CAB of the six-monthly review of the network security controls', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-pack-'));
+    const day = '2026-06-10 09:00:00';
+    await runCli(['init', 'bank', '--pack', 'financial-services', '--timezone', 'UTC'], {
+      cwd: directory,
+      clockAt: day,
+    });
+    const root = path.join(directory, 'bank');
+
+    const cab = await runCli(['cab', '--meeting', '2026-06-18T15:00:00Z'], { cwd: root, clockAt: day });
+    const explain = await runCli(['policy', 'explain', '--kind', 'change-control', '--format', 'json'], {
+      cwd: root,
+      clockAt: day,
+    });
+
+    expect(cab.exitCode, cab.stderr).toBe(0);
+    expect(cab.stdout).toContain('### Periodic reviews due (1)');
+    expect(cab.stdout).toMatch(
+      /\*\*nsc-configuration-review\*\* — \*\*OVERDUE\*\*: never reviewed.*every P6M; PCI-DSS-4\.0 1\.2\.7/,
+    );
+    expect(explain.stdout).toContain('nsc-configuration-review');
+  });
 });
