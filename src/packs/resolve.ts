@@ -134,9 +134,10 @@ export async function resolvePolicyExtends(
   seen.add(`file:${document.file}`);
   await visit(own, [`file:${document.file}`]);
   if (findings.length > 0) {
-    throw configError(`${document.file}: its extends cannot be resolved`, {
+    // why: the findings may be the file's own schema errors as well as its extends entries'.
+    throw configError(`${document.file}: the policy or a file it extends has errors`, {
       findings,
-      hint: 'Fix the extends entries or the files they name (docs/policy-packs.md).',
+      hint: 'Fix the errors listed, in the policy file, its extends entries or the files they name (docs/policy-packs.md).',
     });
   }
   const merged = mergePolicyLayers(kind, layers);
