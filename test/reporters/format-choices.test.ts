@@ -16,6 +16,7 @@ const KIND_OF_COMMAND: Record<string, ResultKind> = {
   drift: 'drift',
   cab: 'cab',
   schedule: 'schedule',
+  'policy explain': 'policy',
 };
 
 function formatOptions(command: Command, prefix = ''): [string, readonly string[] | undefined][] {
