@@ -71,6 +71,37 @@ export function createSimpleGitRepository(root: string): GitRepository {
       }
       return shas;
     },
+    async workTreeState() {
+      let listed: string;
+      let changed: string;
+      try {
+        [listed, changed] = await Promise.all([
+          git.run(['ls-files', '-s', '-z']),
+          git.run(['ls-files', '-m', '-o', '--exclude-standard', '-z']),
+        ]);
+      } catch (error) {
+        throw failed('git ls-files failed', error);
+      }
+      const blobs = new Map<string, string>();
+      const differing = new Set(changed.split('\0').filter(Boolean));
+      for (const entry of listed.split('\0')) {
+        const tab = entry.indexOf('\t');
+        if (tab < 0) continue;
+        const [, blob = '', stage] = entry.slice(0, tab).split(' ');
+        const file = entry.slice(tab + 1);
+        // why: an unmerged file has several index entries and no single content.
+        if (stage === '0') blobs.set(file, blob);
+        else differing.add(file);
+      }
+      return { blobs, changed: differing };
+    },
+    async gitDirectory() {
+      try {
+        return (await git.run(['rev-parse', '--absolute-git-dir'])).trim();
+      } catch (error) {
+        throw failed('git rev-parse --absolute-git-dir failed', error);
+      }
+    },
     async firstCommitted(path) {
       try {
         // why: no --follow: it would take the date of a similar older file (a copied proposal) as this one's.
