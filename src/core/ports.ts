@@ -20,7 +20,7 @@ export interface GitRepository {
   blobShas(paths: readonly string[]): Promise<Map<string, string>>;
   /**
    * Every tracked file under the root with its blob sha in the index, and the files whose working
-   * copy is not that blob (modified, deleted or untracked; ignored files excluded). Two git calls.
+   * copy is not that blob (modified, deleted or untracked; ignored files excluded). One git call.
    */
   workTreeState(): Promise<WorkTreeState>;
   /** Absolute path of the git directory (`.git`, or a linked worktree's own). */

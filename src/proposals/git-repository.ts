@@ -72,28 +72,26 @@ export function createSimpleGitRepository(root: string): GitRepository {
       return shas;
     },
     async workTreeState() {
-      let listed: string;
-      let changed: string;
+      let output: string;
       try {
-        [listed, changed] = await Promise.all([
-          git.run(['ls-files', '-s', '-z']),
-          git.run(['ls-files', '-m', '-o', '--exclude-standard', '-z']),
-        ]);
+        // why: one call; -t tags each entry: H in the index and unchanged, C modified or deleted,
+        // ? untracked, M unmerged, S skip-worktree. Only an H entry's blob is the working copy.
+        output = await git.run(['ls-files', '-t', '-s', '-c', '-m', '-o', '--exclude-standard', '-z']);
       } catch (error) {
         throw failed('git ls-files failed', error);
       }
       const blobs = new Map<string, string>();
-      const differing = new Set(changed.split('\0').filter(Boolean));
-      for (const entry of listed.split('\0')) {
-        const tab = entry.indexOf('\t');
-        if (tab < 0) continue;
-        const [, blob = '', stage] = entry.slice(0, tab).split(' ');
-        const file = entry.slice(tab + 1);
-        // why: an unmerged file has several index entries and no single content.
-        if (stage === '0') blobs.set(file, blob);
-        else differing.add(file);
+      const changed = new Set<string>();
+      for (const entry of output.split('\0')) {
+        if (entry.length < 3) continue;
+        const rest = entry.slice(2);
+        const tab = rest.indexOf('\t');
+        const file = tab < 0 ? rest : rest.slice(tab + 1);
+        const [, blob = '', stage] = rest.slice(0, tab).split(' ');
+        if (entry[0] === 'H' && tab >= 0 && stage === '0') blobs.set(file, blob);
+        else changed.add(file);
       }
-      return { blobs, changed: differing };
+      return { blobs, changed };
     },
     async gitDirectory() {
       try {
