@@ -19,6 +19,7 @@ import path from 'node:path';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { ChangeType, ScheduledChange } from '../core/model.js';
 import type { WorkTreeState } from '../core/ports.js';
+import { readId } from './load-proposals.js';
 import { isYamlFile, type Workspace } from './workspace.js';
 
 /** The scheduled changes of proposal files, remembered between runs. */
@@ -28,6 +29,8 @@ export interface ConflictFactsCache {
    * or null when the file has none (it does not parse or its schedule does not resolve).
    */
   lookup(files: readonly string[]): Map<string, ScheduledChange | null>;
+  /** The scanned id (`readId`) of each of `files` whose content did not change. */
+  idsOf(files: readonly string[]): Map<string, string | undefined>;
   /**
    * Remembers the outcome of `loaded` (file → scheduled change or null) and writes the cache,
    * keeping earlier entries of files still in `present`. Never throws.
@@ -40,6 +43,8 @@ type Facts = Omit<ScheduledChange, 'file' | 'source'>;
 
 interface Entry {
   blob: string;
+  /** The id as the uniqueness check's cheap scan reads it (null: none), so a partial run need not read the file. */
+  id: string | null;
   facts: Facts | null;
 }
 
@@ -76,18 +81,30 @@ export async function openConflictFactsCache(
   if (!environment) return undefined;
   const stored = await readCacheFile(file, environment);
   const blobOf = (proposal: string) => (state.changed.has(proposal) ? undefined : state.blobs.get(proposal));
+  const current = (proposal: string): Entry | undefined => {
+    const entry = stored[proposal];
+    const blob = blobOf(proposal);
+    return entry && blob && entry.blob === blob ? entry : undefined;
+  };
 
   return {
     lookup(files) {
       const found = new Map<string, ScheduledChange | null>();
       for (const proposal of files) {
-        const entry = stored[proposal];
-        const blob = blobOf(proposal);
-        if (!entry || !blob || entry.blob !== blob) continue;
+        const entry = current(proposal);
+        if (!entry) continue;
         found.set(
           proposal,
           entry.facts ? { ...entry.facts, file: proposal, source: { kind: 'repository' } } : null,
         );
+      }
+      return found;
+    },
+    idsOf(files) {
+      const found = new Map<string, string | undefined>();
+      for (const proposal of files) {
+        const entry = current(proposal);
+        if (entry) found.set(proposal, entry.id ?? undefined);
       }
       return found;
     },
@@ -99,7 +116,8 @@ export async function openConflictFactsCache(
       for (const [proposal, change] of loaded) {
         const blob = blobOf(proposal);
         // why: a file whose working copy is not a blob has no key; it is loaded again next time.
-        if (blob) entries[proposal] = { blob, facts: change ? factsOf(change) : null };
+        const id = blob ? readId(path.join(workspace.root, proposal)) : undefined;
+        if (blob) entries[proposal] = { blob, id: id ?? null, facts: change ? factsOf(change) : null };
         else delete entries[proposal];
       }
       await writeCacheFile(file, { environment, entries });
@@ -205,7 +223,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isEntry(value: unknown): value is Entry {
-  return isRecord(value) && typeof value.blob === 'string' && (value.facts === null || isFacts(value.facts));
+  return (
+    isRecord(value) &&
+    typeof value.blob === 'string' &&
+    (value.id === null || isString(value.id)) &&
+    (value.facts === null || isFacts(value.facts))
+  );
 }
 
 const CHANGE_TYPES = new Set<unknown>(['standard', 'normal', 'emergency'] satisfies ChangeType[]);

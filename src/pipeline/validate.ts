@@ -7,7 +7,7 @@ import { type PreparedGate, prepareGate } from '../gate/gate.js';
 import { GATE_STAGES } from '../gate/registry.js';
 import type { GateStage } from '../gate/stage.js';
 import { checkLeadTime } from '../proposals/schedule.js';
-import { openConflictFactsCache } from './conflict-facts-cache.js';
+import { type ConflictFactsCache, openConflictFactsCache } from './conflict-facts-cache.js';
 import { type LoadedProposal, type LoadOptions, loadProposals } from './load-proposals.js';
 import { listProposalFiles, type Workspace } from './workspace.js';
 
@@ -47,7 +47,14 @@ export async function validateWorkspace(
   options: ValidateOptions,
   stages: readonly GateStage[] = GATE_STAGES,
 ): Promise<ValidationReport> {
-  const loaded = await loadProposals(workspace, options);
+  // why: only the conflicts stage reads other proposals, and it runs only with a change-control policy.
+  const cache = workspace.changeControlDocument
+    ? await openConflictFactsCache(workspace, options.version)
+    : undefined;
+  const loaded = await loadProposals(
+    workspace,
+    cache ? { ...options, knownIds: (files) => cache.idsOf(files) } : options,
+  );
   // why: "a scope value that matches nothing" can only be judged against the whole repository.
   const known = loaded.complete
     ? {
@@ -58,10 +65,8 @@ export async function validateWorkspace(
       }
     : undefined;
   const subjects = loaded.proposals.flatMap((proposal) => (proposal.subject ? [proposal.subject] : []));
-  const context = loaded.complete
-    ? []
-    : await loadRepositoryContext(workspace, loaded.proposals, options.version);
-  if (loaded.complete) await rememberScheduledChanges(workspace, loaded.proposals, options.version);
+  const context = loaded.complete ? [] : await loadRepositoryContext(workspace, loaded.proposals, cache);
+  if (loaded.complete) await rememberScheduledChanges(loaded.proposals, cache);
   const otherChanges = [...context, ...(options.otherChanges ?? [])];
   const gate = await prepareGate(
     {
@@ -126,14 +131,13 @@ export async function validateWorkspace(
 async function loadRepositoryContext(
   workspace: Workspace,
   run: readonly LoadedProposal[],
-  version: string,
+  cache: ConflictFactsCache | undefined,
 ): Promise<ScheduledChange[]> {
   if (!workspace.changeControlDocument) return [];
   const selected = new Set(run.map((proposal) => proposal.file));
   const present = await listProposalFiles(workspace);
   const files = present.filter((file) => !selected.has(file));
   if (files.length === 0) return [];
-  const cache = await openConflictFactsCache(workspace, version);
   const remembered = cache?.lookup(files) ?? new Map<string, ScheduledChange | null>();
   const missing = files.filter((file) => !remembered.has(file));
   const computed =
@@ -152,13 +156,11 @@ async function loadRepositoryContext(
  * partial run (a pull request's `--since`) reads the unchanged proposals from it.
  */
 async function rememberScheduledChanges(
-  workspace: Workspace,
   loaded: readonly LoadedProposal[],
-  version: string,
+  cache: ConflictFactsCache | undefined,
 ): Promise<void> {
-  if (!workspace.changeControlDocument || loaded.length === 0) return;
-  const cache = await openConflictFactsCache(workspace, version);
-  await cache?.save(
+  if (!cache || loaded.length === 0) return;
+  await cache.save(
     await scheduledChangesOf(loaded),
     loaded.map((proposal) => proposal.file),
   );

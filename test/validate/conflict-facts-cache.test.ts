@@ -147,6 +147,17 @@ describe('the conflict-facts cache of partial runs', () => {
     expect(text).not.toContain('s3cr3t-community-value');
   });
 
+  it('finds a duplicate id in a proposal whose id comes from the cache', async () => {
+    repository = await warmRepository();
+    await repository.write({ [RUN]: change('PAIR-A', { devices: 'sw-4', limit: 'sw-4', day: 1 }) });
+    await repository.commit('RUN takes the id of PAIR-A');
+
+    const { cached, computed } = await withAndWithoutCache(['--since', 'HEAD~1']);
+
+    expect(cached.stdout).toBe(computed.stdout);
+    expect(cached.stdout).toContain("id 'PAIR-A' is also used by changes/pair-a.yaml");
+  });
+
   it.each<{ name: string; edit: Record<string, string>; commit: boolean }>([
     {
       name: 'a policy change (a new redundancy group)',
