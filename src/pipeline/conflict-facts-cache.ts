@@ -192,14 +192,15 @@ function factsOf(change: ScheduledChange): Facts {
 
 /** The entries of the cache file when it is readable and was written for `environment`; else none. */
 async function readCacheFile(file: string, environment: string): Promise<Record<string, Entry>> {
+  // why: no prototype, so no file path can ever name an inherited member.
+  const entries: Record<string, Entry> = Object.create(null);
   let value: unknown;
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
   } catch {
-    return {};
+    return entries;
   }
-  if (!isRecord(value) || value.environment !== environment || !isRecord(value.entries)) return {};
-  const entries: Record<string, Entry> = Object.create(null);
+  if (!isRecord(value) || value.environment !== environment || !isRecord(value.entries)) return entries;
   for (const [proposal, entry] of Object.entries(value.entries)) {
     if (isEntry(entry)) entries[proposal] = entry;
   }
