@@ -63,11 +63,19 @@ export function scheduledChangeOf(
   };
 }
 
-/** Every conflict among `changes`, each pair once, ordered by the overlap's start. */
+/**
+ * Every conflict among `changes`, each pair once, ordered by the overlap's start. With `involving`,
+ * only the conflicts of which at least one side has one of those ids.
+ * why: a partial run compares a few changes with thousands; the pairs among the thousands are
+ * nobody's finding, and comparing them cost more than the rest of the stage.
+ */
 export function findConflicts(
   changes: readonly ScheduledChange[],
   rules: ConflictRules = NO_CONFLICT_RULES,
+  involving?: ReadonlySet<string>,
 ): Conflict[] {
+  const concerns = (a: ScheduledChange, b: ScheduledChange) =>
+    !involving || involving.has(a.id) || involving.has(b.id);
   const groups = rules.redundancyGroups.map((group) => ({ group, matches: picomatch(group.devices) }));
   const membership = new Map<ScheduledChange, Map<string, string[]>>();
   const groupsOf = (change: ScheduledChange): Map<string, string[]> => {
@@ -89,6 +97,7 @@ export function findConflicts(
   for (const change of ordered) {
     running = running.filter((other) => other.occupiedEndMs > change.startMs);
     for (const other of running) {
+      if (!concerns(change, other)) continue;
       const reasons = sharedGround(change, other, groupsOf, rules);
       if (reasons.length === 0) continue;
       const [a, b] = change.id.localeCompare(other.id) <= 0 ? [change, other] : [other, change];
@@ -104,7 +113,11 @@ export function findConflicts(
     }
     running.push(change);
   }
-  conflicts.push(...capacityConflicts(ordered, rules));
+  conflicts.push(
+    ...capacityConflicts(ordered, rules).filter(
+      (conflict) => !involving || involving.has(conflict.a) || involving.has(conflict.b),
+    ),
+  );
   return conflicts.sort(
     (x, y) =>
       x.overlap.start.localeCompare(y.overlap.start) || x.a.localeCompare(y.a) || x.b.localeCompare(y.b),

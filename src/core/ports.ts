@@ -18,6 +18,13 @@ export interface GitRepository {
   changedFiles(base: string): Promise<ChangedFile[]>;
   /** The blob sha of each tracked file at HEAD, keyed by repository-relative path. */
   blobShas(paths: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Every tracked file under the root with its blob sha in the index, and the files whose working
+   * copy is not that blob (modified, deleted or untracked; ignored files excluded). One git call.
+   */
+  workTreeState(): Promise<WorkTreeState>;
+  /** Absolute path of the git directory (`.git`, or a linked worktree's own). */
+  gitDirectory(): Promise<string>;
   /** Content of a file at a ref, or undefined when it does not exist there. */
   fileAt(ref: string, path: string): Promise<string | undefined>;
   /** When `path` was first committed (its oldest commit on HEAD's history), or undefined. */
@@ -37,6 +44,13 @@ export interface GitRepository {
    * files excluded), as git prints them. Empty when the paths are clean.
    */
   uncommittedChanges(paths: readonly string[]): Promise<string[]>;
+}
+
+export interface WorkTreeState {
+  /** Repository-relative path → blob sha in the index. */
+  blobs: Map<string, string>;
+  /** Repository-relative paths whose working copy differs from the index, or that git does not track. */
+  changed: Set<string>;
 }
 
 export interface ChangedFile {

@@ -57,6 +57,11 @@ export interface LoadOptions {
    * compares the run with them); their ids are not checked for uniqueness again.
    */
   files?: readonly string[];
+  /**
+   * For a partial run, the ids of other proposal files as `readId` would scan them, when known
+   * without reading the files (the conflict-facts cache); files it does not answer for are read.
+   */
+  knownIds?: (files: readonly string[]) => ReadonlyMap<string, string | undefined>;
 }
 
 export interface LoadResult {
@@ -123,7 +128,7 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     const blob = blobShas.get(loaded.file);
     if (blob && loaded.subject) loaded.subject.blob = blob;
   }
-  if (!options.files) await checkUniqueIds(workspace, proposals, selection.partial);
+  if (!options.files) await checkUniqueIds(workspace, proposals, selection.partial, options.knownIds);
   return {
     proposals,
     withdrawn: selection.withdrawn,
@@ -384,6 +389,7 @@ async function checkUniqueIds(
   workspace: Workspace,
   proposals: LoadedProposal[],
   partial: boolean,
+  knownIds: LoadOptions['knownIds'],
 ): Promise<void> {
   const owners = new Map<string, string[]>();
   const note = (id: string, file: string) => owners.set(id, [...(owners.get(id) ?? []), file]);
@@ -391,8 +397,9 @@ async function checkUniqueIds(
   if (partial) {
     const selected = new Set(proposals.map((loaded) => loaded.file));
     const others = (await listProposalFiles(workspace)).filter((file) => !selected.has(file));
+    const known = knownIds?.(others);
     for (const file of others) {
-      const id = readId(path.join(workspace.root, file));
+      const id = known?.has(file) ? known.get(file) : readId(path.join(workspace.root, file));
       if (id && owners.has(id)) note(id, file);
     }
   }
@@ -413,7 +420,7 @@ async function checkUniqueIds(
 }
 
 /** The id of a proposal file by a cheap scan of its text; undefined when unreadable. */
-function readId(absolutePath: string): string | undefined {
+export function readId(absolutePath: string): string | undefined {
   try {
     return readFileSync(absolutePath, 'utf8').match(ID_LINE)?.[1];
   } catch {

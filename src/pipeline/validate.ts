@@ -7,6 +7,7 @@ import { type PreparedGate, prepareGate } from '../gate/gate.js';
 import { GATE_STAGES } from '../gate/registry.js';
 import type { GateStage } from '../gate/stage.js';
 import { checkLeadTime } from '../proposals/schedule.js';
+import { type ConflictFactsCache, openConflictFactsCache } from './conflict-facts-cache.js';
 import { type LoadedProposal, type LoadOptions, loadProposals } from './load-proposals.js';
 import { listProposalFiles, type Workspace } from './workspace.js';
 
@@ -46,7 +47,14 @@ export async function validateWorkspace(
   options: ValidateOptions,
   stages: readonly GateStage[] = GATE_STAGES,
 ): Promise<ValidationReport> {
-  const loaded = await loadProposals(workspace, options);
+  // why: only the conflicts stage reads other proposals, and it runs only with a change-control policy.
+  const cache = workspace.changeControlDocument
+    ? await openConflictFactsCache(workspace, options.version)
+    : undefined;
+  const loaded = await loadProposals(
+    workspace,
+    cache ? { ...options, knownIds: (files) => cache.idsOf(files) } : options,
+  );
   // why: "a scope value that matches nothing" can only be judged against the whole repository.
   const known = loaded.complete
     ? {
@@ -57,7 +65,8 @@ export async function validateWorkspace(
       }
     : undefined;
   const subjects = loaded.proposals.flatMap((proposal) => (proposal.subject ? [proposal.subject] : []));
-  const context = loaded.complete ? [] : await loadRepositoryContext(workspace, loaded.proposals);
+  const context = loaded.complete ? [] : await loadRepositoryContext(workspace, loaded.proposals, cache);
+  if (loaded.complete) await rememberScheduledChanges(loaded.proposals, cache);
   const otherChanges = [...context, ...(options.otherChanges ?? [])];
   const gate = await prepareGate(
     {
@@ -114,24 +123,56 @@ export async function validateWorkspace(
 
 /**
  * The repository's other proposals as scheduled changes, for a partial run (PATH, --since): a
- * changed proposal may conflict with one that did not change.
+ * changed proposal may conflict with one that did not change. Unchanged files come from the
+ * conflict-facts cache (conflict-facts-cache.ts); the rest are loaded and remembered.
  * why: only when a change-control policy exists (the gate is on). Without one nothing is gated and
  * apply refuses anyway, and `--since` in a large repository stays as fast as one file's check.
  */
 async function loadRepositoryContext(
   workspace: Workspace,
   run: readonly LoadedProposal[],
+  cache: ConflictFactsCache | undefined,
 ): Promise<ScheduledChange[]> {
   if (!workspace.changeControlDocument) return [];
   const selected = new Set(run.map((proposal) => proposal.file));
-  const files = (await listProposalFiles(workspace)).filter((file) => !selected.has(file));
+  const present = await listProposalFiles(workspace);
+  const files = present.filter((file) => !selected.has(file));
   if (files.length === 0) return [];
-  const [{ scheduledChangeOf }, others] = await Promise.all([
-    import('../conflicts/find.js'),
-    loadProposals(workspace, { files }),
-  ]);
-  return others.proposals.flatMap((proposal) =>
-    proposal.subject ? [scheduledChangeOf(proposal.subject)] : [],
+  const remembered = cache?.lookup(files) ?? new Map<string, ScheduledChange | null>();
+  const missing = files.filter((file) => !remembered.has(file));
+  const computed =
+    missing.length > 0
+      ? await scheduledChangesOf((await loadProposals(workspace, { files: missing })).proposals)
+      : new Map<string, ScheduledChange | null>();
+  if (computed.size > 0) await cache?.save(computed, present);
+  return files.flatMap((file) => {
+    const change = remembered.get(file) ?? computed.get(file);
+    return change ? [change] : [];
+  });
+}
+
+/**
+ * A complete run has loaded every proposal anyway: it fills the conflict-facts cache, so the next
+ * partial run (a pull request's `--since`) reads the unchanged proposals from it.
+ */
+async function rememberScheduledChanges(
+  loaded: readonly LoadedProposal[],
+  cache: ConflictFactsCache | undefined,
+): Promise<void> {
+  if (!cache || loaded.length === 0) return;
+  await cache.save(
+    await scheduledChangesOf(loaded),
+    loaded.map((proposal) => proposal.file),
+  );
+}
+
+/** Each proposal file's scheduled change, or null when it has none (no subject). */
+async function scheduledChangesOf(
+  loaded: readonly LoadedProposal[],
+): Promise<Map<string, ScheduledChange | null>> {
+  const { scheduledChangeOf } = await import('../conflicts/find.js');
+  return new Map(
+    loaded.map((proposal) => [proposal.file, proposal.subject ? scheduledChangeOf(proposal.subject) : null]),
   );
 }
 

@@ -291,9 +291,22 @@ export async function listProposalFiles(workspace: Workspace): Promise<string[]>
   const directory = path.join(workspace.root, workspace.config.paths.changes);
   if (!existsSync(directory)) return [];
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  // why: one path.relative per folder, not per file: a changes folder holds thousands of files.
+  const folders = new Map<string, string>();
+  const folderOf = (absolute: string): string => {
+    let relative = folders.get(absolute);
+    if (relative === undefined) {
+      relative = toRepositoryPath(workspace, absolute);
+      folders.set(absolute, relative);
+    }
+    return relative;
+  };
   return entries
     .filter((entry) => entry.isFile() && isYamlFile(entry.name))
-    .map((entry) => toRepositoryPath(workspace, path.join(entry.parentPath, entry.name)))
+    .map((entry) => {
+      const folder = folderOf(entry.parentPath);
+      return folder === '' ? entry.name : `${folder}/${entry.name}`;
+    })
     .sort();
 }
 

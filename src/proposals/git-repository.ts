@@ -71,6 +71,35 @@ export function createSimpleGitRepository(root: string): GitRepository {
       }
       return shas;
     },
+    async workTreeState() {
+      let output: string;
+      try {
+        // why: one call; -t tags each entry: H in the index and unchanged, C modified or deleted,
+        // ? untracked, M unmerged, S skip-worktree. Only an H entry's blob is the working copy.
+        output = await git.run(['ls-files', '-t', '-s', '-c', '-m', '-o', '--exclude-standard', '-z']);
+      } catch (error) {
+        throw failed('git ls-files failed', error);
+      }
+      const blobs = new Map<string, string>();
+      const changed = new Set<string>();
+      for (const entry of output.split('\0')) {
+        if (entry.length < 3) continue;
+        const rest = entry.slice(2);
+        const tab = rest.indexOf('\t');
+        const file = tab < 0 ? rest : rest.slice(tab + 1);
+        const [, blob = '', stage] = rest.slice(0, tab).split(' ');
+        if (entry[0] === 'H' && tab >= 0 && stage === '0') blobs.set(file, blob);
+        else changed.add(file);
+      }
+      return { blobs, changed };
+    },
+    async gitDirectory() {
+      try {
+        return (await git.run(['rev-parse', '--absolute-git-dir'])).trim();
+      } catch (error) {
+        throw failed('git rev-parse --absolute-git-dir failed', error);
+      }
+    },
     async firstCommitted(path) {
       try {
         // why: no --follow: it would take the date of a similar older file (a copied proposal) as this one's.

@@ -69,7 +69,7 @@ export const conflictsStage: GateStage = {
     const byId = new Map<string, ScheduledChange>();
     for (const change of all) if (!byId.has(change.id)) byId.set(change.id, change);
     const withOthers = new Map<string, ConflictWith[]>();
-    for (const conflict of findConflicts(all, rules)) {
+    for (const conflict of findConflicts(all, rules, runIds)) {
       for (const [self, other] of [
         [conflict.a, conflict.b],
         [conflict.b, conflict.a],

@@ -1,0 +1,258 @@
+/**
+ * The conflicts stage compares a partial run (PATH, --since) with every other proposal of the
+ * repository, and needs of each only its scheduled change (id, interval, devices, sites, stacks).
+ * Parsing and resolving 5,000 unchanged files for that took seconds; this cache keeps the scheduled
+ * change of each proposal, keyed by the git blob of the file, in `<git dir>/netchange/`.
+ *
+ * why the git directory: a pull request can commit files into the work tree (a planted
+ * `.netchange/cache/` entry could hide a conflict), never into `.git/`. A fresh CI checkout has no
+ * cache and computes everything, as without one.
+ *
+ * An entry counts only while everything else it was computed from is unchanged: the whole file is
+ * keyed by netchange's version, the configuration and the blob of every other tracked or untracked
+ * file (policies, inventories, playbooks), so any change outside the proposals empties it. A missing,
+ * stale or unreadable cache is a miss: the proposal is loaded as it always was.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { canonicalJson } from '../core/canonical-json.js';
+import type { ChangeType, ScheduledChange } from '../core/model.js';
+import type { WorkTreeState } from '../core/ports.js';
+import { readId } from './load-proposals.js';
+import { isYamlFile, type Workspace } from './workspace.js';
+
+/** The scheduled changes of proposal files, remembered between runs. */
+export interface ConflictFactsCache {
+  /**
+   * The remembered outcome of each of `files` whose content did not change: its scheduled change,
+   * or null when the file has none (it does not parse or its schedule does not resolve).
+   */
+  lookup(files: readonly string[]): Map<string, ScheduledChange | null>;
+  /** The scanned id (`readId`) of each of `files` whose content did not change. */
+  idsOf(files: readonly string[]): Map<string, string | undefined>;
+  /**
+   * Remembers the outcome of `loaded` (file → scheduled change or null) and writes the cache,
+   * keeping earlier entries of files still in `present`. Never throws.
+   */
+  save(loaded: ReadonlyMap<string, ScheduledChange | null>, present: readonly string[]): Promise<void>;
+}
+
+/** The facts of one file, without what the file's path and the repository already say. */
+type Facts = Omit<ScheduledChange, 'file' | 'source'>;
+
+interface Entry {
+  blob: string;
+  /** The id as the uniqueness check's cheap scan reads it (null: none), so a partial run need not read the file. */
+  id: string | null;
+  facts: Facts | null;
+}
+
+interface CacheFile {
+  environment: string;
+  entries: Record<string, Entry>;
+}
+
+// why: a new layout of the file (or of ScheduledChange) must never read what an older one wrote.
+const FORMAT = 'netchange-conflict-facts-v1';
+const FILE_NAME = 'conflict-facts.json';
+
+/**
+ * Opens the cache of the workspace's repository; undefined without git, or when the work tree
+ * cannot be keyed (a changed file too large to hash), so the run computes everything.
+ */
+export async function openConflictFactsCache(
+  workspace: Workspace,
+  version: string,
+): Promise<ConflictFactsCache | undefined> {
+  const git = workspace.git;
+  if (!git) return undefined;
+  let state: WorkTreeState;
+  let file: string;
+  try {
+    const [tree, gitDirectory] = await Promise.all([git.workTreeState(), git.gitDirectory()]);
+    state = tree;
+    file = path.join(gitDirectory, 'netchange', FILE_NAME);
+  } catch {
+    return undefined;
+  }
+  const isProposal = proposalMatcher(workspace);
+  const environment = await environmentKey(workspace, version, state, isProposal);
+  if (!environment) return undefined;
+  const stored = await readCacheFile(file, environment);
+  const blobOf = (proposal: string) => (state.changed.has(proposal) ? undefined : state.blobs.get(proposal));
+  const current = (proposal: string): Entry | undefined => {
+    const entry = stored[proposal];
+    const blob = blobOf(proposal);
+    return entry && blob && entry.blob === blob ? entry : undefined;
+  };
+
+  return {
+    lookup(files) {
+      const found = new Map<string, ScheduledChange | null>();
+      for (const proposal of files) {
+        const entry = current(proposal);
+        if (!entry) continue;
+        found.set(
+          proposal,
+          entry.facts ? { ...entry.facts, file: proposal, source: { kind: 'repository' } } : null,
+        );
+      }
+      return found;
+    },
+    idsOf(files) {
+      const found = new Map<string, string | undefined>();
+      for (const proposal of files) {
+        const entry = current(proposal);
+        if (entry) found.set(proposal, entry.id ?? undefined);
+      }
+      return found;
+    },
+    async save(loaded, present) {
+      const kept = new Set(present);
+      const entries: Record<string, Entry> = Object.create(null);
+      for (const [proposal, entry] of Object.entries(stored))
+        if (kept.has(proposal)) entries[proposal] = entry;
+      for (const [proposal, change] of loaded) {
+        const blob = blobOf(proposal);
+        // why: a file whose working copy is not a blob has no key; it is loaded again next time.
+        const id = blob ? readId(path.join(workspace.root, proposal)) : undefined;
+        if (blob) entries[proposal] = { blob, id: id ?? null, facts: change ? factsOf(change) : null };
+        else delete entries[proposal];
+      }
+      await writeCacheFile(file, { environment, entries });
+    },
+  };
+}
+
+function proposalMatcher(workspace: Workspace): (file: string) => boolean {
+  const prefix = `${path.posix.normalize(workspace.config.paths.changes).replace(/\/$/, '')}/`;
+  return (file) => file.startsWith(prefix) && isYamlFile(file);
+}
+
+/**
+ * What every entry depends on besides its own file: netchange and Node (time-zone data), the
+ * configuration and the packs folder, and every other file of the work tree, by blob or by content.
+ * Undefined when a changed file is too large to hash.
+ */
+async function environmentKey(
+  workspace: Workspace,
+  version: string,
+  state: WorkTreeState,
+  isProposal: (file: string) => boolean,
+): Promise<string | undefined> {
+  const hash = createHash('sha256')
+    .update(`${FORMAT}\0${version}\0${process.version}\0${workspace.packsRoot ?? ''}\0`)
+    .update(canonicalJson(workspace.config));
+  for (const [file, blob] of [...state.blobs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (!isProposal(file) && !state.changed.has(file)) hash.update(`\0${file}\0${blob}`);
+  }
+  const isOwnOutput = ownOutputMatcher(workspace, state);
+  for (const file of [...state.changed].sort()) {
+    if (isProposal(file) || isOwnOutput(file)) continue;
+    const content = await readSmallFile(
+      path.join(workspace.root, file),
+      workspace.config.limits.maxFileBytes,
+    );
+    if (content === 'too large') return undefined;
+    const digest = content ? createHash('sha256').update(content).digest('hex') : 'missing';
+    hash.update(`\0${file}\0changed\0${digest}`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Untracked files netchange itself writes under `paths.cache` and `paths.runs` (host cache, run
+ * artifacts) when the repository does not ignore them.
+ * why: they change on every run; keying on them would empty the cache each time.
+ */
+function ownOutputMatcher(workspace: Workspace, state: WorkTreeState): (file: string) => boolean {
+  const prefixes = [workspace.config.paths.cache, workspace.config.paths.runs].map(
+    (folder) => `${path.posix.normalize(folder).replace(/\/$/, '')}/`,
+  );
+  return (file) => !state.blobs.has(file) && prefixes.some((prefix) => file.startsWith(prefix));
+}
+
+async function readSmallFile(absolute: string, maxBytes: number): Promise<Buffer | 'too large' | undefined> {
+  try {
+    const info = await stat(absolute);
+    // why: a directory (an untracked nested repository) has no content of its own to key.
+    if (!info.isFile()) return Buffer.from(`not a file ${info.mode}`);
+    if (info.size > maxBytes) return 'too large';
+    return await readFile(absolute);
+  } catch {
+    return undefined;
+  }
+}
+
+function factsOf(change: ScheduledChange): Facts {
+  const { file: _file, source: _source, ...facts } = change;
+  return facts;
+}
+
+/** The entries of the cache file when it is readable and was written for `environment`; else none. */
+async function readCacheFile(file: string, environment: string): Promise<Record<string, Entry>> {
+  // why: no prototype, so no file path can ever name an inherited member.
+  const entries: Record<string, Entry> = Object.create(null);
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return entries;
+  }
+  if (!isRecord(value) || value.environment !== environment || !isRecord(value.entries)) return entries;
+  for (const [proposal, entry] of Object.entries(value.entries)) {
+    if (isEntry(entry)) entries[proposal] = entry;
+  }
+  return entries;
+}
+
+async function writeCacheFile(file: string, content: CacheFile): Promise<void> {
+  // why: write then rename, so a run killed halfway or a concurrent reader never sees half a file.
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await writeFile(temporary, JSON.stringify(content), { mode: 0o600 });
+    await rename(temporary, file);
+  } catch {
+    // why: the cache only saves time; a read-only clone still validates.
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isEntry(value: unknown): value is Entry {
+  return (
+    isRecord(value) &&
+    typeof value.blob === 'string' &&
+    (value.id === null || isString(value.id)) &&
+    (value.facts === null || isFacts(value.facts))
+  );
+}
+
+const CHANGE_TYPES = new Set<unknown>(['standard', 'normal', 'emergency'] satisfies ChangeType[]);
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isStrings = (value: unknown): boolean => Array.isArray(value) && value.every(isString);
+const isTime = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
+
+/** Every field the conflicts stage reads, with its type: a damaged entry is a miss, never a wrong fact. */
+function isFacts(value: unknown): value is Facts {
+  if (!isRecord(value) || !isRecord(value.requester)) return false;
+  return (
+    isString(value.id) &&
+    isString(value.title) &&
+    CHANGE_TYPES.has(value.type) &&
+    isString(value.domain) &&
+    isString(value.requester.team) &&
+    isString(value.requester.github) &&
+    isTime(value.startMs) &&
+    isTime(value.endMs) &&
+    isTime(value.occupiedEndMs) &&
+    isString(value.timezone) &&
+    isStrings(value.devices) &&
+    isStrings(value.sites) &&
+    isStrings(value.stacks)
+  );
+}
