@@ -1,5 +1,6 @@
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationReport } from '../../src/core/model.js';
 import { createRepository, PROJECT_ROOT, type TestRepository } from '../support/repository.js';
@@ -8,13 +9,18 @@ import { runCli } from '../support/run-cli.js';
 // why: examples/bank-network is the repository a bank starts from: its policies extend the shipped
 // financial-services pack. The clock is fixed inside CHG-2001's slot (Sat 6 Feb 2027 22:00 New York).
 const DURING_CHG_2001 = '2027-02-07 03:10:00';
+const RAISED_AT = '2027-02-01T14:00:00Z';
 
 let repository: TestRepository;
 
 beforeAll(async () => {
   repository = await createRepository();
   await cp(path.join(PROJECT_ROOT, 'examples/bank-network'), repository.root, { recursive: true });
-  await repository.commit('the bank network');
+  // why: raised well before CHG-2001's slot (lead time counts from the commit), whatever the clock
+  // of the suite says (the year-ahead suite runs a year past the slot).
+  const raised = { GIT_AUTHOR_DATE: RAISED_AT, GIT_COMMITTER_DATE: RAISED_AT };
+  await execa('git', ['add', '-A'], { cwd: repository.root });
+  await execa('git', ['commit', '-q', '-m', 'the bank network'], { cwd: repository.root, env: raised });
 });
 
 afterAll(() => repository.remove());
