@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ValidationReport } from '../../src/core/model.js';
-import type { TestRepository } from '../support/repository.js';
+import { describe, expect, it } from 'vitest';
 import {
+  describeAdoption,
   errorsOf,
   inventoryTree,
   packProposal,
-  packRepository,
   proposalReport,
   validateAt,
 } from './pack-repository.js';
@@ -125,69 +123,45 @@ const PIR_MESSAGE =
   "emergency-post-implementation-review: An emergency change needs its post-implementation review within the policy's period (assurance.postImplementationReview, at or before the due date)";
 
 describe('the financial-services pack, adopted by a bank', () => {
-  let repository: TestRepository;
-  let report: ValidationReport;
-  let exitCode: number;
-
-  beforeAll(async () => {
-    repository = await packRepository('financial-services', ORGANISATION, {
-      ...INVENTORY,
-      ...Object.fromEntries(Object.entries(PROPOSALS).map(([id, text]) => [`changes/${id}.yaml`, text])),
-    });
-    ({ report, exitCode } = await validateAt(repository, AT));
-  });
-  afterAll(() => repository.remove());
-
-  it('validates with the pack in force: exit 1 for the failing proposals, no policy errors', () => {
-    expect(exitCode).toBe(1);
-    expect(report.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
-    expect(report.proposals).toHaveLength(Object.keys(PROPOSALS).length);
-  });
-
-  it.each([
-    ['FS-COMPLETE', 'a change recording reason, security impact, testing, back-out and implementer'],
-    ['FS-AFTER-QUARTER-END', 'a change at the first minute after the quarter-end freeze'],
-    ['FS-NEW-YEAR', 'a change on 5 January 2028, the day the year-end freeze ends'],
-    ['FS-PIR-DONE', 'an emergency reviewed within five days'],
-    ['FS-PIR-NOT-DUE', 'an emergency whose review is not due yet'],
-  ])('passes %s (%s)', (id) => {
-    const entry = proposalReport(report, id);
-
-    expect(errorsOf(entry)).toEqual([]);
-    expect(entry.ok).toBe(true);
-  });
-
-  it.each([
-    ['FS-NO-REASON', 'record-reason: Record the reason for the change and what it does (description)'],
-    [
-      'FS-NO-SECURITY-IMPACT',
-      "record-security-impact: Record the change's security impact (assurance.securityImpact)",
+  const adoption = describeAdoption('financial-services', {
+    organisation: ORGANISATION,
+    inventory: INVENTORY,
+    proposals: PROPOSALS,
+    at: AT,
+    passes: [
+      ['FS-COMPLETE', 'a change recording reason, security impact, testing, back-out and implementer'],
+      ['FS-AFTER-QUARTER-END', 'a change at the first minute after the quarter-end freeze'],
+      ['FS-NEW-YEAR', 'a change on 5 January 2028, the day the year-end freeze ends'],
+      ['FS-PIR-DONE', 'an emergency reviewed within five days'],
+      ['FS-PIR-NOT-DUE', 'an emergency whose review is not due yet'],
     ],
-    [
-      'FS-NO-TESTING',
-      'record-testing: Record how the change is tested so it does not weaken security (assurance.testing)',
+    fails: [
+      ['FS-NO-REASON', 'record-reason: Record the reason for the change and what it does (description)'],
+      [
+        'FS-NO-SECURITY-IMPACT',
+        "record-security-impact: Record the change's security impact (assurance.securityImpact)",
+      ],
+      [
+        'FS-NO-TESTING',
+        'record-testing: Record how the change is tested so it does not weaken security (assurance.testing)',
+      ],
+      [
+        'FS-NO-BACK-OUT',
+        'record-back-out: Record how to back the change out and return to a secure state (rollback)',
+      ],
+      [
+        'FS-NO-IMPLEMENTER',
+        'implementer-named: Name who implements the change (implementer.github); an approver is neither the requester nor the implementer',
+      ],
+      ['FS-QUARTER-END', "quarter-end-freeze: blocked by deny window 'quarter-end-freeze'"],
+      ['FS-YEAR-END', "year-end-freeze: blocked by deny window 'year-end-freeze'"],
+      ['FS-PIR-MISSING', PIR_MESSAGE],
+      ['FS-PIR-LATE', PIR_MESSAGE],
     ],
-    [
-      'FS-NO-BACK-OUT',
-      'record-back-out: Record how to back the change out and return to a secure state (rollback)',
-    ],
-    [
-      'FS-NO-IMPLEMENTER',
-      'implementer-named: Name who implements the change (implementer.github); an approver is neither the requester nor the implementer',
-    ],
-    ['FS-QUARTER-END', "quarter-end-freeze: blocked by deny window 'quarter-end-freeze'"],
-    ['FS-YEAR-END', "year-end-freeze: blocked by deny window 'year-end-freeze'"],
-    ['FS-PIR-MISSING', PIR_MESSAGE],
-    ['FS-PIR-LATE', PIR_MESSAGE],
-  ])('fails %s with exactly: %s', (id, error) => {
-    const entry = proposalReport(report, id);
-
-    expect(errorsOf(entry)).toEqual([error]);
-    expect(entry.ok).toBe(false);
   });
 
   it('rejects a post-implementation review date that is no date, at its line', () => {
-    const entry = proposalReport(report, 'FS-PIR-BAD-DATE');
+    const entry = proposalReport(adoption.report(), 'FS-PIR-BAD-DATE');
     const line =
       PROPOSALS['FS-PIR-BAD-DATE']!.split('\n').findIndex((text) => text.includes('2027-13-12')) + 1;
 
@@ -198,19 +172,19 @@ describe('the financial-services pack, adopted by a bank', () => {
   });
 
   it('tells the emergency when its post-implementation review is due', () => {
-    const entry = proposalReport(report, 'FS-PIR-NOT-DUE');
+    const entry = proposalReport(adoption.report(), 'FS-PIR-NOT-DUE');
 
     expect(entry.retrospectiveDue).toBe('2027-01-24T08:00:00Z');
   });
 
   it('counts neither the requester nor the implementer as approver, under --require-approvals', async () => {
-    await repository.write({
+    await adoption.repository().write({
       'changes/FS-INDEPENDENT.yaml': firewall('FS-INDEPENDENT', 'fw-15', slot('2027-01-27')),
       'changes/FS-SELF-APPROVED.yaml': firewall('FS-SELF-APPROVED', 'fw-16', slot('2027-01-27')),
       'approvals.yaml': '- {user: alice}\n- {user: bob}\n- {user: nick, proposal: FS-INDEPENDENT}\n',
     });
 
-    const { exitCode: code, report: approved } = await validateAt(repository, AT, [
+    const { exitCode: code, report: approved } = await validateAt(adoption.repository(), AT, [
       'changes/FS-INDEPENDENT.yaml',
       'changes/FS-SELF-APPROVED.yaml',
       '--approvals',

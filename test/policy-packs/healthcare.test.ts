@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ValidationReport } from '../../src/core/model.js';
-import type { TestRepository } from '../support/repository.js';
+import { describe, expect, it } from 'vitest';
 import {
+  describeAdoption,
   errorsOf,
   inventoryTree,
   packProposal,
-  packRepository,
   proposalReport,
   validateAt,
 } from './pack-repository.js';
@@ -107,64 +105,40 @@ const PROPOSALS: Record<string, string> = {
 };
 
 describe('the healthcare pack, adopted by a hospital', () => {
-  let repository: TestRepository;
-  let report: ValidationReport;
-  let exitCode: number;
-
-  beforeAll(async () => {
-    repository = await packRepository('healthcare', ORGANISATION, {
-      ...INVENTORY,
-      ...Object.fromEntries(Object.entries(PROPOSALS).map(([id, text]) => [`changes/${id}.yaml`, text])),
-    });
-    ({ report, exitCode } = await validateAt(repository, AT));
-  });
-  afterAll(() => repository.remove());
-
-  it('validates with the pack in force: exit 1 for the failing proposals, no policy errors', () => {
-    expect(exitCode).toBe(1);
-    expect(report.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
-    expect(report.proposals).toHaveLength(Object.keys(PROPOSALS).length);
-  });
-
-  it.each([
-    ['MD-COMPLETE', 'a medical-device change off-peak, downtime procedure confirmed, with verification'],
-    ['EHR-CONFIRMED', 'a clinical-systems change off-peak with its downtime procedure confirmed'],
-    ['OFFICE-AT-PEAK', 'an office change at clinical peak'],
-    ['EMERGENCY-LOGGED', 'an emergency at clinical peak with its break-glass record'],
-  ])('passes %s (%s)', (id) => {
-    const entry = proposalReport(report, id);
-
-    expect(errorsOf(entry)).toEqual([]);
-    expect(entry.ok).toBe(true);
-  });
-
-  it.each([
-    ['MD-AT-PEAK', "clinical-peak-hours: blocked by deny window 'clinical-peak-hours'"],
-    [
-      'MD-NO-DOWNTIME',
-      'downtime-procedure-confirmed: Confirm the clinical downtime procedure is ready before changing clinical networks (assurance.downtimeProcedure.confirmedBy)',
+  const adoption = describeAdoption('healthcare', {
+    organisation: ORGANISATION,
+    inventory: INVENTORY,
+    proposals: PROPOSALS,
+    at: AT,
+    passes: [
+      ['MD-COMPLETE', 'a medical-device change off-peak, downtime procedure confirmed, with verification'],
+      ['EHR-CONFIRMED', 'a clinical-systems change off-peak with its downtime procedure confirmed'],
+      ['OFFICE-AT-PEAK', 'an office change at clinical peak'],
+      ['EMERGENCY-LOGGED', 'an emergency at clinical peak with its break-glass record'],
     ],
-    [
-      'EHR-NO-DOWNTIME',
-      'downtime-procedure-confirmed: Confirm the clinical downtime procedure is ready before changing clinical networks (assurance.downtimeProcedure.confirmedBy)',
+    fails: [
+      ['MD-AT-PEAK', "clinical-peak-hours: blocked by deny window 'clinical-peak-hours'"],
+      [
+        'MD-NO-DOWNTIME',
+        'downtime-procedure-confirmed: Confirm the clinical downtime procedure is ready before changing clinical networks (assurance.downtimeProcedure.confirmedBy)',
+      ],
+      [
+        'EHR-NO-DOWNTIME',
+        'downtime-procedure-confirmed: Confirm the clinical downtime procedure is ready before changing clinical networks (assurance.downtimeProcedure.confirmedBy)',
+      ],
+      [
+        'MD-NO-VERIFICATION',
+        'medical-device-verification: Changes to medical-device segments need verification steps that prove the devices still work',
+      ],
+      [
+        'EMERGENCY-UNLOGGED',
+        'break-glass-logged: An emergency change during the clinical blackout records who authorised breaking the glass and why (assurance.breakGlass)',
+      ],
     ],
-    [
-      'MD-NO-VERIFICATION',
-      'medical-device-verification: Changes to medical-device segments need verification steps that prove the devices still work',
-    ],
-    [
-      'EMERGENCY-UNLOGGED',
-      'break-glass-logged: An emergency change during the clinical blackout records who authorised breaking the glass and why (assurance.breakGlass)',
-    ],
-  ])('fails %s with exactly: %s', (id, error) => {
-    const entry = proposalReport(report, id);
-
-    expect(errorsOf(entry)).toEqual([error]);
-    expect(entry.ok).toBe(false);
   });
 
   it('lets the logged emergency through the blackout as a warning, with a retrospective due', () => {
-    const entry = proposalReport(report, 'EMERGENCY-LOGGED');
+    const entry = proposalReport(adoption.report(), 'EMERGENCY-LOGGED');
 
     expect(entry.windows).toMatchObject({
       overlapping: ['clinical-peak-hours'],
@@ -183,21 +157,21 @@ describe('the healthcare pack, adopted by a hospital', () => {
 
   it('asks clinical engineering to sign off medical-device changes only', () => {
     const teams = (id: string) =>
-      proposalReport(report, id).approvals.required.map((requirement) => requirement.team);
+      proposalReport(adoption.report(), id).approvals.required.map((requirement) => requirement.team);
 
     expect(teams('MD-COMPLETE')).toEqual(['clinical-engineering', 'clinical-it']);
     expect(teams('EHR-CONFIRMED')).toEqual(['clinical-it']);
   });
 
   it('refuses a medical-device change without the clinical engineering sign-off, under --require-approvals', async () => {
-    await repository.write({
+    await adoption.repository().write({
       'changes/MD-SIGNED-OFF.yaml': PROPOSALS['MD-COMPLETE']!.replace('id: MD-COMPLETE', 'id: MD-SIGNED-OFF')
         .replace('start: "2026-11-24T21:00"', 'start: "2026-11-25T21:00"')
         .replace('end: "2026-11-24T22:00"', 'end: "2026-11-25T22:00"'),
       'approvals.yaml': '- {user: ivy}\n- {user: cleo, proposal: MD-SIGNED-OFF}\n',
     });
 
-    const { exitCode: code, report: approved } = await validateAt(repository, AT, [
+    const { exitCode: code, report: approved } = await validateAt(adoption.repository(), AT, [
       'changes/MD-COMPLETE.yaml',
       'changes/MD-SIGNED-OFF.yaml',
       '--approvals',

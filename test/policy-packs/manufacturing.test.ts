@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ValidationReport } from '../../src/core/model.js';
-import type { TestRepository } from '../support/repository.js';
+import { describe, expect, it } from 'vitest';
 import {
+  describeAdoption,
   errorsOf,
   inventoryTree,
   packProposal,
-  packRepository,
   proposalReport,
   validateAt,
 } from './pack-repository.js';
@@ -187,83 +185,65 @@ const PROPOSALS: Record<string, string> = {
 };
 
 describe('the manufacturing pack, adopted by a plant', () => {
-  let repository: TestRepository;
-  let report: ValidationReport;
-  let exitCode: number;
-
-  beforeAll(async () => {
-    repository = await packRepository('manufacturing', ORGANISATION, {
-      ...INVENTORY,
-      ...Object.fromEntries(Object.entries(PROPOSALS).map(([id, text]) => [`changes/${id}.yaml`, text])),
-    });
-    ({ report, exitCode } = await validateAt(repository, AT));
-  });
-  afterAll(() => repository.remove());
-
-  it('validates with the pack in force: exit 1 for the failing proposals, no policy errors', () => {
-    expect(exitCode).toBe(1);
-    expect(report.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
-    expect(report.proposals).toHaveLength(Object.keys(PROPOSALS).length);
-  });
-
-  it.each([
-    ['OT-IN-WINDOW', 'an OT change in the Sunday maintenance window'],
-    ['AFTER-SHIFT', 'a production change after the second shift'],
-    ['SIS-ONE-DEVICE', 'one SIS device, lab-tested'],
-    ['HIGH-LAB-PASSED', 'a high-risk change with lab evidence that passed'],
-    ['EMERGENCY-LOGGED', 'an emergency outside the window with its break-glass record'],
-    ['EMERGENCY-IN-WINDOW', 'an emergency inside the window, which breaks no glass'],
-  ])('passes %s (%s)', (id) => {
-    const entry = proposalReport(report, id);
-
-    expect(errorsOf(entry)).toEqual([]);
-    expect(entry.ok).toBe(true);
-  });
-
-  it.each([
-    ['OT-OUTSIDE-WINDOW', "ot-maintenance: outside allow window 'ot-maintenance'"],
-    ['DURING-SHIFT', "production-shifts: blocked by deny window 'production-shifts'"],
-    ['PLANT-B-NIGHT-SHIFT', "production-shifts-plant-b: blocked by deny window 'production-shifts-plant-b'"],
-    [
-      'SIS-BATCH',
-      'sis-one-device: No batch changes to safety-system (SIS) zones; change one device per change',
+  const adoption = describeAdoption('manufacturing', {
+    organisation: ORGANISATION,
+    inventory: INVENTORY,
+    proposals: PROPOSALS,
+    at: AT,
+    passes: [
+      ['OT-IN-WINDOW', 'an OT change in the Sunday maintenance window'],
+      ['AFTER-SHIFT', 'a production change after the second shift'],
+      ['SIS-ONE-DEVICE', 'one SIS device, lab-tested'],
+      ['HIGH-LAB-PASSED', 'a high-risk change with lab evidence that passed'],
+      ['EMERGENCY-LOGGED', 'an emergency outside the window with its break-glass record'],
+      ['EMERGENCY-IN-WINDOW', 'an emergency inside the window, which breaks no glass'],
     ],
-    [
-      'SIS-BATCH-FROM-CELL',
-      'sis-one-device: No batch changes to safety-system (SIS) zones; change one device per change',
+    fails: [
+      ['OT-OUTSIDE-WINDOW', "ot-maintenance: outside allow window 'ot-maintenance'"],
+      ['DURING-SHIFT', "production-shifts: blocked by deny window 'production-shifts'"],
+      [
+        'PLANT-B-NIGHT-SHIFT',
+        "production-shifts-plant-b: blocked by deny window 'production-shifts-plant-b'",
+      ],
+      [
+        'SIS-BATCH',
+        'sis-one-device: No batch changes to safety-system (SIS) zones; change one device per change',
+      ],
+      [
+        'SIS-BATCH-FROM-CELL',
+        'sis-one-device: No batch changes to safety-system (SIS) zones; change one device per change',
+      ],
+      [
+        'HIGH-NO-LAB',
+        'lab-test-high-risk: High-risk changes need lab-test evidence that passed (assurance.labTest with reference and result passed)',
+      ],
+      [
+        'HIGH-LAB-FAILED',
+        'lab-test-high-risk: High-risk changes need lab-test evidence that passed (assurance.labTest with reference and result passed)',
+      ],
+      [
+        'EMERGENCY-UNLOGGED',
+        'break-glass-logged: An emergency change outside the windows records who authorised breaking the glass and why (assurance.breakGlass)',
+      ],
     ],
-    [
-      'HIGH-NO-LAB',
-      'lab-test-high-risk: High-risk changes need lab-test evidence that passed (assurance.labTest with reference and result passed)',
-    ],
-    [
-      'HIGH-LAB-FAILED',
-      'lab-test-high-risk: High-risk changes need lab-test evidence that passed (assurance.labTest with reference and result passed)',
-    ],
-    [
-      'EMERGENCY-UNLOGGED',
-      'break-glass-logged: An emergency change outside the windows records who authorised breaking the glass and why (assurance.breakGlass)',
-    ],
-  ])('fails %s with exactly: %s', (id, error) => {
-    const entry = proposalReport(report, id);
-
-    expect(errorsOf(entry)).toEqual([error]);
-    expect(entry.ok).toBe(false);
   });
 
   it('raises a change in a SIS zone to high risk, with the reason, and leaves other OT changes as declared', () => {
-    const entry = proposalReport(report, 'SIS-ONE-DEVICE');
+    const entry = proposalReport(adoption.report(), 'SIS-ONE-DEVICE');
 
     expect(entry.risk).toEqual({
       declared: 'low',
       effective: 'high',
       reasons: ['The change touches a safety-system (SIS) zone'],
     });
-    expect(proposalReport(report, 'OT-IN-WINDOW').risk).toMatchObject({ effective: 'low', reasons: [] });
+    expect(proposalReport(adoption.report(), 'OT-IN-WINDOW').risk).toMatchObject({
+      effective: 'low',
+      reasons: [],
+    });
   });
 
   it('lets the logged emergency through the closed window as a warning, with a retrospective due', () => {
-    const entry = proposalReport(report, 'EMERGENCY-LOGGED');
+    const entry = proposalReport(adoption.report(), 'EMERGENCY-LOGGED');
 
     expect(entry.windows).toMatchObject({ open: false, bypassed: true });
     expect(entry.findings).toContainEqual(
@@ -277,19 +257,21 @@ describe('the manufacturing pack, adopted by a plant', () => {
   });
 
   it('asks OT engineering to co-approve every OT change, beside the zone owner', () => {
-    const entry = proposalReport(report, 'OT-IN-WINDOW');
+    const entry = proposalReport(adoption.report(), 'OT-IN-WINDOW');
 
     expect(entry.approvals.required.map((requirement) => [requirement.team, requirement.count])).toEqual([
       ['ot-engineering', 1],
       ['plant-ops', 1],
     ]);
     expect(
-      proposalReport(report, 'AFTER-SHIFT').approvals.required.map((requirement) => requirement.team),
+      proposalReport(adoption.report(), 'AFTER-SHIFT').approvals.required.map(
+        (requirement) => requirement.team,
+      ),
     ).toEqual(['netops']);
   });
 
   it('refuses an OT change the zone owner approved but OT engineering did not, under --require-approvals', async () => {
-    await repository.write({
+    await adoption.repository().write({
       'changes/OT-COAPPROVED.yaml': PROPOSALS['OT-IN-WINDOW']!.replace(
         'id: OT-IN-WINDOW',
         'id: OT-COAPPROVED',
@@ -297,7 +279,7 @@ describe('the manufacturing pack, adopted by a plant', () => {
       'approvals.yaml': '- {user: frank}\n- {user: olga, proposal: OT-COAPPROVED}\n',
     });
 
-    const { exitCode: code, report: approved } = await validateAt(repository, AT, [
+    const { exitCode: code, report: approved } = await validateAt(adoption.repository(), AT, [
       'changes/OT-IN-WINDOW.yaml',
       'changes/OT-COAPPROVED.yaml',
       '--approvals',

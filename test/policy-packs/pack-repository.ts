@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { ProposalReport, ValidationReport } from '../../src/core/model.js';
 import { createRepository, PROJECT_ROOT, type TestRepository, type Tree } from '../support/repository.js';
@@ -143,4 +144,59 @@ export function errorsOf(entry: ProposalReport): string[] {
   return entry.findings
     .filter((finding) => finding.severity === 'error')
     .map((finding) => `${finding.policy ?? finding.ruleId}: ${finding.message}`);
+}
+
+/**
+ * The tests every adoption of a pack shares, inside the caller's describe: one repository with the
+ * organisation's policies, the inventory and `proposals` (id → text), validated once at `at`. Exit 1
+ * with no policy error, each of `passes` validates clean, and each of `fails` fails with exactly its
+ * one error. Returns the report and the repository for the pack's own tests.
+ */
+export function describeAdoption(
+  pack: PackName,
+  adoption: {
+    organisation: Partial<Record<PackKind, Record<string, unknown>>>;
+    inventory: Tree;
+    proposals: Record<string, string>;
+    at: string;
+    passes: [id: string, why: string][];
+    fails: [id: string, error: string][];
+  },
+): { report: () => ValidationReport; repository: () => TestRepository } {
+  let repository: TestRepository;
+  let report: ValidationReport;
+  let exitCode: number;
+
+  beforeAll(async () => {
+    repository = await packRepository(pack, adoption.organisation, {
+      ...adoption.inventory,
+      ...Object.fromEntries(
+        Object.entries(adoption.proposals).map(([id, text]) => [`changes/${id}.yaml`, text]),
+      ),
+    });
+    ({ report, exitCode } = await validateAt(repository, adoption.at));
+  });
+  afterAll(() => repository.remove());
+
+  it('validates with the pack in force: exit 1 for the failing proposals, no policy errors', () => {
+    expect(exitCode).toBe(1);
+    expect(report.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
+    expect(report.proposals).toHaveLength(Object.keys(adoption.proposals).length);
+  });
+
+  it.each(adoption.passes)('passes %s (%s)', (id) => {
+    const entry = proposalReport(report, id);
+
+    expect(errorsOf(entry)).toEqual([]);
+    expect(entry.ok).toBe(true);
+  });
+
+  it.each(adoption.fails)('fails %s with exactly: %s', (id, error) => {
+    const entry = proposalReport(report, id);
+
+    expect(errorsOf(entry)).toEqual([error]);
+    expect(entry.ok).toBe(false);
+  });
+
+  return { report: () => report, repository: () => repository };
 }
