@@ -13,9 +13,11 @@ export function registerInitCommand(program: Command): void {
     .description(
       'Write a starter network repository into DIR (default: the current directory): netchange.yaml, one ' +
         'change proposal, window and change-control policies, a playbook, an inventory, .github/CODEOWNERS (proposals ' +
-        "go under changes/<domain>/, reviewed by that domain's owners) and six GitHub workflows " +
-        '(pull request, review, apply, emergency, morning digest at 07:00 local, drift). ' +
-        'It validates clean at once. Existing files are never overwritten unless --force is given.',
+        "go under changes/<domain>/, reviewed by that domain's owners) and seven GitHub workflows " +
+        '(pull request, review, apply, emergency, morning digest at 07:00 local, CAB pack, drift). ' +
+        'It validates clean at once: the sample proposal starts on the Sunday at 02:00 at least three days ahead, ' +
+        'or at the first open slot when the policies close that one (a freeze, a pack window). ' +
+        'Existing files are never overwritten unless --force is given.',
     )
     .argument('[dir]', 'directory to create the repository in', '.')
     .option('--timezone <zone>', "IANA time zone for windows and schedules (default: this machine's)")
