@@ -10,6 +10,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { Finding } from '../core/findings.js';
+import { indexLines, type LineIndex, locateByLines } from './locate-lines.js';
 
 /** A path into a parsed document, as ajv's instancePath splits it: keys and array indexes. */
 export type DocumentPath = readonly (string | number)[];
@@ -72,6 +73,14 @@ export function parseYaml(file: string, text: string): YamlDocument {
     full ??= parseYamlWithPositions(file, text);
     return full;
   };
+  let lines: LineIndex | undefined | null;
+  // why: most findings in a clean file point at a plain key's value; reading its lines is far
+  // cheaper than the positional parse, which answers whenever the lines cannot (locate-lines.ts).
+  const positionByLines = (path: DocumentPath): Position | undefined => {
+    if (full) return undefined;
+    if (lines === undefined) lines = indexLines(text) ?? null;
+    return lines ? locateByLines(lines, value, path) : undefined;
+  };
   return {
     file,
     source: text,
@@ -80,7 +89,7 @@ export function parseYaml(file: string, text: string): YamlDocument {
     get root() {
       return positional().root;
     },
-    positionOf: (path) => positional().positionOf(path),
+    positionOf: (path) => positionByLines(path) ?? positional().positionOf(path),
     keyPositionOf: (path) => positional().keyPositionOf(path),
     positionAt: (offset) => positional().positionAt(offset),
   };
