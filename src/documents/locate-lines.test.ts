@@ -98,6 +98,13 @@ describe('locateByLines', () => {
       { line: 1, column: 14 },
     ],
     ['a mapping under its key', 'targets:\n\n    sites: [a]\n', ['targets'], { line: 3, column: 5 }],
+    [
+      'an item of a list of mappings',
+      'windows:\n  - name: a\n    effect: deny\n  - name: b\n',
+      ['windows', 1, 'name'],
+      { line: 4, column: 11 },
+    ],
+    ['a list item', 'windows:\n  - name: a\n  -\n    name: b\n', ['windows', 1], { line: 4, column: 5 }],
   ])('reads %s', (_name, text, path, position) => {
     const value = parseFast(text);
 
@@ -112,7 +119,8 @@ describe('locateByLines', () => {
     ['a multi-line quoted value that looks like a key', 'a: "x\nb: y"\n', ['a']],
     ['a quoted key', '"schedule":\n  start: x\n', ['schedule', 'start']],
     ['an empty value', 'schedule:\nrisk: low\n', ['schedule']],
-    ['a key in a sequence', 'steps:\n- start: x\n', ['steps', 0, 'start']],
+    ['a list at the indent of its key', 'steps:\n- start: x\n', ['steps', 0, 'start']],
+    ['a list with more items than the data', 'steps:\n  - "a\n  - b"\n', ['steps', 0]],
     ['a document marker', '---\nschedule:\n  start: x\n', ['schedule', 'start']],
     ['a missing key', 'schedule:\n  start: x\n', ['schedule', 'end']],
   ])('leaves %s to the positional parser', (_name, text, path) => {

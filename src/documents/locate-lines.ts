@@ -2,12 +2,13 @@
  * Positions in a plain block-style YAML file found by reading its lines, without the positional
  * parser. A clean file that has one finding (a closed window, a conflict) needs one line; the
  * `yaml` syntax tree costs milliseconds per file while its code is cold, which hundreds of findings
- * in a large run add up to a second or more.
+ * in a large run add up to a second or more, and a 2.5 MB window policy costs seconds.
  *
- * It answers only when the lines and the parsed value agree on every mapping it walks through:
- * each key of the mapping, in order, on a line of its own at the mapping's indent. Anything else —
- * flow collections, sequences, quoted or unusual keys, a missing key, directives — gets no answer,
- * and the caller asks the positional parser, so both always give the same position.
+ * It answers only when the lines and the parsed value agree on every mapping and list it walks
+ * through: each key of a mapping, in order, on a line of its own at the mapping's indent, and each
+ * item of a list on a `- ` line at the list's indent. Anything else — flow collections, quoted or
+ * unusual keys, a missing key, empty values, directives — gets no answer, and the caller asks the
+ * positional parser, so both always give the same position.
  */
 import type { DocumentPath, Position } from './parse-yaml.js';
 
@@ -19,8 +20,11 @@ const INTEGER_LIKE = /^(0|[1-9][0-9]*)$/;
 // how lines and columns are counted or where the document starts; the positional parser decides.
 const UNUSUAL_TEXT = /[\t\r\uFEFF]|^(?:---|\.\.\.|%)/m;
 const KEY_LINE = /^( *)([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)/;
+const ITEM_LINE = /^( *)-(?: +|$)/;
 
 interface Line {
+  /** 0-based line number in the file. */
+  number: number;
   text: string;
   /** Spaces before the first character; -1 for a blank or comment-only line. */
   indent: number;
@@ -29,15 +33,21 @@ interface Line {
 /** The lines of a text, kept per text so many lookups in one file split it once. */
 export type LineIndex = readonly Line[];
 
+/** A key's or an item's value: where it starts, and the lines that hold it. */
+interface Entry {
+  start: { line: number; column: number };
+  block: LineIndex;
+}
+
 export function indexLines(text: string): LineIndex | undefined {
   if (UNUSUAL_TEXT.test(text)) return undefined;
-  const lines: Line[] = [];
-  for (const line of text.split('\n')) {
-    const content = line.trimStart();
-    const indent = content === '' || content.startsWith('#') ? -1 : line.length - content.length;
-    lines.push({ text: line, indent });
-  }
-  return lines;
+  return text.split('\n').map((line, number) => lineOf(number, line));
+}
+
+function lineOf(number: number, text: string): Line {
+  const content = text.trimStart();
+  const indent = content === '' || content.startsWith('#') ? -1 : text.length - content.length;
+  return { number, text, indent };
 }
 
 /**
@@ -46,20 +56,24 @@ export function indexLines(text: string): LineIndex | undefined {
  */
 export function locateByLines(lines: LineIndex, value: unknown, path: DocumentPath): Position | undefined {
   if (path.length === 0) return undefined;
-  let block = { from: 0, to: lines.length };
+  let block = lines;
   let current = value;
-  let found: { line: number; column: number } | undefined;
+  let entry: Entry | undefined;
   for (const segment of path) {
-    if (typeof segment !== 'string' || !isPlainObject(current) || !Object.hasOwn(current, segment))
-      return undefined;
-    const keyLine = keyLineIn(lines, block, current, segment);
-    if (keyLine === undefined) return undefined;
-    found = valueStart(lines, keyLine, block.to);
-    if (!found) return undefined;
-    block = { from: keyLine + 1, to: blockEnd(lines, keyLine, block.to) };
-    current = current[segment];
+    if (typeof segment === 'string') {
+      if (!isPlainObject(current) || !Object.hasOwn(current, segment)) return undefined;
+      entry = keyEntry(block, Object.keys(current), segment);
+      current = current[segment];
+    } else {
+      if (!Array.isArray(current) || !Number.isInteger(segment) || segment < 0 || segment >= current.length)
+        return undefined;
+      entry = itemEntry(block, current.length, segment);
+      current = current[segment];
+    }
+    if (!entry) return undefined;
+    block = entry.block;
   }
-  return found && { line: found.line + 1, column: found.column + 1 };
+  return entry && { line: entry.start.line + 1, column: entry.start.column + 1 };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -67,62 +81,63 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The line of `key` among the mapping's key lines in `block`, when those lines are exactly the
+ * The entry of `key` in a block mapping, when the block's lines at its indent are exactly the
  * mapping's keys in order; undefined otherwise.
  */
-function keyLineIn(
-  lines: LineIndex,
-  block: { from: number; to: number },
-  mapping: Record<string, unknown>,
-  key: string,
-): number | undefined {
-  const keys = Object.keys(mapping);
+function keyEntry(block: LineIndex, keys: readonly string[], key: string): Entry | undefined {
   if (keys.some((name) => !PLAIN_KEY.test(name) || INTEGER_LIKE.test(name))) return undefined;
-  const first = firstContentLine(lines, block.from, block.to);
-  if (first === undefined) return undefined;
-  const indent = lines[first]!.indent;
-  let index = 0;
-  let wanted: number | undefined;
-  for (let line = first; line < block.to; line++) {
-    const { indent: lineIndent, text } = lines[line]!;
-    if (lineIndent === -1 || lineIndent > indent) continue;
-    // why: a line left of the mapping's indent inside its block is not a shape this reader knows.
-    if (lineIndent < indent) return undefined;
-    const match = KEY_LINE.exec(text);
-    if (!match || match[2] !== keys[index]) return undefined;
-    if (match[2] === key) wanted = line;
-    index++;
+  const entries = entryLines(block, KEY_LINE);
+  if (!entries || entries.length !== keys.length) return undefined;
+  if (entries.some((position, index) => KEY_LINE.exec(block[position]!.text)?.[2] !== keys[index]))
+    return undefined;
+  return entryAt(block, entries[keys.indexOf(key)]!, KEY_LINE);
+}
+
+/** The entry of item `index` in a block list of `length` items, written one `- ` line each. */
+function itemEntry(block: LineIndex, length: number, index: number): Entry | undefined {
+  const entries = entryLines(block, ITEM_LINE);
+  if (!entries || entries.length !== length) return undefined;
+  return entryAt(block, entries[index]!, ITEM_LINE);
+}
+
+/**
+ * The positions in `block` of the lines at its first line's indent, when every one matches `shape`.
+ * why: a line left of that indent inside the block is not a shape this reader knows.
+ */
+function entryLines(block: LineIndex, shape: RegExp): number[] | undefined {
+  const first = block.findIndex((line) => line.indent !== -1);
+  if (first === -1) return undefined;
+  const indent = block[first]!.indent;
+  const entries: number[] = [];
+  for (let position = first; position < block.length; position++) {
+    const line = block[position]!;
+    if (line.indent === -1 || line.indent > indent) continue;
+    if (line.indent < indent || !shape.test(line.text)) return undefined;
+    entries.push(position);
   }
-  return index === keys.length ? wanted : undefined;
+  return entries;
 }
 
-function firstContentLine(lines: LineIndex, from: number, to: number): number | undefined {
-  for (let line = from; line < to; line++) if (lines[line]!.indent !== -1) return line;
-  return undefined;
-}
-
-/** Where the value of the key on `keyLine` starts: after the colon, or on the next deeper line. */
-function valueStart(
-  lines: LineIndex,
-  keyLine: number,
-  to: number,
-): { line: number; column: number } | undefined {
-  const { text, indent } = lines[keyLine]!;
-  const match = KEY_LINE.exec(text)!;
-  const rest = text.slice(match[0].length);
-  if (rest !== '' && !rest.startsWith('#')) return { line: keyLine, column: match[0].length };
-  const next = firstContentLine(lines, keyLine + 1, to);
+/**
+ * Where the value on the entry line at `position` starts (after the colon or dash, or on the next
+ * deeper line) and its lines: what follows on the entry line, as if on a line of its own at that
+ * column, and every deeper line after it.
+ */
+function entryAt(block: LineIndex, position: number, shape: RegExp): Entry | undefined {
+  const line = block[position]!;
+  const head = shape.exec(line.text)![0];
+  const rest = line.text.slice(head.length);
+  const deeper: Line[] = [];
+  for (const next of block.slice(position + 1)) {
+    if (next.indent !== -1 && next.indent <= line.indent) break;
+    deeper.push(next);
+  }
+  if (rest !== '' && !rest.startsWith('#')) {
+    const inline = lineOf(line.number, ' '.repeat(head.length) + rest);
+    return { start: { line: line.number, column: head.length }, block: [inline, ...deeper] };
+  }
+  const first = deeper.find((next) => next.indent !== -1);
   // why: an empty value (a null) has no text of its own; the positional parser places it.
-  if (next === undefined || lines[next]!.indent <= indent) return undefined;
-  return { line: next, column: lines[next]!.indent };
-}
-
-/** The end (exclusive) of the lines that belong to the value of the key on `keyLine`. */
-function blockEnd(lines: LineIndex, keyLine: number, to: number): number {
-  const indent = lines[keyLine]!.indent;
-  for (let line = keyLine + 1; line < to; line++) {
-    const lineIndent = lines[line]!.indent;
-    if (lineIndent !== -1 && lineIndent <= indent) return line;
-  }
-  return to;
+  if (!first) return undefined;
+  return { start: { line: first.number, column: first.indent }, block: deeper };
 }

@@ -59,9 +59,10 @@ const MAX_ALIAS_COUNT = 100;
  * YAML 1.2 core schema, so `no`/`on` stay strings and timestamps stay text for us to parse.
  *
  * A clean file takes the fast path (js-yaml, core schema) and keeps only its text; the positional
- * parse (`yaml`, with a syntax tree) runs the first time a position or the tree is asked for. Any
- * file the fast path cannot vouch for — a syntax error, duplicate keys, several documents, anchors
- * or aliases, explicit tags, forbidden keys — goes straight to the positional parser, so both always
+ * parse (`yaml`, with a syntax tree) runs the first time the tree, or a position its lines cannot
+ * give (locate-lines.ts), is asked for. Any file the fast path cannot vouch for — a syntax error,
+ * duplicate keys, several documents, anchors or aliases, explicit tags, forbidden keys — goes
+ * straight to the positional parser, so both always
  * agree on findings. What the fast parser saw decides, not the characters: `limit: "sw*"`, "R&D" and
  * "**bold**" in a description stay on the fast path.
  */
