@@ -10,6 +10,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { Finding } from '../core/findings.js';
+import { indexLines, type LineIndex, locateByLines } from './locate-lines.js';
 
 /** A path into a parsed document, as ajv's instancePath splits it: keys and array indexes. */
 export type DocumentPath = readonly (string | number)[];
@@ -58,9 +59,10 @@ const MAX_ALIAS_COUNT = 100;
  * YAML 1.2 core schema, so `no`/`on` stay strings and timestamps stay text for us to parse.
  *
  * A clean file takes the fast path (js-yaml, core schema) and keeps only its text; the positional
- * parse (`yaml`, with a syntax tree) runs the first time a position or the tree is asked for. Any
- * file the fast path cannot vouch for — a syntax error, duplicate keys, several documents, anchors
- * or aliases, explicit tags, forbidden keys — goes straight to the positional parser, so both always
+ * parse (`yaml`, with a syntax tree) runs the first time the tree, or a position its lines cannot
+ * give (locate-lines.ts), is asked for. Any file the fast path cannot vouch for — a syntax error,
+ * duplicate keys, several documents, anchors or aliases, explicit tags, forbidden keys — goes
+ * straight to the positional parser, so both always
  * agree on findings. What the fast parser saw decides, not the characters: `limit: "sw*"`, "R&D" and
  * "**bold**" in a description stay on the fast path.
  */
@@ -72,6 +74,14 @@ export function parseYaml(file: string, text: string): YamlDocument {
     full ??= parseYamlWithPositions(file, text);
     return full;
   };
+  let lines: LineIndex | undefined | null;
+  // why: most findings in a clean file point at a plain key's value; reading its lines is far
+  // cheaper than the positional parse, which answers whenever the lines cannot (locate-lines.ts).
+  const positionByLines = (path: DocumentPath): Position | undefined => {
+    if (full) return undefined;
+    if (lines === undefined) lines = indexLines(text) ?? null;
+    return lines ? locateByLines(lines, value, path) : undefined;
+  };
   return {
     file,
     source: text,
@@ -80,7 +90,7 @@ export function parseYaml(file: string, text: string): YamlDocument {
     get root() {
       return positional().root;
     },
-    positionOf: (path) => positional().positionOf(path),
+    positionOf: (path) => positionByLines(path) ?? positional().positionOf(path),
     keyPositionOf: (path) => positional().keyPositionOf(path),
     positionAt: (offset) => positional().positionAt(offset),
   };

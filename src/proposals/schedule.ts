@@ -3,6 +3,7 @@ import type { Finding } from '../core/findings.js';
 import type { ChangeProposal, Locate } from '../core/model.js';
 import {
   addCalendarDuration,
+  DAY_MS,
   isValidTimeZone,
   looksLikeUtcOffset,
   parseCalendarDuration,
@@ -38,6 +39,49 @@ const SIMPLE_LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 /** Offset (ms) of a zone for a whole local day, or null when the day has a DST transition. */
 const dayOffsets = new Map<string, number | null>();
 
+/** A stretch of instants `[fromMs, toMs)` over which a zone keeps one UTC offset. */
+interface OffsetSpan {
+  fromMs: number;
+  toMs: number;
+  offsetMs: number;
+}
+
+/**
+ * Per zone, the spans between DST transitions met so far.
+ * why: 5,000 proposals on a thousand different nights would ask Temporal about each night; a
+ * span answers every day between two transitions (about half a year) with arithmetic.
+ */
+const offsetSpans = new Map<string, OffsetSpan[]>();
+
+/** The zone's offset over the whole local day starting at `dayWallMs`, when a known span holds it. */
+function offsetFromSpans(zone: string, dayWallMs: number): number | undefined {
+  for (const span of offsetSpans.get(zone) ?? []) {
+    const startMs = dayWallMs - span.offsetMs;
+    // why: strictly before `toMs`: a transition at the next midnight makes the day's ends differ.
+    if (startMs >= span.fromMs && startMs + DAY_MS < span.toMs) return span.offsetMs;
+  }
+  return undefined;
+}
+
+/** Records the span of constant offset around `start` (a day's first instant), from its transitions. */
+function rememberSpan(zone: string, start: Temporal.ZonedDateTime): void {
+  const previous = start.getTimeZoneTransition('previous');
+  const next = start.getTimeZoneTransition('next');
+  // why: when the day begins exactly at a transition, the previous one bounds another offset.
+  const fromMs = !previous
+    ? Number.NEGATIVE_INFINITY
+    : previous.offsetNanoseconds === start.offsetNanoseconds
+      ? previous.epochMilliseconds
+      : start.epochMilliseconds;
+  const spans = offsetSpans.get(zone) ?? [];
+  spans.push({
+    fromMs,
+    toMs: next ? next.epochMilliseconds : Number.POSITIVE_INFINITY,
+    offsetMs: start.offsetNanoseconds / 1e6,
+  });
+  offsetSpans.set(zone, spans);
+}
+
 /**
  * A local wall-clock time in a zone, without Temporal when the day has one offset throughout (all
  * but a couple of days a year). Transition days return undefined and take Temporal's exact
@@ -52,7 +96,9 @@ function simpleLocalInstant(text: string, zone: string): number | undefined {
   if (!validFields(year, month, day, hour, minute, second)) return undefined;
   const date = `${match[1]}-${match[2]}-${match[3]}`;
   const key = `${zone}|${date}`;
-  let offset = dayOffsets.get(key);
+  let offset = dayOffsets.has(key)
+    ? dayOffsets.get(key)
+    : offsetFromSpans(zone, Date.UTC(year, month - 1, day));
   if (offset === undefined) {
     const start = Temporal.PlainDate.from(date).toZonedDateTime(zone);
     const next = start.add({ days: 1 });
@@ -61,6 +107,7 @@ function simpleLocalInstant(text: string, zone: string): number | undefined {
         ? start.offsetNanoseconds / 1e6
         : null;
     dayOffsets.set(key, offset);
+    rememberSpan(zone, start);
   }
   if (offset === null) return undefined;
   return Date.UTC(year, month - 1, day, hour, minute, second) - offset;
