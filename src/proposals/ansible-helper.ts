@@ -12,8 +12,8 @@
  * evaluates the literal patterns with Ansible's InventoryManager (`subset(limit)` then
  * `get_hosts(hosts)`, as ansible-playbook does), so the pattern rules are Ansible's own.
  */
-import { constants } from 'node:fs';
-import { access, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { accessSync, closeSync, constants, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { NetchangeError } from '../core/errors.js';
@@ -68,14 +68,15 @@ import sys
 def main():
     out = os.fdopen(os.dup(1), 'w', encoding='utf-8')
     os.dup2(2, 1)
-    request = json.load(sys.stdin)
 
+    # why: imported before the request is read, so the import overlaps the caller's own work.
     from ansible import constants as C
     from ansible.inventory.helpers import get_group_vars
     from ansible.inventory.manager import InventoryManager
     from ansible.parsing.dataloader import DataLoader
     from ansible.utils.vars import combine_vars
 
+    request = json.load(sys.stdin)
     root = os.path.realpath(request['root'])
     loader = DataLoader()
     managers = {}
@@ -255,11 +256,13 @@ export function startAnsibleHelper(inventoryCommand: string): RunningHelper {
   const input = new Promise<string>((resolve) => {
     sendRequest = resolve;
   });
-  const started = (async () => {
-    const python = await ansiblePython(inventoryCommand);
-    const scratch = await mkdtemp(path.join(os.tmpdir(), 'netchange-hosts-'));
+  // why: prepared and spawned synchronously: validate reads proposals in one long run of microtasks,
+  // and a helper start that waited for the event loop would not begin before the reading ended.
+  const started = (() => {
+    const python = ansiblePython(inventoryCommand);
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'netchange-hosts-'));
     const config = path.join(scratch, 'ansible.cfg');
-    await writeFile(config, HELPER_CONFIG, { mode: 0o600 });
+    writeFileSync(config, HELPER_CONFIG, { mode: 0o600 });
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? scratch,
@@ -289,7 +292,7 @@ export function startAnsibleHelper(inventoryCommand: string): RunningHelper {
   })();
   return {
     async answer(request) {
-      const { python, scratch, finished } = await started;
+      const { python, scratch, finished } = started;
       try {
         sendRequest(JSON.stringify(request));
         const result = await finished;
@@ -321,20 +324,20 @@ export function startAnsibleHelper(inventoryCommand: string): RunningHelper {
  * The Python interpreter Ansible runs with: the one named on the `#!` line of the ansible-inventory
  * command. why: `python3` on PATH may be another Python (pyenv, a venv) without Ansible installed.
  */
-async function ansiblePython(command: string): Promise<string> {
-  const executable = command.includes('/') ? command : await findOnPath(command);
+function ansiblePython(command: string): string {
+  const executable = command.includes('/') ? command : findOnPath(command);
   if (executable) {
     try {
-      const handle = await open(executable, 'r');
+      const descriptor = openSync(executable, 'r');
       try {
         const buffer = Buffer.alloc(256);
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        const bytesRead = readSync(descriptor, buffer, 0, buffer.length, 0);
         const first = buffer.subarray(0, bytesRead).toString('utf8').split('\n')[0] ?? '';
         const words = first.startsWith('#!') ? first.slice(2).trim().split(/\s+/) : [];
         const interpreter = path.basename(words[0] ?? '') === 'env' ? words[1] : words[0];
         if (interpreter && /^python[0-9.]*$/.test(path.basename(interpreter))) return interpreter;
       } finally {
-        await handle.close();
+        closeSync(descriptor);
       }
     } catch {
       // not readable: fall back to python3 below
@@ -343,12 +346,12 @@ async function ansiblePython(command: string): Promise<string> {
   return 'python3';
 }
 
-async function findOnPath(command: string): Promise<string | undefined> {
+function findOnPath(command: string): string | undefined {
   for (const directory of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!directory) continue;
     const candidate = path.join(directory, command);
     try {
-      await access(candidate, constants.X_OK);
+      accessSync(candidate, constants.X_OK);
       return candidate;
     } catch {
       // not here

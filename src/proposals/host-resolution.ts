@@ -9,7 +9,8 @@
  * must still hash the same). It holds host names, groups and sites only, never inventory variables.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   HELPER_SOURCE,
@@ -71,43 +72,46 @@ export function hostQueryKey(query: HostQuery): string {
 }
 
 export function createHostResolver(options: HostResolverOptions): HostResolver {
-  const contents = new Map<string, Promise<Buffer | undefined>>();
-  const digests = new Map<string, Promise<string | undefined>>();
-  const inventoryLookups = new Map<string, Promise<void>>();
-  const stepLookups = new Map<string, Promise<void>>();
+  const contents = new Map<string, Buffer | undefined>();
+  const digests = new Map<string, string | undefined>();
+  const inventoryLookups = new Set<string>();
+  const stepLookups = new Set<string>();
   const inventories = new Map<string, InventoryOutcome>();
   const steps = new Map<string, StepOutcome>();
   const missingInventories = new Set<string>();
   const missingSteps = new Map<string, HostQuery>();
   let helper: RunningHelper | undefined;
 
-  const content = (absolute: string) => {
-    let pending = contents.get(absolute);
-    if (!pending) {
-      pending = readFile(absolute).catch(() => undefined);
-      contents.set(absolute, pending);
+  // why: every lookup is synchronous (small files, read once): validate parses proposals in one long
+  // run of microtasks, and a lookup waiting for the event loop would start Python only after it.
+  const content = (absolute: string): Buffer | undefined => {
+    if (!contents.has(absolute)) {
+      let bytes: Buffer | undefined;
+      try {
+        bytes = readFileSync(absolute);
+      } catch {
+        bytes = undefined;
+      }
+      contents.set(absolute, bytes);
     }
-    return pending;
+    return contents.get(absolute);
   };
-  const hashOf = (relative: string) => {
-    let pending = digests.get(relative);
-    if (!pending) {
-      pending = content(path.join(options.root, relative)).then((bytes) =>
-        bytes ? createHash('sha256').update(bytes).digest('hex') : undefined,
-      );
-      digests.set(relative, pending);
+  const hashOf = (relative: string): string | undefined => {
+    if (!digests.has(relative)) {
+      const bytes = content(path.join(options.root, relative));
+      digests.set(relative, bytes ? createHash('sha256').update(bytes).digest('hex') : undefined);
     }
-    return pending;
+    return digests.get(relative);
   };
   const cacheKey = (...parts: (string | Buffer)[]) => {
     const hash = createHash('sha256').update(CACHE_VERSION).update(options.inventoryCommand);
     for (const part of parts) hash.update(`\0${part.length}\0`).update(part);
     return hash.digest('hex');
   };
-  const readCache = async (name: string): Promise<unknown> => {
+  const readCache = (name: string): unknown => {
     if (!options.cacheDirectory) return undefined;
     try {
-      return JSON.parse(await readFile(path.join(options.cacheDirectory, name), 'utf8'));
+      return JSON.parse(readFileSync(path.join(options.cacheDirectory, name), 'utf8'));
     } catch {
       return undefined;
     }
@@ -116,11 +120,13 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
     helper ??= startAnsibleHelper(options.inventoryCommand);
   };
 
-  const lookupInventory = async (absolute: string): Promise<void> => {
-    const mode = await stat(absolute).then(
-      (stats) => stats.mode,
-      () => 0,
-    );
+  const lookupInventory = (absolute: string): void => {
+    let mode = 0;
+    try {
+      mode = statSync(absolute).mode;
+    } catch {
+      // missing: the helper reports it as Ansible would
+    }
     // why: Ansible runs an executable inventory as a script. Validate must not run code from a pull
     // request, and reading the file as YAML/INI instead would not be what plan and apply see.
     if ((mode & 0o111) !== 0) {
@@ -131,8 +137,8 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
       });
       return;
     }
-    const bytes = await content(absolute);
-    const cached = bytes ? await readCache(`inventory-v2-${cacheKey(bytes)}.json`) : undefined;
+    const bytes = content(absolute);
+    const cached = bytes ? readCache(`inventory-v2-${cacheKey(bytes)}.json`) : undefined;
     if (isHostRecords(cached)) {
       inventories.set(absolute, { ok: true, inventory: inventoryFromHosts(cached) });
       return;
@@ -140,31 +146,24 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
     missingInventories.add(absolute);
     miss();
   };
-  const wantInventory = (absolute: string) => {
-    let pending = inventoryLookups.get(absolute);
-    if (!pending) {
-      pending = lookupInventory(absolute);
-      inventoryLookups.set(absolute, pending);
-    }
-    return pending;
+  const wantInventory = (absolute: string): void => {
+    if (inventoryLookups.has(absolute)) return;
+    inventoryLookups.add(absolute);
+    lookupInventory(absolute);
   };
 
-  const lookupStep = async (key: string, query: HostQuery): Promise<void> => {
-    await wantInventory(query.inventory);
+  const lookupStep = (key: string, query: HostQuery): void => {
+    wantInventory(query.inventory);
     const inventory = inventories.get(query.inventory);
     if (inventory && !inventory.ok) {
       steps.set(key, { ok: false, message: inventory.message, hint: inventory.hint, inventoryFailed: true });
       return;
     }
-    const [inventoryBytes, playbookBytes] = await Promise.all([
-      content(query.inventory),
-      content(query.playbook),
-    ]);
+    const inventoryBytes = content(query.inventory);
+    const playbookBytes = content(query.playbook);
     if (inventoryBytes && playbookBytes) {
-      const cached = await readCache(
-        `hosts-${cacheKey(inventoryBytes, playbookBytes, query.limit ?? '')}.json`,
-      );
-      if (isStepRecord(cached) && (await filesUnchanged(cached.files))) {
+      const cached = readCache(`hosts-${cacheKey(inventoryBytes, playbookBytes, query.limit ?? '')}.json`);
+      if (isStepRecord(cached) && filesUnchanged(cached.files)) {
         steps.set(key, { ok: true, hosts: cached.hosts });
         return;
       }
@@ -172,8 +171,7 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
     missingSteps.set(key, query);
     miss();
   };
-  const filesUnchanged = async (files: ReadFile[]) =>
-    (await Promise.all(files.map(async (file) => (await hashOf(file.path)) === file.sha256))).every(Boolean);
+  const filesUnchanged = (files: ReadFile[]) => files.every((file) => hashOf(file.path) === file.sha256);
 
   const writeCache = async (writes: { name: string; value: unknown }[]): Promise<void> => {
     const directory = options.cacheDirectory;
@@ -194,14 +192,15 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
 
   return {
     want(inventoryPaths, queries) {
-      for (const absolute of inventoryPaths) void wantInventory(absolute);
+      for (const absolute of inventoryPaths) wantInventory(absolute);
       for (const query of queries) {
         const key = hostQueryKey(query);
-        if (!stepLookups.has(key)) stepLookups.set(key, lookupStep(key, query));
+        if (stepLookups.has(key)) continue;
+        stepLookups.add(key);
+        lookupStep(key, query);
       }
     },
     async resolve() {
-      await Promise.all([...inventoryLookups.values(), ...stepLookups.values()]);
       if (helper && (missingInventories.size > 0 || missingSteps.size > 0)) {
         const request: HelperRequest = {
           root: options.root,
@@ -218,7 +217,7 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
             continue;
           }
           inventories.set(absolute, { ok: true, inventory: inventoryFromHosts(answer.hosts) });
-          const bytes = await content(absolute);
+          const bytes = content(absolute);
           if (bytes) writes.push({ name: `inventory-v2-${cacheKey(bytes)}.json`, value: answer.hosts });
         }
         for (const [key, query] of missingSteps) {
@@ -229,10 +228,8 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
             continue;
           }
           steps.set(key, { ok: true, hosts: answer.hosts });
-          const [inventoryBytes, playbookBytes] = await Promise.all([
-            content(query.inventory),
-            content(query.playbook),
-          ]);
+          const inventoryBytes = content(query.inventory);
+          const playbookBytes = content(query.playbook);
           if (inventoryBytes && playbookBytes) {
             writes.push({
               name: `hosts-${cacheKey(inventoryBytes, playbookBytes, query.limit ?? '')}.json`,
