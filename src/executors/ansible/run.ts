@@ -79,6 +79,8 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
       killGraceMs: context.killGraceMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });
+    // why: a check may run while the inventory's secrets are listed; its output is read only after.
+    await context.secretsLearned;
 
     const { run, configurations } = parseAnsibleOutput(
       result.stdout,
