@@ -10,7 +10,7 @@
  * unusual keys, a missing key, empty values, directives — gets no answer, and the caller asks the
  * positional parser, so both always give the same position.
  */
-import type { DocumentPath, Position } from './parse-yaml.js';
+import type { DocumentPath, Position } from './position.js';
 
 /** A key the line reader recognises: written plain, with characters that need no quoting. */
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;

@@ -11,21 +11,9 @@ import {
 } from 'yaml';
 import type { Finding } from '../core/findings.js';
 import { indexLines, type LineIndex, locateByLines } from './locate-lines.js';
+import type { DocumentPath, Position } from './position.js';
 
-/** A path into a parsed document, as ajv's instancePath splits it: keys and array indexes. */
-export type DocumentPath = readonly (string | number)[];
-
-export interface Position {
-  /** 1-based line. */
-  line: number;
-  /** 1-based column. */
-  column: number;
-  /**
-   * The file the value is written in, when it is not the document's own: a policy merged from
-   * `extends` points each value at the file (or pack) that defined it. Spread after `file`.
-   */
-  file?: string;
-}
+export type { DocumentPath, Position } from './position.js';
 
 /** A YAML file parsed with its source positions kept, so every finding can point at a line. */
 export interface YamlDocument {
