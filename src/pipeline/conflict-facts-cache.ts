@@ -33,9 +33,14 @@ export interface ConflictFactsCache {
   idsOf(files: readonly string[]): Map<string, string | undefined>;
   /**
    * Remembers the outcome of `loaded` (file → scheduled change or null) and writes the cache,
-   * keeping earlier entries of files still in `present`. Never throws.
+   * keeping earlier entries of files still in `present`. Never throws. `scannedIds` gives the
+   * scanned id of files already read; the others are read again for it.
    */
-  save(loaded: ReadonlyMap<string, ScheduledChange | null>, present: readonly string[]): Promise<void>;
+  save(
+    loaded: ReadonlyMap<string, ScheduledChange | null>,
+    present: readonly string[],
+    scannedIds?: ReadonlyMap<string, string | undefined>,
+  ): Promise<void>;
 }
 
 /** The facts of one file, without what the file's path and the repository already say. */
@@ -108,7 +113,7 @@ export async function openConflictFactsCache(
       }
       return found;
     },
-    async save(loaded, present) {
+    async save(loaded, present, scannedIds) {
       const kept = new Set(present);
       const entries: Record<string, Entry> = Object.create(null);
       for (const [proposal, entry] of Object.entries(stored))
@@ -116,7 +121,11 @@ export async function openConflictFactsCache(
       for (const [proposal, change] of loaded) {
         const blob = blobOf(proposal);
         // why: a file whose working copy is not a blob has no key; it is loaded again next time.
-        const id = blob ? readId(path.join(workspace.root, proposal)) : undefined;
+        const id = !blob
+          ? undefined
+          : scannedIds?.has(proposal)
+            ? scannedIds.get(proposal)
+            : readId(path.join(workspace.root, proposal));
         if (blob) entries[proposal] = { blob, id: id ?? null, facts: change ? factsOf(change) : null };
         else delete entries[proposal];
       }

@@ -37,6 +37,8 @@ export interface LoadedProposal {
   file: string;
   /** The id, when the file is readable enough to have one. */
   id?: string;
+  /** The id as `readId` scans it from the text (what a partial run compares other files by). */
+  scannedId?: string;
   /** Position lookup into the file, once it parsed. */
   locate?: Locate;
   /** The proposal, when it passed the schema. */
@@ -329,6 +331,8 @@ async function loadProposal(
 ): Promise<PendingProposal> {
   const document = await readYamlDocument(workspace.root, file, workspace.config.limits.maxFileBytes);
   const loaded: LoadedProposal = { file, findings: [...document.findings], locate: document.positionOf };
+  const scannedId = document.source.match(ID_LINE)?.[1];
+  if (scannedId) loaded.scannedId = scannedId;
   const rawId = (document.value as { id?: unknown } | undefined)?.id;
   if (typeof rawId === 'string') loaded.id = rawId;
   if (document.findings.length > 0) return { loaded };

@@ -140,11 +140,15 @@ async function loadRepositoryContext(
   if (files.length === 0) return [];
   const remembered = cache?.lookup(files) ?? new Map<string, ScheduledChange | null>();
   const missing = files.filter((file) => !remembered.has(file));
-  const computed =
-    missing.length > 0
-      ? await scheduledChangesOf((await loadProposals(workspace, { files: missing })).proposals)
-      : new Map<string, ScheduledChange | null>();
-  if (computed.size > 0) await cache?.save(computed, present);
+  const context = missing.length > 0 ? (await loadProposals(workspace, { files: missing })).proposals : [];
+  const computed = await scheduledChangesOf(context);
+  if (computed.size > 0) {
+    await cache?.save(
+      computed,
+      present,
+      new Map(context.map((proposal) => [proposal.file, proposal.scannedId])),
+    );
+  }
   return files.flatMap((file) => {
     const change = remembered.get(file) ?? computed.get(file);
     return change ? [change] : [];
@@ -163,6 +167,7 @@ async function rememberScheduledChanges(
   await cache.save(
     await scheduledChangesOf(loaded),
     loaded.map((proposal) => proposal.file),
+    new Map(loaded.map((proposal) => [proposal.file, proposal.scannedId])),
   );
 }
 

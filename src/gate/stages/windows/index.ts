@@ -11,9 +11,9 @@ export const windowsStage: GateStage = {
   async prepare({ workspace, at, known, queries }): Promise<PreparedStage> {
     // why: the engine loads only when its policy exists (CEL and the holiday data are large to load).
     if (!workspace.windowPolicyDocument) return { findings: [] };
-    const { compileWindowPolicy, evaluateWindows, nextAllowedSlots, windowOutcomes } = await import(
-      '../../../windows/index.js'
-    );
+    // why: the engine's modules, not its index, which would load the calendar renderers too.
+    const [{ compileWindowPolicy }, { evaluateWindows, nextAllowedSlots, windowOutcomes }] =
+      await Promise.all([import('../../../windows/compile.js'), import('../../../windows/evaluate.js')]);
     const compiled = compileWindowPolicy(workspace.windowPolicyDocument, {
       from: at,
       ...(known ? { knownScopeValues: known } : {}),
