@@ -32,11 +32,6 @@ export interface StepContext {
    * whole file, so an ignore rule can see the section a changed line belongs to.
    */
   diffContext?: number;
-  /**
-   * Check mode, for executors that check while their secrets are learned (run-step.ts): settles
-   * once the redactor knows the step's secrets. The executor reads no output of the tool before.
-   */
-  secretsLearned?: Promise<unknown>;
   /** Terraform check mode only: `plan -refresh-only`, what changed outside Terraform (drift). */
   terraformRefreshOnly?: boolean;
   /**

@@ -93,11 +93,6 @@ export interface Executor<Kind extends string, Spec, Run, Command extends string
   lockParts(step: Carrying<Kind, Spec>): string[][];
 
   // Running.
-  /**
-   * True when a check run may start while the secrets are still being learned: it changes nothing,
-   * buffers the tool's output, and reads none of it before `context.secretsLearned` settles.
-   */
-  readonly checksWhileLearningSecrets?: boolean;
   /** Learns the step's secrets before the tool runs; a refusal when the step must not start. */
   learnSecrets(step: Carrying<Kind, Spec>, context: StepContext): Promise<RefusedRun | undefined>;
   /** Builds the argv, runs the tool (check or for real), parses its output. Never throws for the tool's failures. */

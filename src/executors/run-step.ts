@@ -34,10 +34,10 @@ export async function runStep(
 ): Promise<ExecutedStep> {
   const startedAt = toRfc3339Utc(clockOf(context)().getTime());
   const executor = executorOf(step);
-  const run: StepRun =
-    context.mode === 'check' && executor.checksWhileLearningSecrets
-      ? await checkWhileLearningSecrets(step, context, startedAt)
-      : await learnThenRun(step, context, startedAt);
+  // why: before the tool runs, so the redactor knows the inventory's and variables' secrets before
+  // any output, diff or log exists (not only those the tool's output happens to label).
+  const refused = await executor.learnSecrets(step, context);
+  const run: StepRun = refused ? { ...refused, startedAt } : await executor.run(step, context);
   const { logText, configurations = [], ...rest } = run;
   // why: `rest` carries the run of `step`'s own kind, which TypeScript cannot relate to stepKind.
   const result = {
@@ -50,46 +50,6 @@ export async function runStep(
     digest: executor.planHash(rest),
   } as StepResult;
   return { result, logText, configurations };
-}
-
-/**
- * Learns the step's secrets, then runs it.
- * why: before the tool runs, so the redactor knows the inventory's and variables' secrets before any
- * output, diff or log exists (not only those the tool's output happens to label).
- */
-async function learnThenRun(step: Step, context: StepContext, startedAt: string): Promise<StepRun> {
-  const executor = executorOf(step);
-  const refused = await executor.learnSecrets(step, context);
-  return refused ? { ...refused, startedAt } : await executor.run(step, context);
-}
-
-/**
- * A check run started while the secrets are learned: it changes nothing and its output is read only
- * after they are (`secretsLearned`), so the redactor still knows them first. When the secrets cannot
- * be learned, the check is stopped and its output dropped unread: the step is refused as before.
- */
-async function checkWhileLearningSecrets(
-  step: Step,
-  context: StepContext,
-  startedAt: string,
-): Promise<StepRun> {
-  const executor = executorOf(step);
-  const refusal = new AbortController();
-  const signal = context.signal ? AbortSignal.any([context.signal, refusal.signal]) : refusal.signal;
-  const learning = executor.learnSecrets(step, context);
-  const running = executor.run(step, { ...context, signal, secretsLearned: learning.catch(() => undefined) });
-  let refused: Awaited<typeof learning>;
-  try {
-    refused = await learning;
-  } catch (error) {
-    refusal.abort();
-    await running.catch(() => undefined);
-    throw error;
-  }
-  if (!refused) return running;
-  refusal.abort();
-  await running.catch(() => undefined);
-  return { ...refused, startedAt };
 }
 
 /** A step that was not run (an earlier step failed, or the run was cancelled). */

@@ -7,7 +7,9 @@
  * is lost when ansible-playbook crashes mid-run. Lines survive a crash up to the last one.
  * The callback drops module arguments (`invocation`) and anything of a no_log task but its status, and
  * reports the decrypted values of inline `!vault` variables in a `secrets` event, which netchange
- * learns for redaction and never writes anywhere. A module's `netchange_backup: {before, after}` (the
+ * learns for redaction and never writes anywhere. In a check run, the first play also reports every
+ * inventory host's variables (`secrets` with `inventory`), as `ansible-inventory --list` would list
+ * them, so a plan learns the inventory's secrets without a second Python process. A module's `netchange_backup: {before, after}` (the
  * device's running configuration around a real run) is kept: apply saves it as the device's backup.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -105,6 +107,31 @@ def _vault_values(play):
     return sorted(found)
 
 
+def _inventory_variables(play):
+    # Every inventory host's variables (limits and restrictions ignored), as ansible-inventory --list
+    # --playbook-dir lists them: netchange learns values under secret-looking names for redaction.
+    # None when they cannot all be read; netchange then lists the inventory itself.
+    try:
+        manager = play.get_variable_manager()
+        inventory = manager._inventory
+        listing = {}
+        for host in inventory.get_hosts('all', ignore_limits=True, ignore_restrictions=True):
+            variables = manager.get_vars(play=play, host=host, include_hostvars=False)
+            # A value that cannot be shown as text (a vault value without its password) fails here.
+            listing[host.get_name()] = json.loads(json.dumps(variables, default=str))
+        return listing
+    except Exception:
+        return None
+
+
+def _check_mode():
+    try:
+        from ansible import context
+        return bool(context.CLIARGS.get('check'))
+    except Exception:
+        return False
+
+
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = 'stdout'
@@ -113,6 +140,7 @@ class CallbackModule(CallbackBase):
     def __init__(self):
         super().__init__()
         self._play = ''
+        self._inventory_reported = False
 
     def _emit(self, event):
         sys.stdout.write(json.dumps(event, default=str) + '\\n')
@@ -124,6 +152,11 @@ class CallbackModule(CallbackBase):
         values = _vault_values(play)
         if values:
             self._emit({'event': 'secrets', 'values': values})
+        if not self._inventory_reported and _check_mode():
+            self._inventory_reported = True
+            listing = _inventory_variables(play)
+            if listing is not None:
+                self._emit({'event': 'secrets', 'inventory': listing})
 
     def v2_playbook_on_task_start(self, task, is_conditional):
         self._emit({'event': 'task', 'name': task.get_name().strip(), 'play': self._play})

@@ -42,8 +42,6 @@ export const ansibleExecutor: Executor<
   pathsRun: ansiblePathsRun,
   // why: Ansible's shared state is the devices, locked from the hosts the steps reach (locks.ts).
   lockParts: () => [],
-  // why: listing the inventory imports Ansible as the playbook does; a plan need not wait for it.
-  checksWhileLearningSecrets: true,
   learnSecrets: (step, context) => learnAnsibleSecrets(settingsOf('ansible', step), context),
   run: (step, context) => runAnsible(settingsOf('ansible', step), context),
   planHash: (step) => ansiblePlanHash(step.ansible ?? { hosts: [], completed: false }),

@@ -28,6 +28,8 @@ interface RawEvent {
   hosts?: Record<string, Record<string, number>>;
   /** Decrypted vault values (the `secrets` event): learned, never kept. */
   values?: unknown[];
+  /** A check run's inventory host variables (the `secrets` event): learned, never kept. */
+  inventory?: unknown;
 }
 
 /**
@@ -66,6 +68,32 @@ export function parseAnsibleOutput(
 ): ParsedAnsibleOutput {
   const events = readEvents(stdout, redactor);
   return { run: toRun(events, repoRoot, contextLines), configurations: deviceConfigurations(events) };
+}
+
+/**
+ * Learns what the run's `secrets` events report: decrypted vault values, and in a check run every
+ * inventory host's variables (values under secret-looking names). True when the inventory was
+ * reported, so its secrets are known without `ansible-inventory --list`.
+ */
+export function learnReportedSecrets(stdout: string, redactor: Redactor): boolean {
+  let inventoryReported = false;
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{"event": "secrets"')) continue;
+    let event: RawEvent;
+    try {
+      event = JSON.parse(line) as RawEvent;
+    } catch {
+      continue;
+    }
+    if (Array.isArray(event.values)) {
+      redactor.addSecretValues(event.values.filter((value): value is string => typeof value === 'string'));
+    }
+    if (event.inventory !== null && typeof event.inventory === 'object') {
+      redactor.learnSecretKeys(event.inventory);
+      inventoryReported = true;
+    }
+  }
+  return inventoryReported;
 }
 
 /** The callback's events, redacted as data; vault values are learned first and dropped. */

@@ -11,14 +11,12 @@ import { runProcess } from '../run-process.js';
 import type { StepRunOf } from '../step-result.js';
 import { createTemporaryDirectory } from '../temporary-directory.js';
 import { CALLBACK_NAME, ensureCallbackDirectory } from './callback.js';
-import { parseAnsibleOutput } from './parse-events.js';
+import { ANSIBLE_COMMANDS } from './commands.js';
+import { learnReportedSecrets, parseAnsibleOutput } from './parse-events.js';
+import { listInventorySecrets } from './secrets.js';
 import type { AnsibleHostResult, AnsibleRun } from './types.js';
 
-/** The commands the Ansible executor runs, by their netchange.yaml key, with their defaults. */
-export const ANSIBLE_COMMANDS = {
-  ansiblePlaybook: 'ansible-playbook',
-  ansibleInventory: 'ansible-inventory',
-} as const;
+export { ANSIBLE_COMMANDS } from './commands.js';
 
 /** What an Ansible step's run returns. */
 export type AnsibleStepRun = StepRunOf<'ansible', AnsibleRun>;
@@ -79,8 +77,12 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
       killGraceMs: context.killGraceMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });
-    // why: a check may run while the inventory's secrets are listed; its output is read only after.
-    await context.secretsLearned;
+    // why: before any of the output is read. A check run that did not report its inventory (it
+    // ended before its first play) has it listed now; when that fails, the output is dropped unread.
+    if (context.mode === 'check' && !learnReportedSecrets(result.stdout, context.redactor)) {
+      const refused = await listInventorySecrets(step, context);
+      if (refused) return { ...refused, startedAt };
+    }
 
     const { run, configurations } = parseAnsibleOutput(
       result.stdout,

@@ -12,7 +12,7 @@ import type { AnsibleStep } from '../../core/model.js';
 import { commandOf, resolveStepPath, type StepContext } from '../context.js';
 import { runProcess } from '../run-process.js';
 import type { RefusedRun } from '../step-result.js';
-import { ANSIBLE_COMMANDS } from './run.js';
+import { ANSIBLE_COMMANDS } from './commands.js';
 
 /** The inventory listings whose secrets a run's redactor has learned, keyed by the listing's argv. */
 const listedInventories = new WeakMap<object, Set<string>>();
@@ -27,6 +27,21 @@ export async function learnAnsibleSecrets(
   context: StepContext,
 ): Promise<RefusedRun | undefined> {
   context.redactor.learnSecretKeys(step.extraVars ?? {});
+  // why: a check run reports its inventory's variables itself (the callback's `secrets` event), and
+  // its output is read only after the process ended; runAnsible lists the inventory only when that
+  // event is missing. A real run cannot wait: its secrets are learned before it changes anything.
+  if (context.mode === 'check') return undefined;
+  return listInventorySecrets(step, context);
+}
+
+/**
+ * Lists the step's inventory with `ansible-inventory --list` and learns the values under
+ * secret-looking names; a refusal when it cannot be listed (its secrets would be unknown).
+ */
+export async function listInventorySecrets(
+  step: AnsibleStep,
+  context: StepContext,
+): Promise<RefusedRun | undefined> {
   const playbook = await resolveStepPath(context.repoRoot, step.playbook, 'playbook');
   const inventory = step.inventory
     ? await resolveStepPath(context.repoRoot, step.inventory, 'inventory')
