@@ -4,7 +4,7 @@
  * nowhere netchange prints or writes — stdout, stderr, result.json and the step logs, `.netchange/`,
  * the temp directory, and the evidence branch — in any form.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB_CHANGE_CONTROL, labProposal } from '../support/lab-network.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
-import { formsOf } from '../support/secrets.js';
+import { formsOf, readTree } from '../support/secrets.js';
 
 const SECRETS = {
   hostVarRadius: 'Qu0te"Back\\slash-Apply-R4d',
@@ -49,20 +49,12 @@ verification:
 `,
 });
 
+const TSX_CACHE = /[/\\]tsx-[^/\\]*$/;
+
 let repository: TestRepository;
 let temporary: string;
 let applied: CliResult;
 const written: Record<string, string> = {};
-
-async function readTree(directory: string): Promise<void> {
-  for (const entry of await readdir(directory, { withFileTypes: true }).catch(() => [])) {
-    const full = path.join(directory, entry.name);
-    // why: the tests' TypeScript loader keeps its compile cache in TMPDIR; it is not netchange's.
-    if (entry.name.startsWith('tsx-')) continue;
-    if (entry.isDirectory()) await readTree(full);
-    else if (entry.isFile()) written[full] = await readFile(full, 'utf8');
-  }
-}
 
 beforeAll(async () => {
   temporary = await mkdtemp(path.join(os.tmpdir(), 'netchange-apply-secrets-tmp-'));
@@ -88,8 +80,9 @@ beforeAll(async () => {
     ['apply', 'changes/aaa.yaml', '--approvals', 'approvals.yaml', '--out-dir', '.netchange/apply-run'],
     { cwd: repository.root, env: { TMPDIR: temporary } },
   );
-  await readTree(path.join(repository.root, '.netchange'));
-  await readTree(temporary);
+  // why: the tests' TypeScript loader keeps its compile cache in TMPDIR; it is not netchange's.
+  await readTree(path.join(repository.root, '.netchange'), written, TSX_CACHE);
+  await readTree(temporary, written, TSX_CACHE);
   const evidence = await execa('git', ['log', '-p', '--format=%B', 'refs/heads/netchange-evidence'], {
     cwd: repository.root,
   });

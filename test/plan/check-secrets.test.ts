@@ -7,11 +7,12 @@
  * The ansible-inventory command is a fault injector: it records that it ran and fails, so a plan
  * that needed it shows as refused, and one that did not shows no call.
  */
-import { chmod, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
+import { readTree } from '../support/secrets.js';
 
 const GROUP_SECRET = 'tacacs-Check-Run-41';
 // why: a host outside the step's limit; a task can still print its variables through hostvars.
@@ -53,14 +54,6 @@ let repository: TestRepository;
 let calls: string;
 let result: CliResult;
 const artifacts: Record<string, string> = {};
-
-async function readTree(directory: string, into: Record<string, string>): Promise<void> {
-  for (const entry of await readdir(directory, { withFileTypes: true })) {
-    const full = path.join(directory, entry.name);
-    if (entry.isDirectory()) await readTree(full, into);
-    else into[full] = await readFile(full, 'utf8');
-  }
-}
 
 beforeAll(async () => {
   repository = await createRepository({}, { fromExample: true });

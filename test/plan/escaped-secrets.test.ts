@@ -1,11 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
-import { formsOf } from '../support/secrets.js';
+import { formsOf, readTree } from '../support/secrets.js';
 
 /**
  * Secrets with a quote, a backslash, non-ASCII characters and a newline, from every place a step
@@ -94,15 +94,6 @@ let vaultDirectory: string;
 let json: CliResult;
 let text: CliResult;
 const written: Record<string, string> = {};
-
-async function readTree(directory: string, into: Record<string, string>, skip?: RegExp): Promise<void> {
-  for (const entry of await readdir(directory, { withFileTypes: true }).catch(() => [])) {
-    const full = path.join(directory, entry.name);
-    if (skip?.test(full)) continue;
-    if (entry.isDirectory()) await readTree(full, into, skip);
-    else if (entry.isFile()) into[full] = await readFile(full, 'utf8');
-  }
-}
 
 beforeAll(async () => {
   repository = await createRepository({}, { fromExample: true });

@@ -1,8 +1,9 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
+import { readTree } from '../support/secrets.js';
 
 /** One planted secret per redaction class; none may appear in any output or artifact. */
 const SECRETS = {
@@ -65,14 +66,6 @@ let repository: TestRepository;
 let json: CliResult;
 let text: CliResult;
 const artifacts: Record<string, string> = {};
-
-async function readTree(directory: string, into: Record<string, string>): Promise<void> {
-  for (const entry of await readdir(directory, { withFileTypes: true })) {
-    const full = path.join(directory, entry.name);
-    if (entry.isDirectory()) await readTree(full, into);
-    else into[full] = await readFile(full, 'utf8');
-  }
-}
 
 beforeAll(async () => {
   repository = await createRepository({}, { fromExample: true });

@@ -1,3 +1,6 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
 /**
  * Planted secrets in the forms tools and serialisers give them, for tests that scan everything
  * netchange prints and writes.
@@ -16,4 +19,22 @@ export function formsOf(secret: string): string[] {
   const base64 = Buffer.from(secret).toString('base64').replace(/=+$/, '').slice(0, -1);
   const lines = secret.includes('\n') ? secret.split('\n') : [];
   return [...new Set([secret, json, unicode(false), unicode(true), repr, base64, ...lines])];
+}
+
+/**
+ * Every regular file under `directory` (recursively) into `into`, by absolute path, for tests that
+ * scan what netchange wrote; paths matching `skip` (files or whole folders) are left out.
+ * A directory that does not exist adds nothing.
+ */
+export async function readTree(
+  directory: string,
+  into: Record<string, string>,
+  skip?: RegExp,
+): Promise<void> {
+  for (const entry of await readdir(directory, { withFileTypes: true }).catch(() => [])) {
+    const full = path.join(directory, entry.name);
+    if (skip?.test(full)) continue;
+    if (entry.isDirectory()) await readTree(full, into, skip);
+    else if (entry.isFile()) into[full] = await readFile(full, 'utf8');
+  }
 }
