@@ -9,8 +9,9 @@
  * reports the decrypted values of inline `!vault` variables in a `secrets` event, which netchange
  * learns for redaction and never writes anywhere. In a check run, the first play also reports every
  * inventory host's variables (`secrets` with `inventory`), as `ansible-inventory --list` would list
- * them, so a plan learns the inventory's secrets without a second Python process. A module's `netchange_backup: {before, after}` (the
- * device's running configuration around a real run) is kept: apply saves it as the device's backup.
+ * them, so a plan learns the inventory's secrets without a second Python process. A module's
+ * `netchange_backup: {before, after}` (the device's running configuration around a real run) is
+ * kept: apply saves it as the device's backup.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
