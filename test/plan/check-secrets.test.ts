@@ -10,6 +10,7 @@
 import { chmod, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plantProposalYaml } from '../support/proposals.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
 import { readTree } from '../support/secrets.js';
@@ -26,6 +27,15 @@ const PRINTS_SECRETS = `- hosts: plant_a_switches
         msg: "key {{ tacacs_key }} firewall {{ hostvars['fw-hq-01'].fw_admin_secret }}"
 `;
 
+/** One Ansible step running `playbook` on sw-plant-a-01. */
+function proposal(id: string, playbook: string): string {
+  return plantProposalYaml(
+    id,
+    'Check-mode secrets',
+    `  - ansible: {playbook: ${playbook}, inventory: inventory/hosts.yaml, limit: sw-plant-a-01}\n`,
+  );
+}
+
 // why: an unknown action fails the playbook while it is loaded, before its first play starts.
 const ENDS_BEFORE_FIRST_PLAY = `- hosts: plant_a_switches
   gather_facts: false
@@ -33,22 +43,6 @@ const ENDS_BEFORE_FIRST_PLAY = `- hosts: plant_a_switches
     - name: Call an action that does not exist
       netchange_no_such_action: {key: "{{ tacacs_key }}"}
 `;
-
-function proposal(id: string, playbook: string): string {
-  return `apiVersion: netchange/v1
-kind: ChangeProposal
-id: ${id}
-title: Check-mode secrets ${id}
-requester: {team: partner-noc, github: dana}
-type: normal
-domain: switching
-risk: low
-targets: {sites: [plant-a], devices: [sw-plant-a-01]}
-schedule: {start: "2027-03-07T02:00", end: "2027-03-07T03:00", timezone: America/Chicago}
-execution:
-  - ansible: {playbook: ${playbook}, inventory: inventory/hosts.yaml, limit: sw-plant-a-01}
-`;
-}
 
 let repository: TestRepository;
 let calls: string;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plantProposalYaml } from '../support/proposals.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
 import { formsOf, readTree } from '../support/secrets.js';
@@ -68,25 +69,12 @@ resource "terraform_data" "admin" {
 }
 `;
 
-function proposal(id: string, execution: string): string {
-  return `apiVersion: netchange/v1
-kind: ChangeProposal
-id: ${id}
-title: Escaped secrets ${id}
-requester: {team: partner-noc, github: dana}
-type: normal
-domain: switching
-risk: low
-targets: {sites: [plant-a], devices: [sw-plant-a-01]}
-schedule: {start: "2027-03-07T02:00", end: "2027-03-07T03:00", timezone: America/Chicago}
-execution:
-${execution}`;
-}
-
 /** HCL string literal: the escapes Terraform reads. */
 function hcl(value: string): string {
   return JSON.stringify(value);
 }
+
+const proposal = (id: string, execution: string) => plantProposalYaml(id, 'Escaped secrets', execution);
 
 let repository: TestRepository;
 let temporary: string;

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plantProposalYaml } from '../support/proposals.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
 import { readTree } from '../support/secrets.js';
@@ -47,20 +48,7 @@ const LEAKS_PLAYBOOK = `- hosts: switches
       no_log: true
 `;
 
-function proposal(id: string, execution: string): string {
-  return `apiVersion: netchange/v1
-kind: ChangeProposal
-id: ${id}
-title: Planted secrets ${id}
-requester: {team: partner-noc, github: dana}
-type: normal
-domain: switching
-risk: low
-targets: {sites: [plant-a], devices: [sw-plant-a-01]}
-schedule: {start: "2027-03-07T02:00", end: "2027-03-07T03:00", timezone: America/Chicago}
-execution:
-${execution}`;
-}
+const proposal = (id: string, execution: string) => plantProposalYaml(id, 'Planted secrets', execution);
 
 let repository: TestRepository;
 let json: CliResult;

@@ -54,3 +54,22 @@ raci:
 policyOwners: [netops]
 `,
 };
+
+/**
+ * A proposal for the plant example (fromExample repositories) on sw-plant-a-01, with the given
+ * `execution:` list (indented YAML items); the title names the test's theme and the id.
+ */
+export function plantProposalYaml(id: string, theme: string, execution: string): string {
+  return `apiVersion: netchange/v1
+kind: ChangeProposal
+id: ${id}
+title: ${theme} ${id}
+requester: {team: partner-noc, github: dana}
+type: normal
+domain: switching
+risk: low
+targets: {sites: [plant-a], devices: [sw-plant-a-01]}
+schedule: {start: "2027-03-07T02:00", end: "2027-03-07T03:00", timezone: America/Chicago}
+execution:
+${execution}`;
+}
