@@ -141,7 +141,8 @@ async function loadRepositoryContext(
   const remembered = cache?.lookup(files) ?? new Map<string, ScheduledChange | null>();
   const missing = files.filter((file) => !remembered.has(file));
   const context = missing.length > 0 ? (await loadProposals(workspace, { files: missing })).proposals : [];
-  const computed = await scheduledChangesOf(context);
+  const computed =
+    context.length > 0 ? await scheduledChangesOf(context) : new Map<string, ScheduledChange | null>();
   if (computed.size > 0) {
     await cache?.save(
       computed,
