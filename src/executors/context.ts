@@ -65,7 +65,7 @@ export async function resolveStepPath(
   relative: string,
   what: string,
 ): Promise<{ ok: true; absolutePath: string } | { ok: false; run: RefusedRun }> {
-  const resolved = await resolveInsideRepository(repoRoot, relative, { file: relative });
+  const resolved = resolveInsideRepository(repoRoot, relative, { file: relative });
   if (resolved.ok) return resolved;
   return {
     ok: false,

@@ -235,18 +235,14 @@ async function openEntry(
         'Check the path; it is relative to this file.',
       );
   } else {
-    const inside = await resolveInsideRepository(
-      options.root,
-      path.posix.isAbsolute(entry) ? entry : relative,
-      at,
-    );
+    const inside = resolveInsideRepository(options.root, path.posix.isAbsolute(entry) ? entry : relative, at);
     if (!inside.ok) {
       return fail(
         `extends '${entry}': ${inside.finding.message}`,
         'Extend files inside the repository only, by a path relative to this file.',
       );
     }
-    const read = await readTextFile(inside.absolutePath, relative, options.maxBytes);
+    const read = readTextFile(inside.absolutePath, relative, options.maxBytes);
     if (!read.ok) return { finding: read.finding };
     text = read.text;
   }
@@ -296,7 +292,7 @@ async function openPack(
         : 'The pack folder is empty; reinstall netchange.',
     );
   }
-  const read = await readTextFile(absolute, label, options.maxBytes);
+  const read = readTextFile(absolute, label, options.maxBytes);
   if (!read.ok) return { finding: read.finding };
   const document = parseYaml(label, read.text);
   const pack = (document.value as { pack?: { name?: unknown; version?: unknown } } | undefined)?.pack;
@@ -343,7 +339,7 @@ async function packVersion(
   for (const file of Object.values(PACK_FILES)) {
     const absolute = path.join(packDirectory(options.packsRoot, name, major), file);
     if (!existsSync(absolute)) continue;
-    const read = await readTextFile(absolute, file, options.maxBytes);
+    const read = readTextFile(absolute, file, options.maxBytes);
     if (!read.ok) continue;
     const version = (parseYaml(file, read.text).value as { pack?: { version?: unknown } } | undefined)?.pack
       ?.version;

@@ -28,9 +28,9 @@ export interface ConflictFactsCache {
    * The remembered outcome of each of `files` whose content did not change: its scheduled change,
    * or null when the file has none (it does not parse or its schedule does not resolve).
    */
-  lookup(files: readonly string[]): Map<string, ScheduledChange | null>;
+  lookup(files: readonly string[]): Promise<Map<string, ScheduledChange | null>>;
   /** The scanned id (`readId`) of each of `files` whose content did not change. */
-  idsOf(files: readonly string[]): Map<string, string | undefined>;
+  idsOf(files: readonly string[]): Promise<Map<string, string | undefined>>;
   /**
    * Remembers the outcome of `loaded` (file → scheduled change or null) and writes the cache,
    * keeping earlier entries of files still in `present`. Never throws. `scannedIds` gives the
@@ -84,19 +84,25 @@ export async function openConflictFactsCache(
   const isProposal = proposalMatcher(workspace);
   const environment = await environmentKey(workspace, version, state, isProposal);
   if (!environment) return undefined;
-  const stored = await readCacheFile(file, environment);
+  // why: read on first need; a complete run only writes, and 5,000 entries are 2 MB of JSON to parse.
+  let stored: Promise<Record<string, Entry>> | undefined;
+  const storedEntries = () => {
+    stored ??= readCacheFile(file, environment);
+    return stored;
+  };
   const blobOf = (proposal: string) => (state.changed.has(proposal) ? undefined : state.blobs.get(proposal));
-  const current = (proposal: string): Entry | undefined => {
-    const entry = stored[proposal];
+  const current = (entries: Record<string, Entry>, proposal: string): Entry | undefined => {
+    const entry = entries[proposal];
     const blob = blobOf(proposal);
     return entry && blob && entry.blob === blob ? entry : undefined;
   };
 
   return {
-    lookup(files) {
+    async lookup(files) {
+      const entries = await storedEntries();
       const found = new Map<string, ScheduledChange | null>();
       for (const proposal of files) {
-        const entry = current(proposal);
+        const entry = current(entries, proposal);
         if (!entry) continue;
         found.set(
           proposal,
@@ -105,19 +111,23 @@ export async function openConflictFactsCache(
       }
       return found;
     },
-    idsOf(files) {
+    async idsOf(files) {
+      const entries = await storedEntries();
       const found = new Map<string, string | undefined>();
       for (const proposal of files) {
-        const entry = current(proposal);
+        const entry = current(entries, proposal);
         if (entry) found.set(proposal, entry.id ?? undefined);
       }
       return found;
     },
     async save(loaded, present, scannedIds) {
-      const kept = new Set(present);
       const entries: Record<string, Entry> = Object.create(null);
-      for (const [proposal, entry] of Object.entries(stored))
-        if (kept.has(proposal)) entries[proposal] = entry;
+      // why: when every present file was just loaded, nothing earlier is kept: no need to read it.
+      if (present.some((proposal) => !loaded.has(proposal))) {
+        const kept = new Set(present);
+        for (const [proposal, entry] of Object.entries(await storedEntries()))
+          if (kept.has(proposal)) entries[proposal] = entry;
+      }
       for (const [proposal, change] of loaded) {
         const blob = blobOf(proposal);
         // why: a file whose working copy is not a blob has no key; it is loaded again next time.

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pLimit from 'p-limit';
 import { usageError } from '../core/errors.js';
 import { type Finding, hasErrors } from '../core/findings.js';
 import type {
@@ -63,7 +62,7 @@ export interface LoadOptions {
    * For a partial run, the ids of other proposal files as `readId` would scan them, when known
    * without reading the files (the conflict-facts cache); files it does not answer for are read.
    */
-  knownIds?: (files: readonly string[]) => ReadonlyMap<string, string | undefined>;
+  knownIds?: (files: readonly string[]) => Promise<ReadonlyMap<string, string | undefined>>;
 }
 
 export interface LoadResult {
@@ -89,9 +88,6 @@ export interface LoadResult {
 
 const ID_LINE = /^id:\s*["']?([^"'\s#]+)/m;
 
-// why: enough parallel reads to hide file-system latency without opening thousands of descriptors.
-const READ_CONCURRENCY = 64;
-
 /**
  * Discovers, reads, parses and checks proposals: schema, schedule, references, lint and unique ids.
  * Never throws for bad proposals (they carry findings); throws for bad arguments (exit 2).
@@ -104,13 +100,12 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     cacheDirectory: path.join(workspace.root, workspace.config.paths.cache),
   });
   const checkPath = createPathChecker(workspace.root);
-  const limit = pLimit(READ_CONCURRENCY);
   const blobs = workspace.git
     ? workspace.git.blobShas(selection.files)
     : Promise.resolve(new Map<string, string>());
-  const parsed = await Promise.all(
-    selection.files.map((file) => limit(() => loadProposal(workspace, file, resolver, checkPath))),
-  );
+  // why: synchronous, file after file: small local files read faster so than through the thread pool,
+  // and the Ansible helper, started at the first inventory the cache cannot answer, imports Ansible meanwhile.
+  const parsed = selection.files.map((file) => loadProposal(workspace, file, resolver, checkPath));
   // why: one Ansible run for every inventory and step of the selection, after all were announced.
   const resolution = await resolver.resolve();
   const inventories = new Set<string>();
@@ -323,13 +318,13 @@ interface PendingProposal {
   schedule?: ReturnType<typeof resolveSchedule>['schedule'];
 }
 
-async function loadProposal(
+function loadProposal(
   workspace: Workspace,
   file: string,
   resolver: HostResolver,
   checkPath: ReturnType<typeof createPathChecker>,
-): Promise<PendingProposal> {
-  const document = await readYamlDocument(workspace.root, file, workspace.config.limits.maxFileBytes);
+): PendingProposal {
+  const document = readYamlDocument(workspace.root, file, workspace.config.limits.maxFileBytes);
   const loaded: LoadedProposal = { file, findings: [...document.findings], locate: document.positionOf };
   const scannedId = document.source.match(ID_LINE)?.[1];
   if (scannedId) loaded.scannedId = scannedId;
@@ -345,7 +340,7 @@ async function loadProposal(
   loaded.proposal = proposal;
   const locate = document.positionOf;
   const schedule = resolveSchedule(proposal, locate, file, workspace.config.defaults.timezone);
-  const references = await checkReferences(workspace.root, file, proposal, locate, checkPath);
+  const references = checkReferences(workspace.root, file, proposal, locate, checkPath);
   resolver.want(
     [...references.inventories.keys()],
     references.hostSteps.map((step) => step.query),
@@ -401,7 +396,7 @@ async function checkUniqueIds(
   if (partial) {
     const selected = new Set(proposals.map((loaded) => loaded.file));
     const others = (await listProposalFiles(workspace)).filter((file) => !selected.has(file));
-    const known = knownIds?.(others);
+    const known = await knownIds?.(others);
     for (const file of others) {
       const id = known?.has(file) ? known.get(file) : readId(path.join(workspace.root, file));
       if (id && owners.has(id)) note(id, file);

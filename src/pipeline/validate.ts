@@ -138,7 +138,7 @@ async function loadRepositoryContext(
   const present = await listProposalFiles(workspace);
   const files = present.filter((file) => !selected.has(file));
   if (files.length === 0) return [];
-  const remembered = cache?.lookup(files) ?? new Map<string, ScheduledChange | null>();
+  const remembered = (await cache?.lookup(files)) ?? new Map<string, ScheduledChange | null>();
   const missing = files.filter((file) => !remembered.has(file));
   const context = missing.length > 0 ? (await loadProposals(workspace, { files: missing })).proposals : [];
   const computed =

@@ -138,7 +138,7 @@ async function loadConfig(root: string): Promise<{ config: ResolvedConfig; docum
   let config: NetchangeConfig | undefined;
   let document: YamlDocument | undefined;
   if (existsSync(file)) {
-    document = await readYamlDocument(root, CONFIG_FILE, DEFAULT_MAX_FILE_BYTES);
+    document = readYamlDocument(root, CONFIG_FILE, DEFAULT_MAX_FILE_BYTES);
     const findings = document.findings.length > 0 ? document.findings : validateDocument(document, 'Config');
     if (hasErrors(findings)) {
       throw configError(`${CONFIG_FILE} is invalid`, {
@@ -252,7 +252,7 @@ async function loadPolicyDocument(
   maxBytes: number,
 ): Promise<YamlDocument | undefined> {
   if (!existsSync(path.join(root, relative))) return undefined;
-  const document = await readYamlDocument(root, relative, maxBytes);
+  const document = readYamlDocument(root, relative, maxBytes);
   if (hasErrors(document.findings)) {
     throw configError(`${relative} is not valid YAML`, { findings: document.findings });
   }
@@ -260,12 +260,8 @@ async function loadPolicyDocument(
 }
 
 /** Reads and parses one repository file; read problems become the document's findings. */
-export async function readYamlDocument(
-  root: string,
-  relative: string,
-  maxBytes: number,
-): Promise<YamlDocument> {
-  const read = await readTextFile(path.join(root, relative), relative, maxBytes);
+export function readYamlDocument(root: string, relative: string, maxBytes: number): YamlDocument {
+  const read = readTextFile(path.join(root, relative), relative, maxBytes);
   if (!read.ok) {
     const origin = () => ({ line: read.finding.line ?? 1, column: read.finding.column ?? 1 });
     return {

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { Finding } from '../core/findings.js';
 import type { AnsibleStep, ChangeProposal, Locate, Step } from '../core/model.js';
 import { resolveInsideRepository } from '../documents/read-file.js';
@@ -33,26 +33,24 @@ type PathCheck = { ok: true; absolutePath: string } | { ok: false; message: stri
  * Checks repository paths once per run: 5,000 proposals naming the same playbook cost one
  * realpath and one stat, not 5,000.
  */
-export function createPathChecker(
-  root: string,
-): (relative: string, kind: 'file' | 'directory') => Promise<PathCheck> {
-  const checked = new Map<string, Promise<PathCheck>>();
+export function createPathChecker(root: string): (relative: string, kind: 'file' | 'directory') => PathCheck {
+  const checked = new Map<string, PathCheck>();
   return (relative, kind) => {
     const key = `${kind}:${relative}`;
-    let pending = checked.get(key);
-    if (!pending) {
-      pending = checkPath(root, relative, kind);
-      checked.set(key, pending);
+    let result = checked.get(key);
+    if (!result) {
+      result = checkPath(root, relative, kind);
+      checked.set(key, result);
     }
-    return pending;
+    return result;
   };
 }
 
-async function checkPath(root: string, relative: string, kind: 'file' | 'directory'): Promise<PathCheck> {
-  const resolved = await resolveInsideRepository(root, relative, { file: '' });
+function checkPath(root: string, relative: string, kind: 'file' | 'directory'): PathCheck {
+  const resolved = resolveInsideRepository(root, relative, { file: '' });
   if (!resolved.ok)
     return { ok: false, message: resolved.finding.message, hint: resolved.finding.hint ?? '' };
-  const stats = await stat(resolved.absolutePath);
+  const stats = statSync(resolved.absolutePath);
   if (kind === 'directory' ? !stats.isDirectory() : !stats.isFile()) {
     return {
       ok: false,
@@ -118,23 +116,19 @@ export interface ReferenceResult {
  * Checks that everything a proposal names exists inside the repository: playbooks, inventories,
  * Terraform directories and var files; and lists the Ansible steps whose hosts must be resolved.
  */
-export async function checkReferences(
+export function checkReferences(
   root: string,
   file: string,
   proposal: ChangeProposal,
   locate: Locate,
   checkPathOnce: ReturnType<typeof createPathChecker> = createPathChecker(root),
-): Promise<ReferenceResult> {
+): ReferenceResult {
   const findings: Finding[] = [];
   const inventories = new Map<string, StepPath>();
   const hostSteps: HostStep[] = [];
 
-  const expect = async (
-    relative: string,
-    at: StepPath,
-    kind: 'file' | 'directory',
-  ): Promise<string | undefined> => {
-    const checked = await checkPathOnce(relative, kind);
+  const expect = (relative: string, at: StepPath, kind: 'file' | 'directory'): string | undefined => {
+    const checked = checkPathOnce(relative, kind);
     if (checked.ok) return checked.absolutePath;
     findings.push({
       ruleId: 'reference',
@@ -150,31 +144,31 @@ export async function checkReferences(
   for (const step of stepsOf(proposal)) {
     const at = [...step.path, stepKind(step)];
     const found = new Map<string, string | undefined>();
-    const check = async (references: readonly StepReference[]): Promise<void> => {
+    const check = (references: readonly StepReference[]): void => {
       for (const reference of references) {
-        const absolute = await expect(reference.path, [...at, ...reference.at], reference.type);
+        const absolute = expect(reference.path, [...at, ...reference.at], reference.type);
         found.set(reference.role, absolute);
-        if (absolute && reference.inside) await check(reference.inside);
+        if (absolute && reference.inside) check(reference.inside);
       }
     };
-    await check(executorOf(step).references(step));
+    check(executorOf(step).references(step));
     // why: which hosts a step reaches is an Ansible inventory question; targets are checked against it.
     if (step.ansible) {
       const inventory = found.get('inventory');
       if (inventory && step.path[0] === 'execution' && !inventories.has(inventory))
         inventories.set(inventory, [...at, 'inventory']);
-      const hostStep = await describeHostStep(step.path, step.ansible, found.get('playbook'), inventory);
+      const hostStep = describeHostStep(step.path, step.ansible, found.get('playbook'), inventory);
       if (hostStep) hostSteps.push(hostStep);
     }
   }
   return { findings, inventories, hostSteps };
 
-  async function describeHostStep(
+  function describeHostStep(
     stepPath: StepPath,
     own: AnsibleStep,
     playbook: string | undefined,
     ownInventory: string | undefined,
-  ): Promise<HostStep | undefined> {
+  ): HostStep | undefined {
     const at = [...stepPath, 'ansible'];
     const label = stepLabel(stepPath);
     const asRun =
@@ -192,12 +186,7 @@ export async function checkReferences(
     }
     // why: an inherited inventory was checked (and reported) on the execution step that names it.
     const inventory =
-      ownInventory ??
-      (own.inventory
-        ? undefined
-        : await checkPathOnce(asRun.inventory, 'file').then((checked) =>
-            checked.ok ? checked.absolutePath : undefined,
-          ));
+      ownInventory ?? (own.inventory ? undefined : absoluteIfFound(checkPathOnce(asRun.inventory, 'file')));
     if (!playbook || !inventory) return undefined;
     return {
       label,
@@ -210,6 +199,10 @@ export async function checkReferences(
       query: { inventory, playbook, ...(asRun.limit ? { limit: asRun.limit } : {}) },
     };
   }
+}
+
+function absoluteIfFound(checked: PathCheck): string | undefined {
+  return checked.ok ? checked.absolutePath : undefined;
 }
 
 function stepLabel(stepPath: StepPath): string {

@@ -65,7 +65,7 @@ export async function syncCodeowners(
   }
   let current: string | undefined;
   if (stats) {
-    const read = await readTextFile(target, CODEOWNERS_PATH, 1024 * 1024);
+    const read = readTextFile(target, CODEOWNERS_PATH, 1024 * 1024);
     if (!read.ok) throw configError(`${CODEOWNERS_PATH} cannot be read: ${read.finding.message}`);
     current = read.text;
   }

@@ -457,7 +457,7 @@ async function checkDriftSources(
     for (const reference of executor.references(step)) {
       for (const checked of [reference, ...(reference.inside ?? [])]) {
         const where = position([...at, ...checked.at]);
-        const resolved = await resolveInsideRepository(root, checked.path, where);
+        const resolved = resolveInsideRepository(root, checked.path, where);
         if (!resolved.ok) {
           findings.push({
             ...resolved.finding,
@@ -494,7 +494,7 @@ async function loadDriftPolicy(workspace: Workspace, at: Date): Promise<Compiled
       ],
     });
   }
-  const document = await readYamlDocument(workspace.root, file, workspace.config.limits.maxFileBytes);
+  const document = readYamlDocument(workspace.root, file, workspace.config.limits.maxFileBytes);
   const teams = changeControlTeams(workspace);
   const { policy, errors } = compileDriftPolicy(document, {
     at,

@@ -339,7 +339,7 @@ async function applyRunDirectories(
 
 async function readInput(absolute: string, shown: string): Promise<string> {
   if (!existsSync(absolute)) throw usageError(`${shown} does not exist`);
-  const read = await readTextFile(absolute, shown, MAX_INPUT_BYTES);
+  const read = readTextFile(absolute, shown, MAX_INPUT_BYTES);
   if (!read.ok) throw usageError(`${shown}: ${read.finding.message}`, read.finding.hint);
   return read.text;
 }

@@ -126,7 +126,9 @@ describe('a check run that ends before its first play', () => {
 
     expect(early.exitCode).toBe(3);
     expect(step.status).toBe('error');
-    expect(step.message).toContain("the inventory's secrets could not be read");
+    expect(step.message).toContain(
+      "the inventory's secrets could not be read, so the check's output was dropped unread",
+    );
     expect(await readFile(calls, 'utf8')).toContain('--list');
   });
 

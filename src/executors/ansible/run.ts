@@ -80,7 +80,7 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
     // why: before any of the output is read. A check run that did not report its inventory (it
     // ended before its first play) has it listed now; when that fails, the output is dropped unread.
     if (context.mode === 'check' && !learnReportedSecrets(result.stdout, context.redactor)) {
-      const refused = await listInventorySecrets(step, context);
+      const refused = await listInventorySecrets(step, context, 'check');
       if (refused) return { ...refused, startedAt };
     }
 

@@ -37,10 +37,13 @@ export async function learnAnsibleSecrets(
 /**
  * Lists the step's inventory with `ansible-inventory --list` and learns the values under
  * secret-looking names; a refusal when it cannot be listed (its secrets would be unknown).
+ * `after: 'check'` when a check run already ended and its output waits unread: the refusal then
+ * says the output was dropped, since the check itself did run.
  */
 export async function listInventorySecrets(
   step: AnsibleStep,
   context: StepContext,
+  after?: 'check',
 ): Promise<RefusedRun | undefined> {
   const playbook = await resolveStepPath(context.repoRoot, step.playbook, 'playbook');
   const inventory = step.inventory
@@ -98,7 +101,7 @@ export async function listInventorySecrets(
       status: 'error',
       changed: false,
       message: context.redactor.redactText(
-        `the inventory's secrets could not be read, so the step did not run: ${reason}`,
+        `the inventory's secrets could not be read, so ${after === 'check' ? "the check's output was dropped unread" : 'the step did not run'}: ${reason}`,
       ),
       hint: `Run ${command} --list${step.inventory ? ` -i ${step.inventory}` : ''} to see the problem; for vault files set ANSIBLE_VAULT_PASSWORD_FILE (or vault_password_file in ansible.cfg).`,
       durationMs,
