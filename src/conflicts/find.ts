@@ -33,11 +33,22 @@ export interface ConflictRules {
 
 export const NO_CONFLICT_RULES: ConflictRules = { redundancyGroups: [], maxConcurrentChanges: new Map() };
 
+// why: validate computes each repository change twice (for the conflict-facts cache and for the
+// conflicts stage); a subject does not change once loaded, and nothing writes to a ScheduledChange.
+const repositoryChanges = new WeakMap<ChangeSubject, ScheduledChange>();
+
 /** A loaded proposal as a scheduled change. */
-export function scheduledChangeOf(
-  subject: ChangeSubject,
-  source: ChangeSource = { kind: 'repository' },
-): ScheduledChange {
+export function scheduledChangeOf(subject: ChangeSubject, source?: ChangeSource): ScheduledChange {
+  if (source) return computeScheduledChange(subject, source);
+  let change = repositoryChanges.get(subject);
+  if (!change) {
+    change = computeScheduledChange(subject, { kind: 'repository' });
+    repositoryChanges.set(subject, change);
+  }
+  return change;
+}
+
+function computeScheduledChange(subject: ChangeSubject, source: ChangeSource): ScheduledChange {
   const proposal = subject.proposal;
   const stacks = new Set<string>();
   const terraform = [...proposal.execution.map((step) => step.terraform), proposal.rollback?.terraform];
