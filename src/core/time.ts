@@ -46,6 +46,14 @@ export function isUtcOffsetZone(zone: string): boolean {
   return looksLikeUtcOffset(zone) && isTemporalZone(zone);
 }
 
+/**
+ * True when a window policy may name `zone`: an IANA zone, or a fixed UTC offset such as `+05:00`.
+ * why: window policies have always accepted the offsets Temporal reads as zones; proposals do not.
+ */
+export function isWindowTimeZone(zone: string): boolean {
+  return isValidTimeZone(zone) || isUtcOffsetZone(zone);
+}
+
 function isTemporalZone(zone: string): boolean {
   let known = temporalZones.get(zone);
   if (known === undefined) {

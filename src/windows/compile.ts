@@ -6,14 +6,20 @@
 import picomatch from 'picomatch';
 import type { Finding } from '../core/findings.js';
 import type { WindowDefinition, WindowPolicy, WindowScope } from '../core/schema-types.generated.js';
-import { DAY_MS, formatLocalAndUtc, formatLocalDay, parseElapsedDuration } from '../core/time.js';
+import {
+  DAY_MS,
+  formatLocalAndUtc,
+  formatLocalDay,
+  isWindowTimeZone,
+  parseElapsedDuration,
+} from '../core/time.js';
+import { zoneClock } from '../core/zone-clock.js';
 import type { DocumentPath, YamlDocument } from '../documents/parse-yaml.js';
 import { validateDocument } from '../documents/schemas.js';
 import type { CompiledWindow, CompiledWindowPolicy } from './model.js';
 import { ensureCovered, mergeIntervals, overlappingOccurrences, upperBound } from './occurrence-store.js';
 import { compileSchedule, describeScheduleForms, startKeyOf } from './schedule-forms/index.js';
 import { siteIndexOf, windowsAtSites } from './site-index.js';
-import { isWindowTimeZone, zoneClock } from './zone-clock.js';
 
 export interface CompileWindowPolicyOptions {
   /**

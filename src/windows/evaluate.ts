@@ -15,12 +15,18 @@ import {
 import type { ApprovalRequest, ChangeSubject, Risk, WindowVerdict } from '../core/model.js';
 import type { WindowScope } from '../core/schema-types.generated.js';
 import { touchedDevices, touchedSites } from '../core/targets.js';
-import { DAY_MS, formatLocalAndUtc, formatSpanLocalAndUtc, toRfc3339Utc } from '../core/time.js';
+import {
+  DAY_MS,
+  formatLocalAndUtc,
+  formatSpanLocalAndUtc,
+  isWindowTimeZone,
+  toRfc3339Utc,
+} from '../core/time.js';
+import { type ZoneClock, zoneClock } from '../core/zone-clock.js';
 import type { ApplicableWindows, CompiledWindow, CompiledWindowPolicy, Occurrence } from './model.js';
 import { ensureCovered, overlappingOccurrences, refreshUnions, upperBound } from './occurrence-store.js';
 import { siteIndexOf, windowsAtSites } from './site-index.js';
 import { toIsoLocal } from './time-text.js';
-import { isWindowTimeZone, type ZoneClock, zoneClock } from './zone-clock.js';
 
 export interface EvaluateWindowsOptions {
   /** The instant of evaluation: next allowed slots are never before it. */

@@ -1,4 +1,7 @@
 /** The production-window engine: compile a WindowPolicy, evaluate changes, find next allowed slots. */
+
+export { isWindowTimeZone } from '../core/time.js';
+export { type ZoneClock, zoneClock } from '../core/zone-clock.js';
 export { type CompileWindowPolicyOptions, compileWindowPolicy } from './compile.js';
 export {
   applicableWindows,
@@ -20,4 +23,3 @@ export {
   renderNextText,
 } from './render.js';
 export { parseLocalDateTime, toIsoLocal } from './time-text.js';
-export { isWindowTimeZone, type ZoneClock, zoneClock } from './zone-clock.js';

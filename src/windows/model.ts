@@ -4,8 +4,8 @@
  */
 import type { ControlReference } from '../core/findings.js';
 import type { WindowOverrideApproval, WindowScope } from '../core/schema-types.generated.js';
+import type { ZoneClock } from '../core/zone-clock.js';
 import type { Expander } from './schedules.js';
-import type { ZoneClock } from './zone-clock.js';
 
 export type WindowEffect = 'deny' | 'allow';
 

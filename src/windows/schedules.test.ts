@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { describe, expect, it } from 'vitest';
+import { zoneClock } from '../core/zone-clock.js';
 import { cronExpander, parseRule, rruleExpander } from './schedules.js';
-import { zoneClock } from './zone-clock.js';
 
 const FROM = Date.UTC(2026, 0, 1);
 const TO = Date.UTC(2027, 0, 1);

@@ -9,7 +9,7 @@ import { CronExpressionParser } from 'cron-parser';
 import Holidays from 'date-holidays';
 import rrule from 'rrule';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../core/time.js';
-import type { WallMs, ZoneClock } from './zone-clock.js';
+import type { WallMs, ZoneClock } from '../core/zone-clock.js';
 
 const { rrulestr, RRule } = rrule;
 

@@ -3,7 +3,7 @@
  * Durations, RFC 3339 and the display format live in core/time.ts.
  */
 import { DAY_MS, HOUR_MS, MINUTE_MS, toRfc3339WithOffset } from '../core/time.js';
-import type { WallMs, ZoneClock } from './zone-clock.js';
+import type { WallMs, ZoneClock } from '../core/zone-clock.js';
 
 /** `HH:MM[:SS]` as milliseconds after local midnight, or undefined when out of range. */
 export function parseClockTime(text: string): number | undefined {

@@ -3,10 +3,10 @@
  * changes on one timeline, conflicting changes marked `crit`, then the table of every change.
  */
 import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../../core/time.js';
+import { zoneClock } from '../../core/zone-clock.js';
 import type { Schedule, ScheduleEntry } from '../../schedule/model.js';
 import type { Occurrence } from '../../windows/model.js';
 import { toIsoLocal } from '../../windows/time-text.js';
-import { zoneClock } from '../../windows/zone-clock.js';
 import { conflictText, stateText, targetsText } from './describe.js';
 
 const NO_SITE = '(no site)';

@@ -1,7 +1,8 @@
 /** `cron` + `duration`: a five-field cron expression fired on local wall-clock times. */
+
+import { zoneClock } from '../../core/zone-clock.js';
 import { checkCron, cronExpander } from '../schedules.js';
 import { describeLength } from '../time-text.js';
-import { zoneClock } from '../zone-clock.js';
 import { findingList, type ScheduleForm } from './form.js';
 
 /** The cron form. */

@@ -1,8 +1,8 @@
 /** `holidays`: each holiday of a country (and region) is one occurrence over its whole local day(s). */
 
 import { DAY_MS } from '../../core/time.js';
+import { zoneClock } from '../../core/zone-clock.js';
 import { holidayCountryError, holidayExpander } from '../schedules.js';
-import { zoneClock } from '../zone-clock.js';
 import { findingList, type ScheduleForm } from './form.js';
 
 /** The holidays form. */

@@ -1,7 +1,8 @@
 /** `from` + `to`: one span of local time (a freeze, a one-off maintenance window). */
+
+import { zoneClock } from '../../core/zone-clock.js';
 import { onceExpander } from '../schedules.js';
 import { formatWall, parseLocalDateTime } from '../time-text.js';
-import { zoneClock } from '../zone-clock.js';
 import { findingList, type ScheduleForm } from './form.js';
 
 /** The one-off form. */

@@ -1,7 +1,8 @@
 /** `rrule` + `start` + `duration`: an RFC 5545 recurrence rule at a local time of day. */
+
+import { zoneClock } from '../../core/zone-clock.js';
 import { needsDatedStart, parseRule, rruleAccepts, rruleExpander } from '../schedules.js';
 import { describeLength, parseClockTime, parseLocalDateTime } from '../time-text.js';
-import { zoneClock } from '../zone-clock.js';
 import { findingList, type ScheduleForm } from './form.js';
 
 /** The rrule form. */

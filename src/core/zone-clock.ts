@@ -1,10 +1,12 @@
 /**
  * Converts between instants and wall-clock times in one IANA zone, fast enough to convert every
- * occurrence of 200 windows. Temporal answers the hard question (where the zone's offset changes);
+ * occurrence of 200 windows and to show thousands of local times. Temporal answers the hard question (where the zone's offset changes);
  * between transitions the offset is constant, so conversions are arithmetic.
  */
 import { Temporal } from 'temporal-polyfill';
-import { DAY_MS, isUtcOffsetZone, isValidTimeZone } from '../core/time.js';
+
+// why: its own constant, not time.ts's: time.ts shows local times through this clock.
+const DAY_MS = 86_400_000;
 
 // why: a zone's transitions are computed for a generous span around each request, so a policy
 // evaluated over a 90-day horizon asks Temporal for transitions a handful of times per zone.
@@ -29,14 +31,6 @@ export interface ZoneClock {
 }
 
 const clocks = new Map<string, ZoneClock>();
-
-/**
- * True when a window policy may name `zone`: an IANA zone, or a fixed UTC offset such as `+05:00`.
- * why: window policies have always accepted the offsets Temporal reads as zones; proposals do not.
- */
-export function isWindowTimeZone(zone: string): boolean {
-  return isValidTimeZone(zone) || isUtcOffsetZone(zone);
-}
 
 /** The clock for a zone; throws RangeError for an unknown zone (callers lint zones first). */
 export function zoneClock(zone: string): ZoneClock {
