@@ -1,3 +1,4 @@
+import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import {
   addCalendarDuration,
@@ -116,6 +117,44 @@ describe('the display format', () => {
     expect(formatLocalAndUtc(epochMs, 'America/Chicago')).toContain(expected);
     expect(formatSpanLocalAndUtc(epochMs, epochMs, 'America/Chicago')).toContain(expected);
     expect(formatUtcTime(epochMs)).toContain(expected);
+  });
+
+  it('agrees with Temporal and ICU asked per instant, across DST changes and far from today', () => {
+    // why: local times take their offset from the zone clock and their letters from a per-year
+    // cache; this asks the runtime directly for each instant and compares the whole text.
+    const direct = (epochMs: number, zone: string): string => {
+      const offsetMs =
+        Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(zone).offsetNanoseconds / 1e6;
+      const wall = new Date(epochMs + offsetMs);
+      const short =
+        new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' })
+          .formatToParts(new Date(epochMs))
+          .find((part) => part.type === 'timeZoneName')?.value ?? '';
+      return `${wall.getUTCDate()} ${wall.toISOString().slice(11, 16)} ${/^[A-Z]{2,5}$/.test(short) ? short : zone}`;
+    };
+    const shown = (epochMs: number, zone: string): string => {
+      const [, day = '', , , time = '', label = ''] = formatLocalAndUtc(epochMs, zone).split(' ');
+      return `${day} ${time} ${label}`;
+    };
+    const zones = [
+      'America/Chicago',
+      'Europe/Berlin',
+      'Australia/Lord_Howe',
+      'America/Sao_Paulo',
+      'Asia/Kolkata',
+    ];
+    const instants = [
+      // every 7 h 13 min over three years: both sides of every DST change, every hour of the day
+      ...Array.from({ length: 3700 }, (_, step) => at('2025-01-01T00:00:00Z') + step * 26_000_000),
+      // the years the clock leaves to Temporal, and a zone whose rules changed since
+      at('1850-06-01T12:00:00Z'),
+      at('2250-06-01T12:00:00Z'),
+      at('2016-03-20T12:00:00Z'),
+    ];
+    for (const zone of zones) {
+      const differing = instants.filter((epochMs) => shown(epochMs, zone) !== direct(epochMs, zone));
+      expect(differing.map((epochMs) => `${new Date(epochMs).toISOString()} ${zone}`)).toEqual([]);
+    }
   });
 
   it('shows the time of day for progress lines', () => {

@@ -10,6 +10,7 @@
  *   day, 23 or 25 hours across a DST change. Proposals' schedules and change-control policies use it.
  */
 import { Temporal } from 'temporal-polyfill';
+import { zoneClock } from './zone-clock.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -160,15 +161,43 @@ function wallParts(epochMs: number, offsetMs: number): Omit<LocalParts, 'zoneLab
   };
 }
 
+// why: the zone clock's offsets are arithmetic between transitions, but it walks every transition
+// between the instants it is asked about; an instant centuries away asks Temporal directly.
+const CLOCK_FROM_MS = Date.UTC(1900, 0, 1);
+const CLOCK_TO_MS = Date.UTC(2200, 0, 1);
+
+function offsetOf(epochMs: number, zone: string): number {
+  if (epochMs >= CLOCK_FROM_MS && epochMs < CLOCK_TO_MS) return zoneClock(zone).offsetAt(epochMs);
+  return Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(zone).offsetNanoseconds / 1e6;
+}
+
+/**
+ * A zone's letters (CST, EDT) for an offset in a year, asked of ICU once.
+ * why: ICU formatting per instant was half the cost of a window report's thousands of local times;
+ * within one year a zone does not give one offset two names.
+ */
+const zoneLabels = new Map<string, string>();
+
+function zoneLabel(epochMs: number, zone: string, offsetMs: number, year: number): string {
+  const key = `${zone}\0${offsetMs}\0${year}`;
+  let label = zoneLabels.get(key);
+  if (label === undefined) {
+    const short =
+      zoneLabelFormat(zone)
+        ?.formatToParts(new Date(epochMs))
+        .find((part) => part.type === 'timeZoneName')?.value ?? '';
+    // why: ICU has letters (CST, EDT) only for some zones; elsewhere the zone id reads better than GMT+1.
+    label = /^[A-Z]{2,5}$/.test(short) ? short : zone;
+    zoneLabels.set(key, label);
+  }
+  return label;
+}
+
 function localParts(epochMs: number, zone: string): LocalParts {
-  const zoned = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(zone);
-  const parts = wallParts(epochMs, zoned.offsetNanoseconds / 1e6);
-  const short =
-    zoneLabelFormat(zone)
-      ?.formatToParts(new Date(epochMs))
-      .find((part) => part.type === 'timeZoneName')?.value ?? '';
-  // why: ICU has letters (CST, EDT) only for some zones; elsewhere the zone id reads better than GMT+1.
-  return { ...parts, zoneLabel: /^[A-Z]{2,5}$/.test(short) ? short : zone };
+  const offsetMs = offsetOf(epochMs, zone);
+  const parts = wallParts(epochMs, offsetMs);
+  const year = new Date(epochMs + offsetMs).getUTCFullYear();
+  return { ...parts, zoneLabel: zoneLabel(epochMs, zone, offsetMs, year) };
 }
 
 function isShowable(epochMs: number): boolean {
