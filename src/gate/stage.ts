@@ -14,6 +14,7 @@ import type {
 } from '../core/model.js';
 import type { YamlDocument } from '../documents/parse-yaml.js';
 import type { Workspace } from '../pipeline/workspace.js';
+import type { HolidayCalendar } from '../windows/holidays.js';
 
 /** Sites and devices the repository knows, for the window policy's scope lint. */
 export interface KnownScopeValues {
@@ -47,6 +48,8 @@ export interface GateInput {
   env?: Readonly<Record<string, string | undefined>>;
   /** The repository's sites and devices, when every proposal was loaded (scope lint). */
   known?: KnownScopeValues;
+  /** Where `holidays` windows get their days, when the run remembers them (default: date-holidays). */
+  holidays?: HolidayCalendar;
   /** The proposals of this run that have a schedule (the conflicts stage compares them). */
   subjects?: readonly ChangeSubject[];
   /**

@@ -14,11 +14,12 @@
  * stale or unreadable cache is a miss: the proposal is loaded as it always was.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { ChangeType, ScheduledChange } from '../core/model.js';
 import type { WorkTreeState } from '../core/ports.js';
+import { isRecord, readCacheJson, writeCacheJson } from './cache-file.js';
 import { readId } from './load-proposals.js';
 import { isYamlFile, type Workspace } from './workspace.js';
 
@@ -139,7 +140,7 @@ export async function openConflictFactsCache(
         if (blob) entries[proposal] = { blob, id: id ?? null, facts: change ? factsOf(change) : null };
         else delete entries[proposal];
       }
-      await writeCacheFile(file, { environment, entries });
+      await writeCacheJson(file, { environment, entries } satisfies CacheFile);
     },
   };
 }
@@ -213,33 +214,12 @@ function factsOf(change: ScheduledChange): Facts {
 async function readCacheFile(file: string, environment: string): Promise<Record<string, Entry>> {
   // why: no prototype, so no file path can ever name an inherited member.
   const entries: Record<string, Entry> = Object.create(null);
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    return entries;
-  }
+  const value = await readCacheJson(file);
   if (!isRecord(value) || value.environment !== environment || !isRecord(value.entries)) return entries;
   for (const [proposal, entry] of Object.entries(value.entries)) {
     if (isEntry(entry)) entries[proposal] = entry;
   }
   return entries;
-}
-
-async function writeCacheFile(file: string, content: CacheFile): Promise<void> {
-  // why: write then rename, so a run killed halfway or a concurrent reader never sees half a file.
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    await writeFile(temporary, JSON.stringify(content), { mode: 0o600 });
-    await rename(temporary, file);
-  } catch {
-    // why: the cache only saves time; a read-only clone still validates.
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isEntry(value: unknown): value is Entry {

@@ -8,6 +8,7 @@ import { GATE_STAGES } from '../gate/registry.js';
 import type { GateStage } from '../gate/stage.js';
 import { checkLeadTime } from '../proposals/schedule.js';
 import { type ConflictFactsCache, openConflictFactsCache } from './conflict-facts-cache.js';
+import { openHolidayCache } from './holiday-cache.js';
 import { type LoadedProposal, type LoadOptions, loadProposals } from './load-proposals.js';
 import { listProposalFiles, type Workspace } from './workspace.js';
 
@@ -68,6 +69,7 @@ export async function validateWorkspace(
   const context = loaded.complete ? [] : await loadRepositoryContext(workspace, loaded.proposals, cache);
   if (loaded.complete) await rememberScheduledChanges(loaded.proposals, cache);
   const otherChanges = [...context, ...(options.otherChanges ?? [])];
+  const holidays = workspace.windowPolicyDocument ? await openHolidayCache(workspace) : undefined;
   const gate = await prepareGate(
     {
       workspace,
@@ -81,6 +83,7 @@ export async function validateWorkspace(
       ...(options.purpose ? { purpose: options.purpose } : {}),
       ...(options.env ? { env: options.env } : {}),
       ...(known ? { known } : {}),
+      ...(holidays ? { holidays: holidays.calendar } : {}),
     },
     stages,
   );
@@ -94,6 +97,7 @@ export async function validateWorkspace(
   const proposals = loaded.proposals.map((proposal) =>
     reportProposal(proposal, gate, options, requestedAt.get(proposal.file)),
   );
+  await holidays?.save();
   if (loaded.changedPolicies.length > 0) {
     const reviews = await gate.reviewPolicyChange({
       files: loaded.changedPolicies,

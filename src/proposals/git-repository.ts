@@ -24,6 +24,7 @@ export async function openGitRepository(
 /** The git adapter for proposals (over src/git/simple-git.ts). */
 export function createSimpleGitRepository(root: string): GitRepository {
   const git = openGit(root);
+  let gitDirectory: Promise<string> | undefined;
   const failed = (what: string, error: unknown, hint?: string) =>
     new NetchangeError('E_GIT', `${what}: ${firstLine(error)}`, { hint, cause: error });
 
@@ -93,12 +94,15 @@ export function createSimpleGitRepository(root: string): GitRepository {
       }
       return { blobs, changed };
     },
-    async gitDirectory() {
-      try {
-        return (await git.run(['rev-parse', '--absolute-git-dir'])).trim();
-      } catch (error) {
-        throw failed('git rev-parse --absolute-git-dir failed', error);
-      }
+    gitDirectory() {
+      // why: asked by each cache of a run; the answer does not change.
+      gitDirectory ??= git.run(['rev-parse', '--absolute-git-dir']).then(
+        (output) => output.trim(),
+        (error: unknown) => {
+          throw failed('git rev-parse --absolute-git-dir failed', error);
+        },
+      );
+      return gitDirectory;
     },
     async firstCommitted(path) {
       try {

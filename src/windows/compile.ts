@@ -16,6 +16,7 @@ import {
 import { zoneClock } from '../core/zone-clock.js';
 import type { DocumentPath, YamlDocument } from '../documents/parse-yaml.js';
 import { validateDocument } from '../documents/schemas.js';
+import { type HolidayCalendar, libraryHolidays } from './holidays.js';
 import type { CompiledWindow, CompiledWindowPolicy } from './model.js';
 import { ensureCovered, mergeIntervals, overlappingOccurrences, upperBound } from './occurrence-store.js';
 import { compileSchedule, describeScheduleForms, startKeyOf } from './schedule-forms/index.js';
@@ -29,6 +30,8 @@ export interface CompileWindowPolicyOptions {
   from?: Date;
   /** Sites and devices the repository knows (inventories), to warn about scope values matching nothing. */
   knownScopeValues?: { sites?: string[]; devices?: string[] };
+  /** Where `holidays` windows get their days (default: date-holidays, loaded on first use). */
+  holidays?: HolidayCalendar;
 }
 
 const DEFAULT_HORIZON = 'P90D';
@@ -43,6 +46,7 @@ export function compileWindowPolicy(
   if (schemaFindings.length > 0)
     return { findings: schemaFindings.map((finding) => clarifyScheduleForm(finding, document)) };
   const value = document.value as WindowPolicy;
+  const holidays = options.holidays ?? libraryHolidays;
   const findings: Finding[] = [];
   const at = (path: DocumentPath) => ({ file: document.file, ...document.positionOf(path) });
   const error = (path: DocumentPath, message: string, hint?: string) =>
@@ -105,7 +109,10 @@ export function compileWindowPolicy(
         'Remove one of them.',
       );
     } else seenShapes.set(shape, definition.name);
-    const compiled = compileWindow(definition, index, policyZone, policyZoneValid, { error, warning });
+    const compiled = compileWindow(definition, index, policyZone, policyZoneValid, holidays, {
+      error,
+      warning,
+    });
     if (compiled) windows.push(compiled);
     lintScope(definition, base, options.knownScopeValues, warning);
   });
@@ -157,6 +164,7 @@ function compileWindow(
   index: number,
   policyZone: string,
   policyZoneValid: boolean,
+  holidays: HolidayCalendar,
   { error, warning }: Reporters,
 ): CompiledWindow | undefined {
   const base: DocumentPath = ['windows', index];
@@ -203,7 +211,13 @@ function compileWindow(
     }
   }
 
-  const compiled = compileSchedule(schedule, { window: definition.name, zone, durationMs, usable: valid });
+  const compiled = compileSchedule(schedule, {
+    window: definition.name,
+    zone,
+    durationMs,
+    usable: valid,
+    holidays,
+  });
   for (const finding of compiled?.findings ?? []) {
     const path: DocumentPath = [...schedulePath, ...finding.path];
     if (finding.severity === 'error') error(path, finding.message, finding.hint);

@@ -6,10 +6,10 @@
  * them to calendar arithmetic, which they do well, and leaves zone math to Temporal.
  */
 import { CronExpressionParser } from 'cron-parser';
-import Holidays from 'date-holidays';
 import rrule from 'rrule';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../core/time.js';
 import type { WallMs, ZoneClock } from '../core/zone-clock.js';
+import type { HolidayCalendar } from './holidays.js';
 
 const { rrulestr, RRule } = rrule;
 
@@ -262,66 +262,9 @@ export function onceExpander(startMs: number, endMs: number, shifted: boolean): 
   return (fromMs, toMs) => (startMs >= fromMs && startMs < toMs ? [{ startMs, endMs, shifted }] : []);
 }
 
-/** Known holiday countries and regions, for lint. */
-// why: listing date-holidays' countries is slow; policies ask once per holiday window.
-let catalogue: InstanceType<typeof Holidays> | undefined;
-let countries: Record<string, string> | undefined;
-
-export function holidayCountryError(
-  country: string,
-  region: string | undefined,
-): { field: 'country' | 'region'; message: string } | undefined {
-  catalogue ??= new Holidays();
-  countries ??= catalogue.getCountries() ?? {};
-  if (!(country.toUpperCase() in countries)) {
-    return { field: 'country', message: `unknown holiday country '${country}'` };
-  }
-  if (region !== undefined) {
-    const regions = catalogue.getStates(country.toUpperCase()) ?? {};
-    if (!(region.toUpperCase() in regions)) {
-      const known = Object.keys(regions).slice(0, 12).join(', ');
-      return {
-        field: 'region',
-        message: `unknown holiday region '${region}' for ${country.toUpperCase()}${known ? ` (known: ${known}${Object.keys(regions).length > 12 ? ', …' : ''})` : ''}`,
-      };
-    }
-  }
-  return undefined;
-}
-
-// why: date-holidays loads a country's rules and moment-timezone on every construction and computes
-// a year in milliseconds; policies name a handful of countries, so calendars and years are shared.
-const holidayCalendars = new Map<string, InstanceType<typeof Holidays>>();
-const holidayYears = new Map<string, { wallDay: WallMs; days: number; type: string; name: string }[]>();
-
-function holidaysOf(country: string, region: string | undefined, year: number) {
-  const calendarKey = `${country}|${region ?? ''}`;
-  const key = `${calendarKey}|${year}`;
-  let list = holidayYears.get(key);
-  if (!list) {
-    let calendar = holidayCalendars.get(calendarKey);
-    if (!calendar) {
-      calendar = region ? new Holidays(country, region) : new Holidays(country);
-      holidayCalendars.set(calendarKey, calendar);
-    }
-    list = [];
-    for (const holiday of calendar.getHolidays(year) || []) {
-      const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(holiday.date);
-      if (!day) continue;
-      list.push({
-        wallDay: Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])),
-        days: Math.max(1, Math.round((holiday.end.getTime() - holiday.start.getTime()) / DAY_MS)),
-        type: holiday.type,
-        name: holiday.name,
-      });
-    }
-    holidayYears.set(key, list);
-  }
-  return list;
-}
-
 /** Each holiday of the given types is one occurrence spanning its whole local day(s). */
 export function holidayExpander(
+  calendar: HolidayCalendar,
   country: string,
   region: string | undefined,
   types: readonly string[],
@@ -336,7 +279,7 @@ export function holidayExpander(
     const lastYear = new Date(clock.toWall(toMs) + DAY_MS).getUTCFullYear();
     const occurrences: RawOccurrence[] = [];
     for (let year = firstYear; year <= lastYear; year++) {
-      for (const holiday of holidaysOf(countryCode, regionCode, year)) {
+      for (const holiday of calendar.holidaysOf(countryCode, regionCode, year)) {
         if (!wanted.has(holiday.type)) continue;
         const start = clock.toInstant(holiday.wallDay);
         if (start.epochMs < fromMs || start.epochMs >= toMs) continue;

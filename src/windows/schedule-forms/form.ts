@@ -5,6 +5,7 @@
  */
 import type { WindowScheduleFields } from '../../core/schema-types.generated.js';
 import type { DocumentPath } from '../../documents/parse-yaml.js';
+import type { HolidayCalendar } from '../holidays.js';
 import type { Expander } from '../schedules.js';
 
 /** A key of a window's `schedule` object. */
@@ -27,6 +28,8 @@ export interface ScheduleFormContext {
    * invalid: the form still checks its fields, but builds no expander.
    */
   usable: boolean;
+  /** Where `holidays` windows get their days. */
+  holidays: HolidayCalendar;
 }
 
 /** A problem in a schedule's fields, placed below the window's `schedule`. */

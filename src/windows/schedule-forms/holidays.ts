@@ -2,17 +2,17 @@
 
 import { DAY_MS } from '../../core/time.js';
 import { zoneClock } from '../../core/zone-clock.js';
-import { holidayCountryError, holidayExpander } from '../schedules.js';
+import { holidayExpander } from '../schedules.js';
 import { findingList, type ScheduleForm } from './form.js';
 
 /** The holidays form. */
 export const holidaysForm: ScheduleForm<'holidays'> = {
   selectedBy: ['holidays'],
   keys: ['holidays'],
-  compile(schedule, { window, zone, usable }) {
+  compile(schedule, { window, zone, usable, holidays }) {
     const { findings, error } = findingList();
     const { country, region, types } = schedule.holidays;
-    const problem = holidayCountryError(country, region);
+    const problem = holidays.placeError(country, region);
     if (problem) {
       error(
         ['holidays', problem.field],
@@ -24,7 +24,7 @@ export const holidaysForm: ScheduleForm<'holidays'> = {
     return {
       findings,
       compiled: {
-        expand: holidayExpander(country, region, types ?? ['public'], zoneClock(zone)),
+        expand: holidayExpander(holidays, country, region, types ?? ['public'], zoneClock(zone)),
         // why: date-holidays has multi-day holidays; a month bounds how far back a query must look.
         maxLengthMs: 31 * DAY_MS,
         description: `${(types ?? ['public']).join('/')} holidays of ${country.toUpperCase()}${region ? `-${region.toUpperCase()}` : ''}`,

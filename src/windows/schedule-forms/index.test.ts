@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { libraryHolidays } from '../holidays.js';
 import { compileSchedule, SCHEDULE_FORMS, scheduleFormOf, startKeyOf } from './index.js';
 
 interface ScheduleSchema {
@@ -14,7 +15,13 @@ const schedule = (
   ) as { $defs: { schedule: ScheduleSchema } }
 ).$defs.schedule;
 
-const context = { window: 'w', zone: 'America/Chicago', durationMs: 3_600_000, usable: true };
+const context = {
+  window: 'w',
+  zone: 'America/Chicago',
+  durationMs: 3_600_000,
+  usable: true,
+  holidays: libraryHolidays,
+};
 
 describe('the schedule form registry', () => {
   it("has one form per branch of the schema's oneOf, in the same order and with the same keys", () => {

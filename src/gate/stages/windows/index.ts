@@ -8,7 +8,7 @@ import type { GateStage, PreparedStage } from '../../stage.js';
 
 export const windowsStage: GateStage = {
   id: 'windows',
-  async prepare({ workspace, at, known, queries }): Promise<PreparedStage> {
+  async prepare({ workspace, at, known, holidays, queries }): Promise<PreparedStage> {
     // why: the engine loads only when its policy exists (CEL and the holiday data are large to load).
     if (!workspace.windowPolicyDocument) return { findings: [] };
     // why: the engine's modules, not its index, which would load the calendar renderers too.
@@ -17,6 +17,7 @@ export const windowsStage: GateStage = {
     const compiled = compileWindowPolicy(workspace.windowPolicyDocument, {
       from: at,
       ...(known ? { knownScopeValues: known } : {}),
+      ...(holidays ? { holidays } : {}),
     });
     const policy = compiled.policy;
     if (!policy) return { findings: compiled.findings };
