@@ -103,8 +103,9 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
   const blobs = workspace.git
     ? workspace.git.blobShas(selection.files)
     : Promise.resolve(new Map<string, string>());
-  // why: synchronous, file after file: small local files read faster so than through the thread pool,
-  // and the Ansible helper, started at the first inventory the cache cannot answer, imports Ansible meanwhile.
+  // why: synchronous, file after file: small local files are read faster this way than through the
+  // thread pool, and the Ansible helper, started at the first inventory the cache cannot answer,
+  // imports Ansible meanwhile.
   const parsed = selection.files.map((file) => loadProposal(workspace, file, resolver, checkPath));
   // why: one Ansible run for every inventory and step of the selection, after all were announced.
   const resolution = await resolver.resolve();

@@ -104,9 +104,9 @@ export const libraryHolidays: HolidayCalendar = {
 
 /** Answers remembered from earlier runs (see rememberingHolidays). */
 export interface HolidayFacts {
-  /** `COUNTRY|REGION` → the place's error, or null when it is known. */
+  /** `country|region` as the policy writes them → the place's error, or null when it is known. */
   places: Record<string, HolidayPlaceError | null>;
-  /** `COUNTRY|REGION|YEAR` → that year's holidays. */
+  /** `COUNTRY|REGION|YEAR` (upper case) → that year's holidays. */
   years: Record<string, HolidayDay[]>;
 }
 
