@@ -19,7 +19,7 @@ import path from 'node:path';
 import { canonicalJson } from '../core/canonical-json.js';
 import type { ChangeType, ScheduledChange } from '../core/model.js';
 import type { WorkTreeState } from '../core/ports.js';
-import { isRecord, readCacheJson, writeCacheJson } from './cache-file.js';
+import { cacheFilePath, isRecord, readCacheJson, writeCacheJson } from './cache-file.js';
 import { readId } from './load-proposals.js';
 import { isYamlFile, type Workspace } from './workspace.js';
 
@@ -73,15 +73,11 @@ export async function openConflictFactsCache(
 ): Promise<ConflictFactsCache | undefined> {
   const git = workspace.git;
   if (!git) return undefined;
-  let state: WorkTreeState;
-  let file: string;
-  try {
-    const [tree, gitDirectory] = await Promise.all([git.workTreeState(), git.gitDirectory()]);
-    state = tree;
-    file = path.join(gitDirectory, 'netchange', FILE_NAME);
-  } catch {
-    return undefined;
-  }
+  const [state, file] = await Promise.all([
+    git.workTreeState().catch((): WorkTreeState | undefined => undefined),
+    cacheFilePath(workspace, FILE_NAME),
+  ]);
+  if (!state || !file) return undefined;
   const isProposal = proposalMatcher(workspace);
   const environment = await environmentKey(workspace, version, state, isProposal);
   if (!environment) return undefined;

@@ -7,6 +7,7 @@
  * (rememberingHolidays, fed from a cache) never loads it.
  */
 import { createRequire } from 'node:module';
+import { DAY_MS } from '../core/time.js';
 import type { WallMs } from '../core/zone-clock.js';
 
 /** One holiday of a year: its first local day and how many days it lasts. */
@@ -91,7 +92,7 @@ export const libraryHolidays: HolidayCalendar = {
         if (!day) continue;
         list.push({
           wallDay: Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])),
-          days: Math.max(1, Math.round((holiday.end.getTime() - holiday.start.getTime()) / 86_400_000)),
+          days: Math.max(1, Math.round((holiday.end.getTime() - holiday.start.getTime()) / DAY_MS)),
           type: holiday.type,
           name: holiday.name,
         });
