@@ -26,6 +26,11 @@ import { isYamlFile, type Workspace } from './workspace.js';
 /** The scheduled changes of proposal files, remembered between runs. */
 export interface ConflictFactsCache {
   /**
+   * The index's blob of every tracked file, from the listing the cache is keyed by (what
+   * `git ls-files -s` gives), so the run need not list the index again.
+   */
+  readonly indexBlobs: ReadonlyMap<string, string>;
+  /**
    * The remembered outcome of each of `files` whose content did not change: its scheduled change,
    * or null when the file has none (it does not parse or its schedule does not resolve).
    */
@@ -95,6 +100,7 @@ export async function openConflictFactsCache(
   };
 
   return {
+    indexBlobs: state.blobs,
     async lookup(files) {
       const entries = await storedEntries();
       const found = new Map<string, ScheduledChange | null>();

@@ -63,6 +63,8 @@ export interface LoadOptions {
    * without reading the files (the conflict-facts cache); files it does not answer for are read.
    */
   knownIds?: (files: readonly string[]) => Promise<ReadonlyMap<string, string | undefined>>;
+  /** The index's blob of each tracked file, when the caller has listed it already. */
+  indexBlobs?: ReadonlyMap<string, string>;
 }
 
 export interface LoadResult {
@@ -100,9 +102,11 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     cacheDirectory: path.join(workspace.root, workspace.config.paths.cache),
   });
   const checkPath = createPathChecker(workspace.root);
-  const blobs = workspace.git
-    ? workspace.git.blobShas(selection.files)
-    : Promise.resolve(new Map<string, string>());
+  const blobs: Promise<ReadonlyMap<string, string>> = options.indexBlobs
+    ? Promise.resolve(options.indexBlobs)
+    : workspace.git
+      ? workspace.git.blobShas(selection.files)
+      : Promise.resolve(new Map<string, string>());
   // why: synchronous, file after file: small local files are read faster this way than through the
   // thread pool, and the Ansible helper, started at the first inventory the cache cannot answer,
   // imports Ansible meanwhile.
@@ -189,10 +193,13 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
     );
   }
   const baseCommit = await workspace.git.resolveRef(options.since);
-  const changed = await workspace.git.changedFiles(baseCommit);
+  // why: two git processes at once; neither needs the other's answer.
+  const [changed, baseConfig] = await Promise.all([
+    workspace.git.changedFiles(baseCommit),
+    configAt(workspace, baseCommit),
+  ]);
   const changesPrefix = `${workspace.config.paths.changes.replace(/\/$/, '')}/`;
   const isProposal = (file: string) => file.startsWith(changesPrefix) && isYamlFile(file);
-  const baseConfig = await configAt(workspace, baseCommit);
   const matchesPolicy = policyFileMatcher([workspace.config, baseConfig]);
   // why: a shared base a policy extends from outside policies/ holds rules as much as the policy does.
   const extended = new Set(

@@ -54,7 +54,7 @@ export async function validateWorkspace(
     : undefined;
   const loaded = await loadProposals(
     workspace,
-    cache ? { ...options, knownIds: (files) => cache.idsOf(files) } : options,
+    cache ? { ...options, knownIds: (files) => cache.idsOf(files), indexBlobs: cache.indexBlobs } : options,
   );
   // why: "a scope value that matches nothing" can only be judged against the whole repository.
   const known = loaded.complete

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { configError, usageError } from '../core/errors.js';
+import { configError, type NetchangeError, usageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import { hasErrors } from '../core/findings.js';
 import type { NetchangeConfig } from '../core/model.js';
@@ -80,6 +80,19 @@ export interface OpenWorkspaceOptions {
   cwd: string;
   /** Where the policy packs are (default: NETCHANGE_PACKS_DIR, else the installation's policies/). */
   packsRoot?: string;
+  /** Refuse (exit 2) when the directory is not inside a git work tree, before reading anything. */
+  requireGit?: boolean;
+}
+
+/**
+ * Proposals are discovered through git; outside a repository there is nothing to check, and
+ * "0 proposals, passed" would be a silent pass.
+ */
+export function notInsideGitRepository(directory: string): NetchangeError {
+  return usageError(
+    `${directory} is not inside a git repository`,
+    'Run netchange in your network repository, pass --repo DIR, or create one with netchange init.',
+  );
 }
 
 /**
@@ -91,6 +104,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   if (!existsSync(start))
     throw usageError(`--repo ${options.repo} does not exist`, 'Name the network repository directory.');
   const git = await openGitRepository(start, options.repo !== undefined);
+  if (!git && options.requireGit) throw notInsideGitRepository(start);
   const root = git?.root ?? start;
   const { config, document } = await loadConfig(root);
   checkConfiguredPaths(root, config, document);

@@ -12,19 +12,28 @@ export async function openGitRepository(
   directory: string,
   asRoot: boolean,
 ): Promise<GitRepository | undefined> {
-  let topLevel: string;
+  let answer: string[];
   try {
-    topLevel = (await openGit(directory).run(['rev-parse', '--show-toplevel'])).trim();
+    // why: one process for both answers; every cache of the run asks for the git directory.
+    answer = (await openGit(directory).run(['rev-parse', '--show-toplevel', '--absolute-git-dir']))
+      .trim()
+      .split('\n');
   } catch {
     return undefined;
   }
-  return createSimpleGitRepository(asRoot ? directory : topLevel);
+  const [topLevel, gitDirectory] = answer;
+  if (!topLevel || !gitDirectory) return undefined;
+  return createSimpleGitRepository(asRoot ? directory : topLevel, gitDirectory);
 }
 
-/** The git adapter for proposals (over src/git/simple-git.ts). */
-export function createSimpleGitRepository(root: string): GitRepository {
+/**
+ * The git adapter for proposals (over src/git/simple-git.ts). `knownGitDirectory`, when the caller
+ * already asked git for it, saves asking again.
+ */
+export function createSimpleGitRepository(root: string, knownGitDirectory?: string): GitRepository {
   const git = openGit(root);
-  let gitDirectory: Promise<string> | undefined;
+  let gitDirectory: Promise<string> | undefined =
+    knownGitDirectory === undefined ? undefined : Promise.resolve(knownGitDirectory);
   const failed = (what: string, error: unknown, hint?: string) =>
     new NetchangeError('E_GIT', `${what}: ${firstLine(error)}`, { hint, cause: error });
 

@@ -24,6 +24,8 @@ export interface ValidateRequest {
   version: string;
   /** Other open pull requests' proposals (`--github`), which the run may conflict with. */
   otherChanges?: readonly ScheduledChange[];
+  /** Refuse (exit 2) outside a git work tree instead of validating nothing. */
+  requireGit?: boolean;
 }
 
 /** `netchange validate` from request to report: the whole pipeline on one screen. */

@@ -6,12 +6,13 @@ import type { ProgressReporter } from '../runs/progress.js';
  * A run's progress lines then show times in the repository's zone (`defaults.timezone`).
  */
 export async function openRequestedWorkspace(
-  request: { repo?: string },
+  request: { repo?: string; requireGit?: boolean },
   context: { cwd: string; progress?: ProgressReporter },
 ): Promise<Workspace> {
   const workspace = await openWorkspace({
     cwd: context.cwd,
     ...(request.repo ? { repo: request.repo } : {}),
+    ...(request.requireGit ? { requireGit: true } : {}),
   });
   context.progress?.showTimesIn?.(workspace.config.defaults.timezone);
   return workspace;

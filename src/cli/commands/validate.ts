@@ -87,17 +87,16 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
         ...(flags.repo ? { repo: flags.repo } : {}),
         ...(flags.since ? { since: flags.since } : {}),
         requireApprovals: flags.requireApprovals === true,
+        requireGit: true,
       };
       const context = cliContext();
-      const { isInsideWorkTree } = await import('../../git/simple-git.js');
-      const repository = path.resolve(context.cwd, flags.repo ?? '.');
-      // why: proposals are discovered through git; outside a repository there is nothing to check, and
-      // "0 proposals, passed" would be a silent pass.
-      if (!(await isInsideWorkTree(repository)))
-        throw usageError(
-          `${repository} is not inside a git repository`,
-          'Run netchange in your network repository, pass --repo DIR, or create one with netchange init.',
-        );
+      if (flags.github) {
+        // why: refused before asking GitHub anything; without --github opening the workspace refuses.
+        const { isInsideWorkTree } = await import('../../git/simple-git.js');
+        const { notInsideGitRepository } = await import('../../pipeline/workspace.js');
+        const repository = path.resolve(context.cwd, flags.repo ?? '.');
+        if (!(await isInsideWorkTree(repository))) throw notInsideGitRepository(repository);
+      }
       const pullRequest = flags.github
         ? await validatePullRequest(
             { ...request, ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}) },
