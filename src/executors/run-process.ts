@@ -2,8 +2,6 @@
  * The one place netchange starts a child process. Never through a shell: the command and each
  * argument go to the kernel as they are, so shell metacharacters in proposals are inert.
  */
-import { execa } from 'execa';
-
 export interface ProcessRequest {
   /** Executable name (looked up on PATH) or path. */
   command: string;
@@ -47,6 +45,9 @@ export interface ProcessResult {
 
 /** Runs a command to completion and reports how it ended; never throws for the child's failures. */
 export async function runProcess(request: ProcessRequest): Promise<ProcessResult> {
+  // why: loaded on the first child process; a validate whose caches answer starts none, and execa
+  // is a quarter of a megabyte of code to compile.
+  const { execa } = await import('execa');
   const started = performance.now();
   let timedOut = false;
   let cancelled = false;
