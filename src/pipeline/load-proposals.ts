@@ -63,8 +63,11 @@ export interface LoadOptions {
    * without reading the files (the conflict-facts cache); files it does not answer for are read.
    */
   knownIds?: (files: readonly string[]) => Promise<ReadonlyMap<string, string | undefined>>;
-  /** The index's blob of each tracked file, when the caller has listed it already. */
-  indexBlobs?: ReadonlyMap<string, string>;
+  /**
+   * The index's blob of each tracked file, when the caller lists it anyway; undefined when its
+   * listing failed, and the index is asked here.
+   */
+  indexBlobs?: Promise<ReadonlyMap<string, string> | undefined>;
 }
 
 export interface LoadResult {
@@ -102,11 +105,7 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     cacheDirectory: path.join(workspace.root, workspace.config.paths.cache),
   });
   const checkPath = createPathChecker(workspace.root);
-  const blobs: Promise<ReadonlyMap<string, string>> = options.indexBlobs
-    ? Promise.resolve(options.indexBlobs)
-    : workspace.git
-      ? workspace.git.blobShas(selection.files)
-      : Promise.resolve(new Map<string, string>());
+  const blobs = indexBlobsOf(workspace, selection.files, options.indexBlobs);
   // why: synchronous, file after file: small local files are read faster this way than through the
   // thread pool, and the Ansible helper, started at the first inventory the cache cannot answer,
   // imports Ansible meanwhile.
@@ -141,6 +140,16 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     complete: !selection.partial,
     ...(selection.baseCommit ? { baseCommit: selection.baseCommit } : {}),
   };
+}
+
+async function indexBlobsOf(
+  workspace: Workspace,
+  files: readonly string[],
+  listed: LoadOptions['indexBlobs'],
+): Promise<ReadonlyMap<string, string>> {
+  const known = await listed?.catch(() => undefined);
+  if (known) return known;
+  return workspace.git ? workspace.git.blobShas(files) : new Map<string, string>();
 }
 
 /** The usable proposals as subjects, and every finding (for commands that only need subjects). */

@@ -49,13 +49,23 @@ export async function validateWorkspace(
   stages: readonly GateStage[] = GATE_STAGES,
 ): Promise<ValidationReport> {
   // why: only the conflicts stage reads other proposals, and it runs only with a change-control policy.
-  const cache = workspace.changeControlDocument
-    ? await openConflictFactsCache(workspace, options.version)
+  // Opened while the proposals load: listing the work tree is a git process of its own.
+  const opening = workspace.changeControlDocument
+    ? openConflictFactsCache(workspace, options.version)
     : undefined;
+  // why: a failure surfaces at the await below, not as an unhandled rejection if loading throws first.
+  opening?.catch(() => undefined);
   const loaded = await loadProposals(
     workspace,
-    cache ? { ...options, knownIds: (files) => cache.idsOf(files), indexBlobs: cache.indexBlobs } : options,
+    opening
+      ? {
+          ...options,
+          knownIds: async (files) => (await opening)?.idsOf(files) ?? new Map(),
+          indexBlobs: opening.then((cache) => cache?.indexBlobs),
+        }
+      : options,
   );
+  const cache = await opening;
   // why: "a scope value that matches nothing" can only be judged against the whole repository.
   const known = loaded.complete
     ? {
@@ -144,7 +154,15 @@ async function loadRepositoryContext(
   if (files.length === 0) return [];
   const remembered = (await cache?.lookup(files)) ?? new Map<string, ScheduledChange | null>();
   const missing = files.filter((file) => !remembered.has(file));
-  const context = missing.length > 0 ? (await loadProposals(workspace, { files: missing })).proposals : [];
+  const context =
+    missing.length > 0
+      ? (
+          await loadProposals(workspace, {
+            files: missing,
+            ...(cache ? { indexBlobs: Promise.resolve(cache.indexBlobs) } : {}),
+          })
+        ).proposals
+      : [];
   const computed =
     context.length > 0 ? await scheduledChangesOf(context) : new Map<string, ScheduledChange | null>();
   if (computed.size > 0) {

@@ -206,10 +206,22 @@ describe('the conflict-facts cache of partial runs', () => {
     { name: 'binary garbage', content: () => '\u0000\u00ff\u0001 not a cache' },
     {
       name: 'entries of the wrong shape',
-      content: (stored: string) =>
-        stored
-          .replaceAll('"devices":["sw-1"]', '"devices":"sw-1"')
-          .replaceAll('"startMs":', '"startMs":"x","was":'),
+      // why: every entry damaged differently: a device index past the string table, a start that is
+      // no number, a row one field short, an entry that is no row.
+      content: (stored: string) => {
+        const file = JSON.parse(stored) as { entries: Record<string, unknown[]> };
+        const rows = Object.values(file.entries);
+        expect(rows.length).toBeGreaterThan(3);
+        rows.forEach((row, index) => {
+          const facts = row[2] as unknown[] | null;
+          if (!facts) row.splice(0, row.length, 'not', 'an entry');
+          else if (index % 4 === 0) facts[10] = [9999];
+          else if (index % 4 === 1) facts[6] = 'x';
+          else if (index % 4 === 2) facts.pop();
+          else row.splice(0, row.length, 'not', 'an entry');
+        });
+        return JSON.stringify(file);
+      },
     },
     { name: 'a JSON array', content: () => '[1, 2, 3]' },
   ])('falls back to computing when the cache file is $name', async ({ content }) => {
