@@ -109,7 +109,7 @@ export async function openConflictFactsCache(
   const isProposal = proposalMatcher(workspace);
   const environment = await environmentKey(workspace, version, state, isProposal);
   if (!environment) return undefined;
-  // why: read on first need; a complete run only writes, and 5,000 entries are 2 MB of JSON to parse.
+  // why: read on first need; a complete run only writes, and 5,000 entries are 1 MB of JSON to parse.
   let stored: Promise<Record<string, Entry>> | undefined;
   const storedEntries = () => {
     stored ??= readCacheFile(file, environment);
