@@ -3,10 +3,12 @@
  * holidays as local days. date-holidays answers both; it is loaded on the first question, not with
  * the window engine.
  * why: date-holidays brings every country's rules, moment-timezone's zone data and astronomical
- * calendars: ~0.15 s to load, more than the rest of the engine. A run whose answers are remembered
+ * calendars: ~0.13 s to load, more than the rest of the engine. A run whose answers are remembered
  * (rememberingHolidays, fed from a cache) never loads it.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { DAY_MS } from '../core/time.js';
 import type { WallMs } from '../core/zone-clock.js';
 
@@ -34,35 +36,65 @@ export interface HolidayCalendar {
   holidaysOf(country: string, region: string | undefined, year: number): readonly HolidayDay[];
 }
 
-type HolidaysLibrary = typeof import('date-holidays').default;
+// why: date-holidays' class adds nothing to its parser's, and date-holidays-parser's types are not
+// reachable through its package exports, so the instances are typed by date-holidays' declarations.
+type Holidays = InstanceType<typeof import('date-holidays').default>;
+type HolidaysParser = new (rules: object, country?: string, state?: string) => Holidays;
 
 // why: a synchronous require on first use: the engine compiles and expands synchronously, and an
 // ESM import of the library would load it with the engine every time.
 const requireAtRuntime = createRequire(import.meta.url);
-let library: HolidaysLibrary | undefined;
+let library: ((country?: string, region?: string) => Holidays) | undefined;
 
-function loadLibrary(): HolidaysLibrary {
-  library ??= requireAtRuntime('date-holidays') as HolidaysLibrary;
+/**
+ * date-holidays' rules run by its own parser (date-holidays-parser, the documented way to give it
+ * data). why: date-holidays ships the same rules twice, as data/holidays.json and as an 806 KB
+ * JavaScript module; V8 parses the JSON in a few milliseconds but compiles the module in ~40, so the
+ * JSON is read when it is there (holidays.test.ts checks the two agree).
+ */
+function loadLibrary(): (country?: string, region?: string) => Holidays {
+  if (!library) {
+    const Parser = (requireAtRuntime('date-holidays-parser') as { default: HolidaysParser }).default;
+    const rules = holidayRules();
+    library = (country, region) =>
+      country === undefined
+        ? new Parser(rules)
+        : region
+          ? new Parser(rules, country, region)
+          : new Parser(rules, country);
+  }
   return library;
+}
+
+/** date-holidays' rules: data/holidays.json when the package has it, else its data module. */
+export function holidayRules(): object {
+  const json = path.join(
+    path.dirname(requireAtRuntime.resolve('date-holidays/package.json')),
+    'data/holidays.json',
+  );
+  if (existsSync(json)) return JSON.parse(readFileSync(json, 'utf8')) as object;
+  return (requireAtRuntime('date-holidays/data') as { data: object }).data;
 }
 
 /** The version of date-holidays' rules: remembered answers are valid for this version only. */
 export function holidayRulesVersion(): string {
-  return (requireAtRuntime('date-holidays/package.json') as { version: string }).version;
+  const versionOf = (name: string) =>
+    (requireAtRuntime(`${name}/package.json`) as { version: string }).version;
+  // why: the parser turns the rules into dates, so a new parser may answer differently too.
+  return `${versionOf('date-holidays')}+parser-${versionOf('date-holidays-parser')}`;
 }
 
 // why: date-holidays loads a country's rules on every construction and computes a year in
 // milliseconds; policies name a handful of countries, so calendars and years are shared.
-let catalogue: InstanceType<HolidaysLibrary> | undefined;
+let catalogue: Holidays | undefined;
 let countries: Record<string, string> | undefined;
-const calendars = new Map<string, InstanceType<HolidaysLibrary>>();
+const calendars = new Map<string, Holidays>();
 const years = new Map<string, HolidayDay[]>();
 
 /** date-holidays itself, loaded on the first question. */
 export const libraryHolidays: HolidayCalendar = {
   placeError(country, region) {
-    const Holidays = loadLibrary();
-    catalogue ??= new Holidays();
+    catalogue ??= loadLibrary()();
     countries ??= catalogue.getCountries() ?? {};
     const code = country.toUpperCase();
     if (!(code in countries)) return { field: 'country', message: `unknown holiday country '${country}'` };
@@ -82,8 +114,7 @@ export const libraryHolidays: HolidayCalendar = {
     if (!list) {
       let calendar = calendars.get(calendarKey);
       if (!calendar) {
-        const Holidays = loadLibrary();
-        calendar = region ? new Holidays(country, region) : new Holidays(country);
+        calendar = loadLibrary()(country, region);
         calendars.set(calendarKey, calendar);
       }
       list = [];

@@ -16,7 +16,10 @@ import { runCli } from '../support/run-cli.js';
 
 const AT = '2026-11-23T15:00:00Z';
 const CACHE_FILE = '.git/netchange/holidays.json';
-const RULES = (createRequire(import.meta.url)('date-holidays/package.json') as { version: string }).version;
+const versionOf = (name: string) =>
+  (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+// why: the parser turns the rules into dates, so its version is part of what answers are kept for.
+const RULES = `${versionOf('date-holidays')}+parser-${versionOf('date-holidays-parser')}`;
 
 const WINDOWS = `apiVersion: netchange/v1
 kind: WindowPolicy
@@ -112,6 +115,10 @@ describe('remembered holiday calendars', () => {
 
   it.each([
     ['written for other date-holidays rules', JSON.stringify(planted('0.0.1'))],
+    [
+      'written for the same rules run by another parser',
+      JSON.stringify(planted(`${versionOf('date-holidays')}+parser-0.0.1`)),
+    ],
     ['of another format', JSON.stringify({ ...planted(RULES), format: 'netchange-holidays-v0' })],
     [
       'with a damaged day',
