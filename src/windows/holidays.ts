@@ -3,10 +3,9 @@
  * holidays as local days. date-holidays answers both; it is loaded on the first question, not with
  * the window engine.
  * why: date-holidays brings every country's rules, moment-timezone's zone data and astronomical
- * calendars: ~0.13 s to load, more than the rest of the engine. A run whose answers are remembered
+ * calendars: ~0.12 s to load, more than the rest of the engine. A run whose answers are remembered
  * (rememberingHolidays, fed from a cache) never loads it.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DAY_MS } from '../core/time.js';
@@ -49,7 +48,7 @@ let library: ((country?: string, region?: string) => Holidays) | undefined;
 /**
  * date-holidays' rules run by its own parser (date-holidays-parser, the documented way to give it
  * data). why: date-holidays ships the same rules twice, as data/holidays.json and as an 806 KB
- * JavaScript module; V8 parses the JSON in a few milliseconds but compiles the module in ~40, so the
+ * JavaScript module; V8 parses the JSON in a few milliseconds but compiles the module in ~35, so the
  * JSON is read when it is there (holidays.test.ts checks the two agree).
  */
 function loadLibrary(): (country?: string, region?: string) => Holidays {
@@ -68,12 +67,18 @@ function loadLibrary(): (country?: string, region?: string) => Holidays {
 
 /** date-holidays' rules: data/holidays.json when the package has it, else its data module. */
 export function holidayRules(): object {
+  // why: required by absolute path (the package does not export the file), like any module the
+  // library loads; a release without it falls back to the data module.
   const json = path.join(
     path.dirname(requireAtRuntime.resolve('date-holidays/package.json')),
     'data/holidays.json',
   );
-  if (existsSync(json)) return JSON.parse(readFileSync(json, 'utf8')) as object;
-  return (requireAtRuntime('date-holidays/data') as { data: object }).data;
+  try {
+    return requireAtRuntime(json) as object;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+    return (requireAtRuntime('date-holidays/data') as { data: object }).data;
+  }
 }
 
 /** The version of date-holidays' rules: remembered answers are valid for this version only. */
