@@ -15,8 +15,7 @@ import type { ChangeProposal } from '../core/model.js';
 import type { RaciAssignment } from '../core/schema-types.generated.js';
 import { type ExplainedWeakening, explainPolicy } from '../packs/explain.js';
 import { utcDay } from '../packs/waivers.js';
-import { loadChangeSubjects } from '../pipeline/load-proposals.js';
-import { validateWorkspace } from '../pipeline/validate.js';
+import { validateWorkspaceWithSubjects } from '../pipeline/validate.js';
 import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
 import { planViewsOf } from '../reporters/review/summary.js';
 import { readRunPlan } from '../runs/plan-document.js';
@@ -58,8 +57,10 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
   // why: every record is read: the period is cut in assembly, and a proposal applied long ago is
   // not pending, whatever its slot says.
   const evidence = await loadEvidence(root, { onNotice: context.notice });
-  const report = await validateWorkspace(workspace, { at: request.meeting, version: context.version });
-  const { subjects } = await loadChangeSubjects(workspace);
+  const { report, subjects } = await validateWorkspaceWithSubjects(workspace, {
+    at: request.meeting,
+    version: context.version,
+  });
   const schedule = await buildSchedule(
     workspace,
     { from: request.meeting, days: SCHEDULE_DAYS, at: request.meeting, loaded: { subjects, report } },

@@ -12,8 +12,7 @@ import {
 import type { ChangeSubject, ScheduledChange, ValidationReport } from '../core/model.js';
 import { reviewStateOf } from '../core/review-state.js';
 import { toRfc3339Utc } from '../core/time.js';
-import { loadChangeSubjects } from '../pipeline/load-proposals.js';
-import { validateWorkspace } from '../pipeline/validate.js';
+import { validateWorkspaceWithSubjects } from '../pipeline/validate.js';
 import type { Workspace } from '../pipeline/workspace.js';
 import type { Schedule, ScheduleEntry, ScheduleWindow } from '../schedule/model.js';
 import { compileWindowPolicy, listOccurrences, type Occurrence } from '../windows/index.js';
@@ -53,8 +52,8 @@ export async function buildSchedule(
 ): Promise<Schedule> {
   const fromMs = request.from.getTime();
   const untilMs = fromMs + request.days * DAY_MS;
-  const subjects = request.loaded?.subjects ?? (await loadChangeSubjects(workspace)).subjects;
-  const report = request.loaded?.report ?? (await validateWorkspace(workspace, { at: request.at, version }));
+  const { subjects, report } =
+    request.loaded ?? (await validateWorkspaceWithSubjects(workspace, { at: request.at, version }));
   const states = new Map(report.proposals.map((proposal) => [proposal.file, reviewStateOf(proposal)]));
   const revisions = workspace.git
     ? await workspace.git.revisions(workspace.config.paths.changes)
