@@ -52,8 +52,8 @@ export async function connectGitHub(options: OpenSessionOptions): Promise<GitHub
   const auth = authFromEnvironment(options.env);
   const redactor = createRedactor({ env: options.env, secretValues: credentialSecrets(auth) });
   const warn = options.warn ?? (() => {});
-  // why: octokit and its plugins are ~350 KB; loaded on the first connection, so a plan, drift or
-  // apply that reports nowhere never compiles them (~35 ms of CPU each run).
+  // why: octokit and its plugins bundle to ~320 KB; loaded on the first connection, so a plan, drift
+  // or apply that reports nowhere never compiles them (~25 ms of CPU each run).
   const { createOctokitGitHub } = await import('./octokit-github.js');
   const github = await createOctokitGitHub({
     auth,
