@@ -1,7 +1,7 @@
 /**
  * Remembered holiday calendars: what date-holidays answered for the policy's countries, regions and
  * years, kept in `<git dir>/netchange/holidays.json` for the date-holidays version that answered.
- * why: loading date-holidays costs ~0.15 s, most of a `--since` run or a plan step's own work; a
+ * why: loading date-holidays costs ~0.12 s, most of a `--since` run or a plan step's own work; a
  * run whose holidays are all remembered never loads it. A missing, damaged or older file is a miss.
  */
 import {

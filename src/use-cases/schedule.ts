@@ -9,10 +9,10 @@ import {
   NO_CONFLICT_RULES,
   scheduledChangeOf,
 } from '../conflicts/find.js';
-import type { ChangeSubject, ScheduledChange, ValidationReport } from '../core/model.js';
+import type { ScheduledChange } from '../core/model.js';
 import { reviewStateOf } from '../core/review-state.js';
 import { toRfc3339Utc } from '../core/time.js';
-import { validateWorkspaceWithSubjects } from '../pipeline/validate.js';
+import { type ValidatedWorkspace, validateWorkspaceWithSubjects } from '../pipeline/validate.js';
 import type { Workspace } from '../pipeline/workspace.js';
 import type { Schedule, ScheduleEntry, ScheduleWindow } from '../schedule/model.js';
 import { compileWindowPolicy, listOccurrences, type Occurrence } from '../windows/index.js';
@@ -41,7 +41,7 @@ export interface ScheduleRequest {
    * why: the CAB pack validates at the meeting for its cards; loading and validating again here
    * would read and judge every proposal twice.
    */
-  loaded?: { subjects: readonly ChangeSubject[]; report: ValidationReport };
+  loaded?: ValidatedWorkspace;
 }
 
 /** Builds the schedule of `workspace` for the request. */

@@ -55,12 +55,8 @@ function loadLibrary(): (country?: string, region?: string) => Holidays {
   if (!library) {
     const Parser = (requireAtRuntime('date-holidays-parser') as { default: HolidaysParser }).default;
     const rules = holidayRules();
-    library = (country, region) =>
-      country === undefined
-        ? new Parser(rules)
-        : region
-          ? new Parser(rules, country, region)
-          : new Parser(rules, country);
+    // why: undefined arguments are what date-holidays' own class passes its parser when omitted.
+    library = (country, region) => new Parser(rules, country, region);
   }
   return library;
 }
