@@ -1,6 +1,8 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runProcess } from './run-process.js';
+import { loadProcessRunner, runProcess } from './run-process.js';
 
 const BASE = { cwd: os.tmpdir(), timeoutMs: 30_000, killGraceMs: 1_000 };
 
@@ -31,6 +33,28 @@ describe('runProcess', () => {
     });
 
     expect(result.stdout).toBe('given=yes home=\nnone\n');
+  });
+
+  it('once loaded, starts the child while its caller is still busy in a synchronous loop', async () => {
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'netchange-run-process-'));
+    const marker = path.join(scratch, 'started');
+    try {
+      await loadProcessRunner();
+
+      const running = runProcess({ ...BASE, command: 'touch', args: [marker] });
+      // why: no await until the child has shown it runs: a start deferred to a later turn never
+      // would, and the loop gives up after ten seconds.
+      const giveUpAt = Date.now() + 10_000;
+      while (!existsSync(marker) && Date.now() < giveUpAt) {
+        // busy, as validate is while it parses thousands of proposals
+      }
+      const startedWhileBusy = existsSync(marker);
+      await running;
+
+      expect(startedWhileBusy).toBe(true);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('says ENOENT when the command is not installed', async () => {

@@ -43,11 +43,27 @@ export interface ProcessResult {
   durationMs: number;
 }
 
+// why: loaded on the first child process; a validate whose caches answer starts none, and execa
+// is a quarter of a megabyte of code to compile.
+let processRunner: typeof import('execa') | undefined;
+
+/**
+ * Loads what starts child processes. Once it has loaded, runProcess starts its child before it
+ * returns, within the caller's own turn: a caller busy in a long synchronous loop (validate reading
+ * 5,000 proposals) gets its child running meanwhile, not after the loop.
+ */
+export async function loadProcessRunner(): Promise<void> {
+  await importProcessRunner();
+}
+
+async function importProcessRunner(): Promise<typeof import('execa')> {
+  processRunner ??= await import('execa');
+  return processRunner;
+}
+
 /** Runs a command to completion and reports how it ended; never throws for the child's failures. */
 export async function runProcess(request: ProcessRequest): Promise<ProcessResult> {
-  // why: loaded on the first child process; a validate whose caches answer starts none, and execa
-  // is a quarter of a megabyte of code to compile.
-  const { execa } = await import('execa');
+  const { execa } = processRunner ?? (await importProcessRunner());
   const started = performance.now();
   let timedOut = false;
   let cancelled = false;

@@ -256,8 +256,8 @@ export function startAnsibleHelper(inventoryCommand: string): RunningHelper {
   const input = new Promise<string>((resolve) => {
     sendRequest = resolve;
   });
-  // why: prepared and spawned synchronously: validate reads proposals in one long run of microtasks,
-  // and a helper start that waited for the event loop would not begin before the reading ended.
+  // why: prepared and spawned synchronously (loadProcessRunner has run): validate reads proposals in
+  // one synchronous loop, and a helper start that waited for the event loop would begin after it.
   const started = (() => {
     const python = ansiblePython(inventoryCommand);
     const scratch = mkdtempSync(path.join(os.tmpdir(), 'netchange-hosts-'));
