@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadProcessRunner } from '../executors/run-process.js';
 import {
   HELPER_SOURCE,
   type HelperRequest,
@@ -47,6 +48,11 @@ export interface HostResolution {
 export interface HostResolver {
   /** Announces inventories and steps to resolve; the first the cache cannot answer starts Python. */
   want(inventories: readonly string[], queries: readonly HostQuery[]): void;
+  /**
+   * While Python is being started: settles once it runs. A caller announcing in a long synchronous
+   * loop awaits it once, so Python imports Ansible while the loop goes on.
+   */
+  starting(): Promise<unknown> | undefined;
   /** Resolves everything announced: from the cache, and the rest with one helper run. */
   resolve(): Promise<HostResolution>;
 }
@@ -80,7 +86,8 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
   const steps = new Map<string, StepOutcome>();
   const missingInventories = new Set<string>();
   const missingSteps = new Map<string, HostQuery>();
-  let helper: RunningHelper | undefined;
+  let helper: Promise<RunningHelper> | undefined;
+  let started = false;
 
   // why: every lookup is synchronous (small files, read once): validate parses proposals in one long
   // run of microtasks, and a lookup waiting for the event loop would start Python only after it.
@@ -117,7 +124,14 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
     }
   };
   const miss = () => {
-    helper ??= startAnsibleHelper(options.inventoryCommand);
+    if (helper) return;
+    // why: the process runner loads on the first child process; the helper then starts at once.
+    helper = loadProcessRunner().then(() => {
+      started = true;
+      return startAnsibleHelper(options.inventoryCommand);
+    });
+    // why: a failed start is reported where it is awaited (the loop, or resolve), never as unhandled.
+    helper.catch(() => undefined);
   };
 
   const lookupInventory = (absolute: string): void => {
@@ -191,6 +205,9 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
   };
 
   return {
+    starting() {
+      return started ? undefined : helper;
+    },
     want(inventoryPaths, queries) {
       for (const absolute of inventoryPaths) wantInventory(absolute);
       for (const query of queries) {
@@ -207,7 +224,7 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
           inventories: [...missingInventories],
           steps: [...missingSteps].map(([key, query]) => ({ key, ...query })),
         };
-        const response = await helper.answer(request);
+        const response = await (await helper).answer(request);
         const writes: { name: string; value: unknown }[] = [];
         for (const absolute of missingInventories) {
           const answer = response.inventories[absolute];

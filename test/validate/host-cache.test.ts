@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,6 +52,38 @@ describe('the host resolution cache', () => {
   afterEach(async () => {
     await repository.remove();
     await rm(tools, { recursive: true, force: true });
+  });
+
+  it('starts Python at the first question the cache cannot answer, while its caller is still busy', async () => {
+    const marker = path.join(tools, 'python-started');
+    const python = path.join(tools, 'python');
+    await writeFile(python, `#!/bin/sh\ntouch '${marker}'\nexec '${realAnsiblePython()}' "$@"\n`, {
+      mode: 0o755,
+    });
+    await pointAt(python);
+    const resolver = createHostResolver({ root: repository.root, inventoryCommand, cacheDirectory: cache() });
+    const query: HostQuery = {
+      inventory: path.join(repository.root, 'inventory/hosts.yaml'),
+      playbook: path.join(repository.root, 'playbooks/site.yaml'),
+      limit: 'sw*',
+    };
+    const before = resolver.starting();
+
+    resolver.want([query.inventory], [query]);
+    await resolver.starting();
+    // why: no await until Python has shown it runs, as validate parses on without one; a start that
+    // waited for a later turn never would, and the loop gives up after ten seconds.
+    const giveUpAt = Date.now() + 10_000;
+    while (!existsSync(marker) && Date.now() < giveUpAt) {
+      // busy
+    }
+    const startedWhileBusy = existsSync(marker);
+    const resolution = await resolver.resolve();
+
+    expect(before).toBeUndefined();
+    expect(startedWhileBusy).toBe(true);
+    expect(resolver.starting()).toBeUndefined();
+    expect(resolution.step(query)).toEqual({ ok: true, hosts: ['sw-1', 'sw-2'] });
   });
 
   it('answers a second run from the cache, without Python', async () => {
