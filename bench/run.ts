@@ -15,8 +15,10 @@ const files = (await readdir(directory))
   .filter((name) => name.endsWith('.bench.ts') && (!filter || name.includes(filter)))
   .sort();
 const rows: BenchFigure[] = [];
-// why: every ratio and wall time depends on how many cores the runs shared; print it with the figures.
-process.stdout.write(`cores: ${os.availableParallelism()} (${os.cpus()[0]?.model ?? 'unknown CPU'})\n`);
+// why: every ratio and wall time depends on how many cores the runs shared; print it with the figures,
+// on every figure's own line too, so a line quoted alone still says it.
+const cores = os.availableParallelism();
+process.stdout.write(`cores: ${cores} (${os.cpus()[0]?.model ?? 'unknown CPU'})\n`);
 for (const file of files) {
   process.stderr.write(`bench: ${file}...\n`);
   const module = (await import(pathToFileURL(path.join(directory, file)).href)) as {
@@ -36,5 +38,5 @@ function formatRow(figure: BenchFigure): string {
   const value = figure.unit === 'ratio' ? figure.value.toFixed(2) : Math.round(figure.value * 10) / 10;
   const status = figure.value <= figure.budget ? 'ok  ' : 'OVER';
   const comparison = figure.comparison ? `  (${figure.comparison})` : '';
-  return `${status} ${figure.name}: ${value} ${figure.unit} (budget ${figure.budget} ${figure.unit})${comparison}`;
+  return `${status} ${figure.name}: ${value} ${figure.unit} (budget ${figure.budget} ${figure.unit})${comparison}  [${cores} cores]`;
 }

@@ -76,18 +76,18 @@ export default async function benchShards(): Promise<BenchFigure[]> {
     const overhead = Math.min(...wrapped) - Math.min(...bare);
     return [
       {
-        name: `netchange CPU overhead per plan step over bare ansible-playbook (fastest of 5; ${cores} cores)`,
+        name: `netchange CPU overhead per plan step over bare ansible-playbook (fastest of 5)`,
         value: overhead,
         unit: 'ms',
         budget: 300,
         comparison: `netchange plan ${Math.round(Math.min(...wrapped))} CPU ms, ansible-playbook ${Math.round(Math.min(...bare))} CPU ms`,
       },
       {
-        name: `plan ${PROPOSALS} proposals: ${shards} shards on ${shards} processes / 1 process (${cores} cores)`,
+        name: `plan ${PROPOSALS} proposals: ${shards} shards on ${shards} processes / 1 process`,
         value: split / one,
         unit: 'ratio',
         budget: 1,
-        comparison: `${shards} shards ${(split / 1000).toFixed(1)} s, one process ${(one / 1000).toFixed(1)} s, ${cores} cores`,
+        comparison: `${shards} shards ${(split / 1000).toFixed(1)} s, one process ${(one / 1000).toFixed(1)} s`,
       },
     ];
   } finally {
