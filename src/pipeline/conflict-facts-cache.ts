@@ -60,6 +60,22 @@ interface Entry {
 }
 
 /**
+ * An entry as read from the file: its facts row is decoded (and checked) when a run looks it up.
+ * why: a --since run of 5,000 proposals decodes each row once, into the scheduled change it returns,
+ * instead of into facts first and a copy with the file's path after.
+ */
+interface StoredEntry {
+  blob: string;
+  id: string | null;
+  row: unknown;
+}
+
+interface Stored {
+  strings: readonly string[];
+  entries: Record<string, StoredEntry>;
+}
+
+/**
  * The file: each entry a row, `[blob, id, facts]`, facts a row too (see `encodeFacts`), and the
  * strings that repeat across proposals (types, domains, teams, zones, devices, sites, stacks) kept
  * once in `strings` and named by index. why: half the size of keyed objects, and parsed in a third
@@ -110,13 +126,13 @@ export async function openConflictFactsCache(
   const environment = await environmentKey(workspace, version, state, isProposal);
   if (!environment) return undefined;
   // why: read on first need; a complete run only writes, and 5,000 entries are 1 MB of JSON to parse.
-  let stored: Promise<Record<string, Entry>> | undefined;
+  let stored: Promise<Stored> | undefined;
   const storedEntries = () => {
     stored ??= readCacheFile(file, environment);
     return stored;
   };
   const blobOf = (proposal: string) => (state.changed.has(proposal) ? undefined : state.blobs.get(proposal));
-  const current = (entries: Record<string, Entry>, proposal: string): Entry | undefined => {
+  const current = (entries: Record<string, StoredEntry>, proposal: string): StoredEntry | undefined => {
     const entry = entries[proposal];
     const blob = blobOf(proposal);
     return entry && blob && entry.blob === blob ? entry : undefined;
@@ -125,20 +141,23 @@ export async function openConflictFactsCache(
   return {
     indexBlobs: state.blobs,
     async lookup(files) {
-      const entries = await storedEntries();
+      const { strings, entries } = await storedEntries();
       const found = new Map<string, ScheduledChange | null>();
       for (const proposal of files) {
         const entry = current(entries, proposal);
         if (!entry) continue;
-        found.set(
-          proposal,
-          entry.facts ? { ...entry.facts, file: proposal, source: { kind: 'repository' } } : null,
-        );
+        if (entry.row === null) {
+          found.set(proposal, null);
+          continue;
+        }
+        // why: a damaged row is a miss (the file is loaded again), never a wrong fact.
+        const change = decodeChange(entry.row, strings, proposal);
+        if (change) found.set(proposal, change);
       }
       return found;
     },
     async idsOf(files) {
-      const entries = await storedEntries();
+      const { entries } = await storedEntries();
       const found = new Map<string, string | undefined>();
       for (const proposal of files) {
         const entry = current(entries, proposal);
@@ -151,8 +170,14 @@ export async function openConflictFactsCache(
       // why: when every present file was just loaded, nothing earlier is kept: no need to read it.
       if (present.some((proposal) => !loaded.has(proposal))) {
         const kept = new Set(present);
-        for (const [proposal, entry] of Object.entries(await storedEntries()))
-          if (kept.has(proposal)) entries[proposal] = entry;
+        const { strings, entries: earlier } = await storedEntries();
+        for (const [proposal, entry] of Object.entries(earlier)) {
+          if (!kept.has(proposal)) continue;
+          const change = entry.row === null ? null : decodeChange(entry.row, strings, proposal);
+          if (change !== undefined) {
+            entries[proposal] = { blob: entry.blob, id: entry.id, facts: change && factsOf(change) };
+          }
+        }
       }
       for (const [proposal, change] of loaded) {
         const blob = blobOf(proposal);
@@ -236,9 +261,9 @@ function factsOf(change: ScheduledChange): Facts {
 }
 
 /** The entries of the cache file when it is readable and was written for `environment`; else none. */
-async function readCacheFile(file: string, environment: string): Promise<Record<string, Entry>> {
+async function readCacheFile(file: string, environment: string): Promise<Stored> {
   // why: no prototype, so no file path can ever name an inherited member.
-  const entries: Record<string, Entry> = Object.create(null);
+  const entries: Record<string, StoredEntry> = Object.create(null);
   const value = await readCacheJson(file);
   if (
     !isRecord(value) ||
@@ -247,13 +272,13 @@ async function readCacheFile(file: string, environment: string): Promise<Record<
     !Array.isArray(value.strings) ||
     !value.strings.every(isString)
   )
-    return entries;
-  const strings: string[] = value.strings;
+    return { strings: [], entries };
   for (const [proposal, row] of Object.entries(value.entries)) {
-    const entry = decodeEntry(row, strings);
-    if (entry) entries[proposal] = entry;
+    if (!Array.isArray(row) || row.length !== 3) continue;
+    const [blob, id, facts] = row as unknown[];
+    if (isString(blob) && (id === null || isString(id))) entries[proposal] = { blob, id, row: facts };
   }
-  return entries;
+  return { strings: value.strings, entries };
 }
 
 function encodeCacheFile(environment: string, entries: Record<string, Entry>): CacheFile {
@@ -292,17 +317,11 @@ function encodeFacts(facts: Facts, indexOf: (text: string) => number): FactsRow 
   ];
 }
 
-/** An entry of the file with every field checked: a damaged entry is a miss, never a wrong fact. */
-function decodeEntry(row: unknown, strings: readonly string[]): Entry | undefined {
-  if (!Array.isArray(row) || row.length !== 3) return undefined;
-  const [blob, id, facts] = row as unknown[];
-  if (!isString(blob) || !(id === null || isString(id))) return undefined;
-  if (facts === null) return { blob, id, facts: null };
-  const decoded = decodeFacts(facts, strings);
-  return decoded ? { blob, id, facts: decoded } : undefined;
-}
-
-function decodeFacts(row: unknown, strings: readonly string[]): Facts | undefined {
+/**
+ * The scheduled change of `file` from its facts row, every field checked; undefined when the row
+ * is damaged.
+ */
+function decodeChange(row: unknown, strings: readonly string[], file: string): ScheduledChange | undefined {
   if (!Array.isArray(row) || row.length !== 13) return undefined;
   const [
     id,
@@ -326,8 +345,9 @@ function decodeFacts(row: unknown, strings: readonly string[]): Facts | undefine
     const found = indexes.map(text);
     return found.every(isString) ? (found as string[]) : undefined;
   };
-  const facts = {
+  const change = {
     id,
+    file,
     title,
     type: text(type),
     domain: text(domain),
@@ -339,8 +359,9 @@ function decodeFacts(row: unknown, strings: readonly string[]): Facts | undefine
     devices: texts(devices),
     sites: texts(sites),
     stacks: texts(stacks),
+    source: { kind: 'repository' as const },
   };
-  return isFacts(facts) ? facts : undefined;
+  return isFacts(change) ? change : undefined;
 }
 
 const CHANGE_TYPES = new Set<unknown>(['standard', 'normal', 'emergency'] satisfies ChangeType[]);
@@ -348,20 +369,22 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 const isTime = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
 
 /** Every field the conflicts stage reads, with its type. */
-function isFacts(value: {
-  id: unknown;
-  title: unknown;
-  type: unknown;
-  domain: unknown;
-  requester: { team: unknown; github: unknown };
-  startMs: unknown;
-  endMs: unknown;
-  occupiedEndMs: unknown;
-  timezone: unknown;
-  devices: unknown;
-  sites: unknown;
-  stacks: unknown;
-}): value is Facts {
+function isFacts<
+  Checked extends {
+    id: unknown;
+    title: unknown;
+    type: unknown;
+    domain: unknown;
+    requester: { team: unknown; github: unknown };
+    startMs: unknown;
+    endMs: unknown;
+    occupiedEndMs: unknown;
+    timezone: unknown;
+    devices: unknown;
+    sites: unknown;
+    stacks: unknown;
+  },
+>(value: Checked): value is Checked & Facts {
   return (
     isString(value.id) &&
     isString(value.title) &&
