@@ -27,6 +27,54 @@ describe('the git choke point', () => {
     expect(head.trim()).toBe(second);
   });
 
+  it('answers a question git answers with silence as an empty answer, not a failure', async () => {
+    const git = openGit(repository.root);
+
+    const missing = await git.run(['rev-parse', '--verify', '--quiet', 'refs/heads/no-such-branch']);
+    const unset = await git.run(['config', '--get', 'netchange.no-such-key']);
+
+    expect(missing).toBe('');
+    expect(unset).toBe('');
+  });
+
+  it('rejects with git’s message when git fails and says why', async () => {
+    const answer = openGit(repository.root).run(['rev-parse', '--verify', 'no-such-ref^{commit}']);
+
+    await expect(answer).rejects.toThrow(/fatal: Needed a single revision/);
+  });
+
+  it('gives git only the variables it is given, when given some, and none of netchange’s own', async () => {
+    const inherited = {
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: 'netchange.own',
+      GIT_CONFIG_VALUE_0: 'leaked',
+    };
+    const saved = Object.fromEntries(Object.keys(inherited).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, inherited);
+    try {
+      const given = openGit(repository.root, {
+        environment: {
+          GIT_CONFIG_COUNT: '1',
+          GIT_CONFIG_KEY_0: 'netchange.given',
+          GIT_CONFIG_VALUE_0: 'yes',
+        },
+      });
+
+      const own = await given.run(['config', '--get', 'netchange.own']);
+      const answer = await given.run(['config', '--get', 'netchange.given']);
+      const plain = await openGit(repository.root).run(['config', '--get', 'netchange.own']);
+
+      expect(own).toBe('');
+      expect(answer).toBe('yes\n');
+      expect(plain).toBe('leaked\n');
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it('feeds standard input to git when asked to', async () => {
     const sizes = await openGit(repository.root).runWithInput(
       ['cat-file', '--batch-check=%(objecttype)'],

@@ -3,6 +3,7 @@
  * adapters named by role (GitRepository for proposals, EvidenceGit, the local lock refs) and the
  * few one-off questions (HEAD, the last commit of a file, init) are written over it.
  */
+import { execFile } from 'node:child_process';
 import { type SimpleGit, simpleGit } from 'simple-git';
 import { runProcess } from '../executors/run-process.js';
 
@@ -49,9 +50,10 @@ const PLUMBING_VARIABLES = [
 /** git in the directory `root` (a work tree, a subdirectory of one, or a bare repository). */
 export function openGit(root: string, options: OpenGitOptions = {}): GitCommands {
   const git = options.environment ? withEnvironment(root, options.environment) : simpleGit({ baseDir: root });
+  const environment = options.environment ? plumbingEnvironment(options.environment) : undefined;
   return {
     root,
-    run: (args) => git.raw([...args]),
+    run: (args) => runGit(root, args, environment),
     showBytes: (objects) => git.showBuffer([...objects]),
     async showBlobs(entries, perCall) {
       const contents: Buffer[] = [];
@@ -87,6 +89,39 @@ export function openGit(root: string, options: OpenGitOptions = {}): GitCommands
       return result.stdout;
     },
   };
+}
+
+/**
+ * `git <args>` in `root`, resolving with its standard output. Rejects with git's message when git
+ * exits with another status than 0 and says why on standard error, as simple-git's `raw` does: an
+ * empty answer (`rev-parse --verify --quiet` of a missing ref, `config --get` of an unset key) is
+ * not an error. `environment`: git sees only these variables; none: netchange's own.
+ * why not simple-git's `raw`: it waits 50 ms after every command that prints nothing (its
+ * completion detection, not configurable), and netchange runs many (read-tree, update-index, a
+ * missing ref); a drift run that recorded four findings spent about a second waiting.
+ */
+function runGit(
+  root: string,
+  args: readonly string[],
+  environment: Record<string, string> | undefined,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      [...args],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        ...(environment ? { env: environment } : {}),
+      },
+      (error, stdout, stderr) => {
+        const failed = error && (typeof error.code !== 'number' || stderr.trim() !== '');
+        if (failed) reject(new Error(stderr.trim() || error.message));
+        else resolve(stdout);
+      },
+    );
+  });
 }
 
 /** True when `directory` is inside a git work tree. */
