@@ -4,7 +4,7 @@
  * few one-off questions (HEAD, the last commit of a file, init) are written over it.
  */
 import { execFile } from 'node:child_process';
-import { type SimpleGit, simpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { runProcess } from '../executors/run-process.js';
 
 /** git commands in one repository. */
@@ -49,18 +49,22 @@ const PLUMBING_VARIABLES = [
 
 /** git in the directory `root` (a work tree, a subdirectory of one, or a bare repository). */
 export function openGit(root: string, options: OpenGitOptions = {}): GitCommands {
-  const git = options.environment ? withEnvironment(root, options.environment) : simpleGit({ baseDir: root });
   const environment = options.environment ? plumbingEnvironment(options.environment) : undefined;
+  let git: Promise<SimpleGit> | undefined;
+  const simple = () => {
+    git ??= simpleGitIn(root, options.environment);
+    return git;
+  };
   return {
     root,
     run: (args) => runGit(root, args, environment),
-    showBytes: (objects) => git.showBuffer([...objects]),
+    showBytes: async (objects) => (await simple()).showBuffer([...objects]),
     async showBlobs(entries, perCall) {
       const contents: Buffer[] = [];
       for (let start = 0; start < entries.length; start += perCall) {
         const chunk = entries.slice(start, start + perCall);
         // why: `git show` of several blobs concatenates them with no separator; the sizes split them again.
-        const output = await git.showBuffer(chunk.map((entry) => entry.blob));
+        const output = await (await simple()).showBuffer(chunk.map((entry) => entry.blob));
         let offset = 0;
         for (const entry of chunk) {
           contents.push(output.subarray(offset, offset + entry.size));
@@ -126,21 +130,28 @@ function runGit(
 
 /** True when `directory` is inside a git work tree. */
 export async function isInsideWorkTree(directory: string): Promise<boolean> {
-  return simpleGit({ baseDir: directory }).checkIsRepo();
+  return (await simpleGitIn(directory)).checkIsRepo();
 }
 
 /** `git init` with `main` as the first branch. */
 export async function initGitRepository(directory: string): Promise<void> {
-  await simpleGit({ baseDir: directory }).init(['--initial-branch=main']);
+  await (await simpleGitIn(directory)).init(['--initial-branch=main']);
 }
 
 /** The sha of the last commit on HEAD that touched `file` (following renames), or undefined. */
 export async function lastCommitTouching(root: string, file: string): Promise<string | undefined> {
-  const log = await simpleGit({ baseDir: root }).log({ file, maxCount: 1 });
+  const log = await (await simpleGitIn(root)).log({ file, maxCount: 1 });
   return log.latest?.hash;
 }
 
-function withEnvironment(root: string, environment: Record<string, string>): SimpleGit {
+/**
+ * simple-git in `root`, with only the plumbing variables and `environment` when given.
+ * why loaded on first use: the commands of a validate run go through runGit, and simple-git is about
+ * a tenth of a megabyte of code to compile.
+ */
+async function simpleGitIn(root: string, environment?: Record<string, string>): Promise<SimpleGit> {
+  const { simpleGit } = await import('simple-git');
+  if (!environment) return simpleGit({ baseDir: root });
   return simpleGit({ baseDir: root, allowEnvironment: Object.keys(environment) }).env(
     plumbingEnvironment(environment),
   );
