@@ -1,7 +1,7 @@
 /**
  * The one place netchange starts a child process other than git (src/git/simple-git.ts starts
- * those). Never through a shell: the command and each
- * argument go to the kernel as they are, so shell metacharacters in proposals are inert.
+ * those). Never through a shell: the command and each argument go to the kernel as they are, so
+ * shell metacharacters in proposals are inert.
  */
 export interface ProcessRequest {
   /** Executable name (looked up on PATH) or path. */
