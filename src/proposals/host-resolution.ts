@@ -87,10 +87,12 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
   const missingInventories = new Set<string>();
   const missingSteps = new Map<string, HostQuery>();
   let helper: Promise<RunningHelper> | undefined;
+  // why: true once the start has run (the process runner loaded, Python spawned or failed to);
+  // until then the caller's loop has a start to await (starting()).
   let started = false;
 
-  // why: every lookup is synchronous (small files, read once): validate parses proposals in one long
-  // run of microtasks, and a lookup waiting for the event loop would start Python only after it.
+  // why: every lookup is synchronous (small files, read once): validate parses proposals in one
+  // synchronous loop, and a lookup waiting for the event loop would start Python only after it.
   const content = (absolute: string): Buffer | undefined => {
     if (!contents.has(absolute)) {
       let bytes: Buffer | undefined;
