@@ -1,6 +1,7 @@
 import { configError } from '../core/errors.js';
 import { controlOutcomes, type EvaluatedRule, type Finding } from '../core/findings.js';
 import type { ChangeSubject, ProposalReport } from '../core/model.js';
+import type { Workspace } from '../pipeline/workspace.js';
 import { GATE_STAGES } from './registry.js';
 import type {
   GateInput,
@@ -34,6 +35,11 @@ export interface PreparedGate {
   conclude(report: ProposalReport): Finding[];
   /** Judges a change to the policy files: one report per stage that reviews such changes. */
   reviewPolicyChange(change: PolicyFilesChange): Promise<ProposalReport[]>;
+}
+
+/** Starts loading the engines the stages will need for this workspace (see GateStage.preload). */
+export function preloadGate(workspace: Workspace, stages: readonly GateStage[] = GATE_STAGES): void {
+  for (const stage of stages) stage.preload?.(workspace);
 }
 
 /**

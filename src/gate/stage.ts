@@ -165,6 +165,13 @@ export interface PreparedStage {
 export interface GateStage {
   /** A short kebab-case name, e.g. `windows`. */
   id: string;
+  /**
+   * Starts loading the stage's engine modules, when the workspace has the policy that needs them;
+   * `prepare` later awaits the same modules. why: a run calls this before it loads the proposals,
+   * so the engines compile while it waits on git and Python instead of after (a --since run of one
+   * proposal: about 20 ms).
+   */
+  preload?(workspace: Workspace): void;
   /** Does the stage's I/O once per run: read and compile its policy, query its server. */
   prepare(input: GateInput): Promise<PreparedStage>;
   /**

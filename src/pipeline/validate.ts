@@ -9,7 +9,7 @@ import type {
   ValidationReport,
 } from '../core/model.js';
 import { toRfc3339Utc as toUtcString } from '../core/time.js';
-import { type PreparedGate, prepareGate } from '../gate/gate.js';
+import { type PreparedGate, preloadGate, prepareGate } from '../gate/gate.js';
 import { GATE_STAGES } from '../gate/registry.js';
 import type { GateStage } from '../gate/stage.js';
 import { checkLeadTime } from '../proposals/schedule.js';
@@ -72,6 +72,7 @@ export async function validateWorkspaceWithSubjects(
   options: ValidateOptions,
   stages: readonly GateStage[] = GATE_STAGES,
 ): Promise<ValidatedWorkspace> {
+  preloadGate(workspace, stages);
   // why: only the conflicts stage reads other proposals, and it runs only with a change-control policy.
   // Opened while the proposals load: listing the work tree is a git process of its own.
   const opening = workspace.changeControlDocument

@@ -9,14 +9,19 @@ import type { ApprovalRequirement, ProposalReport, Risk, WindowVerdict } from '.
 import type { GateInput, GateStage, PreparedStage } from '../../stage.js';
 import { trustedMembers } from './trusted-members.js';
 
+const loadEngine = () => import('../../../control/index.js');
+
 export const changeControlStage: GateStage = {
   id: 'change-control',
+  preload(workspace) {
+    if (workspace.changeControlDocument) loadEngine().catch(() => undefined);
+  },
   async prepare(input: GateInput): Promise<PreparedStage> {
     const { workspace } = input;
     const findings: Finding[] = [];
     let policy: CompiledChangeControlPolicy | undefined;
     // why: the engine loads only when its policy exists (CEL is large to load).
-    const control = workspace.changeControlDocument ? await import('../../../control/index.js') : undefined;
+    const control = workspace.changeControlDocument ? await loadEngine() : undefined;
     if (control && workspace.changeControlDocument) {
       const compiled = control.compileChangeControlPolicy(workspace.changeControlDocument);
       findings.push(...compiled.findings);
@@ -26,7 +31,7 @@ export const changeControlStage: GateStage = {
       findings,
       conclude: (report) => (input.requireApprovals ? missingApprovals(report) : []),
       reviewPolicyChange: async ({ files, inForce }) => {
-        const engine = control ?? (await import('../../../control/index.js'));
+        const engine = control ?? (await loadEngine());
         const judged = inForce ? engine.compileChangeControlPolicy(inForce).policy : undefined;
         const judging = judged ?? policy;
         return engine.evaluatePolicyChange(

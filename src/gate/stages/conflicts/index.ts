@@ -42,14 +42,19 @@ declare module '../../../core/findings.js' {
 /** why: a change stacked on a busy night could list dozens; the first few say enough, the rest are counted. */
 const MAX_CONFLICT_FINDINGS = 5;
 
+const loadRules = () => import('../../../control/conflict-rules.js');
+
 export const conflictsStage: GateStage = {
   id: 'conflicts',
+  preload(workspace) {
+    if (workspace.changeControlDocument) loadRules().catch(() => undefined);
+  },
   async prepare(input): Promise<PreparedStage> {
     const { workspace, at, known } = input;
     let rules: ConflictRules = NO_CONFLICT_RULES;
     const findings: Finding[] = [];
     if (workspace.changeControlDocument) {
-      const { compileConflictRules } = await import('../../../control/conflict-rules.js');
+      const { compileConflictRules } = await loadRules();
       const compiled = compileConflictRules(workspace.changeControlDocument, known);
       findings.push(...compiled.findings);
       if (compiled.rules) rules = compiled.rules;

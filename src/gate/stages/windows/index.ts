@@ -6,14 +6,20 @@ import type { ChangeSubject, ProposalReport, Risk, WindowVerdict } from '../../.
 import { formatLocalAndUtc } from '../../../core/time.js';
 import type { GateStage, PreparedStage } from '../../stage.js';
 
+// why: the engine's modules, not its index, which would load the calendar renderers too.
+const loadEngine = () =>
+  Promise.all([import('../../../windows/compile.js'), import('../../../windows/evaluate.js')]);
+
 export const windowsStage: GateStage = {
   id: 'windows',
+  preload(workspace) {
+    if (workspace.windowPolicyDocument) loadEngine().catch(() => undefined);
+  },
   async prepare({ workspace, at, known, holidays, queries }): Promise<PreparedStage> {
     // why: the engine loads only when its policy exists (CEL and the holiday data are large to load).
     if (!workspace.windowPolicyDocument) return { findings: [] };
-    // why: the engine's modules, not its index, which would load the calendar renderers too.
     const [{ compileWindowPolicy }, { evaluateWindows, nextAllowedSlots, windowOutcomes }] =
-      await Promise.all([import('../../../windows/compile.js'), import('../../../windows/evaluate.js')]);
+      await loadEngine();
     const compiled = compileWindowPolicy(workspace.windowPolicyDocument, {
       from: at,
       ...(known ? { knownScopeValues: known } : {}),
