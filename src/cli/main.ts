@@ -8,4 +8,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = await runCli(process.argv.slice(2));
+// why: no top-level await: the installed CLI runs this file as a CommonJS bundle (see launcher.ts).
+void runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { cliContext } from '../context.js';
 import { formatOption, OPTION_HELP, writeOutput } from '../options.js';
@@ -191,8 +193,6 @@ change, with the approvers and the record's sequence and hash (check them with
 /** The allowed-signers file, as an absolute path; a name that does not exist is a usage error. */
 async function allowedSignersFile(file: string | undefined): Promise<string | undefined> {
   if (!file) return undefined;
-  const path = await import('node:path');
-  const { existsSync } = await import('node:fs');
   const { usageError } = await import('../../core/errors.js');
   const absolute = path.resolve(process.cwd(), file);
   if (!existsSync(absolute))
