@@ -1,11 +1,11 @@
 /**
  * Issue 13's budgets: `netchange drift` over 200 file-rendered hosts and over the four lab routers
- * (real FRR, when the machine can start the lab), each as netchange's overhead over the bare
- * `ansible-playbook --check --diff` it runs (≤ 300 ms); and the requests of an unchanged
- * `drift --github` run (≤ 2).
+ * (real FRR, when the machine can start the lab), each as netchange's overhead over the
+ * `ansible-playbook --check --diff` it runs (≤ 300 ms), measured inside the run (see `overhead`);
+ * and the requests of an unchanged `drift --github` run (≤ 2).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -47,10 +47,18 @@ async function fileRenderedRepository(stateDir: string): Promise<string> {
   return root;
 }
 
-async function drift(root: string, args: string[], env: Record<string, string> = {}): Promise<number> {
-  const result = await execa('node', [CLI, 'drift', '--repo', root, '--format', 'json', ...args], {
+const CHILD_TIMER = path.join(import.meta.dirname, 'child-timer.cjs');
+
+async function drift(
+  root: string,
+  args: string[],
+  env: Record<string, string> = {},
+  childLog?: string,
+): Promise<number> {
+  const timer = childLog ? ['--require', CHILD_TIMER] : [];
+  const result = await execa('node', [...timer, CLI, 'drift', '--repo', root, '--format', 'json', ...args], {
     cwd: root,
-    env: { CI: 'true', ...env },
+    env: { CI: 'true', ...env, ...(childLog ? { NETCHANGE_BENCH_CHILD_LOG: childLog } : {}) },
     reject: false,
   });
   if (result.exitCode !== 0 && result.exitCode !== 1)
@@ -58,19 +66,55 @@ async function drift(root: string, args: string[], env: Record<string, string> =
   return result.exitCode;
 }
 
-/** Fastest of `rounds` runs of each, so load from other processes on a shared machine counts least. */
+interface Overhead {
+  /** netchange's own time: the run's wall time minus the `ansible-playbook` it ran, fastest round. */
+  own: number;
+  /** Fastest bare `ansible-playbook --check --diff` and fastest netchange run, for comparison. */
+  bare: number;
+  wrapped: number;
+}
+
+/**
+ * netchange's overhead, measured inside each run: its wall time minus the wall time of the
+ * `ansible-playbook` child it started (bench/child-timer.cjs records it), fastest of `rounds`.
+ * why: two Ansible runs over 200 hosts differ by a second or two on a shared machine, so the bare
+ * run's time subtracted from netchange's cannot resolve a 300 ms budget; the check inside the same
+ * run is the Ansible time that run really had. The bare runs are printed beside it.
+ */
 async function overhead(
   rounds: number,
   bare: () => Promise<unknown>,
-  wrapped: () => Promise<unknown>,
-): Promise<{ bare: number; wrapped: number }> {
+  wrapped: (childLog: string) => Promise<unknown>,
+): Promise<Overhead> {
+  const logs = await mkdtemp(path.join(os.tmpdir(), 'netchange-bench-children-'));
   const bareTimes: number[] = [];
   const wrappedTimes: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    bareTimes.push(await timeIt(bare));
-    wrappedTimes.push(await timeIt(wrapped));
+  const ownTimes: number[] = [];
+  try {
+    for (let round = 0; round < rounds; round++) {
+      bareTimes.push(await timeIt(bare));
+      const childLog = path.join(logs, `round-${round}.jsonl`);
+      const wall = await timeIt(() => wrapped(childLog));
+      wrappedTimes.push(wall);
+      ownTimes.push(wall - (await playbookTime(childLog)));
+    }
+  } finally {
+    await rm(logs, { recursive: true, force: true });
   }
-  return { bare: Math.min(...bareTimes), wrapped: Math.min(...wrappedTimes) };
+  return { own: Math.min(...ownTimes), bare: Math.min(...bareTimes), wrapped: Math.min(...wrappedTimes) };
+}
+
+/** The wall time of the `ansible-playbook` children a run's child log records. */
+async function playbookTime(childLog: string): Promise<number> {
+  const entries = (await readFile(childLog, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { args: string[]; startMs: number; endMs: number });
+  const playbooks = entries.filter((entry) =>
+    entry.args.some((arg) => path.basename(arg) === 'ansible-playbook'),
+  );
+  if (playbooks.length === 0) throw new Error('bench: the drift run started no ansible-playbook');
+  return playbooks.reduce((total, entry) => total + entry.endMs - entry.startMs, 0);
 }
 
 async function fileRenderedFigures(): Promise<BenchFigure[]> {
@@ -89,7 +133,7 @@ async function fileRenderedFigures(): Promise<BenchFigure[]> {
     const times = await overhead(
       2,
       () => execa('ansible-playbook', [playbook, '-i', inventory, '--check', '--diff'], { cwd: root }),
-      () => drift(root, []),
+      (childLog) => drift(root, [], {}, childLog),
     );
 
     standIn.createRepository(REPOSITORY);
@@ -107,11 +151,11 @@ async function fileRenderedFigures(): Promise<BenchFigure[]> {
       throw new Error(`requests GitHub does not describe: ${standIn.violations.join('; ')}`);
     return [
       {
-        name: `drift over ${HOSTS} file-rendered hosts: netchange overhead (fastest of 2, minus bare ansible-playbook --check --diff)`,
-        value: times.wrapped - times.bare,
+        name: `drift over ${HOSTS} file-rendered hosts: netchange overhead (its wall time minus the ansible-playbook --check --diff it ran, fastest of 2)`,
+        value: times.own,
         unit: 'ms',
         budget: 300,
-        comparison: `netchange drift ${Math.round(times.wrapped)} ms, ansible-playbook ${Math.round(times.bare)} ms`,
+        comparison: comparisonOf(times),
       },
       {
         name: `drift --github: unchanged re-run (requests; ${rerunWrites} writes)`,
@@ -153,21 +197,25 @@ async function labFigures(): Promise<BenchFigure[]> {
           cwd: root,
           env,
         }),
-      () => drift(root, [], env),
+      (childLog) => drift(root, [], env, childLog),
     );
     return [
       {
-        name: 'drift over the 4 lab routers (real FRR): netchange overhead (fastest of 3, minus bare ansible-playbook --check --diff)',
-        value: times.wrapped - times.bare,
+        name: 'drift over the 4 lab routers (real FRR): netchange overhead (its wall time minus the ansible-playbook --check --diff it ran, fastest of 3)',
+        value: times.own,
         unit: 'ms',
         budget: 300,
-        comparison: `netchange drift ${Math.round(times.wrapped)} ms, ansible-playbook ${Math.round(times.bare)} ms`,
+        comparison: comparisonOf(times),
       },
     ];
   } finally {
     await execa(LAB_SCRIPT, ['down'], { env, reject: false });
     await rm(root, { recursive: true, force: true });
   }
+}
+
+function comparisonOf(times: Overhead): string {
+  return `fastest netchange drift ${Math.round(times.wrapped)} ms, fastest bare ansible-playbook ${Math.round(times.bare)} ms`;
 }
 
 export default async function benchDrift(): Promise<BenchFigure[]> {
