@@ -13,6 +13,9 @@ export const DOCUMENT_KINDS = {
 
 export type DocumentKind = keyof typeof DOCUMENT_KINDS;
 
+/** The evidence record's schema: not a document kind (netchange writes records, people do not). */
+export const EVIDENCE_SCHEMA_FILE = 'evidence-record.schema.json';
+
 export const API_VERSION = 'netchange/v1';
 
 /** The project's schemas/ folder, found from this file both under src/ (tsx) and dist/ (built). */

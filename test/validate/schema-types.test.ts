@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderSchemaTypes, renderSchemaValidators } from '../../scripts/schema-types.js';
+import {
+  renderEvidenceRecordValidator,
+  renderSchemaTypes,
+  renderSchemaValidators,
+} from '../../scripts/schema-types.js';
 import { DOCUMENT_KINDS, loadSchema } from '../../src/documents/schemas.js';
 import { PROJECT_ROOT } from '../support/repository.js';
 
@@ -19,6 +23,15 @@ describe('schemas and types', () => {
     );
 
     expect(committed).toBe(renderSchemaValidators());
+  });
+
+  it('keeps the evidence record validator in step with its schema (run `npm run schemas`)', async () => {
+    const committed = await readFile(
+      path.join(PROJECT_ROOT, 'src/audit/evidence-record-validator.generated.ts'),
+      'utf8',
+    );
+
+    expect(committed).toBe(renderEvidenceRecordValidator());
   });
 
   it.each(Object.keys(DOCUMENT_KINDS) as (keyof typeof DOCUMENT_KINDS)[])(
