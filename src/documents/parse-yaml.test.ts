@@ -41,9 +41,58 @@ describe('parseYaml', () => {
       })
       .map((parts) => parts.join('')),
   );
-  const scalar = fc.oneof(realWorldText, fc.integer(), fc.boolean(), fc.constant(null));
+  // why: YAML 1.1 and 1.2 read these differently (`0b0` was an integer, `-.5` text); both parsers
+  // must read them the 1.2 way, as keys and as values (a binary-looking key once became `0`).
+  const numberLike = fc.oneof(
+    fc.constantFrom(
+      '0b0',
+      '0b101',
+      '-0x1F',
+      '+0o17',
+      '0x1F',
+      '0o17',
+      '017',
+      '1_000',
+      '-.5',
+      '+.5',
+      '.5',
+      '1.',
+      '-0',
+      '1e3',
+      '1.5E-3',
+      '.inf',
+      '-.Inf',
+      '.NaN',
+      '1:30',
+      'yes',
+      'off',
+      '~',
+      'Null',
+      'TRUE',
+      'tRUE',
+      '2001-12-14',
+    ),
+    fc
+      .array(fc.constantFrom('0', '1', '7', 'b', 'x', 'o', 'e', 'E', '.', '-', '+', '_', 'F', ':'), {
+        minLength: 1,
+        maxLength: 6,
+      })
+      .map((parts) => parts.join('')),
+  );
+  const scalar = fc.oneof(
+    realWorldText,
+    numberLike,
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+  );
   const key = fc
-    .oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.constantFrom('limit', 'R&D', 'why!', '*x', '&y'))
+    .oneof(
+      fc.string({ minLength: 1, maxLength: 8 }),
+      numberLike,
+      fc.constantFrom('limit', 'R&D', 'why!', '*x', '&y'),
+    )
     .filter((text) => !['__proto__', 'constructor', 'prototype'].includes(text));
   const value = fc.letrec((tie) => ({
     node: fc.oneof(
@@ -110,6 +159,7 @@ describe('parseYaml', () => {
     ['a glob in a limit', 'limit: "sw*"\nhosts: sw-plant-a-*\n'],
     ['Markdown in a description', 'description: |\n  **Why**: R&D asked for it. Important!\n  - *one*\n'],
     ['a comment with an ampersand', '# R&D * ! &anchor-looking text\nid: CHG-1\n'],
+    ['YAML 1.1 numbers, which YAML 1.2 reads as text', '0b0: 0b101\nmask: -0x1F\nhalf: -.5\n'],
   ])('keeps %s on the fast path', (_, text) => {
     expect(parseFast(text)).toEqual(parseYamlWithPositions('a.yaml', text).value);
   });

@@ -12,6 +12,7 @@ import {
 import type { Finding } from '../core/findings.js';
 import { indexLines, type LineIndex, locateByLines } from './locate-lines.js';
 import type { DocumentPath, Position } from './position.js';
+import { YAML_12_CORE_SCHEMA } from './yaml-core-schema.js';
 
 export type { DocumentPath, Position } from './position.js';
 
@@ -46,7 +47,7 @@ const MAX_ALIAS_COUNT = 100;
  * Parses one YAML document, never throwing: every problem becomes a `yaml` finding with a position.
  * YAML 1.2 core schema, so `no`/`on` stay strings and timestamps stay text for us to parse.
  *
- * A clean file takes the fast path (js-yaml, core schema) and keeps only its text; the positional
+ * A clean file takes the fast path (js-yaml with the YAML 1.2 core schema, yaml-core-schema.ts) and keeps only its text; the positional
  * parse (`yaml`, with a syntax tree) runs the first time the tree, or a position its lines cannot
  * give (locate-lines.ts), is asked for. Any file the fast path cannot vouch for — a syntax error,
  * duplicate keys, several documents, anchors or aliases, explicit tags, forbidden keys — goes
@@ -98,7 +99,7 @@ export function parseFast(text: string): unknown {
   const starts: number[] = [];
   try {
     value = jsYaml.load(text, {
-      schema: jsYaml.CORE_SCHEMA,
+      schema: YAML_12_CORE_SCHEMA,
       json: false,
       // why: js-yaml reports every node it composes; an anchor shows on the node, a tag in the text
       // where the node starts (an implicitly typed `1` and an explicit `!!int 1` end up alike).
