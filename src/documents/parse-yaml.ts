@@ -47,13 +47,13 @@ const MAX_ALIAS_COUNT = 100;
  * Parses one YAML document, never throwing: every problem becomes a `yaml` finding with a position.
  * YAML 1.2 core schema, so `no`/`on` stay strings and timestamps stay text for us to parse.
  *
- * A clean file takes the fast path (js-yaml with the YAML 1.2 core schema, yaml-core-schema.ts) and keeps only its text; the positional
- * parse (`yaml`, with a syntax tree) runs the first time the tree, or a position its lines cannot
- * give (locate-lines.ts), is asked for. Any file the fast path cannot vouch for — a syntax error,
- * duplicate keys, several documents, anchors or aliases, explicit tags, forbidden keys — goes
- * straight to the positional parser, so both always
- * agree on findings. What the fast parser saw decides, not the characters: `limit: "sw*"`, "R&D" and
- * "**bold**" in a description stay on the fast path.
+ * A clean file takes the fast path (js-yaml, with `yaml`'s own scalar rules: yaml-core-schema.ts)
+ * and keeps only its text; the positional parse (`yaml`, with a syntax tree) runs the first time the
+ * tree, or a position its lines cannot give (locate-lines.ts), is asked for. Any file the fast path
+ * cannot vouch for — a syntax error, duplicate keys, several documents, anchors or aliases, explicit
+ * tags, forbidden keys — goes straight to the positional parser, so both always agree on findings.
+ * What the fast parser saw decides, not the characters: `limit: "sw*"`, "R&D" and "**bold**" in a
+ * description stay on the fast path.
  */
 export function parseYaml(file: string, text: string): YamlDocument {
   const value = parseFast(text);

@@ -1,56 +1,56 @@
 import jsYaml from 'js-yaml';
+import { isScalar, type ParseOptions, type ScalarTag, Schema } from 'yaml';
 
 /**
  * js-yaml's "core" schema resolves numbers the YAML 1.1 way in places: `0b101` is an integer,
  * `-0x1F` is signed, `-.5` stays text. The positional parser (`yaml`) follows the YAML 1.2 core
  * schema, where `0b101` and `-0x1F` are strings and `-.5` is a float. The fast path must read every
  * plain scalar exactly as the positional parser does, or a key like `0b0` would silently become `0`;
- * so its null, booleans, integers and floats are the YAML 1.2 core rules, written out here.
+ * so its implicit types are built from `yaml`'s own core schema: the same rules, tried in the same
+ * order, resolved by the same functions.
  */
 
-// YAML 1.2.2 §10.3.2 (core schema tag resolution), as `yaml` 2 implements it.
-const INT_DECIMAL = /^[-+]?[0-9]+$/;
-const INT_OCTAL = /^0o[0-7]+$/;
-const INT_HEX = /^0x[0-9a-fA-F]+$/;
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOLEAN = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
-const FLOAT_SPECIAL = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-const FLOAT_EXPONENT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const FLOAT_PLAIN = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+// why: the options the positional parse runs with; the int rules read `intAsBigInt` from them.
+const PARSE_OPTIONS: ParseOptions = { intAsBigInt: false };
 
-const nullType = new jsYaml.Type('tag:yaml.org,2002:null', {
-  kind: 'scalar',
-  resolve: (text: string) => NULL.test(text),
-  construct: () => null,
-});
+function isImplicitScalarRule(tag: Schema['tags'][number]): tag is ScalarTag & { test: RegExp } {
+  return !('collection' in tag && tag.collection) && tag.default === true && tag.test instanceof RegExp;
+}
 
-const boolean = new jsYaml.Type('tag:yaml.org,2002:bool', {
-  kind: 'scalar',
-  resolve: (text: string) => BOOLEAN.test(text),
-  construct: (text: string) => text.toLowerCase() === 'true',
-});
+// why: every null, boolean and number of the core schema is empty or starts with one of these, so
+// most plain scalars (names, descriptions, globs) are ruled out by their first character, before
+// any rule's pattern runs (~55 ms over 5,000 proposals otherwise).
+const TYPED_FIRST_CHARACTERS = new Set('~nNtTfF0123456789+-.'.split('').map((c) => c.charCodeAt(0)));
 
-const int = new jsYaml.Type('tag:yaml.org,2002:int', {
-  kind: 'scalar',
-  resolve: (text: string) => INT_DECIMAL.test(text) || INT_OCTAL.test(text) || INT_HEX.test(text),
-  construct: (text: string) => {
-    if (INT_OCTAL.test(text)) return Number.parseInt(text.slice(2), 8);
-    if (INT_HEX.test(text)) return Number.parseInt(text.slice(2), 16);
-    return Number.parseInt(text, 10);
-  },
-});
+function mayBeTyped(text: string): boolean {
+  return text.length === 0 || TYPED_FIRST_CHARACTERS.has(text.charCodeAt(0));
+}
 
-const float = new jsYaml.Type('tag:yaml.org,2002:float', {
-  kind: 'scalar',
-  resolve: (text: string) => FLOAT_SPECIAL.test(text) || FLOAT_EXPONENT.test(text) || FLOAT_PLAIN.test(text),
-  construct: (text: string) => {
-    if (!FLOAT_SPECIAL.test(text)) return Number.parseFloat(text);
-    if (text.slice(-3).toLowerCase() === 'nan') return Number.NaN;
-    return text.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  },
-});
+/** One js-yaml type per tag (js-yaml keeps one per tag), trying that tag's rules in `yaml`'s order. */
+function implicitTypes(schema: Schema): jsYaml.Type[] {
+  const rulesByTag = new Map<string, (ScalarTag & { test: RegExp })[]>();
+  for (const tag of schema.tags) {
+    if (!isImplicitScalarRule(tag)) continue;
+    const rules = rulesByTag.get(tag.tag) ?? [];
+    rules.push(tag);
+    rulesByTag.set(tag.tag, rules);
+  }
+  return [...rulesByTag].map(
+    ([tag, rules]) =>
+      new jsYaml.Type(tag, {
+        kind: 'scalar',
+        resolve: (text: string) => mayBeTyped(text) && rules.some((rule) => rule.test.test(text)),
+        construct: (text: string) => {
+          const rule = rules.find((candidate) => candidate.test.test(text))!;
+          const value = rule.resolve(text, () => {}, PARSE_OPTIONS);
+          // why: a float keeps its written precision on a Scalar node; the data is its value.
+          return isScalar(value) ? value.value : value;
+        },
+      }),
+  );
+}
 
-/** The YAML 1.2 core schema for js-yaml: strings, lists and mappings, then these four, in this order. */
+/** The YAML 1.2 core schema for js-yaml: strings, lists and mappings, then null, booleans, numbers. */
 export const YAML_12_CORE_SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend({
-  implicit: [nullType, boolean, int, float],
+  implicit: implicitTypes(new Schema({ schema: 'core' })),
 });
