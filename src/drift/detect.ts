@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { AnsibleHostResult, AnsibleRun, FileDiff } from '../executors/ansible/types.js';
-import type { StepContext } from '../executors/context.js';
+import type { InventoryHostFacts, StepContext } from '../executors/context.js';
 import { EXECUTORS, type StepResult, stepOf } from '../executors/registry.js';
 import { runStep } from '../executors/run-step.js';
 import type { TerraformRun } from '../executors/terraform/types.js';
@@ -42,6 +42,13 @@ export interface DetectOptions {
   localHostname?: string;
   progress: ProgressReporter;
   concurrency: number;
+  /**
+   * Receives what each Ansible source's check reported of its inventory: every host's groups and
+   * `inventoryVariables` (drift names a drifted device's domain from them, domain.ts).
+   */
+  onInventory?: (source: DriftAnsibleSource, hosts: ReadonlyMap<string, InventoryHostFacts>) => void;
+  /** The inventory variables `onInventory` receives. */
+  inventoryVariables?: readonly string[];
 }
 
 /** Runs every source and returns its targets, Ansible sources first, each in configuration order. */
@@ -89,10 +96,15 @@ async function detectAnsible(
   options: DetectOptions,
 ): Promise<DetectedTarget[]> {
   const step = stepOf('ansible', { ...source });
+  const onInventory = options.onInventory;
+  const inventoryFacts: StepContext['inventoryFacts'] = onInventory && {
+    variables: options.inventoryVariables ?? [],
+    receive: (hosts) => onInventory(source, hosts),
+  };
   const { result } = await runStep(
     step,
     { phase: 'execution', index },
-    { ...context, diffContext: WHOLE_FILE_CONTEXT },
+    { ...context, diffContext: WHOLE_FILE_CONTEXT, ...(inventoryFacts ? { inventoryFacts } : {}) },
   );
   const origin = { playbook: source.playbook, inventory: source.inventory };
   const run = result.kind === 'ansible' ? result.ansible : undefined;

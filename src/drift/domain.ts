@@ -11,6 +11,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { RaciAssignment } from '../core/schema-types.generated.js';
+import type { InventoryHostFacts } from '../executors/context.js';
 import { runProcess } from '../executors/run-process.js';
 import type { DriftConfig, DriftKind } from './model.js';
 
@@ -131,22 +132,36 @@ export interface ResolveDriftOwnersRequest {
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
   killGraceMs?: number;
+  /**
+   * What the drift check's own runs reported of each `config.ansible` source's inventory, by
+   * `inventoryKey`: a source found here is not listed again (a second Python process, ~0.5 s).
+   */
+  reported?: ReadonlyMap<string, ReadonlyMap<string, InventoryHostFacts>>;
+}
+
+/** The key of a drift source's inventory in `ResolveDriftOwnersRequest.reported`. */
+export function inventoryKey(source: { inventory: string; playbook: string }): string {
+  return `${source.inventory}\0${source.playbook}`;
 }
 
 /**
- * Finds each target's domain and teams. Lists every inventory of `config.ansible` once with
- * `ansible-inventory --list` (no play runs, no variable is templated); a listing that fails leaves
- * its hosts with the reason. Only the domain variable and group names are read, never other values.
+ * Finds each target's domain and teams. Reads each inventory of `config.ansible` from what the
+ * drift check reported of it (`reported`), else lists it once with `ansible-inventory --list`; no
+ * variable is templated either way. A listing that fails leaves its hosts with the reason. Only the
+ * domain variable and group names are read, never other values.
  */
 export async function resolveDriftOwners(
   request: ResolveDriftOwnersRequest,
 ): Promise<Map<string, DomainAnswer>> {
   const listings = new Map<string, Promise<InventoryListing>>();
   const listingOf = (inventory: string, playbook: string): Promise<InventoryListing> => {
-    const key = `${inventory}\0${playbook}`;
+    const key = inventoryKey({ inventory, playbook });
     let listing = listings.get(key);
     if (!listing) {
-      listing = listInventory(request, inventory, playbook);
+      const reported = request.reported?.get(key);
+      listing = reported
+        ? Promise.resolve({ ok: true, hosts: hostsOfReport(reported) })
+        : listInventory(request, inventory, playbook);
       listings.set(key, listing);
     }
     return listing;
@@ -216,6 +231,18 @@ async function listInventory(
   } catch {
     return { ok: false, reason: `${request.inventoryCommand} printed no JSON for ${inventory}` };
   }
+}
+
+/** Host → its domain variable and transitive groups, from what a check run reported. Pure. */
+function hostsOfReport(
+  reported: ReadonlyMap<string, InventoryHostFacts>,
+): Map<string, { variable?: unknown; groups: string[] }> {
+  const hosts = new Map<string, { variable?: unknown; groups: string[] }>();
+  for (const [name, facts] of reported) {
+    const variable = facts.variables[DOMAIN_VARIABLE];
+    hosts.set(name, { ...(variable !== undefined ? { variable } : {}), groups: facts.groups });
+  }
+  return hosts;
 }
 
 /** Host → its domain variable and transitive groups, from `ansible-inventory --list` JSON. Pure. */

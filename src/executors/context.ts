@@ -3,6 +3,14 @@ import { resolveInsideRepository } from '../documents/read-file.js';
 import type { Redactor } from '../redact/index.js';
 import type { RefusedRun } from './step-result.js';
 
+/** One inventory host as a check run reported it: its groups (transitive) and the variables asked for. */
+export interface InventoryHostFacts {
+  /** Groups the host belongs to, directly or through parents, sorted; without `all` and `ungrouped`. */
+  groups: string[];
+  /** The asked-for variables the host has (host and group vars merged, as Ansible merges them). */
+  variables: Record<string, unknown>;
+}
+
 /** What every executor needs to run one step. */
 export interface StepContext {
   /** Absolute repository root; step paths are relative to it and must stay inside it. */
@@ -34,6 +42,16 @@ export interface StepContext {
   diffContext?: number;
   /** Terraform check mode only: `plan -refresh-only`, what changed outside Terraform (drift). */
   terraformRefreshOnly?: boolean;
+  /**
+   * Ansible check mode only: receives each inventory host's groups and the values of `variables`
+   * from the inventory the run itself reported (callback.ts), so a caller that needs them (drift
+   * naming a device's domain) starts no `ansible-inventory --list` of its own. Not called when the
+   * run reported no inventory (it ended before its first play, or a value could not be shown).
+   */
+  inventoryFacts?: {
+    variables: readonly string[];
+    receive(hosts: ReadonlyMap<string, InventoryHostFacts>): void;
+  };
   /**
    * The clock steps are timed by (`startedAt`). The CLI passes the system clock; callers that pass
    * none (tests, scripts) get the system clock too, read in `clockOf` only.

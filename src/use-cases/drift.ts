@@ -18,7 +18,7 @@ import { resolveInsideRepository } from '../documents/read-file.js';
 import { explainDrift } from '../drift/attribute.js';
 import { checkoutIntendedState, earlierIntendedStates, resolveIntendedCommit } from '../drift/checkout.js';
 import { type DetectOptions, detectDrift } from '../drift/detect.js';
-import { type DomainAnswer, resolveDriftOwners } from '../drift/domain.js';
+import { DOMAIN_VARIABLE, type DomainAnswer, inventoryKey, resolveDriftOwners } from '../drift/domain.js';
 import type {
   DetectedTarget,
   DriftConfig,
@@ -29,6 +29,7 @@ import type {
 } from '../drift/model.js';
 import { type CompiledDriftPolicy, compileDriftPolicy } from '../drift/policy.js';
 import { type DriftSighting, recordDrift } from '../drift/record.js';
+import type { InventoryHostFacts } from '../executors/context.js';
 import { executorOf, stepOf } from '../executors/registry.js';
 import { describeDriftIssues, postDriftIssues } from '../github/drift-issues.js';
 import { CONFIG_FILE, readYamlDocument, type Workspace } from '../pipeline/workspace.js';
@@ -142,7 +143,16 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
       progress: context.progress,
       concurrency: settings.concurrency,
     };
-    const detected = await detectDrift({ ...detectOptions, checkoutRoot: checkout.root, config: drift });
+    // why: each check reports its inventory anyway; naming a drifted device's domain from it saves
+    // an ansible-inventory --list per source after the check (~0.5 s of Python for 200 hosts).
+    const reported = new Map<string, ReadonlyMap<string, InventoryHostFacts>>();
+    const detected = await detectDrift({
+      ...detectOptions,
+      checkoutRoot: checkout.root,
+      config: drift,
+      inventoryVariables: [DOMAIN_VARIABLE],
+      onInventory: (source, hosts) => reported.set(inventoryKey(source), hosts),
+    });
     if (context.signal.aborted) throw new NetchangeError('E_CANCELLED', 'drift was cancelled');
     const timezone = workspace.config.defaults.timezone;
     const history: IntentHistory = {
@@ -185,6 +195,7 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
           changeControl?.raci ?? new Map(),
           settings,
           context.env,
+          reported,
         )
       : new Map();
     const report = buildReport(detected, {
@@ -315,8 +326,10 @@ function driftOwners(
   raci: ReadonlyMap<string, RaciAssignment>,
   settings: ExecutionSettings,
   env: NodeJS.ProcessEnv,
+  reported: ReadonlyMap<string, ReadonlyMap<string, InventoryHostFacts>>,
 ): Promise<Map<string, DomainAnswer>> {
   return resolveDriftOwners({
+    reported,
     root: checkoutRoot,
     targets: detected.filter((target) => target.status === 'drifted'),
     config: workspace.config.drift,

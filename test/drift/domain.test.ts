@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RaciAssignment } from '../../src/core/schema-types.generated.js';
-import { decideDomain, matchesOwnedPath, resolveDriftOwners } from '../../src/drift/domain.js';
+import { detectDrift } from '../../src/drift/detect.js';
+import {
+  DOMAIN_VARIABLE,
+  type DomainAnswer,
+  decideDomain,
+  inventoryKey,
+  matchesOwnedPath,
+  resolveDriftOwners,
+} from '../../src/drift/domain.js';
+import type { InventoryHostFacts } from '../../src/executors/context.js';
+import { createRedactor } from '../../src/redact/index.js';
+import { silentProgress } from '../../src/runs/progress.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 
 const RACI = new Map<string, RaciAssignment>([
@@ -31,6 +42,19 @@ const INVENTORY = `all:
         r5:
 `;
 
+const EXPECTED_ANSWERS = {
+  r1: 'routing by netchange_domain: routing',
+  r2: 'core by inventory group core',
+  r3: 'routing by paths playbooks/** (playbooks/frr.yaml)',
+  r4: "netchange_domain 'firewall' is not a RACI domain of the change-control policy (domains: routing, core, sdwan)",
+  r5: 'netchange_domain is not a plain domain name; set it to one of: routing, core, sdwan',
+  r9: "r9 is in none of the inventories of netchange.yaml's drift.ansible",
+};
+
+function shown(answer: DomainAnswer): string {
+  return answer.ok ? `${answer.owners.domain} by ${answer.owners.detail}` : answer.reason;
+}
+
 let repository: TestRepository;
 
 beforeAll(async () => {
@@ -60,20 +84,9 @@ describe("a drifted target's RACI domain", () => {
       inventoryCommand: 'ansible-inventory',
     });
 
-    const shown = Object.fromEntries(
-      [...answers].map(([name, answer]) => [
-        name,
-        answer.ok ? `${answer.owners.domain} by ${answer.owners.detail}` : answer.reason,
-      ]),
+    expect(Object.fromEntries([...answers].map(([name, answer]) => [name, shown(answer)]))).toEqual(
+      EXPECTED_ANSWERS,
     );
-    expect(shown).toEqual({
-      r1: 'routing by netchange_domain: routing',
-      r2: 'core by inventory group core',
-      r3: 'routing by paths playbooks/** (playbooks/frr.yaml)',
-      r4: "netchange_domain 'firewall' is not a RACI domain of the change-control policy (domains: routing, core, sdwan)",
-      r5: 'netchange_domain is not a plain domain name; set it to one of: routing, core, sdwan',
-      r9: "r9 is in none of the inventories of netchange.yaml's drift.ansible",
-    });
     const r1 = answers.get('r1');
     expect(r1?.ok && r1.owners.teams).toEqual({
       responsible: 'partner-noc',
@@ -82,6 +95,52 @@ describe("a drifted target's RACI domain", () => {
       informed: ['cab'],
     });
   });
+
+  it('reads the same facts from what the drift check reported, with no ansible-inventory of its own', async () => {
+    const reported = new Map<string, ReadonlyMap<string, InventoryHostFacts>>();
+    const config = {
+      ansible: [{ playbook: 'playbooks/frr.yaml', inventory: 'inventory/hosts.yaml' }],
+      terraform: [],
+    };
+    await detectDrift({
+      checkoutRoot: repository.root,
+      config,
+      step: { redactor: createRedactor(), timeoutMs: 60_000, killGraceMs: 1_000, commands: {} },
+      rules: [],
+      progress: silentProgress(),
+      concurrency: 1,
+      inventoryVariables: [DOMAIN_VARIABLE],
+      onInventory: (source, hosts) => reported.set(inventoryKey(source), hosts),
+    });
+
+    const answers = await resolveDriftOwners({
+      root: repository.root,
+      targets: ['r1', 'r2', 'r3', 'r4', 'r5', 'r9'].map((name) => ({
+        target: name,
+        kind: 'ansible' as const,
+      })),
+      config,
+      raci: RACI,
+      // why: a command that cannot start: every answer below comes from the check's own report.
+      inventoryCommand: 'ansible-inventory-that-is-not-installed',
+      reported,
+    });
+
+    expect([...(reported.get(inventoryKey(config.ansible[0]!))?.keys() ?? [])].sort()).toEqual([
+      'r1',
+      'r2',
+      'r3',
+      'r4',
+      'r5',
+    ]);
+    expect(reported.get(inventoryKey(config.ansible[0]!))?.get('r2')).toEqual({
+      groups: ['core', 'routers'],
+      variables: {},
+    });
+    expect(Object.fromEntries([...answers].map(([name, answer]) => [name, shown(answer)]))).toEqual(
+      EXPECTED_ANSWERS,
+    );
+  }, 60_000);
 
   it('names the failing inventory when ansible-inventory cannot list it', async () => {
     const answers = await resolveDriftOwners({

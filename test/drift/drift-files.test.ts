@@ -143,6 +143,25 @@ describe('netchange drift on file-rendered devices', () => {
     expect(text.stdout).toContain('4 targets: 1 drifted, 2 in sync, 1 ignored, 0 errors');
   }, 60_000);
 
+  it("names the drifted device's domain from the check's own inventory report, without ansible-inventory", async () => {
+    // why: an ansible-inventory that cannot start; the domain can only come from the check itself.
+    await repository.write({
+      'netchange.yaml': `${DRIFT_CONFIG}executors:\n  ansibleInventory: /nonexistent/ansible-inventory\n`,
+    });
+    try {
+      const result = await netchange('--format', 'json', '--at', AT);
+
+      expect(result.exitCode).toBe(1);
+      // why: the example's policy gives playbooks/switching/** to the switching domain.
+      expect(target(report(result), 'sw-plant-a-01')).toMatchObject({
+        status: 'drifted',
+        domain: 'switching',
+      });
+    } finally {
+      await repository.write({ 'netchange.yaml': DRIFT_CONFIG });
+    }
+  }, 60_000);
+
   it('compares with main from a feature branch: its own edits of the intended state do not count', async () => {
     await repository.git.checkout(['-b', 'feature/location']);
     await repository.write({

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { structuredPatch } from 'diff';
 import type { Redactor } from '../../redact/index.js';
+import type { InventoryHostFacts } from '../context.js';
 import { withoutTemporaryPaths } from '../plan-hash.js';
 import type { DeviceConfiguration } from '../step-result.js';
 import type {
@@ -72,11 +73,15 @@ export function parseAnsibleOutput(
 
 /**
  * Learns what the run's `secrets` events report: decrypted vault values, and in a check run every
- * inventory host's variables (values under secret-looking names). True when the inventory was
- * reported, so its secrets are known without `ansible-inventory --list`.
+ * inventory host's variables (values under secret-looking names). Returns the reported inventory
+ * (host → variables), so its secrets are known without `ansible-inventory --list`; undefined when
+ * the run reported none.
  */
-export function learnReportedSecrets(stdout: string, redactor: Redactor): boolean {
-  let inventoryReported = false;
+export function learnReportedSecrets(
+  stdout: string,
+  redactor: Redactor,
+): Readonly<Record<string, unknown>> | undefined {
+  let inventory: Record<string, unknown> | undefined;
   for (const line of stdout.split('\n')) {
     if (!line.startsWith('{"event": "secrets"')) continue;
     let event: RawEvent;
@@ -88,12 +93,34 @@ export function learnReportedSecrets(stdout: string, redactor: Redactor): boolea
     if (Array.isArray(event.values)) {
       redactor.addSecretValues(event.values.filter((value): value is string => typeof value === 'string'));
     }
-    if (event.inventory !== null && typeof event.inventory === 'object') {
+    if (isRecord(event.inventory)) {
       redactor.learnSecretKeys(event.inventory);
-      inventoryReported = true;
+      inventory = event.inventory;
     }
   }
-  return inventoryReported;
+  return inventory;
+}
+
+/**
+ * Each reported inventory host's groups (Ansible's `group_names`: transitive, without `all`) and
+ * the values of `variables` it has; nothing else of its variables is kept. Pure.
+ */
+export function inventoryFactsOf(
+  inventory: Readonly<Record<string, unknown>>,
+  variables: readonly string[],
+): Map<string, InventoryHostFacts> {
+  const hosts = new Map<string, InventoryHostFacts>();
+  for (const [host, reported] of Object.entries(inventory)) {
+    const values = isRecord(reported) ? reported : {};
+    const groupNames = Array.isArray(values.group_names) ? values.group_names : [];
+    const groups = groupNames
+      .filter((group): group is string => typeof group === 'string' && group !== 'ungrouped')
+      .sort();
+    const kept: Record<string, unknown> = {};
+    for (const name of variables) if (Object.hasOwn(values, name)) kept[name] = values[name];
+    hosts.set(host, { groups, variables: kept });
+  }
+  return hosts;
 }
 
 /** The callback's events, redacted as data; vault values are learned first and dropped. */

@@ -12,7 +12,7 @@ import type { StepRunOf } from '../step-result.js';
 import { createTemporaryDirectory } from '../temporary-directory.js';
 import { CALLBACK_NAME, ensureCallbackDirectory } from './callback.js';
 import { ANSIBLE_COMMANDS } from './commands.js';
-import { learnReportedSecrets, parseAnsibleOutput } from './parse-events.js';
+import { inventoryFactsOf, learnReportedSecrets, parseAnsibleOutput } from './parse-events.js';
 import { listInventorySecrets } from './secrets.js';
 import type { AnsibleHostResult, AnsibleRun } from './types.js';
 
@@ -79,9 +79,14 @@ export async function runAnsible(step: AnsibleStep, context: StepContext): Promi
     });
     // why: before any of the output is read. A check run that did not report its inventory (it
     // ended before its first play) has it listed now; when that fails, the output is dropped unread.
-    if (context.mode === 'check' && !learnReportedSecrets(result.stdout, context.redactor)) {
-      const refused = await listInventorySecrets(step, context, 'check');
-      if (refused) return { ...refused, startedAt };
+    if (context.mode === 'check') {
+      const inventory = learnReportedSecrets(result.stdout, context.redactor);
+      if (!inventory) {
+        const refused = await listInventorySecrets(step, context, 'check');
+        if (refused) return { ...refused, startedAt };
+      } else if (context.inventoryFacts) {
+        context.inventoryFacts.receive(inventoryFactsOf(inventory, context.inventoryFacts.variables));
+      }
     }
 
     const { run, configurations } = parseAnsibleOutput(
