@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InventoryHostFacts } from '../../src/executors/context.js';
 import type { StepContext, StepRun } from '../../src/executors/index.js';
 import { runAnsible } from '../../src/executors/index.js';
 import { createRedactor } from '../../src/redact/index.js';
@@ -69,6 +70,7 @@ afterAll(async () => {
 
 describe('runAnsible with the real ansible-playbook', () => {
   let run: StepRun;
+  let reported: ReadonlyMap<string, InventoryHostFacts> | undefined;
 
   beforeAll(async () => {
     // One real run shared by the assertions below: a changing host, a failing host, an unreachable host.
@@ -78,8 +80,24 @@ describe('runAnsible with the real ansible-playbook', () => {
         inventory: 'inventory/hosts.yaml',
         extraVars: { vlan_id: 40, vlan_name: METACHARACTERS },
       },
-      context(),
+      context({
+        inventoryFacts: {
+          // why: two inventory variables and Ansible's own magic ones, which the report leaves out.
+          variables: ['ansible_connection', 'ansible_port', 'vars', 'groups', 'omit', 'inventory_hostname'],
+          receive: (hosts) => {
+            reported = hosts;
+          },
+        },
+      }),
     );
+  });
+
+  it("hands the caller every inventory host's groups and inventory variables, none of Ansible's own", () => {
+    expect(reported && Object.fromEntries(reported)).toEqual({
+      'sw-1': { groups: ['switches'], variables: { ansible_connection: 'local' } },
+      'sw-2': { groups: ['switches'], variables: { ansible_connection: 'local' } },
+      'sw-down': { groups: ['switches'], variables: { ansible_connection: 'ssh', ansible_port: 1 } },
+    });
   });
 
   it('reports the change as failed, naming the failing and the unreachable host', () => {

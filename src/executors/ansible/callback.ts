@@ -108,18 +108,34 @@ def _vault_values(play):
     return sorted(found)
 
 
+# Ansible's own variables, not the inventory's: ansible-inventory --list leaves most out (its
+# INTERNAL_VARS) and a play adds the rest. Without them the listing grows with the hosts, not with
+# their square: \`groups\` names every host and \`vars\` repeats every variable, for each host.
+# group_names stays: netchange reads a host's groups from it.
+NOT_INVENTORY = frozenset([
+    'ansible_check_mode', 'ansible_config_file', 'ansible_dependent_role_names', 'ansible_diff_mode',
+    'ansible_facts', 'ansible_forks', 'ansible_inventory_sources', 'ansible_limit', 'ansible_play_batch',
+    'ansible_play_hosts', 'ansible_play_hosts_all', 'ansible_play_name', 'ansible_play_role_names',
+    'ansible_playbook_python', 'ansible_role_names', 'ansible_run_tags', 'ansible_skip_tags',
+    'ansible_verbosity', 'ansible_version', 'groups', 'hostvars', 'inventory_dir', 'inventory_file',
+    'inventory_hostname', 'inventory_hostname_short', 'omit', 'play_hosts', 'playbook_dir', 'role_names',
+    'vars'])
+
+
 def _inventory_variables(play):
     # Every inventory host's variables (limits and restrictions ignored), as ansible-inventory --list
-    # --playbook-dir lists them: netchange learns values under secret-looking names for redaction.
-    # None when they cannot all be read; netchange then lists the inventory itself.
+    # --playbook-dir lists them, with group_names: netchange learns values under secret-looking names
+    # for redaction, and drift reads a device's groups and domain. None when they cannot all be
+    # read; netchange then lists the inventory itself.
     try:
         manager = play.get_variable_manager()
         inventory = manager._inventory
         listing = {}
         for host in inventory.get_hosts('all', ignore_limits=True, ignore_restrictions=True):
             variables = manager.get_vars(play=play, host=host, include_hostvars=False)
+            kept = {name: value for name, value in variables.items() if name not in NOT_INVENTORY}
             # A value that cannot be shown as text (a vault value without its password) fails here.
-            listing[host.get_name()] = json.loads(json.dumps(variables, default=str))
+            listing[host.get_name()] = json.loads(json.dumps(kept, default=str))
         return listing
     except Exception:
         return None
