@@ -31,8 +31,11 @@ export interface ExplainDriftRequest {
   changesDirectory?: string;
   /** The repository's default time zone (netchange.yaml), for proposals whose schedule names none. */
   defaultTimezone?: string;
-  /** The change records of the chain, in chain order; read from the evidence branch when absent. */
-  evidence?: readonly EvidenceRecord[];
+  /**
+   * The change records of the chain, in chain order (or their read, under way); read from the
+   * evidence branch when absent.
+   */
+  evidence?: readonly EvidenceRecord[] | Promise<readonly EvidenceRecord[]>;
   /**
    * True when the target matches an earlier intended state of the default branch: it is behind,
    * not edited. A pending merged change explains a drift only then; a target that matches no earlier

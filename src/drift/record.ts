@@ -7,7 +7,7 @@
  * A repeat of the same drift (same target, same diff digest) writes nothing: "last seen" is the
  * time of the run that reports it, never stored (docs/drift.md, "First seen and the record").
  */
-import { type AppendOptions, appendEvidence, loadEvidence } from '../audit/store.js';
+import { type AppendOptions, appendEvidence, type LoadedEvidence, loadEvidence } from '../audit/store.js';
 import type { DriftEvidenceDraft, DriftEvidenceRecord } from '../audit/types.js';
 import { toRfc3339Utc } from '../core/time.js';
 import type { DetectedTarget, DriftExplanation, DriftKind } from './model.js';
@@ -27,6 +27,8 @@ export interface RecordDriftRequest {
   actor: DriftEvidenceRecord['actor'];
   /** How records are appended (remote, redactor, clock, warnings). */
   append?: AppendOptions;
+  /** The evidence branch as read after the check (shared with explaining); read here when absent. */
+  evidence?: Promise<Pick<LoadedEvidence, 'drift'>>;
 }
 
 /** When a target's current drift was seen. */
@@ -51,7 +53,7 @@ export interface RecordDriftResult {
  * did not check.
  */
 export async function recordDrift(request: RecordDriftRequest): Promise<RecordDriftResult> {
-  const { drift } = await loadEvidence(request.repositoryRoot);
+  const { drift } = await (request.evidence ?? loadEvidence(request.repositoryRoot));
   const open = openDrifts(drift);
   const checkedAt = toRfc3339Utc(request.checkedAt.getTime());
   const seen = new Map<string, DriftSighting>();

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadEvidence } from '../audit/index.js';
 import { compileChangeControlPolicy } from '../control/index.js';
 import { actingUser } from '../core/acting-user.js';
 import { configError, NetchangeError, usageError } from '../core/errors.js';
@@ -163,8 +164,14 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
       // why: these checks answer a question about one target; their progress would read as new targets.
       detect: { ...detectOptions, progress: silentProgress() },
     };
+    // why: one read of the evidence branch, after the check, for explaining and recording alike.
+    const evidence = loadEvidence(workspace.root);
+    const records = evidence.then((loaded) => loaded.records);
+    // why: with nothing drifted the records go unread; a failed read is reported by recording.
+    records.catch(() => undefined);
     const explanations = await explainDrift({
       repositoryRoot: workspace.root,
+      evidence: records,
       defaultBranch: intended.ref,
       targets: detected,
       changesDirectory: workspace.config.paths.changes,
@@ -181,6 +188,7 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
       commit: intended.commit,
       actor,
       append: { redactor: settings.redactor, onWarning: context.warn, now: () => context.clock.now() },
+      evidence,
     });
     const drifted = detected.some((target) => target.status === 'drifted');
     const changeControl = workspace.changeControlDocument
