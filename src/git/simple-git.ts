@@ -50,21 +50,20 @@ const PLUMBING_VARIABLES = [
 /** git in the directory `root` (a work tree, a subdirectory of one, or a bare repository). */
 export function openGit(root: string, options: OpenGitOptions = {}): GitCommands {
   const environment = options.environment ? plumbingEnvironment(options.environment) : undefined;
-  let git: Promise<SimpleGit> | undefined;
-  const simple = () => {
-    git ??= simpleGitIn(root, options.environment);
-    return git;
-  };
   return {
     root,
     run: (args) => runGit(root, args, environment),
-    showBytes: async (objects) => (await simple()).showBuffer([...objects]),
+    showBytes: (objects) => runGitBytes(root, ['show', '--binary', ...objects], environment),
     async showBlobs(entries, perCall) {
       const contents: Buffer[] = [];
       for (let start = 0; start < entries.length; start += perCall) {
         const chunk = entries.slice(start, start + perCall);
         // why: `git show` of several blobs concatenates them with no separator; the sizes split them again.
-        const output = await (await simple()).showBuffer(chunk.map((entry) => entry.blob));
+        const output = await runGitBytes(
+          root,
+          ['show', '--binary', ...chunk.map((entry) => entry.blob)],
+          environment,
+        );
         let offset = 0;
         for (const entry of chunk) {
           contents.push(output.subarray(offset, offset + entry.size));
@@ -109,19 +108,33 @@ function runGit(
   args: readonly string[],
   environment: Record<string, string> | undefined,
 ): Promise<string> {
+  return runGitBytes(root, args, environment).then((stdout) => stdout.toString('utf8'));
+}
+
+/**
+ * `runGit` with the standard output as bytes (`git show --binary` of evidence records).
+ * why not simple-git's `showBuffer`: after every command it leaves a 50 ms timer running past the
+ * process's exit, so a run whose last git command is a `show` ends 50 ms late.
+ */
+function runGitBytes(
+  root: string,
+  args: readonly string[],
+  environment: Record<string, string> | undefined,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',
       [...args],
       {
         cwd: root,
-        encoding: 'utf8',
+        encoding: 'buffer',
         maxBuffer: 256 * 1024 * 1024,
         ...(environment ? { env: environment } : {}),
       },
       (error, stdout, stderr) => {
-        const failed = error && (typeof error.code !== 'number' || stderr.trim() !== '');
-        if (failed) reject(new Error(stderr.trim() || error.message));
+        const message = stderr.toString('utf8').trim();
+        const failed = error && (typeof error.code !== 'number' || message !== '');
+        if (failed) reject(new Error(message || error.message));
         else resolve(stdout);
       },
     );
