@@ -20,6 +20,7 @@ export {
   type ReadOptions,
   readEvidence,
   readEvidenceHead,
+  reloadEvidence,
   type VerifyOptions,
   verifyEvidence,
 } from './store.js';

@@ -301,6 +301,8 @@ export interface LoadedEvidence {
   unreadable: string[];
   /** All records stored, readable or not. */
   total: number;
+  /** The evidence commit read; undefined when there is no chain yet. */
+  tip?: string;
 }
 
 const FINISHED_AT = /"finishedAt":"([^"]{10,40})"/;
@@ -311,7 +313,32 @@ export async function loadEvidence(
   options: ReadOptions = {},
 ): Promise<LoadedEvidence> {
   const git = createSimpleGitEvidence(repositoryRoot);
-  const tip = await resolveEvidenceTip(git, options.onNotice);
+  return loadEvidenceAt(git, await resolveEvidenceTip(git, options.onNotice), options);
+}
+
+/**
+ * The evidence as it is now, reusing `earlier` (a read started before, e.g. while a long check ran)
+ * when the chain has not moved since: one git process instead of three.
+ */
+export async function reloadEvidence(
+  repositoryRoot: string,
+  earlier: Promise<LoadedEvidence>,
+  options: ReadOptions = {},
+): Promise<LoadedEvidence> {
+  const git = createSimpleGitEvidence(repositoryRoot);
+  const [tip, read] = await Promise.all([
+    resolveEvidenceTip(git, options.onNotice),
+    earlier.catch(() => undefined),
+  ]);
+  if (read && read.tip === tip) return read;
+  return loadEvidenceAt(git, tip, options);
+}
+
+async function loadEvidenceAt(
+  git: EvidenceGit,
+  tip: string | undefined,
+  options: ReadOptions,
+): Promise<LoadedEvidence> {
   if (!tip) return { records: [], drift: [], unreadable: [], total: 0 };
   const entries = await git.listRecords(tip);
   const contents = await git.readBlobs(entries);
@@ -353,7 +380,7 @@ export async function loadEvidence(
     }
     if (inPeriod(finished)) records.push(record);
   });
-  return { records, drift, unreadable, total: entries.length };
+  return { records, drift, unreadable, total: entries.length, tip };
 }
 
 /** Reads the records that finished in a period, in chain order (unreadable files are left out). */

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadEvidence } from '../audit/index.js';
+import { loadEvidence, reloadEvidence } from '../audit/index.js';
 import { compileChangeControlPolicy } from '../control/index.js';
 import { actingUser } from '../core/acting-user.js';
 import { configError, NetchangeError, usageError } from '../core/errors.js';
@@ -147,6 +147,10 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
     // why: each check reports its inventory anyway; naming a drifted device's domain from it saves
     // an ansible-inventory --list per source after the check (~0.5 s of Python for 200 hosts).
     const reported = new Map<string, ReadonlyMap<string, InventoryHostFacts>>();
+    // why: the evidence chain is read while the check runs; after it, one git process confirms the
+    // chain has not moved (else it is read again), instead of three after the check.
+    const earlyEvidence = loadEvidence(workspace.root);
+    earlyEvidence.catch(() => undefined);
     const detected = await detectDrift({
       ...detectOptions,
       checkoutRoot: checkout.root,
@@ -164,8 +168,8 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
       // why: these checks answer a question about one target; their progress would read as new targets.
       detect: { ...detectOptions, progress: silentProgress() },
     };
-    // why: one read of the evidence branch, after the check, for explaining and recording alike.
-    const evidence = loadEvidence(workspace.root);
+    // why: one read of the evidence branch, as it is after the check, for explaining and recording alike.
+    const evidence = reloadEvidence(workspace.root, earlyEvidence);
     const records = evidence.then((loaded) => loaded.records);
     // why: with nothing drifted the records go unread; a failed read is reported by recording.
     records.catch(() => undefined);
