@@ -317,8 +317,8 @@ export async function loadEvidence(
 }
 
 /**
- * The evidence as it is now, reusing `earlier` (a read started before, e.g. while a long check ran)
- * when the chain has not moved since: one git process instead of three.
+ * The evidence as it is now, reusing `earlier` (a read with the same options, started before, e.g.
+ * while a long check ran) when the chain has not moved since: one git process instead of three.
  */
 export async function reloadEvidence(
   repositoryRoot: string,

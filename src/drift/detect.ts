@@ -13,6 +13,7 @@ import { EXECUTORS, type StepResult, stepOf } from '../executors/registry.js';
 import { runStep } from '../executors/run-step.js';
 import type { TerraformRun } from '../executors/terraform/types.js';
 import type { ProgressReporter } from '../runs/progress.js';
+import { DOMAIN_VARIABLE } from './domain.js';
 import type { DetectedTarget, DriftAnsibleSource, DriftConfig, DriftTerraformSource } from './model.js';
 import {
   type DiffLine,
@@ -44,11 +45,9 @@ export interface DetectOptions {
   concurrency: number;
   /**
    * Receives what each Ansible source's check reported of its inventory: every host's groups and
-   * `inventoryVariables` (drift names a drifted device's domain from them, domain.ts).
+   * its `netchange_domain`, from which resolveDriftOwners names a drifted device's domain.
    */
   onInventory?: (source: DriftAnsibleSource, hosts: ReadonlyMap<string, InventoryHostFacts>) => void;
-  /** The inventory variables `onInventory` receives. */
-  inventoryVariables?: readonly string[];
 }
 
 /** Runs every source and returns its targets, Ansible sources first, each in configuration order. */
@@ -98,7 +97,7 @@ async function detectAnsible(
   const step = stepOf('ansible', { ...source });
   const onInventory = options.onInventory;
   const inventoryFacts: StepContext['inventoryFacts'] = onInventory && {
-    variables: options.inventoryVariables ?? [],
+    variables: [DOMAIN_VARIABLE],
     receive: (hosts) => onInventory(source, hosts),
   };
   const { result } = await runStep(

@@ -80,9 +80,7 @@ export function openGit(root: string, options: OpenGitOptions = {}): GitCommands
         cwd: root,
         input,
         killGraceMs: 1_000,
-        ...(options.environment
-          ? { env: plumbingEnvironment(options.environment), inheritEnvironment: false }
-          : {}),
+        ...(environment ? { env: environment, inheritEnvironment: false } : {}),
       });
       if (result.exitCode !== 0) {
         const reason =
@@ -158,16 +156,13 @@ export async function lastCommitTouching(root: string, file: string): Promise<st
 }
 
 /**
- * simple-git in `root`, with only the plumbing variables and `environment` when given.
+ * simple-git in `root`, for the few one-off questions above.
  * why loaded on first use: the commands of a validate run go through runGit, and simple-git is about
  * a tenth of a megabyte of code to compile.
  */
-async function simpleGitIn(root: string, environment?: Record<string, string>): Promise<SimpleGit> {
+async function simpleGitIn(root: string): Promise<SimpleGit> {
   const { simpleGit } = await import('simple-git');
-  if (!environment) return simpleGit({ baseDir: root });
-  return simpleGit({ baseDir: root, allowEnvironment: Object.keys(environment) }).env(
-    plumbingEnvironment(environment),
-  );
+  return simpleGit({ baseDir: root });
 }
 
 function plumbingEnvironment(environment: Record<string, string>): Record<string, string> {

@@ -19,7 +19,7 @@ import { resolveInsideRepository } from '../documents/read-file.js';
 import { explainDrift } from '../drift/attribute.js';
 import { checkoutIntendedState, earlierIntendedStates, resolveIntendedCommit } from '../drift/checkout.js';
 import { type DetectOptions, detectDrift } from '../drift/detect.js';
-import { DOMAIN_VARIABLE, type DomainAnswer, inventoryKey, resolveDriftOwners } from '../drift/domain.js';
+import { type DomainAnswer, inventoryKey, resolveDriftOwners } from '../drift/domain.js';
 import type {
   DetectedTarget,
   DriftConfig,
@@ -155,7 +155,6 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
       ...detectOptions,
       checkoutRoot: checkout.root,
       config: drift,
-      inventoryVariables: [DOMAIN_VARIABLE],
       onInventory: (source, hosts) => reported.set(inventoryKey(source), hosts),
     });
     if (context.signal.aborted) throw new NetchangeError('E_CANCELLED', 'drift was cancelled');

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RaciAssignment } from '../../src/core/schema-types.generated.js';
 import { detectDrift } from '../../src/drift/detect.js';
 import {
-  DOMAIN_VARIABLE,
   type DomainAnswer,
   decideDomain,
   inventoryKey,
@@ -109,7 +108,6 @@ describe("a drifted target's RACI domain", () => {
       rules: [],
       progress: silentProgress(),
       concurrency: 1,
-      inventoryVariables: [DOMAIN_VARIABLE],
       onInventory: (source, hosts) => reported.set(inventoryKey(source), hosts),
     });
 
