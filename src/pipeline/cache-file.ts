@@ -1,13 +1,13 @@
 /**
  * The files netchange keeps in `<git dir>/netchange/` to save time between runs (conflict facts,
- * holiday calendars). why the git directory: a pull request can commit files into the work tree,
+ * holiday calendars, the hosts each Ansible step reaches). why the git directory: a pull request can commit files into the work tree,
  * never into `.git/`, so nothing it plants is read as a remembered answer.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Workspace } from './workspace.js';
 
-/** The path of a cache file in the workspace's git directory; undefined without git. */
+/** The path of a cache file (or folder) in the workspace's git directory; undefined without git. */
 export async function cacheFilePath(workspace: Workspace, name: string): Promise<string | undefined> {
   try {
     const gitDirectory = await workspace.git?.gitDirectory();

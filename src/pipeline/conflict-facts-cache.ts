@@ -232,15 +232,13 @@ async function environmentKey(
 }
 
 /**
- * Untracked files netchange itself writes under `paths.cache` and `paths.runs` (host cache, run
- * artifacts) when the repository does not ignore them.
+ * Untracked files netchange itself writes under `paths.runs` (run artifacts) when the repository
+ * does not ignore them.
  * why: they change on every run; keying on them would empty the cache each time.
  */
 function ownOutputMatcher(workspace: Workspace, state: WorkTreeState): (file: string) => boolean {
-  const prefixes = [workspace.config.paths.cache, workspace.config.paths.runs].map(
-    (folder) => `${path.posix.normalize(folder).replace(/\/$/, '')}/`,
-  );
-  return (file) => !state.blobs.has(file) && prefixes.some((prefix) => file.startsWith(prefix));
+  const prefix = `${path.posix.normalize(workspace.config.paths.runs).replace(/\/$/, '')}/`;
+  return (file) => !state.blobs.has(file) && file.startsWith(prefix);
 }
 
 async function readSmallFile(absolute: string, maxBytes: number): Promise<Buffer | 'too large' | undefined> {

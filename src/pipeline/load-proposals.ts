@@ -19,6 +19,7 @@ import { checkReferences, createPathChecker, type ReferenceResult } from '../pro
 import { resolveSchedule } from '../proposals/schedule.js';
 import { checkTargets } from '../proposals/targets.js';
 import { checkToolArguments } from '../proposals/tool-arguments.js';
+import { cacheFilePath } from './cache-file.js';
 import {
   CONFIG_FILE,
   DEFAULT_PATHS,
@@ -92,17 +93,24 @@ export interface LoadResult {
 }
 
 const ID_LINE = /^id:\s*["']?([^"'\s#]+)/m;
+/** The host resolution cache's folder in `<git dir>/netchange/`. */
+const HOST_CACHE = 'hosts';
 
 /**
  * Discovers, reads, parses and checks proposals: schema, schedule, references, lint and unique ids.
  * Never throws for bad proposals (they carry findings); throws for bad arguments (exit 2).
  */
 export async function loadProposals(workspace: Workspace, options: LoadOptions = {}): Promise<LoadResult> {
-  const selection = await selectProposalFiles(workspace, options);
+  const [selection, cacheDirectory] = await Promise.all([
+    selectProposalFiles(workspace, options),
+    // why: in the git directory, never the work tree: a pull request can commit a cache entry into
+    // the work tree that says its step reaches only declared hosts, never one into .git/.
+    cacheFilePath(workspace, HOST_CACHE),
+  ]);
   const resolver = createHostResolver({
     root: workspace.root,
     inventoryCommand: workspace.config.executors.ansibleInventory,
-    cacheDirectory: path.join(workspace.root, workspace.config.paths.cache),
+    ...(cacheDirectory ? { cacheDirectory } : {}),
   });
   const checkPath = createPathChecker(workspace.root);
   const blobs = indexBlobsOf(workspace, selection.files, options.indexBlobs);

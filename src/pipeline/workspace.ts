@@ -35,7 +35,6 @@ export interface ResolvedConfig {
     windows: string;
     changeControl: string;
     runs: string;
-    cache: string;
     /** The local freezes file (netchange freeze without --github). */
     freezes: string;
   };
@@ -198,7 +197,6 @@ export function resolveConfig(config: NetchangeConfig | undefined): ResolvedConf
       windows: config?.paths?.windows ?? DEFAULT_PATHS.windows,
       changeControl: config?.paths?.changeControl ?? DEFAULT_PATHS.changeControl,
       runs: config?.paths?.runs ?? '.netchange/runs',
-      cache: '.netchange/cache',
       freezes: config?.paths?.freezes ?? '.netchange/freezes.yaml',
     },
     defaults: { ...(config?.defaults?.timezone ? { timezone: config.defaults.timezone } : {}) },

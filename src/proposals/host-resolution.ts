@@ -4,13 +4,14 @@
  * one Python process, started at the first question the on-disk cache cannot answer, so it imports
  * Ansible while the remaining proposals are still being parsed.
  *
- * The cache lives under `.netchange/cache/`, keyed by content: an inventory by its text, a step by
- * its inventory's text, its playbook's text and its limit (and every playbook the playbook imports
- * must still hash the same). It holds host names, groups and sites only, never inventory variables.
+ * The cache lives where the caller says (validate: `<git dir>/netchange/hosts/`, never the work tree,
+ * which a pull request writes), keyed by content: an inventory by its text, a step by its inventory's
+ * text, its playbook's text and its limit (and every playbook the playbook imports must still hash
+ * the same). It holds host names, groups and sites only, never inventory variables.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadProcessRunner } from '../executors/run-process.js';
 import {
@@ -62,14 +63,15 @@ export interface HostResolverOptions {
   root: string;
   /** The ansible-inventory command; the helper runs with its Python. */
   inventoryCommand: string;
-  /** Where cache files go; none: no disk cache. */
+  /**
+   * Where cache files go; none: no disk cache. Never a folder a pull request can write into (the work
+   * tree): an entry there would be believed.
+   */
   cacheDirectory?: string;
 }
 
 // why: a new helper (or cache format) must never read entries an older one wrote.
 const CACHE_VERSION = createHash('sha256').update('netchange-hosts-v1\0').update(HELPER_SOURCE).digest('hex');
-// why: the cache before host resolution kept `ansible-inventory --list` output, variables included.
-const LEGACY_INVENTORY_CACHE = /^inventory-[0-9a-f]{64}\.json$/;
 
 /** A step's identity within a run. */
 export function hostQueryKey(query: HostQuery): string {
@@ -194,13 +196,11 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
     if (!directory || writes.length === 0) return;
     try {
       await mkdir(directory, { recursive: true, mode: 0o700 });
-      const legacy = (await readdir(directory)).filter((name) => LEGACY_INVENTORY_CACHE.test(name));
-      await Promise.all([
-        ...legacy.map((name) => rm(path.join(directory, name), { force: true })),
-        ...writes.map(({ name, value }) =>
+      await Promise.all(
+        writes.map(({ name, value }) =>
           writeFile(path.join(directory, name), JSON.stringify(value), { mode: 0o600 }),
         ),
-      ]);
+      );
     } catch {
       // why: the cache only saves time; a read-only checkout still validates.
     }

@@ -45,7 +45,7 @@ function rehearse(...flags: string[]) {
 async function nothingHappened(): Promise<void> {
   const refs = (await repository.git.raw(['for-each-ref', '--format=%(refname)'])).trim().split('\n');
   expect(refs).toEqual(['refs/heads/main']);
-  // (validation's inventory cache may appear under .netchange/cache, as with validate; no run directory)
+  // (validation's host cache may appear under .git/netchange/hosts, as with validate; no run directory)
   expect(existsSync(path.join(repository.root, '.netchange/runs'))).toBe(false);
   expect(existsSync(path.join(repository.root, 'state'))).toBe(false);
   expect((await repository.git.status()).isClean()).toBe(true);

@@ -82,6 +82,8 @@ beforeAll(async () => {
   );
   // why: the tests' TypeScript loader keeps its compile cache in TMPDIR; it is not netchange's.
   await readTree(path.join(repository.root, '.netchange'), written, TSX_CACHE);
+  // why: netchange's caches (host resolution, conflict facts) live in the git directory.
+  await readTree(path.join(repository.root, '.git/netchange'), written, TSX_CACHE);
   await readTree(temporary, written, TSX_CACHE);
   const evidence = await execa('git', ['log', '-p', '--format=%B', 'refs/heads/netchange-evidence'], {
     cwd: repository.root,

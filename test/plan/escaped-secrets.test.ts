@@ -139,6 +139,8 @@ beforeAll(async () => {
     { cwd: repository.root, env },
   );
   await readTree(path.join(repository.root, '.netchange'), written);
+  // why: netchange's caches (host resolution, conflict facts) live in the git directory.
+  await readTree(path.join(repository.root, '.git/netchange'), written);
   await readTree(temporary, written);
 }, 240_000);
 
@@ -165,8 +167,8 @@ describe('netchange plan with escaped, non-ASCII and multi-line secrets from eve
     );
   });
 
-  it('keeps the files not meant for people private: .netchange/cache and the temp directory, 0600 in 0700', async () => {
-    const cache = path.join(repository.root, '.netchange', 'cache');
+  it('keeps the files not meant for people private: the host cache and the temp directory, 0600 in 0700', async () => {
+    const cache = path.join(repository.root, '.git', 'netchange', 'hosts');
     const files: Record<string, string> = {};
     await readTree(cache, files);
     // why: tsx-* is the compile cache of the loader the tests run the CLI with, not netchange's.

@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ValidationReport } from '../../src/core/model.js';
 import { createHostResolver, type HostQuery } from '../../src/proposals/host-resolution.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
+import { runCli } from '../support/run-cli.js';
 
 const PLANTED = 'inventory-Planted-S3cret';
 
@@ -20,7 +22,7 @@ describe('the host resolution cache', () => {
   let repository: TestRepository;
   let tools: string;
   let inventoryCommand: string;
-  const cache = () => path.join(repository.root, '.netchange/cache');
+  const cache = () => path.join(repository.root, '.git/netchange/hosts');
 
   // why: the resolver runs the Python named on the ansible-inventory command's #! line. A command of
   // our own lets a test break that Python (a fault), proving a later run needed no Python at all.
@@ -139,14 +141,80 @@ describe('the host resolution cache', () => {
       expect(text).not.toContain('device_password');
     }
   });
+});
 
-  it('deletes inventory cache files of older versions, which kept variables', async () => {
-    const legacy = path.join(cache(), `inventory-${'a'.repeat(64)}.json`);
-    await resolve({ limit: 'sw-1' });
-    await writeFile(legacy, JSON.stringify({ secret: PLANTED }));
+// why: Sunday's maintenance window at Plant A; the step's limit also reaches a Berlin switch.
+const REACHING = `apiVersion: netchange/v1
+kind: ChangeProposal
+id: CHG-REACH
+title: Describe a port on sw-plant-a-02
+requester: {team: partner-noc, github: dana}
+type: normal
+domain: switching
+risk: low
+targets: {sites: [plant-a], devices: [sw-plant-a-02]}
+schedule: {start: "2026-11-29T02:00", end: "2026-11-29T03:00", timezone: America/Chicago}
+execution:
+  - ansible:
+      playbook: playbooks/switching/port-description.yaml
+      inventory: inventory/hosts.yaml
+      limit: "sw-plant-a-02,sw-berlin-01"
+`;
 
-    await resolve({ limit: 'sw-2' });
+describe('validate and the host resolution cache (example plant network)', () => {
+  let repository: TestRepository;
+  afterEach(async () => repository.remove());
 
-    expect(await readdir(cache())).not.toContain(path.basename(legacy));
+  const undeclared = async (): Promise<string[]> => {
+    const result = await runCli(['validate', '--format', 'json', '--at', '2026-11-23T15:00:00Z'], {
+      cwd: repository.root,
+    });
+    const report = JSON.parse(result.stdout) as ValidationReport;
+    return report.proposals
+      .flatMap((proposal) => proposal.findings)
+      .filter((finding) => finding.message.includes('not declared in targets'))
+      .map((finding) => finding.message);
+  };
+
+  /** Every file the host resolution cache holds, wherever netchange keeps it. */
+  const remembered = async (): Promise<string[]> => {
+    const found: string[] = [];
+    const walk = async (directory: string): Promise<void> => {
+      for (const entry of await readdir(directory, { withFileTypes: true })) {
+        const full = path.join(directory, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (/^(hosts|inventory-v2)-[0-9a-f]{64}\.json$/.test(entry.name)) found.push(full);
+      }
+    };
+    await walk(repository.root);
+    return found;
+  };
+
+  it('never believes a cache entry a pull request commits into the work tree', async () => {
+    repository = await createRepository({}, { fromExample: true });
+    await rm(path.join(repository.root, 'changes'), { recursive: true, force: true });
+    await repository.write({ 'changes/reach.yaml': REACHING });
+    await repository.commit('a step that reaches an undeclared switch');
+    const honest = await undeclared();
+    const entries = await remembered();
+
+    // The forgery: every remembered answer, the Berlin switch left out, committed where a cache
+    // inside the work tree would be read; the runner's own cache is gone (a fresh CI checkout).
+    const planted = path.join(repository.root, '.netchange/cache');
+    await mkdir(planted, { recursive: true });
+    for (const file of entries) {
+      const entry = JSON.parse(await readFile(file, 'utf8')) as { hosts?: unknown };
+      if (Array.isArray(entry.hosts)) entry.hosts = entry.hosts.filter((host) => host !== 'sw-berlin-01');
+      await writeFile(path.join(planted, path.basename(file)), JSON.stringify(entry));
+    }
+    await rm(path.join(repository.root, '.git/netchange'), { recursive: true, force: true });
+    await repository.commit('remember fewer hosts');
+    const forged = await undeclared();
+
+    expect(honest).toEqual([expect.stringContaining('sw-berlin-01')]);
+    expect(forged).toEqual(honest);
+    expect(
+      entries.some((file) => file.includes(`${path.sep}.git${path.sep}netchange${path.sep}hosts${path.sep}`)),
+    ).toBe(true);
   });
 });
