@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ValidationReport } from '../../src/core/model.js';
 import { createHostResolver, type HostQuery } from '../../src/proposals/host-resolution.js';
+import { plantProposalYaml } from '../support/proposals.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -143,23 +144,16 @@ describe('the host resolution cache', () => {
   });
 });
 
-// why: Sunday's maintenance window at Plant A; the step's limit also reaches a Berlin switch.
-const REACHING = `apiVersion: netchange/v1
-kind: ChangeProposal
-id: CHG-REACH
-title: Describe a port on sw-plant-a-02
-requester: {team: partner-noc, github: dana}
-type: normal
-domain: switching
-risk: low
-targets: {sites: [plant-a], devices: [sw-plant-a-02]}
-schedule: {start: "2026-11-29T02:00", end: "2026-11-29T03:00", timezone: America/Chicago}
-execution:
-  - ansible:
+// why: the step's limit reaches a Berlin switch beside the declared one.
+const REACHING = plantProposalYaml(
+  'CHG-REACH',
+  'Describe a port',
+  `  - ansible:
       playbook: playbooks/switching/port-description.yaml
       inventory: inventory/hosts.yaml
-      limit: "sw-plant-a-02,sw-berlin-01"
-`;
+      limit: "sw-plant-a-01,sw-berlin-01"
+`,
+);
 
 describe('validate and the host resolution cache (example plant network)', () => {
   let repository: TestRepository;
