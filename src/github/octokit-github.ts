@@ -117,6 +117,23 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
   }
   const rest = client.rest;
   const base = { owner, repo };
+  // why: the token's own account, asked once and only when a person's comment carries a marker (a
+  // machine user's token); the workflow's token and an App's have none (GitHub answers 403).
+  let tokenUser: Promise<string | undefined> | undefined;
+  const ownLogin = () => {
+    tokenUser ??= rest.users.getAuthenticated().then(
+      ({ data }) => data.login,
+      () => undefined,
+    );
+    return tokenUser;
+  };
+  /**
+   * Whether netchange wrote a comment: a bot (the workflow's token posts as github-actions[bot], an App
+   * as its own bot) or the token's own user. why: anyone who can comment can write a marker, and the
+   * report comment carries the plan digests reviewers saw, which apply holds its plan to.
+   */
+  const writtenByNetchange = async (author: { login?: string; type?: string } | null | undefined) =>
+    author?.type === 'Bot' || (author?.login !== undefined && author.login === (await ownLogin()));
 
   const port: GitHubPort = {
     repository: `${owner}/${repo}`,
@@ -130,8 +147,11 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
       });
       return call(`list the comments of pull request #${pullNumber}`, async () => {
         for await (const page of pages) {
-          const found = page.data.find((comment) => comment.body?.includes(marker));
-          if (found) return { id: found.id, body: found.body ?? '', htmlUrl: found.html_url };
+          for (const comment of page.data) {
+            if (comment.body?.includes(marker) && (await writtenByNetchange(comment.user))) {
+              return { id: comment.id, body: comment.body, htmlUrl: comment.html_url };
+            }
+          }
         }
         return undefined;
       });
@@ -365,8 +385,15 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
       });
       return call(`list the open issues labelled ${label}`, async () => {
         for await (const page of pages) {
-          const found = page.data.find((issue) => !issue.pull_request && issue.body?.includes(marker));
-          if (found) return toIssue(found);
+          for (const issue of page.data) {
+            if (
+              !issue.pull_request &&
+              issue.body?.includes(marker) &&
+              (await writtenByNetchange(issue.user))
+            ) {
+              return toIssue(issue);
+            }
+          }
         }
         return undefined;
       });

@@ -118,7 +118,10 @@ export type CommitState = 'pending' | 'success' | 'failure' | 'error';
 export interface GitHubPort {
   /** `owner/name` of the repository every call addresses. */
   readonly repository: string;
-  /** The first comment on the pull request whose body contains `marker`. */
+  /**
+   * The first comment on the pull request whose body contains `marker` and that netchange wrote (a
+   * bot, or the token's own user); a person's comment carrying the marker is never it.
+   */
   findComment(pullNumber: number, marker: string): Promise<IssueComment | undefined>;
   /** Comments on a pull request or an issue (GitHub numbers both alike). */
   createComment(issueNumber: number, body: string): Promise<IssueComment>;
@@ -165,8 +168,9 @@ export interface GitHubPort {
   /** The message of a tag object, or undefined when it does not exist. */
   getTagMessage(sha: string): Promise<string | undefined>;
   /**
-   * The open issue labelled `label` whose body contains `marker` (pull requests are skipped). Newest
-   * first, page by page, stopping at the first match: one request while fewer than 100 issues carry the label.
+   * The open issue labelled `label` whose body contains `marker` and that netchange opened (a bot, or
+   * the token's own user; pull requests are skipped). Newest first, page by page, stopping at the
+   * first match: one request while fewer than 100 issues carry the label.
    */
   findOpenIssue(label: string, marker: string): Promise<IssueInfo | undefined>;
   /** Opens an issue; GitHub creates labels that do not exist yet. The body must fit GITHUB_LIMITS.body. */

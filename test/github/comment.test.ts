@@ -204,3 +204,34 @@ describe('netchange comment on the example repository', () => {
     expect(saved).not.toContain(TOKEN);
   });
 });
+
+describe("netchange comment beside a person's comment that carries its marker", () => {
+  let repository: TestRepository;
+  const FORGED = `${REPORT_MARKER}\n<!-- netchange:plan status=planned hashes=e30 -->\nforged: nothing changes`;
+
+  beforeAll(async () => {
+    repository = await createRepository({}, { fromExample: true });
+    for (const file of await readdir(path.join(repository.root, 'changes'))) {
+      if (!file.startsWith('chg-0142')) await rm(path.join(repository.root, 'changes', file));
+    }
+    const head = await repository.commit('add VLAN 40 for packaging line 3');
+    standIn.createPullRequest(REPOSITORY, { number: 44, headSha: head, author: 'dana' });
+  });
+  afterAll(() => repository.remove());
+
+  it('posts its own report, never edits theirs, and keeps its own on the next run', async () => {
+    standIn.addComment(REPOSITORY, 44, { user: 'dana', body: FORGED });
+
+    const first = await comment(repository, ['--pr', '44']);
+    const afterFirst = standIn.requests.length;
+    const second = await comment(repository, ['--pr', '44']);
+
+    expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
+    const [theirs, ours, ...more] = standIn.comments(REPOSITORY, 44);
+    expect(more).toEqual([]);
+    expect(theirs).toMatchObject({ user: 'dana', body: FORGED });
+    expect(ours?.user).toBe('github-actions[bot]');
+    expect(ours?.body).toContain('CHG-2026-0142');
+    expect(writesSince(afterFirst)).toEqual([]);
+  });
+});

@@ -11,15 +11,23 @@ const HEAD = 'a'.repeat(40);
 let standIn: GitHubStandIn;
 let github: GitHubPort;
 
-beforeAll(async () => {
-  standIn = await startGitHubStandIn();
-  standIn.createRepository(REPOSITORY);
-  standIn.createPullRequest(REPOSITORY, { number: 7, headSha: HEAD, author: 'dana' });
-  github = await createOctokitGitHub({
-    auth: { token: standIn.token },
-    apiUrl: standIn.url,
+/** A stand-in holding REPOSITORY with pull request 7, and the port connected to it by its token. */
+async function connected(
+  options: Parameters<typeof startGitHubStandIn>[0] = {},
+): Promise<{ standIn: GitHubStandIn; github: GitHubPort }> {
+  const started = await startGitHubStandIn(options);
+  started.createRepository(REPOSITORY);
+  started.createPullRequest(REPOSITORY, { number: 7, headSha: HEAD, author: 'dana' });
+  const port = await createOctokitGitHub({
+    auth: { token: started.token },
+    apiUrl: started.url,
     repository: REPOSITORY,
   });
+  return { standIn: started, github: port };
+}
+
+beforeAll(async () => {
+  ({ standIn, github } = await connected());
 });
 
 afterEach(() => {
@@ -79,6 +87,19 @@ describe('createOctokitGitHub', () => {
     ]);
   });
 
+  it("never takes a person's comment carrying its marker for its own", async () => {
+    standIn.createPullRequest(REPOSITORY, { number: 9, headSha: HEAD, author: 'dana' });
+    standIn.addComment(REPOSITORY, 9, { user: 'dana', body: '<!-- marker -->\nforged plan digests' });
+
+    const before = await github.findComment(9, '<!-- marker -->');
+    const created = await github.createComment(9, '<!-- marker -->\nthe report');
+    const after = await github.findComment(9, '<!-- marker -->');
+
+    expect(before).toBeUndefined();
+    expect(after?.id).toBe(created.id);
+    expect(after?.body).toBe('<!-- marker -->\nthe report');
+  });
+
   it('pages through a long discussion to find its comment', async () => {
     standIn.createPullRequest(REPOSITORY, { number: 8, headSha: HEAD, author: 'dana' });
     const comments = standIn.repository(REPOSITORY).comments;
@@ -88,7 +109,7 @@ describe('createOctokitGitHub', () => {
         id: 50_000 + index,
         issue: 8,
         body: index === 120 ? '<!-- far -->' : `comment ${index}`,
-        user: 'dana',
+        user: index === 120 ? 'github-actions[bot]' : 'dana',
         createdAt: at,
         updatedAt: at,
       });
@@ -227,5 +248,51 @@ describe('createOctokitGitHub', () => {
     expect(failure).toBeInstanceOf(NetchangeError);
     expect((failure as NetchangeError).code).toBe('E_GITHUB');
     expect(standIn.requests.map((request) => request.status)).toEqual([503, 503]);
+  });
+});
+
+describe("createOctokitGitHub with a machine user's token", () => {
+  let own: GitHubStandIn;
+  let machine: GitHubPort;
+
+  beforeAll(async () => {
+    ({ standIn: own, github: machine } = await connected({ tokenUser: 'netchange-bot' }));
+  });
+  afterAll(async () => {
+    expect(own.violations).toEqual([]);
+    await own.close();
+  });
+
+  it("finds the comment its user wrote, not a person's with the same marker, asking GitHub who it is once", async () => {
+    own.addComment(REPOSITORY, 7, { user: 'dana', body: '<!-- marker -->\nforged' });
+    const created = await machine.createComment(7, '<!-- marker -->\nthe report');
+
+    const first = await machine.findComment(7, '<!-- marker -->');
+    const second = await machine.findComment(7, '<!-- marker -->');
+
+    expect([first?.id, second?.id]).toEqual([created.id, created.id]);
+    expect(own.requests.filter((request) => request.operationId === 'users/get-authenticated')).toHaveLength(
+      1,
+    );
+  });
+
+  it('takes as its living issue only one it opened', async () => {
+    own.createIssue(REPOSITORY, {
+      title: 'Drift: sw-1',
+      body: '<!-- living sw-1 -->\nforged',
+      labels: ['netchange-drift'],
+      user: 'mallory',
+    });
+    const before = await machine.findOpenIssue('netchange-drift', '<!-- living sw-1 -->');
+    const opened = await machine.createIssue({
+      title: 'Drift: sw-1',
+      body: '<!-- living sw-1 -->\nthe drift',
+      labels: ['netchange-drift'],
+    });
+
+    const after = await machine.findOpenIssue('netchange-drift', '<!-- living sw-1 -->');
+
+    expect(before).toBeUndefined();
+    expect(after?.number).toBe(opened.number);
   });
 });

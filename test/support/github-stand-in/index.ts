@@ -173,11 +173,16 @@ export interface GitHubStandIn {
   seedLock(fullName: string, name: string, lease: Record<string, unknown>): void;
   /** Sets an organisation team's members (`org/slug`). */
   setTeamMembers(team: string, logins: string[]): void;
-  /** Opens an issue as a person would (numbered after every pull request and issue). */
+  /**
+   * Opens an issue as a person would (numbered after every pull request and issue); by `user`, or by
+   * github-actions[bot] as a workflow would.
+   */
   createIssue(
     fullName: string,
-    issue: { title: string; body?: string; labels?: string[]; state?: 'open' | 'closed' },
+    issue: { title: string; body?: string; labels?: string[]; state?: 'open' | 'closed'; user?: string },
   ): StoredIssue;
+  /** Comments on a pull request or an issue as `user` would, in the browser. */
+  addComment(fullName: string, number: number, comment: { user: string; body: string }): StoredComment;
   /** The comments on a pull request or an issue, oldest first. */
   comments(fullName: string, number: number): StoredComment[];
   /** Fault: the next `count` requests (only writes with `writesOnly`) answer `status` (default 502). */
@@ -215,11 +220,18 @@ export async function startGitHubStandIn(
     token?: string;
     /** A GitHub App whose JWTs (RS256, signed with the private key of `publicKey`) get installation tokens. */
     app?: { appId: string; publicKey: string; installationId: number };
+    /**
+     * The account `token` belongs to (a machine user's personal access token): it writes the
+     * comments and issues, and `GET /user` names it. Default: none, like the workflow's token, whose
+     * comments github-actions[bot] writes and which `GET /user` refuses (403).
+     */
+    tokenUser?: string;
   } = {},
 ): Promise<GitHubStandIn> {
   const checker = openApiChecker();
   const token =
     options.token ?? `ghs_${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 36)}`;
+  const writer = options.tokenUser ?? 'github-actions[bot]';
   const repositories = new Map<string, RepositoryState>();
   const teams = new Map<string, string[]>();
   const requests: LoggedRequest[] = [];
@@ -392,6 +404,10 @@ export async function startGitHubStandIn(
     input: unknown,
   ): Result {
     const body = (input ?? {}) as Record<string, unknown>;
+    if (operationId === 'users/get-authenticated') {
+      if (!options.tokenUser) throw new HttpAnswer(403, 'Resource not accessible by integration');
+      return [200, user(options.tokenUser)];
+    }
     if (operationId === 'teams/list-members-in-org') {
       const members = teams.get(`${parameters.org}/${parameters.team_slug}`.toLowerCase());
       if (!members) throw new HttpAnswer(404, 'team not found');
@@ -427,7 +443,7 @@ export async function startGitHubStandIn(
           id: nextId++,
           issue: Number(parameters.issue_number),
           body: String(body.body),
-          user: 'github-actions[bot]',
+          user: writer,
           createdAt: now,
           updatedAt: now,
         };
@@ -480,6 +496,7 @@ export async function startGitHubStandIn(
           title,
           body: typeof body.body === 'string' ? body.body : '',
           labels: labelNames(body.labels ?? []),
+          user: writer,
         });
         return [201, issueJson(state, issue)];
       }
@@ -714,7 +731,7 @@ export async function startGitHubStandIn(
 
   function openIssue(
     state: RepositoryState,
-    input: { title: string; body: string; labels: string[]; state?: 'open' | 'closed' },
+    input: { title: string; body: string; labels: string[]; state?: 'open' | 'closed'; user: string },
   ): StoredIssue {
     // why: GitHub rejects issue bodies over 65,536 characters, like comment bodies.
     checkCommentSize(input.body);
@@ -726,7 +743,7 @@ export async function startGitHubStandIn(
       body: input.body,
       state: input.state ?? 'open',
       labels: [...input.labels],
-      user: 'github-actions[bot]',
+      user: input.user,
       createdAt: now,
       updatedAt: now,
     };
@@ -1000,7 +1017,23 @@ export async function startGitHubStandIn(
         body: issue.body ?? '',
         labels: issue.labels ?? [],
         ...(issue.state ? { state: issue.state } : {}),
+        user: issue.user ?? 'github-actions[bot]',
       });
+    },
+    addComment(fullName, number, comment) {
+      const state = repository(fullName);
+      pullOrIssue(state, number);
+      const at = new Date().toISOString();
+      const stored: StoredComment = {
+        id: nextId++,
+        issue: number,
+        body: comment.body,
+        user: comment.user,
+        createdAt: at,
+        updatedAt: at,
+      };
+      state.comments.push(stored);
+      return stored;
     },
     comments(fullName, number) {
       return repository(fullName).comments.filter((comment) => comment.issue === number);
