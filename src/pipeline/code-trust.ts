@@ -1,14 +1,15 @@
 /**
  * Code in a pull request runs only after it is trusted. A pull request can change what `plan` runs
  * (playbooks, roles, templates, plugins, ansible.cfg, a vault password script, inventories,
- * Terraform code); until a member of a `codeReviewers` team of the policy in force approves the head
+ * Terraform code, the programs netchange.yaml names); until a member of a `codeReviewers` team of the policy in force approves the head
  * commit, plan runs nothing of it.
  */
 import { usageError } from '../core/errors.js';
 import type { Approval } from '../core/model.js';
+import { executorCommands } from '../executors/registry.js';
 import { trustedMembers } from '../gate/stages/change-control/trusted-members.js';
 import { configAt, loadPolicyInForce, policyDataFiles } from './load-proposals.js';
-import { isYamlFile, type Workspace } from './workspace.js';
+import { CONFIG_FILE, isYamlFile, type ResolvedConfig, type Workspace } from './workspace.js';
 
 /** What plan may run of a pull request. */
 export interface CodeTrust {
@@ -53,6 +54,16 @@ export function executableChanges(
   return [...new Set(changed.filter((file) => !isData(file)))].sort();
 }
 
+/**
+ * Whether two configurations name different programs for the executors (`executors.ansiblePlaybook`,
+ * `ansibleInventory`, `terraform`): a pull request that points one at another program changes what
+ * runs as much as one that edits a playbook.
+ */
+export function programsDiffer(head: ResolvedConfig, base: ResolvedConfig): boolean {
+  const programs = (config: ResolvedConfig) => JSON.stringify(executorCommands(config.executors));
+  return programs(head) !== programs(base);
+}
+
 /** Compares HEAD with the base and decides whether plan may run the pull request's code. */
 export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOptions): Promise<CodeTrust> {
   const git = workspace.git;
@@ -71,6 +82,8 @@ export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOpt
     changesFolders: [workspace.config.paths.changes, baseConfig.paths.changes],
     policyFiles: policyDataFiles([workspace.config, baseConfig]),
   });
+  // why: netchange.yaml is policy data, except where it names the programs plan runs.
+  if (programsDiffer(workspace.config, baseConfig)) files.unshift(CONFIG_FILE);
   if (files.length === 0) return { baseCommit, files, reviewers: [], approvedBy: [], trusted: true };
 
   const { compileChangeControlPolicy, evaluateCodeReview } = await import('../control/index.js');

@@ -12,11 +12,20 @@
  * evaluates the literal patterns with Ansible's InventoryManager (`subset(limit)` then
  * `get_hosts(hosts)`, as ansible-playbook does), so the pattern rules are Ansible's own.
  */
-import { accessSync, closeSync, constants, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { NetchangeError } from '../core/errors.js';
+import { configError, NetchangeError } from '../core/errors.js';
 import { runProcess } from '../executors/run-process.js';
 
 /** One host of an inventory as the helper reports it: names only, never variables. */
@@ -249,9 +258,10 @@ export interface RunningHelper {
 /**
  * Starts the helper with the Python interpreter that runs `inventoryCommand` (ansible-inventory),
  * in an empty scratch directory, with a netchange-written ansible.cfg and a minimal environment:
- * no ANSIBLE_* variable of the caller (vault password files, plugin paths) reaches it.
+ * no ANSIBLE_* variable of the caller (vault password files, plugin paths) reaches it. Throws a
+ * configuration error (exit 2) when that interpreter is a file of the repository at `root`.
  */
-export function startAnsibleHelper(inventoryCommand: string): RunningHelper {
+export function startAnsibleHelper(inventoryCommand: string, root: string): RunningHelper {
   let sendRequest: (text: string) => void = () => undefined;
   const input = new Promise<string>((resolve) => {
     sendRequest = resolve;
@@ -259,7 +269,7 @@ export function startAnsibleHelper(inventoryCommand: string): RunningHelper {
   // why: prepared and spawned synchronously (loadProcessRunner has run): validate reads proposals in
   // one synchronous loop, and a helper start that waited for the event loop would begin after it.
   const started = (() => {
-    const python = ansiblePython(inventoryCommand);
+    const python = runnerPython(ansiblePython(inventoryCommand), inventoryCommand, root);
     const scratch = mkdtempSync(path.join(os.tmpdir(), 'netchange-hosts-'));
     const config = path.join(scratch, 'ansible.cfg');
     writeFileSync(config, HELPER_CONFIG, { mode: 0o600 });
@@ -344,6 +354,37 @@ function ansiblePython(command: string): string {
     }
   }
   return 'python3';
+}
+
+/**
+ * The interpreter as the runner has it: a bare name found on PATH, every path resolved through its
+ * links, and refused when it lies inside the repository.
+ * why: netchange.yaml is part of the pull request, and validate runs before anyone reviewed it; an
+ * ansible-inventory whose `#!` names a "python3" the pull request added (or a PATH entry inside the
+ * checkout, such as node_modules/.bin) would run the pull request's code on the runner.
+ */
+function runnerPython(python: string, inventoryCommand: string, root: string): string {
+  const found = python.includes('/') ? python : findOnPath(python);
+  if (found === undefined) return python;
+  const real = realpathOr(path.resolve(found));
+  const repository = realpathOr(path.resolve(root));
+  if (real === repository || real.startsWith(`${repository}${path.sep}`)) {
+    throw configError(
+      `the Python of executors.ansibleInventory (${inventoryCommand}) is ${path.relative(repository, real)}, a file of the repository; netchange does not run the repository's files to validate`,
+      {
+        hint: "Point executors.ansibleInventory in netchange.yaml at the ansible-inventory installed on the runner (its #! line names Ansible's Python), or remove the key.",
+      },
+    );
+  }
+  return found;
+}
+
+function realpathOr(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
 }
 
 function findOnPath(command: string): string | undefined {

@@ -132,7 +132,7 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
     // why: the process runner loads on the first child process; the helper then starts at once.
     helper = loadProcessRunner().then(() => {
       started = true;
-      return startAnsibleHelper(options.inventoryCommand);
+      return startAnsibleHelper(options.inventoryCommand, options.root);
     });
     // why: a failed start is reported where it is awaited (the loop, or resolve), never as unhandled.
     helper.catch(() => undefined);

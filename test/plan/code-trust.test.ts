@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
@@ -134,6 +135,30 @@ describe("plan runs a pull request's changed code only once a code reviewer appr
 
     expect(result.exitCode).toBe(1);
     expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+  });
+
+  it("holds a pull request that points netchange.yaml's executors at another program", async () => {
+    // why: a program outside the repository (as a runner's own tools are) that leaves a marker when
+    // it runs; the pull request changes no code file, only which program netchange.yaml names.
+    const tools = await mkdtemp(path.join(os.tmpdir(), 'netchange-program-'));
+    const program = path.join(tools, 'ansible-playbook');
+    await writeFile(program, `#!/bin/sh\ntouch '${path.join(tools, MARKER)}'\nexec ansible-playbook "$@"\n`, {
+      mode: 0o755,
+    });
+    const { repository } = await pullRequest(async (pr) => {
+      await changeProposalOnly(pr);
+      const config = await readFile(path.join(pr.root, 'netchange.yaml'), 'utf8');
+      await pr.write({ 'netchange.yaml': `${config}executors:\n  ansiblePlaybook: ${program}\n` });
+    });
+    cleanups.push(repository);
+
+    const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
+    const ran = existsSync(path.join(tools, MARKER));
+    await rm(tools, { recursive: true, force: true });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('code changes in netchange.yaml need a review before they run');
+    expect(ran).toBe(false);
   });
 
   it('plans a proposal-only pull request at once', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { execa } from 'execa';
 
@@ -39,4 +40,11 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
 export async function filesUnder(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => `${entry.parentPath}/${entry.name}`);
+}
+
+/** The Python that runs the real ansible-inventory, read from its #! line. */
+export function realAnsiblePython(): string {
+  const command = execFileSync('sh', ['-c', 'command -v ansible-inventory'], { encoding: 'utf8' }).trim();
+  const first = execFileSync('head', ['-n', '1', command], { encoding: 'utf8' });
+  return first.slice(2).trim().split(/\s+/)[0]!;
 }

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -6,18 +5,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ValidationReport } from '../../src/core/model.js';
 import { createHostResolver, type HostQuery } from '../../src/proposals/host-resolution.js';
+import { realAnsiblePython } from '../support/processes.js';
 import { plantProposalYaml } from '../support/proposals.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
 const PLANTED = 'inventory-Planted-S3cret';
-
-/** The Python that runs the real ansible-inventory, read from its #! line. */
-function realAnsiblePython(): string {
-  const command = execFileSync('sh', ['-c', 'command -v ansible-inventory'], { encoding: 'utf8' }).trim();
-  const first = execFileSync('head', ['-n', '1', command], { encoding: 'utf8' });
-  return first.slice(2).trim().split(/\s+/)[0]!;
-}
 
 describe('the host resolution cache', () => {
   let repository: TestRepository;
