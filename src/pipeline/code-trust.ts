@@ -4,12 +4,22 @@
  * Terraform code, the programs netchange.yaml names); until a member of a `codeReviewers` team of the policy in force approves the head
  * commit, plan runs nothing of it.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { usageError } from '../core/errors.js';
+import { hasErrors } from '../core/findings.js';
 import type { Approval } from '../core/model.js';
+import { validateDocument } from '../documents/schemas.js';
 import { executorCommands } from '../executors/registry.js';
 import { trustedMembers } from '../gate/stages/change-control/trusted-members.js';
 import { configAt, loadPolicyInForce, policyDataFiles } from './load-proposals.js';
-import { CONFIG_FILE, isYamlFile, type ResolvedConfig, type Workspace } from './workspace.js';
+import {
+  CONFIG_FILE,
+  isYamlFile,
+  type ResolvedConfig,
+  readYamlDocument,
+  type Workspace,
+} from './workspace.js';
 
 /** What plan may run of a pull request. */
 export interface CodeTrust {
@@ -41,14 +51,20 @@ export interface CodeTrustOptions {
  * Data, not code: proposal files under the changes folder, the policy files, netchange.yaml and
  * CODEOWNERS (gated as policy changes), and Markdown. Everything else a pull request changes may be
  * loaded by some step (a role, a template, group_vars, a plugin, ansible.cfg), so it is code.
+ * `isProposal` says whether a YAML file under the changes folder is one: a playbook, a task list or a
+ * vars file put there (or a changes folder moved onto the playbooks) is code like any other.
  */
 export function executableChanges(
   changed: readonly string[],
-  options: { changesFolders: readonly string[]; policyFiles: ReadonlySet<string> },
+  options: {
+    changesFolders: readonly string[];
+    policyFiles: ReadonlySet<string>;
+    isProposal: (file: string) => boolean;
+  },
 ): string[] {
   const prefixes = options.changesFolders.map((folder) => `${folder.replace(/\/$/, '')}/`);
   const isData = (file: string) =>
-    (isYamlFile(file) && prefixes.some((prefix) => file.startsWith(prefix))) ||
+    (isYamlFile(file) && prefixes.some((prefix) => file.startsWith(prefix)) && options.isProposal(file)) ||
     options.policyFiles.has(file) ||
     file.endsWith('.md');
   return [...new Set(changed.filter((file) => !isData(file)))].sort();
@@ -62,6 +78,17 @@ export function executableChanges(
 export function programsDiffer(head: ResolvedConfig, base: ResolvedConfig): boolean {
   const programs = (config: ResolvedConfig) => JSON.stringify(executorCommands(config.executors));
   return programs(head) !== programs(base);
+}
+
+/**
+ * Whether the work tree's `file` is a change proposal by its schema (a file the pull request deleted
+ * runs nothing, so it counts as one). why the schema: a proposal is a mapping of known keys, so it
+ * cannot also be a playbook or a task list, nor a vars file that sets Ansible's own variables.
+ */
+function isProposalFile(workspace: Workspace, file: string): boolean {
+  if (!existsSync(path.join(workspace.root, file))) return true;
+  const document = readYamlDocument(workspace.root, file, workspace.config.limits.maxFileBytes);
+  return document.findings.length === 0 && !hasErrors(validateDocument(document, 'ChangeProposal'));
 }
 
 /** Compares HEAD with the base and decides whether plan may run the pull request's code. */
@@ -81,6 +108,7 @@ export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOpt
   const files = executableChanges(changed, {
     changesFolders: [workspace.config.paths.changes, baseConfig.paths.changes],
     policyFiles: policyDataFiles([workspace.config, baseConfig]),
+    isProposal: (file) => isProposalFile(workspace, file),
   });
   // why: netchange.yaml is policy data, except where it names the programs plan runs.
   if (programsDiffer(workspace.config, baseConfig)) files.unshift(CONFIG_FILE);

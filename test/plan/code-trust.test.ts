@@ -161,6 +161,42 @@ describe("plan runs a pull request's changed code only once a code reviewer appr
     expect(ran).toBe(false);
   });
 
+  it('holds a pull request that moves the changes folder onto the playbooks', async () => {
+    const { repository } = await pullRequest(async (pr) => {
+      await changePlaybook(pr);
+      const proposal = await readFile(path.join(pr.root, PROPOSAL), 'utf8');
+      const config = await readFile(path.join(pr.root, 'netchange.yaml'), 'utf8');
+      await pr.write({
+        'playbooks/switching/chg-moved.yaml': proposal.replace('CHG-2026-0142', 'CHG-2026-0999'),
+        'netchange.yaml': `${config}paths:\n  changes: playbooks/switching\n`,
+      });
+    });
+    cleanups.push(repository);
+
+    const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(`  ${PLAYBOOK}\n`);
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+  });
+
+  it('holds a playbook put under the changes folder', async () => {
+    const { repository } = await pullRequest(async (pr) => {
+      const proposal = await readFile(path.join(pr.root, PROPOSAL), 'utf8');
+      await pr.write({
+        'changes/site.yaml': `- hosts: sw-plant-a-01\n  gather_facts: false\n  tasks:${MARKER_TASK}`,
+        [PROPOSAL]: proposal.replaceAll(PLAYBOOK, 'changes/site.yaml'),
+      });
+    });
+    cleanups.push(repository);
+
+    const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('code changes in changes/site.yaml need a review before they run');
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+  });
+
   it('plans a proposal-only pull request at once', async () => {
     const { repository } = await pullRequest(changeProposalOnly);
     cleanups.push(repository);
