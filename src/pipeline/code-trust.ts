@@ -35,6 +35,11 @@ export interface CodeTrust {
   trusted: boolean;
   /** Set when nobody can approve the code (the base has no usable change-control policy). */
   problem?: string;
+  /**
+   * The environment variables the base's netchange.yaml names as secrets. why: plan redacts them as
+   * well as the pull request's own list, which could drop one to have its value shown in the diffs.
+   */
+  baseSecretEnv: string[];
 }
 
 export interface CodeTrustOptions {
@@ -112,7 +117,9 @@ export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOpt
   });
   // why: netchange.yaml is policy data, except where it names the programs plan runs.
   if (programsDiffer(workspace.config, baseConfig)) files.unshift(CONFIG_FILE);
-  if (files.length === 0) return { baseCommit, files, reviewers: [], approvedBy: [], trusted: true };
+  const baseSecretEnv = baseConfig.secrets.env;
+  if (files.length === 0)
+    return { baseCommit, files, reviewers: [], approvedBy: [], trusted: true, baseSecretEnv };
 
   const { compileChangeControlPolicy, evaluateCodeReview } = await import('../control/index.js');
   const inForceDocument = await loadPolicyInForce(workspace, baseCommit);
@@ -125,6 +132,7 @@ export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOpt
       approvedBy: [],
       trusted: false,
       problem: `the base (${baseCommit.slice(0, 12)}) has no valid change-control policy to name code reviewers`,
+      baseSecretEnv,
     };
   }
   const head = workspace.changeControlDocument
@@ -135,7 +143,7 @@ export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOpt
     ...(options.commit ? { commit: options.commit } : {}),
     ...(options.members ? { members: trustedMembers(inForce, head, options.members) } : {}),
   });
-  return { baseCommit, files, ...verdict };
+  return { baseCommit, files, ...verdict, baseSecretEnv };
 }
 
 /** The one-line reason plan gives when it holds a pull request's code back. */

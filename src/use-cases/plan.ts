@@ -14,7 +14,7 @@ import { heldPlanMarkdown } from '../github/compose-report.js';
 import { openPullRequestReport, type PullRequestReport } from '../github/report-pull-request.js';
 import { type CodeTrust, checkCodeTrust, describeHeldCode } from '../pipeline/code-trust.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
-import type { Workspace } from '../pipeline/workspace.js';
+import type { ResolvedConfig, Workspace } from '../pipeline/workspace.js';
 import type { Redactor } from '../redact/index.js';
 import {
   createRunDirectory,
@@ -72,7 +72,7 @@ export async function planChanges(request: PlanRequest, context: RunContext): Pr
   // why: on GitHub the reviews decide whether changed code may run, so they are read before planning.
   const pullRequest = request.github ? await openPullRequestReport({ ...context, ...request }) : undefined;
   const trust = await checkTrust(workspace, request, context, pullRequest, pendingCommit);
-  const settings = executionSettings(workspace.config, context.env);
+  const settings = executionSettings(withSecretsOf(workspace.config, trust?.baseSecretEnv), context.env);
   const newRunDirectory = () =>
     createRunDirectory({
       repoRoot: workspace.root,
@@ -172,6 +172,16 @@ async function checkTrust(
     ...(commit ? { commit } : {}),
     ...(pullRequest ? { members: pullRequest.members } : {}),
   });
+}
+
+/**
+ * The configuration with the base's secret names added. why: the pull request's netchange.yaml is
+ * what it says, so one that drops SNMP_COMMUNITY from secrets.env would have the community shown in
+ * the plan's diffs, which go on the pull request.
+ */
+function withSecretsOf(config: ResolvedConfig, baseSecretEnv: readonly string[] = []): ResolvedConfig {
+  const env = [...new Set([...config.secrets.env, ...baseSecretEnv])];
+  return { ...config, secrets: { ...config.secrets, env } };
 }
 
 /**

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
-import { createRepository, type TestRepository } from '../support/repository.js';
+import { createRepository, EXAMPLE_ROOT, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
 const PROPOSAL = 'changes/chg-0142-vlan40-packaging.yaml';
@@ -26,8 +26,14 @@ const MARKER_TASK = `
       run_once: true
 `;
 
-/** The example with one proposal as the base (main), and a head commit on top made by `change`. */
-async function pullRequest(change: (repository: TestRepository) => Promise<void>): Promise<{
+/**
+ * The example with one proposal as the base (main), with `base` files added, and a head commit on top
+ * made by `change`.
+ */
+async function pullRequest(
+  change: (repository: TestRepository) => Promise<void>,
+  base: Record<string, string> = {},
+): Promise<{
   repository: TestRepository;
   head: string;
 }> {
@@ -35,6 +41,7 @@ async function pullRequest(change: (repository: TestRepository) => Promise<void>
   for (const file of await readdir(path.join(repository.root, 'changes'))) {
     if (!PROPOSAL.endsWith(file)) await rm(path.join(repository.root, 'changes', file));
   }
+  await repository.write(base);
   await repository.commit('base');
   await repository.git.checkout(['-b', 'pull-request']);
   await change(repository);
@@ -195,6 +202,41 @@ describe("plan runs a pull request's changed code only once a code reviewer appr
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('code changes in changes/site.yaml need a review before they run');
     expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+  });
+
+  it("redacts the base's secret names too: a pull request that drops one from secrets.env shows nothing", async () => {
+    const key = 'Banner-Key-0f-The-Base-7731';
+    // why: the base's own playbook puts the secret in a variable whose name does not look secret, so
+    // only secrets.env names it.
+    const banner = `- hosts: switches\n  gather_facts: false\n  vars:\n    banner_text: "{{ lookup('ansible.builtin.env', 'NC_BANNER_KEY') }}"\n  tasks:\n    - ansible.builtin.copy:\n        dest: "{{ inventory_dir }}/../state/{{ inventory_hostname }}-banner.cfg"\n        content: "banner {{ banner_text }}\\n"\n        mode: "0644"\n`;
+    const example = await readFile(path.join(EXAMPLE_ROOT, 'netchange.yaml'), 'utf8');
+    const { repository } = await pullRequest(
+      async (pr) => {
+        const proposal = await readFile(path.join(pr.root, PROPOSAL), 'utf8');
+        const config = await readFile(path.join(pr.root, 'netchange.yaml'), 'utf8');
+        await pr.write({
+          [PROPOSAL]: proposal.replaceAll(PLAYBOOK, 'playbooks/switching/banner.yaml'),
+          'netchange.yaml': config.replace('env: [NC_BANNER_KEY, ', 'env: ['),
+        });
+      },
+      {
+        'playbooks/switching/banner.yaml': banner,
+        'netchange.yaml': example.replace('env: [', 'env: [NC_BANNER_KEY, '),
+      },
+    );
+    const headConfig = await readFile(path.join(repository.root, 'netchange.yaml'), 'utf8');
+    cleanups.push(repository);
+
+    const result = await runCli(['plan', '--since', 'main', '--out-dir', 'run'], {
+      cwd: repository.root,
+      env: { NC_BANNER_KEY: key },
+    });
+    const written = await readFile(path.join(repository.root, 'run/plan.md'), 'utf8');
+
+    expect(headConfig).not.toContain('NC_BANNER_KEY');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('+banner ');
+    expect(`${result.stdout}${result.stderr}${written}`).not.toContain(key);
   });
 
   it('plans a proposal-only pull request at once', async () => {
