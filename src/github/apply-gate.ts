@@ -17,6 +17,7 @@ import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../core/time.js';
 import { executorOfResult } from '../executors/registry.js';
 import { lastCommitTouching } from '../git/simple-git.js';
 import { refSafe, withLocks } from '../locks/locks.js';
+import { staleApprovalsAllowed } from '../pipeline/load-proposals.js';
 import type { Workspace } from '../pipeline/workspace.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
 import { REPORT_MARKER, reviewedPlanHashOf } from './compose-report.js';
@@ -89,7 +90,11 @@ export async function preparePullRequestApply(options: PullRequestApplyOptions):
     target: { ...connection.target, pullNumber: pull.number, headSha: pull.headSha },
   };
   const inputs = await reviewInputs(session, {
-    staleApprovals: workspace.config.github.staleApprovals === true,
+    // why: after the merge, the base is the merge commit's first parent (main before the merge).
+    staleApprovals: await staleApprovalsAllowed(workspace, async () => [
+      ...(pull.mergeCommitSha ? [`${pull.mergeCommitSha}^1`] : []),
+      ...(pull.baseRef ? [`origin/${pull.baseRef}`, pull.baseRef] : []),
+    ]),
     changeControlPolicy: workspace.changeControlDocument?.value,
   });
   const comment = await github.findComment(pull.number, REPORT_MARKER);

@@ -256,8 +256,15 @@ export async function openReviewSession(options: {
     config: workspace.config.github,
     ...(options.pullNumber !== undefined ? { pullNumber: options.pullNumber } : {}),
   });
+  const { staleApprovalsAllowed } = await import('../pipeline/load-proposals.js');
   const inputs = await reviewInputs(session, {
-    staleApprovals: workspace.config.github.staleApprovals === true,
+    // why: the base branch is asked for only when the pull request's own netchange.yaml allows them.
+    staleApprovals: await staleApprovalsAllowed(workspace, async () => {
+      const branch =
+        options.env.GITHUB_BASE_REF ||
+        (await session.github.getPullRequest(session.target.pullNumber)).baseRef;
+      return branch ? [`origin/${branch}`, branch] : [];
+    }),
     changeControlPolicy: workspace.changeControlDocument?.value,
   });
   return { workspace, session, inputs };

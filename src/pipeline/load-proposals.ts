@@ -307,6 +307,28 @@ export async function configAt(workspace: Workspace, ref: string): Promise<Resol
 }
 
 /**
+ * Whether approvals on an older commit count for a pull request (`github.staleApprovals`): only when
+ * both its own netchange.yaml and the one in force at `base` (candidates tried in order, the first
+ * that resolves) say so. why: the setting judges the pull request that changes it, so the pull
+ * request alone cannot turn it on; a base that cannot be read counts as not saying so.
+ */
+export async function staleApprovalsAllowed(
+  workspace: Workspace,
+  base: () => Promise<readonly string[]>,
+): Promise<boolean> {
+  if (workspace.config.github.staleApprovals !== true || !workspace.git) return false;
+  try {
+    for (const candidate of await base()) {
+      const commit = await workspace.git.resolveRef(candidate).catch(() => undefined);
+      if (commit) return (await configAt(workspace, commit)).github.staleApprovals === true;
+    }
+  } catch {
+    // the base is unknown: as if it did not allow them
+  }
+  return false;
+}
+
+/**
  * The change-control policy in force at `ref` (the pull request's base), where that commit's
  * netchange.yaml puts it; undefined when the base has none.
  */

@@ -235,3 +235,50 @@ describe("netchange comment beside a person's comment that carries its marker", 
     expect(writesSince(afterFirst)).toEqual([]);
   });
 });
+
+describe('github.staleApprovals counts only when the base allows it too', () => {
+  const repositories: TestRepository[] = [];
+  afterAll(async () => {
+    for (const repository of repositories) await repository.remove();
+  });
+
+  /**
+   * main with the packaging proposal (`baseConfig` appended to netchange.yaml), a pull request that
+   * edits it (`headConfig` appended), and bob's approval of an older commit of the pull request.
+   */
+  async function staleApproval(number: number, baseConfig: string, headConfig: string) {
+    const repository = await createRepository({}, { fromExample: true });
+    repositories.push(repository);
+    for (const file of await readdir(path.join(repository.root, 'changes'))) {
+      if (!file.startsWith('chg-0142')) await rm(path.join(repository.root, 'changes', file));
+    }
+    const config = await readFile(path.join(repository.root, 'netchange.yaml'), 'utf8');
+    await repository.write({ 'netchange.yaml': `${config}${baseConfig}` });
+    await repository.commit('main');
+    await repository.git.checkout(['-b', `pull-${number}`]);
+    await repository.write({ 'changes/notes.md': 'first\n' });
+    const reviewed = await repository.commit('reviewed');
+    await repository.write({ 'changes/notes.md': 'second\n', 'netchange.yaml': `${config}${headConfig}` });
+    const head = await repository.commit('pushed after the review');
+    standIn.createPullRequest(REPOSITORY, { number, headSha: head, author: 'dana' });
+    standIn.addReview(REPOSITORY, number, { user: 'bob', state: 'APPROVED', commitId: reviewed });
+    const result = await comment(repository, ['--pr', String(number)], { GITHUB_BASE_REF: 'main' });
+    return { result, run: checkRuns().find((candidate) => candidate.headSha === head) };
+  }
+
+  it('a pull request cannot turn it on for itself', async () => {
+    const { result } = await staleApproval(46, '', 'github: {staleApprovals: true}\n');
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('approvals on an older commit do not count: bob');
+  });
+
+  it('counts a stale approval when main already allows it', async () => {
+    const allowed = 'github: {staleApprovals: true}\n';
+    const { result, run } = await staleApproval(47, allowed, allowed);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).not.toContain('approvals on an older commit do not count');
+    expect(run?.conclusion).toBe('success');
+  });
+});
