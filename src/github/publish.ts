@@ -87,6 +87,11 @@ export async function openGitHubSession(options: OpenSessionOptions): Promise<Gi
 /** What validation needs from the pull request: approvals on the head commit and GitHub team members. */
 export interface ReviewInputs {
   approvals: Approval[];
+  /**
+   * The approvals each for the commit its review was given on, even when `staleApprovals` counts
+   * older ones: a code review vouches for the code it saw, never for code pushed after it.
+   */
+  reviewedCommits: Approval[];
   /** The commit approvals must be for. */
   commit: string;
   /** Policy team name → members, for teams with a `github` slug. */
@@ -102,11 +107,13 @@ export async function reviewInputs(
 ): Promise<ReviewInputs> {
   const reviews = await session.github.listReviews(session.target.pullNumber);
   const headSha = session.target.headSha;
+  const author = session.target.author ? { author: session.target.author } : {};
+  const reviewedCommits = approvalsFromReviews(reviews, headSha, author);
   return {
-    approvals: approvalsFromReviews(reviews, headSha, {
-      staleApprovals: options.staleApprovals === true,
-      ...(session.target.author ? { author: session.target.author } : {}),
-    }),
+    approvals: options.staleApprovals
+      ? approvalsFromReviews(reviews, headSha, { staleApprovals: true, ...author })
+      : reviewedCommits,
+    reviewedCommits,
     commit: headSha,
     members: await teamMembersFromGitHub(session.github, policyTeams(options.changeControlPolicy)),
     stale: options.staleApprovals ? [] : staleApprovers(reviews, headSha),

@@ -154,6 +154,8 @@ export function describeCommentOutcome(outcome: CommentOutcome): string {
 export interface PullRequestReport {
   /** Approvals from the reviews, for `commit`. */
   approvals: import('../core/model.js').Approval[];
+  /** The same, each for the commit it was given on (for the code review, which stale ones never pass). */
+  reviewedCommits: import('../core/model.js').Approval[];
   /** The pull request's head commit; pass it as the validated commit. */
   commit: string;
   /** Policy team → members from GitHub teams. */
@@ -191,6 +193,7 @@ export async function openPullRequestReport(options: {
   const { workspace, session, inputs } = await openReviewSession(options);
   return {
     approvals: inputs.approvals,
+    reviewedCommits: inputs.reviewedCommits,
     commit: inputs.commit,
     members: inputs.members,
     async baseRef() {

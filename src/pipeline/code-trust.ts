@@ -1,8 +1,8 @@
 /**
  * Code in a pull request runs only after it is trusted. A pull request can change what `plan` runs
  * (playbooks, roles, templates, plugins, ansible.cfg, a vault password script, inventories,
- * Terraform code, the programs netchange.yaml names); until a member of a `codeReviewers` team of the policy in force approves the head
- * commit, plan runs nothing of it.
+ * Terraform code, the programs netchange.yaml names); until a member of a `codeReviewers` team of
+ * the policy in force approves the head commit, plan runs nothing of it.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';

@@ -161,7 +161,7 @@ async function checkTrust(
     request.since ?? (pullRequest ? await pullRequestBase(workspace, context, pullRequest) : undefined);
   if (!base) return undefined;
   const approvals = pullRequest
-    ? pullRequest.approvals
+    ? pullRequest.reviewedCommits
     : request.approvalsFile
       ? await readApprovalsFile(context.cwd, request.approvalsFile)
       : [];

@@ -313,4 +313,23 @@ describe('plan --github on a pull request that changes code', () => {
     expect(standIn.repository(REPOSITORY).checkRuns.at(-1)?.title).not.toContain('need a review');
     expect(result.stderr).not.toContain(TOKEN);
   });
+
+  it('never trusts code with a review of an older commit, even where stale approvals count', async () => {
+    const example = await readFile(path.join(EXAMPLE_ROOT, 'netchange.yaml'), 'utf8');
+    const allowed = `${example}github: {staleApprovals: true}\n`;
+    const stale = await pullRequest(changePlaybook, { 'netchange.yaml': allowed });
+    cleanups.push(stale.repository);
+    const reviewed = (await stale.repository.git.revparse(['main'])).trim();
+    standIn.createPullRequest(REPOSITORY, { number: 11, headSha: stale.head, author: 'dana' });
+    standIn.addReview(REPOSITORY, 11, { user: 'bob', state: 'APPROVED', commitId: reviewed });
+
+    const result = await runCli(['plan', '--github', '--pr', '11', '--at', AT], {
+      cwd: stale.repository.root,
+      env: { ...env(), GITHUB_BASE_REF: 'main' },
+    });
+
+    expect(result.exitCode).toBe(1);
+    expect(existsSync(path.join(stale.repository.root, MARKER))).toBe(false);
+    expect(standIn.repository(REPOSITORY).checkRuns.at(-1)?.title).toContain('need a review');
+  });
 });
