@@ -49,7 +49,8 @@ export function resolveInsideRepository(
   return { ok: true, absolutePath };
 }
 
-function isInside(root: string, candidate: string): boolean {
+/** Whether `candidate` is `root` or lies under it (both absolute, compared as given). */
+export function isInside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

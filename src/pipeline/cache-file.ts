@@ -1,7 +1,8 @@
 /**
  * The files netchange keeps in `<git dir>/netchange/` to save time between runs (conflict facts,
- * holiday calendars, the hosts each Ansible step reaches). why the git directory: a pull request can commit files into the work tree,
- * never into `.git/`, so nothing it plants is read as a remembered answer.
+ * holiday calendars, the hosts each Ansible step reaches). why the git directory: a pull request can
+ * commit files into the work tree, never into `.git/`, so nothing it plants is read as a remembered
+ * answer.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -80,7 +80,7 @@ export function executableChanges(
  * `ansibleInventory`, `terraform`): a pull request that points one at another program changes what
  * runs as much as one that edits a playbook.
  */
-export function programsDiffer(head: ResolvedConfig, base: ResolvedConfig): boolean {
+function programsDiffer(head: ResolvedConfig, base: ResolvedConfig): boolean {
   const programs = (config: ResolvedConfig) => JSON.stringify(executorCommands(config.executors));
   return programs(head) !== programs(base);
 }

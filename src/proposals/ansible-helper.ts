@@ -26,6 +26,7 @@ import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { configError, NetchangeError } from '../core/errors.js';
+import { isInside } from '../documents/read-file.js';
 import { runProcess } from '../executors/run-process.js';
 
 /** One host of an inventory as the helper reports it: names only, never variables. */
@@ -368,7 +369,7 @@ function runnerPython(python: string, inventoryCommand: string, root: string): s
   if (found === undefined) return python;
   const real = realpathOr(path.resolve(found));
   const repository = realpathOr(path.resolve(root));
-  if (real === repository || real.startsWith(`${repository}${path.sep}`)) {
+  if (isInside(repository, real)) {
     throw configError(
       `the Python of executors.ansibleInventory (${inventoryCommand}) is ${path.relative(repository, real)}, a file of the repository; netchange does not run the repository's files to validate`,
       {
