@@ -1445,7 +1445,7 @@ export interface NetchangeConfig {
      */
     repository?: string;
     /**
-     * API base URL (GitHub Enterprise Server). Default: GITHUB_API_URL or https://api.github.com.
+     * API base URL (GitHub Enterprise Server), used when GITHUB_API_URL is unset and only when its host is the host of the clone's origin remote (or api. before it), so a branch cannot send the token elsewhere. Default: GITHUB_API_URL or https://api.github.com.
      */
     apiUrl?: string;
     /**

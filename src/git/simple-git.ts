@@ -144,6 +144,16 @@ export async function isInsideWorkTree(directory: string): Promise<boolean> {
   return (await simpleGitIn(directory)).checkIsRepo();
 }
 
+/** The URL of the `origin` remote of the clone at `root`, or undefined when it has none. */
+export async function originUrl(root: string): Promise<string | undefined> {
+  try {
+    const url = (await runGit(root, ['remote', 'get-url', 'origin'], undefined)).trim();
+    return url === '' ? undefined : url;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `git init` with `main` as the first branch. */
 export async function initGitRepository(directory: string): Promise<void> {
   await (await simpleGitIn(directory)).init(['--initial-branch=main']);

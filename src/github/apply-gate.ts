@@ -18,7 +18,7 @@ import { executorOfResult } from '../executors/registry.js';
 import { lastCommitTouching } from '../git/simple-git.js';
 import { refSafe, withLocks } from '../locks/locks.js';
 import { staleApprovalsAllowed } from '../pipeline/load-proposals.js';
-import type { Workspace } from '../pipeline/workspace.js';
+import { githubSettings, type Workspace } from '../pipeline/workspace.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
 import { REPORT_MARKER, reviewedPlanHashOf } from './compose-report.js';
 import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
@@ -74,7 +74,7 @@ export async function preparePullRequestApply(options: PullRequestApplyOptions):
   const connection = await connectGitHub({
     env: options.env,
     pullNumber: options.pullNumber,
-    config: workspace.config.github,
+    config: githubSettings(workspace),
     ...(options.warn ? { warn: options.warn } : {}),
   });
   const github = connection.github;
@@ -360,7 +360,7 @@ export async function findDueApplications(options: {
   if (candidates.length === 0) return [];
   const { github } = await connectGitHub({
     env: options.env,
-    config: options.workspace.config.github,
+    config: githubSettings(options.workspace),
     ...(options.warn ? { warn: options.warn } : {}),
   });
   const due: DueApplication[] = [];

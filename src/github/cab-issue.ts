@@ -5,6 +5,7 @@
  */
 import type { ChainTip } from '../audit/chain.js';
 import type { CabPack } from '../cab/pack.js';
+import type { GitHubSettings } from './context.js';
 import { digestDay } from './digest-issue.js';
 import {
   composeLivingIssue,
@@ -34,7 +35,7 @@ export interface CabIssuePostOptions {
   pack: CabPack;
   env: NodeJS.ProcessEnv;
   /** netchange.yaml `github` (repository, apiUrl); the environment wins. */
-  config?: { repository?: string; apiUrl?: string };
+  config?: GitHubSettings;
   /** Generation time (the footer; not compared). */
   at: Date;
   warn: (message: string) => void;

@@ -4,7 +4,8 @@
  * GITHUB_TOKEN) or from flags and netchange.yaml.
  */
 import { readFile } from 'node:fs/promises';
-import { NetchangeError, usageError } from '../core/errors.js';
+import { configError, NetchangeError, usageError } from '../core/errors.js';
+import { originUrl } from '../git/simple-git.js';
 import type { GitHubAuth } from './octokit-github.js';
 
 /** The pull request (or commit) a command reports on. */
@@ -30,8 +31,17 @@ export interface ResolveTargetOptions {
   pullNumber?: number;
   /** `--github-repository` or netchange.yaml `github.repository`. */
   repository?: string;
-  /** netchange.yaml `github.apiUrl`. */
+  /** netchange.yaml `github.apiUrl`: used only when it is on the host of `clone`'s origin remote. */
   apiUrl?: string;
+  /** The clone netchange.yaml was read from. */
+  clone?: string;
+}
+
+/** netchange.yaml's `github`, with the clone it was read from (whose origin vouches for `apiUrl`). */
+export interface GitHubSettings {
+  repository?: string;
+  apiUrl?: string;
+  clone?: string;
 }
 
 /** Resolves the target: flags win over the Actions environment, which wins over netchange.yaml. */
@@ -49,7 +59,9 @@ export async function resolveGitHubTarget(options: ResolveTargetOptions): Promis
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return {
     repository,
-    apiUrl: env.GITHUB_API_URL || options.apiUrl || 'https://api.github.com',
+    apiUrl:
+      env.GITHUB_API_URL ||
+      (options.apiUrl ? await configuredApiUrl(options.apiUrl, options.clone) : DEFAULT_API_URL),
     ...(pullNumber !== undefined ? { pullNumber } : {}),
     // why: the payload's head sha only describes the payload's pull request.
     ...(event.headSha && (options.pullNumber === undefined || options.pullNumber === event.pullNumber)
@@ -60,6 +72,45 @@ export async function resolveGitHubTarget(options: ResolveTargetOptions): Promis
       ? { runUrl: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` }
       : {}),
   };
+}
+
+const DEFAULT_API_URL = 'https://api.github.com';
+
+/**
+ * netchange.yaml's `github.apiUrl`, taken only when it is on the server the clone came from (its own
+ * host, or `api.` before it as for github.com).
+ * why: netchange.yaml is a file of the pull request (DESIGN.md, "Trust model"). Where the
+ * environment does not name the API (a developer's `--github` run on a pull request's branch; GitHub
+ * Actions always sets GITHUB_API_URL), a setting naming another server would get the token.
+ */
+async function configuredApiUrl(apiUrl: string, clone: string | undefined): Promise<string> {
+  const hint =
+    'Set GITHUB_API_URL to the API you mean (GitHub Actions sets it), or make github.apiUrl name the host of `git remote get-url origin`.';
+  let apiHost: string;
+  try {
+    apiHost = new URL(apiUrl).hostname.toLowerCase();
+  } catch {
+    throw configError(`netchange.yaml: github.apiUrl is not a URL: ${apiUrl}`, { hint });
+  }
+  const origin = clone ? await originUrl(clone) : undefined;
+  const originHost = origin ? remoteHost(origin) : undefined;
+  if (originHost && (apiHost === originHost || apiHost === `api.${originHost}`)) return apiUrl;
+  throw configError(
+    `netchange.yaml: github.apiUrl points at ${apiHost}, not at the server this clone came from (${originHost ? `origin is on ${originHost}` : 'it has no origin remote on a server'}); the token is not sent there`,
+    { hint },
+  );
+}
+
+/** The host of a git remote: `https://host/...`, `ssh://user@host:port/...` or `user@host:path`. */
+function remoteHost(remote: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote)) {
+    try {
+      return new URL(remote).hostname.toLowerCase() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return /^(?:[^@/]+@)?([^:/]+):/.exec(remote)?.[1]?.toLowerCase();
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { ChainTip } from '../audit/chain.js';
 import type { Digest } from '../audit/digest.js';
+import type { GitHubSettings } from './context.js';
 import {
   type ComposeLivingIssueInput,
   composeLivingIssue,
@@ -85,7 +86,7 @@ export interface DigestIssuePostOptions {
   digest: Digest;
   env: NodeJS.ProcessEnv;
   /** netchange.yaml `github` (repository, apiUrl); the environment wins, as for `netchange comment`. */
-  config?: { repository?: string; apiUrl?: string };
+  config?: GitHubSettings;
   /** Generation time (the footer; not compared). */
   at: Date;
   /** Time zone of the issue's day; default UTC. */

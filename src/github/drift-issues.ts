@@ -9,6 +9,7 @@ import { NetchangeError } from '../core/errors.js';
 import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../core/time.js';
 import type { DomainAnswer } from '../drift/domain.js';
 import type { DriftExplanation, DriftReport, DriftTargetReport } from '../drift/model.js';
+import type { GitHubSettings } from './context.js';
 import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { GitHubPort, IssueInfo } from './port.js';
 import { connectGitHub } from './publish.js';
@@ -214,7 +215,7 @@ export interface DriftIssuePostOptions extends DriftIssueOptions {
   report: DriftReport;
   env: NodeJS.ProcessEnv;
   /** netchange.yaml `github` (repository, apiUrl); the environment wins, as for `netchange comment`. */
-  config?: { repository?: string; apiUrl?: string };
+  config?: GitHubSettings;
   /** Where retries are reported (already redacted). */
   warn: (message: string) => void;
 }

@@ -5,6 +5,7 @@
  */
 import { findAnchors } from '../audit/anchor.js';
 import type { ExpectedHead } from '../audit/verify.js';
+import type { GitHubSettings } from './context.js';
 import { DIGEST_LABEL } from './digest-issue.js';
 import type { GitHubPort } from './port.js';
 import { connectGitHub } from './publish.js';
@@ -34,7 +35,7 @@ export async function collectEvidenceAnchors(github: GitHubPort): Promise<Expect
 /** Connects with `netchange comment`'s credentials and collects the anchors. */
 export async function readGitHubAnchors(options: {
   env: NodeJS.ProcessEnv;
-  config?: { repository?: string; apiUrl?: string };
+  config?: GitHubSettings;
   warn: (message: string) => void;
 }): Promise<GitHubAnchors> {
   const { github, target } = await connectGitHub({

@@ -9,6 +9,7 @@ import type { ChainTip } from '../audit/chain.js';
 import { NetchangeError } from '../core/errors.js';
 import { formatLocalAndUtc } from '../core/time.js';
 import type { Redactor } from '../redact/index.js';
+import type { GitHubSettings } from './context.js';
 import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { GitHubPort, IssueInfo } from './port.js';
 import { connectGitHub } from './publish.js';
@@ -121,7 +122,7 @@ export interface PostLivingIssueOptions {
   kind: LivingIssueKind;
   env: NodeJS.ProcessEnv;
   /** netchange.yaml `github` (repository, apiUrl); the environment wins, as for `netchange comment`. */
-  config?: { repository?: string; apiUrl?: string };
+  config?: GitHubSettings;
   /** Where retries are reported (already redacted). */
   warn: (message: string) => void;
   /** The content, composed with the connection's redactor (credentials included). */

@@ -13,7 +13,13 @@ import { systemClock } from '../core/system-clock.js';
 import { createRedactor, type Redactor } from '../redact/index.js';
 import { approvalsFromReviews, policyTeams, staleApprovers, teamMembersFromGitHub } from './approvals.js';
 import { type ComposedReport, type ComposeInput, composeReport, REPORT_MARKER } from './compose-report.js';
-import { authFromEnvironment, credentialSecrets, type GitHubTarget, resolveGitHubTarget } from './context.js';
+import {
+  authFromEnvironment,
+  credentialSecrets,
+  type GitHubSettings,
+  type GitHubTarget,
+  resolveGitHubTarget,
+} from './context.js';
 import type { CheckConclusion, CheckRunOutput, GitHubPort, IssueComment } from './port.js';
 
 /** A connection to one pull request. */
@@ -29,7 +35,7 @@ export interface OpenSessionOptions {
   /** `--pr N`; default: the pull request of the Actions event. */
   pullNumber?: number;
   /** netchange.yaml `github`. */
-  config?: { repository?: string; apiUrl?: string };
+  config?: GitHubSettings;
   /** Where retries and rate-limit waits are reported. */
   warn?: (message: string) => void;
 }
@@ -48,6 +54,7 @@ export async function connectGitHub(options: OpenSessionOptions): Promise<GitHub
     ...(options.pullNumber !== undefined ? { pullNumber: options.pullNumber } : {}),
     ...(options.config?.repository ? { repository: options.config.repository } : {}),
     ...(options.config?.apiUrl ? { apiUrl: options.config.apiUrl } : {}),
+    ...(options.config?.clone ? { clone: options.config.clone } : {}),
   });
   const auth = authFromEnvironment(options.env);
   const redactor = createRedactor({ env: options.env, secretValues: credentialSecrets(auth) });

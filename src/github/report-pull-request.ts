@@ -248,7 +248,7 @@ export async function openReviewSession(options: {
   env: NodeJS.ProcessEnv;
   warn: (message: string) => void;
 }) {
-  const { openWorkspace } = await import('../pipeline/workspace.js');
+  const { githubSettings, openWorkspace } = await import('../pipeline/workspace.js');
   const workspace = await openWorkspace({
     cwd: options.cwd,
     ...(options.repo ? { repo: options.repo } : {}),
@@ -256,7 +256,7 @@ export async function openReviewSession(options: {
   const session = await openGitHubSession({
     env: options.env,
     warn: options.warn,
-    config: workspace.config.github,
+    config: githubSettings(workspace),
     ...(options.pullNumber !== undefined ? { pullNumber: options.pullNumber } : {}),
   });
   const { staleApprovalsAllowed } = await import('../pipeline/load-proposals.js');

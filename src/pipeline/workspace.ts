@@ -28,6 +28,11 @@ export const DEFAULT_PATHS = {
 /** The netchange.yaml keys that name the proposals and the policies: they must exist when set. */
 const REQUIRED_PATH_KEYS = ['changes', 'windows', 'changeControl'] as const;
 
+/** netchange.yaml's `github`, with the clone it was read from (whose origin vouches for `apiUrl`). */
+export function githubSettings(workspace: Workspace): ResolvedConfig['github'] & { clone: string } {
+  return { ...workspace.config.github, clone: workspace.root };
+}
+
 /** netchange.yaml with every default filled in. */
 export interface ResolvedConfig {
   paths: {

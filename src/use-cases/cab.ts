@@ -16,7 +16,7 @@ import type { RaciAssignment } from '../core/schema-types.generated.js';
 import { type ExplainedWeakening, explainPolicy } from '../packs/explain.js';
 import { utcDay } from '../packs/waivers.js';
 import { validateWorkspaceWithSubjects } from '../pipeline/validate.js';
-import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import { githubSettings, openWorkspace, type Workspace } from '../pipeline/workspace.js';
 import { planViewsOf } from '../reporters/review/summary.js';
 import { readRunPlan } from '../runs/plan-document.js';
 import type { UseCaseContext } from './context.js';
@@ -115,7 +115,7 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
       const outcome = await postCabIssue({
         pack,
         env: context.env,
-        config: workspace.config.github,
+        config: githubSettings(workspace),
         at: context.clock.now(),
         warn: context.warn,
         ...(evidenceHead ? { evidenceHead } : {}),

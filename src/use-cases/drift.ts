@@ -33,7 +33,7 @@ import { type DriftSighting, recordDrift } from '../drift/record.js';
 import type { InventoryHostFacts } from '../executors/context.js';
 import { executorOf, stepOf } from '../executors/registry.js';
 import { describeDriftIssues, postDriftIssues } from '../github/drift-issues.js';
-import { CONFIG_FILE, readYamlDocument, type Workspace } from '../pipeline/workspace.js';
+import { CONFIG_FILE, githubSettings, readYamlDocument, type Workspace } from '../pipeline/workspace.js';
 import { silentProgress } from '../runs/progress.js';
 import { type ExecutionSettings, executionSettings } from '../runs/settings.js';
 import type { RunContext } from './context.js';
@@ -243,7 +243,7 @@ export async function checkDrift(request: DriftRequest, context: RunContext): Pr
         const posted = await postDriftIssues({
           report,
           env: context.env,
-          config: workspace.config.github,
+          config: githubSettings(workspace),
           warn: context.warn,
           ...(timezone ? { timeZone: timezone } : {}),
           owners,

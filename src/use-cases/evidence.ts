@@ -17,7 +17,7 @@ import {
 } from '../audit/index.js';
 import type { AnyEvidenceRecord } from '../audit/types.js';
 import { usageError } from '../core/errors.js';
-import { openWorkspace } from '../pipeline/workspace.js';
+import { githubSettings, openWorkspace } from '../pipeline/workspace.js';
 import type { UseCaseContext } from './context.js';
 
 /** Where the evidence is and whether to fetch it first. */
@@ -68,7 +68,7 @@ export async function digestChanges(request: DigestRequest, context: UseCaseCont
         ...(evidenceHead ? { evidenceHead } : {}),
         digest,
         env: context.env,
-        config: workspace.config.github,
+        config: githubSettings(workspace),
         at: context.clock.now(),
         warn: context.warn,
       });
@@ -116,7 +116,7 @@ export async function verifyChain(request: VerifyRequest, context: UseCaseContex
     const workspace = await openWorkspace({ cwd: context.cwd, repo: root });
     const found = await readGitHubAnchors({
       env: context.env,
-      config: workspace.config.github,
+      config: githubSettings(workspace),
       warn: context.warn,
     });
     githubAnchors = { count: found.anchors.length, repository: found.repository, searched: found.searched };

@@ -9,7 +9,7 @@ import { formatLocalAndUtc, toRfc3339Utc } from '../core/time.js';
 import { FREEZE_LABEL, freezeIssue, freezeOfIssue } from '../freezes/github.js';
 import { nextLocalId, readLocalFreezes, writeLocalFreezes } from '../freezes/local-file.js';
 import type { Freeze, HoldableType } from '../freezes/model.js';
-import type { Workspace } from '../pipeline/workspace.js';
+import { githubSettings, type Workspace } from '../pipeline/workspace.js';
 import type { UseCaseContext } from './context.js';
 import { openRequestedWorkspace } from './workspace.js';
 
@@ -140,7 +140,7 @@ export async function liftFreezes(
 async function connect(workspace: Workspace, context: UseCaseContext) {
   const { connectGitHub } = await import('../github/publish.js');
   try {
-    return (await connectGitHub({ env: context.env, config: workspace.config.github, warn: context.warn }))
+    return (await connectGitHub({ env: context.env, config: githubSettings(workspace), warn: context.warn }))
       .github;
   } catch (error) {
     if (error instanceof NetchangeError && error.code === 'E_USAGE')

@@ -13,7 +13,7 @@ import type { ScheduledChange } from '../core/model.js';
 import { reviewStateOf } from '../core/review-state.js';
 import { toRfc3339Utc } from '../core/time.js';
 import { type ValidatedWorkspace, validateWorkspaceWithSubjects } from '../pipeline/validate.js';
-import type { Workspace } from '../pipeline/workspace.js';
+import { githubSettings, type Workspace } from '../pipeline/workspace.js';
 import type { Schedule, ScheduleEntry, ScheduleWindow } from '../schedule/model.js';
 import { compileWindowPolicy, listOccurrences, type Occurrence } from '../windows/index.js';
 import type { UseCaseContext } from './context.js';
@@ -175,7 +175,7 @@ export async function listSchedule(
     const { fetchOpenPullRequestChanges } = await import('../github/open-pull-request-changes.js');
     const { github } = await connectGitHub({
       env: context.env,
-      config: workspace.config.github,
+      config: githubSettings(workspace),
       warn: context.warn,
     });
     const others = await fetchOpenPullRequestChanges(github, {

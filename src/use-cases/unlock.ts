@@ -1,6 +1,7 @@
 /** `netchange unlock`: releases a device or stack lock a run left behind, on GitHub or locally. */
 import { createGitLockRefs } from '../locks/git-lock-refs.js';
 import { type Lease, type LockRefs, unlock } from '../locks/locks.js';
+import { githubSettings } from '../pipeline/workspace.js';
 import type { UseCaseContext } from './context.js';
 import { openRequestedWorkspace } from './workspace.js';
 
@@ -31,7 +32,7 @@ export async function releaseLock(request: UnlockRequest, context: UseCaseContex
     where = workspace.root;
   } else {
     const { connectGitHub } = await import('../github/publish.js');
-    const { github } = await connectGitHub({ env: context.env, config: workspace.config.github });
+    const { github } = await connectGitHub({ env: context.env, config: githubSettings(workspace) });
     refs = github;
     where = github.repository;
   }

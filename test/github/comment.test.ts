@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_MARKER } from '../../src/github/compose-report.js';
@@ -68,10 +68,7 @@ describe('netchange comment on a pull request with one valid proposal', () => {
   let head: string;
 
   beforeAll(async () => {
-    repository = await createRepository({}, { fromExample: true });
-    for (const file of await readdir(path.join(repository.root, 'changes'))) {
-      if (!file.startsWith('chg-0142')) await rm(path.join(repository.root, 'changes', file));
-    }
+    repository = await createRepository({}, { fromExample: true, onlyChanges: 'chg-0142' });
     head = await repository.commit('add VLAN 40 for packaging line 3');
     standIn.createPullRequest(REPOSITORY, { number: PULL, headSha: head, author: 'dana' });
   });
@@ -210,10 +207,7 @@ describe("netchange comment beside a person's comment that carries its marker", 
   const FORGED = `${REPORT_MARKER}\n<!-- netchange:plan status=planned hashes=e30 -->\nforged: nothing changes`;
 
   beforeAll(async () => {
-    repository = await createRepository({}, { fromExample: true });
-    for (const file of await readdir(path.join(repository.root, 'changes'))) {
-      if (!file.startsWith('chg-0142')) await rm(path.join(repository.root, 'changes', file));
-    }
+    repository = await createRepository({}, { fromExample: true, onlyChanges: 'chg-0142' });
     const head = await repository.commit('add VLAN 40 for packaging line 3');
     standIn.createPullRequest(REPOSITORY, { number: 44, headSha: head, author: 'dana' });
   });
@@ -247,11 +241,8 @@ describe('github.staleApprovals counts only when the base allows it too', () => 
    * edits it (`headConfig` appended), and bob's approval of an older commit of the pull request.
    */
   async function staleApproval(number: number, baseConfig: string, headConfig: string) {
-    const repository = await createRepository({}, { fromExample: true });
+    const repository = await createRepository({}, { fromExample: true, onlyChanges: 'chg-0142' });
     repositories.push(repository);
-    for (const file of await readdir(path.join(repository.root, 'changes'))) {
-      if (!file.startsWith('chg-0142')) await rm(path.join(repository.root, 'changes', file));
-    }
     const config = await readFile(path.join(repository.root, 'netchange.yaml'), 'utf8');
     await repository.write({ 'netchange.yaml': `${config}${baseConfig}` });
     await repository.commit('main');

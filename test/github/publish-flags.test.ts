@@ -1,5 +1,3 @@
-import { readdir, rm } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_MARKER } from '../../src/github/compose-report.js';
 import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
@@ -18,10 +16,7 @@ beforeAll(async () => {
   standIn = await startGitHubStandIn({ token: TOKEN });
   standIn.createRepository(REPOSITORY);
   standIn.setTeamMembers('acme/netops', ['alice', 'bob']);
-  repository = await createRepository({}, { fromExample: true });
-  for (const file of await readdir(path.join(repository.root, 'changes'))) {
-    if (!file.startsWith('chg-0142')) await rm(path.join(repository.root, 'changes', file));
-  }
+  repository = await createRepository({}, { fromExample: true, onlyChanges: 'chg-0142' });
   head = await repository.commit('add VLAN 40 for packaging line 3');
 });
 afterEach(() => {

@@ -22,14 +22,25 @@ export const EXAMPLE_ROOT = path.join(PROJECT_ROOT, 'examples/plant-network');
 /** A real git repository in a temp dir: branch main, no signing, a fixed identity. */
 export async function createRepository(
   tree: Tree = {},
-  options: { fromExample?: boolean } = {},
+  options: {
+    fromExample?: boolean;
+    /** With fromExample: keep only the example's proposals whose file names start with this. */
+    onlyChanges?: string;
+  } = {},
 ): Promise<TestRepository> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'netchange-test-'));
   if (options.fromExample) {
+    const only = options.onlyChanges;
     await cp(EXAMPLE_ROOT, root, {
       recursive: true,
       filter: (source) =>
-        !/[/\\](state|\.terraform|\.netchange)([/\\]|$)/.test(source) && !source.endsWith('.tfstate'),
+        !/[/\\](state|\.terraform|\.netchange)([/\\]|$)/.test(source) &&
+        !source.endsWith('.tfstate') &&
+        !(
+          only &&
+          path.dirname(source) === path.join(EXAMPLE_ROOT, 'changes') &&
+          !path.basename(source).startsWith(only)
+        ),
     });
   }
   const git = simpleGit({ baseDir: root });

@@ -7,7 +7,7 @@
 import { NetchangeError } from '../../../core/errors.js';
 import type { AlertInfo, AlertSource } from '../../../core/ports.js';
 import type { Freeze } from '../../../freezes/model.js';
-import type { Workspace } from '../../../pipeline/workspace.js';
+import { githubSettings, type Workspace } from '../../../pipeline/workspace.js';
 import { createRedactor } from '../../../redact/index.js';
 import type { AlertmanagerSettings } from './policy.js';
 
@@ -94,7 +94,7 @@ export async function loadFreezes(
   try {
     const { connectGitHub } = await import('../../../github/publish.js');
     const { listFreezeIssues } = await import('../../../freezes/github.js');
-    const { github } = await connectGitHub({ env, config: workspace.config.github });
+    const { github } = await connectGitHub({ env, config: githubSettings(workspace) });
     freezes.push(...(await listFreezeIssues(github)));
     return { freezes };
   } catch (error) {
