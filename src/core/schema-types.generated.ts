@@ -1372,11 +1372,11 @@ export interface NetchangeConfig {
      */
     changeControl?: string;
     /**
-     * Where plan and apply write their artifacts. Default: .netchange/runs.
+     * Where plan and apply write their artifacts, inside the repository (elsewhere: --out-dir). Default: .netchange/runs.
      */
     runs?: string;
     /**
-     * Local freezes file written by `netchange freeze` without --github. Default: .netchange/freezes.yaml (not committed: it holds changes applied from this checkout).
+     * Local freezes file written by `netchange freeze` without --github, inside the repository. Default: .netchange/freezes.yaml (not committed: it holds changes applied from this checkout).
      */
     freezes?: string;
   };
@@ -1441,7 +1441,7 @@ export interface NetchangeConfig {
    */
   github?: {
     /**
-     * owner/name of the repository.
+     * owner/name of the repository, used when GITHUB_REPOSITORY is unset and only when one of the clone's remotes is that repository.
      */
     repository?: string;
     /**

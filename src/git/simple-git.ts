@@ -144,14 +144,19 @@ export async function isInsideWorkTree(directory: string): Promise<boolean> {
   return (await simpleGitIn(directory)).checkIsRepo();
 }
 
-/** The URL of the `origin` remote of the clone at `root`, or undefined when it has none. */
-export async function originUrl(root: string): Promise<string | undefined> {
+/** The remotes of the clone at `root`: name → URL (none when it has none). */
+export async function remoteUrls(root: string): Promise<Map<string, string>> {
+  const remotes = new Map<string, string>();
   try {
-    const url = (await runGit(root, ['remote', 'get-url', 'origin'], undefined)).trim();
-    return url === '' ? undefined : url;
+    const lines = await runGit(root, ['config', '--get-regexp', '^remote\\..*\\.url$'], undefined);
+    for (const line of lines.split('\n')) {
+      const match = /^remote\.(.+)\.url (.+)$/.exec(line.trim());
+      if (match?.[1] && match[2]) remotes.set(match[1], match[2]);
+    }
   } catch {
-    return undefined;
+    // why: not a git repository, or no git: no remotes.
   }
+  return remotes;
 }
 
 /** `git init` with `main` as the first branch. */

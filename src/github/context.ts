@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { configError, NetchangeError, usageError } from '../core/errors.js';
-import { originUrl } from '../git/simple-git.js';
+import { remoteUrls } from '../git/simple-git.js';
 import type { GitHubAuth } from './octokit-github.js';
 
 /** The pull request (or commit) a command reports on. */
@@ -48,7 +48,11 @@ export interface GitHubSettings {
 export async function resolveGitHubTarget(options: ResolveTargetOptions): Promise<GitHubTarget> {
   const env = options.env;
   const event = await readEvent(env.GITHUB_EVENT_PATH);
-  const repository = env.GITHUB_REPOSITORY || options.repository;
+  const repository =
+    env.GITHUB_REPOSITORY ||
+    (options.repository && options.clone
+      ? await configuredRepository(options.repository, options.clone)
+      : options.repository);
   if (!repository) {
     throw usageError(
       'no GitHub repository to report to',
@@ -77,8 +81,8 @@ export async function resolveGitHubTarget(options: ResolveTargetOptions): Promis
 const DEFAULT_API_URL = 'https://api.github.com';
 
 /**
- * netchange.yaml's `github.apiUrl`, taken only when it is on the server the clone came from (its own
- * host, or `api.` before it as for github.com).
+ * netchange.yaml's `github.apiUrl`, taken only when it is on the server the clone came from (its
+ * origin's host, or `api.` before it as for github.com).
  * why: netchange.yaml is a file of the pull request (DESIGN.md, "Trust model"). Where the
  * environment does not name the API (a developer's `--github` run on a pull request's branch; GitHub
  * Actions always sets GITHUB_API_URL), a setting naming another server would get the token.
@@ -92,8 +96,8 @@ async function configuredApiUrl(apiUrl: string, clone: string | undefined): Prom
   } catch {
     throw configError(`netchange.yaml: github.apiUrl is not a URL: ${apiUrl}`, { hint });
   }
-  const origin = clone ? await originUrl(clone) : undefined;
-  const originHost = origin ? remoteHost(origin) : undefined;
+  const origin = clone ? (await remoteUrls(clone)).get('origin') : undefined;
+  const originHost = origin ? parseRemote(origin)?.host : undefined;
   if (originHost && (apiHost === originHost || apiHost === `api.${originHost}`)) return apiUrl;
   throw configError(
     `netchange.yaml: github.apiUrl points at ${apiHost}, not at the server this clone came from (${originHost ? `origin is on ${originHost}` : 'it has no origin remote on a server'}); the token is not sent there`,
@@ -101,16 +105,46 @@ async function configuredApiUrl(apiUrl: string, clone: string | undefined): Prom
   );
 }
 
-/** The host of a git remote: `https://host/...`, `ssh://user@host:port/...` or `user@host:path`. */
-function remoteHost(remote: string): string | undefined {
+/**
+ * netchange.yaml's `github.repository`, taken only when one of the clone's remotes is that
+ * repository (`origin`, or `upstream` in a fork's clone).
+ * why: as for `apiUrl`: a pull request's branch naming another repository would have a developer's
+ * run post its plan there, and read that repository's reviews as approvals.
+ */
+async function configuredRepository(repository: string, clone: string): Promise<string> {
+  const remotes = [...(await remoteUrls(clone)).values()].map((url) => parseRemote(url)?.path);
+  if (remotes.some((remote) => remote?.toLowerCase() === repository.toLowerCase())) return repository;
+  const known = remotes.filter((remote): remote is string => remote !== undefined);
+  throw configError(
+    `netchange.yaml: github.repository names ${repository}, which is none of this clone's remotes (${known.length > 0 ? known.join(', ') : 'it has none on a server'}); nothing is sent to it`,
+    {
+      hint: 'Set GITHUB_REPOSITORY to the repository you mean (GitHub Actions sets it), or make github.repository the owner/name of a remote.',
+    },
+  );
+}
+
+/**
+ * The host and `owner/name` path of a git remote: `https://host/owner/name.git`,
+ * `ssh://user@host:port/owner/name` or `user@host:owner/name.git`.
+ */
+function parseRemote(remote: string): { host: string; path: string } | undefined {
+  let host: string | undefined;
+  let location: string | undefined;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote)) {
     try {
-      return new URL(remote).hostname.toLowerCase() || undefined;
+      const url = new URL(remote);
+      host = url.hostname;
+      location = url.pathname;
     } catch {
       return undefined;
     }
+  } else {
+    const scp = /^(?:[^@/]+@)?([^:/]+):(.*)$/.exec(remote);
+    host = scp?.[1];
+    location = scp?.[2];
   }
-  return /^(?:[^@/]+@)?([^:/]+):/.exec(remote)?.[1]?.toLowerCase();
+  if (!host || location === undefined) return undefined;
+  return { host: host.toLowerCase(), path: location.replace(/^\/+|\/+$/g, '').replace(/\.git$/, '') };
 }
 
 /**

@@ -28,6 +28,9 @@ export const DEFAULT_PATHS = {
 /** The netchange.yaml keys that name the proposals and the policies: they must exist when set. */
 const REQUIRED_PATH_KEYS = ['changes', 'windows', 'changeControl'] as const;
 
+/** The netchange.yaml keys that name what netchange writes: inside the repository, existing or not. */
+const WRITTEN_PATH_KEYS = ['runs', 'freezes'] as const;
+
 /** netchange.yaml's `github`, with the clone it was read from (whose origin vouches for `apiUrl`). */
 export function githubSettings(workspace: Workspace): ResolvedConfig['github'] & { clone: string } {
   return { ...workspace.config.github, clone: workspace.root };
@@ -226,9 +229,11 @@ export function resolveConfig(config: NetchangeConfig | undefined): ResolvedConf
 }
 
 /**
- * A policy path set in netchange.yaml must name a file (or folder) inside the repository.
+ * A policy path set in netchange.yaml must name a file (or folder) inside the repository; a path
+ * netchange writes to (`runs`, `freezes`) must be inside it.
  * why: a path to nothing would silently turn a policy off — every proposal would pass ungated. An
- * unset key keeps its default, which may be absent (a repository may have no window policy).
+ * unset key keeps its default, which may be absent (a repository may have no window policy). And a
+ * pull request's netchange.yaml must not choose where on the runner its plan writes.
  */
 function checkConfiguredPaths(
   root: string,
@@ -238,27 +243,42 @@ function checkConfiguredPaths(
   const source = (document?.value as NetchangeConfig | undefined)?.paths;
   if (!document || !source) return;
   const findings: Finding[] = [];
-  for (const key of REQUIRED_PATH_KEYS) {
-    if (source[key] === undefined) continue;
-    const relative = config.paths[key];
-    const absolute = path.resolve(root, relative);
-    const inside = !path.relative(root, absolute).startsWith('..') && !path.isAbsolute(relative);
-    if (inside && existsSync(absolute)) continue;
+  const isInside = (relative: string) =>
+    !path.isAbsolute(relative) && !path.relative(root, path.resolve(root, relative)).startsWith('..');
+  const refuse = (key: keyof ResolvedConfig['paths'], message: string, hint: string) =>
     findings.push({
       ruleId: 'reference',
       severity: 'error',
-      message: inside
-        ? `paths.${key} names ${relative}, which does not exist`
-        : `paths.${key} names ${relative}, which is outside the repository`,
-      hint: `Fix the path, or remove paths.${key} to use the default (${DEFAULT_PATHS[key]}); a missing policy must not turn the gate off.`,
+      message: `paths.${key} names ${config.paths[key]}, ${message}`,
+      hint,
       file: CONFIG_FILE,
       ...document.positionOf(['paths', key]),
     });
+  for (const key of REQUIRED_PATH_KEYS) {
+    if (source[key] === undefined) continue;
+    const relative = config.paths[key];
+    const inside = isInside(relative);
+    if (inside && existsSync(path.resolve(root, relative))) continue;
+    refuse(
+      key,
+      inside ? 'which does not exist' : 'which is outside the repository',
+      `Fix the path, or remove paths.${key} to use the default (${DEFAULT_PATHS[key]}); a missing policy must not turn the gate off.`,
+    );
+  }
+  for (const key of WRITTEN_PATH_KEYS) {
+    if (source[key] === undefined || isInside(config.paths[key])) continue;
+    refuse(
+      key,
+      'which is outside the repository',
+      key === 'runs'
+        ? 'Name a folder inside the repository (default .netchange/runs); to keep a run elsewhere, pass --out-dir on the command line.'
+        : 'Name a file inside the repository (default .netchange/freezes.yaml).',
+    );
   }
   if (findings.length > 0) {
-    throw configError(`${CONFIG_FILE} names policy paths that do not exist`, {
+    throw configError(`${CONFIG_FILE} names paths outside the repository or that do not exist`, {
       findings,
-      hint: 'Every path set under paths: must exist in the repository.',
+      hint: 'Every path set under paths: must be inside the repository, and a policy path must exist.',
     });
   }
 }

@@ -1,7 +1,7 @@
 /**
- * netchange.yaml's `github.apiUrl` is a file of the pull request: where the environment does not
- * name the API, it is used only when it is on the server the clone came from, so a branch cannot
- * send a developer's token to a server it chooses.
+ * netchange.yaml's `github.apiUrl` and `github.repository` come with the pull request: where the
+ * environment does not name them, they count only for the server and repository the clone came from,
+ * so a branch cannot send a developer's token or plan where it chooses.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   expect(standIn.violations).toEqual([]);
-  await repository.git.raw(['remote', 'remove', 'origin']).catch(() => {});
+  for (const remote of await repository.git.getRemotes()) await repository.git.removeRemote(remote.name);
 });
 afterAll(async () => {
   await standIn.close();
@@ -45,7 +45,7 @@ const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: '', GITHUB_REPOSITORY: '', GI
 const validateGitHub = () =>
   runCli(['validate', '--github', '--pr', '7', '--at', AT], { cwd: repository.root, env });
 
-describe('github.apiUrl from netchange.yaml', () => {
+describe('github.apiUrl and github.repository from netchange.yaml', () => {
   it('is refused, with no request sent, when the clone came from another server', async () => {
     await repository.git.addRemote('origin', 'https://github.example.com/acme/plant-network.git');
     const before = standIn.requests.length;
@@ -60,13 +60,15 @@ describe('github.apiUrl from netchange.yaml', () => {
     expect(`${result.stdout}${result.stderr}`).not.toContain(TOKEN);
   });
 
-  it('is refused when the clone has no origin remote', async () => {
+  it('is refused when the clone has no remote at all', async () => {
     const before = standIn.requests.length;
 
     const result = await validateGitHub();
 
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('it has no origin remote on a server');
+    expect(result.stderr).toContain(
+      "github.repository names acme/plant-network, which is none of this clone's remotes (it has none on a server)",
+    );
     expect(standIn.requests.length).toBe(before);
   });
 
@@ -74,6 +76,37 @@ describe('github.apiUrl from netchange.yaml', () => {
     await repository.git.addRemote('origin', 'git@127.0.0.1:acme/plant-network.git');
 
     const result = await validateGitHub();
+
+    expect(result.exitCode).toBe(0);
+    expect(standIn.comments(REPOSITORY, 7)).toHaveLength(1);
+  });
+
+  it("refuses a repository that is none of the clone's remotes, even on the right server", async () => {
+    await repository.git.addRemote('origin', 'https://github.example.com/dana/plant-network.git');
+    await repository.git.addRemote('upstream', 'https://github.example.com/acme/other.git');
+    const before = standIn.requests.length;
+
+    const result = await runCli(['validate', '--github', '--pr', '7', '--at', AT], {
+      cwd: repository.root,
+      env: { ...env, GITHUB_API_URL: standIn.url },
+    });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      "github.repository names acme/plant-network, which is none of this clone's remotes (dana/plant-network, acme/other)",
+    );
+    expect(result.stderr).toContain('GITHUB_REPOSITORY');
+    expect(standIn.requests.length).toBe(before);
+  });
+
+  it("takes a repository that is the upstream of a fork's clone", async () => {
+    await repository.git.addRemote('origin', 'https://github.example.com/dana/plant-network.git');
+    await repository.git.addRemote('upstream', 'ssh://git@github.example.com:2222/acme/plant-network');
+
+    const result = await runCli(['validate', '--github', '--pr', '7', '--at', AT], {
+      cwd: repository.root,
+      env: { ...env, GITHUB_API_URL: standIn.url },
+    });
 
     expect(result.exitCode).toBe(0);
     expect(standIn.comments(REPOSITORY, 7)).toHaveLength(1);

@@ -1,4 +1,5 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ValidationReport } from '../../src/core/model.js';
@@ -56,6 +57,26 @@ describe('netchange.yaml cannot switch the policy off', () => {
         'paths.changeControl names policies/nothing2.yaml, which does not exist',
       );
     }
+  });
+
+  it('refuses run and freezes paths outside the repository (a pull request chose where on the runner plan wrote)', async () => {
+    repository = await exampleBase();
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'netchange-elsewhere-'));
+    const config = await read(repository.root, 'netchange.yaml');
+    await repository.write({
+      'netchange.yaml': `${config}\npaths: {runs: ${elsewhere}, freezes: ../freezes.yaml}\n`,
+    });
+    await repository.commit('write the plan elsewhere');
+
+    const plan = await runCli(['plan', '--at', AT], { cwd: repository.root });
+
+    expect(plan.exitCode).toBe(2);
+    expect(plan.stderr).toMatch(/netchange\.yaml:\d+:\d+/);
+    expect(plan.stderr).toContain(`paths.runs names ${elsewhere}, which is outside the repository`);
+    expect(plan.stderr).toContain('paths.freezes names ../freezes.yaml, which is outside the repository');
+    expect(plan.stderr).toContain('--out-dir');
+    expect(await readdir(elsewhere)).toEqual([]);
+    await rm(elsewhere, { recursive: true, force: true });
   });
 
   it('keeps the defaults optional: an unset windows path may be absent', async () => {
