@@ -35,13 +35,16 @@ export interface ResolveTargetOptions {
   apiUrl?: string;
   /** The clone netchange.yaml was read from. */
   clone?: string;
+  locate?: GitHubSettings['locate'];
 }
 
-/** netchange.yaml's `github`, with the clone it was read from (whose origin vouches for `apiUrl`). */
+/** netchange.yaml's `github`, with the clone it was read from (whose remotes vouch for it). */
 export interface GitHubSettings {
   repository?: string;
   apiUrl?: string;
   clone?: string;
+  /** Where a key is written in netchange.yaml, for the finding that refuses it. */
+  locate?: (key: 'repository' | 'apiUrl') => { line: number; column: number };
 }
 
 /** Resolves the target: flags win over the Actions environment, which wins over netchange.yaml. */
@@ -51,7 +54,7 @@ export async function resolveGitHubTarget(options: ResolveTargetOptions): Promis
   const repository =
     env.GITHUB_REPOSITORY ||
     (options.repository && options.clone
-      ? await configuredRepository(options.repository, options.clone)
+      ? await configuredRepository(options.repository, options.clone, options.locate)
       : options.repository);
   if (!repository) {
     throw usageError(
@@ -65,7 +68,9 @@ export async function resolveGitHubTarget(options: ResolveTargetOptions): Promis
     repository,
     apiUrl:
       env.GITHUB_API_URL ||
-      (options.apiUrl ? await configuredApiUrl(options.apiUrl, options.clone) : DEFAULT_API_URL),
+      (options.apiUrl
+        ? await configuredApiUrl(options.apiUrl, options.clone, options.locate)
+        : DEFAULT_API_URL),
     ...(pullNumber !== undefined ? { pullNumber } : {}),
     // why: the payload's head sha only describes the payload's pull request.
     ...(event.headSha && (options.pullNumber === undefined || options.pullNumber === event.pullNumber)
@@ -87,21 +92,27 @@ const DEFAULT_API_URL = 'https://api.github.com';
  * environment does not name the API (a developer's `--github` run on a pull request's branch; GitHub
  * Actions always sets GITHUB_API_URL), a setting naming another server would get the token.
  */
-async function configuredApiUrl(apiUrl: string, clone: string | undefined): Promise<string> {
+async function configuredApiUrl(
+  apiUrl: string,
+  clone: string | undefined,
+  locate: GitHubSettings['locate'],
+): Promise<string> {
   const hint =
     'Set GITHUB_API_URL to the API you mean (GitHub Actions sets it), or make github.apiUrl name the host of `git remote get-url origin`.';
   let apiHost: string;
   try {
     apiHost = new URL(apiUrl).hostname.toLowerCase();
   } catch {
-    throw configError(`netchange.yaml: github.apiUrl is not a URL: ${apiUrl}`, { hint });
+    throw refusal(`github.apiUrl is not a URL: ${apiUrl}`, hint, 'apiUrl', locate);
   }
   const origin = clone ? (await remoteUrls(clone)).get('origin') : undefined;
   const originHost = origin ? parseRemote(origin)?.host : undefined;
   if (originHost && (apiHost === originHost || apiHost === `api.${originHost}`)) return apiUrl;
-  throw configError(
-    `netchange.yaml: github.apiUrl points at ${apiHost}, not at the server this clone came from (${originHost ? `origin is on ${originHost}` : 'it has no origin remote on a server'}); the token is not sent there`,
-    { hint },
+  throw refusal(
+    `github.apiUrl points at ${apiHost}, not at the server this clone came from (${originHost ? `origin is on ${originHost}` : 'it has no origin remote on a server'}); the token is not sent there`,
+    hint,
+    'apiUrl',
+    locate,
   );
 }
 
@@ -111,16 +122,34 @@ async function configuredApiUrl(apiUrl: string, clone: string | undefined): Prom
  * why: as for `apiUrl`: a pull request's branch naming another repository would have a developer's
  * run post its plan there, and read that repository's reviews as approvals.
  */
-async function configuredRepository(repository: string, clone: string): Promise<string> {
+async function configuredRepository(
+  repository: string,
+  clone: string,
+  locate: GitHubSettings['locate'],
+): Promise<string> {
   const remotes = [...(await remoteUrls(clone)).values()].map((url) => parseRemote(url)?.path);
   if (remotes.some((remote) => remote?.toLowerCase() === repository.toLowerCase())) return repository;
   const known = remotes.filter((remote): remote is string => remote !== undefined);
-  throw configError(
-    `netchange.yaml: github.repository names ${repository}, which is none of this clone's remotes (${known.length > 0 ? known.join(', ') : 'it has none on a server'}); nothing is sent to it`,
-    {
-      hint: 'Set GITHUB_REPOSITORY to the repository you mean (GitHub Actions sets it), or make github.repository the owner/name of a remote.',
-    },
+  throw refusal(
+    `github.repository names ${repository}, which is none of this clone's remotes (${known.length > 0 ? known.join(', ') : 'it has none on a server'}); nothing is sent to it`,
+    'Set GITHUB_REPOSITORY to the repository you mean (GitHub Actions sets it), or make github.repository the owner/name of a remote.',
+    'repository',
+    locate,
   );
+}
+
+/** The configuration error refusing a `github` key of netchange.yaml, pointing at its line. */
+function refusal(
+  message: string,
+  hint: string,
+  key: 'repository' | 'apiUrl',
+  locate: GitHubSettings['locate'],
+): NetchangeError {
+  return configError(`netchange.yaml: github.${key} is not used`, {
+    findings: [
+      { ruleId: 'reference', severity: 'error', message, hint, file: 'netchange.yaml', ...locate?.(key) },
+    ],
+  });
 }
 
 /**

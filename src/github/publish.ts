@@ -55,6 +55,7 @@ export async function connectGitHub(options: OpenSessionOptions): Promise<GitHub
     ...(options.config?.repository ? { repository: options.config.repository } : {}),
     ...(options.config?.apiUrl ? { apiUrl: options.config.apiUrl } : {}),
     ...(options.config?.clone ? { clone: options.config.clone } : {}),
+    ...(options.config?.locate ? { locate: options.config.locate } : {}),
   });
   const auth = authFromEnvironment(options.env);
   const redactor = createRedactor({ env: options.env, secretValues: credentialSecrets(auth) });

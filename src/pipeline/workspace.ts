@@ -31,9 +31,20 @@ const REQUIRED_PATH_KEYS = ['changes', 'windows', 'changeControl'] as const;
 /** The netchange.yaml keys that name what netchange writes: inside the repository, existing or not. */
 const WRITTEN_PATH_KEYS = ['runs', 'freezes'] as const;
 
-/** netchange.yaml's `github`, with the clone it was read from (whose origin vouches for `apiUrl`). */
-export function githubSettings(workspace: Workspace): ResolvedConfig['github'] & { clone: string } {
-  return { ...workspace.config.github, clone: workspace.root };
+/**
+ * netchange.yaml's `github`, with the clone it was read from (whose remotes vouch for `apiUrl` and
+ * `repository`) and where each key is written.
+ */
+export function githubSettings(workspace: Workspace): ResolvedConfig['github'] & {
+  clone: string;
+  locate: (key: 'repository' | 'apiUrl') => { line: number; column: number };
+} {
+  const document = workspace.configDocument;
+  return {
+    ...workspace.config.github,
+    clone: workspace.root,
+    locate: (key) => document?.positionOf(['github', key]) ?? { line: 1, column: 1 },
+  };
 }
 
 /** netchange.yaml with every default filled in. */

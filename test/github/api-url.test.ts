@@ -53,7 +53,7 @@ describe('github.apiUrl and github.repository from netchange.yaml', () => {
     const result = await validateGitHub();
 
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('github.apiUrl points at 127.0.0.1');
+    expect(result.stderr).toMatch(/netchange\.yaml:\d+:\d+ github\.apiUrl points at 127\.0\.0\.1/);
     expect(result.stderr).toContain('origin is on github.example.com');
     expect(result.stderr).toContain('GITHUB_API_URL');
     expect(standIn.requests.length).toBe(before);
