@@ -29,33 +29,49 @@ export interface ResolveTargetOptions {
   env: NodeJS.ProcessEnv;
   /** `--pr N`. */
   pullNumber?: number;
-  /** `--github-repository` or netchange.yaml `github.repository`. */
-  repository?: string;
-  /** netchange.yaml `github.apiUrl`: used only when it is on the host of `clone`'s origin remote. */
-  apiUrl?: string;
-  /** The clone netchange.yaml was read from. */
-  clone?: string;
-  locate?: GitHubSettings['locate'];
+  /** netchange.yaml's `github`, checked against the clone's remotes. */
+  config?: GitHubSettings;
+  /** The repository a saved report names (netchange's own record, not netchange.yaml). */
+  savedRepository?: string;
 }
 
-/** netchange.yaml's `github`, with the clone it was read from (whose remotes vouch for it). */
+/**
+ * netchange.yaml's `github` (from `githubSettings(workspace)`), with the clone it was read from:
+ * its remotes, local configuration no pull request writes, vouch for `apiUrl` and `repository`.
+ */
 export interface GitHubSettings {
   repository?: string;
   apiUrl?: string;
-  clone?: string;
+  clone: string;
   /** Where a key is written in netchange.yaml, for the finding that refuses it. */
-  locate?: (key: 'repository' | 'apiUrl') => { line: number; column: number };
+  locate: (key: GitHubKey) => { line: number; column: number };
 }
 
-/** Resolves the target: flags win over the Actions environment, which wins over netchange.yaml. */
+type GitHubKey = 'repository' | 'apiUrl';
+
+/**
+ * Resolves the target: flags win over the Actions environment, which wins over a saved report's
+ * repository and netchange.yaml.
+ */
 export async function resolveGitHubTarget(options: ResolveTargetOptions): Promise<GitHubTarget> {
   const env = options.env;
   const event = await readEvent(env.GITHUB_EVENT_PATH);
+  const config = options.config;
+  const fromConfig = {
+    repository: env.GITHUB_REPOSITORY || options.savedRepository ? undefined : config?.repository,
+    apiUrl: env.GITHUB_API_URL ? undefined : config?.apiUrl,
+  };
+  // why: one git process for both checks, and none when the environment names both.
+  const remotes =
+    config && (fromConfig.repository || fromConfig.apiUrl)
+      ? await remoteUrls(config.clone)
+      : new Map<string, string>();
   const repository =
     env.GITHUB_REPOSITORY ||
-    (options.repository && options.clone
-      ? await configuredRepository(options.repository, options.clone, options.locate)
-      : options.repository);
+    options.savedRepository ||
+    (config && fromConfig.repository
+      ? configuredRepository(fromConfig.repository, remotes, config)
+      : undefined);
   if (!repository) {
     throw usageError(
       'no GitHub repository to report to',
@@ -68,9 +84,7 @@ export async function resolveGitHubTarget(options: ResolveTargetOptions): Promis
     repository,
     apiUrl:
       env.GITHUB_API_URL ||
-      (options.apiUrl
-        ? await configuredApiUrl(options.apiUrl, options.clone, options.locate)
-        : DEFAULT_API_URL),
+      (config && fromConfig.apiUrl ? configuredApiUrl(fromConfig.apiUrl, remotes, config) : DEFAULT_API_URL),
     ...(pullNumber !== undefined ? { pullNumber } : {}),
     // why: the payload's head sha only describes the payload's pull request.
     ...(event.headSha && (options.pullNumber === undefined || options.pullNumber === event.pullNumber)
@@ -92,27 +106,23 @@ const DEFAULT_API_URL = 'https://api.github.com';
  * environment does not name the API (a developer's `--github` run on a pull request's branch; GitHub
  * Actions always sets GITHUB_API_URL), a setting naming another server would get the token.
  */
-async function configuredApiUrl(
-  apiUrl: string,
-  clone: string | undefined,
-  locate: GitHubSettings['locate'],
-): Promise<string> {
+function configuredApiUrl(apiUrl: string, remotes: Map<string, string>, config: GitHubSettings): string {
   const hint =
     'Set GITHUB_API_URL to the API you mean (GitHub Actions sets it), or make github.apiUrl name the host of `git remote get-url origin`.';
   let apiHost: string;
   try {
     apiHost = new URL(apiUrl).hostname.toLowerCase();
   } catch {
-    throw refusal(`github.apiUrl is not a URL: ${apiUrl}`, hint, 'apiUrl', locate);
+    throw refusal(`github.apiUrl is not a URL: ${apiUrl}`, hint, 'apiUrl', config);
   }
-  const origin = clone ? (await remoteUrls(clone)).get('origin') : undefined;
+  const origin = remotes.get('origin');
   const originHost = origin ? parseRemote(origin)?.host : undefined;
   if (originHost && (apiHost === originHost || apiHost === `api.${originHost}`)) return apiUrl;
   throw refusal(
     `github.apiUrl points at ${apiHost}, not at the server this clone came from (${originHost ? `origin is on ${originHost}` : 'it has no origin remote on a server'}); the token is not sent there`,
     hint,
     'apiUrl',
-    locate,
+    config,
   );
 }
 
@@ -122,32 +132,35 @@ async function configuredApiUrl(
  * why: as for `apiUrl`: a pull request's branch naming another repository would have a developer's
  * run post its plan there, and read that repository's reviews as approvals.
  */
-async function configuredRepository(
+function configuredRepository(
   repository: string,
-  clone: string,
-  locate: GitHubSettings['locate'],
-): Promise<string> {
-  const remotes = [...(await remoteUrls(clone)).values()].map((url) => parseRemote(url)?.path);
-  if (remotes.some((remote) => remote?.toLowerCase() === repository.toLowerCase())) return repository;
-  const known = remotes.filter((remote): remote is string => remote !== undefined);
+  remotes: Map<string, string>,
+  config: GitHubSettings,
+): string {
+  const known = [...remotes.values()]
+    .map((url) => parseRemote(url)?.path)
+    .filter((remote): remote is string => remote !== undefined);
+  if (known.some((remote) => remote.toLowerCase() === repository.toLowerCase())) return repository;
   throw refusal(
     `github.repository names ${repository}, which is none of this clone's remotes (${known.length > 0 ? known.join(', ') : 'it has none on a server'}); nothing is sent to it`,
     'Set GITHUB_REPOSITORY to the repository you mean (GitHub Actions sets it), or make github.repository the owner/name of a remote.',
     'repository',
-    locate,
+    config,
   );
 }
 
 /** The configuration error refusing a `github` key of netchange.yaml, pointing at its line. */
-function refusal(
-  message: string,
-  hint: string,
-  key: 'repository' | 'apiUrl',
-  locate: GitHubSettings['locate'],
-): NetchangeError {
+function refusal(message: string, hint: string, key: GitHubKey, config: GitHubSettings): NetchangeError {
   return configError(`netchange.yaml: github.${key} is not used`, {
     findings: [
-      { ruleId: 'reference', severity: 'error', message, hint, file: 'netchange.yaml', ...locate?.(key) },
+      {
+        ruleId: 'reference',
+        severity: 'error',
+        message,
+        hint,
+        file: 'netchange.yaml',
+        ...config.locate(key),
+      },
     ],
   });
 }

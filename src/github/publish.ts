@@ -34,8 +34,10 @@ export interface OpenSessionOptions {
   env: NodeJS.ProcessEnv;
   /** `--pr N`; default: the pull request of the Actions event. */
   pullNumber?: number;
-  /** netchange.yaml `github`. */
+  /** netchange.yaml `github` (`githubSettings(workspace)`). */
   config?: GitHubSettings;
+  /** The repository a saved report names (`comment --from` re-sending it). */
+  savedRepository?: string;
   /** Where retries and rate-limit waits are reported. */
   warn?: (message: string) => void;
 }
@@ -52,10 +54,8 @@ export async function connectGitHub(options: OpenSessionOptions): Promise<GitHub
   const target = await resolveGitHubTarget({
     env: options.env,
     ...(options.pullNumber !== undefined ? { pullNumber: options.pullNumber } : {}),
-    ...(options.config?.repository ? { repository: options.config.repository } : {}),
-    ...(options.config?.apiUrl ? { apiUrl: options.config.apiUrl } : {}),
-    ...(options.config?.clone ? { clone: options.config.clone } : {}),
-    ...(options.config?.locate ? { locate: options.config.locate } : {}),
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.savedRepository ? { savedRepository: options.savedRepository } : {}),
   });
   const auth = authFromEnvironment(options.env);
   const redactor = createRedactor({ env: options.env, secretValues: credentialSecrets(auth) });

@@ -8,7 +8,7 @@ import { hasErrors } from '../core/findings.js';
 import type { NetchangeConfig } from '../core/model.js';
 import type { GitRepository } from '../core/ports.js';
 import { parseYaml, type YamlDocument } from '../documents/parse-yaml.js';
-import { DEFAULT_MAX_FILE_BYTES, readTextFile } from '../documents/read-file.js';
+import { DEFAULT_MAX_FILE_BYTES, isInside, readTextFile } from '../documents/read-file.js';
 import { validateDocument } from '../documents/schemas.js';
 import type { DriftConfig } from '../drift/model.js';
 import { executorCommands } from '../executors/registry.js';
@@ -254,8 +254,8 @@ function checkConfiguredPaths(
   const source = (document?.value as NetchangeConfig | undefined)?.paths;
   if (!document || !source) return;
   const findings: Finding[] = [];
-  const isInside = (relative: string) =>
-    !path.isAbsolute(relative) && !path.relative(root, path.resolve(root, relative)).startsWith('..');
+  const inside = (relative: string) =>
+    !path.isAbsolute(relative) && isInside(root, path.resolve(root, relative));
   const refuse = (key: keyof ResolvedConfig['paths'], message: string, hint: string) =>
     findings.push({
       ruleId: 'reference',
@@ -268,16 +268,16 @@ function checkConfiguredPaths(
   for (const key of REQUIRED_PATH_KEYS) {
     if (source[key] === undefined) continue;
     const relative = config.paths[key];
-    const inside = isInside(relative);
-    if (inside && existsSync(path.resolve(root, relative))) continue;
+    const isInRepository = inside(relative);
+    if (isInRepository && existsSync(path.resolve(root, relative))) continue;
     refuse(
       key,
-      inside ? 'which does not exist' : 'which is outside the repository',
+      isInRepository ? 'which does not exist' : 'which is outside the repository',
       `Fix the path, or remove paths.${key} to use the default (${DEFAULT_PATHS[key]}); a missing policy must not turn the gate off.`,
     );
   }
   for (const key of WRITTEN_PATH_KEYS) {
-    if (source[key] === undefined || isInside(config.paths[key])) continue;
+    if (source[key] === undefined || inside(config.paths[key])) continue;
     refuse(
       key,
       'which is outside the repository',

@@ -66,7 +66,7 @@ export async function commentOnPullRequest(
       ...((options.pullNumber ?? saved?.pullNumber)
         ? { pullNumber: options.pullNumber ?? saved?.pullNumber }
         : {}),
-      ...(saved ? { config: { repository: saved.repository } } : {}),
+      ...(saved ? { savedRepository: saved.repository } : {}),
     });
     const result = await resendReport(session, from);
     return {

@@ -21,7 +21,8 @@ export function registerCommentCommand(program: Command): void {
         'commit), add the plan of a run directory, and keep ONE report comment up to date (found by a hidden ' +
         'marker, edited in place, not written when unchanged) plus the `netchange` check run with annotations. ' +
         'Everything is saved in the run directory first; a post that fails can be re-sent with --from. ' +
-        'Needs GITHUB_TOKEN (or a GitHub App), GITHUB_REPOSITORY or github.repository; GITHUB_API_URL for GHES.',
+        'Needs GITHUB_TOKEN (or a GitHub App), GITHUB_REPOSITORY or github.repository (a remote of this clone); ' +
+        'GITHUB_API_URL for GHES, or github.apiUrl on the host of the origin remote.',
     )
     .option('--pr <number>', 'pull request number (default: the Actions event)', parsePositiveInteger('--pr'))
     .option('--repo <dir>', OPTION_HELP.repo)
