@@ -79,6 +79,19 @@ describe('netchange.yaml cannot switch the policy off', () => {
     await rm(elsewhere, { recursive: true, force: true });
   });
 
+  it('refuses an executors.concurrency that would start thousands of processes on the runner', async () => {
+    repository = await exampleBase();
+    const config = await read(repository.root, 'netchange.yaml');
+    await repository.write({ 'netchange.yaml': `${config}\nexecutors: {concurrency: 5000}\n` });
+    await repository.commit('run every step at once');
+
+    const plan = await runCli(['plan', '--at', AT], { cwd: repository.root });
+
+    expect(plan.exitCode).toBe(2);
+    expect(plan.stderr).toMatch(/netchange\.yaml:\d+:\d+ executors\.concurrency must be <= 64/);
+    expect(plan.stderr).toContain('plan --concurrency N');
+  });
+
   it('keeps the defaults optional: an unset windows path may be absent', async () => {
     repository = await exampleBase();
     await repository.git.rm(['policies/windows.yaml']);
