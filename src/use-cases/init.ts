@@ -36,6 +36,38 @@ export interface InitOptions {
   pack?: string;
   /** Where the packs are (default: NETCHANGE_PACKS_DIR, else the installation's policies/). */
   packsRoot?: string;
+  /** `--runner`: the self-hosted runner's labels, as the workflows' default (else DEFAULT_RUNNER_LABELS). */
+  runnerLabels?: readonly string[];
+}
+
+/** The labels the workflows' device jobs run on unless the repository variable NETCHANGE_RUNNER says otherwise. */
+export const DEFAULT_RUNNER_LABELS = ['self-hosted', 'netchange'] as const;
+// why: a label GitHub accepts and a YAML single-quoted JSON string can hold without escaping.
+const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/**
+ * The runner labels of `--runner a,b`: each a GitHub runner label, at least one, none twice.
+ * why: the workflows fall back to them only where the variable NETCHANGE_RUNNER is unset, so a
+ * repository still changes them in one place later.
+ */
+export function parseRunnerLabels(text: string): string[] {
+  const labels = text.split(',').map((label) => label.trim());
+  const bad = labels.find((label) => !RUNNER_LABEL.test(label));
+  if (bad !== undefined) {
+    throw usageError(
+      bad === ''
+        ? `--runner '${text}' has an empty label`
+        : `--runner: '${bad}' is not a runner label (letters, digits, '.', '_' and '-')`,
+      'Give the labels of the self-hosted runner inside the management network, comma-separated: --runner self-hosted,plant-a.',
+    );
+  }
+  if (new Set(labels).size !== labels.length) {
+    throw usageError(
+      `--runner '${text}' names a label twice`,
+      'Give each label once: --runner self-hosted,plant-a.',
+    );
+  }
+  return labels;
 }
 
 export interface InitResult {
@@ -83,11 +115,14 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
     __TIMEZONE__: timezone,
     __START__: firstStart(options.now, timezone),
   };
+  const runnerDefault = JSON.stringify(DEFAULT_RUNNER_LABELS);
+  const runner = JSON.stringify(options.runnerLabels ?? DEFAULT_RUNNER_LABELS);
   for (const { template, target } of targets) {
     const text = await readFile(template, 'utf8');
     const destination = path.join(root, target);
     await mkdir(path.dirname(destination), { recursive: true });
-    const replaced = text.replace(/__(TIMEZONE|START)__/g, (name) => values[name] ?? name);
+    const filledIn = text.replace(/__(TIMEZONE|START)__/g, (name) => values[name] ?? name);
+    const replaced = target.startsWith(WORKFLOWS) ? filledIn.replaceAll(runnerDefault, runner) : filledIn;
     const filled = starter ? withPack(target, replaced, starter) : replaced;
     await writeFile(
       destination,
@@ -106,6 +141,7 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
   return { root, files: targets.map(({ target }) => target).sort(), initialisedGit };
 }
 
+const WORKFLOWS = '.github/workflows/';
 const DIGEST_WORKFLOW = '.github/workflows/netchange-digest.yaml';
 const CAB_WORKFLOW = '.github/workflows/netchange-cab.yaml';
 // why: the template keeps the example's zone (the example's workflows equal the templates byte for

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runCli } from '../support/run-cli.js';
 
 let directory: string | undefined;
@@ -62,5 +63,59 @@ describe('netchange init', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('already has netchange.yaml');
     expect(await readFile(path.join(directory, 'netchange.yaml'), 'utf8')).toBe('mine\n');
+  });
+
+  it('runs the device jobs on the runner labels --runner names, and says where they run', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-'));
+
+    const init = await runCli(['init', 'network', '--runner', 'self-hosted, plant-a-mgmt'], {
+      cwd: directory,
+    });
+    const validate = await runCli(['validate'], { cwd: path.join(directory, 'network') });
+
+    expect(init.exitCode).toBe(0);
+    expect(init.stdout).toContain('self-hosted runner labelled self-hosted, plant-a-mgmt');
+    expect(init.stdout).toContain('NETCHANGE_RUNNER');
+    expect(validate.exitCode).toBe(0);
+    const workflows = path.join(directory, 'network/.github/workflows');
+    const runsOn = async (name: string, job: string): Promise<unknown> =>
+      (
+        parse(await readFile(path.join(workflows, name), 'utf8')) as {
+          jobs: Record<string, { 'runs-on': unknown }>;
+        }
+      ).jobs[job]?.['runs-on'];
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+    const chosen = '${{ fromJSON(vars.NETCHANGE_RUNNER || \'["self-hosted","plant-a-mgmt"]\') }}';
+    for (const [name, job] of [
+      ['netchange-pull-request.yaml', 'plan'],
+      ['netchange-review.yaml', 're-evaluate'],
+      ['netchange-apply.yaml', 'apply-due'],
+      ['netchange-emergency.yaml', 'emergency'],
+      ['netchange-drift.yaml', 'drift'],
+    ] as const) {
+      expect(await runsOn(name, job), `${name} ${job}`).toBe(chosen);
+    }
+    expect(await runsOn('netchange-pull-request.yaml', 'validate')).toBe('ubuntu-latest');
+    for (const name of await readdir(workflows)) {
+      expect(await readFile(path.join(workflows, name), 'utf8'), name).not.toContain('"netchange"]');
+    }
+  });
+
+  it('refuses runner labels GitHub would not take, before writing anything', async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-'));
+    directory = empty;
+
+    const results = await Promise.all(
+      ['self-hosted,', 'self hosted', 'a,a', '["self-hosted"]'].map((runner) =>
+        runCli(['init', 'network', '--runner', runner], { cwd: empty }),
+      ),
+    );
+
+    for (const result of results) {
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('--runner');
+      expect(result.stderr).toContain('hint: Give');
+    }
+    expect(await readdir(empty)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ interface InitFlags {
   timezone?: string;
   force?: boolean;
   pack?: string;
+  runner?: string;
 }
 
 export function registerInitCommand(program: Command): void {
@@ -27,19 +28,28 @@ export function registerInitCommand(program: Command): void {
       'start from a policy pack (manufacturing, healthcare, financial-services): the policies extend ' +
         'netchange:<name>@<major> and add the teams and RACI domains it names',
     )
+    .option(
+      '--runner <labels>',
+      'labels of the self-hosted runner inside the management network, comma-separated: the workflows ' +
+        'run plan, apply and drift there unless the repository variable NETCHANGE_RUNNER says otherwise ' +
+        '(default: self-hosted,netchange)',
+    )
     .addHelpText(
       'after',
       `
 Examples:
   $ netchange init network && cd network && netchange validate
   $ netchange init --timezone Europe/Berlin
+  $ netchange init network --runner self-hosted,plant-a-mgmt
   $ netchange init bank-network --pack financial-services && netchange policy explain --repo bank-network
 
 A pack is a starting point, not a compliance certificate: review what it requires (netchange policy
 explain) and adapt it to your organisation (docs/policy-packs.md).`,
     )
     .action(async (directory: string, flags: InitFlags) => {
-      const { initRepository, placeSampleInOpenWindow } = await import('../../use-cases/init.js');
+      const { DEFAULT_RUNNER_LABELS, initRepository, parseRunnerLabels, placeSampleInOpenWindow } =
+        await import('../../use-cases/init.js');
+      const runnerLabels = flags.runner === undefined ? undefined : parseRunnerLabels(flags.runner);
       const { cliContext } = await import('../context.js');
       const context = cliContext();
       const now = context.clock.now();
@@ -50,6 +60,7 @@ explain) and adapt it to your organisation (docs/policy-packs.md).`,
         ...(flags.timezone ? { timezone: flags.timezone } : {}),
         force: flags.force === true,
         ...(flags.pack ? { pack: flags.pack } : {}),
+        ...(runnerLabels ? { runnerLabels } : {}),
       });
       // why: routing reviews is part of being ready for review; CODEOWNERS comes from the RACI the
       // starter policy has, by the same code `netchange codeowners --check` compares against.
@@ -66,7 +77,10 @@ explain) and adapt it to your organisation (docs/policy-packs.md).`,
       process.stdout.write(
         `Created ${result.files.length} files in ${result.root}${result.initialisedGit ? ' (and a git repository)' : ''}:\n` +
           `${result.files.map((file) => `  ${file}`).join('\n')}\n\n` +
-          `Next: cd ${directory} && netchange validate && netchange plan\n`,
+          `Next: cd ${directory} && netchange validate && netchange plan\n\n` +
+          `On GitHub, plan, apply and drift run on a self-hosted runner labelled ${(runnerLabels ?? DEFAULT_RUNNER_LABELS).join(', ')},\n` +
+          'inside the management network (docs/scale.md): those jobs wait until one is registered.\n' +
+          'The repository variable NETCHANGE_RUNNER (a JSON list of labels) changes the labels for every workflow.\n',
       );
     });
 }
