@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { simpleGit } from 'simple-git';
 /** One measured figure, printed by `npm run bench` next to its budget. */
 export interface BenchFigure {
@@ -28,4 +29,24 @@ export async function commitAsRepository(root: string, message: string): Promise
   await git.addConfig('commit.gpgsign', 'false');
   await git.add(['-A']);
   await git.commit(message);
+}
+
+/** CPU seconds used by waited-for descendants so far (Linux: cutime + cstime of /proc/self/stat). */
+export async function childrenCpuSeconds(): Promise<number | undefined> {
+  try {
+    const stat = await readFile('/proc/self/stat', 'utf8');
+    // why: after "(command) " the fields start at field 3; cutime and cstime are fields 16 and 17.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CPU milliseconds (user and system) of the child processes `run` started and waited for. */
+export async function cpuOf(run: () => Promise<unknown>): Promise<number> {
+  const before = (await childrenCpuSeconds()) ?? Number.NaN;
+  await run();
+  const after = (await childrenCpuSeconds()) ?? Number.NaN;
+  return (after - before) * 1000;
 }

@@ -6,7 +6,7 @@
  * Runs the built CLI (dist/; built here when missing).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -70,18 +70,6 @@ export async function plan(root: string, args: string[]): Promise<void> {
     reject: false,
   });
   if (result.exitCode !== 0) throw new Error(`netchange plan exited ${result.exitCode}: ${result.stderr}`);
-}
-
-/** CPU seconds used by waited-for descendants so far (Linux: cutime + cstime of /proc/self/stat). */
-export async function childrenCpuSeconds(): Promise<number | undefined> {
-  try {
-    const stat = await readFile('/proc/self/stat', 'utf8');
-    // why: after "(command) " the fields start at field 3; cutime and cstime are fields 16 and 17.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 export async function ensureBuilt(): Promise<void> {

@@ -13,15 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { BenchFigure } from './harness.js';
-import { timeIt } from './harness.js';
-import { childrenCpuSeconds, createRepository, ensureBuilt, PROPOSALS, plan } from './plan.bench.js';
-
-async function cpuOf(run: () => Promise<unknown>): Promise<number> {
-  const before = (await childrenCpuSeconds()) ?? Number.NaN;
-  await run();
-  const after = (await childrenCpuSeconds()) ?? Number.NaN;
-  return (after - before) * 1000;
-}
+import { cpuOf, timeIt } from './harness.js';
+import { createRepository, ensureBuilt, PROPOSALS, plan } from './plan.bench.js';
 
 export default async function benchShards(): Promise<BenchFigure[]> {
   await ensureBuilt();
