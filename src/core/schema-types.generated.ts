@@ -1403,7 +1403,7 @@ export interface NetchangeConfig {
    */
   executors?: {
     /**
-     * Steps run at once by plan, at most 64: each step is a process of its own (ansible-playbook, terraform), and netchange.yaml comes with the pull request, so a branch must not be able to start thousands on the runner. Default: the number of CPU cores; the runner's own `plan --concurrency N` is not capped.
+     * Steps run at once by plan and drift, at most 64: each step is a process of its own (ansible-playbook, terraform), and netchange.yaml comes with the pull request, so a branch must not be able to start thousands on the runner. Default: the number of CPU cores; the runner's own `plan --concurrency N` is not capped.
      */
     concurrency?: number;
     /**

@@ -36,12 +36,12 @@ export interface InitOptions {
   pack?: string;
   /** Where the packs are (default: NETCHANGE_PACKS_DIR, else the installation's policies/). */
   packsRoot?: string;
-  /** `--runner`: the self-hosted runner's labels, as the workflows' default (else DEFAULT_RUNNER_LABELS). */
-  runnerLabels?: readonly string[];
+  /** `--runner a,b`: the self-hosted runner's labels, as the workflows' default (else DEFAULT_RUNNER_LABELS). */
+  runner?: string;
 }
 
 /** The labels the workflows' device jobs run on unless the repository variable NETCHANGE_RUNNER says otherwise. */
-export const DEFAULT_RUNNER_LABELS = ['self-hosted', 'netchange'] as const;
+const DEFAULT_RUNNER_LABELS: readonly string[] = ['self-hosted', 'netchange'];
 // why: a label GitHub accepts and a YAML single-quoted JSON string can hold without escaping.
 const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -50,7 +50,7 @@ const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
  * why: the workflows fall back to them only where the variable NETCHANGE_RUNNER is unset, so a
  * repository still changes them in one place later.
  */
-export function parseRunnerLabels(text: string): string[] {
+function parseRunnerLabels(text: string): string[] {
   const labels = text.split(',').map((label) => label.trim());
   const bad = labels.find((label) => !RUNNER_LABEL.test(label));
   if (bad !== undefined) {
@@ -74,6 +74,8 @@ export interface InitResult {
   root: string;
   files: string[];
   initialisedGit: boolean;
+  /** The labels the workflows' device jobs run on (the default where the variable NETCHANGE_RUNNER is unset). */
+  runnerLabels: readonly string[];
 }
 
 /** Writes the starter repository. The sample proposal is dated so it validates clean from `now` on. */
@@ -86,6 +88,8 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
       'Use a name like America/Chicago.',
     );
   }
+  const runnerLabels =
+    options.runner === undefined ? DEFAULT_RUNNER_LABELS : parseRunnerLabels(options.runner);
   // why: before anything is written, so an unknown pack leaves the directory untouched.
   const starter: PackStarter | undefined = options.pack
     ? await packStarter(options.pack, options.packsRoot)
@@ -115,22 +119,17 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
     __TIMEZONE__: timezone,
     __START__: firstStart(options.now, timezone),
   };
-  const runnerDefault = JSON.stringify(DEFAULT_RUNNER_LABELS);
-  const runner = JSON.stringify(options.runnerLabels ?? DEFAULT_RUNNER_LABELS);
   for (const { template, target } of targets) {
     const text = await readFile(template, 'utf8');
     const destination = path.join(root, target);
     await mkdir(path.dirname(destination), { recursive: true });
-    const filledIn = text.replace(/__(TIMEZONE|START)__/g, (name) => values[name] ?? name);
-    const replaced = target.startsWith(WORKFLOWS) ? filledIn.replaceAll(runnerDefault, runner) : filledIn;
+    const replaced = text.replace(/__(TIMEZONE|START)__/g, (name) => values[name] ?? name);
     const filled = starter ? withPack(target, replaced, starter) : replaced;
     await writeFile(
       destination,
-      target === DIGEST_WORKFLOW
-        ? scheduleDigestAtLocalMorning(filled, timezone, options.now)
-        : target === CAB_WORKFLOW
-          ? filled.replace(CAB_ZONE_LINE, `  TZ: ${timezone}\n`)
-          : filled,
+      target.startsWith(WORKFLOWS)
+        ? forRepository(target, filled, { timezone, now: options.now, runnerLabels })
+        : filled,
     );
   }
   let initialisedGit = false;
@@ -138,7 +137,24 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
     await initGitRepository(root);
     initialisedGit = true;
   }
-  return { root, files: targets.map(({ target }) => target).sort(), initialisedGit };
+  return { root, files: targets.map(({ target }) => target).sort(), initialisedGit, runnerLabels };
+}
+
+/** A workflow template made the repository's: its zone, the digest's local morning, the runner's labels. */
+function forRepository(
+  target: string,
+  workflow: string,
+  repository: { timezone: string; now: Date; runnerLabels: readonly string[] },
+): string {
+  const labelled = workflow.replaceAll(
+    JSON.stringify(DEFAULT_RUNNER_LABELS),
+    JSON.stringify(repository.runnerLabels),
+  );
+  if (target === DIGEST_WORKFLOW) {
+    return scheduleDigestAtLocalMorning(labelled, repository.timezone, repository.now);
+  }
+  if (target === CAB_WORKFLOW) return labelled.replace(CAB_ZONE_LINE, `  TZ: ${repository.timezone}\n`);
+  return labelled;
 }
 
 const WORKFLOWS = '.github/workflows/';

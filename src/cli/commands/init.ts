@@ -47,9 +47,7 @@ A pack is a starting point, not a compliance certificate: review what it require
 explain) and adapt it to your organisation (docs/policy-packs.md).`,
     )
     .action(async (directory: string, flags: InitFlags) => {
-      const { DEFAULT_RUNNER_LABELS, initRepository, parseRunnerLabels, placeSampleInOpenWindow } =
-        await import('../../use-cases/init.js');
-      const runnerLabels = flags.runner === undefined ? undefined : parseRunnerLabels(flags.runner);
+      const { initRepository, placeSampleInOpenWindow } = await import('../../use-cases/init.js');
       const { cliContext } = await import('../context.js');
       const context = cliContext();
       const now = context.clock.now();
@@ -60,7 +58,7 @@ explain) and adapt it to your organisation (docs/policy-packs.md).`,
         ...(flags.timezone ? { timezone: flags.timezone } : {}),
         force: flags.force === true,
         ...(flags.pack ? { pack: flags.pack } : {}),
-        ...(runnerLabels ? { runnerLabels } : {}),
+        ...(flags.runner !== undefined ? { runner: flags.runner } : {}),
       });
       // why: routing reviews is part of being ready for review; CODEOWNERS comes from the RACI the
       // starter policy has, by the same code `netchange codeowners --check` compares against.
@@ -78,7 +76,7 @@ explain) and adapt it to your organisation (docs/policy-packs.md).`,
         `Created ${result.files.length} files in ${result.root}${result.initialisedGit ? ' (and a git repository)' : ''}:\n` +
           `${result.files.map((file) => `  ${file}`).join('\n')}\n\n` +
           `Next: cd ${directory} && netchange validate && netchange plan\n\n` +
-          `On GitHub, plan, apply and drift run on a self-hosted runner labelled ${(runnerLabels ?? DEFAULT_RUNNER_LABELS).join(', ')},\n` +
+          `On GitHub, plan, apply and drift run on a self-hosted runner labelled ${result.runnerLabels.join(', ')},\n` +
           'inside the management network (docs/scale.md): those jobs wait until one is registered.\n' +
           'The repository variable NETCHANGE_RUNNER (a JSON list of labels) changes the labels for every workflow.\n',
       );
