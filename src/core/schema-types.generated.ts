@@ -1407,11 +1407,11 @@ export interface NetchangeConfig {
      */
     concurrency?: number;
     /**
-     * Per-step time limit (ISO 8601). Default: PT30M. Elapsed meaning: a fixed length, P1D is always 24 hours.
+     * Per-step time limit (ISO 8601), at most PT6H: netchange.yaml comes with the pull request, and a step holds the runner until it ends (six hours is also a GitHub Actions job's own limit). Default: PT30M. Elapsed meaning: a fixed length, P1D is always 24 hours.
      */
     stepTimeout?: string;
     /**
-     * Time between SIGTERM and SIGKILL on timeout (ISO 8601). Default: PT10S. Elapsed meaning: a fixed length, P1D is always 24 hours.
+     * Time between SIGTERM and SIGKILL on timeout (ISO 8601), at most PT5M. Default: PT10S. Elapsed meaning: a fixed length, P1D is always 24 hours.
      */
     killGrace?: string;
     /**

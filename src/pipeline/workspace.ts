@@ -181,6 +181,8 @@ async function loadConfig(root: string): Promise<{ config: ResolvedConfig; docum
     config = document.value as NetchangeConfig;
     const zone = config.defaults?.timezone;
     if (zone !== undefined) await checkDefaultTimeZone(zone, document);
+    if (config.executors?.stepTimeout !== undefined || config.executors?.killGrace !== undefined)
+      await checkExecutorDurations(config.executors, document);
   }
   return { config: resolveConfig(config), ...(document ? { document } : {}) };
 }
@@ -206,6 +208,59 @@ async function checkDefaultTimeZone(zone: string, document: YamlDocument): Promi
     ],
     hint: 'Fix the key above; every key is optional.',
   });
+}
+
+/**
+ * The longest `executors.stepTimeout` and `executors.killGrace` netchange.yaml may set. why: the file
+ * comes with the pull request, and each step holds the runner (self-hosted, inside the management
+ * network) until it ends: a branch must not keep it for days. Six hours is also how long a GitHub
+ * Actions job runs before GitHub cancels it (timeout-minutes' default).
+ */
+const DURATION_LIMITS = [
+  { key: 'stepTimeout', limit: 'PT6H', hint: 'Split a step that needs longer into several steps.' },
+  { key: 'killGrace', limit: 'PT5M', hint: 'A tool that needs longer to stop after SIGTERM is stuck.' },
+] as const;
+
+/** Both executor durations read as ISO 8601 durations within their limits, or exit 2 at the key. */
+async function checkExecutorDurations(
+  executors: NonNullable<NetchangeConfig['executors']>,
+  document: YamlDocument,
+): Promise<void> {
+  // why: loaded only when a key is set; calendar durations pull in Temporal.
+  const { durationMs } = await import('../executors/duration.js');
+  const findings: Finding[] = [];
+  for (const { key, limit, hint } of DURATION_LIMITS) {
+    const value = executors[key];
+    if (value === undefined) continue;
+    const at = { file: CONFIG_FILE, ...document.positionOf(['executors', key]) };
+    let length: number;
+    try {
+      length = durationMs(value, `executors.${key}`);
+    } catch {
+      findings.push({
+        ruleId: 'schema',
+        severity: 'error',
+        message: `executors.${key} '${value}' is not an ISO 8601 duration`,
+        hint: 'Write it like PT30M or PT10S.',
+        ...at,
+      });
+      continue;
+    }
+    if (length > durationMs(limit, key)) {
+      findings.push({
+        ruleId: 'schema',
+        severity: 'error',
+        message: `executors.${key} '${value}' is longer than ${limit}`,
+        hint: `netchange.yaml comes with the pull request, and a step holds the runner until it ends. ${hint}`,
+        ...at,
+      });
+    }
+  }
+  if (findings.length > 0)
+    throw configError(`${CONFIG_FILE} is invalid`, {
+      findings,
+      hint: 'Fix the keys above; every key is optional.',
+    });
 }
 
 /** netchange.yaml's values with every default filled in. */

@@ -92,6 +92,55 @@ describe('netchange.yaml cannot switch the policy off', () => {
     expect(plan.stderr).toContain('plan --concurrency N');
   });
 
+  it('refuses a step timeout or kill grace that would hold the runner for days', async () => {
+    repository = await exampleBase();
+    const config = await read(repository.root, 'netchange.yaml');
+    await repository.write({
+      'netchange.yaml': `${config}\nexecutors:\n  stepTimeout: P3D\n  killGrace: PT1H\n`,
+    });
+    await repository.commit('let a step run for three days');
+
+    for (const command of ['plan', 'validate']) {
+      const result = await runCli([command, '--at', AT], { cwd: repository.root });
+
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(
+        /netchange\.yaml:\d+:\d+ executors\.stepTimeout 'P3D' is longer than PT6H/,
+      );
+      expect(result.stderr).toMatch(
+        /netchange\.yaml:\d+:\d+ executors\.killGrace 'PT1H' is longer than PT5M/,
+      );
+      expect(result.stderr).toContain('comes with the pull request');
+    }
+  });
+
+  it('refuses an executor duration that is not ISO 8601 at its line, before any step runs', async () => {
+    repository = await exampleBase();
+    const config = await read(repository.root, 'netchange.yaml');
+    await repository.write({ 'netchange.yaml': `${config}\nexecutors:\n  stepTimeout: P30Minutes\n` });
+    await repository.commit('a timeout nobody can read');
+
+    const validate = await runCli(['validate', '--at', AT], { cwd: repository.root });
+
+    expect(validate.exitCode).toBe(2);
+    const line = `${config}\nexecutors:\n`.split('\n').length;
+    expect(validate.stderr).toContain(`netchange.yaml:${line}:16 executors.stepTimeout 'P30Minutes'`);
+    expect(validate.stderr).toContain('PT30M');
+  });
+
+  it('accepts executor durations within their limits', async () => {
+    repository = await exampleBase();
+    const config = await read(repository.root, 'netchange.yaml');
+    await repository.write({
+      'netchange.yaml': `${config}\nexecutors: {stepTimeout: PT6H, killGrace: PT5M}\n`,
+    });
+    await repository.commit('the longest allowed');
+
+    const validate = await runCli(['validate', '--at', AT], { cwd: repository.root });
+
+    expect(validate.exitCode, validate.stderr).toBe(0);
+  });
+
   it('keeps the defaults optional: an unset windows path may be absent', async () => {
     repository = await exampleBase();
     await repository.git.rm(['policies/windows.yaml']);
