@@ -2,7 +2,7 @@
  * `plan --shard K/N` on N real processes (real ansible-playbook check mode, real git), merged by
  * `comment --from DIR...` into one report comment and one check run on the GitHub stand-in.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanDocument } from '../../src/runs/index.js';
@@ -209,5 +209,53 @@ describe(`plan --shard K/${SHARDS} on ${SHARDS} processes, merged by comment --f
 
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(message);
+  });
+});
+
+describe('a shard whose plan failed', () => {
+  it('fails the merged check run, and the comment shows the failed proposals', async () => {
+    // why: a fault injected where a real one would come from: an ansible-playbook that crashes.
+    const stubs = path.join(repository.root, '.stubs');
+    await mkdir(stubs, { recursive: true });
+    await writeFile(
+      path.join(stubs, 'ansible-playbook'),
+      '#!/bin/sh\necho "ERROR! Unexpected Exception: the runner lost its mind" >&2\nexit 250\n',
+      { mode: 0o755 },
+    );
+    const shard = (index: number, env: Record<string, string> = {}) =>
+      runCli(['plan', '--shard', `${index}/2`, '--out-dir', `.netchange/runs/failing-${index}`], {
+        cwd: repository.root,
+        env,
+      });
+    const [first, second] = await Promise.all([
+      shard(1),
+      shard(2, { PATH: `${stubs}:${process.env.PATH ?? ''}` }),
+    ]);
+    const failed = await planOf('.netchange/runs/failing-2');
+    const runsBefore = standIn.repository(REPOSITORY).checkRuns.length;
+
+    const merged = await netchange([
+      'comment',
+      '--pr',
+      '42',
+      '--at',
+      AT,
+      '--from',
+      '.netchange/runs/failing-1',
+      '.netchange/runs/failing-2',
+    ]);
+    const body = standIn.comments(REPOSITORY, 42)[0]?.body ?? '';
+
+    expect(first.exitCode, first.stderr).toBeLessThan(2);
+    expect(second.exitCode).toBe(3);
+    expect(failed.proposals.length).toBeGreaterThan(0);
+    expect(merged.exitCode, merged.stderr).toBe(0);
+    for (const proposal of failed.proposals) expect(body).toContain(proposal.id);
+    expect(body).toContain('runner lost its mind');
+    expect(standIn.repository(REPOSITORY).checkRuns).toHaveLength(runsBefore + 1);
+    expect(standIn.repository(REPOSITORY).checkRuns.at(-1)).toMatchObject({
+      headSha: head,
+      conclusion: 'failure',
+    });
   });
 });
