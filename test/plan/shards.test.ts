@@ -36,6 +36,11 @@ async function netchange(args: string[]): Promise<CliResult> {
   });
 }
 
+/** `comment --pr N --from DIR...`: one report comment and one check run from run directories. */
+async function commentFrom(pullRequest: number, directories: string[]): Promise<CliResult> {
+  return netchange(['comment', '--pr', String(pullRequest), '--at', AT, '--from', ...directories]);
+}
+
 async function planOf(directory: string): Promise<PlanDocument> {
   return JSON.parse(await readFile(path.join(repository.root, directory, 'plan.json'), 'utf8'));
 }
@@ -127,16 +132,11 @@ describe(`plan --shard K/${SHARDS} on ${SHARDS} processes, merged by comment --f
   });
 
   it('merges into one comment and check run equal to the unsharded ones', async () => {
-    const merged = await netchange([
-      'comment',
-      '--pr',
-      '42',
-      '--at',
-      AT,
-      '--from',
-      ...shards.map((_, index) => `.netchange/runs/shard-${index + 1}`),
-    ]);
-    const single = await netchange(['comment', '--pr', '43', '--at', AT, '--from', '.netchange/runs/all']);
+    const merged = await commentFrom(
+      42,
+      shards.map((_, index) => `.netchange/runs/shard-${index + 1}`),
+    );
+    const single = await commentFrom(43, ['.netchange/runs/all']);
     const mergedDirectory = (await readdir(path.join(repository.root, '.netchange/runs'))).find((name) =>
       name.endsWith('-merged'),
     );
@@ -158,15 +158,10 @@ describe(`plan --shard K/${SHARDS} on ${SHARDS} processes, merged by comment --f
     const lost = (await planOf('.netchange/runs/shard-2')).proposals.map((proposal) => proposal.file);
     await rm(path.join(repository.root, '.netchange/runs/shard-2/plan.json'));
 
-    const merged = await netchange([
-      'comment',
-      '--pr',
-      '42',
-      '--at',
-      AT,
-      '--from',
-      ...shards.map((_, index) => `.netchange/runs/shard-${index + 1}`),
-    ]);
+    const merged = await commentFrom(
+      42,
+      shards.map((_, index) => `.netchange/runs/shard-${index + 1}`),
+    );
     const body = standIn.comments(REPOSITORY, 42)[0]?.body ?? '';
 
     expect(merged.exitCode, merged.stderr).toBe(0);
@@ -234,16 +229,7 @@ describe('a shard whose plan failed', () => {
     const failed = await planOf('.netchange/runs/failing-2');
     const runsBefore = standIn.repository(REPOSITORY).checkRuns.length;
 
-    const merged = await netchange([
-      'comment',
-      '--pr',
-      '42',
-      '--at',
-      AT,
-      '--from',
-      '.netchange/runs/failing-1',
-      '.netchange/runs/failing-2',
-    ]);
+    const merged = await commentFrom(42, ['.netchange/runs/failing-1', '.netchange/runs/failing-2']);
     const body = standIn.comments(REPOSITORY, 42)[0]?.body ?? '';
 
     expect(first.exitCode, first.stderr).toBeLessThan(2);
