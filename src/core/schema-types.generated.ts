@@ -1394,7 +1394,7 @@ export interface NetchangeConfig {
    */
   limits?: {
     /**
-     * Largest YAML file read, in bytes. Default: 1048576 (1 MiB).
+     * Largest YAML file read, in bytes, at most 33554432 (32 MiB): netchange.yaml comes with the pull request, and a branch must not lift the guard that keeps a huge file from exhausting the runner's memory (a 10,000-window policy is about 2.5 MB). Default: 1048576 (1 MiB).
      */
     maxFileBytes?: number;
   };

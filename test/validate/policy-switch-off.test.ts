@@ -29,6 +29,16 @@ async function read(root: string, file: string): Promise<string> {
   return readFile(path.join(root, file), 'utf8');
 }
 
+/** The example with `tail` appended to its netchange.yaml and committed, and the file as it was. */
+async function exampleWithConfig(tail: string, message: string): Promise<{ root: string; config: string }> {
+  const example = await exampleBase();
+  repository = example;
+  const config = await read(example.root, 'netchange.yaml');
+  await example.write({ 'netchange.yaml': `${config}\n${tail}` });
+  await example.commit(message);
+  return { root: example.root, config };
+}
+
 async function validateJson(root: string, args: string[]) {
   const result = await runCli(['validate', '--format', 'json', '--at', AT, ...args], { cwd: root });
   return { ...result, report: result.stdout ? (JSON.parse(result.stdout) as ValidationReport) : undefined };
@@ -79,29 +89,39 @@ describe('netchange.yaml cannot switch the policy off', () => {
     await rm(elsewhere, { recursive: true, force: true });
   });
 
-  it('refuses an executors.concurrency that would start thousands of processes on the runner', async () => {
-    repository = await exampleBase();
-    const config = await read(repository.root, 'netchange.yaml');
-    await repository.write({ 'netchange.yaml': `${config}\nexecutors: {concurrency: 5000}\n` });
-    await repository.commit('run every step at once');
+  it.each([
+    [
+      'an executors.concurrency that would start thousands of processes on the runner',
+      'executors: {concurrency: 5000}\n',
+      'plan',
+      /netchange\.yaml:\d+:\d+ executors\.concurrency must be <= 64/,
+      'plan --concurrency N',
+    ],
+    [
+      'a limits.maxFileBytes that would let a branch lift the file size guard',
+      'limits: {maxFileBytes: 10000000000}\n',
+      'validate',
+      /netchange\.yaml:\d+:\d+ limits\.maxFileBytes must be <= 33554432/,
+      'comes with the pull request',
+    ],
+  ])('refuses %s', async (what, tail, command, message, hint) => {
+    const { root } = await exampleWithConfig(tail, `set ${what}`);
 
-    const plan = await runCli(['plan', '--at', AT], { cwd: repository.root });
+    const result = await runCli([command, '--at', AT], { cwd: root });
 
-    expect(plan.exitCode).toBe(2);
-    expect(plan.stderr).toMatch(/netchange\.yaml:\d+:\d+ executors\.concurrency must be <= 64/);
-    expect(plan.stderr).toContain('plan --concurrency N');
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain(hint);
   });
 
   it('refuses a step timeout or kill grace that would hold the runner for days', async () => {
-    repository = await exampleBase();
-    const config = await read(repository.root, 'netchange.yaml');
-    await repository.write({
-      'netchange.yaml': `${config}\nexecutors:\n  stepTimeout: P3D\n  killGrace: PT1H\n`,
-    });
-    await repository.commit('let a step run for three days');
+    const { root } = await exampleWithConfig(
+      'executors:\n  stepTimeout: P3D\n  killGrace: PT1H\n',
+      'let a step run for three days',
+    );
 
     for (const command of ['plan', 'validate']) {
-      const result = await runCli([command, '--at', AT], { cwd: repository.root });
+      const result = await runCli([command, '--at', AT], { cwd: root });
 
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toMatch(
@@ -115,12 +135,12 @@ describe('netchange.yaml cannot switch the policy off', () => {
   });
 
   it('refuses an executor duration that is not ISO 8601 at its line, before any step runs', async () => {
-    repository = await exampleBase();
-    const config = await read(repository.root, 'netchange.yaml');
-    await repository.write({ 'netchange.yaml': `${config}\nexecutors:\n  stepTimeout: P30Minutes\n` });
-    await repository.commit('a timeout nobody can read');
+    const { root, config } = await exampleWithConfig(
+      'executors:\n  stepTimeout: P30Minutes\n',
+      'a timeout nobody can read',
+    );
 
-    const validate = await runCli(['validate', '--at', AT], { cwd: repository.root });
+    const validate = await runCli(['validate', '--at', AT], { cwd: root });
 
     expect(validate.exitCode).toBe(2);
     const line = `${config}\nexecutors:\n`.split('\n').length;
@@ -129,14 +149,12 @@ describe('netchange.yaml cannot switch the policy off', () => {
   });
 
   it('accepts executor durations within their limits', async () => {
-    repository = await exampleBase();
-    const config = await read(repository.root, 'netchange.yaml');
-    await repository.write({
-      'netchange.yaml': `${config}\nexecutors: {stepTimeout: PT6H, killGrace: PT5M}\n`,
-    });
-    await repository.commit('the longest allowed');
+    const { root } = await exampleWithConfig(
+      'executors: {stepTimeout: PT6H, killGrace: PT5M}\n',
+      'the longest allowed',
+    );
 
-    const validate = await runCli(['validate', '--at', AT], { cwd: repository.root });
+    const validate = await runCli(['validate', '--at', AT], { cwd: root });
 
     expect(validate.exitCode, validate.stderr).toBe(0);
   });
