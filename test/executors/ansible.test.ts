@@ -55,6 +55,16 @@ beforeAll(async () => {
         msg: sw-2 is in maintenance lock
       when: inventory_hostname == 'sw-2'
 `,
+    'playbooks/ports.yaml': `- hosts: sw-1
+  gather_facts: false
+  tasks:
+    - name: Check the ports
+      ansible.builtin.assert:
+        that: item != 'Gi0/2'
+        fail_msg: "port {{ item }} is a trunk"
+        quiet: true
+      loop: [Gi0/1, Gi0/2]
+`,
     'playbooks/broken.yaml':
       '- hosts: switches\n  tasks:\n    - name: bad\n      ansible.builtin.debug: {msg: [unclosed\n',
   };
@@ -128,6 +138,16 @@ describe('runAnsible with the real ansible-playbook', () => {
 
   it('changes nothing in check mode', () => {
     expect(existsSync(path.join(root, 'state'))).toBe(false);
+  });
+
+  it("names the loop item that failed and its message, not Ansible's 'One or more items failed'", async () => {
+    const ports = await runAnsible(
+      { playbook: 'playbooks/ports.yaml', inventory: 'inventory/hosts.yaml' },
+      context(),
+    );
+
+    expect(ports.status).toBe('failed');
+    expect(ports.message).toContain("sw-1 failed at 'Check the ports' (item Gi0/2): port Gi0/2 is a trunk");
   });
 
   it('reports a playbook syntax error as a tool error with the file', async () => {
