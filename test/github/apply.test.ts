@@ -15,6 +15,7 @@ const VLANS = `- hosts: switches
   vars: {state: present}
   tasks:
     - name: Render VLAN {{ vlan_id }}
+      throttle: 1
       ansible.builtin.blockinfile:
         path: "{{ inventory_dir }}/../state/{{ inventory_hostname }}.cfg"
         create: true

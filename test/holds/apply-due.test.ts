@@ -14,6 +14,7 @@ const VLANS = `- hosts: switches
   gather_facts: false
   tasks:
     - name: Render VLAN {{ vlan_id }}
+      throttle: 1
       ansible.builtin.lineinfile:
         path: "{{ inventory_dir }}/../state/{{ inventory_hostname }}.cfg"
         create: true

@@ -45,6 +45,7 @@ const STEP = `- hosts: switches
   gather_facts: false
   tasks:
     - name: Render {{ line }}
+      throttle: 1
       ansible.builtin.lineinfile:
         path: "{{ inventory_dir }}/../state/{{ inventory_hostname }}.cfg"
         create: true

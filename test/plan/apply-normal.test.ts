@@ -23,6 +23,7 @@ const VLANS = `- hosts: switches
   gather_facts: false
   tasks:
     - name: Render VLAN {{ vlan_id }}
+      throttle: 1
       ansible.builtin.blockinfile:
         path: "{{ inventory_dir }}/../state/{{ inventory_hostname }}.cfg"
         create: true

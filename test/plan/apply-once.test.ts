@@ -22,6 +22,7 @@ const SLOW_RENDER = `- hosts: switches
       ansible.builtin.pause: {seconds: 6}
       when: not ansible_check_mode
     - name: Render VLAN {{ vlan_id }}
+      throttle: 1
       ansible.builtin.lineinfile:
         path: "{{ inventory_dir }}/../state/{{ inventory_hostname }}.cfg"
         create: true

@@ -27,6 +27,7 @@ const LEAKS_PLAYBOOK = `- hosts: switches
   gather_facts: false
   tasks:
     - name: Render device secrets
+      throttle: 1
       ansible.builtin.blockinfile:
         path: "{{ inventory_dir }}/../state/{{ inventory_hostname }}.cfg"
         create: true

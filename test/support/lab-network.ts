@@ -41,6 +41,7 @@ export const LAB_RENDER_VLAN = `- hosts: switches
   gather_facts: false
   tasks:
     - name: Render VLAN {{ vlan_id }}
+      throttle: 1
       ansible.builtin.lineinfile:
         path: "{{ inventory_dir }}/../state/{{ inventory_hostname }}.cfg"
         create: true
