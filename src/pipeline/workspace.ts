@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { configError, type NetchangeError, usageError } from '../core/errors.js';
+import { configError, NetchangeError, usageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import { hasErrors } from '../core/findings.js';
 import type { NetchangeConfig } from '../core/model.js';
@@ -236,14 +236,10 @@ async function checkExecutorDurations(
     let length: number;
     try {
       length = durationMs(value, `executors.${key}`);
-    } catch {
-      findings.push({
-        ruleId: 'schema',
-        severity: 'error',
-        message: `executors.${key} '${value}' is not an ISO 8601 duration`,
-        hint: 'Write it like PT30M or PT10S.',
-        ...at,
-      });
+    } catch (error) {
+      // why: durationMs's own refusal (message and hint), given the key's position.
+      if (!(error instanceof NetchangeError)) throw error;
+      findings.push({ ruleId: 'schema', severity: 'error', message: error.message, hint: error.hint, ...at });
       continue;
     }
     if (length > durationMs(limit, key)) {

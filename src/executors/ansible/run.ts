@@ -208,16 +208,13 @@ function describeHostFailure(host: AnsibleHostResult): string {
   if (!task) return `${host.host} failed`;
   const what = task.status === 'unreachable' ? 'unreachable' : `failed at '${task.task}'`;
   // why: a loop's own message is Ansible's "One or more items failed"; the item says what went wrong.
-  const item = task.items?.find(
-    (candidate) => candidate.status === 'failed' || candidate.status === 'unreachable',
-  );
-  if (item && !task.hidden) {
-    const message = item.hidden ? '(output hidden by no_log)' : (item.message ?? '');
-    const label = item.hidden || item.label === '' ? '' : ` (item ${oneLine(item.label)})`;
-    return `${host.host} ${what}${label}${message ? `: ${oneLine(message)}` : ''}`;
-  }
-  const message = task.hidden ? '(output hidden by no_log)' : (task.message ?? '');
-  return `${host.host} ${what}${message ? `: ${oneLine(message)}` : ''}`;
+  const item = task.hidden
+    ? undefined
+    : task.items?.find((candidate) => candidate.status === 'failed' || candidate.status === 'unreachable');
+  const failed = item ?? task;
+  const label = item && !item.hidden && item.label !== '' ? ` (item ${oneLine(item.label)})` : '';
+  const message = failed.hidden ? '(output hidden by no_log)' : (failed.message ?? '');
+  return `${host.host} ${what}${label}${message ? `: ${oneLine(message)}` : ''}`;
 }
 
 /** The event stream without the `secrets` events, for the step log. */
