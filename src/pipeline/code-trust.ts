@@ -4,7 +4,7 @@
  * Terraform code, the programs netchange.yaml names); until a member of a `codeReviewers` team of
  * the policy in force approves the head commit, plan runs nothing of it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../core/errors.js';
 import { hasErrors } from '../core/findings.js';
@@ -25,7 +25,7 @@ import {
 export interface CodeTrust {
   /** The base commit the pull request is compared with. */
   baseCommit: string;
-  /** Changed files that can change what runs (everything but proposals, policy files and `*.md`). */
+  /** Changed files that can change what runs (everything but proposals, the base's policy files and plain `*.md`). */
   files: string[];
   /** Teams trusted with code by the policy in force. */
   reviewers: string[];
@@ -45,6 +45,11 @@ export interface CodeTrust {
 export interface CodeTrustOptions {
   /** The pull request's base (`--since REF`, or the pull request's base branch). */
   base: string;
+  /**
+   * Where the pull request's diff starts, when not at `base`: the fork point of a branch checked out
+   * at its head while the base moved on. The policy in force is still the base's.
+   */
+  diffFrom?: string;
   approvals: readonly Approval[];
   /** The head commit being planned; approvals of another commit do not count. */
   commit?: string;
@@ -54,10 +59,12 @@ export interface CodeTrustOptions {
 
 /**
  * Data, not code: proposal files under the changes folder, the policy files, netchange.yaml and
- * CODEOWNERS (gated as policy changes), and Markdown. Everything else a pull request changes may be
- * loaded by some step (a role, a template, group_vars, a plugin, ansible.cfg), so it is code.
- * `isProposal` says whether a YAML file under the changes folder is one: a playbook, a task list or a
- * vars file put there (or a changes folder moved onto the playbooks) is code like any other.
+ * CODEOWNERS (gated as policy changes), and Markdown that holds no template syntax. Everything else
+ * a pull request changes may be loaded by some step (a role, a template, group_vars, a plugin,
+ * ansible.cfg), so it is code. `isProposal` says whether a YAML file under the changes folder is
+ * one: a playbook, a task list or a vars file put there (or a changes folder moved onto the
+ * playbooks) is code like any other. `isTemplateFree` says whether a Markdown file is plain text
+ * to Jinja: a trusted playbook may render a `.md` file as a template, and Jinja in it would then run.
  */
 export function executableChanges(
   changed: readonly string[],
@@ -65,13 +72,14 @@ export function executableChanges(
     changesFolders: readonly string[];
     policyFiles: ReadonlySet<string>;
     isProposal: (file: string) => boolean;
+    isTemplateFree: (file: string) => boolean;
   },
 ): string[] {
   const prefixes = options.changesFolders.map((folder) => `${folder.replace(/\/$/, '')}/`);
   const isData = (file: string) =>
     (isYamlFile(file) && prefixes.some((prefix) => file.startsWith(prefix)) && options.isProposal(file)) ||
     options.policyFiles.has(file) ||
-    file.endsWith('.md');
+    (file.endsWith('.md') && options.isTemplateFree(file));
   return [...new Set(changed.filter((file) => !isData(file)))].sort();
 }
 
@@ -96,6 +104,20 @@ function isProposalFile(workspace: Workspace, file: string): boolean {
   return document.findings.length === 0 && !hasErrors(validateDocument(document, 'ChangeProposal'));
 }
 
+/**
+ * Whether the work tree's `file` holds nothing Jinja would run: no `{{`, no `{%`, and no `#jinja2:`
+ * header (which can choose other delimiters). A file the pull request deleted runs nothing; one
+ * larger than the YAML limit is not read, and counts as code.
+ */
+function isTemplateFree(workspace: Workspace, file: string): boolean {
+  const absolute = path.join(workspace.root, file);
+  if (!existsSync(absolute)) return true;
+  const stats = statSync(absolute);
+  if (!stats.isFile() || stats.size > workspace.config.limits.maxFileBytes) return false;
+  const text = readFileSync(absolute, 'utf8');
+  return !text.includes('{{') && !text.includes('{%') && !text.includes('#jinja2:');
+}
+
 /** Compares HEAD with the base and decides whether plan may run the pull request's code. */
 export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOptions): Promise<CodeTrust> {
   const git = workspace.git;
@@ -107,13 +129,16 @@ export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOpt
   }
   const baseCommit = await git.resolveRef(options.base);
   const baseConfig = await configAt(workspace, baseCommit);
-  const changed = (await git.changedFiles(baseCommit)).flatMap((entry) =>
+  const changed = (await git.changedFiles(options.diffFrom ?? baseCommit)).flatMap((entry) =>
     entry.previousPath ? [entry.previousPath, entry.path] : [entry.path],
   );
   const files = executableChanges(changed, {
     changesFolders: [workspace.config.paths.changes, baseConfig.paths.changes],
-    policyFiles: policyDataFiles([workspace.config, baseConfig]),
+    // why: the base's policy files only: a file that only the pull request's netchange.yaml names
+    // as a policy (drift.policy: ansible.cfg, or a playbook) is whatever the pull request says it is.
+    policyFiles: policyDataFiles([baseConfig]),
     isProposal: (file) => isProposalFile(workspace, file),
+    isTemplateFree: (file) => isTemplateFree(workspace, file),
   });
   // why: netchange.yaml is policy data, except where it names the programs plan runs.
   if (programsDiffer(workspace.config, baseConfig)) files.unshift(CONFIG_FILE);

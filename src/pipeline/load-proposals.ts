@@ -112,7 +112,8 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     inventoryCommand: workspace.config.executors.ansibleInventory,
     ...(cacheDirectory ? { cacheDirectory } : {}),
   });
-  const checkPath = createPathChecker(workspace.root);
+  const dataFiles = policyDataFiles([workspace.config]);
+  const checkPath = createPathChecker(workspace.root, (file) => dataFiles.has(file) || file.endsWith('.md'));
   const blobs = indexBlobsOf(workspace, selection.files, options.indexBlobs);
   // why: synchronous, file after file: small local files are read faster this way than through the
   // thread pool. The one await is for Python, at the first inventory the cache cannot answer: it then

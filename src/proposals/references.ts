@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Finding } from '../core/findings.js';
 import type { AnsibleStep, ChangeProposal, Locate, Step } from '../core/model.js';
 import { resolveInsideRepository } from '../documents/read-file.js';
@@ -31,22 +32,32 @@ type PathCheck = { ok: true; absolutePath: string } | { ok: false; message: stri
 
 /**
  * Checks repository paths once per run: 5,000 proposals naming the same playbook cost one
- * realpath and one stat, not 5,000.
+ * realpath and one stat, not 5,000. `isData` says which repository-relative files netchange reads
+ * as data (proposals, policy files, Markdown): a step may not name one, because a pull request can
+ * change data without a code review, so a playbook or inventory written into one would run unreviewed.
  */
-export function createPathChecker(root: string): (relative: string, kind: 'file' | 'directory') => PathCheck {
+export function createPathChecker(
+  root: string,
+  isData: (relative: string) => boolean = () => false,
+): (relative: string, kind: 'file' | 'directory') => PathCheck {
   const checked = new Map<string, PathCheck>();
   return (relative, kind) => {
     const key = `${kind}:${relative}`;
     let result = checked.get(key);
     if (!result) {
-      result = checkPath(root, relative, kind);
+      result = checkPath(root, relative, kind, isData);
       checked.set(key, result);
     }
     return result;
   };
 }
 
-function checkPath(root: string, relative: string, kind: 'file' | 'directory'): PathCheck {
+function checkPath(
+  root: string,
+  relative: string,
+  kind: 'file' | 'directory',
+  isData: (relative: string) => boolean,
+): PathCheck {
   const resolved = resolveInsideRepository(root, relative, { file: '' });
   if (!resolved.ok)
     return { ok: false, message: resolved.finding.message, hint: resolved.finding.hint ?? '' };
@@ -56,6 +67,20 @@ function checkPath(root: string, relative: string, kind: 'file' | 'directory'): 
       ok: false,
       message: `'${relative}' is a ${stats.isDirectory() ? 'directory' : 'file'}, not a ${kind}`,
       hint: kind === 'directory' ? 'Name the Terraform root module directory.' : 'Name the file itself.',
+    };
+  }
+  // why: both the name given and the file a symlink leads to: either may be the data file.
+  const names = [resolved.absolutePath, realpathSync(resolved.absolutePath)].map((absolute, index) =>
+    path
+      .relative(index === 0 ? root : realpathSync(root), absolute)
+      .split(path.sep)
+      .join('/'),
+  );
+  if (kind === 'file' && names.some(isData)) {
+    return {
+      ok: false,
+      message: `'${relative}' is data netchange reads (a proposal, a policy file, CODEOWNERS or Markdown), not a file a step may run`,
+      hint: 'Name a playbook, inventory or var file of its own. A pull request may change data without a code review, so a step that ran it would run unreviewed code.',
     };
   }
   return resolved;

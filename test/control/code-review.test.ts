@@ -40,6 +40,8 @@ describe('executableChanges', () => {
     policyFiles: new Set(['netchange.yaml', '.github/CODEOWNERS', 'policies/change-control.yaml']),
     // why: the YAML files under changes/ named here are proposals, except the task list put there.
     isProposal: (file: string) => file !== 'changes/tasks.yaml',
+    // why: the Markdown file named here holds Jinja; the others are plain text.
+    isTemplateFree: (file: string) => file !== 'docs/banner.md',
   };
 
   it.each([
@@ -49,6 +51,7 @@ describe('executableChanges', () => {
     ['netchange.yaml', false],
     ['.github/CODEOWNERS', false],
     ['docs/runbook.md', false],
+    ['docs/banner.md', true],
     ['playbooks/switching/vlans.yaml', true],
     ['roles/vlan/templates/vlan.j2', true],
     ['ansible.cfg', true],

@@ -204,6 +204,69 @@ describe("plan runs a pull request's changed code only once a code reviewer appr
     expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
   });
 
+  // why: the task names the marker by its absolute path, with no Jinja: the file holds no template
+  // syntax, so only where it is named can tell netchange it is code.
+  it.each(['playbooks/switching/notes.md', 'docs/CODEOWNERS'])(
+    'refuses a step that names data as its playbook (%s): it would run unreviewed',
+    async (file) => {
+      const { repository } = await pullRequest(async (pr) => {
+        const proposal = await readFile(path.join(pr.root, PROPOSAL), 'utf8');
+        const task = `\n    - ansible.builtin.file: {path: ${path.join(pr.root, MARKER)}, state: touch, mode: "0644"}\n      check_mode: false\n`;
+        await pr.write({
+          [file]: `- hosts: sw-plant-a-01\n  gather_facts: false\n  tasks:${task}`,
+          [PROPOSAL]: proposal.replaceAll(PLAYBOOK, file),
+        });
+      });
+      cleanups.push(repository);
+
+      const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
+
+      expect(result.exitCode).toBe(1);
+      expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+      expect(result.stderr).toContain(`'${file}' is data netchange reads`);
+    },
+  );
+
+  it("holds a file that only the pull request's netchange.yaml names as a policy", async () => {
+    const playbook = 'playbooks/switching/vlans-v2.yaml';
+    const { repository } = await pullRequest(async (pr) => {
+      const proposal = await readFile(path.join(pr.root, PROPOSAL), 'utf8');
+      const config = await readFile(path.join(pr.root, 'netchange.yaml'), 'utf8');
+      await pr.write({
+        [playbook]: `- hosts: sw-plant-a-01\n  gather_facts: false\n  tasks:${MARKER_TASK}`,
+        [PROPOSAL]: proposal.replaceAll(PLAYBOOK, playbook),
+        'netchange.yaml': config.replace('drift:\n', `drift:\n  policy: ${playbook}\n`),
+      });
+    });
+    cleanups.push(repository);
+
+    const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(`code changes in ${playbook} need a review before they run`);
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+  });
+
+  it('holds Markdown with template syntax: a trusted playbook that renders it would run it', async () => {
+    const banner = `- hosts: sw-plant-a-01\n  gather_facts: false\n  tasks:\n    - ansible.builtin.template:\n        src: "{{ playbook_dir }}/../../docs/banner.md"\n        dest: "{{ inventory_dir }}/../state/banner.txt"\n        mode: "0644"\n`;
+    const { repository } = await pullRequest(
+      async (pr) => {
+        await changeProposalOnly(pr);
+        await pr.write({
+          'docs/banner.md': `Welcome {{ lookup('ansible.builtin.pipe', 'touch ${path.join(pr.root, MARKER)}') }}\n`,
+        });
+      },
+      { 'docs/banner.md': 'Welcome\n', 'playbooks/switching/banner.yaml': banner },
+    );
+    cleanups.push(repository);
+
+    const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('code changes in docs/banner.md need a review before they run');
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+  });
+
   it("redacts the base's secret names too: a pull request that drops one from secrets.env shows nothing", async () => {
     const key = 'Banner-Key-0f-The-Base-7731';
     // why: the base's own playbook puts the secret in a variable whose name does not look secret, so
