@@ -16,6 +16,8 @@ export interface GitRepository {
   resolveRef(ref: string): Promise<string>;
   /** Files changed between `base` and HEAD, repository-relative. */
   changedFiles(base: string): Promise<ChangedFile[]>;
+  /** Where HEAD's history meets `ref`'s (`git merge-base`): where a branch forked from it. */
+  mergeBase(ref: string): Promise<string>;
   /** The blob sha of each tracked file at HEAD, keyed by repository-relative path. */
   blobShas(paths: readonly string[]): Promise<Map<string, string>>;
   /**
@@ -30,10 +32,15 @@ export interface GitRepository {
   /** When `path` was first committed (its oldest commit on HEAD's history), or undefined. */
   firstCommitted(path: string): Promise<Date | undefined>;
   /**
-   * The newest commit on HEAD's history that touched any of `paths` (files, directories or globs
-   * with `*` and `**`), with its committer date; undefined when none did.
+   * The newest commit on HEAD's first-parent history (on the default branch: the merge commits,
+   * dated when they were merged) that touched any of `paths` (files, directories or globs with `*`
+   * and `**`), with its committer date, committed at or before `before` when given; undefined when
+   * none did.
    */
-  lastCommitted(paths: readonly string[]): Promise<{ commit: string; at: Date } | undefined>;
+  lastCommitted(
+    paths: readonly string[],
+    options?: { before?: Date },
+  ): Promise<{ commit: string; at: Date } | undefined>;
   /**
    * How many commits on HEAD's history touched each file under `directory` (one git call), keyed
    * by repository-relative path. A calendar event's SEQUENCE: it grows with every edit.

@@ -17,7 +17,8 @@ import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../core/time.js';
 import { executorOfResult } from '../executors/registry.js';
 import { lastCommitTouching } from '../git/simple-git.js';
 import { refSafe, withLocks } from '../locks/locks.js';
-import { staleApprovalsAllowed } from '../pipeline/load-proposals.js';
+import { checkCodeTrust, describeHeldCode } from '../pipeline/code-trust.js';
+import { configAt, policyFileMatcher, staleApprovalsAllowed } from '../pipeline/load-proposals.js';
 import { githubSettings, type Workspace } from '../pipeline/workspace.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
 import { REPORT_MARKER, reviewedPlanHashOf } from './compose-report.js';
@@ -97,6 +98,7 @@ export async function preparePullRequestApply(options: PullRequestApplyOptions):
     ]),
     changeControlPolicy: workspace.changeControlDocument?.value,
   });
+  if (!pull.merged) await checkBeforeMerge(workspace, pull, inputs);
   const comment = await github.findComment(pull.number, REPORT_MARKER);
   const reviewedPlanHash = comment ? reviewedPlanHashOf(comment.body, subject.file) : undefined;
   if (!reviewedPlanHash) {
@@ -174,6 +176,70 @@ async function checkApprovedCommit(
     'E_GATE',
     `the checkout (HEAD ${head.slice(0, 12)}) is not the approved head ${pull.headSha.slice(0, 12)} of #${pull.number}`,
     { hint: 'Check out the pull request head, or merge it first; apply only runs what was reviewed.' },
+  );
+}
+
+/**
+ * An apply before merge (the emergency workflow) runs the pull request's head, where everything the
+ * pull request changes besides its proposal is not in force yet. Its policy files would judge its
+ * own change (it could name its own approvers), and its code was reviewed by nobody trusted with
+ * code. So a pull request that changes a policy file is refused until that change is merged, and one
+ * that changes code needs a code reviewer's approval of the head commit, as plan does.
+ */
+async function checkBeforeMerge(
+  workspace: Workspace,
+  pull: PullRequestInfo,
+  reviews: { reviewedCommits: Approval[]; members: Map<string, string[]> },
+): Promise<void> {
+  const git = workspace.git;
+  if (!git) return;
+  const base = await baseOf(workspace, pull);
+  // why: the diff from where the branch forked: the base may have moved on since.
+  const forkPoint = await git.mergeBase(base).catch(() => base);
+  const isPolicy = policyFileMatcher([workspace.config, await configAt(workspace, base)]);
+  const changed = (await git.changedFiles(forkPoint)).flatMap((entry) =>
+    entry.previousPath ? [entry.previousPath, entry.path] : [entry.path],
+  );
+  const policy = [...new Set(changed.filter(isPolicy))].sort();
+  if (policy.length > 0) {
+    throw new NetchangeError(
+      'E_GATE',
+      `apply refused: #${pull.number} is not merged and changes the policy (${policy.join(', ')}); before the merge the policy in force judges its change, so a pull request cannot bring its own rules`,
+      {
+        hint: 'Merge the policy change in a pull request of its own (its policy owners approve it), or apply this change after the merge.',
+      },
+    );
+  }
+  const trust = await checkCodeTrust(workspace, {
+    base,
+    diffFrom: forkPoint,
+    approvals: reviews.reviewedCommits,
+    commit: pull.headSha,
+    members: reviews.members,
+  });
+  if (!trust.trusted) {
+    throw new NetchangeError(
+      'E_GATE',
+      `apply refused: #${pull.number} is not merged and its ${describeHeldCode(trust)}${trust.problem ? `, and ${trust.problem}` : ''}`,
+      {
+        hint: `A member of ${trust.reviewers.join(', ') || 'a codeReviewers team'} approves the head commit ${pull.headSha.slice(0, 12)} on GitHub; then run apply again.`,
+      },
+    );
+  }
+}
+
+/** The pull request's base branch in this clone. */
+async function baseOf(workspace: Workspace, pull: PullRequestInfo): Promise<string> {
+  for (const candidate of pull.baseRef ? [`origin/${pull.baseRef}`, pull.baseRef] : []) {
+    const found = await workspace.git?.resolveRef(candidate).catch(() => undefined);
+    if (found) return found;
+  }
+  throw new NetchangeError(
+    'E_USAGE',
+    `cannot find the base${pull.baseRef ? ` (${pull.baseRef})` : ''} of #${pull.number} in ${workspace.root}`,
+    {
+      hint: 'Fetch the base branch (actions/checkout with fetch-depth: 0): before the merge, apply checks what else the pull request changes.',
+    },
   );
 }
 

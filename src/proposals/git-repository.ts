@@ -63,6 +63,13 @@ export function createSimpleGitRepository(root: string, knownGitDirectory?: stri
       }
       return parseNameStatus(output);
     },
+    async mergeBase(ref) {
+      try {
+        return (await git.run(['merge-base', ref, 'HEAD'])).trim();
+      } catch (error) {
+        throw failed(`git merge-base ${ref} HEAD failed`, error, 'Fetch the whole history (fetch-depth: 0).');
+      }
+    },
     async blobShas(paths) {
       if (paths.length === 0) return new Map();
       let output: string;
@@ -123,16 +130,19 @@ export function createSimpleGitRepository(root: string, knownGitDirectory?: stri
         return undefined;
       }
     },
-    async lastCommitted(paths) {
+    async lastCommitted(paths, options = {}) {
       if (paths.length === 0) return undefined;
       let output: string;
       try {
         // why: glob magic, so `playbooks/firewall/**` means what it says; a plain path still
         // matches the file or everything under the directory (without its trailing slash, which
-        // glob magic would take literally).
+        // glob magic would take literally). First parents: a branch's own commits carry the dates
+        // their author chose (GIT_COMMITTER_DATE), the merge commit the date it was merged.
         output = await git.run([
           'log',
           '-1',
+          '--first-parent',
+          ...(options.before ? [`--before=${options.before.toISOString()}`] : []),
           '--format=%H %cI',
           '--',
           ...paths.map((entry) => `:(glob)${entry.replace(/\/+$/, '')}`),

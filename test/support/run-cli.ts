@@ -63,3 +63,18 @@ export function startCli(
     stdin: 'ignore',
   });
 }
+
+/**
+ * The CLI as a workflow runs it against the GitHub stand-in: `env` gives its API address, token,
+ * repository and actor. Every result is kept in `outputs`, so a suite can check afterwards that the
+ * token never showed.
+ */
+export function githubCli(env: () => Record<string, string>, cwd: () => string) {
+  const outputs: CliResult[] = [];
+  const run = async (args: readonly string[]): Promise<CliResult> => {
+    const result = await runCli(args, { cwd: cwd(), env: env() });
+    outputs.push(result);
+    return result;
+  };
+  return { run, outputs };
+}

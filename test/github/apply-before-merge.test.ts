@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
+import { LAB_CHANGE_CONTROL, LAB_RENDER_VLAN, labInventory, minutesFromNow } from '../support/lab-network.js';
+import { createRepository, type TestRepository } from '../support/repository.js';
+import { githubCli } from '../support/run-cli.js';
+
+const REPOSITORY = 'acme/lab-network';
+const TOKEN = 'ghp_plantedBeforeMergeToken0123456789abcdef';
+const PROPOSAL = 'changes/chg-77.yaml';
+const MARKER = 'ran-unreviewed-code';
+
+/** An emergency change on sw-lab-01, scheduled around now (emergencies may bypass windows). */
+const EMERGENCY = `apiVersion: netchange/v1
+kind: ChangeProposal
+id: CHG-77
+title: Restore VLAN 77
+requester: {team: partner-noc, github: dana}
+type: emergency
+incident: INC-0077
+domain: switching
+risk: low
+targets: {sites: [lab], devices: [sw-lab-01]}
+schedule: {start: "${minutesFromNow(-10)}", end: "${minutesFromNow(50)}", timezone: America/Chicago}
+execution:
+  - ansible: {playbook: playbooks/vlans.yaml, inventory: inventory/hosts.yaml, limit: sw-lab-01, extraVars: {vlan_id: 77}}
+`;
+
+let standIn: GitHubStandIn;
+let repository: TestRepository;
+const cli = githubCli(
+  () => ({
+    GITHUB_API_URL: standIn.url,
+    GITHUB_TOKEN: TOKEN,
+    GITHUB_REPOSITORY: REPOSITORY,
+    GITHUB_ACTOR: 'eli',
+  }),
+  () => repository.root,
+);
+
+/** A branch off main with the emergency proposal and `files`, opened as pull request `number`. */
+async function openPullRequest(number: number, files: Record<string, string>): Promise<string> {
+  await repository.git.checkout(['-B', `emergency-${number}`, 'main']);
+  await repository.write({ [PROPOSAL]: EMERGENCY, ...files });
+  const head = await repository.commit(`emergency ${number}`);
+  standIn.createPullRequest(REPOSITORY, { number, headSha: head, author: 'dana' });
+  return head;
+}
+
+async function vlanConfig(): Promise<string> {
+  const file = path.join(repository.root, 'state', 'sw-lab-01.cfg');
+  return existsSync(file) ? readFile(file, 'utf8') : '';
+}
+
+beforeAll(async () => {
+  standIn = await startGitHubStandIn({ token: TOKEN });
+  standIn.createRepository(REPOSITORY);
+  repository = await createRepository({
+    'policies/change-control.yaml': LAB_CHANGE_CONTROL,
+    'inventory/hosts.yaml': labInventory(['sw-lab-01']),
+    'playbooks/vlans.yaml': LAB_RENDER_VLAN,
+    '.gitignore': `state/\n.netchange/\n${MARKER}\n`,
+  });
+  await repository.commit('the lab');
+});
+
+afterEach(() => {
+  expect(standIn.violations).toEqual([]);
+});
+
+afterAll(async () => {
+  for (const output of cli.outputs) expect(`${output.stdout}${output.stderr}`).not.toContain(TOKEN);
+  await standIn.close();
+  await repository.remove();
+});
+
+describe('apply --pr before the merge judges the change by the policy in force', () => {
+  it('refuses a pull request that brings its own approval rules', async () => {
+    // why: the partner's branch lets any partner approve anything, and its teammate approves.
+    const weakened = LAB_CHANGE_CONTROL.replace(
+      '  - {when: {risks: [low]}, require: [{role: responsible, count: 1}]}',
+      '  - {require: [{team: partner-noc, count: 1}]}',
+    ).replace('crossTeam: true', 'crossTeam: false');
+    const head = await openPullRequest(1, { 'policies/change-control.yaml': weakened });
+    standIn.addReview(REPOSITORY, 1, { user: 'eli', state: 'APPROVED', commitId: head });
+
+    const result = await cli.run(['apply', PROPOSAL, '--pr', '1']);
+
+    expect(weakened).not.toBe(LAB_CHANGE_CONTROL);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      'apply refused: #1 is not merged and changes the policy (policies/change-control.yaml)',
+    );
+    expect(await vlanConfig()).toBe('');
+  });
+
+  it('refuses changed code that no code reviewer approved, and runs none of it', async () => {
+    const playbook = `${LAB_RENDER_VLAN}    - name: Leave a mark on the runner
+      ansible.builtin.file: {path: "{{ inventory_dir }}/../${MARKER}", state: touch, mode: "0644"}
+      run_once: true
+`;
+    const head = await openPullRequest(2, { 'playbooks/vlans.yaml': playbook });
+    standIn.addReview(REPOSITORY, 2, { user: 'eli', state: 'APPROVED', commitId: head });
+
+    const result = await cli.run(['apply', PROPOSAL, '--pr', '2']);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      'apply refused: #2 is not merged and its code changes in playbooks/vlans.yaml need a review before they run',
+    );
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+    expect(await vlanConfig()).toBe('');
+  });
+
+  it('applies it once a code reviewer of the policy in force approved the head commit', async () => {
+    const playbook = `${LAB_RENDER_VLAN}    - name: Note the emergency
+      ansible.builtin.file: {path: "{{ inventory_dir }}/../${MARKER}", state: touch, mode: "0644"}
+      run_once: true
+`;
+    const head = await openPullRequest(3, { 'playbooks/vlans.yaml': playbook });
+    standIn.addReview(REPOSITORY, 3, { user: 'eli', state: 'APPROVED', commitId: head });
+    standIn.addReview(REPOSITORY, 3, { user: 'alice', state: 'APPROVED', commitId: head });
+
+    const result = await cli.run(['apply', PROPOSAL, '--pr', '3']);
+
+    expect(result.stderr).not.toContain('apply refused');
+    expect(result.exitCode).toBe(0);
+    expect(await vlanConfig()).toContain('vlan 77');
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(true);
+  });
+});
