@@ -38,6 +38,7 @@ import {
   type CompiledCustomRule,
   describeDuration,
 } from './compile-policy.js';
+import { checkDomainPaths } from './domain-paths.js';
 import { celActivation, type RiskAssessment, type RiskContext } from './risk.js';
 
 /** What `evaluateChangeControl` needs besides the policy and the proposal. */
@@ -122,6 +123,8 @@ export function evaluateChangeControl(
     });
   }
 
+  // why: a domain without an entry is an error already; which domain the paths name is in its hint.
+  if (raci) findings.push(...checkDomainPaths(policy, subject));
   const typeVerdict = checkChangeType(policy, subject, input, findings);
 
   const demands = [...policyDemands(policy, proposal.type, proposal.template, facts)];

@@ -547,3 +547,75 @@ describe('evaluateChangeControl: autonomy and custom rules', () => {
     );
   });
 });
+
+describe("the declared domain against the RACI's paths", () => {
+  const domainErrors = (subject: ChangeSubject) =>
+    errors(evaluate(subject)).filter((finding) => finding.message.includes("by the RACI's paths"));
+
+  it('refuses a step that runs another domain’s content, at the step’s line', () => {
+    // why: Terraform's SD-WAN stack belongs to sdwan (netops); declared as switching, the partner's
+    // responsible team alone would approve it.
+    const subject = subjectOf(
+      proposalYaml({ execution: '[{terraform: {dir: ./terraform/sdwan/}}]', domain: 'switching' }),
+    );
+
+    expect(domainErrors(subject)).toEqual([
+      expect.objectContaining({
+        ruleId: 'approval',
+        policy: 'raci',
+        message:
+          "./terraform/sdwan/ belongs to sdwan by the RACI's paths, not to this proposal's domain 'switching'",
+        hint: expect.stringContaining('Declare domain: sdwan'),
+        file: 'changes/chg-1.yaml',
+        line: 11,
+        column: 31,
+      }),
+    ]);
+  });
+
+  it('checks rollback and verification steps too', () => {
+    const subject = subjectOf(
+      proposalYaml({
+        verification: '[{terraform: {dir: terraform/sdwan}}]',
+        rollback: '{description: undo, terraform: {dir: terraform/sdwan}}',
+      }),
+    );
+
+    expect(domainErrors(subject)).toHaveLength(2);
+  });
+
+  it('accepts the owning domain, and paths no domain owns', () => {
+    const owned = subjectOf(proposalYaml());
+    const unowned = subjectOf(
+      proposalYaml({ execution: '[{ansible: {playbook: playbooks/shared/facts.yaml}}]' }),
+    );
+
+    expect(domainErrors(owned)).toEqual([]);
+    expect(domainErrors(unowned)).toEqual([]);
+  });
+
+  it('reads CODEOWNERS patterns: anchored, at any depth, and whole directories', () => {
+    const policy = compiled(
+      POLICY.replace('paths: [terraform/sdwan/**]', 'paths: [/terraform/sdwan, "*.tf.json", lab/]'),
+    );
+    const judged = (playbookOrDir: string) =>
+      errors(
+        evaluate(
+          subjectOf(
+            proposalYaml({
+              execution: playbookOrDir.endsWith('.yaml')
+                ? `[{ansible: {playbook: ${playbookOrDir}}}]`
+                : `[{terraform: {dir: ${playbookOrDir}}}]`,
+            }),
+          ),
+          { policy },
+        ),
+      ).some((finding) => finding.message.includes("by the RACI's paths"));
+
+    expect(judged('terraform/sdwan')).toBe(true);
+    expect(judged('stacks/x/main.tf.json')).toBe(true);
+    expect(judged('lab/edge')).toBe(true);
+    expect(judged('labs/edge')).toBe(false);
+    expect(judged('other/terraform/sdwan')).toBe(false);
+  });
+});
