@@ -68,10 +68,15 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
   );
   const { teams, raci, reviews } = policyFacts(workspace);
   const zone = workspace.config.defaults.timezone ?? 'UTC';
+  const reviewedBy = new Date(Math.min(request.meeting.getTime(), context.clock.now().getTime()));
   const reminders = reviewReminders(
     await Promise.all(
       reviews.map(async (review): Promise<ReviewFacts> => {
-        const lastCommit = workspace.git ? await workspace.git.lastCommitted(review.paths) : undefined;
+        // why: a commit dated after the meeting, or after now, is no review the board can count
+        // (a date in a commit is whatever its author set).
+        const lastCommit = workspace.git
+          ? await workspace.git.lastCommitted(review.paths, { before: reviewedBy })
+          : undefined;
         return {
           name: review.name,
           every: review.every,

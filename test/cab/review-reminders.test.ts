@@ -128,3 +128,61 @@ describe('a review the policy cannot keep', () => {
     expect(result.stderr).toMatch(/policies\/change-control\.yaml:9:/);
   });
 });
+
+describe('a review date the author chose', () => {
+  let forged: TestRepository;
+  const commitOn = async (root: string, args: string[], at: string) =>
+    execa('git', args, { cwd: root, env: { GIT_AUTHOR_DATE: at, GIT_COMMITTER_DATE: at } });
+
+  beforeAll(async () => {
+    forged = await createRepository({
+      'netchange.yaml': 'apiVersion: netchange/v1\nkind: Config\ndefaults: {timezone: Europe/London}\n',
+      'policies/change-control.yaml': CHANGE_CONTROL,
+      'changes/.gitkeep': '',
+      'reviews/nsc/2026-h1.md': 'Reviewed every rule set.\n',
+    });
+    await forged.git.add('.');
+    await commitOn(forged.root, ['commit', '-q', '-m', 'NSC review 2026 H1'], '2026-05-01T10:00:00Z');
+  });
+
+  afterAll(() => forged.remove());
+
+  async function nscReview(): Promise<{ status: string; lastReviewedAt?: string }> {
+    // why: a meeting in the past, so the bound is the meeting whenever the test runs.
+    const result = await runCli(
+      ['cab', '--no-fetch', '--meeting', '2026-12-03T15:00:00Z', '--format', 'json'],
+      {
+        cwd: forged.root,
+      },
+    );
+    const pack = JSON.parse(result.stdout) as CabPack;
+    const review = pack.reviews?.find((entry) => entry.name === 'nsc-rule-review');
+    return {
+      status: review?.status ?? '',
+      ...(review?.lastReviewedAt ? { lastReviewedAt: review.lastReviewedAt } : {}),
+    };
+  }
+
+  it('takes the merge date of a branch whose commit is dated years ahead', async () => {
+    await forged.git.checkout(['-q', '-b', 'touch-up']);
+    await forged.write({ 'reviews/nsc/2026-h1.md': 'Reviewed every rule set. Typo fixed.\n' });
+    await forged.git.add('.');
+    await commitOn(forged.root, ['commit', '-q', '-m', 'typo'], '2031-01-01T00:00:00Z');
+    await forged.git.checkout(['-q', 'main']);
+    await commitOn(
+      forged.root,
+      ['merge', '-q', '--no-ff', '-m', 'merge touch-up', 'touch-up'],
+      '2026-11-15T12:00:00Z',
+    );
+
+    expect(await nscReview()).toEqual({ status: 'current', lastReviewedAt: '2026-11-15T12:00:00Z' });
+  });
+
+  it('does not count a commit dated after the meeting', async () => {
+    await forged.write({ 'reviews/nsc/2026-h1.md': 'Reviewed every rule set. Another typo.\n' });
+    await forged.git.add('.');
+    await commitOn(forged.root, ['commit', '-q', '-m', 'dated ahead'], '2031-01-01T00:00:00Z');
+
+    expect(await nscReview()).toEqual({ status: 'current', lastReviewedAt: '2026-11-15T12:00:00Z' });
+  });
+});
