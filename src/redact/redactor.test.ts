@@ -62,6 +62,27 @@ describe('createRedactor: values', () => {
     expect(redacted).toContain('plain');
   });
 
+  // why: the forms Jinja's urlencode, e, quote and a hex dump, and Terraform's urlencode and
+  // jsonencode, give a secret with a space, an ampersand, a slash, a quote and a non-ASCII letter.
+  it.each([
+    ['Jinja urlencode', 'Vlt%26In%20line/Sec%27ret%20%C3%A41'],
+    ['Python quote with no safe characters', 'Vlt%26In%20line%2FSec%27ret%20%C3%A41'],
+    ['Go QueryEscape', 'Vlt%26In+line%2FSec%27ret+%C3%A41'],
+    ['encodeURIComponent', "Vlt%26In%20line%2FSec'ret%20%C3%A41"],
+    ['HTML (markupsafe)', 'Vlt&amp;In line/Sec&#39;ret ä1'],
+    ['HTML (html.escape)', 'Vlt&amp;In line/Sec&#x27;ret ä1'],
+    ['shlex.quote', `'Vlt&In line/Sec'"'"'ret ä1'`],
+    ['POSIX quoting', `'Vlt&In line/Sec'\\''ret ä1'`],
+    ['YAML single quotes', "'Vlt&In line/Sec''ret ä1'"],
+    ['Go HTML-safe JSON', '"Vlt\\u0026In line/Sec\'ret ä1"'],
+    ['hex', Buffer.from("Vlt&In line/Sec'ret ä1").toString('hex')],
+    ['HEX', Buffer.from("Vlt&In line/Sec'ret ä1").toString('hex').toUpperCase()],
+  ])('redacts the secret as %s writes it', (_tool, form) => {
+    const redactor = createRedactor({ secretValues: ["Vlt&In line/Sec'ret ä1"] });
+
+    expect(redactor.redactText(`before ${form} after`)).not.toContain('Vlt');
+  });
+
   it('treats environment variables named like secrets as secret without configuration', () => {
     const redactor = createRedactor({ env: { GITHUB_TOKEN: 'not-a-real-format-token' } });
 

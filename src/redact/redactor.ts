@@ -8,7 +8,8 @@
  *    results are replaced, and the replaced values are learned;
  * 2. values: every learned or configured secret value is removed from text in each form it takes in
  *    tool output: raw, JSON-escaped, `\u00e4`-escaped (both cases), escaped twice (JSON in JSON),
- *    Python-repr-escaped, base64, and line by line for a multi-line secret (diffs split lines);
+ *    Go's HTML-safe JSON, Python-repr-escaped, percent-encoded, HTML-escaped, shell- and
+ *    YAML-quoted, hex, base64, and line by line for a multi-line secret (diffs split lines);
  * 3. formats: known secret formats (PEM keys, GitHub/AWS tokens, device config secret lines).
  */
 import { isSecretKey, SECRET_TEXT_PATTERNS } from './patterns.js';
@@ -193,9 +194,59 @@ function secretForms(value: string): string[] {
     // why: JSON inside a JSON string (a module's stdout in an event, an event in a JSON log) escapes again.
     escaped.add(jsonEscaped(once));
   }
+  // why: Terraform's jsonencode (Go) also writes &, < and > as \u0026, \u003c and \u003e.
+  escaped.add(htmlSafeJson(jsonEscaped(value)));
   escaped.add(pythonEscaped(value));
+  for (const form of [...urlEncodedForms(value), ...markupForms(value)]) escaped.add(form);
+  const hex = Buffer.from(value, 'utf8').toString('hex');
+  escaped.add(hex);
+  escaped.add(hex.toUpperCase());
   escaped.delete(value);
   return [...escaped, ...encodedForms(value)];
+}
+
+function htmlSafeJson(json: string): string {
+  return json.replaceAll('&', '\\u0026').replaceAll('<', '\\u003c').replaceAll('>', '\\u003e');
+}
+
+/**
+ * The secret percent-encoded as the tools do it: Jinja's `urlencode` and Python's `quote` keep `/`,
+ * `quote_plus` and Go's `QueryEscape` (Terraform's `urlencode`) write a space as `+`, JavaScript's
+ * `encodeURIComponent` keeps `!'()*`.
+ */
+function urlEncodedForms(value: string): string[] {
+  const bytes = Buffer.from(value, 'utf8');
+  const encode = (keep: RegExp, space: string) =>
+    [...bytes]
+      .map((byte) => {
+        const character = String.fromCharCode(byte);
+        if (byte < 0x80 && keep.test(character)) return character;
+        if (character === ' ') return space;
+        return `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+      })
+      .join('');
+  return [
+    encode(/[A-Za-z0-9_.~\-/]/, '%20'),
+    encode(/[A-Za-z0-9_.~-]/, '%20'),
+    encode(/[A-Za-z0-9_.~-]/, '+'),
+    encode(/[A-Za-z0-9_.~\-/]/, '+'),
+    encodeURIComponent(value),
+  ];
+}
+
+/**
+ * The secret as markup and quoting escape it: HTML entities (Jinja's `e`, Python's `html.escape`),
+ * a shell single-quoted word (Ansible's `quote`, `shlex.quote`), a YAML single-quoted scalar.
+ */
+function markupForms(value: string): string[] {
+  const html = value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return [
+    html.replaceAll('"', '&#34;').replaceAll("'", '&#39;'),
+    html.replaceAll('"', '&quot;').replaceAll("'", '&#x27;'),
+    value.replaceAll("'", `'"'"'`),
+    value.replaceAll("'", `'\\''`),
+    value.replaceAll("'", "''"),
+  ];
 }
 
 /** The secret inside a JSON string as JavaScript writes it (non-ASCII characters kept). */

@@ -21,14 +21,29 @@ const SECRETS = {
   secretsEnv: 'Env"Val-ß\\x-2p',
   terraformSensitive: 'tf-Sens"Line-One-3w\ntf-Sens-Line-Two-ö5',
   terraformVarFile: 'Tf"Adm1n\\Back-é-6r',
+  // why: vault values under names that do not look secret: only the vault says they are.
+  wholeFileVaultPlainName: 'WholeFile&Vault/Val ö2',
+  varsFileVault: "Play&Vault'Val <3t>",
+  includeVarsVault: 'Inc&Vault/Val "6u"',
 };
+
+/** The files `ansible-vault encrypt` encrypts whole, as an operator does. */
+const VAULTED = [
+  'inventory/group_vars/all/vault.yml',
+  'inventory/group_vars/all/material.yml',
+  'playbooks/test/vars/play.yml',
+  'playbooks/test/vars/inc.yml',
+];
 
 const VAULT_PASSWORD = 'vault-pass-for-tests';
 
 const PLAYBOOK = `- name: Render AAA
   hosts: all
   gather_facts: false
+  vars_files: [vars/play.yml]
   tasks:
+    - name: Load the included vault
+      ansible.builtin.include_vars: {file: "{{ playbook_dir }}/vars/inc.yml"}
     - name: Render the AAA template
       ansible.builtin.template:
         src: aaa.j2
@@ -37,6 +52,9 @@ const PLAYBOOK = `- name: Render AAA
     - name: Show the secrets as filters print them
       ansible.builtin.debug:
         msg: "json {{ tacacs_key | to_json }} {{ radius_secret | to_json }} b64 {{ radius_secret | b64encode }} {{ tacacs_key | b64encode }} repr {{ [vault_enable_password, device_password] }}"
+    - name: Show them encoded for URLs, markup and shells
+      ansible.builtin.debug:
+        msg: "{% for v in [radius_material, play_material, inc_material, tacacs_key, device_password] %} raw {{ v }} url {{ v | urlencode }} html {{ v | e }} sh {{ v | quote }} hex {{ v.encode('utf-8').hex() }}{% endfor %}"
 `;
 
 const TEMPLATE = `radius-server host 10.20.0.5 auth {{ radius_secret }}
@@ -66,6 +84,14 @@ resource "terraform_data" "shared" {
 
 resource "terraform_data" "admin" {
   input = { user = "admin", value = var.admin_password }
+}
+
+# Encodings that hide the value from Terraform's own sensitive marking.
+resource "terraform_data" "encoded" {
+  input = {
+    url  = nonsensitive(urlencode(var.shared))
+    json = nonsensitive(jsonencode({ x = var.shared }))
+  }
 }
 `;
 
@@ -99,6 +125,9 @@ beforeAll(async () => {
     'playbooks/test/aaa.yaml': PLAYBOOK,
     'playbooks/test/templates/aaa.j2': TEMPLATE,
     'playbooks/test/group_vars/all.yml': `ntp_auth_key: ${JSON.stringify(SECRETS.playbookGroupVar)}\n`,
+    'inventory/group_vars/all/material.yml': `radius_material: ${JSON.stringify(SECRETS.wholeFileVaultPlainName)}\n`,
+    'playbooks/test/vars/play.yml': `play_material: ${JSON.stringify(SECRETS.varsFileVault)}\n`,
+    'playbooks/test/vars/inc.yml': `inc_material: ${JSON.stringify(SECRETS.includeVarsVault)}\n`,
     'terraform/escaped/main.tf': TERRAFORM,
     'terraform/escaped/secret.tfvars': `shared = <<-EOT\n  ${SECRETS.terraformSensitive.replace('\n', '\n  ')}\n  EOT\nadmin_password = ${hcl(SECRETS.terraformVarFile)}\n`,
     'changes/aaa.yaml': proposal(
@@ -117,11 +146,9 @@ beforeAll(async () => {
     ),
   });
   // The real ansible-vault encrypts the whole group_vars file, as an operator does.
-  await execa(
-    'ansible-vault',
-    ['encrypt', '--vault-password-file', passwordFile, 'inventory/group_vars/all/vault.yml'],
-    { cwd: repository.root },
-  );
+  await execa('ansible-vault', ['encrypt', '--vault-password-file', passwordFile, ...VAULTED], {
+    cwd: repository.root,
+  });
   await repository.commit('escaped secrets');
   const env = {
     TMPDIR: temporary,
@@ -197,7 +224,10 @@ describe('netchange plan with escaped, non-ASCII and multi-line secrets from eve
   it('still shows reviewers which lines change, with the secret replaced', () => {
     const plan = JSON.parse(json.stdout);
     const aaa = plan.proposals.find((entry: { id: string }) => entry.id === 'CHG-AAA');
-    const diff = aaa.steps[0].ansible.hosts[0].tasks[0].diffs[0].unified;
+    const render = aaa.steps[0].ansible.hosts[0].tasks.find(
+      (task: { task: string }) => task.task === 'Render the AAA template',
+    );
+    const diff = render.diffs[0].unified;
 
     expect(diff).toContain('+radius-server host 10.20.0.5 auth [REDACTED]');
     expect(diff).toContain('+tacacs-server host 10.20.0.6 auth [REDACTED]');

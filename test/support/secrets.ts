@@ -6,7 +6,10 @@ import path from 'node:path';
  * netchange prints and writes.
  */
 
-/** Every form a secret can take in output: raw, JSON-escaped, `\u00e4`-escaped, repr, base64, line by line. */
+/**
+ * Every form a secret can take in output: raw, JSON-escaped, `\u00e4`-escaped, repr, base64, line by
+ * line, percent-encoded, HTML-escaped, shell-quoted, Go's HTML-safe JSON and hex.
+ */
 export function formsOf(secret: string): string[] {
   const json = JSON.stringify(secret).slice(1, -1);
   const unicode = (upper: boolean) =>
@@ -18,7 +21,25 @@ export function formsOf(secret: string): string[] {
   // why: the last base64 character also holds bits of what follows, so only the ones before it are stable.
   const base64 = Buffer.from(secret).toString('base64').replace(/=+$/, '').slice(0, -1);
   const lines = secret.includes('\n') ? secret.split('\n') : [];
-  return [...new Set([secret, json, unicode(false), unicode(true), repr, base64, ...lines])];
+  // why: what Jinja's urlencode, e and quote and Terraform's urlencode and jsonencode make of it.
+  const url = encodeURIComponent(secret).replace(
+    /[!'()*]/g,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  const encoded = [
+    url.replaceAll('%2F', '/'),
+    url.replaceAll('%20', '+'),
+    secret
+      .replaceAll('&', '&amp;')
+      .replaceAll('<', '&lt;')
+      .replaceAll('>', '&gt;')
+      .replaceAll('"', '&#34;')
+      .replaceAll("'", '&#39;'),
+    secret.replaceAll("'", `'"'"'`),
+    json.replaceAll('&', '\\u0026').replaceAll('<', '\\u003c').replaceAll('>', '\\u003e'),
+    Buffer.from(secret).toString('hex'),
+  ];
+  return [...new Set([secret, json, unicode(false), unicode(true), repr, base64, ...lines, ...encoded])];
 }
 
 /**

@@ -6,8 +6,9 @@
  * ansible.posix collection, which a minimal install lacks), and a single JSON document at the end
  * is lost when ansible-playbook crashes mid-run. Lines survive a crash up to the last one.
  * The callback drops module arguments (`invocation`) and anything of a no_log task but its status, and
- * reports the decrypted values of inline `!vault` variables in a `secrets` event, which netchange
- * learns for redaction and never writes anywhere. In a check run, the first play also reports every
+ * reports every value Ansible decrypts from a vault (inline `!vault` variables, whole encrypted
+ * vars files, `include_vars` of one, whatever the variables are called) in a `secrets` event, which
+ * netchange learns for redaction and never writes anywhere. In a check run, the first play also reports every
  * inventory host's variables (`secrets` with `inventory`), as `ansible-inventory --list` would list
  * them, so a plan learns the inventory's secrets without a second Python process. A module's
  * `netchange_backup: {before, after}` (the device's running configuration around a real run) is
@@ -23,6 +24,7 @@ const CALLBACK_SOURCE = `# Written by netchange: machine-readable events for net
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from ansible.plugins.callback import CallbackBase
@@ -108,6 +110,74 @@ def _vault_values(play):
     return sorted(found)
 
 
+_MAIN_PID = os.getpid()
+# Values decrypted in this process since the last event: emitted before the next one.
+_DECRYPTED = []
+# A worker's line goes to stdout in one write(), which a pipe keeps whole up to this many bytes.
+_ATOMIC_LINE = 4000
+
+
+def _leaves(value, found, depth):
+    if depth > 50:
+        return
+    if isinstance(value, dict):
+        for item in value.values():
+            _leaves(item, found, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _leaves(item, found, depth + 1)
+    elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        found.append(str(value))
+
+
+def _learn_decrypted(plaintext):
+    # A decrypted vault: a whole file of variables (every value in it is secret, whatever its name)
+    # or one inline value. Both the text and each value it holds are learned.
+    text = plaintext.decode('utf-8', 'replace') if isinstance(plaintext, bytes) else str(plaintext)
+    values = [text]
+    try:
+        from ansible.parsing.utils.yaml import from_yaml
+        _leaves(from_yaml(text, json_only=False), values, 0)
+    except Exception:
+        pass
+    if os.getpid() == _MAIN_PID:
+        _DECRYPTED.extend(values)
+        return
+    # A worker process (include_vars decrypts there): straight to stdout, before the task's result
+    # reaches the main process; one short line per value, so no write is split.
+    for value in values:
+        for part in [value] + value.splitlines():
+            line = (json.dumps({'event': 'secrets', 'values': [part]}) + '\\n').encode('utf-8')
+            if len(line) <= _ATOMIC_LINE:
+                os.write(1, line)
+
+
+def _watch_vault():
+    # Every vault decryption (inline !vault values, whole encrypted files, include_vars) passes
+    # through VaultLib.decrypt.
+    try:
+        from ansible.parsing.vault import VaultLib
+    except Exception:
+        return
+    original = VaultLib.decrypt
+    if getattr(original, 'netchange', False):
+        return
+
+    def decrypt(self, vaulttext, *args, **kwargs):
+        plaintext = original(self, vaulttext, *args, **kwargs)
+        try:
+            _learn_decrypted(plaintext)
+        except Exception:
+            pass
+        return plaintext
+
+    decrypt.netchange = True
+    VaultLib.decrypt = decrypt
+
+
+_watch_vault()
+
+
 # Ansible's own variables, not the inventory's: ansible-inventory --list leaves most out (its
 # INTERNAL_VARS) and a play adds the rest. Without them the listing grows with the hosts, not with
 # their square: \`groups\` names every host and \`vars\` repeats every variable, for each host.
@@ -160,6 +230,10 @@ class CallbackModule(CallbackBase):
         self._inventory_reported = False
 
     def _emit(self, event):
+        if _DECRYPTED:
+            values = sorted(set(_DECRYPTED))
+            del _DECRYPTED[:]
+            sys.stdout.write(json.dumps({'event': 'secrets', 'values': values}) + '\\n')
         sys.stdout.write(json.dumps(event, default=str) + '\\n')
         sys.stdout.flush()
 
