@@ -52,17 +52,28 @@ const UNIT_MS: Record<string, number> = {
 
 /** `--since`: a duration back from `now` (`12h`, `30m`, `2d`, `PT12H`) or an RFC 3339 instant. */
 export function parseSince(value: string, now: Date, flag = '--since'): Date {
+  // why: a duration reaching past what a Date holds (99999999999h) is refused, not an Invalid Date.
+  const back = (ms: number): Date => {
+    const since = new Date(now.getTime() - ms);
+    if (Number.isNaN(since.getTime()) || since.getTime() < 0)
+      throw usageError(
+        `${flag} ${value} reaches back before 1970`,
+        'Use a duration like 12h, 30m, 2d or PT12H, or an instant like 2026-11-29T08:00:00Z.',
+      );
+    return since;
+  };
   const short = SHORT_DURATION.exec(value.trim());
-  if (short)
-    return new Date(now.getTime() - Number(short[1]) * (UNIT_MS[(short[2] ?? 'h').toLowerCase()] ?? 0));
+  if (short) return back(Number(short[1]) * (UNIT_MS[(short[2] ?? 'h').toLowerCase()] ?? 0));
   if (/^P/i.test(value)) {
+    let ms: number | undefined;
     try {
       const duration = parseCalendarDuration(value);
       // why: measured forward from `now` in UTC (P1M is the coming month's length), never the system clock.
-      if (duration) return new Date(now.getTime() - calendarDurationMs(duration, now.getTime(), 'UTC'));
+      if (duration) ms = calendarDurationMs(duration, now.getTime(), 'UTC');
     } catch {
       // fall through to the error below
     }
+    if (ms !== undefined) return back(ms);
   }
   return parseInstant(
     value,

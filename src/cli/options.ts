@@ -28,7 +28,7 @@ export function parseAt(value: string | undefined): Date {
 export function parsePositiveInteger(name: string) {
   return (value: string): number => {
     const number = Number(value);
-    if (!Number.isInteger(number) || number < 1)
+    if (!Number.isSafeInteger(number) || number < 1)
       throw usageError(`${name} must be a positive whole number, got '${value}'`);
     return number;
   };
@@ -42,7 +42,12 @@ export function formatOption<Kind extends ResultKind>(kind: Kind, defaultFormat:
 /** Writes a command's result to `--output FILE` or stdout. */
 export async function writeOutput(text: string, output: string | undefined, cwd: string): Promise<void> {
   if (output) {
-    await writeFile(path.resolve(cwd, output), text);
+    await writeFile(path.resolve(cwd, output), text).catch((error: NodeJS.ErrnoException) => {
+      throw usageError(
+        `cannot write --output ${output}: ${error.code === 'EISDIR' ? 'it is a directory' : (error.code ?? error.message)}`,
+        'Name a file in a directory that exists and that you can write to.',
+      );
+    });
     return;
   }
   process.stdout.write(text);

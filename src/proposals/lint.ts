@@ -15,15 +15,20 @@ const STEP_LISTS = ['execution', 'verification'] as const;
 const CANDIDATE =
   /[\s[{,:]((y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)|[-+]?0[0-7_]+|[-+]?\d[\d_]*(:[0-5]?\d)+)\s*([,}\]#]|$)/m;
 
+// why: the same cheap look for numbers JSON cannot carry exactly: .inf, .nan, 1e400, 16+ digits.
+const INEXACT_CANDIDATE = /\.(inf|Inf|INF|nan|NaN|NAN)\b|\d{16,}|\d[eE]\+?\d{3,}/;
+
 /**
  * Warns about plain scalars inside `extraVars` that Ansible (YAML 1.1) reads differently from
  * netchange (YAML 1.2): `no`, `on`, `010`, `22:22`... Each executor names the settings whose values
- * reach a YAML 1.1 reader (`yaml11Settings`).
+ * reach a YAML 1.1 reader (`yaml11Settings`). A number the tool would receive changed (`.inf`,
+ * `.nan`, `1e400`, an integer past 2^53) is an error.
  */
 export function lintExtraVars(document: YamlDocument): Finding[] {
   const findings: Finding[] = [];
   const value = document.value as Record<string, unknown> | undefined;
-  if (!value || !CANDIDATE.test(document.source) || !document.root) return findings;
+  if (!value || !document.root) return findings;
+  if (!CANDIDATE.test(document.source) && !INEXACT_CANDIDATE.test(document.source)) return findings;
   const roots: (string | number)[][] = [];
   const settings = Object.values(EXECUTORS).flatMap((executor) =>
     executor.yaml11Settings.map((setting) => [executor.kind, setting]),
@@ -42,6 +47,19 @@ export function lintExtraVars(document: YamlDocument): Finding[] {
     visitScalars(node, (scalar) => {
       if (scalar.type !== Scalar.PLAIN) return;
       const source = (scalar as Scalar & { source?: string }).source ?? String(scalar.value);
+      const inexact = inexactNumber(scalar.value);
+      if (inexact) {
+        const offset = scalar.range?.[0];
+        findings.push({
+          ruleId: 'lint',
+          severity: 'error',
+          message: `'${source}' in extraVars cannot reach the tool as written: ${inexact}`,
+          hint: `Quote it ('${source}') to pass the text, or write a number a JSON document holds exactly.`,
+          file: document.file,
+          ...(offset !== undefined ? document.positionAt(offset) : document.positionOf(path)),
+        });
+        return;
+      }
       const reading = yaml11Reading(source);
       if (!reading) return;
       const offset = scalar.range?.[0];
@@ -57,6 +75,18 @@ export function lintExtraVars(document: YamlDocument): Finding[] {
     });
   }
   return findings;
+}
+
+/**
+ * Why a number cannot be passed as written: netchange hands values over as JSON, which has no
+ * infinity or NaN (they would arrive as null), and an integer past 2^53 arrives rounded.
+ */
+function inexactNumber(value: unknown): string | undefined {
+  if (typeof value !== 'number') return undefined;
+  if (!Number.isFinite(value)) return `${value} has no JSON form and would arrive as null`;
+  if (Number.isInteger(value) && !Number.isSafeInteger(value))
+    return `integers past 2^53 arrive rounded (to ${value})`;
+  return undefined;
 }
 
 function yaml11Reading(source: string): string | undefined {

@@ -131,6 +131,19 @@ describe('resolveSchedule', () => {
     expect(new Date(resolved.schedule!.startMs).toISOString()).toBe('2026-03-08T08:30:00.000Z');
   });
 
+  it('rejects a start with no time of day instead of reading it as midnight', () => {
+    expect(resolve({ start: '2026-11-29', duration: 'PT1H', timezone: 'America/Chicago' }).findings).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        message: "schedule.start '2026-11-29' has no time of day",
+        hint: expect.stringContaining("'2026-11-29T02:00'"),
+      }),
+    ]);
+    expect(
+      resolve({ start: '2026-11-29 02:00', duration: 'PT1H', timezone: 'America/Chicago' }).findings,
+    ).toEqual([]);
+  });
+
   it('rejects Feb 29 in a common year and accepts it in a leap year', () => {
     expect(resolve({ start: '2027-02-29T02:00:00Z', duration: 'PT1H' }).findings[0]?.message).toContain(
       'is not a valid date-time',

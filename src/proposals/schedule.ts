@@ -216,6 +216,15 @@ export function resolveSchedule(
       }
       const fast = simpleLocalInstant(text, zone);
       if (fast !== undefined) return fast;
+      // why: Temporal reads a bare date as its midnight, which no one writing a change time means.
+      if (!/\d[Tt ]\d/.test(text)) {
+        problem(
+          key,
+          `schedule.${key} '${text}' has no time of day`,
+          "Write the time too: a local '2026-11-29T02:00' with schedule.timezone, or RFC 3339 like '2026-11-29T02:00:00-06:00'.",
+        );
+        return undefined;
+      }
       // why: a local time in a DST gap moves forward by the gap; an ambiguous one takes the earlier offset.
       return Temporal.PlainDateTime.from(text, { overflow: 'reject' }).toZonedDateTime(zone, {
         disambiguation: 'compatible',

@@ -4,8 +4,9 @@
  * line of defence; the data was already redacted before it was rendered.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { usageError } from '../core/errors.js';
 import type { Redactor } from '../redact/index.js';
 
 export interface RunDirectory {
@@ -51,7 +52,7 @@ export async function createRunDirectory(options: {
 
 /** A run directory at an absolute path (created when missing), writing through the redactor. */
 export async function openRunDirectory(directory: string, redactor: Redactor): Promise<RunDirectory> {
-  await mkdir(directory, { recursive: true });
+  await makeDirectory(directory);
   const writeHashedText = async (relative: string, text: string) => {
     const target = path.resolve(directory, relative);
     await mkdir(path.dirname(target), { recursive: true });
@@ -75,6 +76,37 @@ export async function openRunDirectory(directory: string, redactor: Redactor): P
       return relative;
     },
   };
+}
+
+/**
+ * Makes the run directory and its missing parents one level at a time. why not mkdir's `recursive`:
+ * Node 20 retries it forever where mkdir fails with ENOENT under a parent that exists (`/proc`,
+ * `/sys`), a run that never ends; and what it throws names no option. A path that cannot be a
+ * directory is a usage error (exit 2).
+ */
+async function makeDirectory(directory: string): Promise<void> {
+  const refuse = (reason: string) =>
+    usageError(
+      `cannot create the run directory ${directory}: ${reason}`,
+      'Choose a directory you can write to (--out-dir DIR, or paths.runs in netchange.yaml).',
+    );
+  const where = (entry: string) => (entry === directory ? '' : `${entry}: `);
+  const missing: string[] = [];
+  for (let current = directory; ; current = path.dirname(current)) {
+    const found = await stat(current).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+      throw refuse(`${where(current)}${error.code ?? error.message}`);
+    });
+    if (found?.isDirectory()) break;
+    if (found) throw refuse(`${current} is a file, not a directory`);
+    missing.unshift(current);
+    if (path.dirname(current) === current) break;
+  }
+  for (const entry of missing) {
+    await mkdir(entry).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw refuse(`${where(entry)}${error.code ?? error.message}`);
+    });
+  }
 }
 
 /** A file-name-safe form of a proposal id or step label. */

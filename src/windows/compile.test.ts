@@ -64,6 +64,13 @@ describe('compileWindowPolicy errors (exit 2), each at its line', () => {
       "window 'a': invalid duration 'P1M'",
     ],
     [
+      'a duration past what a clock holds',
+      '  - name: a\n    effect: deny\n    schedule:\n      cron: "0 1 * * *"\n      duration: P99999999999D\n',
+      undefined,
+      9,
+      "window 'a': duration 'P99999999999D' is longer than a year (P366D)",
+    ],
+    [
       'from after to',
       '  - name: a\n    effect: deny\n    schedule:\n      from: "2027-01-04T00:00"\n      to: "2026-12-20T00:00"\n',
       undefined,

@@ -22,6 +22,9 @@ import { ensureCovered, mergeIntervals, overlappingOccurrences, upperBound } fro
 import { compileSchedule, describeScheduleForms, startKeyOf } from './schedule-forms/index.js';
 import { siteIndexOf, windowsAtSites } from './site-index.js';
 
+/** The longest duration of a repeating window: P366D. why: a larger one (P99999999999D) reaches past the dates a clock can hold. */
+const MAX_DURATION_MS = 366 * 24 * 3_600_000;
+
 export interface CompileWindowPolicyOptions {
   /**
    * Start of the horizon: occurrences are expanded from here, and the horizon-wide lint (DST gaps,
@@ -199,6 +202,13 @@ function compileWindow(
         [...schedulePath, 'duration'],
         `window '${definition.name}': invalid duration '${schedule.duration}'`,
         'Use an ISO 8601 duration in weeks, days, hours, minutes or seconds, e.g. PT4H or P1DT2H (months and years have no fixed length).',
+      );
+      valid = false;
+    } else if (durationMs > MAX_DURATION_MS) {
+      error(
+        [...schedulePath, 'duration'],
+        `window '${definition.name}': duration '${schedule.duration}' is longer than a year (P366D)`,
+        'A repeating window longer than a year overlaps itself; for one long span write from and to instead.',
       );
       valid = false;
     } else if (durationMs === 0) {

@@ -5,6 +5,7 @@ import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { digestCronExpressions } from '../../src/use-cases/init.js';
+import { createRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
 /** The local hours (in `zone`) at which the UTC cron `minute hour * * *` fires on `date`. */
@@ -125,5 +126,50 @@ describe('a fresh repository', () => {
     // The CAB pack's workflow finds the meeting's day in the repository's zone.
     const cab = await readFile(path.join(directory, '.github/workflows/netchange-cab.yaml'), 'utf8');
     expect(cab).toContain('\n  TZ: Europe/Berlin\n');
+  });
+});
+
+describe('an output path that cannot be written', () => {
+  const PROPOSAL = 'changes/chg-0143-port-description.yaml';
+
+  it.each([
+    // why: Node's recursive mkdir retries forever under /proc, where mkdir fails with ENOENT.
+    [
+      ['plan', PROPOSAL, '--out-dir', '/proc/netchange-run'],
+      'cannot create the run directory /proc/netchange-run: ENOENT',
+    ],
+    [['plan', PROPOSAL, '--out-dir', 'netchange.yaml/run'], 'netchange.yaml is a file, not a directory'],
+    [['validate', '--output', 'changes'], 'cannot write --output changes: it is a directory'],
+    [
+      ['validate', '--output', 'no-such-folder/report.json'],
+      'cannot write --output no-such-folder/report.json: ENOENT',
+    ],
+  ])('%j is a usage error (exit 2) with a hint, at once', async (args, message) => {
+    const repository = await createRepository({}, { fromExample: true });
+
+    const result = await runCli(args, { cwd: repository.root, timeout: 60_000 });
+    await repository.remove();
+
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain('hint: ');
+    expect(result.exitCode).toBe(2);
+  });
+});
+
+describe('a number or duration past what netchange can count', () => {
+  it.each([
+    [['digest', '--since', '99999999999h'], '--since 99999999999h reaches back before 1970'],
+    [
+      ['plan', '--concurrency', '99999999999999999999'],
+      "--concurrency must be a positive whole number, got '99999999999999999999'",
+    ],
+  ])('%j is a usage error (exit 2)', async (args, message) => {
+    const repository = await createRepository({}, { fromExample: true });
+
+    const result = await runCli(args, { cwd: repository.root });
+    await repository.remove();
+
+    expect(result.stderr).toContain(message);
+    expect(result.exitCode).toBe(2);
   });
 });
