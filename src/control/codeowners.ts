@@ -39,6 +39,8 @@ export function renderCodeowners(policy: CompiledChangeControlPolicy, options: C
   // why: netchange.yaml names the policy files; changing it is a policy change like editing them.
   lines.push(ownerLine('/netchange.yaml', owners, policy.policyOwners));
   lines.push(ownerLine(`/${CODEOWNERS_PATH}`, owners, policy.policyOwners));
+  // why: the workflows decide what runs on the self-hosted runner, and with which commands.
+  lines.push(ownerLine('/.github/workflows/', owners, policy.policyOwners));
   return `${lines.join('\n')}\n`;
 }
 

@@ -43,7 +43,7 @@ describe('netchange codeowners', () => {
     );
     expect(written).toMatchObject({
       exitCode: 0,
-      stdout: 'wrote .github/CODEOWNERS (13 patterns) from policies/change-control.yaml',
+      stdout: 'wrote .github/CODEOWNERS (14 patterns) from policies/change-control.yaml',
     });
     expect(await readFile(path.join(repository.root, '.github/CODEOWNERS'), 'utf8')).toContain(
       '\n/playbooks/firewall/** @acme/netops\n',
