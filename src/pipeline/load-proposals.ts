@@ -88,6 +88,8 @@ export interface LoadResult {
   baseCommit?: string;
   /** Every host of the inventories the loaded proposals use (for policy lint). */
   inventoryHosts: string[];
+  /** The sites (`site` host variable) of the hosts in those inventories, sorted. */
+  inventorySites: string[];
   /** True when every proposal of the repository was loaded (no PATH, no --since). */
   complete: boolean;
 }
@@ -135,9 +137,12 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     return pending.loaded;
   });
   const inventoryHosts = new Set<string>();
+  const inventorySites = new Set<string>();
   for (const absolute of inventories) {
     const outcome = resolution.inventory(absolute);
-    if (outcome?.ok) for (const host of outcome.inventory.hostGroups.keys()) inventoryHosts.add(host);
+    if (!outcome?.ok) continue;
+    for (const host of outcome.inventory.hostGroups.keys()) inventoryHosts.add(host);
+    for (const site of outcome.inventory.hostSites.values()) inventorySites.add(site);
   }
   const blobShas = await blobs;
   for (const loaded of proposals) {
@@ -152,6 +157,7 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     ...(selection.policyInForce ? { policyInForce: selection.policyInForce } : {}),
     ...(selection.changedFiles ? { changedFiles: selection.changedFiles } : {}),
     inventoryHosts: [...inventoryHosts].sort(),
+    inventorySites: [...inventorySites].sort(),
     complete: !selection.partial,
     ...(selection.baseCommit ? { baseCommit: selection.baseCommit } : {}),
   };

@@ -95,7 +95,10 @@ export async function validateWorkspaceWithSubjects(
   const known = loaded.complete
     ? {
         sites: [
-          ...new Set(loaded.proposals.flatMap((proposal) => proposal.proposal?.targets.sites ?? [])),
+          ...new Set([
+            ...loaded.proposals.flatMap((proposal) => proposal.proposal?.targets.sites ?? []),
+            ...loaded.inventorySites,
+          ]),
         ].sort(),
         devices: loaded.inventoryHosts,
       }

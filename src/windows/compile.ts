@@ -265,7 +265,8 @@ function lintScope(
 ): void {
   const scope = definition.scope;
   if (!scope || !known) return;
-  if (known.sites) {
+  // why: with no site known (no proposals, no inventory read) nothing can be judged.
+  if (known.sites && known.sites.length > 0) {
     const sites = new Set(known.sites);
     scope.sites?.forEach((site, position) => {
       if (!sites.has(site)) {
@@ -278,7 +279,7 @@ function lintScope(
       }
     });
   }
-  if (known.devices) {
+  if (known.devices && known.devices.length > 0) {
     scope.devices?.forEach((pattern, position) => {
       const matches = picomatch(pattern);
       if (!known.devices!.some((device) => matches(device))) {
