@@ -4,7 +4,7 @@
  * `dryRun`, compose the same comment locally without GitHub.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../core/errors.js';
 import { composeReport, heldPlanMarkdown } from '../github/compose-report.js';
@@ -49,6 +49,7 @@ export async function commentOnPullRequest(
 ): Promise<CommentOutcome> {
   const options = { ...request, ...context };
   const from = options.from ? path.resolve(options.cwd, options.from) : undefined;
+  if (from && options.from) await checkRunDirectory(options.from, from);
   if (from && !existsSync(from)) {
     // why: in a workflow the plan step may have failed before writing anything; the pull request
     // still gets its validation report (and the run directory is created for what is posted).
@@ -193,6 +194,7 @@ export async function previewComment(
   if (directory && !existsSync(directory)) {
     throw usageError(`--from ${directory} does not exist`, 'Name the --out-dir of a `netchange plan` run.');
   }
+  if (directory) await checkRunDirectory(directory, path.resolve(context.cwd, directory));
   const planned = request.shards
     ? await mergeRunDirectories(request.shards, context, '.')
     : directory
@@ -213,4 +215,24 @@ export async function previewComment(
     conclusion: composed.check.conclusion,
     title: composed.check.output.title,
   };
+}
+
+/**
+ * Refuses a `--from` that holds other things but nothing a run writes: not a run directory
+ * (`--from changes`), and the report would be written into it. An empty or missing one is a plan
+ * step that failed early, which the caller handles.
+ */
+async function checkRunDirectory(shown: string, absolute: string): Promise<void> {
+  const found = await stat(absolute).catch(() => undefined);
+  if (!found) return;
+  const hint = 'Name the --out-dir of a `netchange plan` run, or a run directory under .netchange/runs/.';
+  if (!found.isDirectory()) throw usageError(`--from ${shown} is a file, not a run directory`, hint);
+  const entries = await readdir(absolute);
+  // why: a plan that failed part way leaves its step logs without a plan.json; that is a run directory.
+  const artifacts = ['plan.json', 'plan.md', 'github', 'logs', 'result.json'];
+  if (entries.length === 0 || artifacts.some((entry) => entries.includes(entry))) return;
+  throw usageError(
+    `--from ${shown} is not a run directory: it holds no plan, step log or saved report`,
+    hint,
+  );
 }

@@ -99,6 +99,12 @@ export async function findNextSlots(request: NextRequest, context: UseCaseContex
   const workspace = await openRequestedWorkspace(request, context);
   const { policy, warnings } = loadWindowPolicy(workspace, at);
   const { subjects, findings } = await loadChangeSubjects(workspace, { paths: [request.file] });
+  if (subjects.length > 1) {
+    throw usageError(
+      `next finds the slots of one proposal; ${request.file} holds ${subjects.length}`,
+      `Name one file, e.g. netchange next ${subjects[0]?.file}.`,
+    );
+  }
   const subject = subjects[0];
   const tooFar = subject && checkLeadTime(subject, at.getTime(), subject.file, subject.locate);
   if (!subject || tooFar) {

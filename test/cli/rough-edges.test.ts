@@ -173,3 +173,26 @@ describe('a number or duration past what netchange can count', () => {
     expect(result.exitCode).toBe(2);
   });
 });
+
+describe('an argument that names the wrong kind of thing', () => {
+  it.each([
+    [
+      ['next', 'changes', '--at', '2026-11-20T12:00:00Z'],
+      'next finds the slots of one proposal; changes holds',
+    ],
+    [['comment', '--from', 'changes', '--dry-run'], '--from changes is not a run directory'],
+    [
+      ['audit', 'export', '--from', '2027-01-01T00:00:00Z', '--to', '2026-01-01T00:00:00Z'],
+      '--from 2027-01-01T00:00:00Z is after --to 2026-01-01T00:00:00Z',
+    ],
+  ])('%j is a usage error (exit 2) with a hint', async (args, message) => {
+    const repository = await createRepository({}, { fromExample: true });
+
+    const result = await runCli(args, { cwd: repository.root });
+    await repository.remove();
+
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain('hint: ');
+    expect(result.exitCode).toBe(2);
+  });
+});

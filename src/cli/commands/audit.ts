@@ -144,8 +144,14 @@ change, with the approvers and the record's sequence and hash (check them with
       const { renderResult } = await import('../../reporters/registry.js');
       const from = flags.from ? parseInstant(flags.from, '--from') : undefined;
       const to = flags.to ? parseInstant(flags.to, '--to') : undefined;
+      const { usageError } = await import('../../core/errors.js');
+      if (from && to && from.getTime() > to.getTime()) {
+        throw usageError(
+          `--from ${flags.from} is after --to ${flags.to}: the period is empty`,
+          'Swap them: --from is the start of the period, --to its end.',
+        );
+      }
       if (flags.framework !== undefined && !flags.byControl) {
-        const { usageError } = await import('../../core/errors.js');
         throw usageError(
           '--framework selects controls and needs --by-control',
           `Run: netchange audit export --by-control --framework ${flags.framework}`,
