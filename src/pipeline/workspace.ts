@@ -438,10 +438,16 @@ export async function resolvePathArguments(
     }
     if (stats.isDirectory()) {
       const entries = await readdir(absolute, { recursive: true, withFileTypes: true });
-      for (const entry of entries) {
-        if (entry.isFile() && isYamlFile(entry.name))
-          files.add(toRepositoryPath(workspace, path.join(entry.parentPath, entry.name)));
+      const found = entries.filter((entry) => entry.isFile() && isYamlFile(entry.name));
+      // why: a folder named on purpose that holds no proposal is a mistake, never a clean pass.
+      if (found.length === 0) {
+        throw usageError(
+          `${argument} holds no proposal file (*.yaml or *.yml)`,
+          `Name a folder or file of proposals; they live under ${workspace.config.paths.changes}/.`,
+        );
       }
+      for (const entry of found)
+        files.add(toRepositoryPath(workspace, path.join(entry.parentPath, entry.name)));
     } else {
       files.add(relative);
     }

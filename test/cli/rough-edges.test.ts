@@ -175,6 +175,19 @@ describe('a number or duration past what netchange can count', () => {
 });
 
 describe('an argument that names the wrong kind of thing', () => {
+  it('validate of a folder that holds no proposal is a usage error, not a clean pass', async () => {
+    const repository = await createRepository(
+      { 'changes/notes/README.txt': 'Proposals go in changes/.\n' },
+      { fromExample: true },
+    );
+
+    const result = await runCli(['validate', 'changes/notes'], { cwd: repository.root });
+    await repository.remove();
+
+    expect(result.stderr).toContain('changes/notes holds no proposal file (*.yaml or *.yml)');
+    expect(result.exitCode).toBe(2);
+  });
+
   it.each([
     [
       ['next', 'changes', '--at', '2026-11-20T12:00:00Z'],
