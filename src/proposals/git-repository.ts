@@ -1,5 +1,6 @@
 import { NetchangeError } from '../core/errors.js';
 import type { ChangedFile, GitRepository } from '../core/ports.js';
+import { toRfc3339Utc } from '../core/time.js';
 import { openGit } from '../git/simple-git.js';
 
 /**
@@ -142,7 +143,7 @@ export function createSimpleGitRepository(root: string, knownGitDirectory?: stri
           'log',
           '-1',
           '--first-parent',
-          ...(options.before ? [`--before=${options.before.toISOString()}`] : []),
+          ...(options.before ? [`--before=${toRfc3339Utc(options.before.getTime())}`] : []),
           '--format=%H %cI',
           '--',
           ...paths.map((entry) => `:(glob)${entry.replace(/\/+$/, '')}`),
