@@ -27,8 +27,10 @@ const INEXACT_CANDIDATE = /\.(inf|Inf|INF|nan|NaN|NAN)\b|\d{16,}|\d[eE]\+?\d{3,}
 export function lintExtraVars(document: YamlDocument): Finding[] {
   const findings: Finding[] = [];
   const value = document.value as Record<string, unknown> | undefined;
-  if (!value || !document.root) return findings;
+  if (!value) return findings;
+  // why: before the syntax tree, which the fast path builds only when asked.
   if (!CANDIDATE.test(document.source) && !INEXACT_CANDIDATE.test(document.source)) return findings;
+  if (!document.root) return findings;
   const roots: (string | number)[][] = [];
   const settings = Object.values(EXECUTORS).flatMap((executor) =>
     executor.yaml11Settings.map((setting) => [executor.kind, setting]),
