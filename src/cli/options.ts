@@ -11,17 +11,35 @@ export const OPTION_HELP = {
   since: 'only proposals added, modified or renamed between REF and HEAD',
 } as const;
 
-/** Parses `--at`: an RFC 3339 instant (with offset or Z). */
+/**
+ * The last instant an evaluation may start at. why: a period of up to 366 days (`--days`) and a
+ * 90-day horizon from there must stay inside the years 1970 to 9999 that netchange schedules.
+ */
+const LATEST_EVALUATION_MS = Date.UTC(9998, 0, 1);
+
+/** Parses `--at`: an RFC 3339 instant (with offset or Z), from 1970 to the start of 9998. */
 export function parseAt(value: string | undefined): Date {
-  if (value === undefined) return new Date();
+  return value === undefined ? new Date() : parseInstantOption(value, '--at');
+}
+
+/** An RFC 3339 instant option (`--at`, `--from`) inside the years netchange evaluates. */
+export function parseInstantOption(value: string, flag: string): Date {
+  let ms: number;
   try {
-    return new Date(Temporal.Instant.from(value).epochMilliseconds);
+    ms = Temporal.Instant.from(value).epochMilliseconds;
   } catch {
     throw usageError(
-      `--at '${value}' is not an RFC 3339 instant`,
+      `${flag} '${value}' is not an RFC 3339 instant`,
       'Write it like 2026-11-29T08:00:00Z or 2026-11-29T02:00:00-06:00.',
     );
   }
+  if (ms < 0 || ms > LATEST_EVALUATION_MS) {
+    throw usageError(
+      `${flag} '${value}' is outside the years netchange evaluates (1970 to 9997)`,
+      'Check the year: write it like 2026-11-29T08:00:00Z.',
+    );
+  }
+  return new Date(ms);
 }
 
 /** Parses a positive integer option such as `--concurrency` or `--days`. */

@@ -130,6 +130,13 @@ describe('usage errors', () => {
     [['windows', '--days', '0'], '--days'],
     [['windows', '--from', 'next tuesday'], "--from 'next tuesday' is not a date or an RFC 3339 instant"],
     [['next', 'changes/missing.yaml'], 'changes/missing.yaml does not exist'],
+    // why: a period starting in 9999 runs past the years dates are written in (it printed "10000").
+    [['windows', '--from', '9999-12-31'], "--from '9999-12-31' is outside the years netchange evaluates"],
+    [
+      ['schedule', '--from', '9999-12-31T00:00:00Z'],
+      "--from '9999-12-31T00:00:00Z' is outside the years netchange evaluates",
+    ],
+    [['validate', '--at', '0001-01-01T00:00:00Z'], "--at '0001-01-01T00:00:00Z' is outside the years"],
   ])('exits 2 for %j', async (args, message) => {
     const result = await runCli(args, { cwd: repository.root });
 

@@ -3,7 +3,7 @@ import { usageError } from '../../core/errors.js';
 import { formatLocalAndUtc } from '../../core/time.js';
 import type { HoldableType } from '../../freezes/model.js';
 import { cliContext } from '../context.js';
-import { OPTION_HELP, parseAt } from '../options.js';
+import { OPTION_HELP, parseInstantOption } from '../options.js';
 
 interface FreezeFlags {
   repo?: string;
@@ -135,12 +135,5 @@ Exit codes: 0 lifted, 1 no freeze in force matched, 2 usage error, 3 GitHub fail
 
 /** `--until`: an RFC 3339 instant, with the flag named in the error. */
 function parseUntil(value: string): Date {
-  try {
-    return parseAt(value);
-  } catch {
-    throw usageError(
-      `--until '${value}' is not an RFC 3339 instant`,
-      'Write it like 2026-11-29T18:00:00Z or 2026-11-29T18:00:00-06:00.',
-    );
-  }
+  return parseInstantOption(value, '--until');
 }

@@ -1,6 +1,6 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { cliContext } from '../context.js';
-import { formatOption, OPTION_HELP, parseAt, parseDays, writeOutput } from '../options.js';
+import { formatOption, OPTION_HELP, parseDays, parseInstantOption, writeOutput } from '../options.js';
 
 interface ScheduleFlags {
   repo?: string;
@@ -76,9 +76,5 @@ invalid policy, 3 GitHub failed (--github).`,
 }
 
 function parseFrom(value: string): Date {
-  try {
-    return parseAt(value);
-  } catch {
-    throw new InvalidArgumentError('expected an RFC 3339 instant such as 2026-11-29T00:00:00-06:00');
-  }
+  return parseInstantOption(value, '--from');
 }

@@ -3,7 +3,7 @@ import { usageError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
 import type { ListingStart } from '../../use-cases/windows.js';
 import { cliContext } from '../context.js';
-import { formatOption, OPTION_HELP, parseAt, parseDays } from '../options.js';
+import { formatOption, OPTION_HELP, parseDays, parseInstantOption } from '../options.js';
 
 interface WindowsFlags {
   repo?: string;
@@ -82,13 +82,18 @@ function describeFinding(finding: Finding): string {
 /** `--from`: a day (in the policy's zone, resolved by the use-case) or an RFC 3339 instant. */
 function parseFrom(value: string | undefined): ListingStart {
   if (value === undefined) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return { localDate: value };
-  try {
-    return { instant: parseAt(value) };
-  } catch {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    if (value >= '1970-01-01' && value < '9998-01-01') return { localDate: value };
+    throw usageError(
+      `--from '${value}' is outside the years netchange evaluates (1970 to 9997)`,
+      'Check the year: write it like 2026-12-01.',
+    );
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value)) {
     throw usageError(
       `--from '${value}' is not a date or an RFC 3339 instant`,
       'Write it like 2026-12-01 or 2026-12-01T06:00:00-06:00.',
     );
   }
+  return { instant: parseInstantOption(value, '--from') };
 }
