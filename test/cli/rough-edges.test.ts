@@ -129,6 +129,16 @@ describe('a fresh repository', () => {
   });
 });
 
+/** Runs the CLI once in a fresh copy of the example repository (with `files` added), then removes it. */
+async function inExample(args: readonly string[], files: Record<string, string> = {}) {
+  const repository = await createRepository(files, { fromExample: true });
+  try {
+    return await runCli(args, { cwd: repository.root, timeout: 60_000 });
+  } finally {
+    await repository.remove();
+  }
+}
+
 describe('an output path that cannot be written', () => {
   const PROPOSAL = 'changes/chg-0143-port-description.yaml';
 
@@ -145,10 +155,7 @@ describe('an output path that cannot be written', () => {
       'cannot write --output no-such-folder/report.json: ENOENT',
     ],
   ])('%j is a usage error (exit 2) with a hint, at once', async (args, message) => {
-    const repository = await createRepository({}, { fromExample: true });
-
-    const result = await runCli(args, { cwd: repository.root, timeout: 60_000 });
-    await repository.remove();
+    const result = await inExample(args);
 
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain('hint: ');
@@ -164,10 +171,7 @@ describe('a number or duration past what netchange can count', () => {
       "--concurrency must be a positive whole number, got '99999999999999999999'",
     ],
   ])('%j is a usage error (exit 2)', async (args, message) => {
-    const repository = await createRepository({}, { fromExample: true });
-
-    const result = await runCli(args, { cwd: repository.root });
-    await repository.remove();
+    const result = await inExample(args);
 
     expect(result.stderr).toContain(message);
     expect(result.exitCode).toBe(2);
@@ -176,13 +180,9 @@ describe('a number or duration past what netchange can count', () => {
 
 describe('an argument that names the wrong kind of thing', () => {
   it('validate of a folder that holds no proposal is a usage error, not a clean pass', async () => {
-    const repository = await createRepository(
-      { 'changes/notes/README.txt': 'Proposals go in changes/.\n' },
-      { fromExample: true },
-    );
-
-    const result = await runCli(['validate', 'changes/notes'], { cwd: repository.root });
-    await repository.remove();
+    const result = await inExample(['validate', 'changes/notes'], {
+      'changes/notes/README.txt': 'Proposals go in changes/.\n',
+    });
 
     expect(result.stderr).toContain('changes/notes holds no proposal file (*.yaml or *.yml)');
     expect(result.exitCode).toBe(2);
@@ -199,10 +199,7 @@ describe('an argument that names the wrong kind of thing', () => {
       '--from 2027-01-01T00:00:00Z is after --to 2026-01-01T00:00:00Z',
     ],
   ])('%j is a usage error (exit 2) with a hint', async (args, message) => {
-    const repository = await createRepository({}, { fromExample: true });
-
-    const result = await runCli(args, { cwd: repository.root });
-    await repository.remove();
+    const result = await inExample(args);
 
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain('hint: ');
