@@ -25,10 +25,12 @@ import {
   DEFAULT_PATHS,
   isYamlFile,
   listProposalFiles,
+  looksLikeProposalFile,
   type ResolvedConfig,
   readYamlDocument,
   resolveConfig,
   resolvePathArguments,
+  scanChangesFolder,
   type Workspace,
 } from './workspace.js';
 
@@ -92,6 +94,8 @@ export interface LoadResult {
   inventorySites: string[];
   /** True when every proposal of the repository was loaded (no PATH, no --since). */
   complete: boolean;
+  /** Files in the selection's part of the changes folder that look meant as proposals but are not read (`x.YAML`, `x.json`). */
+  unreadFiles: string[];
 }
 
 const ID_LINE = /^id:\s*["']?([^"'\s#]+)/m;
@@ -159,6 +163,7 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     inventoryHosts: [...inventoryHosts].sort(),
     inventorySites: [...inventorySites].sort(),
     complete: !selection.partial,
+    unreadFiles: selection.unread,
     ...(selection.baseCommit ? { baseCommit: selection.baseCommit } : {}),
   };
 }
@@ -195,10 +200,14 @@ interface Selection {
   /** True when only some proposals are loaded: ids must then be compared with the rest. */
   partial: boolean;
   baseCommit?: string;
+  /** See LoadResult.unreadFiles. */
+  unread: string[];
 }
 
 async function selectProposalFiles(workspace: Workspace, options: LoadOptions): Promise<Selection> {
-  if (options.files) return { files: [...options.files], withdrawn: [], changedPolicies: [], partial: true };
+  if (options.files) {
+    return { files: [...options.files], withdrawn: [], changedPolicies: [], partial: true, unread: [] };
+  }
   if (options.paths && options.paths.length > 0 && options.since) {
     throw usageError(
       'give PATH arguments or --since, not both',
@@ -211,10 +220,12 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
       withdrawn: [],
       changedPolicies: [],
       partial: true,
+      unread: [],
     };
   }
   if (!options.since) {
-    return { files: await listProposalFiles(workspace), withdrawn: [], changedPolicies: [], partial: false };
+    const { proposals, unread } = await scanChangesFolder(workspace);
+    return { files: proposals, withdrawn: [], changedPolicies: [], partial: false, unread };
   }
   if (!workspace.git) {
     throw usageError(
@@ -242,11 +253,19 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
   const withdrawn: WithdrawnProposal[] = [];
   const changedPolicies: string[] = [];
   const changedFiles: string[] = [];
+  const unread: string[] = [];
   for (const entry of changed) {
     // why: a rename moves the rules as much as an edit does; the old path counts as well as the new.
     const paths = entry.previousPath ? [entry.previousPath, entry.path] : [entry.path];
     changedFiles.push(...paths);
     changedPolicies.push(...paths.filter(isPolicy));
+    if (
+      entry.status !== 'deleted' &&
+      entry.path.startsWith(changesPrefix) &&
+      looksLikeProposalFile(path.posix.basename(entry.path))
+    ) {
+      unread.push(entry.path);
+    }
     if (!isProposal(entry.path)) continue;
     if (entry.status === 'deleted') {
       const previous = await workspace.git.fileAt(baseCommit, entry.path);
@@ -264,6 +283,7 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
     ...(changedPolicies.length > 0 ? await policyInForceAt(workspace, baseCommit, baseConfig) : {}),
     partial: true,
     baseCommit,
+    unread: unread.sort(),
   };
 }
 

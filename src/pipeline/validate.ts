@@ -16,7 +16,7 @@ import { checkLeadTime } from '../proposals/schedule.js';
 import { type ConflictFactsCache, openConflictFactsCache } from './conflict-facts-cache.js';
 import { openHolidayCache } from './holiday-cache.js';
 import { type LoadedProposal, type LoadOptions, loadProposals } from './load-proposals.js';
-import { listProposalFiles, type Workspace } from './workspace.js';
+import { listProposalFiles, unreadProposalFinding, type Workspace } from './workspace.js';
 
 export interface ValidateOptions extends LoadOptions {
   /** The instant to evaluate as of (`--at`); decides what is "in the past" and lead times. */
@@ -149,6 +149,7 @@ export async function validateWorkspaceWithSubjects(
     const ids = new Set(proposals.map((proposal) => proposal.id));
     findings.push(...unknownProposalFindings(options.approvals, ids, workspace.config.paths.changes));
   }
+  findings.push(...loaded.unreadFiles.map(unreadProposalFinding));
   const changesDirectory = workspace.config.paths.changes;
   if (loaded.complete && proposals.length === 0 && !existsSync(path.join(workspace.root, changesDirectory))) {
     // why: an empty run in the wrong directory must not look like a clean pass.

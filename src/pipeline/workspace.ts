@@ -383,8 +383,18 @@ export function toRepositoryPath(workspace: Workspace, absolute: string): string
 
 /** Every proposal file under the changes folder, sorted, repository-relative. */
 export async function listProposalFiles(workspace: Workspace): Promise<string[]> {
+  return (await scanChangesFolder(workspace)).proposals;
+}
+
+/**
+ * The changes folder's proposal files, and the files in it that look meant as proposals but are never
+ * read (`x.YAML`, `x.json`), both sorted and repository-relative.
+ */
+export async function scanChangesFolder(
+  workspace: Workspace,
+): Promise<{ proposals: string[]; unread: string[] }> {
   const directory = path.join(workspace.root, workspace.config.paths.changes);
-  if (!existsSync(directory)) return [];
+  if (!existsSync(directory)) return { proposals: [], unread: [] };
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
   // why: one path.relative per folder, not per file: a changes folder holds thousands of files.
   const folders = new Map<string, string>();
@@ -396,17 +406,39 @@ export async function listProposalFiles(workspace: Workspace): Promise<string[]>
     }
     return relative;
   };
-  return entries
-    .filter((entry) => entry.isFile() && isYamlFile(entry.name))
-    .map((entry) => {
-      const folder = folderOf(entry.parentPath);
-      return folder === '' ? entry.name : `${folder}/${entry.name}`;
-    })
-    .sort();
+  const proposals: string[] = [];
+  const unread: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const proposal = isYamlFile(entry.name);
+    if (!proposal && !looksLikeProposalFile(entry.name)) continue;
+    const folder = folderOf(entry.parentPath);
+    (proposal ? proposals : unread).push(folder === '' ? entry.name : `${folder}/${entry.name}`);
+  }
+  return { proposals: proposals.sort(), unread: unread.sort() };
 }
 
 export function isYamlFile(name: string): boolean {
   return name.endsWith('.yaml') || name.endsWith('.yml');
+}
+
+/** A file name that reads as a proposal to a person but that netchange does not read: `X.YAML`, `x.json`. */
+export function looksLikeProposalFile(name: string): boolean {
+  return !isYamlFile(name) && /\.(ya?ml|json)$/i.test(name);
+}
+
+/** The warning for a file under the changes folder that is never read as a proposal. */
+export function unreadProposalFinding(file: string): Finding {
+  const renamed = file.replace(/\.[^./]+$/, '.yaml');
+  return {
+    ruleId: 'reference',
+    severity: 'warning',
+    message: 'not read as a proposal: netchange reads only *.yaml and *.yml files',
+    hint: file.toLowerCase().endsWith('.json')
+      ? `Proposals are YAML; JSON is YAML too, so rename it: git mv ${file} ${renamed}`
+      : `Extensions are case-sensitive; rename it: git mv ${file} ${renamed}`,
+    file,
+  };
 }
 
 /**

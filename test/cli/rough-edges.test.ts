@@ -206,3 +206,56 @@ describe('an argument that names the wrong kind of thing', () => {
     expect(result.exitCode).toBe(2);
   });
 });
+
+describe('a file under changes/ that looks like a proposal but is never read', () => {
+  const UNREAD = {
+    'changes/chg-0200-uppercase.YAML': 'apiVersion: netchange/v1\nkind: ChangeProposal\n',
+    'changes/switching/chg-0201-json.json': '{"apiVersion": "netchange/v1"}\n',
+    'changes/README.md': 'Proposals go here.\n',
+  };
+
+  it('is a warning with a rename hint, not silence, in a full validate', async () => {
+    const result = await inExample(['validate', '--format', 'json', '--at', '2026-11-20T12:00:00Z'], UNREAD);
+
+    expect(result.exitCode, result.stderr).not.toBe(2);
+    const report = JSON.parse(result.stdout || '{}');
+    expect(report.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          file: 'changes/chg-0200-uppercase.YAML',
+          severity: 'warning',
+          message: 'not read as a proposal: netchange reads only *.yaml and *.yml files',
+          hint: expect.stringContaining(
+            'git mv changes/chg-0200-uppercase.YAML changes/chg-0200-uppercase.yaml',
+          ),
+        }),
+        expect.objectContaining({
+          file: 'changes/switching/chg-0201-json.json',
+          severity: 'warning',
+          hint: expect.stringContaining('JSON is YAML too'),
+        }),
+      ]),
+    );
+    // A README beside the proposals is no proposal and no warning.
+    expect(JSON.stringify(report.findings)).not.toContain('README.md');
+  });
+
+  it('is a warning in validate --since when the change adds one', async () => {
+    const repository = await createRepository({}, { fromExample: true });
+    try {
+      await repository.commit('example');
+      await repository.write({ 'changes/chg-0202-new.Yml': 'id: CHG-2026-0202\n' });
+      await repository.commit('add a proposal with the wrong extension');
+
+      const result = await runCli(['validate', '--since', 'HEAD~1', '--at', '2026-11-20T12:00:00Z'], {
+        cwd: repository.root,
+        timeout: 60_000,
+      });
+
+      expect(result.stdout).toContain('changes/chg-0202-new.Yml warning not read as a proposal');
+      expect(result.stdout).toContain('git mv changes/chg-0202-new.Yml changes/chg-0202-new.yaml');
+    } finally {
+      await repository.remove();
+    }
+  });
+});
