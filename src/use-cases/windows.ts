@@ -75,8 +75,55 @@ export async function listWindows(request: WindowsRequest, context: UseCaseConte
     days: request.days,
     timezone: policy.timezone,
     ...filter,
-    policyWarnings: warnings,
+    policyWarnings: [...warnings, ...unknownFilterWarnings(workspace, policy, filter)],
   };
+}
+
+/**
+ * A --site or --domain that no window's scope names (and, for a domain, no RACI entry either): the
+ * listing then holds only the windows for everyone, which reads as "no restriction" when the value
+ * is a typo.
+ */
+function unknownFilterWarnings(
+  workspace: Workspace,
+  policy: CompiledWindowPolicy,
+  filter: { site?: string; domain?: string },
+): Finding[] {
+  const warnings: Finding[] = [];
+  const named = (key: 'sites' | 'domains') =>
+    [...new Set(policy.windows.flatMap((window) => window.scope[key] ?? []))].sort();
+  const file = workspace.config.paths.windows;
+  if (filter.site !== undefined) {
+    const sites = named('sites');
+    if (!sites.includes(filter.site)) {
+      warnings.push({
+        ruleId: 'window',
+        severity: 'warning',
+        message: `no window is scoped to site '${filter.site}': only the windows for every site are listed`,
+        hint: `Check the spelling; the windows name ${sites.length > 0 ? `the sites ${sites.join(', ')}` : 'no site'}.`,
+        file,
+      });
+    }
+  }
+  if (filter.domain !== undefined) {
+    const raci = workspace.changeControlDocument?.value as { raci?: unknown } | undefined;
+    const domains = [
+      ...new Set([
+        ...named('domains'),
+        ...(raci?.raci && typeof raci.raci === 'object' ? Object.keys(raci.raci) : []),
+      ]),
+    ].sort();
+    if (!domains.includes(filter.domain)) {
+      warnings.push({
+        ruleId: 'window',
+        severity: 'warning',
+        message: `domain '${filter.domain}' is in no window's scope and no RACI entry: only the windows for every domain are listed`,
+        hint: `Check the spelling; the known domains are ${domains.length > 0 ? domains.join(', ') : 'none'}.`,
+        file,
+      });
+    }
+  }
+  return warnings;
 }
 
 export interface NextRequest {

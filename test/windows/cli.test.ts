@@ -38,6 +38,40 @@ describe('netchange windows', () => {
     expect(result.stdout).not.toContain('berlin-office-nights');
   });
 
+  it.each([
+    [
+      ['--site', 'plant-z'],
+      "warning: policies/windows.yaml no window is scoped to site 'plant-z': only the windows for every site are listed",
+      'the windows name the sites berlin, hq, plant-a.',
+    ],
+    [
+      ['--domain', 'firewal'],
+      "warning: policies/windows.yaml domain 'firewal' is in no window's scope and no RACI entry",
+      'the known domains are core, firewall, sdwan, switching, wireless.',
+    ],
+  ])(
+    'warns on stderr when %j names nothing the policies know (a typo lists only the global windows)',
+    async (filter, warning, hint) => {
+      const result = await runCli(['windows', ...filter, '--from', '2026-11-23', '--days', '2'], {
+        cwd: repository.root,
+      });
+
+      expect(result.exitCode).toBe(0);
+      expect(result.stderr).toContain(warning);
+      expect(result.stderr).toContain(hint);
+    },
+  );
+
+  it('does not warn for a site or a domain the policies name', async () => {
+    const result = await runCli(
+      ['windows', '--site', 'plant-a', '--domain', 'switching', '--from', '2026-11-23', '--days', '2'],
+      { cwd: repository.root },
+    );
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).not.toContain('warning');
+  });
+
   it('writes an RFC 5545 calendar with one VEVENT per occurrence, in UTC', async () => {
     const json = await runCli(
       [

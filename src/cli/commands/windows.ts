@@ -23,7 +23,8 @@ export function registerWindowsCommand(program: Command): void {
     .description(
       'List the occurrences of the windows in policies/windows.yaml over the next N days: deny windows\n' +
         "(changes blocked) and allow windows (changes only inside), in each window's local time and in UTC.\n" +
-        'With --site/--domain, only windows whose scope includes them (or that have no such scope key).',
+        'With --site/--domain, only windows whose scope includes them (or that have no such scope key);\n' +
+        'a site no window names, or a domain neither the windows nor the RACI name, is a warning on stderr.',
     )
     .option('--repo <dir>', OPTION_HELP.repo)
     .option('--site <site>', 'only windows that apply to this site')
