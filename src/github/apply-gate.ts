@@ -19,7 +19,7 @@ import { lastCommitTouching } from '../git/simple-git.js';
 import { refSafe, withLocks } from '../locks/locks.js';
 import { checkCodeTrust, describeHeldCode } from '../pipeline/code-trust.js';
 import { configAt, policyFileMatcher, staleApprovalsAllowed } from '../pipeline/load-proposals.js';
-import { githubSettings, type Workspace } from '../pipeline/workspace.js';
+import { githubSettings, resolveBaseBranch, type Workspace } from '../pipeline/workspace.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
 import { REPORT_MARKER, reviewedPlanHashOf } from './compose-report.js';
 import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
@@ -230,10 +230,8 @@ async function checkBeforeMerge(
 
 /** The pull request's base branch in this clone. */
 async function baseOf(workspace: Workspace, pull: PullRequestInfo): Promise<string> {
-  for (const candidate of pull.baseRef ? [`origin/${pull.baseRef}`, pull.baseRef] : []) {
-    const found = await workspace.git?.resolveRef(candidate).catch(() => undefined);
-    if (found) return found;
-  }
+  const found = await resolveBaseBranch(workspace, pull.baseRef);
+  if (found) return found;
   throw new NetchangeError(
     'E_USAGE',
     `cannot find the base${pull.baseRef ? ` (${pull.baseRef})` : ''} of #${pull.number} in ${workspace.root}`,

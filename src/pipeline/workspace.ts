@@ -376,6 +376,21 @@ export function readYamlDocument(root: string, relative: string, maxBytes: numbe
   return parseYaml(relative, read.text);
 }
 
+/**
+ * The commit of a pull request's base branch: the remote-tracking branch a CI checkout fetched
+ * (`origin/main`), else a local branch of that name; undefined when neither is there.
+ */
+export async function resolveBaseBranch(
+  workspace: Workspace,
+  branch: string | undefined,
+): Promise<string | undefined> {
+  for (const candidate of branch ? [`origin/${branch}`, branch] : []) {
+    const found = await workspace.git?.resolveRef(candidate).catch(() => undefined);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Repository-relative POSIX form of an absolute path. */
 export function toRepositoryPath(workspace: Workspace, absolute: string): string {
   return path.relative(workspace.root, absolute).split(path.sep).join('/');

@@ -14,7 +14,7 @@ import { heldPlanMarkdown } from '../github/compose-report.js';
 import { openPullRequestReport, type PullRequestReport } from '../github/report-pull-request.js';
 import { type CodeTrust, checkCodeTrust, describeHeldCode } from '../pipeline/code-trust.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
-import type { ResolvedConfig, Workspace } from '../pipeline/workspace.js';
+import { type ResolvedConfig, resolveBaseBranch, type Workspace } from '../pipeline/workspace.js';
 import type { Redactor } from '../redact/index.js';
 import {
   createRunDirectory,
@@ -216,10 +216,8 @@ async function pullRequestBase(
   pullRequest: PullRequestReport,
 ): Promise<string> {
   const baseRef = context.env.GITHUB_BASE_REF || (await pullRequest.baseRef());
-  for (const candidate of baseRef ? [`origin/${baseRef}`, baseRef] : []) {
-    const found = await workspace.git?.resolveRef(candidate).catch(() => undefined);
-    if (found) return found;
-  }
+  const found = await resolveBaseBranch(workspace, baseRef);
+  if (found) return found;
   throw usageError(
     `cannot find the pull request's base${baseRef ? ` (${baseRef})` : ''} in ${workspace.root}`,
     'Fetch the base branch (actions/checkout with fetch-depth: 0), or pass --since REF.',
