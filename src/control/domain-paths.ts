@@ -7,7 +7,8 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Finding } from '../core/findings.js';
-import type { ChangeSubject, Step } from '../core/model.js';
+import type { ChangeSubject } from '../core/model.js';
+import { stepsOf } from '../core/steps.js';
 import type { CompiledChangeControlPolicy } from './compile-policy.js';
 
 /** Which domains own a repository path, per policy (compiled once, answers cached per path). */
@@ -19,7 +20,7 @@ export function checkDomainPaths(policy: CompiledChangeControlPolicy, subject: C
   owners.set(policy, ownersOf);
   const { proposal } = subject;
   const findings: Finding[] = [];
-  for (const { step, at } of namedSteps(subject)) {
+  for (const step of stepsOf(proposal)) {
     const ran = step.ansible ? step.ansible.playbook : step.terraform.dir;
     const owning = ownersOf(path.posix.normalize(ran).replace(/^\.\//, '').replace(/\/$/, ''));
     if (owning.length === 0 || owning.includes(proposal.domain)) continue;
@@ -30,22 +31,14 @@ export function checkDomainPaths(policy: CompiledChangeControlPolicy, subject: C
       message: `${ran} belongs to ${owning.join(', ')} by the RACI's paths, not to this proposal's domain '${proposal.domain}'`,
       hint: `Declare domain: ${owning[0]}, so its accountable team approves and its windows apply; or split the change per domain (paths in ${policy.file}).`,
       file: subject.file,
-      ...subject.locate([...at, step.ansible ? 'ansible' : 'terraform', step.ansible ? 'playbook' : 'dir']),
+      ...subject.locate([
+        ...step.path,
+        step.ansible ? 'ansible' : 'terraform',
+        step.ansible ? 'playbook' : 'dir',
+      ]),
     });
   }
   return findings;
-}
-
-/** Execution, verification and rollback steps with their paths in the document. */
-function namedSteps(subject: ChangeSubject): { step: Step; at: (string | number)[] }[] {
-  const { execution, verification = [], rollback } = subject.proposal;
-  const steps = [
-    ...execution.map((step, index) => ({ step, at: ['execution', index] })),
-    ...verification.map((step, index) => ({ step, at: ['verification', index] })),
-  ];
-  if (rollback?.ansible) steps.push({ step: { ansible: rollback.ansible }, at: ['rollback'] });
-  if (rollback?.terraform) steps.push({ step: { terraform: rollback.terraform }, at: ['rollback'] });
-  return steps;
 }
 
 function compileOwners(policy: CompiledChangeControlPolicy): (file: string) => string[] {

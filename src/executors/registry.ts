@@ -5,6 +5,7 @@
  * are the user's contract).
  */
 import type { Step } from '../core/model.js';
+import { STEP_KINDS, type StepKind } from '../core/steps.js';
 import { ansibleExecutor } from './ansible/index.js';
 import type { Executor } from './executor.js';
 import type { StepResultOf, StepRunOf } from './step-result.js';
@@ -14,13 +15,14 @@ import { terraformExecutor } from './terraform/index.js';
 export const EXECUTORS = {
   ansible: ansibleExecutor,
   terraform: terraformExecutor,
-} as const;
+  // why: pure code lists a proposal's steps by core's STEP_KINDS; a kind missing on either side fails here.
+} as const satisfies Record<StepKind, unknown>;
 
 /** The kinds of step: `ansible`, `terraform`. */
 export type ExecutorKind = keyof typeof EXECUTORS;
 
-/** The kinds in registration order. */
-export const EXECUTOR_KINDS = Object.keys(EXECUTORS) as ExecutorKind[];
+/** The kinds in the order a rollback section lists its steps. */
+export const EXECUTOR_KINDS: readonly ExecutorKind[] = STEP_KINDS;
 
 /** The settings a step of `Kind` is written with. */
 export type SettingsOf<Kind extends ExecutorKind> =

@@ -2,31 +2,11 @@ import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../core/findings.js';
 import type { AnsibleStep, ChangeProposal, Locate, Step } from '../core/model.js';
+import { type StepPath, stepsOf } from '../core/steps.js';
 import { resolveInsideRepository } from '../documents/read-file.js';
 import type { StepReference } from '../executors/executor.js';
-import { EXECUTOR_KINDS, executorOf, stepKind, stepOf } from '../executors/registry.js';
+import { executorOf, stepKind } from '../executors/registry.js';
 import type { HostQuery } from './host-resolution.js';
-
-export type StepPath = (string | number)[];
-
-/** A step with where it is written in the proposal. */
-export type NamedStep = Step & { path: StepPath };
-
-/** Every automation step of a proposal with its path in the document: execution, verification, rollback. */
-export function stepsOf(proposal: ChangeProposal): NamedStep[] {
-  const steps: NamedStep[] = [];
-  for (const [index, step] of proposal.execution.entries())
-    steps.push({ path: ['execution', index], ...step });
-  for (const [index, step] of (proposal.verification ?? []).entries()) {
-    steps.push({ path: ['verification', index], ...step });
-  }
-  const rollback = proposal.rollback;
-  // why: the rollback section holds at most one step per executor, all at the path ['rollback'].
-  for (const kind of EXECUTOR_KINDS) {
-    if (rollback?.[kind]) steps.push({ path: ['rollback'], ...stepOf(kind, rollback[kind]) });
-  }
-  return steps;
-}
 
 type PathCheck = { ok: true; absolutePath: string } | { ok: false; message: string; hint: string };
 

@@ -7,9 +7,10 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Finding } from '../core/findings.js';
 import type { ChangeProposal, Locate } from '../core/model.js';
+import type { StepPath } from '../core/steps.js';
 import type { HostResolution } from './host-resolution.js';
 import type { Inventory } from './inventory.js';
-import type { ReferenceResult, StepPath } from './references.js';
+import type { ReferenceResult } from './references.js';
 
 export interface TargetResult {
   /** Inventory problems, target devices missing from the inventory, undeclared or no hosts. */

@@ -6,10 +6,10 @@
  */
 import type { Finding } from '../core/findings.js';
 import type { ChangeProposal } from '../core/model.js';
+import { stepsOf } from '../core/steps.js';
 import type { YamlDocument } from '../documents/parse-yaml.js';
 import { formatPath } from '../documents/schemas.js';
 import { executorOf, stepKind } from '../executors/registry.js';
-import { stepsOf } from './references.js';
 
 export { reservedAnsibleVariable } from '../executors/ansible/checks.js';
 export { invalidWorkspaceName } from '../executors/terraform/checks.js';

@@ -6,8 +6,8 @@
 import { NetchangeError } from '../core/errors.js';
 import type { ChangeSubject } from '../core/model.js';
 import type { GitRepository } from '../core/ports.js';
+import { stepsOf } from '../core/steps.js';
 import { EXECUTORS, executorOf } from '../executors/registry.js';
-import { stepsOf } from '../proposals/references.js';
 
 /** A previous apply of the same proposal at the same commit, as the evidence recorded it. */
 export interface PreviousApply {
