@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { NO_CONFLICT_RULES } from '../conflicts/find.js';
 import { type Shard, selectShard, stableHash } from '../conflicts/shard.js';
-import { usageError } from '../core/errors.js';
+import { NetchangeError, usageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import type { ChangeSubject } from '../core/model.js';
 import { toRfc3339Utc } from '../core/time.js';
@@ -71,6 +71,7 @@ export async function planChanges(request: PlanRequest, context: RunContext): Pr
     : Promise.resolve(undefined);
   // why: on GitHub the reviews decide whether changed code may run, so they are read before planning.
   const pullRequest = request.github ? await openPullRequestReport({ ...context, ...request }) : undefined;
+  if (pullRequest) await checkReviewedCheckout(workspace, pullRequest, await pendingCommit);
   const trust = await checkTrust(workspace, request, context, pullRequest, pendingCommit);
   const settings = executionSettings(withSecretsOf(workspace.config, trust?.baseSecretEnv), context.env);
   const newRunDirectory = () =>
@@ -221,6 +222,29 @@ async function pullRequestBase(
   throw usageError(
     `cannot find the pull request's base${baseRef ? ` (${baseRef})` : ''} in ${workspace.root}`,
     'Fetch the base branch (actions/checkout with fetch-depth: 0), or pass --since REF.',
+  );
+}
+
+/**
+ * The reviews count for the pull request's head commit, so plan runs that commit: the head itself, or
+ * GitHub's merge ref (the head merged into the base, whose code is in force). why: a workflow that
+ * checks out the branch by name gets a push made after the run started, and would run it under
+ * approvals given to the commit before.
+ */
+async function checkReviewedCheckout(
+  workspace: Workspace,
+  pullRequest: PullRequestReport,
+  checkout: string | undefined,
+): Promise<void> {
+  if (!workspace.git || !checkout || checkout === pullRequest.commit) return;
+  const merged = await workspace.git.resolveRef('HEAD^2').catch(() => undefined);
+  if (merged === pullRequest.commit) return;
+  throw new NetchangeError(
+    'E_GATE',
+    `the checkout (HEAD ${checkout.slice(0, 12)}) is not the pull request's head ${pullRequest.commit.slice(0, 12)}, which the reviews are for`,
+    {
+      hint: `Check out the head the event names (actions/checkout with ref: ${pullRequest.commit}, in a workflow github.event.pull_request.head.sha), as the netchange templates do.`,
+    },
   );
 }
 

@@ -377,6 +377,47 @@ describe('plan --github on a pull request that changes code', () => {
     expect(result.stderr).not.toContain(TOKEN);
   });
 
+  it('refuses a checkout past the reviewed head: a push after the review never runs under its approval', async () => {
+    const reviewed = await pullRequest(changeProposalOnly);
+    cleanups.push(reviewed.repository);
+    standIn.createPullRequest(REPOSITORY, { number: 12, headSha: reviewed.head, author: 'dana' });
+    standIn.addReview(REPOSITORY, 12, { user: 'bob', state: 'APPROVED', commitId: reviewed.head });
+    // The branch moved on after the review; a workflow that checks out the branch by name gets this.
+    const playbook = await readFile(path.join(reviewed.repository.root, PLAYBOOK), 'utf8');
+    await reviewed.repository.write({ [PLAYBOOK]: `${playbook}${MARKER_TASK}` });
+    const pushed = await reviewed.repository.commit('pushed after the review');
+
+    const result = await runCli(['plan', '--github', '--pr', '12', '--at', AT], {
+      cwd: reviewed.repository.root,
+      env: { ...env(), GITHUB_BASE_REF: 'main' },
+    });
+
+    expect(existsSync(path.join(reviewed.repository.root, MARKER)), 'the unreviewed playbook ran').toBe(
+      false,
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      `the checkout (HEAD ${pushed.slice(0, 12)}) is not the pull request's head ${reviewed.head.slice(0, 12)}, which the reviews are for`,
+    );
+    expect(result.stderr).toContain('hint: Check out the head the event names');
+  });
+
+  it("plans GitHub's merge ref of the reviewed head (the head merged into the base)", async () => {
+    const reviewed = await pullRequest(changeProposalOnly);
+    cleanups.push(reviewed.repository);
+    standIn.createPullRequest(REPOSITORY, { number: 13, headSha: reviewed.head, author: 'dana' });
+    await reviewed.repository.git.checkout(['--detach', 'main']);
+    await reviewed.repository.git.merge(['--no-ff', '-m', 'Merge the head into main', reviewed.head]);
+
+    const result = await runCli(['plan', '--github', '--pr', '13', '--at', AT], {
+      cwd: reviewed.repository.root,
+      env: { ...env(), GITHUB_BASE_REF: 'main' },
+    });
+
+    expect(result.stderr).not.toContain('is not the pull request');
+    expect(standIn.comments(REPOSITORY, 13)[0]?.body).toContain('+vlan 40');
+  });
+
   it('never trusts code with a review of an older commit, even where stale approvals count', async () => {
     const example = await readFile(path.join(EXAMPLE_ROOT, 'netchange.yaml'), 'utf8');
     const allowed = `${example}github: {staleApprovals: true}\n`;
