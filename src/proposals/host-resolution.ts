@@ -22,6 +22,7 @@ import {
   startAnsibleHelper,
 } from './ansible-helper.js';
 import { type InventoryOutcome, inventoryFromHosts, isHostRecords } from './inventory.js';
+import { findOversizedRange, MAX_RANGE_HOSTS } from './inventory-ranges.js';
 
 /** One Ansible step's host question: absolute paths, and the limit as the step passes it. */
 export interface HostQuery {
@@ -156,6 +157,16 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
       return;
     }
     const bytes = content(absolute);
+    // why: a step names an inventory file (references refuses a folder).
+    const range = bytes ? findOversizedRange(bytes.toString('utf8')) : undefined;
+    if (range) {
+      inventories.set(absolute, {
+        ok: false,
+        message: `inventory '${path.relative(options.root, absolute)}' line ${range.line}: '${range.pattern}' expands to ${range.hosts.toLocaleString('en-US')} hosts, more than the ${MAX_RANGE_HOSTS.toLocaleString('en-US')} netchange resolves`,
+        hint: 'Narrow the range to the devices that exist; Ansible would make one host of each value.',
+      });
+      return;
+    }
     const cached = bytes ? readCache(`inventory-v2-${cacheKey(bytes)}.json`) : undefined;
     if (isHostRecords(cached)) {
       inventories.set(absolute, { ok: true, inventory: inventoryFromHosts(cached) });

@@ -5,7 +5,7 @@ import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { digestCronExpressions } from '../../src/use-cases/init.js';
-import { createRepository } from '../support/repository.js';
+import { createRepository, EXAMPLE_ROOT } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
 /** The local hours (in `zone`) at which the UTC cron `minute hour * * *` fires on `date`. */
@@ -257,5 +257,26 @@ describe('a file under changes/ that looks like a proposal but is never read', (
     } finally {
       await repository.remove();
     }
+  });
+});
+
+describe('an inventory range past any network', () => {
+  it('is an error at the step, found from the text, not a helper held until its timeout', async () => {
+    const inventory = await readFile(path.join(EXAMPLE_ROOT, 'inventory/hosts.yaml'), 'utf8');
+    const widened = inventory.replace(
+      '            sw-plant-a-03: {mgmt_ip: 10.20.0.13}\n',
+      '            sw-plant-a-03: {mgmt_ip: 10.20.0.13}\n            sw-x[0:99999999]: {}\n',
+    );
+    expect(widened).not.toBe(inventory);
+
+    const result = await inExample(
+      ['validate', 'changes/chg-0142-vlan40-packaging.yaml', '--at', '2026-11-20T12:00:00Z'],
+      { 'inventory/hosts.yaml': widened },
+    );
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      "changes/chg-0142-vlan40-packaging.yaml:23:18 error inventory 'inventory/hosts.yaml' line 18: 'sw-x[0:99999999]' expands to 100,000,000 hosts, more than the 100,000 netchange resolves [reference]",
+    );
   });
 });
