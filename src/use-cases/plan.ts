@@ -71,7 +71,6 @@ export async function planChanges(request: PlanRequest, context: RunContext): Pr
     : Promise.resolve(undefined);
   // why: on GitHub the reviews decide whether changed code may run, so they are read before planning.
   const pullRequest = request.github ? await openPullRequestReport({ ...context, ...request }) : undefined;
-  if (pullRequest) await checkReviewedCheckout(workspace, pullRequest, await pendingCommit);
   const trust = await checkTrust(workspace, request, context, pullRequest, pendingCommit);
   const settings = executionSettings(withSecretsOf(workspace.config, trust?.baseSecretEnv), context.env);
   const newRunDirectory = () =>
@@ -161,6 +160,7 @@ async function checkTrust(
   const base =
     request.since ?? (pullRequest ? await pullRequestBase(workspace, context, pullRequest) : undefined);
   if (!base) return undefined;
+  if (pullRequest) await checkReviewedCheckout(workspace, pullRequest, await pendingCommit, base);
   const approvals = pullRequest
     ? pullRequest.reviewedCommits
     : request.approvalsFile
@@ -227,18 +227,23 @@ async function pullRequestBase(
 
 /**
  * The reviews count for the pull request's head commit, so plan runs that commit: the head itself, or
- * GitHub's merge ref (the head merged into the base, whose code is in force). why: a workflow that
- * checks out the branch by name gets a push made after the run started, and would run it under
- * approvals given to the commit before.
+ * GitHub's merge ref (a merge of the head into the base, whose code is in force). why: a workflow
+ * that checks out the branch by name gets a push made after the run started, and would run it under
+ * approvals given to the commit before; a merge of the head into anything but the base would bring
+ * in code nobody approved.
  */
 async function checkReviewedCheckout(
   workspace: Workspace,
   pullRequest: PullRequestReport,
   checkout: string | undefined,
+  base: string,
 ): Promise<void> {
-  if (!workspace.git || !checkout || checkout === pullRequest.commit) return;
-  const merged = await workspace.git.resolveRef('HEAD^2').catch(() => undefined);
-  if (merged === pullRequest.commit) return;
+  const git = workspace.git;
+  if (!git || !checkout || checkout === pullRequest.commit) return;
+  const [merged, mergedInto, baseCommit] = await Promise.all(
+    ['HEAD^2', 'HEAD^1', base].map((ref) => git.resolveRef(ref).catch(() => undefined)),
+  );
+  if (merged === pullRequest.commit && mergedInto !== undefined && mergedInto === baseCommit) return;
   throw new NetchangeError(
     'E_GATE',
     `the checkout (HEAD ${checkout.slice(0, 12)}) is not the pull request's head ${pullRequest.commit.slice(0, 12)}, which the reviews are for`,

@@ -418,6 +418,29 @@ describe('plan --github on a pull request that changes code', () => {
     expect(standIn.comments(REPOSITORY, 13)[0]?.body).toContain('+vlan 40');
   });
 
+  it('refuses a merge of the reviewed head into anything but the base: that brings in unreviewed code', async () => {
+    const reviewed = await pullRequest(changeProposalOnly);
+    cleanups.push(reviewed.repository);
+    standIn.createPullRequest(REPOSITORY, { number: 14, headSha: reviewed.head, author: 'dana' });
+    standIn.addReview(REPOSITORY, 14, { user: 'bob', state: 'APPROVED', commitId: reviewed.head });
+    await reviewed.repository.git.checkout(['--detach', 'main']);
+    const playbook = await readFile(path.join(reviewed.repository.root, PLAYBOOK), 'utf8');
+    await reviewed.repository.write({ [PLAYBOOK]: `${playbook}${MARKER_TASK}` });
+    await reviewed.repository.commit('code nobody reviewed');
+    await reviewed.repository.git.merge(['--no-ff', '-m', 'Merge the head into it', reviewed.head]);
+
+    const result = await runCli(['plan', '--github', '--pr', '14', '--at', AT], {
+      cwd: reviewed.repository.root,
+      env: { ...env(), GITHUB_BASE_REF: 'main' },
+    });
+
+    expect(existsSync(path.join(reviewed.repository.root, MARKER)), 'the unreviewed playbook ran').toBe(
+      false,
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("is not the pull request's head");
+  });
+
   it('never trusts code with a review of an older commit, even where stale approvals count', async () => {
     const example = await readFile(path.join(EXAMPLE_ROOT, 'netchange.yaml'), 'utf8');
     const allowed = `${example}github: {staleApprovals: true}\n`;
