@@ -377,41 +377,52 @@ describe('plan --github on a pull request that changes code', () => {
     expect(result.stderr).not.toContain(TOKEN);
   });
 
-  it('refuses a checkout past the reviewed head: a push after the review never runs under its approval', async () => {
+  /**
+   * Pull request `number`: a proposal-only head that bob (a code reviewer) approved, checked out as
+   * `checkout` makes it. Then plan --github runs there; returns its result and the repository.
+   */
+  async function planReviewedHead(
+    number: number,
+    checkout: (repository: TestRepository, head: string) => Promise<void>,
+  ) {
     const reviewed = await pullRequest(changeProposalOnly);
     cleanups.push(reviewed.repository);
-    standIn.createPullRequest(REPOSITORY, { number: 12, headSha: reviewed.head, author: 'dana' });
-    standIn.addReview(REPOSITORY, 12, { user: 'bob', state: 'APPROVED', commitId: reviewed.head });
-    // The branch moved on after the review; a workflow that checks out the branch by name gets this.
-    const playbook = await readFile(path.join(reviewed.repository.root, PLAYBOOK), 'utf8');
-    await reviewed.repository.write({ [PLAYBOOK]: `${playbook}${MARKER_TASK}` });
-    const pushed = await reviewed.repository.commit('pushed after the review');
-
-    const result = await runCli(['plan', '--github', '--pr', '12', '--at', AT], {
+    standIn.createPullRequest(REPOSITORY, { number, headSha: reviewed.head, author: 'dana' });
+    standIn.addReview(REPOSITORY, number, { user: 'bob', state: 'APPROVED', commitId: reviewed.head });
+    await checkout(reviewed.repository, reviewed.head);
+    const result = await runCli(['plan', '--github', '--pr', String(number), '--at', AT], {
       cwd: reviewed.repository.root,
       env: { ...env(), GITHUB_BASE_REF: 'main' },
     });
+    return { result, ...reviewed };
+  }
 
-    expect(existsSync(path.join(reviewed.repository.root, MARKER)), 'the unreviewed playbook ran').toBe(
-      false,
-    );
+  /** Commits the playbook with the marker task on whatever is checked out. */
+  async function commitUnreviewedPlaybook(repository: TestRepository): Promise<string> {
+    const playbook = await readFile(path.join(repository.root, PLAYBOOK), 'utf8');
+    await repository.write({ [PLAYBOOK]: `${playbook}${MARKER_TASK}` });
+    return repository.commit('code nobody reviewed');
+  }
+
+  it('refuses a checkout past the reviewed head: a push after the review never runs under its approval', async () => {
+    let pushed = '';
+    // The branch moved on after the review; a workflow that checks out the branch by name gets this.
+    const { result, repository, head } = await planReviewedHead(12, async (checkout) => {
+      pushed = await commitUnreviewedPlaybook(checkout);
+    });
+
+    expect(existsSync(path.join(repository.root, MARKER)), 'the unreviewed playbook ran').toBe(false);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain(
-      `the checkout (HEAD ${pushed.slice(0, 12)}) is not the pull request's head ${reviewed.head.slice(0, 12)}, which the reviews are for`,
+      `the checkout (HEAD ${pushed.slice(0, 12)}) is not the pull request's head ${head.slice(0, 12)}, which the reviews are for`,
     );
     expect(result.stderr).toContain('hint: Check out the head the event names');
   });
 
   it("plans GitHub's merge ref of the reviewed head (the head merged into the base)", async () => {
-    const reviewed = await pullRequest(changeProposalOnly);
-    cleanups.push(reviewed.repository);
-    standIn.createPullRequest(REPOSITORY, { number: 13, headSha: reviewed.head, author: 'dana' });
-    await reviewed.repository.git.checkout(['--detach', 'main']);
-    await reviewed.repository.git.merge(['--no-ff', '-m', 'Merge the head into main', reviewed.head]);
-
-    const result = await runCli(['plan', '--github', '--pr', '13', '--at', AT], {
-      cwd: reviewed.repository.root,
-      env: { ...env(), GITHUB_BASE_REF: 'main' },
+    const { result } = await planReviewedHead(13, async (checkout, head) => {
+      await checkout.git.checkout(['--detach', 'main']);
+      await checkout.git.merge(['--no-ff', '-m', 'Merge the head into main', head]);
     });
 
     expect(result.stderr).not.toContain('is not the pull request');
@@ -419,24 +430,13 @@ describe('plan --github on a pull request that changes code', () => {
   });
 
   it('refuses a merge of the reviewed head into anything but the base: that brings in unreviewed code', async () => {
-    const reviewed = await pullRequest(changeProposalOnly);
-    cleanups.push(reviewed.repository);
-    standIn.createPullRequest(REPOSITORY, { number: 14, headSha: reviewed.head, author: 'dana' });
-    standIn.addReview(REPOSITORY, 14, { user: 'bob', state: 'APPROVED', commitId: reviewed.head });
-    await reviewed.repository.git.checkout(['--detach', 'main']);
-    const playbook = await readFile(path.join(reviewed.repository.root, PLAYBOOK), 'utf8');
-    await reviewed.repository.write({ [PLAYBOOK]: `${playbook}${MARKER_TASK}` });
-    await reviewed.repository.commit('code nobody reviewed');
-    await reviewed.repository.git.merge(['--no-ff', '-m', 'Merge the head into it', reviewed.head]);
-
-    const result = await runCli(['plan', '--github', '--pr', '14', '--at', AT], {
-      cwd: reviewed.repository.root,
-      env: { ...env(), GITHUB_BASE_REF: 'main' },
+    const { result, repository } = await planReviewedHead(14, async (checkout, head) => {
+      await checkout.git.checkout(['--detach', 'main']);
+      await commitUnreviewedPlaybook(checkout);
+      await checkout.git.merge(['--no-ff', '-m', 'Merge the head into it', head]);
     });
 
-    expect(existsSync(path.join(reviewed.repository.root, MARKER)), 'the unreviewed playbook ran').toBe(
-      false,
-    );
+    expect(existsSync(path.join(repository.root, MARKER)), 'the unreviewed playbook ran').toBe(false);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("is not the pull request's head");
   });
