@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import pc from 'picocolors';
+import { neutralizeControlCharacters } from '../core/control-characters.js';
 import { NetchangeError } from '../core/errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { buildProgram } from './program.js';
@@ -39,13 +40,15 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 }
 
 function printError(error: NetchangeError): void {
-  const lines = [`${pc.red('error')}: ${error.message}`];
+  // why: messages name files and values from the pull request; see core/control-characters.ts.
+  const clean = neutralizeControlCharacters;
+  const lines = [`${pc.red('error')}: ${clean(error.message)}`];
   for (const finding of error.findings) {
     const where = [finding.file, finding.line, finding.column].filter((part) => part !== undefined).join(':');
     lines.push(
-      `  ${where} ${finding.message}${finding.hint ? `\n    ${pc.dim(`hint: ${finding.hint}`)}` : ''}`,
+      `  ${clean(where)} ${clean(finding.message)}${finding.hint ? `\n    ${pc.dim(`hint: ${clean(finding.hint)}`)}` : ''}`,
     );
   }
-  if (error.hint) lines.push(pc.dim(`hint: ${error.hint}`));
+  if (error.hint) lines.push(pc.dim(`hint: ${clean(error.hint)}`));
   process.stderr.write(`${lines.join('\n')}\n`);
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { anchorBlock } from '../audit/anchor.js';
 import type { ChainTip } from '../audit/chain.js';
+import { neutralizeDeep } from '../core/control-characters.js';
 import type { Finding } from '../core/findings.js';
 import type { ValidationReport } from '../core/model.js';
 import { describeStateCounts, worstReviewState } from '../core/review-state.js';
@@ -101,12 +102,16 @@ export interface ComposeInput {
  * with the summary table (and the removal banner above it), so a cut to GitHub's limit never loses
  * it; each proposal's verdict and plan follow, folded.
  */
-export function composeReport(input: ComposeInput): ComposedReport {
+export function composeReport(raw: ComposeInput): ComposedReport {
+  // why: the plan digests are of the plan as it ran: apply compares them with the plan it makes.
+  const planHashes = raw.plan ? planHashesOf(raw.plan) : raw.planHashes;
+  // why: titles, file names and diffs come from the pull request; a bidirectional override in one
+  // would reorder what the reviewers read (see core/control-characters.ts).
+  const input = neutralizeDeep(raw);
   const planStatus = input.plan?.status ?? input.planStatus;
   // why: a held plan is known from plan.json, or from the carried plan section when a review re-evaluates.
   const held = input.plan?.held?.reason ?? heldReason(input.planMarkdown);
   const planViews = input.plan ? planViewsOf(input.plan) : input.planViews;
-  const planHashes = input.plan ? planHashesOf(input.plan) : input.planHashes;
   const planKnown =
     input.plan !== undefined || (input.planMarkdown?.trim() ?? '') !== '' || planViews !== undefined;
   const planHeader = input.plan?.held

@@ -7,6 +7,7 @@
 import type { Digest } from '../audit/digest.js';
 import type { VerifyResult } from '../audit/verify.js';
 import type { CabPack } from '../cab/pack.js';
+import { neutralizeDeep } from '../core/control-characters.js';
 import { usageError } from '../core/errors.js';
 import type { PolicyExplainOutput } from '../packs/explain.js';
 import type { Schedule } from '../schedule/model.js';
@@ -93,5 +94,7 @@ export async function renderResult<Kind extends ResultKind>(
     );
   }
   const reporter = await load();
-  return reporter(data);
+  // why: JSON is data for programs (its serializer escapes control characters); every other format is
+  // read by people, in terminals, logs and calendars, where a pull request's control characters act.
+  return reporter(format === 'json' ? data : neutralizeDeep(data));
 }
