@@ -2,6 +2,8 @@
  * What the CLI hands every use-case: the process's directory, environment and clock (the only place
  * netchange reads the system clock), warnings on stderr, and for runs the progress and Ctrl-C.
  */
+
+import { neutralizeControlCharacters } from '../core/control-characters.js';
 import type { Clock } from '../core/ports.js';
 import type { ProgressReporter } from '../runs/index.js';
 import type { UseCaseContext } from '../use-cases/context.js';
@@ -16,8 +18,9 @@ export function cliContext(): UseCaseContext {
     cwd: process.cwd(),
     env: process.env,
     clock: systemClock,
-    warn: (message) => process.stderr.write(`warning: ${message}\n`),
-    notice: (message) => process.stderr.write(`note: ${message}\n`),
+    // why: warnings name files and values from the pull request; see core/control-characters.ts.
+    warn: (message) => process.stderr.write(`warning: ${neutralizeControlCharacters(message)}\n`),
+    notice: (message) => process.stderr.write(`note: ${neutralizeControlCharacters(message)}\n`),
     version: VERSION,
   };
 }

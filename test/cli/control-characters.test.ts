@@ -50,6 +50,14 @@ describe('control characters from a pull request', () => {
     expect(result.stdout).not.toMatch(RAW_CONTROL);
   });
 
+  it('are visible marks in an error message', async () => {
+    const result = await runCli(['validate', 'changes/no\u001b[2Jsuch.yaml'], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('changes/no␛[2Jsuch.yaml does not exist');
+    expect(result.stderr).not.toMatch(RAW_CONTROL);
+  });
+
   it('are kept as they are in JSON', async () => {
     const result = await runCli(['validate', '--at', AT, '--format', 'json'], { cwd: repository.root });
 

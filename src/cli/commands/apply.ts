@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseShard, type Shard } from '../../conflicts/shard.js';
+import { neutralizeControlCharacters } from '../../core/control-characters.js';
 import { usageError } from '../../core/errors.js';
 import type { ApplyRequest, ApplyRun } from '../../use-cases/apply.js';
 import { cliContext, withRunControls } from '../context.js';
@@ -153,7 +154,11 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
             process.stdout.write(await renderApplyRun(outcome.run, flags.format));
           } else {
             const { error } = outcome;
-            process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+            process.stderr.write(
+              neutralizeControlCharacters(
+                `error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`,
+              ),
+            );
           }
         },
       },

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { neutralizeControlCharacters } from '../../core/control-characters.js';
 import { cliContext } from '../context.js';
 import { formatOption, OPTION_HELP } from '../options.js';
 
@@ -50,10 +51,14 @@ async function runNext(file: string, flags: NextFlags): Promise<number> {
   if (result.errors) {
     for (const finding of result.errors) {
       process.stderr.write(
-        `error: ${[finding.file, finding.line, finding.column].filter((part) => part !== undefined).join(':')} ${finding.message}\n`,
+        neutralizeControlCharacters(
+          `error: ${[finding.file, finding.line, finding.column].filter((part) => part !== undefined).join(':')} ${finding.message}\n`,
+        ),
       );
     }
-    process.stderr.write(`${file} cannot be scheduled until these errors are fixed.\n`);
+    process.stderr.write(
+      neutralizeControlCharacters(`${file} cannot be scheduled until these errors are fixed.\n`),
+    );
     return 1;
   }
   const { renderResult } = await import('../../reporters/registry.js');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { parseShard, type Shard } from '../../conflicts/shard.js';
+import { neutralizeControlCharacters } from '../../core/control-characters.js';
 import { usageError } from '../../core/errors.js';
 import type { PlanRequest } from '../../use-cases/plan.js';
 import { cliContext, withRunControls } from '../context.js';
@@ -111,7 +112,7 @@ async function runPlan(request: PlanRequest, format: PlanFlags['format']): Promi
   for (const finding of run.notPlanned) {
     const where = [finding.file, finding.line, finding.column].filter((part) => part !== undefined).join(':');
     process.stderr.write(
-      `${pc.red('error')} ${where} ${run.redactor.redactText(finding.message)} (not planned)\n`,
+      `${pc.red('error')} ${neutralizeControlCharacters(`${where} ${run.redactor.redactText(finding.message)}`)} (not planned)\n`,
     );
   }
   process.stdout.write(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { neutralizeControlCharacters } from '../../core/control-characters.js';
 import { usageError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
 import type { ListingStart } from '../../use-cases/windows.js';
@@ -77,7 +78,9 @@ export function printPolicyWarnings(findings: readonly Finding[]): void {
 
 function describeFinding(finding: Finding): string {
   const where = [finding.file, finding.line, finding.column].filter((part) => part !== undefined).join(':');
-  return `${finding.severity}: ${where} ${finding.message}${finding.hint ? `\n  hint: ${finding.hint}` : ''}\n`;
+  return neutralizeControlCharacters(
+    `${finding.severity}: ${where} ${finding.message}${finding.hint ? `\n  hint: ${finding.hint}` : ''}\n`,
+  );
 }
 
 /** `--from`: a day (in the policy's zone, resolved by the use-case) or an RFC 3339 instant. */
