@@ -42,7 +42,8 @@ export function registerApplyCommand(program: Command): void {
     .option('--out-dir <dir>', 'where artifacts go (default: .netchange/runs/<timestamp>/)')
     .option(
       '--pr <number>',
-      'the pull request: approvals from its reviews, locks on GitHub, a comment and a commit status after',
+      'the pull request: approvals from its reviews, locks on GitHub, a comment and a commit status after; ' +
+        "before its merge (an emergency) it is refused if it changes a policy file, and its changed code needs a code reviewer's approval of the head",
       parsePositiveInteger('--pr'),
     )
     .option('--due', 'apply every merged, approved proposal whose window is open now (scheduled workflow)')

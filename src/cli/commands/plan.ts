@@ -54,7 +54,7 @@ export function registerPlanCommand(program: Command): void {
     .addOption(formatOption('plan', 'text'))
     .option(
       '--github',
-      'publish the plan with the validation report to the pull request (comment and check run)',
+      'publish the plan with the validation report to the pull request (comment and check run); the checkout must be the head the reviews are for (or its merge ref)',
     )
     .option(
       '--pr <number>',
