@@ -30,8 +30,14 @@ export function stepsOf(proposal: ChangeProposal): NamedStep[] {
   // why: the rollback section holds at most one step per kind, all at the path ['rollback'].
   for (const kind of STEP_KINDS) {
     const settings = rollback?.[kind];
-    // why: the kind and its settings come from the same field; TypeScript cannot follow a computed key.
-    if (settings) steps.push({ path: ['rollback'], [kind]: settings } as unknown as NamedStep);
+    if (settings) steps.push({ path: ['rollback'], ...stepOf(kind, settings) });
   }
   return steps;
+}
+
+/** A step of `kind` with `settings`, e.g. the rollback section's `ansible:` as a step of its own. */
+export function stepOf(kind: StepKind, settings: unknown, name?: string): Step {
+  // why: the kind and its settings come from the same proposal field, so they match; TypeScript
+  // cannot follow that through a computed key.
+  return { ...(name !== undefined ? { name } : {}), [kind]: settings } as unknown as Step;
 }

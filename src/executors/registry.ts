@@ -4,12 +4,14 @@
  * shape in the change-proposal schema and its command keys in the netchange.yaml schema, which
  * are the user's contract).
  */
-import type { Step } from '../core/model.js';
 import { STEP_KINDS, type StepKind } from '../core/steps.js';
 import { ansibleExecutor } from './ansible/index.js';
 import type { Executor } from './executor.js';
 import type { StepResultOf, StepRunOf } from './step-result.js';
 import { terraformExecutor } from './terraform/index.js';
+
+// why: stepOf lives in core, where pure code (control) lists a proposal's steps with it.
+export { stepOf } from '../core/steps.js';
 
 /** Every executor, by kind, in the order a rollback section lists its steps. */
 export const EXECUTORS = {
@@ -76,13 +78,6 @@ export function executorOf(step: KindCarrier): (typeof EXECUTORS)[ExecutorKind] 
 /** The executor that produced a result. */
 export function executorOfResult(result: StepResult): (typeof EXECUTORS)[ExecutorKind] {
   return EXECUTORS[result.kind];
-}
-
-/** A step of `kind` with `settings`, e.g. the rollback section's `ansible:` as a step of its own. */
-export function stepOf(kind: ExecutorKind, settings: unknown, name?: string): Step {
-  // why: the kind and its settings come from the same proposal field, so they match; TypeScript
-  // cannot follow that through a computed key.
-  return { ...(name !== undefined ? { name } : {}), [kind]: settings } as unknown as Step;
 }
 
 /**
