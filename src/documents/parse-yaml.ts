@@ -85,15 +85,24 @@ export function parseYaml(file: string, text: string): YamlDocument {
   };
 }
 
+/**
+ * NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR: line breaks to YAML 1.1 (PyYAML, so Ansible), plain
+ * text to YAML 1.2 (netchange). why: a file holding one is read differently by the two, so it could
+ * be a harmless proposal to netchange and a play or a vars file to Ansible.
+ */
+const YAML_1_1_LINE_BREAK = /[\u0085\u2028\u2029]/;
+
 // why: a node's explicit tag is the first thing after its start, past spaces and comments.
 const TAG_AT_NODE_START = /(?:[ \t\r\n]|#[^\n]*)*!/y;
 
 /**
  * The fast parser's value, or undefined when it cannot vouch for the file: it failed, the document
  * is not a mapping or list, or it saw an anchor (every alias needs one; an alias bomb needs many) or
- * an explicit tag, which the positional parser bounds and reports with their lines.
+ * an explicit tag, which the positional parser bounds and reports with their lines, or the text holds
+ * a YAML 1.1 line break, which the positional parser reports.
  */
 export function parseFast(text: string): unknown {
+  if (YAML_1_1_LINE_BREAK.test(text)) return undefined;
   let value: unknown;
   let special = false;
   const starts: number[] = [];
@@ -170,6 +179,17 @@ export function parseYamlWithPositions(file: string, text: string): YamlDocument
         `the file holds ${list.length} YAML documents; netchange reads exactly one`,
         second.range[0],
         'Split the documents into one file each, or remove the `---` separator.',
+      ),
+    );
+  }
+  const lineBreak = YAML_1_1_LINE_BREAK.exec(text);
+  if (lineBreak) {
+    const code = lineBreak[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    findings.push(
+      yamlFinding(
+        `the character U+${code} is a line break to YAML 1.1 (Ansible reads the file that way) but text to netchange`,
+        lineBreak.index,
+        'Replace it with a newline, or write it as an escape (\\N, \\L or \\P) in a double-quoted string, so that every tool reads the file alike.',
       ),
     );
   }

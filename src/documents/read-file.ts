@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../core/findings.js';
 
@@ -49,6 +49,38 @@ export function resolveInsideRepository(
   return { ok: true, absolutePath };
 }
 
+const realRoots = new Map<string, string>();
+
+/**
+ * Reads a repository file as `readTextFile` does, after proving that it, and any symlink on its way,
+ * stays inside the repository. why: a pull request can commit `changes/x.yaml -> /proc/self/environ`
+ * or a symlink to a key on the runner; the parse errors and schema messages about such a file would
+ * quote it onto the pull request. libc's realpath, once per file, and the root's once per process.
+ */
+export function readRepositoryTextFile(root: string, relative: string, maxBytes: number): ReadResult {
+  const absolutePath = path.join(root, relative);
+  const fail = (message: string, hint: string): ReadResult => ({
+    ok: false,
+    finding: { ruleId: 'yaml', severity: 'error', message, hint, file: relative, line: 1, column: 1 },
+  });
+  let realRoot = realRoots.get(root);
+  let real: string;
+  try {
+    realRoot ??= realpathSync.native(root);
+    realRoots.set(root, realRoot);
+    real = realpathSync.native(absolutePath);
+  } catch {
+    return fail('the file does not exist or cannot be read', 'Check the path and its permissions.');
+  }
+  if (!isInside(realRoot, real)) {
+    return fail(
+      'is a symlink that leaves the repository',
+      'Replace the symlink with the file itself; netchange reads only what the repository holds.',
+    );
+  }
+  return readTextFile(absolutePath, relative, maxBytes);
+}
+
 /** Whether `candidate` is `root` or lies under it (both absolute, compared as given). */
 export function isInside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
@@ -69,9 +101,17 @@ export function readTextFile(absolutePath: string, file: string, maxBytes: numbe
   try {
     // why: synchronous reads of small files beat the thread-pool round trips of fs/promises by far
     // (5,000 proposals: ~0.1 s against ~0.9 s); one open, then fstat on the descriptor for the size check.
-    descriptor = openSync(absolutePath, 'r');
+    // why: non-blocking, so that opening a FIFO returns at once and is refused below, not waited on.
+    descriptor = openSync(absolutePath, constants.O_RDONLY | constants.O_NONBLOCK);
     const stats = fstatSync(descriptor);
     if (stats.isDirectory()) return fail('is a directory, not a YAML file', 'Name a file.');
+    // why: a device reports size 0 and never ends (/dev/zero would fill the memory); a FIFO blocks.
+    if (!stats.isFile()) {
+      return fail(
+        'is not a regular file (a device, FIFO or socket)',
+        'Commit the file itself; netchange reads only regular files.',
+      );
+    }
     if (stats.size > maxBytes) {
       return fail(
         `the file is ${formatBytes(stats.size)}, over the ${formatBytes(maxBytes)} limit`,

@@ -25,7 +25,7 @@ import {
 export interface CodeTrust {
   /** The base commit the pull request is compared with. */
   baseCommit: string;
-  /** Changed files that can change what runs (everything but proposals, the base's policy files and plain `*.md`). */
+  /** Changed files that can change what runs (everything but proposals, the policy files both configurations name, and plain `*.md`). */
   files: string[];
   /** Teams trusted with code by the policy in force. */
   reviewers: string[];
@@ -58,8 +58,9 @@ export interface CodeTrustOptions {
 }
 
 /**
- * Data, not code: proposal files under the changes folder, the policy files, netchange.yaml and
- * CODEOWNERS (gated as policy changes), and Markdown that holds no template syntax. Everything else
+ * Data, not code: proposal files under every one of `changesFolders` (the base's and the pull
+ * request's), the policy files, netchange.yaml and CODEOWNERS (gated as policy changes), and Markdown
+ * that holds no template syntax. Everything else
  * a pull request changes may be loaded by some step (a role, a template, group_vars, a plugin,
  * ansible.cfg), so it is code. `isProposal` says whether a YAML file under the changes folder is
  * one: a playbook, a task list or a vars file put there (or a changes folder moved onto the
@@ -77,7 +78,7 @@ export function executableChanges(
 ): string[] {
   const prefixes = options.changesFolders.map((folder) => `${folder.replace(/\/$/, '')}/`);
   const isData = (file: string) =>
-    (isYamlFile(file) && prefixes.some((prefix) => file.startsWith(prefix)) && options.isProposal(file)) ||
+    (isYamlFile(file) && prefixes.every((prefix) => file.startsWith(prefix)) && options.isProposal(file)) ||
     options.policyFiles.has(file) ||
     (file.endsWith('.md') && options.isTemplateFree(file));
   return [...new Set(changed.filter((file) => !isData(file)))].sort();
@@ -132,11 +133,15 @@ export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOpt
   const changed = (await git.changedFiles(options.diffFrom ?? baseCommit)).flatMap((entry) =>
     entry.previousPath ? [entry.previousPath, entry.path] : [entry.path],
   );
+  const headPolicyFiles = policyDataFiles([workspace.config]);
   const files = executableChanges(changed, {
+    // why: data only where both configurations agree. A file that only the pull request's
+    // netchange.yaml names as a policy (drift.policy: ansible.cfg) or puts in its changes folder
+    // (paths.changes: inventory/group_vars) is whatever the pull request says it is. And a step may
+    // name any file the pull request's configuration does not call data (load-proposals.ts), so a
+    // base policy file the pull request stops naming could be its inventory.
     changesFolders: [workspace.config.paths.changes, baseConfig.paths.changes],
-    // why: the base's policy files only: a file that only the pull request's netchange.yaml names
-    // as a policy (drift.policy: ansible.cfg, or a playbook) is whatever the pull request says it is.
-    policyFiles: policyDataFiles([baseConfig]),
+    policyFiles: new Set([...policyDataFiles([baseConfig])].filter((file) => headPolicyFiles.has(file))),
     isProposal: (file) => isProposalFile(workspace, file),
     isTemplateFree: (file) => isTemplateFree(workspace, file),
   });

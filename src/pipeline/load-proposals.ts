@@ -119,7 +119,13 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     ...(cacheDirectory ? { cacheDirectory } : {}),
   });
   const dataFiles = policyDataFiles([workspace.config]);
-  const checkPath = createPathChecker(workspace.root, (file) => dataFiles.has(file) || file.endsWith('.md'));
+  const changesPrefix = `${normalise(workspace.config.paths.changes).replace(/\/$/, '')}/`;
+  // why: the changes folder whole, not only the files that parse as proposals: a file can read as a
+  // proposal to netchange and as an INI inventory or a play to Ansible.
+  const checkPath = createPathChecker(
+    workspace.root,
+    (file) => dataFiles.has(file) || file.endsWith('.md') || file.startsWith(changesPrefix),
+  );
   const blobs = indexBlobsOf(workspace, selection.files, options.indexBlobs);
   // why: synchronous, file after file: small local files are read faster this way than through the
   // thread pool. The one await is for Python, at the first inventory the cache cannot answer: it then

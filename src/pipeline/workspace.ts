@@ -8,7 +8,7 @@ import { hasErrors } from '../core/findings.js';
 import type { NetchangeConfig } from '../core/model.js';
 import type { GitRepository } from '../core/ports.js';
 import { parseYaml, type YamlDocument } from '../documents/parse-yaml.js';
-import { DEFAULT_MAX_FILE_BYTES, isInside, readTextFile } from '../documents/read-file.js';
+import { DEFAULT_MAX_FILE_BYTES, isInside, readRepositoryTextFile } from '../documents/read-file.js';
 import { validateDocument } from '../documents/schemas.js';
 import type { DriftConfig } from '../drift/model.js';
 import { executorCommands } from '../executors/registry.js';
@@ -360,7 +360,7 @@ async function loadPolicyDocument(
 
 /** Reads and parses one repository file; read problems become the document's findings. */
 export function readYamlDocument(root: string, relative: string, maxBytes: number): YamlDocument {
-  const read = readTextFile(path.join(root, relative), relative, maxBytes);
+  const read = readRepositoryTextFile(root, relative, maxBytes);
   if (!read.ok) {
     const origin = () => ({ line: read.finding.line ?? 1, column: read.finding.column ?? 1 });
     return {
@@ -424,7 +424,8 @@ export async function scanChangesFolder(
   const proposals: string[] = [];
   const unread: string[] = [];
   for (const entry of entries) {
-    if (!entry.isFile()) continue;
+    // why: symlinks too, so that one out of the repository is refused aloud, not skipped in silence.
+    if (!entry.isFile() && !entry.isSymbolicLink()) continue;
     const proposal = isYamlFile(entry.name);
     if (!proposal && !looksLikeProposalFile(entry.name)) continue;
     const folder = folderOf(entry.parentPath);

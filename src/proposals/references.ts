@@ -59,7 +59,7 @@ function checkPath(
   if (kind === 'file' && names.some(isData)) {
     return {
       ok: false,
-      message: `'${relative}' is data netchange reads (a proposal, a policy file, CODEOWNERS or Markdown), not a file a step may run`,
+      message: `'${relative}' is data netchange reads (a file in the changes folder, a policy file, CODEOWNERS or Markdown), not a file a step may run`,
       hint: 'Name a playbook, inventory or var file of its own. A pull request may change data without a code review, so a step that ran it would run unreviewed code.',
     };
   }

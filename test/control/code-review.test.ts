@@ -64,6 +64,17 @@ describe('executableChanges', () => {
   ])('%s is code: %s', (file, code) => {
     expect(executableChanges([file], options)).toEqual(code ? [file] : []);
   });
+
+  // why: a pull request that moves its changes folder (onto group_vars, say) could fill it with files
+  // that read as proposals to netchange and as Ansible variables to Ansible.
+  it("counts a proposal as data only under both the base's and the pull request's changes folder", () => {
+    const moved = { ...options, changesFolders: ['inventory/group_vars', 'changes'] };
+
+    expect(executableChanges(['inventory/group_vars/all.yaml', 'changes/chg-1.yaml'], moved)).toEqual([
+      'changes/chg-1.yaml',
+      'inventory/group_vars/all.yaml',
+    ]);
+  });
 });
 
 describe('codeReviewers in the policy', () => {

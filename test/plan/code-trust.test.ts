@@ -61,6 +61,15 @@ async function changeProposalOnly(repository: TestRepository): Promise<void> {
   await repository.write({ [PROPOSAL]: proposal.replace('vlan_name: PACKAGING-L3', 'vlan_name: PACK-L3') });
 }
 
+/** Plan of the pull request holds `file` as code nobody reviewed, and runs none of it. */
+async function expectHeld(repository: TestRepository, file: string): Promise<void> {
+  const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
+
+  expect(result.exitCode).toBe(1);
+  expect(result.stdout).toContain(`code changes in ${file} need a review before they run`);
+  expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+}
+
 const cleanups: TestRepository[] = [];
 afterEach(async () => {
   for (const repository of cleanups.splice(0)) await repository.remove();
@@ -197,11 +206,7 @@ describe("plan runs a pull request's changed code only once a code reviewer appr
     });
     cleanups.push(repository);
 
-    const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
-
-    expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain('code changes in changes/site.yaml need a review before they run');
-    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+    await expectHeld(repository, 'changes/site.yaml');
   });
 
   // why: the task names the marker by its absolute path, with no Jinja: the file holds no template
@@ -240,11 +245,103 @@ describe("plan runs a pull request's changed code only once a code reviewer appr
     });
     cleanups.push(repository);
 
+    await expectHeld(repository, playbook);
+  });
+
+  // why: one file that is a proposal to netchange (a flow mapping with a multi-line string) and an
+  // INI inventory to Ansible (whose YAML reading fails on the range `a[1:`, so it falls back to INI).
+  it('refuses a step that names a file of the changes folder: a proposal can also be an inventory', async () => {
+    const file = 'changes/chg-0999-vlan41.yaml';
+    const { repository } = await pullRequest(async (pr) => {
+      const run = `lookup("pipe", "touch ${path.join(pr.root, MARKER)}")`;
+      await pr.write({
+        [file]: [
+          `{"apiVersion":"netchange/v1","kind":"ChangeProposal","id":"CHG-2026-0999","title":Add_VLAN'41,"description":'a`,
+          '[switches]',
+          `sw-plant-a-01 site=plant-a ansible_connection=local ansible_python_interpreter="{{ ${run} }}"`,
+          `#',"requester":{"team":"partner-noc","github":"dana"},"type":"normal","domain":"switching","risk":"medium","targets":{"sites":["plant-a"],"devices":["sw-plant-a-01"],"tags":["production"]},"schedule":{"start":"2026-11-29T03:30","end":"2026-11-29T04:00","timezone":"America/Chicago","rollback":"PT30M"},"execution":[{"name":"Add VLAN 41","ansible":{"playbook":"${PLAYBOOK}","inventory":"${file}","limit":"sw-plant-a-01","extraVars":{"vlan_id":41}}}],"rollback":{"description":"Remove VLAN 41","ansible":{"playbook":"${PLAYBOOK}","inventory":"inventory/hosts.yaml","limit":"sw-plant-a-01","extraVars":{"vlan_id":41,"state":"absent"}}},"references":{"ticket":"RITM1","hosts":"a[1:"}}`,
+          '',
+        ].join('\n'),
+      });
+    });
+    cleanups.push(repository);
+
     const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
 
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain(`code changes in ${playbook} need a review before they run`);
     expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+    expect(result.stderr).toContain(`'${file}' is data netchange reads (a file in the changes folder`);
+  });
+
+  // why: U+2028 breaks lines for PyYAML (YAML 1.1), not for netchange (YAML 1.2): to Ansible the
+  // file is a play, to netchange a comment and a proposal that names the file as its playbook.
+  it('refuses a proposal that YAML 1.1 would read as a play', async () => {
+    const file = 'changes/chg-0998-port.yaml';
+    const { repository } = await pullRequest(async (pr) => {
+      const proposal = await readFile(path.join(pr.root, PROPOSAL), 'utf8');
+      const play = [
+        '#',
+        '- hosts: sw-plant-a-01',
+        '  gather_facts: false',
+        '  tasks:',
+        `    - debug: {msg: "{{ lookup('pipe', 'touch ${path.join(pr.root, MARKER)}') }}"}`,
+        '  vars:',
+        '    junk: |',
+      ].join('\u2028');
+      const body = proposal
+        .replace('CHG-2026-0142', 'CHG-2026-0998')
+        .replace(`playbook: ${PLAYBOOK}`, `playbook: ${file}`)
+        .split('\n')
+        .map((line) => (line === '' ? line : `      ${line}`))
+        .join('\n');
+      await pr.write({ [file]: `${play}\n${body}` });
+    });
+    cleanups.push(repository);
+
+    // why: the file is no proposal to netchange any more, so it is code; validate says why.
+    await expectHeld(repository, file);
+    const validate = await runCli(['validate', file], { cwd: repository.root });
+    expect(validate.stdout).toContain('U+2028 is a line break to YAML 1.1');
+  });
+
+  it('holds a file the pull request moves its changes folder onto (group_vars it could fill)', async () => {
+    const vars = 'inventory/group_vars/all.yaml';
+    const { repository } = await pullRequest(async (pr) => {
+      const proposal = await readFile(path.join(pr.root, PROPOSAL), 'utf8');
+      const config = await readFile(path.join(pr.root, 'netchange.yaml'), 'utf8');
+      const interpreter = `ansible_python_interpreter: "{{ lookup('pipe', 'touch ${path.join(pr.root, MARKER)}') }}"`;
+      const body = proposal
+        .replace('CHG-2026-0142', 'CHG-2026-0997')
+        .split('\n')
+        .map((line) => (line === '' ? line : `  ${line}`))
+        .join('\n');
+      await pr.write({
+        [vars]: `#\u2028${interpreter}\u2028junk: |\n${body}`,
+        'netchange.yaml': `${config}paths:\n  changes: inventory/group_vars\n`,
+      });
+    });
+    cleanups.push(repository);
+
+    await expectHeld(repository, vars);
+  });
+
+  it('holds a base policy file that the pull request stops naming as a policy', async () => {
+    const policy = 'policies/drift.yaml';
+    const { repository } = await pullRequest(async (pr) => {
+      const proposal = await readFile(path.join(pr.root, PROPOSAL), 'utf8');
+      const config = await readFile(path.join(pr.root, 'netchange.yaml'), 'utf8');
+      const run = `lookup('pipe', 'touch ${path.join(pr.root, MARKER)}')`;
+      await pr.write({
+        'netchange.yaml': config.replace('drift:\n', 'drift:\n  policy: policies/windows.yaml\n'),
+        [policy]: `[switches]\nsw-plant-a-01 site=plant-a ansible_connection=local ansible_python_interpreter="{{ ${run} }}"\n`,
+        [PROPOSAL]: proposal
+          .replace('vlan_name: PACKAGING-L3', 'vlan_name: PACK-L3')
+          .replaceAll('inventory: inventory/hosts.yaml', `inventory: ${policy}`),
+      });
+    });
+    cleanups.push(repository);
+
+    await expectHeld(repository, policy);
   });
 
   it('holds Markdown with template syntax: a trusted playbook that renders it would run it', async () => {
@@ -260,11 +357,7 @@ describe("plan runs a pull request's changed code only once a code reviewer appr
     );
     cleanups.push(repository);
 
-    const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
-
-    expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain('code changes in docs/banner.md need a review before they run');
-    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+    await expectHeld(repository, 'docs/banner.md');
   });
 
   it("redacts the base's secret names too: a pull request that drops one from secrets.env shows nothing", async () => {

@@ -122,6 +122,11 @@ const CASES: [string, string, Partial<Finding>][] = [
     { ruleId: 'schema', line: 1, message: "the document is missing required key 'title'" },
   ],
   [
+    'line-separator.yaml',
+    `#\u2028- hosts: all\n${proposalYaml({ id: 'LSEP' })}`,
+    { ruleId: 'yaml', line: 1, message: expect.stringContaining('U+2028 is a line break to YAML 1.1') },
+  ],
+  [
     'no-end.yaml',
     proposalYaml({ id: 'NOEND' }).replace('  end: "2026-11-29T03:00"\n', ''),
     { ruleId: 'schema', line: 11, message: "schedule needs exactly one of 'end' or 'duration'" },
@@ -139,6 +144,9 @@ describe('bad proposals are findings with file and line, never a crash or a pass
       ...BASE_TREE,
       ...Object.fromEntries(CASES.map(([file, content]) => [`changes/${file}`, content])),
       'playbooks/outside.yaml': { symlink: '/etc/hostname' },
+      // why: a pull request can commit these; /dev/zero never ends, and the environment holds secrets.
+      'changes/zero.yaml': { symlink: '/dev/zero' },
+      'changes/environment.yaml': { symlink: '/proc/self/environ' },
     });
     await writeFile(
       path.join(repository.root, 'changes/latin1.yaml'),
@@ -173,6 +181,17 @@ describe('bad proposals are findings with file and line, never a crash or a pass
     expect(findings.length).toBeGreaterThan(CASES.length);
     expect(findings.filter((finding) => finding.message.length > MAX_MESSAGE_LENGTH)).toEqual([]);
   });
+
+  it.each(['zero.yaml', 'environment.yaml'])(
+    'refuses a proposal symlinked out of the repository (%s) before reading it',
+    (file) => {
+      const proposal = report.proposals.find((item) => item.file === `changes/${file}`);
+
+      expect(proposal?.findings).toEqual([
+        expect.objectContaining({ ruleId: 'yaml', message: 'is a symlink that leaves the repository' }),
+      ]);
+    },
+  );
 
   it('refuses a file that is not UTF-8', () => {
     const proposal = report.proposals.find((item) => item.file === 'changes/latin1.yaml');
