@@ -21,6 +21,7 @@ import {
   reviewRows,
 } from '../reporters/review/summary.js';
 import { renderMarkdown } from '../reporters/validation/markdown.js';
+import { noPlanWasMade } from '../runs/merge-plans.js';
 import type { PlanDocument, PlanStatus } from '../runs/plan-document.js';
 import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { CheckAnnotation, CheckConclusion, CheckRunOutput } from './port.js';
@@ -129,7 +130,11 @@ export function composeReport(raw: ComposeInput): ComposedReport {
       })
     : [];
   const conclusion = checkConclusion(input.report, planStatus, held !== undefined, planViews);
-  const headline = describeHeadline(input.report, rows, conclusion, planStatus, held);
+  const headline = describeHeadline(input.report, rows, conclusion, {
+    ...(planStatus ? { status: planStatus } : {}),
+    ...(input.plan?.problems?.length ? { trouble: describePlanTrouble(input.plan) } : {}),
+    ...(held !== undefined ? { held } : {}),
+  });
   const footer = renderFooter(headline, input.origin);
 
   const body = (details: boolean): string => {
@@ -253,13 +258,14 @@ function describeHeadline(
   report: ValidationReport | undefined,
   rows: readonly ReviewRow[],
   conclusion: CheckConclusion,
-  planStatus: PlanStatus | undefined,
-  held: string | undefined,
+  plan: { status?: PlanStatus; trouble?: string; held?: string },
 ): string {
+  const { held } = plan;
   if (!report) return held ?? describeConclusion(conclusion);
   const parts = [describeStateCounts(rows.map((row) => row.state))];
   if (report.findings.some((finding) => finding.severity === 'error')) parts.push('policy errors');
-  if (planStatus !== undefined && planStatus !== 'planned') parts.push(`plan ${planStatus}`);
+  if (plan.trouble) parts.push(plan.trouble);
+  else if (plan.status !== undefined && plan.status !== 'planned') parts.push(`plan ${plan.status}`);
   // why: a held plan's reason says which files wait for which review; the counts alone do not.
   return `${parts.join('; ')}${held !== undefined ? ` — ${held}` : ''}`;
 }
@@ -292,8 +298,19 @@ function describeRunPlace(origin: ReportOrigin | undefined): string | undefined 
   return undefined;
 }
 
-/** The plan's one line after the table: how many proposals were planned, changed, failed. */
+/** The headline's words for a plan whose `--from` directories did not add up. */
+function describePlanTrouble(plan: PlanDocument): string {
+  return noPlanWasMade(plan) ? 'no plan was made' : 'the shards do not add up';
+}
+
+/**
+ * The plan's one line after the table: how many proposals were planned, changed, failed; or, when
+ * nothing was planned and the `--from` directories say why, that no plan was made and why.
+ */
 function describePlan(plan: PlanDocument): string {
+  const problems = plan.problems ?? [];
+  if (noPlanWasMade(plan))
+    return ['**No plan was made:**\n', ...problems.map((problem) => `\n- ❌ ${problem}`)].join('');
   const { proposals, changed, failed, errors, cancelled } = plan.summary;
   return [
     `**Plan** · ${proposals} proposal${proposals === 1 ? '' : 's'} planned · ${changed} with changes`,
@@ -302,8 +319,8 @@ function describePlan(plan: PlanDocument): string {
     cancelled ? ` · ${cancelled} cancelled` : '',
     plan.commit ? ` · commit \`${plan.commit.slice(0, 12)}\`` : '',
     // why: a merged plan whose shards do not add up must say which part of the change nobody planned.
-    ...(plan.problems?.length
-      ? ['\n\n**The shards do not add up:**\n', ...plan.problems.map((problem) => `\n- ❌ ${problem}`)]
+    ...(problems.length > 0
+      ? ['\n\n**The shards do not add up:**\n', ...problems.map((problem) => `\n- ❌ ${problem}`)]
       : []),
   ].join('');
 }

@@ -19,6 +19,11 @@ export interface GitHubTarget {
   headSha?: string;
   /** The pull request's author, when known (their `/netchange approve` never counts). */
   author?: string;
+  /**
+   * True when the event payload says the pull request comes from another repository (a fork), whose
+   * plan job the workflow templates skip; undefined when the payload does not say.
+   */
+  fromFork?: boolean;
   /** Who triggered the run (GITHUB_ACTOR). */
   actor?: string;
   /** Link to the workflow run, for check runs and statuses. */
@@ -88,7 +93,13 @@ export async function resolveGitHubTarget(options: ResolveTargetOptions): Promis
     ...(pullNumber !== undefined ? { pullNumber } : {}),
     // why: the payload's head sha only describes the payload's pull request.
     ...(event.headSha && (options.pullNumber === undefined || options.pullNumber === event.pullNumber)
-      ? { headSha: event.headSha, ...(event.author ? { author: event.author } : {}) }
+      ? {
+          headSha: event.headSha,
+          ...(event.author ? { author: event.author } : {}),
+          ...(event.headRepository !== undefined
+            ? { fromFork: isFork(event.headRepository, repository) }
+            : {}),
+        }
       : {}),
     ...(env.GITHUB_ACTOR ? { actor: env.GITHUB_ACTOR } : {}),
     ...(env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
@@ -212,9 +223,26 @@ export function credentialSecrets(auth: GitHubAuth): string[] {
   return 'token' in auth ? [auth.token] : [auth.app.privateKey];
 }
 
-async function readEvent(
-  file: string | undefined,
-): Promise<{ pullNumber?: number; headSha?: string; author?: string }> {
+/**
+ * Whether the pull request's head lives in another repository.
+ * why: the same test as the plan job's `if:` in the templates
+ * (`github.event.pull_request.head.repo.full_name == github.repository`, which GitHub compares
+ * ignoring case), so a plan skipped for a fork is told apart from a plan that failed. A deleted
+ * fork's head repository is null, and the plan job is skipped for it too.
+ */
+function isFork(headRepository: string | null, repository: string): boolean {
+  return headRepository === null || headRepository.toLowerCase() !== repository.toLowerCase();
+}
+
+/** The event payload's pull request: `headRepository` is null when GitHub sends `head.repo: null`. */
+interface EventPullRequest {
+  pullNumber?: number;
+  headSha?: string;
+  author?: string;
+  headRepository?: string | null;
+}
+
+async function readEvent(file: string | undefined): Promise<EventPullRequest> {
   if (!file) return {};
   let payload: unknown;
   try {
@@ -225,12 +253,19 @@ async function readEvent(
   }
   const pull = (
     payload as {
-      pull_request?: { number?: unknown; head?: { sha?: unknown }; user?: { login?: unknown } };
+      pull_request?: {
+        number?: unknown;
+        head?: { sha?: unknown; repo?: { full_name?: unknown } | null };
+        user?: { login?: unknown };
+      };
     } | null
   )?.pull_request;
+  const headRepository = pull?.head?.repo;
   return {
     ...(typeof pull?.number === 'number' ? { pullNumber: pull.number } : {}),
     ...(typeof pull?.head?.sha === 'string' ? { headSha: pull.head.sha } : {}),
     ...(typeof pull?.user?.login === 'string' ? { author: pull.user.login } : {}),
+    ...(headRepository === null ? { headRepository: null } : {}),
+    ...(typeof headRepository?.full_name === 'string' ? { headRepository: headRepository.full_name } : {}),
   };
 }

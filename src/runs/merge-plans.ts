@@ -6,11 +6,16 @@
  */
 import { type PlanDocument, type ProposalPlan, summarise, worstStatus } from './plan-document.js';
 
-/** One shard's run directory as read: its plan, if it wrote one. */
+/** One shard's run directory as read: its plan, or why it holds none. */
 export interface ShardRun {
   /** The directory as the user named it (shown in problems). */
   directory: string;
   plan?: PlanDocument;
+  /**
+   * Why there is no plan to merge (the directory is missing, holds no plan.json, or its plan.json
+   * cannot be read); the merge reports it as a failed shard. Default: "holds no plan.json".
+   */
+  noPlan?: string;
 }
 
 export interface MergedPlan {
@@ -19,47 +24,32 @@ export interface MergedPlan {
   problems: string[];
 }
 
+/** Problems found by one check, and whether they mean part of the selection went unplanned. */
+interface Findings {
+  problems: string[];
+  /** True when a part of the selection may have been planned by nobody (list what is unplanned). */
+  lost: boolean;
+}
+
 /** Merges the shards' plans; `version` names the tool in the merged document. */
 export function mergeShardPlans(runs: readonly ShardRun[], version: string): MergedPlan {
-  const problems: string[] = [];
-  const plans: PlanDocument[] = [];
-  for (const run of runs) {
-    if (run.plan) plans.push(run.plan);
-    else problems.push(`${run.directory} holds no plan.json: that shard failed before it planned`);
-  }
-  const counts = new Set(plans.flatMap((plan) => (plan.shard ? [plan.shard.count] : [])));
-  if (counts.size > 1) problems.push(`the shards were split different ways (N = ${[...counts].join(', ')})`);
-  const count = [...counts][0];
-  if (count !== undefined) {
-    const seen = new Map<number, number>();
-    for (const plan of plans)
-      if (plan.shard) seen.set(plan.shard.index, (seen.get(plan.shard.index) ?? 0) + 1);
-    for (let index = 1; index <= count; index += 1) {
-      const times = seen.get(index) ?? 0;
-      if (times === 0) problems.push(`shard ${index}/${count} is missing`);
-      if (times > 1) problems.push(`shard ${index}/${count} was given ${times} times`);
-    }
-  }
-  const commits = new Set(plans.flatMap((plan) => (plan.commit ? [plan.commit] : [])));
-  if (commits.size > 1) problems.push(`the shards planned different commits (${[...commits].join(', ')})`);
-
-  const byFile = new Map<string, ProposalPlan>();
-  for (const plan of plans) {
-    for (const proposal of plan.proposals) {
-      if (byFile.has(proposal.file)) problems.push(`${proposal.file} was planned by more than one shard`);
-      else byFile.set(proposal.file, proposal);
-    }
-  }
-  const selected = new Set(plans.flatMap((plan) => plan.shard?.selected ?? []));
+  const plans = runs.flatMap((run) => (run.plan ? [run.plan] : []));
+  const { proposals, doubled } = proposalsByFile(plans);
+  const findings = [
+    runsWithoutPlan(runs),
+    shardCoverage(plans),
+    selectionDifferences(runs),
+    commitDifferences(plans),
+    { problems: doubled.map((file) => `${file} was planned by more than one shard`), lost: false },
+  ];
+  const problems = findings.flatMap((found) => found.problems);
   // why: a proposal with errors is not planned by design (its shard reports it and fails); a
-  // proposal is missing only when the shard that holds it left no plan at all.
-  const missing = [...selected].filter((file) => !byFile.has(file));
-  if (problems.some((problem) => problem.includes('holds no plan.json') || problem.includes('is missing'))) {
-    for (const file of missing) problems.push(`${file} was planned by no shard`);
-  }
+  // proposal is missing only when part of the selection was lost: a shard without a plan, or
+  // shards that split different selections.
+  if (findings.some((found) => found.lost)) problems.push(...unplannedFiles(plans, proposals));
 
-  const proposals = [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const held = plans.find((plan) => plan.held)?.held;
+  const commits = new Set(plans.flatMap((plan) => (plan.commit ? [plan.commit] : [])));
   const createdAt = plans.map((plan) => plan.createdAt).sort()[0];
   const status = worstStatus([
     ...plans.map((plan) => plan.status),
@@ -78,4 +68,113 @@ export function mergeShardPlans(runs: readonly ShardRun[], version: string): Mer
     summary: summarise(proposals),
   };
   return { plan, problems };
+}
+
+/**
+ * True for a merged plan that planned nothing and says why (every directory missing, empty or
+ * unreadable): the report then says no plan was made, not that shards are missing a part.
+ */
+export function noPlanWasMade(plan: PlanDocument): boolean {
+  return (plan.problems?.length ?? 0) > 0 && plan.proposals.length === 0;
+}
+
+/** Every proposal once, by file; the files more than one shard planned. */
+function proposalsByFile(plans: readonly PlanDocument[]): { proposals: ProposalPlan[]; doubled: string[] } {
+  const byFile = new Map<string, ProposalPlan>();
+  const doubled: string[] = [];
+  for (const plan of plans) {
+    for (const proposal of plan.proposals) {
+      if (byFile.has(proposal.file)) doubled.push(proposal.file);
+      else byFile.set(proposal.file, proposal);
+    }
+  }
+  const proposals = [...byFile.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { proposals, doubled };
+}
+
+/** A directory without a readable plan is a shard that failed before it planned. */
+function runsWithoutPlan(runs: readonly ShardRun[]): Findings {
+  const problems = runs
+    .filter((run) => !run.plan)
+    .map((run) => run.noPlan ?? `${run.directory} holds no plan.json: that shard failed before it planned`);
+  return { problems, lost: problems.length > 0 };
+}
+
+/** Every shard K of N exactly once, all split the same way. */
+function shardCoverage(plans: readonly PlanDocument[]): Findings {
+  const problems: string[] = [];
+  const counts = new Set(plans.flatMap((plan) => (plan.shard ? [plan.shard.count] : [])));
+  if (counts.size > 1) problems.push(`the shards were split different ways (N = ${[...counts].join(', ')})`);
+  const count = [...counts][0];
+  let lost = false;
+  if (count !== undefined) {
+    const seen = new Map<number, number>();
+    for (const plan of plans)
+      if (plan.shard) seen.set(plan.shard.index, (seen.get(plan.shard.index) ?? 0) + 1);
+    for (let index = 1; index <= count; index += 1) {
+      const times = seen.get(index) ?? 0;
+      if (times === 0) problems.push(`shard ${index}/${count} is missing`);
+      if (times > 1) problems.push(`shard ${index}/${count} was given ${times} times`);
+      lost ||= times === 0;
+    }
+  }
+  return { problems, lost };
+}
+
+/**
+ * Shards must have split one selection. why: each shard plans its part of the selection it made
+ * itself; shards run over different paths or `--since` refs each cover a part of a different whole,
+ * so the proposals between those parts are planned by nobody, and no shard is missing to say so.
+ */
+function selectionDifferences(runs: readonly ShardRun[]): Findings {
+  const bySelection = new Map<string, { shards: string[]; selected: readonly string[] }>();
+  for (const run of runs) {
+    const shard = run.plan?.shard;
+    if (!shard) continue;
+    const key = JSON.stringify([...shard.selected].sort());
+    const group = bySelection.get(key) ?? { shards: [], selected: shard.selected };
+    group.shards.push(`${run.directory} (shard ${shard.index}/${shard.count})`);
+    bySelection.set(key, group);
+  }
+  if (bySelection.size <= 1) return { problems: [], lost: false };
+  const groups = [...bySelection.values()];
+  const described = groups
+    .map((group) => `${group.shards.join(', ')} selected ${describeCount(group.selected.length)}`)
+    .join('; ');
+  const differing = [...new Set(groups.flatMap((group) => group.selected))]
+    .filter((file) => !groups.every((group) => group.selected.includes(file)))
+    .sort();
+  return {
+    problems: [
+      `the shards planned different selections of proposals (${described}); ` +
+        `not in every selection: ${describeFiles(differing)}. ` +
+        'Plan every shard with the same paths and --since, at the same commit.',
+    ],
+    lost: true,
+  };
+}
+
+function commitDifferences(plans: readonly PlanDocument[]): Findings {
+  const commits = new Set(plans.flatMap((plan) => (plan.commit ? [plan.commit] : [])));
+  return {
+    problems: commits.size > 1 ? [`the shards planned different commits (${[...commits].join(', ')})`] : [],
+    lost: false,
+  };
+}
+
+/** Each file of any shard's selection that no shard planned. */
+function unplannedFiles(plans: readonly PlanDocument[], proposals: readonly ProposalPlan[]): string[] {
+  const planned = new Set(proposals.map((proposal) => proposal.file));
+  const selected = new Set(plans.flatMap((plan) => plan.shard?.selected ?? []));
+  return [...selected].filter((file) => !planned.has(file)).map((file) => `${file} was planned by no shard`);
+}
+
+function describeCount(files: number): string {
+  return `${files} proposal file${files === 1 ? '' : 's'}`;
+}
+
+/** Up to ten files by name, then how many more. */
+function describeFiles(files: readonly string[]): string {
+  const shown = files.slice(0, 10).join(', ');
+  return files.length > 10 ? `${shown} and ${files.length - 10} more` : shown;
 }

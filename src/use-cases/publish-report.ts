@@ -3,8 +3,7 @@
  * plan of a run directory when there is one, and publish the report comment and check run; or, with
  * `dryRun`, compose the same comment locally without GitHub.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../core/errors.js';
 import { composeReport, heldPlanMarkdown } from '../github/compose-report.js';
@@ -23,7 +22,8 @@ import {
   readRunPlan,
   renderPlanMarkdown,
 } from '../runs/index.js';
-import { mergeShardPlans } from '../runs/merge-plans.js';
+import { mergeShardPlans, noPlanWasMade } from '../runs/merge-plans.js';
+import { isOneWholePlan, readRunPlans } from '../runs/read-run-plans.js';
 import type { UseCaseContext } from './context.js';
 import { validateChanges } from './validate.js';
 
@@ -31,13 +31,12 @@ export interface CommentRequest {
   repo?: string;
   /** `--pr N`; default: the Actions event's pull request. */
   pullNumber?: number;
-  /** `--from DIR`: a run directory (re-send its saved report, or add its plan). */
-  from?: string;
   /**
-   * `--from DIR DIR...`: the run directories of every shard of one plan; their plans are merged
-   * into one (written to a new `-merged` run directory) and reported as one comment and check run.
+   * `--from DIR...`: run directories. One holding a whole plan is reported with that plan (or its
+   * unsent report re-sent); anything else (several, one shard of a plan split in N > 1, one without
+   * a readable plan) is merged into a new `-merged` run directory whose plan names what does not add up.
    */
-  shards?: readonly string[];
+  from?: readonly string[];
   /** The instant validation is evaluated at. */
   at: Date;
 }
@@ -48,36 +47,11 @@ export async function commentOnPullRequest(
   context: UseCaseContext,
 ): Promise<CommentOutcome> {
   const options = { ...request, ...context };
-  const from = options.from ? path.resolve(options.cwd, options.from) : undefined;
-  if (from && options.from) await checkRunDirectory(options.from, from);
-  if (from && !existsSync(from)) {
-    // why: in a workflow the plan step may have failed before writing anything; the pull request
-    // still gets its validation report (and the run directory is created for what is posted).
-    options.warn(
-      `${options.from} does not exist (did the plan step fail?); reporting validation without a plan`,
-    );
-    await mkdir(from, { recursive: true });
-  }
-  if (from && hasUnsentReport(from)) {
-    // why: a post that failed left its report behind; send exactly that, without evaluating again.
-    const saved = await savedTarget(from);
-    const session = await openGitHubSession({
-      env: options.env,
-      warn: options.warn,
-      ...((options.pullNumber ?? saved?.pullNumber)
-        ? { pullNumber: options.pullNumber ?? saved?.pullNumber }
-        : {}),
-      ...(saved ? { savedRepository: saved.repository } : {}),
-    });
-    const result = await resendReport(session, from);
-    return {
-      ...result,
-      pullNumber: session.target.pullNumber,
-      repository: session.target.repository,
-      stale: [],
-      resent: true,
-    };
-  }
+  const from = request.from ?? [];
+  await checkRunDirectories(from, context.cwd);
+  const only = from.length === 1 ? path.resolve(context.cwd, from[0] as string) : undefined;
+  // why: a post that failed left its report behind; send exactly that, without evaluating again.
+  if (only && hasUnsentReport(only)) return resendSavedReport(only, options);
 
   const { workspace, session, inputs } = await openReviewSession(options);
   const report = await validateChanges({
@@ -90,10 +64,11 @@ export async function commentOnPullRequest(
     commit: inputs.commit,
     members: inputs.members,
   });
-  const shards = options.shards;
+  const planned =
+    from.length > 0 ? await planOfRunDirectories(from, context, session.target.fromFork) : undefined;
   const runDirectory =
+    planned?.directory ??
     // why: named by when the run happened, not by --at (the instant evaluated): two runs never share one.
-    from ??
     (
       await createRunDirectory({
         repoRoot: workspace.root,
@@ -101,16 +76,17 @@ export async function commentOnPullRequest(
         cwd: context.cwd,
         at: context.clock.now(),
         redactor: session.redactor,
-        label: shards ? 'merged' : 'comment',
+        label: planned ? 'merged' : 'comment',
       })
     ).path;
-  if (shards) await writeMergedPlan(shards, runDirectory, context, session.redactor);
-  const plan = await readRunPlan(runDirectory);
-  // why: with --from a plan was expected; never show an older plan in its place.
+  if (planned && !planned.directory)
+    await writeMergedPlan(planned.plan, from.length, runDirectory, context, session.redactor);
+  const plan = planned ? await readRunPlan(runDirectory) : {};
   const result = await reportToPullRequest(session, {
     report,
     runDirectory,
-    keepPlan: from === undefined && shards === undefined,
+    // why: with --from a plan was expected; never show an older plan in its place.
+    keepPlan: from.length === 0,
     repoRoot: workspace.root,
     env: context.env,
     ...plan,
@@ -124,43 +100,85 @@ export async function commentOnPullRequest(
   };
 }
 
-/** Reads every shard's run directory: the merged plan, its markdown (what does not add up first). */
-async function mergeRunDirectories(
-  shards: readonly string[],
-  context: UseCaseContext,
-  artifacts: string,
-): Promise<{ plan: PlanDocument; planMarkdown: string }> {
-  const runs = await Promise.all(
-    shards.map(async (directory) => {
-      const absolute = path.resolve(context.cwd, directory);
-      const { plan } = existsSync(absolute) ? await readRunPlan(absolute) : {};
-      return { directory, ...(plan ? { plan } : {}) };
-    }),
-  );
-  const { plan, problems } = mergeShardPlans(runs, context.version);
-  for (const problem of problems) context.warn(problem);
-  const problemLines = problems.map((problem) => `- ❌ ${problem}`);
-  const planMarkdown = [
-    ...(problems.length > 0 ? ['**The shards do not add up:**', '', ...problemLines, ''] : []),
-    plan.held ? heldPlanMarkdown(plan.held) : renderPlanMarkdown(plan, { artifacts }),
-    '',
-    `Merged from ${shards.length} shards.`,
-    '',
-  ].join('\n');
-  return { plan, planMarkdown };
+/** Sends the report a failed post saved in `runDirectory`, to the pull request it was for. */
+async function resendSavedReport(
+  runDirectory: string,
+  options: CommentRequest & UseCaseContext,
+): Promise<CommentOutcome> {
+  const saved = await savedTarget(runDirectory);
+  const pullNumber = options.pullNumber ?? saved?.pullNumber;
+  const session = await openGitHubSession({
+    env: options.env,
+    warn: options.warn,
+    ...(pullNumber ? { pullNumber } : {}),
+    ...(saved ? { savedRepository: saved.repository } : {}),
+  });
+  const result = await resendReport(session, runDirectory);
+  return {
+    ...result,
+    pullNumber: session.target.pullNumber,
+    repository: session.target.repository,
+    stale: [],
+    resent: true,
+  };
 }
 
-/** Writes the shards' merged plan.json and plan.md into `runDirectory`. */
+/** The plan `--from` gives the report: one directory's whole plan as it is, or the merge of all. */
+interface PlanFromRuns {
+  plan: PlanDocument;
+  planMarkdown?: string;
+  /** The directory holding the whole plan; undefined when the plan is a merge. */
+  directory?: string;
+}
+
+/**
+ * Reads the `--from` directories and decides, in one place for the post and the dry run, whether
+ * they hold one whole plan or must be merged; the merge's problems are warned on stderr too.
+ */
+async function planOfRunDirectories(
+  directories: readonly string[],
+  context: UseCaseContext,
+  fromFork: boolean | undefined,
+): Promise<PlanFromRuns> {
+  const runs = await readRunPlans(directories, { cwd: context.cwd, ...(fromFork ? { fromFork } : {}) });
+  if (isOneWholePlan(runs)) {
+    const [whole] = runs;
+    return {
+      plan: whole.plan,
+      ...(whole.planMarkdown !== undefined ? { planMarkdown: whole.planMarkdown } : {}),
+      directory: path.resolve(context.cwd, whole.directory),
+    };
+  }
+  const { plan, problems } = mergeShardPlans(runs, context.version);
+  for (const problem of problems) context.warn(problem);
+  return { plan };
+}
+
+/** The merged plan.md: what does not add up first, then the plan. */
+function mergedPlanMarkdown(plan: PlanDocument, directories: number, artifacts: string): string {
+  const problems = plan.problems ?? [];
+  const heading = noPlanWasMade(plan) ? '**No plan was made:**' : '**The shards do not add up:**';
+  return [
+    ...(problems.length > 0 ? [heading, '', ...problems.map((problem) => `- ❌ ${problem}`), ''] : []),
+    plan.held ? heldPlanMarkdown(plan.held) : renderPlanMarkdown(plan, { artifacts }),
+    '',
+    `Merged from ${directories} run director${directories === 1 ? 'y' : 'ies'}.`,
+    '',
+  ].join('\n');
+}
+
+/** Writes the merged plan.json and plan.md into `runDirectory` (redacted, as every run file). */
 async function writeMergedPlan(
-  shards: readonly string[],
+  plan: PlanDocument,
+  directories: number,
   runDirectory: string,
   context: UseCaseContext,
   redactor: Redactor,
 ): Promise<void> {
-  const merged = await mergeRunDirectories(shards, context, path.relative(context.cwd, runDirectory) || '.');
+  const artifacts = path.relative(context.cwd, runDirectory) || '.';
   const target = await openRunDirectory(runDirectory, redactor);
-  await target.writeJson('plan.json', merged.plan);
-  await target.writeText('plan.md', merged.planMarkdown);
+  await target.writeJson('plan.json', plan);
+  await target.writeText('plan.md', mergedPlanMarkdown(plan, directories, artifacts));
 }
 
 export interface PreviewRequest {
@@ -168,10 +186,8 @@ export interface PreviewRequest {
   at: Date;
   /** `--approvals FILE`: approvals to evaluate with, instead of the reviews. */
   approvalsFile?: string;
-  /** `--from DIR`: the run directory whose plan.json / plan.md the comment shows. */
-  from?: string;
-  /** `--from DIR DIR...`: the shards' run directories, merged in memory. */
-  shards?: readonly string[];
+  /** `--from DIR...`: run directories, read and merged (in memory) as `netchange comment` does. */
+  from?: readonly string[];
 }
 
 /**
@@ -182,6 +198,8 @@ export async function previewComment(
   request: PreviewRequest,
   context: UseCaseContext,
 ): Promise<{ comment: string; conclusion: string; title: string }> {
+  const from = request.from ?? [];
+  await checkRunDirectories(from, context.cwd);
   const report = await validateChanges({
     cwd: context.cwd,
     env: context.env,
@@ -190,24 +208,17 @@ export async function previewComment(
     ...(request.repo ? { repo: request.repo } : {}),
     ...(request.approvalsFile ? { approvalsFile: request.approvalsFile } : {}),
   });
-  const directory = request.from;
-  if (directory && !existsSync(directory)) {
-    throw usageError(`--from ${directory} does not exist`, 'Name the --out-dir of a `netchange plan` run.');
-  }
-  if (directory) await checkRunDirectory(directory, path.resolve(context.cwd, directory));
-  const planned = request.shards
-    ? await mergeRunDirectories(request.shards, context, '.')
-    : directory
-      ? await readRunPlan(directory)
-      : {};
+  // why: no pull request here, so no event says whether it comes from a fork.
+  const planned = from.length > 0 ? await planOfRunDirectories(from, context, undefined) : undefined;
   const composed = composeReport({
     report,
-    ...planned,
+    ...(planned ? { plan: planned.plan } : {}),
+    ...(planned?.planMarkdown !== undefined ? { planMarkdown: planned.planMarkdown } : {}),
     // why: the environment is read here, not in the composer: in CI the footer links the run.
     origin: reportOrigin({
       env: context.env,
       repoRoot: path.resolve(context.cwd, request.repo ?? '.'),
-      ...(directory ? { runDirectory: path.resolve(context.cwd, directory) } : {}),
+      ...(planned?.directory ? { runDirectory: planned.directory } : {}),
     }),
   });
   return {
@@ -217,10 +228,15 @@ export async function previewComment(
   };
 }
 
+/** {@link checkRunDirectory} for each `--from` directory, before anything is read or asked. */
+async function checkRunDirectories(directories: readonly string[], cwd: string): Promise<void> {
+  for (const directory of directories) await checkRunDirectory(directory, path.resolve(cwd, directory));
+}
+
 /**
- * Refuses a `--from` that holds other things but nothing a run writes: not a run directory
- * (`--from changes`), and the report would be written into it. An empty or missing one is a plan
- * step that failed early, which the caller handles.
+ * Refuses a `--from` that is a file, or holds other things but nothing a run writes (`--from
+ * changes`): a usage mistake, and the report would be written into it. A missing or empty one, or
+ * one whose plan.json is unreadable, is a plan that failed or never ran: the report says so.
  */
 async function checkRunDirectory(shown: string, absolute: string): Promise<void> {
   const found = await stat(absolute).catch(() => undefined);

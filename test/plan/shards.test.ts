@@ -41,6 +41,23 @@ async function commentFrom(pullRequest: number, directories: string[]): Promise<
   return netchange(['comment', '--pr', String(pullRequest), '--at', AT, '--from', ...directories]);
 }
 
+/**
+ * The merge posted (exit 0) a comment that names `problem` and every proposal `lost`, and a failed
+ * check run for the head commit.
+ */
+function expectFailedMerge(result: CliResult, pullRequest: number, problem: string, lost: string[]): void {
+  const body = standIn.comments(REPOSITORY, pullRequest)[0]?.body ?? '';
+
+  expect(result.exitCode, result.stderr).toBe(0);
+  expect(result.stderr).toContain(problem);
+  expect(body).toContain(problem);
+  for (const file of lost) expect(body).toContain(`${file} was planned by no shard`);
+  expect(standIn.repository(REPOSITORY).checkRuns.at(-1)).toMatchObject({
+    headSha: head,
+    conclusion: 'failure',
+  });
+}
+
 async function planOf(directory: string): Promise<PlanDocument> {
   return JSON.parse(await readFile(path.join(repository.root, directory, 'plan.json'), 'utf8'));
 }
@@ -162,16 +179,8 @@ describe(`plan --shard K/${SHARDS} on ${SHARDS} processes, merged by comment --f
       42,
       shards.map((_, index) => `.netchange/runs/shard-${index + 1}`),
     );
-    const body = standIn.comments(REPOSITORY, 42)[0]?.body ?? '';
 
-    expect(merged.exitCode, merged.stderr).toBe(0);
-    expect(merged.stderr).toContain('shard 2/3 is missing');
-    expect(body).toContain('shard 2/3 is missing');
-    for (const file of lost) expect(body).toContain(`${file} was planned by no shard`);
-    expect(standIn.repository(REPOSITORY).checkRuns.at(-1)).toMatchObject({
-      headSha: head,
-      conclusion: 'failure',
-    });
+    expectFailedMerge(merged, 42, 'shard 2/3 is missing', lost);
   });
 
   it('names a shard given twice and the proposals it doubles', async () => {
@@ -243,5 +252,91 @@ describe('a shard whose plan failed', () => {
       headSha: head,
       conclusion: 'failure',
     });
+  });
+});
+
+describe('comment --from run directories that do not add up', () => {
+  const shard = (index: number) => `.netchange/runs/shard-${index}`;
+  let other: CliResult;
+
+  beforeAll(async () => {
+    for (const number of [44, 45, 46, 47])
+      standIn.createPullRequest(REPOSITORY, { number, headSha: head, author: 'dana' });
+    const [file] = (await planOf(shard(3))).proposals.map((proposal) => proposal.file);
+    // why: shard 2/3 of another selection (one file), as a job given other paths would plan it.
+    other = await netchange([
+      'plan',
+      '--shard',
+      `2/${SHARDS}`,
+      file ?? '',
+      '--out-dir',
+      '.netchange/runs/other-2',
+    ]);
+  });
+
+  it('merges a lone shard of a plan split three ways: the check fails and names the shards missing', async () => {
+    const before = await readFile(path.join(repository.root, shard(1), 'plan.json'), 'utf8');
+
+    const result = await commentFrom(44, [shard(1)]);
+    const body = standIn.comments(REPOSITORY, 44)[0]?.body ?? '';
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    for (const missing of ['shard 2/3 is missing', 'shard 3/3 is missing']) {
+      expect(result.stderr).toContain(missing);
+      expect(body).toContain(missing);
+    }
+    expect(standIn.repository(REPOSITORY).checkRuns.at(-1)).toMatchObject({
+      headSha: head,
+      conclusion: 'failure',
+    });
+    expect(await readFile(path.join(repository.root, shard(1), 'plan.json'), 'utf8')).toBe(before);
+  });
+
+  it('fails the check when the shards planned different selections, and names the proposals lost', async () => {
+    const planned = new Set(
+      (await Promise.all([shard(1), '.netchange/runs/other-2', shard(3)].map(planOf))).flatMap((part) =>
+        part.proposals.map((proposal) => proposal.file),
+      ),
+    );
+    const lost = (await planOf('.netchange/runs/all')).proposals
+      .map((proposal) => proposal.file)
+      .filter((file) => !planned.has(file));
+
+    const result = await commentFrom(45, [shard(1), '.netchange/runs/other-2', shard(3)]);
+
+    expect(other.exitCode, other.stderr).toBeLessThan(2);
+    expect(lost.length).toBeGreaterThan(0);
+    expectFailedMerge(result, 45, 'the shards planned different selections', lost);
+  });
+
+  it('reports a shard whose plan.json is unreadable as failed, and still reports the others', async () => {
+    await mkdir(path.join(repository.root, '.netchange/runs/bad'), { recursive: true });
+    await writeFile(path.join(repository.root, '.netchange/runs/bad/plan.json'), '{x');
+    const others = (await Promise.all([shard(1), shard(3)].map(planOf))).flatMap((part) => part.proposals);
+    const runsBefore = standIn.repository(REPOSITORY).checkRuns.length;
+
+    const result = await commentFrom(46, [shard(1), shard(3), '.netchange/runs/bad']);
+    const body = standIn.comments(REPOSITORY, 46)[0]?.body ?? '';
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(body).toContain('.netchange/runs/bad/plan.json is not a readable plan.json');
+    expect(others.length).toBeGreaterThan(0);
+    for (const proposal of others) expect(body).toContain(proposal.digest);
+    expect(standIn.repository(REPOSITORY).checkRuns).toHaveLength(runsBefore + 1);
+    expect(standIn.repository(REPOSITORY).checkRuns.at(-1)).toMatchObject({
+      headSha: head,
+      conclusion: 'failure',
+    });
+  });
+
+  it('refuses a --from that is a file among the shards as a usage error (exit 2), posting nothing', async () => {
+    const runsBefore = standIn.repository(REPOSITORY).checkRuns.length;
+
+    const result = await commentFrom(47, [shard(1), 'netchange.yaml']);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--from netchange.yaml is a file, not a run directory');
+    expect(standIn.comments(REPOSITORY, 47)).toEqual([]);
+    expect(standIn.repository(REPOSITORY).checkRuns).toHaveLength(runsBefore);
   });
 });

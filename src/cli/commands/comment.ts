@@ -28,7 +28,8 @@ export function registerCommentCommand(program: Command): void {
     .option('--repo <dir>', OPTION_HELP.repo)
     .option(
       '--from <dir...>',
-      'a run directory: re-send its unsent report, or include its plan (plan.json, plan.md); several: the shards of one plan, merged into one report',
+      'a run directory: re-send its unsent report, or include its plan (plan.json, plan.md); several, or one shard of a ' +
+        'plan --shard K/N with N > 1: the shards of one plan, merged into one report that names the shards missing',
     )
     .option(
       '--dry-run',
@@ -52,11 +53,16 @@ Examples:
 The comment opens with one row per proposal: ✅ ready, ⏳ needs approvals, 🔍 code review needed,
 ✋ held, ⛔ blocked, ❌ invalid. The check concludes success only when every proposal is ready,
 action_required while approvals, holds or a code review are pending, failure when one is blocked or
-invalid or the plan failed. In GitHub Actions the footer links the run and names the uploaded artifact
-(netchange-pr-<number> on pull_request events; set NETCHANGE_ARTIFACT_NAME for another name).
+invalid or the plan failed. A --from directory that is missing, or holds no plan.json or an
+unreadable one, is a plan that failed or never ran (a pull request from a fork is never planned):
+the comment says no plan was made and why, and the check fails. Shards that do not add up (one
+missing or given twice, different commits or selections) fail it too, and the comment names them.
+In GitHub Actions the footer links the run and names the uploaded artifact (netchange-pr-<number>
+on pull_request events; set NETCHANGE_ARTIFACT_NAME for another name).
 
 Exit codes: 0 posted (or already up to date) whatever the verdict: the check run carries it, and
-branch protection requires the check; 2 usage error; 3 GitHub failed after retries.
+branch protection requires the check; 2 usage error (a --from that is a file, or a directory that
+is not a run directory); 3 GitHub failed after retries.
 With --dry-run, 0 as well (nothing is posted); stderr says what the check would conclude.`,
     )
     .action(async (flags: CommentFlags) => {
@@ -77,18 +83,12 @@ With --dry-run, 0 as well (nothing is posted); stderr says what the check would 
           at: parseAt(flags.at),
           ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
           ...(flags.repo ? { repo: flags.repo } : {}),
-          ...fromFlag(flags.from),
+          ...(flags.from ? { from: flags.from } : {}),
         },
         cliContext(),
       );
       process.stdout.write(describeCommentOutcome(outcome));
     });
-}
-
-/** One `--from DIR` is a run directory; several are the shards of one plan, merged. */
-function fromFlag(from: string[] | undefined): { from?: string; shards?: string[] } {
-  if (!from || from.length === 0) return {};
-  return from.length === 1 ? { from: from[0] as string } : { shards: from };
 }
 
 async function previewComment(flags: CommentFlags): Promise<void> {
@@ -98,7 +98,7 @@ async function previewComment(flags: CommentFlags): Promise<void> {
       at: parseAt(flags.at),
       ...(flags.repo ? { repo: flags.repo } : {}),
       ...(flags.approvals ? { approvalsFile: flags.approvals } : {}),
-      ...fromFlag(flags.from),
+      ...(flags.from ? { from: flags.from } : {}),
     },
     cliContext(),
   );
