@@ -86,13 +86,14 @@ export async function planChanges(request: PlanRequest, context: RunContext): Pr
     // why: before the proposals load: loading reads the pull request's inventories too.
     const commit = await pendingCommit;
     const runDirectory = await newRunDirectory();
-    const plan = await holdPlan(trust, runDirectory, context, commit);
+    const plan = await holdPlan(trust, runDirectory, context, { commit, shard: request.shard });
     return {
       plan,
       runDirectory: runDirectory.path,
       notPlanned: [],
       ...(commit ? { commit } : {}),
-      ...(pullRequest
+      // why: held or not, a shard posts nothing; `comment --from DIR...` publishes the whole, once.
+      ...(pullRequest && !request.shard
         ? { published: await publishPlan(request, context, pullRequest, plan, runDirectory.path) }
         : {}),
       redactor: settings.redactor,
@@ -253,13 +254,17 @@ async function checkReviewedCheckout(
   );
 }
 
-/** Plans nothing: writes why (the changed code awaits a code review) as plan.json and plan.md. */
+/**
+ * Plans nothing: writes why (the changed code awaits a code review) as plan.json and plan.md. A
+ * shard records which one it is, so a merge of the shards names a held shard that went missing.
+ */
 async function holdPlan(
   trust: CodeTrust,
   runDirectory: RunDirectory,
   context: UseCaseContext,
-  commit: string | undefined,
+  run: { commit: string | undefined; shard: Shard | undefined },
 ): Promise<PlanDocument> {
+  const { commit, shard } = run;
   const held = {
     reason: trust.problem ? `${describeHeldCode(trust)}, and ${trust.problem}` : describeHeldCode(trust),
     files: trust.files,
@@ -274,6 +279,9 @@ async function holdPlan(
     status: 'planned',
     proposals: [],
     held,
+    // why: `selected` stays empty: a held plan loads no proposal (loading reads the pull request's
+    // inventories), and with nothing planned there is nothing a merge could find missing.
+    ...(shard ? { shard: { index: shard.index, count: shard.count, selected: [] } } : {}),
     summary: { proposals: 0, planned: 0, failed: 0, errors: 0, cancelled: 0, changed: 0 },
   };
   await runDirectory.writeJson('plan.json', plan);

@@ -3,28 +3,14 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MARKER, MARKER_TASK } from '../support/code-marker.js';
 import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
 import { createRepository, EXAMPLE_ROOT, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
 const PROPOSAL = 'changes/chg-0142-vlan40-packaging.yaml';
 const PLAYBOOK = 'playbooks/switching/vlans.yaml';
-const MARKER = 'pwned-marker';
 const AT = '2026-11-23T15:00:00Z';
-
-/**
- * A pull request that changes the playbook so that even check mode creates a marker file in the
- * repository root: whatever plan runs of it, the marker shows.
- */
-const MARKER_TASK = `
-    - name: Run on the runner
-      ansible.builtin.file:
-        path: "{{ inventory_dir }}/../${MARKER}"
-        state: touch
-        mode: "0644"
-      check_mode: false
-      run_once: true
-`;
 
 /**
  * The example with one proposal as the base (main), with `base` files added, and a head commit on top

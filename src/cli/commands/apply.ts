@@ -4,6 +4,7 @@ import { parseShard, type Shard } from '../../conflicts/shard.js';
 import { neutralizeControlCharacters } from '../../core/control-characters.js';
 import { usageError } from '../../core/errors.js';
 import type { ApplyRequest, ApplyRun } from '../../use-cases/apply.js';
+import type { DueChange, DueOutcome } from '../../use-cases/apply-due.js';
 import { cliContext, withRunControls } from '../context.js';
 import { applyExitCode, EXIT, exitCodeFor } from '../exit-codes.js';
 import { formatOption, OPTION_HELP, parseAt, parsePositiveInteger } from '../options.js';
@@ -46,7 +47,10 @@ export function registerApplyCommand(program: Command): void {
         "before its merge (an emergency) it is refused if it changes a policy file, and its changed code needs a code reviewer's approval of the head",
       parsePositiveInteger('--pr'),
     )
-    .option('--due', 'apply every merged, approved proposal whose window is open now (scheduled workflow)')
+    .option(
+      '--due',
+      'apply every merged, approved proposal whose window is open now (scheduled workflow), in waves: a redundancy group one member per wave',
+    )
     .option(
       '--shard <k/n>',
       'with --due: apply only shard K of N (1 ≤ K ≤ N ≤ 256); a redundancy group stays in one shard, its members one wave after another',
@@ -80,11 +84,19 @@ roles, policies) has uncommitted changes, and when the evidence shows the propos
 at this commit (unless --reapply). It holds a lock per device and Terraform stack in the local
 repository (and on GitHub with --pr), so two applies never overlap.
 
+--due applies in waves, one wave after another: the members of one redundancy group (the
+change-control policy's redundancyGroups) go one per wave, by scheduled start then id; changes of
+other groups, or of none, share the waves. When a member does not end applied (failed, rolled back,
+cancelled, refused, an error), the later members of its group are skipped in this run, each with the
+reason, and the next run tries that member again first; the other changes still run. Without
+--shard this is shard 1/1: the same waves on one runner.
+
 --dry-run lists every unmet condition in plain words with local times, or says it would run; it
 exits 0 when a real apply would start, 1 when it would be refused.
 
 Exit codes: 0 applied (verified when the proposal has verification steps), 1 refused by the gate or
-the change failed (rolled back or not), 2 usage or configuration error, 3 a tool failed, 130 cancelled.`,
+the change failed (rolled back or not), 2 usage or configuration error, 3 a tool failed, 130 cancelled.
+With --due: the worst of the due proposals' codes; a skipped one counts as 1.`,
     )
     .action(async (proposalPath: string | undefined, flags: ApplyFlags) => {
       if (flags.at !== undefined && !flags.dryRun)
@@ -136,7 +148,7 @@ async function rehearse(proposalPath: string, flags: ApplyFlags): Promise<number
   return rehearsal.wouldRun ? EXIT.passed : EXIT.failed;
 }
 
-/** `apply --due`: every due proposal through the same use-case, one after another; the worst exit code. */
+/** `apply --due`: every due proposal through the same use-case, wave after wave; the worst exit code. */
 async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Promise<number> {
   if (proposalPath)
     throw usageError('--due finds the proposals itself; do not name one', 'Drop the path, or drop --due.');
@@ -148,11 +160,16 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
       { ...request, ...(flags.shard ? { shard: flags.shard } : {}) },
       { ...cliContext(), ...controls },
       {
-        onStart: (application) =>
-          process.stdout.write(`applying ${application.id} from #${application.pullNumber}\n`),
+        onStart: (change) =>
+          process.stdout.write(`applying ${change.id} from #${change.pullNumber}${waveOf(change)}\n`),
         onFinished: async (outcome) => {
           if (outcome.run) {
             process.stdout.write(await renderApplyRun(outcome.run, flags.format));
+          } else if (outcome.skipped !== undefined) {
+            const { change } = outcome;
+            process.stdout.write(
+              `skipped ${change.id} from #${change.pullNumber}${waveOf(change)}: ${outcome.skipped}\n`,
+            );
           } else {
             const { error } = outcome;
             process.stderr.write(
@@ -167,12 +184,19 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
   );
   if (outcomes.length === 0)
     process.stdout.write('nothing is due: no merged, unapplied proposal is inside its window now\n');
-  return Math.max(
-    EXIT.passed,
-    ...outcomes.map((outcome) =>
-      outcome.run ? applyExitCode(outcome.run.result.outcome) : exitCodeFor(outcome.error.code),
-    ),
-  );
+  return Math.max(EXIT.passed, ...outcomes.map(dueExitCode));
+}
+
+/** " (wave 2 of 3)" when the run has more than one wave; nothing otherwise. */
+function waveOf(change: DueChange): string {
+  return change.waves > 1 ? ` (wave ${change.wave} of ${change.waves})` : '';
+}
+
+/** One due proposal's exit code; a skipped one was not applied, like a refused one. */
+function dueExitCode(outcome: DueOutcome): number {
+  if (outcome.run) return applyExitCode(outcome.run.result.outcome);
+  if (outcome.error) return exitCodeFor(outcome.error.code);
+  return EXIT.failed;
 }
 
 /** The apply run in the chosen format. */
