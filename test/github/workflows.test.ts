@@ -14,9 +14,9 @@ interface Step {
 const templates = await readWorkflowTemplates();
 
 function netchangeCommands(text: string): string[] {
-  const workflow = parse(text) as { jobs: Record<string, { steps: Step[] }> };
+  const workflow = parse(text) as { jobs: Record<string, { steps?: Step[] }> };
   return Object.values(workflow.jobs).flatMap((job) =>
-    job.steps
+    (job.steps ?? [])
       .filter((step) => step.uses?.startsWith('netchange/netchange@'))
       .map((step) => step.with?.command ?? ''),
   );
@@ -45,7 +45,7 @@ describe('workflow templates', () => {
       'schedule,workflow_dispatch',
       'schedule,workflow_dispatch',
       'workflow_dispatch',
-      'pull_request',
+      'pull_request,workflow_call',
       'pull_request_review',
     ]);
   });
@@ -105,12 +105,11 @@ describe('workflow templates', () => {
     expect(
       [
         ['netchange-pull-request.yaml', 'plan'],
-        ['netchange-review.yaml', 're-evaluate'],
         ['netchange-apply.yaml', 'apply-due'],
         ['netchange-emergency.yaml', 'emergency'],
         ['netchange-drift.yaml', 'drift'],
       ].map(([name, job]) => runnerOf(name as string, job as string)),
-    ).toEqual(Array(5).fill(selfHosted));
+    ).toEqual(Array(4).fill(selfHosted));
     expect(
       [
         ['netchange-pull-request.yaml', 'validate'],
@@ -127,12 +126,13 @@ describe('workflow templates', () => {
       jobs: Record<string, { if?: string; strategy?: { matrix: { shard: string } }; needs?: string[] }>;
     };
     const review = parse(templates.get('netchange-review.yaml') ?? '') as {
-      jobs: Record<string, { if?: string }>;
+      jobs: Record<string, { uses?: string; permissions?: Record<string, string> }>;
     };
     const forkGuard = 'github.event.pull_request.head.repo.full_name == github.repository';
 
     expect(pullRequest.jobs.plan?.if).toBe(forkGuard);
-    expect(review.jobs['re-evaluate']?.if).toBe(forkGuard);
+    // why: a fork's GITHUB_TOKEN is read-only, so its comment could not be posted either.
+    expect(pullRequest.jobs.comment?.if).toBe(`always() && ${forkGuard}`);
     expect(pullRequest.jobs.plan?.strategy?.matrix.shard).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
       "${{ fromJSON(vars.NETCHANGE_SHARDS || '[1]') }}",
@@ -140,8 +140,11 @@ describe('workflow templates', () => {
     expect(pullRequest.jobs.comment?.needs).toEqual(['validate', 'plan']);
     expect(netchangeCommands(templates.get('netchange-pull-request.yaml') ?? '')).toContain(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
-      'plan --since origin/${{ github.base_ref }} --github --pr ${{ github.event.pull_request.number }} --shard ${{ matrix.shard }}/${{ strategy.job-total }} --out-dir .netchange/pr-run',
+      'plan --since origin/${{ github.event.pull_request.base.ref }} --github --pr ${{ github.event.pull_request.number }} --shard ${{ matrix.shard }}/${{ strategy.job-total }} --out-dir .netchange/pr-run',
     );
+    // why: a review runs the same jobs (plan on the self-hosted runner, in shards; comment on GitHub's).
+    expect(review.jobs['re-evaluate']?.uses).toBe('./.github/workflows/netchange-pull-request.yaml');
+    expect(review.jobs['re-evaluate']?.permissions?.['pull-requests']).toBe('write');
     expect(netchangeCommands(templates.get('netchange-apply.yaml') ?? '')[0]).toBe(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
       'apply --due --shard ${{ matrix.shard }}/${{ strategy.job-total }}',

@@ -88,7 +88,6 @@ describe('netchange init', () => {
     const chosen = '${{ fromJSON(vars.NETCHANGE_RUNNER || \'["self-hosted","plant-a-mgmt"]\') }}';
     for (const [name, job] of [
       ['netchange-pull-request.yaml', 'plan'],
-      ['netchange-review.yaml', 're-evaluate'],
       ['netchange-apply.yaml', 'apply-due'],
       ['netchange-emergency.yaml', 'emergency'],
       ['netchange-drift.yaml', 'drift'],
