@@ -120,6 +120,26 @@ export function rruleExpander(
   };
 }
 
+// why: every pattern of the Gregorian calendar (leap years, weekdays on dates) repeats within 400 years.
+const GREGORIAN_CYCLE_MS = 146_097 * DAY_MS;
+
+/**
+ * Whether a rule occurs at all, from its anchor (the dated start, else 2000-01-01 at the start
+ * time): a day the calendar never has (BYMONTH=4;BYMONTHDAY=31) or an UNTIL before the start never
+ * comes. Stops at the first occurrence, so a rule that occurs costs one step.
+ */
+export function rruleOccurs(rule: ParsedRule, clockMs: number, anchor: WallMs | undefined): boolean {
+  const text = [...rule.parts].map(([key, value]) => `${key}=${value}`).join(';');
+  const start = anchor ?? Date.UTC(DEFAULT_ANCHOR_YEAR, 0, 1) + clockMs;
+  const recurrence = new RRule({ ...RRule.parseString(text), dtstart: new Date(start) });
+  let found = false;
+  recurrence.between(new Date(start), new Date(start + GREGORIAN_CYCLE_MS), true, () => {
+    found = true;
+    return false;
+  });
+  return found;
+}
+
 /** The default anchor (2000-01-01 at the start time) moved forward by whole periods to just before `wall`. */
 function movedAnchor(frequency: string, interval: number, clockMs: number, wall: WallMs): WallMs {
   const base = Date.UTC(DEFAULT_ANCHOR_YEAR, 0, 1) + clockMs;

@@ -74,6 +74,33 @@ describe('the schedule form registry', () => {
     });
   });
 
+  it.each([
+    ['FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=31', '22:00'],
+    ['FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30', '22:00'],
+    ['FREQ=DAILY;UNTIL=20260101', '2026-06-01T22:00'],
+  ])('refuses an RRULE that never occurs (%s from %s): the window would hold nothing', (rrule, start) => {
+    const result = compileSchedule({ rrule, start, duration: 'PT1H' }, context);
+
+    expect(result?.compiled).toBeUndefined();
+    expect(result?.findings).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        path: ['rrule'],
+        message: `window 'w': RRULE '${rrule}' never occurs, so the window never blocks or allows anything`,
+      }),
+    ]);
+  });
+
+  it('compiles a rule that occurs only on a leap day', () => {
+    const result = compileSchedule(
+      { rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', start: '22:00', duration: 'PT1H' },
+      context,
+    );
+
+    expect(result?.findings).toEqual([]);
+    expect(result?.compiled).toBeDefined();
+  });
+
   it('checks the fields but builds no expander when the window is already invalid', () => {
     const result = compileSchedule({ cron: '0 1 1-7 * 1', duration: 'PT1H' }, { ...context, usable: false });
 

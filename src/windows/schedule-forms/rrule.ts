@@ -1,7 +1,7 @@
 /** `rrule` + `start` + `duration`: an RFC 5545 recurrence rule at a local time of day. */
 
 import { zoneClock } from '../../core/zone-clock.js';
-import { needsDatedStart, parseRule, rruleAccepts, rruleExpander } from '../schedules.js';
+import { needsDatedStart, parseRule, rruleAccepts, rruleExpander, rruleOccurs } from '../schedules.js';
 import { describeLength, parseClockTime, parseLocalDateTime } from '../time-text.js';
 import { findingList, type ScheduleForm } from './form.js';
 
@@ -49,6 +49,14 @@ export const rruleForm: ScheduleForm<'rrule'> = {
       valid = false;
     }
     if (!valid || durationMs === undefined || clockMs === undefined) return { findings };
+    if (!rruleOccurs(rule, clockMs, anchor)) {
+      error(
+        ['rrule'],
+        `window '${window}': RRULE '${schedule.rrule}' never occurs, so the window never blocks or allows anything`,
+        'Name a day the calendar has (April has no 31st, February no 30th), or an UNTIL after the start.',
+      );
+      return { findings };
+    }
     return {
       findings,
       compiled: {
