@@ -83,6 +83,17 @@ describe('createRedactor: values', () => {
     expect(redactor.redactText(`before ${form} after`)).not.toContain('Vlt');
   });
 
+  // why: Jinja's upper, lower, title and capitalize and Terraform's upper() and lower() change only case.
+  it.each([
+    ['upper', "VLT&IN LINE/SEC'RET Ä1"],
+    ['lower', "vlt&in line/sec'ret ä1"],
+    ['title', "Vlt&In Line/Sec'Ret Ä1"],
+  ])('redacts the secret with its case changed (%s)', (_filter, form) => {
+    const redactor = createRedactor({ secretValues: ["Vlt&In line/Sec'ret ä1"] });
+
+    expect(redactor.redactText(`before ${form} after`).toLowerCase()).not.toContain('vlt');
+  });
+
   it('treats environment variables named like secrets as secret without configuration', () => {
     const redactor = createRedactor({ env: { GITHUB_TOKEN: 'not-a-real-format-token' } });
 

@@ -9,7 +9,8 @@
  * 2. values: every learned or configured secret value is removed from text in each form it takes in
  *    tool output: raw, JSON-escaped, `\u00e4`-escaped (both cases), escaped twice (JSON in JSON),
  *    Go's HTML-safe JSON, Python-repr-escaped, percent-encoded, HTML-escaped, shell- and
- *    YAML-quoted, hex, base64, and line by line for a multi-line secret (diffs split lines);
+ *    YAML-quoted, hex, base64, and line by line for a multi-line secret (diffs split lines), each
+ *    in any letter case (a template's upper, lower or title filter);
  * 3. formats: known secret formats (PEM keys, GitHub/AWS tokens, device config secret lines).
  */
 import { isSecretKey, SECRET_TEXT_PATTERNS } from './patterns.js';
@@ -89,7 +90,8 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         .filter((value) => value.length >= MIN_SECRET_LENGTH)
         .sort((a, b) => b.length - a.length)
         .map(escapeRegExp);
-      valuePattern = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'g') : undefined;
+      // why: ignoring case, because a template's upper, lower or title filter changes only the case.
+      valuePattern = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'gi') : undefined;
       dirty = false;
     }
     return valuePattern;

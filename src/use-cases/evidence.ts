@@ -141,12 +141,31 @@ export async function exportEvidence(
   request: ExportRequest,
   context: UseCaseContext,
 ): Promise<AnyEvidenceRecord[]> {
+  const loaded = await loadExportedEvidence(request, context);
+  return [...loaded.records, ...loaded.drift].sort((a, b) => a.sequence - b.sequence);
+}
+
+/**
+ * The period's records for an export, with a warning for every stored file that could not be read.
+ * why: an export is what an auditor keeps; one that leaves a record out must say so, as the digest
+ * and the CAB pack do, instead of handing over a shorter chain as if it were the whole.
+ */
+async function loadExportedEvidence(
+  request: ExportRequest,
+  context: UseCaseContext,
+): Promise<Awaited<ReturnType<typeof loadEvidence>>> {
   const root = await openEvidence(request, context, { notices: false });
   const loaded = await loadEvidence(root, {
     ...(request.from ? { since: request.from } : {}),
     ...(request.to ? { until: request.to } : {}),
   });
-  return [...loaded.records, ...loaded.drift].sort((a, b) => a.sequence - b.sequence);
+  if (loaded.unreadable.length > 0) {
+    context.warn(
+      `${loaded.unreadable.length} evidence record(s) could not be read and are not in the export: ` +
+        `${loaded.unreadable.join(', ')}; run \`netchange audit verify\` to see why`,
+    );
+  }
+  return loaded;
 }
 
 export interface ControlExportRequest extends ExportRequest {
@@ -171,11 +190,7 @@ export async function exportEvidenceByControl(
   request: ControlExportRequest,
   context: UseCaseContext,
 ): Promise<ControlExport> {
-  const root = await openEvidence(request, context, { notices: false });
-  const loaded = await loadEvidence(root, {
-    ...(request.from ? { since: request.from } : {}),
-    ...(request.to ? { until: request.to } : {}),
-  });
+  const loaded = await loadExportedEvidence(request, context);
   const frameworks = frameworksOf(loaded.records);
   const wanted = request.framework;
   if (wanted !== undefined && !frameworks.some((name) => name.toLowerCase() === wanted.toLowerCase())) {

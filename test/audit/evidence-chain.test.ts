@@ -234,6 +234,21 @@ describe('evidence chain', () => {
     expect(broken.stdout).toMatch(/commit [0-9a-f]{12} changed record #2 \(records\/0000000002\.json\)/);
   });
 
+  it('audit export names a record it cannot read instead of leaving it out in silence', async () => {
+    const repository = await repositoryWithEvidence();
+    await tamperByHand(repository.root, (files) => void files.set(R2, '{"schemaVersion": 1, "sequence": 2,'));
+
+    const exported = await runCli(['audit', 'export', '--format', 'json', '--no-fetch'], {
+      cwd: repository.root,
+    });
+
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout).records).toHaveLength(2);
+    expect(exported.stderr).toContain(
+      `1 evidence record(s) could not be read and are not in the export: ${R2}; run \`netchange audit verify\``,
+    );
+  });
+
   it('audit verify says plainly when nothing was recorded yet', async () => {
     const repository = await createRepository();
     repositories.push(repository);
