@@ -22,6 +22,7 @@ import {
   startAnsibleHelper,
 } from './ansible-helper.js';
 import { type InventoryOutcome, inventoryFromHosts, isHostRecords } from './inventory.js';
+import { findDuplicateKey } from './inventory-keys.js';
 import { findOversizedRange, MAX_RANGE_HOSTS } from './inventory-ranges.js';
 
 /** One Ansible step's host question: absolute paths, and the limit as the step passes it. */
@@ -158,12 +159,22 @@ export function createHostResolver(options: HostResolverOptions): HostResolver {
     }
     const bytes = content(absolute);
     // why: a step names an inventory file (references refuses a folder).
-    const range = bytes ? findOversizedRange(bytes.toString('utf8')) : undefined;
+    const text = bytes?.toString('utf8');
+    const range = text !== undefined ? findOversizedRange(text) : undefined;
     if (range) {
       inventories.set(absolute, {
         ok: false,
         message: `inventory '${path.relative(options.root, absolute)}' line ${range.line}: '${range.pattern}' expands to ${range.hosts.toLocaleString('en-US')} hosts, more than the ${MAX_RANGE_HOSTS.toLocaleString('en-US')} netchange resolves`,
         hint: 'Narrow the range to the devices that exist; Ansible would make one host of each value.',
+      });
+      return;
+    }
+    const duplicate = text !== undefined ? findDuplicateKey(absolute, text) : undefined;
+    if (duplicate) {
+      inventories.set(absolute, {
+        ok: false,
+        message: `inventory '${path.relative(options.root, absolute)}' line ${duplicate.line}: duplicate key '${duplicate.key}'`,
+        hint: 'Keep one of the two; Ansible would silently use the last one, so the file would not say what runs.',
       });
       return;
     }

@@ -260,6 +260,27 @@ describe('a file under changes/ that looks like a proposal but is never read', (
   });
 });
 
+describe('a duplicate key in an inventory', () => {
+  it('is an error at the step: Ansible would keep the last value without a word', async () => {
+    const inventory = await readFile(path.join(EXAMPLE_ROOT, 'inventory/hosts.yaml'), 'utf8');
+    const doubled = inventory.replace(
+      '            sw-plant-a-03: {mgmt_ip: 10.20.0.13}\n',
+      '            sw-plant-a-03: {mgmt_ip: 10.20.0.13, mgmt_ip: 10.99.0.13}\n',
+    );
+    expect(doubled).not.toBe(inventory);
+
+    const result = await inExample(
+      ['validate', 'changes/chg-0142-vlan40-packaging.yaml', '--at', '2026-11-20T12:00:00Z'],
+      { 'inventory/hosts.yaml': doubled },
+    );
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      "changes/chg-0142-vlan40-packaging.yaml:23:18 error inventory 'inventory/hosts.yaml' line 17: duplicate key 'mgmt_ip' [reference]",
+    );
+  });
+});
+
 describe('an inventory range past any network', () => {
   it('is an error at the step, found from the text, not a helper held until its timeout', async () => {
     const inventory = await readFile(path.join(EXAMPLE_ROOT, 'inventory/hosts.yaml'), 'utf8');
