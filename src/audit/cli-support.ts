@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { usageError } from '../core/errors.js';
-import { calendarDurationMs, parseCalendarDuration } from '../core/time.js';
+import { calendarDurationMs, parseCalendarDuration, toRfc3339Utc } from '../core/time.js';
 import { openGitRepository } from '../proposals/git-repository.js';
 import { fetchEvidence } from './store.js';
 
@@ -80,6 +80,20 @@ export function parseSince(value: string, now: Date, flag = '--since'): Date {
     flag,
     `Use a duration like 12h, 30m, 2d or PT12H, or an instant like 2026-11-29T08:00:00Z.`,
   );
+}
+
+/**
+ * The digest's period: `--since` (a duration back from `until`, or an instant) up to `until`. An
+ * empty or backwards period is a usage error, as `cab` refuses a `--since` after its `--meeting`.
+ */
+export function parsePeriod(since: string, until: Date): { since: Date; until: Date } {
+  const start = parseSince(since, until);
+  if (start.getTime() >= until.getTime())
+    throw usageError(
+      `--since ${since} must be before --until ${toRfc3339Utc(until.getTime())}`,
+      'Give the start of the period, e.g. --since 12h or --since 2026-11-29T08:00:00Z.',
+    );
+  return { since: start, until };
 }
 
 /** An RFC 3339 instant option (`--from`, `--to`, `--until`). */

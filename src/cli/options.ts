@@ -42,12 +42,21 @@ export function parseInstantOption(value: string, flag: string): Date {
   return new Date(ms);
 }
 
-/** Parses a positive integer option such as `--concurrency` or `--days`. */
+/**
+ * Decimal digits only. why: `Number()` also reads `1e3`, `0x10`, ` 7 ` and `1.0`, so a typo would
+ * quietly become another number than the one the user meant.
+ */
+const WHOLE_NUMBER = /^\d+$/;
+
+/** Parses a positive integer option such as `--concurrency` or `--pr`: decimal digits only. */
 export function parsePositiveInteger(name: string) {
   return (value: string): number => {
     const number = Number(value);
-    if (!Number.isSafeInteger(number) || number < 1)
-      throw usageError(`${name} must be a positive whole number, got '${value}'`);
+    if (!WHOLE_NUMBER.test(value) || !Number.isSafeInteger(number) || number < 1)
+      throw usageError(
+        `${name} must be a positive whole number, got '${value}'`,
+        `Write it in decimal digits, like ${name} 4.`,
+      );
     return number;
   };
 }
@@ -89,9 +98,9 @@ export function progressOptions(): { stream: NodeJS.WriteStream; live: boolean; 
 /** `--days N` of a listing: a whole number from 1 to 366. */
 export function parseDays(value: string): number {
   const days = Number(value);
-  if (!Number.isInteger(days) || days < 1 || days > 366) {
+  if (!WHOLE_NUMBER.test(value) || days < 1 || days > 366) {
     // why: commander turns InvalidArgumentError into a usage error (exit 2) naming the option.
-    throw new InvalidArgumentError('expected a whole number of days from 1 to 366');
+    throw new InvalidArgumentError('expected a whole number of days from 1 to 366, in decimal digits');
   }
   return days;
 }

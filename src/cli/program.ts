@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { usageError } from '../core/errors.js';
 import { registerApplyCommand } from './commands/apply.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerCabCommand } from './commands/cab.js';
@@ -67,7 +68,36 @@ Examples:
   registerCabCommand(program);
   registerScheduleCommand(program);
   registerPolicyCommand(program);
+  registerHelpCommand(program);
   return program;
+}
+
+/**
+ * `help [command]`. why: commander's own prints the top-level help and exits 0 for a name it does not
+ * know, so `netchange help valdiate` in a script would pass; here it is an unknown command (exit 2).
+ */
+function registerHelpCommand(program: Command): void {
+  program.helpCommand(false);
+  program
+    .command('help')
+    .argument('[command]')
+    .description('display help for command')
+    .helpOption(false)
+    .action((name: string | undefined) => {
+      if (name === undefined) program.help();
+      const command = program.commands.find(
+        (candidate) =>
+          candidate.name() !== 'help' &&
+          (candidate.name() === name || candidate.aliases().includes(name ?? '')),
+      );
+      if (!command) {
+        const names = program.commands
+          .map((candidate) => candidate.name())
+          .filter((known) => known !== 'help');
+        throw usageError(`unknown command '${name}'`, `The commands are: ${names.join(', ')}.`);
+      }
+      command.help();
+    });
 }
 
 /**

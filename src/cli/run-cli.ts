@@ -3,7 +3,9 @@ import pc from 'picocolors';
 import { neutralizeControlCharacters } from '../core/control-characters.js';
 import { NetchangeError } from '../core/errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { writeOutput } from './options.js';
 import { buildProgram } from './program.js';
+import { VERSION } from './version.js';
 
 /**
  * Runs the CLI and returns the exit code. The one place that catches errors:
@@ -11,6 +13,13 @@ import { buildProgram } from './program.js';
  */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  // why: a gate that refuses by throwing (apply, plan) still owes `--format json` its one JSON object.
+  let json: { output: string | undefined } | undefined;
+  program.hook('preAction', (_program, action) => {
+    const options = action.opts<{ format?: unknown; output?: unknown }>();
+    if (options.format === 'json')
+      json = { output: typeof options.output === 'string' ? options.output : undefined };
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.passed;
@@ -28,7 +37,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof NetchangeError) {
       printError(error);
-      return exitCodeFor(error.code);
+      const exitCode = exitCodeFor(error.code);
+      if (json && exitCode === EXIT.failed) await writeRefusal(error, json.output);
+      return exitCode;
     }
     process.stderr.write(
       `${pc.red('netchange: internal error')}: ${error instanceof Error ? error.message : String(error)}\n` +
@@ -36,6 +47,30 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     );
     if (process.env.NETCHANGE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return EXIT.internal;
+  }
+}
+
+/**
+ * The one JSON object `--format json` promises, for a refusal (exit 1) that ended the command before
+ * its report: what refused, with its findings. Usage errors (exit 2) stay on stderr only.
+ */
+async function writeRefusal(error: NetchangeError, output: string | undefined): Promise<void> {
+  const refusal = {
+    schemaVersion: 1,
+    tool: { name: 'netchange', version: VERSION },
+    ok: false,
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.hint ? { hint: error.hint } : {}),
+      findings: error.findings,
+    },
+  };
+  try {
+    await writeOutput(`${JSON.stringify(refusal, null, 2)}\n`, output, process.cwd());
+  } catch (writeError) {
+    if (writeError instanceof NetchangeError) printError(writeError);
+    else throw writeError;
   }
 }
 

@@ -424,6 +424,11 @@ export function describeMatch(match: ControlMatch | undefined): string {
 
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const COMMIT = /^[0-9a-fA-F]{7,64}$/;
+
+/** A commit sha as approvals and `--commit` name it: 7 to 64 hex digits (abbreviated, SHA-1 or SHA-256). */
+export function isCommitSha(value: string): boolean {
+  return COMMIT.test(value);
+}
 // why: loose on purpose: the proposal schema owns the id format; this only rejects what cannot be one.
 const PROPOSAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -512,7 +517,7 @@ export function loadApprovals(text: string, file: string): { approvals: Approval
       if (record.hold) approval.hold = true;
     }
     if (record.commit !== undefined) {
-      if (typeof record.commit !== 'string' || !COMMIT.test(record.commit)) {
+      if (typeof record.commit !== 'string' || !isCommitSha(record.commit)) {
         problem(
           `approval ${index + 1}: commit must be a commit sha (7 to 64 hex digits)`,
           [index, 'commit'],

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { configError, NetchangeError, usageError } from '../core/errors.js';
 import { remoteUrls } from '../git/simple-git.js';
+import { checkedApiUrl } from './api-url.js';
 import type { GitHubAuth } from './octokit-github.js';
 
 /** The pull request (or commit) a command reports on. */
@@ -87,9 +88,11 @@ export async function resolveGitHubTarget(options: ResolveTargetOptions): Promis
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return {
     repository,
-    apiUrl:
-      env.GITHUB_API_URL ||
-      (config && fromConfig.apiUrl ? configuredApiUrl(fromConfig.apiUrl, remotes, config) : DEFAULT_API_URL),
+    apiUrl: env.GITHUB_API_URL
+      ? checkedApiUrl(env.GITHUB_API_URL, 'GITHUB_API_URL')
+      : config && fromConfig.apiUrl
+        ? configuredApiUrl(fromConfig.apiUrl, remotes, config)
+        : DEFAULT_API_URL,
     ...(pullNumber !== undefined ? { pullNumber } : {}),
     // why: the payload's head sha only describes the payload's pull request.
     ...(event.headSha && (options.pullNumber === undefined || options.pullNumber === event.pullNumber)
@@ -122,9 +125,9 @@ function configuredApiUrl(apiUrl: string, remotes: Map<string, string>, config: 
     'Set GITHUB_API_URL to the API you mean (GitHub Actions sets it), or make github.apiUrl name the host of `git remote get-url origin`.';
   let apiHost: string;
   try {
-    apiHost = new URL(apiUrl).hostname.toLowerCase();
-  } catch {
-    throw refusal(`github.apiUrl is not a URL: ${apiUrl}`, hint, 'apiUrl', config);
+    apiHost = new URL(checkedApiUrl(apiUrl, 'github.apiUrl')).hostname.toLowerCase();
+  } catch (error) {
+    throw refusal(error instanceof Error ? error.message : String(error), hint, 'apiUrl', config);
   }
   const origin = remotes.get('origin');
   const originHost = origin ? parseRemote(origin)?.host : undefined;

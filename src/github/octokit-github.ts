@@ -4,6 +4,7 @@
  */
 import { App, Octokit, RequestError } from 'octokit';
 import { NetchangeError } from '../core/errors.js';
+import { checkedApiUrl, withoutUrlCredentials } from './api-url.js';
 import type {
   CheckAnnotation,
   CheckConclusion,
@@ -71,13 +72,18 @@ export async function createOctokitGitHub(options: OctokitGitHubOptions): Promis
   ): boolean => {
     const retry = retryCount < retries && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
     warn(
-      `GitHub ${what} for ${request.method} ${request.url}; ${retry ? `retrying in ${retryAfter}s` : `giving up (retry after ${retryAfter}s)`}`,
+      withoutUrlCredentials(
+        `GitHub ${what} for ${request.method} ${request.url}; ${retry ? `retrying in ${retryAfter}s` : `giving up (retry after ${retryAfter}s)`}`,
+      ),
     );
     return retry;
   };
   const ThrottledOctokit = Octokit.defaults({
     request: { fetch: timedFetch },
-    baseUrl: (options.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
+    baseUrl: checkedApiUrl(options.apiUrl ?? 'https://api.github.com', 'the GitHub API URL').replace(
+      /\/+$/,
+      '',
+    ),
     userAgent: 'netchange',
     // why: octokit's default logger prints request details to the console; we report retries ourselves.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
@@ -603,15 +609,20 @@ async function call<T>(
     if (error instanceof RequestError) {
       if (expected.includes(error.status)) throw error;
       const message = (error.response?.data as { message?: string } | undefined)?.message ?? error.message;
-      throw new NetchangeError('E_GITHUB', `GitHub refused to ${what}: ${error.status} ${message}`, {
-        hint: hintFor(error.status),
-        cause: error,
-      });
+      // why: a failed fetch's message repeats the request's URL; its user info must not be printed.
+      throw new NetchangeError(
+        'E_GITHUB',
+        withoutUrlCredentials(`GitHub refused to ${what}: ${error.status} ${message}`),
+        {
+          hint: hintFor(error.status),
+          cause: error,
+        },
+      );
     }
     if (error instanceof NetchangeError) throw error;
     throw new NetchangeError(
       'E_GITHUB',
-      `could not ${what}: ${error instanceof Error ? error.message : String(error)}`,
+      withoutUrlCredentials(`could not ${what}: ${error instanceof Error ? error.message : String(error)}`),
       {
         hint: 'Check the network and GITHUB_API_URL.',
         cause: error,

@@ -5,7 +5,7 @@
  * redactor learns it before anything is described, so no message, error or payload can carry it.
  */
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EvidenceRecord } from '../audit/types.js';
 import { configError, NetchangeError, usageError } from '../core/errors.js';
@@ -13,7 +13,7 @@ import { readTextFile } from '../documents/read-file.js';
 import type { ChatName, Notification } from '../notify/model.js';
 import { buildSlackMessage } from '../notify/slack.js';
 import { describeApplyNotification } from '../notify/sources/apply-result.js';
-import { describeCabJson, describeCabMarkdown, describeCabPack } from '../notify/sources/cab.js';
+import { describeCabJson, describeCabMarkdown, describeCabPack, isCabPack } from '../notify/sources/cab.js';
 import { describeDigestNotification } from '../notify/sources/digest.js';
 import type { NotificationSourceName } from '../notify/sources/registry.js';
 import { buildTeamsMessage } from '../notify/teams.js';
@@ -270,8 +270,13 @@ async function loadApplyNotification(
       describeApplyNotification({ result, ...(evidence ? { evidence } : {}), ...(link ? { link } : {}) }),
     );
   }
+  // why: a wrong directory must not pass as "nothing to announce"; the apply workflow runs notify only
+  // when some run wrote a result.json, so an empty folder here is a mistake in the command.
   if (notifications.length === 0)
-    context.notice(`${request.runDir} holds no apply run (no result.json): nothing to post`);
+    throw usageError(
+      `${request.runDir} holds no apply run: no result.json in it or in a directory directly under it`,
+      'Name the run directory netchange apply printed, or the folder of them (.netchange/runs); plan runs have no result.json.',
+    );
   return notifications;
 }
 
@@ -311,9 +316,22 @@ async function loadCabNotification(
         'Pass the file `netchange cab --format json` wrote, or its markdown.',
       );
     }
-    return [describeCabJson(pack, link)];
+    return [notEmptyPack(isCabPack(pack), describeCabJson(pack, link), request.file)];
   }
-  return [describeCabMarkdown(text, link)];
+  return [notEmptyPack(false, describeCabMarkdown(text, link), request.file)];
+}
+
+/**
+ * A pack read from a file, refused when nothing in it reads as a pack. why: every pack `netchange
+ * cab` writes has sections, even when they are empty, so a file with none (a wrong path, another
+ * document) would otherwise be announced to the channel as "The pack is empty.".
+ */
+function notEmptyPack(structured: boolean, notification: Notification, file: string): Notification {
+  if (structured || notification.sections.length > 0) return notification;
+  throw usageError(
+    `${file} is not a CAB pack: it has no sections${/\.json$/i.test(file) ? ' (lists of changes)' : ' (## headings under a # title)'}`,
+    'Pass the file `netchange cab --format markdown|json --output FILE` wrote, or leave out --file to assemble the pack now.',
+  );
 }
 
 /**
@@ -328,6 +346,11 @@ async function applyRunDirectories(
 ): Promise<{ absolute: string; shown: string }[]> {
   if (!existsSync(absolute))
     throw usageError(`${shown} does not exist`, 'Name the run directory apply printed.');
+  if (!(await stat(absolute)).isDirectory())
+    throw usageError(
+      `${shown} is not a directory`,
+      'Name the run directory apply printed (it holds result.json).',
+    );
   if (existsSync(path.join(absolute, 'result.json'))) return [{ absolute, shown }];
   const entries = await readdir(absolute, { withFileTypes: true });
   return entries

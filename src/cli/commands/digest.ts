@@ -52,15 +52,14 @@ Exit codes: 0 the digest was written (also when nothing changed), 2 usage error,
 3 git failed or the GitHub post failed after retries.`,
     )
     .action(async (flags: DigestFlags) => {
-      const { parseSince, parseInstant } = await import('../../audit/cli-support.js');
+      const { parsePeriod, parseInstant } = await import('../../audit/cli-support.js');
       const { digestChanges } = await import('../../use-cases/evidence.js');
       const { renderResult } = await import('../../reporters/registry.js');
       const context = cliContext();
       const until = flags.until ? parseInstant(flags.until, '--until') : context.clock.now();
       const run = await digestChanges(
         {
-          since: parseSince(flags.since, until),
-          until,
+          ...parsePeriod(flags.since, until),
           fetch: flags.fetch,
           ...(flags.repo ? { repo: flags.repo } : {}),
           ...(flags.team ? { team: flags.team } : {}),

@@ -59,6 +59,11 @@ async function runNext(file: string, flags: NextFlags): Promise<number> {
     process.stderr.write(
       neutralizeControlCharacters(`${file} cannot be scheduled until these errors are fixed.\n`),
     );
+    // why: `--format json` promises one JSON object on stdout, also when the answer is "invalid".
+    if (flags.format === 'json') {
+      const { jsonDocument } = await import('../../reporters/reporter.js');
+      process.stdout.write(jsonDocument({ ok: false, file, slots: [], findings: result.errors }));
+    }
     return 1;
   }
   const { renderResult } = await import('../../reporters/registry.js');

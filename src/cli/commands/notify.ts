@@ -87,7 +87,7 @@ configured, the variable unset, an unreadable input), 3 the webhook refused the 
 failing after retries (nothing is lost: run the command again).`,
     )
     .action(async (flags: NotifyFlags) => {
-      const { parseSince, parseInstant } = await import('../../audit/cli-support.js');
+      const { parsePeriod, parseInstant } = await import('../../audit/cli-support.js');
       const { notify } = await import('../../use-cases/notify.js');
       const context = cliContext();
       const until = flags.until ? parseInstant(flags.until, '--until') : context.clock.now();
@@ -110,8 +110,7 @@ failing after retries (nothing is lost: run the command again).`,
           ...(flags.from === 'digest'
             ? {
                 digest: {
-                  since: parseSince(flags.since, until),
-                  until,
+                  ...parsePeriod(flags.since, until),
                   fetch: flags.fetch,
                   ...(flags.team ? { team: flags.team } : {}),
                 },

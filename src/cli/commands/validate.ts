@@ -79,6 +79,13 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
     .action(async (paths: string[], flags: ValidateFlags) => {
       const { validateChanges, validatePullRequest } = await import('../../use-cases/validate.js');
       const { renderResult } = await import('../../reporters/registry.js');
+      const { isCommitSha } = await import('../../control/approvals.js');
+      // why: the same rule as an approval's commit, so a typo is not a commit no approval matches.
+      if (flags.commit !== undefined && !isCommitSha(flags.commit))
+        throw usageError(
+          `--commit must be a commit sha (7 to 64 hex digits), got '${flags.commit}'`,
+          'Copy the sha from `git rev-parse HEAD`.',
+        );
       if (flags.github && flags.approvals)
         throw usageError('--github takes approvals from the reviews; drop --approvals');
       const request = {
