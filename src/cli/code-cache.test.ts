@@ -145,6 +145,25 @@ describe('runBundle', () => {
     expect(off).toEqual({ state: 'off', runs: ['run:40:function:true'] });
     expect(blocked).toEqual({ state: 'absent', runs: ['run:40:function:true'] });
   });
+
+  // why: Node 20's recursive mkdir spins forever under /proc; the run printed its report, then never ended.
+  it.each([
+    ['NETCHANGE_CODE_CACHE=/proc/x', '/proc/netchange-x/v8'],
+    ['XDG_CACHE_HOME=/proc/self/x', '/proc/self/netchange-x/netchange/v8'],
+    ['HOME=/proc', '/proc/.cache/netchange/v8'],
+  ])('skips a cache it cannot make (%s) and ends', async (_setting, cacheDirectory) => {
+    const { options } = await bundleIn();
+
+    const result = await execa(
+      'node',
+      ['--import', TSX_LOADER, RUN_BUNDLE, JSON.stringify({ ...options, cacheDirectory })],
+      { reject: false, timeout: 20_000 },
+    );
+
+    expect(result.timedOut).toBe(false);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ state: 'absent', runs: ['run:40:function:true'] });
+  });
 });
 
 describe('codeCacheDirectory', () => {

@@ -16,7 +16,6 @@ import {
   constants,
   fstatSync,
   lstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -29,6 +28,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import { makeDirectory } from '../documents/write-paths.js';
 
 /** What a run did with the cache: none (off or unsafe), absent, used, or rejected by V8. */
 export type CodeCacheState = 'off' | 'absent' | 'used' | 'rejected';
@@ -163,7 +163,8 @@ function readPrivateFile(directory: string, name: string): Buffer | undefined {
 
 /** Written beside its final name and renamed into place, so a reader never sees half a cache. */
 function writePrivateFile(directory: string, name: string, data: Buffer): void {
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  // why: one level at a time; NETCHANGE_CODE_CACHE=/proc/x made the recursive mkdir spin forever at exit.
+  makeDirectory(directory, { what: 'the code cache', hint: 'Set NETCHANGE_CODE_CACHE=off.', mode: 0o700 });
   if (!isPrivateDirectory(directory)) return;
   const temporary = path.join(directory, `${name}.${process.pid}.tmp`);
   writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });

@@ -4,9 +4,10 @@
  * line of defence; the data was already redacted before it was rendered.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../core/errors.js';
+import { makeDirectory, whyOutsideRepository } from '../documents/write-paths.js';
 import type { Redactor } from '../redact/index.js';
 
 export interface RunDirectory {
@@ -44,18 +45,26 @@ export async function createRunDirectory(options: {
   label?: string;
 }): Promise<RunDirectory> {
   const name = `${runTimestamp(options.at)}${options.label ? `-${options.label}` : ''}`;
-  const directory = options.outDir
-    ? path.resolve(options.cwd, options.outDir)
-    : path.resolve(options.repoRoot, options.runsPath, name);
+  if (options.outDir) return openRunDirectory(path.resolve(options.cwd, options.outDir), options.redactor);
+  const directory = path.resolve(options.repoRoot, options.runsPath, name);
+  // why: --out-dir is the operator's own choice; paths.runs is the repository's, and a pull request
+  // can commit `.netchange -> /elsewhere` so that a plan would write its files there.
+  const outside = whyOutsideRepository(options.repoRoot, directory);
+  if (outside) {
+    throw usageError(
+      `cannot create the run directory ${directory}: ${outside}`,
+      'Remove the symlink (the run folder must be inside the repository), or pass --out-dir DIR to keep the run elsewhere.',
+    );
+  }
   return openRunDirectory(directory, options.redactor);
 }
 
 /** A run directory at an absolute path (created when missing), writing through the redactor. */
 export async function openRunDirectory(directory: string, redactor: Redactor): Promise<RunDirectory> {
-  await makeDirectory(directory);
+  makeRunDirectory(directory);
   const writeHashedText = async (relative: string, text: string) => {
     const target = path.resolve(directory, relative);
-    await mkdir(path.dirname(target), { recursive: true });
+    makeRunDirectory(path.dirname(target));
     // why: step logs arrive already redacted as data by their executor (redactOutput); this text pass,
     // which knows every escaped form of every secret, is the last line of defence.
     const content = Buffer.from(redactor.redactText(text), 'utf8');
@@ -69,7 +78,7 @@ export async function openRunDirectory(directory: string, redactor: Redactor): P
     // why: JSON is redacted as data (a text pass could cut a quoted string and break the document).
     writeJson: async (relative, value) => {
       const target = path.resolve(directory, relative);
-      await mkdir(path.dirname(target), { recursive: true });
+      makeRunDirectory(path.dirname(target));
       await writeFile(target, `${JSON.stringify(redactor.redactValue(value), null, 2)}\n`, {
         mode: 0o600,
       });
@@ -79,34 +88,14 @@ export async function openRunDirectory(directory: string, redactor: Redactor): P
 }
 
 /**
- * Makes the run directory and its missing parents one level at a time. why not mkdir's `recursive`:
- * Node 20 retries it forever where mkdir fails with ENOENT under a parent that exists (`/proc`,
- * `/sys`), a run that never ends; and what it throws names no option. A path that cannot be a
- * directory is a usage error (exit 2).
+ * Makes the run directory and its missing parents (one level at a time: see makeDirectory). A path
+ * that cannot be a directory is a usage error (exit 2).
  */
-async function makeDirectory(directory: string): Promise<void> {
-  const refuse = (reason: string) =>
-    usageError(
-      `cannot create the run directory ${directory}: ${reason}`,
-      'Choose a directory you can write to (--out-dir DIR, or paths.runs in netchange.yaml).',
-    );
-  const where = (entry: string) => (entry === directory ? '' : `${entry}: `);
-  const missing: string[] = [];
-  for (let current = directory; ; current = path.dirname(current)) {
-    const found = await stat(current).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
-      throw refuse(`${where(current)}${error.code ?? error.message}`);
-    });
-    if (found?.isDirectory()) break;
-    if (found) throw refuse(`${current} is a file, not a directory`);
-    missing.unshift(current);
-    if (path.dirname(current) === current) break;
-  }
-  for (const entry of missing) {
-    await mkdir(entry).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw refuse(`${where(entry)}${error.code ?? error.message}`);
-    });
-  }
+function makeRunDirectory(directory: string): void {
+  makeDirectory(directory, {
+    what: 'the run directory',
+    hint: 'Choose a directory you can write to (--out-dir DIR, or paths.runs in netchange.yaml).',
+  });
 }
 
 /** A file-name-safe form of a proposal id or step label. */

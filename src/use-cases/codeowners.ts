@@ -2,13 +2,14 @@
  * `netchange codeowners`: .github/CODEOWNERS generated from the change-control RACI, so GitHub
  * itself requests the right reviewers; with `check`, only compared.
  */
-import { lstat, mkdir, writeFile } from 'node:fs/promises';
+import { lstat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { CODEOWNERS_PATH, compileChangeControlPolicy, renderCodeowners } from '../control/index.js';
-import { configError } from '../core/errors.js';
+import { configError, usageError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
 import { readTextFile } from '../documents/read-file.js';
+import { makeDirectory, whyOutsideRepository } from '../documents/write-paths.js';
 import type { UseCaseContext } from './context.js';
 import { openRequestedWorkspace } from './workspace.js';
 
@@ -82,7 +83,10 @@ export async function syncCodeowners(
     );
     return { ...base, status: current === undefined ? 'missing' : 'stale', patch };
   }
-  await mkdir(path.dirname(target), { recursive: true });
+  const hint = `Make ${path.posix.dirname(CODEOWNERS_PATH)} a folder of this repository (move the file or symlink in its way).`;
+  const outside = whyOutsideRepository(workspace.root, target);
+  if (outside) throw usageError(`cannot write ${CODEOWNERS_PATH}: ${outside}`, hint);
+  makeDirectory(path.dirname(target), { what: `the folder of ${CODEOWNERS_PATH}`, hint });
   await writeFile(target, expected);
   const rules = expected.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
   return { ...base, status: 'written', rules };

@@ -15,7 +15,7 @@
  *    rollback that describes how to put back the running configuration.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { compileChangeControlPolicy } from '../control/index.js';
@@ -28,6 +28,7 @@ import {
   parseCalendarDuration,
   toRfc3339Utc,
 } from '../core/time.js';
+import { makeDirectory } from '../documents/write-paths.js';
 import type { DomainAnswer } from '../drift/domain.js';
 import type { DetectedTarget, DriftReport, DriftTargetReport } from '../drift/model.js';
 import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
@@ -112,7 +113,10 @@ export async function proposeReverts(
       start: firstCandidateStart(request.report.checkedAt, policy.leadTime, zone),
       ...(template ? { template } : {}),
     });
-    await mkdir(changesDirectory, { recursive: true });
+    makeDirectory(changesDirectory, {
+      what: 'the changes folder',
+      hint: 'Make paths.changes (netchange.yaml) a folder you can write to.',
+    });
     await writeFile(file, render(proposal, entry), 'utf8');
     // why: the slot search reads the proposal as validate does (its devices' sites, domain, risk);
     // without a window policy any time is allowed.

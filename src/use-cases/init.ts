@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, lstatSync, type Stats } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Temporal } from 'temporal-polyfill';
 import { usageError } from '../core/errors.js';
 import { isValidTimeZone } from '../core/time.js';
+import { makeDirectory } from '../documents/write-paths.js';
 import { initGitRepository, isInsideWorkTree } from '../git/simple-git.js';
 import type { UseCaseContext } from './context.js';
 import { type PackStarter, packStarter, SAMPLE_PROPOSAL, withPack } from './init-pack.js';
@@ -106,6 +107,11 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
       ),
     )
   ).flat();
+  // why: before anything is written, so a refused target leaves every file as it was.
+  refuseUnwritableTargets(
+    root,
+    targets.map(({ target }) => target),
+  );
   const existing = targets
     .filter(({ target }) => existsSync(path.join(root, target)))
     .map(({ target }) => target);
@@ -115,6 +121,7 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
       'Choose an empty directory, or pass --force to overwrite.',
     );
   }
+  makeDirectory(root, { what: 'the repository', hint: INIT_DIRECTORY_HINT });
   const values: Record<string, string> = {
     __TIMEZONE__: timezone,
     __START__: firstStart(options.now, timezone),
@@ -122,7 +129,7 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
   for (const { template, target } of targets) {
     const text = await readFile(template, 'utf8');
     const destination = path.join(root, target);
-    await mkdir(path.dirname(destination), { recursive: true });
+    makeDirectory(path.dirname(destination), { what: 'the folder', hint: INIT_DIRECTORY_HINT });
     const replaced = text.replace(/__(TIMEZONE|START)__/g, (name) => values[name] ?? name);
     const filled = starter ? withPack(target, replaced, starter) : replaced;
     await writeFile(
@@ -138,6 +145,50 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
     initialisedGit = true;
   }
   return { root, files: targets.map(({ target }) => target).sort(), initialisedGit, runnerLabels };
+}
+
+const INIT_DIRECTORY_HINT = 'Name a directory you can write to, or a new one: netchange init DIR.';
+
+/**
+ * Refuses any target file or folder under the root that is a symlink, or a file where a folder goes
+ * (or the other way round). why: `init --force` would write through `netchange.yaml -> /elsewhere`,
+ * and a `policies -> /elsewhere` folder would receive the policies; the root itself is the
+ * operator's choice and may be a symlink.
+ */
+function refuseUnwritableTargets(root: string, targets: readonly string[]): void {
+  const checked = new Set<string>();
+  for (const target of targets) {
+    const parts = target.split('/');
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const relative = parts.slice(0, depth).join('/');
+      if (checked.has(relative)) continue;
+      checked.add(relative);
+      const entry = path.join(root, relative);
+      const found = lstatOrUndefined(entry);
+      if (!found) break;
+      if (found.isSymbolicLink()) {
+        throw usageError(
+          `${entry} is a symlink; netchange init does not write through symlinks`,
+          'Remove the symlink (or choose another directory) and run netchange init again.',
+        );
+      }
+      const isFolder = depth < parts.length;
+      if (isFolder !== found.isDirectory()) {
+        throw usageError(
+          `${entry} is ${isFolder ? 'a file where netchange init writes a folder' : 'a folder where netchange init writes a file'}`,
+          'Move it away (or choose another directory) and run netchange init again.',
+        );
+      }
+    }
+  }
+}
+
+function lstatOrUndefined(entry: string): Stats | undefined {
+  try {
+    return lstatSync(entry);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A workflow template made the repository's: its zone, the digest's local morning, the runner's labels. */
