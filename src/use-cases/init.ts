@@ -45,6 +45,8 @@ export interface InitOptions {
 const DEFAULT_RUNNER_LABELS: readonly string[] = ['self-hosted', 'netchange'];
 // why: a label GitHub accepts and a YAML single-quoted JSON string can hold without escaping.
 const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+// why: GitHub's own images (ubuntu-latest, windows-2022, macos-14); the device jobs would run outside.
+const GITHUB_HOSTED_LABEL = /^(ubuntu|windows|macos)-/i;
 
 /**
  * The runner labels of `--runner a,b`: each a GitHub runner label, at least one, none twice.
@@ -60,6 +62,13 @@ function parseRunnerLabels(text: string): string[] {
         ? `--runner '${text}' has an empty label`
         : `--runner: '${bad}' is not a runner label (letters, digits, '.', '_' and '-')`,
       'Give the labels of the self-hosted runner inside the management network, comma-separated: --runner self-hosted,plant-a.',
+    );
+  }
+  const hosted = labels.find((label) => GITHUB_HOSTED_LABEL.test(label));
+  if (hosted !== undefined) {
+    throw usageError(
+      `--runner: '${hosted}' is a GitHub-hosted runner, which cannot reach devices in the management network`,
+      'Give the labels of your self-hosted runner there, comma-separated: --runner self-hosted,plant-a (docs/scale.md).',
     );
   }
   if (new Set(labels).size !== labels.length) {

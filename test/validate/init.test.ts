@@ -100,14 +100,19 @@ describe('netchange init', () => {
     }
   });
 
-  it('refuses runner labels GitHub would not take, before writing anything', async () => {
+  it('refuses runner labels GitHub would not take, or GitHub-hosted ones, before writing anything', async () => {
     const empty = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-'));
     directory = empty;
 
     const results = await Promise.all(
-      ['self-hosted,', 'self hosted', 'a,a', '["self-hosted"]'].map((runner) =>
-        runCli(['init', 'network', '--runner', runner], { cwd: empty }),
-      ),
+      [
+        'self-hosted,',
+        'self hosted',
+        'a,a',
+        '["self-hosted"]',
+        'ubuntu-latest',
+        'self-hosted,windows-2022',
+      ].map((runner) => runCli(['init', 'network', '--runner', runner], { cwd: empty })),
     );
 
     for (const result of results) {

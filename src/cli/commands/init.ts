@@ -31,8 +31,9 @@ export function registerInitCommand(program: Command): void {
     .option(
       '--runner <labels>',
       'labels of the self-hosted runner inside the management network, comma-separated: the workflows ' +
-        'run plan, apply and drift there unless the repository variable NETCHANGE_RUNNER says otherwise ' +
-        '(default: self-hosted,netchange)',
+        'run plan (on pull requests and reviews), apply (scheduled and emergency) and drift there unless ' +
+        'the repository variable NETCHANGE_RUNNER says otherwise (default: self-hosted,netchange; ' +
+        'GitHub-hosted labels such as ubuntu-latest are refused: they cannot reach the devices)',
     )
     .addHelpText(
       'after',
@@ -76,7 +77,7 @@ explain) and adapt it to your organisation (docs/policy-packs.md).`,
         `Created ${result.files.length} files in ${result.root}${result.initialisedGit ? ' (and a git repository)' : ''}:\n` +
           `${result.files.map((file) => `  ${file}`).join('\n')}\n\n` +
           `Next: cd ${directory} && netchange validate && netchange plan\n\n` +
-          `On GitHub, plan, apply and drift run on a self-hosted runner labelled ${result.runnerLabels.join(', ')},\n` +
+          `On GitHub, plan, apply (scheduled and emergency) and drift run on a self-hosted runner labelled ${result.runnerLabels.join(', ')},\n` +
           'inside the management network (docs/scale.md): those jobs wait until one is registered.\n' +
           'The repository variable NETCHANGE_RUNNER (a JSON list of labels) changes the labels for every workflow.\n',
       );
