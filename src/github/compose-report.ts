@@ -116,7 +116,7 @@ export function composeReport(raw: ComposeInput): ComposedReport {
   const planKnown =
     input.plan !== undefined || (input.planMarkdown?.trim() ?? '') !== '' || planViews !== undefined;
   const planHeader = input.plan?.held
-    ? heldPlanMarkdown(input.plan.held)
+    ? `${heldPlanMarkdown(input.plan.held).trim()}${describeShardProblems(input.plan)}`
     : input.plan
       ? describePlan(input.plan)
       : withoutReadyMark(input.planMarkdown?.trim() ?? '');
@@ -318,11 +318,18 @@ function describePlan(plan: PlanDocument): string {
     errors ? ` · ${errors} tool errors` : '',
     cancelled ? ` · ${cancelled} cancelled` : '',
     plan.commit ? ` · commit \`${plan.commit.slice(0, 12)}\`` : '',
-    // why: a merged plan whose shards do not add up must say which part of the change nobody planned.
-    ...(problems.length > 0
-      ? ['\n\n**The shards do not add up:**\n', ...problems.map((problem) => `\n- ❌ ${problem}`)]
-      : []),
+    describeShardProblems(plan),
   ].join('');
+}
+
+/**
+ * The shards' problems, after the plan's line or a held plan's reason. why: a merged plan whose shards
+ * do not add up must say which part of the change nobody planned, held for a code review or not.
+ */
+function describeShardProblems(plan: PlanDocument): string {
+  const problems = plan.problems ?? [];
+  if (problems.length === 0) return '';
+  return ['\n\n**The shards do not add up:**\n', ...problems.map((problem) => `\n- ❌ ${problem}`)].join('');
 }
 
 // why: plan.md marks planned proposals with ✅; in the comment ✅ means a ready proposal only.

@@ -122,6 +122,9 @@ describe('a plan held for code review, in shards', () => {
     expect(merged.stdout).toContain(`code changes in ${PLAYBOOK} need a review before they run`);
     expect(merged.stderr).not.toContain('is missing');
     expect(mixedUp.stderr).toContain('shard 2/2 is missing');
+    // why: the comment says it too, beside the held plan's reason, not only the check's conclusion.
+    expect(mixedUp.stdout).toContain('**The shards do not add up:**');
+    expect(mixedUp.stdout).toContain('shard 2/2 is missing');
     expect(mixedUp.stderr).toContain('would conclude failure');
     expect(standIn.violations).toEqual([]);
   });
