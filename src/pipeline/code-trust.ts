@@ -85,13 +85,16 @@ export function executableChanges(
 }
 
 /**
- * Whether two configurations name different programs for the executors (`executors.ansiblePlaybook`,
- * `ansibleInventory`, `terraform`): a pull request that points one at another program changes what
- * runs as much as one that edits a playbook.
+ * Whether two configurations differ in what shapes a run: the programs of the executors
+ * (`executors.ansiblePlaybook`, `ansibleInventory`, `terraform`), which a pull request could point at
+ * another program, or the folder plan writes its run into (`paths.runs`), which it could point into
+ * a folder Ansible reads as variables (`inventory/group_vars/all`), so a later step would load what
+ * an earlier one wrote. Either changes what runs as much as an edited playbook.
  */
-function programsDiffer(head: ResolvedConfig, base: ResolvedConfig): boolean {
-  const programs = (config: ResolvedConfig) => JSON.stringify(executorCommands(config.executors));
-  return programs(head) !== programs(base);
+function runShapeDiffers(head: ResolvedConfig, base: ResolvedConfig): boolean {
+  const shape = (config: ResolvedConfig) =>
+    JSON.stringify([executorCommands(config.executors), path.posix.normalize(config.paths.runs)]);
+  return shape(head) !== shape(base);
 }
 
 /**
@@ -145,8 +148,8 @@ export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOpt
     isProposal: (file) => isProposalFile(workspace, file),
     isTemplateFree: (file) => isTemplateFree(workspace, file),
   });
-  // why: netchange.yaml is policy data, except where it names the programs plan runs.
-  if (programsDiffer(workspace.config, baseConfig)) files.unshift(CONFIG_FILE);
+  // why: netchange.yaml is policy data, except where it names the programs plan runs or its run folder.
+  if (runShapeDiffers(workspace.config, baseConfig)) files.unshift(CONFIG_FILE);
   const baseSecretEnv = baseConfig.secrets.env;
   if (files.length === 0)
     return { baseCommit, files, reviewers: [], approvedBy: [], trusted: true, baseSecretEnv };

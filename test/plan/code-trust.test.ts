@@ -163,6 +163,19 @@ describe("plan runs a pull request's changed code only once a code reviewer appr
     expect(ran).toBe(false);
   });
 
+  // why: Ansible loads every file in group_vars/all as variables, so what one step's run wrote there
+  // would be the next step's variables.
+  it("holds a pull request that moves plan's run folder into a folder Ansible reads", async () => {
+    const { repository } = await pullRequest(async (pr) => {
+      await changeProposalOnly(pr);
+      const config = await readFile(path.join(pr.root, 'netchange.yaml'), 'utf8');
+      await pr.write({ 'netchange.yaml': `${config}paths:\n  runs: inventory/group_vars/all\n` });
+    });
+    cleanups.push(repository);
+
+    await expectHeld(repository, 'netchange.yaml');
+  });
+
   it('holds a pull request that moves the changes folder onto the playbooks', async () => {
     const { repository } = await pullRequest(async (pr) => {
       await changePlaybook(pr);
