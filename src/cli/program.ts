@@ -68,32 +68,33 @@ Examples:
   registerCabCommand(program);
   registerScheduleCommand(program);
   registerPolicyCommand(program);
-  registerHelpCommand(program);
+  // why: every group (netchange, audit, policy) answers `help NAME` the same way.
+  for (const group of [program, ...program.commands.filter((command) => command.commands.length > 0)])
+    registerHelpCommand(group);
   return program;
 }
 
 /**
- * `help [command]`. why: commander's own prints the top-level help and exits 0 for a name it does not
- * know, so `netchange help valdiate` in a script would pass; here it is an unknown command (exit 2).
+ * `help [command]` of the program or a command group. why: commander's own prints the group's help
+ * and exits 0 for a name it does not know, so `netchange help valdiate` or `netchange audit help
+ * verfy` in a script would pass; here it is an unknown command (exit 2).
  */
-function registerHelpCommand(program: Command): void {
-  program.helpCommand(false);
-  program
+function registerHelpCommand(group: Command): void {
+  group.helpCommand(false);
+  group
     .command('help')
     .argument('[command]')
     .description('display help for command')
     .helpOption(false)
     .action((name: string | undefined) => {
-      if (name === undefined) program.help();
-      const command = program.commands.find(
+      if (name === undefined) group.help();
+      const command = group.commands.find(
         (candidate) =>
           candidate.name() !== 'help' &&
           (candidate.name() === name || candidate.aliases().includes(name ?? '')),
       );
       if (!command) {
-        const names = program.commands
-          .map((candidate) => candidate.name())
-          .filter((known) => known !== 'help');
+        const names = group.commands.map((candidate) => candidate.name()).filter((known) => known !== 'help');
         throw usageError(`unknown command '${name}'`, `The commands are: ${names.join(', ')}.`);
       }
       command.help();

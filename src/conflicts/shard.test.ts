@@ -42,10 +42,22 @@ describe('parseShard', () => {
   });
 
   it.each([
+    ['0001/2', { index: 1, count: 2 }],
+    ['01/08', { index: 1, count: 8 }],
+    ['2/0256', { index: 2, count: 256 }],
+  ])('reads leading zeros in %s as the same numbers', (value, shard) => {
+    expect(parseShard(value)).toEqual(shard);
+  });
+
+  it.each([
     ['0/4', 'K must be between 1 and N'],
     ['5/4', 'K must be between 1 and N'],
     ['1/0', 'N must be between 1 and 256'],
     ['1/257', 'N must be between 1 and 256'],
+    ['1000/1000', 'N must be between 1 and 256'],
+    ['1/99999999999999999999', 'N must be between 1 and 256'],
+    ['1000/8', 'K must be between 1 and N (8)'],
+    ['0/0000', 'N must be between 1 and 256'],
     ['2', 'is not K/N'],
     ['a/b', 'is not K/N'],
     ['-1/4', 'is not K/N'],

@@ -24,11 +24,15 @@ export interface Shard {
 /** GitHub Actions runs at most 256 jobs of one matrix. */
 export const MAX_SHARDS = 256;
 
-/** Parses `K/N` (1 ≤ K ≤ N ≤ 256); anything else is a usage error (exit 2). */
+/**
+ * Parses `K/N` (1 ≤ K ≤ N ≤ 256) in decimal digits; anything else is a usage error (exit 2).
+ * why: any number of digits is read, so `1000/1000` is told that N is too large rather than that it
+ * is not K/N; leading zeros (`01/08`, as a matrix may format them) read as the same numbers.
+ */
 export function parseShard(value: string): Shard {
-  const match = /^(\d{1,3})\/(\d{1,3})$/.exec(value.trim());
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
   const hint = `Write --shard K/N with 1 ≤ K ≤ N ≤ ${MAX_SHARDS}, e.g. --shard 2/8.`;
-  if (!match) throw usageError(`--shard ${value} is not K/N`, hint);
+  if (!match) throw usageError(`--shard ${value} is not K/N (two whole numbers, like 2/8)`, hint);
   const index = Number(match[1]);
   const count = Number(match[2]);
   if (count < 1 || count > MAX_SHARDS)

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { parseFast, parseYaml, parseYamlWithPositions } from './parse-yaml.js';
+import { MAX_NESTING_DEPTH, parseFast, parseYaml, parseYamlWithPositions } from './parse-yaml.js';
 
 describe('parseYaml', () => {
   it('never throws, whatever the bytes', () => {
@@ -184,6 +184,51 @@ describe('parseYaml', () => {
     expect(document.findings).toEqual([
       expect.objectContaining({ ruleId: 'yaml', line, message: expect.stringContaining('is not allowed') }),
     ]);
+  });
+
+  // why: both parsers recurse per level; thousands of levels ran them out of stack, and the finding
+  // said only "Maximum call stack size exceeded".
+  const nested = {
+    'flow lists, never closed': (depth: number) => '['.repeat(depth),
+    'flow lists': (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`,
+    'flow mappings': (depth: number) => `${'{a: '.repeat(depth)}1${'}'.repeat(depth)}`,
+    'block mappings': (depth: number) =>
+      `${Array.from({ length: depth }, (_, level) => `${'  '.repeat(level)}k:`).join('\n')} 1\n`,
+    'block lists': (depth: number) => `${'- '.repeat(depth)}x\n`,
+  };
+
+  it.each(
+    Object.entries(nested).flatMap(([form, text]) => [
+      [form, MAX_NESTING_DEPTH + 1, text],
+      [form, 5000, text],
+    ]),
+  )('refuses %s %i deep at line 1, naming the limit', (_, depth, text) => {
+    const document = parseYaml('changes/deep.yaml', text(depth));
+
+    expect(document.value).toBeUndefined();
+    expect(document.findings).toEqual([
+      {
+        ruleId: 'yaml',
+        severity: 'error',
+        message: `the document nests deeper than ${MAX_NESTING_DEPTH} levels`,
+        hint: expect.stringContaining('Flatten'),
+        file: 'changes/deep.yaml',
+        line: 1,
+        column: 1,
+      },
+    ]);
+    expect(parseYamlWithPositions('changes/deep.yaml', text(depth)).findings).toEqual(document.findings);
+  });
+
+  it.each(
+    Object.entries(nested)
+      .filter(([form]) => !form.includes('never closed'))
+      .map(([form, text]) => [form, text] as const),
+  )('reads %s exactly as deep as the limit on both parsers alike', (_, text) => {
+    const document = parseYaml('a.yaml', text(MAX_NESTING_DEPTH));
+
+    expect(document.findings).toEqual([]);
+    expect(document.value).toEqual(parseYamlWithPositions('a.yaml', text(MAX_NESTING_DEPTH)).value);
   });
 
   it('computes positions lazily for a clean file, at the right line', () => {

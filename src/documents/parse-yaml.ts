@@ -1,12 +1,14 @@
 import jsYaml from 'js-yaml';
 import {
+  Composer,
+  type CST,
   isMap,
   isPair,
   isScalar,
   isSeq,
   LineCounter,
   type Node,
-  parseAllDocuments,
+  Parser,
   type YAMLMap,
 } from 'yaml';
 import type { Finding } from '../core/findings.js';
@@ -42,6 +44,15 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const FORBIDDEN_TEXT = /__proto__|constructor|prototype|\\/;
 // why: an alias bomb expands a few lines into billions of nodes; 100 aliases is plenty for real files.
 const MAX_ALIAS_COUNT = 100;
+/**
+ * How many mappings and lists may sit one inside another (the top one counts as 1).
+ * why: a proposal, policy or inventory nests a few dozen levels at most. Both parsers recurse per
+ * level and run out of stack some thousands deep ("Maximum call stack size exceeded", or a crash
+ * of the process), so a deeper file is refused before either recurses that far.
+ */
+export const MAX_NESTING_DEPTH = 64;
+// why: thrown from js-yaml's listener to stop it before its recursion goes deeper than the limit.
+const TOO_DEEP = Symbol('too deep');
 
 /**
  * Parses one YAML document, never throwing: every problem becomes a `yaml` finding with a position.
@@ -99,7 +110,8 @@ const TAG_AT_NODE_START = /(?:[ \t\r\n]|#[^\n]*)*!/y;
  * The fast parser's value, or undefined when it cannot vouch for the file: it failed, the document
  * is not a mapping or list, or it saw an anchor (every alias needs one; an alias bomb needs many) or
  * an explicit tag, which the positional parser bounds and reports with their lines, or the text holds
- * a YAML 1.1 line break, which the positional parser reports.
+ * a YAML 1.1 line break, which the positional parser reports, or it nests so deep that the positional
+ * parser must measure it.
  */
 export function parseFast(text: string): unknown {
   if (YAML_1_1_LINE_BREAK.test(text)) return undefined;
@@ -113,8 +125,11 @@ export function parseFast(text: string): unknown {
       // why: js-yaml reports every node it composes; an anchor shows on the node, a tag in the text
       // where the node starts (an implicitly typed `1` and an explicit `!!int 1` end up alike).
       listener(event, state) {
+        // why: js-yaml opens at least one node per level (sometimes two), so a file this deep may
+        // nest too deep; the positional parser measures it exactly, before it recurses.
         if (event === 'open') {
           starts.push(state.position);
+          if (starts.length > MAX_NESTING_DEPTH) throw TOO_DEEP;
           return;
         }
         const start = starts.pop() ?? 0;
@@ -150,7 +165,12 @@ function hasForbiddenKey(value: unknown): boolean {
  */
 export function parseYamlWithPositions(file: string, text: string): YamlDocument {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // why: parseAllDocuments, split at the syntax tree (which the parser builds without recursing), so
+  // the depth is measured there before the composer recurses through it.
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  if (tokens.some((token) => token.type === 'document' && nestsDeeperThan(token.value, MAX_NESTING_DEPTH)))
+    return emptyResult(file, text, [tooDeepFinding(file)]);
+  const documents = Array.from(new Composer({ uniqueKeys: true }).compose(tokens));
   const findings: Finding[] = [];
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -165,7 +185,7 @@ export function parseYamlWithPositions(file: string, text: string): YamlDocument
     ...at(offset),
   });
 
-  const list = Array.isArray(documents) ? documents : [];
+  const list = documents;
   const document = list[0];
   if (!document || document.contents === null) {
     return emptyResult(file, text, [
@@ -255,6 +275,35 @@ export function parseYamlWithPositions(file: string, text: string): YamlDocument
     keyPositionOf,
     positionAt: at,
   };
+}
+
+/** The one finding for a document nested deeper than MAX_NESTING_DEPTH, at its start. */
+function tooDeepFinding(file: string): Finding {
+  return {
+    ruleId: 'yaml',
+    severity: 'error',
+    message: `the document nests deeper than ${MAX_NESTING_DEPTH} levels`,
+    hint: 'Flatten the structure: a proposal, policy or inventory needs a few levels of mappings and lists, never dozens.',
+    file,
+    line: 1,
+    column: 1,
+  };
+}
+
+/**
+ * Whether mappings and lists in the syntax tree sit more than `limit` deep, the top one at depth 1.
+ * Stops past the limit, so the walk's own recursion stays shallow.
+ */
+function nestsDeeperThan(token: CST.Token | null | undefined, limit: number, depth = 0): boolean {
+  if (!token) return false;
+  if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection')
+    return false;
+  if (depth + 1 > limit) return true;
+  return token.items.some(
+    (item) =>
+      ('key' in item && nestsDeeperThan(item.key, limit, depth + 1)) ||
+      nestsDeeperThan(item.value, limit, depth + 1),
+  );
 }
 
 function emptyResult(file: string, source: string, findings: Finding[]): YamlDocument {

@@ -206,6 +206,16 @@ export async function readLease(refs: LockRefs, ref: string): Promise<Lease | un
 }
 
 /** `netchange unlock NAME`: removes a lock and says whose it was. */
+/**
+ * Whether `name` (or its full ref) is a lock name netchange can have taken: one `refSafe` component.
+ * why: every other name is one no lock is held under (many, like `a..b` or `x y`, git cannot even
+ * hold), so `unlock` refuses it as mistyped rather than reporting that no lock was there.
+ */
+export function isLockName(name: string): boolean {
+  const bare = name.replace(/^refs\/netchange\/locks\//, '');
+  return refSafe(bare) === bare;
+}
+
 export async function unlock(refs: LockRefs, name: string): Promise<{ released: boolean; lease?: Lease }> {
   const ref = `${LOCK_PREFIX}${name.replace(/^refs\/netchange\/locks\//, '')}`;
   const lease = await readLease(refs, ref);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StepResult } from '../executors/types.js';
 import { GITHUB_LIMITS } from '../github/limits.js';
 import type { PlanDocument } from './plan-document.js';
-import { renderPlanMarkdown } from './render-plan.js';
+import { renderPlanMarkdown, renderPlanText } from './render-plan.js';
 
 function plan(steps: StepResult[]): PlanDocument {
   return {
@@ -134,5 +134,22 @@ describe('renderPlanMarkdown', () => {
     expect(markdown.length).toBeLessThanOrEqual(GITHUB_LIMITS.commentSection);
     expect(markdown).toContain('CHG-1');
     expect(markdown).toContain('per-device diffs are in plan.md');
+  });
+});
+
+describe('renderPlanText', () => {
+  it('names the shard in the summary line of a `plan --shard K/N` run', () => {
+    const sharded = { ...plan([]), shard: { index: 2, count: 4, selected: ['changes/a.yaml'] } };
+
+    const text = renderPlanText(sharded, { color: false });
+
+    expect(text).toContain('\nshard 2/4: 1 proposal: 1 planned, 0 failed, 0 tool errors; 1 with changes\n');
+  });
+
+  it('says no shard in the summary line of an unsharded run', () => {
+    const text = renderPlanText(plan([]), { color: false });
+
+    expect(text).toContain('\n1 proposal: 1 planned');
+    expect(text).not.toContain('shard');
   });
 });

@@ -105,8 +105,10 @@ export function renderPlanText(
     lines.push('');
   }
   const summary = plan.summary;
+  // why: each shard's CI log shows only its part; the summary says which part it is.
+  const shard = plan.shard ? `shard ${plan.shard.index}/${plan.shard.count}: ` : '';
   lines.push(
-    `${summary.proposals} proposal${summary.proposals === 1 ? '' : 's'}: ${summary.planned} planned, ${summary.failed} failed, ${summary.errors} tool errors${summary.cancelled ? `, ${summary.cancelled} cancelled` : ''}; ${summary.changed} with changes`,
+    `${shard}${summary.proposals} proposal${summary.proposals === 1 ? '' : 's'}: ${summary.planned} planned, ${summary.failed} failed, ${summary.errors} tool errors${summary.cancelled ? `, ${summary.cancelled} cancelled` : ''}; ${summary.changed} with changes`,
   );
   if (options.runDirectory) lines.push(colors.dim(`artifacts: ${options.runDirectory}`));
   return `${lines.join('\n')}\n`;

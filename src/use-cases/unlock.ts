@@ -1,6 +1,8 @@
 /** `netchange unlock`: releases a device or stack lock a run left behind, on GitHub or locally. */
+
+import { usageError } from '../core/errors.js';
 import { createGitLockRefs } from '../locks/git-lock-refs.js';
-import { type Lease, type LockRefs, unlock } from '../locks/locks.js';
+import { isLockName, type Lease, type LockRefs, unlock } from '../locks/locks.js';
 import { githubSettings } from '../pipeline/workspace.js';
 import type { UseCaseContext } from './context.js';
 import { openRequestedWorkspace } from './workspace.js';
@@ -24,6 +26,11 @@ export interface UnlockOutcome {
 }
 
 export async function releaseLock(request: UnlockRequest, context: UseCaseContext): Promise<UnlockOutcome> {
+  if (!isLockName(request.name))
+    throw usageError(
+      `'${request.name}' is not a lock name: netchange names its locks with letters, digits, '.', '_' and '-', neither starting nor ending with '.' or '-', without '..' and not ending in .lock`,
+      'Copy the name apply printed when it refused, e.g. device-sw-plant-a-01 or terraform-sdwan-prod.',
+    );
   const workspace = await openRequestedWorkspace(request, context);
   let refs: LockRefs;
   let where: string;

@@ -3,6 +3,8 @@
  * is not a sha, a notify source that is not there, an unknown help topic, credentials in
  * GITHUB_API_URL; and the one JSON object `--format json` owes also when the answer is "refused".
  */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
@@ -67,6 +69,93 @@ describe('netchange help TOPIC', () => {
 
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('Usage: netchange next');
+  });
+});
+
+describe('a flag that does nothing without another', () => {
+  it.each([
+    [['plan', TYPO, '--pr', '3'], '--pr needs --github'],
+    [['plan', TYPO, '--at', '2026-11-20T12:00:00Z'], '--at needs --github'],
+    [['validate', TYPO, '--pr', '3'], '--pr needs --github'],
+  ])('%j is a usage error (exit 2) naming the flag and what it needs', async (args, message) => {
+    const result = await run(args);
+
+    expect(result.stderr).toContain(message);
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('plan --help says which flags need --github or --since', async () => {
+    const result = await run(['plan', '--help']);
+
+    expect(result.stdout).toMatch(/--at <iso>\s+needs --github/);
+    expect(result.stdout).toMatch(/--pr <number>\s+needs --github/);
+    expect(result.stdout).toMatch(/--approvals <file>\s+needs --since/);
+  });
+});
+
+describe('--shard K/N out of range', () => {
+  it.each([
+    ['1000/1000', '--shard 1000/1000: N must be between 1 and 256'],
+    ['300/8', '--shard 300/8: K must be between 1 and N (8)'],
+  ])('%s says which number is wrong (exit 2)', async (shard, message) => {
+    const result = await run(['plan', TYPO, '--shard', shard]);
+
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).not.toContain('is not K/N');
+    expect(result.exitCode).toBe(2);
+  });
+});
+
+describe('help TOPIC of a command group', () => {
+  it.each([
+    ['audit', 'verify, export'],
+    ['policy', 'explain'],
+  ])('%s help nosuch is a usage error (exit 2) naming the group’s commands', async (group, names) => {
+    const result = await run([group, 'help', 'nosuch']);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("unknown command 'nosuch'");
+    expect(result.stderr).toContain(names);
+    expect(result.stdout).toBe('');
+  });
+
+  it('audit help verify prints that command’s help (exit 0)', async () => {
+    const result = await run(['audit', 'help', 'verify']);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Usage: netchange audit verify');
+  });
+});
+
+describe('an --approvals file that is not UTF-8', () => {
+  it('is a usage error (exit 2) that says so and names the file', async () => {
+    await writeFile(path.join(repository.root, 'approvals.bin'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x80]));
+
+    const result = await run(['validate', TYPO, '--approvals', 'approvals.bin']);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--approvals approvals.bin: the file is not valid UTF-8');
+    expect(result.stderr).not.toContain('not a string');
+  });
+});
+
+describe('unlock of a name no lock can have', () => {
+  it.each(['a..b', 'sw 1', 'device~1', '.hidden', 'device.lock'])(
+    'unlock --local %j is a usage error (exit 2), not "there is no lock"',
+    async (name) => {
+      const result = await run(['unlock', '--local', name]);
+
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(`'${name}' is not a lock name`);
+      expect(result.stdout).not.toContain('there is no lock');
+    },
+  );
+
+  it('unlock --local of a well-formed name that is not held still exits 1', async () => {
+    const result = await run(['unlock', '--local', 'device-sw-nowhere']);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('there is no lock device-sw-nowhere');
   });
 });
 

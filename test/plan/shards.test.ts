@@ -148,6 +148,16 @@ describe(`plan --shard K/${SHARDS} on ${SHARDS} processes, merged by comment --f
     expect(parts.every((part) => part.shard?.selected.length === KEEP.length)).toBe(true);
   });
 
+  it("names its shard in each shard's text summary line, for the reader of one CI job's log", async () => {
+    const parts = await Promise.all(shards.map((_, index) => planOf(`.netchange/runs/shard-${index + 1}`)));
+
+    shards.forEach((shard, index) => {
+      const count = parts[index]?.summary.proposals;
+      expect(shard.stdout).toMatch(new RegExp(`^shard ${index + 1}/${SHARDS}: ${count} proposals?: `, 'm'));
+    });
+    expect(unsharded.stdout).not.toContain('shard');
+  });
+
   it('merges into one comment and check run equal to the unsharded ones', async () => {
     const merged = await commentFrom(
       42,

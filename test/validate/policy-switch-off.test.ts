@@ -7,6 +7,10 @@ import { createRepository, type TestRepository } from '../support/repository.js'
 import { runCli } from '../support/run-cli.js';
 
 const AT = '2026-11-23T15:00:00Z';
+
+/** The command run at AT: plan takes --at only with --github, where it dates the published report. */
+const argsAt = (command: string): string[] => (command === 'plan' ? [command] : [command, '--at', AT]);
+
 const PROPOSAL = 'changes/chg-0142-vlan40-packaging.yaml';
 
 let repository: TestRepository | undefined;
@@ -78,7 +82,7 @@ describe('netchange.yaml cannot switch the policy off', () => {
     });
     await repository.commit('write the plan elsewhere');
 
-    const plan = await runCli(['plan', '--at', AT], { cwd: repository.root });
+    const plan = await runCli(['plan'], { cwd: repository.root });
 
     expect(plan.exitCode).toBe(2);
     expect(plan.stderr).toMatch(/netchange\.yaml:\d+:\d+/);
@@ -107,7 +111,7 @@ describe('netchange.yaml cannot switch the policy off', () => {
   ])('refuses %s', async (what, tail, command, message, hint) => {
     const { root } = await exampleWithConfig(tail, `set ${what}`);
 
-    const result = await runCli([command, '--at', AT], { cwd: root });
+    const result = await runCli(argsAt(command), { cwd: root });
 
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(message);
@@ -121,7 +125,7 @@ describe('netchange.yaml cannot switch the policy off', () => {
     );
 
     for (const command of ['plan', 'validate']) {
-      const result = await runCli([command, '--at', AT], { cwd: root });
+      const result = await runCli(argsAt(command), { cwd: root });
 
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toMatch(

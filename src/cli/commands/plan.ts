@@ -37,9 +37,9 @@ export function registerPlanCommand(program: Command): void {
     )
     .option(
       '--approvals <file>',
-      "with --since: approvals given, as YAML or JSON: [{user, commit?, at?}]; a code reviewer's lets changed code run",
+      "needs --since: approvals given, as YAML or JSON: [{user, commit?, at?}]; a code reviewer's lets changed code run",
     )
-    .option('--at <iso>', 'with --github: evaluate the validation report as of this instant (default: now)')
+    .option('--at <iso>', 'needs --github: evaluate the validation report as of this instant (default: now)')
     .option(
       '--concurrency <n>',
       'steps run at once (default: executors.concurrency, or the number of cores)',
@@ -58,7 +58,7 @@ export function registerPlanCommand(program: Command): void {
     )
     .option(
       '--pr <number>',
-      'with --github: the pull request (default: the Actions event)',
+      'needs --github: the pull request (default: the Actions event)',
       parsePositiveInteger('--pr'),
     )
     .addHelpText(
@@ -85,6 +85,14 @@ syntax error, timeout, missing provider), 130 cancelled.`,
         throw usageError('--github takes approvals from the reviews; drop --approvals');
       if (flags.approvals && !flags.since)
         throw usageError('--approvals needs --since REF', 'The approvals trust the code changed since REF.');
+      // why: without --github nothing reads them, so a flag given there would pass silently unused.
+      if (flags.pr !== undefined && !flags.github)
+        throw usageError('--pr needs --github', 'The pull request is where --github publishes the plan.');
+      if (flags.at !== undefined && !flags.github)
+        throw usageError(
+          '--at needs --github',
+          'It dates the validation report --github publishes; the plan itself always runs now.',
+        );
       process.exitCode = await runPlan(
         {
           at: parseAt(flags.at),

@@ -57,7 +57,7 @@ export function registerValidateCommand(program: Command): void {
     )
     .option(
       '--pr <number>',
-      'with --github: the pull request (default: the Actions event)',
+      'needs --github: the pull request (default: the Actions event)',
       parsePositiveInteger('--pr'),
     )
     .addHelpText(
@@ -88,6 +88,9 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
         );
       if (flags.github && flags.approvals)
         throw usageError('--github takes approvals from the reviews; drop --approvals');
+      // why: without --github no pull request is read, so the number would pass silently unused.
+      if (flags.pr !== undefined && !flags.github)
+        throw usageError('--pr needs --github', 'The pull request is the one --github reads and reports to.');
       const request = {
         paths,
         at: parseAt(flags.at),
