@@ -72,11 +72,15 @@ describe('netchange help TOPIC', () => {
   });
 });
 
-describe('a flag that does nothing without another', () => {
+describe('a flag that does nothing without another, or beside another', () => {
   it.each([
     [['plan', TYPO, '--pr', '3'], '--pr needs --github'],
     [['plan', TYPO, '--at', '2026-11-20T12:00:00Z'], '--at needs --github'],
     [['validate', TYPO, '--pr', '3'], '--pr needs --github'],
+    [
+      ['validate', TYPO, '--github', '--commit', 'abc1234'],
+      "--github evaluates the pull request's head commit",
+    ],
   ])('%j is a usage error (exit 2) naming the flag and what it needs', async (args, message) => {
     const result = await run(args);
 

@@ -47,7 +47,7 @@ export function registerValidateCommand(program: Command): void {
     .option('--require-approvals', 'fail proposals whose required approvals are missing (as apply does)')
     .option(
       '--commit <sha>',
-      'the commit being evaluated; approvals recorded for another commit do not count',
+      "the commit being evaluated; approvals recorded for another commit do not count (not with --github, which takes the pull request's head)",
     )
     .addOption(formatOption('validation', 'text'))
     .option('--output <file>', 'write the report to FILE instead of stdout')
@@ -88,6 +88,12 @@ Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy erro
         );
       if (flags.github && flags.approvals)
         throw usageError('--github takes approvals from the reviews; drop --approvals');
+      // why: --github evaluates the pull request's head commit, so another sha would pass unused.
+      if (flags.github && flags.commit !== undefined)
+        throw usageError(
+          "--github evaluates the pull request's head commit; drop --commit",
+          'Give --commit without --github, to evaluate --approvals against another commit.',
+        );
       // why: without --github no pull request is read, so the number would pass silently unused.
       if (flags.pr !== undefined && !flags.github)
         throw usageError('--pr needs --github', 'The pull request is the one --github reads and reports to.');
