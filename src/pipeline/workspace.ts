@@ -121,7 +121,9 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
   const start = path.resolve(options.cwd, options.repo ?? '.');
   if (!existsSync(start))
     throw usageError(`--repo ${options.repo} does not exist`, 'Name the network repository directory.');
-  const git = await openGitRepository(start, options.repo !== undefined);
+  const git = await openGitRepository(start, options.repo !== undefined, (topLevel) =>
+    nearestConfigRoot(start, topLevel),
+  );
   if (!git && options.requireGit) throw notInsideGitRepository(start);
   const root = git?.root ?? start;
   const { config, document } = await loadConfig(root);
@@ -356,6 +358,20 @@ async function loadPolicyDocument(
     throw configError(`${relative} is not valid YAML`, { findings: document.findings });
   }
   return document;
+}
+
+/**
+ * The network repository's root when no --repo names it: the nearest folder from `start` up to the
+ * work tree's top level that holds netchange.yaml, else the top level. why: `netchange init network`
+ * inside a larger work tree, then `cd network && netchange validate`, works on what init wrote, as
+ * git finds its own top level from any folder below it.
+ */
+function nearestConfigRoot(start: string, topLevel: string): string {
+  for (let folder = start; isInside(topLevel, folder); folder = path.dirname(folder)) {
+    if (existsSync(path.join(folder, CONFIG_FILE))) return folder;
+    if (folder === topLevel) break;
+  }
+  return topLevel;
 }
 
 /** Reads and parses one repository file; read problems become the document's findings. */

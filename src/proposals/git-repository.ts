@@ -7,11 +7,13 @@ import { openGit } from '../git/simple-git.js';
  * Returns a GitRepository for the work tree around `directory`, or undefined when the directory is
  * not inside a git work tree (netchange then works on the files alone). With `asRoot`, `directory`
  * itself is the network repository's root even when it sits inside a larger work tree (a monorepo,
- * or the examples of this project); paths are then relative to it.
+ * or the examples of this project); paths are then relative to it. Otherwise `chooseRoot` picks the
+ * root from the work tree's top level (default: the top level itself).
  */
 export async function openGitRepository(
   directory: string,
   asRoot: boolean,
+  chooseRoot: (topLevel: string) => string = (topLevel) => topLevel,
 ): Promise<GitRepository | undefined> {
   let answer: string[];
   try {
@@ -24,7 +26,7 @@ export async function openGitRepository(
   }
   const [topLevel, gitDirectory] = answer;
   if (!topLevel || !gitDirectory) return undefined;
-  return createSimpleGitRepository(asRoot ? directory : topLevel, gitDirectory);
+  return createSimpleGitRepository(asRoot ? directory : chooseRoot(topLevel), gitDirectory);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCli } from '../support/run-cli.js';
@@ -29,6 +30,22 @@ describe('netchange init', () => {
     );
     expect(proposal).toMatch(/start: "\d{4}-\d{2}-\d{2}T02:00"\n/);
     expect(proposal).toContain('timezone: Europe/Berlin');
+  });
+
+  // why: git finds the top level from any folder below it; netchange finds netchange.yaml the same way.
+  it('validates clean from the folder it wrote inside a larger git work tree (a monorepo)', async () => {
+    directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-init-'));
+    await execa('git', ['init', '-q'], { cwd: directory });
+
+    const init = await runCli(['init', 'network', '--timezone', 'Europe/Berlin'], { cwd: directory });
+    const fromRoot = await runCli(['validate'], { cwd: path.join(directory, 'network') });
+    const fromBelow = await runCli(['validate'], { cwd: path.join(directory, 'network/changes') });
+
+    expect(init.exitCode).toBe(0);
+    for (const validate of [fromRoot, fromBelow]) {
+      expect(validate.exitCode, validate.stderr).toBe(0);
+      expect(validate.stdout).toContain('1 proposal: 1 needs approvals (0 errors, 0 warnings)');
+    }
   });
 
   it('gives every YAML file it writes a $schema line, and the local schemas are written beside them', async () => {
