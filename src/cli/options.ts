@@ -7,7 +7,7 @@ import { type FormatName, formatChoices, type ResultKind } from '../reporters/re
 
 /** Help text of the options most commands share, so they read the same everywhere. */
 export const OPTION_HELP = {
-  repo: 'the network repository (default: the git repository around the current directory)',
+  repo: 'the network repository (default: the nearest folder up to the git top level that holds netchange.yaml, else the top level)',
   since: 'only proposals added, modified or renamed between REF and HEAD',
 } as const;
 
