@@ -36,7 +36,9 @@ export function findAnchors(text: string): ChainTip[] {
 /** `--expect SEQ:HASH` (HASH with or without `sha256:`). */
 export function parseExpectation(value: string): ExpectedHead {
   const match = EXPECTATION.exec(value.trim().toLowerCase());
-  if (!match || Number(match[1]) < 1)
+  // why: a sequence past 2^53 reads as another number (99999999999999999999 as 1e20), so the
+  // verdict would name an anchor nobody published; no chain holds that many records.
+  if (!match || Number(match[1]) < 1 || !Number.isSafeInteger(Number(match[1])))
     throw usageError(
       `--expect '${value}' is not SEQUENCE:HASH`,
       'Copy it from an anchor, e.g. --expect 42:sha256:9c1f… (64 hex digits), as `audit verify` prints the head.',

@@ -68,10 +68,46 @@ Examples:
   registerCabCommand(program);
   registerScheduleCommand(program);
   registerPolicyCommand(program);
+  program.hook('preAction', (_program, actionCommand) => refuseEmptyValues(actionCommand));
   // why: every group (netchange, audit, policy) answers `help NAME` the same way.
   for (const group of [program, ...program.commands.filter((command) => command.commands.length > 0)])
     registerHelpCommand(group);
   return program;
+}
+
+/**
+ * An empty value on the command line (`--at ""`, `--allowed-signers "$UNSET"`, `next ""`) is a
+ * usage error. why: the commands read an absent value as "use the default", so an empty one would
+ * quietly evaluate now instead of the meeting, drop --plan-dir, write to stdout instead of
+ * --output, or verify the evidence without its signers: a variable the script forgot to set would
+ * pass unnoticed.
+ */
+function refuseEmptyValues(command: Command): void {
+  for (const option of command.options) {
+    const key = option.attributeName();
+    if (command.getOptionValueSource(key) !== 'cli') continue;
+    const value: unknown = command.getOptionValue(key);
+    if (value === '' || (Array.isArray(value) && value.includes('')))
+      throw usageError(
+        `${option.long ?? option.flags} was given an empty value`,
+        `Give ${option.long ?? option.flags} a value, or leave the option out for its default (see ${commandPath(command)} --help).`,
+      );
+  }
+  command.registeredArguments.forEach((argument, index) => {
+    const value: unknown = command.processedArgs[index];
+    if (value === '' || (Array.isArray(value) && value.includes('')))
+      throw usageError(
+        `the ${argument.name()} argument is empty`,
+        `Name a ${argument.name()}, or leave it out where it is optional (see ${commandPath(command)} --help).`,
+      );
+  });
+}
+
+/** `netchange audit verify`, for hints. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
 }
 
 /**

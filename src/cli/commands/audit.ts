@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { cliContext } from '../context.js';
@@ -204,6 +204,13 @@ async function allowedSignersFile(file: string | undefined): Promise<string | un
   if (!existsSync(absolute))
     throw usageError(
       `--allowed-signers ${file} does not exist`,
+      'Name an SSH allowed-signers file: one line per signer, `<principal> ssh-ed25519 AAAA…`.',
+    );
+  // why: git cannot read signers from a directory and reports every commit as unsigned, which would
+  // be exit 1, "the chain is broken", for what is a wrong path.
+  if (!statSync(absolute).isFile())
+    throw usageError(
+      `--allowed-signers ${file} is not a file`,
       'Name an SSH allowed-signers file: one line per signer, `<principal> ssh-ed25519 AAAA…`.',
     );
   return absolute;
