@@ -118,6 +118,13 @@ function describeSchemaError(error: ErrorObject, document: YamlDocument): Findin
   const base = { ruleId: 'schema' as const, severity: 'error' as const, file: document.file };
   const params = error.params as Record<string, unknown>;
   const schema = error.parentSchema as { description?: string; enum?: unknown[] } | undefined;
+  // why: the schema validator's own words, for the keywords people rarely meet.
+  const asAjvSays = () => ({
+    ...base,
+    message: `${where} ${error.message ?? 'is invalid'}`,
+    ...(schema?.description ? { hint: schema.description } : {}),
+    ...document.positionOf(instancePath),
+  });
   switch (error.keyword) {
     case 'required': {
       const missing = String(params.missingProperty);
@@ -167,6 +174,15 @@ function describeSchemaError(error: ErrorObject, document: YamlDocument): Findin
         ...(schema?.description ? { hint: schema.description } : {}),
         ...document.positionOf(instancePath),
       };
+    case 'minLength':
+      if (params.limit === 1 && error.data === '')
+        return {
+          ...base,
+          message: `${where} is empty`,
+          hint: schema?.description ?? 'Give it a value, or leave the key out for its default.',
+          ...document.positionOf(instancePath),
+        };
+      return asAjvSays();
     case 'pattern':
     case 'format':
       return {
@@ -176,12 +192,7 @@ function describeSchemaError(error: ErrorObject, document: YamlDocument): Findin
         ...document.positionOf(instancePath),
       };
     default:
-      return {
-        ...base,
-        message: `${where} ${error.message ?? 'is invalid'}`,
-        ...(schema?.description ? { hint: schema.description } : {}),
-        ...document.positionOf(instancePath),
-      };
+      return asAjvSays();
   }
 }
 

@@ -263,6 +263,21 @@ describe('limits and arguments', () => {
     expect(result.stderr).toContain("Did you mean 'changes'?");
   });
 
+  it.each(['paths:\n  changes: ""', 'drift:\n  policy: ""'])(
+    'exits 2 naming the netchange.yaml line of an empty path (%s), not a missing folder',
+    async (setting) => {
+      const broken = await createRepository({
+        'netchange.yaml': `apiVersion: netchange/v1\nkind: Config\n${setting}\n`,
+      });
+
+      const result = await runCli(['validate'], { cwd: broken.root });
+
+      await broken.remove();
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(/netchange\.yaml:4:\d+ (paths\.changes|drift\.policy) is empty/);
+    },
+  );
+
   it.each(['+05:00', 'Mars/Olympus_Mons'])(
     'exits 2 naming the netchange.yaml line of defaults.timezone %s',
     async (zone) => {
