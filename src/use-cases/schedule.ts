@@ -36,6 +36,8 @@ export interface ScheduleRequest {
   pending?: readonly ScheduledChange[];
   /** Redundancy groups and site limits; default: the change-control policy's. */
   rules?: ConflictRules;
+  /** Told when --site or --device names what no change reaches (a typo lists nothing, silently). */
+  warn?: (message: string) => void;
   /**
    * The repository's proposals and their verdict at `at`, when the caller already has them.
    * why: the CAB pack validates at the meeting for its cards; loading and validating again here
@@ -73,6 +75,7 @@ export async function buildSchedule(
       (!request.site || change.sites.includes(request.site)) &&
       (!request.device || change.devices.includes(request.device)),
   );
+  if (request.warn) warnUnknownFilters(all, request, request.warn);
   const listed = new Set(inPeriod.map((change) => change.id));
   const changes = inPeriod
     .sort((a, b) => a.startMs - b.startMs || a.id.localeCompare(b.id))
@@ -141,6 +144,35 @@ export async function buildSchedule(
   };
 }
 
+/**
+ * Warns about a --site or --device that no change of the repository reaches at any time: the
+ * listing is then empty, which reads as "nothing scheduled there" when the value is a typo.
+ */
+function warnUnknownFilters(
+  changes: readonly ScheduledChange[],
+  filter: { site?: string; device?: string },
+  warn: (message: string) => void,
+): void {
+  const check = (flag: string, value: string | undefined, known: string[]) => {
+    if (value === undefined || known.includes(value)) return;
+    const shown = [...new Set(known)].sort();
+    warn(
+      `${flag} '${value}': no change of the repository reaches it, so nothing is listed; ` +
+        `${shown.length > 0 ? `the changes reach ${shown.slice(0, 20).join(', ')}${shown.length > 20 ? ', …' : ''}` : 'no change reaches any'}`,
+    );
+  };
+  check(
+    '--site',
+    filter.site,
+    changes.flatMap((change) => change.sites),
+  );
+  check(
+    '--device',
+    filter.device,
+    changes.flatMap((change) => change.devices),
+  );
+}
+
 /** The change-control policy's redundancy groups and site limits (none without a policy). */
 async function policyConflictRules(workspace: Workspace): Promise<ConflictRules> {
   if (!workspace.changeControlDocument) return NO_CONFLICT_RULES;
@@ -195,6 +227,7 @@ export async function listSchedule(
       ...(request.site ? { site: request.site } : {}),
       ...(request.device ? { device: request.device } : {}),
       ...(pending.length > 0 ? { pending } : {}),
+      warn: context.warn,
     },
     context.version,
   );

@@ -127,6 +127,18 @@ describe('netchange schedule', () => {
     expect(site.changes).toEqual([]);
   });
 
+  it('warns about a --site or --device no change reaches, naming those the changes reach', async () => {
+    const site = await schedule('--site', 'berlni', '--format', 'json');
+    const device = await schedule('--device', 'sw-9');
+    const known = await schedule('--device', 'sw-2');
+
+    expect(JSON.parse(site.stdout).changes).toEqual([]);
+    expect(site.exitCode).toBe(0);
+    expect(site.stderr).toContain("--site 'berlni': no change of the repository reaches it");
+    expect(device.stderr).toMatch(/--device 'sw-9': no change of the repository reaches it.*sw-2/);
+    expect(known.stderr).not.toContain('no change of the repository reaches it');
+  });
+
   it('refuses a bad --days or --from with exit 2', async () => {
     const days = await runCli(['schedule', '--days', '0'], { cwd: repository.root });
     const from = await runCli(['schedule', '--from', 'next sunday'], { cwd: repository.root });

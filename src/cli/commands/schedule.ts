@@ -36,8 +36,14 @@ export function registerScheduleCommand(program: Command): void {
       parseDays,
       DEFAULT_DAYS,
     )
-    .option('--site <site>', 'only changes at this site')
-    .option('--device <device>', 'only changes that reach this device (inventory hostname)')
+    .option(
+      '--site <site>',
+      'only changes at this site (a warning names the sites when no change reaches it)',
+    )
+    .option(
+      '--device <device>',
+      'only changes that reach this device (inventory hostname; a warning when no change reaches it)',
+    )
     .addOption(formatOption('schedule', 'text'))
     .option('--output <file>', 'write to this file instead of stdout')
     .option(
