@@ -210,7 +210,7 @@ describe('a member of a redundancy group that does not apply', () => {
     const lab = await createLab('waves-failure', changes);
 
     const first = await netchange(lab, ['apply', '--due']);
-    const second = await netchange(lab, ['apply', '--due']);
+    const second = await netchange(lab, ['apply', '--due', '--format', 'json']);
 
     expect(first.exitCode, first.stdout + first.stderr).toBe(1);
     expect(announced(first)).toEqual(['PAIR-A', 'LONE']);
@@ -221,10 +221,26 @@ describe('a member of a redundancy group that does not apply', () => {
     expect(await stateFile(lab, 'sw-lab-02.cfg')).toBe('');
     expect(await stateFile(lab, 'sw-lab-03.cfg')).toContain('vlan 54');
     expect([...standIn.repository(lab.name).refs.keys()]).toEqual(['refs/netchange/applied/LONE']);
-    // The next run tries the group again from its first wave; the partner still waits.
+    // The next run (as JSON: one object on stdout, progress on stderr) tries the group again from its
+    // first wave; the partner still waits.
     expect(second.exitCode).toBe(1);
-    expect(announced(second)).toEqual(['PAIR-A']);
-    expect(second.stdout).toContain('skipped PAIR-B from #1 (wave 2 of 2)');
+    expect(second.stderr).toContain('applying PAIR-A from #1 (wave 1 of 2)');
+    expect(second.stderr).toContain('skipped PAIR-B from #1 (wave 2 of 2)');
+    expect(JSON.parse(second.stdout).due).toEqual([
+      // why: its failed apply is recorded; applying the same commit again needs --reapply with a reason.
+      expect.objectContaining({
+        id: 'PAIR-A',
+        wave: 1,
+        waves: 2,
+        error: expect.objectContaining({ code: 'E_GATE' }),
+      }),
+      expect.objectContaining({
+        id: 'PAIR-B',
+        wave: 2,
+        waves: 2,
+        skipped: expect.stringContaining('did not apply'),
+      }),
+    ]);
     expect(await stateFile(lab, 'sw-lab-02.cfg')).toBe('');
   });
 });

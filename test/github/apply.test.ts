@@ -201,14 +201,26 @@ describe('netchange apply --due', () => {
     approve(5, proposalCommit);
     standIn.merge(REPOSITORY, 5, 'c'.repeat(40));
 
-    const first = await netchange(['apply', '--due']);
+    // why: --format json owes stdout exactly one JSON object, whatever was due; progress goes to stderr.
+    const first = await netchange(['apply', '--due', '--format', 'json']);
     const second = await netchange(['apply', '--due']);
+    const third = await netchange(['apply', '--due', '--format', 'json']);
 
     expect(first.exitCode).toBe(0);
-    expect(first.stdout).toContain('applying CHG-43 from #5');
+    expect(first.stderr).toContain('applying CHG-43 from #5');
+    expect(JSON.parse(first.stdout).due).toEqual([
+      expect.objectContaining({
+        id: 'CHG-43',
+        pullNumber: 5,
+        run: expect.objectContaining({ outcome: 'applied' }),
+      }),
+    ]);
     expect(await deviceConfig('sw-lab-04')).toContain('vlan 43');
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toContain('nothing is due');
+    expect(third.exitCode).toBe(0);
+    expect(JSON.parse(third.stdout)).toMatchObject({ schemaVersion: 1, due: [] });
+    expect(third.stderr).toContain('nothing is due');
   });
   it('splits the due proposals across shards: each applied by exactly one shard, once', async () => {
     const changes = [

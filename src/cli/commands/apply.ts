@@ -8,6 +8,7 @@ import type { DueChange, DueOutcome } from '../../use-cases/apply-due.js';
 import { cliContext, withRunControls } from '../context.js';
 import { applyExitCode, EXIT, exitCodeFor } from '../exit-codes.js';
 import { formatOption, OPTION_HELP, parseAt, parsePositiveInteger } from '../options.js';
+import { VERSION } from '../version.js';
 
 export interface ApplyFlags {
   repo?: string;
@@ -89,7 +90,9 @@ change-control policy's redundancyGroups) go one per wave, by scheduled start th
 other groups, or of none, share the waves. When a member does not end applied (failed, rolled back,
 cancelled, refused, an error), the later members of its group are skipped in this run, each with the
 reason, and the next run tries that member again first; the other changes still run. Without
---shard this is shard 1/1: the same waves on one runner.
+--shard this is shard 1/1: the same waves on one runner. With --format json, --due prints one
+object, {schemaVersion, tool, due: [{id, pullNumber, path, wave, waves, and run, skipped or
+error}]}, and its progress lines go to stderr.
 
 --dry-run lists every unmet condition in plain words with local times, or says it would run; it
 exits 0 when a real apply would start, 1 when it would be refused.
@@ -155,21 +158,28 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
   if (flags.pr !== undefined) throw usageError('--due finds the pull requests itself; do not pass --pr');
   const { applyDueChanges } = await import('../../use-cases/apply-due.js');
   const { proposalPath: _none, ...request } = applyRequest('', flags);
+  // why: with --format json, stdout holds the one JSON object of the whole run; progress goes to stderr.
+  const json = flags.format === 'json';
+  const progress = json ? process.stderr : process.stdout;
+  const entries: object[] = [];
   const outcomes = await withRunControls((controls) =>
     applyDueChanges(
       { ...request, ...(flags.shard ? { shard: flags.shard } : {}) },
       { ...cliContext(), ...controls },
       {
         onStart: (change) =>
-          process.stdout.write(`applying ${change.id} from #${change.pullNumber}${waveOf(change)}\n`),
+          progress.write(`applying ${change.id} from #${change.pullNumber}${waveOf(change)}\n`),
         onFinished: async (outcome) => {
+          const { change } = outcome;
           if (outcome.run) {
-            process.stdout.write(await renderApplyRun(outcome.run, flags.format));
+            const rendered = await renderApplyRun(outcome.run, flags.format);
+            if (json) entries.push({ ...change, run: JSON.parse(rendered) });
+            else process.stdout.write(rendered);
           } else if (outcome.skipped !== undefined) {
-            const { change } = outcome;
-            process.stdout.write(
+            progress.write(
               `skipped ${change.id} from #${change.pullNumber}${waveOf(change)}: ${outcome.skipped}\n`,
             );
+            entries.push({ ...change, skipped: outcome.skipped });
           } else {
             const { error } = outcome;
             process.stderr.write(
@@ -177,13 +187,25 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
                 `error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`,
               ),
             );
+            entries.push({
+              ...change,
+              error: {
+                code: error.code,
+                message: error.message,
+                ...(error.hint ? { hint: error.hint } : {}),
+              },
+            });
           }
         },
       },
     ),
   );
   if (outcomes.length === 0)
-    process.stdout.write('nothing is due: no merged, unapplied proposal is inside its window now\n');
+    progress.write('nothing is due: no merged, unapplied proposal is inside its window now\n');
+  if (json) {
+    const due = { schemaVersion: 1, tool: { name: 'netchange', version: VERSION }, due: entries };
+    process.stdout.write(`${JSON.stringify(due, null, 2)}\n`);
+  }
   return Math.max(EXIT.passed, ...outcomes.map(dueExitCode));
 }
 
