@@ -15,6 +15,7 @@ import { trustedMembers } from '../gate/stages/change-control/trusted-members.js
 import { configAt, loadPolicyInForce, policyDataFiles } from './load-proposals.js';
 import {
   CONFIG_FILE,
+  folderPrefix,
   isYamlFile,
   type ResolvedConfig,
   readYamlDocument,
@@ -76,7 +77,7 @@ export function executableChanges(
     isTemplateFree: (file: string) => boolean;
   },
 ): string[] {
-  const prefixes = options.changesFolders.map((folder) => `${folder.replace(/\/$/, '')}/`);
+  const prefixes = options.changesFolders.map(folderPrefix);
   const isData = (file: string) =>
     (isYamlFile(file) && prefixes.every((prefix) => file.startsWith(prefix)) && options.isProposal(file)) ||
     options.policyFiles.has(file) ||

@@ -21,7 +21,7 @@ import type { ChangeType, ScheduledChange } from '../core/model.js';
 import type { WorkTreeState } from '../core/ports.js';
 import { cacheFilePath, isRecord, readCacheJson, writeCacheJson } from './cache-file.js';
 import { readId } from './load-proposals.js';
-import { isYamlFile, type Workspace } from './workspace.js';
+import { folderPrefix, isYamlFile, type Workspace } from './workspace.js';
 
 /** The scheduled changes of proposal files, remembered between runs. */
 export interface ConflictFactsCache {
@@ -196,7 +196,7 @@ export async function openConflictFactsCache(
 }
 
 function proposalMatcher(workspace: Workspace): (file: string) => boolean {
-  const prefix = `${path.posix.normalize(workspace.config.paths.changes).replace(/\/$/, '')}/`;
+  const prefix = folderPrefix(workspace.config.paths.changes);
   return (file) => file.startsWith(prefix) && isYamlFile(file);
 }
 
@@ -237,7 +237,7 @@ async function environmentKey(
  * why: they change on every run; keying on them would empty the cache each time.
  */
 function ownOutputMatcher(workspace: Workspace, state: WorkTreeState): (file: string) => boolean {
-  const prefix = `${path.posix.normalize(workspace.config.paths.runs).replace(/\/$/, '')}/`;
+  const prefix = folderPrefix(workspace.config.paths.runs);
   return (file) => !state.blobs.has(file) && file.startsWith(prefix);
 }
 

@@ -23,6 +23,7 @@ import { cacheFilePath } from './cache-file.js';
 import {
   CONFIG_FILE,
   DEFAULT_PATHS,
+  folderPrefix,
   isYamlFile,
   listProposalFiles,
   looksLikeProposalFile,
@@ -119,7 +120,7 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     ...(cacheDirectory ? { cacheDirectory } : {}),
   });
   const dataFiles = policyDataFiles([workspace.config]);
-  const changesPrefix = `${normalise(workspace.config.paths.changes).replace(/\/$/, '')}/`;
+  const changesPrefix = folderPrefix(workspace.config.paths.changes);
   // why: the changes folder whole, not only the files that parse as proposals: a file can read as a
   // proposal to netchange and as an INI inventory or a play to Ansible.
   const checkPath = createPathChecker(
@@ -245,7 +246,7 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
     workspace.git.changedFiles(baseCommit),
     configAt(workspace, baseCommit),
   ]);
-  const changesPrefix = `${workspace.config.paths.changes.replace(/\/$/, '')}/`;
+  const changesPrefix = folderPrefix(workspace.config.paths.changes);
   const isProposal = (file: string) => file.startsWith(changesPrefix) && isYamlFile(file);
   const matchesPolicy = policyFileMatcher([workspace.config, baseConfig]);
   // why: a shared base a policy extends from outside policies/ holds rules as much as the policy does.

@@ -450,6 +450,15 @@ export async function scanChangesFolder(
   return { proposals: proposals.sort(), unread: unread.sort() };
 }
 
+/**
+ * `folder` as the prefix its files' repository paths start with (`changes/`), however netchange.yaml
+ * writes it (`./changes`, `changes/`). why: one spelling for every rule that asks whether a file is
+ * in a folder, so the rules cannot disagree about the same file.
+ */
+export function folderPrefix(folder: string): string {
+  return `${path.posix.normalize(folder.split(path.sep).join('/')).replace(/^\.\//, '').replace(/\/$/, '')}/`;
+}
+
 export function isYamlFile(name: string): boolean {
   return name.endsWith('.yaml') || name.endsWith('.yml');
 }
