@@ -74,7 +74,12 @@ export function bypassesWindows(policy: CompiledChangeControlPolicy, subject: Ch
   const proposal = subject.proposal;
   if (proposal.type !== 'emergency' || !policy.emergency.bypassWindows) return false;
   // why: "it's an emergency" without an incident is how window rules get skipped for convenience.
-  return !policy.emergency.requireIncident || proposal.incident !== undefined;
+  return !policy.emergency.requireIncident || namesIncident(proposal);
+}
+
+/** Whether the proposal names its incident: a value of spaces names none. */
+function namesIncident(proposal: ChangeSubject['proposal']): boolean {
+  return proposal.incident !== undefined && proposal.incident.trim() !== '';
 }
 
 /** Evaluates change control for one proposal. Never throws for bad input: problems are findings. */
@@ -100,12 +105,17 @@ export function evaluateChangeControl(
   } else {
     const members = candidatesFor(policy, [requesterTeam.name], input.members);
     const login = proposal.requester.github.toLowerCase();
+    // why: an error, not a warning: the cross-team approval depends on the requester's side, so
+    // two internal engineers naming a partner team would need no one from the other side.
     if (members.length > 0 && !members.some(([member]) => member === login)) {
+      const own = [...policy.teams.keys()].filter((team) =>
+        candidatesFor(policy, [team], input.members).some(([member]) => member === login),
+      );
       findings.push({
         ruleId: 'reference',
-        severity: 'warning',
-        message: `${proposal.requester.github} is not a member of ${requesterTeam.name}`,
-        hint: `Members: ${members.map(([, member]) => member).join(', ')}. Add them to the team in ${policy.file}, or name their own team.`,
+        severity: 'error',
+        message: `${proposal.requester.github} is not a member of ${requesterTeam.name}${own.length > 0 ? ` (they are in ${own.join(', ')})` : ''}`,
+        hint: `Name the requester's own team: which approvals a change needs depends on it. Members of ${requesterTeam.name}: ${members.map(([, member]) => member).join(', ')}; or add them to it in ${policy.file}.`,
         ...where(subject, ['requester', 'github']),
       });
     }
@@ -358,7 +368,7 @@ function checkChangeType(
       return {};
     }
     case 'emergency': {
-      if (policy.emergency.requireIncident && proposal.incident === undefined) {
+      if (policy.emergency.requireIncident && !namesIncident(proposal)) {
         fail(
           'an emergency change must name its incident',
           ['type'],

@@ -184,6 +184,20 @@ function describeSchemaError(error: ErrorObject, document: YamlDocument): Findin
         };
       return asAjvSays();
     case 'pattern':
+      // why: `\S` is how a schema says "not blank"; a value of spaces is empty, not "invalid".
+      if (params.pattern === '\\S' && typeof error.data === 'string')
+        return {
+          ...base,
+          message: `${where} is blank`,
+          hint: schema?.description ?? 'Give it a value, or leave the key out for its default.',
+          ...document.positionOf(instancePath),
+        };
+      return {
+        ...base,
+        message: `${where} has an invalid value${typeof error.data === 'string' ? ` '${truncate(error.data)}'` : ''}`,
+        ...(schema?.description ? { hint: schema.description } : {}),
+        ...document.positionOf(instancePath),
+      };
     case 'format':
       return {
         ...base,

@@ -216,6 +216,17 @@ describe('evaluateChangeControl: change types', () => {
     expect(bypassesWindows(compiled(), subject)).toBe(false);
   });
 
+  it('does not take an incident of spaces as named: no bypass of windows', () => {
+    const subject = subjectOf(proposalYaml({ type: 'emergency', incident: '" "' }));
+
+    const verdict = evaluate(subject);
+
+    expect(errors(verdict).map((finding) => finding.message)).toEqual([
+      'an emergency change must name its incident',
+    ]);
+    expect(bypassesWindows(compiled(), subject)).toBe(false);
+  });
+
   it('lets an emergency change with its incident bypass windows and sets the retrospective due date', () => {
     const subject = subjectOf(proposalYaml({ type: 'emergency', incident: 'INC-0042' }));
 
@@ -244,6 +255,20 @@ describe('evaluateChangeControl: change types', () => {
         line: text.split('\n').indexOf('domain: firewall') + 1,
       }),
     ]);
+  });
+
+  it('refuses a requester who names a team they are not in, since the team decides the cross-team approval', () => {
+    const text = proposalYaml({ requester: '{team: partner-noc, github: bob}' });
+
+    const verdict = evaluate(subjectOf(text));
+
+    expect(errors(verdict)).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'reference',
+        message: 'bob is not a member of partner-noc (they are in netops)',
+        line: text.split('\n').findIndex((line) => line.startsWith('requester:')) + 1,
+      }),
+    );
   });
 
   it('rejects a requester team the policy does not define', () => {

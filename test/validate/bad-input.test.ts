@@ -117,6 +117,11 @@ const CASES: [string, string, Partial<Finding>][] = [
     { ruleId: 'schema', line: 6 },
   ],
   [
+    'blank-title.yaml',
+    proposalYaml({ id: 'BLANK' }).replace('title: Add VLAN 40', 'title: "   "'),
+    { ruleId: 'schema', line: 4, message: 'title is blank' },
+  ],
+  [
     'missing-key.yaml',
     proposalYaml({ id: 'NOTITLE' }).replace('title: Add VLAN 40\n', ''),
     { ruleId: 'schema', line: 1, message: "the document is missing required key 'title'" },
