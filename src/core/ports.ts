@@ -29,8 +29,11 @@ export interface GitRepository {
   gitDirectory(): Promise<string>;
   /** Content of a file at a ref, or undefined when it does not exist there. */
   fileAt(ref: string, path: string): Promise<string | undefined>;
-  /** When `path` was first committed (its oldest commit on HEAD's history), or undefined. */
-  firstCommitted(path: string): Promise<Date | undefined>;
+  /**
+   * The commits on HEAD's history that changed `path`, newest first, each with its committer date
+   * (empty when none did, or git fails).
+   */
+  commitsOf(path: string): Promise<{ commit: string; at: Date }[]>;
   /**
    * The newest commit on HEAD's first-parent history (on the default branch: the merge commits,
    * dated when they were merged) that touched any of `paths` (files, directories or globs with `*`

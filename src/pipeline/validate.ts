@@ -3,12 +3,15 @@ import path from 'node:path';
 import { compareFindings, type Finding, hasErrors, withBoundedMessage } from '../core/findings.js';
 import type {
   Approval,
+  ChangeProposal,
   ChangeSubject,
   ProposalReport,
   ScheduledChange,
   ValidationReport,
 } from '../core/model.js';
+import type { GitRepository } from '../core/ports.js';
 import { toRfc3339Utc as toUtcString } from '../core/time.js';
+import { parseYaml } from '../documents/parse-yaml.js';
 import { type PreparedGate, preloadGate, prepareGate } from '../gate/gate.js';
 import { GATE_STAGES } from '../gate/registry.js';
 import type { GateStage } from '../gate/stage.js';
@@ -34,8 +37,8 @@ export interface ValidateOptions extends LoadOptions {
   /** The environment, for stages that ask a server (GateInput.env). */
   env?: Readonly<Record<string, string | undefined>>;
   /**
-   * Apply: measure normal changes' lead time from when each proposal was first committed, not from
-   * `at` (which is inside the change's own window by then).
+   * Apply: measure normal changes' lead time from the commit that gave each proposal its start, not
+   * from `at` (which is inside the change's own window by then).
    */
   leadTimeFromCommit?: boolean;
   /** netchange's version, for the report's `tool`. */
@@ -127,9 +130,9 @@ export async function validateWorkspaceWithSubjects(
   );
   const requestedAt = new Map<string, Date>();
   if (options.leadTimeFromCommit && workspace.git) {
-    for (const proposal of loaded.proposals) {
-      const committed = await workspace.git.firstCommitted(proposal.file);
-      if (committed) requestedAt.set(proposal.file, committed);
+    for (const { file, proposal } of loaded.proposals) {
+      const given = proposal && (await noticeGivenAt(workspace.git, file, proposal.schedule));
+      if (given) requestedAt.set(file, given);
     }
   }
   const proposals = loaded.proposals.map((proposal) =>
@@ -273,6 +276,33 @@ function reportProposal(
   findings.push(...judged.findings);
   Object.assign(report, judged.report);
   return finish(report, gate);
+}
+
+/**
+ * When notice of a proposal's start was given: the oldest commit of the newest run of commits whose
+ * version of the file starts when this one does. why: not the file's first commit, which would let a
+ * change added months ahead be moved to tomorrow and keep its old notice.
+ */
+async function noticeGivenAt(
+  git: GitRepository,
+  file: string,
+  schedule: ChangeProposal['schedule'],
+): Promise<Date | undefined> {
+  let given: Date | undefined;
+  for (const { commit, at } of await git.commitsOf(file)) {
+    const text = await git.fileAt(commit, file);
+    if (text === undefined || !startsAlike(file, text, schedule)) break;
+    given = at;
+  }
+  return given;
+}
+
+/** Whether the proposal in `text` names the same start, in the same zone, as `schedule`. */
+function startsAlike(file: string, text: string, schedule: ChangeProposal['schedule']): boolean {
+  const earlier = (parseYaml(file, text).value as { schedule?: unknown } | undefined)?.schedule;
+  if (typeof earlier !== 'object' || earlier === null) return false;
+  const { start, timezone } = earlier as { start?: unknown; timezone?: unknown };
+  return start === schedule.start && timezone === schedule.timezone;
 }
 
 /** Sorts the findings, adds the stages' conclusions about the whole report and decides `ok`. */

@@ -123,15 +123,19 @@ export function createSimpleGitRepository(root: string, knownGitDirectory?: stri
       );
       return gitDirectory;
     },
-    async firstCommitted(path) {
+    async commitsOf(path) {
+      let output: string;
       try {
-        // why: no --follow: it would take the date of a similar older file (a copied proposal) as this one's.
-        const output = await git.run(['log', '--diff-filter=A', '--format=%cI', '--', path]);
-        const oldest = output.trim().split('\n').filter(Boolean).pop();
-        return oldest ? new Date(oldest) : undefined;
+        // why: no --follow: it would take the history of a similar older file (a copied proposal) as this one's.
+        output = await git.run(['log', '--format=%H %cI', '--', path]);
       } catch {
-        return undefined;
+        return [];
       }
+      return output
+        .split('\n')
+        .map((line) => line.split(' '))
+        .filter((parts): parts is [string, string] => parts.length === 2 && parts[1] !== '')
+        .map(([commit, at]) => ({ commit, at: new Date(at) }));
     },
     async lastCommitted(paths, options = {}) {
       if (paths.length === 0) return undefined;

@@ -31,16 +31,25 @@ const VLANS = `- hosts: switches
         block: "vlan {{ vlan_id }}\\n"
 `;
 
-const proposal = (id: string, device = 'sw-lab-01') => `apiVersion: netchange/v1
+// why: one instant for every version of a file, so a re-rendered proposal starts exactly when it did.
+const NOW_START = minutesFromNow(-5);
+const END = minutesFromNow(55);
+
+const proposal = (
+  id: string,
+  device = 'sw-lab-01',
+  start = NOW_START,
+  title = 'Add VLAN 40',
+) => `apiVersion: netchange/v1
 kind: ChangeProposal
 id: ${id}
-title: Add VLAN 40
+title: ${title}
 requester: {team: partner-noc, github: dana}
 type: normal
 domain: switching
 risk: low
 targets: {sites: [lab], devices: [${device}]}
-schedule: {start: "${minutesFromNow(-5)}", end: "${minutesFromNow(55)}", timezone: UTC}
+schedule: {start: "${start}", end: "${END}", timezone: UTC}
 execution:
   - ansible: {playbook: playbooks/vlans.yaml, inventory: inventory/hosts.yaml, limit: ${device}, extraVars: {vlan_id: 40}}
 `;
@@ -51,9 +60,12 @@ beforeAll(async () => {
   repository = await createRepository({
     'policies/change-control.yaml': CHANGE_CONTROL,
     'inventory/hosts.yaml':
-      'all:\n  vars: {ansible_connection: local, ansible_python_interpreter: auto_silent}\n  children:\n    switches:\n      hosts:\n        sw-lab-01: {}\n        sw-lab-02: {}\n',
+      'all:\n  vars: {ansible_connection: local, ansible_python_interpreter: auto_silent}\n  children:\n    switches:\n      hosts:\n        sw-lab-01: {}\n        sw-lab-02: {}\n        sw-lab-03: {}\n        sw-lab-04: {}\n',
     'playbooks/vlans.yaml': VLANS,
     'changes/requested-early.yaml': proposal('CHG-EARLY'),
+    // why: raised in time for next week, then moved to today: its notice is the move's, not the raise's.
+    'changes/moved-up.yaml': proposal('CHG-MOVED', 'sw-lab-03', minutesFromNow(7 * 24 * 60 - 5)),
+    'changes/retitled.yaml': proposal('CHG-RETITLED', 'sw-lab-04'),
     'approvals.yaml': '- {user: alice}\n',
   });
   // why: the proposal was raised two days before its window, as a normal change must be.
@@ -66,17 +78,20 @@ beforeAll(async () => {
   // why: another switch, so the two changes in one slot do not conflict.
   await repository.write({ 'changes/requested-late.yaml': proposal('CHG-LATE', 'sw-lab-02') });
   await repository.commit('raise another, too late');
+  await repository.write({
+    'changes/moved-up.yaml': proposal('CHG-MOVED', 'sw-lab-03'),
+    'changes/retitled.yaml': proposal('CHG-RETITLED', 'sw-lab-04', NOW_START, 'Add VLAN 40 (line 4)'),
+  });
+  await repository.commit('move one change up, retitle another');
 });
 afterAll(() => repository.remove());
 
+const applyChange = (file: string, outDir: string) =>
+  runCli(['apply', file, '--approvals', 'approvals.yaml', '--out-dir', outDir], { cwd: repository.root });
+
 describe('apply of a normal change inside its own window', () => {
   it('counts the lead time from when the proposal was committed, so a change raised in time runs', async () => {
-    const result = await runCli(
-      ['apply', 'changes/requested-early.yaml', '--approvals', 'approvals.yaml', '--out-dir', 'runs/early'],
-      {
-        cwd: repository.root,
-      },
-    );
+    const result = await applyChange('changes/requested-early.yaml', 'runs/early');
 
     expect(result.stderr).not.toContain('notice');
     expect(result.exitCode).toBe(0);
@@ -96,14 +111,23 @@ describe('apply of a normal change inside its own window', () => {
   });
 
   it('still refuses a change raised with less notice than the policy asks', async () => {
-    const result = await runCli(
-      ['apply', 'changes/requested-late.yaml', '--approvals', 'approvals.yaml', '--out-dir', 'runs/late'],
-      {
-        cwd: repository.root,
-      },
-    );
+    const result = await applyChange('changes/requested-late.yaml', 'runs/late');
 
     expect(result.exitCode).toBe(1);
     expect(`${result.stdout}${result.stderr}`).toContain('normal changes need 1 day notice');
+  });
+
+  it('counts the notice from the commit that moved the start, not from when the change was raised', async () => {
+    const result = await applyChange('changes/moved-up.yaml', 'runs/moved');
+
+    expect(result.exitCode).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).toContain('normal changes need 1 day notice');
+  });
+
+  it('keeps the notice of a change edited since without moving its start', async () => {
+    const result = await applyChange('changes/retitled.yaml', 'runs/retitled');
+
+    expect(result.stderr).not.toContain('notice');
+    expect(result.exitCode).toBe(0);
   });
 });
