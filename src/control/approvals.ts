@@ -1,6 +1,7 @@
 /**
  * Approval requirements and their evaluation: who must approve, whose approvals count, who still can.
  */
+import { isScalar, isSeq } from 'yaml';
 import type { Finding } from '../core/findings.js';
 import type {
   Approval,
@@ -14,7 +15,7 @@ import type {
 } from '../core/model.js';
 import { HOLD_POLICY } from '../core/review-state.js';
 import type { ControlMatch } from '../core/schema-types.generated.js';
-import { parseYaml } from '../documents/parse-yaml.js';
+import { parseYaml, type YamlDocument } from '../documents/parse-yaml.js';
 import type { CompiledChangeControlPolicy } from './compile-policy.js';
 
 /** An approval request with the teams whose members may satisfy it. */
@@ -145,17 +146,12 @@ export function crossTeamDemand(
   kind: TeamKind,
   demands: readonly ApprovalDemand[],
 ): ApprovalDemand | undefined {
-  let needed: TeamKind[];
-  let reason: string;
-  if (kind === 'internal' && policy.crossTeam.internalChanges) {
-    needed = ['partner', 'board'];
-    reason = `cross-team: ${requesterTeam} is an internal team, so a partner or board member must approve`;
-  } else if (kind !== 'internal' && policy.crossTeam.partnerChanges) {
-    needed = ['internal'];
-    reason = `cross-team: ${requesterTeam} is a ${kind} team, so a member of an internal team must approve`;
-  } else {
-    return undefined;
-  }
+  const needed = crossTeamKinds(policy, kind);
+  if (!needed) return undefined;
+  const reason =
+    kind === 'internal'
+      ? `cross-team: ${requesterTeam} is an internal team, so a partner or board member must approve`
+      : `cross-team: ${requesterTeam} is a ${kind} team, so a member of an internal team must approve`;
   const teams = teamsOfKinds(policy, needed);
   // why: a demand on one of these teams already forces an approval from the other side.
   let implied = false;
@@ -171,6 +167,22 @@ export function crossTeamDemand(
     reason: `${reason} (${teams.join(', ') || 'no such team is defined'})`,
   };
   return { request: teams.length === 1 ? { team: teams[0]!, ...request } : request, teams };
+}
+
+/**
+ * The teams a change by `requesterTeam` needs a cross-team approval from, in policy order; empty when
+ * the policy asks none (or the team is unknown). Reports name them where a demand has no one team.
+ */
+export function crossTeamApprovers(policy: CompiledChangeControlPolicy, requesterTeam: string): string[] {
+  const kind = policy.teams.get(requesterTeam)?.kind;
+  const needed = kind === undefined ? undefined : crossTeamKinds(policy, kind);
+  return needed ? teamsOfKinds(policy, needed) : [];
+}
+
+/** The kinds of team a requester of `kind` needs an approval from, or undefined when the policy asks none. */
+function crossTeamKinds(policy: CompiledChangeControlPolicy, kind: TeamKind): TeamKind[] | undefined {
+  if (kind === 'internal') return policy.crossTeam.internalChanges ? ['partner', 'board'] : undefined;
+  return policy.crossTeam.partnerChanges ? ['internal'] : undefined;
 }
 
 const kindTeams = new WeakMap<CompiledChangeControlPolicy, Map<string, string[]>>();
@@ -422,6 +434,18 @@ export function describeMatch(match: ControlMatch | undefined): string {
   return `${risks}${types}changes${domains}`;
 }
 
+/**
+ * A scalar as it was written, when YAML read it as a number: `commit: 1234567` (an abbreviated sha
+ * of decimal digits), `commit: 12e4567` (one that reads as a float) or `user: 12345`. why the source text, not
+ * String(value): `0123456` reads as 123456 and `12e4567` as Infinity, which name no commit.
+ */
+function writtenText(document: YamlDocument, path: (string | number)[], value: unknown): unknown {
+  if (typeof value !== 'number' && typeof value !== 'bigint') return value;
+  const root = document.root;
+  const node = isSeq(root) ? root.getIn(path, true) : undefined;
+  return isScalar(node) && typeof node.source === 'string' ? node.source : value;
+}
+
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const COMMIT = /^[0-9a-fA-F]{7,64}$/;
 
@@ -481,7 +505,9 @@ export function loadApprovals(text: string, file: string): { approvals: Approval
       });
       return;
     }
-    if (typeof record.user !== 'string' || !LOGIN.test(record.user)) {
+    // why: a login of digits (GitHub allows them) reads as a number; the login is what was written.
+    const user = writtenText(document, [index, 'user'], record.user);
+    if (typeof user !== 'string' || !LOGIN.test(user)) {
       problem(
         `approval ${index + 1} needs user: a GitHub login`,
         [index, 'user'],
@@ -489,7 +515,7 @@ export function loadApprovals(text: string, file: string): { approvals: Approval
       );
       return;
     }
-    const approval: Approval = { user: record.user };
+    const approval: Approval = { user };
     if (record.proposal !== undefined) {
       if (typeof record.proposal !== 'string' || !PROPOSAL_ID.test(record.proposal)) {
         problem(
@@ -517,7 +543,8 @@ export function loadApprovals(text: string, file: string): { approvals: Approval
       if (record.hold) approval.hold = true;
     }
     if (record.commit !== undefined) {
-      if (typeof record.commit !== 'string' || !isCommitSha(record.commit)) {
+      const commit = writtenText(document, [index, 'commit'], record.commit);
+      if (typeof commit !== 'string' || !isCommitSha(commit)) {
         problem(
           `approval ${index + 1}: commit must be a commit sha (7 to 64 hex digits)`,
           [index, 'commit'],
@@ -525,7 +552,7 @@ export function loadApprovals(text: string, file: string): { approvals: Approval
         );
         return;
       }
-      approval.commit = record.commit;
+      approval.commit = commit;
     }
     if (record.at !== undefined) {
       const at = record.at;

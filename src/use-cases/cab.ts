@@ -13,6 +13,7 @@ import { type CompiledReview, compileChangeControlPolicy } from '../control/inde
 import { usageError } from '../core/errors.js';
 import type { ChangeProposal } from '../core/model.js';
 import type { RaciAssignment } from '../core/schema-types.generated.js';
+import { DAY_MS, toRfc3339Utc } from '../core/time.js';
 import { type ExplainedWeakening, explainPolicy } from '../packs/explain.js';
 import { utcDay } from '../packs/waivers.js';
 import { validateWorkspaceWithSubjects } from '../pipeline/validate.js';
@@ -41,9 +42,11 @@ export interface CabRun {
 
 export async function prepareCabPack(request: CabRequest, context: UseCaseContext): Promise<CabRun> {
   if (request.since.getTime() >= request.meeting.getTime()) {
+    // why: the meeting a week earlier is the usual previous one; a fixed date would often be wrong too.
+    const weekBefore = toRfc3339Utc(request.meeting.getTime() - 7 * DAY_MS);
     throw usageError(
       '--since must be before --meeting',
-      'Give the previous meeting, e.g. --since 2026-11-26T15:00:00Z.',
+      `Give the previous meeting, e.g. --since ${weekBefore}, or a duration back from the meeting, e.g. --since 7d.`,
     );
   }
   // why: a wrong --plan-dir is said before the slower reads and the validation.

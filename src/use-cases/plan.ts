@@ -162,10 +162,11 @@ async function checkTrust(
     request.since ?? (pullRequest ? await pullRequestBase(workspace, context, pullRequest) : undefined);
   if (!base) return undefined;
   if (pullRequest) await checkReviewedCheckout(workspace, pullRequest, await pendingCommit, base);
+  // why: the guard refuses an approvals file the pull request edits: it cannot approve its own code.
   const approvals = pullRequest
     ? pullRequest.reviewedCommits
     : request.approvalsFile
-      ? await readApprovalsFile(context.cwd, request.approvalsFile)
+      ? await readApprovalsFile(context.cwd, request.approvalsFile, { workspace, base })
       : [];
   const commit = pullRequest?.commit ?? (await pendingCommit);
   return checkCodeTrust(workspace, {

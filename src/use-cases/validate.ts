@@ -33,7 +33,14 @@ export async function validateChanges(request: ValidateRequest): Promise<Validat
   const workspace = await openRequestedWorkspace(request, request);
   const approvals = [
     ...(request.approvals ?? []),
-    ...(request.approvalsFile ? await readApprovalsFile(request.cwd, request.approvalsFile) : []),
+    ...(request.approvalsFile
+      ? await readApprovalsFile(
+          request.cwd,
+          request.approvalsFile,
+          // why: with --since the diff from it is the pull request, which cannot approve itself.
+          request.since ? { workspace, base: request.since } : undefined,
+        )
+      : []),
   ];
   const commit = request.commit ?? (await headCommit(workspace));
   return validateWorkspace(workspace, {

@@ -202,6 +202,19 @@ describe('netchange cab (markdown)', () => {
 
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('--since must be before --meeting');
+    expect(result.stderr).toContain('Give the previous meeting, e.g. --since 2026-11-26T21:00:00Z,');
+  });
+
+  it('suggests the day a week before the meeting given, not a fixed date', async () => {
+    const result = await runCli(
+      ['cab', '--no-fetch', '--meeting', '2026-11-01T00:00:00Z', '--since', '2026-12-01T00:00:00Z'],
+      { cwd: example.root },
+    );
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      'hint: Give the previous meeting, e.g. --since 2026-10-25T00:00:00Z, or a duration back from the meeting, e.g. --since 7d.',
+    );
   });
 });
 

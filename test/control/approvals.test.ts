@@ -35,6 +35,37 @@ describe('loadApprovals', () => {
     expect(result.approvals).toEqual([{ user: 'alice' }, { user: 'bob', commit: '3f2a9c1d' }]);
   });
 
+  // why: YAML reads these unquoted shas as numbers (1234567, 123456 and Infinity), as about one
+  // abbreviation in 25 is all decimal digits; the sha is what was written.
+  it.each(['1234567', '0123456', '12e4567', '1234567890123456789012345678901234567890'])(
+    'reads an unquoted sha that YAML takes for a number as written: commit: %s',
+    (sha) => {
+      const text = `- {user: alice, commit: ${sha}}\n- user: bob\n  commit: ${sha}\n`;
+
+      const result = loadApprovals(text, 'approvals.yaml');
+
+      expect(result).toEqual({
+        approvals: [
+          { user: 'alice', commit: sha },
+          { user: 'bob', commit: sha },
+        ],
+        findings: [],
+      });
+    },
+  );
+
+  it('reads a login of digits as written, not as a number', () => {
+    const result = loadApprovals('- {user: 0123456}\n- user: 42\n', 'approvals.yaml');
+
+    expect(result).toEqual({ approvals: [{ user: '0123456' }, { user: '42' }], findings: [] });
+  });
+
+  it('reads a sha written as a JSON number as written', () => {
+    const result = loadApprovals('[{"user": "alice", "commit": 1234567}]', 'approvals.json');
+
+    expect(result.approvals).toEqual([{ user: 'alice', commit: '1234567' }]);
+  });
+
   it.each([
     [
       'a mapping',
@@ -59,6 +90,12 @@ describe('loadApprovals', () => {
     [
       'a commit that is no sha',
       '- {user: alice}\n- {user: bob, commit: main}\n',
+      2,
+      'approval 2: commit must be a commit sha (7 to 64 hex digits)',
+    ],
+    [
+      'a number too short for a sha',
+      '- {user: alice}\n- {user: bob, commit: 123456}\n',
       2,
       'approval 2: commit must be a commit sha (7 to 64 hex digits)',
     ],

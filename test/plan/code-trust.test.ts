@@ -139,6 +139,28 @@ describe("plan runs a pull request's changed code only once a code reviewer appr
     expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
   });
 
+  it('refuses an approvals file the pull request itself edits (exit 2): it cannot approve its own code', async () => {
+    const { repository } = await pullRequest(
+      async (pr) => {
+        await changePlaybook(pr);
+        await pr.write({ 'approvals.yaml': '- {user: frank}\n- {user: alice}\n' });
+      },
+      { 'approvals.yaml': '- {user: frank}\n' },
+    );
+    cleanups.push(repository);
+
+    const result = await runCli(['plan', '--since', 'main', '--approvals', 'approvals.yaml'], {
+      cwd: repository.root,
+    });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      '--approvals approvals.yaml is changed by the changes under review (modified between main and HEAD); approvals must come from outside them',
+    );
+    expect(result.stderr).toContain('Keep the approvals file outside the repository');
+    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+  });
+
   it("holds a pull request that points netchange.yaml's executors at another program", async () => {
     // why: a program outside the repository (as a runner's own tools are) that leaves a marker when
     // it runs; the pull request changes no code file, only which program netchange.yaml names.

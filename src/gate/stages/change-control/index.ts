@@ -3,6 +3,7 @@
  * assesses risk, decides whether an emergency bypasses the windows (facts for the stages after it),
  * and judges change type, ownership, approvals, autonomy and custom rules.
  */
+import { crossTeamApprovers } from '../../../control/approvals.js';
 import type { CompiledChangeControlPolicy } from '../../../control/index.js';
 import type { Finding } from '../../../core/findings.js';
 import type { ApprovalRequirement, ProposalReport, Risk, WindowVerdict } from '../../../core/model.js';
@@ -27,9 +28,13 @@ export const changeControlStage: GateStage = {
       findings.push(...compiled.findings);
       policy = compiled.policy;
     }
+    const stagePolicy = policy;
+    // why: a cross-team demand asks several teams, so its requirement names none; the policy does.
+    const crossTeamOf = (report: ProposalReport): readonly string[] =>
+      stagePolicy && report.requester ? crossTeamApprovers(stagePolicy, report.requester.team) : [];
     const prepared: PreparedStage = {
       findings,
-      conclude: (report) => (input.requireApprovals ? missingApprovals(report) : []),
+      conclude: (report) => (input.requireApprovals ? missingApprovals(report, crossTeamOf(report)) : []),
       reviewPolicyChange: async ({ files, inForce }) => {
         const engine = control ?? (await loadEngine());
         const judged = inForce ? engine.compileChangeControlPolicy(inForce).policy : undefined;
@@ -123,15 +128,19 @@ export const changeControlStage: GateStage = {
   },
 };
 
-/** The error for approvals still missing once the proposal is judged (apply, `--require-approvals`). */
-function missingApprovals(report: ProposalReport): Finding[] {
+/**
+ * The error for approvals still missing once the proposal is judged (apply, `--require-approvals`).
+ * `crossTeam`: the teams of the requester's cross-team approval, which asks several teams and so
+ * names none itself; the eligible people follow in parentheses.
+ */
+function missingApprovals(report: ProposalReport, crossTeam: readonly string[]): Finding[] {
   if (report.approvals.satisfied) return [];
   const missing = unsatisfied(report);
   return [
     {
       ruleId: 'approval',
       severity: 'error',
-      message: `approvals missing: ${describeMissing(missing, (requirement) => `any of ${requirement.eligible.join(', ')}`)}`,
+      message: `approvals missing: ${describeMissing(missing, (requirement) => (crossTeam.length > 0 ? orList(crossTeam) : requirement.reason))}`,
       hint: 'Collect the approvals on the pull request before applying.',
       file: report.file,
     },
