@@ -41,7 +41,7 @@ Exit codes: 0 passed, 1 a proposal failed or a gate refused, 2 usage or configur
 Examples:
   $ netchange validate                      # every proposal under changes/
   $ netchange validate --since origin/main  # only proposals this branch changed
-  $ netchange plan changes/chg-0142.yaml    # Ansible check+diff and terraform plan`,
+  $ netchange plan changes/chg-0142-vlan40-packaging.yaml   # Ansible check+diff and terraform plan`,
     );
   // why: commander wraps to process.stdout.columns, which is undefined (or tiny) when piped; wrap at
   // the terminal's width, capped at 100 columns, so descriptions read as sentences.
@@ -70,9 +70,21 @@ Examples:
   registerPolicyCommand(program);
   program.hook('preAction', (_program, actionCommand) => refuseEmptyValues(actionCommand));
   // why: every group (netchange, audit, policy) answers `help NAME` the same way.
-  for (const group of [program, ...program.commands.filter((command) => command.commands.length > 0)])
+  for (const group of [program, ...program.commands.filter((command) => command.commands.length > 0)]) {
     registerHelpCommand(group);
+    explainMissingCommand(group);
+  }
   return program;
+}
+
+/**
+ * Ends the help commander prints to stderr when a group is run without a command (`netchange`,
+ * `netchange audit`) with the error that made it a usage error (exit 2, run-cli.ts).
+ */
+function explainMissingCommand(group: Command): void {
+  group.addHelpText('after', ({ error }) =>
+    error ? `\nerror: ${commandPath(group)} needs a command: one of those listed above` : '',
+  );
 }
 
 /**
@@ -123,17 +135,21 @@ function registerHelpCommand(group: Command): void {
     .description('display help for command')
     .helpOption(false)
     .action((name: string | undefined) => {
-      if (name === undefined) group.help();
+      // why: outputHelp, not help(): help() ends with commander's `commander.help`, which is also what
+      // a missing command ends with, and that one is a usage error (run-cli.ts); asked-for help is 0.
+      if (name === undefined) {
+        group.outputHelp();
+        return;
+      }
       const command = group.commands.find(
         (candidate) =>
-          candidate.name() !== 'help' &&
-          (candidate.name() === name || candidate.aliases().includes(name ?? '')),
+          candidate.name() !== 'help' && (candidate.name() === name || candidate.aliases().includes(name)),
       );
       if (!command) {
         const names = group.commands.map((candidate) => candidate.name()).filter((known) => known !== 'help');
         throw usageError(`unknown command '${name}'`, `The commands are: ${names.join(', ')}.`);
       }
-      command.help();
+      command.outputHelp();
     });
 }
 

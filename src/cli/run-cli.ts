@@ -25,14 +25,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.passed;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // why: commander already printed help, the version or its message (with a suggestion).
-      if (
-        error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.version' ||
-        error.code === 'commander.help'
-      ) {
-        return EXIT.passed;
-      }
+      // why: commander already printed help, the version or its message (with a suggestion). Only
+      // help that was asked for (--help, `help`) and the version pass; `commander.help` is the help
+      // commander prints to stderr when a command or a group's subcommand is missing, a usage error.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.passed;
       return EXIT.usage;
     }
     if (error instanceof NetchangeError) {

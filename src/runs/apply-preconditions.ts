@@ -7,6 +7,7 @@ import { NetchangeError } from '../core/errors.js';
 import type { ChangeSubject } from '../core/model.js';
 import type { GitRepository } from '../core/ports.js';
 import { stepsOf } from '../core/steps.js';
+import { formatLocalAndUtc } from '../core/time.js';
 import { EXECUTORS, executorOf } from '../executors/registry.js';
 
 /** A previous apply of the same proposal at the same commit, as the evidence recorded it. */
@@ -91,11 +92,14 @@ export async function checkNotAppliedYet(input: NotAppliedInput): Promise<void> 
   if (input.reapply !== undefined) return;
   const last = (await input.previousApplies(subject.proposal.id, input.commits)).at(-1);
   if (!last) return;
+  // why: a refusal is read by people, so the record's RFC 3339 instant is shown in the one display
+  // format (docs/times.md), in the proposal's zone like its schedule.
+  const at = formatLocalAndUtc(Date.parse(last.finishedAt), subject.timezone);
   throw new NetchangeError(
     'E_GATE',
     last.outcome === 'started'
-      ? `apply refused for ${subject.proposal.id}: an apply at commit ${last.commit.slice(0, 12)} started (evidence record #${last.sequence}, by ${last.actor} at ${last.finishedAt}) and has no result: it was interrupted or is still running`
-      : `apply refused for ${subject.proposal.id}: already applied at commit ${last.commit.slice(0, 12)} (evidence record #${last.sequence}: ${last.outcome}, by ${last.actor} at ${last.finishedAt})`,
+      ? `apply refused for ${subject.proposal.id}: an apply at commit ${last.commit.slice(0, 12)} started (evidence record #${last.sequence}, by ${last.actor} at ${at}) and has no result: it was interrupted or is still running`
+      : `apply refused for ${subject.proposal.id}: already applied at commit ${last.commit.slice(0, 12)} (evidence record #${last.sequence}: ${last.outcome}, by ${last.actor} at ${at})`,
     {
       hint: `To run it again at the same commit, say why: netchange apply ${subject.file} --reapply "REASON" (the reason is recorded in the evidence).`,
     },

@@ -125,7 +125,13 @@ describe('apply --dry-run --at', () => {
     );
     const verdict = JSON.parse(result.stdout);
 
-    expect(verdict).toMatchObject({ id: 'CHG-2026-0148', wouldRun: false, at: '2026-12-30T02:10:00Z' });
+    expect(verdict).toMatchObject({
+      schemaVersion: 1,
+      tool: { name: 'netchange' },
+      id: 'CHG-2026-0148',
+      wouldRun: false,
+      at: '2026-12-30T02:10:00Z',
+    });
     expect(verdict.reasons).toContain(
       'the window opens Mon 4 Jan 2027 00:00 CST (06:00Z) (blocked now by hq-firewall-quarter-end, year-end-freeze)',
     );

@@ -158,6 +158,9 @@ describe('apply runs once', () => {
     expect(first.exitCode).toBe(0);
     expect(second.exitCode).toBe(1);
     expect(second.stderr).toMatch(/already applied at commit [0-9a-f]{12} \(evidence record #\d+: succeeded/);
+    // when, as people read times (docs/times.md): `Sun 29 Nov 2026 08:00 UTC` in the lab's zone, not RFC 3339
+    expect(second.stderr).toMatch(/, by .+ at [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d UTC\)/);
+    expect(second.stderr).not.toMatch(/at \d{4}-\d\d-\d\dT/);
     expect(second.stderr).toContain('--reapply');
     expect(blank.exitCode).toBe(2);
     expect(reapplied.exitCode).toBe(0);

@@ -48,4 +48,32 @@ describe('the command line', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(message);
   });
+
+  it.each([
+    [[], 'Usage: netchange [options] [command]', 'netchange needs a command'],
+    [['audit'], 'Usage: netchange audit [options] [command]', 'netchange audit needs a command'],
+    [['policy'], 'Usage: netchange policy [options] [command]', 'netchange policy needs a command'],
+  ])('exits 2 for %j: a missing command is a usage error, its help on stderr', async (args, usage, error) => {
+    const result = await runCli(args, { cwd });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(usage);
+    expect(result.stderr).toContain(`error: ${error}`);
+    expect(result.stdout).toBe('');
+  });
+
+  it.each([
+    [['--help'], 'Usage: netchange [options] [command]'],
+    [['help'], 'Usage: netchange [options] [command]'],
+    [['audit', '--help'], 'Usage: netchange audit [options] [command]'],
+    [['help', 'audit'], 'Usage: netchange audit [options] [command]'],
+    [['audit', 'help'], 'Usage: netchange audit [options] [command]'],
+    [['policy', 'help', 'explain'], 'Usage: netchange policy explain [options]'],
+  ])('exits 0 for %j: help that was asked for, on stdout', async (args, usage) => {
+    const result = await runCli(args, { cwd });
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(usage);
+    expect(result.stdout).not.toContain('needs a command');
+  });
 });

@@ -74,10 +74,10 @@ export function registerApplyCommand(program: Command): void {
       'after',
       `
 Examples:
-  $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml
-  $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml --reviewed-plan plan.json
-  $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml --reapply "sw-plant-a-01 replaced (RMA)"
-  $ netchange apply changes/chg-0142.yaml --approvals approvals.yaml --dry-run --at 2026-11-29T02:00:00-06:00
+  $ netchange apply changes/chg-0142-vlan40-packaging.yaml --approvals approvals.yaml
+  $ netchange apply changes/chg-0142-vlan40-packaging.yaml --approvals approvals.yaml --reviewed-plan plan.json
+  $ netchange apply changes/chg-0142-vlan40-packaging.yaml --approvals approvals.yaml --reapply "sw-plant-a-01 replaced (RMA)"
+  $ netchange apply changes/chg-0142-vlan40-packaging.yaml --approvals approvals.yaml --dry-run --at 2026-11-29T02:00:00-06:00
 
 Apply runs exactly what was reviewed, once: it refuses outside a git repository with commits, when
 the proposal or anything it runs (playbooks, inventories, Terraform directories, ansible.cfg,
@@ -145,8 +145,10 @@ async function rehearse(proposalPath: string, flags: ApplyFlags): Promise<number
     { ...applyRequest(proposalPath, flags), ...(flags.at !== undefined ? { at: parseAt(flags.at) } : {}) },
     cliContext(),
   );
+  // why: versioned like every other object apply prints (its result, a refusal, --due).
+  const document = { schemaVersion: 1, tool: { name: 'netchange', version: VERSION }, ...rehearsal };
   process.stdout.write(
-    flags.format === 'json' ? `${JSON.stringify(rehearsal, null, 2)}\n` : renderRehearsal(rehearsal),
+    flags.format === 'json' ? `${JSON.stringify(document, null, 2)}\n` : renderRehearsal(rehearsal),
   );
   return rehearsal.wouldRun ? EXIT.passed : EXIT.failed;
 }

@@ -34,12 +34,31 @@ export function registerAuditCommand(program: Command): void {
     .summary('check and export the hash-chained evidence records')
     .description(
       'Evidence records live on the branch netchange-evidence (formerly refs/netchange/evidence), one hash-chained record per commit for every apply, emergency, override and rollback, and for every drift found or resolved by `netchange drift`.',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ netchange audit verify
+  $ netchange audit export --format json > evidence.json
+  $ netchange help audit export
+
+Exit codes: those of the command run (see its --help); 2 when no command or an unknown one is given.`,
     );
 
   audit
     .command('verify')
     .summary(
       'check the evidence history and chain (and published anchors); exit 1 naming the first record or commit at fault',
+    )
+    .description(
+      'Walk the evidence branch commit by commit: each commit must add exactly the next record and ' +
+        'change or remove nothing else; every record must match its hash and the hash first announced ' +
+        'for it, link to the record before it, and leave no gap in the sequence. With --allowed-signers, ' +
+        'every evidence commit must be signed by an allowed signer; with --expect or --github, the chain ' +
+        'must hold every published anchor (the chain head printed in apply comments, check runs and ' +
+        'digest issues), which catches a history rewound or rewritten as a whole. Prints the first ' +
+        'problem in chain order (docs/audit.md).',
     )
     .option('--repo <dir>', OPTION_HELP.repo)
     .addOption(formatOption('verify', 'text'))
@@ -103,6 +122,13 @@ changed, removed, reordered or corrupted, or an anchor is not in the chain; 2 us
   audit
     .command('export')
     .summary('export evidence records for auditors and change boards (CSV or JSON), or evidence per control')
+    .description(
+      'Export the evidence records of the changes that finished in [--from, --to) and of the drift ' +
+        'checks that ran in it, in chain order: CSV (RFC 4180, one row per record) or JSON (the records ' +
+        'exactly as stored, hashes included, so an auditor can re-verify them); with --by-control, one ' +
+        'entry per control and change instead. A stored record that cannot be read is named in a warning ' +
+        'on stderr. The export does not check the chain: `netchange audit verify` does.',
+    )
     .option('--repo <dir>', OPTION_HELP.repo)
     .option(
       '--by-control',
@@ -136,7 +162,11 @@ Examples:
 change and name a control ({framework, id, title} on a rule, approval rule, window or redundancy
 group), each with its outcome (passed, failed, warned, waived). CSV: one row per control and
 change, with the approvers and the record's sequence and hash (check them with
-\`netchange audit verify\`). A control no change exercised in the period has no row.`,
+\`netchange audit verify\`). A control no change exercised in the period has no row.
+
+Exit codes: 0 exported (also when the period holds no record), 2 usage error (a bad instant, --from
+after --to, --framework without --by-control or naming a framework no record names, an --output
+that cannot be written, not a git repository), 3 git failed.`,
     )
     .action(async (flags: ExportFlags) => {
       const { parseInstant } = await import('../../audit/cli-support.js');

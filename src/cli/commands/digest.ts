@@ -28,7 +28,8 @@ export function registerDigestCommand(program: Command): void {
     .option('--repo <dir>', OPTION_HELP.repo)
     .option(
       '--since <when>',
-      'start of the period: a duration back from --until (default now; 12h, 30m, 2d, PT12H) or an instant',
+      // why: commander appends "(default: "24h")"; a second default here (--until's) read as this one's.
+      'start of the period: a duration back from --until (12h, 30m, 2d, PT12H) or an RFC 3339 instant',
       '24h',
     )
     .option('--until <iso>', 'end of the period (default: now)')

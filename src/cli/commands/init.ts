@@ -45,7 +45,10 @@ Examples:
   $ netchange init bank-network --pack financial-services && netchange policy explain --repo bank-network
 
 A pack is a starting point, not a compliance certificate: review what it requires (netchange policy
-explain) and adapt it to your organisation (docs/policy-packs.md).`,
+explain) and adapt it to your organisation (docs/policy-packs.md).
+
+Exit codes: 0 written, 2 usage error (files that exist without --force, an unknown --timezone,
+--pack or --runner, a directory that cannot be written), 3 git failed (creating the repository).`,
     )
     .action(async (directory: string, flags: InitFlags) => {
       const { initRepository, placeSampleInOpenWindow } = await import('../../use-cases/init.js');

@@ -28,8 +28,8 @@ export function registerNextCommand(program: Command): void {
       'after',
       `
 Examples:
-  $ netchange next changes/chg-0142.yaml
-  $ netchange next changes/chg-0142.yaml --at 2026-11-23T08:00:00Z --format json
+  $ netchange next changes/chg-0144-trunk-during-production.yaml
+  $ netchange next changes/chg-0144-trunk-during-production.yaml --at 2026-11-23T08:00:00Z --format json
 
 Exit codes: 0 a slot was found (or the requested one is allowed), 1 the proposal is invalid or no
             slot exists within the policy's horizon, 2 usage error or invalid policy.`,

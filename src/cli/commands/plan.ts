@@ -65,7 +65,7 @@ export function registerPlanCommand(program: Command): void {
       'after',
       `
 Examples:
-  $ netchange plan changes/chg-0142.yaml
+  $ netchange plan changes/chg-0142-vlan40-packaging.yaml
   $ netchange plan --since origin/main --format markdown > plan.md
   $ netchange plan --since origin/main --approvals approvals.yaml
   $ netchange plan --concurrency 4 --out-dir out/plan --format json

@@ -14,6 +14,15 @@ export function registerPolicyCommand(program: Command): void {
     .summary('explain the effective policy after every extends')
     .description(
       'Commands about the policy files themselves (policies/windows.yaml, policies/change-control.yaml).',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ netchange policy explain
+  $ netchange help policy explain
+
+Exit codes: those of the command run (see its --help); 2 when no command or an unknown one is given.`,
     );
   policy
     .command('explain')

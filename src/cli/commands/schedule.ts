@@ -32,7 +32,8 @@ export function registerScheduleCommand(program: Command): void {
     .option('--from <iso>', 'start of the period, an RFC 3339 instant (default: now)', parseFrom)
     .option(
       '--days <n>',
-      `how many days to list (default ${DEFAULT_DAYS}, at most 366)`,
+      // why: commander appends "(default: 14)" from the default value; writing it here showed it twice.
+      'how many days to list, at most 366',
       parseDays,
       DEFAULT_DAYS,
     )

@@ -65,7 +65,7 @@ export function registerValidateCommand(program: Command): void {
       `
 Examples:
   $ netchange validate
-  $ netchange validate changes/chg-0142.yaml --at 2026-11-29T07:00:00Z
+  $ netchange validate changes/chg-0142-vlan40-packaging.yaml --at 2026-11-23T15:00:00Z
   $ netchange validate --since origin/main --format sarif --output netchange.sarif
   $ netchange validate --approvals approvals.yaml --require-approvals
   $ netchange validate --since origin/main --github --pr 42     # reviews count; comment + check run
@@ -74,7 +74,8 @@ Conflicts: proposals that share a device, Terraform stack or redundancy group in
 occupied intervals (rollback included) fail, naming the other and the next free slot; with a FILE
 or --since the rest of the repository's proposals are compared too (docs/change-control.md).
 
-Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy error, 3 git/ansible failed.`,
+Exit codes: 0 every proposal passed, 1 a proposal failed, 2 usage or policy error, 3 git or ansible
+failed, or GitHub did (--github: reading the pull request, publishing the comment and check run).`,
     )
     .action(async (paths: string[], flags: ValidateFlags) => {
       const { validateChanges, validatePullRequest } = await import('../../use-cases/validate.js');

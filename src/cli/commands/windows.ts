@@ -36,7 +36,8 @@ export function registerWindowsCommand(program: Command): void {
     )
     .option(
       '--days <n>',
-      `how many days to list (default ${DEFAULT_DAYS}, at most 366)`,
+      // why: commander appends "(default: 14)" from the default value; writing it here showed it twice.
+      'how many days to list, at most 366',
       parseDays,
       DEFAULT_DAYS,
     )
