@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Temporal } from 'temporal-polyfill';
-import { usageError } from '../core/errors.js';
+import { NetchangeError, usageError } from '../core/errors.js';
 import { calendarDurationMs, parseCalendarDuration, toRfc3339Utc } from '../core/time.js';
 import { openGitRepository } from '../proposals/git-repository.js';
-import { fetchEvidence } from './store.js';
+import { checkRemoteEvidence, fetchEvidence, holdsEvidence } from './store.js';
 
 /** The git repository evidence lives in: --repo, or the work tree around `cwd`. */
 export async function resolveEvidenceRepository(repo: string | undefined, cwd: string): Promise<string> {
@@ -24,8 +24,9 @@ export async function resolveEvidenceRepository(repo: string | undefined, cwd: s
 }
 
 /**
- * Fast-forwards the local evidence ref from `origin` (CI checkouts do not fetch it). A failure is a
- * warning, not an error: the local records are still worth reporting.
+ * Fast-forwards the local evidence ref from `origin` (CI checkouts do not fetch it). A failed fetch
+ * is a warning while this clone holds records of its own (they are still worth reporting), and an
+ * error when it holds none. origin no longer holding the evidence this clone saw there is a warning.
  */
 export async function refreshEvidence(
   root: string,
@@ -35,8 +36,25 @@ export async function refreshEvidence(
   try {
     await fetchEvidence(root, 'origin', notice);
   } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    // why: with nothing local, going on would report an empty chain ("no evidence recorded yet",
+    // "No changes were recorded") as if that were the truth rather than a read that failed.
+    if (!(await holdsEvidence(root))) {
+      throw new NetchangeError(
+        'E_GIT',
+        `could not fetch the evidence branch from origin (${reason}), and this clone holds no evidence of its own to read instead`,
+        {
+          hint: 'Check that origin is reachable and readable with these credentials (`git remote -v`, `git ls-remote origin netchange-evidence`) and run the command again.',
+          cause: error,
+        },
+      );
+    }
+    warn(`could not fetch the evidence branch from origin (${reason}); using the local records`);
+  }
+  const rewind = await checkRemoteEvidence(root);
+  if (rewind) {
     warn(
-      `could not fetch the evidence branch from origin (${error instanceof Error ? error.message : String(error)}); using the local records`,
+      `${rewind.message}; this clone's records are read instead. Run \`netchange audit verify\`, and push the evidence back from a clone that holds it (docs/audit.md)`,
     );
   }
 }

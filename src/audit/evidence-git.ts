@@ -99,7 +99,10 @@ export interface EvidenceGit {
   compareAndSwap(ref: string, next: string, expected: string | undefined): Promise<boolean>;
   /** True when a remote with this name is configured. */
   hasRemote(name: string): Promise<boolean>;
-  /** Fetches `ref` from `remote` into `into` (forced); returns its sha, or undefined when the remote lacks it. */
+  /**
+   * Fetches `ref` from `remote` into `into` (forced); returns its sha, or undefined when the remote
+   * lacks it (and then removes `into`, so it always mirrors what the remote holds).
+   */
   fetchRef(remote: string, ref: string, into: string): Promise<string | undefined>;
   /** Pushes `commit` to `ref` on `remote` without force; 'rejected' when the remote moved meanwhile. */
   push(remote: string, commit: string, ref: string): Promise<PushResult>;
@@ -322,7 +325,11 @@ export function createSimpleGitEvidence(root: string): EvidenceGit {
     async fetchRef(remote, ref, into) {
       try {
         const advertised = await git.run(['ls-remote', '--refs', remote, ref]);
-        if (!advertised.trim()) return undefined;
+        if (!advertised.trim()) {
+          // why: a copy of a ref the remote deleted would pass for what it holds now.
+          await git.run(['update-ref', '-d', into]);
+          return undefined;
+        }
         await git.run(['fetch', '--quiet', '--no-tags', remote, `+${ref}:${into}`]);
       } catch (error) {
         throw failed(`git fetch ${remote} ${ref} failed`, error);

@@ -16,6 +16,7 @@ import {
   redactDraft,
   sequenceOfPath,
   serialiseRecord,
+  statedFinishedAt,
 } from './chain.js';
 import {
   createSimpleGitEvidence,
@@ -82,9 +83,24 @@ function legacyTrackingRef(remote: string): string {
 }
 
 /**
- * The local tip of the evidence: the branch; when only the old ref exists, the branch is created at
- * the same commit (said through `notice`) and the old ref is left as it was. When the branch cannot
- * be created, the old ref is read.
+ * The newest evidence commit this clone saw on a remote (fetched, or pushed there itself). It only
+ * moves forward, so a remote that no longer holds it was rewound, rewritten or deleted; the tracking
+ * refs above are forced by every fetch and would forget that after one read.
+ */
+function seenRef(remote: string): string {
+  return `refs/netchange/remotes/${remote}/evidence-seen`;
+}
+
+/** origin's evidence branch as git's own fetch keeps it (`git clone`, a checkout of every branch). */
+const ORIGIN_BRANCH_REF = `refs/remotes/origin/${EVIDENCE_BRANCH}`;
+
+/** Where a clone holds evidence it can read without fetching, in the order they are read. */
+const LOCAL_EVIDENCE_REFS = [EVIDENCE_REF, ORIGIN_BRANCH_REF, LEGACY_EVIDENCE_REF] as const;
+
+/**
+ * The local tip of the evidence: the branch. Without it, the branch is created at origin's branch as
+ * git last fetched it, else at the old ref (said through `notice`, the old ref left as it was). When
+ * the branch cannot be created, that ref is read.
  */
 async function resolveEvidenceTip(
   git: EvidenceGit,
@@ -92,6 +108,14 @@ async function resolveEvidenceTip(
 ): Promise<string | undefined> {
   const branch = await git.resolve(EVIDENCE_REF);
   if (branch) return branch;
+  // why: an ordinary clone holds origin's records on git's remote-tracking branch only; reading
+  // nothing there would report an empty chain, and an append would start a second chain at #1. The
+  // branch starts there as `git switch` would start it, by compare-and-swap like the move below.
+  const tracking = await git.resolve(ORIGIN_BRANCH_REF);
+  if (tracking) {
+    await git.compareAndSwap(EVIDENCE_REF, tracking, undefined);
+    return (await git.resolve(EVIDENCE_REF)) ?? tracking;
+  }
   const legacy = await git.resolve(LEGACY_EVIDENCE_REF);
   if (!legacy) return undefined;
   // why: the same commit, so not one record or trailer changes; compare-and-swap, so a concurrent
@@ -223,7 +247,96 @@ async function tryAppendRemote<Draft extends AnyEvidenceDraft>(
   if ((await git.push(remote, base, EVIDENCE_REF)) === 'rejected') return undefined;
   // why: the remote is the truth now; the local ref follows unless another append moved it meanwhile.
   await git.compareAndSwap(EVIDENCE_REF, base, localTip);
+  await notePublished(git, remote, base);
   return record;
+}
+
+/**
+ * After a push: the remote holds `commit`, so its tracking ref (when behind) and the seen marker
+ * point there. why: the marker follows the push even past a rewind, because the push republished the
+ * records the rewind dropped (unpublishedRecords), so the remote holds them all again.
+ */
+async function notePublished(git: EvidenceGit, remote: string, commit: string): Promise<void> {
+  const tracked = await git.resolve(remoteTrackingRef(remote));
+  if (!tracked || (await git.isAncestor(tracked, commit)))
+    await git.compareAndSwap(remoteTrackingRef(remote), commit, tracked);
+  await git.compareAndSwap(seenRef(remote), commit, await git.resolve(seenRef(remote)));
+}
+
+/**
+ * After a fetch: the seen marker moves forward to what the remote holds now. A remote that no longer
+ * holds what was seen leaves the marker where it was, so every later read reports the rewind until the
+ * remote holds that commit again. `known` are the remote's tips this clone had read before the fetch.
+ */
+async function noteFetched(
+  git: EvidenceGit,
+  remote: string,
+  remoteTip: string | undefined,
+  known: readonly string[],
+): Promise<void> {
+  const seen = await git.resolve(seenRef(remote));
+  if (seen) {
+    if (remoteTip && (await git.isAncestor(seen, remoteTip)))
+      await git.compareAndSwap(seenRef(remote), remoteTip, seen);
+    return;
+  }
+  // why: a clone from before the marker existed (or fresh from `git clone`) saw the remote's tips on
+  // its tracking refs; the first one the remote no longer holds is where the marker starts. Never the
+  // local branch: it may hold records an append could not publish, which the next append publishes.
+  for (const tip of known) {
+    if (!remoteTip || !(await git.isAncestor(tip, remoteTip))) {
+      await git.compareAndSwap(seenRef(remote), tip, undefined);
+      return;
+    }
+  }
+  if (remoteTip) await git.compareAndSwap(seenRef(remote), remoteTip, undefined);
+}
+
+/** The remote's evidence tips this clone read before: netchange's tracking ref and git's own. */
+async function knownRemoteTips(git: EvidenceGit, remote: string): Promise<string[]> {
+  const refs = [remoteTrackingRef(remote), `refs/remotes/${remote}/${EVIDENCE_BRANCH}`];
+  const tips = await Promise.all(refs.map((ref) => git.resolve(ref)));
+  return tips.filter((tip): tip is string => tip !== undefined);
+}
+
+/** A remote that no longer holds the evidence this clone saw there. */
+export interface RemoteRewind {
+  /** The first record the remote lacks or holds differently. */
+  sequence: number;
+  /** One sentence naming the remote's tip and the one it no longer contains. */
+  message: string;
+}
+
+/**
+ * Compares what `remote` held at the last fetch with the newest evidence this clone saw there.
+ * Reads refs only (never fetches), so after `--no-fetch` it says what the last fetch found.
+ */
+export async function checkRemoteEvidence(
+  repositoryRoot: string,
+  remote = 'origin',
+): Promise<RemoteRewind | undefined> {
+  return remoteRewind(createSimpleGitEvidence(repositoryRoot), remote);
+}
+
+async function remoteRewind(git: EvidenceGit, remote: string): Promise<RemoteRewind | undefined> {
+  const seen = await git.resolve(seenRef(remote));
+  if (!seen) return undefined;
+  const held =
+    (await git.resolve(remoteTrackingRef(remote))) ?? (await git.resolve(legacyTrackingRef(remote)));
+  if (held && (await git.isAncestor(seen, held))) return undefined;
+  const common = held ? await git.mergeBase(seen, held) : undefined;
+  const kept = common ? ((await tipOf(git, common))?.sequence ?? 0) : 0;
+  const saw = `${seen.slice(0, 12)} (record #${(await tipOf(git, seen))?.sequence ?? 0})`;
+  if (!held) {
+    return {
+      sequence: kept + 1,
+      message: `${remote} no longer has the evidence branch: this clone saw it at ${saw}`,
+    };
+  }
+  return {
+    sequence: kept + 1,
+    message: `${remote}'s evidence branch was rewound or rewritten: it is at ${held.slice(0, 12)} (record #${(await tipOf(git, held))?.sequence ?? 0}), which does not contain ${saw}, the evidence this clone saw there before`,
+  };
 }
 
 async function unpublishedRecords(
@@ -305,8 +418,6 @@ export interface LoadedEvidence {
   tip?: string;
 }
 
-const FINISHED_AT = /"finishedAt":"([^"]{10,40})"/;
-
 /** Reads the records in a period, in chain order, with the files that could not be read. */
 export async function loadEvidence(
   repositoryRoot: string,
@@ -350,9 +461,9 @@ async function loadEvidenceAt(
   const inPeriod = (time: number) => time >= since && time < until;
   contents.forEach((content, index) => {
     const text = content.toString();
-    // why: a digest over 12 hours of a 10,000-record chain parses only the records it shows; the
-    // finish time is found in the canonical text first (a record that does not match is parsed anyway).
-    const quick = FINISHED_AT.exec(text)?.[1];
+    // why: a digest over 12 hours of a 10,000-record chain parses only the records it shows; a
+    // text that could state two finish times is parsed (statedFinishedAt).
+    const quick = statedFinishedAt(text);
     if (quick !== undefined) {
       const finished = Date.parse(quick);
       if (!Number.isNaN(finished) && (finished < since || finished >= until)) return;
@@ -424,7 +535,7 @@ export async function verifyEvidence(
   const git = createSimpleGitEvidence(repositoryRoot);
   const now = options.now ?? systemClock.now();
   const tip = await resolveEvidenceTip(git, options.onNotice);
-  if (!tip) return verifyStoredRecords([], new Map(), now, options.expect);
+  if (!tip) return withRemoteCheck(git, verifyStoredRecords([], new Map(), now, options.expect));
   // why: the history's shape and the tip's records are read at once (separate git processes).
   const [shaped, [entries, contents]] = await Promise.all([
     git.shapes(tip),
@@ -460,11 +571,28 @@ export async function verifyEvidence(
     options.expect,
   );
   const kind = result.firstProblem?.problem;
-  if (kind === undefined || kind === 'anchor' || kind === 'future-timestamp') return result;
+  if (kind === undefined) return withRemoteCheck(git, result);
+  if (kind === 'anchor' || kind === 'future-timestamp') return result;
   // why: a record that no longer matches its first announcement was changed by some later commit
   // (one that also added a record, so its shape looked right); name that commit when there is one.
   const culprit = checkHistory(await git.history(tip)).problem;
   return culprit ? { ok: false, checked: Math.max(0, culprit.sequence - 1), firstProblem: culprit } : result;
+}
+
+/**
+ * An intact local chain is compared with origin's branch as last fetched too: origin no longer
+ * holding what this clone saw there (a rewind, a rewritten history) is a problem, not a pass.
+ */
+async function withRemoteCheck(git: EvidenceGit, result: VerifyResult): Promise<VerifyResult> {
+  if (result.firstProblem) return result;
+  const rewind = await remoteRewind(git, 'origin');
+  if (!rewind) return result;
+  return {
+    ok: false,
+    checked: Math.min(result.checked, rewind.sequence - 1),
+    firstProblem: { sequence: rewind.sequence, problem: 'rewound', message: rewind.message },
+    ...(result.openChanges ? { openChanges: result.openChanges } : {}),
+  };
 }
 
 /**
@@ -473,16 +601,24 @@ export async function verifyEvidence(
  */
 export async function readEvidenceHead(repositoryRoot: string): Promise<ChainTip | undefined> {
   const git = createSimpleGitEvidence(repositoryRoot);
-  for (const ref of [EVIDENCE_REF, `refs/remotes/origin/${EVIDENCE_BRANCH}`, LEGACY_EVIDENCE_REF]) {
+  for (const ref of LOCAL_EVIDENCE_REFS) {
     const tip = await git.resolve(ref);
     if (tip) return tipOf(git, tip);
   }
   return undefined;
 }
 
+/** True when this clone holds evidence it can read without fetching (LOCAL_EVIDENCE_REFS). */
+export async function holdsEvidence(repositoryRoot: string): Promise<boolean> {
+  const git = createSimpleGitEvidence(repositoryRoot);
+  for (const ref of LOCAL_EVIDENCE_REFS) if (await git.resolve(ref)) return true;
+  return false;
+}
+
 /**
  * Brings the local evidence ref up to date with a remote's when that is a fast-forward (CI
- * checkouts do not fetch it). Returns false when the remote lacks it or the histories diverged.
+ * checkouts do not fetch it), and moves the remote's seen marker (checkRemoteEvidence). Returns
+ * false when the remote lacks it or the histories diverged.
  */
 export async function fetchEvidence(
   repositoryRoot: string,
@@ -491,7 +627,9 @@ export async function fetchEvidence(
 ): Promise<boolean> {
   const git = createSimpleGitEvidence(repositoryRoot);
   if (!(await git.hasRemote(remote))) return false;
+  const known = await knownRemoteTips(git, remote);
   const remoteTip = await fetchRemoteTip(git, remote);
+  await noteFetched(git, remote, remoteTip, known);
   if (!remoteTip) return false;
   const localTip = await resolveEvidenceTip(git, notice);
   if (localTip && !(await git.isAncestor(localTip, remoteTip))) return false;

@@ -4,7 +4,7 @@
  */
 import { formatLocalAndUtc } from '../core/time.js';
 import { hashRecord } from './canonical-json.js';
-import { sequenceOfPath } from './chain.js';
+import { isSerialisedRecord, sequenceOfPath } from './chain.js';
 import { createOpenChangeTracker, describeOpenChange, type OpenChange } from './open-changes.js';
 import { describeRecordProblem } from './record-schema.js';
 import { type AnyEvidenceRecord, isDriftRecord } from './types.js';
@@ -20,7 +20,9 @@ export type ChainProblemKind =
   /** A published anchor (sequence and hash) is not in the chain. */
   | 'anchor'
   /** An evidence commit without a good signature by an allowed signer (only when asked for). */
-  | 'unsigned';
+  | 'unsigned'
+  /** origin's evidence branch no longer holds the evidence this clone saw there (rewound, rewritten, deleted). */
+  | 'rewound';
 
 /** The first thing wrong with the chain. */
 export interface ChainProblem {
@@ -172,6 +174,14 @@ export function verifyStoredRecords(
         sequence,
         'changed',
         `record #${sequence} was changed: it is not the record netchange wrote as #${sequence}`,
+      );
+    }
+    if (!isSerialisedRecord(file.content, value)) {
+      return fail(
+        checked,
+        sequence,
+        'changed',
+        `record #${sequence} (${file.path}) was changed: its bytes are not the canonical JSON netchange wrote (a duplicate key, other whitespace or another encoding), so a reader may see another record than the one hashed`,
       );
     }
     const expectedPrevious = previous ? previous.hash : null;

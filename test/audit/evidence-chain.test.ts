@@ -1,9 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chainRecord, serialiseRecord } from '../../src/audit/chain.js';
 import type { ChainProblemKind, EvidenceRecord } from '../../src/audit/index.js';
 import {
   appendEvidence,
   EVIDENCE_REF,
   hashRecord,
+  loadEvidence,
   readEvidence,
   verifyEvidence,
 } from '../../src/audit/index.js';
@@ -54,6 +56,16 @@ function rewrite(
   change(record);
   if (rehash) record.hash = hashRecord(record);
   files.set(file, `${JSON.stringify(record)}\n`);
+}
+
+/**
+ * The auditor's edit: a first `finishedAt` of 2001 before the real one. JSON.parse keeps the last
+ * duplicate, so the parsed record (and its hash) stay the same while the text says another time.
+ */
+function withDuplicateFinishedAt(text: string): string {
+  const edited = text.replace(/^\{"actor"/, '{"finishedAt":"2001-01-01T00:00:00Z","actor"');
+  if (edited === text) throw new Error('the record does not start with "actor": the test no longer edits it');
+  return edited;
 }
 
 const R1 = 'records/0000000001.json';
@@ -158,6 +170,26 @@ describe('evidence chain', () => {
       'corrupt',
     ],
     [
+      'a record given a duplicate key that JSON.parse drops (an earlier finishedAt first)',
+      (files: EvidenceFiles) => void files.set(R2, withDuplicateFinishedAt(files.get(R2) ?? '')),
+      2,
+      'changed',
+    ],
+    [
+      'a record re-encoded with an escape for the same character',
+      (files: EvidenceFiles) =>
+        void files.set(R2, (files.get(R2) ?? '').replace('"outcome":"failed"', '"outcome":"f\\u0061iled"')),
+      2,
+      'changed',
+    ],
+    [
+      'a record re-formatted with whitespace',
+      (files: EvidenceFiles) =>
+        void files.set(R2, `${JSON.stringify(JSON.parse(files.get(R2) ?? ''), null, 2)}\n`),
+      2,
+      'changed',
+    ],
+    [
       'a record missing fields',
       (files: EvidenceFiles) => void files.set(R1, '{"schemaVersion": 1}\n'),
       1,
@@ -195,6 +227,63 @@ describe('evidence chain', () => {
       expect(verdict.firstProblem?.message).toContain(`#${sequence}`);
     },
   );
+
+  describe('a fast-forward commit that appends a valid record #4 and gives record #2 a duplicate key', () => {
+    /** The auditor's push: record #4 chained and announced as netchange would, and record #2 edited. */
+    async function appendAndEdit(repository: TestRepository): Promise<string> {
+      const third = (await readEvidence(repository.root))[2];
+      if (!third) throw new Error('the template holds three records');
+      const fourth = chainRecord(
+        evidenceDraft({ proposal: { id: 'CHG-4', file: 'changes/chg-4.yaml', blob: null } }),
+        { sequence: 3, hash: third.hash },
+        new Date('2026-11-22T09:00:00Z'),
+      );
+      return tamperByHand(
+        repository.root,
+        (files) => {
+          files.set(R2, withDuplicateFinishedAt(files.get(R2) ?? ''));
+          files.set('records/0000000004.json', serialiseRecord(fourth));
+        },
+        { announce: { sequence: 4, hash: fourth.hash } },
+      );
+    }
+
+    it('audit verify names that commit and record #2', async () => {
+      const repository = await repositoryWithEvidence();
+      const commit = await appendAndEdit(repository);
+
+      const verdict = await verifyEvidence(repository.root);
+
+      expect(verdict.ok).toBe(false);
+      expect(verdict.firstProblem).toMatchObject({ sequence: 2, problem: 'rewritten', commit });
+      expect(verdict.firstProblem?.message).toContain(
+        `commit ${commit.slice(0, 12)} changed record #2 (${R2}): evidence commits may only add the next record`,
+      );
+    });
+
+    it('digest and audit export --from still show record #2, finished when its parsed record says', async () => {
+      const repository = await repositoryWithEvidence();
+      await appendAndEdit(repository);
+      const period = ['--since', '2026-11-22T00:00:00Z', '--until', '2026-11-23T00:00:00Z'];
+
+      const loaded = await loadEvidence(repository.root, { since: new Date('2026-11-22T00:00:00Z') });
+      const digest = await runCli(['digest', '--no-fetch', '--format', 'json', ...period], {
+        cwd: repository.root,
+      });
+      const exported = await runCli(
+        ['audit', 'export', '--no-fetch', '--format', 'json', '--from', '2026-11-22T00:00:00Z'],
+        { cwd: repository.root },
+      );
+
+      expect(loaded.records.map((record) => record.sequence)).toEqual([1, 2, 3, 4]);
+      expect(digest.exitCode, digest.stderr).toBe(0);
+      expect(JSON.stringify(JSON.parse(digest.stdout).attention)).toContain('"CHG-2"');
+      expect(exported.exitCode, exported.stderr).toBe(0);
+      expect(
+        (JSON.parse(exported.stdout).records as EvidenceRecord[]).map((record) => record.sequence),
+      ).toEqual([1, 2, 3, 4]);
+    });
+  });
 
   it('catches a record stamped in the future', async () => {
     const repository = await repositoryWithEvidence();

@@ -2,6 +2,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
+import { serialiseRecord } from '../../src/audit/chain.js';
 import { EVIDENCE_REF, type EvidenceRecord, hashRecord } from '../../src/audit/index.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 
@@ -53,12 +54,13 @@ function trailers(sequence: number, hash: string): string {
  * Tampers with evidence the way a person with push access would: edits files in a work tree and
  * fast-forwards the branch. `reannounce` repeats netchange's trailers for every record whose hash
  * changed: on the edit commit for the first, then one empty commit per further record (git reads
- * one announcement per commit). Returns the edit commit.
+ * one announcement per commit). Without `reannounce`, `announce` puts netchange's trailers for that
+ * record on the edit commit, as the commit that appends it would carry them. Returns the edit commit.
  */
 export async function tamperByHand(
   root: string,
   edit: (files: EvidenceFiles) => void,
-  options: { reannounce?: boolean } = {},
+  options: { reannounce?: boolean; announce?: { sequence: number; hash: string } } = {},
 ): Promise<string> {
   const git = simpleGit({ baseDir: root });
   return inWorktree(root, async (worktree) => {
@@ -74,7 +76,10 @@ export async function tamperByHand(
       .map(([file, text]) =>
         trailers(Number(/(\d+)\.json$/.exec(file)?.[1]), (JSON.parse(text) as EvidenceRecord).hash),
       );
-    const [first = '', ...further] = announcements;
+    const [
+      first = options.announce ? trailers(options.announce.sequence, options.announce.hash) : '',
+      ...further
+    ] = announcements;
     await tree.raw([...MALLORY, 'commit', '-q', '-m', `tidy up${first}`]);
     const commit = (await tree.revparse(['HEAD'])).trim();
     for (const announcement of further)
@@ -126,7 +131,10 @@ export async function rebuildHistory(
   });
 }
 
-/** Re-chains every record from #1 on (new previousHash and hash), after `change` edited #1. */
+/**
+ * Re-chains every record from #1 on (new previousHash and hash), after `change` edited #1, and
+ * writes each as netchange would (canonical JSON): a consistent forgery.
+ */
 export function forgeChain(files: EvidenceFiles, change: (first: EvidenceRecord) => void): void {
   let previous: string | null = null;
   for (const file of [...files.keys()].sort()) {
@@ -135,6 +143,6 @@ export function forgeChain(files: EvidenceFiles, change: (first: EvidenceRecord)
     record.previousHash = previous;
     record.hash = hashRecord(record);
     previous = record.hash;
-    files.set(file, `${JSON.stringify(record)}\n`);
+    files.set(file, serialiseRecord(record));
   }
 }

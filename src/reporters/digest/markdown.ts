@@ -1,4 +1,5 @@
 import type { Digest } from '../../audit/digest.js';
+import { escapeMarkdown as escapeMarkup } from '../validation/markdown.js';
 import {
   describeDrift,
   describeRecord,
@@ -66,7 +67,14 @@ function outsideSection(digest: Digest): string[] {
   return lines;
 }
 
-// why: titles and messages come from proposals and tool output; they must not turn into markup or links.
+// why: titles and messages come from records (proposals, tool output); they must not turn into markup
+// or links. The pull-request comment's escape handles markup and @mentions; an issue also links `#12`
+// and bare URLs, so a zero-width space after `#` and inside `http://` / `www.` keeps them text, and
+// --post cannot ping a team, reference an issue or link a site a record names.
 function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_[\]<>|~])/g, '\\$1');
+  return escapeMarkup(text)
+    .replace(/~/g, '\\~')
+    .replace(/#(?=\d)/g, '#\u200b')
+    .replace(/\b(https?)(?=:\/\/)/gi, '$1\u200b')
+    .replace(/\b(www)(?=\.)/gi, '$1\u200b');
 }
