@@ -10,7 +10,7 @@ import { NetchangeError } from '../core/errors.js';
 import type { Approval } from '../core/model.js';
 import type { Clock } from '../core/ports.js';
 import { systemClock } from '../core/system-clock.js';
-import { createRedactor, type Redactor } from '../redact/index.js';
+import { createConfigRedactor, type Redactor, type SecretSettings } from '../redact/index.js';
 import { approvalsFromReviews, policyTeams, staleApprovers, teamMembersFromGitHub } from './approvals.js';
 import { type ComposedReport, type ComposeInput, composeReport, REPORT_MARKER } from './compose-report.js';
 import {
@@ -34,8 +34,11 @@ export interface OpenSessionOptions {
   env: NodeJS.ProcessEnv;
   /** `--pr N`; default: the pull request of the Actions event. */
   pullNumber?: number;
-  /** netchange.yaml `github` (`githubSettings(workspace)`). */
-  config?: GitHubSettings;
+  /**
+   * netchange.yaml `github` (`githubSettings(workspace)`), with its `secrets` and `notify` when the
+   * caller has them: the session's redactor then knows the secrets the configuration names too.
+   */
+  config?: GitHubSettings & Partial<SecretSettings>;
   /** The repository a saved report names (`comment --from` re-sending it). */
   savedRepository?: string;
   /** Where retries and rate-limit waits are reported. */
@@ -58,7 +61,13 @@ export async function connectGitHub(options: OpenSessionOptions): Promise<GitHub
     ...(options.savedRepository ? { savedRepository: options.savedRepository } : {}),
   });
   const auth = authFromEnvironment(options.env);
-  const redactor = createRedactor({ env: options.env, secretValues: credentialSecrets(auth) });
+  // why: a pull request's title, a proposal's text or a tool's output can hold a secret the
+  // configuration names; whatever is posted or printed goes through this redactor.
+  const redactor = createConfigRedactor(
+    secretSettingsOf(options.config),
+    options.env,
+    credentialSecrets(auth),
+  );
   const warn = options.warn ?? (() => {});
   // why: octokit and its plugins bundle to ~320 KB; loaded on the first connection, so a plan, drift
   // or apply that reports nowhere never compiles them (~25 ms of CPU each run).
@@ -71,6 +80,11 @@ export async function connectGitHub(options: OpenSessionOptions): Promise<GitHub
     ...retriesFromEnvironment(options.env),
   });
   return { github, target, redactor };
+}
+
+/** The secret settings a session's `config` carries; none named when it carries none. */
+function secretSettingsOf(config: Partial<SecretSettings> | undefined): SecretSettings {
+  return { secrets: config?.secrets ?? { env: [] }, ...(config?.notify ? { notify: config.notify } : {}) };
 }
 
 /** Connects to the pull request: target, credentials, and its head commit (one request when the event does not say). */
@@ -166,7 +180,7 @@ export async function publishReport(
     clock?: Clock;
   },
 ): Promise<PublishResult> {
-  const composed = composeReport(input);
+  const composed = composeReport(redactedInput(input, session.redactor));
   await saveReport(session, composed, input.runDirectory);
   return sendSaved(
     session.github,
@@ -175,6 +189,31 @@ export async function publishReport(
     input.clock ?? systemClock,
     input.knownComment,
   );
+}
+
+/**
+ * The report's text redacted before it is composed. why: composing cuts the comment and the check
+ * run to GitHub's limits, and a secret cut in two is no longer found by the pass over what is saved.
+ * The plan itself is left as it is: it was redacted when it ran, and its digests (which apply
+ * compares) are of it as it ran.
+ */
+function redactedInput<Input extends ComposeInput>(input: Input, redactor: Redactor): Input {
+  return {
+    ...input,
+    ...(input.report ? { report: redactor.redactValue(input.report) } : {}),
+    ...(input.reportMarkdown !== undefined
+      ? { reportMarkdown: redactor.redactText(input.reportMarkdown) }
+      : {}),
+    ...(input.planMarkdown !== undefined ? { planMarkdown: redactor.redactText(input.planMarkdown) } : {}),
+    // why: text by text, not redactValue: the keys are file names, which masking by key could hide.
+    ...(input.planParts
+      ? {
+          planParts: Object.fromEntries(
+            Object.entries(input.planParts).map(([file, part]) => [file, redactor.redactText(part)]),
+          ),
+        }
+      : {}),
+  };
 }
 
 /** Re-sends what a run directory holds (`netchange comment --from DIR` after a failed post). */

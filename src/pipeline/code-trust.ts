@@ -12,6 +12,7 @@ import type { Approval } from '../core/model.js';
 import { validateDocument } from '../documents/schemas.js';
 import { executorCommands } from '../executors/registry.js';
 import { trustedMembers } from '../gate/stages/change-control/trusted-members.js';
+import { secretEnvNamesOf } from '../redact/index.js';
 import { configAt, loadPolicyInForce, policyDataFiles } from './load-proposals.js';
 import {
   CONFIG_FILE,
@@ -151,7 +152,8 @@ export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOpt
   });
   // why: netchange.yaml is policy data, except where it names the programs plan runs or its run folder.
   if (runShapeDiffers(workspace.config, baseConfig)) files.unshift(CONFIG_FILE);
-  const baseSecretEnv = baseConfig.secrets.env;
+  // why: with the webhooks' variables, so a pull request that drops a notify entry still hides its URL.
+  const baseSecretEnv = secretEnvNamesOf(baseConfig);
   if (files.length === 0)
     return { baseCommit, files, reviewers: [], approvedBy: [], trusted: true, baseSecretEnv };
 

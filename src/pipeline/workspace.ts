@@ -35,13 +35,17 @@ const WRITTEN_PATH_KEYS = ['runs', 'freezes'] as const;
  * netchange.yaml's `github`, with the clone it was read from (whose remotes vouch for `apiUrl` and
  * `repository`) and where each key is written.
  */
-export function githubSettings(workspace: Workspace): ResolvedConfig['github'] & {
-  clone: string;
-  locate: (key: 'repository' | 'apiUrl') => { line: number; column: number };
-} {
+export function githubSettings(workspace: Workspace): ResolvedConfig['github'] &
+  Pick<ResolvedConfig, 'secrets' | 'notify'> & {
+    clone: string;
+    locate: (key: 'repository' | 'apiUrl') => { line: number; column: number };
+  } {
   const document = workspace.configDocument;
   return {
     ...workspace.config.github,
+    // why: the GitHub session's redactor learns the secrets the configuration names from these.
+    secrets: workspace.config.secrets,
+    notify: workspace.config.notify,
     clone: workspace.root,
     locate: (key) => document?.positionOf(['github', key]) ?? { line: 1, column: 1 },
   };

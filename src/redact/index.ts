@@ -1,3 +1,15 @@
+export {
+  createConfigRedactor,
+  type SecretSettings,
+  secretEnvNamesOf,
+  webhookEnvNamesOf,
+} from './config-secrets.js';
 export { isSecretKey, SECRET_TEXT_PATTERNS, type SecretTextPattern } from './patterns.js';
-export { createRedactor, REDACTED, type Redactor, type RedactorOptions } from './redactor.js';
+export {
+  createRedactor,
+  cutRedacted,
+  REDACTED,
+  type Redactor,
+  type RedactorOptions,
+} from './redactor.js';
 export { maskSensitive } from './sensitive-tree.js';

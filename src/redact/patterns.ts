@@ -54,6 +54,21 @@ export interface SecretTextPattern {
 }
 
 /**
+ * A secret-looking key from its secret word on (`db_password`, `wpa_passphrase`, `api-key`), with
+ * an optional closing quote. why: starting at the secret word, a literal the engine scans for
+ * quickly, keeps these patterns cheap on large texts; what comes before the word is left as it is.
+ */
+const SECRET_KEY = `(?:password|passwd|passphrase|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|psk|community|credential)[A-Za-z0-9_.-]*["']?`;
+/**
+ * Where a value starts: not at a space (so the separator's spaces cannot be given back to skip a
+ * marker) and not at a value already replaced (redacting twice changes nothing).
+ */
+const NOT_REDACTED = String.raw`(?=\S)(?!["']?\[REDACTED\])`;
+const QUOTED = String.raw`"[^"\n]*"|'[^'\n]*'`;
+/** One unquoted word of a value: up to a space or a JSON/flow delimiter. */
+const UNQUOTED = String.raw`[^\s,;}\]]+`;
+
+/**
  * Text formats. Each keeps the words that say *what* the secret is (`snmp-server community`) and
  * replaces only the secret itself, so a reviewer still sees that the line changes.
  */
@@ -96,9 +111,17 @@ export const SECRET_TEXT_PATTERNS: readonly SecretTextPattern[] = [
     replace: `$1$2${MARK}`,
   },
   {
+    name: 'secret-looking key: value (YAML, JSON)',
+    // why: a YAML plain scalar runs to the end of its line, so a passphrase with spaces is one value.
+    pattern: new RegExp(
+      `(${SECRET_KEY}\\s*:\\s*)${NOT_REDACTED}(?:${QUOTED}|${UNQUOTED}(?:[ \\t]+[^\\s,;}\\]|#][^\\s,;}\\]]*)*)`,
+      'gi',
+    ),
+    replace: `$1${MARK}`,
+  },
+  {
     name: 'secret-looking key = value',
-    pattern:
-      /((["']?)[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|psk|community|credential)[A-Za-z0-9_.-]*\2\s*[:=]\s*)(?!\s*["']?\[REDACTED\])("[^"\n]*"|'[^'\n]*'|[^\s,;}\]]+)/gi,
+    pattern: new RegExp(`(${SECRET_KEY}\\s*=\\s*)${NOT_REDACTED}(?:${QUOTED}|${UNQUOTED})`, 'gi'),
     replace: `$1${MARK}`,
   },
 ];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isSecretKey } from './patterns.js';
-import { createRedactor, REDACTED } from './redactor.js';
+import { createRedactor, cutRedacted, REDACTED } from './redactor.js';
 import { maskSensitive } from './sensitive-tree.js';
 
 const GITHUB_TOKEN = `ghp_${'a1B2c3D4e5'.repeat(4)}`;
@@ -118,6 +118,194 @@ describe('createRedactor: values', () => {
       vlan: 40,
       key: 'plain-map-key',
     });
+  });
+});
+
+/** A Wi-Fi passphrase of words: YAML, `wordwrap` and diffs break it at its spaces. */
+const PASSPHRASE = 'correct horse battery staple mango pineapple orchard velvet tea';
+
+describe('createRedactor: a secret with spaces, folded across lines', () => {
+  // why: what Ansible's to_nice_yaml (plain and double-quoted), wordwrap and json, a unified diff of
+  // them and the coloured terminal view make of the passphrase.
+  it.each([
+    [
+      'a diff of to_nice_yaml',
+      '+    wlan:\n+        wpa_passphrase: correct horse battery staple mango pineapple orchard velvet\n+            tea\n',
+    ],
+    [
+      'to_nice_yaml(width=40)',
+      'wlan:\n  wpa_passphrase: correct horse battery staple\n    mango pineapple orchard velvet tea\n',
+    ],
+    ['wordwrap(20)', 'correct horse\nbattery staple mango\npineapple orchard\nvelvet tea'],
+    [
+      'a double-quoted YAML scalar',
+      '  wpa_passphrase: "correct horse battery staple\\\n    \\ mango pineapple orchard velvet tea"',
+    ],
+    [
+      'a JSON string of folded YAML',
+      '"msg": "correct horse battery staple\\n    mango pineapple orchard velvet tea"',
+    ],
+    [
+      'the coloured terminal view of a diff',
+      '\x1b[32m+        wpa_passphrase: correct horse battery staple mango pineapple orchard velvet\x1b[39m\n\x1b[32m+            tea\x1b[39m',
+    ],
+  ])('redacts it from %s', (_form, text) => {
+    const redacted = createRedactor({ secretValues: [PASSPHRASE] }).redactText(text);
+
+    for (const word of PASSPHRASE.split(' ')) expect(redacted).not.toMatch(new RegExp(`\\b${word}\\b`));
+    expect(redacted).toContain(REDACTED);
+  });
+
+  it('keeps the lines of a diff, each folded line marked', () => {
+    const diff =
+      '@@ -0,0 +1,3 @@\n+wlan:\n+    wpa_passphrase: correct horse battery staple mango pineapple orchard velvet\n+        tea\n';
+
+    const redacted = createRedactor({ secretValues: [PASSPHRASE] }).redactText(diff);
+
+    expect(redacted).toBe(
+      `@@ -0,0 +1,3 @@\n+wlan:\n+    wpa_passphrase: ${REDACTED}\n+        ${REDACTED}\n`,
+    );
+  });
+
+  it('redacts a whole passphrase after a secret-looking key, even one it was never told', () => {
+    const text = '+        wpa_passphrase: other words of a long phrase\n+        ssid: PLANT-A';
+
+    const redacted = createRedactor().redactText(text);
+
+    expect(redacted).toBe(`+        wpa_passphrase: ${REDACTED}\n+        ssid: PLANT-A`);
+  });
+
+  it('never lets a word of a folded secret through, wherever the folds fall (property)', () => {
+    const word = fc.string({
+      unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'.split('')),
+      minLength: 4,
+      maxLength: 9,
+    });
+    const fold = fc.constantFrom(' ', '\n', '\n  ', '\n+    ', '\n-        ', '\r\n    ', '\\\n  \\ ');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(word, fold), { minLength: 2, maxLength: 8 }),
+        fc.constantFrom('', '+  key: ', '    msg: "', '> '),
+        (parts, before) => {
+          const words = parts.map(([text]) => text);
+          const folded = parts
+            .map(([text, separator], index) => (index === 0 ? text : `${separator}${text}`))
+            .join('');
+          const redactor = createRedactor({ secretValues: [words.join(' ')] });
+
+          const redacted = redactor.redactText(`${before}${folded}\n`);
+
+          for (const text of words) expect(redacted.replaceAll(REDACTED, '')).not.toContain(text);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('createRedactor: more encodings of a secret', () => {
+  const secret = "Vlt&In line/Sec'ret ä1";
+  const bytes = Buffer.from(secret, 'utf8');
+  const hexBytes = [...bytes].map((byte) => byte.toString(16).padStart(2, '0'));
+
+  // why: what Python's bytes repr and bytes.hex(sep), PyYAML's double quotes, json_encode's `\/`,
+  // xmlcharrefreplace, a URL inside a URL and a NFD file name make of it (checked against Python).
+  it.each([
+    ['hex with colons', hexBytes.join(':')],
+    ['hex with spaces, upper case', hexBytes.join(' ').toUpperCase()],
+    ['JSON with \\/ and \\u escapes', "Vlt&In line\\/Sec'ret \\u00e41"],
+    ['a Python bytes repr', "Vlt&In line/Sec'ret \\xc3\\xa41"],
+    ['a PyYAML double-quoted scalar', "Vlt&In line/Sec'ret \\xE41"],
+    ['decimal character references', 'Vlt&amp;In line/Sec&#x27;ret &#228;1'],
+    ['hex character references', 'Vlt&amp;In line/Sec&#39;ret &#xe4;1'],
+    ['percent-encoded twice', 'Vlt%2526In%2520line/Sec%2527ret%2520%25C3%25A41'],
+    ['Unicode NFD', secret.normalize('NFD')],
+  ])('redacts it as %s', (_form, form) => {
+    const redactor = createRedactor({ secretValues: [secret] });
+
+    expect(redactor.redactText(`before ${form} after`)).toBe(`before ${REDACTED} after`);
+  });
+
+  it('redacts it in NFC when it was given in NFD', () => {
+    const redactor = createRedactor({ secretValues: [secret.normalize('NFD')] });
+
+    expect(redactor.redactText(`before ${secret.normalize('NFC')} after`)).toBe(`before ${REDACTED} after`);
+  });
+
+  it('redacts its base64 form wrapped at 76 or 64 columns, wherever the line break cuts it (property)', () => {
+    fc.assert(
+      fc.property(
+        secretValue,
+        surrounding,
+        surrounding,
+        fc.nat(),
+        fc.constantFrom(76, 64),
+        fc.constantFrom('\n', '\r\n', '\n    '),
+        (value, text, after, at, width, lineBreak) => {
+          // why: the secret starts just before the first line's end, so the break falls inside it
+          // (`at` picks where; the text before it is ASCII, one byte a character).
+          const cut = 1 + (at % (Buffer.byteLength(value) - 1));
+          const before = `${text}${'x'.repeat(width)}`.slice(0, (width / 4) * 3 - cut);
+          const blob = Buffer.from(`${before}${value}${after}`).toString('base64');
+          const offset = Buffer.byteLength(before);
+          const fromSecret = blob.slice(
+            Math.ceil((offset * 8) / 6),
+            Math.floor(((offset + Buffer.byteLength(value)) * 8) / 6),
+          );
+          const wrapped = blob.match(new RegExp(`.{1,${width}}`, 'g'))?.join(lineBreak) ?? '';
+
+          const redacted = createRedactor({ secretValues: [value] }).redactText(`data: |\n    ${wrapped}\n`);
+
+          expect(redacted.replace(/\s+/g, '')).not.toContain(fromSecret);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('createRedactor: webhook URLs', () => {
+  const url = 'https://hooks.slack.com/services/T0PLANT/B0NOC/x9Yq2LmN4pQrS7tUvW1z';
+
+  it.each([
+    ['a variable named like a webhook', { env: { NETCHANGE_SLACK_WEBHOOK: url } }],
+    ['a variable the configuration names', { env: { CHAT_URL: url }, webhookEnvNames: ['CHAT_URL'] }],
+  ])('redacts the URL and its path on its own from %s', (_source, options) => {
+    const redactor = createRedactor(options);
+    const path = '/services/T0PLANT/B0NOC/x9Yq2LmN4pQrS7tUvW1z';
+
+    const redacted = redactor.redactText(
+      `url ${url} path ${path} b64 ${Buffer.from(url).toString('base64')}`,
+    );
+
+    // why: base64's last characters also hold the bits of what follows the secret.
+    expect(redacted).toMatch(/^url \[REDACTED\] path \[REDACTED\] b64 \[REDACTED\]\S{0,3}$/);
+  });
+});
+
+describe('cutRedacted', () => {
+  it.each([
+    ['fits', 'abc [REDACTED] def', 40, 'abc [REDACTED] def'],
+    ['cuts plain text', 'abcdefghij', 4, 'abcd'],
+    ['never inside a marker', `key is ${REDACTED} and more`, 10, 'key is '],
+    ['keeps a marker that fits', `key is ${REDACTED} and more`, 17, `key is ${REDACTED}`],
+  ])('%s', (_case, text, length, expected) => {
+    expect(cutRedacted(text, length)).toBe(expected);
+  });
+
+  it('leaves no part of a secret when text is redacted, then cut (property)', () => {
+    // why: text around the secret made of characters no secret here has, so it cannot look like one.
+    const plainText = fc.string({ unit: fc.constantFrom(' ', ',', ';', '(', ')', '=', '.'), maxLength: 60 });
+    fc.assert(
+      fc.property(secretValue, plainText, fc.nat(120), (value, before, length) => {
+        const redactor = createRedactor({ secretValues: [value] });
+
+        const cut = cutRedacted(redactor.redactText(`${before}${value} tail`), length);
+
+        expect(cut).not.toContain(value.slice(0, 4));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import { durationMs } from '../executors/duration.js';
 import { type ExecutorCommands, executorCommands } from '../executors/registry.js';
 import { deferSignals } from '../executors/temporary-directory.js';
 import type { ResolvedConfig } from '../pipeline/workspace.js';
-import { createRedactor, type Redactor } from '../redact/index.js';
+import { createConfigRedactor, type Redactor } from '../redact/index.js';
 
 /** How executors run, from netchange.yaml with its defaults applied. */
 export interface ExecutionSettings {
@@ -14,10 +14,13 @@ export interface ExecutionSettings {
   commands: ExecutorCommands;
 }
 
-/** Reads the executor and secret settings; a bad duration is a configuration error (exit 2). */
+/**
+ * Reads the executor and secret settings; a bad duration is a configuration error (exit 2). The
+ * redactor knows every secret the configuration names: `secrets.env` and the webhook URLs.
+ */
 export function executionSettings(config: ResolvedConfig, env: NodeJS.ProcessEnv): ExecutionSettings {
   return {
-    redactor: createRedactor({ env, secretEnvNames: config.secrets.env }),
+    redactor: createConfigRedactor(config, env),
     concurrency: config.executors.concurrency,
     timeoutMs: durationMs(config.executors.stepTimeout, 'executors.stepTimeout'),
     killGraceMs: durationMs(config.executors.killGrace, 'executors.killGrace'),

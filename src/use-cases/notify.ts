@@ -19,7 +19,7 @@ import type { NotificationSourceName } from '../notify/sources/registry.js';
 import { buildTeamsMessage } from '../notify/teams.js';
 import { createWebhookPoster, WebhookPostError, type WebhookPoster } from '../notify/webhook-http.js';
 import { openWorkspace, type Workspace } from '../pipeline/workspace.js';
-import { createRedactor, type Redactor } from '../redact/index.js';
+import { createConfigRedactor, type Redactor } from '../redact/index.js';
 import type { ApplyResult } from '../runs/index.js';
 import type { UseCaseContext } from './context.js';
 import { digestChanges } from './evidence.js';
@@ -93,13 +93,8 @@ export async function notify(
     ...(request.repo ? { repo: request.repo } : {}),
   });
   const webhook = request.dryRun ? undefined : webhookFor(request.to, workspace, context.env);
-  // why: a dry run needs no webhook, but when one is set its URL is still a secret to keep out.
-  const secretHook = webhook ?? configuredWebhook(request.to, workspace, context.env);
-  const redactor = createRedactor({
-    env: context.env,
-    secretEnvNames: [...workspace.config.secrets.env, ...(secretHook ? [secretHook.envName] : [])],
-    secretValues: secretHook ? webhookSecretForms(secretHook.url) : [],
-  });
+  // why: every configured webhook URL is a secret, set or used or not (a dry run needs none).
+  const redactor = createConfigRedactor(workspace.config, context.env);
   const notifications = redactor.redactValue(await SOURCE_LOADERS[request.from](request, workspace, context));
   // why: redacted twice: the notification as data, then the payload, so markup added by a builder
   // cannot reassemble a secret the first pass split.
@@ -155,17 +150,6 @@ function webhookFor(
   return { envName, url };
 }
 
-/** The configured webhook when its variable is set, unchecked; undefined otherwise. */
-function configuredWebhook(
-  chat: ChatName,
-  workspace: Workspace,
-  env: NodeJS.ProcessEnv,
-): { envName: string; url: string } | undefined {
-  const envName = workspace.config.notify[chat]?.webhookEnv;
-  const url = envName ? env[envName]?.trim() : undefined;
-  return envName && url ? { envName, url } : undefined;
-}
-
 /** https, or http to this machine (a local receiver, as the tests use). */
 function isUsableWebhookUrl(text: string): boolean {
   let url: URL;
@@ -176,23 +160,6 @@ function isUsableWebhookUrl(text: string): boolean {
   }
   if (url.protocol === 'https:') return true;
   return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-}
-
-/**
- * The forms of the webhook URL to redact besides those the redactor derives (escaped, base64): its
- * percent-encoded form and its path, which is the credential itself.
- */
-function webhookSecretForms(text: string): string[] {
-  const forms = [text, encodeURIComponent(text)];
-  try {
-    const url = new URL(text);
-    const credential = `${url.pathname}${url.search}`;
-    // why: a bare `/` path would redact every slash; a real webhook path carries a long token.
-    if (credential.length >= 12) forms.push(credential, encodeURIComponent(credential));
-  } catch {
-    // not a URL: the whole value is still redacted
-  }
-  return forms;
 }
 
 function postFailure(

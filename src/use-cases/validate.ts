@@ -1,6 +1,7 @@
 import type { Approval, ScheduledChange, ValidationReport } from '../core/model.js';
 import { validateWorkspace } from '../pipeline/validate.js';
 import type { Workspace } from '../pipeline/workspace.js';
+import { createConfigRedactor } from '../redact/index.js';
 import { readApprovalsFile } from './approvals.js';
 import type { UseCaseContext } from './context.js';
 import { openRequestedWorkspace } from './workspace.js';
@@ -43,7 +44,7 @@ export async function validateChanges(request: ValidateRequest): Promise<Validat
       : []),
   ];
   const commit = request.commit ?? (await headCommit(workspace));
-  return validateWorkspace(workspace, {
+  const report = await validateWorkspace(workspace, {
     at: request.at,
     version: request.version,
     approvals,
@@ -55,6 +56,9 @@ export async function validateChanges(request: ValidateRequest): Promise<Validat
     requireApprovals: request.requireApprovals === true,
     ...(request.env ? { env: request.env } : {}),
   });
+  // why: a proposal's title or text can quote a secret netchange.yaml names (the key it rotates);
+  // redacted here, every consumer gets it redacted: each --format, the comment, the check run.
+  return createConfigRedactor(workspace.config, request.env ?? {}).redactValue(report);
 }
 
 // why: "an approval recorded for another commit does not count when the commit is known" — HEAD is known.

@@ -12,6 +12,9 @@ import { createRedactor } from '../../src/redact/index.js';
 const FAKE_TOOLS = path.resolve(import.meta.dirname, '../fixtures/fake-tools');
 const METACHARACTERS = `PKG; touch PWNED-semicolon $(touch PWNED-subshell) \`touch PWNED-backtick\` | rm -rf x && {{ lookup('pipe', 'touch PWNED-jinja') }} '"`;
 
+/** A key the configuration names secret; a task file's path in the playbook is made of it. */
+const IMPORT_KEY = 'c0ffee81884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a0';
+
 let root: string;
 
 function context(overrides: Partial<StepContext> = {}): StepContext {
@@ -64,6 +67,13 @@ beforeAll(async () => {
         fail_msg: "port {{ item }} is a trunk"
         quiet: true
       loop: [Gi0/1, Gi0/2]
+`,
+    // why: the task file's path holds the key nine times, so whatever the message says before it,
+    // the key runs across the 500th character of the error, where netchange cuts it.
+    'playbooks/imports-by-key.yaml': `- hosts: switches
+  gather_facts: false
+  tasks:
+    - ansible.builtin.import_tasks: "{{ (lookup('ansible.builtin.env', 'NC_IMPORT_KEY') ~ '/') * 9 }}tasks.yaml"
 `,
     'playbooks/broken.yaml':
       '- hosts: switches\n  tasks:\n    - name: bad\n      ansible.builtin.debug: {msg: [unclosed\n',
@@ -160,6 +170,22 @@ describe('runAnsible with the real ansible-playbook', () => {
     expect(broken.message).toMatch(
       /^ansible-playbook failed: ERROR! .*Syntax Error.*'playbooks\/broken\.yaml': line 5/,
     );
+  });
+
+  it('redacts a secret in a long error before it cuts the message, so no part of the secret is left', async () => {
+    const env = { NC_IMPORT_KEY: IMPORT_KEY };
+
+    const failed = await runAnsible(
+      { playbook: 'playbooks/imports-by-key.yaml', inventory: 'inventory/hosts.yaml', limit: 'sw-1' },
+      context({ env, redactor: createRedactor({ env, secretEnvNames: ['NC_IMPORT_KEY'] }) }),
+    );
+
+    expect(failed.status).toBe('error');
+    expect(failed.message).toMatch(
+      /^ansible-playbook failed: ERROR! .*'playbooks\/\[REDACTED\]\/\[REDACTED\]/,
+    );
+    expect(failed.message).not.toContain(IMPORT_KEY.slice(0, 8));
+    expect(failed.logText).not.toContain(IMPORT_KEY.slice(0, 8));
   });
 
   it('reports a limit that matches no host as a failed change', async () => {

@@ -77,8 +77,29 @@ output "psk" {
 }
 `;
 
+/** A key in secrets.env, not marked sensitive in Terraform: its precondition error prints it. */
+const IPSEC_KEY = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a0';
+
+// why: the condition's line is long enough that Terraform's error shows the key across the 400th
+// character of the message, where netchange cuts it.
+const PRECONDITION = `
+variable "ipsec_key" {
+  type = string
+}
+resource "terraform_data" "tunnel" {
+  input = "hq"
+  lifecycle {
+    precondition {
+      condition     = length(var.ipsec_key) == 32 && var.ipsec_key != "${'rotate-before-2027-'.repeat(9)}"
+      error_message = "The IPsec key must be 32 characters long."
+    }
+  }
+}
+`;
+
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'netchange-terraform-'));
+  await write('terraform/precondition/main.tf', PRECONDITION);
   await write('terraform/stack/main.tf', VERSION_1);
   await write('terraform/stack/prod.tfvars.json', JSON.stringify({ psk: PSK }));
   await write('terraform/broken/main.tf', 'resource "terraform_data" "x" {\n  input = \n}\n');
@@ -165,6 +186,22 @@ describe('runTerraform with the real terraform', () => {
 
     expect(broken.status).toBe('error');
     expect(broken.message).toMatch(/^terraform (init|plan) failed: Error: /);
+  });
+
+  it('redacts a secret in a long error before it cuts the message, so no part of the secret is left', async () => {
+    const env = { TF_VAR_ipsec_key: IPSEC_KEY };
+
+    const failed = await runTerraform(
+      { dir: 'terraform/precondition' },
+      context({ env, redactor: createRedactor({ env, secretEnvNames: ['TF_VAR_ipsec_key'] }) }),
+    );
+
+    expect(failed.status).toBe('error');
+    expect(failed.message).toMatch(
+      /^terraform plan failed: Error: Resource precondition failed .*var\.ipsec_key is "\[REDACTED\]"/,
+    );
+    expect(failed.message).not.toContain(IPSEC_KEY.slice(0, 8));
+    expect(failed.logText).not.toContain(IPSEC_KEY.slice(0, 8));
   });
 
   it('passes a workspace name after --, so one that begins with - is never an option (defence behind validation)', async () => {

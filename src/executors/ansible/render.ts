@@ -2,6 +2,7 @@
  * How an Ansible step's results read: in plan.md and the PR comment, on the terminal, in the
  * report's summaries, the apply comment and the evidence. Pure functions over redacted data.
  */
+import { cutRedacted } from '../../redact/index.js';
 import type { Removal, ResultOf, TextColors } from '../executor.js';
 import { escapeCell, escapeHtml, escapeMarkdown, fenced, oneLine } from '../markdown.js';
 import type { AnsibleHostResult, AnsibleRun, FileDiff } from './types.js';
@@ -51,7 +52,7 @@ export function ansibleRemovals(step: AnsibleResult): Removal[] {
         what: `remove ${lines.length} configuration ${lines.length === 1 ? 'line' : 'lines'} from`,
         target: host.host,
         ...(file ? { file } : {}),
-        lines: lines.slice(0, 2).map((line) => oneLine(line).slice(0, 80)),
+        lines: lines.slice(0, 2).map((line) => cutRedacted(oneLine(line), 80)),
       });
     }
   }

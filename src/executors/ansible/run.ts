@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AnsibleStep } from '../../core/model.js';
 import { toRfc3339Utc } from '../../core/time.js';
+import { cutRedacted } from '../../redact/index.js';
 import { clockOf, commandOf, resolveStepPath, type StepContext } from '../context.js';
 import { runProcess } from '../run-process.js';
 import type { StepRunOf } from '../step-result.js';
@@ -149,7 +150,7 @@ function classifyAnsible(
   context: StepContext,
 ): Pick<AnsibleStepRun, 'status' | 'changed' | 'message' | 'hint' | 'ansible'> {
   const changed = run.hosts.some((host) => host.changed > 0);
-  const redactedError = context.redactor.redactText(firstError(stderr, context.repoRoot) ?? '');
+  const redactedError = firstError(stderr, context) ?? '';
   if (!run.completed) {
     if (/no hosts to target|Could not match supplied host pattern/i.test(stderr)) {
       return {
@@ -233,8 +234,15 @@ export function displayArgument(argument: string, repoRoot: string, scratch: str
   return relative.startsWith('..') ? argument : relative;
 }
 
-function firstError(stderr: string, repoRoot: string): string | undefined {
-  const lines = stderr.split('\n');
+/** Longest error message kept from Ansible's stderr. */
+const MAX_ERROR_LENGTH = 500;
+
+/** Ansible's first `ERROR!` with its cause and where it is, redacted, then cut to length. */
+function firstError(stderr: string, context: Pick<StepContext, 'redactor' | 'repoRoot'>): string | undefined {
+  if (!stderr.includes('ERROR!')) return undefined;
+  // why: the whole of stderr is redacted before a line is picked or a message cut, so no cut (of
+  // lines or of length) leaves part of a secret the redactor would have matched whole.
+  const lines = context.redactor.redactText(stderr).split('\n');
   const index = lines.findIndex((line) => line.startsWith('ERROR!'));
   if (index < 0) return undefined;
   // why: Ansible puts the cause and then "The error appears to be in 'file': line N" after ERROR!;
@@ -244,16 +252,17 @@ function firstError(stderr: string, repoRoot: string): string | undefined {
   const detail = (where >= 0 ? tail.slice(0, where + 2) : tail.slice(0, 3))
     .filter((line) => line.trim() !== '' && !line.startsWith('JSON:'))
     .map((line) => line.trim());
-  return [lines[index], ...detail]
+  const message = [lines[index], ...detail]
     .join(' ')
-    .replaceAll(`${repoRoot}${path.sep}`, '')
-    .replace(/, but may be elsewhere.*$/, '')
-    .slice(0, 500);
+    .replaceAll(`${context.repoRoot}${path.sep}`, '')
+    .replace(/, but may be elsewhere.*$/, '');
+  return cutRedacted(message, MAX_ERROR_LENGTH);
 }
 
+/** A redacted message on one line, cut to 300 characters (never inside a marker). */
 function oneLine(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+  return line.length > 300 ? `${cutRedacted(line, 297)}...` : line;
 }
 
 /**

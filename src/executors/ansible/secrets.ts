@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import type { AnsibleStep } from '../../core/model.js';
+import { cutRedacted } from '../../redact/index.js';
 import { commandOf, resolveStepPath, type StepContext } from '../context.js';
 import { runProcess } from '../run-process.js';
 import type { RefusedRun } from '../step-result.js';
@@ -96,7 +97,7 @@ export async function listInventorySecrets(
       ? `${command} could not start`
       : result.timedOut
         ? `${command} ran longer than the step timeout`
-        : `${command} failed: ${firstLine(result.stderr) ?? `exit code ${result.exitCode ?? 'none'}`}`;
+        : `${command} failed: ${firstLine(context.redactor.redactText(result.stderr)) ?? `exit code ${result.exitCode ?? 'none'}`}`;
     return {
       status: 'error',
       changed: false,
@@ -115,10 +116,14 @@ export async function listInventorySecrets(
   return undefined;
 }
 
-function firstLine(text: string): string | undefined {
-  const line = text
+/**
+ * The first error line of redacted stderr, cut to 300 characters. why: redacted before it is cut, so
+ * the cut never leaves part of a secret the redactor would have matched whole.
+ */
+function firstLine(redactedStderr: string): string | undefined {
+  const line = redactedStderr
     .split('\n')
     .map((candidate) => candidate.trim())
     .find((candidate) => candidate.startsWith('ERROR') || candidate.startsWith('[WARNING]: Unable'));
-  return line ? line.slice(0, 300) : undefined;
+  return line ? cutRedacted(line, 300) : undefined;
 }

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TerraformStep } from '../../core/model.js';
 import { toRfc3339Utc } from '../../core/time.js';
+import { cutRedacted } from '../../redact/index.js';
 import { clockOf, commandOf, resolveStepPath, type StepContext } from '../context.js';
 import { type ProcessResult, runProcess } from '../run-process.js';
 import type { StepRunOf } from '../step-result.js';
@@ -227,7 +228,9 @@ function toolProblem(
       ...exit,
     };
   }
-  const detail = firstTerraformError(output);
+  // why: the whole output is redacted before a line is picked or the message cut, so no cut leaves
+  // part of a secret the redactor would have matched whole.
+  const detail = firstTerraformError(context.redactor.redactText(output));
   return {
     status: 'error',
     changed: false,
@@ -239,10 +242,14 @@ function toolProblem(
   };
 }
 
-function firstTerraformError(output: string): string | undefined {
-  const lines = output.split('\n').map((line) => line.replace(/^[│╷╵]\s?/, '').trim());
+/** Longest error detail kept from Terraform's output. */
+const MAX_ERROR_LENGTH = 400;
+
+/** Terraform's first `Error:` and the lines after it, from redacted output, cut to length. */
+function firstTerraformError(redactedOutput: string): string | undefined {
+  const lines = redactedOutput.split('\n').map((line) => line.replace(/^[│╷╵]\s?/, '').trim());
   const index = lines.findIndex((line) => line.startsWith('Error:'));
   if (index < 0) return undefined;
   const details = lines.slice(index, index + 6).filter((line) => line !== '');
-  return details.join(' ').slice(0, 400);
+  return cutRedacted(details.join(' '), MAX_ERROR_LENGTH);
 }
