@@ -41,6 +41,7 @@ export function planExitCode(status: PlanStatus): number {
     case 'planned':
       return EXIT.passed;
     case 'failed':
+    case 'held':
       return EXIT.failed;
     case 'error':
       return EXIT.external;

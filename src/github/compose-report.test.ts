@@ -256,6 +256,33 @@ describe('a plan held for a code review', () => {
     }
   });
 
+  it('asks for the review when plan.json says "held", and the carried section keeps that status', () => {
+    const plan: PlanDocument = {
+      schemaVersion: 1,
+      kind: 'NetchangePlan',
+      tool: { name: 'netchange', version: '0.0.0' },
+      createdAt: '2026-11-23T12:00:00Z',
+      status: 'held',
+      proposals: [],
+      held,
+      summary: { proposals: 0, planned: 0, failed: 0, errors: 0, cancelled: 0, changed: 0 },
+    };
+
+    const fresh = composeReport({ report: report([proposal()]), reportMarkdown: 'ok', plan });
+    const carried = planSection(fresh.comment);
+    const again = composeReport({
+      report: report([proposal()]),
+      reportMarkdown: 'ok',
+      ...(carried ? { planMarkdown: carried.markdown, planStatus: carried.status } : {}),
+    });
+
+    expect(carried?.status).toBe('held');
+    for (const composed of [fresh, again]) {
+      expect(composed.check.conclusion).toBe('action_required');
+      expect(composed.check.output.title).toBe(`1 needs a code review — ${held.reason}`);
+    }
+  });
+
   it('still fails when validation has errors', () => {
     const failing = proposal({
       ok: false,

@@ -22,7 +22,7 @@ import {
 } from '../reporters/review/summary.js';
 import { renderMarkdown } from '../reporters/validation/markdown.js';
 import { noPlanWasMade } from '../runs/merge-plans.js';
-import type { PlanDocument, PlanStatus } from '../runs/plan-document.js';
+import { type PlanDocument, type PlanStatus, planFailed } from '../runs/plan-document.js';
 import { GITHUB_LIMITS, truncateToLimit } from './limits.js';
 import type { CheckAnnotation, CheckConclusion, CheckRunOutput } from './port.js';
 
@@ -241,7 +241,7 @@ export function checkConclusion(
   plans?: PlanViews,
 ): CheckConclusion {
   if (report?.findings.some((finding) => finding.severity === 'error')) return 'failure';
-  if (planStatus !== undefined && planStatus !== 'planned') return 'failure';
+  if (planStatus !== undefined && planFailed(planStatus)) return 'failure';
   if (!report) return held ? 'action_required' : 'success';
   const worst = worstReviewState(
     reviewRows(report, { codeReviewHeld: held, ...(plans && !held ? { plans } : {}) }).map(
@@ -265,7 +265,7 @@ function describeHeadline(
   const parts = [describeStateCounts(rows.map((row) => row.state))];
   if (report.findings.some((finding) => finding.severity === 'error')) parts.push('policy errors');
   if (plan.trouble) parts.push(plan.trouble);
-  else if (plan.status !== undefined && plan.status !== 'planned') parts.push(`plan ${plan.status}`);
+  else if (plan.status !== undefined && planFailed(plan.status)) parts.push(`plan ${plan.status}`);
   // why: a held plan's reason says which files wait for which review; the counts alone do not.
   return `${parts.join('; ')}${held !== undefined ? ` — ${held}` : ''}`;
 }
@@ -373,7 +373,7 @@ function heldReason(planMarkdown: string | undefined): string | undefined {
 export type PlanHashes = Record<string, string>;
 
 const PLAN_START =
-  /<!-- netchange:plan status=(planned|failed|error|cancelled)(?: hashes=([A-Za-z0-9_-]+))?(?: views=([A-Za-z0-9_-]+))? -->\n/;
+  /<!-- netchange:plan status=(planned|held|failed|error|cancelled)(?: hashes=([A-Za-z0-9_-]+))?(?: views=([A-Za-z0-9_-]+))? -->\n/;
 const PLAN_END = '<!-- /netchange:plan -->';
 const PART_START = /<!-- netchange:plan-of ([A-Za-z0-9_-]+) -->\n/g;
 const PART_END = '<!-- /netchange:plan-of -->';

@@ -606,9 +606,11 @@ async function call<T>(
   try {
     return await request();
   } catch (error) {
-    if (error instanceof RequestError) {
+    // why: octokit wraps a request no server answered (refused, reset, unknown host) as a
+    // RequestError with status 500 and no response; there was no 500, so it is a connection failure.
+    if (error instanceof RequestError && error.response !== undefined) {
       if (expected.includes(error.status)) throw error;
-      const message = (error.response?.data as { message?: string } | undefined)?.message ?? error.message;
+      const message = (error.response.data as { message?: string } | undefined)?.message ?? error.message;
       // why: a failed fetch's message repeats the request's URL; its user info must not be printed.
       throw new NetchangeError(
         'E_GITHUB',

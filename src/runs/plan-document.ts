@@ -8,8 +8,12 @@ import path from 'node:path';
 import { usageError } from '../core/errors.js';
 import type { StepResult, StepStatus } from '../executors/types.js';
 
-/** How a proposal's (or the whole run's) plan ended, worst step first. */
-export type PlanStatus = 'planned' | 'failed' | 'error' | 'cancelled';
+/**
+ * How a proposal's (or the whole run's) plan ended, worst step first. `held`: the run planned
+ * nothing because the pull request's changed code awaits a code review (`held` says why); only a
+ * whole run is held, never one proposal.
+ */
+export type PlanStatus = 'planned' | 'held' | 'failed' | 'error' | 'cancelled';
 
 export interface ProposalPlan {
   /** Repository-relative proposal file. */
@@ -79,24 +83,31 @@ export interface HeldPlan {
   reviewers: string[];
 }
 
-const SEVERITY: Record<StepStatus, number> = {
+// why: held ranks below failed: a merge of shards where one change failed reports the failure,
+// which no review will fix, before the wait for a code review.
+const SEVERITY: Record<StepStatus | PlanStatus, number> = {
   planned: 0,
   applied: 0,
   skipped: 0,
-  failed: 1,
-  error: 2,
-  cancelled: 3,
+  held: 1,
+  failed: 2,
+  error: 3,
+  cancelled: 4,
 };
 
-/** The worst status among steps: cancelled > error > failed > planned. */
+/** The worst status among steps and plans: cancelled > error > failed > held > planned. */
 export function worstStatus(statuses: readonly (StepStatus | PlanStatus)[]): PlanStatus {
   let worst: PlanStatus = 'planned';
   for (const status of statuses) {
-    const rank = SEVERITY[status];
-    if (rank > SEVERITY[worst])
-      worst = status === 'failed' || status === 'error' || status === 'cancelled' ? status : worst;
+    if (SEVERITY[status] <= SEVERITY[worst]) continue;
+    if (status !== 'planned' && status !== 'applied' && status !== 'skipped') worst = status;
   }
   return worst;
+}
+
+/** Whether a plan that ended so failed (the check fails): not when it planned, nor while it is held. */
+export function planFailed(status: PlanStatus): boolean {
+  return status === 'failed' || status === 'error' || status === 'cancelled';
 }
 
 export function summarise(proposals: readonly ProposalPlan[]): PlanDocument['summary'] {

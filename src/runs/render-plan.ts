@@ -11,7 +11,13 @@ import type { PlanDocument, PlanStatus, ProposalPlan } from './plan-document.js'
 
 export { resourceActionLabel } from '../executors/terraform/render.js';
 
-const STATUS_ICON: Record<PlanStatus, string> = { planned: '✅', failed: '❌', error: '⚠️', cancelled: '⏹️' };
+const STATUS_ICON: Record<PlanStatus, string> = {
+  planned: '✅',
+  held: '⏸️',
+  failed: '❌',
+  error: '⚠️',
+  cancelled: '⏹️',
+};
 
 /**
  * plan.md and the PR comment. `limit` (default: GitHub's comment limit) drops per-device details when

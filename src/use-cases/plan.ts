@@ -26,6 +26,7 @@ import {
   renderPlanMarkdown,
 } from '../runs/index.js';
 import { readApprovalsFile } from './approvals.js';
+import { checkPolicyFiles } from './check-policies.js';
 import type { RunContext, UseCaseContext } from './context.js';
 import { validateChanges } from './validate.js';
 import { openRequestedWorkspace } from './workspace.js';
@@ -65,6 +66,10 @@ export interface PlanRun {
 
 export async function planChanges(request: PlanRequest, context: RunContext): Promise<PlanRun> {
   const workspace = await openRequestedWorkspace(request, context);
+  // why: like validate and apply, plan refuses (exit 2) a policy it cannot read, before it asks
+  // GitHub or runs a step. Only the policy files: a proposal outside its window or without its
+  // approvals is still planned, so reviewers see its diffs before they approve it.
+  await checkPolicyFiles(workspace, { at: request.at, env: context.env });
   // why: resolved while the proposals load; a repository without commits plans without one.
   const pendingCommit = workspace.git
     ? workspace.git.resolveRef('HEAD').catch(() => undefined)
@@ -277,7 +282,7 @@ async function holdPlan(
     tool: { name: 'netchange', version: context.version },
     createdAt: toRfc3339Utc(context.clock.now().getTime()),
     ...(commit ? { commit } : {}),
-    status: 'planned',
+    status: 'held',
     proposals: [],
     held,
     // why: `selected` stays empty: a held plan loads no proposal (loading reads the pull request's

@@ -9,6 +9,7 @@ import type { PolicyKind } from '../packs/locate.js';
 import { mergePolicyLayers } from '../packs/merge.js';
 import { utcDay } from '../packs/waivers.js';
 import { inheritanceOf, type Workspace } from '../pipeline/workspace.js';
+import { checkPolicyFiles } from './check-policies.js';
 import type { UseCaseContext } from './context.js';
 import { openRequestedWorkspace } from './workspace.js';
 
@@ -31,8 +32,15 @@ export async function explainPolicies(
   context: UseCaseContext,
 ): Promise<PolicyExplainOutput> {
   const workspace = await openRequestedWorkspace(request, context);
-  const day = utcDay(context.clock.now());
+  const now = context.clock.now();
+  const day = utcDay(now);
   const kinds = request.kind ? [request.kind] : (Object.keys(EXPLAIN_KINDS) as ExplainKind[]);
+  // why: an effective policy that validate refuses is no policy in force; explaining it would say it is.
+  await checkPolicyFiles(
+    workspace,
+    { at: now, env: context.env },
+    kinds.map((kind) => EXPLAIN_KINDS[kind]),
+  );
   const policies: PolicyExplanation[] = [];
   for (const kind of kinds) {
     const explained = explainKind(workspace, EXPLAIN_KINDS[kind], day);

@@ -75,6 +75,22 @@ describe("plan runs a pull request's changed code only once a code reviewer appr
     expect(result.stdout).toContain('When a member of netops, cab approves');
   });
 
+  it('records the hold as the status, "held", in --format json and plan.json: nothing was planned', async () => {
+    const { repository } = await pullRequest(changePlaybook);
+    cleanups.push(repository);
+
+    const result = await runCli(['plan', '--since', 'main', '--format', 'json', '--out-dir', 'out'], {
+      cwd: repository.root,
+    });
+
+    expect(result.exitCode).toBe(1);
+    const printed = JSON.parse(result.stdout);
+    const written = JSON.parse(await readFile(path.join(repository.root, 'out/plan.json'), 'utf8'));
+    for (const plan of [printed, written]) {
+      expect(plan).toMatchObject({ status: 'held', proposals: [], held: { files: [PLAYBOOK] } });
+    }
+  });
+
   it('holds it too when the approval is by someone the policy does not trust with code', async () => {
     const { repository, head } = await pullRequest(changePlaybook);
     cleanups.push(repository);

@@ -119,12 +119,14 @@ describe('a plan held for code review, in shards', () => {
       { index: 2, count: 2, selected: [] },
     ]);
     for (const plan of plans) expect(plan.held?.files).toContain(PLAYBOOK);
+    expect(plans.map((plan) => plan.status)).toEqual(['held', 'held']);
     expect(shards.map((shard) => shard.stdout.split('\n')[0])).toEqual([
       expect.stringMatching(/^shard 1\/2: plan held: /),
       expect.stringMatching(/^shard 2\/2: plan held: /),
     ]);
     expect(merged.stdout).toContain(`code changes in ${PLAYBOOK} need a review before they run`);
     expect(merged.stderr).not.toContain('is missing');
+    expect(merged.stderr).toContain('would conclude action_required');
     expect(mixedUp.stderr).toContain('shard 2/2 is missing');
     // why: the comment says it too, beside the held plan's reason, not only the check's conclusion.
     expect(mixedUp.stdout).toContain('**The shards do not add up:**');

@@ -413,6 +413,67 @@ describe('policy explain', () => {
     );
   });
 
+  it.each([
+    [
+      'an unknown key',
+      '  - {name: x, effect: deny, bogus: 1, schedule: {from: "2026-12-20T00:00", to: "2027-01-04T00:00"}}\n',
+      /policies\/windows\.yaml:6:29 unknown key 'bogus' in windows\[1\]/,
+    ],
+    [
+      'an invalid RRULE',
+      '  - {name: x, effect: deny, schedule: {rrule: "FREQ=WEEKLYX", start: "06:00", duration: PT1H}}\n',
+      /policies\/windows\.yaml:6:\d+ window 'x': invalid RRULE 'FREQ=WEEKLYX'/,
+    ],
+    [
+      'an unknown time zone',
+      '  - {name: x, effect: deny, timezone: Mars/Base, schedule: {cron: "0 1 * * *", duration: PT1H}}\n',
+      /policies\/windows\.yaml:6:\d+ window 'x': unknown time zone 'Mars\/Base'/,
+    ],
+  ])(
+    'refuses a window policy with %s (exit 2, at its line), as validate does',
+    async (_case, window, where) => {
+      const { root } = await repositoryWith({
+        'policies/windows.yaml': `apiVersion: netchange/v1
+kind: WindowPolicy
+timezone: America/Chicago
+windows:
+  - {name: ok, effect: deny, schedule: {from: "2026-12-20T00:00", to: "2027-01-04T00:00"}}
+${window}`,
+      });
+
+      const validated = await netchange(['validate'], root);
+      const explained = await netchange(['policy', 'explain', '--kind', 'windows', '--format', 'json'], root);
+
+      expect(validated.exitCode).toBe(2);
+      expect(validated.stderr).toMatch(where);
+      expect(explained.exitCode).toBe(2);
+      expect(explained.stderr).toMatch(where);
+      expect(explained.stdout).toBe('');
+    },
+  );
+
+  it('refuses a change-control policy validate refuses, and checks only the kind asked for', async () => {
+    const { root } = await repositoryWith({
+      'policies/change-control.yaml': `${CHANGE_CONTROL_BASE.replace('extends: [netchange:financial-services@1]\n', '')}rules:
+  - {name: bad-cel, when: "proposal.risk ==", assert: "true", message: never, severity: error}
+`,
+      'policies/windows.yaml': 'apiVersion: netchange/v1\nkind: WindowPolicy\nwindows: []\n',
+    });
+
+    const validated = await netchange(['validate'], root);
+    const both = await netchange(['policy', 'explain'], root);
+    const windows = await netchange(['policy', 'explain', '--kind', 'windows'], root);
+
+    expect(validated.exitCode).toBe(2);
+    const where = validated.stderr.match(/policies\/change-control\.yaml:\d+:\d+/)?.[0];
+    expect(where).toBeDefined();
+    expect(both.exitCode).toBe(2);
+    expect(both.stderr).toContain(`${where} `);
+    expect(both.stdout).toBe('');
+    expect(windows.exitCode, windows.stderr).toBe(0);
+    expect(windows.stdout).toContain('Effective WindowPolicy of policies/windows.yaml');
+  });
+
   it('--help says what it prints', async () => {
     const result = await runCli(['policy', 'explain', '--help'], { cwd: os.tmpdir() });
 
