@@ -122,6 +122,24 @@ describe('evaluateWindows regressions', () => {
     expect(during.findings[0]!.detail).toContain('Sun 8 Mar 2026 03:30–04:00 CDT (08:30–09:00Z)');
   });
 
+  it('blocks a one-off deny window from the clock jump when its from falls in the spring-forward gap', () => {
+    const policy = policyOf(`  - name: gapwin
+    effect: deny
+    schedule: {from: "2026-03-08T02:30", to: "2026-03-08T03:15"}
+`);
+
+    const blocked = evaluate(policy, '2026-03-08T08:00:00Z', 10); // 03:00-03:10 CDT
+    const after = evaluate(policy, '2026-03-08T08:15:00Z', 10); // 03:15 CDT
+    const listed = listOccurrences(policy, { from: new Date('2026-03-08T06:00:00Z'), days: 1 });
+
+    expect(blocked.open).toBe(false);
+    expect(blocked.findings[0]).toMatchObject({ policy: 'gapwin', severity: 'error' });
+    expect(after.open).toBe(true);
+    expect(
+      listed.map((occurrence) => [occurrence.window, occurrence.localStart, occurrence.localEnd]),
+    ).toEqual([['gapwin', '2026-03-08T03:00:00-05:00', '2026-03-08T03:15:00-05:00']]);
+  });
+
   it('takes the earlier offset for a time in the fall-back repeated hour', () => {
     const policy = policyOf(`  - name: nightly
     effect: deny
@@ -317,6 +335,51 @@ describe('nextAllowedSlots', () => {
       { start: '2026-12-06T07:00:00Z', end: '2026-12-06T08:30:00Z' },
       { start: '2026-12-13T07:00:00Z', end: '2026-12-13T08:30:00Z' },
     ]);
+  });
+
+  it('gives a day-long change its calendar length at each slot: P1D across the fall-back is 25 hours', () => {
+    const policy = policyOf(`  - name: d1
+    effect: deny
+    schedule: {from: "2026-10-30T00:00", to: "2026-10-31T12:00"}
+  - name: d2
+    effect: deny
+    schedule: {from: "2026-11-01T11:30", to: "2026-11-01T13:00"}
+`);
+    // Sat 31 Oct 00:00 CDT + P1D = Sun 1 Nov 00:00 CDT (24 hours: the clocks fall back at 02:00).
+    const subject = buildSubject({
+      startMs: Date.parse('2026-10-31T05:00:00Z'),
+      lengthMs: 24 * HOUR,
+      proposal: {
+        schedule: { start: '2026-10-31T00:00:00-05:00', duration: 'P1D', timezone: 'America/Chicago' },
+      },
+    });
+    const at = new Date('2026-10-01T00:00:00Z');
+
+    const slots = nextAllowedSlots(policy, subject, { at, risk: 'low', count: 1 });
+    const verdict = evaluateWindows(policy, subject, { at, risk: 'low', bypass: false });
+
+    // Sat 31 Oct 12:00 CDT + P1D = Sun 1 Nov 12:00 CST, 25 hours later, inside d2: the first slot
+    // starts when d2 ends, Sun 1 Nov 13:00 CST, and lasts until the same time on Monday.
+    expect(slots).toEqual([{ start: '2026-11-01T19:00:00Z', end: '2026-11-02T19:00:00Z' }]);
+    expect(verdict.nextAllowed).toEqual(slots[0]);
+  });
+
+  it('keeps the length of a change whose duration is in hours wherever it moves', () => {
+    const policy = policyOf(`  - name: d1
+    effect: deny
+    schedule: {from: "2026-10-30T00:00", to: "2026-10-31T12:00"}
+`);
+    const subject = buildSubject({
+      startMs: Date.parse('2026-10-31T05:00:00Z'),
+      lengthMs: 24 * HOUR,
+      proposal: {
+        schedule: { start: '2026-10-31T00:00:00-05:00', duration: 'PT24H', timezone: 'America/Chicago' },
+      },
+    });
+
+    const slots = nextAllowedSlots(policy, subject, { at: AT, risk: 'low', count: 1 });
+
+    expect(slots).toEqual([{ start: '2026-10-31T17:00:00Z', end: '2026-11-01T17:00:00Z' }]);
   });
 
   it('returns no slot when none fits within the horizon', () => {

@@ -16,10 +16,12 @@ import type { ApprovalRequest, ChangeSubject, Risk, WindowVerdict } from '../cor
 import type { WindowScope } from '../core/schema-types.generated.js';
 import { touchedDevices, touchedSites } from '../core/targets.js';
 import {
+  addCalendarDuration,
   DAY_MS,
   formatLocalAndUtc,
   formatSpanLocalAndUtc,
   isWindowTimeZone,
+  parseCalendarDuration,
   toRfc3339Utc,
 } from '../core/time.js';
 import { type ZoneClock, zoneClock } from '../core/zone-clock.js';
@@ -72,8 +74,9 @@ export function evaluateWindows(
   const endMs = subject.endMs + subject.rollbackMs;
   const set = applicableWindows(policy, subject, options.risk);
   const searchFrom = Math.max(startMs, options.at.getTime());
+  const length = occupiedLengthOf(subject);
   // why: cover the whole next-allowed search now, so occurrence indexes below stay valid.
-  ensureCovered(policy, startMs, Math.max(endMs, searchFrom + policy.horizonMs + (endMs - startMs) + DAY_MS));
+  ensureCovered(policy, startMs, Math.max(endMs, searchFrom + policy.horizonMs + length.longestMs + DAY_MS));
 
   const overlapping: string[] = [];
   const blockingDenies: { window: CompiledWindow; occurrence: number }[] = [];
@@ -88,7 +91,7 @@ export function evaluateWindows(
   const verdict: WindowVerdict = { findings: [], overrideApprovals: [], overlapping, open };
   if (open) return verdict;
 
-  const [next] = slotsFor(policy, set, searchFrom, endMs - startMs, 1, options.busy);
+  const [next] = slotsFor(policy, set, searchFrom, length, 1, options.busy);
   if (next) verdict.nextAllowed = next;
   const position = subject.locate(['schedule', 'start']);
   const displayClock = clockFor(subject.timezone, policy);
@@ -230,15 +233,75 @@ export function nextAllowedSlots(
   options: NextAllowedOptions,
 ): Interval[] {
   const set = applicableWindows(policy, subject, options.risk);
-  const lengthMs = subject.endMs + subject.rollbackMs - subject.startMs;
   return slotsFor(
     policy,
     set,
     Math.max(subject.startMs, options.at.getTime()),
-    lengthMs,
+    occupiedLengthOf(subject),
     options.count,
     options.busy,
   );
+}
+
+/** How long a change occupies (start to end plus rollback), by the instant it starts. */
+interface OccupiedLength {
+  /** The occupied length of the change started at `startMs`. */
+  at(startMs: number): number;
+  /** At least `at(startMs)` for every start: how far past its start any slot reaches. */
+  longestMs: number;
+  /** True when `at` is the same for every start. */
+  fixed: boolean;
+}
+
+/**
+ * The change's occupied length wherever it moves. why: a proposal's duration and rollback are
+ * calendar time in its zone (P1D is the same local time the next day: 23 or 25 hours across a DST
+ * change), so a slot found across a DST change is longer or shorter than the requested interval;
+ * durations in hours and minutes, and a given end, keep their length.
+ */
+function occupiedLengthOf(subject: ChangeSubject): OccupiedLength {
+  const { startMs, endMs, rollbackMs, timezone } = subject;
+  const { duration, rollback, end } = subject.proposal.schedule;
+  const fixedMs = endMs + rollbackMs - startMs;
+  const durationAt = end === undefined ? calendarAdder(duration, timezone, startMs, endMs) : undefined;
+  const rollbackAt = calendarAdder(rollback, timezone, endMs, endMs + rollbackMs);
+  if (!durationAt && !rollbackAt) return { at: () => fixedMs, longestMs: fixedMs, fixed: true };
+  return {
+    at: (fromMs) => {
+      const movedEndMs = durationAt ? durationAt.add(fromMs) : fromMs + (endMs - startMs);
+      return (rollbackAt ? rollbackAt.add(movedEndMs) : movedEndMs + rollbackMs) - fromMs;
+    },
+    longestMs: fixedMs + (durationAt?.slackMs ?? 0) + (rollbackAt?.slackMs ?? 0),
+    fixed: false,
+  };
+}
+
+/**
+ * Adds a duration with calendar parts (days, weeks, months, years) in `zone`, when `text` is one
+ * and it is how `expectedMs` came from `baseMs` (a subject built some other way keeps its length).
+ * `slackMs` bounds how much longer than from `baseMs` it can be from another instant.
+ */
+function calendarAdder(
+  text: string | undefined,
+  zone: string,
+  baseMs: number,
+  expectedMs: number,
+): { add: (fromMs: number) => number; slackMs: number } | undefined {
+  // why: a cheap look at the text first, so the common PT1H never reaches Temporal.
+  if (text === undefined || !/^P[^T]*\d[YMWD]/i.test(text)) return undefined;
+  const duration = parseCalendarDuration(text);
+  if (!duration || duration.sign < 0) return undefined;
+  const add = (fromMs: number) => {
+    try {
+      return addCalendarDuration(duration, fromMs, zone);
+    } catch {
+      return fromMs + (expectedMs - baseMs);
+    }
+  };
+  if (add(baseMs) !== expectedMs) return undefined;
+  // why: a month is 28 to 31 days, a year 365 or 366, a day 23 to 25 hours (a day covers any DST shift).
+  const months = Math.abs(duration.years) * 12 + Math.abs(duration.months);
+  return { add, slackMs: DAY_MS * (1 + 3 * months + Math.abs(duration.years)) };
 }
 
 /** Occurrences of the windows that apply to a site and/or domain, overlapping `[from, from + days)`. */
@@ -394,22 +457,22 @@ function slotsFor(
   policy: CompiledWindowPolicy,
   set: ApplicableWindows,
   fromMs: number,
-  lengthMs: number,
+  occupied: OccupiedLength,
   count: number,
   busy?: BusyLookup,
 ): Interval[] {
   const limitMs = fromMs + policy.horizonMs;
-  ensureCovered(policy, fromMs, limitMs + lengthMs + DAY_MS);
+  ensureCovered(policy, fromMs, limitMs + occupied.longestMs + DAY_MS);
   refreshUnions(policy, set);
-  if (!busy) return searchSlots(set, fromMs, lengthMs, count, limitMs, []);
+  if (!busy) return searchSlots(set, fromMs, occupied, count, limitMs, []);
   // why: ask for the busy intervals of a growing range; a slot ending before the range's end cannot
   // meet an interval that starts after it, so the answer stands once every slot ends inside it.
   let spanMs = 2 * DAY_MS;
   for (;;) {
     const untilMs = fromMs + spanMs;
-    const slots = searchSlots(set, fromMs, lengthMs, count, limitMs, busy(untilMs));
+    const slots = searchSlots(set, fromMs, occupied, count, limitMs, busy(untilMs));
     const last = slots.at(-1);
-    if (untilMs >= limitMs + lengthMs || (last && Date.parse(last.end) <= untilMs)) return slots;
+    if (untilMs >= limitMs + occupied.longestMs || (last && Date.parse(last.end) <= untilMs)) return slots;
     spanMs *= 4;
   }
 }
@@ -417,7 +480,7 @@ function slotsFor(
 function searchSlots(
   set: ApplicableWindows,
   fromMs: number,
-  lengthMs: number,
+  occupied: OccupiedLength,
   count: number,
   limitMs: number,
   busy: readonly BusyInterval[],
@@ -425,35 +488,51 @@ function searchSlots(
   const slots: Interval[] = [];
   let candidate = fromMs;
   while (slots.length < count) {
-    const slot = firstSlot(set, candidate, lengthMs, limitMs, busy);
+    const slot = firstSlot(set, candidate, occupied, limitMs, busy);
     if (slot === undefined) break;
-    slots.push({ start: toRfc3339Utc(slot), end: toRfc3339Utc(slot + lengthMs) });
-    // The latest start still allowed in this run of allowed starts; the next slot begins after it.
-    let lastStart = Number.POSITIVE_INFINITY;
+    slots.push({ start: toRfc3339Utc(slot), end: toRfc3339Utc(slot + occupied.at(slot)) });
+    // The run of allowed starts ends where an interval must end by: the next deny or busy
+    // interval's start, or the end of the allow interval holding the slot.
+    let endBy = Number.POSITIVE_INFINITY;
     const deny = upperBound(set.denyEnds, slot);
-    if (deny < set.denyStarts.length) lastStart = set.denyStarts[deny]! - lengthMs;
+    if (deny < set.denyStarts.length) endBy = set.denyStarts[deny]!;
     const held = firstEndingAfter(busy, slot);
-    if (held < busy.length) lastStart = Math.min(lastStart, busy[held]!.startMs - lengthMs);
-    if (set.allow.length > 0) {
-      const allow = upperBound(set.allowStarts, slot) - 1;
-      lastStart = Math.min(lastStart, set.allowEnds[allow]! - lengthMs);
-    }
-    if (!Number.isFinite(lastStart)) break;
-    candidate = Math.max(lastStart, slot) + 1;
+    if (held < busy.length) endBy = Math.min(endBy, busy[held]!.startMs);
+    if (set.allow.length > 0) endBy = Math.min(endBy, set.allowEnds[upperBound(set.allowStarts, slot) - 1]!);
+    if (!Number.isFinite(endBy)) break;
+    // The next slot begins after the latest start still allowed in this run.
+    candidate = latestStartEndingBy(occupied, slot, endBy) + 1;
   }
   return slots;
+}
+
+/**
+ * The latest start from `slotMs` on whose occupied interval ends by `endByMs`, else `slotMs`.
+ * why: with a calendar length, `start + length` moves with the DST changes it crosses, so the start
+ * is found by fixed-point steps (`endBy - length(start)`) and each guess checked.
+ */
+function latestStartEndingBy(occupied: OccupiedLength, slotMs: number, endByMs: number): number {
+  if (occupied.fixed) return Math.max(slotMs, endByMs - occupied.longestMs);
+  let latest = slotMs;
+  let guess = endByMs - occupied.at(slotMs);
+  for (let step = 0; step < 3; step++) {
+    if (guess > latest && guess + occupied.at(guess) <= endByMs) latest = guess;
+    guess = endByMs - occupied.at(guess);
+  }
+  return latest;
 }
 
 function firstSlot(
   set: ApplicableWindows,
   fromMs: number,
-  lengthMs: number,
+  occupied: OccupiedLength,
   limitMs: number,
   busy: readonly BusyInterval[],
 ): number | undefined {
   let candidate = fromMs;
   const hasAllow = set.allow.length > 0;
   while (candidate <= limitMs) {
+    const lengthMs = occupied.at(candidate);
     if (lengthMs > 0) {
       const deny = upperBound(set.denyEnds, candidate);
       if (deny < set.denyStarts.length && set.denyStarts[deny]! < candidate + lengthMs) {

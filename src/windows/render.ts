@@ -2,6 +2,7 @@
  * What `netchange windows` and `netchange next` print: a calendar grouped by day (local time and
  * UTC), an iCalendar file, and the next allowed slots with what blocks the requested one. Pure.
  */
+import { foldLines } from 'ical-generator';
 import { createEvents, type EventAttributes } from 'ics';
 import type { Finding, Interval } from '../core/findings.js';
 import { formatLocalAndUtc, formatLocalDay, formatSpanLocalAndUtc } from '../core/time.js';
@@ -99,7 +100,17 @@ export function renderCalendarIcs(occurrences: readonly Occurrence[]): string {
   });
   const { error, value } = createEvents(events);
   if (error || !value) throw new Error(`could not render the calendar: ${error?.message ?? 'no output'}`);
-  return value;
+  return foldByOctets(value);
+}
+
+/**
+ * Refolds iCalendar text so no line exceeds 75 octets (RFC 5545 §3.1). why: `ics` folds at 75
+ * characters, and the local times in each description hold a 3-octet dash; ical-generator's
+ * folding, which `schedule --format ics` writes with, counts UTF-8 octets and never splits a
+ * character, so the `ics` folds are undone and the lines folded again by it.
+ */
+function foldByOctets(text: string): string {
+  return foldLines(text.replace(/\r\n[ \t]/g, ''));
 }
 
 export interface NextReport {

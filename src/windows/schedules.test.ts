@@ -1,7 +1,8 @@
 import { CronExpressionParser } from 'cron-parser';
 import { describe, expect, it } from 'vitest';
 import { zoneClock } from '../core/zone-clock.js';
-import { cronExpander, parseRule, rruleExpander } from './schedules.js';
+import { parseRule } from './rrule-times.js';
+import { cronExpander, rruleExpander } from './schedules.js';
 
 const FROM = Date.UTC(2026, 0, 1);
 const TO = Date.UTC(2027, 0, 1);

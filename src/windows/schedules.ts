@@ -6,12 +6,10 @@
  * them to calendar arithmetic, which they do well, and leaves zone math to Temporal.
  */
 import { CronExpressionParser } from 'cron-parser';
-import rrule from 'rrule';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../core/time.js';
 import type { WallMs, ZoneClock } from '../core/zone-clock.js';
 import type { HolidayCalendar } from './holidays.js';
-
-const { rrulestr, RRule } = rrule;
+import { type ParsedRule, ruleWallTimes } from './rrule-times.js';
 
 /** One occurrence of a window, before it is attached to the window. */
 export interface RawOccurrence {
@@ -28,68 +26,9 @@ export interface RawOccurrence {
 /** Lists the occurrences whose start lies in `[fromMs, toMs)`, sorted by start. */
 export type Expander = (fromMs: number, toMs: number) => RawOccurrence[];
 
-// why: without a dated start, rules are anchored at 2000-01-01 (a Saturday) and the anchor is
-// moved forward by whole periods near each query, so expansion never iterates from the year 2000.
-const DEFAULT_ANCHOR_YEAR = 2000;
-
-const RRULE_KEYS: Record<string, RegExp> = {
-  FREQ: /^(YEARLY|MONTHLY|WEEKLY|DAILY|HOURLY|MINUTELY)$/,
-  INTERVAL: /^[1-9]\d{0,3}$/,
-  COUNT: /^[1-9]\d{0,5}$/,
-  UNTIL: /^\d{8}(T\d{6}Z?)?$/,
-  BYMONTH: list(/^(0?[1-9]|1[0-2])$/),
-  BYMONTHDAY: list(/^[+-]?(0?[1-9]|[12]\d|3[01])$/),
-  BYYEARDAY: list(/^[+-]?(0{0,2}[1-9]|0?[1-9]\d|[12]\d\d|3[0-5]\d|36[0-6])$/),
-  BYWEEKNO: list(/^[+-]?(0?[1-9]|[1-4]\d|5[0-3])$/),
-  BYSETPOS: list(/^[+-]?(0{0,2}[1-9]|0?[1-9]\d|[12]\d\d|3[0-5]\d|36[0-6])$/),
-  BYDAY: list(/^([+-]?(0?[1-9]|[1-4]\d|5[0-3]))?(MO|TU|WE|TH|FR|SA|SU)$/),
-  BYHOUR: list(/^(0?\d|1\d|2[0-3])$/),
-  BYMINUTE: list(/^(0?\d|[1-5]\d)$/),
-  WKST: /^(MO|TU|WE|TH|FR|SA|SU)$/,
-};
-
-function list(item: RegExp): RegExp {
-  const body = item.source.slice(1, -1);
-  return new RegExp(`^${body}(,${body})*$`);
-}
-
-/** A parsed RRULE: its parts, or the reason it is invalid. */
-export interface ParsedRule {
-  parts: Map<string, string>;
-  error?: string;
-}
-
-/** Checks an RRULE strictly (rrule.js accepts nonsense such as INTERVAL=abc or BYHOUR=25). */
-export function parseRule(text: string): ParsedRule {
-  const parts = new Map<string, string>();
-  const body = text.trim().replace(/^RRULE:/i, '');
-  for (const piece of body.split(';')) {
-    const [key, value, ...extra] = piece.split('=');
-    const name = (key ?? '').trim().toUpperCase();
-    if (!name || value === undefined || extra.length > 0)
-      return { parts, error: `'${piece}' is not KEY=VALUE` };
-    if (name === 'DTSTART' || name === 'TZID') {
-      return {
-        parts,
-        error: `${name} is not allowed in the rule; use the schedule's start and the window's timezone`,
-      };
-    }
-    const pattern = RRULE_KEYS[name];
-    if (!pattern) return { parts, error: `unknown RRULE part '${name}'` };
-    if (parts.has(name)) return { parts, error: `${name} appears twice` };
-    if (!pattern.test(value.trim().toUpperCase()))
-      return { parts, error: `${name}=${value} is not a valid value` };
-    parts.set(name, value.trim().toUpperCase());
-  }
-  if (!parts.has('FREQ')) return { parts, error: 'FREQ is missing' };
-  if (parts.has('COUNT') && parts.has('UNTIL'))
-    return { parts, error: 'COUNT and UNTIL cannot both be given' };
-  return { parts };
-}
-
 /**
  * rrule + start + duration. `anchor` is the dated start (wall-clock), when the policy gives one;
- * `clockMs` the time of day of each occurrence.
+ * `clockMs` the time of day of each occurrence. The wall-clock starts come from rrule-times.ts.
  */
 export function rruleExpander(
   rule: ParsedRule,
@@ -98,93 +37,16 @@ export function rruleExpander(
   anchor: WallMs | undefined,
   durationMs: number,
 ): Expander {
-  const text = [...rule.parts].map(([key, value]) => `${key}=${value}`).join(';');
-  // why: parse once; each expansion only moves the anchor (rrulestr would re-parse every time).
-  const options = RRule.parseString(text);
-  const fixed = anchor === undefined ? undefined : new RRule({ ...options, dtstart: new Date(anchor) });
-  const frequency = rule.parts.get('FREQ')!;
-  const interval = Number(rule.parts.get('INTERVAL') ?? 1);
+  const wallTimes = ruleWallTimes(rule, clockMs, anchor);
   return (fromMs, toMs) => {
-    const wallFrom = clock.toWall(fromMs) - 2 * DAY_MS;
-    const wallTo = clock.toWall(toMs) + 2 * DAY_MS;
-    const recurrence =
-      fixed ??
-      new RRule({ ...options, dtstart: new Date(movedAnchor(frequency, interval, clockMs, wallFrom)) });
     const occurrences: RawOccurrence[] = [];
-    for (const date of recurrence.between(new Date(wallFrom), new Date(wallTo), true)) {
-      const { epochMs, shifted } = clock.toInstant(date.getTime());
+    for (const wall of wallTimes(clock.toWall(fromMs) - 2 * DAY_MS, clock.toWall(toMs) + 2 * DAY_MS)) {
+      const { epochMs, shifted } = clock.toInstant(wall);
       if (epochMs >= fromMs && epochMs < toMs)
         occurrences.push({ startMs: epochMs, endMs: epochMs + durationMs, shifted });
     }
     return occurrences;
   };
-}
-
-// why: every pattern of the Gregorian calendar (leap years, weekdays on dates) repeats within 400 years.
-const GREGORIAN_CYCLE_MS = 146_097 * DAY_MS;
-
-/**
- * Whether a rule occurs at all, from its anchor (the dated start, else 2000-01-01 at the start
- * time): a day the calendar never has (BYMONTH=4;BYMONTHDAY=31) or an UNTIL before the start never
- * comes. Stops at the first occurrence, so a rule that occurs costs one step.
- */
-export function rruleOccurs(rule: ParsedRule, clockMs: number, anchor: WallMs | undefined): boolean {
-  const text = [...rule.parts].map(([key, value]) => `${key}=${value}`).join(';');
-  const start = anchor ?? Date.UTC(DEFAULT_ANCHOR_YEAR, 0, 1) + clockMs;
-  const recurrence = new RRule({ ...RRule.parseString(text), dtstart: new Date(start) });
-  let found = false;
-  recurrence.between(new Date(start), new Date(start + GREGORIAN_CYCLE_MS), true, () => {
-    found = true;
-    return false;
-  });
-  return found;
-}
-
-/** The default anchor (2000-01-01 at the start time) moved forward by whole periods to just before `wall`. */
-function movedAnchor(frequency: string, interval: number, clockMs: number, wall: WallMs): WallMs {
-  const base = Date.UTC(DEFAULT_ANCHOR_YEAR, 0, 1) + clockMs;
-  const date = new Date(wall);
-  const before = (count: number, step: number) => Math.max(0, Math.floor(count / step) * step);
-  switch (frequency) {
-    case 'YEARLY':
-      return (
-        Date.UTC(
-          DEFAULT_ANCHOR_YEAR + before(date.getUTCFullYear() - 1 - DEFAULT_ANCHOR_YEAR, interval),
-          0,
-          1,
-        ) + clockMs
-      );
-    case 'MONTHLY': {
-      const months = before(
-        (date.getUTCFullYear() - DEFAULT_ANCHOR_YEAR) * 12 + date.getUTCMonth() - 1,
-        interval,
-      );
-      return Date.UTC(DEFAULT_ANCHOR_YEAR, months, 1) + clockMs;
-    }
-    default: {
-      const unit =
-        { WEEKLY: 7 * DAY_MS, DAILY: DAY_MS, HOURLY: HOUR_MS, MINUTELY: MINUTE_MS }[frequency] ?? DAY_MS;
-      const period = unit * interval;
-      return base + before(wall - 7 * DAY_MS - base, period);
-    }
-  }
-}
-
-/** True when the rule's result does not depend on its anchor's date beyond what movedAnchor keeps. */
-export function needsDatedStart(rule: ParsedRule): boolean {
-  return rule.parts.has('COUNT');
-}
-
-/** Exposed for lint: whether rrule.js accepts the rule text. */
-export function rruleAccepts(rule: ParsedRule): string | undefined {
-  try {
-    const text = [...rule.parts].map(([key, value]) => `${key}=${value}`).join(';');
-    const parsed = rrulestr(text, { dtstart: new Date(Date.UTC(DEFAULT_ANCHOR_YEAR, 0, 1)) });
-    if (!(parsed instanceof RRule)) return 'not a single recurrence rule';
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
 }
 
 /** The cron fields netchange accepts: exactly five, no macros. */

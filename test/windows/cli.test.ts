@@ -223,3 +223,166 @@ describe('netchange next', () => {
     expect(report.slots).toHaveLength(3);
   });
 });
+
+describe('window policies the engine once got wrong (fixed --at and --from)', () => {
+  let edited: TestRepository;
+  const header = 'apiVersion: netchange/v1\nkind: WindowPolicy\ntimezone: America/Chicago\nwindows:\n';
+  // why: a reason long enough to fold, with characters of two, three and four UTF-8 octets.
+  const longReason = 'Umstellung auf Sommerzeit – Störungen an plant-ops melden – Linien 1–3 stehen still 🏭';
+  const proposal = (id: string, schedule: string) =>
+    [
+      'apiVersion: netchange/v1',
+      'kind: ChangeProposal',
+      `id: ${id}`,
+      'title: Add the plant-scanners SSID',
+      'requester: {team: partner-noc, github: eli}',
+      'type: normal',
+      'domain: wireless',
+      'risk: low',
+      'targets: {sites: [plant-a], devices: [wlc-plant-a-01]}',
+      `schedule: ${schedule}`,
+      'execution:',
+      '  - ansible: {playbook: playbooks/wireless/ssid.yaml, inventory: inventory/hosts.yaml, limit: wlc-plant-a-01}',
+      '',
+    ].join('\n');
+
+  beforeAll(async () => {
+    edited = await createRepository({}, { fromExample: true, onlyChanges: 'chg-0151' });
+    await edited.write({
+      'policies/windows.yaml': `${header}  - name: gapwin
+    effect: deny
+    reason: ${longReason}
+    schedule: {from: "2026-03-08T02:30", to: "2026-03-08T03:15"}
+  - name: d1
+    effect: deny
+    schedule: {from: "2026-10-30T00:00", to: "2026-10-31T12:00"}
+  - name: d2
+    effect: deny
+    schedule: {from: "2026-11-01T11:30", to: "2026-11-01T13:00"}
+  - name: rare
+    effect: deny
+    scope: {sites: [hq]}
+    schedule: {rrule: "FREQ=MINUTELY;INTERVAL=777;BYHOUR=1,2", start: "00:00", duration: PT1M}
+`,
+      'changes/chg-9001-in-the-gap.yaml': proposal(
+        'CHG-2026-9001',
+        '{start: "2026-03-08T03:00", end: "2026-03-08T03:10", timezone: America/Chicago}',
+      ),
+      'changes/chg-9002-day-long.yaml': proposal(
+        'CHG-2026-9002',
+        '{start: "2026-10-31T00:00:00-05:00", duration: P1D, timezone: America/Chicago}',
+      ),
+    });
+    await edited.commit('windows at the edges of DST, a rare rule and a day-long change');
+  });
+
+  afterAll(async () => {
+    await edited?.remove();
+  });
+
+  it('blocks a change in a one-off deny window whose from falls in the spring-forward gap, and lists it', async () => {
+    const validate = await runCli(
+      ['validate', 'changes/chg-9001-in-the-gap.yaml', '--at', '2026-03-01T00:00:00Z', '--format', 'json'],
+      { cwd: edited.root },
+    );
+    const windows = await runCli(['windows', '--from', '2026-03-08', '--days', '1', '--format', 'json'], {
+      cwd: edited.root,
+    });
+
+    expect(validate.exitCode).toBe(1);
+    const report = JSON.parse(validate.stdout) as { proposals: { findings: { policy?: string }[] }[] };
+    expect(report.proposals[0]!.findings.map((finding) => finding.policy)).toContain('gapwin');
+    expect(windows.exitCode).toBe(0);
+    const listing = JSON.parse(windows.stdout) as {
+      occurrences: { window: string; localStart: string; localEnd: string }[];
+    };
+    expect(listing.occurrences.find((occurrence) => occurrence.window === 'gapwin')).toMatchObject({
+      localStart: '2026-03-08T03:00:00-05:00',
+      localEnd: '2026-03-08T03:15:00-05:00',
+    });
+  });
+
+  it('suggests slots a day-long change fits at its own length across the fall-back (P1D is 25 hours there)', async () => {
+    const next = await runCli(
+      ['next', 'changes/chg-9002-day-long.yaml', '--at', '2026-10-01T00:00:00Z', '--format', 'json'],
+      { cwd: edited.root },
+    );
+    const validate = await runCli(
+      ['validate', 'changes/chg-9002-day-long.yaml', '--at', '2026-10-01T00:00:00Z', '--format', 'json'],
+      { cwd: edited.root },
+    );
+
+    expect(next.exitCode).toBe(0);
+    const slots = (
+      JSON.parse(next.stdout) as { slots: { start: string; localStart: string; localEnd: string }[] }
+    ).slots;
+    // Sat 31 Oct 12:00 CDT + P1D ends Sun 1 Nov 12:00 CST, inside d2: the first slot starts when d2 ends.
+    expect(slots[0]).toMatchObject({
+      start: '2026-11-01T19:00:00Z',
+      localStart: '2026-11-01T13:00:00-06:00',
+      localEnd: '2026-11-02T13:00:00-06:00',
+    });
+    const report = JSON.parse(validate.stdout) as {
+      proposals: { findings: { nextAllowed?: { start: string; end: string } }[] }[];
+    };
+    expect(report.proposals[0]!.findings.find((finding) => finding.nextAllowed)?.nextAllowed).toEqual({
+      start: '2026-11-01T19:00:00Z',
+      end: '2026-11-02T19:00:00Z',
+    });
+  });
+
+  it('lists a rule that rarely lands in its BYHOUR, and writes its calendar in lines of at most 75 octets', async () => {
+    const json = await runCli(['windows', '--from', '2026-01-01', '--days', '30', '--format', 'json'], {
+      cwd: edited.root,
+      timeout: 30_000,
+    });
+    const ics = await runCli(['windows', '--from', '2026-03-08', '--days', '1', '--format', 'ics'], {
+      cwd: edited.root,
+      timeout: 30_000,
+    });
+
+    expect(json.exitCode).toBe(0);
+    // Every 777 minutes from 2000-01-01 00:00, kept when the local hour is 01 or 02 (Chicago, CST all January).
+    const expected: string[] = [];
+    const stepMs = 777 * 60_000;
+    for (let wall = Date.UTC(2000, 0, 1); wall < Date.UTC(2026, 0, 31); wall += stepMs) {
+      const hour = new Date(wall).getUTCHours();
+      if (wall >= Date.UTC(2026, 0, 1) && (hour === 1 || hour === 2))
+        expected.push(`${new Date(wall).toISOString().slice(0, 19)}-06:00`);
+    }
+    const listing = JSON.parse(json.stdout) as { occurrences: { window: string; localStart: string }[] };
+    expect(
+      listing.occurrences.filter((occurrence) => occurrence.window === 'rare').map((o) => o.localStart),
+    ).toEqual(expected);
+    expect(ics.exitCode).toBe(0);
+    const lines = ics.stdout.split('\r\n');
+    expect(lines.filter((line) => Buffer.byteLength(line, 'utf8') > 75)).toEqual([]);
+    expect(ics.stdout.replace(/\r\n[ \t]/g, '')).toContain(longReason);
+  });
+
+  it.each([
+    ['FREQ=HOURLY;INTERVAL=24;BYHOUR=1', ['validate', '--at', '2026-11-23T12:00:00Z']],
+    ['FREQ=HOURLY;INTERVAL=24;BYHOUR=1', ['windows', '--from', '2026-11-23']],
+    ['FREQ=MINUTELY;INTERVAL=120;BYHOUR=1', ['validate', '--at', '2026-11-23T12:00:00Z']],
+    ['FREQ=MINUTELY;INTERVAL=120;BYHOUR=1', ['windows', '--from', '2026-11-23']],
+  ])(
+    'exits 2 at its line, instead of hanging, for %s from 00:00, which never occurs (%j)',
+    async (rrule, args) => {
+      const stuck = await createRepository({}, { fromExample: true, onlyChanges: 'chg-0151' });
+      try {
+        await stuck.write({
+          'policies/windows.yaml': `${header}  - name: x\n    effect: deny\n    schedule: {rrule: "${rrule}", start: "00:00", duration: PT1H}\n`,
+        });
+        await stuck.commit('a rule whose steps never reach its hour');
+
+        const result = await runCli(args, { cwd: stuck.root, timeout: 30_000 });
+
+        expect(result.exitCode).toBe(2);
+        expect(result.stderr).toContain('policies/windows.yaml:7:');
+        expect(result.stderr).toContain(`RRULE '${rrule}' never occurs`);
+      } finally {
+        await stuck.remove();
+      }
+    },
+  );
+});

@@ -1,7 +1,8 @@
 /** `rrule` + `start` + `duration`: an RFC 5545 recurrence rule at a local time of day. */
 
 import { zoneClock } from '../../core/zone-clock.js';
-import { needsDatedStart, parseRule, rruleAccepts, rruleExpander, rruleOccurs } from '../schedules.js';
+import { needsDatedStart, parseRule, rruleAccepts, rruleOccurs, unreachableTimes } from '../rrule-times.js';
+import { rruleExpander } from '../schedules.js';
 import { describeLength, parseClockTime, parseLocalDateTime } from '../time-text.js';
 import { findingList, type ScheduleForm } from './form.js';
 
@@ -50,10 +51,14 @@ export const rruleForm: ScheduleForm<'rrule'> = {
     }
     if (!valid || durationMs === undefined || clockMs === undefined) return { findings };
     if (!rruleOccurs(rule, clockMs, anchor)) {
+      // why: a time the steps never reach has its own cause, and its own fix, spelled out.
+      const unreached = unreachableTimes(rule, clockMs);
       error(
         ['rrule'],
         `window '${window}': RRULE '${schedule.rrule}' never occurs, so the window never blocks or allows anything`,
-        'Name a day the calendar has (April has no 31st, February no 30th), or an UNTIL after the start.',
+        unreached
+          ? `Its ${unreached}: change BYHOUR/BYMINUTE, INTERVAL or start.`
+          : 'Name a day the calendar has (April has no 31st, February no 30th), or an UNTIL after the start.',
       );
       return { findings };
     }
