@@ -48,6 +48,19 @@ describe('createRedactor: text formats', () => {
 });
 
 describe('createRedactor: values', () => {
+  it('copies a report whole: a Map keeps its entries, a Date stays a Date, the original is untouched', () => {
+    const redactor = createRedactor({ secretValues: ['ospfK3y-77'] });
+    const when = new Date('2026-11-29T08:00:00Z');
+    const report = { at: when, titles: new Map([['CHG-1', 'rotate to ospfK3y-77']]), db_password: 'x1y2' };
+
+    const redacted = redactor.redactValue(report);
+
+    expect(redacted.at).toBe(when);
+    expect(redacted.titles).toEqual(new Map([['CHG-1', `rotate to ${REDACTED}`]]));
+    expect(redacted.db_password).toBe(REDACTED);
+    expect(report.titles.get('CHG-1')).toBe('rotate to ospfK3y-77');
+  });
+
   it('redacts configured environment values and their base64 forms', () => {
     const redactor = createRedactor({
       env: { MY_VALUE: 'sup3r-s3cret-value', HOME: '/root' },

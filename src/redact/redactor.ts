@@ -81,6 +81,11 @@ export interface Redactor {
   learnSecretKeys(value: unknown): void;
 }
 
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
 /** Whether the value under `key` is masked whole: a secret-looking key holding something. */
 function masksItem(key: string, item: unknown): boolean {
   return isSecretKey(key) && item !== null && typeof item !== 'boolean' && item !== '';
@@ -167,6 +172,11 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     if (typeof value === 'string') return redactText(value);
     if (depth > 200 && value !== null && typeof value === 'object') return REDACTED;
     if (Array.isArray(value)) return value.map((item) => redactCopy(item, depth + 1));
+    if (value instanceof Map) {
+      return new Map([...value].map(([key, item]) => [key, redactCopy(item, depth + 1)]));
+    }
+    // why: a Date or another class instance is no data to copy key by key (it would become {}).
+    if (value !== null && typeof value === 'object' && !isPlainObject(value)) return value;
     if (value !== null && typeof value === 'object') {
       const copy: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(value)) {

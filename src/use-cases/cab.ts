@@ -18,6 +18,7 @@ import { type ExplainedWeakening, explainPolicy } from '../packs/explain.js';
 import { utcDay } from '../packs/waivers.js';
 import { validateWorkspaceWithSubjects } from '../pipeline/validate.js';
 import { githubSettings, openWorkspace, type Workspace } from '../pipeline/workspace.js';
+import { createConfigRedactor } from '../redact/index.js';
 import { planViewsOf } from '../reporters/review/summary.js';
 import { readRunPlan } from '../runs/plan-document.js';
 import type { UseCaseContext } from './context.js';
@@ -115,13 +116,15 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
     policyWeakenings: policyWeakenings(workspace, request.meeting),
     reviews: reminders,
   });
+  // why: cards quote proposal titles and plan lines, the authors' text, which may name a secret.
+  const redactedPack = createConfigRedactor(workspace.config, context.env).redactValue(pack);
   return {
-    pack,
+    pack: redactedPack,
     async post() {
       const { postCabIssue, describeCabIssuePost } = await import('../github/cab-issue.js');
       const evidenceHead = await readEvidenceHead(root);
       const outcome = await postCabIssue({
-        pack,
+        pack: redactedPack,
         env: context.env,
         config: githubSettings(workspace),
         at: context.clock.now(),

@@ -14,6 +14,7 @@ import { reviewStateOf } from '../core/review-state.js';
 import { toRfc3339Utc } from '../core/time.js';
 import { type ValidatedWorkspace, validateWorkspaceWithSubjects } from '../pipeline/validate.js';
 import { githubSettings, type Workspace } from '../pipeline/workspace.js';
+import { createConfigRedactor } from '../redact/index.js';
 import type { Schedule, ScheduleEntry, ScheduleWindow } from '../schedule/model.js';
 import { compileWindowPolicy, listOccurrences, type Occurrence } from '../windows/index.js';
 import type { UseCaseContext } from './context.js';
@@ -218,7 +219,7 @@ export async function listSchedule(
     for (const note of others.notes) context.warn(note);
     pending = others.changes;
   }
-  return buildSchedule(
+  const schedule = await buildSchedule(
     workspace,
     {
       from: request.from ?? now,
@@ -231,4 +232,6 @@ export async function listSchedule(
     },
     context.version,
   );
+  // why: titles are the authors' text and may quote a secret netchange.yaml names, as in validate.
+  return createConfigRedactor(workspace.config, context.env).redactValue(schedule);
 }

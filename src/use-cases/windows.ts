@@ -21,6 +21,7 @@ import { toRfc3339Utc } from '../core/time.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
 import { listProposalFiles, type Workspace } from '../pipeline/workspace.js';
 import { checkLeadTime } from '../proposals/schedule.js';
+import { createConfigRedactor } from '../redact/index.js';
 import type { NextOutput } from '../reporters/next/index.js';
 import {
   type CompiledWindowPolicy,
@@ -144,6 +145,8 @@ export type NextResult =
 export async function findNextSlots(request: NextRequest, context: UseCaseContext): Promise<NextResult> {
   const { at } = request;
   const workspace = await openRequestedWorkspace(request, context);
+  // why: the report quotes the proposal (its id, schema messages with its values), the authors' text.
+  const redactor = createConfigRedactor(workspace.config, context.env);
   const { policy, warnings } = loadWindowPolicy(workspace, at);
   const { subjects, findings } = await loadChangeSubjects(workspace, { paths: [request.file] });
   if (subjects.length > 1) {
@@ -159,7 +162,7 @@ export async function findNextSlots(request: NextRequest, context: UseCaseContex
       ...findings.filter((finding) => finding.severity === 'error'),
       ...(tooFar ? [tooFar] : []),
     ];
-    return { errors, policyWarnings: warnings };
+    return redactor.redactValue({ errors, policyWarnings: warnings });
   }
 
   // why: windows may be scoped by risk, and an emergency may bypass them; both come from change control.
@@ -186,7 +189,7 @@ export async function findNextSlots(request: NextRequest, context: UseCaseContex
     ...(busy ? { busy } : {}),
   });
   const clock = zoneClock(isWindowTimeZone(subject.timezone) ? subject.timezone : policy.timezone);
-  return {
+  return redactor.redactValue({
     report: {
       file: subject.file,
       id: subject.proposal.id,
@@ -208,7 +211,7 @@ export async function findNextSlots(request: NextRequest, context: UseCaseContex
       horizon: policy.horizon,
     },
     policyWarnings: warnings,
-  };
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * A proposal whose title quotes a value netchange.yaml lists in secrets.env (the new OSPF key): every
- * validate format, the comment preview and the posted comment and check run show it redacted, as
- * plan does.
+ * validate format, the schedule, the CAB pack, the comment preview and the posted comment and check
+ * run show it redacted, as plan does.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -50,6 +50,20 @@ describe('a proposal title holding a secrets.env value', () => {
     expect(result.stdout).toContain('OSPF key rotation to');
     expect(result.stdout).not.toContain(OSPF_KEY);
     expect(result.stderr).not.toContain(OSPF_KEY);
+  });
+
+  it.each([
+    'schedule --from 2026-11-23T00:00:00Z --days 14 --format json',
+    'schedule --from 2026-11-23T00:00:00Z --days 14 --format markdown',
+    'schedule --from 2026-11-23T00:00:00Z --days 14 --format ics',
+    'cab --meeting 2026-11-26T15:00:00-06:00 --no-fetch --format markdown',
+    'cab --meeting 2026-11-26T15:00:00-06:00 --no-fetch --format json',
+  ])('%s redacts it', async (command) => {
+    const result = await runCli(command.split(' '), { cwd: repository.root, env: { OSPF_KEY } });
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain('OSPF key rotation to');
+    expect(`${result.stdout}${result.stderr}`).not.toContain(OSPF_KEY);
   });
 
   it('comment --dry-run redacts it', async () => {
