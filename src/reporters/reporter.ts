@@ -17,3 +17,11 @@ export type ReporterTable<Data> = Readonly<Record<string, ReporterLoader<Data>>>
 export function jsonDocument(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
+
+/**
+ * A JSON output whose object carries `schemaVersion: 1` first, for outputs whose data has no
+ * version of its own (windows, next, audit verify, policy explain): scripts can tell a shape change.
+ */
+export function versionedJsonDocument(value: object): string {
+  return jsonDocument({ schemaVersion: 1, ...value });
+}

@@ -61,8 +61,8 @@ async function runNext(file: string, flags: NextFlags): Promise<number> {
     );
     // why: `--format json` promises one JSON object on stdout, also when the answer is "invalid".
     if (flags.format === 'json') {
-      const { jsonDocument } = await import('../../reporters/reporter.js');
-      process.stdout.write(jsonDocument({ ok: false, file, slots: [], findings: result.errors }));
+      const { versionedJsonDocument } = await import('../../reporters/reporter.js');
+      process.stdout.write(versionedJsonDocument({ ok: false, file, slots: [], findings: result.errors }));
     }
     return 1;
   }

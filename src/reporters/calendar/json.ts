@@ -1,5 +1,5 @@
 import { toRfc3339Utc } from '../../core/time.js';
-import { jsonDocument } from '../reporter.js';
+import { versionedJsonDocument } from '../reporter.js';
 import type { CalendarOutput } from './output.js';
 
 /** `windows --format json`: the span asked for and each occurrence, times as RFC 3339 only. */
@@ -11,7 +11,7 @@ export function renderCalendarJson({
   site,
   domain,
 }: CalendarOutput): string {
-  return jsonDocument({
+  return versionedJsonDocument({
     from: toRfc3339Utc(from.getTime()),
     days,
     timezone,

@@ -1,6 +1,6 @@
 import type { ApprovalRequest, Risk } from '../../core/model.js';
 import type { NextReport } from '../../windows/render.js';
-import { jsonDocument, type ReporterTable } from '../reporter.js';
+import { type ReporterTable, versionedJsonDocument } from '../reporter.js';
 
 /** What `netchange next` renders: the requested slot, what blocks it and the next allowed slots. */
 export interface NextOutput extends NextReport {
@@ -19,5 +19,5 @@ export interface NextOutput extends NextReport {
  */
 export const NEXT_REPORTERS = {
   text: async () => (await import('../../windows/render.js')).renderNextText,
-  json: async () => jsonDocument,
+  json: async () => versionedJsonDocument,
 } satisfies ReporterTable<NextOutput>;

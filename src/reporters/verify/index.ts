@@ -1,8 +1,8 @@
 import type { VerifyResult } from '../../audit/verify.js';
-import { jsonDocument, type ReporterTable } from '../reporter.js';
+import { type ReporterTable, versionedJsonDocument } from '../reporter.js';
 
 /** `netchange audit verify --format`: one line per format. */
 export const VERIFY_REPORTERS = {
   text: async () => (await import('./text.js')).renderVerifyText,
-  json: async () => jsonDocument,
+  json: async () => versionedJsonDocument,
 } satisfies ReporterTable<VerifyResult>;
