@@ -105,15 +105,16 @@ export function evaluateChangeControl(
   } else {
     const members = candidatesFor(policy, [requesterTeam.name], input.members);
     const login = proposal.requester.github.toLowerCase();
-    // why: an error, not a warning: the cross-team approval depends on the requester's side, so
-    // two internal engineers naming a partner team would need no one from the other side.
+    // why: an error when they are in another team: the cross-team approval depends on the
+    // requester's side, so two internal engineers naming a partner team would need no one from the
+    // other side. A login in no team (a bot raising a drift revert for the team) is a warning.
     if (members.length > 0 && !members.some(([member]) => member === login)) {
       const own = [...policy.teams.keys()].filter((team) =>
         candidatesFor(policy, [team], input.members).some(([member]) => member === login),
       );
       findings.push({
         ruleId: 'reference',
-        severity: 'error',
+        severity: own.length > 0 ? 'error' : 'warning',
         message: `${proposal.requester.github} is not a member of ${requesterTeam.name}${own.length > 0 ? ` (they are in ${own.join(', ')})` : ''}`,
         hint: `Name the requester's own team: which approvals a change needs depends on it. Members of ${requesterTeam.name}: ${members.map(([, member]) => member).join(', ')}; or add them to it in ${policy.file}.`,
         ...where(subject, ['requester', 'github']),

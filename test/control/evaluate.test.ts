@@ -271,6 +271,20 @@ describe('evaluateChangeControl: change types', () => {
     );
   });
 
+  it('only warns about a requester in no team at all (a bot raising a change for the team)', () => {
+    const verdict = evaluate(
+      subjectOf(proposalYaml({ requester: '{team: partner-noc, github: github-actions}' })),
+    );
+
+    expect(errors(verdict)).toEqual([]);
+    expect(verdict.findings).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        message: 'github-actions is not a member of partner-noc',
+      }),
+    );
+  });
+
   it('rejects a requester team the policy does not define', () => {
     const verdict = evaluate(subjectOf(proposalYaml({ requester: '{team: partner, github: dana}' })));
 
