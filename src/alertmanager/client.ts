@@ -41,6 +41,7 @@ export function createAlertmanagerClient(options: AlertmanagerOptions): AlertSou
 
   async function request(method: string, path: string, body?: unknown): Promise<unknown> {
     let lastProblem = '';
+    let lastStatus: number | undefined;
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await sleep(retryDelayMs * 2 ** (attempt - 1));
       try {
@@ -52,13 +53,17 @@ export function createAlertmanagerClient(options: AlertmanagerOptions): AlertSou
         });
         const text = await response.text();
         if (response.ok) return text === '' ? undefined : (JSON.parse(text) as unknown);
+        lastStatus = response.status;
         lastProblem = `HTTP ${response.status}${text ? `: ${text.slice(0, 200).trim()}` : ''}`;
         // why: a 4xx will not change on retry (bad matcher, bad credentials); a 5xx may.
         if (response.status < 500) break;
       } catch (error) {
+        lastStatus = undefined;
         lastProblem = describeFailure(error, timeoutMs);
       }
     }
+    if (lastStatus === 400 && method === 'GET' && path.startsWith('/api/v2/alerts'))
+      throw refusedQuery(origin, lastProblem);
     throw new NetchangeError(
       'E_ALERTS',
       `Alertmanager at ${origin} did not answer ${method} ${path.split('?')[0]}: ${lastProblem}`,
@@ -99,6 +104,18 @@ export function createAlertmanagerClient(options: AlertmanagerOptions): AlertSou
       await request('DELETE', `/api/v2/silence/${encodeURIComponent(id)}`);
     },
   };
+}
+
+/** Alertmanager answered the alerts query with 400: it read the matchers and refused them. */
+function refusedQuery(origin: string, problem: string): NetchangeError {
+  // why: "did not answer" sent people to check the server; a 400 is the policy's matchers (RE2 syntax).
+  return new NetchangeError(
+    'E_ALERTS',
+    `Alertmanager at ${origin} refused the query (${problem}): check the matchers`,
+    {
+      hint: "Check holds.alertmanager.matchers in the change-control policy: Alertmanager reads regex matchers as Go's RE2.",
+    },
+  );
 }
 
 function toAlertInfo(raw: unknown): AlertInfo {

@@ -3,8 +3,8 @@
  * look at a change nobody proposed. A device's domain is, in order:
  *  1. its inventory variable `netchange_domain` (host or group vars), when set;
  *  2. else the one inventory group it belongs to that is named like a RACI domain;
- *  3. else the RACI domain whose `paths` cover the playbook that holds its intended state (the last
- *     matching domain, as CODEOWNERS picks the last matching line).
+ *  3. else the RACI domain whose `paths` cover the playbook that holds its intended state: the one
+ *     whose run found the drift (the last matching domain, as CODEOWNERS picks the last matching line).
  * A Terraform stack's domain is the domain whose `paths` cover its directory.
  * See docs/drift.md ("Drift issues on GitHub").
  */
@@ -120,8 +120,11 @@ export function matchesOwnedPath(pattern: string, file: string): boolean {
 export interface ResolveDriftOwnersRequest {
   /** Repository root (the default branch's tree the drift was checked against). */
   root: string;
-  /** The targets to place (a drift report's targets). */
-  targets: readonly { target: string; kind: DriftKind }[];
+  /**
+   * The targets to place (a drift report's targets), each with the source its drift came from when
+   * known (`DetectedTarget.source`).
+   */
+  targets: readonly { target: string; kind: DriftKind; source?: { playbook?: string; inventory?: string } }[];
   /** netchange.yaml's `drift`: which inventory and playbook hold each device's intended state. */
   config: Pick<DriftConfig, 'ansible' | 'terraform'>;
   /** The change-control policy's RACI, by domain. */
@@ -167,7 +170,7 @@ export async function resolveDriftOwners(
     return listing;
   };
   const answers = new Map<string, DomainAnswer>();
-  for (const { target, kind } of request.targets) {
+  for (const { target, kind, source: checkedBy } of request.targets) {
     if (kind === 'terraform') {
       const directory = request.config.terraform.find(
         (stack) => target === stack.dir || target.startsWith(`${stack.dir}@`),
@@ -176,7 +179,7 @@ export async function resolveDriftOwners(
       continue;
     }
     let answer: DomainAnswer | undefined;
-    for (const source of request.config.ansible) {
+    for (const source of sourcesOf(request.config.ansible, checkedBy)) {
       const listing = await listingOf(source.inventory, source.playbook);
       if (!listing.ok) {
         answer ??= { ok: false, reason: listing.reason };
@@ -196,6 +199,24 @@ export async function resolveDriftOwners(
     );
   }
   return answers;
+}
+
+/**
+ * The drift sources that may place a device: the one its drift came from, when it names one of
+ * `sources`; else all of them, in order. Pure.
+ */
+export function sourcesOf<Source extends { playbook: string; inventory: string }>(
+  sources: readonly Source[],
+  checkedBy: { playbook?: string; inventory?: string } | undefined,
+): readonly Source[] {
+  // why: several sources often share one inventory; the first that lists the host would give a
+  // firewall the switching playbook's domain, and a revert proposal a domain its playbook is not in.
+  const own = sources.filter(
+    (source) =>
+      source.playbook === checkedBy?.playbook &&
+      (checkedBy.inventory === undefined || source.inventory === checkedBy.inventory),
+  );
+  return own.length > 0 ? own : sources;
 }
 
 type InventoryListing =

@@ -157,6 +157,42 @@ describe("a drifted target's RACI domain", () => {
     expect(r1?.ok === false && r1.reason).toContain('could not list inventory/hosts.yaml');
   });
 
+  it('comes from the playbook the drift came from when several sources share one inventory', async () => {
+    const raci = new Map<string, RaciAssignment>([
+      ['switching', { responsible: 'netops', accountable: 'netops', paths: ['playbooks/switching/**'] }],
+      ['firewall', { responsible: 'secops', accountable: 'secops', paths: ['playbooks/firewall/**'] }],
+    ]);
+    const switching = { playbook: 'playbooks/switching/snmp.yaml', inventory: 'inventory/hosts.yaml' };
+    const firewall = { playbook: 'playbooks/firewall/rules.yaml', inventory: 'inventory/hosts.yaml' };
+    const hosts = new Map<string, InventoryHostFacts>([
+      ['sw1', { groups: ['switches'], variables: {} }],
+      ['fw1', { groups: ['firewalls'], variables: {} }],
+    ]);
+    const reported = new Map([
+      [inventoryKey(switching), hosts],
+      [inventoryKey(firewall), hosts],
+    ]);
+
+    const answers = await resolveDriftOwners({
+      root: repository.root,
+      targets: [
+        { target: 'fw1', kind: 'ansible', source: firewall },
+        { target: 'sw1', kind: 'ansible', source: switching },
+      ],
+      config: { ansible: [switching, firewall], terraform: [] },
+      raci,
+      inventoryCommand: 'ansible-inventory-that-is-not-installed',
+      reported,
+    });
+
+    expect(Object.fromEntries([...answers].map(([name, answer]) => [name, shown(answer)]))).toEqual({
+      fw1: 'firewall by paths playbooks/firewall/** (playbooks/firewall/rules.yaml)',
+      sw1: 'switching by paths playbooks/switching/** (playbooks/switching/snmp.yaml)',
+    });
+    const fw1 = answers.get('fw1');
+    expect(fw1?.ok && fw1.owners.teams.accountable).toBe('secops');
+  });
+
   it('of a Terraform stack is the domain whose paths cover its directory', async () => {
     const answers = await resolveDriftOwners({
       root: repository.root,

@@ -87,6 +87,21 @@ describe('the Alertmanager adapter against the real Alertmanager', () => {
     expect(String((failure as Error).message)).not.toContain('am-token-planted');
   });
 
+  it('a query Alertmanager refuses (HTTP 400) says so and points at the matchers, not at the server', async () => {
+    const client = createAlertmanagerClient({ url: alertmanager.url, retries: 0 });
+    // why: built by hand, as parseMatcher now refuses it; a policy from an older netchange could hold it.
+    const lookahead = { name: 'severity', value: '(?!warning).*', isRegex: true, isEqual: true };
+
+    const failure = await client
+      .listAlerts({ matchers: [lookahead], firingOnly: true })
+      .catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({ code: 'E_ALERTS' });
+    expect(String((failure as Error).message)).toContain('refused the query (HTTP 400');
+    expect(String((failure as Error).message)).toContain('check the matchers');
+    expect(String((failure as Error).message)).not.toContain('did not answer');
+  });
+
   it('expiring a silence that does not exist is E_ALERTS, not a crash', async () => {
     const client = createAlertmanagerClient({ url: alertmanager.url, retries: 0 });
 

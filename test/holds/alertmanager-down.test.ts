@@ -72,4 +72,34 @@ describe('Alertmanager unreachable', () => {
     expect(validated.stderr).toContain('not a valid regular expression');
     expect(validated.exitCode).toBe(2);
   });
+
+  it('a matcher JavaScript runs but Alertmanager (Go RE2) refuses is a policy error with its line and an RE2 hint (exit 2)', async () => {
+    const repository = await repositoryWith(
+      holdsPolicy().replace('severity=~"critical|major"', 'severity=~"(?!warning).*"'),
+    );
+
+    const validated = await runCli(['validate', '--at', IN_SLOT], {
+      cwd: repository.root,
+      env: { AM_URL: DOWN, AM_TOKEN: TOKEN },
+    });
+
+    expect(validated.stderr).toMatch(/policies\/change-control\.yaml:\d+/);
+    expect(validated.stderr).toContain('the negative lookahead (?!');
+    expect(validated.stderr).toContain("Go's RE2");
+    expect(validated.exitCode).toBe(2);
+  });
+
+  it('an RE2 flag group such as (?i) is a valid matcher, not a policy error', async () => {
+    const repository = await repositoryWith(
+      holdsPolicy().replace('severity=~"critical|major"', 'severity=~"(?i)CRITICAL"'),
+    );
+
+    const validated = await runCli(['validate', '--at', IN_SLOT], {
+      cwd: repository.root,
+      env: { AM_URL: DOWN, AM_TOKEN: TOKEN },
+    });
+
+    expect(`${validated.stdout}${validated.stderr}`).not.toContain('not a valid regular expression');
+    expect(validated.exitCode).not.toBe(2);
+  });
 });

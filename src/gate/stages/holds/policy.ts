@@ -83,7 +83,9 @@ export function readHoldSettings(
           severity: 'error',
           message: parsed.error.length <= 160 ? parsed.error : `matcher ${index + 1} is not a matcher`,
           detail: parsed.error,
-          hint: 'Write matchers as Alertmanager does, e.g. severity=~"critical|major" or site="plant-a".',
+          hint:
+            parsed.hint ??
+            'Write matchers as Alertmanager does, e.g. severity=~"critical|major" or site="plant-a".',
           file: position.file ?? document.file,
           line: position.line,
           column: position.column,
