@@ -7,10 +7,12 @@ export {
   LOCK_PREFIX,
   type LockRef,
   type LockRefs,
+  type LockStore,
   lockNames,
   readLease,
   refSafe,
   releaseLocks,
   unlock,
+  unlockCommand,
   withLocks,
 } from './locks.js';

@@ -92,6 +92,19 @@ export interface AcquireOptions {
   commit: string;
   /** Zone the refusal shows the expiry in (the proposal's); UTC alone when absent. */
   timeZone?: string;
+  /**
+   * Which store `refs` is, so a refusal names the `unlock` that reaches it. Default: `github`.
+   * why: the default keeps the GitHub callers unchanged; the local store is the one a caller creates itself.
+   */
+  store?: LockStore;
+}
+
+/** Where the lock refs live: the GitHub repository, or the local repository (`unlock --local`). */
+export type LockStore = 'github' | 'local';
+
+/** The command that releases a lock left behind in `store`. */
+export function unlockCommand(name: string, store: LockStore = 'github'): string {
+  return `netchange unlock ${name}${store === 'local' ? ' --local' : ''}`;
 }
 
 /**
@@ -135,7 +148,7 @@ async function acquireLock(refs: LockRefs, name: string, options: AcquireOptions
       'E_GATE',
       `lock ${name} is held by ${current.holder} for ${current.proposal} until ${until}`,
       {
-        hint: `Wait for that run to finish. If its holder died, the lease expires ${until}; an operator can release it with: netchange unlock ${name}`,
+        hint: `Wait for that run to finish. If its holder died, the lease expires ${until}; an operator can release it with: ${unlockCommand(name, options.store)}`,
       },
     );
   }
@@ -155,7 +168,7 @@ async function acquireLock(refs: LockRefs, name: string, options: AcquireOptions
 export async function withLocks<T>(
   refs: LockRefs,
   subject: ChangeSubject,
-  options: { holder: string; now: Date; commit: string },
+  options: { holder: string; now: Date; commit: string; store?: LockStore },
   run: () => Promise<T>,
 ): Promise<T> {
   const ttlMs = Math.max(subject.endMs + subject.rollbackMs - options.now.getTime(), 0) + LEASE_MARGIN_MS;
@@ -166,6 +179,7 @@ export async function withLocks<T>(
     ttlMs,
     commit: options.commit,
     timeZone: subject.timezone,
+    ...(options.store ? { store: options.store } : {}),
   });
   try {
     return await run();

@@ -26,6 +26,14 @@ describe('checkNotAppliedYet', () => {
   it.each([
     ['succeeded', 'already applied at commit 6924cc8a2cec (evidence record #2: succeeded, by root at'],
     ['started', 'an apply at commit 6924cc8a2cec started (evidence record #2, by root at'],
+    [
+      'failed',
+      'already ran at commit 6924cc8a2cec (failed) and did not apply (evidence record #2, by root at',
+    ],
+    [
+      'rolled-back',
+      'already ran at commit 6924cc8a2cec (rolled-back) and did not apply (evidence record #2, by root at',
+    ],
   ])('shows when the %s apply was, in the proposal’s zone and UTC', async (outcome, opening) => {
     const message = await refusal({
       sequence: 2,
@@ -37,5 +45,17 @@ describe('checkNotAppliedYet', () => {
 
     expect(message).toContain(`${opening} Sun 6 Dec 2026 13:17 CST (19:17Z)`);
     expect(message).not.toContain('2026-12-06T19:17');
+  });
+
+  it.each(['failed', 'rolled-back'])('never calls a %s apply "already applied"', async (outcome) => {
+    const message = await refusal({
+      sequence: 2,
+      commit: '6924cc8a2cec0d5f9e1b7a3c4d2e1f0a9b8c7d6e',
+      outcome,
+      finishedAt: '2026-12-06T19:17:21.285Z',
+      actor: 'root',
+    });
+
+    expect(message).not.toContain('already applied');
   });
 });

@@ -97,13 +97,25 @@ export async function checkNotAppliedYet(input: NotAppliedInput): Promise<void> 
   const at = formatLocalAndUtc(Date.parse(last.finishedAt), subject.timezone);
   throw new NetchangeError(
     'E_GATE',
-    last.outcome === 'started'
-      ? `apply refused for ${subject.proposal.id}: an apply at commit ${last.commit.slice(0, 12)} started (evidence record #${last.sequence}, by ${last.actor} at ${at}) and has no result: it was interrupted or is still running`
-      : `apply refused for ${subject.proposal.id}: already applied at commit ${last.commit.slice(0, 12)} (evidence record #${last.sequence}: ${last.outcome}, by ${last.actor} at ${at})`,
+    `apply refused for ${subject.proposal.id}: ${describePreviousApply(last, at)}`,
     {
       hint: `To run it again at the same commit, say why: netchange apply ${subject.file} --reapply "REASON" (the reason is recorded in the evidence).`,
     },
   );
+}
+
+/**
+ * The earlier apply as a refusal names it.
+ * why: only an evidence outcome `succeeded` means applied; a failed or rolled-back run is named as
+ * one that ran, so nobody reads "already applied" and believes the change is in place.
+ */
+function describePreviousApply(last: PreviousApply, at: string): string {
+  const commit = last.commit.slice(0, 12);
+  if (last.outcome === 'started')
+    return `an apply at commit ${commit} started (evidence record #${last.sequence}, by ${last.actor} at ${at}) and has no result: it was interrupted or is still running`;
+  if (last.outcome === 'succeeded')
+    return `already applied at commit ${commit} (evidence record #${last.sequence}: ${last.outcome}, by ${last.actor} at ${at})`;
+  return `already ran at commit ${commit} (${last.outcome}) and did not apply (evidence record #${last.sequence}, by ${last.actor} at ${at})`;
 }
 
 /**

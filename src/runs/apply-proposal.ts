@@ -314,13 +314,29 @@ export function slotReason(subject: ChangeSubject, nowMs: number): string | unde
   return nowMs < subject.startMs ? `its slot has not started: ${slot}` : `its slot is over: ${slot}`;
 }
 
+/**
+ * The locks a rehearsal found held (`lock NAME is held by ...`).
+ * why: a rehearsal reads the local repository's locks only, so they are released with `--local`.
+ */
+function heldLocks(reasons: readonly string[]): string[] {
+  return reasons.flatMap((reason) => /^lock (\S+) is held by /.exec(reason)?.[1] ?? []);
+}
+
 /** What to do about a refusal, for the causes it actually has (never a flag that was not the cause). */
 export function refusalHint(subject: ChangeSubject, reasons: readonly string[]): string {
   const hints: string[] = [];
   const has = (text: string) => reasons.some((reason) => reason.includes(text));
   if (has('approvals missing') || has('older commit') || has('another commit'))
     hints.push('collect the approvals for the head commit on the pull request');
-  if (has('held by')) hints.push('whoever held it lifts the hold with a later review');
+  // why: a lock's reason says "lock NAME is held by" too; only the review hold starts with "held by".
+  if (reasons.some((reason) => reason.startsWith('held by ')))
+    hints.push('whoever held it lifts the hold with a later review');
+  const locks = heldLocks(reasons);
+  if (locks.length > 0)
+    hints.push(
+      `wait for the run holding ${locks.length === 1 ? 'the lock' : 'the locks'} to finish or its lease to end; ` +
+        `if that run died, release ${locks.length === 1 ? 'it' : 'them'} with: ${locks.map((name) => `netchange unlock ${name} --local`).join(', ')}`,
+    );
   if (has('window opens') || has('no allowed slot'))
     hints.push(
       'move the proposal to an allowed slot (netchange next shows them), or get the override approvals',

@@ -37,7 +37,7 @@ export function mergeShardPlans(runs: readonly ShardRun[], version: string): Mer
   const { proposals, doubled } = proposalsByFile(plans);
   const findings = [
     runsWithoutPlan(runs),
-    shardCoverage(plans),
+    shardCoverage(runs),
     selectionDifferences(runs),
     commitDifferences(plans),
     { problems: doubled.map((file) => `${file} was planned by more than one shard`), lost: false },
@@ -101,16 +101,26 @@ function runsWithoutPlan(runs: readonly ShardRun[]): Findings {
 }
 
 /** Every shard K of N exactly once, all split the same way. */
-function shardCoverage(plans: readonly PlanDocument[]): Findings {
-  const problems: string[] = [];
-  const counts = new Set(plans.flatMap((plan) => (plan.shard ? [plan.shard.count] : [])));
-  if (counts.size > 1) problems.push(`the shards were split different ways (N = ${[...counts].join(', ')})`);
+function shardCoverage(runs: readonly ShardRun[]): Findings {
+  const sharded = runs.flatMap((run) =>
+    run.plan?.shard ? [{ directory: run.directory, ...run.plan.shard }] : [],
+  );
+  const counts = new Set(sharded.map((shard) => shard.count));
+  // why: shards of different splits cover parts of different wholes, so counting K against any one N
+  // names shards missing or doubled that are neither; the split is the one problem to report.
+  if (counts.size > 1) {
+    const named = sharded.map((shard) => `${shard.directory} is shard ${shard.index}/${shard.count}`);
+    return {
+      problems: [`the shards were split different ways (${named.join(', ')})`],
+      lost: true,
+    };
+  }
   const count = [...counts][0];
+  const problems: string[] = [];
   let lost = false;
   if (count !== undefined) {
     const seen = new Map<number, number>();
-    for (const plan of plans)
-      if (plan.shard) seen.set(plan.shard.index, (seen.get(plan.shard.index) ?? 0) + 1);
+    for (const shard of sharded) seen.set(shard.index, (seen.get(shard.index) ?? 0) + 1);
     for (let index = 1; index <= count; index += 1) {
       const times = seen.get(index) ?? 0;
       if (times === 0) problems.push(`shard ${index}/${count} is missing`);

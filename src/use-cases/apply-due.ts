@@ -10,8 +10,15 @@ import { NetchangeError } from '../core/errors.js';
 import type { ChangeSubject } from '../core/model.js';
 import { type DueApplication, findDueApplications } from '../github/apply-gate.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
-import type { Workspace } from '../pipeline/workspace.js';
-import { type ApplyContext, type ApplyRequest, type ApplyRun, applyChange } from './apply.js';
+import { githubSettings, type Workspace } from '../pipeline/workspace.js';
+import type { PreviousApply } from '../runs/index.js';
+import {
+  type ApplyContext,
+  type ApplyRequest,
+  type ApplyRun,
+  applyChange,
+  previousApplies,
+} from './apply.js';
 import { openRequestedWorkspace } from './workspace.js';
 
 /** A proposal that is due, as the run announces it. */
@@ -28,12 +35,13 @@ export interface DueChange {
 
 /**
  * How one due proposal ended: it ran (whatever its outcome), it was refused or failed before, or it
- * was skipped because an earlier member of its redundancy group did not apply (`skipped` says so).
+ * was skipped (`skipped` says why): an earlier member of its redundancy group did not apply, or the
+ * evidence shows it ran at this commit already without applying (`earlier` is that record).
  */
 export type DueOutcome =
   | { change: DueChange; run: ApplyRun; error?: undefined; skipped?: undefined }
   | { change: DueChange; run?: undefined; error: NetchangeError; skipped?: undefined }
-  | { change: DueChange; run?: undefined; error?: undefined; skipped: string };
+  | { change: DueChange; run?: undefined; error?: undefined; skipped: string; earlier?: PreviousApply };
 
 /** What the caller shows while the run goes on. */
 export interface DueEvents {
@@ -78,10 +86,16 @@ export async function applyDueChanges(
   // why: a group whose member did not apply keeps its later waves back (see skipReason).
   const stoppedGroups = new Map<string, string>();
   const outcomes: DueOutcome[] = [];
+  const earlierRun = earlierRunFinder(workspace, context);
   for (const entry of scheduled) {
     const change = dueChange(entry, waves, workspace, context);
     const stopped = entry.group !== undefined ? stoppedGroups.get(entry.group) : undefined;
-    const outcome = stopped ? { change, skipped: stopped } : await applyOne(change, request, context, events);
+    const earlier = stopped ? undefined : await earlierRun(change);
+    const outcome: DueOutcome = stopped
+      ? { change, skipped: stopped }
+      : earlier
+        ? { change, skipped: ranBeforeReason(change, earlier), earlier }
+        : await applyOne(change, request, context, events);
     if (!stopped && entry.group !== undefined && !applied(outcome))
       stoppedGroups.set(entry.group, skipReason(entry, outcome));
     await events.onFinished(outcome);
@@ -141,6 +155,46 @@ function dueChange(
   };
 }
 
+/**
+ * Finds the last evidence record of a due proposal at the commits its apply stands for (HEAD and its
+ * pull request's approved head), when that run did not end applied (failed, rolled back, or started
+ * with no result).
+ * why: `apply --due` runs on every tick of a schedule; re-running a change that failed on production
+ * devices on each tick, unattended, could make things worse each time. Such a change waits for an
+ * operator (`--reapply REASON`), and `checkNotAppliedYet` would refuse it anyway.
+ */
+function earlierRunFinder(
+  workspace: Workspace,
+  context: ApplyContext,
+): (change: DueChange) => Promise<PreviousApply | undefined> {
+  let github: Promise<{ getPullRequest(pullNumber: number): Promise<{ headSha: string }> }> | undefined;
+  return async (change) => {
+    github ??= import('../github/publish.js').then(async ({ connectGitHub }) => {
+      const connection = await connectGitHub({
+        env: context.env,
+        config: githubSettings(workspace),
+        warn: context.warn,
+      });
+      return connection.github;
+    });
+    const pull = await (await github).getPullRequest(change.pullNumber);
+    const head = workspace.git ? await workspace.git.resolveRef('HEAD') : undefined;
+    const commits = [...new Set([head, pull.headSha].filter((commit) => commit !== undefined))];
+    const last = (await previousApplies(workspace.root, change.id, commits, context.warn)).at(-1);
+    // why: a record that says applied is what the applied marker is for; apply refuses that itself.
+    return last && last.outcome !== 'succeeded' ? last : undefined;
+  };
+}
+
+/** Why a due proposal that ran before without applying is skipped, and how an operator runs it again. */
+function ranBeforeReason(change: DueChange, earlier: PreviousApply): string {
+  const ended = earlier.outcome === 'started' ? 'started with no result' : earlier.outcome;
+  return (
+    `${ended} at commit ${earlier.commit.slice(0, 12)} (evidence record #${earlier.sequence}); ` +
+    `an operator re-runs it with: netchange apply ${change.path} --pr ${change.pullNumber} --reapply "REASON"`
+  );
+}
+
 /** Runs one due proposal through `apply PATH --pr N`. */
 async function applyOne(
   change: DueChange,
@@ -172,9 +226,17 @@ function applied(outcome: DueOutcome): boolean {
  * why: a member that did not end `applied` may have left its devices broken (failed, rolled back,
  * cancelled), or be unreachable (a refusal can be a plan that could not reach it); applying another
  * member now could take down both sides of the redundant pair. Nothing is marked applied, so the
- * next run tries the group again from its first wave.
+ * next run comes back to the group from its first wave: a member refused or in error before it ran
+ * is tried again; one that ran and did not apply is skipped (see earlierRunFinder) and keeps the
+ * group back until an operator re-runs it with `--reapply` or its window closes.
  */
 function skipReason(entry: ScheduledDue, outcome: DueOutcome): string {
+  if (outcome.skipped !== undefined && outcome.earlier) {
+    return (
+      `${entry.application.id} of redundancy group ${entry.group} ${outcome.skipped}; ` +
+      'its devices may be down, so no other member of the group is changed until it applies'
+    );
+  }
   const ended = outcome.run
     ? outcome.run.result.outcome
     : outcome.error?.code === 'E_GATE'

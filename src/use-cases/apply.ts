@@ -341,7 +341,7 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
     withLocks(
       createGitLockRefs(workspace.root, context.clock),
       subject,
-      { holder, now: now(), commit: headCommit },
+      { holder, now: now(), commit: headCommit, store: 'local' },
       run,
     );
   const result = pullRequest ? await pullRequest.withLocks(locked) : await locked();
@@ -379,7 +379,7 @@ async function loadOneSubject(workspace: Workspace, proposalPath: string): Promi
 }
 
 /** Earlier applies of a proposal at any of the commits, from the evidence (fetched from origin first). */
-async function previousApplies(
+export async function previousApplies(
   root: string,
   id: string,
   commits: readonly string[],

@@ -211,6 +211,14 @@ describe('a member of a redundancy group that does not apply', () => {
 
     const first = await netchange(lab, ['apply', '--due']);
     const second = await netchange(lab, ['apply', '--due', '--format', 'json']);
+    const rerun = await netchange(lab, [
+      'apply',
+      'changes/pair-a.yaml',
+      '--pr',
+      '1',
+      '--reapply',
+      'RMA done',
+    ]);
 
     expect(first.exitCode, first.stdout + first.stderr).toBe(1);
     expect(announced(first)).toEqual(['PAIR-A', 'LONE']);
@@ -221,26 +229,35 @@ describe('a member of a redundancy group that does not apply', () => {
     expect(await stateFile(lab, 'sw-lab-02.cfg')).toBe('');
     expect(await stateFile(lab, 'sw-lab-03.cfg')).toContain('vlan 54');
     expect([...standIn.repository(lab.name).refs.keys()]).toEqual(['refs/netchange/applied/LONE']);
-    // The next run (as JSON: one object on stdout, progress on stderr) tries the group again from its
-    // first wave; the partner still waits.
+    // The next run (as JSON: one object on stdout, progress on stderr) does not run the failed member
+    // again on its own: the evidence shows it failed at this commit, so it waits for an operator, and
+    // its partner still waits.
     expect(second.exitCode).toBe(1);
-    expect(second.stderr).toContain('applying PAIR-A from #1 (wave 1 of 2)');
-    expect(second.stderr).toContain('skipped PAIR-B from #1 (wave 2 of 2)');
+    expect(announced({ ...second, stdout: second.stderr })).toEqual([]);
+    expect(second.stderr).not.toContain('already applied');
+    expect(second.stderr).toMatch(
+      /skipped PAIR-A from #1 \(wave 1 of 2\): failed at commit [0-9a-f]{12} \(evidence record #\d+\); an operator re-runs it with: netchange apply changes\/pair-a\.yaml --pr 1 --reapply "REASON"/,
+    );
+    expect(second.stderr).toMatch(
+      /skipped PAIR-B from #1 \(wave 2 of 2\): PAIR-A of redundancy group lab-pair failed at commit [0-9a-f]{12} .*no other member of the group is changed until it applies/,
+    );
     expect(JSON.parse(second.stdout).due).toEqual([
-      // why: its failed apply is recorded; applying the same commit again needs --reapply with a reason.
       expect.objectContaining({
         id: 'PAIR-A',
         wave: 1,
         waves: 2,
-        error: expect.objectContaining({ code: 'E_GATE' }),
+        skipped: expect.stringContaining('--pr 1 --reapply "REASON"'),
       }),
       expect.objectContaining({
         id: 'PAIR-B',
         wave: 2,
         waves: 2,
-        skipped: expect.stringContaining('did not apply'),
+        skipped: expect.stringContaining('PAIR-A of redundancy group lab-pair failed'),
       }),
     ]);
+    // The command the skip names is one an operator can run: it is not refused, it runs (and fails again).
+    expect(rerun.stdout + rerun.stderr).not.toContain('apply refused');
+    expect(rerun.exitCode, rerun.stdout + rerun.stderr).toBe(1);
     expect(await stateFile(lab, 'sw-lab-02.cfg')).toBe('');
   });
 });

@@ -104,5 +104,7 @@ describe('locks on GitHub refs', () => {
     expect((refused as NetchangeError).hint).toContain(
       'the lease expires Sun 29 Nov 2026 03:00 CST (09:00Z);',
     );
+    // why: a GitHub lock is released on GitHub: `unlock` without --local.
+    expect((refused as NetchangeError).hint).toMatch(/release it with: netchange unlock device-sw-9$/);
   });
 });

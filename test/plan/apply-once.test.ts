@@ -18,8 +18,10 @@ import { runCli, startCli } from '../support/run-cli.js';
 const SLOW_RENDER = `- hosts: switches
   gather_facts: false
   tasks:
+    # why: the device answers when the test says so (a file appears), not after a fixed time, so a
+    # loaded machine cannot let the first run finish before the second one reaches the lock.
     - name: Wait like a slow device
-      ansible.builtin.pause: {seconds: 6}
+      ansible.builtin.wait_for: {path: "{{ inventory_dir }}/../release", timeout: 120}
       when: not ansible_check_mode
     - name: Render VLAN {{ vlan_id }}
       throttle: 1
@@ -187,6 +189,7 @@ describe('apply runs once', () => {
     const other = await runCli(['apply', 'changes/vlan.yaml', '--approvals', 'approvals.yaml'], {
       cwd: root,
     });
+    await writeFile(path.join(root, 'release'), '');
     const finished = await slow;
 
     expect(other.exitCode).toBe(1);
@@ -210,12 +213,23 @@ describe('apply runs once', () => {
       commit: head,
     });
 
+    const rehearsed = await apply(repository, ['--dry-run']);
     const refused = await apply(repository);
     const unlocked = await runCli(['unlock', 'device-sw-lab-01', '--local'], { cwd: repository.root });
     const applied = await apply(repository);
 
+    expect(rehearsed.exitCode).toBe(1);
+    expect(rehearsed.stdout + rehearsed.stderr).toContain(
+      'lock device-sw-lab-01 is held by a run that died for CHG-DEAD now',
+    );
+    // why: the lock is in the local repository; `unlock` without --local looks for it on GitHub.
+    expect(rehearsed.stdout + rehearsed.stderr).toContain('netchange unlock device-sw-lab-01 --local');
+    expect(rehearsed.stdout + rehearsed.stderr).not.toContain('later review');
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('lock device-sw-lab-01 is held by a run that died for CHG-DEAD');
+    expect(refused.stderr).toContain(
+      'an operator can release it with: netchange unlock device-sw-lab-01 --local',
+    );
     expect(unlocked.exitCode).toBe(0);
     expect(unlocked.stdout).toContain('released lock device-sw-lab-01');
     expect(applied.exitCode).toBe(0);
