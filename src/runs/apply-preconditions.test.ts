@@ -47,15 +47,6 @@ describe('checkNotAppliedYet', () => {
     expect(message).not.toContain('2026-12-06T19:17');
   });
 
-  it.each(['failed', 'rolled-back'])('never calls a %s apply "already applied"', async (outcome) => {
-    const message = await refusal({
-      sequence: 2,
-      commit: '6924cc8a2cec0d5f9e1b7a3c4d2e1f0a9b8c7d6e',
-      outcome,
-      finishedAt: '2026-12-06T19:17:21.285Z',
-      actor: 'root',
-    });
-
     expect(message).not.toContain('already applied');
   });
 });
