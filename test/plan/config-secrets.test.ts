@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAB_CHANGE_CONTROL, labInventory } from '../support/lab-network.js';
+import { LAB_CHANGE_CONTROL, labInventory, labProposal } from '../support/lab-network.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { type CliResult, runCli } from '../support/run-cli.js';
 import { formsOf, readTree } from '../support/secrets.js';
@@ -49,20 +49,13 @@ const PLAYBOOK = `- hosts: switches
           {{ lookup('ansible.builtin.env', 'PLANT_TEAMS_URL') | b64encode }}
 `;
 
-const PROPOSAL = `apiVersion: netchange/v1
-kind: ChangeProposal
-id: CHG-WLAN
-title: Render the plant WLAN
-requester: {team: partner-noc, github: dana}
-type: standard
-template: vlan-add
-domain: switching
-risk: low
-targets: {sites: [lab], devices: [sw-lab-01]}
-schedule: {start: "2026-11-29T02:00:00Z", end: "2026-11-29T03:00:00Z", timezone: UTC}
-execution:
-  - ansible: {playbook: playbooks/wlan.yaml, inventory: inventory/hosts.yaml, limit: sw-lab-01}
-`;
+const PROPOSAL = labProposal({
+  id: 'CHG-WLAN',
+  title: 'Render the plant WLAN',
+  schedule: { start: '2026-11-29T02:00:00Z', end: '2026-11-29T03:00:00Z' },
+  steps:
+    'execution:\n  - ansible: {playbook: playbooks/wlan.yaml, inventory: inventory/hosts.yaml, limit: sw-lab-01}\n',
+});
 
 const ENV = {
   SSID_PSK: PASSPHRASE,

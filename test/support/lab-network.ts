@@ -56,6 +56,8 @@ export function labProposal(options: {
   id: string;
   title: string;
   timezone?: string;
+  /** A fixed slot (for tests that set the clock); default: from ten minutes ago for an hour. */
+  schedule?: { start: string; end: string };
   steps: string;
 }): string {
   return `apiVersion: netchange/v1
@@ -68,6 +70,6 @@ template: vlan-add
 domain: switching
 risk: low
 targets: {sites: [lab], devices: [sw-lab-01]}
-schedule: {start: "${minutesFromNow(-10)}", end: "${minutesFromNow(50)}", timezone: ${options.timezone ?? 'UTC'}}
+schedule: {start: "${options.schedule?.start ?? minutesFromNow(-10)}", end: "${options.schedule?.end ?? minutesFromNow(50)}", timezone: ${options.timezone ?? 'UTC'}}
 ${options.steps}`;
 }
