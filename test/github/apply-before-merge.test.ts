@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useGitHubSession } from '../support/github-session.js';
 import { LAB_CHANGE_CONTROL, LAB_RENDER_VLAN, labInventory, minutesFromNow } from '../support/lab-network.js';
-import { createRepository, type TestRepository } from '../support/repository.js';
-import { githubCli } from '../support/run-cli.js';
+import { createRepository } from '../support/repository.js';
 
 const REPOSITORY = 'acme/lab-network';
 const TOKEN = 'ghp_plantedBeforeMergeToken0123456789abcdef';
@@ -28,52 +27,31 @@ execution:
   - ansible: {playbook: playbooks/vlans.yaml, inventory: inventory/hosts.yaml, limit: sw-lab-01, extraVars: {vlan_id: 77}}
 `;
 
-let standIn: GitHubStandIn;
-let repository: TestRepository;
-const cli = githubCli(
-  () => ({
-    GITHUB_API_URL: standIn.url,
-    GITHUB_TOKEN: TOKEN,
-    GITHUB_REPOSITORY: REPOSITORY,
-    GITHUB_ACTOR: 'eli',
-  }),
-  () => repository.root,
-);
+const session = useGitHubSession(REPOSITORY, TOKEN);
+const { cli } = session;
 
 /** A branch off main with the emergency proposal and `files`, opened as pull request `number`. */
 async function openPullRequest(number: number, files: Record<string, string>): Promise<string> {
-  await repository.git.checkout(['-B', `emergency-${number}`, 'main']);
-  await repository.write({ [PROPOSAL]: EMERGENCY, ...files });
-  const head = await repository.commit(`emergency ${number}`);
-  standIn.createPullRequest(REPOSITORY, { number, headSha: head, author: 'dana' });
+  await session.repository.git.checkout(['-B', `emergency-${number}`, 'main']);
+  await session.repository.write({ [PROPOSAL]: EMERGENCY, ...files });
+  const head = await session.repository.commit(`emergency ${number}`);
+  session.standIn.createPullRequest(REPOSITORY, { number, headSha: head, author: 'dana' });
   return head;
 }
 
 async function vlanConfig(): Promise<string> {
-  const file = path.join(repository.root, 'state', 'sw-lab-01.cfg');
+  const file = path.join(session.repository.root, 'state', 'sw-lab-01.cfg');
   return existsSync(file) ? readFile(file, 'utf8') : '';
 }
 
 beforeAll(async () => {
-  standIn = await startGitHubStandIn({ token: TOKEN });
-  standIn.createRepository(REPOSITORY);
-  repository = await createRepository({
+  session.repository = await createRepository({
     'policies/change-control.yaml': LAB_CHANGE_CONTROL,
     'inventory/hosts.yaml': labInventory(['sw-lab-01']),
     'playbooks/vlans.yaml': LAB_RENDER_VLAN,
     '.gitignore': `state/\n.netchange/\n${MARKER}\n`,
   });
-  await repository.commit('the lab');
-});
-
-afterEach(() => {
-  expect(standIn.violations).toEqual([]);
-});
-
-afterAll(async () => {
-  for (const output of cli.outputs) expect(`${output.stdout}${output.stderr}`).not.toContain(TOKEN);
-  await standIn.close();
-  await repository.remove();
+  await session.repository.commit('the lab');
 });
 
 describe('apply --pr before the merge judges the change by the policy in force', () => {
@@ -84,7 +62,7 @@ describe('apply --pr before the merge judges the change by the policy in force',
       '  - {require: [{team: partner-noc, count: 1}]}',
     ).replace('crossTeam: true', 'crossTeam: false');
     const head = await openPullRequest(1, { 'policies/change-control.yaml': weakened });
-    standIn.addReview(REPOSITORY, 1, { user: 'eli', state: 'APPROVED', commitId: head });
+    session.standIn.addReview(REPOSITORY, 1, { user: 'eli', state: 'APPROVED', commitId: head });
 
     const result = await cli.run(['apply', PROPOSAL, '--pr', '1']);
 
@@ -102,7 +80,7 @@ describe('apply --pr before the merge judges the change by the policy in force',
       run_once: true
 `;
     const head = await openPullRequest(2, { 'playbooks/vlans.yaml': playbook });
-    standIn.addReview(REPOSITORY, 2, { user: 'eli', state: 'APPROVED', commitId: head });
+    session.standIn.addReview(REPOSITORY, 2, { user: 'eli', state: 'APPROVED', commitId: head });
 
     const result = await cli.run(['apply', PROPOSAL, '--pr', '2']);
 
@@ -110,7 +88,7 @@ describe('apply --pr before the merge judges the change by the policy in force',
     expect(result.stderr).toContain(
       'apply refused: #2 is not merged and its code changes in playbooks/vlans.yaml need a review before they run',
     );
-    expect(existsSync(path.join(repository.root, MARKER))).toBe(false);
+    expect(existsSync(path.join(session.repository.root, MARKER))).toBe(false);
     expect(await vlanConfig()).toBe('');
   });
 
@@ -120,14 +98,14 @@ describe('apply --pr before the merge judges the change by the policy in force',
       run_once: true
 `;
     const head = await openPullRequest(3, { 'playbooks/vlans.yaml': playbook });
-    standIn.addReview(REPOSITORY, 3, { user: 'eli', state: 'APPROVED', commitId: head });
-    standIn.addReview(REPOSITORY, 3, { user: 'alice', state: 'APPROVED', commitId: head });
+    session.standIn.addReview(REPOSITORY, 3, { user: 'eli', state: 'APPROVED', commitId: head });
+    session.standIn.addReview(REPOSITORY, 3, { user: 'alice', state: 'APPROVED', commitId: head });
 
     const result = await cli.run(['apply', PROPOSAL, '--pr', '3']);
 
     expect(result.stderr).not.toContain('apply refused');
     expect(result.exitCode).toBe(0);
     expect(await vlanConfig()).toContain('vlan 77');
-    expect(existsSync(path.join(repository.root, MARKER))).toBe(true);
+    expect(existsSync(path.join(session.repository.root, MARKER))).toBe(true);
   });
 });
