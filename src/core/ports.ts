@@ -18,6 +18,8 @@ export interface GitRepository {
   changedFiles(base: string): Promise<ChangedFile[]>;
   /** Where HEAD's history meets `ref`'s (`git merge-base`): where a branch forked from it. */
   mergeBase(ref: string): Promise<string>;
+  /** Whether `commit` is `of` or in its history; false when either is unknown. */
+  isAncestor(commit: string, of: string): Promise<boolean>;
   /** The blob sha of each tracked file at HEAD, keyed by repository-relative path. */
   blobShas(paths: readonly string[]): Promise<Map<string, string>>;
   /**

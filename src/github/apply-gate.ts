@@ -19,6 +19,7 @@ import { lastCommitTouching } from '../git/simple-git.js';
 import { refSafe, withLocks } from '../locks/locks.js';
 import { checkCodeTrust, describeHeldCode } from '../pipeline/code-trust.js';
 import { configAt, policyFileMatcher, staleApprovalsAllowed } from '../pipeline/load-proposals.js';
+import type { PullRequestNotice } from '../pipeline/validate.js';
 import { githubSettings, resolveBaseBranch, type Workspace } from '../pipeline/workspace.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
 import { REPORT_MARKER, reviewedPlanHashOf } from './compose-report.js';
@@ -53,6 +54,8 @@ export interface PullRequestApply {
   members: Map<string, string[]>;
   /** The plan digest the report comment showed reviewers for this proposal, when it carried a plan. */
   reviewedPlanHash?: string;
+  /** How far the pull request's commit dates are believed as notice (GitHub reports when it was opened). */
+  notice?: PullRequestNotice;
   /** Runs `apply` holding the proposal's locks; releases them however it ends. */
   withLocks<T>(run: () => Promise<T>): Promise<T>;
   /**
@@ -107,9 +110,13 @@ export async function preparePullRequestApply(options: PullRequestApplyOptions):
     );
   }
   const commit = workspace.git ? await workspace.git.resolveRef('HEAD') : pull.headSha;
+  const notice = pull.createdAt
+    ? { openedAt: pull.createdAt, ...(await baseCommit(workspace, pull)) }
+    : undefined;
 
   return {
     pull,
+    ...(notice ? { notice } : {}),
     approvals: inputs.approvals,
     commit: inputs.commit,
     members: inputs.members,
@@ -239,6 +246,20 @@ async function baseOf(workspace: Workspace, pull: PullRequestInfo): Promise<stri
       hint: 'Fetch the base branch (actions/checkout with fetch-depth: 0): before the merge, apply checks what else the pull request changes.',
     },
   );
+}
+
+/**
+ * The base as a commit, for the notice bound: main before the merge once merged (its first parent),
+ * the base branch in this clone before. Nothing when neither is here: every commit is then the pull
+ * request's own, the cautious reading.
+ */
+async function baseCommit(workspace: Workspace, pull: PullRequestInfo): Promise<{ base?: string }> {
+  const git = workspace.git;
+  const ref = pull.mergeCommitSha
+    ? `${pull.mergeCommitSha}^1`
+    : await resolveBaseBranch(workspace, pull.baseRef);
+  const base = git && ref ? await git.resolveRef(ref).catch(() => undefined) : undefined;
+  return base ? { base } : {};
 }
 
 function holderName(env: NodeJS.ProcessEnv): string {

@@ -546,10 +546,12 @@ interface RawPullRequest {
   merged?: boolean;
   merge_commit_sha: string | null;
   labels: { name?: string }[];
+  created_at?: string;
 }
 
 function toPullRequest(data: RawPullRequest): PullRequestInfo {
   const merged = data.merged ?? data.merged_at !== null;
+  const openedMs = data.created_at ? Date.parse(data.created_at) : Number.NaN;
   return {
     number: data.number,
     headSha: data.head.sha,
@@ -560,6 +562,7 @@ function toPullRequest(data: RawPullRequest): PullRequestInfo {
     ...(merged && data.merge_commit_sha ? { mergeCommitSha: data.merge_commit_sha } : {}),
     labels: data.labels.flatMap((label) => (label.name ? [label.name] : [])),
     htmlUrl: data.html_url,
+    ...(Number.isNaN(openedMs) ? {} : { createdAt: new Date(openedMs) }),
   };
 }
 

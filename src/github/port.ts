@@ -68,6 +68,11 @@ export interface PullRequestInfo {
   mergeCommitSha?: string;
   labels: string[];
   htmlUrl?: string;
+  /**
+   * When the pull request was opened, on GitHub's clock. why: commit dates are the author's to set;
+   * apply never counts a change's notice from before its pull request existed.
+   */
+  createdAt?: Date;
 }
 
 /** One file a pull request changes. */

@@ -41,6 +41,8 @@ export interface ValidateOptions extends LoadOptions {
    * from `at` (which is inside the change's own window by then).
    */
   leadTimeFromCommit?: boolean;
+  /** With leadTimeFromCommit, through a pull request: how far its commits' dates are believed. */
+  pullRequestNotice?: PullRequestNotice;
   /** netchange's version, for the report's `tool`. */
   version: string;
   /** Scheduled changes of other open pull requests (`--github`), which the run may conflict with. */
@@ -132,7 +134,7 @@ export async function validateWorkspaceWithSubjects(
   if (options.leadTimeFromCommit && workspace.git) {
     for (const { file, proposal } of loaded.proposals) {
       const given = proposal && (await noticeGivenAt(workspace.git, file, proposal.schedule));
-      if (given) requestedAt.set(file, given);
+      if (given) requestedAt.set(file, await noticeBelieved(workspace.git, given, options.pullRequestNotice));
     }
   }
   const proposals = loaded.proposals.map((proposal) =>
@@ -279,6 +281,17 @@ function reportProposal(
 }
 
 /**
+ * A pull request's bound on notice. why: a commit's date is whatever its author set; a backdated
+ * commit must not make a change raised yesterday look raised last week.
+ */
+export interface PullRequestNotice {
+  /** When the pull request was opened, on GitHub's clock: its own commits gave no notice before. */
+  openedAt: Date;
+  /** The base it merges into (before it merged): commits there were reviewed before and keep their dates. */
+  base?: string;
+}
+
+/**
  * When notice of a proposal's start was given: the oldest commit of the newest run of commits whose
  * version of the file starts when this one does. why: not the file's first commit, which would let a
  * change added months ahead be moved to tomorrow and keep its old notice.
@@ -287,14 +300,26 @@ async function noticeGivenAt(
   git: GitRepository,
   file: string,
   schedule: ChangeProposal['schedule'],
-): Promise<Date | undefined> {
-  let given: Date | undefined;
-  for (const { commit, at } of await git.commitsOf(file)) {
-    const text = await git.fileAt(commit, file);
+): Promise<{ commit: string; at: Date } | undefined> {
+  let given: { commit: string; at: Date } | undefined;
+  for (const entry of await git.commitsOf(file)) {
+    const text = await git.fileAt(entry.commit, file);
     if (text === undefined || !startsAlike(file, text, schedule)) break;
-    given = at;
+    given = entry;
   }
   return given;
+}
+
+/** The notice a commit gave, no earlier than its pull request's opening unless the base already held it. */
+async function noticeBelieved(
+  git: GitRepository,
+  given: { commit: string; at: Date },
+  pullRequest: PullRequestNotice | undefined,
+): Promise<Date> {
+  if (!pullRequest || given.at.getTime() >= pullRequest.openedAt.getTime()) return given.at;
+  const reviewedBefore =
+    pullRequest.base !== undefined && (await git.isAncestor(given.commit, pullRequest.base));
+  return reviewedBefore ? given.at : pullRequest.openedAt;
 }
 
 /** Whether the proposal in `text` names the same start, in the same zone, as `schedule`. */

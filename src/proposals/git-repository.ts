@@ -73,6 +73,20 @@ export function createSimpleGitRepository(root: string, knownGitDirectory?: stri
         throw failed(`git merge-base ${ref} HEAD failed`, error, 'Fetch the whole history (fetch-depth: 0).');
       }
     },
+    async isAncestor(commit, of) {
+      try {
+        // why: not --is-ancestor, whose silent exit 1 the git runner does not report as a failure.
+        const [ours, base] = await Promise.all(
+          [commit, of].map(async (ref) =>
+            (await git.run(['rev-parse', '--verify', `${ref}^{commit}`])).trim(),
+          ),
+        );
+        return (await git.run(['merge-base', ours as string, base as string])).trim() === ours;
+      } catch {
+        // why: an unknown commit is no ancestor.
+        return false;
+      }
+    },
     async blobShas(paths) {
       if (paths.length === 0) return new Map();
       let output: string;

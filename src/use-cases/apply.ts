@@ -179,6 +179,7 @@ async function prepareApply(
       purpose: 'apply',
       env: context.env,
       leadTimeFromCommit: true,
+      ...(pullRequest?.notice ? { pullRequestNotice: pullRequest.notice } : {}),
       ...(commit ? { commit } : {}),
       ...(pullRequest ? { members: pullRequest.members } : {}),
     });

@@ -74,6 +74,8 @@ export interface StoredPullRequest {
   reviews: StoredReview[];
   /** The files the pull request changes, with their text at the head (`pulls/list-files`, `repos/get-content`). */
   files: StoredPullFile[];
+  /** When it was opened (RFC 3339); the epoch unless a test sets it, so no test reads today's date. */
+  createdAt: string;
 }
 
 export interface StoredPullFile {
@@ -151,6 +153,7 @@ export interface GitHubStandIn {
       title?: string;
       headRef?: string;
       files?: StoredPullFile[];
+      createdAt?: string;
     },
   ): StoredPullRequest;
   /** Submits a review on a pull request (at the given commit; default: the current head). */
@@ -790,8 +793,8 @@ export async function startGitHubStandIn(
         state: found.state,
         labels: found.labels,
         user: found.author,
-        createdAt: new Date(0).toISOString(),
-        updatedAt: new Date(0).toISOString(),
+        createdAt: found.createdAt,
+        updatedAt: found.createdAt,
       }),
       html_url: `https://github.com/${state.owner}/${state.name}/pull/${found.number}`,
       pull_request: {
@@ -858,6 +861,8 @@ export async function startGitHubStandIn(
       user: user(found.author),
       labels: found.labels.map((name) => labelJson(name)),
       merged: found.merged,
+      created_at: found.createdAt,
+      updated_at: found.createdAt,
       merged_at: found.merged ? new Date().toISOString() : null,
       merge_commit_sha: found.mergeCommitSha ?? null,
       head: {
@@ -967,6 +972,7 @@ export async function startGitHubStandIn(
         labels: [],
         reviews: [],
         files: options.files ?? [],
+        createdAt: options.createdAt ?? new Date(0).toISOString(),
       };
       repository(fullName).pulls.set(options.number, created);
       return created;
