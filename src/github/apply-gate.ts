@@ -427,6 +427,8 @@ export interface DueApplication {
   file: string;
   id: string;
   pullNumber: number;
+  /** The pull request's head, the commit its approvals are for. */
+  headSha: string;
 }
 
 /**
@@ -458,7 +460,7 @@ export async function findDueApplications(options: {
       options.warn?.(`${subject.file} is in its window but no merged pull request carries it; not applied`);
       continue;
     }
-    due.push({ file: subject.file, id: subject.proposal.id, pullNumber: pull.number });
+    due.push({ file: subject.file, id: subject.proposal.id, pullNumber: pull.number, headSha: pull.headSha });
   }
   return due;
 }

@@ -10,7 +10,7 @@ import { NetchangeError } from '../core/errors.js';
 import type { ChangeSubject } from '../core/model.js';
 import { type DueApplication, findDueApplications } from '../github/apply-gate.js';
 import { loadChangeSubjects } from '../pipeline/load-proposals.js';
-import { githubSettings, type Workspace } from '../pipeline/workspace.js';
+import type { Workspace } from '../pipeline/workspace.js';
 import type { PreviousApply } from '../runs/index.js';
 import {
   type ApplyContext,
@@ -86,11 +86,11 @@ export async function applyDueChanges(
   // why: a group whose member did not apply keeps its later waves back (see skipReason).
   const stoppedGroups = new Map<string, string>();
   const outcomes: DueOutcome[] = [];
-  const earlierRun = earlierRunFinder(workspace, context);
+  const earlierRun = earlierRunFinder(workspace, context.warn);
   for (const entry of scheduled) {
     const change = dueChange(entry, waves, workspace, context);
     const stopped = entry.group !== undefined ? stoppedGroups.get(entry.group) : undefined;
-    const earlier = stopped ? undefined : await earlierRun(change);
+    const earlier = stopped ? undefined : await earlierRun(change, entry.application.headSha);
     const outcome: DueOutcome = stopped
       ? { change, skipped: stopped }
       : earlier
@@ -165,22 +165,13 @@ function dueChange(
  */
 function earlierRunFinder(
   workspace: Workspace,
-  context: ApplyContext,
-): (change: DueChange) => Promise<PreviousApply | undefined> {
-  let github: Promise<{ getPullRequest(pullNumber: number): Promise<{ headSha: string }> }> | undefined;
-  return async (change) => {
-    github ??= import('../github/publish.js').then(async ({ connectGitHub }) => {
-      const connection = await connectGitHub({
-        env: context.env,
-        config: githubSettings(workspace),
-        warn: context.warn,
-      });
-      return connection.github;
-    });
-    const pull = await (await github).getPullRequest(change.pullNumber);
-    const head = workspace.git ? await workspace.git.resolveRef('HEAD') : undefined;
-    const commits = [...new Set([head, pull.headSha].filter((commit) => commit !== undefined))];
-    const last = (await previousApplies(workspace.root, change.id, commits, context.warn)).at(-1);
+  warn: ApplyContext['warn'],
+): (change: DueChange, pullHead: string) => Promise<PreviousApply | undefined> {
+  let head: Promise<string | undefined> | undefined;
+  return async (change, pullHead) => {
+    head ??= workspace.git ? workspace.git.resolveRef('HEAD') : Promise.resolve(undefined);
+    const commits = [...new Set([await head, pullHead].filter((commit) => commit !== undefined))];
+    const last = (await previousApplies(workspace.root, change.id, commits, warn)).at(-1);
     // why: a record that says applied is what the applied marker is for; apply refuses that itself.
     return last && last.outcome !== 'succeeded' ? last : undefined;
   };

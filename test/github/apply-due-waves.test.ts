@@ -165,11 +165,16 @@ afterAll(async () => {
 describe('apply --due applies a redundancy group one member per wave', () => {
   it('without --shard: C and LONE, then A, then B (a single runner is shard 1/1)', async () => {
     const lab = await createLab('waves-unsharded', CHANGES);
+    const before = standIn.requests.length;
 
     const result = await netchange(lab, ['apply', '--due']);
 
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(announced(result)).toEqual(['CORE-C', 'LONE', 'CORE-A', 'CORE-B']);
+    // why: one read of the pull request per proposal, apply --pr's own: finding the due proposals
+    // already gave each one's head, so the check for an earlier failed run asks GitHub nothing.
+    const pullReads = standIn.requests.slice(before).filter((request) => request.operationId === 'pulls/get');
+    expect(pullReads).toHaveLength(4);
     expect(await ranInOrder(lab)).toEqual(['CORE-C', 'LONE', 'CORE-A', 'CORE-B']);
     expect(result.stdout).toContain('applying CORE-C from #1 (wave 1 of 3)');
     expect(result.stdout).toContain('applying LONE from #1 (wave 1 of 3)');
