@@ -1,6 +1,7 @@
 /**
  * The `holds:` section of the change-control policy, read into plain settings with positioned
- * findings: matchers that do not parse, an environment variable the URL names but nobody set.
+ * findings: matchers that do not parse, a URL that is not one or carries a password written in the
+ * policy, an environment variable the URL names but nobody set.
  */
 
 import { parseMatcher } from '../../../alertmanager/matchers.js';
@@ -98,6 +99,7 @@ export function readHoldSettings(
   if (manager && typeof manager.url === 'string') {
     const matchers = readMatchers(manager.matchers ?? [], ['holds', 'alertmanager', 'matchers']);
     const url = expandEnvironment(manager.url, env);
+    findings.push(...alertmanagerUrlFindings(manager.url, url, document));
     settings.alertmanager = {
       ...(url !== undefined ? { url } : {}),
       urlAsWritten: manager.url,
@@ -146,10 +148,64 @@ export function readHoldSettings(
   return { settings, findings };
 }
 
+/** `${NAME}`: an environment variable's value in a setting. */
+const PLACEHOLDERS = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/**
+ * `holds.alertmanager.url` as the policy reader sees it: an http(s) URL once its variables are
+ * replaced, and no password written into it.
+ * why: the policy is in git for everyone who reads the repository, so a password there is out
+ * already; and a URL found bad only when Alertmanager is asked has no line to point at.
+ */
+function alertmanagerUrlFindings(
+  written: string,
+  expanded: string | undefined,
+  document: YamlDocument,
+): Finding[] {
+  const position = document.positionOf(['holds', 'alertmanager', 'url']);
+  const finding = (message: string, hint: string): Finding => ({
+    ruleId: 'policy',
+    policy: 'holds',
+    severity: 'error',
+    message,
+    hint,
+    file: position.file ?? document.file,
+    line: position.line,
+    column: position.column,
+  });
+  const userInformation = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)@/.exec(written)?.[1];
+  const password = userInformation?.split(':').slice(1).join(':') ?? '';
+  if (password.replace(PLACEHOLDERS, '') !== '') {
+    return [
+      finding(
+        'holds.alertmanager.url carries a password written in the policy, which everyone who reads the repository can see',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the policy's environment variable syntax
+        'Remove it from the URL and rotate it; give it through holds.alertmanager.auth (passwordEnv names an environment variable) or as ${NAME} from a secret.',
+      ),
+    ];
+  }
+  if (expanded === undefined) return [];
+  let protocol = '';
+  try {
+    protocol = new URL(expanded).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol === 'http:' || protocol === 'https:') return [];
+  const shown = written.replace(/\/\/[^/?#]*@/, '//');
+  return [
+    finding(
+      `holds.alertmanager.url "${shown}"${expanded === written ? '' : ' (with its variables replaced)'} is not an http(s) URL`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the policy's environment variable syntax
+      'Write the base URL of Alertmanager, e.g. http://alertmanager:9093, or ${NAME} to read it from the environment.',
+    ),
+  ];
+}
+
 /** `${NAME}` replaced from the environment; undefined when a named variable is unset or empty. */
 export function expandEnvironment(text: string, env: Env): string | undefined {
   let missing = false;
-  const expanded = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+  const expanded = text.replace(PLACEHOLDERS, (_, name: string) => {
     const value = env[name];
     if (!value) missing = true;
     return value ?? '';
