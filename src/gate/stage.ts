@@ -175,6 +175,12 @@ export interface GateStage {
   /** Does the stage's I/O once per run: read and compile its policy, query its server. */
   prepare(input: GateInput): Promise<PreparedStage>;
   /**
+   * Reads the stage's policy alone, as `prepare` does, and asks no server: its findings. For the
+   * commands that check the policy files without running the gate (`plan`, `policy explain`).
+   * Absent: `prepare` asks nothing outside and is that check itself.
+   */
+  checkPolicy?(input: GateInput): Finding[];
+  /**
    * Why apply refuses a proposal, in one sentence built from the stage's part of the report (its
    * error findings, its verdict); undefined when this stage does not hold the change back.
    */

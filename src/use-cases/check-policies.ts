@@ -6,23 +6,10 @@ import { prepareGate } from '../gate/gate.js';
 import type { GateStage } from '../gate/stage.js';
 import { changeControlStage } from '../gate/stages/change-control/index.js';
 import { conflictsStage } from '../gate/stages/conflicts/index.js';
-import { readHoldSettings } from '../gate/stages/holds/policy.js';
+import { holdsStage } from '../gate/stages/holds/index.js';
 import { windowsStage } from '../gate/stages/windows/index.js';
 import type { PolicyKind } from '../packs/locate.js';
 import type { Workspace } from '../pipeline/workspace.js';
-
-/**
- * The holds stage's reading of change-control.yaml (`holds:` matchers, durations), without the rest
- * of its `prepare`. why: that asks Alertmanager and GitHub for live holds, which a check of the
- * policy files must not wait on; the reading itself is pure.
- */
-const holdsPolicyStage: GateStage = {
-  id: 'holds',
-  async prepare({ workspace, env }) {
-    const document = workspace.changeControlDocument;
-    return { findings: document ? readHoldSettings(document, env ?? {}).findings : [] };
-  },
-};
 
 /**
  * The gate stages that read and compile each policy file, in the gate's order (GATE_STAGES), so the
@@ -32,8 +19,17 @@ const POLICY_STAGES: readonly { kind: PolicyKind; stage: GateStage }[] = [
   { kind: 'ChangeControlPolicy', stage: changeControlStage },
   { kind: 'WindowPolicy', stage: windowsStage },
   { kind: 'ChangeControlPolicy', stage: conflictsStage },
-  { kind: 'ChangeControlPolicy', stage: holdsPolicyStage },
+  { kind: 'ChangeControlPolicy', stage: holdsStage },
 ];
+
+/**
+ * The stage as far as it reads its policy. why: a stage that asks a server (holds: Alertmanager,
+ * GitHub) must not make a check of the policy files wait on it.
+ */
+function policyOnly(stage: GateStage): GateStage {
+  const { checkPolicy } = stage;
+  return checkPolicy ? { id: stage.id, prepare: async (input) => ({ findings: checkPolicy(input) }) } : stage;
+}
 
 /**
  * Checks the workspace's effective policies of `kinds` as validate does: the gate's stages prepare
@@ -46,6 +42,8 @@ export async function checkPolicyFiles(
   run: { at: Date; env: Readonly<Record<string, string | undefined>> },
   kinds: readonly PolicyKind[] = ['ChangeControlPolicy', 'WindowPolicy'],
 ): Promise<void> {
-  const stages = POLICY_STAGES.filter(({ kind }) => kinds.includes(kind)).map(({ stage }) => stage);
+  const stages = POLICY_STAGES.filter(({ kind }) => kinds.includes(kind)).map(({ stage }) =>
+    policyOnly(stage),
+  );
   await prepareGate({ workspace, at: run.at, approvals: [], requireApprovals: false, env: run.env }, stages);
 }

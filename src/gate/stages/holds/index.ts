@@ -54,6 +54,10 @@ export const holdsStage: GateStage = {
       evaluate: (subject) => ({ findings: judge(subject, snapshot, apply, input.at) }),
     };
   },
+  checkPolicy({ workspace, env }: GateInput): Finding[] {
+    const document = workspace.changeControlDocument;
+    return document ? readHoldSettings(document, env ?? {}).findings : [];
+  },
   describeRefusal(entry: ProposalReport): string | undefined {
     const holds = entry.findings.filter(
       (finding) => finding.ruleId === 'hold' && finding.severity === 'error',
