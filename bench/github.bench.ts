@@ -64,7 +64,11 @@ export default async function bench(): Promise<BenchFigure[]> {
     standIn.createRepository(REPOSITORY);
     standIn.createPullRequest(REPOSITORY, { number: 1, headSha: head, author: 'dana' });
     const event = path.join(os.tmpdir(), `netchange-bench-event-${process.pid}.json`);
-    await writeFile(event, JSON.stringify({ pull_request: { number: 1, head: { sha: head } } }));
+    // why: as GitHub sends it: the payload names the base branch too, so nothing has to ask for it.
+    await writeFile(
+      event,
+      JSON.stringify({ pull_request: { number: 1, head: { sha: head }, base: { ref: 'main' } } }),
+    );
     const env = {
       GITHUB_API_URL: standIn.url,
       GITHUB_TOKEN: standIn.token,

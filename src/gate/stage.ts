@@ -48,6 +48,14 @@ export interface GateInput {
   env?: Readonly<Record<string, string | undefined>>;
   /** The repository's sites and devices, when every proposal was loaded (scope lint). */
   known?: KnownScopeValues;
+  /**
+   * Present when the run judges a change to the policy files against its base (a pull request,
+   * `--since`): the change-control policy in force there (`changeControl` absent: none was).
+   * why: what a pull request writes is untrusted until it is approved and merged; a stage that asks
+   * a server with the runner's credentials takes the server from the policy in force, so a pull
+   * request cannot send them to a host of its choosing.
+   */
+  policyInForce?: { changeControl?: YamlDocument };
   /** Where `holidays` windows get their days, when the run remembers them (default: date-holidays). */
   holidays?: HolidayCalendar;
   /** The proposals of this run that have a schedule (the conflicts stage compares them). */

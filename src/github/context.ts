@@ -18,6 +18,8 @@ export interface GitHubTarget {
   pullNumber?: number;
   /** The pull request's head commit, when the event payload names it. */
   headSha?: string;
+  /** The branch it merges into, when the event payload names it. */
+  baseRef?: string;
   /** The pull request's author, when known (their `/netchange approve` never counts). */
   author?: string;
   /**
@@ -98,6 +100,7 @@ export async function resolveGitHubTarget(options: ResolveTargetOptions): Promis
     ...(event.headSha && (options.pullNumber === undefined || options.pullNumber === event.pullNumber)
       ? {
           headSha: event.headSha,
+          ...(event.baseRef ? { baseRef: event.baseRef } : {}),
           ...(event.author ? { author: event.author } : {}),
           ...(event.headRepository !== undefined
             ? { fromFork: isFork(event.headRepository, repository) }
@@ -241,6 +244,7 @@ function isFork(headRepository: string | null, repository: string): boolean {
 interface EventPullRequest {
   pullNumber?: number;
   headSha?: string;
+  baseRef?: string;
   author?: string;
   headRepository?: string | null;
 }
@@ -259,6 +263,7 @@ async function readEvent(file: string | undefined): Promise<EventPullRequest> {
       pull_request?: {
         number?: unknown;
         head?: { sha?: unknown; repo?: { full_name?: unknown } | null };
+        base?: { ref?: unknown };
         user?: { login?: unknown };
       };
     } | null
@@ -267,6 +272,7 @@ async function readEvent(file: string | undefined): Promise<EventPullRequest> {
   return {
     ...(typeof pull?.number === 'number' ? { pullNumber: pull.number } : {}),
     ...(typeof pull?.head?.sha === 'string' ? { headSha: pull.head.sha } : {}),
+    ...(typeof pull?.base?.ref === 'string' ? { baseRef: pull.base.ref } : {}),
     ...(typeof pull?.user?.login === 'string' ? { author: pull.user.login } : {}),
     ...(headRepository === null ? { headRepository: null } : {}),
     ...(typeof headRepository?.full_name === 'string' ? { headRepository: headRepository.full_name } : {}),

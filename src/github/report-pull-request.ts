@@ -162,6 +162,8 @@ export interface PullRequestReport {
   members: Map<string, string[]>;
   /** The branch the pull request merges into, as GitHub reports it. */
   baseRef(): Promise<string | undefined>;
+  /** Its base as a commit in this clone (`commit` absent: the clone lacks it), for the policy in force. */
+  policyBase(): Promise<{ commit?: string }>;
   /** The changed proposals of the other open pull requests (conflicts), fetched once per run. */
   otherChanges(): Promise<import('./open-pull-request-changes.js').OpenPullRequestChanges>;
   /**
@@ -190,8 +192,9 @@ export async function openPullRequestReport(options: {
   /** Names the run directory a publish without one creates. */
   clock: Clock;
 }): Promise<PullRequestReport> {
-  const { workspace, session, inputs } = await openReviewSession(options);
+  const { workspace, session, inputs, policyBase } = await openReviewSession(options);
   return {
+    policyBase,
     approvals: inputs.approvals,
     reviewedCommits: inputs.reviewedCommits,
     commit: inputs.commit,
@@ -248,7 +251,7 @@ export async function openReviewSession(options: {
   env: NodeJS.ProcessEnv;
   warn: (message: string) => void;
 }) {
-  const { githubSettings, openWorkspace } = await import('../pipeline/workspace.js');
+  const { githubSettings, openWorkspace, resolveBaseBranch } = await import('../pipeline/workspace.js');
   const workspace = await openWorkspace({
     cwd: options.cwd,
     ...(options.repo ? { repo: options.repo } : {}),
@@ -260,15 +263,26 @@ export async function openReviewSession(options: {
     ...(options.pullNumber !== undefined ? { pullNumber: options.pullNumber } : {}),
   });
   const { staleApprovalsAllowed } = await import('../pipeline/load-proposals.js');
+  let branch: Promise<string | undefined> | undefined;
+  const baseBranch = () => {
+    // why: the environment and the event payload say it on GitHub Actions; GitHub is asked otherwise.
+    const known = options.env.GITHUB_BASE_REF || session.target.baseRef;
+    branch ??= known
+      ? Promise.resolve(known)
+      : session.github.getPullRequest(session.target.pullNumber).then((pull) => pull.baseRef);
+    return branch;
+  };
   const inputs = await reviewInputs(session, {
     // why: the base branch is asked for only when the pull request's own netchange.yaml allows them.
     staleApprovals: await staleApprovalsAllowed(workspace, async () => {
-      const branch =
-        options.env.GITHUB_BASE_REF ||
-        (await session.github.getPullRequest(session.target.pullNumber)).baseRef;
-      return branch ? [`origin/${branch}`, branch] : [];
+      const name = await baseBranch();
+      return name ? [`origin/${name}`, name] : [];
     }),
     changeControlPolicy: workspace.changeControlDocument?.value,
   });
-  return { workspace, session, inputs };
+  const policyBase = async (): Promise<{ commit?: string }> => {
+    const commit = await resolveBaseBranch(workspace, await baseBranch());
+    return commit ? { commit } : {};
+  };
+  return { workspace, session, inputs, policyBase };
 }

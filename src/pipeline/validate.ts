@@ -11,14 +11,14 @@ import type {
 } from '../core/model.js';
 import type { GitRepository } from '../core/ports.js';
 import { toRfc3339Utc as toUtcString } from '../core/time.js';
-import { parseYaml } from '../documents/parse-yaml.js';
+import { parseYaml, type YamlDocument } from '../documents/parse-yaml.js';
 import { type PreparedGate, preloadGate, prepareGate } from '../gate/gate.js';
 import { GATE_STAGES } from '../gate/registry.js';
 import type { GateStage } from '../gate/stage.js';
 import { checkLeadTime } from '../proposals/schedule.js';
 import { type ConflictFactsCache, openConflictFactsCache } from './conflict-facts-cache.js';
 import { openHolidayCache } from './holiday-cache.js';
-import { type LoadedProposal, type LoadOptions, loadProposals } from './load-proposals.js';
+import { type LoadedProposal, type LoadOptions, loadPolicyInForce, loadProposals } from './load-proposals.js';
 import { listProposalFiles, unreadProposalFinding, type Workspace } from './workspace.js';
 
 export interface ValidateOptions extends LoadOptions {
@@ -43,6 +43,11 @@ export interface ValidateOptions extends LoadOptions {
   leadTimeFromCommit?: boolean;
   /** With leadTimeFromCommit, through a pull request: how far its commits' dates are believed. */
   pullRequestNotice?: PullRequestNotice;
+  /**
+   * The run is on a pull request whose base is this commit (`commit` absent: not in this clone). A
+   * run without --since then still knows the policy in force (GateInput.policyInForce).
+   */
+  pullRequestBase?: { commit?: string };
   /** netchange's version, for the report's `tool`. */
   version: string;
   /** Scheduled changes of other open pull requests (`--github`), which the run may conflict with. */
@@ -127,6 +132,7 @@ export async function validateWorkspaceWithSubjects(
       ...(options.env ? { env: options.env } : {}),
       ...(known ? { known } : {}),
       ...(holidays ? { holidays: holidays.calendar } : {}),
+      ...(await policyInForceOf(workspace, loaded, options)),
     },
     stages,
   );
@@ -167,6 +173,26 @@ export async function validateWorkspaceWithSubjects(
     });
   }
   return { report: assembleReport(proposals, findings, loaded.withdrawn, options), subjects };
+}
+
+/**
+ * The policy in force the gate gets (GateInput.policyInForce): the base's when the run's diff from
+ * --since changes a policy file, or the pull request's base in a whole-repository run on one. A
+ * base that is not in this clone trusts nothing the run's files say.
+ */
+async function policyInForceOf(
+  workspace: Workspace,
+  loaded: { changedPolicies: readonly string[]; policyInForce?: YamlDocument },
+  options: ValidateOptions,
+): Promise<{ policyInForce?: { changeControl?: YamlDocument } }> {
+  if (loaded.changedPolicies.length > 0)
+    return { policyInForce: loaded.policyInForce ? { changeControl: loaded.policyInForce } : {} };
+  const base = options.since === undefined ? options.pullRequestBase : undefined;
+  if (!base) return {};
+  const changeControl = base.commit
+    ? await loadPolicyInForce(workspace, base.commit).catch(() => undefined)
+    : undefined;
+  return { policyInForce: changeControl ? { changeControl } : {} };
 }
 
 /**

@@ -315,6 +315,7 @@ async function publishPlan(
     version: context.version,
     approvals: pullRequest.approvals,
     members: pullRequest.members,
+    pullRequestBase: await pullRequest.policyBase(),
     ...(pullRequest.commit ? { commit: pullRequest.commit } : {}),
     ...(request.repo ? { repo: request.repo } : {}),
     ...(request.paths.length > 0 ? { paths: request.paths } : {}),

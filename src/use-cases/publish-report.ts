@@ -53,7 +53,7 @@ export async function commentOnPullRequest(
   // why: a post that failed left its report behind; send exactly that, without evaluating again.
   if (only && hasUnsentReport(only)) return resendSavedReport(only, options);
 
-  const { workspace, session, inputs } = await openReviewSession(options);
+  const { workspace, session, inputs, policyBase } = await openReviewSession(options);
   const report = await validateChanges({
     cwd: options.cwd,
     env: options.env,
@@ -63,6 +63,7 @@ export async function commentOnPullRequest(
     approvals: inputs.approvals,
     commit: inputs.commit,
     members: inputs.members,
+    pullRequestBase: await policyBase(),
   });
   const planned =
     from.length > 0 ? await planOfRunDirectories(from, context, session.target.fromFork) : undefined;

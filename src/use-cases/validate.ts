@@ -27,6 +27,8 @@ export interface ValidateRequest {
   otherChanges?: readonly ScheduledChange[];
   /** Refuse (exit 2) outside a git work tree instead of validating nothing. */
   requireGit?: boolean;
+  /** The pull request's base, when the run is on one (ValidateOptions.pullRequestBase). */
+  pullRequestBase?: { commit?: string };
 }
 
 /** `netchange validate` from request to report: the whole pipeline on one screen. */
@@ -53,6 +55,7 @@ export async function validateChanges(request: ValidateRequest): Promise<Validat
     ...(commit ? { commit } : {}),
     ...(request.members ? { members: request.members } : {}),
     ...(request.otherChanges ? { otherChanges: request.otherChanges } : {}),
+    ...(request.pullRequestBase ? { pullRequestBase: request.pullRequestBase } : {}),
     requireApprovals: request.requireApprovals === true,
     ...(request.env ? { env: request.env } : {}),
   });
@@ -97,6 +100,7 @@ export async function validatePullRequest(
     approvals: pullRequest.approvals,
     commit: pullRequest.commit,
     members: pullRequest.members,
+    pullRequestBase: await pullRequest.policyBase(),
   });
   return { report, publish: () => pullRequest.publish({ report }) };
 }

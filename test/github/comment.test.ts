@@ -143,7 +143,10 @@ describe('netchange comment on the example repository', () => {
 
   it('fails the check run and annotates the proposal lines the findings point at', async () => {
     const event = path.join(repository.root, '..', `event-${path.basename(repository.root)}.json`);
-    await writeFile(event, JSON.stringify({ pull_request: { number: 43, head: { sha: head } } }));
+    await writeFile(
+      event,
+      JSON.stringify({ pull_request: { number: 43, head: { sha: head }, base: { ref: 'main' } } }),
+    );
 
     const result = await comment(repository, [], { GITHUB_EVENT_PATH: event });
 

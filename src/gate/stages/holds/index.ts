@@ -9,6 +9,7 @@ import { elide, hasErrors, MAX_MESSAGE_LENGTH } from '../../../core/findings.js'
 import type { ChangeSubject, ProposalReport } from '../../../core/model.js';
 import type { AlertInfo } from '../../../core/ports.js';
 import { formatClockTime, formatLocalAndUtc } from '../../../core/time.js';
+import type { YamlDocument } from '../../../documents/parse-yaml.js';
 import { describeFreezeScope, type Freeze, freezeHolds, targetsOf } from '../../../freezes/model.js';
 import type { GateInput, GateStage, PreparedStage } from '../../stage.js';
 import { type AlertmanagerSettings, type HoldSettings, readHoldSettings } from './policy.js';
@@ -40,8 +41,11 @@ export const holdsStage: GateStage = {
     const document = input.workspace.changeControlDocument;
     if (!document) return { findings: [] };
     const env = input.env ?? {};
-    const { settings, findings } = readHoldSettings(document, env);
-    if (!settings || hasErrors(findings)) return { findings };
+    const written = readHoldSettings(document, env);
+    if (!written.settings || hasErrors(written.findings)) return { findings: written.findings };
+    const { settings, warning } = settingsInForce(input, document, written.settings, env);
+    const findings = warning ? [...written.findings, warning] : written.findings;
+    if (!settings) return { findings };
     const snapshot: HoldSnapshot = { settings, alerts: [], freezes: [], policyFile: document.file };
     // why: both sources are asked at once; neither may hold up the other.
     await Promise.all([
@@ -66,6 +70,40 @@ export const holdsStage: GateStage = {
     return `held: ${holds.map((finding) => finding.message).join('; ')}`;
   },
 };
+
+/**
+ * The holds settings the run acts on: the policy's own, or, while the run's change rewrites `holds:`
+ * (a pull request), the policy in force's, with a warning saying so.
+ * why: the settings name a server and the environment variables whose values are sent to it; until
+ * the change is approved and merged, it must not direct the runner's credentials anywhere.
+ */
+function settingsInForce(
+  input: GateInput,
+  document: YamlDocument,
+  written: HoldSettings,
+  env: Readonly<Record<string, string | undefined>>,
+): { settings?: HoldSettings; warning?: Finding } {
+  const base = input.policyInForce;
+  const holdsOf = (policy: YamlDocument | undefined) =>
+    JSON.stringify((policy?.value as { holds?: unknown } | undefined)?.holds ?? null);
+  if (!base || holdsOf(base.changeControl) === holdsOf(document)) return { settings: written };
+  const position = document.positionOf(['holds']);
+  const warning: Finding = {
+    ruleId: 'policy',
+    policy: 'holds',
+    severity: 'warning',
+    message:
+      'holds: differs from the policy in force on the base; until this change is merged, alerts and freezes are read as the policy in force says',
+    hint: 'Alertmanager is asked at the address, and with the credentials, this change names only after a policy owner approved it and it merged. If the base is missing from this clone, fetch it (actions/checkout with fetch-depth: 0).',
+    file: position.file ?? document.file,
+    line: position.line,
+    column: position.column,
+  };
+  const inForce = base.changeControl ? readHoldSettings(base.changeControl, env) : undefined;
+  return inForce?.settings && !hasErrors(inForce.findings)
+    ? { settings: inForce.settings, warning }
+    : { warning };
+}
 
 async function readAlerts(
   manager: AlertmanagerSettings,
