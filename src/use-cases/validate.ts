@@ -1,6 +1,6 @@
 import type { Approval, ScheduledChange, ValidationReport } from '../core/model.js';
 import { validateWorkspace } from '../pipeline/validate.js';
-import type { Workspace } from '../pipeline/workspace.js';
+import { resolveBaseBranch, type Workspace } from '../pipeline/workspace.js';
 import { createConfigRedactor } from '../redact/index.js';
 import { readApprovalsFile } from './approvals.js';
 import type { UseCaseContext } from './context.js';
@@ -46,6 +46,9 @@ export async function validateChanges(request: ValidateRequest): Promise<Validat
       : []),
   ];
   const commit = request.commit ?? (await headCommit(workspace));
+  const pullRequestBase =
+    request.pullRequestBase ??
+    (request.since === undefined ? await baseOfEnvironment(workspace, request.env) : undefined);
   const report = await validateWorkspace(workspace, {
     at: request.at,
     version: request.version,
@@ -55,7 +58,7 @@ export async function validateChanges(request: ValidateRequest): Promise<Validat
     ...(commit ? { commit } : {}),
     ...(request.members ? { members: request.members } : {}),
     ...(request.otherChanges ? { otherChanges: request.otherChanges } : {}),
-    ...(request.pullRequestBase ? { pullRequestBase: request.pullRequestBase } : {}),
+    ...(pullRequestBase ? { pullRequestBase } : {}),
     requireApprovals: request.requireApprovals === true,
     ...(request.env ? { env: request.env } : {}),
   });
@@ -103,4 +106,19 @@ export async function validatePullRequest(
     pullRequestBase: await pullRequest.policyBase(),
   });
   return { report, publish: () => pullRequest.publish({ report }) };
+}
+
+/**
+ * The pull request's base when GitHub Actions runs on one (GITHUB_BASE_REF is set only for
+ * pull-request events). why: a whole-repository `validate` there, without --since, still judges
+ * with the policy in force (ValidateOptions.pullRequestBase), not with what the branch wrote.
+ */
+async function baseOfEnvironment(
+  workspace: Workspace,
+  env: Readonly<Record<string, string | undefined>> | undefined,
+): Promise<{ commit?: string } | undefined> {
+  const branch = env?.GITHUB_BASE_REF;
+  if (!branch) return undefined;
+  const commit = await resolveBaseBranch(workspace, branch);
+  return commit ? { commit } : {};
 }

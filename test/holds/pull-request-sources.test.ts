@@ -101,6 +101,19 @@ describe('holds of a pull request that rewrites them', () => {
     expect(asked.map((request) => request.path.split('?')[0])).toEqual(['/in-force/api/v2/alerts']);
   });
 
+  it('a whole-repository validate on GitHub Actions takes the base from GITHUB_BASE_REF', async () => {
+    asked.length = 0;
+
+    const result = await runCli(['validate', '--at', AT, '--format', 'json'], {
+      cwd: session.repository.root,
+      env: { RUNNER_SECRET, GITHUB_TOKEN: TOKEN, GITHUB_BASE_REF: 'main' },
+    });
+
+    expectNothingSentByThePullRequest();
+    expect(asked.map((request) => request.path.split('?')[0])).toEqual(['/in-force/api/v2/alerts']);
+    expect(result.stdout).toContain('holds: differs from the policy in force on the base');
+  });
+
   it('on the base itself, the holds it names are asked (the check above can see a request)', async () => {
     await session.repository.git.checkout('main');
     asked.length = 0;
