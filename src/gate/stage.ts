@@ -53,9 +53,10 @@ export interface GateInput {
    * `--since`): the change-control policy in force there (`changeControl` absent: none was).
    * why: what a pull request writes is untrusted until it is approved and merged; a stage that asks
    * a server with the runner's credentials takes the server from the policy in force, so a pull
-   * request cannot send them to a host of its choosing.
+   * request cannot send them to a host of its choosing. A function: the base is read only by a
+   * stage that needs it, so a run whose policy asks no server reads nothing more.
    */
-  policyInForce?: { changeControl?: YamlDocument };
+  policyInForce?: () => Promise<{ changeControl?: YamlDocument }>;
   /** Where `holidays` windows get their days, when the run remembers them (default: date-holidays). */
   holidays?: HolidayCalendar;
   /** The proposals of this run that have a schedule (the conflicts stage compares them). */

@@ -254,11 +254,9 @@ async function baseOf(workspace: Workspace, pull: PullRequestInfo): Promise<stri
  * request's own, the cautious reading.
  */
 async function baseCommit(workspace: Workspace, pull: PullRequestInfo): Promise<{ base?: string }> {
-  const git = workspace.git;
-  const ref = pull.mergeCommitSha
-    ? `${pull.mergeCommitSha}^1`
+  const base = pull.mergeCommitSha
+    ? await workspace.git?.resolveRef(`${pull.mergeCommitSha}^1`).catch(() => undefined)
     : await resolveBaseBranch(workspace, pull.baseRef);
-  const base = git && ref ? await git.resolveRef(ref).catch(() => undefined) : undefined;
   return base ? { base } : {};
 }
 

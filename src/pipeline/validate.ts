@@ -14,7 +14,7 @@ import { toRfc3339Utc as toUtcString } from '../core/time.js';
 import { parseYaml, type YamlDocument } from '../documents/parse-yaml.js';
 import { type PreparedGate, preloadGate, prepareGate } from '../gate/gate.js';
 import { GATE_STAGES } from '../gate/registry.js';
-import type { GateStage } from '../gate/stage.js';
+import type { GateInput, GateStage } from '../gate/stage.js';
 import { checkLeadTime } from '../proposals/schedule.js';
 import { type ConflictFactsCache, openConflictFactsCache } from './conflict-facts-cache.js';
 import { openHolidayCache } from './holiday-cache.js';
@@ -132,7 +132,7 @@ export async function validateWorkspaceWithSubjects(
       ...(options.env ? { env: options.env } : {}),
       ...(known ? { known } : {}),
       ...(holidays ? { holidays: holidays.calendar } : {}),
-      ...(await policyInForceOf(workspace, loaded, options)),
+      ...policyInForceOf(workspace, loaded, options),
     },
     stages,
   );
@@ -180,19 +180,25 @@ export async function validateWorkspaceWithSubjects(
  * --since changes a policy file, or the pull request's base in a whole-repository run on one. A
  * base that is not in this clone trusts nothing the run's files say.
  */
-async function policyInForceOf(
+function policyInForceOf(
   workspace: Workspace,
   loaded: { changedPolicies: readonly string[]; policyInForce?: YamlDocument },
   options: ValidateOptions,
-): Promise<{ policyInForce?: { changeControl?: YamlDocument } }> {
-  if (loaded.changedPolicies.length > 0)
-    return { policyInForce: loaded.policyInForce ? { changeControl: loaded.policyInForce } : {} };
+): Pick<GateInput, 'policyInForce'> {
+  if (loaded.changedPolicies.length > 0) {
+    const inForce = loaded.policyInForce ? { changeControl: loaded.policyInForce } : {};
+    return { policyInForce: async () => inForce };
+  }
   const base = options.since === undefined ? options.pullRequestBase : undefined;
   if (!base) return {};
-  const changeControl = base.commit
-    ? await loadPolicyInForce(workspace, base.commit).catch(() => undefined)
-    : undefined;
-  return { policyInForce: changeControl ? { changeControl } : {} };
+  let reading: Promise<{ changeControl?: YamlDocument }> | undefined;
+  const read = async () => {
+    const changeControl = base.commit
+      ? await loadPolicyInForce(workspace, base.commit).catch(() => undefined)
+      : undefined;
+    return changeControl ? { changeControl } : {};
+  };
+  return { policyInForce: () => (reading ??= read()) };
 }
 
 /**

@@ -43,7 +43,7 @@ export const holdsStage: GateStage = {
     const env = input.env ?? {};
     const written = readHoldSettings(document, env);
     if (!written.settings || hasErrors(written.findings)) return { findings: written.findings };
-    const { settings, warning } = settingsInForce(input, document, written.settings, env);
+    const { settings, warning } = await settingsInForce(input, document, written.settings, env);
     const findings = warning ? [...written.findings, warning] : written.findings;
     if (!settings) return { findings };
     const snapshot: HoldSnapshot = { settings, alerts: [], freezes: [], policyFile: document.file };
@@ -77,13 +77,13 @@ export const holdsStage: GateStage = {
  * why: the settings name a server and the environment variables whose values are sent to it; until
  * the change is approved and merged, it must not direct the runner's credentials anywhere.
  */
-function settingsInForce(
+async function settingsInForce(
   input: GateInput,
   document: YamlDocument,
   written: HoldSettings,
   env: Readonly<Record<string, string | undefined>>,
-): { settings?: HoldSettings; warning?: Finding } {
-  const base = input.policyInForce;
+): Promise<{ settings?: HoldSettings; warning?: Finding }> {
+  const base = await input.policyInForce?.();
   const holdsOf = (policy: YamlDocument | undefined) =>
     JSON.stringify((policy?.value as { holds?: unknown } | undefined)?.holds ?? null);
   if (!base || holdsOf(base.changeControl) === holdsOf(document)) return { settings: written };
