@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { EvidenceRecord } from '../audit/types.js';
 import { configError, NetchangeError, usageError } from '../core/errors.js';
 import { readTextFile } from '../documents/read-file.js';
+import { chatText } from '../notify/chat-text.js';
 import type { ChatName, Notification } from '../notify/model.js';
 import { buildSlackMessage } from '../notify/slack.js';
 import { describeApplyNotification } from '../notify/sources/apply-result.js';
@@ -95,7 +96,8 @@ export async function notify(
   const webhook = request.dryRun ? undefined : webhookFor(request.to, workspace, context.env);
   // why: every configured webhook URL is a secret, set or used or not (a dry run needs none).
   const redactor = createConfigRedactor(workspace.config, context.env);
-  const notifications = redactor.redactValue(await SOURCE_LOADERS[request.from](request, workspace, context));
+  const loaded = await SOURCE_LOADERS[request.from](request, workspace, context);
+  const notifications = redactor.redactValue(loaded.map(chatText));
   // why: redacted twice: the notification as data, then the payload, so markup added by a builder
   // cannot reassemble a secret the first pass split.
   const built = notifications.map((notification) => ({

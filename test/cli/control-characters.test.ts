@@ -14,8 +14,9 @@ const PROPOSAL = 'changes/chg-0142-vlan40-packaging.yaml';
 const AT = '2026-11-23T15:00:00Z';
 const REPOSITORY = 'acme/plant-network';
 const TOKEN = 'ghs_plantedTokenForTheControlTest0123456789';
-// What the YAML escapes below decode to.
-const TITLE = 'Add VLAN 40\u001b[2J\rAPPROVED \u202Eevlovni';
+// What the YAML escapes below decode to. why: in the domain, because the schema refuses a title with
+// control characters, and a domain is free text the report and the comment quote.
+const DOMAIN = 'switching\u001b[2J\rAPPROVED \u202Eevlovni';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for them.
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
@@ -30,12 +31,9 @@ beforeAll(async () => {
   repository = await createRepository({}, { fromExample: true, onlyChanges: 'chg-0142' });
   const proposal = await readFile(path.join(repository.root, PROPOSAL), 'utf8');
   await repository.write({
-    [PROPOSAL]: proposal.replace(
-      'title: Add VLAN 40 for packaging line 3',
-      'title: "Add VLAN 40\\e[2J\\rAPPROVED \\u202Eevlovni"',
-    ),
+    [PROPOSAL]: proposal.replace('domain: switching', 'domain: "switching\\e[2J\\rAPPROVED \\u202Eevlovni"'),
   });
-  head = await repository.commit('a title with control characters');
+  head = await repository.commit('a domain with control characters');
 });
 afterAll(async () => {
   await standIn?.close();
@@ -46,7 +44,7 @@ describe('control characters from a pull request', () => {
   it('are visible marks in the text report, never raw', async () => {
     const result = await runCli(['validate', '--at', AT], { cwd: repository.root });
 
-    expect(result.stdout).toContain('Add VLAN 40␛[2J␍APPROVED <U+202E>evlovni');
+    expect(result.stdout).toContain('switching␛[2J␍APPROVED <U+202E>evlovni');
     expect(result.stdout).not.toMatch(RAW_CONTROL);
   });
 
@@ -61,7 +59,7 @@ describe('control characters from a pull request', () => {
   it('are kept as they are in JSON', async () => {
     const result = await runCli(['validate', '--at', AT, '--format', 'json'], { cwd: repository.root });
 
-    expect(JSON.parse(result.stdout).proposals[0].title).toBe(TITLE);
+    expect(JSON.parse(result.stdout).proposals[0].domain).toBe(DOMAIN);
   });
 
   it('are visible marks in the review comment, which an unchanged re-run leaves alone', async () => {
@@ -73,9 +71,13 @@ describe('control characters from a pull request', () => {
     await runCli(['validate', '--github', '--pr', '7', '--at', AT], { cwd: repository.root, env });
 
     const [comment] = standIn.comments(REPOSITORY, 7);
-    // The Markdown escapes the mark's angle brackets: `\<U+202E\>` in the table, `&lt;U+202E&gt;` in HTML.
-    expect(comment?.body).toContain('Add VLAN 40␛\\[2J␍APPROVED \\<U+202E\\>evlovni');
-    expect(comment?.body).toContain('Add VLAN 40␛[2J␍APPROVED &lt;U+202E&gt;evlovni');
+    // The Markdown escapes the mark's angle brackets: `\<U+202E\>` in the table and the finding.
+    expect(comment?.body).toContain(
+      '| Type | normal · domain switching␛\\[2J␍APPROVED \\<U+202E\\>evlovni |',
+    );
+    expect(comment?.body).toContain(
+      "no one is accountable for domain 'switching␛\\[2J␍APPROVED \\<U+202E\\>evlovni'",
+    );
     expect(comment?.body).not.toMatch(RAW_CONTROL);
     const writes = standIn.requests.slice(before).filter((request) => request.method !== 'GET');
     expect(writes).toEqual([]);

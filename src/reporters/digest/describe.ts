@@ -174,7 +174,15 @@ export function headline(record: EvidenceRecord): string {
           : isEmergency(record)
             ? 'EMERGENCY'
             : 'OK';
-  return `${marker}  ${record.proposal.id}${record.proposal.title ? ` ${record.proposal.title}` : ''}`;
+  return `${marker}  ${record.proposal.id}${record.proposal.title ? ` ${oneLine(record.proposal.title)}` : ''}`;
+}
+
+// why: a title is one line, but evidence records written before the schema said so (and text from
+// tools) can hold line breaks; one rendered as it is would start a heading, a list item or a fake
+// section in the digest, the CAB pack, the schedule or a chat message.
+/** `text` on one line: every run of line breaks (and the spaces around it) becomes one space. */
+export function oneLine(text: string): string {
+  return text.replace(/[^\S\r\n\u2028\u2029\u0085\v\f]*[\r\n\u2028\u2029\u0085\v\f]+\s*/g, ' ').trim();
 }
 
 /** The digest's sections of changes, in reading order: what needs attention first. */
@@ -233,7 +241,7 @@ export function diffExcerpt(diff: string): string[] {
 function describeExplanation(record: DriftEvidenceRecord, zone: string | undefined): string {
   const { kind, proposal, evidence } = record.explanation;
   const named = proposal
-    ? `${proposal.id}${proposal.title ? ` ${proposal.title}` : ''} (${proposal.file})`
+    ? `${proposal.id}${proposal.title ? ` ${oneLine(proposal.title)}` : ''} (${proposal.file})`
     : '';
   if (kind === 'applied-not-merged') {
     const pull = evidence?.pullRequest ? ` from pull request #${evidence.pullRequest}` : '';

@@ -8,6 +8,7 @@ import {
   headline,
   isEmptyDigest,
   OUTSIDE_TITLE,
+  oneLine,
   periodText,
   SECTIONS,
   summaryText,
@@ -71,8 +72,8 @@ function outsideSection(digest: Digest): string[] {
 // or links. The pull-request comment's escape handles markup and @mentions; an issue also links `#12`
 // and bare URLs, so a zero-width space after `#` and inside `http://` / `www.` keeps them text, and
 // --post cannot ping a team, reference an issue or link a site a record names.
-function escapeMarkdown(text: string): string {
-  return escapeMarkup(text)
+export function escapeMarkdown(text: string): string {
+  return escapeMarkup(oneLine(text))
     .replace(/~/g, '\\~')
     .replace(/#(?=\d)/g, '#\u200b')
     .replace(/\b(https?)(?=:\/\/)/gi, '$1\u200b')

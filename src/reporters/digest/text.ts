@@ -7,6 +7,7 @@ import {
   headline,
   isEmptyDigest,
   OUTSIDE_TITLE,
+  oneLine,
   periodText,
   SECTIONS,
   summaryText,
@@ -47,5 +48,5 @@ export function renderDigestText(digest: Digest): string {
 /** `  label: text`, the labels padded to one width. */
 function factLines(facts: readonly [string, string][]): string[] {
   const width = Math.max(...facts.map(([label]) => label.length)) + 1;
-  return facts.map(([label, text]) => `  ${`${label}:`.padEnd(width)} ${text}`);
+  return facts.map(([label, text]) => `  ${`${label}:`.padEnd(width)} ${oneLine(text)}`);
 }

@@ -10,6 +10,7 @@ import { Temporal } from 'temporal-polyfill';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import type { Schedule, ScheduleEntry } from '../../schedule/model.js';
 import type { Occurrence } from '../../windows/model.js';
+import { oneLine } from '../digest/describe.js';
 import { conflictText, stateText, targetsText } from './describe.js';
 
 export function renderScheduleIcs(schedule: Schedule): string {
@@ -21,7 +22,7 @@ export function renderScheduleIcs(schedule: Schedule): string {
       sequence: entry.revision,
       stamp,
       ...times(entry.startMs, entry.occupiedEndMs, entry.timezone),
-      summary: `${entry.id} ${entry.title} (${stateText(entry)})`,
+      summary: `${entry.id} ${oneLine(entry.title)} (${stateText(entry)})`,
       description: describeEntry(entry),
       status: entry.state === 'ready' ? ICalEventStatus.CONFIRMED : ICalEventStatus.TENTATIVE,
       categories: [{ name: 'change' }, { name: entry.type }],

@@ -7,6 +7,7 @@ import { zoneClock } from '../../core/zone-clock.js';
 import type { Schedule, ScheduleEntry } from '../../schedule/model.js';
 import type { Occurrence } from '../../windows/model.js';
 import { toIsoLocal } from '../../windows/time-text.js';
+import { oneLine } from '../digest/describe.js';
 import { conflictText, stateText, targetsText } from './describe.js';
 
 const NO_SITE = '(no site)';
@@ -88,5 +89,5 @@ function label(text: string): string {
 }
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return oneLine(text).replace(/\|/g, '\\|');
 }

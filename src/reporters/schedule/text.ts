@@ -1,5 +1,6 @@
 import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../../core/time.js';
 import type { Schedule } from '../../schedule/model.js';
+import { oneLine } from '../digest/describe.js';
 import { conflictText, stateText, targetsText } from './describe.js';
 
 /** `netchange schedule`: one block per change in start order, then the windows of the period. */
@@ -13,7 +14,7 @@ export function renderScheduleText(schedule: Schedule): string {
   for (const entry of schedule.changes) {
     const marker = entry.conflicts.length > 0 ? '⚠' : '·';
     lines.push(
-      `${marker} ${formatSpanLocalAndUtc(entry.startMs, entry.occupiedEndMs, entry.timezone)}  ${entry.id} — ${entry.title}`,
+      `${marker} ${formatSpanLocalAndUtc(entry.startMs, entry.occupiedEndMs, entry.timezone)}  ${entry.id} — ${oneLine(entry.title)}`,
       `    ${stateText(entry)} · ${entry.type} · ${targetsText(entry)}`,
       ...(entry.occupiedEndMs > entry.endMs
         ? [`    rollback time reserved until ${formatLocalAndUtc(entry.occupiedEndMs, entry.timezone)}`]
