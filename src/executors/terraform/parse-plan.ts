@@ -24,10 +24,10 @@ export function parseTerraformPlan(plan: unknown, redactor: Redactor): Terraform
   const outputChanges = isObject(document.output_changes) ? document.output_changes : {};
   for (const [name, entry] of Object.entries(outputChanges).sort(([a], [b]) => a.localeCompare(b))) {
     if (!isObject(entry)) continue;
-    const action = toAction(asArray(entry.actions));
+    const { action, rawActions } = toAction(asArray(entry.actions));
     if (action === 'no-op') continue;
     const sensitive = entry.before_sensitive === true || entry.after_sensitive === true;
-    const output: OutputChange = { name, action, sensitive };
+    const output: OutputChange = { name, action, ...(rawActions ? { rawActions } : {}), sensitive };
     const before = redactor.redactValue(maskSensitive(entry.before, entry.before_sensitive, redactor));
     const after = redactor.redactValue(maskSensitive(entry.after, entry.after_sensitive, redactor));
     if (before !== null && before !== undefined) output.before = before;
@@ -47,7 +47,7 @@ export function parseTerraformPlan(plan: unknown, redactor: Redactor): Terraform
 function toResourceChange(entry: unknown, redactor: Redactor): ResourceChange[] {
   if (!isObject(entry) || !isObject(entry.change)) return [];
   const change = entry.change;
-  const action = toAction(asArray(change.actions));
+  const { action, rawActions } = toAction(asArray(change.actions));
   const movedFrom = typeof entry.previous_address === 'string' ? entry.previous_address : undefined;
   const importing = change.importing !== undefined && change.importing !== null;
   if (action === 'no-op' && !movedFrom && !importing) return [];
@@ -58,6 +58,7 @@ function toResourceChange(entry: unknown, redactor: Redactor): ResourceChange[] 
     type: String(entry.type ?? ''),
     mode: String(entry.mode ?? 'managed'),
     action,
+    ...(rawActions ? { rawActions } : {}),
     attributes: attributeChanges(before, after, change.after_unknown),
   };
   if (typeof entry.action_reason === 'string') resource.reason = entry.action_reason;
@@ -82,11 +83,22 @@ function learnSensitiveVariables(document: JsonObject, redactor: Redactor): void
   }
 }
 
-function toAction(actions: unknown[]): ResourceAction {
+/** Actions Terraform plans for one object alone. */
+const SINGLE_ACTIONS: readonly ResourceAction[] = ['no-op', 'create', 'update', 'delete', 'read', 'forget'];
+
+/**
+ * Terraform's action list as one action: a single known action, or `replace` for create and delete
+ * in either order.
+ * why: anything else (a newer Terraform's `create` + `forget`, an empty list) fails closed as
+ * `unknown` with its raw names, so it is shown, counted, hashed and applied, never dropped as no-op.
+ */
+function toAction(actions: unknown[]): { action: ResourceAction; rawActions?: string[] } {
   const list = actions.map(String);
-  if (list.includes('create') && list.includes('delete')) return 'replace';
-  const [first] = list;
-  return first === 'create' || first === 'update' || first === 'delete' || first === 'read' ? first : 'no-op';
+  const [first, second] = list;
+  const single = list.length === 1 ? SINGLE_ACTIONS.find((action) => action === first) : undefined;
+  if (single) return { action: single };
+  if (list.length === 2 && [first, second].sort().join(',') === 'create,delete') return { action: 'replace' };
+  return { action: 'unknown', rawActions: list };
 }
 
 function attributeChanges(before: unknown, after: unknown, afterUnknown: unknown): AttributeChange[] {

@@ -4,7 +4,7 @@
  */
 import type { Removal, ResultOf, TextColors } from '../executor.js';
 import { escapeCell, escapeMarkdown, fenced, formatValue } from '../markdown.js';
-import type { AttributeChange, ResourceChange, TerraformRun } from './types.js';
+import type { AttributeChange, ResourceAction, ResourceChange, TerraformRun } from './types.js';
 
 type TerraformResult = ResultOf<'terraform', TerraformRun>;
 
@@ -24,7 +24,8 @@ export function terraformSummary(step: TerraformResult): string | undefined {
 
 /**
  * `+3 ~1 −2` (create, update, delete; a replace counts as one create and one delete, as Terraform's
- * own `Plan:` line does), or `2 outputs change`; undefined when nothing changes.
+ * own `Plan:` line does), then `1 to forget` and any action netchange does not know by its name, or
+ * `2 outputs change`; undefined when nothing changes.
  */
 export function terraformChangeLine(step: TerraformResult): string | undefined {
   const run = step.terraform;
@@ -32,23 +33,35 @@ export function terraformChangeLine(step: TerraformResult): string | undefined {
   let create = 0;
   let update = 0;
   let destroy = 0;
+  const others = new Map<string, number>();
   for (const resource of run.resources) {
     if (resource.action === 'create' || resource.action === 'replace') create += 1;
     if (resource.action === 'delete' || resource.action === 'replace') destroy += 1;
     if (resource.action === 'update') update += 1;
+    if (resource.action === 'forget' || resource.action === 'unknown') {
+      const label = actionLabel(resource);
+      others.set(label, (others.get(label) ?? 0) + 1);
+    }
   }
-  if (create + update + destroy > 0) return `+${create} ~${update} −${destroy}`;
+  const parts = create + update + destroy > 0 ? [`+${create} ~${update} −${destroy}`] : [];
+  for (const [label, count] of others) parts.push(`${count} to ${label}`);
+  if (parts.length > 0) return parts.join(', ');
   const outputs = run.outputs.length;
   if (outputs > 0) return `${outputs} ${outputs === 1 ? 'output changes' : 'outputs change'}`;
   return undefined;
 }
 
-/** Resources the plan deletes or replaces (a replace destroys the object first). */
+/**
+ * Resources the plan deletes, replaces (a replace destroys the object first) or forgets (Terraform
+ * stops managing it); an action netchange does not know is listed too, by its name.
+ */
 export function terraformRemovals(step: TerraformResult): Removal[] {
   return (step.terraform?.resources ?? [])
-    .filter((resource) => resource.action === 'delete' || resource.action === 'replace')
-    .map((resource) => ({ target: resource.address, what: resource.action }));
+    .filter((resource) => REMOVING_ACTIONS.has(resource.action))
+    .map((resource) => ({ target: resource.address, what: actionLabel(resource) }));
 }
+
+const REMOVING_ACTIONS = new Set<ResourceAction>(['delete', 'replace', 'forget', 'unknown']);
 
 /** Tables of resources and outputs, the apply summary, then (with `details`) attribute changes. */
 export function terraformMarkdown(step: TerraformResult, details: boolean): string[] {
@@ -68,7 +81,7 @@ export function terraformMarkdown(step: TerraformResult, details: boolean): stri
     lines.push('| Output | Action | Value |', '|---|---|---|');
     for (const output of run.outputs) {
       lines.push(
-        `| \`${escapeCell(output.name)}\` | ${output.action} | ${escapeCell(formatValue(output.after ?? output.before))} |`,
+        `| \`${escapeCell(output.name)}\` | ${escapeCell(actionLabel(output))} | ${escapeCell(formatValue(output.after ?? output.before))} |`,
       );
     }
     lines.push('');
@@ -91,7 +104,8 @@ export function terraformText(step: TerraformResult, colors: TextColors): string
       `    ${resourceActionLabel(resource).padEnd(8)} ${resource.address}${resource.reason ? colors.dim(` (${resource.reason.replace(/_/g, ' ')})`) : ''}`,
     );
   }
-  for (const output of step.terraform.outputs) lines.push(`    output   ${output.name} (${output.action})`);
+  for (const output of step.terraform.outputs)
+    lines.push(`    output   ${output.name} (${actionLabel(output)})`);
   return lines;
 }
 
@@ -107,14 +121,14 @@ export function terraformCounts(step: TerraformResult): string[] {
 export function terraformDiffTails(step: TerraformResult): string[] {
   return (step.terraform?.resources ?? []).map(
     (resource) =>
-      `- \`${resource.address}\`: ${resource.action}, ${resource.attributes.length} attribute${resource.attributes.length === 1 ? '' : 's'}`,
+      `- \`${resource.address}\`: ${actionLabel(resource)}, ${resource.attributes.length} attribute${resource.attributes.length === 1 ? '' : 's'}`,
   );
 }
 
 /** Per resource: its action. */
 export function terraformApplyDetails(step: TerraformResult): string[] {
   return (step.terraform?.resources ?? []).map(
-    (resource) => `  - \`${resource.address}\`: ${resource.action}`,
+    (resource) => `  - \`${resource.address}\`: ${actionLabel(resource)}`,
   );
 }
 
@@ -124,24 +138,42 @@ export function terraformEvidence(step: TerraformResult): { summary: string; dif
   if (!run) return undefined;
   const count = (action: string) => run.resources.filter((resource) => resource.action === action).length;
   const replaced = count('replace');
-  const summary = `${count('create') + replaced} to add, ${count('update')} to change, ${count('delete') + replaced} to destroy`;
+  const others = new Map<string, number>();
+  for (const resource of run.resources) {
+    if (resource.action !== 'forget' && resource.action !== 'unknown') continue;
+    others.set(actionLabel(resource), (others.get(actionLabel(resource)) ?? 0) + 1);
+  }
+  const summary = [
+    `${count('create') + replaced} to add, ${count('update')} to change, ${count('delete') + replaced} to destroy`,
+    ...[...others].map(([label, number]) => `${number} to ${label}`),
+  ].join(', ');
   const lines = run.resources.map((resource) => {
     const attributes = resource.attributes.map(
       (attribute) =>
         `    ${attribute.path}: ${JSON.stringify(attribute.before) ?? 'null'} -> ${attribute.unknownAfter ? '(known after apply)' : (JSON.stringify(attribute.after) ?? 'null')}`,
     );
-    return [`${resource.action} ${resource.address}`, ...attributes].join('\n');
+    return [`${actionLabel(resource)} ${resource.address}`, ...attributes].join('\n');
   });
   return lines.length > 0 ? { summary, diff: `${lines.join('\n')}\n` } : { summary };
 }
 
-/** `create`, `update`, `replace`, `delete`, `read`, `move`, `import`, combined when both apply. */
+/**
+ * `create`, `update`, `replace`, `delete`, `read`, `forget`, `move`, `import`, combined when both
+ * apply; an action netchange does not know by Terraform's own names.
+ */
 export function resourceActionLabel(resource: ResourceChange): string {
   const parts: string[] = [];
-  if (resource.action !== 'no-op') parts.push(resource.action);
+  if (resource.action !== 'no-op') parts.push(actionLabel(resource));
   if (resource.movedFrom) parts.push('move');
   if (resource.importing) parts.push('import');
   return parts.join(' + ') || 'no-op';
+}
+
+/** The action by its name; one netchange does not know by Terraform's raw names (`create/forget`). */
+function actionLabel(change: { action: ResourceAction; rawActions?: string[] }): string {
+  if (change.action !== 'unknown') return change.action;
+  const raw = (change.rawActions ?? []).join('/');
+  return raw === '' ? 'unknown action' : raw;
 }
 
 function resourceReason(resource: ResourceChange): string {
@@ -158,6 +190,7 @@ const ATTRIBUTE_SIGN: Record<string, string> = {
   update: '~',
   replace: '~',
   read: ' ',
+  forget: '-',
   'no-op': ' ',
 };
 

@@ -120,16 +120,23 @@ async function runTerraformSerially(
 
     const planFile = path.join(scratch, 'tfplan');
     const check = context.mode === 'check';
-    // why: in check mode `-detailed-exitcode` says whether anything would change (exit 2), which
-    // covers what the plan JSON leaves out; `-refresh-only` (drift) plans only what changed outside.
-    const checkOptions = check
-      ? ['-detailed-exitcode', ...(context.terraformRefreshOnly ? ['-refresh-only'] : [])]
-      : [];
+    // why: `-detailed-exitcode` says whether anything would change (exit 2), which covers what the
+    // plan JSON leaves out: check mode reports it, and apply never skips a plan Terraform would apply.
+    // `-refresh-only` (drift) plans only what changed outside.
+    const refreshOnly = check && context.terraformRefreshOnly ? ['-refresh-only'] : [];
     const plan = await terraform(
-      ['plan', '-input=false', '-no-color', ...checkOptions, `-out=${planFile}`, ...varFileArgs],
+      [
+        'plan',
+        '-input=false',
+        '-no-color',
+        '-detailed-exitcode',
+        ...refreshOnly,
+        `-out=${planFile}`,
+        ...varFileArgs,
+      ],
       'plan',
     );
-    const pendingChanges = check && plan.exitCode === 2;
+    const pendingChanges = plan.exitCode === 2;
     const planProblem = pendingChanges ? undefined : toolProblem(plan, 'plan', context);
     if (planProblem) return finish(planProblem);
 
@@ -166,7 +173,8 @@ async function runTerraformSerially(
         terraform: run,
       });
     }
-    if (!run.hasChanges) return finish({ status: 'applied', changed: false, terraform: run, exitCode: 0 });
+    if (!run.hasChanges && !pendingChanges)
+      return finish({ status: 'applied', changed: false, terraform: run, exitCode: 0 });
     const apply = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', planFile], 'apply');
     const applyProblem = toolProblem(apply, 'apply', context);
     if (applyProblem)

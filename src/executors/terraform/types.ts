@@ -1,6 +1,19 @@
 /** What a Terraform step produces: resource and output changes (sensitive values masked). */
 
-export type ResourceAction = 'create' | 'update' | 'delete' | 'replace' | 'read' | 'no-op';
+/**
+ * What Terraform does to a resource or output. `forget` removes it from the state and leaves the real
+ * object (a `removed` block with `destroy = false`). `unknown`: an action list netchange does not
+ * know, kept in `rawActions` and treated as a change.
+ */
+export type ResourceAction =
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'replace'
+  | 'read'
+  | 'forget'
+  | 'unknown'
+  | 'no-op';
 
 /** One attribute that differs between before and after (sensitive values already masked). */
 export interface AttributeChange {
@@ -19,6 +32,11 @@ export interface ResourceChange {
   /** `managed` resource or `data` source. */
   mode: string;
   action: ResourceAction;
+  /**
+   * Terraform's own action list when `action` is `unknown` (e.g. `["create", "forget"]`).
+   * why: a newer Terraform's action must fail closed: shown by its raw name, never read as no-op.
+   */
+  rawActions?: string[];
   /** Terraform's reason for the action (e.g. `replace_because_cannot_update`). */
   reason?: string;
   /** Attributes that force a replacement, as dotted paths. */
@@ -33,6 +51,8 @@ export interface ResourceChange {
 export interface OutputChange {
   name: string;
   action: ResourceAction;
+  /** Terraform's own action list when `action` is `unknown`. */
+  rawActions?: string[];
   before?: unknown;
   after?: unknown;
   sensitive: boolean;
