@@ -72,14 +72,14 @@ function teamsMessage(
   const body: AdaptiveCard['body'] = [
     {
       type: 'TextBlock',
-      text: truncateText(notification.title, 200),
+      text: truncateText(escapeTeamsMarkdown(notification.title), 200),
       size: 'Large',
       weight: 'Bolder',
       wrap: true,
     },
     {
       type: 'TextBlock',
-      text: truncateText(notification.summary, TEAMS_LIMITS.textBlock),
+      text: truncateText(escapeTeamsMarkdown(notification.summary), TEAMS_LIMITS.textBlock),
       color: TONE_COLOR[notification.tone],
       wrap: true,
     },
@@ -87,16 +87,17 @@ function teamsMessage(
   if (notification.facts.length > 0) {
     body.push({
       type: 'FactSet',
-      facts: notification.facts
-        .slice(0, TEAMS_LIMITS.facts)
-        .map((fact) => ({ title: truncateText(fact.label, 100), value: truncateText(fact.value, 500) })),
+      facts: notification.facts.slice(0, TEAMS_LIMITS.facts).map((fact) => ({
+        title: truncateText(escapeTeamsMarkdown(fact.label), 100),
+        value: truncateText(escapeTeamsMarkdown(fact.value), 500),
+      })),
     });
   }
   for (const section of sections) {
     body.push(
       {
         type: 'TextBlock',
-        text: truncateText(section.heading, 200),
+        text: truncateText(escapeTeamsMarkdown(section.heading), 200),
         weight: 'Bolder',
         spacing: 'Medium',
         wrap: true,
@@ -105,7 +106,7 @@ function teamsMessage(
       {
         type: 'TextBlock',
         text: joinLinesWithin(
-          section.lines.map((line) => `- ${line}`),
+          section.lines.map((line) => `- ${escapeTeamsMarkdown(line)}`),
           TEAMS_LIMITS.textBlock,
         ),
         wrap: true,
@@ -135,6 +136,24 @@ function teamsMessage(
     type: 'message',
     attachments: [{ contentType: ADAPTIVE_CARD_CONTENT_TYPE, contentUrl: null, content: card }],
   };
+}
+
+/**
+ * Text shown as itself in a TextBlock or FactSet, which Teams renders as Markdown. why: the text comes
+ * from proposals; `[Approve here](https://…)` would be a link and `**URGENT**` bold in the other
+ * team's channel. Markdown's punctuation is backslash-escaped (CommonMark; Teams desktop and web
+ * show the character, clients that ignore escapes show the backslash: literal either way; with `[`
+ * and `]` escaped no `(…)` can make a link), a line start that would open a heading or list is
+ * escaped, and a zero-width space after a URL's
+ * scheme or `www` keeps a bare address from being linked.
+ */
+export function escapeTeamsMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_[\]<>~]/g, (character) => `\\${character}`)
+    .replace(/^(\s*)([-+#])/, '$1\\$2')
+    .replace(/^(\s*\d+)\.(?=\s|$)/, '$1\\.')
+    .replace(/\b(https?|ftp|mailto)(?=:)/gi, '$1\u200b')
+    .replace(/\b(www)(?=\.)/gi, '$1\u200b');
 }
 
 function byteLength(value: unknown): number {
