@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ScheduledChange } from '../core/model.js';
-import { createConflictIndex, findConflicts, freeSlots } from './find.js';
+import type { ChangeSubject, ScheduledChange } from '../core/model.js';
+import { createConflictIndex, findConflicts, freeSlots, scheduledChangeOf } from './find.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-12-06T08:00:00Z');
@@ -124,5 +124,55 @@ describe('createConflictIndex: the intervals a change may not overlap', () => {
 
     expect(freeSlots(() => busy, T0 + HOUR, HOUR)).toEqual([span(4, 5)]);
     expect(freeSlots(() => [span(1, 2), span(3.5, 4)], T0, HOUR, 2)).toEqual([span(0, 1), span(2, 3)]);
+  });
+});
+
+describe('scheduledChangeOf: Terraform stacks', () => {
+  function subjectWith(id: string, terraform: { dir: string; workspace?: string }): ChangeSubject {
+    return {
+      file: `changes/${id}.yaml`,
+      proposal: {
+        id,
+        title: id,
+        type: 'normal',
+        domain: 'sdwan',
+        requester: { team: 'netops', github: 'alice' },
+        targets: {},
+        execution: [{ terraform }],
+      },
+      startMs: T0,
+      endMs: T0 + HOUR,
+      rollbackMs: 0,
+      timezone: 'UTC',
+    } as unknown as ChangeSubject;
+  }
+
+  it.each([
+    [
+      { dir: 'terraform/sdwan/', workspace: 'prod' },
+      { dir: 'terraform/sdwan', workspace: 'prod' },
+    ],
+    [
+      { dir: './terraform/sdwan', workspace: 'prod' },
+      { dir: 'terraform/sdwan', workspace: 'prod' },
+    ],
+    [
+      { dir: 'terraform//sdwan', workspace: 'prod' },
+      { dir: 'terraform/sdwan', workspace: 'prod' },
+    ],
+    [
+      { dir: 'terraform/../terraform/sdwan', workspace: 'prod' },
+      { dir: 'terraform/sdwan', workspace: 'prod' },
+    ],
+    [{ dir: 'terraform/sdwan' }, { dir: 'terraform/sdwan', workspace: 'default' }],
+  ])('%j and %j are one stack: overlapping changes conflict', (first, second) => {
+    const a = scheduledChangeOf(subjectWith('A', first));
+    const b = scheduledChangeOf(subjectWith('B', second));
+
+    const conflicts = findConflicts([a, b]);
+
+    expect(a.stacks).toEqual(b.stacks);
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]?.reasons).toContainEqual(expect.objectContaining({ kind: 'stack' }));
   });
 });

@@ -15,6 +15,7 @@ import type {
   ScheduledChange,
 } from '../core/model.js';
 import { toRfc3339Utc } from '../core/time.js';
+import { terraformStackKey } from '../executors/terraform/checks.js';
 
 export interface RedundancyGroup {
   name: string;
@@ -53,7 +54,7 @@ function computeScheduledChange(subject: ChangeSubject, source: ChangeSource): S
   const stacks = new Set<string>();
   const terraform = [...proposal.execution.map((step) => step.terraform), proposal.rollback?.terraform];
   for (const step of terraform) {
-    if (step) stacks.add(step.workspace ? `${step.dir}:${step.workspace}` : step.dir);
+    if (step) stacks.add(terraformStackKey(step));
   }
   const devices = subject.resolvedHosts ?? proposal.targets.devices ?? [];
   return {

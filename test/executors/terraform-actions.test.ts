@@ -138,3 +138,20 @@ describe('apply when the plan JSON lists nothing but terraform plan -detailed-ex
     expect(state).toContain('terraform_data');
   });
 });
+
+describe('a Terraform step without a workspace', () => {
+  it('runs in default, whatever workspace a step before it selected', async () => {
+    await write(
+      'terraform/workspaces/main.tf',
+      'resource "terraform_data" "w" {\n  input = terraform.workspace\n}\n',
+    );
+    const prod = await runTerraform({ dir: 'terraform/workspaces', workspace: 'prod' }, context());
+
+    const unnamed = await runTerraform({ dir: 'terraform/workspaces' }, context());
+    const named = await runTerraform({ dir: 'terraform/workspaces/', workspace: 'default' }, context());
+
+    expect(prod.terraform?.resources[0]?.attributes).toContainEqual({ path: 'input', after: 'prod' });
+    expect(unnamed.terraform?.resources[0]?.attributes).toContainEqual({ path: 'input', after: 'default' });
+    expect(terraformPlanHash(unnamed.terraform!)).toBe(terraformPlanHash(named.terraform!));
+  });
+});

@@ -17,6 +17,36 @@ const TERRAFORM_WORKSPACE = /^[A-Za-z0-9\-_.~$&+:=@]+$/;
 export const TERRAFORM_OUTPUT =
   /(^|\/)(\.terraform\/|[^/]*\.tfstate(\.backup)?$|[^/]*\.tfstate\.d\/|\.terraform\.lock\.hcl$|tfplan[^/]*$)/;
 
+/**
+ * A Terraform directory as one spelling (`./terraform/sdwan/`, `terraform//sdwan` and
+ * `terraform/../terraform/sdwan` are all `terraform/sdwan`).
+ * why: conflicts, locks, apply's committed-tree check and the run queue compare directories as
+ * text; two spellings of one stack must never pass as two stacks.
+ */
+export function normalTerraformDirectory(dir: string): string {
+  const normal = path.posix
+    .normalize(dir)
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
+  return normal === '' ? '.' : normal;
+}
+
+/** The workspace a step runs in: its `workspace`, or Terraform's `default` when it names none. */
+export function terraformWorkspace(step: TerraformStep): string {
+  return step.workspace ?? 'default';
+}
+
+/**
+ * What two Terraform steps must not change at once, as one text: the normal directory, and
+ * `:workspace` unless it is `default` (so a step without `workspace` is the same stack as one with
+ * `workspace: default`).
+ */
+export function terraformStackKey(step: TerraformStep): string {
+  const workspace = terraformWorkspace(step);
+  const dir = normalTerraformDirectory(step.dir);
+  return workspace === 'default' ? dir : `${dir}:${workspace}`;
+}
+
 /** Why Terraform would refuse (or misread) a workspace name, or undefined when it is fine. */
 export function invalidWorkspaceName(name: string): string | undefined {
   if (name.startsWith('-')) return 'it starts with "-", so terraform would read it as an option';
@@ -67,12 +97,18 @@ export function terraformArgumentProblems(step: TerraformCarrier): ArgumentProbl
 
 /** The root module directory. */
 export function terraformPathsRun(step: TerraformCarrier): string[] {
-  return [path.posix.normalize(settingsOf('terraform', step).dir)];
+  return [normalTerraformDirectory(settingsOf('terraform', step).dir)];
 }
 
-/** One lock per stack and workspace: `terraform/sdwan` with workspace `prod` is `terraform-sdwan-prod`. */
+/**
+ * One lock per stack and workspace: `terraform/sdwan` with workspace `prod` is `terraform-sdwan-prod`;
+ * in the `default` workspace (named or not) it is `terraform-sdwan`.
+ * why: the name without a workspace is the one locks had before a step without `workspace` meant
+ * `default`, so a lock held across the upgrade is still the same lock.
+ */
 export function terraformLockParts(step: TerraformCarrier): string[][] {
   const spec = settingsOf('terraform', step);
-  const stack = spec.dir.replace(/^(\.\/)?terraform\//, '');
-  return [['terraform', stack, ...(spec.workspace ? [spec.workspace] : [])]];
+  const stack = normalTerraformDirectory(spec.dir).replace(/^terraform\//, '');
+  const workspace = terraformWorkspace(spec);
+  return [['terraform', stack, ...(workspace === 'default' ? [] : [workspace])]];
 }

@@ -11,6 +11,7 @@ import { clockOf, commandOf, resolveStepPath, type StepContext } from '../contex
 import { type ProcessResult, runProcess } from '../run-process.js';
 import type { StepRunOf } from '../step-result.js';
 import { createTemporaryDirectory } from '../temporary-directory.js';
+import { normalTerraformDirectory, terraformWorkspace } from './checks.js';
 import { parseTerraformPlan } from './parse-plan.js';
 import { terraformPlanHash } from './plan-hash.js';
 import type { TerraformRun } from './types.js';
@@ -27,7 +28,11 @@ const directoryQueues = new Map<string, Promise<unknown>>();
 /** Runs one Terraform step. Never throws for the tool's failures: they come back as the step's status. */
 export async function runTerraform(step: TerraformStep, context: StepContext): Promise<TerraformStepRun> {
   const startedAt = toRfc3339Utc(clockOf(context)().getTime());
-  const directory = await resolveStepPath(context.repoRoot, step.dir, 'Terraform directory');
+  const directory = await resolveStepPath(
+    context.repoRoot,
+    normalTerraformDirectory(step.dir),
+    'Terraform directory',
+  );
   if (!directory.ok) return { ...directory.run, startedAt };
   const previous = directoryQueues.get(directory.absolutePath) ?? Promise.resolve();
   const current = previous.then(
@@ -69,8 +74,16 @@ async function runTerraformSerially(
       command: binary,
       args,
       cwd: directory,
-      // why: what Terraform and its providers put in TMPDIR goes with the step's private directory.
-      env: { ...context.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', TMPDIR: scratch },
+      // why: what Terraform and its providers put in TMPDIR goes with the step's private directory;
+      // TF_WORKSPACE would override the workspace the step selects.
+      env: {
+        ...context.env,
+        TF_IN_AUTOMATION: '1',
+        TF_INPUT: '0',
+        CHECKPOINT_DISABLE: '1',
+        TMPDIR: scratch,
+        TF_WORKSPACE: undefined,
+      },
       timeoutMs: Math.max(1, deadline - performance.now()),
       killGraceMs: context.killGraceMs,
       ...(context.signal ? { signal: context.signal } : {}),
@@ -108,15 +121,15 @@ async function runTerraformSerially(
     const initProblem = toolProblem(init, 'init', context);
     if (initProblem) return finish(initProblem);
 
-    if (step.workspace) {
-      const workspace = await terraform(
-        // why: after '--', a name that begins with '-' is a name, never an option of terraform.
-        ['workspace', 'select', '-or-create=true', '-no-color', '--', step.workspace],
-        'workspace',
-      );
-      const problem = toolProblem(workspace, 'workspace select', context);
-      if (problem) return finish(problem);
-    }
+    // why: every run selects its workspace, `default` when the step names none: the selection
+    // persists in `.terraform/environment`, so a step left to it would run wherever the last one ran.
+    // After '--', a name that begins with '-' is a name, never an option of terraform.
+    const workspace = await terraform(
+      ['workspace', 'select', '-or-create=true', '-no-color', '--', terraformWorkspace(step)],
+      'workspace',
+    );
+    const workspaceProblem = toolProblem(workspace, 'workspace select', context);
+    if (workspaceProblem) return finish(workspaceProblem);
 
     const planFile = path.join(scratch, 'tfplan');
     const check = context.mode === 'check';
