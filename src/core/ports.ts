@@ -56,6 +56,11 @@ export interface GitRepository {
    * files excluded), as git prints them. Empty when the paths are clean.
    */
   uncommittedChanges(paths: readonly string[]): Promise<string[]>;
+  /**
+   * Files under `paths` that git ignores (untracked and matched by .gitignore, info/exclude or the
+   * global excludes), each file listed even inside an ignored directory. Empty when there are none.
+   */
+  ignoredFiles(paths: readonly string[]): Promise<string[]>;
 }
 
 export interface WorkTreeState {

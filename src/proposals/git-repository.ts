@@ -206,6 +206,24 @@ export function createSimpleGitRepository(root: string, knownGitDirectory?: stri
       }
       return changed;
     },
+    async ignoredFiles(paths) {
+      if (paths.length === 0) return [];
+      let output: string;
+      try {
+        output = await git.run([
+          'ls-files',
+          '--others',
+          '--ignored',
+          '--exclude-standard',
+          '-z',
+          '--',
+          ...paths,
+        ]);
+      } catch (error) {
+        throw failed('git ls-files failed', error);
+      }
+      return output.split('\0').filter((file) => file !== '');
+    },
     async fileAt(ref, path) {
       try {
         return await git.run(['show', `${ref}:./${path}`]);

@@ -9,6 +9,7 @@ import type { GitRepository } from '../core/ports.js';
 import { stepsOf } from '../core/steps.js';
 import { formatLocalAndUtc } from '../core/time.js';
 import { EXECUTORS, executorOf } from '../executors/registry.js';
+import { TERRAFORM_CONFIGURATION, terraformLocalModules } from '../executors/terraform/modules.js';
 
 /** A previous apply of the same proposal at the same commit, as the evidence recorded it. */
 export interface PreviousApply {
@@ -62,9 +63,25 @@ export async function checkCommittedTree(input: CommittedTreeInput): Promise<str
       hint: 'apply runs only committed, reviewed proposals: commit the proposal and have the commit approved.',
     });
   }
-  const dirty = (await git.uncommittedChanges(pathsRunBy(subject, input.policyFiles))).filter(
+  const modules = await terraformModulesRunBy(git.root, subject);
+  if (modules.outside.length > 0) {
+    throw new NetchangeError(
+      'E_GATE',
+      `apply refused for ${id}: a Terraform module is loaded from outside the repository: ${modules.outside.join(', ')}`,
+      { hint: 'Move the module into the repository and have it reviewed; apply runs only committed code.' },
+    );
+  }
+  const paths = [...new Set([...pathsRunBy(subject, input.policyFiles), ...modules.inside])].sort();
+  const dirty = (await git.uncommittedChanges(paths)).filter(
     (file) => !TOOL_OUTPUT.some((pattern) => pattern.test(file)),
   );
+  // why: git status leaves ignored files out, but Terraform loads an ignored `*.tf` or `*.tfvars`
+  // all the same: in what a Terraform step runs they are unreviewed configuration.
+  const terraformPaths = [...terraformPathsOf(subject), ...modules.inside];
+  const ignored = (await git.ignoredFiles(terraformPaths)).filter(
+    (file) => TERRAFORM_CONFIGURATION.test(file) && !TOOL_OUTPUT.some((pattern) => pattern.test(file)),
+  );
+  dirty.push(...ignored.map((file) => `${file} (ignored by git)`));
   if (dirty.length > 0) {
     const shown = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? ` and ${dirty.length - 10} more` : '');
     throw new NetchangeError(
@@ -116,6 +133,30 @@ function describePreviousApply(last: PreviousApply, at: string): string {
   if (last.outcome === 'succeeded')
     return `already applied at commit ${commit} (evidence record #${last.sequence}: ${last.outcome}, by ${last.actor} at ${at})`;
   return `already ran at commit ${commit} (${last.outcome}) and did not apply (evidence record #${last.sequence}, by ${last.actor} at ${at})`;
+}
+
+/** The paths the proposal's Terraform steps run (directories and var files). */
+function terraformPathsOf(subject: ChangeSubject): string[] {
+  return stepsOf(subject.proposal).flatMap((step) =>
+    step.terraform ? EXECUTORS.terraform.pathsRun(step) : [],
+  );
+}
+
+/** The local modules every Terraform step of the proposal calls, read from the working tree. */
+async function terraformModulesRunBy(
+  repoRoot: string,
+  subject: ChangeSubject,
+): Promise<{ inside: string[]; outside: string[] }> {
+  const inside = new Set<string>();
+  const outside = new Set<string>();
+  for (const step of stepsOf(subject.proposal)) {
+    if (!step.terraform) continue;
+    const [dir = step.terraform.dir] = EXECUTORS.terraform.pathsRun(step);
+    const found = await terraformLocalModules(repoRoot, dir);
+    for (const module of found.inside) inside.add(module);
+    for (const source of found.outside) outside.add(`${source} (from ${dir})`);
+  }
+  return { inside: [...inside], outside: [...outside] };
 }
 
 /**

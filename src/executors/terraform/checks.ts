@@ -13,9 +13,11 @@ type TerraformCarrier = Carrying<'terraform', TerraformStep>;
 // Go's PathEscape leaves exactly these characters of a path segment unescaped.
 const TERRAFORM_WORKSPACE = /^[A-Za-z0-9\-_.~$&+:=@]+$/;
 
-// why: Terraform writes these into its directory on every init/plan/apply; they are not reviewed content.
+// why: Terraform writes these into its directory on every init/plan/apply; they are not reviewed
+// content. No plan file: netchange writes its plan into the step's private temp directory, so a
+// `tfplan…` file in the repository is someone's, and `tfplan_extra.tf` is configuration.
 export const TERRAFORM_OUTPUT =
-  /(^|\/)(\.terraform\/|[^/]*\.tfstate(\.backup)?$|[^/]*\.tfstate\.d\/|\.terraform\.lock\.hcl$|tfplan[^/]*$)/;
+  /(^|\/)(\.terraform\/|[^/]*\.tfstate(\.backup)?$|[^/]*\.tfstate\.d\/|\.terraform\.lock\.hcl$)/;
 
 /**
  * A Terraform directory as one spelling (`./terraform/sdwan/`, `terraform//sdwan` and
@@ -95,9 +97,19 @@ export function terraformArgumentProblems(step: TerraformCarrier): ArgumentProbl
   ];
 }
 
-/** The root module directory. */
+/**
+ * The root module directory and its var files (which may sit outside it: `../../vars/x.tfvars.json`).
+ * Local modules are found by reading the configuration (`terraformLocalModules`) where apply checks.
+ */
 export function terraformPathsRun(step: TerraformCarrier): string[] {
-  return [normalTerraformDirectory(settingsOf('terraform', step).dir)];
+  const spec = settingsOf('terraform', step);
+  const dir = normalTerraformDirectory(spec.dir);
+  const varFiles = (spec.varFiles ?? []).map((file) => normalTerraformDirectory(path.posix.join(dir, file)));
+  // why: a path out of the repository is no path git can check; the run refuses it (resolveStepPath).
+  return [
+    dir,
+    ...varFiles.filter((file) => file !== '..' && !file.startsWith('../') && !path.posix.isAbsolute(file)),
+  ];
 }
 
 /**

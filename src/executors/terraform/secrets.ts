@@ -61,7 +61,8 @@ export function tfvarsStrings(text: string): Record<string, string>[] {
   return pairs;
 }
 
-function decodeHclString(body: string): string {
+/** An HCL quoted string's body with its escapes decoded. */
+export function decodeHclString(body: string): string {
   return body.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)/g, (_escape, code: string) => {
     if (code.length > 1) return String.fromCodePoint(Number.parseInt(code.slice(1), 16));
     return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[code] ?? code;
