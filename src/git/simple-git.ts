@@ -164,6 +164,11 @@ export async function initGitRepository(directory: string): Promise<void> {
   await (await simpleGitIn(directory)).init(['--initial-branch=main']);
 }
 
+/** `git add` of exactly these repository-relative files (init's, so the first validate sees them tracked). */
+export async function stageFiles(root: string, files: readonly string[]): Promise<void> {
+  if (files.length > 0) await runGit(root, ['add', '--', ...files], undefined);
+}
+
 /** The sha of the last commit on HEAD that touched `file` (following renames), or undefined. */
 export async function lastCommitTouching(root: string, file: string): Promise<string | undefined> {
   const log = await (await simpleGitIn(root)).log({ file, maxCount: 1 });

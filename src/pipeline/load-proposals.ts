@@ -15,7 +15,12 @@ import { defaultPacksRoot } from '../packs/locate.js';
 import { resolvePolicyExtends } from '../packs/resolve.js';
 import { createHostResolver, type HostResolution, type HostResolver } from '../proposals/host-resolution.js';
 import { lintExtraVars } from '../proposals/lint.js';
-import { checkReferences, createPathChecker, type ReferenceResult } from '../proposals/references.js';
+import {
+  checkReferences,
+  createPathChecker,
+  type ReferenceResult,
+  trackedPathsOf,
+} from '../proposals/references.js';
 import { resolveSchedule } from '../proposals/schedule.js';
 import { checkTargets } from '../proposals/targets.js';
 import { checkToolArguments } from '../proposals/tool-arguments.js';
@@ -68,8 +73,8 @@ export interface LoadOptions {
    */
   knownIds?: (files: readonly string[]) => Promise<ReadonlyMap<string, string | undefined>>;
   /**
-   * The index's blob of each tracked file, when the caller lists it anyway; undefined when its
-   * listing failed, and the index is asked here.
+   * The index's blob of every tracked file, when the caller lists it anyway; undefined when its
+   * listing failed, and the index is asked here. It also says which files a step may name.
    */
   indexBlobs?: Promise<ReadonlyMap<string, string> | undefined>;
 }
@@ -121,13 +126,14 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
   });
   const dataFiles = policyDataFiles([workspace.config]);
   const changesPrefix = folderPrefix(workspace.config.paths.changes);
+  const index = await indexOf(workspace, options.indexBlobs);
   // why: the changes folder whole, not only the files that parse as proposals: a file can read as a
   // proposal to netchange and as an INI inventory or a play to Ansible.
   const checkPath = createPathChecker(
     workspace.root,
     (file) => dataFiles.has(file) || file.endsWith('.md') || file.startsWith(changesPrefix),
+    index ? trackedPathsOf(index) : undefined,
   );
-  const blobs = indexBlobsOf(workspace, selection.files, options.indexBlobs);
   // why: synchronous, file after file: small local files are read faster this way than through the
   // thread pool. The one await is for Python, at the first inventory the cache cannot answer: it then
   // imports Ansible while the rest are parsed, instead of starting after the loop (a quarter of a
@@ -155,9 +161,8 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
     for (const host of outcome.inventory.hostGroups.keys()) inventoryHosts.add(host);
     for (const site of outcome.inventory.hostSites.values()) inventorySites.add(site);
   }
-  const blobShas = await blobs;
   for (const loaded of proposals) {
-    const blob = blobShas.get(loaded.file);
+    const blob = index?.get(loaded.file);
     if (blob && loaded.subject) loaded.subject.blob = blob;
   }
   if (!options.files) await checkUniqueIds(workspace, proposals, selection.partial, options.knownIds);
@@ -175,14 +180,18 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
   };
 }
 
-async function indexBlobsOf(
+/**
+ * The index's blob of every tracked file: the caller's listing when it made one, else one asked
+ * here; undefined outside a git repository (nothing is tracked there, and nothing is refused for it).
+ */
+async function indexOf(
   workspace: Workspace,
-  files: readonly string[],
   listed: LoadOptions['indexBlobs'],
-): Promise<ReadonlyMap<string, string>> {
+): Promise<ReadonlyMap<string, string> | undefined> {
   const known = await listed?.catch(() => undefined);
   if (known) return known;
-  return workspace.git ? workspace.git.blobShas(files) : new Map<string, string>();
+  if (!workspace.git) return undefined;
+  return (await workspace.git.workTreeState()).blobs;
 }
 
 /** The usable proposals as subjects, and every finding (for commands that only need subjects). */

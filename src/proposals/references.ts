@@ -15,20 +15,51 @@ type PathCheck = { ok: true; absolutePath: string } | { ok: false; message: stri
  * realpath and one stat, not 5,000. `isData` says which repository-relative files netchange reads
  * as data (proposals, policy files, Markdown): a step may not name one, because a pull request can
  * change data without a code review, so a playbook or inventory written into one would run unreviewed.
+ * `tracked`: the paths git tracks (the index), when the root is a git repository; a step may name
+ * only those.
  */
 export function createPathChecker(
   root: string,
   isData: (relative: string) => boolean = () => false,
+  tracked?: TrackedPaths,
 ): (relative: string, kind: 'file' | 'directory') => PathCheck {
   const checked = new Map<string, PathCheck>();
   return (relative, kind) => {
     const key = `${kind}:${relative}`;
     let result = checked.get(key);
     if (!result) {
-      result = checkPath(root, relative, kind, isData);
+      result = checkPath(root, relative, kind, isData, tracked);
       checked.set(key, result);
     }
     return result;
+  };
+}
+
+/** Whether git tracks a repository-relative file, or any file under a directory. */
+export interface TrackedPaths {
+  has(relative: string, kind: 'file' | 'directory'): boolean;
+}
+
+/**
+ * The tracked paths of an index listing (repository-relative path → blob).
+ * why: the folders are collected on the first directory asked about, not for every run.
+ */
+export function trackedPathsOf(index: ReadonlyMap<string, unknown>): TrackedPaths {
+  let folders: Set<string> | undefined;
+  const foldersOfIndex = (): Set<string> => {
+    if (folders) return folders;
+    folders = new Set();
+    for (const file of index.keys()) {
+      for (let slash = file.lastIndexOf('/'); slash > 0; slash = file.lastIndexOf('/', slash - 1)) {
+        const folder = file.slice(0, slash);
+        if (folders.has(folder)) break;
+        folders.add(folder);
+      }
+    }
+    return folders;
+  };
+  return {
+    has: (relative, kind) => (kind === 'file' ? index.has(relative) : foldersOfIndex().has(relative)),
   };
 }
 
@@ -37,6 +68,7 @@ function checkPath(
   relative: string,
   kind: 'file' | 'directory',
   isData: (relative: string) => boolean,
+  tracked: TrackedPaths | undefined,
 ): PathCheck {
   const resolved = resolveInsideRepository(root, relative, { file: '' });
   if (!resolved.ok)
@@ -56,6 +88,19 @@ function checkPath(
       .split(path.sep)
       .join('/'),
   );
+  // why: only what the repository holds may reach a tool. A file git does not track was not
+  // reviewed, and on a runner it can be one a job wrote: a vault password file, say, which a step
+  // naming it as an inventory or a Terraform var file would quote in the tool's errors or host list.
+  // The file read is the one a symlink leads to, so that is the one git must track.
+  const real = names[1] ?? names[0] ?? relative;
+  if (tracked && !tracked.has(real, kind)) {
+    const what = kind === 'directory' ? 'holds no file tracked by git' : 'is not tracked by git';
+    return {
+      ok: false,
+      message: `'${relative}'${real === names[0] ? '' : ` (a symlink to '${real}')`} ${what}`,
+      hint: 'netchange runs only what the repository holds: add it to git (git add) and commit it with the proposal, so reviewers see what runs.',
+    };
+  }
   if (kind === 'file' && names.some(isData)) {
     return {
       ok: false,

@@ -3,10 +3,10 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Temporal } from 'temporal-polyfill';
-import { usageError } from '../core/errors.js';
+import { NetchangeError, usageError } from '../core/errors.js';
 import { isValidTimeZone } from '../core/time.js';
 import { makeDirectory } from '../documents/write-paths.js';
-import { initGitRepository, isInsideWorkTree } from '../git/simple-git.js';
+import { initGitRepository, isInsideWorkTree, stageFiles } from '../git/simple-git.js';
 import type { UseCaseContext } from './context.js';
 import { type PackStarter, packStarter, SAMPLE_PROPOSAL, withPack } from './init-pack.js';
 import { findNextSlots } from './windows.js';
@@ -154,6 +154,22 @@ export async function initRepository(options: InitOptions): Promise<InitResult> 
     initialisedGit = true;
   }
   return { root, files: targets.map(({ target }) => target).sort(), initialisedGit, runnerLabels };
+}
+
+/**
+ * Stages the files init wrote, and only those.
+ * why: netchange runs only files git tracks (a step naming an untracked playbook is a reference
+ * error), so the starter validates clean only once its files are added; nothing is committed, so
+ * the first commit stays the user's.
+ */
+export async function stageStarterFiles(root: string, files: readonly string[]): Promise<void> {
+  try {
+    await stageFiles(root, files);
+  } catch (error) {
+    throw new NetchangeError('E_GIT', `git add of the starter files failed: ${(error as Error).message}`, {
+      hint: 'Check that git works in the directory, then run git add . there.',
+    });
+  }
 }
 
 const INIT_DIRECTORY_HINT = 'Name a directory you can write to, or a new one: netchange init DIR.';

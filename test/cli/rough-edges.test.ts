@@ -133,6 +133,7 @@ describe('a fresh repository', () => {
 async function inExample(args: readonly string[], files: Record<string, string> = {}) {
   const repository = await createRepository(files, { fromExample: true });
   try {
+    await repository.commit('the example');
     return await runCli(args, { cwd: repository.root, timeout: 60_000 });
   } finally {
     await repository.remove();

@@ -48,10 +48,13 @@ A pack is a starting point, not a compliance certificate: review what it require
 explain) and adapt it to your organisation (docs/policy-packs.md).
 
 Exit codes: 0 written, 2 usage error (files that exist without --force, an unknown --timezone,
---pack or --runner, a directory that cannot be written), 3 git failed (creating the repository).`,
+--pack or --runner, a directory that cannot be written), 3 git failed (creating the repository or
+staging the files it wrote).`,
     )
     .action(async (directory: string, flags: InitFlags) => {
-      const { initRepository, placeSampleInOpenWindow } = await import('../../use-cases/init.js');
+      const { initRepository, placeSampleInOpenWindow, stageStarterFiles } = await import(
+        '../../use-cases/init.js'
+      );
       const { cliContext } = await import('../context.js');
       const context = cliContext();
       const now = context.clock.now();
@@ -76,8 +79,9 @@ Exit codes: 0 written, 2 usage error (files that exist without --force, an unkno
       }
       if (!result.files.includes(codeowners.file)) result.files.push(codeowners.file);
       result.files.sort();
+      await stageStarterFiles(result.root, result.files);
       process.stdout.write(
-        `Created ${result.files.length} files in ${result.root}${result.initialisedGit ? ' (and a git repository)' : ''}:\n` +
+        `Created ${result.files.length} files in ${result.root}${result.initialisedGit ? ' (and a git repository)' : ''}, staged for your first commit (git add):\n` +
           `${result.files.map((file) => `  ${file}`).join('\n')}\n\n` +
           `Next: cd ${directory} && netchange validate && netchange plan\n\n` +
           `On GitHub, plan, apply (scheduled and emergency) and drift run on a self-hosted runner labelled ${result.runnerLabels.join(', ')},\n` +
