@@ -2,7 +2,7 @@
  * Compiles policies/change-control.yaml once per run: schema, then the checks a schema cannot make
  * (teams that exist, members in one kind of team, durations, CEL that compiles), each with its line.
  */
-import type { Temporal } from 'temporal-polyfill';
+import { Temporal } from 'temporal-polyfill';
 import type { ControlReference, Finding, Severity } from '../core/findings.js';
 import type { ApprovalRequest, Risk, TeamKind } from '../core/model.js';
 import type {
@@ -215,6 +215,9 @@ export function compileChangeControlPolicy(document: YamlDocument): {
         at,
         'Write a duration such as P2D (two days) or PT4H (four hours).',
       );
+    } else if (longerThanPolicyAllows(parsed)) {
+      report('error', `'${text}' is longer than ${MAX_POLICY_DURATION}`, at, LONG_DURATION_HINT);
+      return undefined;
     }
     return parsed;
   };
@@ -439,6 +442,13 @@ function compileReviews(
         [...at, 'every'],
         'Write how often the review is due, e.g. P6M (six months) or P1Y (a year).',
       );
+    } else if (longerThanPolicyAllows(interval)) {
+      report(
+        'error',
+        `review ${review.name}: '${review.every}' is longer than ${MAX_POLICY_DURATION}`,
+        [...at, 'every'],
+        LONG_DURATION_HINT,
+      );
     }
     if (review.lastReviewed !== undefined && startOfLocalDay(review.lastReviewed, 'UTC') === undefined) {
       report(
@@ -561,6 +571,30 @@ function teamHint(name: string, known: readonly string[]): string {
   return suggestion
     ? `Did you mean '${suggestion}'? Teams: ${known.join(', ')}.`
     : `Define it under teams, or use one of: ${known.join(', ')}.`;
+}
+
+/**
+ * The longest duration a change-control policy may give (lead time, retrospective, review interval).
+ * why: P99999999D reaches past the dates a clock can hold, and the first proposal it was added to
+ * crashed validate; no real notice or review period is longer than years.
+ */
+const MAX_POLICY_DURATION = 'P10Y';
+const LONG_DURATION_HINT =
+  'A policy duration is days, weeks or months, at most ten years (P10Y); a longer one is a typo.';
+// why: years and months have no fixed length; measured from one fixed day, so the check is the same every day.
+const MEASURED_FROM = '2000-01-01';
+
+function longerThanPolicyAllows(duration: Temporal.Duration): boolean {
+  try {
+    return (
+      Temporal.Duration.compare(duration, MAX_POLICY_DURATION, {
+        relativeTo: MEASURED_FROM,
+      }) > 0
+    );
+  } catch {
+    // why: so long that even the comparison leaves the range dates can have.
+    return true;
+  }
 }
 
 /** Parses a positive ISO 8601 duration, or undefined. */

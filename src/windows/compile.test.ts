@@ -106,6 +106,13 @@ describe('compileWindowPolicy errors (exit 2), each at its line', () => {
       "invalid horizon 'P3M'",
     ],
     [
+      'a horizon past two years',
+      '  - name: a\n    effect: deny\n    schedule: {cron: "0 1 * * *", duration: PT1H}\n',
+      'timezone: UTC\nhorizon: P99999999D',
+      4,
+      "horizon 'P99999999D' is longer than two years (P731D)",
+    ],
+    [
       'an RRULE with COUNT but no dated start',
       '  - name: a\n    effect: deny\n    schedule:\n      rrule: "FREQ=DAILY;COUNT=3"\n      start: "06:00"\n      duration: PT1H\n',
       undefined,

@@ -22,6 +22,11 @@ import { ensureCovered, mergeIntervals, overlappingOccurrences, upperBound } fro
 import { compileSchedule, describeScheduleForms, startKeyOf } from './schedule-forms/index.js';
 import { siteIndexOf, windowsAtSites } from './site-index.js';
 
+/**
+ * The longest horizon: P731D, two years. why: windows are expanded across it on every run, so
+ * P36500D cost seconds per validate and P99999999D ran for minutes before it crashed.
+ */
+const MAX_HORIZON_MS = 731 * DAY_MS;
 /** The longest duration of a repeating window: P366D. why: a larger one (P99999999999D) reaches past the dates a clock can hold. */
 const MAX_DURATION_MS = 366 * 24 * 3_600_000;
 
@@ -80,6 +85,12 @@ export function compileWindowPolicy(
       ['horizon'],
       `invalid horizon '${horizon}'`,
       'Give an ISO 8601 duration in weeks or days, e.g. P90D.',
+    );
+  } else if (horizonMs > MAX_HORIZON_MS) {
+    error(
+      ['horizon'],
+      `horizon '${horizon}' is longer than two years (P731D)`,
+      'The horizon is how far ahead a free slot is searched, and every window is expanded that far on each run: give weeks or days, e.g. P90D.',
     );
   }
 

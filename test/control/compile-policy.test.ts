@@ -61,6 +61,12 @@ describe('compileChangeControlPolicy', () => {
       "'P2X' is not a valid positive ISO 8601 duration",
     ],
     [
+      'a lead time past the dates a clock can hold',
+      POLICY.replace('leadTime: P2D', 'leadTime: P99999999D'),
+      'leadTime: P99999999D',
+      "'P99999999D' is longer than P10Y",
+    ],
+    [
       'a CEL condition that does not compile',
       POLICY.replace('"proposal.targets.devices.size() > 2"', '"proposal.targets.devices.size() >"'),
       'many-devices',
@@ -71,6 +77,15 @@ describe('compileChangeControlPolicy', () => {
       POLICY.replace('"proposal.risk != \'low\'"', '"proposl.risk != \'low\'"'),
       'rollback-required',
       'rule rollback-required: when is not a valid CEL boolean expression: Unknown variable: proposl',
+    ],
+    [
+      'a CEL condition reading a context field that does not exist (a typo)',
+      POLICY.replace(
+        '"proposal.targets.devices.size() > 2"',
+        "\"context.devicecount > 2 && 'context.x' != ''\"",
+      ),
+      'many-devices',
+      'risk rule many-devices: when is not a valid CEL boolean expression: context.devicecount does not exist (did you mean context.deviceCount?)',
     ],
     [
       'a CEL condition that cannot be a boolean',
