@@ -64,7 +64,41 @@ export function compileCel(source: string): { expression?: CelExpression; error?
   if (checked.type !== undefined && checked.type !== 'bool' && checked.type !== 'dyn') {
     return { error: `the expression yields ${checked.type}, not a boolean` };
   }
+  const unknown = unknownContextField(source);
+  if (unknown !== undefined) return { error: unknown };
   return { expression: { source, program } };
+}
+
+/** Every field `context` can have (celActivation in risk.ts builds it; docs/change-control.md lists it). */
+export const CONTEXT_FIELDS = [
+  'at',
+  'deviceCount',
+  'inventoryGroups',
+  'retrospectiveDue',
+  'risk',
+  'windows',
+  'windowsOpen',
+] as const;
+
+// why: quoted text is not code; `'context.x'` in a string reads no field.
+const STRING_LITERAL = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g;
+const CONTEXT_FIELD = /(?<![\w.])context\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/**
+ * Why a `context.name` the expression reads does not exist, or undefined when every one does.
+ * why: `context` is dyn (see celEnvironment), so the type check cannot see a misspelt field; at
+ * evaluation it was only a warning per proposal, and a risk rule reading `context.devicecount`
+ * never raised any risk. Its fields are fixed, so a misspelling is a policy error at its line.
+ */
+function unknownContextField(source: string): string | undefined {
+  const code = source.replace(STRING_LITERAL, '""');
+  for (const match of code.matchAll(CONTEXT_FIELD)) {
+    const field = match[1] ?? '';
+    if ((CONTEXT_FIELDS as readonly string[]).includes(field)) continue;
+    const near = CONTEXT_FIELDS.find((known) => known.toLowerCase() === field.toLowerCase());
+    return `context.${field} does not exist${near ? ` (did you mean context.${near}?)` : ''}; context has ${CONTEXT_FIELDS.join(', ')}`;
+  }
+  return undefined;
 }
 
 /**
