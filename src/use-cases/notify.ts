@@ -14,7 +14,7 @@ import { chatText } from '../notify/chat-text.js';
 import type { ChatName, Notification } from '../notify/model.js';
 import { buildSlackMessage } from '../notify/slack.js';
 import { describeApplyNotification } from '../notify/sources/apply-result.js';
-import { describeCabJson, describeCabMarkdown, describeCabPack, isCabPack } from '../notify/sources/cab.js';
+import { cabPackProblem, describeCabMarkdown, describeCabPack, isCabPack } from '../notify/sources/cab.js';
 import { describeDigestNotification } from '../notify/sources/digest.js';
 import type { NotificationSourceName } from '../notify/sources/registry.js';
 import { buildTeamsMessage } from '../notify/teams.js';
@@ -285,20 +285,26 @@ async function loadCabNotification(
         'Pass the file `netchange cab --format json` wrote, or its markdown.',
       );
     }
-    return [notEmptyPack(isCabPack(pack), describeCabJson(pack, link), request.file)];
+    if (!isCabPack(pack)) {
+      throw usageError(
+        `${request.file} is not a CAB pack: ${cabPackProblem(pack)}`,
+        'Pass the file `netchange cab --format json --output FILE` wrote (or its markdown), or leave out --file to assemble the pack now.',
+      );
+    }
+    return [describeCabPack(pack, link)];
   }
-  return [notEmptyPack(false, describeCabMarkdown(text, link), request.file)];
+  return [notEmptyPack(describeCabMarkdown(text, link), request.file)];
 }
 
 /**
- * A pack read from a file, refused when nothing in it reads as a pack. why: every pack `netchange
- * cab` writes has sections, even when they are empty, so a file with none (a wrong path, another
- * document) would otherwise be announced to the channel as "The pack is empty.".
+ * A markdown pack read from a file, refused when nothing in it reads as a pack. why: every pack
+ * `netchange cab` writes has sections, even when they are empty, so a file with none (a wrong path,
+ * another document) would otherwise be announced to the channel as "The pack is empty.".
  */
-function notEmptyPack(structured: boolean, notification: Notification, file: string): Notification {
-  if (structured || notification.sections.length > 0) return notification;
+function notEmptyPack(notification: Notification, file: string): Notification {
+  if (notification.sections.length > 0) return notification;
   throw usageError(
-    `${file} is not a CAB pack: it has no sections${/\.json$/i.test(file) ? ' (lists of changes)' : ' (## headings under a # title)'}`,
+    `${file} is not a CAB pack: it has no sections (## headings under a # title)`,
     'Pass the file `netchange cab --format markdown|json --output FILE` wrote, or leave out --file to assemble the pack now.',
   );
 }

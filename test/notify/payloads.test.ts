@@ -3,7 +3,7 @@ import { SLACK_LIMITS, TEAMS_LIMITS } from '../../src/notify/limits.js';
 import type { Notification } from '../../src/notify/model.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, retryAfterMs } from '../../src/notify/retry.js';
 import { buildSlackMessage } from '../../src/notify/slack.js';
-import { describeCabJson, describeCabMarkdown } from '../../src/notify/sources/cab.js';
+import { cabPackProblem, describeCabMarkdown } from '../../src/notify/sources/cab.js';
 import { buildTeamsMessage } from '../../src/notify/teams.js';
 import { checkSlackPayload, checkTeamsPayload } from './webhook-receiver.js';
 
@@ -176,23 +176,29 @@ describe('CAB pack from markdown', () => {
 });
 
 describe('CAB pack from JSON', () => {
-  it('lists each array of the pack (also one level down) by its items’ id and title', () => {
-    const pack = {
-      meeting: 'Tue 1 Dec 2026',
-      sinceLastMeeting: { failed: [{ id: 'CHG-13', title: 'SD-WAN policy' }], emergency: [] },
-      toAssess: [{ id: 'CHG-20', title: 'Replace core switch' }, { id: 'CHG-21' }],
-    };
-
-    const described = describeCabJson(pack);
-
-    expect(described.title).toBe('CAB pack for Tue 1 Dec 2026');
-    expect(described.sections).toEqual([
-      { heading: 'sinceLastMeeting · failed', lines: ['CHG-13 SD-WAN policy'] },
-      { heading: 'sinceLastMeeting · emergency', lines: [] },
-      { heading: 'toAssess', lines: ['CHG-20 Replace core switch', 'CHG-21'] },
-    ]);
-    expect(checkSlackPayload(buildSlackMessage(described))).toEqual([]);
-    expect(checkTeamsPayload(buildTeamsMessage(described))).toEqual([]);
+  it.each([
+    [
+      { meeting: 'Tue 1 Dec 2026', toAssess: [{ id: 'CHG-20', title: 'Replace core switch' }] },
+      "it has no 'schemaVersion: 1'",
+    ],
+    [{ title: 'x', a: [1] }, "it has no 'schemaVersion: 1'"],
+    [{ schemaVersion: 1, tool: { name: 'netchange' }, proposals: [] }, "it has no 'meeting' time"],
+    [
+      { schemaVersion: 1, meeting: '2026-12-10T00:00:00Z', toAssess: [], failures: [] },
+      "it has no 'emergencies' list",
+    ],
+    [
+      {
+        schemaVersion: 1,
+        meeting: '2026-12-10T00:00:00Z',
+        toAssess: [{ id: 'CHG-1' }],
+        failures: [],
+        emergencies: [],
+      },
+      "an entry of 'toAssess' is not a card",
+    ],
+  ])('refuses what is not a pack: %j', (value, problem) => {
+    expect(cabPackProblem(value)).toBe(problem);
   });
 });
 
@@ -204,7 +210,7 @@ describe('describeCabMarkdown on the pack netchange cab writes', () => {
 
     expect(notification.title).toBe('netchange CAB pack: Thu 3 Dec 2026 15:00 CST (21:00Z)');
     expect(notification.sections).toEqual([
-      { heading: 'Since the last meeting', lines: ['CHG-1 Add VLAN 40: failed'] },
+      { heading: 'Since the last meeting', lines: ['Failed (1): CHG-1 Add VLAN 40: failed'] },
       { heading: 'To assess', lines: ['CHG-2 Core OSPF (high)'] },
     ]);
   });
