@@ -12,9 +12,28 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
 }
 
-/** Text inside a markdown table cell. */
+/**
+ * Text inside a markdown table cell, shown as written: `<`, `>` and `&` as HTML does, and the
+ * characters that end a cell or open a code span (`|`, `` ` ``, `\`) as character references;
+ * line breaks as spaces.
+ * why: the text is the proposal's or the tool's (a Terraform variable key, an output value); raw,
+ * `</td></table><h1>APPROVED</h1>` would reach the pull-request comment as HTML. A `\|` escape is
+ * not enough: a backslash before it (`a\|b`) escapes the backslash and the pipe ends the cell.
+ */
 export function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return escapeHtml(text)
+    .replace(/[|\\`]/g, (character) => `&#${character.charCodeAt(0)};`)
+    .replace(/\r\n|\r|\n/g, ' ');
+}
+
+/**
+ * Code inside a markdown table cell: a code span, or `<code>` around escaped text when a backtick,
+ * pipe, backslash or line break would break the span or the cell.
+ * why: inside a code span nothing can be escaped, and a table splits cells before it reads spans.
+ */
+export function codeCell(text: string): string {
+  if (text !== '' && text.trim() === text && !/[`|\\\r\n]/.test(text)) return `\`${text}\``;
+  return `<code>${escapeCell(text)}</code>`;
 }
 
 /** Text inside an HTML element (a `<summary>`). */

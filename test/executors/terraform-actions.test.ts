@@ -155,3 +155,25 @@ describe('a Terraform step without a workspace', () => {
     expect(terraformPlanHash(unnamed.terraform!)).toBe(terraformPlanHash(named.terraform!));
   });
 });
+
+describe("a proposal's Terraform variable key in plan.md", () => {
+  it('reaches the resource table as text, never as HTML or a broken code span', async () => {
+    await write(
+      'terraform/keys/main.tf',
+      'variable "sites" {\n  type = map(string)\n}\nresource "terraform_data" "site" {\n  for_each = var.sites\n  input    = each.value\n}\n',
+    );
+    const key = 'x`</td></tr></table><h1>APPROVED by CAB</h1><!-- ';
+
+    const planned = await runTerraform({ dir: 'terraform/keys', vars: { sites: { [key]: 'a' } } }, context());
+    const markdown = EXECUTORS.terraform.markdown(result(planned), true).join('\n');
+    // why: the attribute diff below the table is a fenced block, where the key is literal text.
+    const [table = '', diff = ''] = markdown.split('<details>');
+
+    expect(planned.status).toBe('planned');
+    expect(table).not.toContain('<h1>');
+    expect(table).not.toContain('</td>');
+    expect(table).not.toContain('<!--');
+    expect(table).toContain('| create | <code>terraform_data.site["x&#96;&lt;/td&gt;');
+    expect(diff).toMatch(/```diff\n# terraform_data\.site\["x`<\/td>/);
+  });
+});

@@ -3,7 +3,7 @@
  * report's summaries, the apply comment and the evidence. Pure functions over redacted data.
  */
 import type { Removal, ResultOf, TextColors } from '../executor.js';
-import { escapeCell, escapeMarkdown, fenced, formatValue } from '../markdown.js';
+import { codeCell, escapeCell, escapeMarkdown, fenced, formatValue } from '../markdown.js';
 import type { AttributeChange, ResourceAction, ResourceChange, TerraformRun } from './types.js';
 
 type TerraformResult = ResultOf<'terraform', TerraformRun>;
@@ -72,7 +72,7 @@ export function terraformMarkdown(step: TerraformResult, details: boolean): stri
     lines.push('| Action | Resource | Reason |', '|---|---|---|');
     for (const resource of run.resources) {
       lines.push(
-        `| ${resourceActionLabel(resource)} | \`${escapeCell(resource.address)}\` | ${escapeCell(resourceReason(resource))} |`,
+        `| ${escapeCell(resourceActionLabel(resource))} | ${codeCell(resource.address)} | ${escapeCell(resourceReason(resource))} |`,
       );
     }
     lines.push('');
@@ -81,7 +81,7 @@ export function terraformMarkdown(step: TerraformResult, details: boolean): stri
     lines.push('| Output | Action | Value |', '|---|---|---|');
     for (const output of run.outputs) {
       lines.push(
-        `| \`${escapeCell(output.name)}\` | ${escapeCell(actionLabel(output))} | ${escapeCell(formatValue(output.after ?? output.before))} |`,
+        `| ${codeCell(output.name)} | ${escapeCell(actionLabel(output))} | ${escapeCell(formatValue(output.after ?? output.before))} |`,
       );
     }
     lines.push('');
@@ -121,14 +121,14 @@ export function terraformCounts(step: TerraformResult): string[] {
 export function terraformDiffTails(step: TerraformResult): string[] {
   return (step.terraform?.resources ?? []).map(
     (resource) =>
-      `- \`${resource.address}\`: ${actionLabel(resource)}, ${resource.attributes.length} attribute${resource.attributes.length === 1 ? '' : 's'}`,
+      `- ${codeCell(resource.address)}: ${actionLabel(resource)}, ${resource.attributes.length} attribute${resource.attributes.length === 1 ? '' : 's'}`,
   );
 }
 
 /** Per resource: its action. */
 export function terraformApplyDetails(step: TerraformResult): string[] {
   return (step.terraform?.resources ?? []).map(
-    (resource) => `  - \`${resource.address}\`: ${actionLabel(resource)}`,
+    (resource) => `  - ${codeCell(resource.address)}: ${actionLabel(resource)}`,
   );
 }
 
