@@ -131,6 +131,22 @@ describe('resolveSchedule', () => {
     expect(new Date(resolved.schedule!.startMs).toISOString()).toBe('2026-03-08T08:30:00.000Z');
   });
 
+  it('says why a start in the spring-forward gap ends up after an end that reads later', () => {
+    const resolved = resolveSchedule(
+      {
+        schedule: { start: '2026-03-08T02:30', end: '2026-03-08T03:15', timezone: 'America/Chicago' },
+      } as unknown as ChangeProposal,
+      locate,
+      'changes/x.yaml',
+      undefined,
+    );
+
+    expect(resolved.findings.map((finding) => finding.message)).toEqual([
+      'schedule.end must be after schedule.start; 02:30 is in the spring-forward gap, so it starts Sun 8 Mar 2026 03:30 CDT (08:30Z)',
+    ]);
+    expect(resolved.findings[0]?.hint).toContain('clock change');
+  });
+
   it('rejects a start with no time of day instead of reading it as midnight', () => {
     expect(resolve({ start: '2026-11-29', duration: 'PT1H', timezone: 'America/Chicago' }).findings).toEqual([
       expect.objectContaining({

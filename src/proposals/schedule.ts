@@ -4,6 +4,7 @@ import type { ChangeProposal, Locate } from '../core/model.js';
 import {
   addCalendarDuration,
   DAY_MS,
+  formatLocalAndUtc,
   isValidTimeZone,
   looksLikeUtcOffset,
   parseCalendarDuration,
@@ -281,12 +282,17 @@ export function resolveSchedule(
     return { findings };
   }
   if (!(endMs > startMs)) {
+    const moved = end !== undefined && zone ? movedByGap(schedule.start, startMs, zone) : undefined;
     problem(
       end !== undefined ? 'end' : 'duration',
       end !== undefined
-        ? 'schedule.end must be after schedule.start'
+        ? `schedule.end must be after schedule.start${moved ?? ''}`
         : 'schedule.duration must be longer than zero',
-      end !== undefined ? 'Swap the times or fix the date.' : "Give a positive duration such as 'PT1H'.",
+      moved
+        ? 'Start at or after the clock change, or give the times with their UTC offset.'
+        : end !== undefined
+          ? 'Swap the times or fix the date.'
+          : "Give a positive duration such as 'PT1H'.",
     );
     return { findings };
   }
@@ -333,4 +339,22 @@ export function checkLeadTime(
     file,
     ...locate(['schedule', 'start']),
   };
+}
+
+/**
+ * Why a local start that reads before the end resolved after it: it lies in a spring-forward gap
+ * and moved forward by the gap. Undefined otherwise (also for times with an offset).
+ * why: "end must be after start" for 02:30 to 03:15 reads as wrong to anyone who does not know
+ * that 02:30 does not exist that day.
+ */
+function movedByGap(text: string, startMs: number, zone: string): string | undefined {
+  if (OFFSET_SUFFIX.test(text)) return undefined;
+  try {
+    const written = Temporal.PlainDateTime.from(text, { overflow: 'reject' });
+    const resolved = Temporal.Instant.fromEpochMilliseconds(startMs).toZonedDateTimeISO(zone);
+    if (Temporal.PlainDateTime.compare(written, resolved.toPlainDateTime()) === 0) return undefined;
+    return `; ${written.toPlainTime().toString({ smallestUnit: 'minute' })} is in the spring-forward gap, so it starts ${formatLocalAndUtc(startMs, zone)}`;
+  } catch {
+    return undefined;
+  }
 }
