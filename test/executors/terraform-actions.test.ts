@@ -177,3 +177,31 @@ describe("a proposal's Terraform variable key in plan.md", () => {
     expect(diff).toMatch(/```diff\n# terraform_data\.site\["x`<\/td>/);
   });
 });
+
+describe('a terraform killed by a signal', () => {
+  it('names the signal and the panic line, redacted (stub: a terraform that panics and kills itself)', async () => {
+    await write('terraform/crash/main.tf', 'resource "terraform_data" "c" {}\n');
+    const secret = 'crash-Secret-7Hq2';
+    const crashing = path.join(root, 'terraform-crashing');
+    await write(
+      'terraform-crashing',
+      `#!/usr/bin/env bash\nif [ "$1" = plan ]; then echo "goroutine noise" >&2; echo "panic: runtime error: token ${secret}" >&2; kill -SEGV $$; fi\nexec terraform "$@"\n`,
+      0o755,
+    );
+    const env = { TF_TOKEN: secret };
+
+    const crashed = await runTerraform(
+      { dir: 'terraform/crash' },
+      context({
+        env,
+        redactor: createRedactor({ env, secretEnvNames: ['TF_TOKEN'] }),
+        commands: { ansiblePlaybook: 'ansible-playbook', terraform: crashing },
+      }),
+    );
+
+    expect(crashed.status).toBe('error');
+    expect(crashed.message).toBe(
+      'terraform plan was killed by SIGSEGV: panic: runtime error: token [REDACTED]',
+    );
+  });
+});

@@ -251,7 +251,22 @@ function toolProblem(
   }
   // why: the whole output is redacted before a line is picked or the message cut, so no cut leaves
   // part of a secret the redactor would have matched whole.
-  const detail = firstTerraformError(context.redactor.redactText(output));
+  const redacted = context.redactor.redactText(output);
+  if (result.signal) {
+    // why: a crashed Terraform prints `panic: …` (or nothing) and no `Error:`; the signal and that
+    // line say what happened, where "exit code none" said nothing.
+    const line = firstPanicLine(context.redactor.redactText(result.stderr));
+    return {
+      status: 'error',
+      changed: false,
+      message: context.redactor.redactText(
+        `terraform ${command} was killed by ${result.signal}${line ? `: ${line}` : ''}`,
+      ),
+      hint: `Terraform crashed or was stopped from outside; the step log has its whole output. Run terraform ${command} in the directory to reproduce it.`,
+      ...exit,
+    };
+  }
+  const detail = firstTerraformError(redacted);
   return {
     status: 'error',
     changed: false,
@@ -265,6 +280,16 @@ function toolProblem(
 
 /** Longest error detail kept from Terraform's output. */
 const MAX_ERROR_LENGTH = 400;
+
+/** Terraform's `panic:` line, else the first line of its (redacted) stderr, cut to length. */
+function firstPanicLine(redactedStderr: string): string | undefined {
+  const lines = redactedStderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const line = lines.find((candidate) => candidate.startsWith('panic:')) ?? lines[0];
+  return line === undefined ? undefined : cutRedacted(line, MAX_ERROR_LENGTH);
+}
 
 /** Terraform's first `Error:` and the lines after it, from redacted output, cut to length. */
 function firstTerraformError(redactedOutput: string): string | undefined {
