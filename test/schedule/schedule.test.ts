@@ -115,8 +115,8 @@ describe('netchange schedule', () => {
       /\| \*\*CHG-C\*\* Change CHG-C \| .* \| CHG-D \(changes\/d-overlap.yaml\): both change sw-2 \|/,
     );
     // The title's colon would split a gantt task; it is written without it.
-    expect(markdown.stdout).toContain('  CHG-A Before the clocks : 2026-10-25 02:00, 2026-10-25 03:30');
-    expect(markdown.stdout).toContain('  CHG-C Change CHG-C : crit, 2026-11-15 02:00, 2026-11-15 03:00');
+    expect(markdown.stdout).toContain('  CHG-A Before the clocks : 2026-10-25 02:00, 90m');
+    expect(markdown.stdout).toContain('  CHG-C Change CHG-C : crit, 2026-11-15 02:00, 60m');
   });
 
   it('filters by device and by site', async () => {

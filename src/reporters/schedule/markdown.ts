@@ -7,7 +7,7 @@ import { zoneClock } from '../../core/zone-clock.js';
 import type { Schedule, ScheduleEntry } from '../../schedule/model.js';
 import type { Occurrence } from '../../windows/model.js';
 import { toIsoLocal } from '../../windows/time-text.js';
-import { oneLine } from '../digest/describe.js';
+import { escapeMarkdown } from '../digest/markdown.js';
 import { conflictText, stateText, targetsText } from './describe.js';
 
 const NO_SITE = '(no site)';
@@ -29,7 +29,14 @@ export function renderScheduleMarkdown(schedule: Schedule): string {
       site === NO_SITE ? entry.sites.length === 0 : entry.sites.includes(site),
     );
     const windows = schedule.windows.filter((window) => site !== NO_SITE && window.sites.includes(site));
-    lines.push('', `#### ${site}`, '', '```mermaid', ...gantt(site, changes, windows, zone), '```');
+    lines.push(
+      '',
+      `#### ${escapeMarkdown(site)}`,
+      '',
+      '```mermaid',
+      ...gantt(site, changes, windows, zone),
+      '```',
+    );
   }
   lines.push('', '| State | Change | When | Targets | Conflicts |', '|---|---|---|---|---|');
   for (const entry of schedule.changes) {
@@ -59,7 +66,7 @@ function gantt(
     for (const window of windows) {
       const tag = window.effect === 'deny' ? 'crit, ' : 'active, ';
       lines.push(
-        `  ${label(`${window.effect} ${window.window}`)} : ${tag}${local(window.startMs)}, ${local(window.endMs)}`,
+        `  ${label(`${window.effect} ${window.window}`)} : ${tag}${local(window.startMs)}, ${length(window.startMs, window.endMs)}`,
       );
     }
   }
@@ -67,7 +74,7 @@ function gantt(
   for (const entry of changes) {
     const tag = entry.conflicts.length > 0 ? 'crit, ' : '';
     lines.push(
-      `  ${label(`${entry.id} ${entry.title}`)} : ${tag}${local(entry.startMs)}, ${local(entry.occupiedEndMs)}`,
+      `  ${label(`${entry.id} ${entry.title}`)} : ${tag}${local(entry.startMs)}, ${length(entry.startMs, entry.occupiedEndMs)}`,
     );
   }
   return lines;
@@ -79,6 +86,15 @@ function localTime(zone: string): (epochMs: number) => string {
   return (epochMs) => toIsoLocal(epochMs, clock).slice(0, 16).replace('T', ' ');
 }
 
+/**
+ * A bar's length as a mermaid duration in minutes (`90m`). why: an end given as a local wall time is
+ * wrong across a DST change: on the fall-back night 01:30 CDT + 1 h is 01:30 CST, which drew as a
+ * zero-length bar; the start stays local (the axis reads in the schedule's zone), the length is exact.
+ */
+function length(startMs: number, endMs: number): string {
+  return `${Math.max(0, Math.round((endMs - startMs) / 60_000))}m`;
+}
+
 /** A task or title the gantt grammar cannot misread: no `:` (splits name from data), `;`, `#` or newlines. */
 function label(text: string): string {
   const clean = text
@@ -88,6 +104,8 @@ function label(text: string): string {
   return clean.length > 60 ? `${clean.slice(0, 59)}…` : clean || '-';
 }
 
+// why: titles and targets come from proposals, and the table is posted where GitHub renders it: the
+// digest's escaping (markup, `|`, @mentions, `#12`, bare URLs, raw HTML, one line) keeps them text.
 function cell(text: string): string {
-  return oneLine(text).replace(/\|/g, '\\|');
+  return escapeMarkdown(text);
 }
