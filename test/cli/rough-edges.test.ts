@@ -155,6 +155,17 @@ describe('an output path that cannot be written', () => {
       ['validate', '--output', 'no-such-folder/report.json'],
       'cannot write --output no-such-folder/report.json: ENOENT',
     ],
+    [['windows', '--output', 'changes'], 'cannot write --output changes: it is a directory'],
+    [
+      ['windows', '--output', 'no-such-folder/windows.ics'],
+      'cannot write --output no-such-folder/windows.ics: ENOENT',
+    ],
+    [
+      ['next', PROPOSAL, '--at', '2026-11-20T12:00:00Z', '--output', 'changes'],
+      'cannot write --output changes: it is a directory',
+    ],
+    [['policy', 'explain', '--output', 'changes'], 'cannot write --output changes: it is a directory'],
+    [['plan', PROPOSAL, '--output', 'changes'], 'cannot write --output changes: it is a directory'],
   ])('%j is a usage error (exit 2) with a hint, at once', async (args, message) => {
     const result = await inExample(args);
 

@@ -179,6 +179,33 @@ describe('usage errors', () => {
   });
 });
 
+describe('--output FILE, as the README promises for every command with --format', () => {
+  it.each([
+    [['windows', '--format', 'ics', '--from', '2026-11-23', '--days', '2'], 'BEGIN:VCALENDAR\r\n'],
+    [
+      [
+        'next',
+        'changes/chg-0148-firewall-quarter-end.yaml',
+        '--at',
+        '2026-11-23T12:00:00Z',
+        '--format',
+        'json',
+      ],
+      '"schemaVersion": 1',
+    ],
+    [['policy', 'explain', '--kind', 'windows', '--format', 'json'], '"schemaVersion": 1'],
+  ])('%j --output writes the file and leaves stdout empty', async (args, start) => {
+    const file = `out-${args[0]}.txt`;
+
+    const result = await runCli([...args, '--output', file], { cwd: repository.root });
+
+    expect(result.stderr).not.toContain('unknown option');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(await readFile(path.join(repository.root, file), 'utf8')).toContain(start);
+  });
+});
+
 describe('netchange next', () => {
   it('lists the next three slots and what blocks the requested one', async () => {
     const result = await runCli(

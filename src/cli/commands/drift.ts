@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import type { DriftReport } from '../../drift/model.js';
 import { cliContext, withRunControls } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { formatOption, OPTION_HELP, parseAt } from '../options.js';
+import { formatOption, OPTION_HELP, parseAt, useColor, writeOutput } from '../options.js';
 
 interface DriftFlags {
   repo?: string;
   branch?: string;
   at?: string;
   format: string;
+  output?: string;
   github?: boolean;
   propose?: boolean;
 }
@@ -30,6 +31,7 @@ export function registerDriftCommand(program: Command): void {
     .option('--branch <name>', 'the branch holding the intended state (default: drift.branch, else main)')
     .option('--at <iso>', 'check as of this instant: ignore rules expire relative to it (default: now)')
     .addOption(formatOption('drift', 'text'))
+    .option('--output <file>', 'write to this file instead of stdout')
     .option('--github', 'keep one living GitHub issue per drifted target (label netchange-drift)')
     .option(
       '--propose',
@@ -47,7 +49,7 @@ netchange.yaml:
 
 Examples:
   $ netchange drift                                # text: each target's status and diff
-  $ netchange drift --format json > drift.json     # one DriftReport object (schemaVersion 1)
+  $ netchange drift --format json --output drift.json   # one DriftReport object (schemaVersion 1)
   $ netchange drift --format markdown              # for an issue or a pull request
   $ netchange drift --branch production --at 2026-12-01T08:00:00Z
   $ GITHUB_TOKEN=... GITHUB_REPOSITORY=acme/network netchange drift --github --propose
@@ -72,13 +74,14 @@ unreachable device), 130 cancelled.`,
           { ...cliContext(), ...controls },
         ),
       );
-      const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-      process.stdout.write(
+      await writeOutput(
         await renderResult('drift', flags.format, {
           report: run.report,
-          color,
+          color: useColor(flags.output),
           ...(run.timeZone ? { timeZone: run.timeZone } : {}),
         }),
+        flags.output,
+        process.cwd(),
       );
       process.exitCode = driftExitCode(run.report);
       if (run.recorded > 0)

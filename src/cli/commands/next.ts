@@ -7,6 +7,7 @@ interface NextFlags {
   repo?: string;
   at?: string;
   format: string;
+  output?: string;
 }
 
 const SLOT_COUNT = 3;
@@ -24,6 +25,7 @@ export function registerNextCommand(program: Command): void {
     .option('--repo <dir>', OPTION_HELP.repo)
     .option('--at <iso>', 'search as of this instant (default: now); slots are never before it')
     .addOption(formatOption('next', 'text'))
+    .option('--output <file>', 'write to this file instead of stdout')
     .addHelpText(
       'after',
       `
@@ -40,12 +42,13 @@ Exit codes: 0 a slot was found (or the requested one is allowed), 1 the proposal
 }
 
 async function runNext(file: string, flags: NextFlags): Promise<number> {
-  const { parseAt } = await import('../options.js');
+  const { parseAt, writeOutput } = await import('../options.js');
   const { findNextSlots } = await import('../../use-cases/windows.js');
   const { printPolicyWarnings } = await import('./windows.js');
+  const context = cliContext();
   const result = await findNextSlots(
     { file, at: parseAt(flags.at), count: SLOT_COUNT, ...(flags.repo ? { repo: flags.repo } : {}) },
-    cliContext(),
+    context,
   );
   printPolicyWarnings(result.policyWarnings);
   if (result.errors) {
@@ -62,11 +65,15 @@ async function runNext(file: string, flags: NextFlags): Promise<number> {
     // why: `--format json` promises one JSON object on stdout, also when the answer is "invalid".
     if (flags.format === 'json') {
       const { versionedJsonDocument } = await import('../../reporters/reporter.js');
-      process.stdout.write(versionedJsonDocument({ ok: false, file, slots: [], findings: result.errors }));
+      await writeOutput(
+        versionedJsonDocument({ ok: false, file, slots: [], findings: result.errors }),
+        flags.output,
+        context.cwd,
+      );
     }
     return 1;
   }
   const { renderResult } = await import('../../reporters/registry.js');
-  process.stdout.write(await renderResult('next', flags.format, result.report));
+  await writeOutput(await renderResult('next', flags.format, result.report), flags.output, context.cwd);
   return result.report.open || result.report.slots.length > 0 ? 0 : 1;
 }

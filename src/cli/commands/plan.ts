@@ -7,7 +7,14 @@ import { usageError } from '../../core/errors.js';
 import type { PlanRequest } from '../../use-cases/plan.js';
 import { cliContext, withRunControls } from '../context.js';
 import { EXIT, planExitCode } from '../exit-codes.js';
-import { formatOption, OPTION_HELP, parseAt, parsePositiveInteger } from '../options.js';
+import {
+  formatOption,
+  OPTION_HELP,
+  parseAt,
+  parsePositiveInteger,
+  useColor,
+  writeOutput,
+} from '../options.js';
 
 interface PlanFlags {
   repo?: string;
@@ -17,6 +24,7 @@ interface PlanFlags {
   concurrency?: number;
   outDir?: string;
   format: 'text' | 'json' | 'markdown';
+  output?: string;
   github?: boolean;
   pr?: number;
   shard?: Shard;
@@ -52,6 +60,10 @@ export function registerPlanCommand(program: Command): void {
       parseShard,
     )
     .addOption(formatOption('plan', 'text'))
+    .option(
+      '--output <file>',
+      'write the report to FILE instead of stdout (the run directory keeps plan.json and plan.md)',
+    )
     .option(
       '--github',
       'publish the plan with the validation report to the pull request (comment and check run); the checkout must be the head the reviews are for (or its merge ref)',
@@ -107,12 +119,17 @@ syntax error, timeout, missing provider), 130 cancelled.`,
           ...(flags.shard ? { shard: flags.shard } : {}),
         },
         flags.format,
+        flags.output,
       );
     });
 }
 
 /** `plan`: one use-case call, its result rendered, its status mapped to the exit code. */
-async function runPlan(request: PlanRequest, format: PlanFlags['format']): Promise<number> {
+async function runPlan(
+  request: PlanRequest,
+  format: PlanFlags['format'],
+  output: string | undefined,
+): Promise<number> {
   const { planChanges } = await import('../../use-cases/plan.js');
   const { renderResult } = await import('../../reporters/registry.js');
   const run = await withRunControls((controls) => planChanges(request, { ...cliContext(), ...controls }));
@@ -123,14 +140,16 @@ async function runPlan(request: PlanRequest, format: PlanFlags['format']): Promi
       `${pc.red('error')} ${neutralizeControlCharacters(`${where} ${run.redactor.redactText(finding.message)}`)} (not planned)\n`,
     );
   }
-  process.stdout.write(
+  await writeOutput(
     await renderResult('plan', format, {
       plan: run.plan,
       runDirectory: relative,
-      color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      color: useColor(output),
       github: request.github === true,
       redactor: run.redactor,
     }),
+    output,
+    process.cwd(),
   );
   if (run.plan.held) {
     if (run.published) process.stderr.write(run.published);

@@ -1,11 +1,12 @@
 import { type Command, Option } from 'commander';
 import { cliContext } from '../context.js';
-import { formatOption, OPTION_HELP } from '../options.js';
+import { formatOption, OPTION_HELP, writeOutput } from '../options.js';
 
 interface ExplainFlags {
   repo?: string;
   kind?: 'windows' | 'change-control';
   format: string;
+  output?: string;
 }
 
 export function registerPolicyCommand(program: Command): void {
@@ -43,6 +44,7 @@ Exit codes: those of the command run (see its --help); 2 when no command or an u
       ]),
     )
     .addOption(formatOption('policy', 'text'))
+    .option('--output <file>', 'write to this file instead of stdout')
     .addHelpText(
       'after',
       `
@@ -54,11 +56,12 @@ Exit codes: 0 explained, 2 usage error or a policy (or a pack it extends) that c
     )
     .action(async (flags: ExplainFlags) => {
       const { explainPolicies } = await import('../../use-cases/policy-explain.js');
-      const output = await explainPolicies(
+      const context = cliContext();
+      const explanation = await explainPolicies(
         { ...(flags.repo ? { repo: flags.repo } : {}), ...(flags.kind ? { kind: flags.kind } : {}) },
-        cliContext(),
+        context,
       );
       const { renderResult } = await import('../../reporters/registry.js');
-      process.stdout.write(await renderResult('policy', flags.format, output));
+      await writeOutput(await renderResult('policy', flags.format, explanation), flags.output, context.cwd);
     });
 }

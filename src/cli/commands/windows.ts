@@ -4,7 +4,7 @@ import { usageError } from '../../core/errors.js';
 import type { Finding } from '../../core/findings.js';
 import type { ListingStart } from '../../use-cases/windows.js';
 import { cliContext } from '../context.js';
-import { formatOption, OPTION_HELP, parseDays, parseInstantOption } from '../options.js';
+import { formatOption, OPTION_HELP, parseDays, parseInstantOption, writeOutput } from '../options.js';
 
 interface WindowsFlags {
   repo?: string;
@@ -13,6 +13,7 @@ interface WindowsFlags {
   from?: string;
   days: number;
   format: string;
+  output?: string;
 }
 
 const DEFAULT_DAYS = 14;
@@ -42,19 +43,21 @@ export function registerWindowsCommand(program: Command): void {
       DEFAULT_DAYS,
     )
     .addOption(formatOption('calendar', 'text'))
+    .option('--output <file>', 'write to this file instead of stdout')
     .addHelpText(
       'after',
       `
 Examples:
   $ netchange windows --site plant-a --days 7
   $ netchange windows --domain firewall --from 2026-12-01 --days 31
-  $ netchange windows --format ics > windows.ics     # subscribe the CAB's calendar to it
+  $ netchange windows --format ics --output windows.ics     # subscribe the CAB's calendar to it
 
 Exit codes: 0 listed, 2 usage error or invalid window policy.`,
     )
     .action(async (flags: WindowsFlags) => {
       const { listWindows } = await import('../../use-cases/windows.js');
       const { renderResult } = await import('../../reporters/registry.js');
+      const context = cliContext();
       const listing = await listWindows(
         {
           from: parseFrom(flags.from),
@@ -63,11 +66,11 @@ Exit codes: 0 listed, 2 usage error or invalid window policy.`,
           ...(flags.site ? { site: flags.site } : {}),
           ...(flags.domain ? { domain: flags.domain } : {}),
         },
-        cliContext(),
+        context,
       );
       printPolicyWarnings(listing.policyWarnings);
       const { policyWarnings: _shown, ...calendar } = listing;
-      process.stdout.write(await renderResult('calendar', flags.format, calendar));
+      await writeOutput(await renderResult('calendar', flags.format, calendar), flags.output, context.cwd);
       process.exitCode = 0;
     });
 }
