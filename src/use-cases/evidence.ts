@@ -17,7 +17,8 @@ import {
 } from '../audit/index.js';
 import type { AnyEvidenceRecord } from '../audit/types.js';
 import { usageError } from '../core/errors.js';
-import { githubSettings, openWorkspace } from '../pipeline/workspace.js';
+import { githubSettings, openWorkspace, type ResolvedConfig } from '../pipeline/workspace.js';
+import { createConfigRedactor } from '../redact/index.js';
 import type { UseCaseContext } from './context.js';
 
 /** Where the evidence is and whether to fetch it first. */
@@ -45,8 +46,9 @@ export async function digestChanges(request: DigestRequest, context: UseCaseCont
   // why: no upper bound here: a started record is paired with its finished record even when that
   // finished after --until; buildDigest keeps the period.
   const loaded = await loadEvidence(root, { since: request.since, onNotice: context.notice });
-  const timezone = loaded.drift.length > 0 ? await defaultTimezone(root, context) : undefined;
-  const digest = buildDigest(
+  const config = await repositoryConfig(root, context);
+  const timezone = loaded.drift.length > 0 ? config?.defaults.timezone : undefined;
+  const built = buildDigest(
     loaded.records,
     {
       since: request.since,
@@ -57,6 +59,11 @@ export async function digestChanges(request: DigestRequest, context: UseCaseCont
     loaded.unreadable,
     loaded.drift,
   );
+  // why: records keep what was true when they were written, and a title or tool output can quote a
+  // value that is a secret now (a community string, a webhook URL); the digest on a terminal or in a
+  // file redacts the secrets configured today, as the CAB pack, notify and --post do. (`audit export`
+  // keeps records byte for byte: it is the evidence itself.)
+  const digest = createConfigRedactor(config ?? { secrets: { env: [] } }, context.env).redactValue(built);
   return {
     digest,
     async post() {
@@ -78,15 +85,16 @@ export async function digestChanges(request: DigestRequest, context: UseCaseCont
 }
 
 /**
- * The repository's default zone (netchange.yaml `defaults.timezone`), for drift times, which belong to
- * no proposal. A configuration that cannot be read is said and the times are shown in UTC.
+ * The repository's configuration (netchange.yaml), for the default zone of drift times (which belong
+ * to no proposal) and the secrets to redact. One that cannot be read is said: drift times are then
+ * shown in UTC and only the secrets the redactor knows by itself are redacted.
  */
-async function defaultTimezone(root: string, context: UseCaseContext): Promise<string | undefined> {
+async function repositoryConfig(root: string, context: UseCaseContext): Promise<ResolvedConfig | undefined> {
   try {
-    return (await openWorkspace({ cwd: context.cwd, repo: root })).config.defaults.timezone;
+    return (await openWorkspace({ cwd: context.cwd, repo: root })).config;
   } catch (error) {
     context.warn(
-      `drift times are shown in UTC only: the repository's configuration could not be read (${error instanceof Error ? error.message : String(error)})`,
+      `drift times are shown in UTC only and the secrets netchange.yaml names are not redacted: the repository's configuration could not be read (${error instanceof Error ? error.message : String(error)})`,
     );
     return undefined;
   }

@@ -23,7 +23,8 @@ export function registerDigestCommand(program: Command): void {
       'The morning report from the evidence records: every change that finished in the period, failed and\n' +
         'rolled-back changes first, then what changed outside netchange (drift found by `netchange drift`),\n' +
         'then emergency changes with their retrospective due dates, then the rest; each with who, when\n' +
-        '(local and UTC), window, approvals, diff summary and pull request.',
+        '(local and UTC), window, approvals, diff summary and pull request. The secrets netchange.yaml\n' +
+        'names (secrets.env, the notify webhooks) are redacted from every format, as for --post.',
     )
     .option('--repo <dir>', OPTION_HELP.repo)
     .option(
