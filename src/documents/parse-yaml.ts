@@ -54,6 +54,18 @@ export const MAX_NESTING_DEPTH = 64;
 // why: thrown from js-yaml's listener to stop it before its recursion goes deeper than the limit.
 const TOO_DEEP = Symbol('too deep');
 
+/** What a caller of `parseYaml` knows about the file it reads. */
+export interface ParseOptions {
+  /**
+   * What the file should hold, for the hint of an empty one ("Write ..."). why: not every file is
+   * a netchange document; an --approvals file is a list like `- {user: alice}`.
+   */
+  expected?: string;
+}
+
+/** What most files netchange reads hold: a proposal, a policy, netchange.yaml. */
+const NETCHANGE_DOCUMENT = 'one YAML mapping with apiVersion and kind';
+
 /**
  * Parses one YAML document, never throwing: every problem becomes a `yaml` finding with a position.
  * YAML 1.2 core schema, so `no`/`on` stay strings and timestamps stay text for us to parse.
@@ -66,12 +78,12 @@ const TOO_DEEP = Symbol('too deep');
  * What the fast parser saw decides, not the characters: `limit: "sw*"`, "R&D" and "**bold**" in a
  * description stay on the fast path.
  */
-export function parseYaml(file: string, text: string): YamlDocument {
+export function parseYaml(file: string, text: string, options: ParseOptions = {}): YamlDocument {
   const value = parseFast(text);
-  if (value === undefined) return parseYamlWithPositions(file, text);
+  if (value === undefined) return parseYamlWithPositions(file, text, options);
   let full: YamlDocument | undefined;
   const positional = (): YamlDocument => {
-    full ??= parseYamlWithPositions(file, text);
+    full ??= parseYamlWithPositions(file, text, options);
     return full;
   };
   let lines: LineIndex | undefined | null;
@@ -163,7 +175,7 @@ function hasForbiddenKey(value: unknown): boolean {
  * The positional parse: a syntax tree with ranges, every problem a finding at its line. `parseYaml`
  * falls back to it; tests call it to compare the two parsers.
  */
-export function parseYamlWithPositions(file: string, text: string): YamlDocument {
+export function parseYamlWithPositions(file: string, text: string, options: ParseOptions = {}): YamlDocument {
   const lineCounter = new LineCounter();
   // why: parseAllDocuments, split at the syntax tree (which the parser builds without recursing), so
   // the depth is measured there before the composer recurses through it.
@@ -189,7 +201,7 @@ export function parseYamlWithPositions(file: string, text: string): YamlDocument
   const document = list[0];
   if (!document || document.contents === null) {
     return emptyResult(file, text, [
-      yamlFinding('the file is empty', 0, 'Write one YAML mapping with apiVersion and kind.'),
+      yamlFinding('the file is empty', 0, `Write ${options.expected ?? NETCHANGE_DOCUMENT}.`),
     ]);
   }
   if (list.length > 1) {

@@ -1,7 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Finding } from '../core/findings.js';
 import type { DocumentPath, YamlDocument } from './parse-yaml.js';
-import { API_VERSION, type DocumentKind } from './schema-files.js';
+import { API_VERSION, DOCUMENT_KINDS, type DocumentKind } from './schema-files.js';
 import * as precompiled from './schema-validators.generated.js';
 
 export {
@@ -56,21 +56,30 @@ export function validateDocument(document: YamlDocument, kind: DocumentKind): Fi
   }
   if (record.kind !== kind) {
     return [
-      {
-        ruleId: 'schema',
-        severity: 'error',
-        message:
-          record.kind === undefined
-            ? `kind is missing; expected ${kind}`
-            : `kind '${String(record.kind)}' found where a ${kind} belongs`,
-        hint: `Set 'kind: ${kind}', or move the file where ${String(record.kind)} documents live.`,
-        ...at(['kind']),
-      },
+      { ruleId: 'schema', severity: 'error', ...describeWrongKind(record.kind, kind), ...at(['kind']) },
     ];
   }
   const validate = validatorFor(kind);
   if (validate(value)) return [];
   return describeSchemaErrors(validate.errors ?? [], document);
+}
+
+/**
+ * A kind other than the one the file's place calls for. why: only a kind netchange reads has a place
+ * to move the file to; for any other the hint names the kinds there are.
+ */
+function describeWrongKind(found: unknown, kind: DocumentKind): { message: string; hint: string } {
+  if (found === undefined)
+    return { message: `kind is missing; expected ${kind}`, hint: `Set 'kind: ${kind}'.` };
+  if (typeof found === 'string' && Object.hasOwn(DOCUMENT_KINDS, found))
+    return {
+      message: `kind '${found}' found where a ${kind} belongs`,
+      hint: `Set 'kind: ${kind}', or move the file where ${found} documents live.`,
+    };
+  return {
+    message: `kind '${String(found)}' is not a kind netchange reads; this file holds a ${kind}`,
+    hint: `Set 'kind: ${kind}'. The kinds are ${Object.keys(DOCUMENT_KINDS).join(', ')}.`,
+  };
 }
 
 function describeValue(value: unknown): string {

@@ -143,6 +143,19 @@ describe('an --approvals file that is not UTF-8', () => {
   });
 });
 
+describe('an empty --approvals file', () => {
+  it('is a configuration error (exit 2) whose hint shows the list an approvals file is', async () => {
+    await writeFile(path.join(repository.root, 'approvals-empty.yaml'), '# nobody yet\n');
+
+    const result = await run(['validate', TYPO, '--approvals', 'approvals-empty.yaml']);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('approvals-empty.yaml:1:1 the file is empty');
+    expect(result.stderr).toContain('hint: Write one approval per line, like "- {user: alice}".');
+    expect(result.stderr).not.toContain('apiVersion and kind');
+  });
+});
+
 describe('unlock of a name no lock can have', () => {
   it.each(['a..b', 'sw 1', 'device~1', '.hidden', 'device.lock'])(
     'unlock --local %j is a usage error (exit 2), not "there is no lock"',
