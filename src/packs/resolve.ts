@@ -93,6 +93,7 @@ export async function resolvePolicyExtends(
       findings.push(...fragment);
       return;
     }
+    if (!layer.pack) findings.push(...impossibleWaiverDates(layer));
     const entries = extendsOf(layer.document);
     for (const [index, entry] of entries.entries()) {
       const at = { file: layer.file, ...plain(layer.document.positionOf(['extends', index])) };
@@ -392,6 +393,37 @@ function checkFragment(layer: PolicyLayer, kind: PolicyKind): Finding[] {
 
 function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * A policy error at each `waive` entry whose `until` is not a day of the calendar (2026-13-01,
+ * 2027-02-30). why: the schema only checks the YYYY-MM-DD shape, and the judgement compares days as
+ * strings, so `2026-12-99` would silence the weakening warning for the rest of December.
+ */
+function impossibleWaiverDates(layer: PolicyLayer): Finding[] {
+  const waive = (layer.document.value as { waive?: unknown } | undefined)?.waive;
+  if (!Array.isArray(waive)) return [];
+  return waive.flatMap((entry: unknown, index): Finding[] => {
+    const until = (entry as { until?: unknown } | null)?.until;
+    if (typeof until !== 'string' || isCalendarDay(until)) return [];
+    return [
+      {
+        ruleId: 'policy',
+        severity: 'error',
+        message: `waive until '${until}' is not a date of the calendar`,
+        hint: 'Write the last day the waiver holds as a real date, YYYY-MM-DD (e.g. 2027-02-28).',
+        file: layer.file,
+        ...plain(layer.document.positionOf(['waive', index, 'until'])),
+      },
+    ];
+  });
+}
+
+/** True for a YYYY-MM-DD that names a real day (month 01–12, a day the month has). */
+export function isCalendarDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
 }
 
 function waiversOf(layer: PolicyLayer): Waiver[] {

@@ -210,6 +210,31 @@ waive:
 });
 
 describe('the CAB pack', () => {
+  it.each(['2026-13-01', '2027-02-30', '2026-12-99'])(
+    'a waiver until %s, which is no day of the calendar, is a policy error at its line (exit 2)',
+    async (until) => {
+      const { root } = await repositoryWith({
+        'policies/change-control.yaml': `${CHANGE_CONTROL_BASE}drop: [ticket-reference]
+waive:
+  - rule: ticket-reference
+    reason: Tickets move to the new ITSM in January
+    until: "${until}"
+`,
+        'policies/windows.yaml': WINDOWS_BASE,
+      });
+      const line = `${CHANGE_CONTROL_BASE}drop: [ticket-reference]\nwaive:\n  - rule\n    reason\n`.split(
+        '\n',
+      ).length;
+
+      const result = await netchange(['validate', '--at', '2026-12-01T12:00:00Z'], root);
+
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(
+        `policies/change-control.yaml:${line}:12 waive until '${until}' is not a date of the calendar`,
+      );
+    },
+  );
+
   it('lists the weakenings and their waivers as of the meeting', async () => {
     const { root } = await repositoryWith({
       'policies/change-control.yaml': `${CHANGE_CONTROL_BASE}drop: [ticket-reference, backout-plan]
