@@ -5,7 +5,7 @@
  */
 import { actingUser } from '../core/acting-user.js';
 import { NetchangeError, usageError } from '../core/errors.js';
-import { formatLocalAndUtc, toRfc3339Utc } from '../core/time.js';
+import { formatLocalAndUtc, HOUR_MS, toRfc3339Utc } from '../core/time.js';
 import { FREEZE_LABEL, freezeIssue, freezeOfIssue } from '../freezes/github.js';
 import { nextLocalId, readLocalFreezes, writeLocalFreezes } from '../freezes/local-file.js';
 import type { Freeze, HoldableType } from '../freezes/model.js';
@@ -35,6 +35,37 @@ export interface FreezeOutcome {
   unread: boolean;
 }
 
+/** The start of the hour after `epochMs`: an example instant that reads as one a person would pick. */
+function nextHour(epochMs: number): number {
+  return Math.ceil(epochMs / HOUR_MS) * HOUR_MS;
+}
+
+/**
+ * A --site that no window's scope names, as `windows --site` warns: the freeze is still written
+ * (a site may have only the windows for everyone), but a typo would hold no change at all.
+ */
+function warnUnknownSites(
+  workspace: Workspace,
+  sites: readonly string[],
+  warn: (message: string) => void,
+): void {
+  // why: without a window policy there is no list of sites to hold a typo against.
+  if (!workspace.windowPolicyDocument) return;
+  const windows = (workspace.windowPolicyDocument.value as { windows?: unknown } | null)?.windows;
+  const named = new Set<string>();
+  for (const window of Array.isArray(windows) ? windows : []) {
+    const scoped = (window as { scope?: { sites?: unknown } } | null)?.scope?.sites;
+    for (const site of Array.isArray(scoped) ? scoped : []) if (typeof site === 'string') named.add(site);
+  }
+  const file = workspace.config.paths.windows;
+  for (const site of sites) {
+    if (named.has(site)) continue;
+    warn(
+      `${file} no window is scoped to site '${site}': the freeze holds only changes whose targets name it; check the spelling, the windows name ${named.size > 0 ? `the sites ${[...named].sort().join(', ')}` : 'no site'}`,
+    );
+  }
+}
+
 export async function freezeTargets(request: FreezeRequest, context: UseCaseContext): Promise<FreezeOutcome> {
   if (request.sites.length + request.devices.length === 0)
     throw usageError('a freeze needs --site or --device', 'Name what to freeze, e.g. --site plant-a.');
@@ -43,10 +74,11 @@ export async function freezeTargets(request: FreezeRequest, context: UseCaseCont
   const now = context.clock.now();
   if (request.until.getTime() <= now.getTime())
     throw usageError(
-      '--until is in the past',
-      'A freeze ends at a future instant, e.g. 2026-11-29T18:00:00-06:00.',
+      `--until ${toRfc3339Utc(request.until.getTime())} is in the past`,
+      `A freeze ends after now: give a duration like --until 4h, or an instant like ${toRfc3339Utc(nextHour(now.getTime() + 4 * HOUR_MS))}.`,
     );
   const workspace = await openRequestedWorkspace(request, context);
+  warnUnknownSites(workspace, request.sites, context.warn);
   const timeZone = workspace.config.defaults.timezone;
   const draft: Omit<Freeze, 'id'> = {
     sites: request.sites,

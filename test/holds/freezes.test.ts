@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 import { fromNow, removeRepositories, repositoryWith, validate } from './freeze-fixture.js';
 import { holdFindings } from './support.js';
@@ -83,10 +84,45 @@ describe.concurrent('local freezes through the CLI', () => {
 
     expect(missing.stderr).toContain('--until is required');
     expect(missing.exitCode).toBe(2);
-    expect(past.stderr).toContain('--until is in the past');
+    expect(past.stderr).toContain('--until 2020-01-01T00:00:00Z is in the past');
     expect(past.exitCode).toBe(2);
     expect(nothing.exitCode).toBe(1);
-    expect(garbled.stderr).toContain("--until 'tomorrow' is not an RFC 3339 instant");
+    expect(garbled.stderr).toContain("--until 'tomorrow' is not a duration or an RFC 3339 instant");
     expect(garbled.exitCode).toBe(2);
+  });
+});
+
+describe('freeze --until that does not go stale, and a --site no window names', () => {
+  const CLOCK = '2030-03-04 10:20:00';
+
+  it('a duration counts from now; a past instant is refused with an example after now', async () => {
+    const repository = await createRepository({}, { fromExample: true });
+    try {
+      await repository.commit('the example');
+      const run = (args: string[]) =>
+        runCli(['freeze', ...args, '--reason', 'INC-0042'], { cwd: repository.root, clockAt: CLOCK });
+
+      const relative = await run(['--site', 'plant-a', '--until', '4h']);
+      const past = await run(['--site', 'plant-a', '--until', '2026-11-29T18:00:00-06:00']);
+      const typo = await run(['--site', 'nosuch', '--until', 'PT2H']);
+      const file = await readFile(path.join(repository.root, '.netchange/freezes.yaml'), 'utf8');
+
+      expect(relative.exitCode).toBe(0);
+      expect(relative.stderr).not.toContain('no window is scoped');
+      // why: the faked clock runs on from CLOCK, so the duration lands a few seconds after 14:20.
+      expect(file).toMatch(/until: 2030-03-04T14:20:0\d(\.\d+)?Z/);
+      expect(past.exitCode).toBe(2);
+      expect(past.stderr).toContain('--until 2026-11-30T00:00:00Z is in the past');
+      expect(past.stderr).toContain(
+        'hint: A freeze ends after now: give a duration like --until 4h, or an instant like 2030-03-04T15:00:00Z.',
+      );
+      expect(typo.exitCode).toBe(0);
+      expect(typo.stderr).toContain(
+        "warning: policies/windows.yaml no window is scoped to site 'nosuch': the freeze holds only changes whose targets name it; check the spelling, the windows name the sites berlin, hq, plant-a",
+      );
+      expect(file).toMatch(/until: 2030-03-04T12:20:0\d(\.\d+)?Z/);
+    } finally {
+      await repository.remove();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { formatLocalAndUtc } from '../../core/time.js';
+import { DAY_MS, formatLocalAndUtc, HOUR_MS, MINUTE_MS, parseElapsedDuration } from '../../core/time.js';
 import type { HoldableType } from '../../freezes/model.js';
 import { cliContext } from '../context.js';
 import { OPTION_HELP, parseInstantOption } from '../options.js';
@@ -38,7 +38,10 @@ export function registerFreezeCommands(program: Command): void {
     )
     .option('--site <site>', 'a site to freeze (repeatable)', collect, [])
     .option('--device <device>', 'a device to freeze (repeatable)', collect, [])
-    .option('--until <iso>', 'when the freeze ends by itself (RFC 3339, required)')
+    .option(
+      '--until <when>',
+      'when the freeze ends by itself: a duration from now (4h, 90m, 2d, PT4H) or an RFC 3339 instant (required)',
+    )
     .option('--reason <text>', 'why: an incident or a plant event (required)')
     .option('--types <types...>', `only hold these change types (${TYPES.join(', ')}; default: every type)`)
     .option('--github', 'open a netchange-freeze issue instead of writing the local file')
@@ -47,26 +50,22 @@ export function registerFreezeCommands(program: Command): void {
       'after',
       `
 Examples:
-  $ netchange freeze --site plant-a --until 2026-11-29T18:00:00-06:00 --reason INC-0042
-  $ netchange freeze --device sw-plant-a-01 --until 2026-11-29T18:00:00Z --reason "PLC upgrade" --github
+  $ netchange freeze --site plant-a --until 4h --reason INC-0042
+  $ netchange freeze --device sw-plant-a-01 --until 2099-12-31T18:00:00Z --reason "PLC upgrade" --github
 
 Exit codes: 0 frozen, 2 usage error (missing --until or --reason, a past --until), 3 GitHub failed.`,
     )
     .action(async (flags: FreezeFlags) => {
-      if (!flags.until)
-        throw usageError(
-          '--until is required',
-          'Say when the freeze ends, e.g. --until 2026-11-29T18:00:00Z.',
-        );
+      if (!flags.until) throw usageError('--until is required', 'Say when the freeze ends, e.g. --until 4h.');
       if (!flags.reason) throw usageError('--reason is required', 'Say why, e.g. --reason INC-0042.');
       const types = (flags.types ?? []).map((type) => {
         if (!(TYPES as readonly string[]).includes(type))
           throw usageError(`--types: '${type}' is not a change type`, `Use ${TYPES.join(', ')}.`);
         return type as HoldableType;
       });
-      const until = parseUntil(flags.until);
-      const { freezeTargets } = await import('../../use-cases/freeze.js');
       const context = cliContext();
+      const until = parseUntil(flags.until, context.clock.now());
+      const { freezeTargets } = await import('../../use-cases/freeze.js');
       const outcome = await freezeTargets(
         {
           sites: flags.site,
@@ -133,7 +132,35 @@ Exit codes: 0 lifted, 1 no freeze in force matched, 2 usage error, 3 GitHub fail
     });
 }
 
-/** `--until`: an RFC 3339 instant, with the flag named in the error. */
-function parseUntil(value: string): Date {
-  return parseInstantOption(value, '--until');
+// why: the instants --until accepts end there too (parseInstantOption).
+const LATEST_UNTIL_MS = Date.UTC(9998, 0, 1);
+const SHORT_DURATION = /^(\d+)(m|h|d)$/;
+const UNIT_MS: Record<string, number> = { m: MINUTE_MS, h: HOUR_MS, d: DAY_MS };
+
+/**
+ * `--until`: a duration from now (`4h`, `90m`, `2d`, `PT4H`) or an RFC 3339 instant. why: an
+ * incident freeze is "for four hours"; a written date in an example or a runbook goes stale.
+ */
+function parseUntil(value: string, now: Date): Date {
+  const short = SHORT_DURATION.exec(value);
+  const ms = short
+    ? Number(short[1]) * (UNIT_MS[short[2] ?? 'h'] ?? HOUR_MS)
+    : value.startsWith('P')
+      ? parseElapsedDuration(value)
+      : undefined;
+  if (ms === undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(value))
+      throw usageError(
+        `--until '${value}' is not a duration or an RFC 3339 instant`,
+        'Write a duration from now like 4h, 90m, 2d or PT4H, or an instant like 2099-12-31T18:00:00Z.',
+      );
+    return parseInstantOption(value, '--until');
+  }
+  const until = now.getTime() + ms;
+  if (until >= LATEST_UNTIL_MS)
+    throw usageError(
+      `--until ${value} ends after the years netchange evaluates (to 9997)`,
+      'Give a shorter duration, like 4h or 2d.',
+    );
+  return new Date(until);
 }
