@@ -54,4 +54,20 @@ describe('reviewReminders', () => {
       status: 'due-soon',
     });
   });
+
+  it('does not count a lastReviewed after the meeting: the review is judged as never done, and says so', () => {
+    const [reminder] = reviewReminders(
+      [review({ paths: [], lastReviewed: '2030-01-01' })],
+      new Date('2026-12-10T15:00:00Z'),
+      'UTC',
+    );
+
+    expect(reminder).toEqual({
+      name: 'nsc-rule-review',
+      every: 'P6M',
+      paths: [],
+      status: 'overdue',
+      untrustedLastReviewed: '2030-01-01',
+    });
+  });
 });

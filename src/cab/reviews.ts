@@ -56,6 +56,11 @@ export interface ReviewReminder {
   /** When the next review is due, RFC 3339 UTC; absent when it was never reviewed. */
   due?: string;
   status: ReviewStatus;
+  /**
+   * A `lastReviewed` day after the meeting, as written: not counted (the review is judged as if it
+   * were not written), and said in the pack.
+   */
+  untrustedLastReviewed?: string;
 }
 
 /**
@@ -72,8 +77,13 @@ export function reviewReminders(
   const soon = parseCalendarDuration(`P${REVIEW_DUE_SOON_DAYS}D`);
   const soonMs = soon ? addCalendarDuration(soon, meetingMs, zone) : meetingMs;
   return reviews.map((review) => {
-    const declared =
+    const written =
       review.lastReviewed !== undefined ? startOfLocalDay(review.lastReviewed, zone) : undefined;
+    // why: a review dated after the meeting has not happened when the board meets; counted, a typo
+    // such as 2030-01-01 would keep the review current for years with no one told (as a commit
+    // dated after the meeting is not counted either).
+    const future = written !== undefined && written > meetingMs;
+    const declared = future ? undefined : written;
     const committed = review.lastCommit?.at.getTime();
     const base: ReviewReminder = {
       name: review.name,
@@ -82,6 +92,7 @@ export function reviewReminders(
       ...(review.reason !== undefined ? { reason: review.reason } : {}),
       ...(review.control ? { control: review.control } : {}),
       status: 'overdue',
+      ...(future && review.lastReviewed !== undefined ? { untrustedLastReviewed: review.lastReviewed } : {}),
     };
     if (declared === undefined && committed === undefined) return base;
     const byCommit = committed !== undefined && (declared === undefined || committed >= declared);

@@ -7,7 +7,7 @@ import { runCli } from '../support/run-cli.js';
 // A PCI DSS shop reviews its network security controls' rule sets every six months (1.2.7): the
 // board signs off in reviews/nsc/, a commit per review. The last sign-off was committed on
 // 1 May 2026, so the review falls due on 1 November. The VPN review was done in a meeting that
-// changed no file, written down as lastReviewed.
+// changed no file, written down as lastReviewed (on 20 September: a day after a meeting is not counted at it).
 const CHANGE_CONTROL = `apiVersion: netchange/v1
 kind: ChangeControlPolicy
 teams:
@@ -24,7 +24,7 @@ reviews:
   - name: vpn-review
     every: P6M
     paths: [reviews/vpn/**]
-    lastReviewed: 2026-10-20
+    lastReviewed: 2026-09-20
 `;
 
 let repository: TestRepository;
@@ -96,9 +96,9 @@ describe('periodic review reminders in the CAB pack', () => {
       ['vpn-review', 'current'],
     ]);
     expect(pack.reviews?.[1]).toMatchObject({
-      evidence: { kind: 'lastReviewed', day: '2026-10-20' },
-      lastReviewedAt: '2026-10-19T23:00:00Z',
-      due: '2027-04-19T23:00:00Z',
+      evidence: { kind: 'lastReviewed', day: '2026-09-20' },
+      lastReviewedAt: '2026-09-19T23:00:00Z',
+      due: '2027-03-20T00:00:00Z',
     });
     expect(pack.reviews?.[0]?.evidence).toMatchObject({ kind: 'commit' });
     expect(pack.reviews?.[0]?.lastReviewedAt).toBe('2026-05-01T10:00:00Z');

@@ -106,7 +106,7 @@ function reviewsSection(pack: CabPack): string[] {
 /** `**nsc-rule-review** — **OVERDUE** since …; last reviewed … (commit 1a2b3c4d5e6f); every P6M; PCI-DSS-4.0 1.2.7 …`. */
 export function describeReview(review: ReviewReminder, zone: string | undefined): string {
   const state = !review.due
-    ? '**OVERDUE**: never reviewed (no commit touched its paths and no lastReviewed is written)'
+    ? `**OVERDUE**: never reviewed (no commit touched its paths and no${review.untrustedLastReviewed ? ' trustworthy' : ''} lastReviewed is written)`
     : review.status === 'overdue'
       ? `**OVERDUE** since ${timeText(review.due, zone)}`
       : `due ${timeText(review.due, zone)}`;
@@ -125,7 +125,10 @@ export function describeReview(review: ReviewReminder, zone: string | undefined)
   const paths =
     review.paths.length > 0 ? `; paths ${review.paths.map((entry) => `\`${entry}\``).join(', ')}` : '';
   const reason = review.reason ? ` — ${escapeCell(review.reason)}` : '';
-  return `**${escapeCell(review.name)}** — ${state}${last}; every ${review.every}${control}${paths}${reason}`;
+  const untrusted = review.untrustedLastReviewed
+    ? `; **lastReviewed ${escapeCell(review.untrustedLastReviewed)} is after the meeting, so it is not counted**`
+    : '';
+  return `**${escapeCell(review.name)}** — ${state}${last}; every ${review.every}${control}${paths}${untrusted}${reason}`;
 }
 
 function failuresSection(pack: CabPack): string[] {
