@@ -13,6 +13,9 @@ import { DEFAULT_MAX_FILE_BYTES, readRepositoryTextFile } from '../documents/rea
 import { makeDirectory, whyOutsideRepository } from '../documents/write-paths.js';
 import { type Freeze, toFreeze } from './model.js';
 
+/** The keys netchange freeze writes at the top of the file. */
+const TOP_LEVEL_KEYS: readonly string[] = ['apiVersion', 'kind', 'freezes'];
+
 /** Every freeze in the file, lifted and expired ones included; none when the file does not exist. */
 export async function readLocalFreezes(root: string, file: string): Promise<Freeze[]> {
   const absolute = path.resolve(root, file);
@@ -39,6 +42,19 @@ export async function readLocalFreezes(root: string, file: string): Promise<Free
       [],
     );
   }
+  // why: a misspelt key (freezs:) would otherwise be read as a file without freezes, holding nothing.
+  const unknown = Object.keys(value).find((key) => !TOP_LEVEL_KEYS.includes(key));
+  if (unknown !== undefined)
+    throw broken([
+      {
+        ruleId: 'yaml',
+        severity: 'error',
+        message: `unknown key '${unknown}'; a freezes file holds ${TOP_LEVEL_KEYS.join(', ')}`,
+        hint: `Remove '${unknown}', or move its freezes under freezes:.`,
+        file,
+        ...document.keyPositionOf([unknown]),
+      },
+    ]);
   const entries = (value as { freezes?: unknown }).freezes ?? [];
   if (!Array.isArray(entries)) throw shape('freezes: is not a list', ['freezes']);
   return entries.map((entry: unknown, index) => {

@@ -126,3 +126,23 @@ describe('freeze --until that does not go stale, and a --site no window names', 
     }
   });
 });
+
+describe('a freezes file with a key netchange does not write', () => {
+  it('is an error at its line (exit 2), not a file read as holding no freezes', async () => {
+    const repository = await repositoryWith();
+    await repository.write({
+      '.netchange/freezes.yaml': `freezes:
+  - {id: FRZ-1, sites: [plant-a], devices: [], until: "2026-11-30T07:00:00Z", reason: storm, by: eli, createdAt: "2026-11-29T06:00:00Z"}
+bogus: 1
+`,
+    });
+
+    const validated = await validate(repository);
+
+    expect(validated.stderr).toContain(
+      ".netchange/freezes.yaml:3:1 unknown key 'bogus'; a freezes file holds apiVersion, kind, freezes",
+    );
+    expect(validated.stderr).toContain("hint: Remove 'bogus'");
+    expect(validated.exitCode).toBe(2);
+  });
+});
