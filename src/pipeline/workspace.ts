@@ -444,10 +444,18 @@ export async function scanChangesFolder(
   const proposals: string[] = [];
   const unread: string[] = [];
   for (const entry of entries) {
+    const named = isYamlFile(entry.name) || looksLikeProposalFile(entry.name);
+    // why: a folder named like a proposal (foo.yaml/) is never read as one; it is listed with a
+    // trailing slash so that its warning says it is a folder.
+    if (entry.isDirectory() && named) {
+      const folder = folderOf(entry.parentPath);
+      unread.push(`${folder === '' ? entry.name : `${folder}/${entry.name}`}/`);
+      continue;
+    }
     // why: symlinks too, so that one out of the repository is refused aloud, not skipped in silence.
     if (!entry.isFile() && !entry.isSymbolicLink()) continue;
     const proposal = isYamlFile(entry.name);
-    if (!proposal && !looksLikeProposalFile(entry.name)) continue;
+    if (!named) continue;
     const folder = folderOf(entry.parentPath);
     (proposal ? proposals : unread).push(folder === '' ? entry.name : `${folder}/${entry.name}`);
   }
@@ -472,8 +480,22 @@ export function looksLikeProposalFile(name: string): boolean {
   return !isYamlFile(name) && /\.(ya?ml|json)$/i.test(name);
 }
 
-/** The warning for a file under the changes folder that is never read as a proposal. */
+/**
+ * The warning for a file under the changes folder that is never read as a proposal, or for a folder
+ * named like one (`changes/foo.yaml/`, listed with its trailing slash by scanChangesFolder).
+ */
 export function unreadProposalFinding(file: string): Finding {
+  if (file.endsWith('/')) {
+    const folder = file.slice(0, -1);
+    return {
+      ruleId: 'reference',
+      severity: 'warning',
+      message:
+        'a folder named like a proposal file: it is not read as a proposal (only *.yaml files inside it are)',
+      hint: `A proposal is one file; write it as ${folder}, or rename the folder: git mv ${folder} ${folder.replace(/\.[^./]+$/, '')}`,
+      file: folder,
+    };
+  }
   const renamed = file.replace(/\.[^./]+$/, '.yaml');
   return {
     ruleId: 'reference',

@@ -224,6 +224,7 @@ describe('a file under changes/ that looks like a proposal but is never read', (
     'changes/chg-0200-uppercase.YAML': 'apiVersion: netchange/v1\nkind: ChangeProposal\n',
     'changes/switching/chg-0201-json.json': '{"apiVersion": "netchange/v1"}\n',
     'changes/README.md': 'Proposals go here.\n',
+    'changes/chg-0203-folder.yaml/notes.txt': 'a draft, not a proposal\n',
   };
 
   it('is a warning with a rename hint, not silence, in a full validate', async () => {
@@ -245,6 +246,13 @@ describe('a file under changes/ that looks like a proposal but is never read', (
           file: 'changes/switching/chg-0201-json.json',
           severity: 'warning',
           hint: expect.stringContaining('JSON is YAML too'),
+        }),
+        expect.objectContaining({
+          file: 'changes/chg-0203-folder.yaml',
+          severity: 'warning',
+          message:
+            'a folder named like a proposal file: it is not read as a proposal (only *.yaml files inside it are)',
+          hint: expect.stringContaining('git mv changes/chg-0203-folder.yaml changes/chg-0203-folder'),
         }),
       ]),
     );
