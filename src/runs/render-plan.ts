@@ -85,7 +85,7 @@ export function stepSummary(step: StepResult): string {
 /** The terminal view: one block per proposal, diffs in colour when `color`. */
 export function renderPlanText(
   plan: PlanDocument,
-  options: { color: boolean; runDirectory?: string },
+  options: { color: boolean; runDirectory?: string; notPlanned?: number },
 ): string {
   const colors = pc.createColors(options.color);
   const statusColor = (status: string, text: string) =>
@@ -113,8 +113,14 @@ export function renderPlanText(
   const summary = plan.summary;
   // why: each shard's CI log shows only its part; the summary says which part it is.
   const shard = plan.shard ? `shard ${plan.shard.index}/${plan.shard.count}: ` : '';
+  const invalid = options.notPlanned ?? 0;
+  const notPlanned = invalid
+    ? colors.red(
+        `; ${invalid} invalid proposal${invalid === 1 ? '' : 's'} not planned (errors above), which fails the plan`,
+      )
+    : '';
   lines.push(
-    `${shard}${summary.proposals} proposal${summary.proposals === 1 ? '' : 's'}: ${summary.planned} planned, ${summary.failed} failed, ${summary.errors} tool errors${summary.cancelled ? `, ${summary.cancelled} cancelled` : ''}; ${summary.changed} with changes`,
+    `${shard}${summary.proposals} proposal${summary.proposals === 1 ? '' : 's'}: ${summary.planned} planned, ${summary.failed} failed, ${summary.errors} tool errors${summary.cancelled ? `, ${summary.cancelled} cancelled` : ''}; ${summary.changed} with changes${notPlanned}`,
   );
   if (options.runDirectory) lines.push(colors.dim(`artifacts: ${options.runDirectory}`));
   return `${lines.join('\n')}\n`;

@@ -66,6 +66,15 @@ describe('plan never runs a step on an undeclared host', () => {
     const plan = JSON.parse(await readFile(path.join(repository.root, 'out/plan.json'), 'utf8'));
     expect(plan.proposals.map((proposal: { id: string }) => proposal.id)).toEqual(['CHG-DECLARED']);
   });
+
+  it('says in its summary line that the invalid proposal was not planned, which is why it exits 1', async () => {
+    const result = await runCli(['plan', '--out-dir', 'out-text'], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      '1 proposal: 1 planned, 0 failed, 0 tool errors; 0 with changes; 1 invalid proposal not planned (errors above), which fails the plan',
+    );
+  });
 });
 
 const LAB_VLANS = `- hosts: switches

@@ -147,6 +147,7 @@ async function runPlan(
       color: useColor(output),
       github: request.github === true,
       redactor: run.redactor,
+      notPlanned: [...new Set(run.notPlanned.map((finding) => finding.file))],
     }),
     output,
     process.cwd(),

@@ -9,6 +9,11 @@ export interface PlanOutput {
   runDirectory: string;
   /** Colour the text view (a terminal without NO_COLOR). */
   color: boolean;
+  /**
+   * The proposal files not planned because they are invalid (their errors are on stderr). why: each
+   * fails the plan, so the summary counts them; otherwise it read "2 planned, 0 failed" with exit 1.
+   */
+  notPlanned?: readonly string[];
   /** `--github`: a held plan waits for the reviews, so its text does not suggest `--approvals`. */
   github: boolean;
   /**
