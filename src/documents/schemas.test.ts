@@ -23,3 +23,25 @@ describe('a document whose kind is not the one its place holds', () => {
     expect(findings).toEqual([expect.objectContaining({ message, hint, file: 'policies/windows.yaml' })]);
   });
 });
+
+describe('a value holding a character its schema forbids', () => {
+  const proposal = (title: string) =>
+    parseYaml(
+      'changes/x.yaml',
+      `apiVersion: netchange/v1\nkind: ChangeProposal\nid: CHG-1\ntitle: ${JSON.stringify(title)}\n`,
+    );
+
+  it.each([
+    ['Add VLAN\n### Failed (0)', 'title holds a line break (U+000A) at character 9'],
+    ['Add\tVLAN', 'title holds a tab (U+0009) at character 4'],
+    ['Add VLAN \u202egnp.exe', 'title holds the character (U+202E) at character 10'],
+  ])('names the character and where it is: %j', (title, message) => {
+    const findings = validateDocument(proposal(title), 'ChangeProposal');
+
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ message, line: 4, hint: expect.stringContaining('one line') }),
+      ]),
+    );
+  });
+});

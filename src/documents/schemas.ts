@@ -207,6 +207,20 @@ function describeSchemaError(error: ErrorObject, document: YamlDocument): Findin
         ...(schema?.description ? { hint: schema.description } : {}),
         ...document.positionOf(instancePath),
       };
+    case 'not': {
+      // why: "must NOT be valid" says nothing; a `not` of a pattern names the characters a value may
+      // not hold (a title's line breaks), so the finding names the first one and where it is.
+      const pattern = (error.schema as { pattern?: string } | undefined)?.pattern;
+      const found =
+        pattern && typeof error.data === 'string' ? new RegExp(pattern, 'u').exec(error.data) : null;
+      if (!found) return asAjvSays();
+      return {
+        ...base,
+        message: `${where} holds ${describeCharacter(found[0])} at character ${found.index + 1}`,
+        ...(schema?.description ? { hint: schema.description } : {}),
+        ...document.positionOf(instancePath),
+      };
+    }
     case 'format':
       return {
         ...base,
@@ -229,8 +243,26 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
+// why: a value quoted in a message stays on one line, so it cannot forge lines in a report.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 function truncate(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return shown.replace(UNPRINTABLE, (character) => codePointOf(character));
+}
+
+const CHARACTER_NAMES: Record<string, string> = {
+  '\n': 'a line break',
+  '\r': 'a carriage return',
+  '\t': 'a tab',
+};
+
+function describeCharacter(character: string): string {
+  return `${CHARACTER_NAMES[character] ?? 'the character'} (${codePointOf(character)})`;
+}
+
+function codePointOf(character: string): string {
+  return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** The closest known word within edit distance 2, for "did you mean" hints. */
