@@ -244,6 +244,7 @@ function article(type: string): string {
 }
 
 // why: a value quoted in a message stays on one line, so it cannot forge lines in a report.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function truncate(text: string): string {
