@@ -132,7 +132,9 @@ export async function loadProposals(workspace: Workspace, options: LoadOptions =
   const checkPath = createPathChecker(
     workspace.root,
     (file) => dataFiles.has(file) || file.endsWith('.md') || file.startsWith(changesPrefix),
-    index ? trackedPathsOf(index) : undefined,
+    // why: a repository whose index is empty (git init, nothing added yet) tracks nothing, as one
+    // outside git does: nothing is refused for it. A checkout on a runner always has an index.
+    index && index.size > 0 ? trackedPathsOf(index) : undefined,
   );
   // why: synchronous, file after file: small local files are read faster this way than through the
   // thread pool. The one await is for Python, at the first inventory the cache cannot answer: it then

@@ -160,4 +160,19 @@ rollback:
     );
     expect(`${result.stdout}${result.stderr}${await textsUnder(outDirectory)}`).not.toContain(SECRET);
   }, 120_000);
+
+  it('refuses nothing in a repository where nothing is added yet (git init only), as outside git', async () => {
+    const fresh = await createRepository({}, { fromExample: true, onlyChanges: 'chg-0142' });
+    try {
+      const result = await runCli(['validate', '--format', 'json', ...AT], { cwd: fresh.root });
+      const report = JSON.parse(result.stdout) as ValidationReport;
+
+      expect(report.proposals).toHaveLength(1);
+      expect(report.proposals[0]?.findings.filter((finding) => finding.message.includes('tracked'))).toEqual(
+        [],
+      );
+    } finally {
+      await fresh.remove();
+    }
+  });
 });
