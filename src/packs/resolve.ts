@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { configError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
+import { toRfc3339Utc } from '../core/time.js';
 import type { DocumentPath, YamlDocument } from '../documents/parse-yaml.js';
 import { parseYaml } from '../documents/parse-yaml.js';
 import { readTextFile, resolveInsideRepository } from '../documents/read-file.js';
@@ -423,7 +424,7 @@ function impossibleWaiverDates(layer: PolicyLayer): Finding[] {
 export function isCalendarDay(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
   const day = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+  return !Number.isNaN(day.getTime()) && toRfc3339Utc(day.getTime()).slice(0, 10) === text;
 }
 
 function waiversOf(layer: PolicyLayer): Waiver[] {
