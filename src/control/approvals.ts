@@ -462,7 +462,8 @@ const PROPOSAL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * the line; the entries that are well-formed are returned.
  */
 export function loadApprovals(text: string, file: string): { approvals: Approval[]; findings: Finding[] } {
-  const document = parseYaml(file, text);
+  // why: an approvals file is a list, so an empty one is told what a list entry looks like.
+  const document = parseYaml(file, text, { expected: 'one approval per line, like "- {user: alice}"' });
   if (document.findings.length > 0) return { approvals: [], findings: document.findings };
   const findings: Finding[] = [];
   const problem = (message: string, path: (string | number)[], hint: string): void => {

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { configError } from '../core/errors.js';
 import type { Finding } from '../core/findings.js';
-import { toRfc3339Utc } from '../core/time.js';
+import { startOfLocalDay } from '../core/time.js';
 import type { DocumentPath, YamlDocument } from '../documents/parse-yaml.js';
 import { parseYaml } from '../documents/parse-yaml.js';
 import { readTextFile, resolveInsideRepository } from '../documents/read-file.js';
@@ -406,7 +406,8 @@ function impossibleWaiverDates(layer: PolicyLayer): Finding[] {
   if (!Array.isArray(waive)) return [];
   return waive.flatMap((entry: unknown, index): Finding[] => {
     const until = (entry as { until?: unknown } | null)?.until;
-    if (typeof until !== 'string' || isCalendarDay(until)) return [];
+    // why: startOfLocalDay reads only a real YYYY-MM-DD day, in any zone; UTC is one.
+    if (typeof until !== 'string' || startOfLocalDay(until, 'UTC') !== undefined) return [];
     return [
       {
         ruleId: 'policy',
@@ -418,13 +419,6 @@ function impossibleWaiverDates(layer: PolicyLayer): Finding[] {
       },
     ];
   });
-}
-
-/** True for a YYYY-MM-DD that names a real day (month 01–12, a day the month has). */
-export function isCalendarDay(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const day = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(day.getTime()) && toRfc3339Utc(day.getTime()).slice(0, 10) === text;
 }
 
 function waiversOf(layer: PolicyLayer): Waiver[] {

@@ -5,7 +5,6 @@ import { configError, usageError } from '../core/errors.js';
 import { hasErrors } from '../core/findings.js';
 import type { Approval } from '../core/model.js';
 import type { GitRepository } from '../core/ports.js';
-import { parseYaml } from '../documents/parse-yaml.js';
 import { DEFAULT_MAX_FILE_BYTES, readTextFile } from '../documents/read-file.js';
 import type { Workspace } from '../pipeline/workspace.js';
 
@@ -41,11 +40,6 @@ export async function readApprovalsFile(
         'Name a YAML or JSON file listing approvals and holds: [{user, proposal?, hold?, commit?, at?}].',
     );
   if (guard) await refuseApprovalsUnderReview(absolute, file, guard);
-  // why: loadApprovals (control/) parses with the hint for a netchange document; an approvals file
-  // is a list, so its YAML problems (an empty file above all) are named here with a list's hint.
-  const parsed = parseYaml(file, read.text, { expected: 'one approval per line, like "- {user: alice}"' });
-  if (hasErrors(parsed.findings))
-    throw configError(`--approvals ${file} is invalid`, { findings: parsed.findings });
   const loaded = loadApprovals(read.text, file);
   if (hasErrors(loaded.findings))
     throw configError(`--approvals ${file} is invalid`, { findings: loaded.findings });
