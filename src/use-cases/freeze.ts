@@ -10,6 +10,7 @@ import { FREEZE_LABEL, freezeIssue, freezeOfIssue } from '../freezes/github.js';
 import { nextLocalId, readLocalFreezes, writeLocalFreezes } from '../freezes/local-file.js';
 import type { Freeze, HoldableType } from '../freezes/model.js';
 import { githubSettings, type Workspace } from '../pipeline/workspace.js';
+import { windowScopeNames } from '../windows/scope-names.js';
 import type { UseCaseContext } from './context.js';
 import { openRequestedWorkspace } from './workspace.js';
 
@@ -51,17 +52,12 @@ function warnUnknownSites(
 ): void {
   // why: without a window policy there is no list of sites to hold a typo against.
   if (!workspace.windowPolicyDocument) return;
-  const windows = (workspace.windowPolicyDocument.value as { windows?: unknown } | null)?.windows;
-  const named = new Set<string>();
-  for (const window of Array.isArray(windows) ? windows : []) {
-    const scoped = (window as { scope?: { sites?: unknown } } | null)?.scope?.sites;
-    for (const site of Array.isArray(scoped) ? scoped : []) if (typeof site === 'string') named.add(site);
-  }
+  const named = windowScopeNames(workspace.windowPolicyDocument.value, 'sites');
   const file = workspace.config.paths.windows;
   for (const site of sites) {
-    if (named.has(site)) continue;
+    if (named.includes(site)) continue;
     warn(
-      `${file} no window is scoped to site '${site}': the freeze holds only changes whose targets name it; check the spelling, the windows name ${named.size > 0 ? `the sites ${[...named].sort().join(', ')}` : 'no site'}`,
+      `${file} no window is scoped to site '${site}': the freeze holds only changes whose targets name it; check the spelling, the windows name ${named.length > 0 ? `the sites ${named.join(', ')}` : 'no site'}`,
     );
   }
 }

@@ -35,6 +35,7 @@ import {
   toIsoLocal,
   zoneClock,
 } from '../windows/index.js';
+import { windowScopeNames } from '../windows/scope-names.js';
 import type { UseCaseContext } from './context.js';
 import { openRequestedWorkspace } from './workspace.js';
 
@@ -76,7 +77,7 @@ export async function listWindows(request: WindowsRequest, context: UseCaseConte
     days: request.days,
     timezone: policy.timezone,
     ...filter,
-    policyWarnings: [...warnings, ...unknownFilterWarnings(workspace, policy, filter)],
+    policyWarnings: [...warnings, ...unknownFilterWarnings(workspace, filter)],
   };
 }
 
@@ -85,14 +86,9 @@ export async function listWindows(request: WindowsRequest, context: UseCaseConte
  * listing then holds only the windows for everyone, which reads as "no restriction" when the value
  * is a typo.
  */
-function unknownFilterWarnings(
-  workspace: Workspace,
-  policy: CompiledWindowPolicy,
-  filter: { site?: string; domain?: string },
-): Finding[] {
+function unknownFilterWarnings(workspace: Workspace, filter: { site?: string; domain?: string }): Finding[] {
   const warnings: Finding[] = [];
-  const named = (key: 'sites' | 'domains') =>
-    [...new Set(policy.windows.flatMap((window) => window.scope[key] ?? []))].sort();
+  const named = (key: 'sites' | 'domains') => windowScopeNames(workspace.windowPolicyDocument?.value, key);
   const file = workspace.config.paths.windows;
   if (filter.site !== undefined) {
     const sites = named('sites');
