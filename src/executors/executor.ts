@@ -77,6 +77,11 @@ export interface Executor<Kind extends string, Spec, Run, Command extends string
   readonly rootPaths: readonly string[];
   /** Files its tool writes into the repository, which are not reviewed content. */
   readonly toolOutput?: RegExp;
+  /**
+   * Files its tool loads from what a step runs even when git ignores them (Terraform's `*.tf`,
+   * `*.tfvars`): apply refuses them there, since nobody reviewed them.
+   */
+  readonly loadsIgnored?: RegExp;
   /** Settings whose values reach a YAML 1.1 reader (the YAML 1.1 lint looks there). */
   readonly yaml11Settings: readonly string[];
 
@@ -91,6 +96,15 @@ export interface Executor<Kind extends string, Spec, Run, Command extends string
   pathsRun(step: Carrying<Kind, Spec>): string[];
   /** Shared state it changes that two applies must not change at once, as lock-name parts. */
   lockParts(step: Carrying<Kind, Spec>): string[][];
+  /**
+   * Repository paths a run also loads that only the step's own files name (Terraform's local
+   * modules), read from the working tree; `outside`: such sources that leave the repository, as
+   * written, which apply refuses. Apply checks `inside` like `pathsRun`.
+   */
+  pathsLoaded?(
+    step: Carrying<Kind, Spec>,
+    repoRoot: string,
+  ): Promise<{ inside: string[]; outside: string[] }>;
 
   // Running.
   /** Learns the step's secrets before the tool runs; a refusal when the step must not start. */

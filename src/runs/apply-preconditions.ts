@@ -9,7 +9,6 @@ import type { GitRepository } from '../core/ports.js';
 import { stepsOf } from '../core/steps.js';
 import { formatLocalAndUtc } from '../core/time.js';
 import { EXECUTORS, executorOf } from '../executors/registry.js';
-import { TERRAFORM_CONFIGURATION, terraformLocalModules } from '../executors/terraform/modules.js';
 
 /** A previous apply of the same proposal at the same commit, as the evidence recorded it. */
 export interface PreviousApply {
@@ -63,25 +62,26 @@ export async function checkCommittedTree(input: CommittedTreeInput): Promise<str
       hint: 'apply runs only committed, reviewed proposals: commit the proposal and have the commit approved.',
     });
   }
-  const modules = await terraformModulesRunBy(git.root, subject);
-  if (modules.outside.length > 0) {
+  const loaded = await pathsLoadedBy(git.root, subject);
+  if (loaded.outside.length > 0) {
     throw new NetchangeError(
       'E_GATE',
-      `apply refused for ${id}: a Terraform module is loaded from outside the repository: ${modules.outside.join(', ')}`,
+      `apply refused for ${id}: a ${loaded.outside.map((entry) => entry.tool)[0]} module is loaded from outside the repository: ${loaded.outside.map((entry) => entry.source).join(', ')}`,
       { hint: 'Move the module into the repository and have it reviewed; apply runs only committed code.' },
     );
   }
-  const paths = [...new Set([...pathsRunBy(subject, input.policyFiles), ...modules.inside])].sort();
+  const paths = [...new Set([...pathsRunBy(subject, input.policyFiles), ...loaded.inside])].sort();
   const dirty = (await git.uncommittedChanges(paths)).filter(
     (file) => !TOOL_OUTPUT.some((pattern) => pattern.test(file)),
   );
-  // why: git status leaves ignored files out, but Terraform loads an ignored `*.tf` or `*.tfvars`
-  // all the same: in what a Terraform step runs they are unreviewed configuration.
-  const terraformPaths = [...terraformPathsOf(subject), ...modules.inside];
-  const ignored = (await git.ignoredFiles(terraformPaths)).filter(
-    (file) => TERRAFORM_CONFIGURATION.test(file) && !TOOL_OUTPUT.some((pattern) => pattern.test(file)),
-  );
-  dirty.push(...ignored.map((file) => `${file} (ignored by git)`));
+  // why: git status leaves ignored files out, but a tool may load one all the same (Terraform an
+  // ignored `override.tf`): in what such a step runs they are unreviewed configuration.
+  for (const { pattern, paths: checked } of loaded.ignoredChecks) {
+    const ignored = (await git.ignoredFiles(checked)).filter(
+      (file) => pattern.test(file) && !TOOL_OUTPUT.some((output) => output.test(file)),
+    );
+    dirty.push(...ignored.map((file) => `${file} (ignored by git)`));
+  }
   if (dirty.length > 0) {
     const shown = dirty.slice(0, 10).join(', ') + (dirty.length > 10 ? ` and ${dirty.length - 10} more` : '');
     throw new NetchangeError(
@@ -135,28 +135,43 @@ function describePreviousApply(last: PreviousApply, at: string): string {
   return `already ran at commit ${commit} (${last.outcome}) and did not apply (evidence record #${last.sequence}, by ${last.actor} at ${at})`;
 }
 
-/** The paths the proposal's Terraform steps run (directories and var files). */
-function terraformPathsOf(subject: ChangeSubject): string[] {
-  return stepsOf(subject.proposal).flatMap((step) =>
-    step.terraform ? EXECUTORS.terraform.pathsRun(step) : [],
-  );
-}
-
-/** The local modules every Terraform step of the proposal calls, read from the working tree. */
-async function terraformModulesRunBy(
+/**
+ * What the proposal's steps load beyond the paths they name (executor.pathsLoaded: Terraform's local
+ * modules), and for each executor whose tool loads ignored files, the paths to look for them in.
+ */
+async function pathsLoadedBy(
   repoRoot: string,
   subject: ChangeSubject,
-): Promise<{ inside: string[]; outside: string[] }> {
+): Promise<{
+  inside: string[];
+  outside: { tool: string; source: string }[];
+  ignoredChecks: { pattern: RegExp; paths: string[] }[];
+}> {
   const inside = new Set<string>();
-  const outside = new Set<string>();
+  const outside = new Map<string, { tool: string; source: string }>();
+  const ignoredChecks = new Map<RegExp, Set<string>>();
   for (const step of stepsOf(subject.proposal)) {
-    if (!step.terraform) continue;
-    const [dir = step.terraform.dir] = EXECUTORS.terraform.pathsRun(step);
-    const found = await terraformLocalModules(repoRoot, dir);
+    const executor = executorOf(step);
+    const named = executor.pathsRun(step);
+    const found = (await executor.pathsLoaded?.(step, repoRoot)) ?? { inside: [], outside: [] };
     for (const module of found.inside) inside.add(module);
-    for (const source of found.outside) outside.add(`${source} (from ${dir})`);
+    // why: the tool as people write it (Terraform), for the refusal.
+    const tool = `${executor.kind.charAt(0).toUpperCase()}${executor.kind.slice(1)}`;
+    for (const written of found.outside) {
+      const source = `${written} (from ${named[0] ?? executor.label(step)})`;
+      outside.set(source, { tool, source });
+    }
+    if (executor.loadsIgnored) {
+      const paths = ignoredChecks.get(executor.loadsIgnored) ?? new Set<string>();
+      for (const path of [...named, ...found.inside]) paths.add(path);
+      ignoredChecks.set(executor.loadsIgnored, paths);
+    }
   }
-  return { inside: [...inside], outside: [...outside] };
+  return {
+    inside: [...inside],
+    outside: [...outside.values()],
+    ignoredChecks: [...ignoredChecks].map(([pattern, paths]) => ({ pattern, paths: [...paths] })),
+  };
 }
 
 /**

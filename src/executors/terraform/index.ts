@@ -3,6 +3,7 @@ import type { TerraformStep } from '../../core/model.js';
 import type { Executor } from '../executor.js';
 import { settingsOf } from '../executor.js';
 import {
+  normalTerraformDirectory,
   TERRAFORM_OUTPUT,
   terraformArgumentProblems,
   terraformLabel,
@@ -10,6 +11,7 @@ import {
   terraformPathsRun,
   terraformReferences,
 } from './checks.js';
+import { TERRAFORM_CONFIGURATION, terraformLocalModules } from './modules.js';
 import { terraformPlanHash } from './plan-hash.js';
 import {
   terraformApplyDetails,
@@ -31,6 +33,7 @@ export const terraformExecutor: Executor<'terraform', TerraformStep, TerraformRu
   commands: TERRAFORM_COMMANDS,
   rootPaths: [],
   toolOutput: TERRAFORM_OUTPUT,
+  loadsIgnored: TERRAFORM_CONFIGURATION,
   // why: variables reach Terraform as a JSON file, read as netchange read them.
   yaml11Settings: [],
   label: terraformLabel,
@@ -38,6 +41,8 @@ export const terraformExecutor: Executor<'terraform', TerraformStep, TerraformRu
   argumentProblems: terraformArgumentProblems,
   pathsRun: terraformPathsRun,
   lockParts: terraformLockParts,
+  pathsLoaded: (step, repoRoot) =>
+    terraformLocalModules(repoRoot, normalTerraformDirectory(settingsOf('terraform', step).dir)),
   learnSecrets: async (step, context) => {
     await learnTerraformSecrets(settingsOf('terraform', step), context);
     return undefined;
