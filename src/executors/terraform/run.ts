@@ -255,7 +255,7 @@ function toolProblem(
   if (result.signal) {
     // why: a crashed Terraform prints `panic: …` (or nothing) and no `Error:`; the signal and that
     // line say what happened, where "exit code none" said nothing.
-    const line = firstPanicLine(context.redactor.redactText(result.stderr));
+    const line = firstPanicLine(redacted);
     return {
       status: 'error',
       changed: false,
@@ -281,7 +281,7 @@ function toolProblem(
 /** Longest error detail kept from Terraform's output. */
 const MAX_ERROR_LENGTH = 400;
 
-/** Terraform's `panic:` line, else the first line of its (redacted) stderr, cut to length. */
+/** Terraform's `panic:` line, else the first line of its (redacted) output, stderr first, cut to length. */
 function firstPanicLine(redactedStderr: string): string | undefined {
   const lines = redactedStderr
     .split('\n')
