@@ -444,7 +444,8 @@ export async function scanChangesFolder(
   const proposals: string[] = [];
   const unread: string[] = [];
   for (const entry of entries) {
-    const named = isYamlFile(entry.name) || looksLikeProposalFile(entry.name);
+    const proposal = isYamlFile(entry.name);
+    const named = proposal || looksLikeProposalFile(entry.name);
     // why: a folder named like a proposal (foo.yaml/) is never read as one; it is listed with a
     // trailing slash so that its warning says it is a folder.
     if (entry.isDirectory() && named) {
@@ -454,7 +455,6 @@ export async function scanChangesFolder(
     }
     // why: symlinks too, so that one out of the repository is refused aloud, not skipped in silence.
     if (!entry.isFile() && !entry.isSymbolicLink()) continue;
-    const proposal = isYamlFile(entry.name);
     if (!named) continue;
     const folder = folderOf(entry.parentPath);
     (proposal ? proposals : unread).push(folder === '' ? entry.name : `${folder}/${entry.name}`);
