@@ -8,6 +8,7 @@ import type { InventoryHostFacts } from '../../src/executors/context.js';
 import type { StepContext, StepRun } from '../../src/executors/index.js';
 import { runAnsible } from '../../src/executors/index.js';
 import { createRedactor } from '../../src/redact/index.js';
+import { stepContext } from '../support/step-context.js';
 
 const FAKE_TOOLS = path.resolve(import.meta.dirname, '../fixtures/fake-tools');
 const METACHARACTERS = `PKG; touch PWNED-semicolon $(touch PWNED-subshell) \`touch PWNED-backtick\` | rm -rf x && {{ lookup('pipe', 'touch PWNED-jinja') }} '"`;
@@ -18,15 +19,7 @@ const IMPORT_KEY = 'c0ffee81884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f0
 let root: string;
 
 function context(overrides: Partial<StepContext> = {}): StepContext {
-  return {
-    repoRoot: root,
-    mode: 'check',
-    redactor: createRedactor(),
-    timeoutMs: 60_000,
-    killGraceMs: 2_000,
-    commands: { ansiblePlaybook: 'ansible-playbook', terraform: 'terraform' },
-    ...overrides,
-  };
+  return stepContext(root, { killGraceMs: 2_000, ...overrides });
 }
 
 beforeAll(async () => {

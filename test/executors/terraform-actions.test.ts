@@ -7,19 +7,12 @@ import { runTerraform, terraformPlanHash } from '../../src/executors/index.js';
 import { EXECUTORS } from '../../src/executors/registry.js';
 import type { TerraformStepRun } from '../../src/executors/terraform/run.js';
 import { createRedactor } from '../../src/redact/index.js';
+import { stepContext } from '../support/step-context.js';
 
 let root: string;
 
 function context(overrides: Partial<StepContext> = {}): StepContext {
-  return {
-    repoRoot: root,
-    mode: 'check',
-    redactor: createRedactor(),
-    timeoutMs: 60_000,
-    killGraceMs: 1_000,
-    commands: { ansiblePlaybook: 'ansible-playbook', terraform: 'terraform' },
-    ...overrides,
-  };
+  return stepContext(root, overrides);
 }
 
 async function write(relative: string, content: string, mode = 0o644): Promise<void> {

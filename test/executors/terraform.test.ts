@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResourceChange, StepContext } from '../../src/executors/index.js';
 import { runTerraform, terraformPlanHash } from '../../src/executors/index.js';
 import { createRedactor, REDACTED } from '../../src/redact/index.js';
+import { stepContext } from '../support/step-context.js';
 
 const FAKE_TOOLS = path.resolve(import.meta.dirname, '../fixtures/fake-tools');
 const PSK = 'tf-planted-psk-9QzX41';
@@ -12,15 +13,7 @@ const PSK = 'tf-planted-psk-9QzX41';
 let root: string;
 
 function context(overrides: Partial<StepContext> = {}): StepContext {
-  return {
-    repoRoot: root,
-    mode: 'check',
-    redactor: createRedactor(),
-    timeoutMs: 60_000,
-    killGraceMs: 1_000,
-    commands: { ansiblePlaybook: 'ansible-playbook', terraform: 'terraform' },
-    ...overrides,
-  };
+  return stepContext(root, overrides);
 }
 
 async function write(relative: string, content: string): Promise<void> {
