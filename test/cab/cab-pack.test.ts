@@ -112,7 +112,7 @@ beforeAll(async () => {
   });
   expect(plan.exitCode).toBe(0);
   markdown = await cab(example, ['--plan-dir', planDirectory]);
-}, 60_000);
+});
 
 afterAll(async () => {
   await Promise.all(repositories.map((repository) => repository.remove()));

@@ -138,7 +138,7 @@ describe("a drifted target's RACI domain", () => {
     expect(Object.fromEntries([...answers].map(([name, answer]) => [name, shown(answer)]))).toEqual(
       EXPECTED_ANSWERS,
     );
-  }, 60_000);
+  });
 
   it('names the failing inventory when ansible-inventory cannot list it', async () => {
     const answers = await resolveDriftOwners({

@@ -80,7 +80,7 @@ describe('netchange drift on file-rendered devices', () => {
       ignored: [],
     });
     expect(result.stderr).toMatch(/start {2}ansible playbooks\/switching\/snmp\.yaml/);
-  }, 60_000);
+  });
 
   it('finds a hand edit with its exact lines; trailing spaces are no drift, an ignored line is not drift', async () => {
     await editState('sw-plant-a-01', (text) =>
@@ -141,7 +141,7 @@ describe('netchange drift on file-rendered devices', () => {
       'ignored  sw-berlin-01 (ansible)\n    2 lines hidden by berlin-snmp-location',
     );
     expect(text.stdout).toContain('4 targets: 1 drifted, 2 in sync, 1 ignored, 0 errors');
-  }, 60_000);
+  });
 
   it("names the drifted device's domain from the check's own inventory report, without ansible-inventory", async () => {
     // why: an ansible-inventory that cannot start; the domain can only come from the check itself.
@@ -160,7 +160,7 @@ describe('netchange drift on file-rendered devices', () => {
     } finally {
       await repository.write({ 'netchange.yaml': DRIFT_CONFIG });
     }
-  }, 60_000);
+  });
 
   it('compares with main from a feature branch: its own edits of the intended state do not count', async () => {
     await repository.git.checkout(['-b', 'feature/location']);
@@ -178,7 +178,7 @@ describe('netchange drift on file-rendered devices', () => {
     expect(drift.commit).toBe(mainCommit);
     expect(target(drift, 'sw-plant-a-03').status).toBe('in-sync');
     expect(drift.summary.drifted).toBe(1);
-  }, 60_000);
+  });
 
   it('reports a rule past its expiry at its line, and the lines it hid become drift again', async () => {
     const policy = await readFile(path.join(repository.root, 'policies/drift.yaml'), 'utf8');
@@ -195,7 +195,7 @@ describe('netchange drift on file-rendered devices', () => {
     );
     expect(expired.stdout).toMatch(/drifted {2}sw-berlin-01 \(ansible\)/);
     expect(expired.stdout).toContain('-snmp-server location berlin-temp');
-  }, 60_000);
+  });
 
   it('renders markdown for an issue or a pull request', async () => {
     const result = await netchange('--format', 'markdown', '--at', AT);
@@ -203,7 +203,7 @@ describe('netchange drift on file-rendered devices', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('| `sw-plant-a-01` | ansible | :warning: drifted |');
     expect(result.stdout).toContain('### `sw-plant-a-01`\n\n```diff\n--- a/state/sw-plant-a-01.cfg');
-  }, 60_000);
+  });
 });
 
 describe('netchange drift refuses what it cannot trust', () => {
@@ -342,5 +342,5 @@ describe('netchange drift refuses what it cannot trust', () => {
     expect(drift.summary.errors).toBe(1);
     expect(drift.targets[0]).toMatchObject({ target: 'playbooks/broken.yaml', status: 'error' });
     expect(drift.targets[0]?.error).toContain('ansible-playbook failed');
-  }, 60_000);
+  });
 });

@@ -55,7 +55,7 @@ beforeAll(async () => {
       { path: 'changes/gone.yaml', status: 'removed' },
     ],
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   await standIn.close();

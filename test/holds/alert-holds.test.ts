@@ -17,7 +17,7 @@ let alertmanager: RunningAlertmanager;
 
 beforeAll(async () => {
   alertmanager = await startAlertmanager();
-}, 30_000);
+});
 
 afterAll(async () => {
   await alertmanager.stop();

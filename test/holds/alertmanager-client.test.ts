@@ -19,7 +19,7 @@ beforeAll(async () => {
     { labels: { alertname: 'FanSlow', severity: 'warning', site: 'plant-a', instance: 'sw-2' } },
     { labels: { alertname: 'LinkFlap', severity: 'major', site: 'plant-b', instance: 'sw-9' } },
   ]);
-}, 30_000);
+});
 
 afterAll(async () => {
   await alertmanager.stop();

@@ -56,7 +56,7 @@ describe('Alertmanager unreachable', () => {
 
     expect(applied.stdout).toContain(`Alertmanager at ${stopped.url}`);
     expect(applied.exitCode).toBe(1);
-  }, 30_000);
+  });
 
   it('a matcher that does not parse is a policy error with its line (exit 2)', async () => {
     const repository = await repositoryWith(

@@ -108,7 +108,7 @@ const outputs: string[] = [];
 
 beforeAll(async () => {
   alertmanager = await startAlertmanager();
-}, 30_000);
+});
 
 afterAll(async () => {
   for (const output of outputs) expect(output).not.toContain(TOKEN);

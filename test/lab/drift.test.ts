@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await lab?.script('down');
   await repository?.remove();
-}, 60_000);
+});
 
 function drift(...args: string[]): Promise<CliResult> {
   return runCli(['drift', ...args], { cwd: repository.root, env: lab.env });

@@ -31,7 +31,7 @@ export function useLabSession(name: string): LabSession {
   afterAll(async () => {
     await lab?.script('down');
     await repository?.remove();
-  }, 60_000);
+  });
   return {
     get lab() {
       return started(lab);

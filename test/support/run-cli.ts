@@ -13,6 +13,23 @@ const MAIN = path.join(PROJECT_ROOT, 'src/cli/main.ts');
 // why: an absolute loader URL, because tests run the CLI from temp directories without node_modules.
 const TSX_LOADER = import.meta.resolve('tsx');
 
+/**
+ * How the tests start the CLI: the bundle vitest's global setup built from the sources
+ * (test/support/cli-bundle.ts), or the sources through tsx where there is none (the benches).
+ */
+function cliEntry(): string[] {
+  const bundle = process.env.NETCHANGE_TEST_CLI;
+  return bundle ? [bundle] : ['--import', TSX_LOADER, MAIN];
+}
+
+const CLI_ENV: Record<string, string> = {
+  NO_COLOR: '1',
+  CI: 'true',
+  ...(process.env.NETCHANGE_TEST_CODE_CACHE
+    ? { NETCHANGE_CODE_CACHE: process.env.NETCHANGE_TEST_CODE_CACHE }
+    : {}),
+};
+
 /** Runs the real CLI as a user does: a separate process, real exit code and output. */
 export async function runCli(
   args: readonly string[],
@@ -25,9 +42,13 @@ export async function runCli(
     clockAt?: string;
   },
 ): Promise<CliResult> {
-  const result = await execa('node', ['--import', TSX_LOADER, MAIN, ...args], {
+  const result = await execa('node', [...cliEntry(), ...args], {
     cwd: options.cwd,
-    env: { NO_COLOR: '1', CI: 'true', ...(options.clockAt ? clockAt(options.clockAt) : {}), ...options.env },
+    env: {
+      ...CLI_ENV,
+      ...(options.clockAt ? clockAt(options.clockAt) : {}),
+      ...options.env,
+    },
     reject: false,
     timeout: options.timeout ?? 120_000,
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
@@ -56,9 +77,9 @@ export function startCli(
   args: readonly string[],
   options: { cwd: string; env?: Record<string, string> },
 ): ResultPromise<{ reject: false; stdin: 'ignore' }> {
-  return execa('node', ['--import', TSX_LOADER, MAIN, ...args], {
+  return execa('node', [...cliEntry(), ...args], {
     cwd: options.cwd,
-    env: { NO_COLOR: '1', CI: 'true', ...options.env },
+    env: { ...CLI_ENV, ...options.env },
     reject: false,
     stdin: 'ignore',
   });

@@ -163,7 +163,7 @@ beforeAll(async () => {
   const result = await runCli(['validate', '--at', AT, '--format', 'json'], { cwd: repository.root });
   exitCode = result.exitCode;
   report = JSON.parse(result.stdout) as ValidationReport;
-}, 60_000);
+});
 
 afterAll(async () => {
   await repository.remove();
@@ -309,7 +309,7 @@ windows:
       }),
     });
     await windowed.commit('two changes in one maintenance window');
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await windowed.remove();

@@ -57,7 +57,7 @@ rollback:
     await repository.commit('the example, and a tracked symlink to a file git does not track');
     // The runner's checkout: a job wrote the vault password into the work tree; git does not track it.
     await repository.write({ '.vault_pass': `${SECRET}\n` });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await repository?.remove();
