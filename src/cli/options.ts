@@ -1,8 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import { Temporal } from 'temporal-polyfill';
-import { usageError } from '../core/errors.js';
+import { type NetchangeError, usageError } from '../core/errors.js';
 import { type FormatName, formatChoices, type ResultKind } from '../reporters/registry.js';
 
 /** Help text of the options most commands share, so they read the same everywhere. */
@@ -70,14 +71,42 @@ export function formatOption<Kind extends ResultKind>(kind: Kind, defaultFormat:
 export async function writeOutput(text: string, output: string | undefined, cwd: string): Promise<void> {
   if (output) {
     await writeFile(path.resolve(cwd, output), text).catch((error: NodeJS.ErrnoException) => {
-      throw usageError(
-        `cannot write --output ${output}: ${error.code === 'EISDIR' ? 'it is a directory' : (error.code ?? error.message)}`,
-        'Name a file in a directory that exists and that you can write to.',
-      );
+      throw outputError(output, error.code ?? error.message);
     });
     return;
   }
   process.stdout.write(text);
+}
+
+/**
+ * Refuses an `--output` that cannot be written before a long run starts (plan runs the tools, drift
+ * checks every device), instead of after its work is done: a directory, or a file whose folder does
+ * not exist, is not a folder or cannot be written.
+ */
+export async function checkOutputTarget(output: string | undefined, cwd: string): Promise<void> {
+  if (!output) return;
+  const file = path.resolve(cwd, output);
+  const existing = await stat(file).catch(() => undefined);
+  if (existing?.isDirectory()) throw outputError(output, 'EISDIR');
+  const target = existing ? file : path.dirname(file);
+  await access(target, constants.W_OK).catch((error: NodeJS.ErrnoException) => {
+    throw outputError(output, error.code ?? error.message);
+  });
+  if (!existing && !(await stat(target)).isDirectory()) throw outputError(output, 'ENOTDIR');
+}
+
+function outputError(output: string, code: string): NetchangeError {
+  const folder = path.dirname(output);
+  const reason: Record<string, string> = {
+    EISDIR: 'it is a directory',
+    ENOENT: `ENOENT (the folder ${folder} does not exist)`,
+    ENOTDIR: `ENOTDIR (${folder} is not a folder)`,
+    EACCES: 'EACCES (permission denied)',
+  };
+  return usageError(
+    `cannot write --output ${output}: ${reason[code] ?? code}`,
+    'Name a file in a directory that exists and that you can write to.',
+  );
 }
 
 /** Colour only on a terminal, and never when NO_COLOR is set. */

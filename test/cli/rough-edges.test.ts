@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -172,6 +173,38 @@ describe('an output path that cannot be written', () => {
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain('hint: ');
     expect(result.exitCode).toBe(2);
+  });
+
+  it.each([
+    [['plan', PROPOSAL, '--output', 'changes'], 'cannot write --output changes: it is a directory'],
+    [
+      ['plan', PROPOSAL, '--output', 'no-such-folder/plan.md'],
+      'cannot write --output no-such-folder/plan.md: ENOENT (the folder no-such-folder does not exist)',
+    ],
+    [
+      ['plan', PROPOSAL, '--output', 'netchange.yaml/plan.md'],
+      'cannot write --output netchange.yaml/plan.md: ENOTDIR',
+    ],
+    [['drift', '--output', 'changes'], 'cannot write --output changes: it is a directory'],
+    [
+      ['drift', '--output', 'no-such-folder/drift.json'],
+      'cannot write --output no-such-folder/drift.json: ENOENT (the folder no-such-folder does not exist)',
+    ],
+  ])('%j is refused before any step or device check runs', async (args, message) => {
+    const repository = await createRepository({}, { fromExample: true });
+    try {
+      await repository.commit('the example');
+      const result = await runCli(args, { cwd: repository.root, timeout: 60_000 });
+
+      expect(result.stderr).toContain(message);
+      expect(result.exitCode).toBe(2);
+      // A run would have printed its progress (`[…] start  ansible …`, `[…] planned …`), and a plan
+      // would have left its run directory.
+      expect(result.stderr).not.toMatch(/\] (start|planned) /);
+      expect(existsSync(path.join(repository.root, '.netchange'))).toBe(false);
+    } finally {
+      await repository.remove();
+    }
   });
 });
 

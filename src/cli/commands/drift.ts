@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { DriftReport } from '../../drift/model.js';
 import { cliContext, withRunControls } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { formatOption, OPTION_HELP, parseAt, useColor, writeOutput } from '../options.js';
+import { checkOutputTarget, formatOption, OPTION_HELP, parseAt, useColor, writeOutput } from '../options.js';
 
 interface DriftFlags {
   repo?: string;
@@ -59,6 +59,7 @@ error (netchange.yaml, an invalid drift policy), 3 a tool failed on a target (an
 unreachable device), 130 cancelled.`,
     )
     .action(async (flags: DriftFlags) => {
+      await checkOutputTarget(flags.output, process.cwd());
       const { checkDrift } = await import('../../use-cases/drift.js');
       const { renderResult } = await import('../../reporters/registry.js');
       const at = flags.at ? parseAt(flags.at) : undefined;

@@ -8,6 +8,7 @@ import type { PlanRequest } from '../../use-cases/plan.js';
 import { cliContext, withRunControls } from '../context.js';
 import { EXIT, planExitCode } from '../exit-codes.js';
 import {
+  checkOutputTarget,
   formatOption,
   OPTION_HELP,
   parseAt,
@@ -105,6 +106,7 @@ syntax error, timeout, missing provider), 130 cancelled.`,
           '--at needs --github',
           'It dates the validation report --github publishes; the plan itself always runs now.',
         );
+      await checkOutputTarget(flags.output, process.cwd());
       process.exitCode = await runPlan(
         {
           at: parseAt(flags.at),
