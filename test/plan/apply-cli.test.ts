@@ -86,7 +86,7 @@ beforeAll(async () => {
     'policies/change-control.yaml': LAB_CHANGE_CONTROL,
     'policies/windows.yaml': WINDOWS,
     'inventory/hosts.yaml':
-      'all:\n  vars: {ansible_connection: local, ansible_python_interpreter: auto_silent}\n  children:\n    switches:\n      hosts:\n        sw-lab-01: {}\n        sw-lab-02: {}\n        sw-lab-03: {}\n',
+      'all:\n  vars: {ansible_connection: local, ansible_python_interpreter: auto_silent}\n  children:\n    switches:\n      hosts:\n        sw-lab-01: {}\n        sw-lab-02: {}\n        sw-lab-03: {}\n        sw-lab-04: {}\n',
     'playbooks/vlans.yaml': VLANS,
     'playbooks/verify.yaml': VERIFY,
     'changes/apply.yaml': proposal({ id: 'CHG-APPLY', host: 'sw-lab-01', vlan: 40, expectVlan: 40 }),
@@ -110,6 +110,7 @@ beforeAll(async () => {
       expectVlan: 43,
       site: 'frozen-lab',
     }),
+    'changes/output.yaml': proposal({ id: 'CHG-OUTPUT', host: 'sw-lab-04', vlan: 44, expectVlan: 44 }),
     'approvals.yaml': APPROVED,
     'self-approved.yaml': '- {user: dana}\n',
   });
@@ -121,6 +122,64 @@ afterAll(async () => {
 });
 
 describe('netchange apply', () => {
+  it('writes its rehearsal and its result to --output, and refuses an --output it cannot write before it runs', async () => {
+    const unwritable = await runCli(
+      [
+        'apply',
+        'changes/output.yaml',
+        '--approvals',
+        'approvals.yaml',
+        '--output',
+        'no-such-folder/result.json',
+      ],
+      { cwd: repository.root },
+    );
+    expect(unwritable.stderr).toContain(
+      'cannot write --output no-such-folder/result.json: ENOENT (the folder no-such-folder does not exist)',
+    );
+    expect(unwritable.exitCode).toBe(2);
+    expect(await deviceConfig('sw-lab-04')).toBe('');
+
+    const rehearsal = await runCli(
+      [
+        'apply',
+        'changes/output.yaml',
+        '--approvals',
+        'approvals.yaml',
+        '--dry-run',
+        '--format',
+        'json',
+        '--output',
+        'rehearsal.json',
+      ],
+      { cwd: repository.root },
+    );
+    const applied = await runCli(
+      [
+        'apply',
+        'changes/output.yaml',
+        '--approvals',
+        'approvals.yaml',
+        '--format',
+        'json',
+        '--output',
+        'result.json',
+        '--out-dir',
+        'runs/output',
+      ],
+      { cwd: repository.root },
+    );
+
+    expect(rehearsal.exitCode).toBe(0);
+    expect(rehearsal.stdout).toBe('');
+    expect(await readJson('rehearsal.json')).toMatchObject({ wouldRun: true });
+    expect(applied.exitCode).toBe(0);
+    expect(applied.stdout).toBe('');
+    expect(await readJson('result.json')).toMatchObject({ outcome: 'applied' });
+    expect(await readJson('runs/output/result.json')).toMatchObject({ outcome: 'applied' });
+    expect(await deviceConfig('sw-lab-04')).toContain('vlan 44');
+  });
+
   it('refuses without the required approvals, before running anything', async () => {
     const result = await runCli(
       ['apply', 'changes/apply.yaml', '--approvals', 'self-approved.yaml', '--out-dir', 'runs/refused'],

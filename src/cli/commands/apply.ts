@@ -7,7 +7,14 @@ import type { ApplyRequest, ApplyRun } from '../../use-cases/apply.js';
 import type { DueChange, DueOutcome } from '../../use-cases/apply-due.js';
 import { cliContext, withRunControls } from '../context.js';
 import { applyExitCode, EXIT, exitCodeFor } from '../exit-codes.js';
-import { formatOption, OPTION_HELP, parseAt, parsePositiveInteger } from '../options.js';
+import {
+  checkOutputTarget,
+  formatOption,
+  OPTION_HELP,
+  parseAt,
+  parsePositiveInteger,
+  writeOutput,
+} from '../options.js';
 import { VERSION } from '../version.js';
 
 export interface ApplyFlags {
@@ -22,6 +29,7 @@ export interface ApplyFlags {
   dryRun?: boolean;
   at?: string;
   shard?: Shard;
+  output?: string;
 }
 
 export function registerApplyCommand(program: Command): void {
@@ -70,6 +78,10 @@ export function registerApplyCommand(program: Command): void {
       'with --dry-run: judge the gate at this instant, e.g. Sunday 02:00 local (RFC 3339)',
     )
     .addOption(formatOption('apply', 'text'))
+    .option(
+      '--output <file>',
+      'write the result (the run, the rehearsal, or with --due every run) to this file instead of stdout',
+    )
     .addHelpText(
       'after',
       `
@@ -119,10 +131,14 @@ With --due: the worst of the due proposals' codes; a skipped one counts as 1.`,
         return;
       }
       if (flags.due) {
+        await checkOutputTarget(flags.output, process.cwd());
         process.exitCode = await applyDue(proposalPath, flags);
         return;
       }
       if (!proposalPath) throw usageError('apply needs a proposal file, or --due');
+      // why: checked before anything runs; a result that cannot be written after a real change
+      // is printed instead (writeResult), never lost.
+      await checkOutputTarget(flags.output, process.cwd());
       process.exitCode = await runApply(proposalPath, flags);
     });
 }
@@ -133,8 +149,23 @@ async function runApply(proposalPath: string, flags: ApplyFlags): Promise<number
   const run = await withRunControls((controls) =>
     applyChange(applyRequest(proposalPath, flags), { ...cliContext(), ...controls }),
   );
-  process.stdout.write(await renderApplyRun(run, flags.format));
+  await writeResult(await renderApplyRun(run, flags.format), flags.output);
   return applyExitCode(run.result.outcome);
+}
+
+/**
+ * The result to `--output` or stdout. why: it reports changes already made, so a file that cannot
+ * be written after all (removed while the change ran) costs the file, not the report: it goes to
+ * stdout with a warning, and the exit code stays the change's.
+ */
+async function writeResult(text: string, output: string | undefined): Promise<void> {
+  try {
+    await writeOutput(text, output, process.cwd());
+  } catch (error) {
+    process.stdout.write(text);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`warning: ${message}; the result is on stdout above\n`);
+  }
 }
 
 /** `apply --dry-run [--at ISO]`: the gate's verdict, nothing run; exit 0 would run, 1 would refuse. */
@@ -147,8 +178,10 @@ async function rehearse(proposalPath: string, flags: ApplyFlags): Promise<number
   );
   // why: versioned like every other object apply prints (its result, a refusal, --due).
   const document = { schemaVersion: 1, tool: { name: 'netchange', version: VERSION }, ...rehearsal };
-  process.stdout.write(
+  await writeOutput(
     flags.format === 'json' ? `${JSON.stringify(document, null, 2)}\n` : renderRehearsal(rehearsal),
+    flags.output,
+    process.cwd(),
   );
   return rehearsal.wouldRun ? EXIT.passed : EXIT.failed;
 }
@@ -164,6 +197,8 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
   const json = flags.format === 'json';
   const progress = json ? process.stderr : process.stdout;
   const entries: object[] = [];
+  // why: with --output, the runs' reports go to the file at the end; progress stays where it was.
+  const rendered: string[] = [];
   const outcomes = await withRunControls((controls) =>
     applyDueChanges(
       { ...request, ...(flags.shard ? { shard: flags.shard } : {}) },
@@ -174,9 +209,10 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
         onFinished: async (outcome) => {
           const { change } = outcome;
           if (outcome.run) {
-            const rendered = await renderApplyRun(outcome.run, flags.format);
-            if (json) entries.push({ ...change, run: JSON.parse(rendered) });
-            else process.stdout.write(rendered);
+            const text = await renderApplyRun(outcome.run, flags.format);
+            if (json) entries.push({ ...change, run: JSON.parse(text) });
+            else if (flags.output) rendered.push(text);
+            else process.stdout.write(text);
           } else if (outcome.skipped !== undefined) {
             progress.write(
               `skipped ${change.id} from #${change.pullNumber}${waveOf(change)}: ${outcome.skipped}\n`,
@@ -206,8 +242,8 @@ async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Pr
     progress.write('nothing is due: no merged, unapplied proposal is inside its window now\n');
   if (json) {
     const due = { schemaVersion: 1, tool: { name: 'netchange', version: VERSION }, due: entries };
-    process.stdout.write(`${JSON.stringify(due, null, 2)}\n`);
-  }
+    await writeResult(`${JSON.stringify(due, null, 2)}\n`, flags.output);
+  } else if (flags.output) await writeResult(rendered.join(''), flags.output);
   return Math.max(EXIT.passed, ...outcomes.map(dueExitCode));
 }
 
