@@ -96,6 +96,7 @@ beforeAll(async () => {
   await write('terraform/stack/main.tf', VERSION_1);
   await write('terraform/stack/prod.tfvars.json', JSON.stringify({ psk: PSK }));
   await write('terraform/broken/main.tf', 'resource "terraform_data" "x" {\n  input = \n}\n');
+  await write('terraform/shared/site.tfvars', 'region = \n');
   await write(
     'terraform/needs-provider/main.tf',
     'terraform {\n  required_providers {\n    null = { source = "hashicorp/null" }\n  }\n}\nresource "null_resource" "x" {}\n',
@@ -179,6 +180,18 @@ describe('runTerraform with the real terraform', () => {
 
     expect(broken.status).toBe('error');
     expect(broken.message).toMatch(/^terraform (init|plan) failed: Error: /);
+  });
+
+  it("names a var file by its repository path in Terraform's errors, not by the runner's directories", async () => {
+    const failed = await runTerraform(
+      { dir: 'terraform/stack', varFiles: ['../shared/site.tfvars'], vars: { psk: 7 }, workspace: 'prod' },
+      context(),
+    );
+
+    expect(failed.status).toBe('error');
+    expect(failed.message).toContain('terraform/shared/site.tfvars line 1');
+    expect(`${failed.message}\n${failed.logText}`).not.toContain(root);
+    expect(failed.logText).not.toMatch(/netchange-terraform[^ ]*\/netchange\.tfvars\.json/);
   });
 
   it('redacts a secret in a long error before it cuts the message, so no part of the secret is left', async () => {

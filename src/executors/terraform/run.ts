@@ -92,9 +92,19 @@ async function runTerraformSerially(
     if (label === 'plan' || label === 'apply') argv = [binary, ...shown];
     log.push(`$ ${binary} ${shown.join(' ')}`);
     // why: `show -json` prints every variable in clear; the parsed, masked plan is what the log keeps.
-    if (label !== 'show') log.push(result.stdout);
-    if (result.stderr) log.push(`--- stderr ---\n${result.stderr}`);
-    return result;
+    // Its JSON is parsed as Terraform wrote it; the other commands' text is for people.
+    if (label === 'show') {
+      if (result.stderr) log.push(`--- stderr ---\n${result.stderr}`);
+      return result;
+    }
+    const readable = {
+      ...result,
+      stdout: displayTerraformText(result.stdout, scratch, context.repoRoot),
+      stderr: displayTerraformText(result.stderr, scratch, context.repoRoot),
+    };
+    log.push(readable.stdout);
+    if (readable.stderr) log.push(`--- stderr ---\n${readable.stderr}`);
+    return readable;
   };
 
   try {
@@ -211,6 +221,15 @@ async function runTerraformSerially(
 /** An argument as logs and records show it: temporary files by name, repository paths relative. */
 function displayTerraformArgument(argument: string, scratch: string, repoRoot: string): string {
   return argument.replace(`${scratch}${path.sep}`, '').replace(`${repoRoot}${path.sep}`, '');
+}
+
+/**
+ * Terraform's messages as the step's readers see them: a var file netchange passes by its absolute
+ * path is named by its repository path (`on terraform/sdwan/prod.tfvars line 3`), and the file of a
+ * proposal's vars by its name, not by the runner's directories, which mean nothing to a reviewer.
+ */
+function displayTerraformText(text: string, scratch: string, repoRoot: string): string {
+  return text.replaceAll(`${scratch}${path.sep}`, '').replaceAll(`${repoRoot}${path.sep}`, '');
 }
 
 /** Classifies a failed Terraform command; undefined when it succeeded. */
