@@ -72,6 +72,7 @@ export const HELPER_SOURCE = `
 import hashlib
 import json
 import os
+import re
 import sys
 
 
@@ -84,6 +85,7 @@ def main():
     from ansible.inventory.helpers import get_group_vars
     from ansible.inventory.manager import InventoryManager
     from ansible.parsing.dataloader import DataLoader
+    from ansible.utils.display import Display
     from ansible.utils.vars import combine_vars
 
     request = json.load(sys.stdin)
@@ -115,11 +117,42 @@ def main():
 
     def inventory(path):
         if path not in managers:
+            warnings = []
+            warn = Display.warning
+            Display.warning = lambda self, message, *args, **kwargs: warnings.append(str(message))
             try:
                 managers[path] = (InventoryManager(loader=loader, sources=[path]), None)
             except Exception as error:
-                managers[path] = (None, brief(error))
+                reason = parser_reason(path, warnings)
+                managers[path] = (None, brief(error) + (': ' + reason if reason else ''))
+            finally:
+                Display.warning = warn
         return managers[path]
+
+    kinds = {'Sequence': 'a list', 'Mapping': 'a mapping', 'Unicode': 'a string'}
+
+    def parser_reason(path, warnings):
+        # why: when every parser fails, Ansible's error names only the file; why each parser failed
+        # is in a warning. The reason of the parser the file is meant for says where it is wrong; of a
+        # YAML syntax error only the problem and its position are kept, not the offending lines,
+        # which could hold a value.
+        reasons = {}
+        for text in warnings:
+            match = re.match(r'\\s*\\* Failed to parse .*? with (\\w+) plugin: (.*)', text, re.S)
+            if match:
+                reasons[match.group(1)] = match.group(2)
+        wanted = 'yaml' if path.endswith(('.yaml', '.yml', '.json')) else 'ini'
+        reason = reasons.get(wanted) or next(iter(reasons.values()), '')
+        syntax = re.search(r'Syntax Error while loading YAML\\.\\s*\\n\\s*(.+?)\\n.*?line (\\d+), column (\\d+)',
+                           reason, re.S)
+        if syntax:
+            return 'YAML syntax error at line %s, column %s: %s' % (syntax.group(2), syntax.group(3),
+                                                                     syntax.group(1).strip())
+        lines = reason.strip().splitlines()
+        first = lines[0] if lines else ''
+        first = re.sub(r"<class 'ansible\\.parsing\\.yaml\\.objects\\.Ansible(\\w+)'>",
+                       lambda kind: kinds.get(kind.group(1), kind.group(1)), first)
+        return first.replace(root + os.sep, '')[:300]
 
     def listing(manager):
         hosts = {}
