@@ -329,19 +329,22 @@ describe('resolving hosts runs no code from the repository', () => {
       'all:\n  children:\n    switches:\n      hosts: [sw-1, sw-2]\n',
       'Completely failed to parse inventory source inventory/hosts.yaml: Invalid "hosts" entry for "switches" group, requires a dictionary, found "a list" instead.',
     ],
-  ])('says where an inventory with %s is wrong, without quoting its lines', async (_case, inventory, message) => {
-    repository = await createRepository(BASE_TREE);
-    await repository.write({ 'inventory/hosts.yaml': inventory, 'changes/a.yaml': proposalYaml({}) });
-    await repository.commit('a broken inventory');
+  ])(
+    'says where an inventory with %s is wrong, without quoting its lines',
+    async (_case, inventory, message) => {
+      repository = await createRepository(BASE_TREE);
+      await repository.write({ 'inventory/hosts.yaml': inventory, 'changes/a.yaml': proposalYaml({}) });
+      await repository.commit('a broken inventory');
 
-    const result = await runCli(['validate', '--format', 'json', '--at', AT], { cwd: repository.root });
+      const result = await runCli(['validate', '--format', 'json', '--at', AT], { cwd: repository.root });
 
-    expect(result.exitCode).toBe(1);
-    expect(JSON.parse(result.stdout).proposals[0].findings).toEqual([
-      expect.objectContaining({ severity: 'error', line: 17, message }),
-    ]);
-    expect(`${result.stdout}${result.stderr}`).not.toContain('hunter2-planted');
-  });
+      expect(result.exitCode).toBe(1);
+      expect(JSON.parse(result.stdout).proposals[0].findings).toEqual([
+        expect.objectContaining({ severity: 'error', line: 17, message }),
+      ]);
+      expect(`${result.stdout}${result.stderr}`).not.toContain('hunter2-planted');
+    },
+  );
 
   it("never templates a play's hosts: a lookup there does not run", async () => {
     repository = await createRepository(BASE_TREE);
