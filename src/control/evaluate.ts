@@ -360,8 +360,18 @@ function checkChangeType(
       const noticeFrom = (input.requestedAt ?? input.at).getTime();
       const earliest = addInZone(policy.leadTime, noticeFrom, subject.timezone);
       if (subject.startMs < earliest) {
+        const from = display(noticeFrom, subject.timezone);
+        // why: at apply (and in its rehearsal at another --at), "passed" would be judged against the
+        // request, not the instant shown, so the message names the request.
+        const requested = input.requestedAt ? ', when it was requested' : '';
+        const short =
+          subject.startMs >= noticeFrom
+            ? `less than ${describeDuration(policy.leadTime)} after ${from}${requested}`
+            : input.requestedAt
+              ? `before it was requested, ${from}`
+              : 'which has passed';
         fail(
-          `normal changes need ${describeDuration(policy.leadTime)} notice: this one starts ${display(subject.startMs, subject.timezone)}, ${subject.startMs < noticeFrom ? 'which has passed' : `less than ${describeDuration(policy.leadTime)} after ${display(noticeFrom, subject.timezone)}`}`,
+          `normal changes need ${describeDuration(policy.leadTime)} notice: this one starts ${display(subject.startMs, subject.timezone)}, ${short}`,
           ['schedule', 'start'],
           `Start at ${display(earliest, subject.timezone)} or later, or raise it as an emergency change with its incident.`,
         );

@@ -15,6 +15,7 @@ function evaluate(
     approvals?: Approval[];
     commit?: string;
     at?: Date;
+    requestedAt?: Date;
     windows?: WindowVerdict;
     members?: Map<string, string[]>;
   } = {},
@@ -27,6 +28,7 @@ function evaluate(
     risk,
     approvals: options.approvals ?? [],
     ...(options.commit ? { commit: options.commit } : {}),
+    ...(options.requestedAt ? { requestedAt: options.requestedAt } : {}),
     ...(options.members ? { members: options.members } : {}),
     windowVerdict,
   });
@@ -202,6 +204,22 @@ describe('evaluateChangeControl: change types', () => {
         hint: 'Start at Sun 29 Nov 2026 02:00 CST (08:00Z) or later, or raise it as an emergency change with its incident.',
         line: text.split('\n').findIndex((line) => line.startsWith('schedule:')) + 1,
       }),
+    ]);
+  });
+
+  it('at apply, counts the notice from the request and says so, also for a start before the request', () => {
+    const text = proposalYaml();
+    // A rehearsal at the start itself, of a change committed a day before it and of one committed after.
+    const at = new Date('2026-11-29T08:00:00Z');
+
+    const late = evaluate(subjectOf(text), { at, requestedAt: new Date('2026-11-28T08:00:00Z') });
+    const after = evaluate(subjectOf(text), { at, requestedAt: new Date('2026-12-07T07:26:00Z') });
+
+    expect(errors(late).map((finding) => finding.message)).toEqual([
+      'normal changes need 2 days notice: this one starts Sun 29 Nov 2026 02:00 CST (08:00Z), less than 2 days after Sat 28 Nov 2026 02:00 CST (08:00Z), when it was requested',
+    ]);
+    expect(errors(after).map((finding) => finding.message)).toEqual([
+      'normal changes need 2 days notice: this one starts Sun 29 Nov 2026 02:00 CST (08:00Z), before it was requested, Mon 7 Dec 2026 01:26 CST (07:26Z)',
     ]);
   });
 
