@@ -68,6 +68,21 @@ describe('reviewReminders', () => {
       paths: [],
       status: 'overdue',
       untrustedLastReviewed: '2030-01-01',
+      untrustedBecause: 'after the meeting',
+    });
+  });
+
+  it('does not count a lastReviewed after today either, while the meeting is still ahead', () => {
+    const meeting = new Date('2026-12-10T15:00:00Z');
+    const facts = [review({ paths: [], lastReviewed: '2026-12-09' })];
+
+    const [early] = reviewReminders(facts, meeting, 'UTC', new Date('2026-12-08T23:59:59Z'));
+    const [onTheDay] = reviewReminders(facts, meeting, 'UTC', new Date('2026-12-09T00:00:00Z'));
+
+    expect(early).toMatchObject({ status: 'overdue', untrustedBecause: 'after today' });
+    expect(onTheDay).toMatchObject({
+      status: 'current',
+      evidence: { kind: 'lastReviewed', day: '2026-12-09' },
     });
   });
 });

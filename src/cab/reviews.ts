@@ -57,22 +57,27 @@ export interface ReviewReminder {
   due?: string;
   status: ReviewStatus;
   /**
-   * A `lastReviewed` day after the meeting, as written: not counted (the review is judged as if it
-   * were not written), and said in the pack.
+   * A `lastReviewed` day after the meeting or after today, as written: not counted (the review is
+   * judged as if it were not written), and said in the pack.
    */
   untrustedLastReviewed?: string;
+  /** Why `untrustedLastReviewed` is not counted. */
+  untrustedBecause?: 'after the meeting' | 'after today';
 }
 
 /**
  * Judges each review at the meeting. `zone` is the repository's default zone: a `lastReviewed` day
- * begins at its local midnight, and `every` counts calendar months and days there.
+ * begins at its local midnight, and `every` counts calendar months and days there. `now` is when the
+ * pack is made: a review dated after it has not happened yet either.
  */
 export function reviewReminders(
   reviews: readonly ReviewFacts[],
   meeting: Date,
   zone: string,
+  now: Date = meeting,
 ): ReviewReminder[] {
   const meetingMs = meeting.getTime();
+  const nowMs = now.getTime();
   // why: calendar days, so "due soon" means the same local days across a DST change.
   const soon = parseCalendarDuration(`P${REVIEW_DUE_SOON_DAYS}D`);
   const soonMs = soon ? addCalendarDuration(soon, meetingMs, zone) : meetingMs;
@@ -82,7 +87,15 @@ export function reviewReminders(
     // why: a review dated after the meeting has not happened when the board meets; counted, a typo
     // such as 2030-01-01 would keep the review current for years with no one told (as a commit
     // dated after the meeting is not counted either).
-    const future = written !== undefined && written > meetingMs;
+    // The same holds for a day after today when the meeting is still ahead.
+    const future: ReviewReminder['untrustedBecause'] =
+      written === undefined
+        ? undefined
+        : written > meetingMs
+          ? 'after the meeting'
+          : written > nowMs
+            ? 'after today'
+            : undefined;
     const declared = future ? undefined : written;
     const committed = review.lastCommit?.at.getTime();
     const base: ReviewReminder = {
@@ -92,7 +105,9 @@ export function reviewReminders(
       ...(review.reason !== undefined ? { reason: review.reason } : {}),
       ...(review.control ? { control: review.control } : {}),
       status: 'overdue',
-      ...(future && review.lastReviewed !== undefined ? { untrustedLastReviewed: review.lastReviewed } : {}),
+      ...(future && review.lastReviewed !== undefined
+        ? { untrustedLastReviewed: review.lastReviewed, untrustedBecause: future }
+        : {}),
     };
     if (declared === undefined && committed === undefined) return base;
     const byCommit = committed !== undefined && (declared === undefined || committed >= declared);

@@ -95,6 +95,7 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
     ),
     request.meeting,
     zone,
+    context.clock.now(),
   );
   const pack = assembleCabPack({
     meeting: request.meeting,

@@ -126,7 +126,7 @@ export function describeReview(review: ReviewReminder, zone: string | undefined)
     review.paths.length > 0 ? `; paths ${review.paths.map((entry) => `\`${entry}\``).join(', ')}` : '';
   const reason = review.reason ? ` — ${escapeCell(review.reason)}` : '';
   const untrusted = review.untrustedLastReviewed
-    ? `; **lastReviewed ${escapeCell(review.untrustedLastReviewed)} is after the meeting, so it is not counted**`
+    ? `; **lastReviewed ${escapeCell(review.untrustedLastReviewed)} is ${review.untrustedBecause ?? 'after the meeting'}, so it is not counted**`
     : '';
   return `**${escapeCell(review.name)}** — ${state}${last}; every ${review.every}${control}${paths}${untrusted}${reason}`;
 }
