@@ -9,12 +9,19 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import type { TestProject } from 'vitest/node';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 
-export default async function buildCliBundle(): Promise<() => Promise<void>> {
+export default async function buildCliBundle(project: TestProject): Promise<() => Promise<void>> {
   const installed = await mkdtemp(path.join(os.tmpdir(), 'netchange-test-cli-'));
-  await execa('node', [path.join(PROJECT_ROOT, 'scripts/build.mjs'), '--dist', path.join(installed, 'dist')]);
+  const build = () =>
+    execa('node', [path.join(PROJECT_ROOT, 'scripts/build.mjs'), '--dist', path.join(installed, 'dist')]);
+  await build();
+  // why: in watch mode a rerun follows an edit of the sources, which the bundle must include.
+  project.onTestsRerun(async () => {
+    await build();
+  });
   // why: the bundle finds its data (schemas, packs, templates, version) beside dist/, as when installed.
   for (const entry of ['schemas', 'policies', 'templates', 'package.json', 'node_modules']) {
     await symlink(path.join(PROJECT_ROOT, entry), path.join(installed, entry));
