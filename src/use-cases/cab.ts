@@ -72,7 +72,8 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
   );
   const { teams, raci, reviews } = policyFacts(workspace);
   const zone = workspace.config.defaults.timezone ?? 'UTC';
-  const reviewedBy = new Date(Math.min(request.meeting.getTime(), context.clock.now().getTime()));
+  const now = context.clock.now();
+  const reviewedBy = new Date(Math.min(request.meeting.getTime(), now.getTime()));
   const reminders = reviewReminders(
     await Promise.all(
       reviews.map(async (review): Promise<ReviewFacts> => {
@@ -95,7 +96,7 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
     ),
     request.meeting,
     zone,
-    context.clock.now(),
+    now,
   );
   const pack = assembleCabPack({
     meeting: request.meeting,

@@ -88,7 +88,7 @@ async function runTerraformSerially(
       killGraceMs: context.killGraceMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });
-    const shown = args.map((arg) => displayTerraformArgument(arg, scratch, context.repoRoot));
+    const shown = args.map((arg) => displayTerraformText(arg, scratch, context.repoRoot));
     if (label === 'plan' || label === 'apply') argv = [binary, ...shown];
     log.push(`$ ${binary} ${shown.join(' ')}`);
     // why: `show -json` prints every variable in clear; the parsed, masked plan is what the log keeps.
@@ -218,15 +218,11 @@ async function runTerraformSerially(
   }
 }
 
-/** An argument as logs and records show it: temporary files by name, repository paths relative. */
-function displayTerraformArgument(argument: string, scratch: string, repoRoot: string): string {
-  return argument.replace(`${scratch}${path.sep}`, '').replace(`${repoRoot}${path.sep}`, '');
-}
-
 /**
- * Terraform's messages as the step's readers see them: a var file netchange passes by its absolute
- * path is named by its repository path (`on terraform/sdwan/prod.tfvars line 3`), and the file of a
- * proposal's vars by its name, not by the runner's directories, which mean nothing to a reviewer.
+ * Terraform's arguments and messages as the step's readers see them: a var file netchange passes by
+ * its absolute path is named by its repository path (`on terraform/sdwan/prod.tfvars line 3`), and
+ * the file of a proposal's vars by its name, not by the runner's directories, which mean nothing to
+ * a reviewer.
  */
 function displayTerraformText(text: string, scratch: string, repoRoot: string): string {
   return text.replaceAll(`${scratch}${path.sep}`, '').replaceAll(`${repoRoot}${path.sep}`, '');
