@@ -123,52 +123,20 @@ afterAll(async () => {
 
 describe('netchange apply', () => {
   it('writes its rehearsal and its result to --output, and refuses an --output it cannot write before it runs', async () => {
-    const unwritable = await runCli(
-      [
-        'apply',
-        'changes/output.yaml',
-        '--approvals',
-        'approvals.yaml',
-        '--output',
-        'no-such-folder/result.json',
-      ],
-      { cwd: repository.root },
-    );
+    const apply = (...options: string[]) =>
+      runCli(['apply', 'changes/output.yaml', '--approvals', 'approvals.yaml', ...options], {
+        cwd: repository.root,
+      });
+
+    const unwritable = await apply('--output', 'no-such-folder/result.json');
     expect(unwritable.stderr).toContain(
       'cannot write --output no-such-folder/result.json: ENOENT (the folder no-such-folder does not exist)',
     );
     expect(unwritable.exitCode).toBe(2);
     expect(await deviceConfig('sw-lab-04')).toBe('');
 
-    const rehearsal = await runCli(
-      [
-        'apply',
-        'changes/output.yaml',
-        '--approvals',
-        'approvals.yaml',
-        '--dry-run',
-        '--format',
-        'json',
-        '--output',
-        'rehearsal.json',
-      ],
-      { cwd: repository.root },
-    );
-    const applied = await runCli(
-      [
-        'apply',
-        'changes/output.yaml',
-        '--approvals',
-        'approvals.yaml',
-        '--format',
-        'json',
-        '--output',
-        'result.json',
-        '--out-dir',
-        'runs/output',
-      ],
-      { cwd: repository.root },
-    );
+    const rehearsal = await apply('--dry-run', '--format', 'json', '--output', 'rehearsal.json');
+    const applied = await apply('--format', 'json', '--output', 'result.json', '--out-dir', 'runs/output');
 
     expect(rehearsal.exitCode).toBe(0);
     expect(rehearsal.stdout).toBe('');
