@@ -12,7 +12,7 @@ import type {
   ControlMatch,
   RaciAssignment,
 } from '../core/schema-types.generated.js';
-import { parseCalendarDuration, startOfLocalDay } from '../core/time.js';
+import { formatLocalDay, parseCalendarDuration, startOfLocalDay } from '../core/time.js';
 import type { DocumentPath, YamlDocument } from '../documents/parse-yaml.js';
 import { validateDocument } from '../documents/schemas.js';
 import { type CelExpression, compileCel, proposalPathOf } from './cel.js';
@@ -409,6 +409,36 @@ export function compileChangeControlPolicy(document: YamlDocument): {
     })),
   };
   return { policy, findings };
+}
+
+/**
+ * A `lastReviewed` day that begins after `at` in `zone`, as a warning at its line. why: the CAB pack
+ * does not count a review that has not happened yet (a typo such as 2030-01-01 would otherwise keep
+ * it current for years); the pull request that writes the day is where its author should learn that.
+ */
+export function reviewsDatedAhead(
+  document: YamlDocument,
+  policy: CompiledChangeControlPolicy,
+  at: Date,
+  zone: string,
+): Finding[] {
+  const written = (document.value as ChangeControlPolicy).reviews ?? [];
+  return policy.reviews.flatMap((review) => {
+    const day = review.lastReviewed;
+    const startMs = day === undefined ? undefined : startOfLocalDay(day, zone);
+    if (startMs === undefined || startMs <= at.getTime()) return [];
+    const index = written.findIndex((entry) => entry.name === review.name);
+    return [
+      {
+        ruleId: 'policy' as const,
+        severity: 'warning' as const,
+        message: `review ${review.name}: lastReviewed ${day} is after today (${formatLocalDay(at.getTime(), zone)}), so the CAB pack does not count it until that day`,
+        hint: 'Write the day the review took place; a day still ahead counts once it has come.',
+        file: document.file,
+        ...document.positionOf(['reviews', index, 'lastReviewed']),
+      },
+    ];
+  });
 }
 
 /**

@@ -19,6 +19,7 @@ export {
   type CompiledRiskRule,
   type CompiledTeam,
   compileChangeControlPolicy,
+  reviewsDatedAhead,
 } from './compile-policy.js';
 export { compileConflictRules, hasConflictRules, type KnownTargets } from './conflict-rules.js';
 export {

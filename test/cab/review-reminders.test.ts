@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CabPack } from '../../src/cab/pack.js';
+import type { Finding } from '../../src/core/findings.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -126,6 +127,37 @@ describe('a review the policy cannot keep', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).toMatch(/policies\/change-control\.yaml:9:/);
+  });
+});
+
+describe('a lastReviewed day still ahead', () => {
+  // vpn-review's lastReviewed is 2026-09-20 in Europe/London (BST): the day begins at 23:00Z on the 19th.
+  const validateAt = (at: string) =>
+    runCli(['validate', '--at', at, '--format', 'json'], { cwd: repository.root });
+  const policyFindings = async (at: string) => {
+    const result = await validateAt(at);
+    expect(result.exitCode).toBe(0);
+    return (JSON.parse(result.stdout) as { findings: Finding[] }).findings;
+  };
+
+  it('is a warning at its line on the days before it, in the repository zone', async () => {
+    const findings = await policyFindings('2026-09-19T22:30:00Z');
+
+    expect(findings).toEqual([
+      expect.objectContaining({
+        ruleId: 'policy',
+        severity: 'warning',
+        message:
+          'review vpn-review: lastReviewed 2026-09-20 is after today (Sat 19 Sep 2026), so the CAB pack does not count it until that day',
+        file: 'policies/change-control.yaml',
+        line: 17,
+        column: 19,
+      }),
+    ]);
+  });
+
+  it('says nothing from that day on', async () => {
+    expect(await policyFindings('2026-09-19T23:30:00Z')).toEqual([]);
   });
 });
 

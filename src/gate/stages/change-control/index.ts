@@ -27,6 +27,10 @@ export const changeControlStage: GateStage = {
       const compiled = control.compileChangeControlPolicy(workspace.changeControlDocument);
       findings.push(...compiled.findings);
       policy = compiled.policy;
+      if (policy) {
+        const zone = workspace.config.defaults.timezone ?? 'UTC';
+        findings.push(...control.reviewsDatedAhead(workspace.changeControlDocument, policy, input.at, zone));
+      }
     }
     const stagePolicy = policy;
     // why: a cross-team demand asks several teams, so its requirement names none; the policy does.
