@@ -367,7 +367,10 @@ export async function applyChange(request: ApplyRequest, context: ApplyContext):
 async function loadOneSubject(workspace: Workspace, proposalPath: string): Promise<ChangeSubject> {
   const loaded = await loadChangeSubjects(workspace, { paths: [proposalPath] });
   if (loaded.proposals.length !== 1) {
-    throw usageError(`apply takes one proposal file; '${proposalPath}' names ${loaded.proposals.length}`);
+    throw usageError(
+      `apply takes one proposal file; '${proposalPath}' names ${loaded.proposals.length}`,
+      'Name one file under changes/; apply --due runs every change that is due.',
+    );
   }
   const subject = loaded.subjects[0];
   if (!subject) {

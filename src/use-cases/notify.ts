@@ -202,7 +202,8 @@ async function loadDigestNotification(
   workspace: Workspace,
   context: UseCaseContext,
 ): Promise<Notification[]> {
-  if (!request.digest) throw usageError('--from digest needs the digest period');
+  if (!request.digest)
+    throw usageError('--from digest needs the digest period', 'Add --since, e.g. --since 12h for the night.');
   const run = await digestChanges(
     {
       since: request.digest.since,
@@ -231,7 +232,11 @@ async function loadApplyNotification(
   const notifications: Notification[] = [];
   for (const run of await applyRunDirectories(path.resolve(context.cwd, request.runDir), request.runDir)) {
     const result = parseApplyResult(
-      await readInput(path.join(run.absolute, 'result.json'), `${run.shown}/result.json`),
+      await readInput(
+        path.join(run.absolute, 'result.json'),
+        `${run.shown}/result.json`,
+        'Name the run directory apply printed (it holds result.json).',
+      ),
       run.shown,
     );
     const evidence = await findRunEvidence(workspace, run.absolute, result, context);
@@ -273,7 +278,11 @@ async function loadCabNotification(
     );
     return [describeCabPack(run.pack, linkFor(request, context.env, 'CAB pack'))];
   }
-  const text = await readInput(path.resolve(context.cwd, request.file), request.file);
+  const text = await readInput(
+    path.resolve(context.cwd, request.file),
+    request.file,
+    'Check the path; --file takes the JSON a command wrote with --format json --output FILE.',
+  );
   const link = linkFor(request, context.env, 'CAB pack');
   if (/\.json$/i.test(request.file)) {
     let pack: unknown;
@@ -335,8 +344,8 @@ async function applyRunDirectories(
     .map((name) => ({ absolute: path.join(absolute, name), shown: `${shown.replace(/\/+$/, '')}/${name}` }));
 }
 
-async function readInput(absolute: string, shown: string): Promise<string> {
-  if (!existsSync(absolute)) throw usageError(`${shown} does not exist`);
+async function readInput(absolute: string, shown: string, missingHint: string): Promise<string> {
+  if (!existsSync(absolute)) throw usageError(`${shown} does not exist`, missingHint);
   const read = readTextFile(absolute, shown, MAX_INPUT_BYTES);
   if (!read.ok) throw usageError(`${shown}: ${read.finding.message}`, read.finding.hint);
   return read.text;

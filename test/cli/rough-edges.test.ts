@@ -243,6 +243,14 @@ describe('an argument that names the wrong kind of thing', () => {
       ['audit', 'export', '--from', '2027-01-01T00:00:00Z', '--to', '2026-01-01T00:00:00Z'],
       '--from 2027-01-01T00:00:00Z is after --to 2026-01-01T00:00:00Z',
     ],
+    [['apply'], 'apply needs a proposal file, or --due'],
+    [['apply', '--dry-run'], 'apply --dry-run needs a proposal file'],
+    [['apply', '--due', '--pr', '42'], '--due finds the pull requests itself'],
+    [['apply', 'changes'], "apply takes one proposal file; 'changes' names 14"],
+    [
+      ['notify', '--to', 'teams', '--from', 'cab', '--dry-run', '--file', 'no-such-pack.json'],
+      'no-such-pack.json does not exist',
+    ],
   ])('%j is a usage error (exit 2) with a hint', async (args, message) => {
     const result = await inExample(args);
 

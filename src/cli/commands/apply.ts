@@ -125,8 +125,16 @@ With --due: the worst of the due proposals' codes; a skipped one counts as 1.`,
           'Add --due, or drop --shard.',
         );
       if (flags.dryRun) {
-        if (flags.due) throw usageError('--dry-run rehearses one proposal; it does not take --due');
-        if (!proposalPath) throw usageError('apply --dry-run needs a proposal file');
+        if (flags.due)
+          throw usageError(
+            '--dry-run rehearses one proposal; it does not take --due',
+            'Rehearse one change: netchange apply changes/<file>.yaml --dry-run.',
+          );
+        if (!proposalPath)
+          throw usageError(
+            'apply --dry-run needs a proposal file',
+            'Name the change to rehearse: netchange apply changes/<file>.yaml --dry-run.',
+          );
         process.exitCode = await rehearse(proposalPath, flags);
         return;
       }
@@ -135,7 +143,11 @@ With --due: the worst of the due proposals' codes; a skipped one counts as 1.`,
         process.exitCode = await applyDue(proposalPath, flags);
         return;
       }
-      if (!proposalPath) throw usageError('apply needs a proposal file, or --due');
+      if (!proposalPath)
+        throw usageError(
+          'apply needs a proposal file, or --due',
+          'Name the change (netchange apply changes/<file>.yaml), or run every change that is due with --due.',
+        );
       // why: checked before anything runs; a result that cannot be written after a real change
       // is printed instead (writeResult), never lost.
       await checkOutputTarget(flags.output, process.cwd());
@@ -190,7 +202,11 @@ async function rehearse(proposalPath: string, flags: ApplyFlags): Promise<number
 async function applyDue(proposalPath: string | undefined, flags: ApplyFlags): Promise<number> {
   if (proposalPath)
     throw usageError('--due finds the proposals itself; do not name one', 'Drop the path, or drop --due.');
-  if (flags.pr !== undefined) throw usageError('--due finds the pull requests itself; do not pass --pr');
+  if (flags.pr !== undefined)
+    throw usageError(
+      '--due finds the pull requests itself; do not pass --pr',
+      'Drop --pr, or name one proposal with its --pr instead of --due.',
+    );
   const { applyDueChanges } = await import('../../use-cases/apply-due.js');
   const { proposalPath: _none, ...request } = applyRequest('', flags);
   // why: with --format json, stdout holds the one JSON object of the whole run; progress goes to stderr.

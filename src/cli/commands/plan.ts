@@ -95,7 +95,10 @@ syntax error, timeout, missing provider), 130 cancelled.`,
     )
     .action(async (paths: string[], flags: PlanFlags) => {
       if (flags.github && flags.approvals)
-        throw usageError('--github takes approvals from the reviews; drop --approvals');
+        throw usageError(
+          '--github takes approvals from the reviews; drop --approvals',
+          "With --github the pull request's reviews are the approvals; an approvals file is for runs without GitHub.",
+        );
       if (flags.approvals && !flags.since)
         throw usageError('--approvals needs --since REF', 'The approvals trust the code changed since REF.');
       // why: without --github nothing reads them, so a flag given there would pass silently unused.

@@ -88,7 +88,10 @@ failed, or GitHub did (--github: reading the pull request, publishing the commen
           'Copy the sha from `git rev-parse HEAD`.',
         );
       if (flags.github && flags.approvals)
-        throw usageError('--github takes approvals from the reviews; drop --approvals');
+        throw usageError(
+          '--github takes approvals from the reviews; drop --approvals',
+          "With --github the pull request's reviews are the approvals; an approvals file is for runs without GitHub.",
+        );
       // why: --github evaluates the pull request's head commit, so another sha would pass unused.
       if (flags.github && flags.commit !== undefined)
         throw usageError(
