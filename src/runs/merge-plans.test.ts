@@ -5,7 +5,7 @@ import { type PlanDocument, summarise } from './plan-document.js';
 const SELECTED = ['changes/a.yaml', 'changes/b.yaml', 'changes/c.yaml'];
 
 /** A shard's plan of the selection above that planned nothing (no proposal of its own). */
-function shardRun(directory: string, index: number, count: number): ShardRun {
+function shardRun(directory: string, index: number, count: number, part?: string[]): ShardRun {
   const plan: PlanDocument = {
     schemaVersion: 1,
     kind: 'NetchangePlan',
@@ -14,7 +14,7 @@ function shardRun(directory: string, index: number, count: number): ShardRun {
     commit: 'c'.repeat(40),
     status: 'planned',
     proposals: [],
-    shard: { index, count, selected: SELECTED },
+    shard: { index, count, selected: SELECTED, ...(part ? { part } : {}) },
     summary: summarise([]),
   };
   return { directory, plan };
@@ -34,5 +34,22 @@ describe('mergeShardPlans', () => {
     expect(problems).toEqual(
       expect.arrayContaining(['shard 1/3 was given 2 times', 'shard 2/3 is missing', 'shard 3/3 is missing']),
     );
+  });
+
+  it('names as planned by no shard only the files of the missing shard, not those a present shard reported', () => {
+    // Shard 1 took a.yaml and b.yaml and planned neither (b.yaml has errors, a.yaml failed to load):
+    // its own report says so. Only c.yaml, shard 2's part, went unanswered.
+    const { problems } = mergeShardPlans(
+      [shardRun('s1', 1, 2, ['changes/a.yaml', 'changes/b.yaml'])],
+      '0.0.0-test',
+    );
+
+    expect(problems).toEqual(['shard 2/2 is missing', 'changes/c.yaml was planned by no shard']);
+  });
+
+  it('names every unplanned file of the selection for a plan that does not record its part', () => {
+    const { problems } = mergeShardPlans([shardRun('s1', 1, 2)], '0.0.0-test');
+
+    expect(problems.filter((problem) => problem.endsWith('was planned by no shard'))).toHaveLength(3);
   });
 });

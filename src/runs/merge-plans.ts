@@ -172,11 +172,17 @@ function commitDifferences(plans: readonly PlanDocument[]): Findings {
   };
 }
 
-/** Each file of any shard's selection that no shard planned. */
+/**
+ * Each file of any shard's selection that no shard planned and no shard took as its part (a shard
+ * reports the files of its part it could not plan, such as a proposal with errors).
+ */
 function unplannedFiles(plans: readonly PlanDocument[], proposals: readonly ProposalPlan[]): string[] {
-  const planned = new Set(proposals.map((proposal) => proposal.file));
+  const answered = new Set([
+    ...proposals.map((proposal) => proposal.file),
+    ...plans.flatMap((plan) => plan.shard?.part ?? []),
+  ]);
   const selected = new Set(plans.flatMap((plan) => plan.shard?.selected ?? []));
-  return [...selected].filter((file) => !planned.has(file)).map((file) => `${file} was planned by no shard`);
+  return [...selected].filter((file) => !answered.has(file)).map((file) => `${file} was planned by no shard`);
 }
 
 function describeCount(files: number): string {

@@ -71,6 +71,12 @@ export interface PlanShard {
    * why: each shard lists it, so a merge names a proposal no shard planned, not only counts it.
    */
   selected: string[];
+  /**
+   * The files of `selected` that fell to this shard (sorted), planned or not (one with errors is
+   * reported, not planned). why: a merge missing a shard then names only that shard's files as
+   * planned by nobody. Absent in plans written before it was recorded.
+   */
+  part?: string[];
 }
 
 /** Why a plan ran no step: the pull request's changed code is not trusted yet. */
@@ -182,6 +188,7 @@ function isPlanDocument(value: unknown): value is PlanDocument {
   if (value === null || typeof value !== 'object') return false;
   const document = value as Partial<Record<keyof PlanDocument, unknown>>;
   return (
+    (document.shard === undefined || isPlanShard(document.shard)) &&
     Array.isArray(document.proposals) &&
     document.proposals.every(
       (proposal: unknown) =>
@@ -190,5 +197,21 @@ function isPlanDocument(value: unknown): value is PlanDocument {
         typeof (proposal as { file?: unknown }).file === 'string' &&
         Array.isArray((proposal as { steps?: unknown }).steps),
     )
+  );
+}
+
+/** `shard` as plan writes it; a merge reads every field, so a hand-edited one must not pass half. */
+function isPlanShard(value: unknown): value is PlanShard {
+  if (value === null || typeof value !== 'object') return false;
+  const shard = value as Partial<Record<keyof PlanShard, unknown>>;
+  const isFileList = (list: unknown) =>
+    Array.isArray(list) && list.every((file: unknown) => typeof file === 'string');
+  return (
+    Number.isInteger(shard.count) &&
+    Number.isInteger(shard.index) &&
+    (shard.index as number) >= 1 &&
+    (shard.index as number) <= (shard.count as number) &&
+    isFileList(shard.selected) &&
+    (shard.part === undefined || isFileList(shard.part))
   );
 }

@@ -214,7 +214,7 @@ async function shardOfSelection(
       files.add(proposal.file);
   }
   const selected = [...new Set(proposals.map((proposal) => proposal.file))].sort();
-  return { files, shard: { index: shard.index, count: shard.count, selected } };
+  return { files, shard: { index: shard.index, count: shard.count, selected, part: [...files].sort() } };
 }
 
 /** The pull request's base branch as a local ref (origin/<base>, else <base>). */
@@ -287,7 +287,7 @@ async function holdPlan(
     held,
     // why: `selected` stays empty: a held plan loads no proposal (loading reads the pull request's
     // inventories), and with nothing planned there is nothing a merge could find missing.
-    ...(shard ? { shard: { index: shard.index, count: shard.count, selected: [] } } : {}),
+    ...(shard ? { shard: { index: shard.index, count: shard.count, selected: [], part: [] } } : {}),
     summary: { proposals: 0, planned: 0, failed: 0, errors: 0, cancelled: 0, changed: 0 },
   };
   await runDirectory.writeJson('plan.json', plan);

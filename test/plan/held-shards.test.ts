@@ -115,8 +115,8 @@ describe('a plan held for code review, in shards', () => {
     expect(standIn.repository(REPOSITORY).checkRuns).toEqual([]);
     expect(existsSync(path.join(repository.root, MARKER)), 'the unreviewed playbook ran').toBe(false);
     expect(plans.map((plan) => plan.shard)).toEqual([
-      { index: 1, count: 2, selected: [] },
-      { index: 2, count: 2, selected: [] },
+      { index: 1, count: 2, selected: [], part: [] },
+      { index: 2, count: 2, selected: [], part: [] },
     ]);
     for (const plan of plans) expect(plan.held?.files).toContain(PLAYBOOK);
     expect(plans.map((plan) => plan.status)).toEqual(['held', 'held']);

@@ -270,7 +270,7 @@ describe('comment --from run directories that do not add up', () => {
   let other: CliResult;
 
   beforeAll(async () => {
-    for (const number of [44, 45, 46, 47])
+    for (const number of [44, 45, 46, 47, 48])
       standIn.createPullRequest(REPOSITORY, { number, headSha: head, author: 'dana' });
     const [file] = (await planOf(shard(3))).proposals.map((proposal) => proposal.file);
     // why: shard 2/3 of another selection (one file), as a job given other paths would plan it.
@@ -333,6 +333,30 @@ describe('comment --from run directories that do not add up', () => {
     expect(others.length).toBeGreaterThan(0);
     for (const proposal of others) expect(body).toContain(proposal.digest);
     expect(standIn.repository(REPOSITORY).checkRuns).toHaveLength(runsBefore + 1);
+    expect(standIn.repository(REPOSITORY).checkRuns.at(-1)).toMatchObject({
+      headSha: head,
+      conclusion: 'failure',
+    });
+  });
+
+  it('reports a shard whose plan.json lost a field of its shard as failed, not as an internal error', async () => {
+    // why: shard 3's, as shard 2's plan.json is gone by now (the lost-shard test removed it).
+    const edited = await planOf(shard(3));
+    const { selected: _dropped, ...shardWithoutSelection } = edited.shard ?? {
+      index: 3,
+      count: 3,
+      selected: [],
+    };
+    await mkdir(path.join(repository.root, '.netchange/runs/edited'), { recursive: true });
+    await writeFile(
+      path.join(repository.root, '.netchange/runs/edited/plan.json'),
+      JSON.stringify({ ...edited, shard: shardWithoutSelection }),
+    );
+
+    const result = await commentFrom(48, [shard(1), '.netchange/runs/edited']);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain('.netchange/runs/edited/plan.json is not a netchange plan.json');
     expect(standIn.repository(REPOSITORY).checkRuns.at(-1)).toMatchObject({
       headSha: head,
       conclusion: 'failure',
