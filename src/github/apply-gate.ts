@@ -413,6 +413,7 @@ export function renderApplyComment(input: RecordInput, runUrl?: string): string 
     lines.join('\n'),
     GITHUB_LIMITS.commentSection,
     "\n\n… (cut at GitHub's limit; result.json in the run directory has everything)\n",
+    { markdown: true },
   );
 }
 

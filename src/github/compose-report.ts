@@ -178,12 +178,14 @@ export function composeReport(raw: ComposeInput): ComposedReport {
         comment,
         commentLimit - footer.length - 2,
         "\n\n… (cut at GitHub's comment limit; see the check run and the run directory)\n",
+        { markdown: true },
       ).concat(`\n${footer}\n`);
     text = input.plan
       ? truncateToLimit(
           diffTails(input.plan),
           GITHUB_LIMITS.checkRunText,
           "\n\n… (cut at GitHub's limit; the run directory has everything)\n",
+          { markdown: true },
         )
       : undefined;
   }
@@ -214,6 +216,7 @@ export function composeReport(raw: ComposeInput): ComposedReport {
       summaryBody,
       GITHUB_LIMITS.checkRunText - contentHashLine.length - anchor.length,
       '\n\n… (the full report is in the pull request comment)\n',
+      { markdown: true },
     ) +
     anchor +
     contentHashLine;

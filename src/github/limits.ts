@@ -20,6 +20,12 @@ export const GITHUB_LIMITS = {
 export interface TruncateOptions {
   /** Cut after the last whole line that fits, not in the middle of one. Default false. */
   atLineEnd?: boolean;
+  /**
+   * The text is Markdown: cut after a whole line, then close the code fence and the `<details>`
+   * the cut left open. why: otherwise the note, and whatever follows the text (a footer), would
+   * render as code or fold away inside a collapsed section. Default false.
+   */
+  markdown?: boolean;
 }
 
 /**
@@ -36,8 +42,46 @@ export function truncateToLimit(
   if (text.length <= limit) return text;
   const noteFor = typeof note === 'string' ? () => note : note;
   // why: the note's length may grow with the number it names; reserve room for the largest one.
-  const budget = Math.max(0, limit - noteFor(text.length).length);
-  const lineEnd = options.atLineEnd ? text.lastIndexOf('\n', budget - 1) : -1;
-  const kept = text.slice(0, lineEnd > 0 ? lineEnd + 1 : budget);
-  return `${kept}${noteFor(text.length - kept.length)}`;
+  let budget = Math.max(0, limit - noteFor(text.length).length);
+  for (;;) {
+    const lineEnd = options.atLineEnd || options.markdown ? text.lastIndexOf('\n', budget - 1) : -1;
+    const kept = text.slice(0, lineEnd > 0 ? lineEnd + 1 : budget);
+    const closing = options.markdown ? markdownLeftOpen(kept) : '';
+    const cut = `${kept}${closing}${noteFor(text.length - kept.length)}`;
+    // why: the closing tags need room too; cut a line earlier until they fit.
+    if (cut.length <= limit || budget === 0) return cut.length <= limit ? cut : cut.slice(0, limit);
+    budget = Math.max(0, Math.min(budget - 1, kept.length - 1));
+  }
+}
+
+/**
+ * What closes the code fence and the `<details>` elements that `markdown` (cut after a whole line)
+ * leaves open, innermost first; empty when nothing is open.
+ */
+export function markdownLeftOpen(markdown: string): string {
+  let fence: string | undefined;
+  let openDetails = 0;
+  for (const line of markdown.split('\n')) {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence) {
+      // why: a fence ends at a line of its own character, at least as long, and nothing else.
+      if (
+        marker !== undefined &&
+        marker[0] === fence[0] &&
+        marker.length >= fence.length &&
+        line.trim() === marker
+      )
+        fence = undefined;
+      continue;
+    }
+    if (marker) {
+      fence = marker;
+      continue;
+    }
+    // why: in order, so a stray close before an open does not hide the open one.
+    for (const tag of line.match(/<\/?details\b/gi) ?? [])
+      openDetails = tag[1] === '/' ? Math.max(0, openDetails - 1) : openDetails + 1;
+  }
+  const closers = [...(fence ? [fence] : []), ...Array.from({ length: openDetails }, () => '</details>')];
+  return closers.length > 0 ? `\n${closers.join('\n\n')}\n` : '';
 }

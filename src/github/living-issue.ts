@@ -77,7 +77,7 @@ export function composeLivingIssue(
   const note = (hidden: number) =>
     `\n> **Truncated:** ${hidden.toLocaleString('en-US')} more characters of this ${kind.noun} do not fit in a GitHub issue (at most ${GITHUB_LIMITS.body.toLocaleString('en-US')}). For the full ${kind.noun} run \`${input.localCommand}\` locally.\n`;
   const markdown = truncateToLimit(whole, GITHUB_LIMITS.body - head.length - footer.length, note, {
-    atLineEnd: true,
+    markdown: true,
   });
   return {
     key: input.key,

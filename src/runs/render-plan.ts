@@ -46,7 +46,7 @@ export function renderPlanMarkdown(
     const compact = plan.proposals.map((proposal) => renderProposalMarkdown(proposal, { details: false }));
     const note = `> The full plan is longer than a comment allows; per-device diffs are in plan.md${options.artifacts ? ` under \`${options.artifacts}\`` : ''}.\n`;
     body = [...header, note, ...compact, ...footer].join('\n');
-    body = truncateToLimit(body, limit, '\n\n… (truncated)\n');
+    body = truncateToLimit(body, limit, '\n\n… (truncated)\n', { markdown: true });
   }
   return body;
 }

@@ -52,7 +52,7 @@ export function renderCabMarkdown(pack: CabPack): string {
     GITHUB_LIMITS.commentSection,
     (hidden) =>
       `\n> **Truncated:** ${hidden.toLocaleString('en-US')} more characters of this pack do not fit in a GitHub issue. Run \`netchange cab --meeting ${pack.meeting} --format json\` for all of it.\n`,
-    { atLineEnd: true },
+    { markdown: true },
   );
 }
 
