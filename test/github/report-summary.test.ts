@@ -9,7 +9,7 @@ import type { ApprovalRequirement, ProposalReport, ValidationReport } from '../.
 import { HOLD_POLICY } from '../../src/core/review-state.js';
 import type { StepResult } from '../../src/executors/types.js';
 import { composeReport, planSection, REPORT_MARKER } from '../../src/github/compose-report.js';
-import { GITHUB_LIMITS } from '../../src/github/limits.js';
+import { GITHUB_LIMITS, markdownLeftOpen } from '../../src/github/limits.js';
 import type { PlanDocument } from '../../src/runs/plan-document.js';
 
 const SCHEDULE = {
@@ -323,6 +323,12 @@ describe("GitHub's size limit", () => {
     expect(
       composed.comment.trimEnd().endsWith('[CI run](https://github.example/r/actions/runs/1)</sub>'),
     ).toBe(true);
+    // The cut leaves no proposal's folded section open: the note and the footer show below it.
+    const beforeNote = composed.comment.slice(
+      0,
+      composed.comment.indexOf("… (cut at GitHub's comment limit"),
+    );
+    expect(markdownLeftOpen(beforeNote)).toBe('');
     expect(composed.check.output.summary.length).toBeLessThanOrEqual(GITHUB_LIMITS.checkRunText);
   });
 });
