@@ -14,7 +14,7 @@ import type { BenchFigure } from './harness.js';
 import { commitAsRepository, timeIt } from './harness.js';
 
 const PROJECT = path.resolve(import.meta.dirname, '..');
-const CLI = path.join(PROJECT, 'dist/cli/main.js');
+export const CLI = path.join(PROJECT, 'dist/cli/main.js');
 export const PROPOSALS = 40;
 const HOSTS = ['sw-01', 'sw-02', 'sw-03', 'sw-04', 'sw-05'];
 
