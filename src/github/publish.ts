@@ -247,7 +247,9 @@ async function saveReport(
   runDirectory: string,
 ): Promise<void> {
   const directory = path.join(runDirectory, SAVED_DIRECTORY);
-  await mkdir(directory, { recursive: true });
+  // why: what was sent and where is netchange's own record (docs/executors.md, private files).
+  await mkdir(runDirectory, { recursive: true });
+  await mkdir(directory, { recursive: true, mode: 0o700 });
   const { headSha, pullNumber, repository, runUrl } = session.target;
   const comment = withCheckMarker(
     session.redactor.redactText(composed.comment),

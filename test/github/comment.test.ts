@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_MARKER } from '../../src/github/compose-report.js';
@@ -202,6 +202,11 @@ describe('netchange comment on the example repository', () => {
     const saved = await readFile(path.join(runDirectory, 'github', 'comment.md'), 'utf8');
     expect(standIn.comments(REPOSITORY, 43)[0]?.body).toBe(saved);
     expect(saved).not.toContain(TOKEN);
+    // The record of what was sent is netchange's own: 0600 files in a 0700 directory.
+    const record = path.join(runDirectory, 'github');
+    expect((await stat(record)).mode & 0o777).toBe(0o700);
+    for (const file of await readdir(record))
+      expect((await stat(path.join(record, file))).mode & 0o777).toBe(0o600);
   });
 });
 
