@@ -95,13 +95,21 @@ export async function openGitHubSession(options: OpenSessionOptions): Promise<Gi
       hint: 'Pass --pr N, or run on a pull_request or pull_request_review event.',
     });
   }
-  // why: one request when the event does not say; it names the author as well as the head.
+  // why: one request when the event does not say; it names the author and the base as well as the
+  // head, so nothing later asks for the pull request again.
   const pull = target.headSha ? undefined : await github.getPullRequest(target.pullNumber);
   const headSha = target.headSha ?? pull!.headSha;
   const author = target.author ?? pull?.author;
+  const baseRef = target.baseRef ?? pull?.baseRef;
   return {
     github,
-    target: { ...target, pullNumber: target.pullNumber, headSha, ...(author ? { author } : {}) },
+    target: {
+      ...target,
+      pullNumber: target.pullNumber,
+      headSha,
+      ...(author ? { author } : {}),
+      ...(baseRef ? { baseRef } : {}),
+    },
     redactor,
   };
 }

@@ -200,7 +200,9 @@ export async function openPullRequestReport(options: {
     commit: inputs.commit,
     members: inputs.members,
     async baseRef() {
-      return (await session.github.getPullRequest(session.target.pullNumber)).baseRef;
+      return (
+        session.target.baseRef ?? (await session.github.getPullRequest(session.target.pullNumber)).baseRef
+      );
     },
     async otherChanges() {
       const { fetchOpenPullRequestChanges } = await import('./open-pull-request-changes.js');

@@ -166,6 +166,16 @@ describe('netchange comment on the example repository', () => {
     ).toBe(false);
   });
 
+  it('reads the pull request once when no event names its head and base', async () => {
+    const start = standIn.requests.length;
+
+    const result = await comment(repository, ['--pr', '43']);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    const reads = standIn.requests.slice(start).filter((request) => request.operationId === 'pulls/get');
+    expect(reads).toHaveLength(1);
+  });
+
   it('retries a 5xx and a secondary rate limit, then posts', async () => {
     await repository.write({ 'changes/readme.md': 'touch\n' });
     head = await repository.commit('touch');
