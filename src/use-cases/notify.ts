@@ -82,6 +82,7 @@ const PAYLOAD_BUILDERS: Record<ChatName, (notification: Notification) => unknown
 };
 
 /** Largest file notify reads (result.json, a CAB pack). */
+const RUN_DIRECTORY_HINT = 'Name the run directory apply printed (it holds result.json).';
 const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 export async function notify(
@@ -223,20 +224,13 @@ async function loadApplyNotification(
   context: UseCaseContext,
 ): Promise<Notification[]> {
   if (!request.runDir) {
-    throw usageError(
-      '--from apply-result needs --run-dir DIR',
-      'Name the run directory apply printed (it holds result.json).',
-    );
+    throw usageError('--from apply-result needs --run-dir DIR', RUN_DIRECTORY_HINT);
   }
   const link = linkFor(request, context.env, 'Apply run');
   const notifications: Notification[] = [];
   for (const run of await applyRunDirectories(path.resolve(context.cwd, request.runDir), request.runDir)) {
     const result = parseApplyResult(
-      await readInput(
-        path.join(run.absolute, 'result.json'),
-        `${run.shown}/result.json`,
-        'Name the run directory apply printed (it holds result.json).',
-      ),
+      await readInput(path.join(run.absolute, 'result.json'), `${run.shown}/result.json`, RUN_DIRECTORY_HINT),
       run.shown,
     );
     const evidence = await findRunEvidence(workspace, run.absolute, result, context);
@@ -281,7 +275,7 @@ async function loadCabNotification(
   const text = await readInput(
     path.resolve(context.cwd, request.file),
     request.file,
-    'Check the path; --file takes the JSON a command wrote with --format json --output FILE.',
+    'Check the path; --file takes the pack `netchange cab --output FILE` wrote (markdown or --format json).',
   );
   const link = linkFor(request, context.env, 'CAB pack');
   if (/\.json$/i.test(request.file)) {
@@ -331,10 +325,7 @@ async function applyRunDirectories(
   if (!existsSync(absolute))
     throw usageError(`${shown} does not exist`, 'Name the run directory apply printed.');
   if (!(await stat(absolute)).isDirectory())
-    throw usageError(
-      `${shown} is not a directory`,
-      'Name the run directory apply printed (it holds result.json).',
-    );
+    throw usageError(`${shown} is not a directory`, RUN_DIRECTORY_HINT);
   if (existsSync(path.join(absolute, 'result.json'))) return [{ absolute, shown }];
   const entries = await readdir(absolute, { withFileTypes: true });
   return entries
