@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -131,6 +131,21 @@ describe('runBundle', () => {
     expect(files).toHaveLength(2);
     expect(files.every((name) => name.startsWith('a'.repeat(32)))).toBe(true);
     expect(files.some((name) => name.endsWith('-plan.v8cache'))).toBe(true);
+  });
+
+  it('removes the caches of the same bundle built again (same content, new modification time)', async () => {
+    const { options } = await bundleIn();
+    const directory = options.cacheDirectory as string;
+    await runBundle(options);
+    const [first] = await cacheFiles(directory);
+    await utimes(options.file, new Date('2027-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'));
+
+    expect((await runBundle(options)).state).toBe('absent');
+
+    const files = await cacheFiles(directory);
+    expect(files).toHaveLength(1);
+    expect(files).not.toContain(first);
+    expect(files[0]).toContain(`-${Date.parse('2027-01-01T00:00:00Z')}-`);
   });
 
   it('runs without a cache when there is none to use, and a failed write does not fail the run', async () => {

@@ -88,10 +88,12 @@ export function runBundle(options: BundleOptions): BundleRun {
   const directory = options.cacheDirectory;
   // why: the digest names the content; size and modification time catch a bundle rebuilt or edited
   // after the entry that names its digest.
-  const name =
+  // why: everything before the command names the build; caches of any other build are never read.
+  const build =
     directory && bundle
-      ? `${options.digest.slice(0, 32)}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-${process.version}-${process.arch}-${options.purpose}${SUFFIX}`
+      ? `${options.digest.slice(0, 32)}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-${process.version}-${process.arch}-`
       : undefined;
+  const name = build ? `${build}${options.purpose}${SUFFIX}` : undefined;
   const cached = directory && name ? readPrivateFile(directory, name) : undefined;
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: options.file,
@@ -115,11 +117,11 @@ export function runBundle(options: BundleOptions): BundleRun {
   return {
     state,
     save() {
-      if (saved || !directory || !name || state === 'used' || state === 'off') return;
+      if (saved || !directory || !name || !build || state === 'used' || state === 'off') return;
       saved = true;
       try {
         writePrivateFile(directory, name, script.createCachedData());
-        removeOtherBundles(directory, name.slice(0, 32));
+        removeOtherBundles(directory, build);
       } catch {
         // why: the cache only saves time; a read-only home or a full disk must not fail the command.
       }
@@ -171,7 +173,10 @@ function writePrivateFile(directory: string, name: string, data: Buffer): void {
   renameSync(temporary, path.join(directory, name));
 }
 
-/** Caches of other builds of the bundle are never read again. */
+/**
+ * Caches of other builds are never read again: another bundle, the same bundle rebuilt (a new
+ * modification time), another Node version or architecture.
+ */
 function removeOtherBundles(directory: string, current: string): void {
   for (const entry of readdirSync(directory)) {
     if (entry.startsWith(current) || !(entry.endsWith(SUFFIX) || entry.includes(`${SUFFIX}.`))) continue;
