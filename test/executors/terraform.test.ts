@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResourceChange, StepContext } from '../../src/executors/index.js';
-import { runTerraform, terraformPlanHash } from '../../src/executors/index.js';
+import { runStep, runTerraform, terraformPlanHash } from '../../src/executors/index.js';
 import { createRedactor, REDACTED } from '../../src/redact/index.js';
 import { stepContext } from '../support/step-context.js';
 
@@ -208,6 +208,59 @@ describe('runTerraform with the real terraform', () => {
     );
     expect(failed.message).not.toContain(IPSEC_KEY.slice(0, 8));
     expect(failed.logText).not.toContain(IPSEC_KEY.slice(0, 8));
+  });
+
+  it('hides a sensitive variable whose validation fails, from the runner, a var file or the step (no plan JSON then)', async () => {
+    // why: Terraform prints such a value in clear: `var.bgp_md5 is "…"` and the interpolated message.
+    await write(
+      'terraform/validated/main.tf',
+      [
+        'variable "bgp_md5" {',
+        '  type      = string',
+        '  sensitive = true',
+        '  validation {',
+        '    condition     = length(var.bgp_md5) > 40',
+        '    error_message = "The key ${var.bgp_md5} is too short."',
+        '  }',
+        '}',
+        'variable "peer_key" {',
+        '  type      = string',
+        '  sensitive = true',
+        '  validation {',
+        '    condition     = startswith(var.peer_key, "pk-")',
+        '    error_message = "Peer key ${var.peer_key} must start with pk-."',
+        '  }',
+        '}',
+        'resource "terraform_data" "x" {',
+        '  input = [var.bgp_md5, var.peer_key]',
+        '}',
+      ].join('\n'),
+    );
+    await write('terraform/validated/site.tfvars', 'peer_key = "Peer-Qx81-value"\n');
+    const fromRunner = 'Md5-Runner-7Hq2';
+    const step = { terraform: { dir: 'terraform/validated', varFiles: ['site.tfvars'] } };
+    const position = { phase: 'execution' as const, index: 0 };
+
+    const viaRunner = await runStep(
+      step,
+      position,
+      context({ env: { TF_VAR_bgp_md5: fromRunner }, redactor: createRedactor() }),
+    );
+    const viaStep = await runStep(
+      { terraform: { ...step.terraform, vars: { bgp_md5: 'Md5-Step-4Lz9' } } },
+      position,
+      context({ env: { TF_VAR_bgp_md5: fromRunner }, redactor: createRedactor() }),
+    );
+
+    expect(viaRunner.result.status).toBe('error');
+    const runnerText = `${JSON.stringify(viaRunner.result)}\n${viaRunner.logText}`;
+    expect(runnerText).toContain('var.bgp_md5 is \\"[REDACTED]\\"');
+    expect(runnerText).not.toContain(fromRunner);
+    expect(runnerText).not.toContain('Peer-Qx81-value');
+    const stepText = `${JSON.stringify(viaStep.result)}\n${viaStep.logText}`;
+    expect(viaStep.result.status).toBe('error');
+    expect(stepText).not.toContain('Md5-Step-4Lz9');
+    expect(stepText).not.toContain('Peer-Qx81-value');
   });
 
   it('passes a workspace name after --, so one that begins with - is never an option (defence behind validation)', async () => {

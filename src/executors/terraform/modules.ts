@@ -4,7 +4,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeHclString } from './secrets.js';
+import { decodeHclString } from './hcl-scan.js';
 
 /** Files Terraform reads as configuration or variables: apply refuses them ignored by git. */
 export const TERRAFORM_CONFIGURATION = /\.(tf|tf\.json|tfvars|tfvars\.json)$/;

@@ -1,70 +1,85 @@
 /**
  * Learns a Terraform step's secrets before the step runs, so the redactor knows them before the tool
  * prints anything: values under secret-looking names in the step's `vars`, its var files and the
- * auto-loaded ones.
+ * auto-loaded ones, and the values of the variables the module declares sensitive.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TerraformStep } from '../../core/model.js';
 import { resolveStepPath, type StepContext } from '../context.js';
+import {
+  keyedStrings,
+  sensitiveJsonVariablesOf,
+  sensitiveVariablesOf,
+  stringLeaves,
+  varFileStrings,
+} from './hcl-scan.js';
 
 /** Terraform loads these from the root module by itself, without a -var-file flag. */
 const AUTO_LOADED_VAR_FILE = /^(terraform\.tfvars|.+\.auto\.tfvars)(\.json)?$/;
 
-/** Learns the values under secret-looking names the step's variables hold. */
+/**
+ * Learns the values under secret-looking names the step's variables hold, and every value given to
+ * a variable the root module declares `sensitive = true`: its `default`, the step's `vars`, its var
+ * files and the runner's `TF_VAR_<name>`. why: before the run, not from the plan's JSON: a plan
+ * that fails never writes one, and Terraform prints a sensitive variable's value in clear when its
+ * validation rule fails (`var.key is "…"`, and again in an error message that names it).
+ */
 export async function learnTerraformSecrets(step: TerraformStep, context: StepContext): Promise<void> {
   context.redactor.learnSecretKeys(step.vars ?? {});
   const directory = await resolveStepPath(context.repoRoot, step.dir, 'Terraform directory');
   if (!directory.ok) return;
-  const autoLoaded = (await readdir(directory.absolutePath).catch(() => [] as string[])).filter((name) =>
-    AUTO_LOADED_VAR_FILE.test(name),
-  );
-  for (const file of [...autoLoaded, ...(step.varFiles ?? [])]) {
-    const resolved = await resolveStepPath(
-      context.repoRoot,
-      path.posix.join(step.dir, file),
-      'variable file',
-    );
-    if (!resolved.ok) continue;
-    const text = await readFile(resolved.absolutePath, 'utf8').catch(() => undefined);
+  const names = await readdir(directory.absolutePath).catch(() => [] as string[]);
+  const read = async (file: string, what: string): Promise<string | undefined> => {
+    const resolved = await resolveStepPath(context.repoRoot, path.posix.join(step.dir, file), what);
+    return resolved.ok ? readFile(resolved.absolutePath, 'utf8').catch(() => undefined) : undefined;
+  };
+  const sensitive = new Map<string, string[]>();
+  for (const file of names.filter((name) => CONFIGURATION_FILE.test(name))) {
+    const text = await read(file, 'Terraform configuration file');
+    if (text === undefined) continue;
+    const declared = file.endsWith('.json') ? sensitiveJsonVariablesOf(text) : sensitiveVariablesOf(text);
+    for (const variable of declared) sensitive.set(variable.name, variable.defaults);
+  }
+  const learnSensitive = (values: ReadonlyMap<string, unknown>) => {
+    for (const name of sensitive.keys()) context.redactor.learn(stringLeaves(values.get(name)));
+  };
+  for (const defaults of sensitive.values()) context.redactor.learn(defaults);
+  learnSensitive(new Map(Object.entries(step.vars ?? {})));
+  learnSensitive(new Map([...sensitive.keys()].map((name) => [name, environmentValue(context, name)])));
+  for (const file of [...names.filter((name) => AUTO_LOADED_VAR_FILE.test(name)), ...(step.varFiles ?? [])]) {
+    const text = await read(file, 'variable file');
     if (text === undefined) continue;
     if (file.endsWith('.json')) {
       try {
-        context.redactor.learnSecretKeys(JSON.parse(text));
+        const values: unknown = JSON.parse(text);
+        context.redactor.learnSecretKeys(values);
+        if (values !== null && typeof values === 'object') learnSensitive(new Map(Object.entries(values)));
       } catch {
         // why: Terraform reports a broken var file itself, and the step fails.
       }
     } else {
-      context.redactor.learnSecretKeys(tfvarsStrings(text));
+      context.redactor.learnSecretKeys(keyedStrings(text));
+      learnSensitive(varFileStrings(text));
     }
   }
 }
 
-/**
- * The string attributes of an HCL `.tfvars` file as `{name: value}` pairs, at any nesting depth:
- * quoted strings (escapes decoded) and heredocs. Enough to learn what sits under a secret-looking
- * name; Terraform itself parses the file for real.
- */
-export function tfvarsStrings(text: string): Record<string, string>[] {
-  const pairs: Record<string, string>[] = [];
-  for (const match of text.matchAll(/([A-Za-z_][\w-]*)"?\s*[=:]\s*"((?:[^"\\\n]|\\.)*)"/g)) {
-    pairs.push({ [match[1] ?? '']: decodeHclString(match[2] ?? '') });
-  }
-  for (const match of text.matchAll(
-    /([A-Za-z_][\w-]*)"?\s*=\s*<<(-?)([A-Za-z_]\w*)\r?\n([\s\S]*?)^\s*\3\s*$/gm,
-  )) {
-    const lines = (match[4] ?? '').replace(/\r?\n$/, '').split(/\r?\n/);
-    const indent =
-      match[2] === '-' ? Math.min(...lines.map((line) => /^\s*/.exec(line)?.[0].length ?? 0)) : 0;
-    pairs.push({ [match[1] ?? '']: `${lines.map((line) => line.slice(indent)).join('\n')}\n` });
-  }
-  return pairs;
-}
+/** The files of a root module Terraform reads its declarations from. */
+const CONFIGURATION_FILE = /\.tf(\.json)?$/;
 
-/** An HCL quoted string's body with its escapes decoded. */
-export function decodeHclString(body: string): string {
-  return body.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)/g, (_escape, code: string) => {
-    if (code.length > 1) return String.fromCodePoint(Number.parseInt(code.slice(1), 16));
-    return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[code] ?? code;
-  });
+/**
+ * What the runner gives a variable through `TF_VAR_<name>`, as Terraform reads it: the text, and
+ * when it is a JSON object or list (a complex variable), its strings too.
+ */
+function environmentValue(context: StepContext, name: string): string[] {
+  const key = `TF_VAR_${name}`;
+  const value = context.env && key in context.env ? context.env[key] : process.env[key];
+  if (!value) return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return [value, ...(typeof parsed === 'object' ? stringLeaves(parsed) : [])];
+  } catch {
+    return [value];
+  }
 }
