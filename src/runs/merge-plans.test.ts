@@ -52,4 +52,28 @@ describe('mergeShardPlans', () => {
 
     expect(problems.filter((problem) => problem.endsWith('was planned by no shard'))).toHaveLength(3);
   });
+
+  it('keeps the base the shards planned from, and names shards planned from different bases', () => {
+    const from = (run: ShardRun, since: string | undefined): ShardRun => ({
+      ...run,
+      plan: { ...run.plan!, ...(since ? { since } : {}) },
+    });
+    const base = 'b'.repeat(40);
+
+    const same = mergeShardPlans(
+      [from(shardRun('s1', 1, 2), base), from(shardRun('s2', 2, 2), base)],
+      '0.0.0-test',
+    );
+    const differing = mergeShardPlans(
+      [from(shardRun('s1', 1, 2), base), from(shardRun('s2', 2, 2), undefined)],
+      '0.0.0-test',
+    );
+
+    expect(same.plan.since).toBe(base);
+    expect(same.problems.filter((problem) => problem.includes('bases'))).toEqual([]);
+    expect(differing.plan.since).toBeUndefined();
+    expect(differing.problems).toContain(
+      `the shards planned from different bases (${base}, no --since); plan every shard with the same --since`,
+    );
+  });
 });

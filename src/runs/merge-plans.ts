@@ -40,6 +40,7 @@ export function mergeShardPlans(runs: readonly ShardRun[], version: string): Mer
     shardCoverage(runs),
     selectionDifferences(runs),
     commitDifferences(plans),
+    baseDifferences(plans),
     { problems: doubled.map((file) => `${file} was planned by more than one shard`), lost: false },
   ];
   const problems = findings.flatMap((found) => found.problems);
@@ -50,6 +51,7 @@ export function mergeShardPlans(runs: readonly ShardRun[], version: string): Mer
 
   const held = plans.find((plan) => plan.held)?.held;
   const commits = new Set(plans.flatMap((plan) => (plan.commit ? [plan.commit] : [])));
+  const bases = new Set(plans.map((plan) => plan.since));
   const createdAt = plans.map((plan) => plan.createdAt).sort()[0];
   const status = worstStatus([
     ...plans.map((plan) => plan.status),
@@ -61,6 +63,7 @@ export function mergeShardPlans(runs: readonly ShardRun[], version: string): Mer
     tool: { name: 'netchange', version },
     createdAt: createdAt ?? '1970-01-01T00:00:00Z',
     ...(commits.size === 1 ? { commit: [...commits][0] as string } : {}),
+    ...(bases.size === 1 && [...bases][0] ? { since: [...bases][0] as string } : {}),
     status,
     proposals,
     ...(held ? { held } : {}),
@@ -168,6 +171,17 @@ function commitDifferences(plans: readonly PlanDocument[]): Findings {
   const commits = new Set(plans.flatMap((plan) => (plan.commit ? [plan.commit] : [])));
   return {
     problems: commits.size > 1 ? [`the shards planned different commits (${[...commits].join(', ')})`] : [],
+    lost: false,
+  };
+}
+
+/** Shards planned from different --since bases (or some with one and some without). */
+function baseDifferences(plans: readonly PlanDocument[]): Findings {
+  const bases = new Set(plans.map((plan) => plan.since));
+  if (bases.size <= 1) return { problems: [], lost: false };
+  const named = [...bases].map((base) => base ?? 'no --since').join(', ');
+  return {
+    problems: [`the shards planned from different bases (${named}); plan every shard with the same --since`],
     lost: false,
   };
 }

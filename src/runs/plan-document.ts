@@ -39,6 +39,12 @@ export interface PlanDocument {
   createdAt: string;
   /** The commit planned, when the repository is a git repository. */
   commit?: string;
+  /**
+   * `plan --since REF`'s base, resolved to a commit: the plan covers the proposals changed from it.
+   * why: `comment --from` reports the same selection (a pull request's changes, not every proposal
+   * of the repository), as `plan --since REF --github` would have.
+   */
+  since?: string;
   status: PlanStatus;
   proposals: ProposalPlan[];
   /** Set when plan ran nothing: the pull request changes code no code reviewer has approved yet. */
@@ -189,6 +195,8 @@ function isPlanDocument(value: unknown): value is PlanDocument {
   const document = value as Partial<Record<keyof PlanDocument, unknown>>;
   return (
     (document.shard === undefined || isPlanShard(document.shard)) &&
+    (document.since === undefined ||
+      (typeof document.since === 'string' && /^[0-9a-f]{40,64}$/.test(document.since))) &&
     Array.isArray(document.proposals) &&
     document.proposals.every(
       (proposal: unknown) =>

@@ -46,6 +46,8 @@ export interface ExecutionOptions {
   now?: () => Date;
   version: string;
   commit?: string;
+  /** `--since REF`'s base commit: recorded in plan.json (PlanDocument.since). */
+  since?: string;
   /** `--shard K/N`: recorded in plan.json. */
   shard?: PlanShard;
 }
@@ -74,6 +76,7 @@ export async function planProposals(
     tool: { name: 'netchange', version: options.version },
     createdAt,
     ...(options.commit ? { commit: options.commit } : {}),
+    ...(options.since ? { since: options.since } : {}),
     status: worstStatus(proposals.map((proposal) => proposal.status)),
     proposals,
     ...(options.shard ? { shard: options.shard } : {}),

@@ -74,6 +74,12 @@ export async function planChanges(request: PlanRequest, context: RunContext): Pr
   const pendingCommit = workspace.git
     ? workspace.git.resolveRef('HEAD').catch(() => undefined)
     : Promise.resolve(undefined);
+  // why: plan.json records the base it planned from, so `comment --from` reports the same selection.
+  // A --since that does not resolve fails when the proposals load, with its own message.
+  const pendingSince =
+    request.since && workspace.git
+      ? workspace.git.resolveRef(request.since).catch(() => undefined)
+      : Promise.resolve(undefined);
   // why: on GitHub the reviews decide whether changed code may run, so they are read before planning.
   const pullRequest = request.github ? await openPullRequestReport({ ...context, ...request }) : undefined;
   const trust = await checkTrust(workspace, request, context, pullRequest, pendingCommit);
@@ -91,7 +97,11 @@ export async function planChanges(request: PlanRequest, context: RunContext): Pr
     // why: before the proposals load: loading reads the pull request's inventories too.
     const commit = await pendingCommit;
     const runDirectory = await newRunDirectory();
-    const plan = await holdPlan(trust, runDirectory, context, { commit, shard: request.shard });
+    const plan = await holdPlan(trust, runDirectory, context, {
+      commit,
+      since: await pendingSince,
+      shard: request.shard,
+    });
     return {
       plan,
       runDirectory: runDirectory.path,
@@ -122,6 +132,7 @@ export async function planChanges(request: PlanRequest, context: RunContext): Pr
 
   const runDirectory = await newRunDirectory();
   const commit = await pendingCommit;
+  const since = await pendingSince;
   const plan = await planProposals(targets, {
     repoRoot: workspace.root,
     redactor: settings.redactor,
@@ -135,6 +146,7 @@ export async function planChanges(request: PlanRequest, context: RunContext): Pr
     version: context.version,
     now: () => context.clock.now(),
     ...(commit ? { commit } : {}),
+    ...(since ? { since } : {}),
     ...(selected ? { shard: selected.shard } : {}),
   });
   return {
@@ -268,9 +280,9 @@ async function holdPlan(
   trust: CodeTrust,
   runDirectory: RunDirectory,
   context: UseCaseContext,
-  run: { commit: string | undefined; shard: Shard | undefined },
+  run: { commit: string | undefined; since: string | undefined; shard: Shard | undefined },
 ): Promise<PlanDocument> {
-  const { commit, shard } = run;
+  const { commit, since, shard } = run;
   const held = {
     reason: trust.problem ? `${describeHeldCode(trust)}, and ${trust.problem}` : describeHeldCode(trust),
     files: trust.files,
@@ -282,6 +294,7 @@ async function holdPlan(
     tool: { name: 'netchange', version: context.version },
     createdAt: toRfc3339Utc(context.clock.now().getTime()),
     ...(commit ? { commit } : {}),
+    ...(since ? { since } : {}),
     status: 'held',
     proposals: [],
     held,

@@ -14,6 +14,7 @@ import {
   reportOrigin,
   reportToPullRequest,
 } from '../github/report-pull-request.js';
+import type { Workspace } from '../pipeline/workspace.js';
 import type { Redactor } from '../redact/index.js';
 import {
   createRunDirectory,
@@ -26,6 +27,7 @@ import { mergeShardPlans, noPlanWasMade } from '../runs/merge-plans.js';
 import { isOneWholePlan, readRunPlans } from '../runs/read-run-plans.js';
 import type { UseCaseContext } from './context.js';
 import { validateChanges } from './validate.js';
+import { openRequestedWorkspace } from './workspace.js';
 
 export interface CommentRequest {
   repo?: string;
@@ -37,6 +39,8 @@ export interface CommentRequest {
    * a readable plan) is merged into a new `-merged` run directory whose plan names what does not add up.
    */
   from?: readonly string[];
+  /** `--since REF`: report the proposals changed from REF; default: the base the plans were made from. */
+  since?: string;
   /** The instant validation is evaluated at. */
   at: Date;
 }
@@ -54,6 +58,9 @@ export async function commentOnPullRequest(
   if (only && hasUnsentReport(only)) return resendSavedReport(only, options);
 
   const { workspace, session, inputs, policyBase } = await openReviewSession(options);
+  const planned =
+    from.length > 0 ? await planOfRunDirectories(from, context, session.target.fromFork) : undefined;
+  const since = request.since ?? (await baseOfPlans(workspace, planned));
   const report = await validateChanges({
     cwd: options.cwd,
     env: options.env,
@@ -64,9 +71,8 @@ export async function commentOnPullRequest(
     commit: inputs.commit,
     members: inputs.members,
     pullRequestBase: await policyBase(),
+    ...(since ? { since } : {}),
   });
-  const planned =
-    from.length > 0 ? await planOfRunDirectories(from, context, session.target.fromFork) : undefined;
   const runDirectory =
     planned?.directory ??
     // why: named by when the run happened, not by --at (the instant evaluated): two runs never share one.
@@ -155,6 +161,27 @@ async function planOfRunDirectories(
   return { plan };
 }
 
+/**
+ * The base the `--from` plans were made from (`plan --since`): the report covers the same
+ * proposals. A base this clone lacks is a usage error naming where it came from, not a ref the user
+ * never typed.
+ */
+async function baseOfPlans(
+  workspace: Workspace,
+  planned: PlanFromRuns | undefined,
+): Promise<string | undefined> {
+  const base = planned?.plan.since;
+  if (!base || !workspace.git) return undefined;
+  try {
+    return await workspace.git.resolveRef(base);
+  } catch {
+    throw usageError(
+      `the --from plans were made with plan --since ${base}, a commit this clone does not have`,
+      'Fetch the base branch (actions/checkout with fetch-depth: 0), or pass --since REF to report the changes from REF.',
+    );
+  }
+}
+
 /** The merged plan.md: what does not add up first, then the plan. */
 function mergedPlanMarkdown(plan: PlanDocument, directories: number, artifacts: string): string {
   const problems = plan.problems ?? [];
@@ -189,6 +216,8 @@ export interface PreviewRequest {
   approvalsFile?: string;
   /** `--from DIR...`: run directories, read and merged (in memory) as `netchange comment` does. */
   from?: readonly string[];
+  /** As CommentRequest.since. */
+  since?: string;
 }
 
 /**
@@ -201,6 +230,11 @@ export async function previewComment(
 ): Promise<{ comment: string; conclusion: string; title: string }> {
   const from = request.from ?? [];
   await checkRunDirectories(from, context.cwd);
+  // why: no pull request here, so no event says whether it comes from a fork.
+  const planned = from.length > 0 ? await planOfRunDirectories(from, context, undefined) : undefined;
+  const since =
+    request.since ??
+    (planned ? await baseOfPlans(await openRequestedWorkspace(request, context), planned) : undefined);
   const report = await validateChanges({
     cwd: context.cwd,
     env: context.env,
@@ -208,9 +242,8 @@ export async function previewComment(
     version: context.version,
     ...(request.repo ? { repo: request.repo } : {}),
     ...(request.approvalsFile ? { approvalsFile: request.approvalsFile } : {}),
+    ...(since ? { since } : {}),
   });
-  // why: no pull request here, so no event says whether it comes from a fork.
-  const planned = from.length > 0 ? await planOfRunDirectories(from, context, undefined) : undefined;
   const composed = composeReport({
     report,
     ...(planned ? { plan: planned.plan } : {}),

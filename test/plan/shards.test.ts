@@ -374,3 +374,76 @@ describe('comment --from run directories that do not add up', () => {
     expect(standIn.repository(REPOSITORY).checkRuns).toHaveLength(runsBefore);
   });
 });
+
+describe('shards of a pull request planned with --since, merged by comment --from', () => {
+  const CHANGED = ['changes/chg-0142-vlan40-packaging.yaml', 'changes/chg-0149-core-ospf.yaml'];
+  let pullRequestHead: string;
+  let unsharded: CliResult;
+  let merged: CliResult;
+
+  beforeAll(async () => {
+    // why: the base holds proposals the pull request does not touch; the report is about its own.
+    const base = head;
+    for (const file of CHANGED) {
+      const text = await readFile(path.join(repository.root, file), 'utf8');
+      await writeFile(
+        path.join(repository.root, file),
+        text.replace(/^title: (.*)$/m, 'title: $1 (revised)'),
+      );
+    }
+    // why: only the two proposals: earlier tests left a stub ansible-playbook in the work tree, code
+    // a pull request would have to have reviewed.
+    await repository.git.add(CHANGED);
+    await repository.git.commit('the pull request edits two proposals');
+    pullRequestHead = (await repository.git.revparse(['HEAD'])).trim();
+    for (const number of [52, 53])
+      standIn.createPullRequest(REPOSITORY, { number, headSha: pullRequestHead, author: 'dana' });
+    const planOnGitHub = (pullRequest: number, extra: string[]) =>
+      netchange(['plan', '--since', base, '--github', '--pr', String(pullRequest), '--at', AT, ...extra]);
+    unsharded = await planOnGitHub(52, ['--out-dir', '.netchange/runs/pr-all']);
+    await Promise.all(
+      [1, 2].map((index) =>
+        planOnGitHub(53, ['--shard', `${index}/2`, '--out-dir', `.netchange/runs/pr-shard-${index}`]),
+      ),
+    );
+    merged = await commentFrom(53, ['.netchange/runs/pr-shard-1', '.netchange/runs/pr-shard-2']);
+  });
+
+  it('records the base in every shard, and reports only the pull request’s proposals, as plan --github does', async () => {
+    const [single] = standIn.comments(REPOSITORY, 52);
+    const [mergedComment] = standIn.comments(REPOSITORY, 53);
+    const shards = await Promise.all([1, 2].map((index) => planOf(`.netchange/runs/pr-shard-${index}`)));
+
+    expect(unsharded.exitCode, unsharded.stderr).not.toBe(2);
+    expect(merged.exitCode, merged.stderr).toBe(0);
+    expect(shards.map((shard) => shard.since)).toEqual([head, head]);
+    expect(shards.flatMap((shard) => shard.shard?.selected ?? [])).toEqual([...CHANGED, ...CHANGED]);
+    expect(normalised(mergedComment?.body ?? '')).toBe(normalised(single?.body ?? ''));
+    expect(mergedComment?.body).toContain('CHG-2026-0149');
+    for (const untouched of ['CHG-2026-0143', 'CHG-2026-0144', 'CHG-2026-0152'])
+      expect(mergedComment?.body).not.toContain(untouched);
+    const runs = standIn.repository(REPOSITORY).checkRuns.filter((run) => run.headSha === pullRequestHead);
+    expect(runs.map((run) => run.conclusion)).toEqual([runs[0]?.conclusion, runs[0]?.conclusion]);
+  });
+
+  it('refuses plans whose base this clone does not have (exit 2), naming where it came from', async () => {
+    const copy = '.netchange/runs/pr-shard-foreign';
+    await mkdir(path.join(repository.root, copy), { recursive: true });
+    const plan = await planOf('.netchange/runs/pr-all');
+    await writeFile(
+      path.join(repository.root, copy, 'plan.json'),
+      JSON.stringify({ ...plan, since: 'e'.repeat(40) }),
+    );
+
+    const result = await netchange(['comment', '--from', copy, '--dry-run', '--at', AT]);
+    const explicit = await netchange(['comment', '--from', copy, '--dry-run', '--at', AT, '--since', head]);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(
+      `made with plan --since ${'e'.repeat(40)}, a commit this clone does not have`,
+    );
+    expect(explicit.exitCode, explicit.stderr).toBe(0);
+    expect(explicit.stdout).toContain('CHG-2026-0149');
+    expect(explicit.stdout).not.toContain('CHG-2026-0143');
+  });
+});

@@ -10,6 +10,7 @@ interface CommentFlags {
   dryRun?: boolean;
   at?: string;
   approvals?: string;
+  since?: string;
 }
 
 export function registerCommentCommand(program: Command): void {
@@ -30,6 +31,11 @@ export function registerCommentCommand(program: Command): void {
       '--from <dir...>',
       'a run directory: re-send its unsent report, or include its plan (plan.json, plan.md); several, or one shard of a ' +
         'plan --shard K/N with N > 1: the shards of one plan, merged into one report that names the shards missing',
+    )
+    .option(
+      '--since <ref>',
+      'report the proposals changed from REF, as validate --since does (default: the base the --from plans were ' +
+        'made from with plan --since; without either, every proposal of the repository)',
     )
     .option(
       '--dry-run',
@@ -84,6 +90,7 @@ With --dry-run, 0 as well (nothing is posted); stderr says what the check would 
           ...(flags.pr !== undefined ? { pullNumber: flags.pr } : {}),
           ...(flags.repo ? { repo: flags.repo } : {}),
           ...(flags.from ? { from: flags.from } : {}),
+          ...(flags.since ? { since: flags.since } : {}),
         },
         cliContext(),
       );
@@ -99,6 +106,7 @@ async function previewComment(flags: CommentFlags): Promise<void> {
       ...(flags.repo ? { repo: flags.repo } : {}),
       ...(flags.approvals ? { approvalsFile: flags.approvals } : {}),
       ...(flags.from ? { from: flags.from } : {}),
+      ...(flags.since ? { since: flags.since } : {}),
     },
     cliContext(),
   );
