@@ -132,6 +132,18 @@ describe('createRedactor: values', () => {
       key: 'plain-map-key',
     });
   });
+
+  it('redacts a learned secret that is a number wherever a copy holds it, and keeps other numbers', () => {
+    const redactor = createRedactor();
+    redactor.learnSecretKeys({ tunnel_key: 48151623429911 });
+
+    expect(
+      redactor.redactValue({ input: { value: 48151623429911, vlan: 40 }, list: [48151623429911] }),
+    ).toEqual({
+      input: { value: REDACTED, vlan: 40 },
+      list: [REDACTED],
+    });
+  });
 });
 
 /** A Wi-Fi passphrase of words: YAML, `wordwrap` and diffs break it at its spaces. */

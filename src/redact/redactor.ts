@@ -170,6 +170,8 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   /** A copy with the values under secret-looking keys masked and every string redacted. */
   function redactCopy(value: unknown, depth: number): unknown {
     if (typeof value === 'string') return redactText(value);
+    // why: a secret that is a number (a key, a PIN) stays a number in JSON, where no text pass sees it.
+    if (typeof value === 'number' && secrets.has(String(value))) return REDACTED;
     if (depth > 200 && value !== null && typeof value === 'object') return REDACTED;
     if (Array.isArray(value)) return value.map((item) => redactCopy(item, depth + 1));
     if (value instanceof Map) {

@@ -220,6 +220,7 @@ describe('runTerraform with the real terraform', () => {
         '  sensitive = true',
         '  validation {',
         '    condition     = length(var.bgp_md5) > 40',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's text, not a template
         '    error_message = "The key ${var.bgp_md5} is too short."',
         '  }',
         '}',
@@ -228,6 +229,7 @@ describe('runTerraform with the real terraform', () => {
         '  sensitive = true',
         '  validation {',
         '    condition     = startswith(var.peer_key, "pk-")',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's text, not a template
         '    error_message = "Peer key ${var.peer_key} must start with pk-."',
         '  }',
         '}',
@@ -261,6 +263,40 @@ describe('runTerraform with the real terraform', () => {
     expect(viaStep.result.status).toBe('error');
     expect(stepText).not.toContain('Md5-Step-4Lz9');
     expect(stepText).not.toContain('Peer-Qx81-value');
+  });
+
+  it('hides the default an override file keeps and an object variable the runner gives in HCL', async () => {
+    const failing = (name: string, value: string) =>
+      `  validation {\n    condition     = length(${value}) > 40\n    error_message = "${name} is too short."\n  }`;
+    await write(
+      'terraform/overridden/main.tf',
+      [
+        'variable g {',
+        '  sensitive = true',
+        '  default   = "Override-Kept-G7h8"',
+        failing('g', 'var.g'),
+        '}',
+        'variable "cfg" {',
+        '  sensitive = "true"',
+        '  type      = object({ psk = string })',
+        failing('cfg', 'var.cfg.psk'),
+        '}',
+      ].join('\n'),
+    );
+    await write('terraform/overridden/main_override.tf', 'variable "g" {\n  sensitive = true\n}\n');
+    const env = { TF_VAR_cfg: '{psk = "Hcl-Object-Psk-E7f8"}' };
+
+    const run = await runStep(
+      { terraform: { dir: 'terraform/overridden' } },
+      { phase: 'execution', index: 0 },
+      context({ env, redactor: createRedactor() }),
+    );
+
+    const text = `${JSON.stringify(run.result)}\n${run.logText}`;
+    expect(run.result.status).toBe('error');
+    expect(text).toContain('[REDACTED]');
+    expect(text).not.toContain('Override-Kept-G7h8');
+    expect(text).not.toContain('Hcl-Object-Psk-E7f8');
   });
 
   it('passes a workspace name after --, so one that begins with - is never an option (defence behind validation)', async () => {

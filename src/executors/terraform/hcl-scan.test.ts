@@ -63,6 +63,31 @@ describe('sensitiveVariablesOf', () => {
     ]);
   });
 
+  it('reads labels without quotes, `sensitive = "true"` and the `$${` escape, as Terraform does', () => {
+    const text = [
+      'variable psk {',
+      '  sensitive = "true"',
+      '  default   = "Dollar$${Key}-%%{x}-9"',
+      '}',
+      'variable "banner" {',
+      '  sensitive = true',
+      '  default   = <<EOT',
+      'Heredoc$${Line}',
+      'EOT',
+      '}',
+    ].join('\n');
+
+    expect(sensitiveVariablesOf(text)).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's text, not a template
+      { name: 'psk', defaults: ['Dollar${Key}-%{x}-9'] },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's text, not a template
+      { name: 'banner', defaults: ['Heredoc${Line}\n'] },
+    ]);
+    expect(sensitiveJsonVariablesOf('{"variable": {"k": {"sensitive": "true"}}}')).toEqual([
+      { name: 'k', defaults: [] },
+    ]);
+  });
+
   it('reads a file with Windows line ends and one that ends inside a block', () => {
     const text =
       'variable "psk" {\r\n  sensitive = true\r\n  default = "crlf-psk-1"\r\n}\r\nvariable "cut" {\n  sensitive = true\n';

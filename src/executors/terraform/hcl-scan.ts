@@ -44,7 +44,10 @@ function tokensOf(text: string): Token[] {
       index = end;
     } else if (char === '<' && next === '<' && heredocAt(text, index)) {
       const heredoc = heredocAt(text, index)!;
-      tokens.push({ kind: 'string', ...(isLiteral(heredoc.body) ? { text: heredoc.body } : {}) });
+      tokens.push({
+        kind: 'string',
+        ...(isLiteral(heredoc.body) ? { text: unescapeTemplate(heredoc.body) } : {}),
+      });
       index = heredoc.end;
     } else if (char === '{' || char === '[' || char === '(') {
       tokens.push({ kind: 'open', brace: char === '{' });
@@ -192,7 +195,8 @@ export function sensitiveVariablesOf(text: string): SensitiveVariable[] {
       depth !== 0 ||
       token.kind !== 'word' ||
       token.text !== 'variable' ||
-      label?.kind !== 'string' ||
+      // why: a block's label may be written without quotes (`variable psk {`), as HCL allows.
+      (label?.kind !== 'string' && label?.kind !== 'word') ||
       label.text === undefined ||
       tokens[index + 2]?.kind !== 'open'
     )
@@ -217,7 +221,8 @@ function isTrue(tokens: readonly Token[], from: number, end: number): boolean {
       token.kind === 'word' &&
       token.text === 'sensitive' &&
       tokens[index + 1]?.kind === 'equals' &&
-      tokens[index + 2]?.kind === 'word' &&
+      // why: Terraform converts the string "true" to the bool, so `sensitive = "true"` counts too.
+      (tokens[index + 2]?.kind === 'word' || tokens[index + 2]?.kind === 'string') &&
       tokens[index + 2]?.text === 'true'
     )
       return true;
@@ -243,7 +248,7 @@ export function sensitiveJsonVariablesOf(text: string): SensitiveVariable[] {
           sensitive?: unknown;
           default?: unknown;
         };
-        if (sensitive === true) found.push({ name, defaults: stringLeaves(value) });
+        if (sensitive === true || sensitive === 'true') found.push({ name, defaults: stringLeaves(value) });
       }
     }
   }
@@ -287,8 +292,13 @@ export function stringLeaves(value: unknown): string[] {
 
 /** An HCL quoted string's body with its escapes decoded. */
 export function decodeHclString(body: string): string {
-  return body.replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)/g, (_escape, code: string) => {
+  return unescapeTemplate(body).replace(/\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)/g, (_escape, code: string) => {
     if (code.length > 1) return String.fromCodePoint(Number.parseInt(code.slice(1), 16));
     return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[code] ?? code;
   });
+}
+
+/** A template's literal text: `$${` is the text `${`, and `%%{` is `%{`. */
+function unescapeTemplate(body: string): string {
+  return body.replaceAll('$${', '${').replaceAll('%%{', '%{');
 }

@@ -78,3 +78,27 @@ describe('parseTerraformPlan: actions', () => {
     expect(run.hasChanges).toBe(true);
   });
 });
+
+describe('parseTerraformPlan: addresses', () => {
+  it('redacts a learned secret in an address (a for_each key) before any renderer escapes it', () => {
+    const redactor = createRedactor({ secretValues: ['PlainPipe|KeyR4t5y6u7'] });
+    const run = parseTerraformPlan(
+      {
+        resource_changes: [
+          {
+            address: 'terraform_data.x["PlainPipe|KeyR4t5y6u7"]',
+            previous_address: 'terraform_data.old["PlainPipe|KeyR4t5y6u7"]',
+            type: 'terraform_data',
+            mode: 'managed',
+            change: { actions: ['update'], before: { input: 'a' }, after: { input: 'b' } },
+          },
+        ],
+      },
+      redactor,
+    );
+
+    expect(run.resources[0]?.address).toBe('terraform_data.x["[REDACTED]"]');
+    expect(run.resources[0]?.movedFrom).toBe('terraform_data.old["[REDACTED]"]');
+    expect(JSON.stringify(run)).not.toContain('KeyR4t5y6u7');
+  });
+});

@@ -48,13 +48,16 @@ function toResourceChange(entry: unknown, redactor: Redactor): ResourceChange[] 
   if (!isObject(entry) || !isObject(entry.change)) return [];
   const change = entry.change;
   const { action, rawActions } = toAction(asArray(change.actions));
-  const movedFrom = typeof entry.previous_address === 'string' ? entry.previous_address : undefined;
+  // why: an address holds its for_each key, which can be a learned secret; redacted here, before a
+  // renderer escapes it (`&#124;` in Markdown) into a form the final text pass no longer knows.
+  const movedFrom =
+    typeof entry.previous_address === 'string' ? redactor.redactText(entry.previous_address) : undefined;
   const importing = change.importing !== undefined && change.importing !== null;
   if (action === 'no-op' && !movedFrom && !importing) return [];
   const before = redactor.redactValue(maskSensitive(change.before, change.before_sensitive, redactor));
   const after = redactor.redactValue(maskSensitive(change.after, change.after_sensitive, redactor));
   const resource: ResourceChange = {
-    address: String(entry.address ?? ''),
+    address: redactor.redactText(String(entry.address ?? '')),
     type: String(entry.type ?? ''),
     mode: String(entry.mode ?? 'managed'),
     action,
@@ -63,7 +66,7 @@ function toResourceChange(entry: unknown, redactor: Redactor): ResourceChange[] 
   };
   if (typeof entry.action_reason === 'string') resource.reason = entry.action_reason;
   const replacePaths = asArray(change.replace_paths).map((segments) =>
-    asArray(segments).map(String).join('.'),
+    redactor.redactText(asArray(segments).map(String).join('.')),
   );
   if (replacePaths.length > 0) resource.replacePaths = replacePaths;
   if (movedFrom) resource.movedFrom = movedFrom;

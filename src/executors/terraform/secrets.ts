@@ -39,7 +39,9 @@ export async function learnTerraformSecrets(step: TerraformStep, context: StepCo
     const text = await read(file, 'Terraform configuration file');
     if (text === undefined) continue;
     const declared = file.endsWith('.json') ? sensitiveJsonVariablesOf(text) : sensitiveVariablesOf(text);
-    for (const variable of declared) sensitive.set(variable.name, variable.defaults);
+    // why: an override file (`*_override.tf`) declares the variable again; every default counts.
+    for (const variable of declared)
+      sensitive.set(variable.name, [...(sensitive.get(variable.name) ?? []), ...variable.defaults]);
   }
   const learnSensitive = (values: ReadonlyMap<string, unknown>) => {
     for (const name of sensitive.keys()) context.redactor.learn(stringLeaves(values.get(name)));
@@ -70,7 +72,7 @@ const CONFIGURATION_FILE = /\.tf(\.json)?$/;
 
 /**
  * What the runner gives a variable through `TF_VAR_<name>`, as Terraform reads it: the text, and
- * when it is a JSON object or list (a complex variable), its strings too.
+ * when it is an object or list (a complex variable, in JSON or HCL), its strings too.
  */
 function environmentValue(context: StepContext, name: string): string[] {
   const key = `TF_VAR_${name}`;
@@ -80,6 +82,7 @@ function environmentValue(context: StepContext, name: string): string[] {
     const parsed: unknown = JSON.parse(value);
     return [value, ...(typeof parsed === 'object' ? stringLeaves(parsed) : [])];
   } catch {
-    return [value];
+    // why: Terraform reads a complex value written in HCL too (`{psk = "…"}`).
+    return [value, ...(varFileStrings(`value = ${value}`).get('value') ?? [])];
   }
 }
