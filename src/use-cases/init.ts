@@ -283,10 +283,15 @@ export function scheduleDigestAtLocalMorning(workflow: string, timezone: string,
     '        id: local-morning\n' +
     `        run: if [ "$GITHUB_EVENT_NAME" != schedule ] || [ "$(TZ=${timezone} date +%H)" = ${hour} ]; then echo due=true >> "$GITHUB_OUTPUT"; fi\n`;
   text = text.replace('    steps:\n', `    steps:\n${guard}`);
-  return text.replace(
-    /^( {6}- (?:uses: actions\/checkout@v4|name: Post the morning digest)\n)/gm,
-    `$1        if: steps.local-morning.outputs.due == 'true'\n`,
-  );
+  // why: every step after the guard: a notify step left ungated ran without the checkout in the
+  // other hour's run (a failed run every day), and would post the headline twice inside one.
+  const due = "steps.local-morning.outputs.due == 'true'";
+  return text
+    .replace(
+      /^( {6}- (?:uses: actions\/checkout@v4|name: Post the morning digest)\n)/gm,
+      `$1        if: ${due}\n`,
+    )
+    .replaceAll('if: ${{ !cancelled() && ', `if: \${{ ${due} && !cancelled() && `);
 }
 
 async function listTemplates(directory: string): Promise<string[]> {

@@ -43,6 +43,13 @@ describe('the morning digest cron', () => {
     const workflow = parse(text) as { on: { schedule: { cron: string }[] } };
     expect(workflow.on.schedule.map((entry) => entry.cron)).toEqual(['0 12 * * *', '0 13 * * *']);
     expect(text).toContain('TZ=America/Chicago date +%H');
+    const [job] = Object.values(
+      (parse(text) as { jobs: Record<string, { steps: { id?: string; if?: string }[] }> }).jobs,
+    );
+    const [guard, ...gated] = job?.steps ?? [];
+    expect(guard?.id).toBe('local-morning');
+    expect(gated.length).toBeGreaterThanOrEqual(4);
+    for (const step of gated) expect(step.if).toContain("steps.local-morning.outputs.due == 'true'");
   });
 });
 

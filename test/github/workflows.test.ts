@@ -150,6 +150,46 @@ describe('workflow templates', () => {
       'apply --due --shard ${{ matrix.shard }}/${{ strategy.job-total }}',
     );
   });
+
+  it('runs nothing for a pull request or review against another branch than main (the evidence branch)', () => {
+    const pullRequest = parse(templates.get('netchange-pull-request.yaml') ?? '') as {
+      on: { pull_request: { branches: string[] } };
+    };
+    const review = parse(templates.get('netchange-review.yaml') ?? '') as {
+      jobs: Record<string, { if?: string }>;
+    };
+
+    expect(pullRequest.on.pull_request.branches).toEqual(['main']);
+    expect(review.jobs['re-evaluate']?.if).toBe("github.event.pull_request.base.ref == 'main'");
+  });
+
+  it('uploads the artifact the report footer names, and every artifact again on a re-run', () => {
+    type Job = { steps: { uses?: string; if?: string; with?: { name?: string; overwrite?: boolean } }[] };
+    const uploads = [...templates.values()].flatMap((text) =>
+      Object.values((parse(text) as { jobs: Record<string, Job> }).jobs).flatMap((job) =>
+        (job.steps ?? []).filter((step) => step.uses?.startsWith('actions/upload-artifact@')),
+      ),
+    );
+    const comment = (
+      parse(templates.get('netchange-pull-request.yaml') ?? '') as { jobs: Record<string, Job> }
+    ).jobs.comment;
+
+    expect(uploads.length).toBeGreaterThanOrEqual(5);
+    for (const upload of uploads) expect(upload.with?.overwrite, upload.with?.name).toBe(true);
+    expect(comment?.steps.at(-1)).toMatchObject({
+      if: 'always()',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+      with: { name: 'netchange-pr-${{ github.event.pull_request.number }}', path: '.netchange/runs' },
+    });
+  });
+
+  it('never lets a scheduled apply cancel a waiting emergency: no concurrency group of theirs is shared', () => {
+    const group = (file: string) =>
+      (parse(templates.get(file) ?? '') as { concurrency?: { group: string } }).concurrency?.group;
+
+    expect(group('netchange-apply.yaml')).toBe('netchange-apply');
+    expect(group('netchange-emergency.yaml')).not.toBe(group('netchange-apply.yaml'));
+  });
 });
 
 describe('action.yml', () => {
