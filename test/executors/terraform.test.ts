@@ -299,6 +299,79 @@ describe('runTerraform with the real terraform', () => {
     expect(text).not.toContain('Hcl-Object-Psk-E7f8');
   });
 
+  it("hides what a root module passes to a local module's sensitive variable, which need not be sensitive at the root", async () => {
+    await write(
+      'terraform/parent/main.tf',
+      [
+        'variable "plain" {',
+        '  default = "Child-Fed-Root-P9o8"',
+        '}',
+        'variable "site" {',
+        '  default = "berlin"',
+        '}',
+        'module "tunnel" {',
+        '  source = "./tunnel"',
+        '  key    = var.plain',
+        '  peer   = "Literal-Peer-Q4w5"',
+        '  site   = var.site',
+        '}',
+      ].join('\n'),
+    );
+    await write(
+      'terraform/parent/tunnel/main.tf',
+      [
+        'variable "key" {',
+        '  sensitive = true',
+        '  validation {',
+        '    condition     = length(var.key) > 40',
+        '    error_message = "The key is too short."',
+        '  }',
+        '}',
+        'variable "peer" {',
+        '  sensitive = true',
+        '}',
+        'variable "site" {}',
+        'resource "terraform_data" "x" {',
+        '  input = [var.key, var.peer, var.site]',
+        '}',
+      ].join('\n'),
+    );
+    const redactor = createRedactor();
+
+    const run = await runStep(
+      { terraform: { dir: 'terraform/parent' } },
+      { phase: 'execution', index: 0 },
+      context({ redactor }),
+    );
+
+    const text = `${JSON.stringify(run.result)}\n${run.logText}`;
+    expect(run.result.status).toBe('error');
+    expect(text).toContain('var.key is \\"[REDACTED]\\"');
+    expect(text).not.toContain('Child-Fed-Root-P9o8');
+    expect(redactor.redactText('Literal-Peer-Q4w5 at berlin')).toBe('[REDACTED] at berlin');
+  });
+
+  it('reads a module that calls itself, many times over, once (terraform then refuses the cycle)', async () => {
+    const calls = Array.from(
+      { length: 10 },
+      (_, index) => `module "again_${index}" {\n  source = "./"\n  key    = var.key\n}`,
+    );
+    await write(
+      'terraform/loop/main.tf',
+      ['variable "key" {', '  sensitive = true', '  default   = "Loop-Key-Z3x4"', '}', ...calls].join('\n'),
+    );
+    const redactor = createRedactor();
+
+    const run = await runStep(
+      { terraform: { dir: 'terraform/loop' } },
+      { phase: 'execution', index: 0 },
+      context({ redactor }),
+    );
+
+    expect(run.result.status).toBe('error');
+    expect(redactor.redactText('Loop-Key-Z3x4')).toBe('[REDACTED]');
+  });
+
   it('passes a workspace name after --, so one that begins with - is never an option (defence behind validation)', async () => {
     await write(
       'terraform/dash/main.tf',

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { keyedStrings, sensitiveJsonVariablesOf, sensitiveVariablesOf, varFileStrings } from './hcl-scan.js';
+import {
+  jsonModuleCallsOf,
+  keyedStrings,
+  moduleCallsOf,
+  sensitiveJsonVariablesOf,
+  sensitiveVariablesOf,
+  varFileStrings,
+} from './hcl-scan.js';
 
 const MODULE = `
 # variable "commented" { sensitive = true }
@@ -169,6 +176,45 @@ describe('keyedStrings', () => {
       { peer: '198.51.100.1' },
       { tunnel_psk: 'tun-Psk-2' },
       { banner_secret: 'line-one-x\nline-two-y\n' },
+    ]);
+  });
+});
+
+describe('moduleCallsOf', () => {
+  it('gives each module block its source and each argument its literals and var.NAME references', () => {
+    const text = [
+      'module tunnel {',
+      '  source = "./tunnel"',
+      '  key    = var.psk',
+      '  peers  = { a = "Peer-A-1", b = var.peer_b }',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's text, not a template
+      '  note   = "${var.site}-x" # a template: no literal',
+      '}',
+      'resource "terraform_data" "x" { input = var.other }',
+    ].join('\n');
+    const json = JSON.stringify({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's text, not a template
+      module: { tunnel: { source: '../shared', key: '${var.psk}', peer: 'Peer-J-2' } },
+    });
+
+    expect(moduleCallsOf(text)).toEqual([
+      {
+        source: './tunnel',
+        arguments: new Map([
+          ['key', { strings: [], variables: ['psk'] }],
+          ['peers', { strings: ['Peer-A-1'], variables: ['peer_b'] }],
+          ['note', { strings: [], variables: [] }],
+        ]),
+      },
+    ]);
+    expect(jsonModuleCallsOf(json)).toEqual([
+      {
+        source: '../shared',
+        arguments: new Map([
+          ['key', { strings: [], variables: ['psk'] }],
+          ['peer', { strings: ['Peer-J-2'], variables: [] }],
+        ]),
+      },
     ]);
   });
 });

@@ -11,7 +11,10 @@ type TokenKind = 'word' | 'string' | 'open' | 'close' | 'equals' | 'colon' | 'ne
 
 interface Token {
   kind: TokenKind;
-  /** A word's name; a string's decoded value when it is a literal (no interpolation), else undefined. */
+  /**
+   * A word's name; a string's decoded value when it is a literal (no interpolation), else undefined;
+   * the character of an `other`.
+   */
   text?: string;
   /** For `open` and `close`: whether it is a brace (a block or an object), not a bracket or parenthesis. */
   brace?: boolean;
@@ -64,7 +67,7 @@ function tokensOf(text: string): Token[] {
     } else {
       WORD.lastIndex = index;
       const word = WORD.exec(text);
-      tokens.push(word ? { kind: 'word', text: word[0] } : { kind: 'other' });
+      tokens.push(word ? { kind: 'word', text: word[0] } : { kind: 'other', text: char });
       index = word ? WORD.lastIndex : index + 1;
     }
   }
@@ -142,14 +145,11 @@ function heredocAt(text: string, start: number): { body: string; end: number } |
 }
 
 /**
- * The literal strings of each attribute of a body, by attribute name: for the top level of a var
+ * The tokens of each attribute's value in a body, by attribute name: for the top level of a var
  * file, or the inside of one block. `tokens` from `from` to the body's end (depth 0 there).
  */
-function attributeStrings(
-  tokens: readonly Token[],
-  from = 0,
-): { values: Map<string, string[]>; end: number } {
-  const values = new Map<string, string[]>();
+function attributeTokens(tokens: readonly Token[], from = 0): { values: Map<string, Token[]>; end: number } {
+  const values = new Map<string, Token[]>();
   let depth = 0;
   let attribute: string | undefined;
   let atLineStart = true;
@@ -157,22 +157,39 @@ function attributeStrings(
   for (; index < tokens.length; index++) {
     const token = tokens[index]!;
     if (token.kind === 'close' && depth === 0) break;
-    if (token.kind === 'open') depth++;
-    else if (token.kind === 'close') depth--;
-    else if (token.kind === 'newline' && depth === 0) {
+    if (token.kind === 'newline' && depth === 0) {
       attribute = undefined;
       atLineStart = true;
       continue;
-    } else if (depth === 0 && atLineStart && token.kind === 'word' && tokens[index + 1]?.kind === 'equals') {
+    }
+    if (depth === 0 && atLineStart && token.kind === 'word' && tokens[index + 1]?.kind === 'equals') {
       attribute = token.text!;
       values.set(attribute, values.get(attribute) ?? []);
       index++;
-    } else if (attribute !== undefined && token.kind === 'string' && token.text !== undefined) {
-      values.get(attribute)!.push(token.text);
+    } else {
+      if (token.kind === 'open') depth++;
+      else if (token.kind === 'close') depth--;
+      if (attribute !== undefined) values.get(attribute)!.push(token);
     }
-    if (token.kind !== 'newline') atLineStart = false;
+    atLineStart = false;
   }
   return { values, end: index };
+}
+
+/** The literal strings among a value's tokens. */
+function literalStrings(tokens: readonly Token[]): string[] {
+  return tokens.flatMap((token) => (token.kind === 'string' && token.text !== undefined ? [token.text] : []));
+}
+
+/** The input variables a value's tokens name (`var.NAME`). */
+function variableReferences(tokens: readonly Token[]): string[] {
+  const names: string[] = [];
+  for (let index = 0; index + 2 < tokens.length; index++) {
+    const [first, dot, name] = [tokens[index]!, tokens[index + 1]!, tokens[index + 2]!];
+    if (first.kind === 'word' && first.text === 'var' && dot.text === '.' && name.kind === 'word')
+      names.push(name.text!);
+  }
+  return names;
 }
 
 /** A variable the module declares `sensitive = true`, with the literal strings of its `default`. */
@@ -181,10 +198,23 @@ export interface SensitiveVariable {
   defaults: string[];
 }
 
-/** The variables an HCL file (`*.tf`) declares sensitive. */
-export function sensitiveVariablesOf(text: string): SensitiveVariable[] {
-  const tokens = tokensOf(text);
-  const found: SensitiveVariable[] = [];
+/** A variable a module declares: whether it is sensitive, and the literal strings of its `default`. */
+export interface DeclaredVariable extends SensitiveVariable {
+  sensitive: boolean;
+}
+
+/** A `module` block: its `source`, and each argument's literal strings and `var.NAME` references. */
+export interface ModuleCall {
+  source?: string;
+  arguments: Map<string, { strings: string[]; variables: string[] }>;
+}
+
+/** The top-level blocks of one type (`variable`, `module`): label and body. */
+function blocksOf(
+  tokens: readonly Token[],
+  type: string,
+): { label: string; body: Map<string, Token[]>; from: number; end: number }[] {
+  const blocks: { label: string; body: Map<string, Token[]>; from: number; end: number }[] = [];
   let depth = 0;
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index]!;
@@ -194,19 +224,48 @@ export function sensitiveVariablesOf(text: string): SensitiveVariable[] {
     if (
       depth !== 0 ||
       token.kind !== 'word' ||
-      token.text !== 'variable' ||
+      token.text !== type ||
       // why: a block's label may be written without quotes (`variable psk {`), as HCL allows.
       (label?.kind !== 'string' && label?.kind !== 'word') ||
       label.text === undefined ||
       tokens[index + 2]?.kind !== 'open'
     )
       continue;
-    const body = attributeStrings(tokens, index + 3);
-    if (isTrue(tokens, index + 3, body.end))
-      found.push({ name: label.text, defaults: body.values.get('default') ?? [] });
+    const body = attributeTokens(tokens, index + 3);
+    blocks.push({ label: label.text, body: body.values, from: index + 3, end: body.end });
     index = body.end;
   }
-  return found;
+  return blocks;
+}
+
+/** The variables an HCL file (`*.tf`) declares. */
+export function variablesOf(text: string): DeclaredVariable[] {
+  const tokens = tokensOf(text);
+  return blocksOf(tokens, 'variable').map((block) => ({
+    name: block.label,
+    sensitive: isTrue(tokens, block.from, block.end),
+    defaults: literalStrings(block.body.get('default') ?? []),
+  }));
+}
+
+/** The variables an HCL file (`*.tf`) declares sensitive. */
+export function sensitiveVariablesOf(text: string): SensitiveVariable[] {
+  return variablesOf(text).flatMap(({ name, sensitive, defaults }) =>
+    sensitive ? [{ name, defaults }] : [],
+  );
+}
+
+/** The `module` blocks of an HCL file (`*.tf`). */
+export function moduleCallsOf(text: string): ModuleCall[] {
+  return blocksOf(tokensOf(text), 'module').map((block) => {
+    const [source] = literalStrings(block.body.get('source') ?? []);
+    const calls = new Map<string, { strings: string[]; variables: string[] }>();
+    for (const [name, value] of block.body) {
+      if (name !== 'source')
+        calls.set(name, { strings: literalStrings(value), variables: variableReferences(value) });
+    }
+    return { ...(source !== undefined ? { source } : {}), arguments: calls };
+  });
 }
 
 /** Whether the block body in `tokens[from, end)` says `sensitive = true` at its own level. */
@@ -230,34 +289,64 @@ function isTrue(tokens: readonly Token[], from: number, end: number): boolean {
   return false;
 }
 
-/** The variables a JSON configuration file (`*.tf.json`) declares sensitive. */
-export function sensitiveJsonVariablesOf(text: string): SensitiveVariable[] {
+/** A JSON configuration file's blocks of one type (`variable`, `module`): `{label: body}`, either JSON form. */
+function jsonBlocksOf(text: string, type: string): [string, Record<string, unknown>][] {
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
     return [];
   }
-  const blocks = (document as { variable?: unknown } | null)?.variable;
-  const found: SensitiveVariable[] = [];
+  const blocks = (document as Record<string, unknown> | null)?.[type];
+  const found: [string, Record<string, unknown>][] = [];
   for (const group of Array.isArray(blocks) ? blocks : [blocks]) {
     if (group === null || typeof group !== 'object') continue;
-    for (const [name, declarations] of Object.entries(group)) {
-      for (const declaration of Array.isArray(declarations) ? declarations : [declarations]) {
-        const { sensitive, default: value } = (declaration ?? {}) as {
-          sensitive?: unknown;
-          default?: unknown;
-        };
-        if (sensitive === true || sensitive === 'true') found.push({ name, defaults: stringLeaves(value) });
-      }
+    for (const [label, bodies] of Object.entries(group)) {
+      for (const body of Array.isArray(bodies) ? bodies : [bodies])
+        if (body !== null && typeof body === 'object') found.push([label, body as Record<string, unknown>]);
     }
   }
   return found;
 }
 
+/** The variables a JSON configuration file (`*.tf.json`) declares. */
+export function jsonVariablesOf(text: string): DeclaredVariable[] {
+  return jsonBlocksOf(text, 'variable').map(([name, body]) => ({
+    name,
+    sensitive: body.sensitive === true || body.sensitive === 'true',
+    defaults: stringLeaves(body.default),
+  }));
+}
+
+/** The variables a JSON configuration file (`*.tf.json`) declares sensitive. */
+export function sensitiveJsonVariablesOf(text: string): SensitiveVariable[] {
+  return jsonVariablesOf(text).flatMap(({ name, sensitive, defaults }) =>
+    sensitive ? [{ name, defaults }] : [],
+  );
+}
+
+/** The `module` blocks of a JSON configuration file (`*.tf.json`); its expressions are `${...}` strings. */
+export function jsonModuleCallsOf(text: string): ModuleCall[] {
+  return jsonBlocksOf(text, 'module').map(([, body]) => {
+    const calls = new Map<string, { strings: string[]; variables: string[] }>();
+    for (const [name, value] of Object.entries(body)) {
+      if (name === 'source') continue;
+      const leaves = stringLeaves(value);
+      calls.set(name, {
+        strings: leaves.filter((leaf) => !leaf.includes('${')),
+        variables: leaves.flatMap((leaf) =>
+          [...leaf.matchAll(/\bvar\.([A-Za-z_][\w-]*)/g)].map((match) => match[1]!),
+        ),
+      });
+    }
+    return { ...(typeof body.source === 'string' ? { source: body.source } : {}), arguments: calls };
+  });
+}
+
 /** The literal strings each top-level attribute of an HCL var file (`*.tfvars`) holds, at any depth. */
 export function varFileStrings(text: string): Map<string, string[]> {
-  return attributeStrings(tokensOf(text)).values;
+  const values = attributeTokens(tokensOf(text)).values;
+  return new Map([...values].map(([name, value]) => [name, literalStrings(value)]));
 }
 
 /**
