@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResourceChange, StepContext } from '../../src/executors/index.js';
 import { runStep, runTerraform, terraformPlanHash } from '../../src/executors/index.js';
+import { learnTerraformSecrets } from '../../src/executors/terraform/secrets.js';
 import { createRedactor, REDACTED } from '../../src/redact/index.js';
 import { stepContext } from '../support/step-context.js';
 
@@ -351,7 +352,7 @@ describe('runTerraform with the real terraform', () => {
     expect(redactor.redactText('Literal-Peer-Q4w5 at berlin')).toBe('[REDACTED] at berlin');
   });
 
-  it('reads a module that calls itself, many times over, once (terraform then refuses the cycle)', async () => {
+  it('reads a module that calls itself, many times over, once, before terraform runs', async () => {
     const calls = Array.from(
       { length: 10 },
       (_, index) => `module "again_${index}" {\n  source = "./"\n  key    = var.key\n}`,
@@ -362,13 +363,9 @@ describe('runTerraform with the real terraform', () => {
     );
     const redactor = createRedactor();
 
-    const run = await runStep(
-      { terraform: { dir: 'terraform/loop' } },
-      { phase: 'execution', index: 0 },
-      context({ redactor }),
-    );
+    // why: the learning alone; Terraform itself takes a minute to refuse such a tree.
+    await learnTerraformSecrets({ dir: 'terraform/loop' }, context({ redactor }));
 
-    expect(run.result.status).toBe('error');
     expect(redactor.redactText('Loop-Key-Z3x4')).toBe('[REDACTED]');
   });
 
