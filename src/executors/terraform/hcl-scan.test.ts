@@ -95,6 +95,22 @@ describe('sensitiveVariablesOf', () => {
     ]);
   });
 
+  it('reads a heredoc of half a million lines without overflowing the stack', () => {
+    const lines = Array.from({ length: 500_000 }, (_, index) => `    line ${index}`);
+    const text = [
+      'variable "big" {',
+      '  sensitive = true',
+      '  default = <<-EOT',
+      ...lines,
+      '  EOT',
+      '}',
+    ].join('\n');
+
+    const [big] = sensitiveVariablesOf(text);
+
+    expect(big?.defaults[0]?.startsWith('line 0\nline 1\n')).toBe(true);
+  });
+
   it('reads a file with Windows line ends and one that ends inside a block', () => {
     const text =
       'variable "psk" {\r\n  sensitive = true\r\n  default = "crlf-psk-1"\r\n}\r\nvariable "cut" {\n  sensitive = true\n';

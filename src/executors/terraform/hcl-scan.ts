@@ -16,8 +16,6 @@ interface Token {
    * the character of an `other`.
    */
   text?: string;
-  /** For `open` and `close`: whether it is a brace (a block or an object), not a bracket or parenthesis. */
-  brace?: boolean;
 }
 
 const WORD = /[A-Za-z_][\w-]*/y;
@@ -53,10 +51,10 @@ function tokensOf(text: string): Token[] {
       });
       index = heredoc.end;
     } else if (char === '{' || char === '[' || char === '(') {
-      tokens.push({ kind: 'open', brace: char === '{' });
+      tokens.push({ kind: 'open' });
       index++;
     } else if (char === '}' || char === ']' || char === ')') {
-      tokens.push({ kind: 'close', brace: char === '}' });
+      tokens.push({ kind: 'close' });
       index++;
     } else if (char === '=' && next !== '=' && !'!<>='.includes(text[index - 1] ?? '')) {
       tokens.push({ kind: 'equals' });
@@ -132,16 +130,26 @@ function heredocAt(text: string, start: number): { body: string; end: number } |
     const end = lineEnd(text, index);
     const line = text.slice(index, end).replace(/\r$/, '');
     if (line.trim() === marker) {
-      const indent = strip
-        ? Math.min(...lines.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length))
-        : 0;
-      const body = lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
+      const indent = strip ? commonIndent(lines) : 0;
+      const body = lines.map((l) => l.slice(indent)).join('\n');
       return { body: lines.length > 0 ? `${body}\n` : '', end };
     }
     lines.push(line);
     index = end + 1;
   }
   return { body: lines.join('\n'), end: text.length };
+}
+
+/**
+ * The indentation every non-blank line shares. why: a loop, not Math.min(...lines): a heredoc of a
+ * few hundred thousand lines overflows the call stack when spread.
+ */
+function commonIndent(lines: readonly string[]): number {
+  let indent = Number.POSITIVE_INFINITY;
+  for (const line of lines) {
+    if (line.trim() !== '') indent = Math.min(indent, line.length - line.trimStart().length);
+  }
+  return Number.isFinite(indent) ? indent : 0;
 }
 
 /**
