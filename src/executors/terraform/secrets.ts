@@ -46,7 +46,7 @@ export async function learnTerraformSecrets(step: TerraformStep, context: StepCo
   };
   for (const defaults of sensitive.values()) context.redactor.learn(defaults);
   learnSensitive(new Map(Object.entries(step.vars ?? {})));
-  learnSensitive(new Map([...sensitive.keys()].map((name) => [name, environmentValue(context, name)])));
+  for (const name of sensitive.keys()) context.redactor.learn(environmentValue(context, name));
   const names = await list(step.dir);
   for (const file of [...names.filter((name) => AUTO_LOADED_VAR_FILE.test(name)), ...(step.varFiles ?? [])]) {
     const text = await read(path.posix.join(step.dir, file), 'variable file');
