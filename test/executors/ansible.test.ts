@@ -68,6 +68,18 @@ beforeAll(async () => {
   tasks:
     - ansible.builtin.import_tasks: "{{ (lookup('ansible.builtin.env', 'NC_IMPORT_KEY') ~ '/') * 9 }}tasks.yaml"
 `,
+    // why: a common shape: a mapping of numbers turned into a list and stored with set_fact, then
+    // used again (a key of a number-valued mapping lost Ansible's unsafe mark on the way).
+    'playbooks/port-vlans.yaml': `- hosts: sw-1
+  gather_facts: false
+  tasks:
+    - ansible.builtin.set_fact: {ports: "{{ access_ports | dict2items }}", names: "{{ access_ports.keys() | list }}"}
+    - name: Port VLANs
+      ansible.builtin.debug: {msg: "interface {{ item.key }} vlan {{ item.value }}"}
+      loop: "{{ ports }}"
+    - name: First port
+      ansible.builtin.debug: {msg: "{{ names[0] }}"}
+`,
     'playbooks/broken.yaml':
       '- hosts: switches\n  tasks:\n    - name: bad\n      ansible.builtin.debug: {msg: [unclosed\n',
   };
@@ -137,6 +149,23 @@ describe('runAnsible with the real ansible-playbook', () => {
       expect(existsSync(path.join(root, 'playbooks', marker))).toBe(false);
       expect(existsSync(path.join(root, marker))).toBe(false);
     }
+  });
+
+  it('passes Jinja in the keys of extra vars through literally, also after dict2items and set_fact', async () => {
+    const marker = path.join(root, 'PWNED-key');
+    const key = `Gi1/0/1{{ lookup('pipe', 'touch ${marker}') }}`;
+    const keyed = await runAnsible(
+      {
+        playbook: 'playbooks/port-vlans.yaml',
+        inventory: 'inventory/hosts.yaml',
+        limit: 'sw-1',
+        extraVars: { access_ports: { [key]: 40 } },
+      },
+      context({ mode: 'check' }),
+    );
+
+    expect(keyed.status, keyed.message).toBe('planned');
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('changes nothing in check mode', () => {

@@ -156,7 +156,13 @@ describe('unifiedDiff', () => {
 describe('toUnsafeYaml', () => {
   it('tags every string !unsafe so Ansible never templates it', () => {
     expect(toUnsafeYaml({ vlan_id: 40, name: "{{ lookup('pipe', 'id') }}", list: ['a', true, null] })).toBe(
-      `{"vlan_id": 40, "name": !unsafe "{{ lookup('pipe', 'id') }}", "list": [!unsafe "a", true, null]}\n`,
+      `{!unsafe "vlan_id": 40, !unsafe "name": !unsafe "{{ lookup('pipe', 'id') }}", !unsafe "list": [!unsafe "a", true, null]}\n`,
+    );
+  });
+
+  it('tags keys !unsafe too, at every depth', () => {
+    expect(toUnsafeYaml({ ports: { "Gi1{{ lookup('pipe', 'id') }}": 40 } })).toBe(
+      `{!unsafe "ports": {!unsafe "Gi1{{ lookup('pipe', 'id') }}": 40}}\n`,
     );
   });
 });

@@ -266,9 +266,12 @@ function oneLine(text: string): string {
 }
 
 /**
- * Extra variables as YAML with every string tagged `!unsafe`.
+ * Extra variables as YAML with every string tagged `!unsafe`, mapping keys included.
  * why: Ansible templates variable values when it uses them, so `{{ lookup('pipe', …) }}` in a
- * proposal would run on the controller; `!unsafe` makes every value literal text.
+ * proposal would run on the controller; `!unsafe` makes every value literal text. Keys too: a
+ * mapping whose values are all numbers (`{"Gi1/0/1{{ … }}": 40}`) holds no unsafe string, so
+ * Ansible 2.14 drops the mark through `dict2items` or `.keys()` and a `set_fact` of the result
+ * templates the key the next time it is used.
  */
 export function toUnsafeYaml(value: unknown): string {
   return `${renderUnsafe(value)}\n`;
@@ -281,7 +284,7 @@ function renderUnsafe(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(renderUnsafe).join(', ')}]`;
   if (isRecord(value)) {
     return `{${Object.entries(value)
-      .map(([key, item]) => `${JSON.stringify(key)}: ${renderUnsafe(item)}`)
+      .map(([key, item]) => `!unsafe ${JSON.stringify(key)}: ${renderUnsafe(item)}`)
       .join(', ')}}`;
   }
   return 'null';
