@@ -4,6 +4,7 @@ import path from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
 import { Temporal } from 'temporal-polyfill';
 import { type NetchangeError, usageError } from '../core/errors.js';
+import { whyLeavesCheckout } from '../documents/write-paths.js';
 import { type FormatName, formatChoices, type ResultKind } from '../reporters/registry.js';
 
 /** Help text of the options most commands share, so they read the same everywhere. */
@@ -70,6 +71,7 @@ export function formatOption<Kind extends ResultKind>(kind: Kind, defaultFormat:
 /** Writes a command's result to `--output FILE` or stdout. */
 export async function writeOutput(text: string, output: string | undefined, cwd: string): Promise<void> {
   if (output) {
+    refuseOutputLeavingCheckout(output, cwd);
     await writeFile(path.resolve(cwd, output), text).catch((error: NodeJS.ErrnoException) => {
       throw outputError(output, error.code ?? error.message);
     });
@@ -85,6 +87,7 @@ export async function writeOutput(text: string, output: string | undefined, cwd:
  */
 export async function checkOutputTarget(output: string | undefined, cwd: string): Promise<void> {
   if (!output) return;
+  refuseOutputLeavingCheckout(output, cwd);
   const file = path.resolve(cwd, output);
   const existing = await stat(file).catch(() => undefined);
   if (existing?.isDirectory()) throw outputError(output, 'EISDIR');
@@ -93,6 +96,22 @@ export async function checkOutputTarget(output: string | undefined, cwd: string)
     throw outputError(output, error.code ?? error.message);
   });
   if (!existing && !(await stat(target)).isDirectory()) throw outputError(output, 'ENOTDIR');
+}
+
+/**
+ * An `--output` in the working directory (in CI, the checkout) that a symlink leads out of it.
+ * why: `validate --output netchange.sarif` on a pull request that commits `netchange.sarif` as a
+ * symlink to a file of the runner's would overwrite that file with the report.
+ */
+function refuseOutputLeavingCheckout(output: string, cwd: string): void {
+  const outside = whyLeavesCheckout(path.resolve(cwd, output), [cwd]);
+  if (outside) {
+    throw usageError(
+      `cannot write --output ${output}: ${outside}`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, quoted for the user
+      'Remove the symlink, or write the file outside the checkout (in GitHub Actions: ${{ runner.temp }}); a pull request can commit a symlink where a report is written.',
+    );
+  }
 }
 
 function outputError(output: string, code: string): NetchangeError {

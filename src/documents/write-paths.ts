@@ -100,6 +100,18 @@ export function whyOutsideRepository(root: string, absolute: string): string | u
   }
 }
 
+/**
+ * Why writing `absolute` would leave, through a symlink, the first of `folders` it lies in (the
+ * repository, the working directory: a checkout); undefined when it stays inside, or lies in none.
+ * why: an operator's `--out-dir` or `--output` inside a checkout names a path that a pull request
+ * can commit as a symlink (`git add -f .netchange/pr-run`, linked to a folder of the runner's); a
+ * path outside every checkout is the operator's alone.
+ */
+export function whyLeavesCheckout(absolute: string, folders: readonly string[]): string | undefined {
+  const folder = folders.find((candidate) => isInside(path.resolve(candidate), absolute));
+  return folder === undefined ? undefined : whyOutsideRepository(folder, absolute);
+}
+
 function isSymbolicLink(entry: string): boolean {
   try {
     return lstatSync(entry).isSymbolicLink();

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../core/errors.js';
-import { makeDirectory, whyOutsideRepository } from '../documents/write-paths.js';
+import { makeDirectory, whyLeavesCheckout, whyOutsideRepository } from '../documents/write-paths.js';
 import type { Redactor } from '../redact/index.js';
 
 export interface RunDirectory {
@@ -45,10 +45,23 @@ export async function createRunDirectory(options: {
   label?: string;
 }): Promise<RunDirectory> {
   const name = `${runTimestamp(options.at)}${options.label ? `-${options.label}` : ''}`;
-  if (options.outDir) return openRunDirectory(path.resolve(options.cwd, options.outDir), options.redactor);
+  if (options.outDir) {
+    // why: --out-dir is the operator's choice, but inside the checkout a pull request can commit
+    // the folder it names as a symlink, and the plan would write plan.json and its logs through it.
+    const directory = path.resolve(options.cwd, options.outDir);
+    const outside = whyLeavesCheckout(directory, [options.repoRoot, options.cwd]);
+    if (outside) {
+      throw usageError(
+        `cannot use --out-dir ${options.outDir}: ${outside}`,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, quoted for the user
+        'Remove the symlink, or keep the run outside the checkout (in GitHub Actions: --out-dir ${{ runner.temp }}/netchange-run); a pull request can commit a symlink where a run writes.',
+      );
+    }
+    return openRunDirectory(directory, options.redactor);
+  }
   const directory = path.resolve(options.repoRoot, options.runsPath, name);
-  // why: --out-dir is the operator's own choice; paths.runs is the repository's, and a pull request
-  // can commit `.netchange -> /elsewhere` so that a plan would write its files there.
+  // why: paths.runs is the repository's, and a pull request can commit `.netchange -> /elsewhere`
+  // so that a plan would write its files there.
   const outside = whyOutsideRepository(options.repoRoot, directory);
   if (outside) {
     throw usageError(

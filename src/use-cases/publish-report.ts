@@ -41,6 +41,11 @@ export interface CommentRequest {
   from?: readonly string[];
   /** `--since REF`: report the proposals changed from REF; default: the base the plans were made from. */
   since?: string;
+  /**
+   * `--out-dir DIR`: the run directory this comment writes (its plan, what was posted); default the
+   * one `--from` directory holding a whole plan, else `<paths.runs>/<timestamp>-comment|merged`.
+   */
+  outDir?: string;
   /** The instant validation is evaluated at. */
   at: Date;
 }
@@ -74,20 +79,21 @@ export async function commentOnPullRequest(
     ...(since ? { since } : {}),
   });
   const runDirectory =
-    planned?.directory ??
+    (request.outDir ? undefined : planned?.directory) ??
     // why: named by when the run happened, not by --at (the instant evaluated): two runs never share one.
     (
       await createRunDirectory({
         repoRoot: workspace.root,
         runsPath: workspace.config.paths.runs,
         cwd: context.cwd,
+        ...(request.outDir ? { outDir: request.outDir } : {}),
         at: context.clock.now(),
         redactor: session.redactor,
         label: planned ? 'merged' : 'comment',
       })
     ).path;
-  if (planned && !planned.directory)
-    await writeMergedPlan(planned.plan, from.length, runDirectory, context, session.redactor);
+  if (planned && runDirectory !== planned.directory)
+    await writeMergedPlan(planned, from.length, runDirectory, context, session.redactor);
   const plan = planned ? await readRunPlan(runDirectory) : {};
   const result = await reportToPullRequest(session, {
     report,
@@ -195,9 +201,12 @@ function mergedPlanMarkdown(plan: PlanDocument, directories: number, artifacts: 
   ].join('\n');
 }
 
-/** Writes the merged plan.json and plan.md into `runDirectory` (redacted, as every run file). */
+/**
+ * Writes the plan the report carries into `runDirectory` (redacted, as every run file): a whole
+ * plan as it was, a merge with what does not add up first.
+ */
 async function writeMergedPlan(
-  plan: PlanDocument,
+  planned: PlanFromRuns,
   directories: number,
   runDirectory: string,
   context: UseCaseContext,
@@ -205,8 +214,13 @@ async function writeMergedPlan(
 ): Promise<void> {
   const artifacts = path.relative(context.cwd, runDirectory) || '.';
   const target = await openRunDirectory(runDirectory, redactor);
-  await target.writeJson('plan.json', plan);
-  await target.writeText('plan.md', mergedPlanMarkdown(plan, directories, artifacts));
+  await target.writeJson('plan.json', planned.plan);
+  await target.writeText(
+    'plan.md',
+    planned.directory && planned.planMarkdown !== undefined
+      ? planned.planMarkdown
+      : mergedPlanMarkdown(planned.plan, directories, artifacts),
+  );
 }
 
 export interface PreviewRequest {

@@ -3,7 +3,8 @@
  * or, for a fork's pull request, never ran), empty, or holds a plan.json nobody can read. The pull
  * request's validation alone would pass, so a green check here would hide that nothing was planned.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubStandIn, startGitHubStandIn } from '../support/github-stand-in/index.js';
@@ -159,5 +160,46 @@ describe('comment --from a run directory that holds no plan', () => {
     expect(result.stderr).toContain('--from netchange.yaml is a file, not a run directory');
     expect(result.stderr).toContain('hint: ');
     expect(standIn.repository(REPOSITORY).checkRuns).toHaveLength(runsBefore);
+  });
+});
+
+describe('comment --out-dir: the run directory kept outside the checkout', () => {
+  it('writes the plan it reported and what it posted there, leaving the --from directory as it was', async () => {
+    const temporary = await mkdtemp(path.join(os.tmpdir(), 'netchange-runner-temp-'));
+    try {
+      const planDirectory = path.join(temporary, 'netchange-pr-run');
+      const planned = await runCli(['plan', '--out-dir', planDirectory, '--format', 'json'], {
+        cwd: repository.root,
+        timeout: 120_000,
+      });
+      expect([0, 1], planned.stderr).toContain(planned.exitCode);
+      const before = (await readdir(planDirectory)).sort();
+      const out = path.join(temporary, 'netchange-comment');
+
+      const result = await comment(['--pr', String(PULL), '--from', planDirectory, '--out-dir', out]);
+
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect((await readdir(planDirectory)).sort()).toEqual(before);
+      expect(await readdir(out)).toEqual(
+        expect.arrayContaining(['plan.json', 'plan.md', 'report.json', 'github']),
+      );
+      expect(JSON.parse(await readFile(path.join(out, 'plan.json'), 'utf8'))).toEqual(
+        JSON.parse(await readFile(path.join(planDirectory, 'plan.json'), 'utf8')),
+      );
+      expect(await readFile(path.join(out, 'plan.md'), 'utf8')).toBe(
+        await readFile(path.join(planDirectory, 'plan.md'), 'utf8'),
+      );
+      expect(await readFile(path.join(out, 'github/comment.md'), 'utf8')).toBe(reportBody());
+    } finally {
+      await rm(temporary, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses --out-dir with --dry-run, which writes nothing (exit 2)', async () => {
+    const result = await comment(['--dry-run', '--out-dir', 'elsewhere']);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('--out-dir goes with a post, not with --dry-run');
+    expect(result.stderr).toContain('hint: ');
   });
 });

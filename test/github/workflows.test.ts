@@ -140,7 +140,7 @@ describe('workflow templates', () => {
     expect(pullRequest.jobs.comment?.needs).toEqual(['validate', 'plan']);
     expect(netchangeCommands(templates.get('netchange-pull-request.yaml') ?? '')).toContain(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
-      'plan --since origin/${{ github.event.pull_request.base.ref }} --github --pr ${{ github.event.pull_request.number }} --shard ${{ matrix.shard }}/${{ strategy.job-total }} --out-dir .netchange/pr-run',
+      'plan --since origin/${{ github.event.pull_request.base.ref }} --github --pr ${{ github.event.pull_request.number }} --shard ${{ matrix.shard }}/${{ strategy.job-total }} --out-dir ${{ runner.temp }}/netchange-pr-run',
     );
     // why: a review runs the same jobs (plan on the self-hosted runner, in shards; comment on GitHub's).
     expect(review.jobs['re-evaluate']?.uses).toBe('./.github/workflows/netchange-pull-request.yaml');
@@ -178,9 +178,36 @@ describe('workflow templates', () => {
     for (const upload of uploads) expect(upload.with?.overwrite, upload.with?.name).toBe(true);
     expect(comment?.steps.at(-1)).toMatchObject({
       if: 'always()',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
-      with: { name: 'netchange-pr-${{ github.event.pull_request.number }}', path: '.netchange/runs' },
+      with: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+        name: 'netchange-pr-${{ github.event.pull_request.number }}',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+        path: '${{ runner.temp }}/netchange-comment',
+      },
     });
+  });
+
+  // why: the checkout is the pull request's tree. A symlink committed where a job writes or uploads
+  // (`.netchange/pr-run -> ../.git`, or a folder of the runner's) would send the run's files there, or
+  // upload the folder it names, .git/config with the job's token included when checkout keeps it.
+  it("keeps the pull request's tree from choosing where its jobs write and what they upload", () => {
+    type Step = { uses?: string; with?: Record<string, unknown>; run?: string };
+    const jobs = (
+      parse(templates.get('netchange-pull-request.yaml') ?? '') as { jobs: Record<string, { steps: Step[] }> }
+    ).jobs;
+    const steps = Object.values(jobs).flatMap((job) => job.steps);
+    const checkouts = steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
+    const artifacts = steps.filter((step) => /^actions\/(upload|download)-artifact@/.test(step.uses ?? ''));
+    const commands = netchangeCommands(templates.get('netchange-pull-request.yaml') ?? '');
+
+    expect(checkouts).toHaveLength(3);
+    for (const checkout of checkouts) expect(checkout.with?.['persist-credentials']).toBe(false);
+    expect(artifacts).toHaveLength(3);
+    for (const artifact of artifacts)
+      expect(String(artifact.with?.path)).toMatch(/^\$\{\{ runner\.temp \}\}\//);
+    for (const command of commands.filter((line) => /^(plan|comment) /.test(line))) {
+      expect(command).toMatch(/--out-dir \$\{\{ runner\.temp \}\}\/netchange-[a-z-]+$/);
+    }
   });
 
   it('never lets a scheduled apply cancel a waiting emergency: no concurrency group of theirs is shared', () => {

@@ -126,6 +126,59 @@ describe('plan writes its run only inside the repository', () => {
     expect(planned.stderr).toContain('--out-dir');
     expect(await readdir(outside)).toEqual([]);
   });
+
+  // why: the pull-request workflow passes --out-dir; inside the checkout its folder is the pull
+  // request's to commit, as a symlink to a folder of the runner's.
+  it('an --out-dir in the checkout that a committed symlink leads out of: exit 2, nothing written there', async () => {
+    const outside = await outsideFolder();
+    const repository = await createRepository(
+      { '.netchange/pr-run': { symlink: outside } },
+      { fromExample: true, onlyChanges: 'chg-0143' },
+    );
+    created.push(repository);
+    await execa('git', ['add', '-f', '.netchange/pr-run'], { cwd: repository.root });
+    await repository.commit('a pull request that plants a symlink where the workflow plans');
+
+    const planned = await runCli(
+      ['plan', 'changes/chg-0143-port-description.yaml', '--out-dir', '.netchange/pr-run'],
+      { cwd: repository.root, timeout: 60_000 },
+    );
+    const chosen = path.join(await outsideFolder(), 'run');
+    const elsewhere = await runCli(
+      ['plan', 'changes/chg-0143-port-description.yaml', '--out-dir', chosen, '--format', 'json'],
+      { cwd: repository.root, timeout: 60_000 },
+    );
+
+    expect(planned.exitCode).toBe(2);
+    expect(planned.stderr).toContain('cannot use --out-dir .netchange/pr-run');
+    expect(planned.stderr).toContain('leads through a symlink');
+    expect(planned.stderr).toContain('runner.temp');
+    expect(await readdir(outside)).toEqual([]);
+    // why: a folder outside the checkout is the operator's own choice.
+    expect([0, 1], elsewhere.stderr).toContain(elsewhere.exitCode);
+    expect(await readdir(chosen)).toContain('plan.json');
+  });
+
+  it('an --output in the checkout that a committed symlink leads out of: exit 2, the file there untouched', async () => {
+    const outside = await outsideFolder();
+    await writeFile(path.join(outside, 'authorized_keys'), 'ssh-ed25519 AAAA runner\n');
+    const repository = await createRepository(
+      { 'netchange.sarif': { symlink: path.join(outside, 'authorized_keys') } },
+      { fromExample: true, onlyChanges: 'chg-0143' },
+    );
+    created.push(repository);
+    await repository.commit('a pull request that plants a symlink where CI writes the report');
+
+    const validated = await runCli(
+      ['validate', '--format', 'sarif', '--output', 'netchange.sarif', '--at', '2026-11-23T15:00:00Z'],
+      { cwd: repository.root, timeout: 60_000 },
+    );
+
+    expect(validated.exitCode).toBe(2);
+    expect(validated.stderr).toContain('cannot write --output netchange.sarif');
+    expect(validated.stderr).toContain('leads through a symlink');
+    expect(await readFile(path.join(outside, 'authorized_keys'), 'utf8')).toBe('ssh-ed25519 AAAA runner\n');
+  });
 });
 
 describe('codeowners where .github cannot be a folder', () => {

@@ -11,6 +11,7 @@ interface CommentFlags {
   at?: string;
   approvals?: string;
   since?: string;
+  outDir?: string;
 }
 
 export function registerCommentCommand(program: Command): void {
@@ -36,6 +37,11 @@ export function registerCommentCommand(program: Command): void {
       '--since <ref>',
       'report the proposals changed from REF, as validate --since does (default: the base the --from plans were ' +
         'made from with plan --since; without either, every proposal of the repository)',
+    )
+    .option(
+      '--out-dir <dir>',
+      'where this run writes its plan and what was posted (default: the one --from directory holding a whole ' +
+        'plan, else .netchange/runs/<timestamp>-comment/); in CI keep it outside the checkout',
     )
     .option(
       '--dry-run',
@@ -73,6 +79,12 @@ With --dry-run, 0 as well (nothing is posted); stderr says what the check would 
     )
     .action(async (flags: CommentFlags) => {
       if (flags.dryRun) {
+        if (flags.outDir) {
+          throw usageError(
+            '--out-dir goes with a post, not with --dry-run',
+            'A dry run writes nothing but the comment on stdout; drop --out-dir, or --dry-run to post.',
+          );
+        }
         await previewComment(flags);
         return;
       }
@@ -91,6 +103,7 @@ With --dry-run, 0 as well (nothing is posted); stderr says what the check would 
           ...(flags.repo ? { repo: flags.repo } : {}),
           ...(flags.from ? { from: flags.from } : {}),
           ...(flags.since ? { since: flags.since } : {}),
+          ...(flags.outDir ? { outDir: flags.outDir } : {}),
         },
         cliContext(),
       );
