@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { ChangeProposal } from '../core/model.js';
+import { createRedactor } from '../redact/index.js';
 import type { ApplyResult } from '../runs/apply-proposal.js';
 import { buildApplyResult, buildStepResult } from '../runs/test-support.js';
 import { MAX_DIFF_CHARACTERS, redactDraft } from './chain.js';
@@ -185,5 +186,29 @@ describe('device backups in the evidence', () => {
     const evidence = await toEvidenceFields(result('applied', [applied], [], []));
 
     expect(validateFields(evidence)).toBe(false);
+  });
+});
+
+describe('what an operator typed into an apply record', () => {
+  it('redacts a secret in the --reapply reason and the proposal title, as in every other field', async () => {
+    const secret = 'Sup3rS3cret-community-8812';
+    const redactor = createRedactor({ env: { SNMP_COMMUNITY: secret }, secretEnvNames: ['SNMP_COMMUNITY'] });
+    const draft = redactDraft(
+      await evidenceDraftFromApply(
+        '/repo',
+        { ...result('applied', [step('execution', 'applied')], [], []), commit: 'a'.repeat(40) },
+        {
+          proposal: { ...proposal, title: `rotate ${secret}` },
+          approvers: [],
+          window: { status: 'not-checked' },
+          reapply: { reason: `again, the community ${secret} did not take` },
+        },
+      ),
+      redactor,
+    );
+
+    expect(JSON.stringify(draft)).not.toContain(secret);
+    expect(draft.reapply?.reason).toBe('again, the community [REDACTED] did not take');
+    expect(draft.proposal.title).toBe('rotate [REDACTED]');
   });
 });

@@ -151,9 +151,16 @@ function redactChangeDraft(draft: EvidenceDraft, redactor: Redactor): EvidenceDr
     part.message === undefined ? part : { ...part, message: text(part.message) as string };
   return {
     ...draft,
+    proposal:
+      draft.proposal.title === undefined
+        ? draft.proposal
+        : { ...draft.proposal, title: text(draft.proposal.title) as string },
     steps,
     window: withMessage(draft.window),
     verification: withMessage(draft.verification),
     rollback: withMessage(draft.rollback),
+    // why: the operator types the reason; a secret pasted into it is as secret as any other.
+    ...(draft.reapply ? { reapply: { reason: redactor.redactText(draft.reapply.reason) } } : {}),
+    ...(draft.holds ? { holds: redactor.redactValue(draft.holds) } : {}),
   };
 }
