@@ -301,6 +301,49 @@ describe('runAnsible with the real ansible-playbook', () => {
     expect(JSON.stringify(banner)).not.toContain('tok-Planted-999');
   });
 
+  it('learns a long vault value a worker decrypts, what a no_log task returned and a set_fact under a secret name', async () => {
+    const big = `big-Planted-${'A'.repeat(5000)}`;
+    await writeFile(path.join(root, 'vault-password'), 'netchange-test-vault\n');
+    await mkdir(path.join(root, 'playbooks/vars'), { recursive: true });
+    await writeFile(path.join(root, 'playbooks/vars/big.yaml'), `big_material: "${big}"\n`);
+    await execa('ansible-vault', [
+      'encrypt',
+      '--vault-password-file',
+      path.join(root, 'vault-password'),
+      path.join(root, 'playbooks/vars/big.yaml'),
+    ]);
+    await writeFile(
+      path.join(root, 'playbooks/learned.yaml'),
+      `- hosts: sw-1
+  gather_facts: false
+  tasks:
+    - ansible.builtin.include_vars: {file: vars/big.yaml}
+    - name: Hidden
+      ansible.builtin.command: echo nolog-Planted-7713
+      register: hidden_out
+      no_log: true
+      check_mode: false
+      changed_when: false
+    - ansible.builtin.set_fact: {api_token: "fact-Planted-{{ 6000 + 2 }}"}
+    - name: Uses them
+      ansible.builtin.debug: {msg: "big {{ big_material }} hidden {{ hidden_out.stdout }} fact {{ api_token }}"}
+`,
+    );
+
+    const learned = await runAnsible(
+      { playbook: 'playbooks/learned.yaml', inventory: 'inventory/hosts.yaml' },
+      context({ env: { ANSIBLE_VAULT_PASSWORD_FILE: path.join(root, 'vault-password') } }),
+    );
+
+    expect(learned.status, learned.message).toBe('planned');
+    const uses = learned.ansible?.hosts[0]?.tasks.find((task) => task.task === 'Uses them');
+    expect(uses?.message).toBe('big [REDACTED] hidden [REDACTED] fact [REDACTED]');
+    const everything = JSON.stringify(learned);
+    for (const secret of ['big-Planted-AAAA', 'nolog-Planted-7713', 'fact-Planted-6002']) {
+      expect(everything).not.toContain(secret);
+    }
+  });
+
   it('reports a missing ansible-playbook as a tool error with a hint', async () => {
     const missing = await runAnsible(
       { playbook: 'playbooks/vlans.yaml' },

@@ -147,9 +147,54 @@ def _learn_decrypted(plaintext):
     # reaches the main process; one short line per value, so no write is split.
     for value in values:
         for part in [value] + value.splitlines():
-            line = (json.dumps({'event': 'secrets', 'values': [part]}) + '\\n').encode('utf-8')
-            if len(line) <= _ATOMIC_LINE:
-                os.write(1, line)
+            _write_secret(part)
+
+
+# Characters of a long value per part: 12 bytes at most each once JSON-escaped, so a part's line
+# stays under _ATOMIC_LINE.
+_PART_CHARACTERS = 300
+_PARTS = [0]
+
+
+def _write_secret(value):
+    line = (json.dumps({'event': 'secrets', 'values': [value]}) + '\\n').encode('utf-8')
+    if len(line) <= _ATOMIC_LINE:
+        os.write(1, line)
+        return
+    # A long value (a key, a certificate) goes in numbered parts, each line written whole, which
+    # netchange joins by their id however other workers' lines fall between them.
+    _PARTS[0] += 1
+    key = '%d-%d' % (os.getpid(), _PARTS[0])
+    chunks = [value[at:at + _PART_CHARACTERS] for at in range(0, len(value), _PART_CHARACTERS)]
+    for index, chunk in enumerate(chunks):
+        os.write(1, (json.dumps({'event': 'secrets', 'part': [key, index, len(chunks), chunk]}) + '\\n').encode('utf-8'))
+
+
+# Ansible's bookkeeping in a result, never the task's own data.
+BOOKKEEPING = frozenset(['changed', 'failed', 'skipped', 'unreachable', 'rc', 'start', 'end', 'delta',
+                         'attempts', 'ansible_loop_var', 'ansible_index_var', 'failed_when_result',
+                         'changed_when_result', 'skip_reason', 'warnings', 'deprecations'])
+
+
+def _hidden_values(res):
+    # What a no_log task registered (its output, its module's return values, a loop's items):
+    # hidden in its own result, and shown wherever a later task uses it unless learned.
+    found = []
+    for key, value in res.items():
+        if key in BOOKKEEPING or str(key).startswith('_ansible'):
+            continue
+        if key == 'results' and isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    found.extend(_hidden_values(item))
+            continue
+        _leaves(value, found, 0)
+    return found
+
+
+# Modules whose ansible_facts are the play's variables (set_fact, include_vars): values under
+# secret-looking names there are learned as they are in the inventory.
+FACT_SETTERS = frozenset(['set_fact', 'include_vars'])
 
 
 def _watch_vault():
@@ -228,8 +273,26 @@ class CallbackModule(CallbackBase):
         super().__init__()
         self._play = ''
         self._inventory_reported = False
+        self._variables = None
+        # (host, variable) of no_log results registered: Ansible hands callbacks a censored copy
+        # and registers the result only after them, so it is read from the variables later.
+        self._hidden_registered = []
+
+    def _learn_hidden_registered(self):
+        cache = getattr(self._variables, '_nonpersistent_fact_cache', None)
+        if not self._hidden_registered or not isinstance(cache, dict):
+            return
+        waiting = []
+        for host, name in self._hidden_registered:
+            registered = cache.get(host, {}).get(name)
+            if isinstance(registered, dict):
+                _DECRYPTED.extend(_hidden_values(registered))
+            else:
+                waiting.append((host, name))
+        self._hidden_registered = waiting
 
     def _emit(self, event):
+        self._learn_hidden_registered()
         if _DECRYPTED:
             values = sorted(set(_DECRYPTED))
             del _DECRYPTED[:]
@@ -239,6 +302,10 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_play_start(self, play):
         self._play = play.get_name().strip()
+        try:
+            self._variables = play.get_variable_manager()
+        except Exception:
+            self._variables = None
         self._emit({'event': 'play', 'name': self._play})
         values = _vault_values(play)
         if values:
@@ -261,6 +328,12 @@ class CallbackModule(CallbackBase):
     def _result(self, status, result, ignored=False):
         task = result._task
         res = result._result if isinstance(result._result, dict) else {}
+        register = getattr(task, 'register', None)
+        if _hidden(task, res) and isinstance(register, str) and register:
+            self._hidden_registered.append((result._host.get_name(), register))
+        facts = res.get('ansible_facts')
+        if isinstance(facts, dict) and str(getattr(task, 'action', '')).rsplit('.', 1)[-1] in FACT_SETTERS:
+            self._emit({'event': 'secrets', 'facts': json.loads(json.dumps(facts, default=str))})
         cleaned = _clean(task, res)
         # Only for the task itself: in a loop, the task's arguments are not those of each item.
         target = _target(task) if 'diff' in cleaned else None

@@ -126,3 +126,37 @@ describe('the running configurations a module returns (netchange_backup)', () =>
     ]);
   });
 });
+
+describe('a long secret a worker reported in parts', () => {
+  const result = (message: string) =>
+    line({ event: 'result', status: 'ok', host: 'sw-1', play: 'p', task: 'Show', result: { msg: message } });
+
+  it('is joined by its id, whatever lines fall between its parts, and redacted whole', () => {
+    const secret = `key-${'x'.repeat(20)}-${'y'.repeat(20)}`;
+    const [first, second, third] = [secret.slice(0, 15), secret.slice(15, 30), secret.slice(30)];
+    const stdout = [
+      line({ event: 'secrets', part: ['7-1', 2, 3, third] }),
+      line({ event: 'secrets', values: ['other-Planted-1'] }),
+      line({ event: 'secrets', part: ['7-1', 0, 3, first] }),
+      line({ event: 'secrets', part: ['8-1', 0, 2, 'lonely-part-Planted'] }),
+      line({ event: 'secrets', part: ['7-1', 1, 3, second] }),
+      result(`the key ${secret} and lonely-part-Planted`),
+    ].join('\n');
+
+    const { run } = parseAnsibleOutput(stdout, createRedactor(), '/repo');
+
+    expect(run.hosts[0]?.tasks[0]?.message).toBe(`the key ${REDACTED} and ${REDACTED}`);
+  });
+
+  it('ignores a malformed part instead of failing the run', () => {
+    const stdout = [
+      line({ event: 'secrets', part: ['9-1', 5, 2, 'out-of-range'] }),
+      line({ event: 'secrets', part: 'not a part' }),
+      result('out-of-range'),
+    ].join('\n');
+
+    const { run } = parseAnsibleOutput(stdout, createRedactor(), '/repo');
+
+    expect(run.hosts[0]?.tasks[0]?.message).toBe('out-of-range');
+  });
+});

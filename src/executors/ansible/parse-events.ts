@@ -31,6 +31,48 @@ interface RawEvent {
   values?: unknown[];
   /** A check run's inventory host variables (the `secrets` event): learned, never kept. */
   inventory?: unknown;
+  /** One part of a long secret value, `[id, index, count, text]` (the `secrets` event). */
+  part?: unknown;
+  /** Variables a set_fact or include_vars task set (the `secrets` event): secret-looking names learned. */
+  facts?: unknown;
+}
+
+/** Most parts a long secret value comes in (300 characters each): 30 MB. */
+const MAX_SECRET_PARTS = 100_000;
+
+/**
+ * Learns the values of `secrets` events: decrypted vault values and what no_log tasks returned,
+ * long ones joined from their parts (a part whose value is incomplete is learned on its own), and
+ * values under secret-looking names among the variables set_fact and include_vars set.
+ */
+function learnSecretEvents(events: readonly RawEvent[], redactor: Redactor): void {
+  const values: string[] = [];
+  const parts = new Map<string, { count: number; texts: string[] }>();
+  for (const event of events) {
+    if (Array.isArray(event.values)) {
+      values.push(...event.values.filter((value): value is string => typeof value === 'string'));
+    }
+    if (isRecord(event.facts)) redactor.learnSecretKeys(event.facts);
+    const part = secretPart(event.part);
+    if (!part) continue;
+    const joined = parts.get(part.id) ?? { count: part.count, texts: [] };
+    if (joined.count === part.count) joined.texts[part.index] = part.text;
+    parts.set(part.id, joined);
+  }
+  for (const { count, texts } of parts.values()) {
+    const present = texts.filter((text) => text !== undefined);
+    values.push(...(present.length === count ? [texts.join('')] : present));
+  }
+  redactor.addSecretValues(values);
+}
+
+function secretPart(value: unknown): { id: string; index: number; count: number; text: string } | undefined {
+  if (!Array.isArray(value) || value.length !== 4) return undefined;
+  const [id, index, count, text] = value as unknown[];
+  const isWhole = (number: unknown): number is number => Number.isSafeInteger(number);
+  if (typeof id !== 'string' || typeof text !== 'string' || !isWhole(index) || !isWhole(count))
+    return undefined;
+  return index >= 0 && index < count && count <= MAX_SECRET_PARTS ? { id, index, count, text } : undefined;
 }
 
 /**
@@ -82,6 +124,7 @@ export function learnReportedSecrets(
   redactor: Redactor,
 ): Readonly<Record<string, unknown>> | undefined {
   let inventory: Record<string, unknown> | undefined;
+  const events: RawEvent[] = [];
   for (const line of stdout.split('\n')) {
     if (!line.startsWith('{"event": "secrets"')) continue;
     let event: RawEvent;
@@ -90,14 +133,13 @@ export function learnReportedSecrets(
     } catch {
       continue;
     }
-    if (Array.isArray(event.values)) {
-      redactor.addSecretValues(event.values.filter((value): value is string => typeof value === 'string'));
-    }
+    events.push(event);
     if (isRecord(event.inventory)) {
       redactor.learnSecretKeys(event.inventory);
       inventory = event.inventory;
     }
   }
+  learnSecretEvents(events, redactor);
   return inventory;
 }
 
@@ -138,11 +180,10 @@ function readEvents(stdout: string, redactor: Redactor): RawEvent[] {
   }
   // why: vault values first, then one redactValue call over every event, so a secret learned from
   // one task's masked key is also removed from every other task's message and diff.
-  for (const event of raw) {
-    if (event.event === 'secrets' && Array.isArray(event.values)) {
-      redactor.addSecretValues(event.values.filter((value): value is string => typeof value === 'string'));
-    }
-  }
+  learnSecretEvents(
+    raw.filter((event) => event.event === 'secrets'),
+    redactor,
+  );
   return redactor.redactValue(raw.filter((event) => event.event !== 'secrets'));
 }
 
