@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationReport } from '../../src/core/model.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
@@ -42,5 +43,51 @@ describe('a change to the policies is itself a change', () => {
 
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('policies/change-control.yaml');
+  });
+});
+
+// why: a pull request that switches a risk rule off must not have its own proposals judged by the
+// rewrite: the CAB the policy in force asks for a core change would otherwise never be asked.
+describe('proposals in a pull request that changes the policy', () => {
+  let repository: TestRepository;
+
+  beforeAll(async () => {
+    repository = await createRepository({}, { fromExample: true, onlyChanges: 'chg-0142' });
+    await repository.commit('example');
+    const fs = await import('node:fs/promises');
+    const policy = await fs.readFile(`${repository.root}/policies/change-control.yaml`, 'utf8');
+    const core = await fs.readFile(
+      `${path.join(import.meta.dirname, '../../examples/plant-network/changes/chg-0149-core-ospf.yaml')}`,
+      'utf8',
+    );
+    const weakened = policy.replace(
+      `when: "(has(proposal.targets.tags) && 'core' in proposal.targets.tags) || 'core' in context.inventoryGroups"`,
+      'when: "false"',
+    );
+    expect(weakened).not.toBe(policy);
+    await repository.write({
+      'policies/change-control.yaml': weakened,
+      'changes/chg-0149-core-ospf.yaml': core,
+    });
+    await repository.commit('switch the core rule off, and a core change with it');
+  });
+  afterAll(() => repository.remove());
+
+  it('are judged by the policy in force on the base, and the run says so', async () => {
+    const result = await runCli(['validate', '--since', 'HEAD~1', '--format', 'json', '--at', AT], {
+      cwd: repository.root,
+    });
+
+    const report = JSON.parse(result.stdout) as ValidationReport;
+    const core = report.proposals.find((proposal) => proposal.file === 'changes/chg-0149-core-ospf.yaml');
+    expect(core?.risk?.effective).toBe('high');
+    expect(core?.approvals.required).toContainEqual(expect.objectContaining({ team: 'cab', count: 2 }));
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'policy',
+        severity: 'warning',
+        message: expect.stringContaining('judged by the policy in force'),
+      }),
+    );
   });
 });

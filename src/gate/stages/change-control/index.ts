@@ -32,7 +32,12 @@ export const changeControlStage: GateStage = {
         findings.push(...control.reviewsDatedAhead(workspace.changeControlDocument, policy, input.at, zone));
       }
     }
-    const stagePolicy = policy;
+    // why: a pull request that rewrites the policy must not judge its own proposals by the rewrite
+    // (a risk rule switched off, a CAB dropped) until the change is approved and merged.
+    const inForce = control && policy ? await policyInForce(input, control) : undefined;
+    if (inForce) findings.push(inForce.warning);
+    const judging = inForce?.policy ?? policy;
+    const stagePolicy = judging;
     // why: a cross-team demand asks several teams, so its requirement names none; the policy does.
     const crossTeamOf = (report: ProposalReport): readonly string[] =>
       stagePolicy && report.requester ? crossTeamApprovers(stagePolicy, report.requester.team) : [];
@@ -66,8 +71,8 @@ export const changeControlStage: GateStage = {
         },
       ];
     }
-    if (!control || !policy) return prepared;
-    const compiled = policy;
+    if (!control || !judging) return prepared;
+    const compiled = judging;
     const { assessRisk, bypassesWindows, evaluateChangeControl } = control;
     prepared.evaluate = (subject, context) => {
       const bypass = bypassesWindows(compiled, subject);
@@ -131,6 +136,35 @@ export const changeControlStage: GateStage = {
     return reasons.length > 0 ? reasons.join('; ') : undefined;
   },
 };
+
+/**
+ * The policy in force on the base, when the run's own change-control policy differs from it (a pull
+ * request that changes it), with a warning on the run saying its proposals are judged by the
+ * former; undefined when they agree, or the base has none (bootstrapping) or none that compiles.
+ */
+async function policyInForce(
+  input: GateInput,
+  control: Awaited<ReturnType<typeof loadEngine>>,
+): Promise<{ policy: CompiledChangeControlPolicy; warning: Finding } | undefined> {
+  const own = input.workspace.changeControlDocument;
+  const base = (await input.policyInForce?.())?.changeControl;
+  if (!own || !base || JSON.stringify(base.value) === JSON.stringify(own.value)) return undefined;
+  const policy = control.compileChangeControlPolicy(base).policy;
+  if (!policy) return undefined;
+  return {
+    policy,
+    warning: {
+      ruleId: 'policy',
+      severity: 'warning',
+      message:
+        "the change-control policy differs from the policy in force on the base; until this change is merged, the proposals are judged by the policy in force (risk, types, approvals), not by this pull request's version",
+      hint: 'A policy change applies to the changes after it: merge it on its own once its policy owners approved it, then the proposals are judged by it.',
+      file: own.file,
+      line: 1,
+      column: 1,
+    },
+  };
+}
 
 /**
  * The error for approvals still missing once the proposal is judged (apply, `--require-approvals`).
