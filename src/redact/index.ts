@@ -4,7 +4,7 @@ export {
   secretEnvNamesOf,
   webhookEnvNamesOf,
 } from './config-secrets.js';
-export { isSecretKey, SECRET_TEXT_PATTERNS, type SecretTextPattern } from './patterns.js';
+export { isSecretKey, SECRET_KEY_RULE, SECRET_TEXT_PATTERNS, type SecretTextPattern } from './patterns.js';
 export {
   createRedactor,
   cutRedacted,

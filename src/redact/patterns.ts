@@ -29,6 +29,16 @@ const SECRET_KEY_WORDS = new Set([
 const NOT_SECRET_KEYS = new Set(['no_log', 'token_type', 'password_required', 'secret_name']);
 
 /**
+ * The rule of `isSecretKey` as data, for code that judges names outside this process (the Ansible
+ * callback renders the templated inventory variables it names secret).
+ */
+export const SECRET_KEY_RULE = {
+  words: [...SECRET_KEY_WORDS].sort(),
+  notSecret: [...NOT_SECRET_KEYS].sort(),
+  lastWords: ['key', 'keys'],
+} as const;
+
+/**
  * True when a value stored under `key` must be masked. Splits snake_case, kebab-case and camelCase
  * names into words: `db_password`, `snmpCommunity`, `api-key`, `private_key`, `tunnel_psk` match.
  */
@@ -54,7 +64,7 @@ function judgeKey(key: string): boolean {
   if (words.some((word) => SECRET_KEY_WORDS.has(word))) return true;
   // why: a bare `key` is too common in plain data (maps, loop items) to mask, but `ssh_key`,
   // `api_key` or `pre_shared_key` name a secret.
-  return words.length > 1 && (words.at(-1) === 'key' || words.at(-1) === 'keys');
+  return words.length > 1 && SECRET_KEY_RULE.lastWords.some((last) => words.at(-1) === last);
 }
 
 export interface SecretTextPattern {

@@ -344,6 +344,37 @@ describe('runAnsible with the real ansible-playbook', () => {
     }
   });
 
+  it('learns what a templated inventory variable named like a secret renders to, not only its template', async () => {
+    await writeFile(
+      path.join(root, 'inventory/templated.yaml'),
+      `all:
+  hosts:
+    sw-1:
+      ansible_connection: local
+      ansible_python_interpreter: auto_silent
+      radius_secret: "{{ lookup('ansible.builtin.env', 'NC_RADIUS_MATERIAL') }}"
+`,
+    );
+    await writeFile(
+      path.join(root, 'playbooks/radius.yaml'),
+      `- hosts: sw-1
+  gather_facts: false
+  tasks:
+    - name: Radius
+      ansible.builtin.debug: {msg: "radius key {{ radius_secret }}"}
+`,
+    );
+
+    const rendered = await runAnsible(
+      { playbook: 'playbooks/radius.yaml', inventory: 'inventory/templated.yaml' },
+      context({ env: { NC_RADIUS_MATERIAL: 'radius-Planted-4471' } }),
+    );
+
+    expect(rendered.status, rendered.message).toBe('planned');
+    expect(rendered.ansible?.hosts[0]?.tasks[0]?.message).toBe('radius key [REDACTED]');
+    expect(JSON.stringify(rendered)).not.toContain('radius-Planted-4471');
+  });
+
   it('reports a missing ansible-playbook as a tool error with a hint', async () => {
     const missing = await runAnsible(
       { playbook: 'playbooks/vlans.yaml' },

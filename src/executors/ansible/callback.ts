@@ -16,6 +16,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SECRET_KEY_RULE } from '../../redact/index.js';
 import { processTemporaryRoot } from '../temporary-directory.js';
 
 export const CALLBACK_NAME = 'netchange_events';
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 
 from ansible.plugins.callback import CallbackBase
@@ -76,10 +78,40 @@ def _clean(task, res):
     return out
 
 
+# netchange's rule for a secret-looking name (src/redact/patterns.ts, isSecretKey).
+_SECRET_KEY_RULE = json.loads('${JSON.stringify(SECRET_KEY_RULE)}')
+_SECRET_WORDS = frozenset(_SECRET_KEY_RULE['words'])
+_NOT_SECRET = frozenset(_SECRET_KEY_RULE['notSecret'])
+_LAST_WORDS = frozenset(_SECRET_KEY_RULE['lastWords'])
+
+
+def _is_secret_name(name):
+    if not isinstance(name, str) or name.lower() in _NOT_SECRET:
+        return False
+    words = [word for word in re.split('[^a-z0-9]+', re.sub('([a-z0-9])([A-Z])', r'\\1 \\2', name).lower()) if word]
+    if any(word in _SECRET_WORDS for word in words):
+        return True
+    return len(words) > 1 and words[-1] in _LAST_WORDS
+
+
+def _rendered_secret(templar, name, value):
+    # A variable named like a secret whose value is a template (\`"{{ lookup('env', 'X') }}"\`): the
+    # value a task sees is what Ansible renders, not the template netchange lists.
+    if not isinstance(value, str) or ('{{' not in value and '{%' not in value) or not _is_secret_name(name):
+        return None
+    try:
+        rendered = templar.template(value)
+    except Exception:
+        return None
+    return rendered if isinstance(rendered, str) and rendered != value else None
+
+
 def _vault_values(play):
-    # Decrypted values of inline !vault variables the play's hosts see: netchange redacts them by value.
+    # Decrypted values of inline !vault variables the play's hosts see, and the values their
+    # templated variables named like secrets render to: netchange redacts them by value.
     try:
         from ansible.parsing.yaml.objects import AnsibleVaultEncryptedUnicode
+        from ansible.template import Templar
     except Exception:
         return []
     found = set()
@@ -104,7 +136,16 @@ def _vault_values(play):
         inventory = getattr(manager, '_inventory', None)
         hosts = inventory.get_hosts(play.hosts) if inventory is not None else []
         for host in hosts:
-            walk(manager.get_vars(play=play, host=host, include_hostvars=False), 0)
+            variables = manager.get_vars(play=play, host=host, include_hostvars=False)
+            walk(variables, 0)
+            templar = None
+            for name, value in variables.items():
+                if not isinstance(value, str) or not _is_secret_name(name):
+                    continue
+                templar = templar or Templar(loader=manager._loader, variables=variables)
+                rendered = _rendered_secret(templar, name, value)
+                if rendered:
+                    found.add(rendered)
     except Exception:
         pass
     return sorted(found)
