@@ -94,10 +94,10 @@ def _is_secret_name(name):
     return len(words) > 1 and words[-1] in _LAST_WORDS
 
 
-def _rendered_secret(templar, name, value):
-    # A variable named like a secret whose value is a template (\`"{{ lookup('env', 'X') }}"\`): the
-    # value a task sees is what Ansible renders, not the template netchange lists.
-    if not isinstance(value, str) or ('{{' not in value and '{%' not in value) or not _is_secret_name(name):
+def _rendered_secret(templar, value):
+    # A template (\`"{{ lookup('env', 'X') }}"\`) under a secret-looking name: the value a task sees
+    # is what Ansible renders, not the template netchange lists.
+    if '{{' not in value and '{%' not in value:
         return None
     try:
         rendered = templar.template(value)
@@ -143,7 +143,7 @@ def _vault_values(play):
                 if not isinstance(value, str) or not _is_secret_name(name):
                     continue
                 templar = templar or Templar(loader=manager._loader, variables=variables)
-                rendered = _rendered_secret(templar, name, value)
+                rendered = _rendered_secret(templar, value)
                 if rendered:
                     found.add(rendered)
     except Exception:

@@ -37,10 +37,9 @@ export const changeControlStage: GateStage = {
     const inForce = control && policy ? await policyInForce(input, control) : undefined;
     if (inForce) findings.push(inForce.warning);
     const judging = inForce?.policy ?? policy;
-    const stagePolicy = judging;
     // why: a cross-team demand asks several teams, so its requirement names none; the policy does.
     const crossTeamOf = (report: ProposalReport): readonly string[] =>
-      stagePolicy && report.requester ? crossTeamApprovers(stagePolicy, report.requester.team) : [];
+      judging && report.requester ? crossTeamApprovers(judging, report.requester.team) : [];
     const prepared: PreparedStage = {
       findings,
       conclude: (report) => (input.requireApprovals ? missingApprovals(report, crossTeamOf(report)) : []),
