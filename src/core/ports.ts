@@ -14,10 +14,11 @@ export interface GitRepository {
   readonly root: string;
   /** Full sha of a ref; throws E_GIT naming the ref when it does not exist. */
   resolveRef(ref: string): Promise<string>;
-  /** Files changed between `base` and HEAD, repository-relative. */
+  /**
+   * Files changed between `base` and HEAD, repository-relative: a change elsewhere in a larger work
+   * tree is named from the root (`../shared/mod/main.tf`), and a submodule's moved commit counts.
+   */
   changedFiles(base: string): Promise<ChangedFile[]>;
-  /** Where HEAD's history meets `ref`'s (`git merge-base`): where a branch forked from it. */
-  mergeBase(ref: string): Promise<string>;
   /** Whether `commit` is `of` or in its history; false when either is unknown. */
   isAncestor(commit: string, of: string): Promise<boolean>;
   /** The blob sha of each tracked file at HEAD, keyed by repository-relative path. */
@@ -76,6 +77,8 @@ export interface ChangedFile {
   path: string;
   /** For renames, the path at the base. */
   previousPath?: string;
+  /** What the path is at HEAD when it is not a file: a symbolic link, or a submodule's commit. */
+  kind?: 'symlink' | 'submodule';
 }
 
 /** One label matcher (Alertmanager's `{name, value, isRegex, isEqual}`). */

@@ -201,10 +201,11 @@ async function checkBeforeMerge(
   const git = workspace.git;
   if (!git) return;
   const base = await baseOf(workspace, pull);
-  // why: the diff from where the branch forked: the base may have moved on since.
-  const forkPoint = await git.mergeBase(base).catch(() => base);
+  // why: the diff from the base as it is, not from where the branch forked: apply runs the head's
+  // tree, and a branch forked from an older commit (or one that was in the base's history but never
+  // its tip, such as a merged branch's own commits) carries code and policy the base no longer has.
   const isPolicy = policyFileMatcher([workspace.config, await configAt(workspace, base)]);
-  const changed = (await git.changedFiles(forkPoint)).flatMap((entry) =>
+  const changed = (await git.changedFiles(base)).flatMap((entry) =>
     entry.previousPath ? [entry.previousPath, entry.path] : [entry.path],
   );
   const policy = [...new Set(changed.filter(isPolicy))].sort();
@@ -213,13 +214,12 @@ async function checkBeforeMerge(
       'E_GATE',
       `apply refused: #${pull.number} is not merged and changes the policy (${policy.join(', ')}); before the merge the policy in force judges its change, so a pull request cannot bring its own rules`,
       {
-        hint: 'Merge the policy change in a pull request of its own (its policy owners approve it), or apply this change after the merge.',
+        hint: 'Merge the policy change in a pull request of its own (its policy owners approve it), or apply this change after the merge. A branch behind its base differs by what the base changed since: rebase it.',
       },
     );
   }
   const trust = await checkCodeTrust(workspace, {
     base,
-    diffFrom: forkPoint,
     approvals: reviews.reviewedCommits,
     commit: pull.headSha,
     members: reviews.members,
@@ -229,7 +229,7 @@ async function checkBeforeMerge(
       'E_GATE',
       `apply refused: #${pull.number} is not merged and its ${describeHeldCode(trust)}${trust.problem ? `, and ${trust.problem}` : ''}`,
       {
-        hint: `A member of ${trust.reviewers.join(', ') || 'a codeReviewers team'} approves the head commit ${pull.headSha.slice(0, 12)} on GitHub; then run apply again.`,
+        hint: `A member of ${trust.reviewers.join(', ') || 'a codeReviewers team'} approves the head commit ${pull.headSha.slice(0, 12)} on GitHub; then run apply again. A branch behind its base differs by what the base changed since: rebase it.`,
       },
     );
   }

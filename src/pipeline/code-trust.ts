@@ -47,11 +47,6 @@ export interface CodeTrust {
 export interface CodeTrustOptions {
   /** The pull request's base (`--since REF`, or the pull request's base branch). */
   base: string;
-  /**
-   * Where the pull request's diff starts, when not at `base`: the fork point of a branch checked out
-   * at its head while the base moved on. The policy in force is still the base's.
-   */
-  diffFrom?: string;
   approvals: readonly Approval[];
   /** The head commit being planned; approvals of another commit do not count. */
   commit?: string;
@@ -62,7 +57,9 @@ export interface CodeTrustOptions {
 /**
  * Data, not code: proposal files under every one of `changesFolders` (the base's and the pull
  * request's), the policy files, netchange.yaml and CODEOWNERS (gated as policy changes), and Markdown
- * that holds no template syntax. Everything else
+ * that holds no template syntax, each a file under the root. A symbolic link or a submodule
+ * (`notFiles`) is code whatever its name: what it leads to is not in the diff. So is a change
+ * outside the root (`../shared/…`), where a step can still reach. Everything else
  * a pull request changes may be loaded by some step (a role, a template, group_vars, a plugin,
  * ansible.cfg), so it is code. `isProposal` says whether a YAML file under the changes folder is
  * one: a playbook, a task list or a vars file put there (or a changes folder moved onto the
@@ -73,6 +70,8 @@ export function executableChanges(
   changed: readonly string[],
   options: {
     changesFolders: readonly string[];
+    /** Changed paths that are symbolic links or submodules at HEAD. */
+    notFiles?: ReadonlySet<string>;
     policyFiles: ReadonlySet<string>;
     isProposal: (file: string) => boolean;
     isTemplateFree: (file: string) => boolean;
@@ -80,9 +79,11 @@ export function executableChanges(
 ): string[] {
   const prefixes = options.changesFolders.map(folderPrefix);
   const isData = (file: string) =>
-    (isYamlFile(file) && prefixes.every((prefix) => file.startsWith(prefix)) && options.isProposal(file)) ||
-    options.policyFiles.has(file) ||
-    (file.endsWith('.md') && options.isTemplateFree(file));
+    !options.notFiles?.has(file) &&
+    !file.startsWith('../') &&
+    ((isYamlFile(file) && prefixes.every((prefix) => file.startsWith(prefix)) && options.isProposal(file)) ||
+      options.policyFiles.has(file) ||
+      (file.endsWith('.md') && options.isTemplateFree(file)));
   return [...new Set(changed.filter((file) => !isData(file)))].sort();
 }
 
@@ -135,11 +136,17 @@ export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOpt
   }
   const baseCommit = await git.resolveRef(options.base);
   const baseConfig = await configAt(workspace, baseCommit);
-  const changed = (await git.changedFiles(options.diffFrom ?? baseCommit)).flatMap((entry) =>
+  const entries = await git.changedFiles(baseCommit);
+  const changed = entries.flatMap((entry) =>
     entry.previousPath ? [entry.previousPath, entry.path] : [entry.path],
   );
   const headPolicyFiles = policyDataFiles([workspace.config]);
   const files = executableChanges(changed, {
+    notFiles: new Set(
+      entries.flatMap((entry) =>
+        entry.kind ? [entry.path, ...(entry.previousPath ? [entry.previousPath] : [])] : [],
+      ),
+    ),
     // why: data only where both configurations agree. A file that only the pull request's
     // netchange.yaml names as a policy (drift.policy: ansible.cfg) or puts in its changes folder
     // (paths.changes: inventory/group_vars) is whatever the pull request says it is. And a step may

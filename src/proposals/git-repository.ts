@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { NetchangeError } from '../core/errors.js';
 import type { ChangedFile, GitRepository } from '../core/ports.js';
 import { toRfc3339Utc } from '../core/time.js';
@@ -58,20 +59,19 @@ export function createSimpleGitRepository(root: string, knownGitDirectory?: stri
     },
     async changedFiles(base) {
       let output: string;
+      let prefix: string;
       try {
-        // why: --relative keeps paths relative to the root when it is a subdirectory of the work tree.
-        output = await git.run(['diff', '--name-status', '-M', '-z', '--relative', base, 'HEAD']);
+        // why: the whole work tree, not --relative: a playbook or module may reach past the root
+        // (`../../shared/mod`), and its change is the pull request's too. Every submodule's commit
+        // counts, whatever `ignore` the repository's .gitmodules sets.
+        [output, prefix] = await Promise.all([
+          git.run(['diff', '--raw', '-M', '-z', '--no-relative', '--ignore-submodules=none', base, 'HEAD']),
+          git.run(['rev-parse', '--show-prefix']),
+        ]);
       } catch (error) {
         throw failed(`git diff ${base} HEAD failed`, error);
       }
-      return parseNameStatus(output);
-    },
-    async mergeBase(ref) {
-      try {
-        return (await git.run(['merge-base', ref, 'HEAD'])).trim();
-      } catch (error) {
-        throw failed(`git merge-base ${ref} HEAD failed`, error, 'Fetch the whole history (fetch-depth: 0).');
-      }
+      return parseRawDiff(output, prefix.trim());
     },
     async isAncestor(commit, of) {
       try {
@@ -234,18 +234,30 @@ export function createSimpleGitRepository(root: string, knownGitDirectory?: stri
   };
 }
 
-function parseNameStatus(output: string): ChangedFile[] {
+/** The git file modes that are not files: a symbolic link, a submodule's commit (a gitlink). */
+const MODE_KINDS: Record<string, ChangedFile['kind']> = { '120000': 'symlink', '160000': 'submodule' };
+
+/**
+ * `git diff --raw -z` (`:<mode> <mode> <sha> <sha> <status>`, then one path, or two for a rename or
+ * copy), with each path made relative to the root, whose work-tree prefix is `prefix` (`network/`).
+ */
+function parseRawDiff(output: string, prefix: string): ChangedFile[] {
+  const fromRoot = (file: string) =>
+    file.startsWith(prefix) ? file.slice(prefix.length) : posix.relative(prefix, file);
   const parts = output.split('\0').filter((part) => part !== '');
   const files: ChangedFile[] = [];
   for (let index = 0; index < parts.length; ) {
-    const status = parts[index++] ?? '';
+    const [, headMode = '', , , status = ''] = (parts[index++] ?? '').split(' ');
+    const kind = MODE_KINDS[headMode];
+    const shape = kind ? { kind } : {};
     if (status.startsWith('R') || status.startsWith('C')) {
-      const previousPath = parts[index++] ?? '';
-      const path = parts[index++] ?? '';
-      files.push({ status: status.startsWith('R') ? 'renamed' : 'added', path, previousPath });
+      const previousPath = fromRoot(parts[index++] ?? '');
+      const path = fromRoot(parts[index++] ?? '');
+      files.push({ status: status.startsWith('R') ? 'renamed' : 'added', path, previousPath, ...shape });
     } else {
-      const path = parts[index++] ?? '';
-      files.push({ status: status === 'D' ? 'deleted' : status === 'A' ? 'added' : 'modified', path });
+      const path = fromRoot(parts[index++] ?? '');
+      const named = status === 'D' ? 'deleted' : status === 'A' ? 'added' : 'modified';
+      files.push({ status: named, path, ...shape });
     }
   }
   return files;

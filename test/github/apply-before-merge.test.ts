@@ -108,4 +108,33 @@ describe('apply --pr before the merge judges the change by the policy in force',
     expect(await vlanConfig()).toContain('vlan 77');
     expect(existsSync(path.join(session.repository.root, MARKER))).toBe(true);
   });
+
+  it('judges a branch forked from an older commit by the base as it is, not by where it forked', async () => {
+    // why: the base once had a task it later removed (a reverted commit, or a merged branch's own
+    // commits); a branch forked there changes only its proposal, yet its tree still runs that task.
+    const dropped = `${LAB_RENDER_VLAN}    - name: A task the base later removed
+      ansible.builtin.file: {path: "{{ inventory_dir }}/../${MARKER}-dropped", state: touch, mode: "0644"}
+      run_once: true
+`;
+    await session.repository.git.checkout(['main']);
+    await session.repository.write({ 'playbooks/vlans.yaml': dropped });
+    const forkPoint = await session.repository.commit('a task');
+    await session.repository.write({ 'playbooks/vlans.yaml': LAB_RENDER_VLAN });
+    await session.repository.commit('revert the task');
+    await session.repository.git.checkout(['-B', 'emergency-4', forkPoint]);
+    const proposal = 'changes/chg-78.yaml';
+    await session.repository.write({ [proposal]: EMERGENCY.replace('CHG-77', 'CHG-78') });
+    const head = await session.repository.commit('emergency 4');
+    session.standIn.createPullRequest(REPOSITORY, { number: 4, headSha: head, author: 'dana' });
+    session.standIn.addReview(REPOSITORY, 4, { user: 'eli', state: 'APPROVED', commitId: head });
+
+    const result = await cli.run(['apply', proposal, '--pr', '4']);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      'apply refused: #4 is not merged and its code changes in playbooks/vlans.yaml need a review before they run',
+    );
+    expect(result.stderr).toContain('rebase it');
+    expect(existsSync(path.join(session.repository.root, `${MARKER}-dropped`))).toBe(false);
+  });
 });

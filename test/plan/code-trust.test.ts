@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -588,5 +588,79 @@ describe('plan --github on a pull request that changes code', () => {
     expect(result.exitCode).toBe(1);
     expect(existsSync(path.join(stale.repository.root, MARKER))).toBe(false);
     expect(standIn.repository(REPOSITORY).checkRuns.at(-1)?.title).toContain('need a review');
+  });
+});
+
+describe('what a pull request changes, as git has it', () => {
+  it('holds code outside the network repository when it is a folder of a larger work tree', async () => {
+    // why: a playbook may import tasks from past the netchange root (a monorepo's shared folder).
+    const repository = await createRepository({
+      'shared/tasks/common.yaml': '- ansible.builtin.debug: {msg: shared}\n',
+    });
+    cleanups.push(repository);
+    const network = path.join(repository.root, 'network');
+    await cp(EXAMPLE_ROOT, network, {
+      recursive: true,
+      filter: (source) =>
+        !/[/\\](state|\.terraform|\.netchange)([/\\]|$)/.test(source) &&
+        !source.endsWith('.tfstate') &&
+        !(
+          path.dirname(source) === path.join(EXAMPLE_ROOT, 'changes') &&
+          !PROPOSAL.endsWith(path.basename(source))
+        ),
+    });
+    const playbook = path.join(network, PLAYBOOK);
+    await writeFile(
+      playbook,
+      `${await readFile(playbook, 'utf8')}    - ansible.builtin.import_tasks: ../../../shared/tasks/common.yaml\n`,
+    );
+    await repository.commit('base');
+    await repository.git.checkout(['-b', 'pull-request']);
+    const proposal = await readFile(path.join(network, PROPOSAL), 'utf8');
+    await repository.write({
+      [`network/${PROPOSAL}`]: proposal.replace('vlan_name: PACKAGING-L3', 'vlan_name: PACK-L3'),
+      'shared/tasks/common.yaml': MARKER_TASK.replace(/^ {4}/gm, '').trimStart(),
+    });
+    await repository.commit('the pull request');
+
+    const result = await runCli(['plan', '--since', 'main'], { cwd: network });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      'code changes in ../shared/tasks/common.yaml need a review before they run',
+    );
+    expect(existsSync(path.join(network, MARKER))).toBe(false);
+  });
+
+  it("holds a submodule's new commit even when .gitmodules tells git to ignore it", async () => {
+    const gitmodules =
+      '[submodule "roles-shared"]\n\tpath = roles-shared\n\turl = ../roles-shared\n\tignore = all\n';
+    const pinned = async (repository: TestRepository, commit: string) => {
+      await mkdir(path.join(repository.root, 'roles-shared'), { recursive: true });
+      await repository.git.raw(['update-index', '--add', '--cacheinfo', `160000,${commit},roles-shared`]);
+    };
+    const repository = await createRepository({ '.gitmodules': gitmodules }, { fromExample: true });
+    cleanups.push(repository);
+    for (const file of await readdir(path.join(repository.root, 'changes'))) {
+      if (!PROPOSAL.endsWith(file)) await rm(path.join(repository.root, 'changes', file));
+    }
+    await pinned(repository, 'a'.repeat(40));
+    await repository.commit('base');
+    await repository.git.checkout(['-b', 'pull-request']);
+    await changeProposalOnly(repository);
+    await pinned(repository, 'b'.repeat(40));
+    await repository.commit('the pull request');
+
+    await expectHeld(repository, 'roles-shared');
+  });
+
+  it('holds a Markdown file that is a symbolic link: what it leads to is not in the diff', async () => {
+    const { repository } = await pullRequest(async (pr) => {
+      await changeProposalOnly(pr);
+      await pr.write({ 'docs/environment.md': { symlink: '/proc/self/environ' } });
+    });
+    cleanups.push(repository);
+
+    await expectHeld(repository, 'docs/environment.md');
   });
 });
