@@ -96,6 +96,11 @@ export interface ComposeInput {
   volatile?: readonly string[];
   /** The evidence chain's head, published in the check run's summary as an anchor (not part of the digest). */
   evidenceHead?: ChainTip;
+  /**
+   * The commit the report is for (the pull request's head, where the check run goes). A plan of
+   * another commit is flagged and fails the check.
+   */
+  headCommit?: string;
 }
 
 /**
@@ -109,17 +114,22 @@ export function composeReport(raw: ComposeInput): ComposedReport {
   // why: titles, file names and diffs come from the pull request; a bidirectional override in one
   // would reorder what the reviewers read (see core/control-characters.ts).
   const input = neutralizeDeep(raw);
-  const planStatus = input.plan?.status ?? input.planStatus;
+  const otherCommit = planOfOtherCommit(input.plan, input.headCommit);
+  // why: a plan of another commit shows reviewers diffs the head may not make: it counts as a plan that
+  // failed until the head is planned.
+  const planStatus = otherCommit ? 'error' : (input.plan?.status ?? input.planStatus);
   // why: a held plan is known from plan.json, or from the carried plan section when a review re-evaluates.
   const held = input.plan?.held?.reason ?? heldReason(input.planMarkdown);
   const planViews = input.plan ? planViewsOf(input.plan) : input.planViews;
   const planKnown =
     input.plan !== undefined || (input.planMarkdown?.trim() ?? '') !== '' || planViews !== undefined;
-  const planHeader = input.plan?.held
-    ? `${heldPlanMarkdown(input.plan.held).trim()}${describeShardProblems(input.plan)}`
-    : input.plan
-      ? describePlan(input.plan)
-      : withoutReadyMark(input.planMarkdown?.trim() ?? '');
+  const planHeader = `${
+    input.plan?.held
+      ? `${heldPlanMarkdown(input.plan.held).trim()}${describeShardProblems(input.plan)}`
+      : input.plan
+        ? describePlan(input.plan)
+        : withoutReadyMark(input.planMarkdown?.trim() ?? '')
+  }${otherCommit ? describeOtherCommit(otherCommit) : ''}`;
   const planRegion = planKnown
     ? wrapPlan(planHeader.trim(), planStatus ?? 'planned', planHashes, planViews)
     : '';
@@ -132,7 +142,13 @@ export function composeReport(raw: ComposeInput): ComposedReport {
   const conclusion = checkConclusion(input.report, planStatus, held !== undefined, planViews);
   const headline = describeHeadline(input.report, rows, conclusion, {
     ...(planStatus ? { status: planStatus } : {}),
-    ...(input.plan?.problems?.length ? { trouble: describePlanTrouble(input.plan) } : {}),
+    ...(input.plan?.problems?.length || otherCommit
+      ? {
+          trouble: input.plan?.problems?.length
+            ? describePlanTrouble(input.plan)
+            : 'the plan is of another commit',
+        }
+      : {}),
     ...(held !== undefined ? { held } : {}),
   });
   const footer = renderFooter(headline, input.origin);
@@ -323,6 +339,24 @@ function describePlan(plan: PlanDocument): string {
     plan.commit ? ` · commit \`${plan.commit.slice(0, 12)}\`` : '',
     describeShardProblems(plan),
   ].join('');
+}
+
+/** The plan's commit and the head's, when the plan was made at another commit than the report is for. */
+export function planOfOtherCommit(
+  plan: PlanDocument | undefined,
+  head: string | undefined,
+): { planned: string; head: string } | undefined {
+  if (!plan?.commit || !head || plan.commit.toLowerCase() === head.toLowerCase()) return undefined;
+  return { planned: plan.commit, head };
+}
+
+/** Why the plan shown is not the head's, and what to do. */
+function describeOtherCommit(commits: { planned: string; head: string }): string {
+  return (
+    `\n\n**❌ This plan is of commit \`${commits.planned.slice(0, 12)}\`, not of the pull request's head ` +
+    `\`${commits.head.slice(0, 12)}\`:** its diffs may not be what the head would do. Plan the head ` +
+    'again (re-run the workflow, or `netchange plan --github` on a checkout of the head).'
+  );
 }
 
 /**

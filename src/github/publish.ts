@@ -188,7 +188,10 @@ export async function publishReport(
     clock?: Clock;
   },
 ): Promise<PublishResult> {
-  const composed = composeReport(redactedInput(input, session.redactor));
+  // why: the check run goes on the head; a plan of another commit must say so there.
+  const composed = composeReport(
+    redactedInput({ headCommit: session.target.headSha, ...input }, session.redactor),
+  );
   await saveReport(session, composed, input.runDirectory);
   return sendSaved(
     session.github,

@@ -6,7 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../core/errors.js';
-import { composeReport, heldPlanMarkdown } from '../github/compose-report.js';
+import { composeReport, heldPlanMarkdown, planOfOtherCommit } from '../github/compose-report.js';
 import { hasUnsentReport, openGitHubSession, resendReport, savedTarget } from '../github/publish.js';
 import {
   type CommentOutcome,
@@ -66,6 +66,7 @@ export async function commentOnPullRequest(
   const planned =
     from.length > 0 ? await planOfRunDirectories(from, context, session.target.fromFork) : undefined;
   const since = request.since ?? (await baseOfPlans(workspace, planned));
+  warnOfOtherCommit(planned, inputs.commit, context);
   const report = await validateChanges({
     cwd: options.cwd,
     env: options.env,
@@ -188,6 +189,19 @@ async function baseOfPlans(
   }
 }
 
+/** Says on stderr that the `--from` plan is of another commit than the one reported on. */
+function warnOfOtherCommit(
+  planned: PlanFromRuns | undefined,
+  head: string | undefined,
+  context: UseCaseContext,
+): void {
+  const other = planOfOtherCommit(planned?.plan, head);
+  if (!other) return;
+  context.warn(
+    `the --from plan is of commit ${other.planned.slice(0, 12)}, not of the head ${other.head.slice(0, 12)}: the report fails its check until the head is planned`,
+  );
+}
+
 /** The merged plan.md: what does not add up first, then the plan. */
 function mergedPlanMarkdown(plan: PlanDocument, directories: number, artifacts: string): string {
   const problems = plan.problems ?? [];
@@ -246,9 +260,10 @@ export async function previewComment(
   await checkRunDirectories(from, context.cwd);
   // why: no pull request here, so no event says whether it comes from a fork.
   const planned = from.length > 0 ? await planOfRunDirectories(from, context, undefined) : undefined;
-  const since =
-    request.since ??
-    (planned ? await baseOfPlans(await openRequestedWorkspace(request, context), planned) : undefined);
+  const workspace = planned ? await openRequestedWorkspace(request, context) : undefined;
+  const since = request.since ?? (workspace ? await baseOfPlans(workspace, planned) : undefined);
+  const headCommit = await workspace?.git?.resolveRef('HEAD').catch(() => undefined);
+  warnOfOtherCommit(planned, headCommit, context);
   const report = await validateChanges({
     cwd: context.cwd,
     env: context.env,
@@ -262,6 +277,7 @@ export async function previewComment(
     report,
     ...(planned ? { plan: planned.plan } : {}),
     ...(planned?.planMarkdown !== undefined ? { planMarkdown: planned.planMarkdown } : {}),
+    ...(headCommit ? { headCommit } : {}),
     // why: the environment is read here, not in the composer: in CI the footer links the run.
     origin: reportOrigin({
       env: context.env,

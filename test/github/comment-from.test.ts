@@ -34,6 +34,15 @@ async function comment(args: string[], env: Record<string, string> = {}): Promis
   });
 }
 
+/** Plans the checkout's head into `directory` (exit 0 or 1: a proposal may fail its plan). */
+async function planInto(directory: string): Promise<void> {
+  const planned = await runCli(['plan', '--out-dir', directory, '--format', 'json'], {
+    cwd: repository.root,
+    timeout: 120_000,
+  });
+  expect([0, 1], planned.stderr).toContain(planned.exitCode);
+}
+
 function lastCheckRun() {
   return standIn.repository(REPOSITORY).checkRuns.at(-1);
 }
@@ -168,11 +177,7 @@ describe('comment --out-dir: the run directory kept outside the checkout', () =>
     const temporary = await mkdtemp(path.join(os.tmpdir(), 'netchange-runner-temp-'));
     try {
       const planDirectory = path.join(temporary, 'netchange-pr-run');
-      const planned = await runCli(['plan', '--out-dir', planDirectory, '--format', 'json'], {
-        cwd: repository.root,
-        timeout: 120_000,
-      });
-      expect([0, 1], planned.stderr).toContain(planned.exitCode);
+      await planInto(planDirectory);
       const before = (await readdir(planDirectory)).sort();
       const out = path.join(temporary, 'netchange-comment');
 
@@ -201,5 +206,39 @@ describe('comment --out-dir: the run directory kept outside the checkout', () =>
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('--out-dir goes with a post, not with --dry-run');
     expect(result.stderr).toContain('hint: ');
+  });
+});
+
+describe('comment --from a plan of another commit than the pull request head', () => {
+  it('fails the check and says which commit was planned, with --dry-run too', async () => {
+    const temporary = await mkdtemp(path.join(os.tmpdir(), 'netchange-stale-plan-'));
+    try {
+      const planDirectory = path.join(temporary, 'netchange-pr-run');
+      await planInto(planDirectory);
+      const plannedCommit = JSON.parse(await readFile(path.join(planDirectory, 'plan.json'), 'utf8')).commit;
+      expect(plannedCommit).toBe(head);
+      await writeFile(path.join(repository.root, 'NOTES.md'), 'a push after the plan\n');
+      const pushed = await repository.commit('a push after the plan');
+      standIn.createPullRequest(REPOSITORY, { number: PULL + 1, headSha: pushed, author: 'dana' });
+      standIn.addReview(REPOSITORY, PULL + 1, { user: 'gina', state: 'APPROVED', commitId: pushed });
+
+      const result = await comment(['--pr', String(PULL + 1), '--from', planDirectory]);
+      const preview = await comment(['--dry-run', '--from', planDirectory]);
+
+      const stale = `the --from plan is of commit ${head.slice(0, 12)}, not of the head ${pushed.slice(0, 12)}`;
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stderr).toContain(stale);
+      expect(lastCheckRun()).toMatchObject({ headSha: pushed, conclusion: 'failure' });
+      expect(lastCheckRun()?.title).toContain('the plan is of another commit');
+      const body = standIn.comments(REPOSITORY, PULL + 1)[0]?.body ?? '';
+      expect(body).toContain(
+        `This plan is of commit \`${head.slice(0, 12)}\`, not of the pull request's head \`${pushed.slice(0, 12)}\``,
+      );
+      expect(preview.exitCode, preview.stderr).toBe(0);
+      expect(preview.stderr).toContain(stale);
+      expect(preview.stderr).toContain('would conclude failure');
+    } finally {
+      await rm(temporary, { recursive: true, force: true });
+    }
   });
 });
