@@ -151,6 +151,26 @@ describe('assembleCabPack: what needs the board', () => {
 
     expect(pack.toAssess.map((card) => card.id)).toEqual(['CHG-RUNNING']);
   });
+
+  it("assesses a new change written under an applied change's id: applied is per version", () => {
+    const applied = recordOf({
+      proposal: { ...evidenceDraft().proposal, id: 'CHG-REUSED', blob: 'a'.repeat(40) },
+      finishedAt: '2026-11-20T00:00:00Z',
+    });
+    const high = { declared: 'high' as const, effective: 'high' as const, reasons: [] };
+    const reused = proposal('CHG-REUSED', { risk: high, file: 'changes/chg-core.yaml' });
+    const assessed = (blob: string) =>
+      assembleCabPack(
+        input({
+          records: [applied],
+          report: report([reused]),
+          blobs: new Map([['changes/chg-core.yaml', blob]]),
+        }),
+      ).toAssess.map((card) => card.id);
+
+    expect(assessed('b'.repeat(40))).toEqual(['CHG-REUSED']);
+    expect(assessed('a'.repeat(40))).toEqual([]);
+  });
 });
 
 describe('assembleCabPack: emergencies', () => {

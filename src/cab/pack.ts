@@ -143,6 +143,11 @@ export interface CabPackInput {
   report: ValidationReport;
   /** The proposals as written, by file (rollback plans, targets). */
   proposals: ReadonlyMap<string, ChangeProposal>;
+  /**
+   * Each proposal file's git blob sha, when the repository is a git repository: a proposal counts
+   * as applied only in the version the evidence records (without it, by id alone).
+   */
+  blobs?: ReadonlyMap<string, string>;
   teams: ReadonlyMap<string, CabTeam>;
   raci: ReadonlyMap<string, RaciAssignment>;
   /** Plan views by proposal file, when a plan run directory was given. */
@@ -155,6 +160,29 @@ export interface CabPackInput {
 }
 
 const RISK_ORDER: readonly Risk[] = ['high', 'medium', 'low'];
+
+/**
+ * Whether a proposal was applied with success. why: an applied proposal is history, not something
+ * to assess, even if its slot is ahead; but only in the version applied (its file's blob), or a new
+ * change written under an applied change's id would leave the board's agenda unseen.
+ */
+function appliedProposals(
+  records: readonly EvidenceRecord[],
+  blobs: ReadonlyMap<string, string> | undefined,
+): (report: { id: string; file: string }) => boolean {
+  const versions = new Set<string>();
+  const versionUnknown = new Set<string>();
+  for (const record of records) {
+    if (record.outcome !== 'succeeded' || record.kind === 'rollback') continue;
+    if (record.proposal.blob) versions.add(`${record.proposal.id}\0${record.proposal.blob}`);
+    else versionUnknown.add(record.proposal.id);
+  }
+  return (report) => {
+    if (versionUnknown.has(report.id)) return true;
+    if (!blobs) return [...versions].some((version) => version.startsWith(`${report.id}\0`));
+    return versions.has(`${report.id}\0${blobs.get(report.file) ?? ''}`);
+  };
+}
 
 /** Assembles the pack. Pure. */
 export function assembleCabPack(input: CabPackInput): CabPack {
@@ -181,16 +209,11 @@ export function assembleCabPack(input: CabPackInput): CabPack {
     resolved: digest.outside.length - detected.length,
   };
 
-  // why: a proposal applied with success is history, not something to assess, even if its slot is ahead.
-  const applied = new Set(
-    input.records
-      .filter((record) => record.outcome === 'succeeded' && record.kind !== 'rollback')
-      .map((record) => record.proposal.id),
-  );
+  const applied = appliedProposals(input.records, input.blobs);
   const cards: CabCard[] = [];
   const invalid: CabPack['invalid'] = [];
   for (const report of input.report.proposals) {
-    if (!report.schedule || !report.risk || applied.has(report.id)) continue;
+    if (!report.schedule || !report.risk || applied(report)) continue;
     const occupiedEnd = Date.parse(report.schedule.rollbackEnd ?? report.schedule.end);
     if (!(occupiedEnd > meetingMs)) continue;
     const whyBoard = boardReasons(report, input);
