@@ -101,12 +101,29 @@ function runShapeDiffers(head: ResolvedConfig, base: ResolvedConfig): boolean {
 }
 
 /**
+ * What the pull request left of `file` at HEAD: nothing when the diff says it deleted or renamed it
+ * away (which runs nothing, so it is data), the file to read, or `unreadable` when the work tree has
+ * no file by that name although the diff says HEAD has one. why: git names a file whose name is not
+ * UTF-8 with U+FFFD in its place here, which reads as missing, or as another file that is named so.
+ */
+function headFile(
+  workspace: Workspace,
+  file: string,
+  removed: ReadonlySet<string>,
+): 'removed' | 'unreadable' | string {
+  if (removed.has(file)) return 'removed';
+  const absolute = path.join(workspace.root, file);
+  return file.includes('\uFFFD') || !existsSync(absolute) ? 'unreadable' : absolute;
+}
+
+/**
  * Whether the work tree's `file` is a change proposal by its schema (a file the pull request deleted
  * runs nothing, so it counts as one). why the schema: a proposal is a mapping of known keys, so it
  * cannot also be a playbook or a task list, nor a vars file that sets Ansible's own variables.
  */
-function isProposalFile(workspace: Workspace, file: string): boolean {
-  if (!existsSync(path.join(workspace.root, file))) return true;
+function isProposalFile(workspace: Workspace, file: string, removed: ReadonlySet<string>): boolean {
+  const found = headFile(workspace, file, removed);
+  if (found === 'removed' || found === 'unreadable') return found === 'removed';
   const document = readYamlDocument(workspace.root, file, workspace.config.limits.maxFileBytes);
   return document.findings.length === 0 && !hasErrors(validateDocument(document, 'ChangeProposal'));
 }
@@ -116,9 +133,9 @@ function isProposalFile(workspace: Workspace, file: string): boolean {
  * header (which can choose other delimiters). A file the pull request deleted runs nothing; one
  * larger than the YAML limit is not read, and counts as code.
  */
-function isTemplateFree(workspace: Workspace, file: string): boolean {
-  const absolute = path.join(workspace.root, file);
-  if (!existsSync(absolute)) return true;
+function isTemplateFree(workspace: Workspace, file: string, removed: ReadonlySet<string>): boolean {
+  const absolute = headFile(workspace, file, removed);
+  if (absolute === 'removed' || absolute === 'unreadable') return absolute === 'removed';
   const stats = statSync(absolute);
   if (!stats.isFile() || stats.size > workspace.config.limits.maxFileBytes) return false;
   const text = readFileSync(absolute, 'utf8');
@@ -140,6 +157,15 @@ export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOpt
   const changed = entries.flatMap((entry) =>
     entry.previousPath ? [entry.previousPath, entry.path] : [entry.path],
   );
+  const removed = new Set(
+    entries.flatMap((entry) =>
+      entry.status === 'deleted'
+        ? [entry.path]
+        : entry.status === 'renamed'
+          ? [entry.previousPath ?? '']
+          : [],
+    ),
+  );
   const headPolicyFiles = policyDataFiles([workspace.config]);
   const files = executableChanges(changed, {
     notFiles: new Set(
@@ -154,8 +180,8 @@ export async function checkCodeTrust(workspace: Workspace, options: CodeTrustOpt
     // base policy file the pull request stops naming could be its inventory.
     changesFolders: [workspace.config.paths.changes, baseConfig.paths.changes],
     policyFiles: new Set([...policyDataFiles([baseConfig])].filter((file) => headPolicyFiles.has(file))),
-    isProposal: (file) => isProposalFile(workspace, file),
-    isTemplateFree: (file) => isTemplateFree(workspace, file),
+    isProposal: (file) => isProposalFile(workspace, file, removed),
+    isTemplateFree: (file) => isTemplateFree(workspace, file, removed),
   });
   // why: netchange.yaml is policy data, except where it names the programs plan runs or its run folder.
   if (runShapeDiffers(workspace.config, baseConfig)) files.unshift(CONFIG_FILE);

@@ -654,6 +654,25 @@ describe('what a pull request changes, as git has it', () => {
     await expectHeld(repository, 'roles-shared');
   });
 
+  it('holds a Markdown file whose name is not UTF-8: it cannot be read back by the name git gives', async () => {
+    const { repository } = await pullRequest(async (pr) => {
+      await changeProposalOnly(pr);
+      const name = Buffer.concat([
+        Buffer.from(path.join(pr.root, 'docs', 'n')),
+        Buffer.from([0xe9]),
+        Buffer.from('.md'),
+      ]);
+      await mkdir(path.join(pr.root, 'docs'), { recursive: true });
+      await writeFile(name, "{{ lookup('ansible.builtin.pipe', 'id') }}\n");
+    });
+    cleanups.push(repository);
+
+    const result = await runCli(['plan', '--since', 'main'], { cwd: repository.root });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/code changes in docs\/n\uFFFD\.md need a review before they run/);
+  });
+
   it('holds a Markdown file that is a symbolic link: what it leads to is not in the diff', async () => {
     const { repository } = await pullRequest(async (pr) => {
       await changeProposalOnly(pr);
