@@ -58,32 +58,55 @@ export function describeFreezeScope(freeze: Freeze): string {
   return [...freeze.sites, ...freeze.devices].join(', ');
 }
 
+/** How an instant is written, for messages. why: a dated example would read as stale in a year. */
+const INSTANT_FORM = 'an RFC 3339 instant (YYYY-MM-DDThh:mm:ssZ)';
+
+/** A freeze read from untrusted data, or what keeps the data from being one. */
+export type FreezeReading = { freeze: Freeze } | { problem: string };
+
 /** Reads a freeze from untrusted data (a file, an issue body); undefined when it is not one. */
 export function toFreeze(value: unknown, id?: string): Freeze | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
+  const reading = readFreeze(value, id);
+  return 'freeze' in reading ? reading.freeze : undefined;
+}
+
+/**
+ * Reads a freeze from untrusted data, saying what is wrong when it is not one (a phrase that follows
+ * "the block …", e.g. "names no site or device"), so a hand-written freeze that holds nothing is
+ * reported rather than skipped.
+ */
+export function readFreeze(value: unknown, id?: string): FreezeReading {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { problem: 'is not a JSON object' };
   const raw = value as Record<string, unknown>;
   const strings = (list: unknown) =>
     Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : [];
   const text = (field: unknown) => (typeof field === 'string' ? field : undefined);
   const freezeId = id ?? text(raw.id);
   const until = text(raw.until);
-  if (!freezeId || !until || Number.isNaN(Date.parse(until))) return undefined;
+  if (!freezeId) return { problem: 'has no id' };
+  if (until === undefined) return { problem: `has no "until" (when the freeze ends, ${INSTANT_FORM})` };
+  if (Number.isNaN(Date.parse(until)))
+    return { problem: `has "until": ${JSON.stringify(until)}, which is not ${INSTANT_FORM}` };
   const types = strings(raw.types).filter((type): type is HoldableType =>
     ['standard', 'normal', 'emergency'].includes(type),
   );
   const sites = strings(raw.sites);
   const devices = strings(raw.devices);
-  if (sites.length + devices.length === 0) return undefined;
+  if (sites.length + devices.length === 0)
+    return { problem: 'names no site or device ("sites": [...] or "devices": [...])' };
   return {
-    id: freezeId,
-    sites,
-    devices,
-    until,
-    reason: text(raw.reason) ?? '',
-    by: text(raw.by) ?? 'unknown',
-    createdAt: text(raw.createdAt) ?? '',
-    ...(types.length > 0 ? { types } : {}),
-    ...(text(raw.liftedBy) ? { liftedBy: text(raw.liftedBy) as string } : {}),
-    ...(text(raw.liftedAt) ? { liftedAt: text(raw.liftedAt) as string } : {}),
+    freeze: {
+      id: freezeId,
+      sites,
+      devices,
+      until,
+      reason: text(raw.reason) ?? '',
+      by: text(raw.by) ?? 'unknown',
+      createdAt: text(raw.createdAt) ?? '',
+      ...(types.length > 0 ? { types } : {}),
+      ...(text(raw.liftedBy) ? { liftedBy: text(raw.liftedBy) as string } : {}),
+      ...(text(raw.liftedAt) ? { liftedAt: text(raw.liftedAt) as string } : {}),
+    },
   };
 }

@@ -3,10 +3,12 @@
  * Locally the freeze goes into the freezes file (paths.freezes); with GitHub it is an open issue
  * labelled netchange-freeze, so it reaches every runner that applies. The holds stage reads both.
  */
+import path from 'node:path';
 import { actingUser } from '../core/acting-user.js';
 import { NetchangeError, usageError } from '../core/errors.js';
 import { formatLocalAndUtc, HOUR_MS, toRfc3339Utc } from '../core/time.js';
-import { FREEZE_LABEL, freezeIssue, freezeOfIssue } from '../freezes/github.js';
+import { devicesNoFileNames } from '../freezes/device-names.js';
+import { confirmFreezeIssue, FREEZE_LABEL, freezeIssue, freezeOfIssue } from '../freezes/github.js';
 import { nextLocalId, readLocalFreezes, writeLocalFreezes } from '../freezes/local-file.js';
 import type { Freeze, HoldableType } from '../freezes/model.js';
 import { githubSettings, type Workspace } from '../pipeline/workspace.js';
@@ -62,6 +64,37 @@ function warnUnknownSites(
   }
 }
 
+/**
+ * A --device that no file of the repository names (no inventory, proposal or policy): the freeze is
+ * still written, but a typo would hold no change at all. Outside git there is no list of files.
+ */
+async function warnUnknownDevices(
+  workspace: Workspace,
+  devices: readonly string[],
+  warn: (message: string) => void,
+): Promise<void> {
+  if (devices.length === 0 || !workspace.git) return;
+  // why: the check only warns; a git that cannot list the files must not keep the freeze from being made.
+  const listing = await workspace.git.workTreeState().catch(() => undefined);
+  if (!listing) return;
+  const { freezes, runs } = workspace.config.paths;
+  // why: what netchange wrote itself (an earlier freeze of the same typo, run records) vouches for nothing.
+  const files = [...listing.blobs.keys(), ...listing.changed].filter(
+    (file) => !isUnder(file, freezes) && !isUnder(file, runs),
+  );
+  const maxBytes = workspace.config.limits.maxFileBytes;
+  for (const device of devicesNoFileNames(workspace.root, files, devices, maxBytes))
+    warn(
+      `no file of the repository names device '${device}' (no inventory, proposal or policy): the freeze holds only changes that reach a device of that name; check the spelling (a host made only by an inventory range or plugin is named in no file)`,
+    );
+}
+
+/** Whether the repository-relative `file` is `folder` or lies under it. */
+function isUnder(file: string, folder: string): boolean {
+  const normalized = path.posix.normalize(folder).replace(/\/$/, '');
+  return file === normalized || file.startsWith(`${normalized}/`);
+}
+
 export async function freezeTargets(request: FreezeRequest, context: UseCaseContext): Promise<FreezeOutcome> {
   if (request.sites.length + request.devices.length === 0)
     throw usageError('a freeze needs --site or --device', 'Name what to freeze, e.g. --site plant-a.');
@@ -75,6 +108,7 @@ export async function freezeTargets(request: FreezeRequest, context: UseCaseCont
     );
   const workspace = await openRequestedWorkspace(request, context);
   warnUnknownSites(workspace, request.sites, context.warn);
+  await warnUnknownDevices(workspace, request.devices, context.warn);
   const timeZone = workspace.config.defaults.timezone;
   const draft: Omit<Freeze, 'id'> = {
     sites: request.sites,
@@ -92,7 +126,9 @@ export async function freezeTargets(request: FreezeRequest, context: UseCaseCont
       ...freezeIssue(draft, formatLocalAndUtc(request.until.getTime(), timeZone)),
       labels: [FREEZE_LABEL],
     });
-    const freeze = freezeOfIssue(issue) ?? { ...draft, id: `#${issue.number}` };
+    // why: the issue is read back as every runner will read it; one that carries no freeze (or
+    // another) must fail here, not report "froze" for a site that nothing holds.
+    const freeze = confirmFreezeIssue(issue, draft);
     return { freeze, where: issue.htmlUrl ?? `issue #${issue.number}`, ...common };
   }
   const file = workspace.config.paths.freezes;

@@ -53,7 +53,8 @@ Examples:
   $ netchange freeze --site plant-a --until 4h --reason INC-0042
   $ netchange freeze --device sw-plant-a-01 --until 2099-12-31T18:00:00Z --reason "PLC upgrade" --github
 
-Exit codes: 0 frozen, 2 usage error (missing --until or --reason, a past --until), 3 GitHub failed.`,
+Exit codes: 0 frozen, 2 usage error (missing --until or --reason, a past --until), 3 GitHub failed
+(or the issue it opened does not read back as the freeze).`,
     )
     .action(async (flags: FreezeFlags) => {
       if (!flags.until) throw usageError('--until is required', 'Say when the freeze ends, e.g. --until 4h.');

@@ -13,7 +13,7 @@ import type { YamlDocument } from '../../../documents/parse-yaml.js';
 import { describeFreezeScope, type Freeze, freezeHolds, targetsOf } from '../../../freezes/model.js';
 import type { GateInput, GateStage, PreparedStage } from '../../stage.js';
 import { type AlertmanagerSettings, type HoldSettings, readHoldSettings } from './policy.js';
-import { listHoldAlerts, loadFreezes } from './sources.js';
+import { type FreezeSourceFailure, listHoldAlerts, loadFreezes } from './sources.js';
 
 declare module '../../../core/findings.js' {
   interface StageRuleIds {
@@ -29,8 +29,8 @@ interface HoldSnapshot {
   /** Why the alerts are unknown (Alertmanager unreachable), naming its URL. */
   alertFailure?: string;
   freezes: Freeze[];
-  /** Why the freeze issues are unknown (GitHub unreachable). */
-  freezeFailure?: string;
+  /** The freeze sources that could not be read: GitHub unreachable, a freeze issue that does not parse. */
+  freezeFailures: FreezeSourceFailure[];
   /** The file the findings point at (the change-control policy). */
   policyFile: string;
 }
@@ -46,7 +46,13 @@ export const holdsStage: GateStage = {
     const { settings, warning } = await settingsInForce(input, document, written.settings, env);
     const findings = warning ? [...written.findings, warning] : written.findings;
     if (!settings) return { findings };
-    const snapshot: HoldSnapshot = { settings, alerts: [], freezes: [], policyFile: document.file };
+    const snapshot: HoldSnapshot = {
+      settings,
+      alerts: [],
+      freezes: [],
+      freezeFailures: [],
+      policyFile: document.file,
+    };
     // why: both sources are asked at once; neither may hold up the other.
     await Promise.all([
       settings.alertmanager ? readAlerts(settings.alertmanager, env, snapshot) : undefined,
@@ -122,7 +128,7 @@ async function readFreezes(
 ): Promise<void> {
   const answer = await loadFreezes(input.workspace, env);
   snapshot.freezes.push(...answer.freezes);
-  if (answer.failure !== undefined) snapshot.freezeFailure = answer.failure;
+  snapshot.freezeFailures.push(...answer.failures);
 }
 
 /** The hold findings for one proposal. */
@@ -151,15 +157,17 @@ function judge(subject: ChangeSubject, snapshot: HoldSnapshot, apply: boolean, a
       if (firing.length > 0) findings.push({ ...base, ...describeAlerts(firing, manager, subject, held) });
     }
   }
-  if (snapshot.freezeFailure !== undefined) {
-    const refuse = apply && (manager?.onError ?? 'hold') === 'hold';
+  // why: a freeze source that cannot be read may be freezing this change; at apply it holds unless
+  // holds.alertmanager.onError says warn (hold when no Alertmanager is configured).
+  const refuseUnread = apply && (manager?.onError ?? 'hold') === 'hold';
+  for (const failure of snapshot.freezeFailures) {
     findings.push({
       ...base,
       policy: 'freeze',
-      severity: refuse ? 'error' : 'warning',
-      message: elide(snapshot.freezeFailure, MAX_MESSAGE_LENGTH),
-      detail: snapshot.freezeFailure,
-      hint: 'Check the open issues labelled netchange-freeze by hand.',
+      severity: refuseUnread ? 'error' : 'warning',
+      message: elide(failure.message, MAX_MESSAGE_LENGTH),
+      detail: failure.message,
+      hint: failure.hint,
     });
   }
   for (const freeze of snapshot.freezes) {

@@ -6,6 +6,7 @@
  */
 import { NetchangeError } from '../../../core/errors.js';
 import type { AlertInfo, AlertSource } from '../../../core/ports.js';
+import type { UnreadableFreezeIssue } from '../../../freezes/github.js';
 import type { Freeze } from '../../../freezes/model.js';
 import { githubSettings, type Workspace } from '../../../pipeline/workspace.js';
 import { createRedactor } from '../../../redact/index.js';
@@ -80,25 +81,55 @@ export function describeSourceFailure(error: unknown, env: Env, secrets: readonl
   return createRedactor({ env, secretValues: [...secrets] }).redactText(error.message);
 }
 
-/** Every freeze: the local freezes file, plus the open freeze issues when GitHub can be asked. */
+/** A freeze source netchange could not read: a sentence naming it, and what a person can do. */
+export interface FreezeSourceFailure {
+  message: string;
+  hint: string;
+}
+
+/**
+ * Every freeze: the local freezes file, plus the open freeze issues when GitHub can be asked. The
+ * failures are the sources that could not be read: GitHub itself, or a freeze issue whose block does
+ * not parse (the holds stage treats both alike, by `onError`).
+ */
 export async function loadFreezes(
   workspace: Workspace,
   env: Env,
-): Promise<{ freezes: Freeze[]; failure?: string }> {
+): Promise<{ freezes: Freeze[]; failures: FreezeSourceFailure[] }> {
   const { readLocalFreezes } = await import('../../../freezes/local-file.js');
   const freezes = await readLocalFreezes(workspace.root, workspace.config.paths.freezes);
   // why: freeze issues are read whenever GitHub is reachable with credentials, so a freeze opened
   // from a phone reaches every runner; without credentials there is no GitHub to ask.
   const repository = env.GITHUB_REPOSITORY || workspace.config.github.repository;
-  if (!repository || !(env.GITHUB_TOKEN || env.GH_TOKEN)) return { freezes };
+  if (!repository || !(env.GITHUB_TOKEN || env.GH_TOKEN)) return { freezes, failures: [] };
   try {
     const { connectGitHub } = await import('../../../github/publish.js');
     const { listFreezeIssues } = await import('../../../freezes/github.js');
     const { github } = await connectGitHub({ env, config: githubSettings(workspace) });
-    freezes.push(...(await listFreezeIssues(github)));
-    return { freezes };
+    const issues = await listFreezeIssues(github);
+    freezes.push(...issues.freezes);
+    return { freezes, failures: issues.unreadable.map(describeUnreadableIssue) };
   } catch (error) {
     if (!(error instanceof NetchangeError)) throw error;
-    return { freezes, failure: `the freeze issues could not be read: ${error.message}` };
+    return {
+      freezes,
+      failures: [
+        {
+          message: `the freeze issues could not be read: ${error.message}`,
+          hint: 'Check the open issues labelled netchange-freeze by hand.',
+        },
+      ],
+    };
   }
+}
+
+/**
+ * An open freeze issue netchange cannot read, as a source failure. why: it was opened to freeze
+ * something, and nobody can tell what; like an unreachable source, it holds at apply (onError).
+ */
+function describeUnreadableIssue(issue: UnreadableFreezeIssue): FreezeSourceFailure {
+  return {
+    message: `freeze issue #${issue.number} cannot be read: ${issue.problem}`,
+    hint: `Fix the block in ${issue.url ?? `issue #${issue.number}`} (docs/holds.md shows the form: <!-- netchange-freeze {"sites":[...],"until":"...","reason":"..."} -->), or close the issue if it freezes nothing.`,
+  };
 }
