@@ -83,6 +83,7 @@ export async function preparePullRequestApply(options: PullRequestApplyOptions):
   });
   const github = connection.github;
   const pull = await github.getPullRequest(options.pullNumber);
+  checkDefaultBase(pull);
   await checkApprovedCommit(workspace, subject, pull);
   if (await github.getRef(appliedRef(subject))) {
     throw new NetchangeError('E_GATE', `${subject.proposal.id} was already applied`, {
@@ -183,6 +184,20 @@ async function checkApprovedCommit(
     'E_GATE',
     `the checkout (HEAD ${head.slice(0, 12)}) is not the approved head ${pull.headSha.slice(0, 12)} of #${pull.number}`,
     { hint: 'Check out the pull request head, or merge it first; apply only runs what was reviewed.' },
+  );
+}
+
+/**
+ * The pull request merges into the repository's default branch. why: the policy in force is the
+ * default branch's; a branch anyone with write access can push (its own approval rules, its own
+ * playbooks) would otherwise be the base an emergency apply is judged against.
+ */
+function checkDefaultBase(pull: PullRequestInfo): void {
+  if (!pull.defaultBranch || !pull.baseRef || pull.baseRef === pull.defaultBranch) return;
+  throw new NetchangeError(
+    'E_GATE',
+    `apply refused: #${pull.number} merges into ${pull.baseRef}, not the default branch ${pull.defaultBranch}, whose policy is in force`,
+    { hint: `Open the change as a pull request against ${pull.defaultBranch}.` },
   );
 }
 

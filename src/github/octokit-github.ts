@@ -541,7 +541,7 @@ interface RawPullRequest {
   html_url: string;
   user: { login: string } | null;
   head: { sha: string };
-  base?: { ref?: string };
+  base?: { ref?: string; repo?: { default_branch?: string } | null };
   merged_at: string | null;
   merged?: boolean;
   merge_commit_sha: string | null;
@@ -557,6 +557,7 @@ function toPullRequest(data: RawPullRequest): PullRequestInfo {
     headSha: data.head.sha,
     author: data.user?.login ?? '',
     ...(data.base?.ref ? { baseRef: data.base.ref } : {}),
+    ...(data.base?.repo?.default_branch ? { defaultBranch: data.base.repo.default_branch } : {}),
     state: data.state === 'closed' ? 'closed' : 'open',
     merged,
     ...(merged && data.merge_commit_sha ? { mergeCommitSha: data.merge_commit_sha } : {}),

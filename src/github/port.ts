@@ -62,6 +62,8 @@ export interface PullRequestInfo {
   author: string;
   /** The branch the pull request merges into (e.g. main). */
   baseRef?: string;
+  /** The repository's default branch, as GitHub reports it with the pull request's base. */
+  defaultBranch?: string;
   state: 'open' | 'closed';
   merged: boolean;
   /** The merge commit, when merged. */

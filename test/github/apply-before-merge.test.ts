@@ -109,6 +109,34 @@ describe('apply --pr before the merge judges the change by the policy in force',
     expect(existsSync(path.join(session.repository.root, MARKER))).toBe(true);
   });
 
+  it('refuses a pull request into another branch than the default: that branch is not the policy in force', async () => {
+    // why: anyone with write access can push a branch with its own rules and open the change against it.
+    await session.repository.git.checkout(['-B', 'weak', 'main']);
+    await session.repository.write({
+      'policies/change-control.yaml': LAB_CHANGE_CONTROL.replace('crossTeam: true', 'crossTeam: false'),
+    });
+    await session.repository.commit('weaker rules');
+    await session.repository.git.checkout(['-B', 'emergency-5', 'weak']);
+    const proposal = 'changes/chg-79.yaml';
+    await session.repository.write({ [proposal]: EMERGENCY.replace('CHG-77', 'CHG-79') });
+    const head = await session.repository.commit('emergency 5');
+    session.standIn.createPullRequest(REPOSITORY, {
+      number: 5,
+      headSha: head,
+      author: 'dana',
+      baseRef: 'weak',
+    });
+    session.standIn.addReview(REPOSITORY, 5, { user: 'eli', state: 'APPROVED', commitId: head });
+
+    const result = await cli.run(['apply', proposal, '--pr', '5']);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(
+      'apply refused: #5 merges into weak, not the default branch main, whose policy is in force',
+    );
+    expect(await vlanConfig()).not.toContain('vlan 79');
+  });
+
   it('judges a branch forked from an older commit by the base as it is, not by where it forked', async () => {
     // why: the base once had a task it later removed (a reverted commit, or a merged branch's own
     // commits); a branch forked there changes only its proposal, yet its tree still runs that task.

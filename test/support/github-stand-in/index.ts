@@ -152,6 +152,8 @@ export interface GitHubStandIn {
       author: string;
       title?: string;
       headRef?: string;
+      /** The branch it merges into (default main, the repository's default branch). */
+      baseRef?: string;
       files?: StoredPullFile[];
       createdAt?: string;
     },
@@ -875,7 +877,7 @@ export async function startGitHubStandIn(
         ref: found.baseRef,
         sha: '0'.repeat(40),
         label: `${state.owner}:${found.baseRef}`,
-        repo: { full_name: `${state.owner}/${state.name}` },
+        repo: { full_name: `${state.owner}/${state.name}`, default_branch: 'main' },
       },
       draft: false,
     };
@@ -964,7 +966,7 @@ export async function startGitHubStandIn(
         number: options.number,
         headSha: options.headSha,
         headRef: options.headRef ?? `change-${options.number}`,
-        baseRef: 'main',
+        baseRef: options.baseRef ?? 'main',
         author: options.author,
         merged: false,
         state: 'open',
