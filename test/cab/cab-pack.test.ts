@@ -249,10 +249,35 @@ describe('netchange cab without drift, after the change was applied', () => {
       'netchange.yaml': 'apiVersion: netchange/v1\nkind: Config\ndefaults: {timezone: America/Chicago}\n',
     });
     await repository.commit('no drift check');
+    const file = 'changes/chg-0149-core-ospf.yaml';
+    const applied = (version: string) =>
+      record('CHG-2026-0149', 'Add area 20 to OSPF on the HQ core', {
+        proposal: { ...evidenceDraft().proposal, file, blob: version },
+        // why: applied early (a test of the record, not of the gate): it is history now.
+        startedAt: '2026-12-01T07:30:00Z',
+        finishedAt: '2026-12-01T07:40:00Z',
+      });
+    await append(repository, applied((await repository.git.revparse([`HEAD:${file}`])).trim()));
+
+    const result = await cab(repository);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Drift not configured');
+    expect(result.stdout).toContain('### To assess (0)\n\nNo pending change needs the board.');
+  });
+
+  it('puts a change back on the agenda when its file is not the version applied (an id used again)', async () => {
+    const repository = await createRepository({}, { fromExample: true });
+    repositories.push(repository);
+    await repository.commit('the example');
     await append(
       repository,
       record('CHG-2026-0149', 'Add area 20 to OSPF on the HQ core', {
-        // why: applied early (a test of the record, not of the gate): it is history now.
+        proposal: {
+          ...evidenceDraft().proposal,
+          file: 'changes/chg-0149-core-ospf.yaml',
+          blob: 'f'.repeat(40),
+        },
         startedAt: '2026-12-01T07:30:00Z',
         finishedAt: '2026-12-01T07:40:00Z',
       }),
@@ -261,7 +286,7 @@ describe('netchange cab without drift, after the change was applied', () => {
     const result = await cab(repository);
 
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('Drift not configured');
-    expect(result.stdout).toContain('### To assess (0)\n\nNo pending change needs the board.');
+    expect(result.stdout).toMatch(/### To assess \([1-9]/);
+    expect(result.stdout).toContain('CHG-2026-0149');
   });
 });
