@@ -15,7 +15,10 @@ export type AlertmanagerAuth =
   | Record<string, never>;
 
 export interface AlertmanagerOptions {
-  /** Base URL, e.g. http://alertmanager:9093 (a path prefix is kept). */
+  /**
+   * Base URL, e.g. http://alertmanager:9093 (a path prefix is kept). User information in it
+   * (`http://user:pass@host`, percent-encoded) is sent as Basic auth when `auth` names none.
+   */
   url: string;
   auth?: AlertmanagerAuth;
   /** Per-request time limit in milliseconds. Default 5000. */
@@ -28,16 +31,13 @@ export interface AlertmanagerOptions {
 
 /** Creates the Alertmanager adapter; it makes no request until asked. */
 export function createAlertmanagerClient(options: AlertmanagerOptions): AlertSource {
-  const base = options.url.replace(/\/+$/, '');
-  const origin = safeOrigin(base);
+  const { base, origin, userinfo } = splitCredentials(options.url);
   const timeoutMs = options.timeoutMs ?? 5000;
   const retries = options.retries ?? 2;
   const retryDelayMs = options.retryDelayMs ?? 200;
   const headers: Record<string, string> = { accept: 'application/json' };
-  const auth = options.auth ?? {};
-  if ('bearerToken' in auth) headers.authorization = `Bearer ${auth.bearerToken}`;
-  if ('username' in auth)
-    headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  const authorization = authorizationHeader(options.auth ?? {}, userinfo);
+  if (authorization) headers.authorization = authorization;
 
   async function request(method: string, path: string, body?: unknown): Promise<unknown> {
     let lastProblem = '';
@@ -137,33 +137,82 @@ function toAlertInfo(raw: unknown): AlertInfo {
   };
 }
 
-/** The URL without user information, query or fragment: safe to print. */
-function safeOrigin(url: string): string {
+/** A configured URL taken apart: where requests go, what messages name, and the credentials in it. */
+interface Endpoint {
+  /** The URL requests are made under, without user information or trailing slash. */
+  base: string;
+  /** The URL without user information, query or fragment: safe to print. */
+  origin: string;
+  /** The user information the URL carried, percent-decoded; absent when it had none. */
+  userinfo?: { username: string; password: string };
+}
+
+/**
+ * Takes the user information out of `url`. why: fetch (undici) refuses a URL with credentials in
+ * it and quotes the whole URL, password included, in its error; docs/holds.md allows
+ * `http://${AM_USER}:${AM_PASSWORD}@host`, so the credentials go into the Authorization header.
+ */
+function splitCredentials(url: string): Endpoint {
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    parsed.search = '';
-    parsed.hash = '';
-    return parsed.toString().replace(/\/+$/, '');
+    parsed = new URL(url);
   } catch {
-    throw new NetchangeError(
-      'E_CONFIG',
-      `the Alertmanager URL "${url.replace(/\/\/[^@/]*@/, '//')}" is not a URL`,
-      {
-        hint:
-          'Set holds.alertmanager.url to http(s)://host:port, or to $' +
-          '{NAME} to read it from the environment.',
-      },
-    );
+    throw notAUrl(url);
+  }
+  const userinfo =
+    parsed.username === '' && parsed.password === ''
+      ? undefined
+      : { username: percentDecoded(parsed.username), password: percentDecoded(parsed.password) };
+  parsed.username = '';
+  parsed.password = '';
+  const base = parsed.toString().replace(/\/+$/, '');
+  parsed.search = '';
+  parsed.hash = '';
+  return { base, origin: parsed.toString().replace(/\/+$/, ''), ...(userinfo ? { userinfo } : {}) };
+}
+
+/** The URL keeps user information percent-encoded; the Authorization header carries it as typed. */
+function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // why: a lone "%" that starts no escape was meant literally.
+    return text;
   }
 }
 
+/**
+ * The Authorization header: the policy's `auth` when it names credentials, else the URL's user
+ * information. why: `auth` is the documented, explicit form; the URL's is the fallback that
+ * docs/holds.md also allows.
+ */
+function authorizationHeader(auth: AlertmanagerAuth, userinfo: Endpoint['userinfo']): string | undefined {
+  if ('bearerToken' in auth) return `Bearer ${auth.bearerToken}`;
+  const basic = 'username' in auth ? auth : userinfo;
+  if (!basic) return undefined;
+  return `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
+}
+
+function notAUrl(url: string): NetchangeError {
+  // why: greedy up to the last "@", so a password that itself holds "@" or "/" is left out whole.
+  const shown = url.replace(/\/\/.*@/, '//');
+  return new NetchangeError('E_CONFIG', `the Alertmanager URL "${shown}" is not a URL`, {
+    hint:
+      'Set holds.alertmanager.url to http(s)://host:port, or to $' +
+      '{NAME} to read it from the environment.',
+  });
+}
+
+/**
+ * Why a request got no answer, in words that never quote the URL. why: the fetch library's own
+ * message may quote the request's URL whole; the caller's message already names the safe origin.
+ */
 function describeFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
     return `no answer within ${timeoutMs} ms`;
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
-  return cause || (error instanceof Error ? error.message : String(error));
+  const message = cause || (error instanceof Error ? error.message : String(error));
+  return message.replace(/\b[a-z][a-z\d+.-]*:\/\/\S*/gi, 'the URL');
 }
 
 function unexpected(origin: string, what: string): NetchangeError {
