@@ -4,6 +4,7 @@
  */
 
 import { toRfc3339Utc } from '../core/time.js';
+import { driftKey } from '../drift/record.js';
 import { isStartedRecord, openChanges } from './open-changes.js';
 import type { DriftEvidenceRecord, EvidenceRecord } from './types.js';
 
@@ -27,8 +28,8 @@ export interface Digest {
   /** Failed, rolled-back and interrupted changes (started, no result): read these first. */
   attention: EvidenceRecord[];
   /**
-   * "Changed outside netchange": drift-detected and drift-resolved records whose check ran in the
-   * period, in chain order. Read right after the failures.
+   * "Changed outside netchange": of each target whose drift check wrote a record in the period, the
+   * last such record (drift-detected or drift-resolved), in chain order. Read right after the failures.
    */
   outside: DriftEvidenceRecord[];
   /** Emergency changes and window overrides that succeeded, with retrospective due dates. */
@@ -69,10 +70,12 @@ export function buildDigest(
     attention: [],
     // why: a change made outside netchange has no requester or approver to filter by, and it is what
     // every team must see; so it is shown whatever --team says.
-    outside: drift.filter((record) => {
-      const checked = Date.parse(record.checkedAt);
-      return checked >= since && checked < until;
-    }),
+    outside: latestPerTarget(
+      drift.filter((record) => {
+        const checked = Date.parse(record.checkedAt);
+        return checked >= since && checked < until;
+      }),
+    ),
     emergency: [],
     other: [],
     unreadable: [...unreadable],
@@ -83,6 +86,20 @@ export function buildDigest(
     else digest.other.push(record);
   }
   return digest;
+}
+
+/**
+ * Each target's last drift record, in chain order. why: a drift whose diff changes is recorded
+ * again, and the reader of the morning digest counts devices, not records: "10 detected" for 9
+ * drifted targets, with one device listed twice under two diffs, asked which one is true. The last
+ * record is the target's state now; its "changed" fact says the drift changed in the night, and
+ * `netchange audit export` keeps every record.
+ */
+function latestPerTarget(records: readonly DriftEvidenceRecord[]): DriftEvidenceRecord[] {
+  const latest = new Map<string, DriftEvidenceRecord>();
+  for (const record of [...records].sort((a, b) => a.sequence - b.sequence))
+    latest.set(driftKey(record.target.name, record.target.kind), record);
+  return [...latest.values()].sort((a, b) => a.sequence - b.sequence);
 }
 
 function involves(record: EvidenceRecord, team: string): boolean {

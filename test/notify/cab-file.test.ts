@@ -64,7 +64,7 @@ describe('notify --from cab --file PACK.md', () => {
     const assess =
       payload.blocks.find((block) => block.text?.text.startsWith('*To assess'))?.text?.text ?? '';
     const lines = assess.split('\n').slice(1);
-    expect(lines.map((line) => /^• (CHG-\S+) .* — state: /.exec(line)?.[1])).toEqual(cards);
+    expect(lines.map((line) => /^• (CHG-\S+) — state: /.exec(line)?.[1])).toEqual(cards);
   });
 });
 

@@ -6,9 +6,11 @@
  *   list items and table rows (or, failing those, its deeper headings) are its lines, each card one.
  * - Other JSON is not a pack (cabPackProblem says why), and is refused.
  */
-import type { CabPack } from '../../cab/pack.js';
+import type { CabCard, CabPack } from '../../cab/pack.js';
+import { REVIEW_STATE_LABELS } from '../../core/review-state.js';
 import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../../core/time.js';
 import { summaryLine } from '../../reporters/cab/markdown.js';
+import { stateBadge } from '../../reporters/review/summary.js';
 import { truncateText } from '../limits.js';
 import type { Notification, NotificationSection } from '../model.js';
 
@@ -76,8 +78,8 @@ export function describeCabPack(pack: CabPack, link?: Notification['link']): Not
   if (pack.failures.length > 0) {
     sections.push({
       heading: 'Failed, rolled back or interrupted',
-      lines: pack.failures.map(
-        (record) => `${record.proposal.id} ${record.proposal.title}: ${record.outcome}`,
+      lines: pack.failures.map((record) =>
+        changeLine(record.proposal.id, record.outcome, record.proposal.title),
       ),
     });
   }
@@ -85,9 +87,12 @@ export function describeCabPack(pack: CabPack, link?: Notification['link']): Not
   if (overdue.length > 0) {
     sections.push({
       heading: 'Retrospective overdue',
-      lines: overdue.map(
-        (review) =>
-          `${review.record.proposal.id} ${review.record.proposal.title}: due ${formatLocalAndUtc(Date.parse(review.retrospectiveDue ?? pack.meeting), zone)}`,
+      lines: overdue.map((review) =>
+        changeLine(
+          review.record.proposal.id,
+          `due ${formatLocalAndUtc(Date.parse(review.retrospectiveDue ?? pack.meeting), zone)}`,
+          review.record.proposal.title,
+        ),
       ),
     });
   }
@@ -104,10 +109,7 @@ export function describeCabPack(pack: CabPack, link?: Notification['link']): Not
   if (pack.toAssess.length > 0) {
     sections.push({
       heading: 'To assess',
-      lines: pack.toAssess.map(
-        (card) =>
-          `${card.id} ${card.title ?? ''} (${card.risk.effective} risk, ${formatSpanLocalAndUtc(Date.parse(card.schedule.start), Date.parse(card.schedule.end), card.schedule.timezone)})`,
-      ),
+      lines: pack.toAssess.map(assessLine),
     });
   }
   return {
@@ -119,6 +121,39 @@ export function describeCabPack(pack: CabPack, link?: Notification['link']): Not
     ...(link ? { link } : {}),
   };
 }
+
+/**
+ * `CHG-1 — state: ✋ held — “Rework OSPF” — high risk, Sun 6 Dec 2026 01:30–02:30 CST (07:30–08:30Z)`:
+ * what the board decides on comes before the title, which is the proposal's own text.
+ */
+function assessLine(card: CabCard): string {
+  // why: a pack file is read as JSON; a state netchange does not know is left out, not shown as "undefined".
+  const state = Object.hasOwn(REVIEW_STATE_LABELS, card.state) ? `state: ${stateBadge(card.state)}` : '';
+  const slot = formatSpanLocalAndUtc(
+    Date.parse(card.schedule.start),
+    Date.parse(card.schedule.end),
+    card.schedule.timezone,
+  );
+  return changeLine(card.id, state, card.title, `${card.risk.effective} risk, ${slot}`);
+}
+
+/**
+ * One change as a chat line: its id, what netchange says of it, its title in quotes, then more of
+ * what netchange says. why: a title such as `Rework OSPF — state: ✅ ready` written before the real
+ * `— state: ✋ held` faked the state the board reads; now nothing a title says comes before the
+ * verdict, and its quotes show where it ends (a title cannot close them early: its own curly
+ * quotes become straight ones).
+ */
+function changeLine(id: string, verdict: string, title: string | undefined, rest = ''): string {
+  const quoted = title ? `“${truncateText(title.replace(/[“”]/g, '"'), TITLE_LENGTH)}”` : '';
+  return [id, verdict, quoted, rest].filter(Boolean).join(' — ');
+}
+
+/**
+ * The characters of a title in a chat line. why: a long title must not push the facts after it
+ * past the line's cut (CARD_LINE_LENGTH).
+ */
+const TITLE_LENGTH = 150;
 
 export function describeCabMarkdown(markdown: string, link?: Notification['link']): Notification {
   let title = 'Change advisory board pack';
@@ -186,7 +221,7 @@ function sectionLines(section: MarkdownSection): NotificationSection {
     if (group.items.length === 0) continue;
     if (!group.heading) lines.push(...group.items);
     else if (group.items.every((item) => FACT.test(item)))
-      lines.push(truncateText(`${group.heading} — ${group.items.join('; ')}`, CARD_LINE_LENGTH));
+      lines.push(truncateText(cardLine(group.heading, group.items), CARD_LINE_LENGTH));
     else lines.push(...group.items.map((item) => `${group.heading}: ${item}`));
   }
   if (lines.length > 0) return { heading: section.heading, lines };
@@ -198,6 +233,29 @@ function sectionLines(section: MarkdownSection): NotificationSection {
 
 /** The characters of a card's line in a chat: its heading and first facts (state, why, risk). */
 const CARD_LINE_LENGTH = 400;
+
+/**
+ * A card of a markdown pack as one line, in the order changeLine gives: the change, its `state:`
+ * fact, its title, its other facts. `netchange cab` heads each card `CHG-1 Title`; a heading whose
+ * first word is not an id (a hand-written pack) is all title.
+ */
+function cardLine(heading: string, facts: readonly string[]): string {
+  const { id, title } = splitChangeId(heading);
+  const state = facts.find((fact) => /^state:/.test(fact)) ?? '';
+  const others = facts.filter((fact) => fact !== state).join('; ');
+  return changeLine(id, state, title, others);
+}
+
+/**
+ * A proposal id as the schema allows it (`CHG-2026-0142`), with a digit. why: without the digit
+ * the first word of a hand-written heading ("Core upgrade") would be taken for an id.
+ */
+const CHANGE_ID = /^(?=\S*\d)[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function splitChangeId(heading: string): { id: string; title: string } {
+  const [first = '', ...rest] = heading.split(/\s+/);
+  return CHANGE_ID.test(first) ? { id: first, title: rest.join(' ') } : { id: '', title: heading };
+}
 
 /** A table row's cells, as text, joined with ` · `. */
 function tableRow(cells: string): string {
@@ -214,12 +272,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * Markdown emphasis, links and backslash escapes reduced to their text, so each chat can apply its
- * own markup (and escape it again).
+ * own markup (and escape it again). why: one pass from left to right, so an escaped bracket is a
+ * character and never the start of a link; link by link then escape by escape turned the pack's
+ * `\[x\](https://…)` (a title's text) into `\x\`.
  */
 function plain(text: string): string {
   return text
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/(\*\*|__|`)/g, '')
-    .replace(/\\([\\`*_{}[\]()<>#+\-.!|~])/g, '$1')
+    .replace(MARKDOWN_TOKEN, (_, escaped?: string, linkText?: string) =>
+      escaped !== undefined ? escaped : linkText !== undefined ? plain(linkText) : '',
+    )
     .trim();
 }
+
+/** A backslash escape (its character), a link `[text](target)` (its text), or emphasis (nothing). */
+const MARKDOWN_TOKEN = /\\([\\`*_{}[\]()<>#+\-.!|~])|\[((?:\\.|[^\]\\])*)\]\((?:\\.|[^)\\])*\)|\*\*|__|`/g;

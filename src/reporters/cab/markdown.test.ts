@@ -70,4 +70,20 @@ describe('renderCabMarkdown', () => {
     expect(markdown).toContain('Nothing is scheduled.');
     expect(markdown).not.toContain('Truncated');
   });
+
+  it('keeps a bare URL, www., #12 and @team in proposal text from linking in the GitHub issue', () => {
+    const tricked: CabCard = {
+      ...card(1, 'high'),
+      title: 'Rework OSPF [x](https://evil.example) see www.evil.example, #12 and @netops',
+      rollback: 'restore from http://evil.example/restore',
+    };
+
+    const markdown = renderCabMarkdown(pack([tricked]));
+
+    expect(markdown).toContain(
+      '##### CHG-0001 Rework OSPF \\[x\\](https\u200b://evil.example) see www\u200b.evil.example, #\u200b12 and @\u200bnetops',
+    );
+    expect(markdown).toContain('- **rollback plan:** restore from http\u200b://evil.example/restore');
+    expect(markdown).not.toMatch(/https?:\/\/evil|www\.evil|#12|@netops/);
+  });
 });

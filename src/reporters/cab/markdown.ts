@@ -12,10 +12,22 @@ import { formatLocalAndUtc, formatSpanLocalAndUtc } from '../../core/time.js';
 import { GITHUB_LIMITS, truncateToLimit } from '../../github/limits.js';
 import type { ScheduleEntry } from '../../schedule/model.js';
 import { headline, spanText, timeText } from '../digest/describe.js';
-import { describeRemoval, escapeCell, REVIEW_STATE_MARKERS } from '../review/summary.js';
+import { escapeMarkdown } from '../digest/markdown.js';
+import { describeRemoval, REVIEW_STATE_MARKERS } from '../review/summary.js';
 import { describeRequirement } from '../validation/describe.js';
 
 const RISKS: readonly Risk[] = ['high', 'medium', 'low'];
+
+/**
+ * Text from proposals and records as the pack shows it: on one line, runs of spaces as one (a table
+ * cell, a card's fact), never markup or a link. why: the pack is a GitHub issue (`cab --post`),
+ * which links a bare URL, `#12` or a mention even when the markup around it is escaped
+ * (`\[x\](https://…)` still linked the address); the digest's issue has the same rule, so the pack
+ * escapes with the digest's helper.
+ */
+function escapeText(text: string): string {
+  return escapeMarkdown(text.replace(/\s+/g, ' '));
+}
 
 /** Lines of the schedule table shown before "and N more". */
 export const MAX_SCHEDULE_ROWS = 100;
@@ -83,12 +95,12 @@ function weakeningSection(pack: CabPack): string[] {
   for (const weakening of weakenings) {
     const status =
       weakening.status === 'waived'
-        ? `waived until ${weakening.waiver?.until}: ${escapeCell(weakening.waiver?.reason ?? '')}`
+        ? `waived until ${weakening.waiver?.until}: ${escapeText(weakening.waiver?.reason ?? '')}`
         : weakening.status === 'expired'
           ? `**waiver expired** after ${weakening.waiver?.until}`
           : '**not waived**';
     lines.push(
-      `- **${escapeCell(weakening.name)}** (${weakening.how === 'drop' ? 'dropped' : 'weakened'} at \`${weakening.at}\`): ${escapeCell(weakening.changes.join('; '))}; inherited from ${escapeCell(weakening.inherited)} — ${status}`,
+      `- **${escapeText(weakening.name)}** (${weakening.how === 'drop' ? 'dropped' : 'weakened'} at \`${weakening.at}\`): ${escapeText(weakening.changes.join('; '))}; inherited from ${escapeText(weakening.inherited)} — ${status}`,
     );
   }
   return lines;
@@ -120,15 +132,15 @@ export function describeReview(review: ReviewReminder, zone: string | undefined)
       ? `; last reviewed ${timeText(review.lastReviewedAt, zone)} (${evidence})`
       : '';
   const control = review.control
-    ? `; ${escapeCell(`${review.control.framework} ${review.control.id} ${review.control.title}`)}`
+    ? `; ${escapeText(`${review.control.framework} ${review.control.id} ${review.control.title}`)}`
     : '';
   const paths =
     review.paths.length > 0 ? `; paths ${review.paths.map((entry) => `\`${entry}\``).join(', ')}` : '';
-  const reason = review.reason ? ` — ${escapeCell(review.reason)}` : '';
+  const reason = review.reason ? ` — ${escapeText(review.reason)}` : '';
   const untrusted = review.untrustedLastReviewed
-    ? `; **lastReviewed ${escapeCell(review.untrustedLastReviewed)} is ${review.untrustedBecause ?? 'after the meeting'}, so it is not counted**`
+    ? `; **lastReviewed ${escapeText(review.untrustedLastReviewed)} is ${review.untrustedBecause ?? 'after the meeting'}, so it is not counted**`
     : '';
-  return `**${escapeCell(review.name)}** — ${state}${last}; every ${review.every}${control}${paths}${untrusted}${reason}`;
+  return `**${escapeText(review.name)}** — ${state}${last}; every ${review.every}${control}${paths}${untrusted}${reason}`;
 }
 
 function failuresSection(pack: CabPack): string[] {
@@ -141,7 +153,7 @@ function failuresSection(pack: CabPack): string[] {
       : spanText(record.startedAt, record.finishedAt, zone);
     const pull = record.pullRequest ? `; pull request ${pullLink(record.pullRequest)}` : '';
     lines.push(
-      `- **${escapeCell(headline(record))}** — ${when}; requested by ${escapeCell(record.requester.github)} (${escapeCell(record.requester.team)}), run by ${escapeCell(record.actor.name)}; rollback ${record.rollback.status}${pull}`,
+      `- **${escapeText(headline(record))}** — ${when}; requested by ${escapeText(record.requester.github)} (${escapeText(record.requester.team)}), run by ${escapeText(record.actor.name)}; rollback ${record.rollback.status}${pull}`,
     );
   }
   return lines;
@@ -163,8 +175,8 @@ function describeEmergency(review: EmergencyReview): string {
       : review.status === 'due'
         ? `retrospective due ${timeText(review.retrospectiveDue ?? '', zone)}`
         : 'no retrospective due date recorded';
-  const incident = record.proposal.incident ? `; incident ${escapeCell(record.proposal.incident)}` : '';
-  return `**${escapeCell(record.proposal.id)}**${record.proposal.title ? ` ${escapeCell(record.proposal.title)}` : ''} — ${retrospective}; ${record.outcome}, ${spanText(record.startedAt, record.finishedAt, zone)}, by ${escapeCell(record.actor.name)}${incident}`;
+  const incident = record.proposal.incident ? `; incident ${escapeText(record.proposal.incident)}` : '';
+  return `**${escapeText(record.proposal.id)}**${record.proposal.title ? ` ${escapeText(record.proposal.title)}` : ''} — ${retrospective}; ${record.outcome}, ${spanText(record.startedAt, record.finishedAt, zone)}, by ${escapeText(record.actor.name)}${incident}`;
 }
 
 function outsideSection(pack: CabPack): string[] {
@@ -180,7 +192,7 @@ function outsideSection(pack: CabPack): string[] {
   lines.push(`${outside.unexplained.length} unexplained (out-of-band); ${others}:`, '');
   for (const record of outside.unexplained) {
     lines.push(
-      `- **${escapeCell(record.target.name)}** (${record.target.kind}) — first seen ${timeText(record.firstSeen, pack.timezone)}; ${escapeCell(record.diffSummary)}; evidence record #${record.sequence}`,
+      `- **${escapeText(record.target.name)}** (${record.target.kind}) — first seen ${timeText(record.firstSeen, pack.timezone)}; ${escapeText(record.diffSummary)}; evidence record #${record.sequence}`,
     );
   }
   return lines;
@@ -198,7 +210,7 @@ function assessSection(pack: CabPack): string[] {
   if (pack.invalid.length > 0) {
     lines.push(
       '',
-      `> **Not assessed:** ${pack.invalid.map((entry) => `${escapeCell(entry.id)} (\`${entry.file}\`)`).join(', ')} would need the board but do not validate; run \`netchange validate\`.`,
+      `> **Not assessed:** ${pack.invalid.map((entry) => `${escapeText(entry.id)} (\`${entry.file}\`)`).join(', ')} would need the board but do not validate; run \`netchange validate\`.`,
     );
   }
   return lines;
@@ -210,19 +222,19 @@ export function renderCard(card: CabCard, planned: boolean): string[] {
   const fact = (label: string, value: string) => `- **${label}:** ${value}`;
   const lines = [
     '',
-    `##### ${escapeCell(card.id)}${card.title ? ` ${escapeCell(card.title)}` : ''}`,
+    `##### ${escapeText(card.id)}${card.title ? ` ${escapeText(card.title)}` : ''}`,
     '',
     fact('state', `${REVIEW_STATE_MARKERS[card.state]} ${REVIEW_STATE_LABELS[card.state]}`),
-    fact('why the board', escapeCell(card.whyBoard.join('; '))),
-    fact('risk', escapeCell(riskText(card))),
-    fact('type', `${card.type ?? '—'}${card.domain ? `, domain ${escapeCell(card.domain)}` : ''}`),
-    fact('requester', escapeCell(requesterText(card))),
-    fact('RACI', card.raci ? escapeCell(raciText(card.raci)) : 'no RACI for this domain'),
+    fact('why the board', escapeText(card.whyBoard.join('; '))),
+    fact('risk', escapeText(riskText(card))),
+    fact('type', `${card.type ?? '—'}${card.domain ? `, domain ${escapeText(card.domain)}` : ''}`),
+    fact('requester', escapeText(requesterText(card))),
+    fact('RACI', card.raci ? escapeText(raciText(card.raci)) : 'no RACI for this domain'),
     fact('slot', slotText(card)),
-    fact('window', escapeCell(windowText(card, zone))),
+    fact('window', escapeText(windowText(card, zone))),
     fact(
       'targets',
-      escapeCell([...card.targets.sites, ...card.targets.devices].join(', ') || 'none declared'),
+      escapeText([...card.targets.sites, ...card.targets.devices].join(', ') || 'none declared'),
     ),
     fact('conflicts', conflictsText(card)),
     fact('plan', planText(card, planned)),
@@ -231,12 +243,12 @@ export function renderCard(card: CabCard, planned: boolean): string[] {
     const more = card.plan.moreRemovals ? `; and ${card.plan.moreRemovals} more` : '';
     lines.push(fact('deletions', `${card.plan.removals.map(describeRemoval).join('; ')}${more}`));
   }
-  lines.push(fact('rollback plan', card.rollback ? escapeCell(card.rollback) : '**none written**'));
+  lines.push(fact('rollback plan', card.rollback ? escapeText(card.rollback) : '**none written**'));
   const missing = card.approvals.filter((requirement) => !requirement.satisfied);
   if (missing.length === 0) lines.push(fact('approvals missing', 'none'));
   else {
     lines.push('- **approvals missing:**');
-    for (const requirement of missing) lines.push(`  - ${escapeCell(describeRequirement(requirement))}`);
+    for (const requirement of missing) lines.push(`  - ${escapeText(describeRequirement(requirement))}`);
   }
   return lines;
 }
@@ -268,7 +280,7 @@ function scheduleRow(entry: ScheduleEntry): string {
       ? `pending${entry.source.kind === 'pull-request' ? ` (#${entry.source.number})` : ''}`
       : REVIEW_STATE_LABELS[entry.state];
   const conflicts = entry.conflicts.map((other) => other.id).join(', ') || 'none';
-  return `| ${when} | **${escapeCell(entry.id)}** ${escapeCell(entry.title)} | ${state} | ${escapeCell(where)} | ${escapeCell(conflicts)} |`;
+  return `| ${when} | **${escapeText(entry.id)}** ${escapeText(entry.title)} | ${state} | ${escapeText(where)} | ${escapeText(conflicts)} |`;
 }
 
 function riskText(card: CabCard): string {
@@ -330,13 +342,13 @@ function conflictsText(card: CabCard): string {
                 : `site ${reason.site} limit ${reason.limit}`,
         )
         .join(', ');
-      return escapeCell(`${other.id}${where}: ${ground}`);
+      return escapeText(`${other.id}${where}: ${ground}`);
     })
     .join('; ');
 }
 
 function planText(card: CabCard, planned: boolean): string {
-  if (card.plan) return escapeCell(card.plan.line);
+  if (card.plan) return escapeText(card.plan.line);
   return planned ? 'not planned in the given run' : 'no plan given (`--plan-dir`)';
 }
 
