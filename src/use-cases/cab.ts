@@ -111,7 +111,9 @@ export async function prepareCabPack(request: CabRequest, context: UseCaseContex
     driftConfigured: workspace.config.drift.ansible.length + workspace.config.drift.terraform.length > 0,
     report,
     proposals: new Map<string, ChangeProposal>(subjects.map((subject) => [subject.file, subject.proposal])),
-    ...(workspace.git ? { blobs: await workspace.git.blobShas(subjects.map((subject) => subject.file)) } : {}),
+    ...(workspace.git
+      ? { blobs: await workspace.git.blobShas(subjects.map((subject) => subject.file)) }
+      : {}),
     teams,
     raci,
     ...(plans ? { plans } : {}),
