@@ -272,6 +272,11 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
   const changedPolicies: string[] = [];
   const changedFiles: string[] = [];
   const unread: string[] = [];
+  const withdraw = async (file: string) => {
+    const previous = await workspace.git?.fileAt(baseCommit, file);
+    const id = previous?.match(ID_LINE)?.[1];
+    withdrawn.push({ file, ...(id ? { id } : {}) });
+  };
   for (const entry of changed) {
     // why: a rename moves the rules as much as an edit does; the old path counts as well as the new.
     const paths = entry.previousPath ? [entry.previousPath, entry.path] : [entry.path];
@@ -284,14 +289,14 @@ async function selectProposalFiles(workspace: Workspace, options: LoadOptions): 
     ) {
       unread.push(entry.path);
     }
+    // why: a proposal moved out of the changes folder (or out of the root) is withdrawn as much as a
+    // deleted one.
+    const movedAway =
+      entry.status === 'renamed' && entry.previousPath !== undefined && isProposal(entry.previousPath);
+    if (movedAway && !isProposal(entry.path)) await withdraw(entry.previousPath as string);
     if (!isProposal(entry.path)) continue;
-    if (entry.status === 'deleted') {
-      const previous = await workspace.git.fileAt(baseCommit, entry.path);
-      const id = previous?.match(ID_LINE)?.[1];
-      withdrawn.push({ file: entry.path, ...(id ? { id } : {}) });
-    } else {
-      files.push(entry.path);
-    }
+    if (entry.status === 'deleted') await withdraw(entry.path);
+    else files.push(entry.path);
   }
   return {
     files: files.sort(),

@@ -178,7 +178,8 @@ export function createSimpleGitRepository(root: string, knownGitDirectory?: stri
       const counts = new Map<string, number>();
       let output: string;
       try {
-        output = await git.run(['log', '--format=', '--name-only', '-z', '--', directory]);
+        // why: --relative names the files from the root, as the callers ask, in a monorepo too.
+        output = await git.run(['log', '--format=', '--name-only', '--relative', '-z', '--', directory]);
       } catch {
         return counts;
       }

@@ -67,6 +67,27 @@ describe('which proposals validate selects', () => {
     expect(report.withdrawn).toEqual([{ file: 'changes/gone.yaml', id: 'GONE' }]);
   });
 
+  it('reports a proposal moved out of the changes folder as withdrawn, as a deleted one', async () => {
+    repository = await createRepository({
+      ...BASE_TREE,
+      ...POLICY_TREE,
+      'changes/kept.yaml': proposalYaml({ id: 'KEPT' }),
+      'changes/shelved.yaml': proposalYaml({
+        id: 'SHELVED',
+        start: '2026-11-29T06:00',
+        end: '2026-11-29T07:00',
+      }),
+    });
+    await repository.commit('base');
+    await mkdir(path.join(repository.root, 'archive'));
+    await repository.git.mv('changes/shelved.yaml', 'archive/shelved.yaml');
+    await repository.commit('shelve it');
+
+    const { report } = await validateJson(['--since', 'HEAD~1'], repository.root);
+
+    expect(report.withdrawn).toEqual([{ file: 'changes/shelved.yaml', id: 'SHELVED' }]);
+  });
+
   it('finds a duplicate id against proposals outside the --since selection, naming both files', async () => {
     repository = await createRepository({
       ...BASE_TREE,
