@@ -54,9 +54,14 @@ export interface GitRepository {
   revisions(directory: string): Promise<Map<string, number>>;
   /**
    * Files under `paths` that differ from HEAD: modified, staged, deleted or untracked (ignored
-   * files excluded), as git prints them. Empty when the paths are clean.
+   * files excluded), named from the root. Empty when the paths are clean.
    */
   uncommittedChanges(paths: readonly string[]): Promise<string[]>;
+  /**
+   * Tracked files anywhere in the work tree (inside the root or not) that differ from HEAD:
+   * modified, staged or deleted, named from the root (`../shared/x.yaml`).
+   */
+  changedTrackedFiles(): Promise<string[]>;
   /**
    * Files under `paths` that git ignores (untracked and matched by .gitignore, info/exclude or the
    * global excludes), each file listed even inside an ignored directory. Empty when there are none.

@@ -75,6 +75,12 @@ export interface Executor<Kind extends string, Spec, Run, Command extends string
   readonly commands: Readonly<Record<Command, string>>;
   /** Repository files and folders its tool reads by itself, whatever the step names (apply checks they are committed). */
   readonly rootPaths: readonly string[];
+  /**
+   * True when what a step runs can load any file of the work tree by a relative path (an Ansible
+   * playbook's `import_tasks: ../../../shared/x.yaml`): apply then finds every tracked file of the
+   * work tree committed, not only the paths the step names.
+   */
+  readonly loadsAnyFile?: boolean;
   /** Files its tool writes into the repository, which are not reviewed content. */
   readonly toolOutput?: RegExp;
   /**

@@ -40,6 +40,36 @@ export function createSimpleGitRepository(root: string, knownGitDirectory?: stri
     knownGitDirectory === undefined ? undefined : Promise.resolve(knownGitDirectory);
   const failed = (what: string, error: unknown, hint?: string) =>
     new NetchangeError('E_GIT', `${what}: ${firstLine(error)}`, { hint, cause: error });
+  let naming: Promise<(file: string) => string> | undefined;
+  /** Names a path git gives from the top of the work tree from the root instead (asked once). */
+  const namer = () => {
+    naming ??= git.run(['rev-parse', '--show-prefix']).then((output) => {
+      const prefix = output.trim();
+      return (file: string) =>
+        file.startsWith(prefix) ? file.slice(prefix.length) : posix.relative(prefix, file);
+    });
+    return naming;
+  };
+  /** `git status --porcelain` with `args`: the changed files, named from the root. */
+  const statusOf = async (args: readonly string[]): Promise<string[]> => {
+    let output: string;
+    let fromRoot: (file: string) => string;
+    try {
+      [output, fromRoot] = await Promise.all([git.run(['status', '--porcelain=v1', '-z', ...args]), namer()]);
+    } catch (error) {
+      throw failed('git status failed', error);
+    }
+    const changed: string[] = [];
+    const entries = output.split('\0');
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index] ?? '';
+      if (entry.length < 4) continue;
+      changed.push(fromRoot(entry.slice(3)));
+      // why: a rename or copy is followed by its source path, which is not a separate change.
+      if (entry[0] === 'R' || entry[0] === 'C') index++;
+    }
+    return changed;
+  };
 
   return {
     root,
@@ -59,19 +89,19 @@ export function createSimpleGitRepository(root: string, knownGitDirectory?: stri
     },
     async changedFiles(base) {
       let output: string;
-      let prefix: string;
+      let fromRoot: (file: string) => string;
       try {
         // why: the whole work tree, not --relative: a playbook or module may reach past the root
         // (`../../shared/mod`), and its change is the pull request's too. Every submodule's commit
         // counts, whatever `ignore` the repository's .gitmodules sets.
-        [output, prefix] = await Promise.all([
+        [output, fromRoot] = await Promise.all([
           git.run(['diff', '--raw', '-M', '-z', '--no-relative', '--ignore-submodules=none', base, 'HEAD']),
-          git.run(['rev-parse', '--show-prefix']),
+          namer(),
         ]);
       } catch (error) {
         throw failed(`git diff ${base} HEAD failed`, error);
       }
-      return parseRawDiff(output, prefix.trim());
+      return parseRawDiff(output, fromRoot);
     },
     async isAncestor(commit, of) {
       try {
@@ -190,22 +220,11 @@ export function createSimpleGitRepository(root: string, knownGitDirectory?: stri
     },
     async uncommittedChanges(paths) {
       if (paths.length === 0) return [];
-      let output: string;
-      try {
-        output = await git.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths]);
-      } catch (error) {
-        throw failed('git status failed', error);
-      }
-      const changed: string[] = [];
-      const entries = output.split('\0');
-      for (let index = 0; index < entries.length; index++) {
-        const entry = entries[index] ?? '';
-        if (entry.length < 4) continue;
-        changed.push(entry.slice(3));
-        // why: a rename or copy is followed by its source path, which is not a separate change.
-        if (entry[0] === 'R' || entry[0] === 'C') index++;
-      }
-      return changed;
+      return statusOf(['--untracked-files=all', '--', ...paths]);
+    },
+    async changedTrackedFiles() {
+      // why: from the top of the work tree, whatever folder the root is.
+      return statusOf(['--untracked-files=no', '--', ':/']);
     },
     async ignoredFiles(paths) {
       if (paths.length === 0) return [];
@@ -240,11 +259,9 @@ const MODE_KINDS: Record<string, ChangedFile['kind']> = { '120000': 'symlink', '
 
 /**
  * `git diff --raw -z` (`:<mode> <mode> <sha> <sha> <status>`, then one path, or two for a rename or
- * copy), with each path made relative to the root, whose work-tree prefix is `prefix` (`network/`).
+ * copy), each path named from the root by `fromRoot`.
  */
-function parseRawDiff(output: string, prefix: string): ChangedFile[] {
-  const fromRoot = (file: string) =>
-    file.startsWith(prefix) ? file.slice(prefix.length) : posix.relative(prefix, file);
+function parseRawDiff(output: string, fromRoot: (file: string) => string): ChangedFile[] {
   const parts = output.split('\0').filter((part) => part !== '');
   const files: ChangedFile[] = [];
   for (let index = 0; index < parts.length; ) {

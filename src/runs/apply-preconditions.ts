@@ -71,9 +71,12 @@ export async function checkCommittedTree(input: CommittedTreeInput): Promise<str
     );
   }
   const paths = [...new Set([...pathsRunBy(subject, input.policyFiles), ...loaded.inside])].sort();
-  const dirty = (await git.uncommittedChanges(paths)).filter(
-    (file) => !TOOL_OUTPUT.some((pattern) => pattern.test(file)),
-  );
+  const anyFile = stepsOf(subject.proposal).some((step) => executorOf(step).loadsAnyFile);
+  const changed = new Set([
+    ...(await git.uncommittedChanges(paths)),
+    ...(anyFile ? await git.changedTrackedFiles() : []),
+  ]);
+  const dirty = [...changed].filter((file) => !TOOL_OUTPUT.some((pattern) => pattern.test(file)));
   // why: git status leaves ignored files out, but a tool may load one all the same (Terraform an
   // ignored `override.tf`): in what such a step runs they are unreviewed configuration.
   for (const { pattern, paths: checked } of loaded.ignoredChecks) {

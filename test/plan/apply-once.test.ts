@@ -102,6 +102,22 @@ describe('apply runs exactly what was committed', () => {
     expect(await deviceConfig(repository)).toBe('');
   });
 
+  it('refuses an edit of a tracked file a playbook imports from outside its folder', async () => {
+    // why: a playbook may import any file of the work tree (`../shared/…`, or past a monorepo's root).
+    repository = await labRepository({
+      'shared/tasks/common.yaml': '- ansible.builtin.debug: {msg: shared}\n',
+      'playbooks/vlans.yaml': `${LAB_RENDER_VLAN}    - ansible.builtin.import_tasks: ../shared/tasks/common.yaml\n`,
+    });
+    await repository.commit('VLAN 40');
+    await repository.write({ 'shared/tasks/common.yaml': '- ansible.builtin.debug: {msg: edited}\n' });
+
+    const result = await apply(repository);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('uncommitted changes in what it runs: shared/tasks/common.yaml');
+    expect(await deviceConfig(repository)).toBe('');
+  });
+
   it('does not mind untracked files outside what the change runs (the approvals file)', async () => {
     repository = await labRepository();
     await rm(path.join(repository.root, 'approvals.yaml'));

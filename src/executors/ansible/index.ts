@@ -34,6 +34,7 @@ export const ansibleExecutor: Executor<
   kind: 'ansible',
   commands: ANSIBLE_COMMANDS,
   rootPaths: ANSIBLE_ROOT_PATHS,
+  loadsAnyFile: true,
   // why: extra variables go to Ansible, which reads YAML 1.1.
   yaml11Settings: ['extraVars'],
   label: ansibleLabel,
