@@ -101,29 +101,23 @@ function runShapeDiffers(head: ResolvedConfig, base: ResolvedConfig): boolean {
 }
 
 /**
- * What the pull request left of `file` at HEAD: nothing when the diff says it deleted or renamed it
- * away (which runs nothing, so it is data), the file to read, or `unreadable` when the work tree has
- * no file by that name although the diff says HEAD has one. why: git names a file whose name is not
- * UTF-8 with U+FFFD in its place here, which reads as missing, or as another file that is named so.
+ * The work tree's file for a path the diff says HEAD has; undefined when there is none by that name.
+ * why: git names a file whose name is not UTF-8 with U+FFFD in its place here, which reads as
+ * missing, or as another file that is named so: such a file is code, not data.
  */
-function headFile(
-  workspace: Workspace,
-  file: string,
-  removed: ReadonlySet<string>,
-): 'removed' | 'unreadable' | string {
-  if (removed.has(file)) return 'removed';
+function headPath(workspace: Workspace, file: string): string | undefined {
   const absolute = path.join(workspace.root, file);
-  return file.includes('\uFFFD') || !existsSync(absolute) ? 'unreadable' : absolute;
+  return file.includes('\uFFFD') || !existsSync(absolute) ? undefined : absolute;
 }
 
 /**
  * Whether the work tree's `file` is a change proposal by its schema (a file the pull request deleted
- * runs nothing, so it counts as one). why the schema: a proposal is a mapping of known keys, so it
+ * or renamed away, `removed`, runs nothing, so it counts as one). why the schema: a proposal is a mapping of known keys, so it
  * cannot also be a playbook or a task list, nor a vars file that sets Ansible's own variables.
  */
 function isProposalFile(workspace: Workspace, file: string, removed: ReadonlySet<string>): boolean {
-  const found = headFile(workspace, file, removed);
-  if (found === 'removed' || found === 'unreadable') return found === 'removed';
+  if (removed.has(file)) return true;
+  if (!headPath(workspace, file)) return false;
   const document = readYamlDocument(workspace.root, file, workspace.config.limits.maxFileBytes);
   return document.findings.length === 0 && !hasErrors(validateDocument(document, 'ChangeProposal'));
 }
@@ -134,8 +128,9 @@ function isProposalFile(workspace: Workspace, file: string, removed: ReadonlySet
  * larger than the YAML limit is not read, and counts as code.
  */
 function isTemplateFree(workspace: Workspace, file: string, removed: ReadonlySet<string>): boolean {
-  const absolute = headFile(workspace, file, removed);
-  if (absolute === 'removed' || absolute === 'unreadable') return absolute === 'removed';
+  if (removed.has(file)) return true;
+  const absolute = headPath(workspace, file);
+  if (!absolute) return false;
   const stats = statSync(absolute);
   if (!stats.isFile() || stats.size > workspace.config.limits.maxFileBytes) return false;
   const text = readFileSync(absolute, 'utf8');
