@@ -340,8 +340,15 @@ export function policyDataFiles(configs: readonly ResolvedConfig[]): Set<string>
  */
 export function policyFileMatcher(configs: readonly ResolvedConfig[]): (file: string) => boolean {
   const files = policyDataFiles(configs);
-  return (file) => files.has(file) || file.startsWith('policies/');
+  return (file) => files.has(file) || file.startsWith('policies/') || WORK_TREE_CODEOWNERS.test(file);
 }
+
+/**
+ * A CODEOWNERS past the root, as a changed path names it (`../.github/CODEOWNERS`). why: in a
+ * monorepo GitHub reads CODEOWNERS only at the top of the repository, above netchange's root; one in
+ * a folder between counts too, which costs a policy review at most.
+ */
+const WORK_TREE_CODEOWNERS = /^(\.\.\/)+(\.github\/|docs\/)?CODEOWNERS$/;
 
 function normalise(relative: string): string {
   return path.posix.normalize(relative.split(path.sep).join('/')).replace(/^\.\//, '');

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -250,6 +250,28 @@ describe('netchange.yaml cannot switch the policy off', () => {
     expect(exitCode).toBe(1);
     const change = report?.proposals.find((proposal) => proposal.id.startsWith('policy-change:'));
     expect(change?.id).toContain(from);
+    expect(change?.approvals.satisfied).toBe(false);
+  });
+});
+
+describe('in a monorepo, netchange in a folder of it', () => {
+  it('counts the CODEOWNERS at the top of the work tree, the one GitHub reads, as a policy change', async () => {
+    repository = await exampleBase();
+    const network = path.join(repository.root, 'network');
+    await mkdir(network);
+    for (const entry of await readdir(repository.root)) {
+      if (entry !== '.git' && entry !== 'network') await repository.git.mv(entry, `network/${entry}`);
+    }
+    await repository.write({ '.github/CODEOWNERS': await read(network, '.github/CODEOWNERS') });
+    await repository.commit('the network folder of the monorepo');
+    await repository.write({ '.github/CODEOWNERS': '* @acme/partner-noc\n' });
+    await repository.commit('the partner owns everything');
+
+    const { exitCode, report } = await validateJson(network, ['--since', 'HEAD~1', '--require-approvals']);
+
+    expect(exitCode).toBe(1);
+    const change = report?.proposals.find((proposal) => proposal.id.startsWith('policy-change:'));
+    expect(change?.id).toContain('../.github/CODEOWNERS');
     expect(change?.approvals.satisfied).toBe(false);
   });
 });
