@@ -3,16 +3,12 @@
  * `basic_auth_users`), reached with the credentials in the URL as docs/holds.md shows them
  * (`http://${AM_USER}:${AM_PASSWORD}@host:9093`) or through `auth: {usernameEnv, passwordEnv}`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertmanagerClient } from '../../src/alertmanager/client.js';
 import { parseMatcher } from '../../src/alertmanager/matchers.js';
 import { NetchangeError } from '../../src/core/errors.js';
-import { waitUntil } from '../support/processes.js';
+import { type RunningAlertmanager, startAlertmanager } from '../support/alertmanager.js';
 import { BASE_TREE, POLICY_TREE, proposalYaml } from '../support/proposals.js';
 import type { TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
@@ -35,97 +31,8 @@ const WEB_CONFIG = `basic_auth_users:
   ops@plant: $2b$06$Xc4Vb7Nm2Lk9Jh6Gf3Ds1Oe06dwV/OhoIWBYEAldgF0xcBOvF90a6
 `;
 
-const CONFIG = `route:
-  receiver: 'null'
-  group_wait: 0s
-receivers:
-  - name: 'null'
-`;
-
-interface GuardedAlertmanager {
-  /** http://127.0.0.1:PORT, without credentials. */
-  url: string;
-  /** Posts one alert through the API v2 with PLAIN's credentials. */
-  postAlert(labels: Record<string, string>): Promise<void>;
-  stop(): Promise<void>;
-}
-
 function basic(user: { username: string; password: string }): string {
   return `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The real Alertmanager with basic auth on every endpoint; waits until it answers /-/ready. */
-async function startGuardedAlertmanager(): Promise<GuardedAlertmanager> {
-  const directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-alertmanager-auth-'));
-  await writeFile(path.join(directory, 'alertmanager.yml'), CONFIG);
-  await writeFile(path.join(directory, 'web.yml'), WEB_CONFIG);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    'prometheus-alertmanager',
-    [
-      `--config.file=${path.join(directory, 'alertmanager.yml')}`,
-      `--web.config.file=${path.join(directory, 'web.yml')}`,
-      `--storage.path=${path.join(directory, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--cluster.listen-address=',
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    log += chunk.toString();
-  });
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  const stop = async () => {
-    if (!exited) {
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(child.pid as number, 'SIGTERM');
-      await gone;
-    }
-    await rm(directory, { recursive: true, force: true });
-  };
-  try {
-    await waitUntil(async () => {
-      if (exited) throw new Error(`prometheus-alertmanager exited:\n${log}`);
-      try {
-        return (await fetch(`${url}/-/ready`, { headers: { authorization: basic(PLAIN) } })).ok;
-      } catch {
-        return false;
-      }
-    }, 20_000);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return {
-    url,
-    async postAlert(labels) {
-      const response = await fetch(`${url}/api/v2/alerts`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: basic(PLAIN) },
-        body: JSON.stringify([{ labels }]),
-      });
-      if (!response.ok) throw new Error(`posting an alert: HTTP ${response.status} ${await response.text()}`);
-    },
-    stop,
-  };
 }
 
 /** `user`'s name and password as they go into a URL's user information. */
@@ -144,17 +51,21 @@ function leaks(text: string): string[] {
     .filter((form) => text.includes(form));
 }
 
-let alertmanager: GuardedAlertmanager;
+let alertmanager: RunningAlertmanager;
 const repositories: TestRepository[] = [];
 
 beforeAll(async () => {
-  alertmanager = await startGuardedAlertmanager();
-  await alertmanager.postAlert({
-    alertname: 'CoreSwitchDown',
-    severity: 'critical',
-    site: 'plant-a',
-    instance: 'sw-plant-a-01',
-  });
+  alertmanager = await startAlertmanager({ webConfig: WEB_CONFIG, authorization: basic(PLAIN) });
+  await alertmanager.postAlerts([
+    {
+      labels: {
+        alertname: 'CoreSwitchDown',
+        severity: 'critical',
+        site: 'plant-a',
+        instance: 'sw-plant-a-01',
+      },
+    },
+  ]);
 });
 
 afterAll(async () => {

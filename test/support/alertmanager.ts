@@ -69,17 +69,28 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts Alertmanager and waits until it answers /-/ready. */
-export async function startAlertmanager(): Promise<RunningAlertmanager> {
+/**
+ * Starts Alertmanager and waits until it answers /-/ready. `webConfig`: its `--web.config.file`
+ * (basic auth users, say), with `authorization` the header the test's own requests send.
+ */
+export async function startAlertmanager(
+  options: { webConfig?: string; authorization?: string } = {},
+): Promise<RunningAlertmanager> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'netchange-alertmanager-'));
   const config = path.join(directory, 'alertmanager.yml');
   await writeFile(config, CONFIG);
+  const webConfig = path.join(directory, 'web.yml');
+  if (options.webConfig) await writeFile(webConfig, options.webConfig);
+  const headers: Record<string, string> = options.authorization
+    ? { authorization: options.authorization }
+    : {};
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     'prometheus-alertmanager',
     [
       `--config.file=${config}`,
+      ...(options.webConfig ? [`--web.config.file=${webConfig}`] : []),
       `--storage.path=${path.join(directory, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--cluster.listen-address=',
@@ -99,7 +110,7 @@ export async function startAlertmanager(): Promise<RunningAlertmanager> {
     await waitUntil(async () => {
       if (exited) throw new Error(`prometheus-alertmanager exited:\n${log}`);
       try {
-        return (await fetch(`${url}/-/ready`)).ok;
+        return (await fetch(`${url}/-/ready`, { headers })).ok;
       } catch {
         return false;
       }
@@ -112,7 +123,7 @@ export async function startAlertmanager(): Promise<RunningAlertmanager> {
   const api = async (method: string, route: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${url}/api/v2${route}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -120,7 +131,7 @@ export async function startAlertmanager(): Promise<RunningAlertmanager> {
     return text ? JSON.parse(text) : undefined;
   };
   const now = async (): Promise<number> => {
-    const date = (await fetch(`${url}/-/ready`)).headers.get('date');
+    const date = (await fetch(`${url}/-/ready`, { headers })).headers.get('date');
     return date ? Date.parse(date) : Number.NaN;
   };
   return {
