@@ -170,18 +170,16 @@ function appliedProposals(
   records: readonly EvidenceRecord[],
   blobs: ReadonlyMap<string, string> | undefined,
 ): (report: { id: string; file: string }) => boolean {
-  const versions = new Set<string>();
-  const versionUnknown = new Set<string>();
-  for (const record of records) {
-    if (record.outcome !== 'succeeded' || record.kind === 'rollback') continue;
-    if (record.proposal.blob) versions.add(`${record.proposal.id}\0${record.proposal.blob}`);
-    else versionUnknown.add(record.proposal.id);
-  }
-  return (report) => {
-    if (versionUnknown.has(report.id)) return true;
-    if (!blobs) return [...versions].some((version) => version.startsWith(`${report.id}\0`));
-    return versions.has(`${report.id}\0${blobs.get(report.file) ?? ''}`);
-  };
+  const succeeded = records.filter((record) => record.outcome === 'succeeded' && record.kind !== 'rollback');
+  const ids = new Set(succeeded.map((record) => record.proposal.id));
+  const versionUnknown = new Set(
+    succeeded.filter((record) => !record.proposal.blob).map((record) => record.proposal.id),
+  );
+  const versions = new Set(succeeded.map((record) => `${record.proposal.id}\0${record.proposal.blob}`));
+  return (report) =>
+    blobs === undefined || versionUnknown.has(report.id)
+      ? ids.has(report.id)
+      : versions.has(`${report.id}\0${blobs.get(report.file)}`);
 }
 
 /** Assembles the pack. Pure. */

@@ -142,13 +142,11 @@ export function composeReport(raw: ComposeInput): ComposedReport {
   const conclusion = checkConclusion(input.report, planStatus, held !== undefined, planViews);
   const headline = describeHeadline(input.report, rows, conclusion, {
     ...(planStatus ? { status: planStatus } : {}),
-    ...(input.plan?.problems?.length || otherCommit
-      ? {
-          trouble: input.plan?.problems?.length
-            ? describePlanTrouble(input.plan)
-            : 'the plan is of another commit',
-        }
-      : {}),
+    ...(input.plan?.problems?.length
+      ? { trouble: describePlanTrouble(input.plan) }
+      : otherCommit
+        ? { trouble: 'the plan is of another commit' }
+        : {}),
     ...(held !== undefined ? { held } : {}),
   });
   const footer = renderFooter(headline, input.origin);
