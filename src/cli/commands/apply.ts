@@ -53,7 +53,7 @@ export function registerApplyCommand(program: Command): void {
     .option(
       '--pr <number>',
       'the pull request: approvals from its reviews, locks on GitHub, a comment and a commit status after; ' +
-        "before its merge (an emergency) it is refused if it changes a policy file, and its changed code needs a code reviewer's approval of the head",
+        "it must merge into the repository's default branch; before its merge (an emergency) it is refused if it differs from that branch in a policy file, and its changed code needs a code reviewer's approval of the head",
       parsePositiveInteger('--pr'),
     )
     .option(
@@ -93,7 +93,7 @@ Examples:
 
 Apply runs exactly what was reviewed, once: it refuses outside a git repository with commits, when
 the proposal or anything it runs (playbooks, inventories, Terraform directories, ansible.cfg,
-roles, policies) has uncommitted changes, and when the evidence shows the proposal already applied
+roles, policies; with an Ansible step, any tracked file of the work tree) has uncommitted changes, and when the evidence shows the proposal already applied
 at this commit (unless --reapply). It holds a lock per device and Terraform stack in the local
 repository (and on GitHub with --pr), so two applies never overlap.
 

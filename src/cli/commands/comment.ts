@@ -68,7 +68,8 @@ action_required while approvals, holds or a code review are pending, failure whe
 invalid or the plan failed. A --from directory that is missing, or holds no plan.json or an
 unreadable one, is a plan that failed or never ran (a pull request from a fork is never planned):
 the comment says no plan was made and why, and the check fails. Shards that do not add up (one
-missing or given twice, different commits or selections) fail it too, and the comment names them.
+missing or given twice, different commits or selections) fail it too, and the comment names them;
+so does a plan made at another commit than the pull request's head (plan the head again).
 In GitHub Actions the footer links the run and names the uploaded artifact (netchange-pr-<number>
 on pull_request events; set NETCHANGE_ARTIFACT_NAME for another name).
 
