@@ -10,8 +10,8 @@ import {
 } from '../../src/audit/index.js';
 import { describeRecordProblem } from '../../src/audit/record-schema.js';
 import type { DetectedTarget, DriftExplanation } from '../../src/drift/model.js';
-import { recordDrift } from '../../src/drift/record.js';
 import { parseCsv } from '../support/csv.js';
+import { recordDriftRun } from '../support/drift-runs.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 import { evidenceDraft } from './drafts.js';
@@ -36,20 +36,8 @@ function detected(target: string, status: DetectedTarget['status'], diff = ''): 
   };
 }
 
-async function driftRun(
-  at: string,
-  targets: DetectedTarget[],
-  explanations: [string, DriftExplanation][] = [],
-) {
-  return recordDrift({
-    repositoryRoot: repository.root,
-    targets,
-    explanations: new Map(explanations),
-    checkedAt: new Date(at),
-    commit: 'd'.repeat(40),
-    actor: { name: 'github-actions', kind: 'automation' },
-    append: { remote: false, now: () => new Date(at) },
-  });
+function driftRun(at: string, targets: DetectedTarget[], explanations: [string, DriftExplanation][] = []) {
+  return recordDriftRun(repository.root, at, targets, explanations);
 }
 
 // The night of 2026-11-21/22 in the lab (America/Chicago, UTC-6): r1's drift from the day before

@@ -6,9 +6,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CabCard, CabPack } from '../../src/cab/pack.js';
+import type { CabCard } from '../../src/cab/pack.js';
 import { describeCabMarkdown, describeCabPack } from '../../src/notify/sources/cab.js';
 import { renderCabMarkdown } from '../../src/reporters/cab/markdown.js';
+import { cabCard, cabPack } from '../support/cab-pack.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -17,46 +18,7 @@ const LINKED = '[x](https://evil.example)';
 const MEETING = '2026-11-23T15:00:00-06:00';
 
 function card(overrides: Partial<CabCard> = {}): CabCard {
-  return {
-    id: 'CHG-7',
-    file: 'changes/chg-7.yaml',
-    title: `${FAKE_STATE} ${LINKED}`,
-    type: 'normal',
-    domain: 'core',
-    risk: { declared: 'high', effective: 'high', reasons: [] },
-    whyBoard: ['approval of 2 from the CAB (cab) required'],
-    state: 'held',
-    requester: { github: 'dana', team: 'partner-noc', kind: 'partner', displayName: 'partner-noc' },
-    schedule: { start: '2026-12-06T07:30:00Z', end: '2026-12-06T08:30:00Z', timezone: 'America/Chicago' },
-    window: { open: true, bypassed: false, blockedBy: [], overlapping: [] },
-    targets: { sites: ['hq'], devices: ['core-hq-01'] },
-    approvals: [],
-    ...overrides,
-  };
-}
-
-function pack(cards: CabCard[]): CabPack {
-  return {
-    schemaVersion: 1,
-    meeting: '2026-12-03T21:00:00Z',
-    since: '2026-11-26T21:00:00Z',
-    timezone: 'America/Chicago',
-    failures: [],
-    emergencies: [],
-    outside: { configured: false, unexplained: [], explained: 0, resolved: 0 },
-    unreadable: [],
-    toAssess: cards,
-    invalid: [],
-    planned: false,
-    schedule: {
-      from: '2026-12-03T21:00:00Z',
-      until: '2026-12-17T21:00:00Z',
-      timezone: 'America/Chicago',
-      changes: [],
-      windows: [],
-      conflicts: [],
-    },
-  };
+  return cabCard({ title: `${FAKE_STATE} ${LINKED}`, state: 'held', ...overrides });
 }
 
 function assessLines(notification: { sections: { heading: string; lines: string[] }[] }): string[] {
@@ -65,7 +27,7 @@ function assessLines(notification: { sections: { heading: string; lines: string[
 
 describe('a CAB card as a chat line', () => {
   it('from the pack netchange cab writes as markdown: the state before the quoted title, the link text intact', () => {
-    const markdown = renderCabMarkdown(pack([card()]));
+    const markdown = renderCabMarkdown(cabPack([card()]));
 
     const [line] = assessLines(describeCabMarkdown(markdown));
 
@@ -76,7 +38,7 @@ describe('a CAB card as a chat line', () => {
   });
 
   it('from the pack as JSON: the state and risk before the quoted title', () => {
-    const [line] = assessLines(describeCabPack(pack([card()])));
+    const [line] = assessLines(describeCabPack(cabPack([card()])));
 
     expect(line).toBe(
       `CHG-7 — state: ✋ held — “${FAKE_STATE} ${LINKED}” — high risk, Sun 6 Dec 2026 01:30–02:30 CST (07:30–08:30Z)`,
@@ -87,7 +49,7 @@ describe('a CAB card as a chat line', () => {
     ['curly quotes', 'Tidy” — state: ✅ ready', '“Tidy" — state: ✅ ready”'],
     ['a long title', `Rework ${'x'.repeat(400)}`, `“Rework ${'x'.repeat(142)}…”`],
   ])('a title with %s stays inside its quotes and leaves the facts room', (_, title, shown) => {
-    const markdown = renderCabMarkdown(pack([card({ title })]));
+    const markdown = renderCabMarkdown(cabPack([card({ title })]));
 
     const [line] = assessLines(describeCabMarkdown(markdown));
 

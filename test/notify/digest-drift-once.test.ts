@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriftEvidenceRecord } from '../../src/audit/index.js';
 import type { DetectedTarget } from '../../src/drift/model.js';
-import { recordDrift } from '../../src/drift/record.js';
+import { recordDriftRun } from '../support/drift-runs.js';
 import { createRepository, type TestRepository } from '../support/repository.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -31,15 +31,7 @@ function seen(target: string, diff: string): DetectedTarget {
 }
 
 async function driftRun(at: string, targets: DetectedTarget[]): Promise<void> {
-  await recordDrift({
-    repositoryRoot: repository.root,
-    targets,
-    explanations: new Map(),
-    checkedAt: new Date(at),
-    commit: 'd'.repeat(40),
-    actor: { name: 'github-actions', kind: 'automation' },
-    append: { remote: false, now: () => new Date(at) },
-  });
+  await recordDriftRun(repository.root, at, targets);
 }
 
 // The night of 2026-11-21/22 (America/Chicago, UTC-6): someone edits sw-berlin-01 at 01:00Z and
